@@ -1,0 +1,47 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Sentinel",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sentinel", targets: ["sentinel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // Shared vocabulary of every stage: source positions, diagnostics, durations.
+        .target(name: "SentinelCore", swiftSettings: strict),
+        // Stage 1: YAML and expression text into positioned syntax.
+        .target(name: "SentinelParse", dependencies: ["SentinelCore", "CLibYAML"], swiftSettings: strict),
+        // Stage 2: rule and policy syntax into one typed condition graph.
+        .target(name: "SentinelCompile", dependencies: ["SentinelCore", "SentinelParse"], swiftSettings: strict),
+        // Stage 3: events through the graph, on event time.
+        .target(name: "SentinelEvaluate", dependencies: ["SentinelCore", "SentinelCompile"], swiftSettings: strict),
+        // Stage 4: what matches and alert transitions turn into.
+        .target(name: "SentinelAct", dependencies: ["SentinelCore", "SentinelCompile", "SentinelEvaluate"], swiftSettings: strict),
+        .executableTarget(
+            name: "sentinel",
+            dependencies: [
+                "SentinelCore", "SentinelParse", "SentinelCompile", "SentinelEvaluate", "SentinelAct",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "SentinelParseTests", dependencies: ["SentinelCore", "SentinelParse"], swiftSettings: strict),
+        .testTarget(name: "SentinelCompileTests", dependencies: ["SentinelCore", "SentinelParse", "SentinelCompile"], swiftSettings: strict),
+        .testTarget(
+            name: "SentinelEvaluateTests",
+            dependencies: ["SentinelCore", "SentinelParse", "SentinelCompile", "SentinelEvaluate", "SentinelAct"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "SentinelEndToEndTests", dependencies: ["SentinelCore"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,48 @@
+/// Stable codes for every diagnostic. The number never changes meaning; new findings get new numbers.
+///
+/// E01xx: files and YAML. E02xx: expressions. E03xx: rule and policy structure. E04xx: rule tests.
+/// W-codes are warnings.
+public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
+    case fileUnreadable = "E0101"
+    case yamlSyntax = "E0102"
+    case duplicateKey = "E0103"
+    case aliasLimit = "E0104"
+    case undefinedAlias = "E0105"
+
+    case expressionSyntax = "E0201"
+    case unknownFunction = "E0202"
+    case badArguments = "E0203"
+    case typeMismatch = "E0204"
+    case invalidRegex = "E0205"
+    case badDuration = "E0206"
+    case unknownField = "E0207"
+    case undefinedMacro = "E0208"
+    case undefinedList = "E0209"
+    case macroCycle = "E0210"
+    case expressionTooDeep = "E0211"
+
+    case unknownKey = "E0301"
+    case missingKey = "E0302"
+    case wrongType = "E0303"
+    case duplicateName = "E0304"
+    case invalidName = "E0305"
+    case undefinedAction = "E0306"
+    case invalidValue = "E0307"
+    case undefinedReceiver = "E0308"
+    case badTemplate = "E0309"
+
+    case testFailed = "E0401"
+    case badTestFile = "E0402"
+
+    case unusedMacro = "W0101"
+    case unusedList = "W0102"
+    case unusedAction = "W0103"
+    case unusedReceiver = "W0104"
+    case shadowedKey = "W0105"
+    case emptyRuleFile = "W0106"
+
+    /// Errors unless the code is a warning code.
+    public var defaultSeverity: DiagnosticSeverity {
+        rawValue.hasPrefix("W") ? .warning : .error
+    }
+}

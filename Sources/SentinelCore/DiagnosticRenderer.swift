@@ -1,0 +1,132 @@
+import Foundation
+
+/// Output formats of `sentinel lint` and every other command that reports diagnostics.
+public enum DiagnosticFormat: String, Sendable, CaseIterable {
+    case text, json, github
+}
+
+/// Renders diagnostics: `file:line:col: error: message [CODE]` with the source line and a caret (text),
+/// one JSON object per diagnostic (json), or GitHub Actions workflow commands (github).
+public struct DiagnosticRenderer: Sendable {
+    public var format: DiagnosticFormat
+    private let sources: SourceCache
+
+    public init(format: DiagnosticFormat, sources: SourceCache = SourceCache()) {
+        self.format = format
+        self.sources = sources
+    }
+
+    public func render(_ diagnostics: [Diagnostic]) -> String {
+        switch format {
+        case .text: return diagnostics.map(text).joined()
+        case .json: return diagnostics.map(json).map { $0 + "\n" }.joined()
+        case .github: return diagnostics.map(github).joined()
+        }
+    }
+
+    private func text(_ d: Diagnostic) -> String {
+        var out = ""
+        if let range = d.range {
+            out += "\(range.start): "
+        }
+        out += "\(d.severity.rawValue): \(d.message) [\(d.code.rawValue)]\n"
+        if let range = d.range { out += snippet(range) }
+        for note in d.notes {
+            if let range = note.range {
+                out += "\(range.start): note: \(note.message)\n" + snippet(range)
+            } else {
+                out += "  note: \(note.message)\n"
+            }
+        }
+        return out
+    }
+
+    private func snippet(_ range: SourceRange) -> String {
+        guard let line = sources.line(range.start.line, of: range.start.file) else { return "" }
+        let shown = String(line.unicodeScalars.prefix(200))
+        let caretColumn = max(1, range.start.column)
+        var width = 1
+        if range.end.line == range.start.line, range.end.column > range.start.column {
+            width = range.end.column - range.start.column
+        }
+        // Tabs keep their width under the caret so it lines up in a terminal.
+        let pad = shown.unicodeScalars.prefix(caretColumn - 1).map { $0 == "\t" ? "\t" : " " }.joined()
+        return "    \(shown)\n    \(pad)^\(String(repeating: "~", count: max(0, min(width, 80) - 1)))\n"
+    }
+
+    private func json(_ d: Diagnostic) -> String {
+        var object: [String: Any] = [
+            "code": d.code.rawValue, "severity": d.severity.rawValue, "message": d.message,
+        ]
+        if let r = d.range {
+            object["file"] = r.start.file
+            object["line"] = r.start.line
+            object["column"] = r.start.column
+            object["offset"] = r.start.offset
+            object["end_line"] = r.end.line
+            object["end_column"] = r.end.column
+        }
+        if !d.notes.isEmpty {
+            object["notes"] = d.notes.map { note -> [String: Any] in
+                var n: [String: Any] = ["message": note.message]
+                if let r = note.range {
+                    n["file"] = r.start.file
+                    n["line"] = r.start.line
+                    n["column"] = r.start.column
+                }
+                return n
+            }
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private func github(_ d: Diagnostic) -> String {
+        let command = d.severity == .error ? "error" : (d.severity == .warning ? "warning" : "notice")
+        var properties = ["title=\(d.code.rawValue)"]
+        if let r = d.range {
+            properties = ["file=\(escapeProperty(r.start.file))", "line=\(r.start.line)", "col=\(r.start.column)"]
+                + properties
+        }
+        return "::\(command) \(properties.joined(separator: ","))::\(escapeData(d.message))\n"
+    }
+
+    private func escapeData(_ s: String) -> String {
+        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+            .replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    private func escapeProperty(_ s: String) -> String {
+        escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+}
+
+/// Source text by file path, for snippets under diagnostics. Files are read once, on first use.
+public final class SourceCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String: [Substring]] = [:]
+
+    public init() {}
+
+    /// Registers text that did not come from disk (or was read already), so snippets match what was parsed.
+    public func register(_ text: String, for file: String) {
+        lock.withLock { lines[file] = Self.split(text) }
+    }
+
+    /// Line `number` (1-based) of `file`, without its line break.
+    public func line(_ number: Int, of file: String) -> Substring? {
+        lock.withLock {
+            if lines[file] == nil, let data = FileManager.default.contents(atPath: file) {
+                lines[file] = Self.split(String(decoding: data, as: UTF8.self))
+            }
+            guard let all = lines[file], number >= 1, number <= all.count else { return nil }
+            return all[number - 1]
+        }
+    }
+
+    private static func split(_ text: String) -> [Substring] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasSuffix("\r") ? $0.dropLast() : $0
+        }
+    }
+}

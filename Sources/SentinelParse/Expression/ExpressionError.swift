@@ -1,0 +1,16 @@
+public import SentinelCore
+
+/// A positioned error inside one expression; offsets count Unicode scalars of the expression text.
+public struct ExpressionError: Error, Sendable, Equatable {
+    public var code: DiagnosticCode
+    public var message: String
+    public var start: Int
+    public var end: Int
+
+    public init(_ code: DiagnosticCode, _ message: String, start: Int, end: Int) {
+        self.code = code
+        self.message = message
+        self.start = start
+        self.end = end
+    }
+}

@@ -1,0 +1,122 @@
+import SentinelCore
+
+/// Splits expression text into tokens. Numbers immediately followed by a unit are durations (`5m`, `1h30m`).
+public struct Lexer {
+    private let scalars: [Unicode.Scalar]
+    private var index = 0
+
+    public init(_ text: String) {
+        scalars = Array(text.unicodeScalars)
+    }
+
+    /// All tokens, ending with `.end`; throws at the first malformed token.
+    public static func tokenize(_ text: String) throws(ExpressionError) -> [Token] {
+        var lexer = Lexer(text)
+        var tokens: [Token] = []
+        while true {
+            let token = try lexer.next()
+            tokens.append(token)
+            if token.kind == .end { return tokens }
+        }
+    }
+
+    mutating func next() throws(ExpressionError) -> Token {
+        while index < scalars.count, scalars[index].properties.isWhitespace { index += 1 }
+        let start = index
+        guard index < scalars.count else { return Token(kind: .end, start: start, end: start) }
+        let c = scalars[index]
+        if isDigit(c) || (c == "." && index + 1 < scalars.count && isDigit(scalars[index + 1])) {
+            return try number(start)
+        }
+        if isIdentifierStart(c) {
+            while index < scalars.count, isIdentifierPart(scalars[index]) { index += 1 }
+            let word = String(String.UnicodeScalarView(scalars[start..<index]))
+            if let keyword = Token.Keyword(rawValue: word) {
+                return Token(kind: .keyword(keyword), start: start, end: index)
+            }
+            return Token(kind: .identifier(word), start: start, end: index)
+        }
+        if c == "\"" || c == "'" { return try string(quote: c, start: start) }
+        for length in [2, 1] where index + length <= scalars.count {
+            let text = String(String.UnicodeScalarView(scalars[index..<index + length]))
+            if let symbol = Token.Symbol(rawValue: text) {
+                index += length
+                return Token(kind: .symbol(symbol), start: start, end: index)
+            }
+        }
+        let hint: String
+        switch c {
+        case "=": hint = " (use '==' to compare)"
+        case "&": hint = " (use 'and')"
+        case "|": hint = " (use 'or')"
+        case "!": hint = " (use 'not', or '!=' to compare)"
+        default: hint = ""
+        }
+        throw ExpressionError(.expressionSyntax, "unexpected character '\(c)'\(hint)", start: start, end: start + 1)
+    }
+
+    private mutating func number(_ start: Int) throws(ExpressionError) -> Token {
+        while index < scalars.count, isDigit(scalars[index]) || scalars[index] == "." { index += 1 }
+        // Exponent: 1e3, 2.5E-4 (but `1e` alone is not a unit: there is no `e` unit).
+        if index < scalars.count, scalars[index] == "e" || scalars[index] == "E" {
+            var probe = index + 1
+            if probe < scalars.count, scalars[probe] == "+" || scalars[probe] == "-" { probe += 1 }
+            if probe < scalars.count, isDigit(scalars[probe]) {
+                index = probe
+                while index < scalars.count, isDigit(scalars[index]) { index += 1 }
+            }
+        }
+        if index < scalars.count, isIdentifierStart(scalars[index]) {
+            // A duration: digits and units, no spaces (`1h30m`).
+            while index < scalars.count, isDigit(scalars[index]) || isLetter(scalars[index]) { index += 1 }
+            let text = String(String.UnicodeScalarView(scalars[start..<index]))
+            guard let ms = DurationLiteral.milliseconds(Substring(text)) else {
+                throw ExpressionError(
+                    .badDuration,
+                    "invalid duration '\(text)': use a whole number with a unit ms, s, m, h, d or w, largest first (e.g. 1h30m)",
+                    start: start, end: index)
+            }
+            return Token(kind: .duration(milliseconds: ms), start: start, end: index)
+        }
+        let text = String(String.UnicodeScalarView(scalars[start..<index]))
+        guard let value = Double(text), value.isFinite else {
+            throw ExpressionError(.expressionSyntax, "invalid number '\(text)'", start: start, end: index)
+        }
+        return Token(kind: .number(value), start: start, end: index)
+    }
+
+    private mutating func string(quote: Unicode.Scalar, start: Int) throws(ExpressionError) -> Token {
+        index += 1
+        var value = String.UnicodeScalarView()
+        while index < scalars.count {
+            let c = scalars[index]
+            if c == quote {
+                index += 1
+                return Token(kind: .string(String(value)), start: start, end: index)
+            }
+            if c == "\\" {
+                guard index + 1 < scalars.count else { break }
+                let escaped = scalars[index + 1]
+                switch escaped {
+                case "n": value.append("\n")
+                case "t": value.append("\t")
+                case "r": value.append("\r")
+                case "\\", "\"", "'": value.append(escaped)
+                default:
+                    throw ExpressionError(
+                        .expressionSyntax, "unknown escape '\\\(escaped)' in string", start: index, end: index + 2)
+                }
+                index += 2
+                continue
+            }
+            value.append(c)
+            index += 1
+        }
+        throw ExpressionError(.expressionSyntax, "unterminated string", start: start, end: scalars.count)
+    }
+
+    private func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
+    private func isLetter(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
+    private func isIdentifierStart(_ c: Unicode.Scalar) -> Bool { isLetter(c) || c == "_" }
+    private func isIdentifierPart(_ c: Unicode.Scalar) -> Bool { isIdentifierStart(c) || isDigit(c) }
+}

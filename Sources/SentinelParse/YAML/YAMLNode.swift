@@ -1,0 +1,63 @@
+public import SentinelCore
+
+/// A YAML node with the source range it came from. Produced by `YAMLLoader`; aliases are already expanded.
+public struct YAMLNode: Sendable {
+    public enum Content: Sendable {
+        case scalar(YAMLScalar)
+        case sequence([YAMLNode])
+        case mapping([YAMLPair])
+    }
+
+    public var content: Content
+    /// From the first character of the node (indicator or quote included) to just past its last character.
+    public var range: SourceRange
+    /// Explicit tag (`!!str`, `!custom`), if any.
+    public var tag: String?
+
+    public init(content: Content, range: SourceRange, tag: String? = nil) {
+        self.content = content
+        self.range = range
+        self.tag = tag
+    }
+}
+
+/// A key/value entry of a mapping, in source order.
+public struct YAMLPair: Sendable {
+    public var key: YAMLNode
+    public var value: YAMLNode
+
+    public init(key: YAMLNode, value: YAMLNode) {
+        self.key = key
+        self.value = value
+    }
+}
+
+/// A scalar with its presentation style and a map from offsets in its value back to the file.
+public struct YAMLScalar: Sendable {
+    public enum Style: Sendable {
+        case plain, singleQuoted, doubleQuoted, literal, folded
+    }
+
+    public var value: String
+    public var style: Style
+    /// Source location of every Unicode scalar of `value`, plus one past the end (count = value scalars + 1).
+    /// Lets an expression parser report `file:line:col` for a position inside a (block) scalar.
+    public var valueLocations: [SourceLocation]
+
+    public init(value: String, style: Style, valueLocations: [SourceLocation]) {
+        self.value = value
+        self.style = style
+        self.valueLocations = valueLocations
+    }
+
+    /// File location of the Unicode scalar at `offset` in `value` (clamped to the scalar's extent).
+    public func location(ofValueOffset offset: Int) -> SourceLocation? {
+        guard !valueLocations.isEmpty else { return nil }
+        return valueLocations[min(max(0, offset), valueLocations.count - 1)]
+    }
+
+    /// `~`, `null`, `Null`, `NULL` or empty, written plain.
+    public var isNull: Bool {
+        style == .plain && ["", "~", "null", "Null", "NULL"].contains(value)
+    }
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs what Sentinel needs on Debian: the C libraries it links and the Python packages its checks use.
+set -euo pipefail
+packages=(libyaml-dev libsqlite3-dev libcurl4-openssl-dev pkg-config)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+python3 -c "import jsonschema, yaml" 2>/dev/null || python3 -m pip install -q jsonschema PyYAML
