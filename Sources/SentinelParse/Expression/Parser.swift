@@ -17,7 +17,7 @@ public struct Parser {
     }
 
     /// Parses a whole expression; throws the first syntax error with its position.
-    public static func parse(_ text: String) throws(ExpressionError) -> Expression {
+    public static func parse(_ text: String) throws(ExpressionError) -> Expr {
         var parser = Parser(tokens: try Lexer.tokenize(text))
         let expression = try parser.parseOr()
         let next = parser.peek
@@ -71,44 +71,44 @@ public struct Parser {
         }
     }
 
-    private mutating func parseOr() throws(ExpressionError) -> Expression {
+    private mutating func parseOr() throws(ExpressionError) -> Expr {
         try nest()
         defer { depth -= 1 }
         var left = try parseAnd()
         while accept(.or) != nil {
             let right = try parseAnd()
-            left = Expression(.binary(.or, left, right), start: left.start, end: right.end)
+            left = Expr(.binary(.or, left, right), start: left.start, end: right.end)
         }
         return left
     }
 
-    private mutating func parseAnd() throws(ExpressionError) -> Expression {
+    private mutating func parseAnd() throws(ExpressionError) -> Expr {
         var left = try parseNot()
         while accept(.and) != nil {
             let right = try parseNot()
-            left = Expression(.binary(.and, left, right), start: left.start, end: right.end)
+            left = Expr(.binary(.and, left, right), start: left.start, end: right.end)
         }
         return left
     }
 
-    private mutating func parseNot() throws(ExpressionError) -> Expression {
+    private mutating func parseNot() throws(ExpressionError) -> Expr {
         if let not = accept(.not) {
             try nest()
             defer { depth -= 1 }
             let operand = try parseNot()
-            return Expression(.unary(.not, operand), start: not.start, end: operand.end)
+            return Expr(.unary(.not, operand), start: not.start, end: operand.end)
         }
         return try parseComparison()
     }
 
-    private mutating func parseComparison() throws(ExpressionError) -> Expression {
+    private mutating func parseComparison() throws(ExpressionError) -> Expr {
         let left = try parseAdditive()
         guard let (op, operatorToken) = comparisonOperator() else { return left }
         if op == nil {
-            return Expression(.exists(left), start: left.start, end: operatorToken.end)
+            return Expr(.exists(left), start: left.start, end: operatorToken.end)
         }
         let right = try parseAdditive()
-        let result = Expression(.binary(op!, left, right), start: left.start, end: right.end)
+        let result = Expr(.binary(op!, left, right), start: left.start, end: right.end)
         if let (_, chained) = peekComparisonOperator() {
             throw ExpressionError(
                 .expressionSyntax, "comparisons cannot be chained; join them with 'and'", start: chained.start,
@@ -150,18 +150,18 @@ public struct Parser {
         }
     }
 
-    private mutating func parseAdditive() throws(ExpressionError) -> Expression {
+    private mutating func parseAdditive() throws(ExpressionError) -> Expr {
         var left = try parseMultiplicative()
         while true {
             let op: BinaryOperator
             if accept(.plus) != nil { op = .add } else if accept(.minus) != nil { op = .subtract } else { break }
             let right = try parseMultiplicative()
-            left = Expression(.binary(op, left, right), start: left.start, end: right.end)
+            left = Expr(.binary(op, left, right), start: left.start, end: right.end)
         }
         return left
     }
 
-    private mutating func parseMultiplicative() throws(ExpressionError) -> Expression {
+    private mutating func parseMultiplicative() throws(ExpressionError) -> Expr {
         var left = try parseUnary()
         while true {
             let op: BinaryOperator
@@ -175,53 +175,53 @@ public struct Parser {
                 break
             }
             let right = try parseUnary()
-            left = Expression(.binary(op, left, right), start: left.start, end: right.end)
+            left = Expr(.binary(op, left, right), start: left.start, end: right.end)
         }
         return left
     }
 
-    private mutating func parseUnary() throws(ExpressionError) -> Expression {
+    private mutating func parseUnary() throws(ExpressionError) -> Expr {
         if let minus = accept(.minus) {
             try nest()
             defer { depth -= 1 }
             let operand = try parseUnary()
-            return Expression(.unary(.negate, operand), start: minus.start, end: operand.end)
+            return Expr(.unary(.negate, operand), start: minus.start, end: operand.end)
         }
         return try parsePrimary()
     }
 
-    private mutating func parsePrimary() throws(ExpressionError) -> Expression {
+    private mutating func parsePrimary() throws(ExpressionError) -> Expr {
         let token = advance()
         switch token.kind {
-        case .number(let n): return Expression(.number(n), start: token.start, end: token.end)
-        case .duration(let ms): return Expression(.duration(milliseconds: ms), start: token.start, end: token.end)
-        case .string(let s): return Expression(.string(s), start: token.start, end: token.end)
-        case .keyword(.true): return Expression(.bool(true), start: token.start, end: token.end)
-        case .keyword(.false): return Expression(.bool(false), start: token.start, end: token.end)
-        case .keyword(.null): return Expression(.null, start: token.start, end: token.end)
+        case .number(let n): return Expr(.number(n), start: token.start, end: token.end)
+        case .duration(let ms): return Expr(.duration(milliseconds: ms), start: token.start, end: token.end)
+        case .string(let s): return Expr(.string(s), start: token.start, end: token.end)
+        case .keyword(.true): return Expr(.bool(true), start: token.start, end: token.end)
+        case .keyword(.false): return Expr(.bool(false), start: token.start, end: token.end)
+        case .keyword(.null): return Expr(.null, start: token.start, end: token.end)
         case .symbol(.lparen):
             let inner = try parseOr()
             let close = try expect(.rparen, "to close '(' at offset \(token.start)")
-            return Expression(inner.kind, start: token.start, end: close.end)
+            return Expr(inner.kind, start: token.start, end: close.end)
         case .symbol(.lbracket):
-            var items: [Expression] = []
+            var items: [Expr] = []
             if accept(.rbracket) == nil {
                 repeat {
                     items.append(try parseOr())
                 } while accept(.comma) != nil
                 _ = try expect(.rbracket, "to close the list")
             }
-            return Expression(.list(items), start: token.start, end: tokens[position - 1].end)
+            return Expr(.list(items), start: token.start, end: tokens[position - 1].end)
         case .identifier(let name):
             if accept(.lparen) != nil {
-                var arguments: [Expression] = []
+                var arguments: [Expr] = []
                 if accept(.rparen) == nil {
                     repeat {
                         arguments.append(try parseOr())
                     } while accept(.comma) != nil
                     _ = try expect(.rparen, "to close the arguments of '\(name)'")
                 }
-                return Expression(
+                return Expr(
                     .call(name: name, arguments: arguments), start: token.start, end: tokens[position - 1].end)
             }
             return try parsePath(first: name, start: token.start, end: token.end)
@@ -232,7 +232,7 @@ public struct Parser {
         }
     }
 
-    private mutating func parsePath(first: String, start: Int, end: Int) throws(ExpressionError) -> Expression {
+    private mutating func parsePath(first: String, start: Int, end: Int) throws(ExpressionError) -> Expr {
         var segments = [first]
         var end = end
         while true {
@@ -257,7 +257,7 @@ public struct Parser {
                 segments.append(key)
                 end = try expect(.rbracket, "after the key").end
             } else {
-                return Expression(.path(segments), start: start, end: end)
+                return Expr(.path(segments), start: start, end: end)
             }
         }
     }

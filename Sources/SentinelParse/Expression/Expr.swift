@@ -1,5 +1,5 @@
 /// A parsed rule expression. Offsets (`start`, `end`) count Unicode scalars of the expression text.
-public indirect enum ExpressionKind: Sendable, Equatable {
+public indirect enum ExprKind: Sendable, Equatable {
     case number(Double)
     case string(String)
     case bool(Bool)
@@ -7,11 +7,11 @@ public indirect enum ExpressionKind: Sendable, Equatable {
     case duration(milliseconds: Int64)
     /// A field path (`response_guard.safety`, `labels["le"]`) or, when it has one segment, maybe a macro or list.
     case path([String])
-    case list([Expression])
-    case unary(UnaryOperator, Expression)
-    case binary(BinaryOperator, Expression, Expression)
-    case exists(Expression)
-    case call(name: String, arguments: [Expression])
+    case list([Expr])
+    case unary(UnaryOperator, Expr)
+    case binary(BinaryOperator, Expr, Expr)
+    case exists(Expr)
+    case call(name: String, arguments: [Expr])
 }
 
 public enum UnaryOperator: String, Sendable {
@@ -34,12 +34,12 @@ public enum BinaryOperator: String, Sendable, CaseIterable {
 }
 
 /// An expression node with its position in the expression text.
-public struct Expression: Sendable, Equatable {
-    public var kind: ExpressionKind
+public struct Expr: Sendable, Equatable {
+    public var kind: ExprKind
     public var start: Int
     public var end: Int
 
-    public init(_ kind: ExpressionKind, start: Int, end: Int) {
+    public init(_ kind: ExprKind, start: Int, end: Int) {
         self.kind = kind
         self.start = start
         self.end = end

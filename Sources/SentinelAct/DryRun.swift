@@ -1,0 +1,98 @@
+public import SentinelCompile
+public import SentinelEvaluate
+import SentinelCore
+import Foundation
+
+/// Replays recorded traffic through a graph and reports what would have happened: every alert transition and
+/// action request as a JSON line, with no side effects beyond the lines it hands to `output`.
+public final class DryRun {
+    /// A line of the traffic that could not be decoded.
+    public struct MalformedLine: Error, Sendable {
+        public var file: String
+        public var line: Int
+        public var error: EventDecodeError
+
+        /// `file:line: error: ... (byte offset N, field 'f')`
+        public var description: String {
+            var text = "\(file):\(line):\(error.offset + 1): error: \(error.message)"
+            if let field = error.field { text += " (field '\(field)')" }
+            return text + " [byte offset \(error.offset)]"
+        }
+    }
+
+    public let engine: Engine
+    private let router: Router
+    /// Receives each output line (without newline).
+    public var output: (String) -> Void = { print($0) }
+    /// Called every 2^18 lines with the count so far, for a progress display.
+    public var progress: ((Int) -> Void)?
+    public private(set) var malformed = 0
+    public private(set) var linesRead = 0
+
+    public init(graph: ConditionGraph) {
+        engine = Engine(graph: graph)
+        router = Router(policy: graph.policy)
+        engine.onTransition = { [unowned self] in self.output(self.line(for: $0)) }
+        engine.onAction = { [unowned self] in self.output(Self.line(for: $0)) }
+    }
+
+    /// Replays the files in order. A malformed line is reported through `onMalformed` and skipped, or, when it
+    /// returns false, stops the replay with that error.
+    public func replay(paths: [String], onMalformed: (MalformedLine) -> Bool) throws -> Void {
+        for path in paths {
+            let reader = path == "-" ? LineReader(fileDescriptor: 0) : try LineReader(path: path)
+            while let (line, number) = try reader.next() {
+                linesRead += 1
+                if linesRead & 0x3FFFF == 0 { progress?(linesRead) }
+                if Self.isBlank(line) { continue }
+                do {
+                    try engine.ingest(line)
+                } catch {
+                    malformed += 1
+                    let report = MalformedLine(file: path, line: number, error: error)
+                    if !onMalformed(report) { throw report }
+                }
+            }
+        }
+        engine.finish()
+    }
+
+    private static func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {
+        line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    }
+
+    private func line(for t: AlertTransition) -> String {
+        var json = JSONText()
+        json.add("type", "alert")
+        json.add("ts", Timestamp.format(t.time))
+        json.add("rule", t.rule)
+        json.add("state", t.state.rawValue)
+        if t.state == .resolved { json.add("was", t.previous.rawValue) }
+        json.add("severity", t.severity.rawValue)
+        json.add("labels", object: t.labels)
+        json.add("value", number: t.value)
+        json.add("annotations", object: t.annotations)
+        json.add("active_since", Timestamp.format(t.activeSince))
+        let receivers = router.receivers(rule: t.rule, labels: t.labels)
+        let actions = t.actions.map { name -> String in
+            var action = JSONText()
+            action.add("action", name)
+            action.add("receivers", strings: receivers)
+            return action.result
+        }
+        json.add("actions", raw: "[" + actions.joined(separator: ",") + "]")
+        return json.result
+    }
+
+    private static func line(for request: ActionRequest) -> String {
+        var json = JSONText()
+        json.add("type", "action")
+        json.add("ts", Timestamp.format(request.time))
+        json.add("rule", request.rule)
+        json.add("action", request.action)
+        json.add("action_type", request.type.rawValue)
+        if let id = request.eventID { json.add("event_id", id) }
+        json.add("labels", object: request.labels)
+        return json.result
+    }
+}

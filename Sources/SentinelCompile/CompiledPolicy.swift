@@ -1,0 +1,38 @@
+public import SentinelParse
+
+/// Engine settings and alert routing, merged from all policy files.
+public struct CompiledPolicy: Sendable {
+    public var evaluationIntervalMilliseconds: Int64 = 15_000
+    public var allowedLatenessMilliseconds: Int64 = 0
+    public var maxGroupsPerRule = 100_000
+    public var maxWindowSamples = 1_000_000
+    public var receivers: [CompiledReceiver] = []
+    public var route: CompiledRoute?
+    public var inhibitRules: [CompiledInhibitRule] = []
+
+    public init() {}
+}
+
+public struct CompiledReceiver: Sendable {
+    public var name: String
+    public var type: String
+    public var settings: [String: String]
+}
+
+/// A node of the route tree (Alertmanager semantics: children in order, first match wins unless `continue`).
+public struct CompiledRoute: Sendable {
+    public var receiver: String?
+    public var matchers: [LabelMatcher]
+    public var groupBy: [String]
+    public var groupWaitMilliseconds: Int64?
+    public var groupIntervalMilliseconds: Int64?
+    public var repeatIntervalMilliseconds: Int64?
+    public var `continue`: Bool
+    public var routes: [CompiledRoute]
+}
+
+public struct CompiledInhibitRule: Sendable {
+    public var sourceMatchers: [LabelMatcher]
+    public var targetMatchers: [LabelMatcher]
+    public var equal: [String]
+}

@@ -1,0 +1,280 @@
+public import SentinelCore
+public import SentinelParse
+
+/// Compiles rule and policy files into one `ConditionGraph`, reporting every error and warning.
+public enum Compiler {
+    /// The graph, or nil when any error was found; diagnostics in file order either way.
+    public static func compile(rules: [RuleFileSyntax], policies: [PolicyFileSyntax]) -> (ConditionGraph?, [Diagnostic]) {
+        let builder = GraphBuilder()
+        let (actions, policy) = builder.compilePolicies(policies)
+        builder.declare(rules)
+        let compiledRules = builder.compileRules(rules, actions: actions)
+        builder.warnUnused()
+        let diagnostics = Array(Set(builder.diagnostics)).sortedByLocation()
+        guard !diagnostics.hasErrors else { return (nil, diagnostics) }
+        return (builder.graph(rules: compiledRules, actions: actions.map(\.compiled), policy: policy), diagnostics)
+    }
+}
+
+/// Mutable state of one compilation. Expr lowering lives in `GraphBuilder+Expressions.swift`.
+final class GraphBuilder {
+    var diagnostics: [Diagnostic] = []
+    var nodes: [Node] = []
+    var nodeIndex: [Node: Int] = [:]
+    var nodeTypes: [ValueType] = []
+    var fields: [[String]] = []
+    var fieldIndex: [[String]: Int] = [:]
+    var regexes: [String] = []
+    var partitions: [Partition] = []
+    var partitionIndex: [Partition: Int] = [:]
+    var windows: [WindowNode] = []
+    var windowIndex: [WindowNode: Int] = [:]
+
+    var lists: [String: (syntax: ListSyntax, index: Int)] = [:]
+    var compiledLists: [CompiledList] = []
+    var macros: [String: MacroSyntax] = [:]
+    var parsedMacros: [String: Expr?] = [:]
+    var usedLists: Set<String> = []
+    var usedMacros: Set<String> = []
+    var usedActions: Set<String> = []
+
+    struct DeclaredAction {
+        var compiled: CompiledAction
+        var range: SourceRange
+    }
+
+    func graph(rules: [CompiledRule], actions: [CompiledAction], policy: CompiledPolicy) -> ConditionGraph {
+        var partitions = partitions
+        for (i, window) in windows.enumerated() {
+            partitions[window.partition].windows.append(i)
+            var span = window.milliseconds
+            if case .categories(_, let baseline) = window.source { span += baseline }
+            partitions[window.partition].retentionMilliseconds = max(partitions[window.partition].retentionMilliseconds, span)
+        }
+        for (i, rule) in rules.enumerated() { partitions[rule.partition].rules.append(i) }
+        let needsID = rules.contains { rule in rule.actions.contains { actions[$0].type.runsOnMatch } }
+        return ConditionGraph(
+            fields: fields, nodes: nodes, lists: compiledLists, regexes: regexes, partitions: partitions,
+            windows: windows, rules: rules, actions: actions, policy: policy,
+            idSlot: needsID ? slot(["id"]) : nil)
+    }
+
+    // MARK: Declarations
+
+    /// Registers lists and macros of all files first, so rules may use names from any file.
+    func declare(_ files: [RuleFileSyntax]) {
+        for file in files {
+            for list in file.lists {
+                if let previous = lists[list.name.value] {
+                    duplicate("list", list.name, previous: previous.syntax.name.range)
+                    continue
+                }
+                lists[list.name.value] = (list, compiledLists.count)
+                compiledLists.append(CompiledList(name: list.name.value, items: list.items.map(\.value)))
+            }
+            for macro in file.macros {
+                if let previous = macros[macro.name.value] {
+                    duplicate("macro", macro.name, previous: previous.name.range)
+                    continue
+                }
+                if lists[macro.name.value] != nil {
+                    diagnostics.append(
+                        Diagnostic(.duplicateName, "macro '\(macro.name.value)' has the name of a list", at: macro.name.range))
+                }
+                macros[macro.name.value] = macro
+            }
+        }
+        // Parse every macro once, so syntax errors are reported even for unused macros.
+        for (name, macro) in macros {
+            do {
+                parsedMacros[name] = try Parser.parse(macro.condition.text)
+            } catch {
+                diagnostics.append(macro.condition.diagnostic(error, notes: [Diagnostic.Note("in macro '\(name)'")]))
+                parsedMacros[name] = .some(nil)
+            }
+        }
+    }
+
+    func duplicate(_ what: String, _ name: Located<String>, previous: SourceRange) {
+        diagnostics.append(
+            Diagnostic(
+                .duplicateName, "\(what) '\(name.value)' is defined twice", at: name.range,
+                notes: [Diagnostic.Note("first defined here", at: previous)]))
+    }
+
+    func warnUnused() {
+        for (name, list) in lists where !usedLists.contains(name) {
+            diagnostics.append(Diagnostic(.unusedList, "list '\(name)' is never used", at: list.syntax.name.range))
+        }
+        for (name, macro) in macros where !usedMacros.contains(name) {
+            diagnostics.append(Diagnostic(.unusedMacro, "macro '\(name)' is never used", at: macro.name.range))
+        }
+    }
+
+    // MARK: Rules
+
+    func compileRules(_ files: [RuleFileSyntax], actions: [DeclaredAction]) -> [CompiledRule] {
+        var seen: [String: SourceRange] = [:]
+        var compiled: [CompiledRule] = []
+        let actionNames = actions.map(\.compiled.name)
+        for rule in files.flatMap(\.rules) {
+            if let previous = seen[rule.name.value] {
+                duplicate("rule", rule.name, previous: previous)
+                continue
+            }
+            seen[rule.name.value] = rule.name.range
+            let actionIndices: [Int] = rule.actions.compactMap { action in
+                usedActions.insert(action.value)
+                if let i = actionNames.firstIndex(of: action.value) { return i }
+                diagnostics.append(
+                    Diagnostic(
+                        .undefinedAction,
+                        "rule '\(rule.name.value)' names action '\(action.value)', which no policy file declares\(Suggestion.didYouMean(action.value, in: actionNames))",
+                        at: action.range))
+                return nil
+            }
+            if let rule = compileRule(rule, actions: actionIndices), rule.enabled {
+                compiled.append(rule.compiled)
+            }
+        }
+        for action in actions where !usedActions.contains(action.compiled.name) {
+            diagnostics.append(
+                Diagnostic(.unusedAction, "action '\(action.compiled.name)' is not used by any rule", at: action.range))
+        }
+        return compiled
+    }
+
+    private func compileRule(_ rule: RuleSyntax, actions: [Int]) -> (compiled: CompiledRule, enabled: Bool)? {
+        let name = rule.name.value
+        let kind = rule.on.value
+        let errorsBefore = diagnostics.filter { $0.severity == .error }.count
+
+        var filter: Int?
+        if let source = rule.filter {
+            filter = lowerRoot(source, role: "'where'", kind: kind, partition: nil, expect: .bool, rule: name)
+        }
+        var groupSlots: [Int] = []
+        var groupLabels: [String] = []
+        for key in rule.groupBy {
+            guard let path = fieldPath(key.field) else { continue }
+            if case .unknown(let suggestion) = FieldCatalog.lookup(path, kind: kind) {
+                diagnostics.append(
+                    Diagnostic(
+                        .unknownField,
+                        "'\(kind)' events have no field '\(key.field.value)'\(suggestion.map { " (did you mean '\($0)'?)" } ?? "")",
+                        at: key.field.range))
+            }
+            if groupLabels.contains(key.label) {
+                diagnostics.append(Diagnostic(.duplicateName, "group_by label '\(key.label)' appears twice", at: key.field.range))
+            }
+            groupSlots.append(slot(path))
+            groupLabels.append(key.label)
+        }
+        let partition = internPartition(Partition(kind: kind, filter: filter, groupBy: groupSlots))
+        guard
+            let condition = lowerRoot(
+                rule.condition, role: "'when'", kind: kind, partition: partition, expect: .bool, rule: name)
+        else { return nil }
+        var value: Int?
+        if let source = rule.value {
+            value = lowerRoot(source, role: "'value'", kind: kind, partition: partition, expect: .number, rule: name)
+        } else {
+            value = firstComparedValue(condition)
+        }
+
+        var severity = Severity.warning
+        if let written = rule.severity {
+            if let s = Severity(rawValue: written.value) {
+                severity = s
+            } else {
+                diagnostics.append(
+                    Diagnostic(
+                        .invalidValue,
+                        "severity '\(written.value)' is not one of info, warning, critical\(Suggestion.didYouMean(written.value, in: Severity.allCases.map(\.rawValue)))",
+                        at: written.range))
+            }
+        }
+        var labels: [(String, String)] = []
+        for (key, value) in rule.labels {
+            if key.value == "severity" || groupLabels.contains(key.value) {
+                diagnostics.append(
+                    Diagnostic(.duplicateName, "label '\(key.value)' is set by the rule itself (severity or group_by)", at: key.range))
+            }
+            labels.append((key.value, value.value))
+        }
+        let placeholders = ["value", "rule", "severity"] + groupLabels + labels.map(\.0)
+        let annotations = rule.annotations.compactMap { key, value -> (String, Template)? in
+            guard let template = parseTemplate(value, allowed: placeholders) else { return nil }
+            return (key.value, template)
+        }
+        for (label, value) in rule.labels where value.value.contains("{{") {
+            diagnostics.append(
+                Diagnostic(.badTemplate, "label '\(label.value)' must be a fixed string; put templates in annotations", at: value.range))
+        }
+        if diagnostics.filter({ $0.severity == .error }).count > errorsBefore { return nil }
+
+        let forMs = rule.forDuration?.value ?? 0
+        let keepMs = rule.keepFiringFor?.value ?? 0
+        var fingerprint = "\(kind)|\(filter.map(canonical) ?? "")|\(groupSlots.map { fields[$0].joined(separator: ".") })"
+        fingerprint += "|\(groupLabels)|\(canonical(condition))|\(value.map(canonical) ?? "")|\(rule.every?.value ?? 0)|\(forMs)|\(keepMs)"
+        let compiled = CompiledRule(
+            name: name, description: rule.description ?? "", partition: partition, condition: condition, value: value,
+            groupLabels: groupLabels, everyMilliseconds: rule.every?.value, forMilliseconds: forMs,
+            keepFiringForMilliseconds: keepMs, severity: severity, labels: labels.sorted { $0.0 < $1.0 },
+            annotations: annotations, actions: actions, fingerprint: fingerprint, range: rule.range)
+        return (compiled, rule.enabled)
+    }
+
+    private func internPartition(_ partition: Partition) -> Int {
+        if let i = partitionIndex[partition] { return i }
+        partitions.append(partition)
+        partitionIndex[partition] = partitions.count - 1
+        return partitions.count - 1
+    }
+
+    /// The left operand of the first comparison, in reading order: what "the value" of a condition means.
+    private func firstComparedValue(_ node: Int) -> Int? {
+        switch nodes[node] {
+        case .compare(_, let left, _): return left
+        case .and(let a, let b), .or(let a, let b): return firstComparedValue(a) ?? firstComparedValue(b)
+        case .not(let a): return firstComparedValue(a)
+        default: return nil
+        }
+    }
+
+    func fieldPath(_ text: Located<String>) -> [String]? {
+        do {
+            let expression = try Parser.parse(text.value)
+            if case .path(let segments) = expression.kind { return segments }
+        } catch {}
+        diagnostics.append(Diagnostic(.invalidValue, "'\(text.value)' is not a field path", at: text.range))
+        return nil
+    }
+
+    private func parseTemplate(_ text: Located<String>, allowed: [String]) -> Template? {
+        var parts: [Template.Part] = []
+        var rest = Substring(text.value)
+        while let open = rest.range(of: "{{") {
+            if open.lowerBound > rest.startIndex { parts.append(.text(String(rest[..<open.lowerBound]))) }
+            guard let close = rest[open.upperBound...].range(of: "}}") else {
+                diagnostics.append(Diagnostic(.badTemplate, "unclosed '{{' in template", at: text.range))
+                return nil
+            }
+            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            guard allowed.contains(name) else {
+                diagnostics.append(
+                    Diagnostic(
+                        .badTemplate,
+                        "template uses '\(name)', which is not value, rule, severity or a label of this rule\(Suggestion.didYouMean(name, in: allowed))",
+                        at: text.range))
+                return nil
+            }
+            parts.append(.placeholder(name))
+            rest = rest[close.upperBound...]
+        }
+        if !rest.isEmpty { parts.append(.text(String(rest))) }
+        return Template(parts: parts)
+    }
+}
+
+import Foundation

@@ -1,0 +1,191 @@
+public import SentinelCore
+public import SentinelParse
+
+/// All rules of a configuration compiled into one graph.
+///
+/// Expr nodes are hash-consed: an expression written twice (in two rules, or through one macro used by
+/// many) is one node. Rules reading the same event kind with the same `where` and `group_by` share a partition,
+/// and identical windows in a partition are one window node, updated once per event.
+public struct ConditionGraph: Sendable {
+    /// Field paths the graph reads; slot `i` of a decoded event holds `fields[i]`.
+    public var fields: [[String]]
+    public var nodes: [Node]
+    public var lists: [CompiledList]
+    /// Regex patterns, by index; the evaluator compiles each once.
+    public var regexes: [String]
+    public var partitions: [Partition]
+    public var windows: [WindowNode]
+    public var rules: [CompiledRule]
+    public var actions: [CompiledAction]
+    public var policy: CompiledPolicy
+    /// Slot of the event `id` field, decoded when a rule has per-match actions.
+    public var idSlot: Int?
+}
+
+/// One step of an expression. Children are indices into `ConditionGraph.nodes`.
+public enum Node: Sendable, Hashable {
+    case constant(Constant)
+    case field(slot: Int)
+    case not(Int)
+    case negate(Int)
+    case and(Int, Int)
+    case or(Int, Int)
+    case arithmetic(ArithmeticOperator, Int, Int)
+    case compare(ComparisonOperator, Int, Int)
+    /// Left value in a declared list (or, negated, not in it).
+    case inList(Int, list: Int, negated: Bool)
+    /// Left value among the elements of an array-valued right side (a field or a list literal).
+    case inArray(Int, Int, negated: Bool)
+    case stringTest(StringTest, Int, Int)
+    /// The string test holds for any item of a list.
+    case stringTestAny(StringTest, Int, list: Int)
+    case matches(Int, regex: Int)
+    case exists(Int)
+    case call(ScalarFunction, [Int])
+    case window(Int, WindowReadout)
+}
+
+public enum Constant: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case list([Constant])
+}
+
+public enum ArithmeticOperator: String, Sendable, Hashable {
+    case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+}
+
+public enum ComparisonOperator: String, Sendable, Hashable {
+    case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+}
+
+public enum StringTest: String, Sendable, Hashable {
+    case contains, icontains, startswith, endswith
+}
+
+public struct CompiledList: Sendable {
+    public var name: String
+    public var items: [ListSyntax.Item]
+}
+
+/// Events of one kind, passing one `where`, grouped by one key: the unit that owns groups and their windows.
+public struct Partition: Sendable, Hashable {
+    public var kind: String
+    public var filter: Int?
+    public var groupBy: [Int]
+    /// Windows and rules of this partition, by index.
+    public var windows: [Int] = []
+    public var rules: [Int] = []
+    /// Longest window span (ms) of the partition, for evicting idle groups.
+    public var retentionMilliseconds: Int64 = 0
+
+    public static func == (a: Partition, b: Partition) -> Bool {
+        a.kind == b.kind && a.filter == b.filter && a.groupBy == b.groupBy
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(filter)
+        hasher.combine(groupBy)
+    }
+}
+
+/// What a window keeps per group.
+public enum WindowSource: Sendable, Hashable {
+    /// Event timestamps only.
+    case events
+    /// Numeric samples of a per-event expression; events where it is not a number are left out.
+    case samples(Int)
+    /// A per-event condition: every event counts, as 1 when it holds and 0 otherwise.
+    case condition(Int)
+    /// Values of a per-event expression, for distinct counting.
+    case values(Int)
+    /// Counter samples per series (metric name + labels), for `rate`/`increase`.
+    case counter(Int)
+    /// `_bucket` counter series by `le`, for `histogram_quantile`.
+    case histogram(le: Int, value: Int)
+    /// Category counts of a per-event expression over the current window and the baseline before it.
+    case categories(Int, baselineMilliseconds: Int64)
+}
+
+public struct WindowNode: Sendable, Hashable {
+    public var partition: Int
+    public var source: WindowSource
+    public var milliseconds: Int64
+    /// Which aggregates the readouts need beyond count/sum/sumsq.
+    public var needsExtremes = false
+    public var needsOrder = false
+    /// Slots that identify a counter series (metric name and labels object).
+    public var seriesSlots: [Int] = []
+
+    public static func == (a: WindowNode, b: WindowNode) -> Bool {
+        a.partition == b.partition && a.source == b.source && a.milliseconds == b.milliseconds
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(partition)
+        hasher.combine(source)
+        hasher.combine(milliseconds)
+    }
+}
+
+/// What a window function reads from its window node.
+public enum WindowReadout: Sendable, Hashable {
+    case count, sum, average, minimum, maximum, stddev, distinct, eventRate
+    case quantile(Double)
+    /// `zscore`: the current event's value (node) against the window.
+    case zscore(Int)
+    case counterRate, counterIncrease
+    case histogramQuantile(Double)
+    case psi
+}
+
+public enum Severity: String, Sendable, CaseIterable {
+    case info, warning, critical
+}
+
+/// A template string (`"{{ model }}: {{ value }}"`) split into literal text and placeholders.
+public struct Template: Sendable, Hashable {
+    public enum Part: Sendable, Hashable {
+        case text(String)
+        case placeholder(String)
+    }
+
+    public var parts: [Part]
+}
+
+public struct CompiledRule: Sendable {
+    public var name: String
+    public var description: String
+    public var partition: Int
+    public var condition: Int
+    public var value: Int?
+    /// Alert label names of the partition's group key, in `group_by` order.
+    public var groupLabels: [String]
+    public var everyMilliseconds: Int64?
+    public var forMilliseconds: Int64
+    public var keepFiringForMilliseconds: Int64
+    public var severity: Severity
+    public var labels: [(String, String)]
+    public var annotations: [(String, Template)]
+    public var actions: [Int]
+    /// Identity of the rule's definition; equal fingerprints mean state can carry over a reload.
+    public var fingerprint: String
+    public var range: SourceRange
+}
+
+public enum ActionType: String, Sendable {
+    case notify, captureDPO = "capture_dpo", trace
+
+    /// Whether the action runs on every match (else on alert transitions).
+    public var runsOnMatch: Bool { self != .notify }
+}
+
+public struct CompiledAction: Sendable {
+    public var name: String
+    public var type: ActionType
+    /// Type-specific settings as written, for the stage that runs the action.
+    public var settings: [String: String]
+}

@@ -1,0 +1,63 @@
+public import SentinelCore
+public import SentinelParse
+import Foundation
+
+/// Finding, reading and compiling rule and policy files: the one way every command loads a configuration.
+public enum Configuration {
+    /// Result of loading: the graph (nil on errors) and every diagnostic.
+    public struct Loaded: Sendable {
+        public var graph: ConditionGraph?
+        public var diagnostics: [Diagnostic]
+        public var ruleFiles: [String]
+        public var policyFiles: [String]
+    }
+
+    /// Reads rule files and policy files (paths of files or folders) and compiles them together.
+    public static func load(rules: [String], policies: [String]) -> Loaded {
+        var diagnostics: [Diagnostic] = []
+        let ruleFiles = expand(rules, &diagnostics)
+        let policyFiles = expand(policies, &diagnostics)
+        let ruleSyntax = ruleFiles.map { path -> RuleFileSyntax in
+            let (syntax, found) = RuleFileReader.read(path: path)
+            diagnostics += found
+            return syntax
+        }
+        let policySyntax = policyFiles.map { path -> PolicyFileSyntax in
+            let (syntax, found) = PolicyFileReader.read(path: path)
+            diagnostics += found
+            return syntax
+        }
+        var graph: ConditionGraph?
+        let (compiled, found) = Compiler.compile(rules: ruleSyntax, policies: policySyntax)
+        diagnostics += found
+        if !diagnostics.hasErrors { graph = compiled }
+        return Loaded(graph: graph, diagnostics: diagnostics.sortedByLocation(), ruleFiles: ruleFiles, policyFiles: policyFiles)
+    }
+
+    /// YAML files named by `paths`: files as given, folders searched recursively in name order.
+    /// Rule tests (`*.test.yaml`) are skipped; a missing path is an error diagnostic.
+    public static func expand(_ paths: [String], _ diagnostics: inout [Diagnostic], tests: Bool = false) -> [String] {
+        var files: [String] = []
+        let manager = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                diagnostics.append(
+                    Diagnostic(.fileUnreadable, "no such file or folder", at: SourceLocation(file: path, line: 1, column: 1)))
+                continue
+            }
+            guard isDirectory.boolValue else {
+                files.append(path)
+                continue
+            }
+            let found = (manager.enumerator(atPath: path)?.allObjects as? [String] ?? [])
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+                .filter { isTest($0) == tests }
+                .sorted()
+            files += found.map { (path as NSString).appendingPathComponent($0) }
+        }
+        return files
+    }
+
+    static func isTest(_ path: String) -> Bool { path.hasSuffix(".test.yaml") || path.hasSuffix(".test.yml") }
+}

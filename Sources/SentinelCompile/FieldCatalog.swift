@@ -1,0 +1,51 @@
+/// Static types the compiler checks expressions with. `any` is a field whose type only the event knows.
+public enum ValueType: String, Sendable, Hashable {
+    case bool, number, string, array, object, any, null
+
+    /// Whether a value of this type may stand where `expected` is required.
+    func fits(_ expected: ValueType) -> Bool {
+        self == expected || self == .any || expected == .any || self == .null
+    }
+}
+
+/// The fields of the event kinds Sentinel knows; rules over other kinds may read any field.
+public enum FieldCatalog {
+    /// Fields of every event.
+    public static let common: [String: ValueType] = ["ts": .any, "kind": .string]
+
+    /// Known kinds and their fields. A prefix ending in `.*` is free-form below it.
+    public static let kinds: [String: [String: ValueType]] = [
+        "completion": [
+            "id": .string, "model": .string, "prompt": .string, "response": .string, "latency_ms": .number,
+            "ttft_ms": .number, "prompt_tokens": .number, "completion_tokens": .number, "finish_reason": .string,
+            "prompt_guard": .object, "prompt_guard.safety": .string, "prompt_guard.categories": .array,
+            "response_guard": .object, "response_guard.safety": .string, "response_guard.categories": .array,
+            "response_guard.refusal": .bool, "reprompt_of": .string, "attrs": .object, "attrs.*": .any,
+            "guard_model": .string,
+        ],
+        "metric": [
+            "name": .string, "labels": .object, "labels.*": .string, "value": .number, "type": .string,
+        ],
+    ]
+
+    public enum Lookup: Equatable {
+        case known(ValueType)
+        case unknown(suggestion: String?)
+    }
+
+    /// The type of `path` on events of `kind`.
+    public static func lookup(_ path: [String], kind: String) -> Lookup {
+        let dotted = path.joined(separator: ".")
+        if let type = common[dotted] { return .known(type) }
+        guard let fields = kinds[kind] else { return .known(.any) }
+        if let type = fields[dotted] { return .known(type) }
+        for (name, type) in fields where name.hasSuffix(".*") {
+            let prefix = String(name.dropLast(2))
+            if path.count >= 2, path[0] == prefix { return .known(path.count == 2 ? type : .any) }
+        }
+        let candidates = fields.keys.filter { !$0.hasSuffix("*") } + Array(common.keys)
+        return .unknown(suggestion: Suggestion.closest(to: dotted, in: candidates))
+    }
+}
+
+import SentinelCore

@@ -1,0 +1,56 @@
+/// Every function of the expression language, in one table. Window functions read the rule's windows; scalar
+/// functions compute from their arguments at the current event.
+public enum FunctionTable {
+    /// How a window function's arguments are laid out.
+    enum Signature {
+        /// `count(w)` / `rate(w)`: just the window.
+        case window
+        /// `f(x, w)`: a per-event value and the window.
+        case valueAndWindow(ValueType)
+        /// `quantile(q, x, w)`.
+        case quantile
+        /// `histogram_quantile(q, w)`.
+        case histogramQuantile
+        /// `psi(x, current, baseline)`.
+        case drift
+    }
+
+    static let window: [String: [Signature]] = [
+        "count": [.window, .valueAndWindow(.bool)],
+        "ratio": [.valueAndWindow(.bool)],
+        "sum": [.valueAndWindow(.number)],
+        "avg": [.valueAndWindow(.number)],
+        "min": [.valueAndWindow(.number)],
+        "max": [.valueAndWindow(.number)],
+        "stddev": [.valueAndWindow(.number)],
+        "zscore": [.valueAndWindow(.number)],
+        "distinct": [.valueAndWindow(.any)],
+        "rate": [.window, .valueAndWindow(.number)],
+        "increase": [.valueAndWindow(.number)],
+        "quantile": [.quantile],
+        "histogram_quantile": [.histogramQuantile],
+        "psi": [.drift],
+    ]
+
+    static let usage: [String: String] = [
+        "count": "count(w) or count(cond, w)", "ratio": "ratio(cond, w)", "sum": "sum(x, w)", "avg": "avg(x, w)",
+        "min": "min(x, w)", "max": "max(x, w)", "stddev": "stddev(x, w)", "zscore": "zscore(x, w)",
+        "distinct": "distinct(x, w)", "rate": "rate(w) or rate(counter, w)", "increase": "increase(counter, w)",
+        "quantile": "quantile(q, x, w)", "histogram_quantile": "histogram_quantile(q, w)",
+        "psi": "psi(x, current, baseline)", "abs": "abs(x)", "len": "len(x)",
+    ]
+
+    /// Scalar functions: argument types and result type.
+    static let scalar: [String: (ScalarFunction, [ValueType], ValueType)] = [
+        "abs": (.abs, [.number], .number),
+        "len": (.len, [.any], .number),
+    ]
+
+    /// All function names, for suggestions.
+    public static var names: [String] { Array(window.keys) + Array(scalar.keys) }
+}
+
+/// Functions computed from their arguments at the current event.
+public enum ScalarFunction: String, Sendable, Hashable {
+    case abs, len
+}

@@ -1,0 +1,379 @@
+import Foundation
+import SentinelCore
+import SentinelParse
+
+/// Lowering of parsed expressions into hash-consed graph nodes, with type checking and macro expansion.
+extension GraphBuilder {
+    /// Where an expression is being lowered: for field typing, positions and macro expansion chains.
+    struct Scope {
+        var source: ExpressionSource
+        var kind: String
+        /// The partition whose windows calls create; nil where windows are not allowed.
+        var partition: Int?
+        var macroStack: [String]
+        var notes: [Diagnostic.Note]
+    }
+
+    /// Parses and lowers a rule's `when`/`where`/`value`; nil (with diagnostics) on any error.
+    func lowerRoot(
+        _ source: ExpressionSource, role: String, kind: String, partition: Int?, expect: ValueType, rule: String
+    ) -> Int? {
+        let expression: Expr
+        do {
+            expression = try Parser.parse(source.text)
+        } catch {
+            diagnostics.append(source.diagnostic(error))
+            return nil
+        }
+        let scope = Scope(
+            source: source, kind: kind, partition: partition, macroStack: [],
+            notes: [])
+        guard let (node, type) = lower(expression, scope) else { return nil }
+        guard type.fits(expect) else {
+            report(.typeMismatch, "\(role) of rule '\(rule)' must be a \(expect.rawValue), but this is a \(type.rawValue)", expression, scope)
+            return nil
+        }
+        return node
+    }
+
+    func report(_ code: DiagnosticCode, _ message: String, _ expression: Expr, _ scope: Scope) {
+        diagnostics.append(
+            Diagnostic(code, message, at: scope.source.range(from: expression.start, to: expression.end), notes: scope.notes))
+    }
+
+    func intern(_ node: Node, _ type: ValueType) -> Int {
+        if let i = nodeIndex[node] { return i }
+        nodes.append(node)
+        nodeTypes.append(type)
+        nodeIndex[node] = nodes.count - 1
+        return nodes.count - 1
+    }
+
+    func slot(_ path: [String]) -> Int {
+        if let i = fieldIndex[path] { return i }
+        fields.append(path)
+        fieldIndex[path] = fields.count - 1
+        return fields.count - 1
+    }
+
+    func lower(_ e: Expr, _ scope: Scope) -> (Int, ValueType)? {
+        switch e.kind {
+        case .number(let n): return (intern(.constant(.number(n)), .number), .number)
+        case .string(let s): return (intern(.constant(.string(s)), .string), .string)
+        case .bool(let b): return (intern(.constant(.bool(b)), .bool), .bool)
+        case .null: return (intern(.constant(.null), .null), .null)
+        case .duration(let ms): return (intern(.constant(.number(Double(ms) / 1000)), .number), .number)
+        case .path(let segments): return lowerPath(segments, e, scope)
+        case .list(let items):
+            var constants: [Constant] = []
+            for item in items {
+                switch item.kind {
+                case .number(let n): constants.append(.number(n))
+                case .string(let s): constants.append(.string(s))
+                case .bool(let b): constants.append(.bool(b))
+                case .duration(let ms): constants.append(.number(Double(ms) / 1000))
+                default:
+                    report(.typeMismatch, "list literals hold only strings, numbers and booleans", item, scope)
+                    return nil
+                }
+            }
+            return (intern(.constant(.list(constants)), .array), .array)
+        case .unary(.not, let operand):
+            guard let (a, t) = lower(operand, scope), expectType(t, .bool, "'not'", operand, scope) else { return nil }
+            return (intern(.not(a), .bool), .bool)
+        case .unary(.negate, let operand):
+            guard let (a, t) = lower(operand, scope), expectType(t, .number, "'-'", operand, scope) else { return nil }
+            return (intern(.negate(a), .number), .number)
+        case .exists(let operand):
+            guard case .path(let segments) = operand.kind, segments.count > 1 || !isName(segments[0]) else {
+                report(.typeMismatch, "'exists' applies to a field", operand, scope)
+                return nil
+            }
+            guard let (a, _) = lowerPath(segments, operand, scope) else { return nil }
+            return (intern(.exists(a), .bool), .bool)
+        case .binary(let op, let left, let right): return lowerBinary(op, left, right, e, scope)
+        case .call(let name, let arguments): return lowerCall(name, arguments, e, scope)
+        }
+    }
+
+    private func isName(_ word: String) -> Bool { macros[word] != nil || lists[word] != nil }
+
+    private func expectType(_ actual: ValueType, _ expected: ValueType, _ what: String, _ e: Expr, _ scope: Scope)
+        -> Bool
+    {
+        if actual.fits(expected) { return true }
+        report(.typeMismatch, "\(what) needs a \(expected.rawValue), but this is a \(actual.rawValue)", e, scope)
+        return false
+    }
+
+    private func lowerPath(_ segments: [String], _ e: Expr, _ scope: Scope) -> (Int, ValueType)? {
+        if segments.count == 1, let macro = macros[segments[0]] {
+            return expandMacro(macro, e, scope)
+        }
+        if segments.count == 1, lists[segments[0]] != nil {
+            report(.typeMismatch, "list '\(segments[0])' can only be used after 'in', 'contains' and the other string tests", e, scope)
+            return nil
+        }
+        switch FieldCatalog.lookup(segments, kind: scope.kind) {
+        case .known(let type):
+            return (intern(.field(slot: slot(segments)), type), type)
+        case .unknown(let suggestion):
+            let name = segments.joined(separator: ".")
+            var hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
+            if hint.isEmpty, segments.count == 1 {
+                hint = Suggestion.didYouMean(name, in: Array(macros.keys) + Array(lists.keys))
+            }
+            report(.unknownField, "'\(scope.kind)' events have no field '\(name)'\(hint)", e, scope)
+            return nil
+        }
+    }
+
+    private func expandMacro(_ macro: MacroSyntax, _ use: Expr, _ scope: Scope) -> (Int, ValueType)? {
+        let name = macro.name.value
+        usedMacros.insert(name)
+        if scope.macroStack.contains(name) {
+            let chain = (scope.macroStack + [name]).joined(separator: " → ")
+            report(.macroCycle, "macro '\(name)' uses itself: \(chain)", use, scope)
+            return nil
+        }
+        guard case .some(.some(let body)) = parsedMacros[name] else { return nil }
+        var inner = scope
+        inner.source = macro.condition
+        inner.macroStack.append(name)
+        inner.notes = [Diagnostic.Note("in macro '\(name)', used here", at: scope.source.range(from: use.start, to: use.end))]
+            + scope.notes
+        return lower(body, inner)
+    }
+
+    private func lowerBinary(
+        _ op: BinaryOperator, _ left: Expr, _ right: Expr, _ e: Expr, _ scope: Scope
+    ) -> (Int, ValueType)? {
+        // List names on the right of `in` and the string tests are resolved before lowering the right side.
+        if [.in, .notIn, .contains, .icontains, .startswith, .endswith].contains(op),
+            case .path(let segments) = right.kind, segments.count == 1, lists[segments[0]] != nil
+        {
+            let listName = segments[0]
+            usedLists.insert(listName)
+            guard let (l, lt) = lower(left, scope) else { return nil }
+            let list = lists[listName]!.index
+            if op == .in || op == .notIn {
+                return (intern(.inList(l, list: list, negated: op == .notIn), .bool), .bool)
+            }
+            guard expectType(lt, .string, "'\(op.rawValue)'", left, scope) else { return nil }
+            return (intern(.stringTestAny(StringTest(rawValue: op.rawValue)!, l, list: list), .bool), .bool)
+        }
+        guard let (l, lt) = lower(left, scope), let (r, rt) = lower(right, scope) else { return nil }
+        switch op {
+        case .and, .or:
+            guard expectType(lt, .bool, "'\(op.rawValue)'", left, scope), expectType(rt, .bool, "'\(op.rawValue)'", right, scope)
+            else { return nil }
+            return (intern(op == .and ? .and(l, r) : .or(l, r), .bool), .bool)
+        case .add, .subtract, .multiply, .divide, .remainder:
+            guard expectType(lt, .number, "'\(op.rawValue)'", left, scope), expectType(rt, .number, "'\(op.rawValue)'", right, scope)
+            else { return nil }
+            return (intern(.arithmetic(ArithmeticOperator(rawValue: op.rawValue)!, l, r), .number), .number)
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+            let ordering = ![.equal, .notEqual].contains(op)
+            if ordering {
+                for (t, side) in [(lt, left), (rt, right)] where ![.number, .string, .any].contains(t) {
+                    report(.typeMismatch, "'\(op.rawValue)' compares numbers or strings, but this is a \(t.rawValue)", side, scope)
+                    return nil
+                }
+            }
+            if lt != .any, rt != .any, lt != .null, rt != .null, lt != rt {
+                report(.typeMismatch, "cannot compare a \(lt.rawValue) with a \(rt.rawValue)", e, scope)
+                return nil
+            }
+            return (intern(.compare(ComparisonOperator(rawValue: op.rawValue)!, l, r), .bool), .bool)
+        case .in, .notIn:
+            guard rt == .array || rt == .any else {
+                report(.typeMismatch, "the right side of '\(op.rawValue)' must be a list name, a [list] or an array field", right, scope)
+                return nil
+            }
+            return (intern(.inArray(l, r, negated: op == .notIn), .bool), .bool)
+        case .contains where lt == .array:
+            return (intern(.inArray(r, l, negated: false), .bool), .bool)
+        case .contains, .icontains, .startswith, .endswith:
+            guard expectType(lt, .string, "'\(op.rawValue)'", left, scope), expectType(rt, .string, "'\(op.rawValue)'", right, scope)
+            else { return nil }
+            return (intern(.stringTest(StringTest(rawValue: op.rawValue)!, l, r), .bool), .bool)
+        case .matches:
+            guard case .string(let pattern) = right.kind else {
+                report(.typeMismatch, "'matches' needs a literal pattern string on its right", right, scope)
+                return nil
+            }
+            guard expectType(lt, .string, "'matches'", left, scope) else { return nil }
+            if let problem = Self.regexProblem(pattern) {
+                report(.invalidRegex, "invalid regular expression: \(problem)", right, scope)
+                return nil
+            }
+            var index = regexes.firstIndex(of: pattern)
+            if index == nil {
+                regexes.append(pattern)
+                index = regexes.count - 1
+            }
+            return (intern(.matches(l, regex: index!), .bool), .bool)
+        }
+    }
+
+    static func regexProblem(_ pattern: String) -> String? {
+        do {
+            _ = try NSRegularExpression(pattern: pattern)
+            return nil
+        } catch {
+            return "'\(pattern)' does not compile (\((error as NSError).localizedDescription))"
+        }
+    }
+
+    private func lowerCall(_ name: String, _ arguments: [Expr], _ e: Expr, _ scope: Scope) -> (Int, ValueType)? {
+        if let (function, parameterTypes, result) = FunctionTable.scalar[name] {
+            guard arguments.count == parameterTypes.count else {
+                report(.badArguments, "'\(name)' takes \(parameterTypes.count) argument(s): \(FunctionTable.usage[name]!)", e, scope)
+                return nil
+            }
+            var lowered: [Int] = []
+            for (argument, type) in zip(arguments, parameterTypes) {
+                guard let (a, t) = lower(argument, scope), expectType(t, type, "'\(name)'", argument, scope) else { return nil }
+                lowered.append(a)
+            }
+            return (intern(.call(function, lowered), result), result)
+        }
+        guard let signatures = FunctionTable.window[name] else {
+            report(.unknownFunction, "unknown function '\(name)'\(Suggestion.didYouMean(name, in: FunctionTable.names))", e, scope)
+            return nil
+        }
+        guard let partition = scope.partition else {
+            report(.badArguments, "window function '\(name)' cannot be used here (not in 'where', nor inside another window function)", e, scope)
+            return nil
+        }
+        var inner = scope
+        inner.partition = nil
+        let usage = FunctionTable.usage[name]!
+        func window(_ argument: Expr) -> Int64? {
+            guard case .duration(let ms) = argument.kind, ms > 0 else {
+                report(.badArguments, "'\(name)' needs a window duration such as 5m here: \(usage)", argument, scope)
+                return nil
+            }
+            return ms
+        }
+        func probability(_ argument: Expr) -> Double? {
+            guard case .number(let q) = argument.kind, q >= 0, q <= 1 else {
+                report(.badArguments, "'\(name)' needs a quantile between 0 and 1 as its first argument", argument, scope)
+                return nil
+            }
+            return q
+        }
+        let signature = signatures.first { signature in
+            switch signature {
+            case .window: arguments.count == 1
+            case .valueAndWindow, .histogramQuantile: arguments.count == 2
+            case .quantile, .drift: arguments.count == 3
+            }
+        }
+        guard let signature else {
+            report(.badArguments, "wrong number of arguments for '\(name)': \(usage)", e, scope)
+            return nil
+        }
+        let source: WindowSource
+        let readout: WindowReadout
+        let ms: Int64
+        switch signature {
+        case .window:
+            guard let w = window(arguments[0]) else { return nil }
+            (source, ms, readout) = (.events, w, name == "rate" ? .eventRate : .count)
+        case .valueAndWindow(let type):
+            guard let w = window(arguments[1]), let (x, t) = lower(arguments[0], inner),
+                expectType(t, type, "'\(name)'", arguments[0], scope)
+            else { return nil }
+            ms = w
+            switch name {
+            case "count": (source, readout) = (.condition(x), .sum)
+            case "ratio": (source, readout) = (.condition(x), .average)
+            case "sum": (source, readout) = (.samples(x), .sum)
+            case "avg": (source, readout) = (.samples(x), .average)
+            case "min": (source, readout) = (.samples(x), .minimum)
+            case "max": (source, readout) = (.samples(x), .maximum)
+            case "stddev": (source, readout) = (.samples(x), .stddev)
+            case "zscore": (source, readout) = (.samples(x), .zscore(x))
+            case "distinct": (source, readout) = (.values(x), .distinct)
+            case "rate": (source, readout) = (.counter(x), .counterRate)
+            default: (source, readout) = (.counter(x), .counterIncrease)
+            }
+        case .quantile:
+            guard let q = probability(arguments[0]), let w = window(arguments[2]),
+                let (x, t) = lower(arguments[1], inner), expectType(t, .number, "'quantile'", arguments[1], scope)
+            else { return nil }
+            (source, ms, readout) = (.samples(x), w, .quantile(q))
+        case .histogramQuantile:
+            guard let q = probability(arguments[0]), let w = window(arguments[1]) else { return nil }
+            let le = intern(.field(slot: slot(["labels", "le"])), .any)
+            let value = intern(.field(slot: slot(["value"])), .number)
+            (source, ms, readout) = (.histogram(le: le, value: value), w, .histogramQuantile(q))
+        case .drift:
+            guard let current = window(arguments[1]), let baseline = window(arguments[2]),
+                let (x, _) = lower(arguments[0], inner)
+            else { return nil }
+            (source, ms, readout) = (.categories(x, baselineMilliseconds: baseline), current, .psi)
+        }
+        let index = internWindow(partition: partition, source: source, milliseconds: ms, readout: readout)
+        return (intern(.window(index, readout), .number), .number)
+    }
+
+    private func internWindow(partition: Int, source: WindowSource, milliseconds: Int64, readout: WindowReadout) -> Int {
+        var node = WindowNode(partition: partition, source: source, milliseconds: milliseconds)
+        switch source {
+        case .counter, .histogram: node.seriesSlots = [slot(["name"]), slot(["labels"])]
+        default: break
+        }
+        let index: Int
+        if let i = windowIndex[node] {
+            index = i
+        } else {
+            windows.append(node)
+            index = windows.count - 1
+            windowIndex[node] = index
+        }
+        switch readout {
+        case .minimum, .maximum: windows[index].needsExtremes = true
+        case .quantile: windows[index].needsOrder = true
+        default: break
+        }
+        return index
+    }
+
+    /// A stable text form of a node, independent of node numbering: identifies definitions across compilations.
+    func canonical(_ index: Int) -> String {
+        switch nodes[index] {
+        case .constant(let c): return "\(c)"
+        case .field(let slot): return fields[slot].joined(separator: ".")
+        case .not(let a): return "not(\(canonical(a)))"
+        case .negate(let a): return "-(\(canonical(a)))"
+        case .and(let a, let b): return "and(\(canonical(a)),\(canonical(b)))"
+        case .or(let a, let b): return "or(\(canonical(a)),\(canonical(b)))"
+        case .arithmetic(let op, let a, let b): return "\(op.rawValue)(\(canonical(a)),\(canonical(b)))"
+        case .compare(let op, let a, let b): return "\(op.rawValue)(\(canonical(a)),\(canonical(b)))"
+        case .inList(let a, let list, let negated): return "\(negated ? "notin" : "in")(\(canonical(a)),\(compiledLists[list]))"
+        case .inArray(let a, let b, let negated): return "\(negated ? "notin" : "in")(\(canonical(a)),\(canonical(b)))"
+        case .stringTest(let t, let a, let b): return "\(t.rawValue)(\(canonical(a)),\(canonical(b)))"
+        case .stringTestAny(let t, let a, let list): return "\(t.rawValue)(\(canonical(a)),\(compiledLists[list]))"
+        case .matches(let a, let regex): return "matches(\(canonical(a)),\(regexes[regex].debugDescription))"
+        case .exists(let a): return "exists(\(canonical(a)))"
+        case .call(let f, let args): return "\(f.rawValue)(\(args.map(canonical).joined(separator: ",")))"
+        case .window(let w, let readout):
+            let window = windows[w]
+            let source: String
+            switch window.source {
+            case .events: source = "events"
+            case .condition(let x): source = "condition(\(canonical(x)))"
+            case .samples(let x): source = "samples(\(canonical(x)))"
+            case .values(let x): source = "values(\(canonical(x)))"
+            case .counter(let x): source = "counter(\(canonical(x)))"
+            case .histogram: source = "histogram"
+            case .categories(let x, let baseline): source = "categories(\(canonical(x)),\(baseline))"
+            }
+            var readoutText = "\(readout)"
+            if case .zscore(let x) = readout { readoutText = "zscore(\(canonical(x)))" }
+            return "window(\(source),\(window.milliseconds),\(readoutText))"
+        }
+    }
+}

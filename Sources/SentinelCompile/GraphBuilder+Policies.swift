@@ -1,0 +1,94 @@
+import SentinelCore
+import SentinelParse
+
+/// Merging policy files: settings, actions, receivers, the route tree and inhibitions, with reference checks.
+extension GraphBuilder {
+    func compilePolicies(_ files: [PolicyFileSyntax]) -> ([DeclaredAction], CompiledPolicy) {
+        var policy = CompiledPolicy()
+        var actions: [DeclaredAction] = []
+        var receivers: [String: SourceRange] = [:]
+        var routeRange: SourceRange?
+        var routeSyntax: RouteSyntax?
+        for file in files {
+            let s = file.settings
+            if let v = s.evaluationInterval { policy.evaluationIntervalMilliseconds = v.value }
+            if let v = s.allowedLateness { policy.allowedLatenessMilliseconds = v.value }
+            if let v = s.maxGroupsPerRule { policy.maxGroupsPerRule = v.value }
+            if let v = s.maxWindowSamples { policy.maxWindowSamples = v.value }
+            for action in file.actions {
+                if let previous = actions.first(where: { $0.compiled.name == action.name.value }) {
+                    duplicate("action", action.name, previous: previous.range)
+                    continue
+                }
+                var settings: [String: String] = [:]
+                for (key, value) in action.settings {
+                    if case .scalar(let s) = value.content { settings[key.value] = s.value }
+                }
+                let type = ActionType(rawValue: action.type.value)!
+                actions.append(DeclaredAction(compiled: CompiledAction(name: action.name.value, type: type, settings: settings), range: action.name.range))
+            }
+            for receiver in file.receivers {
+                if let previous = receivers[receiver.name.value] {
+                    duplicate("receiver", receiver.name, previous: previous)
+                    continue
+                }
+                receivers[receiver.name.value] = receiver.name.range
+                var settings: [String: String] = [:]
+                for (key, value) in receiver.settings {
+                    if case .scalar(let s) = value.content { settings[key.value] = s.value }
+                }
+                policy.receivers.append(CompiledReceiver(name: receiver.name.value, type: receiver.type.value, settings: settings))
+            }
+            if let route = file.route {
+                if let routeRange {
+                    diagnostics.append(
+                        Diagnostic(
+                            .duplicateName, "only one policy file may define 'route'", at: route.range,
+                            notes: [Diagnostic.Note("first route defined here", at: routeRange)]))
+                } else {
+                    routeRange = route.range
+                    routeSyntax = route
+                }
+            }
+            policy.inhibitRules += file.inhibitRules.map { rule in
+                CompiledInhibitRule(
+                    sourceMatchers: rule.sourceMatchers.compactMap { LabelMatcher(parsing: $0.value) },
+                    targetMatchers: rule.targetMatchers.compactMap { LabelMatcher(parsing: $0.value) },
+                    equal: rule.equal.map(\.value))
+            }
+        }
+        var used: Set<String> = []
+        if let routeSyntax {
+            if routeSyntax.receiver == nil {
+                diagnostics.append(Diagnostic(.missingKey, "the root route has no 'receiver'", at: routeSyntax.range))
+            }
+            if !routeSyntax.matchers.isEmpty {
+                diagnostics.append(
+                    Diagnostic(.invalidValue, "the root route must match every alert: remove its 'matchers'", at: routeSyntax.range))
+            }
+            policy.route = compileRoute(routeSyntax, receivers: receivers, used: &used)
+        }
+        for (name, range) in receivers where !used.contains(name) {
+            diagnostics.append(Diagnostic(.unusedReceiver, "receiver '\(name)' is not used by any route", at: range))
+        }
+        return (actions, policy)
+    }
+
+    private func compileRoute(_ route: RouteSyntax, receivers: [String: SourceRange], used: inout Set<String>) -> CompiledRoute {
+        if let receiver = route.receiver {
+            used.insert(receiver.value)
+            if receivers[receiver.value] == nil {
+                diagnostics.append(
+                    Diagnostic(
+                        .undefinedReceiver,
+                        "route names receiver '\(receiver.value)', which no policy file declares\(Suggestion.didYouMean(receiver.value, in: Array(receivers.keys)))",
+                        at: receiver.range))
+            }
+        }
+        return CompiledRoute(
+            receiver: route.receiver?.value, matchers: route.matchers.compactMap { LabelMatcher(parsing: $0.value) },
+            groupBy: route.groupBy.map(\.value), groupWaitMilliseconds: route.groupWait?.value,
+            groupIntervalMilliseconds: route.groupInterval?.value, repeatIntervalMilliseconds: route.repeatInterval?.value,
+            continue: route.continue, routes: route.routes.map { compileRoute($0, receivers: receivers, used: &used) })
+    }
+}

@@ -1,0 +1,84 @@
+/// Builds one JSON object as text with keys in the order written: stable, diffable output lines.
+public struct JSONText: Sendable {
+    private var text = "{"
+    private var first = true
+
+    public init() {}
+
+    public var result: String { text + "}" }
+
+    private mutating func key(_ k: String) {
+        if !first { text += "," }
+        first = false
+        Self.appendString(k, to: &text)
+        text += ":"
+    }
+
+    public mutating func add(_ k: String, _ value: String) {
+        key(k)
+        Self.appendString(value, to: &text)
+    }
+
+    public mutating func add(_ k: String, _ value: Int) {
+        key(k)
+        text += String(value)
+    }
+
+    /// Non-finite numbers become `null` (JSON has no NaN).
+    public mutating func add(_ k: String, number: Double?) {
+        key(k)
+        guard let number, number.isFinite else {
+            text += "null"
+            return
+        }
+        text += number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : "\(number)"
+    }
+
+    public mutating func add(_ k: String, _ value: Bool) {
+        key(k)
+        text += value ? "true" : "false"
+    }
+
+    public mutating func add(_ k: String, object pairs: [(String, String)]) {
+        key(k)
+        var inner = JSONText()
+        for (name, value) in pairs { inner.add(name, value) }
+        text += inner.result
+    }
+
+    public mutating func add(_ k: String, strings: [String]) {
+        key(k)
+        text += "[" + strings.map { s in
+            var out = ""
+            Self.appendString(s, to: &out)
+            return out
+        }.joined(separator: ",") + "]"
+    }
+
+    /// Embeds already-serialised JSON (an object or array built elsewhere).
+    public mutating func add(_ k: String, raw: String) {
+        key(k)
+        text += raw
+    }
+
+    public static func appendString(_ s: String, to out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+}

@@ -1,0 +1,66 @@
+public import SentinelCompile
+
+/// The state of one rule's alert for one group.
+public enum AlertState: String, Sendable, Codable {
+    case inactive, pending, firing, resolved
+}
+
+/// One change of an alert's state, as `dry-run` prints it and receivers get it.
+public struct AlertTransition: Sendable {
+    public var time: Int64
+    public var rule: String
+    public var state: AlertState
+    /// The state before: `pending` or `firing` for a `resolved` transition.
+    public var previous: AlertState
+    public var severity: Severity
+    /// Rule labels, group labels and `severity`, sorted by name.
+    public var labels: [(String, String)]
+    public var value: Double?
+    public var annotations: [(String, String)]
+    /// Names of the rule's actions that run on transitions.
+    public var actions: [String]
+    /// When the condition started holding.
+    public var activeSince: Int64
+}
+
+/// A per-match action the engine asks for (DPO capture, trace).
+public struct ActionRequest: Sendable {
+    public var time: Int64
+    public var rule: String
+    public var action: String
+    public var type: ActionType
+    public var eventID: String?
+    public var labels: [(String, String)]
+}
+
+/// An alert that is pending or firing now.
+public struct ActiveAlert: Sendable {
+    public var rule: String
+    public var state: AlertState
+    public var labels: [(String, String)]
+    public var value: Double?
+    public var annotations: [(String, String)]
+    public var activeSince: Int64
+}
+
+/// Counters of one rule, for the dry-run summary and (later) `/metrics`.
+public struct RuleStatistics: Sendable {
+    public var evaluations = 0
+    public var matches = 0
+    public var pending = 0
+    public var firing = 0
+    public var resolved = 0
+    public var firingMilliseconds: Int64 = 0
+    /// Measured on a sample of evaluations, scaled to all of them.
+    public var evaluationNanoseconds: Double = 0
+    /// Events of new groups dropped because the partition reached `max_groups_per_rule`.
+    public var groupOverflow = 0
+}
+
+/// Counters of the whole engine.
+public struct EngineStatistics: Sendable {
+    public var events = 0
+    public var lateEvents = 0
+    public var windowSampleOverflow = 0
+    public var groupsEvicted = 0
+}

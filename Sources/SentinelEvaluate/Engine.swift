@@ -1,0 +1,315 @@
+public import SentinelCompile
+import Foundation
+
+/// Evaluates a compiled graph over events, on event time.
+///
+/// Deterministic: the same events in the same order give the same transitions, whether they come from a file or
+/// a live stream. Events out of order by at most `allowed_lateness` are re-ordered (held back that long); older
+/// ones are counted and skipped.
+public final class Engine {
+    public let graph: ConditionGraph
+    /// Called for every alert transition, in event-time order.
+    public var onTransition: (AlertTransition) -> Void = { _ in }
+    /// Called for every per-match action request.
+    public var onAction: (ActionRequest) -> Void = { _ in }
+
+    public internal(set) var statistics = EngineStatistics()
+    public internal(set) var ruleStatistics: [RuleStatistics]
+    /// Latest event time processed (or ticked to).
+    public private(set) var watermark: Int64 = .min
+
+    let decoder: EventDecoder
+    let ops: UnsafeMutablePointer<Op>
+    /// Field values of the event being evaluated; points at `noEvent` during ticks.
+    var slots: UnsafeMutablePointer<Value>
+    let eventSlots: UnsafeMutablePointer<Value>
+    let noEvent: UnsafeMutablePointer<Value>
+    let pool = ConstantPool()
+    var lists: [ListMatcher] = []
+    var regexes: [NSRegularExpression] = []
+    var stores: [WindowStore] = []
+    var groups: [GroupTable]
+    var alerts: [[AlertSlot]]
+    let kinds: [ByteString]
+    let partitionsByKind: [[Int]]
+    let ruleActionsOnMatch: [[Int]]
+    let ruleActionsOnTransition: [[String]]
+
+    private var reorder = ReorderBuffer()
+    private var tickIntervals: [Int64] = []
+    private var nextTicks: [Int64] = []
+    /// Rule indices evaluated on each tick interval (event-triggered rules have none; they ride the
+    /// evaluation interval for re-checks).
+    private var tickRules: [Int64: [Int]] = [:]
+    var costSampleCounter = 0
+    /// Group and time of the evaluation in progress, for window reads.
+    var currentGroup = 0
+    var currentTime: Int64 = 0
+
+    public init(graph: ConditionGraph) {
+        self.graph = graph
+        decoder = EventDecoder(paths: graph.fields)
+        let slotCount = max(1, graph.fields.count)
+        eventSlots = .allocate(capacity: slotCount)
+        eventSlots.initialize(repeating: .missing, count: slotCount)
+        noEvent = .allocate(capacity: slotCount)
+        noEvent.initialize(repeating: .missing, count: slotCount)
+        slots = eventSlots
+        ops = .allocate(capacity: max(1, graph.nodes.count))
+        let pool = self.pool
+        for (i, node) in graph.nodes.enumerated() {
+            (ops + i).initialize(to: Op.make(node, constant: { pool.add($0) }))
+        }
+        lists = graph.lists.map { ListMatcher($0, pool: pool) }
+        regexes = graph.regexes.map { (try? NSRegularExpression(pattern: $0)) ?? NSRegularExpression.matchingNothing }
+        stores = graph.windows.map { WindowStore(node: $0, maxSamples: graph.policy.maxWindowSamples) }
+        groups = graph.partitions.map { _ in GroupTable() }
+        alerts = graph.rules.map { _ in [] }
+        ruleStatistics = graph.rules.map { _ in RuleStatistics() }
+        var kindNames: [String] = []
+        for partition in graph.partitions where !kindNames.contains(partition.kind) { kindNames.append(partition.kind) }
+        kinds = kindNames.map { pool.bytes($0) }
+        partitionsByKind = kindNames.map { kind in graph.partitions.indices.filter { graph.partitions[$0].kind == kind } }
+        ruleActionsOnMatch = graph.rules.map { rule in rule.actions.filter { graph.actions[$0].type.runsOnMatch } }
+        ruleActionsOnTransition = graph.rules.map { rule in
+            rule.actions.filter { !graph.actions[$0].type.runsOnMatch }.map { graph.actions[$0].name }
+        }
+        var intervals: Set<Int64> = [graph.policy.evaluationIntervalMilliseconds]
+        for (i, rule) in graph.rules.enumerated() {
+            if let every = rule.everyMilliseconds {
+                intervals.insert(every)
+                tickRules[every, default: []].append(i)
+            }
+        }
+        tickIntervals = intervals.sorted()
+    }
+
+    deinit {
+        ops.deallocate()
+        eventSlots.deallocate()
+        noEvent.deallocate()
+    }
+
+    // MARK: Input
+
+    /// Takes one JSON event line. Throws (and changes nothing) when the line is malformed.
+    public func ingest(_ line: UnsafeRawBufferPointer) throws(EventDecodeError) {
+        let lateness = graph.policy.allowedLatenessMilliseconds
+        if lateness == 0 {
+            let header = try decoder.decode(line, into: eventSlots)
+            if header.timestamp < watermark {
+                statistics.lateEvents += 1
+                return
+            }
+            process(header)
+            return
+        }
+        let header = try decoder.header(of: line)
+        if header.timestamp < watermark {
+            statistics.lateEvents += 1
+            return
+        }
+        reorder.insert(time: header.timestamp, line: line)
+        while let first = reorder.firstTime, first <= reorder.maxTime - lateness {
+            try releaseFirst()
+        }
+    }
+
+    private func releaseFirst() throws(EventDecodeError) {
+        var failure: EventDecodeError?
+        reorder.removeFirst { line in
+            do throws(EventDecodeError) {
+                let header = try decoder.decode(line, into: eventSlots)
+                process(header)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Processes everything up to and including `time`: held-back events and ticks. Used by rule tests
+    /// ("alerts at 5m") and at the end of a replay.
+    public func advance(to time: Int64) {
+        while let first = reorder.firstTime, first <= time { try? releaseFirst() }
+        runTicks(through: time)
+        if time > watermark { watermark = time }
+    }
+
+    /// Flushes held-back events and closes the run's statistics at the last event time.
+    public func finish() {
+        while reorder.firstTime != nil { try? releaseFirst() }
+        for r in graph.rules.indices {
+            for g in alerts[r].indices where alerts[r][g].state == .firing {
+                ruleStatistics[r].firingMilliseconds += max(0, watermark - alerts[r][g].firingSince)
+                alerts[r][g].firingSince = watermark
+            }
+        }
+    }
+
+    // MARK: Events
+
+    private func process(_ header: EventHeader) {
+        let time = header.timestamp
+        runTicks(through: time - 1)
+        slots = eventSlots
+        watermark = time
+        statistics.events += 1
+        guard let kind = kinds.firstIndex(where: { $0.equals(header.kind) }) else { return }
+        for p in partitionsByKind[kind] { processPartition(p, time: time) }
+    }
+
+    private func processPartition(_ p: Int, time: Int64) {
+        let partition = graph.partitions[p]
+        if let filter = partition.filter, !value(Int32(filter)).isTrue { return }
+        let group: Int
+        switch groups[p].lookup(slots, partition.groupBy, limit: graph.policy.maxGroupsPerRule) {
+        case .existing(let g): group = g
+        case .created(let g):
+            group = g
+            prepareGroup(g, partition: p)
+        case .full:
+            for r in partition.rules { ruleStatistics[r].groupOverflow += 1 }
+            return
+        }
+        groups[p].lastSeen[group] = time
+        for w in partition.windows { record(window: w, group: group, time: time) }
+        for r in partition.rules where graph.rules[r].everyMilliseconds == nil {
+            evaluate(rule: r, group: group, time: time, atEvent: true)
+        }
+    }
+
+    private func prepareGroup(_ g: Int, partition p: Int) {
+        let capacity = groups[p].capacity
+        let partition = graph.partitions[p]
+        for w in partition.windows {
+            stores[w].ensureCapacity(capacity)
+            stores[w].reset(g)
+        }
+        for r in partition.rules {
+            while alerts[r].count < capacity { alerts[r].append(AlertSlot()) }
+            alerts[r][g] = AlertSlot()
+        }
+    }
+
+    // MARK: Ticks
+
+    private func runTicks(through time: Int64) {
+        if nextTicks.isEmpty {
+            guard watermark != .min || time != .min else { return }
+            let start = watermark == .min ? time + 1 : watermark
+            nextTicks = tickIntervals.map { interval in Self.ceilMultiple(start, interval) }
+        }
+        while true {
+            guard let earliest = nextTicks.min(), earliest <= time else { return }
+            if skipIdleGap(to: time, from: earliest) { continue }
+            for (i, interval) in tickIntervals.enumerated() where nextTicks[i] == earliest {
+                tick(interval: interval, at: earliest)
+                nextTicks[i] += interval
+            }
+            if earliest > watermark { watermark = earliest }
+        }
+    }
+
+    /// After a long silence every alert has settled; jumping over the empty ticks changes no outcome.
+    private func skipIdleGap(to time: Int64, from earliest: Int64) -> Bool {
+        let interval = tickIntervals.last!
+        guard (time - earliest) / interval > 10_000 else { return false }
+        var horizon: Int64 = 0
+        for p in graph.partitions { horizon = max(horizon, p.retentionMilliseconds) }
+        for r in graph.rules { horizon = max(horizon, r.forMilliseconds + r.keepFiringForMilliseconds) }
+        let settled = max(watermark, earliest) + 2 * horizon + 4 * interval
+        guard earliest > settled else { return false }
+        let target = time - 2 * interval
+        nextTicks = tickIntervals.map { Self.ceilMultiple(target, $0) }
+        return true
+    }
+
+    private static func ceilMultiple(_ t: Int64, _ m: Int64) -> Int64 {
+        let q = t / m
+        let floor = (t % m != 0 && t < 0) ? (q - 1) * m : q * m
+        return floor == t ? t : floor + m
+    }
+
+    private func tick(interval: Int64, at time: Int64) {
+        slots = noEvent
+        defer { slots = eventSlots }
+        for r in tickRules[interval] ?? [] {
+            let p = graph.rules[r].partition
+            for g in 0..<groups[p].capacity where groups[p].live[g] {
+                advanceWindows(partition: p, group: g, to: time)
+                evaluate(rule: r, group: g, time: time, atEvent: false)
+            }
+        }
+        guard interval == graph.policy.evaluationIntervalMilliseconds else { return }
+        for (r, rule) in graph.rules.enumerated() where rule.everyMilliseconds == nil {
+            let p = rule.partition
+            for g in alerts[r].indices where alerts[r][g].state != .inactive && groups[p].live[g] {
+                advanceWindows(partition: p, group: g, to: time)
+                evaluate(rule: r, group: g, time: time, atEvent: false)
+            }
+        }
+        evictIdleGroups(at: time)
+    }
+
+    private func advanceWindows(partition p: Int, group g: Int, to time: Int64) {
+        for w in graph.partitions[p].windows { stores[w].advance(g, to: time) }
+    }
+
+    private func evictIdleGroups(at time: Int64) {
+        for (p, partition) in graph.partitions.enumerated() {
+            let idleAfter = partition.retentionMilliseconds + graph.policy.evaluationIntervalMilliseconds
+            for g in 0..<groups[p].capacity where groups[p].live[g] && time - groups[p].lastSeen[g] > idleAfter {
+                if partition.rules.contains(where: { alerts[$0][g].state != .inactive }) { continue }
+                groups[p].remove(g)
+                for w in partition.windows { stores[w].reset(g) }
+                statistics.groupsEvicted += 1
+            }
+        }
+    }
+
+    public var windowSampleOverflow: Int { stores.reduce(0) { $0 + $1.overflow } }
+}
+
+/// Events held back for re-ordering: sorted by time, ties in arrival order; line buffers are reused.
+struct ReorderBuffer {
+    private var entries: [(time: Int64, buffer: Int)] = []
+    private var head = 0
+    private var buffers: [[UInt8]] = []
+    private var freeBuffers: [Int] = []
+    private(set) var maxTime: Int64 = .min
+
+    var firstTime: Int64? { head < entries.count ? entries[head].time : nil }
+
+    mutating func insert(time: Int64, line: UnsafeRawBufferPointer) {
+        let b: Int
+        if let reused = freeBuffers.popLast() {
+            b = reused
+            buffers[b].removeAll(keepingCapacity: true)
+        } else {
+            b = buffers.count
+            buffers.append([])
+        }
+        buffers[b].append(contentsOf: line)
+        var i = entries.count
+        while i > head, entries[i - 1].time > time { i -= 1 }
+        entries.insert((time, b), at: i)
+        maxTime = max(maxTime, time)
+    }
+
+    mutating func removeFirst(_ body: (UnsafeRawBufferPointer) -> Void) {
+        let entry = entries[head]
+        head += 1
+        buffers[entry.buffer].withUnsafeBytes { body($0) }
+        freeBuffers.append(entry.buffer)
+        if head > 1024, head * 2 > entries.count {
+            entries.removeFirst(head)
+            head = 0
+        }
+    }
+}
+
+extension NSRegularExpression {
+    /// Stands in for a pattern the compiler already rejected; never reached for a compiled graph.
+    static let matchingNothing = try! NSRegularExpression(pattern: "(?!)")
+}

@@ -1,0 +1,260 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// What every event carries: its time and its kind.
+public struct EventHeader: Sendable {
+    /// Milliseconds since the Unix epoch.
+    public var timestamp: Int64
+    /// The `kind` string, borrowed like any decoded string.
+    public var kind: ByteString
+
+    public init(timestamp: Int64, kind: ByteString) {
+        self.timestamp = timestamp
+        self.kind = kind
+    }
+}
+
+/// A line that is not a valid event: the message, the 0-based byte offset in the line, and the top-level field
+/// the problem is in (`ts`, `kind`, or the key whose value is malformed) when there is one.
+public struct EventDecodeError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public var offset: Int
+    public var field: String?
+
+    public init(message: String, offset: Int, field: String? = nil) {
+        self.message = message
+        self.offset = offset
+        self.field = field
+    }
+
+    public var description: String {
+        if let field { return "\(message) at byte \(offset) (field '\(field)')" }
+        return "\(message) at byte \(offset)"
+    }
+}
+
+/// A node of the path trie: a key position in the event the graph reads.
+struct TrieNode {
+    /// The slot this path fills, or -1.
+    var slot: Int32 = -1
+    /// 1 for the top-level `ts`, 2 for the top-level `kind`.
+    var special: UInt8 = 0
+    var childCount: Int32 = 0
+    /// Children as an open-addressing table `entries[tableStart ... tableStart + tableMask]`.
+    var tableStart: Int32 = 0
+    var tableMask: UInt32 = 0
+    /// The slots of the node's strict descendants, `resets[resetStart ..< resetStart + resetCount]`: set back to
+    /// missing when a duplicate key replaces the value.
+    var resetStart: Int32 = 0
+    var resetCount: Int32 = 0
+}
+
+struct TrieEntry {
+    var node: Int32 = -1
+    var keyStart: Int32 = 0
+    var keyLength: Int32 = 0
+}
+
+@inline(__always)
+func trieHash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt32 {
+    var h = UInt32(truncatingIfNeeded: n) &* 0x9E37_79B1
+    if n > 0 {
+        h ^= UInt32(p[0]) &* 0x85EB_CA77
+        h ^= UInt32(p[n - 1]) &* 0xC2B2_AE3D
+        h ^= UInt32(p[n >> 1]) &* 0x27D4_EB2F
+    }
+    return h ^ (h >> 15)
+}
+
+/// Decodes one JSON event line into the field slots the condition graph reads, skipping everything else.
+///
+/// Built once per graph from its field paths (`[["model"], ["response_guard", "safety"], ...]`). Allocation-free
+/// per event after warm-up: strings are borrowed from the line; only strings with escapes are unescaped, into a
+/// reusable scratch buffer. The whole line is validated while scanning; values no path needs are skipped
+/// (validated, never decoded). Not thread-safe: one decoder per thread.
+public final class EventDecoder {
+    public let paths: [[String]]
+    public var slotCount: Int { paths.count }
+
+    let nodes: UnsafeMutablePointer<TrieNode>
+    let nodeCount: Int
+    let entries: UnsafeMutablePointer<TrieEntry>
+    let keys: UnsafeMutablePointer<UInt8>
+    let resets: UnsafeMutablePointer<Int32>
+    /// Pairs (from, to): slots of duplicate paths, copied after decoding.
+    let aliases: UnsafeMutablePointer<Int32>
+    let aliasCount: Int
+    var scratch: UnsafeMutablePointer<UInt8>
+    var scratchCapacity: Int
+
+    /// Slot i receives the value at `paths[i]` (e.g. `["response_guard", "safety"]`, `["labels", "le"]`).
+    /// An empty path receives the whole event object.
+    public init(paths: [[String]]) {
+        self.paths = paths
+
+        // Build a pointer-free trie first.
+        struct Building {
+            var slot: Int32 = -1
+            var special: UInt8 = 0
+            var children: [(key: [UInt8], node: Int)] = []
+        }
+        var tree = [Building()]
+        func child(_ parent: Int, _ key: [UInt8]) -> Int {
+            if let found = tree[parent].children.first(where: { $0.key == key }) { return found.node }
+            tree.append(Building())
+            tree[parent].children.append((key, tree.count - 1))
+            return tree.count - 1
+        }
+        let tsNode = child(0, Array("ts".utf8))
+        tree[tsNode].special = 1
+        let kindNode = child(0, Array("kind".utf8))
+        tree[kindNode].special = 2
+        var aliasPairs: [Int32] = []
+        for (i, path) in paths.enumerated() {
+            var node = 0
+            for segment in path { node = child(node, Array(segment.utf8)) }
+            if tree[node].slot < 0 {
+                tree[node].slot = Int32(i)
+            } else {
+                aliasPairs += [tree[node].slot, Int32(i)]
+            }
+        }
+
+        // Flatten.
+        nodeCount = tree.count
+        nodes = .allocate(capacity: tree.count)
+        nodes.initialize(repeating: TrieNode(), count: tree.count)
+        var flatEntries: [TrieEntry] = []
+        var keyBytes: [UInt8] = []
+        var resetList: [Int32] = []
+        func descendantSlots(_ n: Int) -> [Int32] {
+            var out: [Int32] = []
+            for c in tree[n].children {
+                if tree[c.node].slot >= 0 { out.append(tree[c.node].slot) }
+                out += descendantSlots(c.node)
+            }
+            return out
+        }
+        for (index, b) in tree.enumerated() {
+            var node = TrieNode()
+            node.slot = b.slot
+            node.special = b.special
+            node.childCount = Int32(b.children.count)
+            if !b.children.isEmpty {
+                var size = 8
+                while size < b.children.count * 4 { size *= 2 }
+                let start = flatEntries.count
+                flatEntries += Array(repeating: TrieEntry(), count: size)
+                for c in b.children {
+                    let keyStart = keyBytes.count
+                    keyBytes += c.key
+                    var h = c.key.withUnsafeBufferPointer { trieHash($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
+                    while flatEntries[start + Int(h & UInt32(size - 1))].node >= 0 { h &+= 1 }
+                    flatEntries[start + Int(h & UInt32(size - 1))] = TrieEntry(
+                        node: Int32(c.node), keyStart: Int32(keyStart), keyLength: Int32(c.key.count))
+                }
+                node.tableStart = Int32(start)
+                node.tableMask = UInt32(size - 1)
+                let below = descendantSlots(index)
+                node.resetStart = Int32(resetList.count)
+                node.resetCount = Int32(below.count)
+                resetList += below
+            }
+            nodes[index] = node
+        }
+        entries = .allocate(capacity: max(flatEntries.count, 1))
+        entries.initialize(repeating: TrieEntry(), count: max(flatEntries.count, 1))
+        for (i, e) in flatEntries.enumerated() { entries[i] = e }
+        keys = .allocate(capacity: max(keyBytes.count, 1) + 8)
+        keys.initialize(repeating: 0, count: max(keyBytes.count, 1) + 8)
+        for (i, k) in keyBytes.enumerated() { keys[i] = k }
+        resets = .allocate(capacity: max(resetList.count, 1))
+        resets.initialize(repeating: 0, count: max(resetList.count, 1))
+        for (i, r) in resetList.enumerated() { resets[i] = r }
+        aliasCount = aliasPairs.count / 2
+        aliases = .allocate(capacity: max(aliasPairs.count, 1))
+        aliases.initialize(repeating: 0, count: max(aliasPairs.count, 1))
+        for (i, a) in aliasPairs.enumerated() { aliases[i] = a }
+        scratchCapacity = 4096
+        scratch = .allocate(capacity: scratchCapacity)
+    }
+
+    deinit {
+        nodes.deallocate()
+        entries.deallocate()
+        keys.deallocate()
+        resets.deallocate()
+        aliases.deallocate()
+        scratch.deallocate()
+    }
+
+    @inline(__always)
+    func ensureScratch(_ count: Int) {
+        if count > scratchCapacity { growScratch(count) }
+    }
+
+    @inline(never)
+    func growScratch(_ count: Int) {
+        var capacity = scratchCapacity
+        while capacity < count { capacity *= 2 }
+        scratch.deallocate()
+        scratch = .allocate(capacity: capacity)
+        scratchCapacity = capacity
+    }
+
+    /// Decodes one JSON object line. Fills `slots[0 ..< slotCount]`: absent paths are `.missing`, JSON null is
+    /// `.null`, strings are `.string` borrowed from `line` (or from the decoder's scratch buffer when the string has
+    /// escapes), numbers `.number`, and arrays/objects `.array`/`.object` raw byte ranges when a path ends on one.
+    /// A path through a key that holds a non-object is missing. Duplicate keys: the last one wins.
+    /// Returned pointers stay valid until the next `decode`/`header` call and while `line` lives.
+    public func decode(_ line: UnsafeRawBufferPointer, into slots: UnsafeMutablePointer<Value>) throws(
+        EventDecodeError
+    ) -> EventHeader {
+        let n = slotCount
+        for i in 0..<n { slots[i] = .missing }
+        ensureScratch(line.count)
+        guard let raw = line.baseAddress, line.count > 0 else {
+            throw EventDecodeError(message: ScanCode.expectedObject.message, offset: 0)
+        }
+        let start = raw.assumingMemoryBound(to: UInt8.self)
+        var scanner = EventScanner(
+            start: start, end: start + line.count, nodes: nodes, entries: entries, keys: keys, resets: resets,
+            slots: slots, scratch: scratch)
+        do throws(ScanFailure) {
+            try scanner.decodeEvent()
+        } catch {
+            throw scanner.publicError(error)
+        }
+        guard scanner.hasTimestamp else { throw EventDecodeError(message: "missing 'ts'", offset: 0, field: "ts") }
+        guard scanner.hasKind else { throw EventDecodeError(message: "missing 'kind'", offset: 0, field: "kind") }
+        if aliasCount > 0 {
+            for i in 0..<aliasCount { slots[Int(aliases[2 * i + 1])] = slots[Int(aliases[2 * i])] }
+        }
+        return EventHeader(timestamp: scanner.timestamp, kind: scanner.kind)
+    }
+
+    /// Only `ts` and `kind`, for a re-ordering buffer. Stops reading as soon as both are known (cheap when `ts`
+    /// and `kind` come first), so the rest of the line is validated only by `decode`, and a duplicate `ts` or
+    /// `kind` later in the line is not seen.
+    public func header(of line: UnsafeRawBufferPointer) throws(EventDecodeError) -> EventHeader {
+        ensureScratch(line.count)
+        guard let raw = line.baseAddress, line.count > 0 else {
+            throw EventDecodeError(message: ScanCode.expectedObject.message, offset: 0)
+        }
+        let start = raw.assumingMemoryBound(to: UInt8.self)
+        var scanner = EventScanner(
+            start: start, end: start + line.count, nodes: nodes, entries: entries, keys: keys, resets: resets,
+            slots: UnsafeMutablePointer(mutating: UnsafePointer<Value>(bitPattern: 8)!), scratch: scratch)
+        do throws(ScanFailure) {
+            try scanner.scanHeader()
+        } catch {
+            throw scanner.publicError(error)
+        }
+        guard scanner.hasTimestamp else { throw EventDecodeError(message: "missing 'ts'", offset: 0, field: "ts") }
+        guard scanner.hasKind else { throw EventDecodeError(message: "missing 'kind'", offset: 0, field: "kind") }
+        return EventHeader(timestamp: scanner.timestamp, kind: scanner.kind)
+    }
+}

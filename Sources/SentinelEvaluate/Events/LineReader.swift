@@ -1,0 +1,137 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A file that cannot be opened or read: its path and the system's reason (`strerror`).
+public struct LineReaderError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+    /// The `errno` value.
+    public var code: Int32
+
+    public init(path: String, code: Int32) {
+        self.path = path
+        self.code = code
+        self.message = String(cString: strerror(code))
+    }
+
+    public var description: String { "\(path): \(message)" }
+}
+
+/// Reads a file or a file descriptor (stdin) line by line in 1 MiB `read(2)` chunks, without copying lines.
+///
+/// Lines are split at `\n`; a `\r` before it is dropped. A last line without a newline is returned; lines longer
+/// than the buffer grow it. Empty lines are returned (as empty buffers) so line numbers stay exact.
+public final class LineReader {
+    public static let chunkSize = 1 << 20
+
+    public let path: String
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Unread data is `buffer[start ..< filled]`; `buffer[start ..< searched]` has no newline.
+    private var start = 0
+    private var searched = 0
+    private var filled = 0
+    private var atEOF = false
+    private var lineNumber = 0
+
+    /// Opens `path` for reading.
+    public init(path: String, chunkSize: Int = LineReader.chunkSize) throws(LineReaderError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw LineReaderError(path: path, code: errno) }
+        var info = stat()
+        if fstat(fd, &info) != 0 {
+            let code = errno
+            close(fd)
+            throw LineReaderError(path: path, code: code)
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw LineReaderError(path: path, code: EISDIR)
+        }
+        self.path = path
+        self.fd = fd
+        self.ownsDescriptor = true
+        self.capacity = max(chunkSize, 16)
+        self.buffer = .allocate(capacity: capacity)
+    }
+
+    /// Reads from an open descriptor such as `STDIN_FILENO` (not closed by the reader). `name` is used in errors.
+    public init(fileDescriptor: Int32, name: String = "<stdin>", chunkSize: Int = LineReader.chunkSize) {
+        self.path = name
+        self.fd = fileDescriptor
+        self.ownsDescriptor = false
+        self.capacity = max(chunkSize, 16)
+        self.buffer = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        buffer.deallocate()
+        if ownsDescriptor { close(fd) }
+    }
+
+    /// The next line (without its `\n` or `\r\n`) and its 1-based number, or nil at end of input. The bytes stay
+    /// valid until the next call.
+    public func next() throws(LineReaderError) -> (line: UnsafeRawBufferPointer, number: Int)? {
+        while true {
+            if searched < filled, let found = memchr(buffer + searched, 0x0A, filled - searched) {
+                let newline = UnsafeMutableRawPointer(found).assumingMemoryBound(to: UInt8.self) - buffer
+                let lineStart = start
+                var lineEnd = newline
+                if lineEnd > lineStart && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                start = newline + 1
+                searched = start
+                lineNumber += 1
+                return (UnsafeRawBufferPointer(start: buffer + lineStart, count: lineEnd - lineStart), lineNumber)
+            }
+            searched = filled
+            if atEOF {
+                guard start < filled else { return nil }
+                let lineStart = start
+                var lineEnd = filled
+                if buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                start = filled
+                searched = filled
+                lineNumber += 1
+                return (UnsafeRawBufferPointer(start: buffer + lineStart, count: lineEnd - lineStart), lineNumber)
+            }
+            try fill()
+        }
+    }
+
+    /// Moves the partial line to the front, grows the buffer if the partial line fills it, and reads more.
+    private func fill() throws(LineReaderError) {
+        if start > 0 {
+            let remaining = filled - start
+            if remaining > 0 { memmove(buffer, buffer + start, remaining) }
+            filled = remaining
+            searched -= start
+            start = 0
+        }
+        if filled == capacity {
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+            grown.update(from: buffer, count: filled)
+            buffer.deallocate()
+            buffer = grown
+            capacity *= 2
+        }
+        while true {
+            let n = read(fd, buffer + filled, capacity - filled)
+            if n > 0 {
+                filled += n
+                return
+            }
+            if n == 0 {
+                atEOF = true
+                return
+            }
+            let code = errno
+            if code == EINTR { continue }
+            throw LineReaderError(path: path, code: code)
+        }
+    }
+}

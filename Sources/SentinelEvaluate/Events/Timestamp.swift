@@ -1,0 +1,187 @@
+/// Event times: milliseconds since the Unix epoch, parsed from and formatted as RFC 3339.
+public enum Timestamp {
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.frac](Z|±hh:mm)` (`t` and `z` also accepted; fractional seconds of any length
+    /// are truncated to milliseconds; a leap second `:60` counts as the next minute's `:00`). Returns nil when the
+    /// text is not such a time.
+    public static func parseRFC3339(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard let b = bytes.baseAddress, bytes.count >= 20 else { return nil }
+        let n = bytes.count
+
+        @inline(__always) func digit(_ i: Int) -> Int64? {
+            let d = b[i] &- 0x30
+            return d < 10 ? Int64(d) : nil
+        }
+        @inline(__always) func two(_ i: Int) -> Int64? {
+            guard let a = digit(i), let c = digit(i + 1) else { return nil }
+            return a * 10 + c
+        }
+
+        guard let y1 = two(0), let y2 = two(2), b[4] == 0x2D, let month = two(5), b[7] == 0x2D, let day = two(8),
+            b[10] | 0x20 == 0x74, let hour = two(11), b[13] == 0x3A, let minute = two(14), b[16] == 0x3A,
+            let second = two(17)
+        else { return nil }
+        let year = y1 * 100 + y2
+        guard month >= 1, month <= 12, day >= 1, day <= daysInMonth(year, month), hour <= 23, minute <= 59,
+            second <= 60
+        else { return nil }
+
+        var i = 19
+        var millis: Int64 = 0
+        if b[i] == 0x2E {
+            i += 1
+            var k = 0
+            while i < n, let d = digit(i) {
+                if k < 3 { millis = millis * 10 + d }
+                k += 1
+                i += 1
+            }
+            guard k > 0 else { return nil }
+            while k < 3 {
+                millis *= 10
+                k += 1
+            }
+        }
+        guard i < n else { return nil }
+        var offsetMinutes: Int64 = 0
+        let z = b[i]
+        if z | 0x20 == 0x7A {
+            i += 1
+        } else if z == 0x2B || z == 0x2D {
+            guard n - i >= 6, let oh = two(i + 1), b[i + 3] == 0x3A, let om = two(i + 4), oh <= 23, om <= 59 else {
+                return nil
+            }
+            offsetMinutes = (oh * 60 + om) * (z == 0x2D ? -1 : 1)
+            i += 6
+        } else {
+            return nil
+        }
+        guard i == n else { return nil }
+        let days = daysFromCivil(year, month, day)
+        let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offsetMinutes * 60
+        return seconds * 1_000 + millis
+    }
+
+    public static func parseRFC3339(_ text: String) -> Int64? {
+        var text = text
+        return text.withUTF8 { parseRFC3339($0) }
+    }
+
+    /// `2026-05-01T12:00:00Z`, or `2026-05-01T12:00:00.250Z` when the milliseconds are not zero.
+    public static func format(_ ms: Int64) -> String {
+        let days = floorDivide(ms, 86_400_000)
+        let rem = ms - days * 86_400_000
+        let (year, month, day) = civilFromDays(days)
+        let hour = rem / 3_600_000
+        let minute = rem / 60_000 % 60
+        let second = rem / 1_000 % 60
+        let millis = rem % 1_000
+
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        func put(_ v: Int64, _ width: Int) {
+            var digits: [UInt8] = []
+            var x = v
+            repeat {
+                digits.append(UInt8(x % 10) + 0x30)
+                x /= 10
+            } while x > 0
+            while digits.count < width { digits.append(0x30) }
+            out.append(contentsOf: digits.reversed())
+        }
+        if year < 0 { out.append(0x2D) }
+        put(abs(year), 4)
+        out.append(0x2D)
+        put(month, 2)
+        out.append(0x2D)
+        put(day, 2)
+        out.append(0x54)
+        put(hour, 2)
+        out.append(0x3A)
+        put(minute, 2)
+        out.append(0x3A)
+        put(second, 2)
+        if millis != 0 {
+            out.append(0x2E)
+            put(millis, 3)
+        }
+        out.append(0x5A)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    // MARK: - Calendar (proleptic Gregorian, H. Hinnant's algorithms)
+
+    static func isLeap(_ y: Int64) -> Bool { y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) }
+
+    static func daysInMonth(_ y: Int64, _ m: Int64) -> Int64 {
+        switch m {
+        case 2: isLeap(y) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    @inline(__always)
+    static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+
+    /// Days since 1970-01-01.
+    static func daysFromCivil(_ year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = floorDivide(y, 400)
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civilFromDays(_ days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = floorDivide(z, 146_097)
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        return (year, month, day)
+    }
+
+    /// Milliseconds from a JSON number of epoch seconds, truncated toward the earlier millisecond; nil outside
+    /// years 0000–9999.
+    static func epochMillis(_ n: NumberScan, text: UnsafePointer<UInt8>) -> Int64? {
+        let lowest: Int64 = -62_167_219_200_000  // 0000-01-01T00:00:00Z
+        let highest: Int64 = 253_402_300_800_000  // 10000-01-01T00:00:00Z
+        if n.hasExponent || !n.fits {
+            let seconds = JSONBytes.numberValue(n, text: text)
+            let ms = (seconds * 1_000).rounded(.down)
+            guard ms >= Double(lowest), ms < Double(highest) else { return nil }
+            return Int64(ms)
+        }
+        // Plain decimal: exact. significand × 10^exponent10 seconds, exponent10 <= 0.
+        var m = n.significand
+        var e = n.exponent10 + 3  // now in milliseconds
+        var inexact = false
+        while e < 0 {
+            if m % 10 != 0 { inexact = true }
+            m /= 10
+            e += 1
+        }
+        while e > 0 {
+            guard m <= UInt64(highest) else { return nil }
+            m *= 10
+            e -= 1
+        }
+        guard m <= UInt64(highest) else { return nil }
+        var ms = Int64(m)
+        if n.negative {
+            ms = -ms
+            if inexact { ms -= 1 }
+        }
+        guard ms >= lowest, ms < highest else { return nil }
+        return ms
+    }
+}

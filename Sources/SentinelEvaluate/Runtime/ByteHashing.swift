@@ -1,0 +1,37 @@
+/// 64-bit FNV-1a over bytes: identities of strings, group keys and series in hash tables.
+enum ByteHashing {
+    static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>, into h: inout UInt64) {
+        for b in bytes {
+            h ^= UInt64(b)
+            h &*= 0x0000_0100_0000_01b3
+        }
+    }
+
+    @inline(__always)
+    static func hash(_ value: UInt64, into h: inout UInt64) {
+        h ^= value
+        h &*= 0x0000_0100_0000_01b3
+        h ^= h >> 29
+    }
+
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h = seed
+        hash(bytes, into: &h)
+        return h
+    }
+
+    /// Identity of a value for distinct counting and categories: equal values, equal identities.
+    static func identity(_ value: Value) -> UInt64? {
+        switch value {
+        case .missing, .null: return nil
+        case .bool(let b): return b ? 0x9e37_79b9_7f4a_7c15 : 0x6a09_e667_f3bc_c909
+        case .number(let n): return (n == 0 ? 0 : n).bitPattern &* 0xff51_afd7_ed55_8ccd
+        case .string(let s): return hash(s.buffer)
+        case .array(let a): return hash(a.bytes.buffer)
+        case .object(let o): return hash(o.bytes.buffer)
+        }
+    }
+}

@@ -1,0 +1,145 @@
+public import SentinelCompile
+import Foundation
+
+/// Alert state of one rule for one group (Prometheus semantics for `for` and `keep_firing_for`).
+struct AlertSlot {
+    var state = AlertState.inactive
+    var activeAt: Int64 = 0
+    var firingSince: Int64 = 0
+    /// When the condition stopped holding while firing; `.min` while it holds.
+    var keepFiringSince: Int64 = .min
+    var value = Double.nan
+}
+
+extension Engine {
+    /// Evaluates rule `r` for group `g` at `time` and applies the state machine.
+    /// `atEvent` is false on ticks; for event-triggered rules tick evaluations only move state, they are not matches.
+    func evaluate(rule r: Int, group g: Int, time: Int64, atEvent: Bool) {
+        currentGroup = g
+        currentTime = time
+        let rule = graph.rules[r]
+        let measured = costSampleCounter & 15 == 0
+        costSampleCounter &+= 1
+        let started = measured ? DispatchTime.now().uptimeNanoseconds : 0
+        let holds = value(Int32(rule.condition)).isTrue
+        if measured {
+            ruleStatistics[r].evaluationNanoseconds += Double(DispatchTime.now().uptimeNanoseconds - started) * 16
+        }
+        let counts = atEvent || rule.everyMilliseconds != nil
+        if counts {
+            ruleStatistics[r].evaluations += 1
+            if holds { ruleStatistics[r].matches += 1 }
+        }
+        var slot = alerts[r][g]
+        if holds {
+            if let v = rule.value, let n = Self.numeric(value(Int32(v))) { slot.value = n }
+            slot.keepFiringSince = .min
+            switch slot.state {
+            case .inactive, .resolved:
+                slot.activeAt = time
+                if rule.forMilliseconds == 0 {
+                    fire(&slot, rule: r, group: g, time: time)
+                } else {
+                    slot.state = .pending
+                    ruleStatistics[r].pending += 1
+                    emit(r, g, slot, state: .pending, previous: .inactive, time: time)
+                }
+            case .pending where time - slot.activeAt >= rule.forMilliseconds:
+                fire(&slot, rule: r, group: g, time: time)
+            case .pending, .firing:
+                break
+            }
+            if atEvent, !ruleActionsOnMatch[r].isEmpty { requestActions(rule: r, group: g, time: time) }
+        } else {
+            switch slot.state {
+            case .pending:
+                slot.state = .inactive
+                emit(r, g, slot, state: .resolved, previous: .pending, time: time)
+            case .firing:
+                if slot.keepFiringSince == .min { slot.keepFiringSince = time }
+                if time - slot.keepFiringSince >= rule.keepFiringForMilliseconds {
+                    slot.state = .inactive
+                    ruleStatistics[r].resolved += 1
+                    ruleStatistics[r].firingMilliseconds += time - slot.firingSince
+                    emit(r, g, slot, state: .resolved, previous: .firing, time: time)
+                }
+            case .inactive, .resolved:
+                break
+            }
+        }
+        alerts[r][g] = slot
+    }
+
+    private func fire(_ slot: inout AlertSlot, rule r: Int, group g: Int, time: Int64) {
+        let previous = slot.state == .pending ? AlertState.pending : .inactive
+        slot.state = .firing
+        slot.firingSince = time
+        ruleStatistics[r].firing += 1
+        emit(r, g, slot, state: .firing, previous: previous, time: time)
+    }
+
+    private func emit(_ r: Int, _ g: Int, _ slot: AlertSlot, state: AlertState, previous: AlertState, time: Int64) {
+        let rule = graph.rules[r]
+        let labels = alertLabels(rule: r, group: g)
+        let value = slot.value.isNaN ? nil : slot.value
+        onTransition(
+            AlertTransition(
+                time: time, rule: rule.name, state: state, previous: previous, severity: rule.severity, labels: labels,
+                value: value, annotations: Self.annotations(rule, labels: labels, value: value),
+                actions: ruleActionsOnTransition[r], activeSince: slot.activeAt))
+    }
+
+    private func requestActions(rule r: Int, group g: Int, time: Int64) {
+        var eventID: String?
+        if let id = graph.idSlot, case .string(let s) = slots[id] { eventID = s.string }
+        let labels = alertLabels(rule: r, group: g)
+        for a in ruleActionsOnMatch[r] {
+            let action = graph.actions[a]
+            onAction(
+                ActionRequest(
+                    time: time, rule: graph.rules[r].name, action: action.name, type: action.type, eventID: eventID,
+                    labels: labels))
+        }
+    }
+
+    /// Rule labels, group labels and severity, sorted by name.
+    func alertLabels(rule r: Int, group g: Int) -> [(String, String)] {
+        let rule = graph.rules[r]
+        var labels = rule.labels
+        labels.append(contentsOf: zip(rule.groupLabels, groups[rule.partition].labels[g]).map { ($0, $1) })
+        labels.append(("severity", rule.severity.rawValue))
+        return labels.sorted { $0.0 < $1.0 }
+    }
+
+    static func annotations(_ rule: CompiledRule, labels: [(String, String)], value: Double?) -> [(String, String)] {
+        rule.annotations.map { name, template in
+            let text = template.parts.map { part -> String in
+                switch part {
+                case .text(let s): return s
+                case .placeholder("value"): return value.map(NumberFormatting.format) ?? ""
+                case .placeholder("rule"): return rule.name
+                case .placeholder(let label): return labels.first { $0.0 == label }?.1 ?? ""
+                }
+            }.joined()
+            return (name, text)
+        }
+    }
+
+    /// Alerts pending or firing now, by rule then labels.
+    public func activeAlerts() -> [ActiveAlert] {
+        var result: [ActiveAlert] = []
+        for (r, rule) in graph.rules.enumerated() {
+            for g in alerts[r].indices {
+                let slot = alerts[r][g]
+                guard slot.state == .pending || slot.state == .firing, groups[rule.partition].live[g] else { continue }
+                let labels = alertLabels(rule: r, group: g)
+                let value = slot.value.isNaN ? nil : slot.value
+                result.append(
+                    ActiveAlert(
+                        rule: rule.name, state: slot.state, labels: labels, value: value,
+                        annotations: Self.annotations(rule, labels: labels, value: value), activeSince: slot.activeAt))
+            }
+        }
+        return result.sorted { ($0.rule, "\($0.labels)") < ($1.rule, "\($1.labels)") }
+    }
+}

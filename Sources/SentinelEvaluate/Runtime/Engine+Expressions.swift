@@ -1,0 +1,194 @@
+import Foundation
+
+/// Expr evaluation over the flattened ops, against the current event's slots and group.
+extension Engine {
+    /// The value of node `i` for the current event (or tick) and group.
+    func value(_ i: Int32) -> Value {
+        let op = ops[Int(i)]
+        switch op.code {
+        case .constant: return pool.values[Int(op.a)]
+        case .field: return slots[Int(op.a)]
+        case .not: return .bool(!value(op.a).isTrue)
+        case .and: return .bool(value(op.a).isTrue && value(op.b).isTrue)
+        case .or: return .bool(value(op.a).isTrue || value(op.b).isTrue)
+        case .negate:
+            guard let n = Self.numeric(value(op.a)) else { return .missing }
+            return .number(-n)
+        case .add, .subtract, .multiply, .divide, .remainder:
+            guard let x = Self.numeric(value(op.a)), let y = Self.numeric(value(op.b)) else { return .missing }
+            switch op.code {
+            case .add: return .number(x + y)
+            case .subtract: return .number(x - y)
+            case .multiply: return .number(x * y)
+            case .divide: return y == 0 ? .missing : .number(x / y)
+            default: return y == 0 ? .missing : .number(x.truncatingRemainder(dividingBy: y))
+            }
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+            return .bool(compare(op.code, value(op.a), value(op.b)))
+        case .inList:
+            let x = value(op.a)
+            guard x.isPresent else { return .bool(false) }
+            return .bool(lists[Int(op.b)].contains(x) != (op.flag == 1))
+        case .inArray:
+            let x = value(op.a)
+            guard x.isPresent, case .array(let array) = value(op.b) else { return .bool(false) }
+            var found = false
+            array.forEachElement { element in
+                if !found, Self.equal(x, element) { found = true }
+            }
+            return .bool(found != (op.flag == 1))
+        case .contains, .icontains, .startswith, .endswith:
+            guard case .string(let s) = value(op.a), case .string(let t) = value(op.b) else { return .bool(false) }
+            return .bool(Self.test(op.code, s, t))
+        case .containsAny, .icontainsAny, .startswithAny, .endswithAny:
+            guard case .string(let s) = value(op.a) else { return .bool(false) }
+            let single: Op.Code =
+                switch op.code {
+                case .containsAny: .contains
+                case .icontainsAny: .icontains
+                case .startswithAny: .startswith
+                default: .endswith
+                }
+            return .bool(lists[Int(op.b)].strings.contains { Self.test(single, s, $0) })
+        case .matches:
+            guard case .string(let s) = value(op.a) else { return .bool(false) }
+            let text = s.string
+            let regex = regexes[Int(op.b)]
+            return .bool(regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil)
+        case .exists:
+            return .bool(value(op.a).isPresent)
+        case .abs:
+            guard let n = Self.numeric(value(op.a)) else { return .missing }
+            return .number(Swift.abs(n))
+        case .length:
+            switch value(op.a) {
+            case .string(let s): return .number(Double(Self.scalarCount(s)))
+            case .array(let a):
+                var n = 0
+                a.forEachElement { _ in n += 1 }
+                return .number(Double(n))
+            default: return .missing
+            }
+        case .window:
+            return windowValue(op)
+        }
+    }
+
+    /// Numbers, and the strings Prometheus writes for special floats.
+    static func numeric(_ v: Value) -> Double? {
+        switch v {
+        case .number(let n): return n
+        case .string(let s) where s.count <= 4:
+            switch s.string {
+            case "NaN": return .nan
+            case "+Inf", "Inf": return .infinity
+            case "-Inf": return -.infinity
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    static func equal(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.string(let x), .string(let y)): return x.equals(y)
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.number(let x), .number(let y)): return x == y
+        case (.null, .null): return true
+        default:
+            if let x = numeric(a), let y = numeric(b) { return x == y }
+            return false
+        }
+    }
+
+    private func compare(_ code: Op.Code, _ a: Value, _ b: Value) -> Bool {
+        // `x == null` asks whether x has no value.
+        if case .null = b { return (code == .equal) == !a.isPresent }
+        if case .null = a { return (code == .equal) == !b.isPresent }
+        guard a.isPresent, b.isPresent else { return false }
+        if case .string(let x) = a, case .string(let y) = b {
+            let order = Self.order(x, y)
+            switch code {
+            case .equal: return order == 0
+            case .notEqual: return order != 0
+            case .less: return order < 0
+            case .lessEqual: return order <= 0
+            case .greater: return order > 0
+            default: return order >= 0
+            }
+        }
+        if case .bool(let x) = a, case .bool(let y) = b {
+            switch code {
+            case .equal: return x == y
+            case .notEqual: return x != y
+            default: return false
+            }
+        }
+        guard let x = Self.numeric(a), let y = Self.numeric(b) else { return code == .notEqual }
+        switch code {
+        case .equal: return x == y
+        case .notEqual: return x != y
+        case .less: return x < y
+        case .lessEqual: return x <= y
+        case .greater: return x > y
+        default: return x >= y
+        }
+    }
+
+    private static func order(_ x: ByteString, _ y: ByteString) -> Int {
+        let n = Swift.min(x.count, y.count)
+        if n > 0 {
+            let c = memcmp(x.base!, y.base!, n)
+            if c != 0 { return Int(c) }
+        }
+        return x.count - y.count
+    }
+
+    static func test(_ code: Op.Code, _ s: ByteString, _ t: ByteString) -> Bool {
+        guard t.count <= s.count else { return false }
+        if t.count == 0 { return true }
+        switch code {
+        case .startswith: return memcmp(s.base!, t.base!, t.count) == 0
+        case .endswith: return memcmp(s.base! + (s.count - t.count), t.base!, t.count) == 0
+        case .contains: return find(t, in: s)
+        default: return caseInsensitiveContains(s, t)
+        }
+    }
+
+    /// Substring search: memchr to the next candidate first byte, then memcmp.
+    private static func find(_ t: ByteString, in s: ByteString) -> Bool {
+        var start = s.base!
+        let end = s.base! + (s.count - t.count + 1)
+        let first = Int32(t.base![0])
+        while start < end {
+            guard let hit = memchr(start, first, end - start) else { return false }
+            let candidate = hit.assumingMemoryBound(to: UInt8.self)
+            if memcmp(candidate, t.base!, t.count) == 0 { return true }
+            start = UnsafePointer(candidate) + 1
+        }
+        return false
+    }
+
+    /// ASCII case-insensitive substring search (other bytes compare exactly).
+    private static func caseInsensitiveContains(_ s: ByteString, _ t: ByteString) -> Bool {
+        @inline(__always) func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b + 32 : b }
+        let first = lower(t.base![0])
+        var i = 0
+        let last = s.count - t.count
+        while i <= last {
+            if lower(s.base![i]) == first {
+                var j = 1
+                while j < t.count, lower(s.base![i + j]) == lower(t.base![j]) { j += 1 }
+                if j == t.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    private static func scalarCount(_ s: ByteString) -> Int {
+        var n = 0
+        for b in s.buffer where b & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+}

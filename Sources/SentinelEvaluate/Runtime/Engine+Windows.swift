@@ -1,0 +1,151 @@
+import SentinelCompile
+
+/// Feeding events into window nodes and reading window functions.
+extension Engine {
+    /// Adds the current event to window `w` of group `g`.
+    func record(window w: Int, group g: Int, time: Int64) {
+        let store = stores[w]
+        store.advance(g, to: time)
+        switch store.node.source {
+        case .events:
+            store.appendSample(g, time: time, value: 1)
+        case .condition(let x):
+            store.appendSample(g, time: time, value: value(Int32(x)).isTrue ? 1 : 0)
+        case .samples(let x):
+            if let n = Self.numeric(value(Int32(x))), !n.isNaN { store.appendSample(g, time: time, value: n) }
+        case .values(let x):
+            if let identity = ByteHashing.identity(value(Int32(x))) { store.distinct[g].append(time: time, identity: identity) }
+        case .counter(let x):
+            guard let n = Self.numeric(value(Int32(x))), !n.isNaN else { return }
+            store.appendCounter(g, series: seriesIdentity(store), time: time, value: n, upperBound: .nan)
+        case .histogram(let le, let v):
+            guard let bound = Self.numeric(value(Int32(le))) ?? Self.parseNumber(value(Int32(le))),
+                let n = Self.numeric(value(Int32(v))), !n.isNaN
+            else { return }
+            store.appendCounter(g, series: seriesIdentity(store), time: time, value: n, upperBound: bound)
+        case .categories(let x, _):
+            switch value(Int32(x)) {
+            case .array(let array):
+                array.forEachElement { element in
+                    if let identity = ByteHashing.identity(element) {
+                        store.categories[g].append(time: time, category: store.category(identity))
+                    }
+                }
+            case let other:
+                if let identity = ByteHashing.identity(other) {
+                    store.categories[g].append(time: time, category: store.category(identity))
+                }
+            }
+        }
+    }
+
+    /// Metric name plus the labels object, independent of the order labels are written in.
+    private func seriesIdentity(_ store: WindowStore) -> UInt64 {
+        var h = ByteHashing.seed
+        for slot in store.node.seriesSlots {
+            switch slots[slot] {
+            case .string(let s): ByteHashing.hash(s.buffer, into: &h)
+            case .object(let o): ByteHashing.hash(ByteHashing.unorderedPairs(o.bytes.buffer), into: &h)
+            default: ByteHashing.hash(0, into: &h)
+            }
+        }
+        return h
+    }
+
+    /// Bucket bounds written as strings (`"0.25"`, `"+Inf"`).
+    private static func parseNumber(_ v: Value) -> Double? {
+        guard case .string(let s) = v, s.count < 40 else { return nil }
+        return Double(s.string)
+    }
+
+    /// The value of a window function for the current group and time.
+    func windowValue(_ op: Op) -> Value {
+        let store = stores[Int(op.a)]
+        let g = currentGroup
+        func number(_ n: Double?) -> Value { n.map(Value.number) ?? .missing }
+        switch Op.Readout(rawValue: op.flag)! {
+        case .count: return .number(Double(store.samples[g].count))
+        case .sum:
+            if case .condition = store.node.source { return .number(store.samples[g].total) }
+            return store.samples[g].count > 0 ? .number(store.samples[g].total) : .missing
+        case .average: return number(store.samples[g].mean)
+        case .minimum: return number(store.samples[g].minimum)
+        case .maximum: return number(store.samples[g].maximum)
+        case .stddev: return number(store.samples[g].populationStandardDeviation)
+        case .quantile: return number(store.samples[g].quantile(op.number))
+        case .distinct: return .number(Double(store.distinct[g].distinctCount))
+        case .eventRate: return .number(Double(store.samples[g].count) / (Double(store.node.milliseconds) / 1000))
+        case .zscore:
+            guard let x = Self.numeric(value(op.b)), let mean = store.samples[g].mean,
+                let sd = store.samples[g].populationStandardDeviation, sd > 0
+            else { return .missing }
+            return .number((x - mean) / sd)
+        case .counterRate: return number(store.counterValue(g, now: currentTime, perSecond: true))
+        case .counterIncrease: return number(store.counterValue(g, now: currentTime, perSecond: false))
+        case .histogramQuantile: return number(store.histogramQuantile(g, q: op.number, now: currentTime))
+        case .psi: return number(store.categories[g].psi)
+        }
+    }
+}
+
+extension ByteHashing {
+    /// An order-independent hash of a JSON object's key/value pairs as written (the object is already valid JSON).
+    static func unorderedPairs(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var total: UInt64 = 0
+        var i = 1
+        let n = bytes.count - 1
+        while i < n {
+            while i < n, bytes[i] != UInt8(ascii: "\"") { i += 1 }
+            guard i < n else { break }
+            let start = i
+            i = skipString(bytes, i)
+            while i < n, bytes[i] != UInt8(ascii: ":") { i += 1 }
+            i += 1
+            while i < n, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 }
+            i = skipValue(bytes, i, end: n)
+            let pair = UnsafeBufferPointer(rebasing: bytes[start..<i])
+            var h = hash(pair)
+            h ^= h >> 33
+            h &*= 0xff51_afd7_ed55_8ccd
+            total &+= h
+            while i < n, bytes[i] != UInt8(ascii: ",") { i += 1 }
+            i += 1
+        }
+        return total
+    }
+
+    private static func skipString(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
+        var i = start + 1
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "\\") {
+                i += 2
+                continue
+            }
+            if bytes[i] == UInt8(ascii: "\"") { return i + 1 }
+            i += 1
+        }
+        return i
+    }
+
+    private static func skipValue(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, end: Int) -> Int {
+        var i = start
+        var depth = 0
+        while i < end {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                i = skipString(bytes, i)
+                if depth == 0 { return i }
+                continue
+            }
+            if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") { depth += 1 }
+            if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") {
+                if depth == 0 { return i }
+                depth -= 1
+                if depth == 0 { return i + 1 }
+            }
+            if depth == 0, b == UInt8(ascii: ",") { return i }
+            i += 1
+        }
+        return i
+    }
+}

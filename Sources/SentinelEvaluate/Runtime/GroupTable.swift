@@ -1,0 +1,153 @@
+/// Group keys of one partition (the values of its `group_by` fields) mapped to dense group indices.
+///
+/// Open addressing over encoded key bytes; a lookup encodes the event's key into a reused buffer, so finding
+/// an existing group allocates nothing. Evicted indices are reused.
+struct GroupTable {
+    private var keys: [[UInt8]] = []
+    private var hashes: [UInt64] = []
+    private var table: [Int32] = Array(repeating: -1, count: 16)
+    private var tombstones = 0
+    private var freeIndices: [Int32] = []
+    private var scratch: [UInt8] = []
+    /// Whether index `i` holds a live group.
+    private(set) var live: [Bool] = []
+    /// Alert label values of each group, in `group_by` order.
+    private(set) var labels: [[String]] = []
+    /// Event time each group was last seen.
+    var lastSeen: [Int64] = []
+    private(set) var liveCount = 0
+
+    /// Number of indices ever handed out (live or free): the size per-group arrays must have.
+    var capacity: Int { keys.count }
+
+    enum Lookup {
+        case existing(Int)
+        case created(Int)
+        case full
+    }
+
+    /// Finds or creates the group of the current event.
+    mutating func lookup(_ slots: UnsafePointer<Value>, _ groupSlots: [Int], limit: Int) -> Lookup {
+        scratch.removeAll(keepingCapacity: true)
+        for slot in groupSlots { Self.encode(slots[slot], into: &scratch) }
+        let hash = scratch.withUnsafeBufferPointer { ByteHashing.hash($0) }
+        let mask = table.count - 1
+        var position = Int(truncatingIfNeeded: hash) & mask
+        var firstTombstone = -1
+        while true {
+            let entry = table[position]
+            if entry == -1 { break }
+            if entry == -2 {
+                if firstTombstone < 0 { firstTombstone = position }
+            } else if hashes[Int(entry)] == hash, keys[Int(entry)] == scratch {
+                return .existing(Int(entry))
+            }
+            position = (position + 1) & mask
+        }
+        guard liveCount < limit else { return .full }
+        let index: Int
+        let labelValues = groupSlots.map { Self.label(slots[$0]) }
+        if let reused = freeIndices.popLast() {
+            index = Int(reused)
+            keys[index] = scratch
+            hashes[index] = hash
+            labels[index] = labelValues
+            live[index] = true
+        } else {
+            index = keys.count
+            keys.append(scratch)
+            hashes.append(hash)
+            labels.append(labelValues)
+            live.append(true)
+            lastSeen.append(0)
+        }
+        if firstTombstone >= 0 {
+            table[firstTombstone] = Int32(index)
+            tombstones -= 1
+        } else {
+            table[position] = Int32(index)
+        }
+        liveCount += 1
+        if (liveCount + tombstones) * 4 > table.count * 3 { rehash() }
+        return .created(index)
+    }
+
+    /// Frees a group's index for reuse.
+    mutating func remove(_ index: Int) {
+        let mask = table.count - 1
+        var position = Int(truncatingIfNeeded: hashes[index]) & mask
+        while table[position] != -1 {
+            if table[position] == Int32(index) {
+                table[position] = -2
+                tombstones += 1
+                break
+            }
+            position = (position + 1) & mask
+        }
+        live[index] = false
+        labels[index] = []
+        keys[index] = []
+        freeIndices.append(Int32(index))
+        liveCount -= 1
+    }
+
+    private mutating func rehash() {
+        var size = table.count
+        while liveCount * 2 > size { size *= 2 }
+        table = Array(repeating: -1, count: size)
+        tombstones = 0
+        for i in 0..<keys.count where live[i] {
+            var position = Int(truncatingIfNeeded: hashes[i]) & (size - 1)
+            while table[position] != -1 { position = (position + 1) & (size - 1) }
+            table[position] = Int32(i)
+        }
+    }
+
+    private static func encode(_ value: Value, into out: inout [UInt8]) {
+        func bytes(_ tag: UInt8, _ s: ByteString) {
+            out.append(tag)
+            withUnsafeBytes(of: UInt32(s.count).littleEndian) { out.append(contentsOf: $0) }
+            out.append(contentsOf: s.buffer)
+        }
+        switch value {
+        case .missing, .null: out.append(0)
+        case .bool(let b): out.append(b ? 2 : 1)
+        case .number(let n):
+            out.append(3)
+            withUnsafeBytes(of: (n == 0 ? 0 : n).bitPattern) { out.append(contentsOf: $0) }
+        case .string(let s): bytes(4, s)
+        case .array(let a): bytes(5, a.bytes)
+        case .object(let o): bytes(6, o.bytes)
+        }
+    }
+
+    /// How a group value reads as an alert label.
+    static func label(_ value: Value) -> String {
+        switch value {
+        case .missing, .null: return ""
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let n): return NumberFormatting.format(n)
+        case .string(let s): return s.string
+        case .array(let a): return a.bytes.string
+        case .object(let o): return o.bytes.string
+        }
+    }
+}
+
+/// Numbers as people read them in labels, annotations and JSON output.
+public enum NumberFormatting {
+    public static func format(_ n: Double) -> String {
+        if n.isNaN { return "NaN" }
+        if n.isInfinite { return n > 0 ? "+Inf" : "-Inf" }
+        if n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
+        var text = String(format: "%.6g", n)
+        if text.contains("e") { return text }
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
+}
+
+import Foundation

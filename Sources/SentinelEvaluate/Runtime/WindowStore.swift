@@ -1,0 +1,112 @@
+import SentinelCompile
+
+/// Per-group state of one window node. Only the array matching the node's source is used.
+final class WindowStore {
+    let node: WindowNode
+    let maxSamples: Int
+    var samples: [SampleWindow] = []
+    var counters: [[UInt64: CounterSeries]] = []
+    var distinct: [DistinctWindow] = []
+    var categories: [CategoryWindow] = []
+    var categoryIDs: [UInt64: Int] = [:]
+    var overflow = 0
+
+    init(node: WindowNode, maxSamples: Int) {
+        self.node = node
+        self.maxSamples = maxSamples
+    }
+
+    func ensureCapacity(_ groups: Int) {
+        switch node.source {
+        case .events, .condition, .samples:
+            while samples.count < groups { samples.append(SampleWindow()) }
+        case .counter, .histogram:
+            while counters.count < groups { counters.append([:]) }
+        case .values:
+            while distinct.count < groups { distinct.append(DistinctWindow()) }
+        case .categories:
+            while categories.count < groups { categories.append(CategoryWindow()) }
+        }
+    }
+
+    func reset(_ group: Int) {
+        switch node.source {
+        case .events, .condition, .samples: samples[group].reset()
+        case .counter, .histogram: counters[group].removeAll()
+        case .values: distinct[group].reset()
+        case .categories: categories[group].reset()
+        }
+    }
+
+    /// Evicts what fell out of the window at time `now`.
+    func advance(_ group: Int, to now: Int64) {
+        let cutoff = now - node.milliseconds
+        switch node.source {
+        case .events, .condition, .samples:
+            samples[group].evict(through: cutoff)
+        case .counter, .histogram:
+            guard !counters[group].isEmpty else { return }
+            var emptied: [UInt64] = []
+            for key in counters[group].keys {
+                counters[group][key]!.evict(through: cutoff)
+                if counters[group][key]!.ring.isEmpty { emptied.append(key) }
+            }
+            for key in emptied { counters[group][key] = nil }
+        case .values:
+            distinct[group].evict(through: cutoff)
+        case .categories(_, let baseline):
+            categories[group].advance(to: now, currentMilliseconds: node.milliseconds, baselineMilliseconds: baseline)
+        }
+    }
+
+    func appendSample(_ group: Int, time: Int64, value: Double) {
+        if samples[group].count >= maxSamples {
+            samples[group].removeOldest()
+            overflow += 1
+        }
+        samples[group].append(time: time, value: value, extremes: node.needsExtremes, order: node.needsOrder)
+    }
+
+    func appendCounter(_ group: Int, series: UInt64, time: Int64, value: Double, upperBound: Double) {
+        if counters[group][series] == nil {
+            var fresh = CounterSeries()
+            fresh.upperBound = upperBound
+            counters[group][series] = fresh
+        }
+        if counters[group][series]!.ring.count >= maxSamples {
+            counters[group][series]!.evict(through: counters[group][series]!.ring.oldestTime)
+            overflow += 1
+        }
+        counters[group][series]!.append(time: time, value: value)
+    }
+
+    func category(_ identity: UInt64) -> Int {
+        if let id = categoryIDs[identity] { return id }
+        let id = categoryIDs.count
+        categoryIDs[identity] = id
+        return id
+    }
+
+    /// Sum over the group's series of PromQL's extrapolated rate or increase.
+    func counterValue(_ group: Int, now: Int64, perSecond: Bool) -> Double? {
+        var total: Double?
+        for series in counters[group].values {
+            if let v = series.extrapolatedIncrease(rangeMilliseconds: node.milliseconds, end: now, perSecond: perSecond) {
+                total = (total ?? 0) + v
+            }
+        }
+        return total
+    }
+
+    /// `histogram_quantile(q, rate(bucket[w]))` with buckets of equal `le` summed across series.
+    func histogramQuantile(_ group: Int, q: Double, now: Int64) -> Double? {
+        var byBound: [Double: Double] = [:]
+        for series in counters[group].values where !series.upperBound.isNaN {
+            if let rate = series.extrapolatedIncrease(rangeMilliseconds: node.milliseconds, end: now, perSecond: true) {
+                byBound[series.upperBound, default: 0] += rate
+            }
+        }
+        let buckets = byBound.sorted { $0.key < $1.key }.map { (upperBound: $0.key, count: $0.value) }
+        return BucketQuantile.compute(q, buckets: buckets)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// Category counts over a current window and the baseline window right before it, for the population
+/// stability index. Entries move from current to baseline as time passes, then drop out.
+struct CategoryWindow {
+    private var ring = SampleRing()
+    /// Ring index (relative to the oldest entry) of the first entry of the current window.
+    private var boundary = 0
+    private var current: [Int] = []
+    private var baseline: [Int] = []
+    private var currentTotal = 0
+    private var baselineTotal = 0
+
+    var isEmpty: Bool { ring.isEmpty }
+
+    mutating func append(time: Int64, category: Int) {
+        ring.append(time: time, value: Double(category))
+        if category >= current.count {
+            current.append(contentsOf: repeatElement(0, count: category + 1 - current.count))
+            baseline.append(contentsOf: repeatElement(0, count: category + 1 - baseline.count))
+        }
+        current[category] += 1
+        currentTotal += 1
+    }
+
+    /// Moves entries at or before `now − current` to the baseline and drops those at or before
+    /// `now − current − baseline`.
+    mutating func advance(to now: Int64, currentMilliseconds: Int64, baselineMilliseconds: Int64) {
+        let currentCutoff = now - currentMilliseconds
+        while boundary < ring.count, ring.time(at: boundary) <= currentCutoff {
+            let c = Int(ring.value(at: boundary))
+            current[c] -= 1
+            currentTotal -= 1
+            baseline[c] += 1
+            baselineTotal += 1
+            boundary += 1
+        }
+        let baselineCutoff = currentCutoff - baselineMilliseconds
+        while boundary > 0, ring.oldestTime <= baselineCutoff {
+            let c = Int(ring.removeOldest())
+            baseline[c] -= 1
+            baselineTotal -= 1
+            boundary -= 1
+        }
+    }
+
+    /// PSI = Σ (c − b)·ln(c / b) over categories, proportions floored at 1e-4 so empty categories stay finite.
+    var psi: Double? {
+        guard currentTotal > 0, baselineTotal > 0 else { return nil }
+        var total = 0.0
+        for i in 0..<current.count where current[i] > 0 || baseline[i] > 0 {
+            let c = max(Double(current[i]) / Double(currentTotal), 1e-4)
+            let b = max(Double(baseline[i]) / Double(baselineTotal), 1e-4)
+            total += (c - b) * log(c / b)
+        }
+        return total
+    }
+
+    mutating func reset() {
+        self = CategoryWindow()
+    }
+}
+
+/// Distinct values in a window: value identities (hashes) with their multiplicity.
+struct DistinctWindow {
+    private var ring = SampleRing()
+    private var identities: [UInt64] = []
+    private var identityHead = 0
+    private var counts: [UInt64: Int] = [:]
+
+    var distinctCount: Int { counts.count }
+
+    mutating func append(time: Int64, identity: UInt64) {
+        ring.append(time: time, value: 0)
+        identities.append(identity)
+        counts[identity, default: 0] += 1
+    }
+
+    mutating func evict(through cutoff: Int64) {
+        while !ring.isEmpty, ring.oldestTime <= cutoff {
+            ring.removeOldest()
+            let identity = identities[identityHead]
+            identityHead += 1
+            if let n = counts[identity], n > 1 { counts[identity] = n - 1 } else { counts[identity] = nil }
+        }
+        if identityHead > 1024, identityHead * 2 > identities.count {
+            identities.removeFirst(identityHead)
+            identityHead = 0
+        }
+    }
+
+    mutating func reset() {
+        self = DistinctWindow()
+    }
+}

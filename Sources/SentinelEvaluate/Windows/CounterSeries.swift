@@ -1,0 +1,78 @@
+/// Samples of one counter series in a window, with the running reset correction PromQL's `rate` needs.
+struct CounterSeries {
+    var ring = SampleRing()
+    /// Sum of the values just before each reset inside the window (a drop means the counter restarted at 0).
+    private var correction = 0.0
+    /// Upper bound of the bucket, for histogram series.
+    var upperBound = Double.nan
+
+    mutating func append(time: Int64, value: Double) {
+        if !ring.isEmpty {
+            let last = ring.newestValue
+            if value < last { correction += last }
+        }
+        ring.append(time: time, value: value)
+    }
+
+    mutating func evict(through cutoff: Int64) {
+        while !ring.isEmpty, ring.oldestTime <= cutoff {
+            let first = ring.removeOldest()
+            if !ring.isEmpty, ring.oldestValue < first { correction -= first }
+        }
+        if ring.isEmpty { correction = 0 }
+    }
+
+    /// PromQL's `extrapolatedRate` for a counter over the window `(end − range, end]`:
+    /// the increase, extrapolated towards the window edges (at most half a sample interval, never below zero),
+    /// per second when `perSecond`. Nil with fewer than two samples.
+    func extrapolatedIncrease(rangeMilliseconds: Int64, end: Int64, perSecond: Bool) -> Double? {
+        guard ring.count >= 2 else { return nil }
+        let first = ring.oldestValue
+        var result = ring.newestValue - first + correction
+        let rangeStart = Double(end - rangeMilliseconds) / 1000
+        let firstTime = Double(ring.oldestTime) / 1000
+        let lastTime = Double(ring.newestTime) / 1000
+        let sampled = lastTime - firstTime
+        guard sampled > 0 else { return nil }
+        var toStart = firstTime - rangeStart
+        var toEnd = Double(end) / 1000 - lastTime
+        let averageInterval = sampled / Double(ring.count - 1)
+        let threshold = averageInterval * 1.1
+        if toStart >= threshold { toStart = averageInterval / 2 }
+        if result > 0, first >= 0 {
+            let toZero = sampled * (first / result)
+            if toZero < toStart { toStart = toZero }
+        }
+        if toEnd >= threshold { toEnd = averageInterval / 2 }
+        var factor = (sampled + toStart + toEnd) / sampled
+        if perSecond { factor /= Double(rangeMilliseconds) / 1000 }
+        result *= factor
+        return result
+    }
+}
+
+/// PromQL's `bucketQuantile`: the q-quantile from cumulative bucket counts sorted by upper bound (last `+Inf`).
+enum BucketQuantile {
+    static func compute(_ q: Double, buckets: [(upperBound: Double, count: Double)]) -> Double? {
+        guard buckets.count >= 2, buckets.last!.upperBound == .infinity else { return nil }
+        var counts = buckets.map(\.count)
+        // Counters scraped at slightly different times can be non-monotonic; PromQL clamps them.
+        for i in 1..<counts.count where counts[i] < counts[i - 1] { counts[i] = counts[i - 1] }
+        let observations = counts.last!
+        guard observations > 0 else { return nil }
+        var rank = q * observations
+        let b = counts.firstIndex { $0 >= rank } ?? counts.count - 1
+        if b == counts.count - 1 { return buckets[counts.count - 2].upperBound }
+        if b == 0, buckets[0].upperBound <= 0 { return buckets[0].upperBound }
+        var start = 0.0
+        let end = buckets[b].upperBound
+        var count = counts[b]
+        if b > 0 {
+            start = buckets[b - 1].upperBound
+            count -= counts[b - 1]
+            rank -= counts[b - 1]
+        }
+        guard count > 0 else { return start }
+        return start + (end - start) * (rank / count)
+    }
+}

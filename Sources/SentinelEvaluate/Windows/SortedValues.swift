@@ -1,0 +1,87 @@
+/// A multiset of doubles kept sorted in blocks (like a one-level B-tree), for exact order statistics of a
+/// sliding window: insert and remove cost O(log n + block), the k-th smallest O(n / block).
+struct SortedValues {
+    private static let maxBlock = 512
+    private var blocks: [[Double]] = []
+    private(set) var count = 0
+
+    mutating func insert(_ v: Double) {
+        count += 1
+        guard !blocks.isEmpty else {
+            blocks.append([v])
+            return
+        }
+        let b = blockIndex(for: v)
+        let i = Self.lowerBound(blocks[b], v)
+        blocks[b].insert(v, at: i)
+        if blocks[b].count > Self.maxBlock {
+            let upper = Array(blocks[b][(Self.maxBlock / 2)...])
+            blocks[b].removeLast(blocks[b].count - Self.maxBlock / 2)
+            blocks.insert(upper, at: b + 1)
+        }
+    }
+
+    /// Removes one copy of `v` (which must be present).
+    mutating func remove(_ v: Double) {
+        guard !blocks.isEmpty else { return }
+        var b = blockIndex(for: v)
+        var i = Self.lowerBound(blocks[b], v)
+        // Equal values can spill into the next block.
+        while i == blocks[b].count, b + 1 < blocks.count {
+            b += 1
+            i = Self.lowerBound(blocks[b], v)
+        }
+        guard i < blocks[b].count, blocks[b][i] == v || (v.isNaN && blocks[b][i].isNaN) else { return }
+        blocks[b].remove(at: i)
+        count -= 1
+        if blocks[b].isEmpty { blocks.remove(at: b) }
+    }
+
+    /// The k-th smallest value, 0-based.
+    func element(at k: Int) -> Double {
+        var k = k
+        for block in blocks {
+            if k < block.count { return block[k] }
+            k -= block.count
+        }
+        return .nan
+    }
+
+    /// Quantile with linear interpolation between closest ranks (numpy's default, PromQL's quantile_over_time).
+    func quantile(_ q: Double) -> Double? {
+        guard count > 0 else { return nil }
+        let rank = q * Double(count - 1)
+        let lower = Int(rank.rounded(.down))
+        let upper = min(lower + 1, count - 1)
+        let a = element(at: lower)
+        if upper == lower { return a }
+        let b = element(at: upper)
+        return a + (b - a) * (rank - Double(lower))
+    }
+
+    mutating func removeAll() {
+        blocks.removeAll()
+        count = 0
+    }
+
+    private func blockIndex(for v: Double) -> Int {
+        // First block whose last element is >= v; the last block otherwise.
+        var low = 0
+        var high = blocks.count - 1
+        while low < high {
+            let mid = (low + high) / 2
+            if blocks[mid].last! < v { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    private static func lowerBound(_ a: [Double], _ v: Double) -> Int {
+        var low = 0
+        var high = a.count
+        while low < high {
+            let mid = (low + high) / 2
+            if a[mid] < v { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}

@@ -1,0 +1,57 @@
+/// An Alertmanager-style label matcher: `name="value"`, `name!="value"`, `name=~"regex"`, `name!~"regex"`.
+public struct LabelMatcher: Sendable, Hashable {
+    public enum Operation: String, Sendable {
+        case equal = "=", notEqual = "!=", matchesRegex = "=~", notMatchesRegex = "!~"
+    }
+
+    public var name: String
+    public var operation: Operation
+    public var value: String
+
+    /// Nil when the text is not a matcher.
+    public init?(parsing text: String) {
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        func skipSpaces() { while i < scalars.count, scalars[i] == " " { i += 1 } }
+        skipSpaces()
+        let nameStart = i
+        while i < scalars.count, scalars[i].properties.isAlphabetic || scalars[i] == "_" || ("0"..."9").contains(scalars[i]) {
+            i += 1
+        }
+        guard i > nameStart else { return nil }
+        name = String(String.UnicodeScalarView(scalars[nameStart..<i]))
+        skipSpaces()
+        let rest = String(String.UnicodeScalarView(scalars[i...]))
+        guard let op = [Operation.matchesRegex, .notMatchesRegex, .notEqual, .equal].first(where: { rest.hasPrefix($0.rawValue) })
+        else { return nil }
+        operation = op
+        i += op.rawValue.unicodeScalars.count
+        skipSpaces()
+        var raw = String(String.UnicodeScalarView(scalars[i...]))
+        while raw.hasSuffix(" ") { raw.removeLast() }
+        if raw.count >= 2, raw.first == "\"", raw.last == "\"" {
+            raw = String(raw.dropFirst().dropLast()).replacingEscapes()
+        } else if raw.contains("\"") {
+            return nil
+        }
+        value = raw
+    }
+}
+
+extension String {
+    fileprivate func replacingEscapes() -> String {
+        var out = ""
+        var escaped = false
+        for c in self {
+            if escaped {
+                out.append(c == "n" ? "\n" : c)
+                escaped = false
+            } else if c == "\\" {
+                escaped = true
+            } else {
+                out.append(c)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,40 @@
+public import SentinelCore
+
+/// A value read from a file, with where it was written.
+public struct Located<Value: Sendable>: Sendable {
+    public var value: Value
+    public var range: SourceRange
+
+    public init(_ value: Value, at range: SourceRange) {
+        self.value = value
+        self.range = range
+    }
+}
+
+/// Expr text as written in a YAML scalar; maps offsets inside the text back to file positions.
+public struct ExpressionSource: Sendable {
+    public var text: String
+    public var range: SourceRange
+    private var scalar: YAMLScalar?
+
+    public init(text: String, range: SourceRange, scalar: YAMLScalar?) {
+        self.text = text
+        self.range = range
+        self.scalar = scalar
+    }
+
+    /// File location of Unicode-scalar offset `offset` of `text`.
+    public func location(at offset: Int) -> SourceLocation {
+        scalar?.location(ofValueOffset: offset) ?? range.start
+    }
+
+    /// File range of the text between two offsets.
+    public func range(from start: Int, to end: Int) -> SourceRange {
+        SourceRange(start: location(at: start), end: location(at: max(start, end)))
+    }
+
+    /// Turns an error inside the expression into a positioned diagnostic.
+    public func diagnostic(_ error: ExpressionError, notes: [Diagnostic.Note] = []) -> Diagnostic {
+        Diagnostic(error.code, error.message, at: range(from: error.start, to: error.end), notes: notes)
+    }
+}

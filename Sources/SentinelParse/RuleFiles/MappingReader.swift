@@ -1,0 +1,149 @@
+public import SentinelCore
+
+/// Reads one YAML mapping with a fixed set of keys, reporting unknown keys and wrong value types.
+public struct MappingReader {
+    public let node: YAMLNode
+    private var entries: [String: YAMLPair] = [:]
+    private var order: [String] = []
+    /// What the mapping is, for messages ("rule 'UnsafeAnswerRate'").
+    public let context: String
+
+    /// Nil (with a diagnostic) when `node` is not a mapping.
+    public init?(_ node: YAMLNode, context: String, diagnostics: inout [Diagnostic]) {
+        guard case .mapping(let pairs) = node.content else {
+            diagnostics.append(Diagnostic(.wrongType, "\(context) must be a mapping", at: node.range))
+            return nil
+        }
+        self.node = node
+        self.context = context
+        for pair in pairs {
+            guard case .scalar(let key) = pair.key.content else {
+                diagnostics.append(Diagnostic(.wrongType, "keys in \(context) must be plain strings", at: pair.key.range))
+                continue
+            }
+            entries[key.value] = pair
+            order.append(key.value)
+        }
+    }
+
+    /// Reports every key not in `known`, with a suggestion for near misses.
+    public func rejectUnknownKeys(_ known: [String], diagnostics: inout [Diagnostic]) {
+        for key in order where !known.contains(key) {
+            diagnostics.append(
+                Diagnostic(
+                    .unknownKey, "unknown key '\(key)' in \(context)\(Suggestion.didYouMean(key, in: known))",
+                    at: entries[key]!.key.range))
+        }
+    }
+
+    public subscript(key: String) -> YAMLNode? { entries[key]?.value }
+
+    /// The key node, for positioning messages about the entry as a whole.
+    public func keyRange(_ key: String) -> SourceRange? { entries[key]?.key.range }
+
+    public var keys: [String] { order }
+
+    public func required(_ key: String, diagnostics: inout [Diagnostic]) -> YAMLNode? {
+        if let value = entries[key]?.value { return value }
+        diagnostics.append(Diagnostic(.missingKey, "\(context) has no '\(key)'", at: node.range))
+        return nil
+    }
+}
+
+/// Typed reads of YAML nodes; each reports a positioned `wrongType` diagnostic and returns nil on mismatch.
+public enum NodeValue {
+    public static func string(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic]) -> Located<String>? {
+        if case .scalar(let s) = node.content, !s.isNull || s.style != .plain {
+            return Located(s.value, at: node.range)
+        }
+        diagnostics.append(Diagnostic(.wrongType, "\(what) must be a string", at: node.range))
+        return nil
+    }
+
+    public static func expression(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic])
+        -> ExpressionSource?
+    {
+        if case .scalar(let s) = node.content, !s.isNull {
+            return ExpressionSource(text: s.value, range: node.range, scalar: s)
+        }
+        diagnostics.append(Diagnostic(.wrongType, "\(what) must be an expression (a string)", at: node.range))
+        return nil
+    }
+
+    public static func bool(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic]) -> Located<Bool>? {
+        if case .scalar(let s) = node.content, s.style == .plain {
+            switch s.value {
+            case "true", "True", "TRUE": return Located(true, at: node.range)
+            case "false", "False", "FALSE": return Located(false, at: node.range)
+            default: break
+            }
+        }
+        diagnostics.append(Diagnostic(.wrongType, "\(what) must be true or false", at: node.range))
+        return nil
+    }
+
+    public static func integer(_ node: YAMLNode, _ what: String, min: Int, _ diagnostics: inout [Diagnostic])
+        -> Located<Int>?
+    {
+        if case .scalar(let s) = node.content, s.style == .plain, let n = Int(s.value) {
+            if n >= min { return Located(n, at: node.range) }
+            diagnostics.append(Diagnostic(.invalidValue, "\(what) must be at least \(min)", at: node.range))
+            return nil
+        }
+        diagnostics.append(Diagnostic(.wrongType, "\(what) must be a whole number", at: node.range))
+        return nil
+    }
+
+    public static func number(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic]) -> Located<Double>? {
+        if case .scalar(let s) = node.content, s.style == .plain, let n = Double(s.value), n.isFinite {
+            return Located(n, at: node.range)
+        }
+        diagnostics.append(Diagnostic(.wrongType, "\(what) must be a number", at: node.range))
+        return nil
+    }
+
+    /// A duration such as `5m`, in milliseconds.
+    public static func duration(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic])
+        -> Located<Int64>?
+    {
+        guard let text = string(node, what, &diagnostics) else { return nil }
+        if let ms = DurationLiteral.milliseconds(Substring(text.value)) { return Located(ms, at: node.range) }
+        diagnostics.append(
+            Diagnostic(
+                .badDuration,
+                "\(what) '\(text.value)' is not a duration: use a whole number with a unit ms, s, m, h, d or w (e.g. 5m, 1h30m)",
+                at: node.range))
+        return nil
+    }
+
+    public static func sequence(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic]) -> [YAMLNode]? {
+        if case .sequence(let items) = node.content { return items }
+        if case .scalar(let s) = node.content, s.isNull { return [] }
+        diagnostics.append(Diagnostic(.wrongType, "\(what) must be a list", at: node.range))
+        return nil
+    }
+
+    public static func stringList(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic])
+        -> [Located<String>]?
+    {
+        guard let items = sequence(node, what, &diagnostics) else { return nil }
+        return items.compactMap { string($0, "each item of \(what)", &diagnostics) }
+    }
+
+    /// A mapping of strings to strings, in source order.
+    public static func stringMap(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic])
+        -> [(key: Located<String>, value: Located<String>)]?
+    {
+        if case .scalar(let s) = node.content, s.isNull { return [] }
+        guard case .mapping(let pairs) = node.content else {
+            diagnostics.append(Diagnostic(.wrongType, "\(what) must be a mapping of strings", at: node.range))
+            return nil
+        }
+        return pairs.compactMap { pair in
+            guard let key = string(pair.key, "a key of \(what)", &diagnostics),
+                let value = string(pair.value, "'\(key.value)' in \(what)", &diagnostics)
+            else { return nil }
+            return (key, value)
+        }
+    }
+}

@@ -1,0 +1,185 @@
+public import SentinelCore
+
+/// Reads policy files into `PolicyFileSyntax`, collecting every diagnostic.
+public enum PolicyFileReader {
+    public static let topLevelKeys = ["settings", "actions", "receivers", "route", "inhibit_rules"]
+    public static let settingsKeys = ["evaluation_interval", "allowed_lateness", "max_groups_per_rule", "max_window_samples"]
+    public static let actionTypes = ["notify", "capture_dpo", "trace"]
+    public static let actionKeys: [String: [String]] = [
+        "notify": ["type"],
+        "capture_dpo": ["type", "safety_instruction", "max_attempts", "sample"],
+        "trace": [
+            "type", "backend", "index", "url", "min_span_length", "max_span_count", "max_documents_per_span",
+            "timeout",
+        ],
+    ]
+    public static let receiverTypes = ["log", "webhook", "alertmanager", "store"]
+    public static let receiverKeys: [String: [String]] = [
+        "log": ["name", "type", "format"],
+        "webhook": ["name", "type", "url", "timeout", "max_retries", "headers"],
+        "alertmanager": ["name", "type", "url", "timeout"],
+        "store": ["name", "type"],
+    ]
+    public static let routeKeys = [
+        "receiver", "matchers", "group_by", "group_wait", "group_interval", "repeat_interval", "continue", "routes",
+    ]
+
+    public static func read(path: String) -> (PolicyFileSyntax, [Diagnostic]) {
+        let loaded = YAMLLoader.load(path: path)
+        return read(documents: loaded.documents, file: path, diagnostics: loaded.diagnostics)
+    }
+
+    public static func read(text: String, file: String) -> (PolicyFileSyntax, [Diagnostic]) {
+        let loaded = YAMLLoader.load(text: text, file: file)
+        return read(documents: loaded.documents, file: file, diagnostics: loaded.diagnostics)
+    }
+
+    private static func read(documents: [YAMLNode], file: String, diagnostics: [Diagnostic])
+        -> (PolicyFileSyntax, [Diagnostic])
+    {
+        var diagnostics = diagnostics
+        var syntax = PolicyFileSyntax(file: file)
+        guard let document = RuleFileReader.singleDocument(documents, file: file, &diagnostics),
+            let top = MappingReader(document, context: "a policy file", diagnostics: &diagnostics)
+        else { return (syntax, diagnostics) }
+        top.rejectUnknownKeys(topLevelKeys, diagnostics: &diagnostics)
+        if let node = top["settings"] { syntax.settings = readSettings(node, &diagnostics) }
+        if let node = top["actions"] { syntax.actions = readActions(node, &diagnostics) }
+        if let node = top["receivers"], let items = NodeValue.sequence(node, "'receivers'", &diagnostics) {
+            syntax.receivers = items.compactMap { readReceiver($0, &diagnostics) }
+        }
+        if let node = top["route"] { syntax.route = readRoute(node, &diagnostics) }
+        if let node = top["inhibit_rules"], let items = NodeValue.sequence(node, "'inhibit_rules'", &diagnostics) {
+            syntax.inhibitRules = items.compactMap { readInhibitRule($0, &diagnostics) }
+        }
+        return (syntax, diagnostics)
+    }
+
+    private static func readSettings(_ node: YAMLNode, _ diagnostics: inout [Diagnostic]) -> SettingsSyntax {
+        var settings = SettingsSyntax()
+        guard let map = MappingReader(node, context: "'settings'", diagnostics: &diagnostics) else { return settings }
+        map.rejectUnknownKeys(settingsKeys, diagnostics: &diagnostics)
+        if let n = map["evaluation_interval"] {
+            settings.evaluationInterval = NodeValue.duration(n, "'evaluation_interval'", &diagnostics)
+            if let v = settings.evaluationInterval, v.value <= 0 {
+                diagnostics.append(Diagnostic(.invalidValue, "'evaluation_interval' must be longer than 0s", at: v.range))
+                settings.evaluationInterval = nil
+            }
+        }
+        if let n = map["allowed_lateness"] { settings.allowedLateness = NodeValue.duration(n, "'allowed_lateness'", &diagnostics) }
+        if let n = map["max_groups_per_rule"] {
+            settings.maxGroupsPerRule = NodeValue.integer(n, "'max_groups_per_rule'", min: 1, &diagnostics)
+        }
+        if let n = map["max_window_samples"] {
+            settings.maxWindowSamples = NodeValue.integer(n, "'max_window_samples'", min: 1, &diagnostics)
+        }
+        return settings
+    }
+
+    private static func readActions(_ node: YAMLNode, _ diagnostics: inout [Diagnostic]) -> [ActionSyntax] {
+        guard case .mapping(let pairs) = node.content else {
+            diagnostics.append(Diagnostic(.wrongType, "'actions' must map action names to settings", at: node.range))
+            return []
+        }
+        return pairs.compactMap { pair in
+            guard let name = NodeValue.string(pair.key, "an action name", &diagnostics),
+                let map = MappingReader(pair.value, context: "action '\(name.value)'", diagnostics: &diagnostics)
+            else { return nil }
+            RuleFileReader.checkName(name, "action", &diagnostics)
+            let type: Located<String>
+            if let typeNode = map["type"] {
+                guard let t = NodeValue.string(typeNode, "'type'", &diagnostics) else { return nil }
+                type = t
+            } else if actionTypes.contains(name.value) {
+                type = Located(name.value, at: name.range)
+            } else {
+                diagnostics.append(
+                    Diagnostic(.missingKey, "action '\(name.value)' has no 'type' (one of \(actionTypes.joined(separator: ", ")))", at: name.range))
+                return nil
+            }
+            guard let keys = actionKeys[type.value] else {
+                diagnostics.append(
+                    Diagnostic(
+                        .invalidValue,
+                        "unknown action type '\(type.value)'\(Suggestion.didYouMean(type.value, in: actionTypes)); expected one of \(actionTypes.joined(separator: ", "))",
+                        at: type.range))
+                return nil
+            }
+            map.rejectUnknownKeys(keys, diagnostics: &diagnostics)
+            return ActionSyntax(name: name, type: type, settings: settings(of: map, excluding: ["type"]))
+        }
+    }
+
+    private static func readReceiver(_ node: YAMLNode, _ diagnostics: inout [Diagnostic]) -> ReceiverSyntax? {
+        guard let map = MappingReader(node, context: "a receiver", diagnostics: &diagnostics),
+            let nameNode = map.required("name", diagnostics: &diagnostics),
+            let name = NodeValue.string(nameNode, "'name'", &diagnostics),
+            let typeNode = map.required("type", diagnostics: &diagnostics),
+            let type = NodeValue.string(typeNode, "'type'", &diagnostics)
+        else { return nil }
+        guard let keys = receiverKeys[type.value] else {
+            diagnostics.append(
+                Diagnostic(
+                    .invalidValue,
+                    "unknown receiver type '\(type.value)'\(Suggestion.didYouMean(type.value, in: receiverTypes)); expected one of \(receiverTypes.joined(separator: ", "))",
+                    at: type.range))
+            return nil
+        }
+        map.rejectUnknownKeys(keys, diagnostics: &diagnostics)
+        if ["webhook", "alertmanager"].contains(type.value), map["url"] == nil {
+            diagnostics.append(Diagnostic(.missingKey, "\(type.value) receiver '\(name.value)' has no 'url'", at: node.range))
+        }
+        return ReceiverSyntax(name: name, type: type, settings: settings(of: map, excluding: ["name", "type"]))
+    }
+
+    private static func settings(of map: MappingReader, excluding: [String]) -> [(key: Located<String>, value: YAMLNode)] {
+        map.keys.filter { !excluding.contains($0) }.map { key in
+            (Located(key, at: map.keyRange(key)!), map[key]!)
+        }
+    }
+
+    private static func readRoute(_ node: YAMLNode, _ diagnostics: inout [Diagnostic]) -> RouteSyntax? {
+        guard let map = MappingReader(node, context: "a route", diagnostics: &diagnostics) else { return nil }
+        map.rejectUnknownKeys(routeKeys, diagnostics: &diagnostics)
+        var route = RouteSyntax(range: node.range)
+        if let n = map["receiver"] { route.receiver = NodeValue.string(n, "'receiver'", &diagnostics) }
+        if let n = map["matchers"] {
+            route.matchers = NodeValue.stringList(n, "'matchers'", &diagnostics) ?? []
+            route.matchers.forEach { checkMatcher($0, &diagnostics) }
+        }
+        if let n = map["group_by"] { route.groupBy = NodeValue.stringList(n, "'group_by'", &diagnostics) ?? [] }
+        if let n = map["group_wait"] { route.groupWait = NodeValue.duration(n, "'group_wait'", &diagnostics) }
+        if let n = map["group_interval"] { route.groupInterval = NodeValue.duration(n, "'group_interval'", &diagnostics) }
+        if let n = map["repeat_interval"] { route.repeatInterval = NodeValue.duration(n, "'repeat_interval'", &diagnostics) }
+        if let n = map["continue"] { route.continue = NodeValue.bool(n, "'continue'", &diagnostics)?.value ?? false }
+        if let n = map["routes"], let items = NodeValue.sequence(n, "'routes'", &diagnostics) {
+            route.routes = items.compactMap { readRoute($0, &diagnostics) }
+        }
+        return route
+    }
+
+    private static func readInhibitRule(_ node: YAMLNode, _ diagnostics: inout [Diagnostic]) -> InhibitRuleSyntax? {
+        guard let map = MappingReader(node, context: "an inhibit rule", diagnostics: &diagnostics) else { return nil }
+        map.rejectUnknownKeys(["source_matchers", "target_matchers", "equal"], diagnostics: &diagnostics)
+        let source = map.required("source_matchers", diagnostics: &diagnostics).flatMap {
+            NodeValue.stringList($0, "'source_matchers'", &diagnostics)
+        }
+        let target = map.required("target_matchers", diagnostics: &diagnostics).flatMap {
+            NodeValue.stringList($0, "'target_matchers'", &diagnostics)
+        }
+        let equal = map["equal"].flatMap { NodeValue.stringList($0, "'equal'", &diagnostics) } ?? []
+        guard let source, let target else { return nil }
+        (source + target).forEach { checkMatcher($0, &diagnostics) }
+        return InhibitRuleSyntax(sourceMatchers: source, targetMatchers: target, equal: equal, range: node.range)
+    }
+
+    private static func checkMatcher(_ matcher: Located<String>, _ diagnostics: inout [Diagnostic]) {
+        if LabelMatcher(parsing: matcher.value) == nil {
+            diagnostics.append(
+                Diagnostic(
+                    .invalidValue,
+                    "invalid matcher '\(matcher.value)': write name=\"value\" with one of = != =~ !~",
+                    at: matcher.range))
+        }
+    }
+}

@@ -1,0 +1,172 @@
+public import SentinelCore
+
+/// Reads rule files (`lists`, `macros`, `rules`) from YAML into `RuleFileSyntax`, collecting every diagnostic.
+public enum RuleFileReader {
+    public static let topLevelKeys = ["lists", "macros", "rules"]
+    public static let ruleKeys = [
+        "name", "description", "on", "where", "when", "value", "group_by", "every", "for", "keep_firing_for",
+        "severity", "labels", "annotations", "actions", "enabled",
+    ]
+
+    /// Reads one file from disk.
+    public static func read(path: String) -> (RuleFileSyntax, [Diagnostic]) {
+        let loaded = YAMLLoader.load(path: path)
+        return read(documents: loaded.documents, file: path, diagnostics: loaded.diagnostics)
+    }
+
+    /// Reads already-parsed text (tests, stdin).
+    public static func read(text: String, file: String) -> (RuleFileSyntax, [Diagnostic]) {
+        let loaded = YAMLLoader.load(text: text, file: file)
+        return read(documents: loaded.documents, file: file, diagnostics: loaded.diagnostics)
+    }
+
+    private static func read(documents: [YAMLNode], file: String, diagnostics: [Diagnostic])
+        -> (RuleFileSyntax, [Diagnostic])
+    {
+        var diagnostics = diagnostics
+        var syntax = RuleFileSyntax(file: file)
+        guard let document = singleDocument(documents, file: file, &diagnostics) else { return (syntax, diagnostics) }
+        guard let top = MappingReader(document, context: "a rule file", diagnostics: &diagnostics) else {
+            return (syntax, diagnostics)
+        }
+        top.rejectUnknownKeys(topLevelKeys, diagnostics: &diagnostics)
+        if let lists = top["lists"] { syntax.lists = readLists(lists, &diagnostics) }
+        if let macros = top["macros"] { syntax.macros = readMacros(macros, &diagnostics) }
+        if let rules = top["rules"], let items = NodeValue.sequence(rules, "'rules'", &diagnostics) {
+            syntax.rules = items.enumerated().compactMap { readRule($1, index: $0 + 1, &diagnostics) }
+        }
+        return (syntax, diagnostics)
+    }
+
+    /// The one document of a file; empty files and extra documents are reported.
+    static func singleDocument(_ documents: [YAMLNode], file: String, _ diagnostics: inout [Diagnostic]) -> YAMLNode? {
+        if documents.count > 1 {
+            diagnostics.append(
+                Diagnostic(.yamlSyntax, "a file holds one YAML document; found \(documents.count)", at: documents[1].range))
+        }
+        guard let first = documents.first else {
+            if !diagnostics.hasErrors {
+                diagnostics.append(
+                    Diagnostic(.emptyRuleFile, "file is empty", at: SourceLocation(file: file, line: 1, column: 1)))
+            }
+            return nil
+        }
+        if case .scalar(let s) = first.content, s.isNull { return nil }
+        return first
+    }
+
+    private static func readLists(_ node: YAMLNode, _ diagnostics: inout [Diagnostic]) -> [ListSyntax] {
+        guard case .mapping(let pairs) = node.content else {
+            diagnostics.append(Diagnostic(.wrongType, "'lists' must map list names to arrays", at: node.range))
+            return []
+        }
+        return pairs.compactMap { pair in
+            guard let name = NodeValue.string(pair.key, "a list name", &diagnostics),
+                let items = NodeValue.sequence(pair.value, "list '\(name.value)'", &diagnostics)
+            else { return nil }
+            checkName(name, "list", &diagnostics)
+            let values: [Located<ListSyntax.Item>] = items.compactMap { item in
+                guard case .scalar(let s) = item.content, !s.isNull else {
+                    diagnostics.append(
+                        Diagnostic(.wrongType, "items of list '\(name.value)' must be strings or numbers", at: item.range))
+                    return nil
+                }
+                if s.style == .plain, let n = Double(s.value), n.isFinite { return Located(.number(n), at: item.range) }
+                return Located(.string(s.value), at: item.range)
+            }
+            return ListSyntax(name: name, items: values)
+        }
+    }
+
+    private static func readMacros(_ node: YAMLNode, _ diagnostics: inout [Diagnostic]) -> [MacroSyntax] {
+        guard case .mapping(let pairs) = node.content else {
+            diagnostics.append(Diagnostic(.wrongType, "'macros' must map macro names to expressions", at: node.range))
+            return []
+        }
+        return pairs.compactMap { pair in
+            guard let name = NodeValue.string(pair.key, "a macro name", &diagnostics),
+                let condition = NodeValue.expression(pair.value, "macro '\(name.value)'", &diagnostics)
+            else { return nil }
+            checkName(name, "macro", &diagnostics)
+            return MacroSyntax(name: name, condition: condition)
+        }
+    }
+
+    private static func readRule(_ node: YAMLNode, index: Int, _ diagnostics: inout [Diagnostic]) -> RuleSyntax? {
+        var context = "rule #\(index)"
+        guard var map = MappingReader(node, context: context, diagnostics: &diagnostics) else { return nil }
+        guard let nameNode = map.required("name", diagnostics: &diagnostics),
+            let name = NodeValue.string(nameNode, "'name'", &diagnostics)
+        else { return nil }
+        context = "rule '\(name.value)'"
+        map = MappingReader(node, context: context, diagnostics: &diagnostics)!
+        map.rejectUnknownKeys(ruleKeys, diagnostics: &diagnostics)
+        checkName(name, "rule", &diagnostics)
+
+        let on = map.required("on", diagnostics: &diagnostics).flatMap { NodeValue.string($0, "'on'", &diagnostics) }
+        let condition = map.required("when", diagnostics: &diagnostics).flatMap {
+            NodeValue.expression($0, "'when'", &diagnostics)
+        }
+        guard let on, let condition else { return nil }
+        var rule = RuleSyntax(name: name, on: on, condition: condition, range: node.range)
+        if let n = map["description"] { rule.description = NodeValue.string(n, "'description'", &diagnostics)?.value }
+        if let n = map["where"] { rule.filter = NodeValue.expression(n, "'where'", &diagnostics) }
+        if let n = map["value"] { rule.value = NodeValue.expression(n, "'value'", &diagnostics) }
+        if let n = map["group_by"] { rule.groupBy = readGroupBy(n, &diagnostics) }
+        if let n = map["every"] { rule.every = NodeValue.duration(n, "'every'", &diagnostics) }
+        if let n = map["for"] { rule.forDuration = NodeValue.duration(n, "'for'", &diagnostics) }
+        if let n = map["keep_firing_for"] { rule.keepFiringFor = NodeValue.duration(n, "'keep_firing_for'", &diagnostics) }
+        if let n = map["severity"] { rule.severity = NodeValue.string(n, "'severity'", &diagnostics) }
+        if let n = map["labels"] { rule.labels = NodeValue.stringMap(n, "'labels'", &diagnostics) ?? [] }
+        if let n = map["annotations"] { rule.annotations = NodeValue.stringMap(n, "'annotations'", &diagnostics) ?? [] }
+        if let n = map["actions"] { rule.actions = NodeValue.stringList(n, "'actions'", &diagnostics) ?? [] }
+        if let n = map["enabled"] { rule.enabled = NodeValue.bool(n, "'enabled'", &diagnostics)?.value ?? true }
+        if let every = rule.every, every.value <= 0 {
+            diagnostics.append(Diagnostic(.invalidValue, "'every' must be longer than 0s", at: every.range))
+        }
+        return rule
+    }
+
+    private static func readGroupBy(_ node: YAMLNode, _ diagnostics: inout [Diagnostic]) -> [GroupKeySyntax] {
+        guard let items = NodeValue.sequence(node, "'group_by'", &diagnostics) else { return [] }
+        return items.compactMap { item in
+            if case .mapping = item.content {
+                guard let map = MappingReader(item, context: "a group_by entry", diagnostics: &diagnostics) else {
+                    return nil
+                }
+                map.rejectUnknownKeys(["field", "as"], diagnostics: &diagnostics)
+                guard let fieldNode = map.required("field", diagnostics: &diagnostics),
+                    let field = NodeValue.string(fieldNode, "'field'", &diagnostics)
+                else { return nil }
+                let label = map["as"].flatMap { NodeValue.string($0, "'as'", &diagnostics) }
+                return GroupKeySyntax(field: field, label: label?.value ?? defaultLabel(field.value))
+            }
+            guard let field = NodeValue.string(item, "a group_by entry", &diagnostics) else { return nil }
+            return GroupKeySyntax(field: field, label: defaultLabel(field.value))
+        }
+    }
+
+    /// `labels.model_name` → `model_name`; `labels["le"]` → `le`.
+    static func defaultLabel(_ path: String) -> String {
+        var last = path.split(separator: ".").last.map(String.init) ?? path
+        if let open = last.firstIndex(of: "["), last.hasSuffix("]") {
+            last = String(last[last.index(after: open)..<last.index(before: last.endIndex)])
+            last.removeAll { $0 == "\"" || $0 == "'" }
+        }
+        return last
+    }
+
+    static func checkName(_ name: Located<String>, _ what: String, _ diagnostics: inout [Diagnostic]) {
+        let scalars = Array(name.value.unicodeScalars)
+        let valid =
+            !scalars.isEmpty && scalars[0].properties.isAlphabetic && scalars[0].isASCII
+            && scalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
+        if !valid {
+            diagnostics.append(
+                Diagnostic(
+                    .invalidName,
+                    "\(what) name '\(name.value)' must start with a letter and hold only letters, digits and '_'",
+                    at: name.range))
+        }
+    }
+}

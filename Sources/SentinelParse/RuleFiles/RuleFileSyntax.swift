@@ -1,0 +1,54 @@
+public import SentinelCore
+
+/// A rule file as written: lists, macros and rules, each with positions. Nothing is resolved yet.
+public struct RuleFileSyntax: Sendable {
+    public var file: String
+    public var lists: [ListSyntax] = []
+    public var macros: [MacroSyntax] = []
+    public var rules: [RuleSyntax] = []
+
+    public init(file: String) {
+        self.file = file
+    }
+}
+
+public struct ListSyntax: Sendable {
+    public enum Item: Sendable, Hashable {
+        case string(String)
+        case number(Double)
+    }
+
+    public var name: Located<String>
+    public var items: [Located<Item>]
+}
+
+public struct MacroSyntax: Sendable {
+    public var name: Located<String>
+    public var condition: ExpressionSource
+}
+
+/// One `group_by` entry: the field path read and the alert label it becomes.
+public struct GroupKeySyntax: Sendable {
+    public var field: Located<String>
+    public var label: String
+}
+
+public struct RuleSyntax: Sendable {
+    public var name: Located<String>
+    public var description: String?
+    public var on: Located<String>
+    public var filter: ExpressionSource?
+    public var condition: ExpressionSource
+    public var value: ExpressionSource?
+    public var groupBy: [GroupKeySyntax] = []
+    public var every: Located<Int64>?
+    public var forDuration: Located<Int64>?
+    public var keepFiringFor: Located<Int64>?
+    public var severity: Located<String>?
+    public var labels: [(key: Located<String>, value: Located<String>)] = []
+    public var annotations: [(key: Located<String>, value: Located<String>)] = []
+    public var actions: [Located<String>] = []
+    public var enabled = true
+    /// The whole rule item, for messages about the rule as a whole.
+    public var range: SourceRange
+}

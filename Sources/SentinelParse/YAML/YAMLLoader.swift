@@ -1,0 +1,158 @@
+public import SentinelCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Loads YAML text into positioned `YAMLNode` documents with libyaml's event parser.
+///
+/// Every problem becomes a `Diagnostic` instead of a thrown error, so a linter can report all of them:
+/// syntax errors (E0102, parsing stops but complete documents are kept), duplicate keys (E0103),
+/// alias expansion beyond `Limits.maxExpandedNodes` (E0104), undefined aliases (E0105) and nesting deeper
+/// than `Limits.maxDepth` (E0102, the document is dropped).
+public struct YAMLLoader {
+    /// Bounds on what a (possibly hostile) file may make the loader build.
+    public struct Limits: Sendable {
+        /// Nodes in all documents once aliases and merge keys are expanded.
+        public var maxExpandedNodes: Int
+        /// Nested collection levels.
+        public var maxDepth: Int
+
+        public init(maxExpandedNodes: Int = 1_000_000, maxDepth: Int = 256) {
+            self.maxExpandedNodes = maxExpandedNodes
+            self.maxDepth = maxDepth
+        }
+
+        public static let `default` = Limits()
+    }
+
+    /// The documents of a stream and what went wrong while loading it.
+    public struct Result: Sendable {
+        public var documents: [YAMLNode]
+        public var diagnostics: [Diagnostic]
+
+        public init(documents: [YAMLNode], diagnostics: [Diagnostic]) {
+            self.documents = documents
+            self.diagnostics = diagnostics
+        }
+    }
+
+    /// Parses `text`, the contents of `file` (used in locations).
+    public static func load(text: String, file: String, limits: Limits = .default) -> Result {
+        load(bytes: Array(text.utf8), file: file, limits: limits)
+    }
+
+    /// Parses raw bytes, the contents of `file`. Invalid UTF-8 is reported as a syntax error at its offset.
+    public static func load(bytes: [UInt8], file: String, limits: Limits = .default) -> Result {
+        guard !bytes.isEmpty else { return Result(documents: [], diagnostics: []) }
+        let source = YAMLSourceText(bytes: bytes, file: file)
+        var builder = YAMLTreeBuilder(limits: limits)
+        source.bytes.withUnsafeBufferPointer { buffer in
+            let reader = LibYAMLEventReader(buffer)
+            let locator = YAMLScalarLocator(bytes: buffer, file: file)
+            while !builder.isStopped {
+                switch reader.next() {
+                case .failure(let error):
+                    builder.addSyntaxError(diagnostic(for: error, in: source))
+                    return
+                case .success(.streamEnd):
+                    return
+                case .success(let event):
+                    apply(event, to: &builder, source: source, locator: locator)
+                }
+            }
+        }
+        return Result(documents: builder.documents, diagnostics: builder.diagnostics)
+    }
+
+    /// Reads and parses the file at `path`; an unreadable file yields one E0101 diagnostic with the reason.
+    public static func load(path: String, limits: Limits = .default) -> Result {
+        switch readFile(path) {
+        case .success(let bytes):
+            return load(bytes: bytes, file: path, limits: limits)
+        case .failure(let reason):
+            let diagnostic = Diagnostic(
+                .fileUnreadable, "cannot read '\(path)': \(reason.message)",
+                at: SourceLocation(file: path, line: 1, column: 1))
+            return Result(documents: [], diagnostics: [diagnostic])
+        }
+    }
+
+    // MARK: Events to nodes
+
+    private static func apply(
+        _ event: LibYAMLEvent, to builder: inout YAMLTreeBuilder, source: YAMLSourceText, locator: YAMLScalarLocator
+    ) {
+        switch event {
+        case .documentStart:
+            builder.startDocument()
+        case .documentEnd:
+            builder.endDocument()
+        case let .scalar(value, style, properties, start, end):
+            let endOffset = source.location(scalarIndex: end).offset
+            var first = YAMLSourceCursor(source.location(scalarIndex: start))
+            if !properties.isEmpty { first = locator.skipProperties(from: first, limit: endOffset) }
+            let scalar = YAMLScalar(
+                value: value, style: style,
+                valueLocations: locator.valueLocations(of: value, style: style, start: first, end: endOffset))
+            let range = SourceRange(start: first.location(in: source.file), end: source.location(scalarIndex: end))
+            builder.addScalar(YAMLNode(content: .scalar(scalar), range: range, tag: properties.tag), anchor: properties.anchor)
+        case let .sequenceStart(properties, start), let .mappingStart(properties, start):
+            var first = YAMLSourceCursor(source.location(scalarIndex: start))
+            if !properties.isEmpty { first = locator.skipProperties(from: first, limit: source.bytes.count) }
+            var isMapping = false
+            if case .mappingStart = event { isMapping = true }
+            builder.startCollection(
+                isMapping: isMapping, at: first.location(in: source.file), tag: properties.tag,
+                anchor: properties.anchor)
+        case .collectionEnd(let end):
+            builder.endCollection(at: source.location(scalarIndex: end))
+        case let .alias(name, start, end):
+            builder.addAlias(
+                name, at: SourceRange(start: source.location(scalarIndex: start), end: source.location(scalarIndex: end)))
+        case .streamEnd:
+            break
+        }
+    }
+
+    private static func diagnostic(for error: LibYAMLError, in source: YAMLSourceText) -> Diagnostic {
+        let location = switch error.position {
+        case .mark(let index): source.location(scalarIndex: index)
+        case .byte(let offset): source.location(byteOffset: offset)
+        }
+        var notes: [Diagnostic.Note] = []
+        if let context = error.context, let mark = error.contextMark {
+            notes.append(Diagnostic.Note(context, at: SourceRange(source.location(scalarIndex: mark))))
+        }
+        return Diagnostic(.yamlSyntax, error.problem, at: location, notes: notes)
+    }
+
+    // MARK: Files
+
+    private struct ReadError: Error {
+        var message: String
+    }
+
+    private static func readFile(_ path: String) -> Swift.Result<[UInt8], ReadError> {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return .failure(ReadError(message: errorMessage(errno))) }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 { return .success(bytes) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failure(ReadError(message: errorMessage(errno)))
+            }
+            bytes.append(contentsOf: chunk[..<count])
+        }
+    }
+
+    private static func errorMessage(_ code: Int32) -> String {
+        strerror(code).map { String(cString: $0) } ?? "error \(code)"
+    }
+}

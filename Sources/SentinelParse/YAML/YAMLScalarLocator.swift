@@ -1,0 +1,250 @@
+import SentinelCore
+
+/// Maps each Unicode scalar of a parsed YAML scalar back to the file.
+///
+/// libyaml gives only the start and end of a scalar. Its value differs from the source text by quotes,
+/// escapes, block headers, indentation and line folding, so the value is aligned greedily with the source
+/// span: a value scalar takes the next source scalar equal to it, skipping the ones the style drops
+/// (indentation after a line break, quotes, stripped blanks); a space may come from a folded line break and
+/// an escape sequence yields one scalar. Every step moves forward, so the alignment is linear in the span.
+struct YAMLScalarLocator {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let file: String
+
+    /// Skips the anchor and tag properties (and blanks, line breaks, comments after them) that libyaml
+    /// includes in a node's start mark, stopping at the node's first own character or at `limit`.
+    func skipProperties(from start: YAMLSourceCursor, limit: Int) -> YAMLSourceCursor {
+        var cursor = start
+        while cursor.offset < limit, bytes[cursor.offset] == ascii("&") || bytes[cursor.offset] == ascii("!") {
+            if bytes[cursor.offset] == ascii("!"), cursor.offset + 1 < limit, bytes[cursor.offset + 1] == ascii("<") {
+                while cursor.offset < limit, bytes[cursor.offset] != ascii(">") { cursor.advance(in: bytes, limit: limit) }
+            }
+            while cursor.offset < limit, !isBlankOrBreak(bytes[cursor.offset]), !isFlowIndicator(bytes[cursor.offset]) {
+                cursor.advance(in: bytes, limit: limit)
+            }
+            while cursor.offset < limit {
+                let byte = bytes[cursor.offset]
+                if byte == ascii("#") {
+                    while cursor.offset < limit, !isBreak(bytes[cursor.offset]) { cursor.advance(in: bytes, limit: limit) }
+                } else if isBlankOrBreak(byte) {
+                    cursor.advance(in: bytes, limit: limit)
+                } else {
+                    break
+                }
+            }
+        }
+        return cursor
+    }
+
+    /// One location per scalar of `value` plus one past the end, for a scalar written in `style` whose source
+    /// runs from `start` (its first character: quote, block indicator or first plain character) to byte `end`.
+    func valueLocations(
+        of value: String, style: YAMLScalar.Style, start: YAMLSourceCursor, end: Int
+    ) -> [SourceLocation] {
+        var cursor = start
+        var contentEnd = max(end, start.offset)
+        // Spaces to drop after a line break: all blanks in flow scalars, the block indentation otherwise.
+        var indentation: Int?
+        switch style {
+        case .plain:
+            break
+        case .singleQuoted, .doubleQuoted:
+            let quote = style == .singleQuoted ? ascii("'") : ascii("\"")
+            if cursor.offset < contentEnd, bytes[cursor.offset] == quote { cursor.advance(in: bytes, limit: contentEnd) }
+            if contentEnd > cursor.offset, bytes[contentEnd - 1] == quote { contentEnd -= 1 }
+        case .literal, .folded:
+            // The header (`|2-`, maybe a comment) ends at the first line break.
+            while cursor.offset < contentEnd, !isBreak(bytes[cursor.offset]) { cursor.advance(in: bytes, limit: contentEnd) }
+            advance(&cursor, over: breakWidth(at: cursor.offset, limit: contentEnd), limit: contentEnd)
+            indentation = blockIndentation(from: cursor.offset, end: contentEnd, value: value)
+        }
+
+        var locations: [SourceLocation] = []
+        locations.reserveCapacity(value.utf8.count + 1)
+        var atLineStart = false
+        for scalar in value.unicodeScalars {
+            let wanted = scalar.value
+            while true {
+                guard cursor.offset < contentEnd else {
+                    locations.append(cursor.location(in: file))
+                    break
+                }
+                if atLineStart {
+                    skipIndentation(&cursor, indentation: indentation, limit: contentEnd)
+                    atLineStart = false
+                    continue
+                }
+                let byte = bytes[cursor.offset]
+                if style == .doubleQuoted, byte == ascii("\\") {
+                    let escape = self.escape(at: cursor.offset, limit: contentEnd)
+                    let here = cursor.location(in: file)
+                    advance(&cursor, over: escape.length, limit: contentEnd)
+                    guard let produced = escape.value else {
+                        atLineStart = true  // escaped line break: produces nothing
+                        continue
+                    }
+                    if produced == wanted {
+                        locations.append(here)
+                        break
+                    }
+                    continue
+                }
+                if style == .singleQuoted, byte == ascii("'"), cursor.offset + 1 < contentEnd,
+                   bytes[cursor.offset + 1] == ascii("'")
+                {
+                    let here = cursor.location(in: file)
+                    advance(&cursor, over: 2, limit: contentEnd)
+                    if wanted == UInt32(ascii("'")) {
+                        locations.append(here)
+                        break
+                    }
+                    continue
+                }
+                let unit = self.unit(at: cursor.offset, limit: contentEnd)
+                let matches = unit.value == wanted || (unit.isBreak && wanted == UInt32(ascii(" ")))
+                if matches { locations.append(cursor.location(in: file)) }
+                advance(&cursor, over: unit.width, limit: contentEnd)
+                if unit.isBreak { atLineStart = true }
+                if matches { break }
+            }
+        }
+        locations.append(cursor.location(in: file))
+        return locations
+    }
+
+    // MARK: Block scalars
+
+    /// The content indentation of a block scalar whose first content line starts at `offset`: the leading
+    /// spaces of the first non-blank line, minus the spaces the value keeps from it (an explicit indentation
+    /// indicator smaller than the line's indentation). Nil (drop all leading spaces) without content lines.
+    private func blockIndentation(from offset: Int, end: Int, value: String) -> Int? {
+        var lineStart = offset
+        var blankLines = 0
+        while lineStart < end {
+            var p = lineStart
+            while p < end, bytes[p] == ascii(" ") { p += 1 }
+            guard p < end else { return nil }
+            let width = breakWidth(at: p, limit: end)
+            if width > 0 {
+                blankLines += 1
+                lineStart = p + width
+                continue
+            }
+            let lineSpaces = p - lineStart
+            var keptSpaces = 0
+            var seenBreaks = 0
+            for byte in value.utf8 {
+                if seenBreaks < blankLines {
+                    guard byte == ascii("\n") else { return lineSpaces }
+                    seenBreaks += 1
+                } else if byte == ascii(" ") {
+                    keptSpaces += 1
+                } else {
+                    break
+                }
+            }
+            return max(0, lineSpaces - keptSpaces)
+        }
+        return nil
+    }
+
+    private func skipIndentation(_ cursor: inout YAMLSourceCursor, indentation: Int?, limit: Int) {
+        if let indentation {
+            var skipped = 0
+            while skipped < indentation, cursor.offset < limit, bytes[cursor.offset] == ascii(" ") {
+                cursor.advance(in: bytes, limit: limit)
+                skipped += 1
+            }
+        } else {
+            while cursor.offset < limit, bytes[cursor.offset] == ascii(" ") || bytes[cursor.offset] == ascii("\t") {
+                cursor.advance(in: bytes, limit: limit)
+            }
+        }
+    }
+
+    // MARK: Source units
+
+    /// The scalar at `offset` as it would appear in a value: CR LF, CR and NEL read as one LF.
+    private func unit(at offset: Int, limit: Int) -> (value: UInt32, width: Int, isBreak: Bool) {
+        let byte = bytes[offset]
+        if byte == ascii("\n") || byte == ascii("\r") {
+            return (UInt32(ascii("\n")), breakWidth(at: offset, limit: limit), true)
+        }
+        if byte < 0x80 { return (UInt32(byte), 1, false) }
+        let value = YAMLUTF8.scalar(in: bytes, at: offset, limit: limit)
+        let width = min(YAMLUTF8.width(ofLeadByte: byte), limit - offset)
+        switch value {
+        case 0x85: return (UInt32(ascii("\n")), width, true)
+        case 0x2028, 0x2029: return (value, width, true)
+        default: return (value, width, false)
+        }
+    }
+
+    /// Bytes of the line break at `offset` (CR LF, CR, LF, NEL, LS, PS), or 0 when there is none.
+    private func breakWidth(at offset: Int, limit: Int) -> Int {
+        guard offset < limit else { return 0 }
+        switch bytes[offset] {
+        case ascii("\n"): return 1
+        case ascii("\r"): return offset + 1 < limit && bytes[offset + 1] == ascii("\n") ? 2 : 1
+        case 0xC2 where offset + 1 < limit && bytes[offset + 1] == 0x85: return 2
+        case 0xE2 where offset + 2 < limit && bytes[offset + 1] == 0x80 && (bytes[offset + 2] & 0xFE) == 0xA8: return 3
+        default: return 0
+        }
+    }
+
+    /// The scalar a double-quoted escape at `offset` stands for (nil for an escaped line break) and its length
+    /// in bytes. A backslash that starts no known escape stands for itself.
+    private func escape(at offset: Int, limit: Int) -> (value: UInt32?, length: Int) {
+        guard offset + 1 < limit else { return (UInt32(ascii("\\")), 1) }
+        let code = bytes[offset + 1]
+        let lineBreak = breakWidth(at: offset + 1, limit: limit)
+        if lineBreak > 0 { return (nil, 1 + lineBreak) }
+        let hexDigits: Int
+        switch code {
+        case ascii("x"): hexDigits = 2
+        case ascii("u"): hexDigits = 4
+        case ascii("U"): hexDigits = 8
+        default:
+            guard let value = Self.simpleEscapes[code] else { return (UInt32(ascii("\\")), 1) }
+            return (value, 2)
+        }
+        guard offset + 2 + hexDigits <= limit else { return (UInt32(ascii("\\")), 1) }
+        var value: UInt32 = 0
+        for i in 0..<hexDigits {
+            guard let digit = hexValue(bytes[offset + 2 + i]) else { return (UInt32(ascii("\\")), 1) }
+            value = value << 4 | digit
+        }
+        return (value, 2 + hexDigits)
+    }
+
+    private static let simpleEscapes: [UInt8: UInt32] = [
+        UInt8(ascii: "0"): 0, UInt8(ascii: "a"): 0x07, UInt8(ascii: "b"): 0x08, UInt8(ascii: "t"): 0x09,
+        UInt8(ascii: "\t"): 0x09, UInt8(ascii: "n"): 0x0A, UInt8(ascii: "v"): 0x0B, UInt8(ascii: "f"): 0x0C,
+        UInt8(ascii: "r"): 0x0D, UInt8(ascii: "e"): 0x1B, UInt8(ascii: " "): 0x20, UInt8(ascii: "\""): 0x22,
+        UInt8(ascii: "/"): 0x2F, UInt8(ascii: "'"): 0x27, UInt8(ascii: "\\"): 0x5C, UInt8(ascii: "N"): 0x85,
+        UInt8(ascii: "_"): 0xA0, UInt8(ascii: "L"): 0x2028, UInt8(ascii: "P"): 0x2029,
+    ]
+
+    private func advance(_ cursor: inout YAMLSourceCursor, over count: Int, limit: Int) {
+        let target = min(cursor.offset + count, limit)
+        while cursor.offset < target { cursor.advance(in: bytes, limit: target) }
+    }
+
+    private func hexValue(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case ascii("0")...ascii("9"): UInt32(byte - ascii("0"))
+        case ascii("a")...ascii("f"): UInt32(byte - ascii("a") + 10)
+        case ascii("A")...ascii("F"): UInt32(byte - ascii("A") + 10)
+        default: nil
+        }
+    }
+
+    private func isBreak(_ byte: UInt8) -> Bool { byte == ascii("\n") || byte == ascii("\r") }
+    private func isBlankOrBreak(_ byte: UInt8) -> Bool { byte == ascii(" ") || byte == ascii("\t") || isBreak(byte) }
+    private func isFlowIndicator(_ byte: UInt8) -> Bool {
+        byte == ascii(",") || byte == ascii("[") || byte == ascii("]") || byte == ascii("{") || byte == ascii("}")
+    }
+}
+
+@inline(__always)
+private func ascii(_ character: Unicode.Scalar) -> UInt8 { UInt8(ascii: character) }

@@ -1,0 +1,144 @@
+import SentinelCore
+
+/// The UTF-8 bytes of one YAML file with the tables that turn libyaml marks and byte offsets into
+/// `SourceLocation`s.
+///
+/// libyaml's `mark.index` and `mark.column` count characters (Unicode scalars), not bytes, and its line
+/// counter also breaks at a lone CR, NEL, LS and PS. Lines here are split at LF only, like `SourceCache`, so
+/// positions agree with the snippets the renderer prints. A leading UTF-8 BOM is not counted as a column.
+struct YAMLSourceText {
+    let bytes: [UInt8]
+    let file: String
+    /// Byte offset of every Unicode scalar (every byte that is not a UTF-8 continuation byte), plus the byte
+    /// count. Nil when the text is ASCII, where scalar index and byte offset coincide.
+    private let scalarOffsets: [Int]?
+    /// Byte offset of the first column of each line.
+    private let lineStarts: [Int]
+
+    init(bytes: [UInt8], file: String) {
+        self.bytes = bytes
+        self.file = file
+        var lineStarts = [Self.hasBOM(bytes) ? 3 : 0]
+        var isASCII = true
+        for (offset, byte) in bytes.enumerated() {
+            if byte == 0x0A { lineStarts.append(offset + 1) }
+            if byte >= 0x80 { isASCII = false }
+        }
+        self.lineStarts = lineStarts
+        if isASCII {
+            scalarOffsets = nil
+        } else {
+            var offsets: [Int] = []
+            offsets.reserveCapacity(bytes.count + 1)
+            for (offset, byte) in bytes.enumerated() where byte & 0xC0 != 0x80 {
+                offsets.append(offset)
+            }
+            offsets.append(bytes.count)
+            scalarOffsets = offsets
+        }
+    }
+
+    private static func hasBOM(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+    }
+
+    /// The location of the scalar with index `scalarIndex` (libyaml's `mark.index`).
+    func location(scalarIndex: Int) -> SourceLocation {
+        guard let scalarOffsets else { return location(byteOffset: scalarIndex) }
+        return location(byteOffset: scalarOffsets[min(max(0, scalarIndex), scalarOffsets.count - 1)])
+    }
+
+    /// The location of byte `byteOffset` (clamped to the text).
+    func location(byteOffset: Int) -> SourceLocation {
+        let offset = min(max(0, byteOffset), bytes.count)
+        let line = lineIndex(containing: offset)
+        let lineStart = min(lineStarts[line], offset)
+        return SourceLocation(
+            file: file, line: line + 1, column: scalarCount(from: lineStart, to: offset) + 1, offset: offset)
+    }
+
+    private func lineIndex(containing offset: Int) -> Int {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+
+    private func scalarCount(from start: Int, to end: Int) -> Int {
+        guard scalarOffsets != nil else { return end - start }
+        return scalarIndex(atByte: end) - scalarIndex(atByte: start)
+    }
+
+    /// Index of the first scalar that starts at or after `offset`.
+    private func scalarIndex(atByte offset: Int) -> Int {
+        guard let scalarOffsets else { return offset }
+        var low = 0
+        var high = scalarOffsets.count - 1
+        while low < high {
+            let mid = (low + high) / 2
+            if scalarOffsets[mid] < offset { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}
+
+/// A position that walks forward through the bytes of a `YAMLSourceText` one Unicode scalar at a time,
+/// keeping line and column in step.
+struct YAMLSourceCursor {
+    var offset: Int
+    var line: Int
+    var column: Int
+
+    init(_ location: SourceLocation) {
+        offset = location.offset
+        line = location.line
+        column = location.column
+    }
+
+    func location(in file: String) -> SourceLocation {
+        SourceLocation(file: file, line: line, column: column, offset: offset)
+    }
+
+    /// Moves past the scalar at `offset`, never beyond `limit`.
+    mutating func advance(in bytes: UnsafeBufferPointer<UInt8>, limit: Int) {
+        guard offset < limit else { return }
+        let byte = bytes[offset]
+        offset = min(offset + YAMLUTF8.width(ofLeadByte: byte), limit)
+        if byte == 0x0A {
+            line += 1
+            column = 1
+        } else {
+            column += 1
+        }
+    }
+}
+
+/// Minimal UTF-8 decoding over raw bytes that may be invalid (each stray byte counts as one scalar).
+enum YAMLUTF8 {
+    static func width(ofLeadByte byte: UInt8) -> Int {
+        switch byte {
+        case 0xC0...0xDF: 2
+        case 0xE0...0xEF: 3
+        case 0xF0...0xF7: 4
+        default: 1
+        }
+    }
+
+    /// The scalar value starting at `offset`, or U+FFFD when the bytes there are not valid UTF-8.
+    static func scalar(in bytes: UnsafeBufferPointer<UInt8>, at offset: Int, limit: Int) -> UInt32 {
+        let lead = bytes[offset]
+        let width = width(ofLeadByte: lead)
+        guard width > 1 else { return lead < 0x80 ? UInt32(lead) : 0xFFFD }
+        guard offset + width <= limit else { return 0xFFFD }
+        var value = UInt32(lead) & (0x7F >> UInt32(width))
+        for i in 1..<width {
+            let next = bytes[offset + i]
+            guard next & 0xC0 == 0x80 else { return 0xFFFD }
+            value = value << 6 | UInt32(next & 0x3F)
+        }
+        return value
+    }
+}
