@@ -27,10 +27,14 @@ let package = Package(
         .target(name: "SentinelEvaluate", dependencies: ["SentinelCore", "SentinelCompile"], swiftSettings: strict),
         // Stage 4: what matches and alert transitions turn into.
         .target(name: "SentinelAct", dependencies: ["SentinelCore", "SentinelCompile", "SentinelEvaluate"], swiftSettings: strict),
+        // Rule unit tests (`*.test.yaml`): the test language and its runner.
+        .target(
+            name: "SentinelTesting", dependencies: ["SentinelCore", "SentinelParse", "SentinelCompile", "SentinelEvaluate"],
+            swiftSettings: strict),
         .executableTarget(
             name: "sentinel",
             dependencies: [
-                "SentinelCore", "SentinelParse", "SentinelCompile", "SentinelEvaluate", "SentinelAct",
+                "SentinelCore", "SentinelParse", "SentinelCompile", "SentinelEvaluate", "SentinelAct", "SentinelTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -39,7 +43,7 @@ let package = Package(
         .testTarget(name: "SentinelCompileTests", dependencies: ["SentinelCore", "SentinelParse", "SentinelCompile"], swiftSettings: strict),
         .testTarget(
             name: "SentinelEvaluateTests",
-            dependencies: ["SentinelCore", "SentinelParse", "SentinelCompile", "SentinelEvaluate", "SentinelAct"],
+            dependencies: ["SentinelCore", "SentinelParse", "SentinelCompile", "SentinelEvaluate", "SentinelAct", "SentinelTesting"],
             swiftSettings: strict
         ),
         .testTarget(name: "SentinelEndToEndTests", dependencies: ["SentinelCore"], swiftSettings: strict),

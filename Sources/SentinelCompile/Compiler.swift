@@ -53,10 +53,10 @@ final class GraphBuilder {
         }
         for (i, rule) in rules.enumerated() { partitions[rule.partition].rules.append(i) }
         let needsID = rules.contains { rule in rule.actions.contains { actions[$0].type.runsOnMatch } }
+        let idSlot = needsID ? slot(["id"]) : nil
         return ConditionGraph(
             fields: fields, nodes: nodes, lists: compiledLists, regexes: regexes, partitions: partitions,
-            windows: windows, rules: rules, actions: actions, policy: policy,
-            idSlot: needsID ? slot(["id"]) : nil)
+            windows: windows, rules: rules, actions: actions, policy: policy, idSlot: idSlot)
     }
 
     // MARK: Declarations

@@ -242,9 +242,12 @@ public final class Engine {
             }
         }
         guard interval == graph.policy.evaluationIntervalMilliseconds else { return }
+        // Event-triggered alerts are re-checked, with no current event, once their group has been quiet for a
+        // whole interval: windows keep moving without events, and a per-event condition no longer holds.
         for (r, rule) in graph.rules.enumerated() where rule.everyMilliseconds == nil {
             let p = rule.partition
-            for g in alerts[r].indices where alerts[r][g].state != .inactive && groups[p].live[g] {
+            for g in alerts[r].indices
+            where alerts[r][g].state != .inactive && groups[p].live[g] && time - groups[p].lastSeen[g] >= interval {
                 advanceWindows(partition: p, group: g, to: time)
                 evaluate(rule: r, group: g, time: time, atEvent: false)
             }

@@ -20,6 +20,11 @@ public enum RuleFileReader {
         return read(documents: loaded.documents, file: file, diagnostics: loaded.diagnostics)
     }
 
+    /// Reads a file that is already loaded (lint classifies files by their keys first).
+    public static func read(loaded: YAMLLoader.Result, file: String) -> (RuleFileSyntax, [Diagnostic]) {
+        read(documents: loaded.documents, file: file, diagnostics: loaded.diagnostics)
+    }
+
     private static func read(documents: [YAMLNode], file: String, diagnostics: [Diagnostic])
         -> (RuleFileSyntax, [Diagnostic])
     {

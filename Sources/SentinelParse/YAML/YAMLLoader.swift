@@ -10,8 +10,9 @@ import Darwin
 ///
 /// Every problem becomes a `Diagnostic` instead of a thrown error, so a linter can report all of them:
 /// syntax errors (E0102, parsing stops but complete documents are kept), duplicate keys (E0103),
-/// alias expansion beyond `Limits.maxExpandedNodes` (E0104), undefined aliases (E0105) and nesting deeper
-/// than `Limits.maxDepth` (E0102, the document is dropped).
+/// alias expansion beyond `Limits.maxExpandedNodes` (E0104, loading stops), undefined aliases (E0105) and
+/// nesting deeper than `Limits.maxDepth` (E0102, loading stops). Documents completed before loading stops are
+/// returned.
 public struct YAMLLoader {
     /// Bounds on what a (possibly hostile) file may make the loader build.
     public struct Limits: Sendable {

@@ -45,6 +45,7 @@ struct YAMLScalarLocator {
         var contentEnd = max(end, start.offset)
         // Spaces to drop after a line break: all blanks in flow scalars, the block indentation otherwise.
         var indentation: Int?
+        var atLineStart = false
         switch style {
         case .plain:
             break
@@ -57,11 +58,11 @@ struct YAMLScalarLocator {
             while cursor.offset < contentEnd, !isBreak(bytes[cursor.offset]) { cursor.advance(in: bytes, limit: contentEnd) }
             advance(&cursor, over: breakWidth(at: cursor.offset, limit: contentEnd), limit: contentEnd)
             indentation = blockIndentation(from: cursor.offset, end: contentEnd, value: value)
+            atLineStart = true
         }
 
         var locations: [SourceLocation] = []
         locations.reserveCapacity(value.utf8.count + 1)
-        var atLineStart = false
         for scalar in value.unicodeScalars {
             let wanted = scalar.value
             while true {

@@ -42,15 +42,15 @@ struct YAMLTreeBuilder {
     let limits: YAMLLoader.Limits
     private(set) var documents: [YAMLNode] = []
     private(set) var diagnostics: [Diagnostic] = []
-    /// Set once the stream is rejected (alias limit); the caller stops parsing.
+    /// Set once the stream is rejected (syntax error, expansion or depth limit): the caller stops parsing and
+    /// the document in progress is dropped. Stopping at once also spares libyaml, whose scanner takes time
+    /// quadratic in the flow nesting depth.
     private(set) var isStopped = false
 
     private var frames: [Frame] = []
     private var root: YAMLNode?
     private var anchors: [String: Built] = [:]
     private var expandedNodes = 0
-    /// The rest of the current document is ignored after a depth error.
-    private var skippingDocument = false
 
     init(limits: YAMLLoader.Limits) {
         self.limits = limits
@@ -62,23 +62,22 @@ struct YAMLTreeBuilder {
         frames.removeAll()
         anchors.removeAll()
         root = nil
-        skippingDocument = false
     }
 
     mutating func endDocument() {
-        if !skippingDocument, let root { documents.append(root) }
+        if !isStopped, let root { documents.append(root) }
         startDocument()
     }
 
     mutating func addScalar(_ node: YAMLNode, anchor: String?) {
-        guard !skippingDocument, charge(1, at: node.range, reason: nil) else { return }
+        guard charge(1, at: node.range, reason: nil) else { return }
         let built = Built(node: node, count: 1, height: 0)
         if let anchor { anchors[anchor] = built }
         attach(built)
     }
 
     mutating func startCollection(isMapping: Bool, at start: SourceLocation, tag: String?, anchor: String?) {
-        guard !skippingDocument, charge(1, at: SourceRange(start), reason: nil) else { return }
+        guard charge(1, at: SourceRange(start), reason: nil) else { return }
         guard frames.count < limits.maxDepth else {
             rejectDepth(at: SourceRange(start))
             return
@@ -87,7 +86,7 @@ struct YAMLTreeBuilder {
     }
 
     mutating func endCollection(at end: SourceLocation) {
-        guard !skippingDocument, !frames.isEmpty else { return }
+        guard !isStopped, !frames.isEmpty else { return }
         let content: YAMLNode.Content
         if frames[frames.count - 1].isMapping {
             guard let pairs = finishMapping() else { return }
@@ -103,7 +102,7 @@ struct YAMLTreeBuilder {
     }
 
     mutating func addAlias(_ name: String, at range: SourceRange) {
-        guard !skippingDocument else { return }
+        guard !isStopped else { return }
         guard let anchored = anchors[name], !frames.contains(where: { $0.anchor == name }) else {
             let message = frames.contains(where: { $0.anchor == name })
                 ? "alias '*\(name)' refers to a node that contains it"
@@ -125,7 +124,7 @@ struct YAMLTreeBuilder {
     /// Records a libyaml error; the current (incomplete) document is dropped.
     mutating func addSyntaxError(_ diagnostic: Diagnostic) {
         diagnostics.append(diagnostic)
-        skippingDocument = true
+        isStopped = true
     }
 
     // MARK: Assembly
@@ -171,7 +170,7 @@ struct YAMLTreeBuilder {
     }
 
     /// The pairs of the innermost mapping with merge keys applied: keys written in the mapping win, then
-    /// earlier merge sources over later ones. Nil when the stream or document was rejected meanwhile.
+    /// earlier merge sources over later ones. Nil when the stream was rejected meanwhile.
     private mutating func finishMapping() -> [YAMLPair]? {
         let top = frames.count - 1
         let entries = frames[top].entries
@@ -258,13 +257,12 @@ struct YAMLTreeBuilder {
         diagnostics.append(Diagnostic(
             .aliasLimit, "\(what) beyond the limit of \(limits.maxExpandedNodes) nodes", at: range))
         isStopped = true
-        skippingDocument = true
     }
 
     private mutating func rejectDepth(at range: SourceRange) {
         diagnostics.append(Diagnostic(
             .yamlSyntax, "YAML is nested deeper than the limit of \(limits.maxDepth) levels", at: range))
-        skippingDocument = true
+        isStopped = true
     }
 
     /// Node count and collection height (0 for scalars) of the trees under `roots`, or nil once the count

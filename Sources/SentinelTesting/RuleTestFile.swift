@@ -1,0 +1,219 @@
+public import SentinelCore
+public import SentinelParse
+import SentinelEvaluate
+import Foundation
+
+/// A `*.test.yaml` file as written: which rules to load and the test cases.
+public struct RuleTestFile: Sendable {
+    public var path: String
+    public var ruleFiles: [String] = []
+    public var policyFiles: [String] = []
+    public var cases: [RuleTestCase] = []
+
+    public static let keys = ["rule_files", "policy_files", "tests"]
+    static let caseKeys = ["name", "start", "events", "events_file", "expect", "expect_matches"]
+    static let eventControlKeys = ["at", "ts", "repeat", "every"]
+    static let expectationKeys = ["at", "alerts"]
+    static let alertKeys = ["rule", "state", "labels", "annotations", "value"]
+
+    /// Reads a test file; paths inside are resolved against the file's folder.
+    public static func read(path: String) -> (RuleTestFile?, [Diagnostic]) {
+        let loaded = YAMLLoader.load(path: path)
+        var diagnostics = loaded.diagnostics
+        guard let document = loaded.documents.first,
+            let top = MappingReader(document, context: "a rule test file", diagnostics: &diagnostics)
+        else { return (nil, diagnostics) }
+        top.rejectUnknownKeys(keys, diagnostics: &diagnostics)
+        let folder = (path as NSString).deletingLastPathComponent
+        func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : (folder as NSString).appendingPathComponent(p) }
+        var file = RuleTestFile(path: path)
+        if let n = top["rule_files"] {
+            file.ruleFiles = (NodeValue.stringList(n, "'rule_files'", &diagnostics) ?? []).map { resolve($0.value) }
+        }
+        if let n = top["policy_files"] {
+            file.policyFiles = (NodeValue.stringList(n, "'policy_files'", &diagnostics) ?? []).map { resolve($0.value) }
+        }
+        if let n = top.required("tests", diagnostics: &diagnostics), let items = NodeValue.sequence(n, "'tests'", &diagnostics) {
+            file.cases = items.enumerated().compactMap { i, item in
+                RuleTestCase.read(item, index: i + 1, resolve: resolve, &diagnostics)
+            }
+        }
+        return (diagnostics.hasErrors ? nil : file, diagnostics)
+    }
+}
+
+/// One test: input events and the alerts expected at given times.
+public struct RuleTestCase: Sendable {
+    public struct Event: Sendable {
+        public var time: Int64
+        public var json: String
+    }
+
+    public struct ExpectedAlert: Sendable {
+        public var rule: String
+        public var state: String
+        public var labels: [String: String]
+        public var annotations: [String: String]?
+        public var value: Double?
+        public var range: SourceRange
+    }
+
+    public struct Expectation: Sendable {
+        public var time: Int64
+        public var alerts: [ExpectedAlert]
+        public var range: SourceRange
+    }
+
+    public var name: String
+    public var range: SourceRange
+    public var start: Int64 = 0
+    public var events: [Event] = []
+    public var eventsFile: String?
+    public var expectations: [Expectation] = []
+    public var expectedMatches: [(rule: Located<String>, count: Int)] = []
+
+    static func read(
+        _ node: YAMLNode, index: Int, resolve: (String) -> String, _ diagnostics: inout [Diagnostic]
+    ) -> RuleTestCase? {
+        guard let map = MappingReader(node, context: "test #\(index)", diagnostics: &diagnostics) else { return nil }
+        map.rejectUnknownKeys(RuleTestFile.caseKeys, diagnostics: &diagnostics)
+        let name = map["name"].flatMap { NodeValue.string($0, "'name'", &diagnostics)?.value } ?? "test #\(index)"
+        var test = RuleTestCase(name: name, range: node.range)
+        if let n = map["start"], let text = NodeValue.string(n, "'start'", &diagnostics) {
+            if let t = Timestamp.parseRFC3339(text.value) {
+                test.start = t
+            } else {
+                diagnostics.append(Diagnostic(.badTestFile, "'start' must be an RFC 3339 time such as 2026-05-01T12:00:00Z", at: n.range))
+            }
+        }
+        if let n = map["events"], let items = NodeValue.sequence(n, "'events'", &diagnostics) {
+            for item in items { test.events += readEvents(item, start: test.start, &diagnostics) }
+        }
+        if let n = map["events_file"], let path = NodeValue.string(n, "'events_file'", &diagnostics) {
+            test.eventsFile = resolve(path.value)
+        }
+        if let n = map["expect"], let items = NodeValue.sequence(n, "'expect'", &diagnostics) {
+            test.expectations = items.compactMap { readExpectation($0, start: test.start, &diagnostics) }
+        }
+        if let n = map["expect_matches"] {
+            if case .mapping(let pairs) = n.content {
+                for pair in pairs {
+                    guard let rule = NodeValue.string(pair.key, "a rule name", &diagnostics),
+                        let count = NodeValue.integer(pair.value, "the expected matches of '\(rule.value)'", min: 0, &diagnostics)
+                    else { continue }
+                    test.expectedMatches.append((rule, count.value))
+                }
+            } else {
+                diagnostics.append(Diagnostic(.wrongType, "'expect_matches' must map rule names to counts", at: n.range))
+            }
+        }
+        return test
+    }
+
+    /// An `at:` offset (`90s`, `1h`, or a number of seconds) or a `ts:` RFC 3339 time.
+    static func time(_ map: MappingReader, start: Int64, _ diagnostics: inout [Diagnostic]) -> Int64? {
+        if let n = map["ts"] {
+            guard let text = NodeValue.string(n, "'ts'", &diagnostics) else { return nil }
+            if let t = Timestamp.parseRFC3339(text.value) { return t }
+            diagnostics.append(Diagnostic(.badTestFile, "'ts' must be an RFC 3339 time", at: n.range))
+            return nil
+        }
+        guard let n = map["at"] else {
+            diagnostics.append(Diagnostic(.missingKey, "\(map.context) needs 'at' (offset from start) or 'ts'", at: map.node.range))
+            return nil
+        }
+        if case .scalar(let s) = n.content, s.style == .plain, let seconds = Double(s.value) {
+            return start + Int64((seconds * 1000).rounded())
+        }
+        guard let offset = NodeValue.duration(n, "'at'", &diagnostics) else { return nil }
+        return start + offset.value
+    }
+
+    private static func readEvents(_ node: YAMLNode, start: Int64, _ diagnostics: inout [Diagnostic]) -> [Event] {
+        guard let map = MappingReader(node, context: "an input event", diagnostics: &diagnostics),
+            let time = time(map, start: start, &diagnostics)
+        else { return [] }
+        var repeatCount = 1
+        if let n = map["repeat"] { repeatCount = NodeValue.integer(n, "'repeat'", min: 1, &diagnostics)?.value ?? 1 }
+        var every: Int64 = 0
+        if let n = map["every"] { every = NodeValue.duration(n, "'every'", &diagnostics)?.value ?? 0 }
+        if repeatCount > 1, map["every"] == nil {
+            diagnostics.append(Diagnostic(.missingKey, "'repeat' needs 'every' (the spacing of the copies)", at: node.range))
+        }
+        if map["kind"] == nil {
+            diagnostics.append(Diagnostic(.missingKey, "an input event needs 'kind'", at: node.range))
+            return []
+        }
+        var fields = ""
+        for key in map.keys where !RuleTestFile.eventControlKeys.contains(key) {
+            var quoted = ""
+            JSONText.appendString(key, to: &quoted)
+            fields += "," + quoted + ":" + YAMLJSON.text(map[key]!)
+        }
+        return (0..<repeatCount).map { i in
+            let t = time + Int64(i) * every
+            return Event(time: t, json: "{\"ts\":\"\(Timestamp.format(t))\"" + fields + "}")
+        }
+    }
+
+    private static func readExpectation(_ node: YAMLNode, start: Int64, _ diagnostics: inout [Diagnostic]) -> Expectation? {
+        guard let map = MappingReader(node, context: "an expectation", diagnostics: &diagnostics) else { return nil }
+        map.rejectUnknownKeys(RuleTestFile.expectationKeys, diagnostics: &diagnostics)
+        guard let time = time(map, start: start, &diagnostics) else { return nil }
+        var alerts: [ExpectedAlert] = []
+        if let n = map.required("alerts", diagnostics: &diagnostics), let items = NodeValue.sequence(n, "'alerts'", &diagnostics) {
+            for item in items {
+                guard let alert = MappingReader(item, context: "an expected alert", diagnostics: &diagnostics) else { continue }
+                alert.rejectUnknownKeys(RuleTestFile.alertKeys, diagnostics: &diagnostics)
+                guard let ruleNode = alert.required("rule", diagnostics: &diagnostics),
+                    let rule = NodeValue.string(ruleNode, "'rule'", &diagnostics)
+                else { continue }
+                var state = "firing"
+                if let n = alert["state"], let s = NodeValue.string(n, "'state'", &diagnostics) {
+                    if ["pending", "firing"].contains(s.value) {
+                        state = s.value
+                    } else {
+                        diagnostics.append(Diagnostic(.badTestFile, "'state' must be pending or firing", at: n.range))
+                    }
+                }
+                let labels = alert["labels"].flatMap { NodeValue.stringMap($0, "'labels'", &diagnostics) } ?? []
+                let annotations = alert["annotations"].flatMap { NodeValue.stringMap($0, "'annotations'", &diagnostics) }
+                let value = alert["value"].flatMap { NodeValue.number($0, "'value'", &diagnostics)?.value }
+                alerts.append(
+                    ExpectedAlert(
+                        rule: rule.value, state: state,
+                        labels: Dictionary(labels.map { ($0.key.value, $0.value.value) }, uniquingKeysWith: { $1 }),
+                        annotations: annotations.map { Dictionary($0.map { ($0.key.value, $0.value.value) }, uniquingKeysWith: { $1 }) },
+                        value: value, range: item.range))
+            }
+        }
+        return Expectation(time: time, alerts: alerts, range: node.range)
+    }
+}
+
+/// YAML nodes written out as JSON, with YAML's plain-scalar typing (numbers, booleans, null).
+enum YAMLJSON {
+    static func text(_ node: YAMLNode) -> String {
+        switch node.content {
+        case .scalar(let s):
+            if s.style == .plain {
+                if s.isNull { return "null" }
+                if ["true", "True", "TRUE"].contains(s.value) { return "true" }
+                if ["false", "False", "FALSE"].contains(s.value) { return "false" }
+                if s.value.range(of: #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"#, options: .regularExpression) != nil {
+                    return s.value
+                }
+            }
+            var out = ""
+            JSONText.appendString(s.value, to: &out)
+            return out
+        case .sequence(let items): return "[" + items.map(text).joined(separator: ",") + "]"
+        case .mapping(let pairs):
+            return "{" + pairs.map { pair in
+                var key = ""
+                if case .scalar(let s) = pair.key.content { JSONText.appendString(s.value, to: &key) }
+                return key + ":" + text(pair.value)
+            }.joined(separator: ",") + "}"
+        }
+    }
+}

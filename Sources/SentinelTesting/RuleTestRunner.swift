@@ -1,0 +1,153 @@
+public import SentinelCore
+import SentinelCompile
+import SentinelEvaluate
+import SentinelParse
+import Foundation
+
+/// The outcome of one test case.
+public struct RuleTestResult: Sendable {
+    public var file: String
+    public var name: String
+    /// Empty when the test passed; otherwise readable failure reports (expected vs actual).
+    public var failures: [String]
+
+    public var passed: Bool { failures.isEmpty }
+}
+
+/// Runs rule test files: compiles the rules they name, replays their events, compares alerts.
+public enum RuleTestRunner {
+    /// Runs every test of one file. Diagnostics cover problems of the file itself or of the rules it loads.
+    public static func run(path: String) -> (results: [RuleTestResult], diagnostics: [Diagnostic]) {
+        let (file, fileDiagnostics) = RuleTestFile.read(path: path)
+        guard let file else { return ([], fileDiagnostics) }
+        let loaded = Configuration.load(rules: file.ruleFiles, policies: file.policyFiles)
+        var diagnostics = fileDiagnostics + loaded.diagnostics
+        guard let graph = loaded.graph else { return ([], diagnostics) }
+        let ruleNames = Set(graph.rules.map(\.name))
+        for test in file.cases {
+            for (rule, _) in test.expectedMatches where !ruleNames.contains(rule.value) {
+                diagnostics.append(
+                    Diagnostic(.badTestFile, "no rule '\(rule.value)' in the rule files\(Suggestion.didYouMean(rule.value, in: ruleNames))", at: rule.range))
+            }
+            for expectation in test.expectations {
+                for alert in expectation.alerts where !ruleNames.contains(alert.rule) {
+                    diagnostics.append(
+                        Diagnostic(.badTestFile, "no rule '\(alert.rule)' in the rule files\(Suggestion.didYouMean(alert.rule, in: ruleNames))", at: alert.range))
+                }
+            }
+        }
+        if diagnostics.hasErrors { return ([], diagnostics) }
+        let results = file.cases.map { run($0, graph: graph, file: path) }
+        return (results, diagnostics)
+    }
+
+    static func run(_ test: RuleTestCase, graph: ConditionGraph, file: String) -> RuleTestResult {
+        var result = RuleTestResult(file: file, name: test.name, failures: [])
+        var events = test.events
+        if let path = test.eventsFile {
+            do {
+                events += try readEvents(path)
+            } catch {
+                result.failures.append("cannot read events_file: \(error)")
+                return result
+            }
+        }
+        // Stable: events at the same time keep their written order.
+        events = events.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+        let engine = Engine(graph: graph)
+        var next = 0
+        func feed(through time: Int64) {
+            while next < events.count, events[next].time <= time {
+                var bytes = Array(events[next].json.utf8)
+                do {
+                    try bytes.withUnsafeMutableBytes { try engine.ingest(UnsafeRawBufferPointer($0)) }
+                } catch {
+                    result.failures.append("input event \(next + 1) is malformed: \(error)")
+                }
+                next += 1
+            }
+            engine.advance(to: time)
+        }
+        for expectation in test.expectations.sorted(by: { $0.time < $1.time }) {
+            feed(through: expectation.time)
+            let failure = compare(expectation, engine.activeAlerts(), start: test.start)
+            if let failure { result.failures.append(failure) }
+        }
+        feed(through: events.last.map { max($0.time, test.expectations.map(\.time).max() ?? .min) } ?? (test.expectations.map(\.time).max() ?? 0))
+        for (rule, expected) in test.expectedMatches {
+            guard let r = graph.rules.firstIndex(where: { $0.name == rule.value }) else { continue }
+            let actual = engine.ruleStatistics[r].matches
+            if actual != expected {
+                result.failures.append("\(rule.range.start): matches of \(rule.value): expected \(expected), got \(actual)")
+            }
+        }
+        return result
+    }
+
+    private static func readEvents(_ path: String) throws -> [RuleTestCase.Event] {
+        let reader = try LineReader(path: path)
+        let decoder = EventDecoder(paths: [])
+        var events: [RuleTestCase.Event] = []
+        while let (line, number) = try reader.next() {
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            do {
+                let header = try decoder.header(of: line)
+                events.append(RuleTestCase.Event(time: header.timestamp, json: String(decoding: line, as: UTF8.self)))
+            } catch {
+                throw DryRunLineError(description: "\(path):\(number): \(error.message) [byte offset \(error.offset)]")
+            }
+        }
+        return events
+    }
+
+    struct DryRunLineError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Nil when the active alerts are exactly the expected ones; else a readable diff.
+    static func compare(_ expectation: RuleTestCase.Expectation, _ actual: [ActiveAlert], start: Int64) -> String? {
+        var unmatched = actual
+        var missing: [RuleTestCase.ExpectedAlert] = []
+        var wrongDetails: [String] = []
+        for expected in expectation.alerts {
+            guard
+                let i = unmatched.firstIndex(where: {
+                    $0.rule == expected.rule && $0.state.rawValue == expected.state
+                        && Dictionary($0.labels, uniquingKeysWith: { a, _ in a }) == expected.labels
+                })
+            else {
+                missing.append(expected)
+                continue
+            }
+            let alert = unmatched.remove(at: i)
+            if let annotations = expected.annotations {
+                let actualAnnotations = Dictionary(alert.annotations, uniquingKeysWith: { a, _ in a })
+                for (key, value) in annotations.sorted(by: { $0.key < $1.key }) where actualAnnotations[key] != value {
+                    wrongDetails.append(
+                        "    annotation \(key) of \(describe(alert.rule, alert.state.rawValue, alert.labels)): expected \"\(value)\", got \"\(actualAnnotations[key] ?? "")\"")
+                }
+            }
+            if let value = expected.value {
+                let got = alert.value ?? .nan
+                if !(abs(got - value) <= 1e-6 * max(1, abs(value))) {
+                    wrongDetails.append("    value of \(describe(alert.rule, alert.state.rawValue, alert.labels)): expected \(value), got \(got)")
+                }
+            }
+        }
+        if missing.isEmpty, unmatched.isEmpty, wrongDetails.isEmpty { return nil }
+        let offset = DurationLiteral.format(milliseconds: expectation.time - start)
+        var lines = ["\(expectation.range.start): alerts at \(offset) (\(Timestamp.format(expectation.time))) differ:"]
+        for m in missing {
+            lines.append("  - expected \(describe(m.rule, m.state, m.labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))")
+        }
+        for u in unmatched {
+            lines.append("  + got      \(describe(u.rule, u.state.rawValue, u.labels))  value=\(u.value.map(NumberFormatting.format) ?? "none")")
+        }
+        lines += wrongDetails
+        return lines.joined(separator: "\n")
+    }
+
+    private static func describe(_ rule: String, _ state: String, _ labels: [(String, String)]) -> String {
+        "\(rule) \(state) {" + labels.map { "\($0.0)=\"\($0.1)\"" }.joined(separator: ", ") + "}"
+    }
+}

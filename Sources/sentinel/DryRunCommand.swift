@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import SentinelAct
+import SentinelCompile
+import SentinelCore
+import SentinelEvaluate
+
+struct DryRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dry-run",
+        abstract: "Replay recorded traffic through the rules; print alert transitions and actions as JSON lines.",
+        discussion: """
+            stdout: one JSON object per line, {"type":"alert",...} for every alert transition (ts, rule, state, \
+            severity, labels, value, annotations, actions with their receivers) and {"type":"action",...} for \
+            every per-match action. stderr: malformed lines and a per-rule summary. Use - to read stdin.
+            """)
+
+    @Option(name: .customLong("rules"), help: "Rule file or folder (repeatable).")
+    var rules: [String] = []
+
+    @Option(name: .customLong("policies"), help: "Policy file or folder (repeatable).")
+    var policies: [String] = []
+
+    @Argument(help: "Recorded traffic (JSON Lines).")
+    var traffic: [String]
+
+    @Flag(help: "Fail on the first malformed line instead of reporting and skipping it.")
+    var strict = false
+
+    @Flag(help: "Do not print the per-rule summary.")
+    var quiet = false
+
+    func validate() throws {
+        if rules.isEmpty { throw ValidationError("give at least one --rules file or folder") }
+    }
+
+    func run() throws {
+        let loaded = Configuration.load(rules: rules, policies: policies)
+        let errors = Output.error
+        errors.write(DiagnosticRenderer(format: .text).render(loaded.diagnostics))
+        errors.flush()
+        guard let graph = loaded.graph else {
+            throw loaded.diagnostics.contains { $0.code == .fileUnreadable } ? ExitStatus.usage : ExitStatus.findings
+        }
+        let output = Output.standard
+        let dryRun = DryRun(graph: graph)
+        dryRun.output = { output.line($0) }
+        let started = Date()
+        if errors.isTerminal {
+            dryRun.progress = { lines in
+                let rate = Double(lines) / max(Date().timeIntervalSince(started), 1e-9)
+                errors.write("\r\(lines) lines, \(Int(rate)) lines/s")
+                errors.flush()
+            }
+        }
+        do {
+            try dryRun.replay(paths: traffic) { malformed in
+                errors.line(malformed.description)
+                return !strict
+            }
+        } catch let malformed as DryRun.MalformedLine {
+            _ = malformed
+            output.flush()
+            errors.flush()
+            throw ExitStatus.findings
+        } catch {
+            output.flush()
+            errors.line("error: \(error)")
+            errors.flush()
+            throw ExitStatus.usage
+        }
+        output.flush()
+        if errors.isTerminal, dryRun.linesRead >= 1 << 18 { errors.write("\r\u{1B}[K") }
+        if !quiet { errors.write(Summary.render(dryRun, seconds: Date().timeIntervalSince(started))) }
+        errors.flush()
+    }
+}
+
+/// The per-rule table `dry-run` prints to stderr.
+enum Summary {
+    static func render(_ dryRun: DryRun, seconds: Double) -> String {
+        let engine = dryRun.engine
+        let stats = engine.statistics
+        let rate = Double(stats.events) / max(seconds, 1e-9)
+        var out = "\(stats.events) events in \(String(format: "%.2f", seconds)) s (\(format(rate)) events/s)"
+        out += "; \(dryRun.malformed) malformed, \(stats.lateEvents) late, \(engine.windowSampleOverflow) window samples over cap\n"
+        let header = ["rule", "evals", "matches", "pending", "firing", "resolved", "firing time", "cost/eval", "group overflow"]
+        var rows = [header]
+        for (i, rule) in engine.graph.rules.enumerated() {
+            let s = engine.ruleStatistics[i]
+            let cost = s.evaluations > 0 ? s.evaluationNanoseconds / Double(s.evaluations) : 0
+            rows.append([
+                rule.name, "\(s.evaluations)", "\(s.matches)", "\(s.pending)", "\(s.firing)", "\(s.resolved)",
+                DurationLiteral.format(milliseconds: s.firingMilliseconds / 1000 * 1000), "\(Int(cost))ns", "\(s.groupOverflow)",
+            ])
+        }
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max()! }
+        for row in rows {
+            out += row.enumerated().map { column, cell in
+                column == 0 ? cell.padding(toLength: widths[0], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - cell.count) + cell
+            }.joined(separator: "  ") + "\n"
+        }
+        return out
+    }
+
+    private static func format(_ rate: Double) -> String {
+        rate >= 1e6 ? String(format: "%.2f M", rate / 1e6) : rate >= 1e3 ? String(format: "%.1f k", rate / 1e3) : String(format: "%.0f", rate)
+    }
+}

@@ -1,0 +1,190 @@
+import SentinelCompile
+import SentinelCore
+import SentinelParse
+import Foundation
+import Testing
+
+@Suite struct CompilerTests {
+    @Test func identicalWindowsInDifferentRulesAreOneNode() throws {
+        let (graph, diagnostics) = CompileFixture.compile(
+            """
+            macros:
+              unsafe: response_guard.safety == "unsafe"
+            rules:
+              - {name: A, on: completion, group_by: [model], when: "ratio(unsafe, 5m) > 0.2 and count(5m) > 10"}
+              - {name: B, on: completion, group_by: [model], when: "count(unsafe, 5m) > 3 and count(5m) > 20"}
+              - {name: C, on: completion, group_by: [model], when: "avg(latency_ms, 5m) > 1 and zscore(latency_ms, 5m) > 3"}
+              - {name: D, on: completion, group_by: [attrs.user], when: "count(5m) > 10"}
+            """)
+        #expect(CompileFixture.errors(diagnostics).isEmpty)
+        let g = try #require(graph)
+        // A, B, C share a partition (completion, no where, by model); D groups differently.
+        #expect(g.partitions.count == 2)
+        // ratio(unsafe) and count(unsafe) share the condition window; count(5m) is shared by A, B;
+        // avg and zscore of latency share one sample window; D has its own count window.
+        #expect(g.windows.count == 4)
+        // The macro expands to one node however many rules use it.
+        let compares = g.nodes.filter { if case .compare(.equal, _, _) = $0 { return true } else { return false } }
+        #expect(compares.count == 1)
+    }
+
+    @Test func graphReadsOnlyTheFieldsRulesUse() throws {
+        let (graph, _) = CompileFixture.compile(CompileFixture.rule("latency_ms > 100"))
+        let g = try #require(graph)
+        #expect(Set(g.fields) == [["model"], ["latency_ms"]])
+    }
+
+    @Test func unknownFunctionSuggestsTheClosestName() {
+        let (_, diagnostics) = CompileFixture.compile(CompileFixture.rule("zscroe(latency_ms, 5m) > 3"))
+        let error = CompileFixture.errors(diagnostics).first
+        #expect(error?.code == .unknownFunction)
+        #expect(error?.message.contains("did you mean 'zscore'") == true)
+        #expect(error?.range?.start.line == 5)
+        #expect(error?.range?.start.column == 11)
+    }
+
+    @Test func unknownFieldOfAKnownKindSuggestsTheClosestField() {
+        let (_, diagnostics) = CompileFixture.compile(CompileFixture.rule("reponse_guard.safety == \"unsafe\""))
+        let error = CompileFixture.errors(diagnostics).first
+        #expect(error?.code == .unknownField)
+        #expect(error?.message.contains("response_guard.safety") == true)
+    }
+
+    @Test func freeFormFieldsAndUnknownKindsAreAccepted() {
+        let (graph, diagnostics) = CompileFixture.compile(
+            """
+            rules:
+              - {name: A, on: completion, when: "attrs.anything.deep == 1"}
+              - {name: B, on: feedback, when: "score < 0.2 and thumbs == \\"down\\""}
+            """)
+        #expect(CompileFixture.errors(diagnostics).isEmpty)
+        #expect(graph != nil)
+    }
+
+    @Test(arguments: [
+        ("count(5x) > 1", DiagnosticCode.badDuration),
+        ("count(5m) > \"x\"", .typeMismatch),
+        ("latency_ms and true", .typeMismatch),
+        ("prompt matches \"(unclosed\"", .invalidRegex),
+        ("count(latency_ms > 1) > 1", .badArguments),
+        ("quantile(2, latency_ms, 5m) > 1", .badArguments),
+        ("avg(count(5m), 5m) > 1", .badArguments),
+        ("latency_ms > 1 > 2", .expressionSyntax),
+        ("latency_ms = 1", .expressionSyntax),
+        ("(latency_ms > 1", .expressionSyntax),
+        ("ratio(5m) > 0.1", .badArguments),
+    ])
+    func malformedConditionsAreCompileErrors(when: String, code: DiagnosticCode) {
+        let (graph, diagnostics) = CompileFixture.compile(CompileFixture.rule("'\(when.replacingOccurrences(of: "'", with: "''"))'"))
+        #expect(graph == nil)
+        #expect(CompileFixture.errors(diagnostics).map(\.code).contains(code), "\(diagnostics)")
+    }
+
+    @Test func macroCyclesAreReported() {
+        let (_, diagnostics) = CompileFixture.compile(
+            """
+            macros:
+              a: b and true
+              b: not a
+            rules:
+              - {name: R, on: completion, when: a}
+            """)
+        #expect(CompileFixture.errors(diagnostics).contains { $0.code == .macroCycle })
+    }
+
+    @Test func duplicateRuleNamesPointAtTheFirstDefinition() {
+        let (_, diagnostics) = CompileFixture.compile(
+            """
+            rules:
+              - {name: R, on: completion, when: "true"}
+              - {name: R, on: completion, when: "false"}
+            """)
+        let error = CompileFixture.errors(diagnostics).first { $0.code == .duplicateName }
+        #expect(error?.range?.start.line == 3)
+        #expect(error?.notes.first?.range?.start.line == 2)
+    }
+
+    @Test func undefinedActionsAndUnusedDeclarationsAreReported() {
+        let (_, diagnostics) = CompileFixture.compile(
+            """
+            lists:
+              spare: [a]
+            macros:
+              idle: "true"
+            rules:
+              - {name: R, on: completion, when: "true", actions: [notfy]}
+            """)
+        #expect(diagnostics.contains { $0.code == .undefinedAction && $0.message.contains("did you mean 'notify'") })
+        #expect(diagnostics.contains { $0.code == .unusedList })
+        #expect(diagnostics.contains { $0.code == .unusedMacro })
+        #expect(diagnostics.contains { $0.code == .unusedAction && $0.message.contains("capture_dpo") })
+    }
+
+    @Test func errorsInsideBlockScalarsPointAtTheFileLine() {
+        let (_, diagnostics) = CompileFixture.compile(
+            """
+            rules:
+              - name: R
+                on: completion
+                when: |
+                  response_guard.safety == "unsafe"
+                    and ratio(response_guard.refusal, 5m) > 0.5
+                    and count(5m) >= bogus_field
+            """)
+        let error = CompileFixture.errors(diagnostics).first
+        #expect(error?.code == .unknownField)
+        #expect(error?.range?.start.line == 7)
+        #expect(error?.range?.start.column == 26)
+    }
+
+    @Test func errorsInsideMacrosNameTheMacroAndItsUse() {
+        let (_, diagnostics) = CompileFixture.compile(
+            """
+            macros:
+              slow: latency > 100
+            rules:
+              - {name: R, on: completion, when: slow}
+            """)
+        let error = CompileFixture.errors(diagnostics).first
+        #expect(error?.range?.start.line == 2)
+        #expect(error?.notes.first?.message.contains("macro 'slow'") == true)
+        #expect(error?.notes.first?.range?.start.line == 4)
+    }
+
+    @Test func unknownRuleKeysSuggestTheClosestKey() {
+        let (_, diagnostics) = CompileFixture.compile(CompileFixture.rule("true", extra: "    severty: critical"))
+        #expect(diagnostics.contains { $0.code == .unknownKey && $0.message.contains("did you mean 'severity'") })
+    }
+
+    @Test func templatesMayOnlyUseKnownNames() {
+        let (_, diagnostics) = CompileFixture.compile(
+            CompileFixture.rule("true", extra: "    annotations: {summary: \"{{ modle }} is {{ value }}\"}"))
+        #expect(diagnostics.contains { $0.code == .badTemplate && $0.message.contains("did you mean 'model'") })
+    }
+
+    @Test func defaultValueIsTheLeftSideOfTheFirstComparison() throws {
+        let (graph, _) = CompileFixture.compile(CompileFixture.rule("not false and avg(latency_ms, 5m) > 3"))
+        let g = try #require(graph)
+        let value = try #require(g.rules[0].value)
+        guard case .window(_, .average) = g.nodes[value] else {
+            Issue.record("value is \(g.nodes[value])")
+            return
+        }
+    }
+
+    @Test func routesMustNameDeclaredReceivers() {
+        let (_, diagnostics) = CompileFixture.compile(
+            CompileFixture.rule("true"),
+            policy: """
+                receivers:
+                  - {name: log, type: log}
+                  - {name: hook, type: webhook, url: "http://127.0.0.1:1/x"}
+                route:
+                  receiver: log
+                  routes:
+                    - {matchers: ['severity="critical"'], receiver: pager}
+                """)
+        #expect(diagnostics.contains { $0.code == .undefinedReceiver })
+        #expect(diagnostics.contains { $0.code == .unusedReceiver && $0.message.contains("hook") })
+    }
+}

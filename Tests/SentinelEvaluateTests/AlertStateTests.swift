@@ -1,0 +1,133 @@
+import Foundation
+import SentinelEvaluate
+import Testing
+
+@Suite struct AlertStateTests {
+    static let rule = """
+        rules:
+          - name: Slow
+            on: completion
+            group_by: [model]
+            when: latency_ms > 1000
+            for: 60s
+            keep_firing_for: 30s
+        """
+
+    @Test func pendingThenFiringAfterForThenResolvedAfterKeepFiringFor() throws {
+        let f = try EngineFixture(Self.rule)
+        for t in stride(from: 0.0, through: 90, by: 10) { try f.send(at: t, #"{"kind":"completion","model":"a","latency_ms":2000}"#) }
+        // Condition clears at 100 s; keep_firing_for holds it until 130 s.
+        for t in stride(from: 100.0, through: 140, by: 10) { try f.send(at: t, #"{"kind":"completion","model":"a","latency_ms":10}"#) }
+        #expect(f.states("Slow") == ["pending@0", "firing@60", "resolved@130"])
+    }
+
+    @Test func pendingThatStopsHoldingIsDroppedAsResolvedFromPending() throws {
+        let f = try EngineFixture(Self.rule)
+        try f.send(at: 0, #"{"kind":"completion","model":"a","latency_ms":2000}"#)
+        try f.send(at: 10, #"{"kind":"completion","model":"a","latency_ms":5}"#)
+        #expect(f.states("Slow") == ["pending@0", "resolved@10"])
+        #expect(f.transitions.last?.previous == .pending)
+    }
+
+    @Test func groupsHaveIndependentAlerts() throws {
+        let f = try EngineFixture(Self.rule.replacingOccurrences(of: "for: 60s", with: "for: 0s"))
+        try f.send(at: 0, #"{"kind":"completion","model":"a","latency_ms":2000}"#)
+        try f.send(at: 1, #"{"kind":"completion","model":"b","latency_ms":5}"#)
+        let active = f.engine.activeAlerts()
+        #expect(active.map(\.rule) == ["Slow"])
+        #expect(active.first?.labels.first { $0.0 == "model" }?.1 == "a")
+    }
+
+    @Test func windowedAlertResolvesOnTicksWhenTrafficStops() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: Busy, on: completion, group_by: [model], when: "count(1m) >= 3"}
+            """)
+        for t in [0.0, 1, 2] { try f.send(at: t, #"{"kind":"completion","model":"a"}"#) }
+        f.engine.advance(to: 120_000)
+        // At the 60 s tick the window (0 s, 60 s] holds two events: resolved.
+        #expect(f.states("Busy") == ["firing@2", "resolved@60"])
+    }
+
+    @Test func absenceRuleFiresOnTicksAfterSilence() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - name: GuardSilent
+                on: completion
+                group_by: [model]
+                every: 30s
+                when: count(response_guard exists, 2m) == 0
+                for: 1m
+            """)
+        for t in stride(from: 0.0, through: 60, by: 10) {
+            try f.send(at: t, #"{"kind":"completion","model":"a","response_guard":{"safety":"safe"}}"#)
+        }
+        for t in stride(from: 70.0, through: 400, by: 10) { try f.send(at: t, #"{"kind":"completion","model":"a"}"#) }
+        // Last verdict at 60 s: the 2m window holds none from 180 s; pending at the 180 s tick, firing a minute later.
+        #expect(f.states("GuardSilent") == ["pending@180", "firing@240"])
+    }
+
+    @Test func sameInputGivesSameOutput() throws {
+        func run() throws -> [String] {
+            let f = try EngineFixture(Self.rule)
+            var seed: UInt64 = 42
+            for i in 0..<500 {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1
+                let latency = Int(seed >> 33) % 3000
+                try f.send(at: Double(i), #"{"kind":"completion","model":"m\#(i % 3)","latency_ms":\#(latency)}"#)
+            }
+            return f.transitions.map { "\($0.rule) \($0.state) \($0.time) \($0.labels)" }
+        }
+        #expect(try run() == run())
+    }
+
+    @Test func lateEventsBeyondLatenessAreCountedAndSkipped() throws {
+        let f = try EngineFixture(Self.rule)
+        try f.send(at: 100, #"{"kind":"completion","model":"a","latency_ms":2000}"#)
+        try f.send(at: 50, #"{"kind":"completion","model":"a","latency_ms":2000}"#)
+        #expect(f.engine.statistics.lateEvents == 1)
+        #expect(f.engine.statistics.events == 1)
+    }
+
+    @Test func outOfOrderEventsWithinLatenessAreReordered() throws {
+        let rules = """
+            rules:
+              - {name: Burst, on: completion, when: "count(10s) >= 3"}
+            """
+        let policy = "settings: {allowed_lateness: 5s}\n"
+        let ordered = try EngineFixture(rules, policy: policy)
+        let shuffled = try EngineFixture(rules, policy: policy)
+        for t in [1.0, 2, 3, 4, 20] { try ordered.send(at: t, #"{"kind":"completion"}"#) }
+        for t in [2.0, 1, 4, 3, 20] { try shuffled.send(at: t, #"{"kind":"completion"}"#) }
+        ordered.engine.finish()
+        shuffled.engine.finish()
+        #expect(shuffled.engine.statistics.lateEvents == 0)
+        #expect(shuffled.states("Burst") == ordered.states("Burst"))
+        #expect(ordered.matches("Burst") == 2)
+    }
+
+    @Test func groupCapCountsOverflow() throws {
+        let f = try EngineFixture(
+            "rules:\n  - {name: PerUser, on: completion, group_by: [attrs.user], when: \"count(1m) > 100\"}\n",
+            policy: "settings: {max_groups_per_rule: 2}\n")
+        for (i, user) in ["a", "b", "c", "a"].enumerated() {
+            try f.send(at: Double(i), #"{"kind":"completion","attrs":{"user":"\#(user)"}}"#)
+        }
+        #expect(f.engine.ruleStatistics[0].groupOverflow == 1)
+        #expect(f.engine.ruleStatistics[0].evaluations == 3)
+    }
+
+    @Test func matchActionsCarryTheEventID() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: Unsafe, on: completion, when: "response_guard.safety == \\"unsafe\\"", actions: [capture_dpo]}
+            """,
+            policy: "actions: {capture_dpo: {type: capture_dpo}}\n")
+        try f.send(at: 1, #"{"kind":"completion","id":"c-9","response_guard":{"safety":"unsafe"}}"#)
+        try f.send(at: 2, #"{"kind":"completion","id":"c-10","response_guard":{"safety":"safe"}}"#)
+        #expect(f.actions.map(\.eventID) == ["c-9"])
+    }
+}

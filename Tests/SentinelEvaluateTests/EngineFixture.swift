@@ -1,0 +1,41 @@
+import Foundation
+import SentinelCompile
+import SentinelCore
+import SentinelEvaluate
+import SentinelParse
+
+/// Runs events through an engine compiled from rule text, recording transitions and actions.
+final class EngineFixture {
+    let engine: Engine
+    private(set) var transitions: [AlertTransition] = []
+    private(set) var actions: [ActionRequest] = []
+
+    init(_ rules: String, policy: String = "settings: {evaluation_interval: 15s}\n") throws {
+        let (ruleSyntax, d1) = RuleFileReader.read(text: rules, file: "rules.yaml")
+        let (policySyntax, d2) = PolicyFileReader.read(text: policy, file: "policy.yaml")
+        let (graph, d3) = Compiler.compile(rules: [ruleSyntax], policies: [policySyntax])
+        let errors = (d1 + d2 + d3).filter { $0.severity == .error }
+        guard let graph, errors.isEmpty else { throw FixtureError(diagnostics: errors) }
+        engine = Engine(graph: graph)
+        engine.onTransition = { [unowned self] in self.transitions.append($0) }
+        engine.onAction = { [unowned self] in self.actions.append($0) }
+    }
+
+    struct FixtureError: Error { var diagnostics: [Diagnostic] }
+
+    /// Feeds one event given as a JSON object without `ts` at `seconds` since the epoch.
+    func send(at seconds: Double, _ json: String) throws {
+        let body = json.trimmingCharacters(in: .whitespaces)
+        let line = "{\"ts\":\(seconds)," + body.dropFirst()
+        var bytes = Array(line.utf8)
+        try bytes.withUnsafeMutableBytes { try engine.ingest(UnsafeRawBufferPointer($0)) }
+    }
+
+    func states(_ rule: String) -> [String] {
+        transitions.filter { $0.rule == rule }.map { "\($0.state.rawValue)@\($0.time / 1000)" }
+    }
+
+    func matches(_ rule: String) -> Int {
+        engine.ruleStatistics[engine.graph.rules.firstIndex { $0.name == rule }!].matches
+    }
+}

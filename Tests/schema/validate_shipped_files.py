@@ -1,0 +1,549 @@
+#!/usr/bin/env python3
+"""Validates the shipped files against Sentinel's JSON Schemas (schemas/*.schema.json).
+
+- rules/**/*.yaml (except *.test.yaml)  against rules.schema.json
+- rules/**/*.test.yaml                 against rule-test.schema.json
+- policies/**/*.yaml                   against policy.schema.json
+- examples/**/*.jsonl, every line      against traffic.schema.json (examples/bench/ is skipped: local,
+                                         git-ignored benchmark files; --include-bench validates them too)
+- the YAML examples in README.md, a set of inline documents that must pass, and deliberately bad inline documents
+  that the schemas must reject
+- the schemas themselves (draft-07 meta-schema; every property has a title and a description)
+
+YAML is read the way yaml-language-server reads it (YAML 1.2 core schema: `on`/`yes`/`no` are strings, timestamps
+stay strings); duplicate keys are errors. Prints one line per check and `N passed, M failed` last; exits 1 on any
+failure. Needs jsonschema and PyYAML.
+"""
+
+import argparse
+import json
+import pathlib
+import re
+import sys
+import time
+
+try:
+    import jsonschema
+    import yaml
+except ImportError as exc:  # pragma: no cover
+    print("validate_shipped_files.py needs jsonschema and PyYAML (python3 -m pip install jsonschema PyYAML): %s"
+          % exc, file=sys.stderr)
+    sys.exit(2)
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SCHEMAS = {"rules": "rules.schema.json", "policy": "policy.schema.json", "test": "rule-test.schema.json",
+           "traffic": "traffic.schema.json"}
+MAX_ERRORS_PER_FILE = 20
+
+
+# ---------------------------------------------------------------------------------------------------- YAML 1.2
+
+class Yaml12Resolver(yaml.resolver.Resolver):
+    """Core-schema implicit tags only: null, bool (true/false), int, float. No timestamps, no yes/no/on/off."""
+
+
+Yaml12Resolver.yaml_implicit_resolvers = {}
+for _tag, _regex, _first in [
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    ("tag:yaml.org,2002:float",
+     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+     list("-+.0123456789")),
+]:
+    Yaml12Resolver.add_implicit_resolver(_tag, re.compile(_regex), _first)
+
+
+class Yaml12Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
+                   Yaml12Resolver):
+    def __init__(self, stream):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        Yaml12Resolver.__init__(self)
+
+
+class YamlProblem(Exception):
+    def __init__(self, message, line):
+        super().__init__(message)
+        self.line = line
+
+
+def _scalar(node):
+    tag, value = node.tag, node.value
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return value.lower() == "true"
+    if tag == "tag:yaml.org,2002:int":
+        text = value.lstrip("+")
+        if text.startswith("0o"):
+            return int(text[2:], 8)
+        if text.startswith("0x"):
+            return int(text[2:], 16)
+        return int(text, 10)
+    if tag == "tag:yaml.org,2002:float":
+        low = value.lower()
+        if low.endswith(".inf"):
+            return float("-inf") if low.startswith("-") else float("inf")
+        if low == ".nan":
+            return float("nan")
+        return float(value)
+    return value
+
+
+def _convert(node, path, lines):
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, path + (i,), lines) for i, item in enumerate(node.value)]
+    out = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise YamlProblem("mapping keys must be scalars", key_node.start_mark.line + 1)
+        key = key_node.value
+        if key in out:
+            raise YamlProblem("duplicate key '%s'" % key, key_node.start_mark.line + 1)
+        out[key] = _convert(value_node, path + (key,), lines)
+    return out
+
+
+def load_yaml(text):
+    """(document, {path: line}); raises YamlProblem. An empty document is None."""
+    try:
+        nodes = list(yaml.compose_all(text, Loader=Yaml12Loader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise YamlProblem(str(exc).replace("\n", " "), mark.line + 1 if mark else 1)
+    if len(nodes) > 1:
+        raise YamlProblem("a file holds one YAML document; found %d" % len(nodes), 1)
+    if not nodes:
+        return None, {}
+    lines = {}
+    return _convert(nodes[0], (), lines), lines
+
+
+# ---------------------------------------------------------------------------------------------------- checks
+
+class Report:
+    def __init__(self, quiet):
+        self.passed = 0
+        self.failed = 0
+        self.quiet = quiet
+
+    def ok(self, what):
+        self.passed += 1
+        if not self.quiet:
+            print("ok    %s" % what)
+
+    def fail(self, what, details=()):
+        self.failed += 1
+        print("FAIL  %s" % what)
+        for d in details:
+            print("      %s" % d)
+
+
+def path_text(path):
+    out = ""
+    for p in path:
+        out += "[%d]" % p if isinstance(p, int) else ("." if out else "") + str(p)
+    return out or "(document)"
+
+
+def describe(error, lines=None, line_offset=0):
+    """One line per (most relevant) error, with the source line when known."""
+    leaf = best_leaf(error)
+    path = tuple(leaf.absolute_path)
+    where = ""
+    if lines is not None:
+        probe = path
+        while probe not in lines and probe:
+            probe = probe[:-1]
+        if probe in lines:
+            where = "line %d: " % (lines[probe] + line_offset)
+    return "%s%s: %s" % (where, path_text(path), leaf.message)
+
+
+def best_leaf(error):
+    """The deepest error of a oneOf/anyOf/allOf tree, preferring the branch that matched the type."""
+    while error.context:
+        error = jsonschema.exceptions.best_match(error.context)
+        if error is None:
+            break
+    return error
+
+
+def validate_doc(validator, doc, lines=None, line_offset=0):
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    return [describe(e, lines, line_offset) for e in errors[:MAX_ERRORS_PER_FILE]]
+
+
+def check_yaml_file(report, validator, path, rel):
+    try:
+        doc, lines = load_yaml(path.read_text(encoding="utf-8"))
+    except YamlProblem as exc:
+        report.fail(rel, ["line %d: %s" % (exc.line, exc)])
+        return
+    except UnicodeDecodeError as exc:
+        report.fail(rel, ["not UTF-8: %s" % exc])
+        return
+    if doc is None:
+        report.ok("%s (empty file: the linter warns)" % rel)
+        return
+    problems = validate_doc(validator, doc, lines)
+    if problems:
+        report.fail(rel, problems)
+    else:
+        report.ok(rel)
+
+
+def kind_validators(schema):
+    """Validators for `definitions.<kind>` of the traffic schema. An event with ts whose kind's definition holds is
+    valid under the whole schema (the definition repeats ts and kind), so these give a fast path; anything they
+    reject is judged by the full validator."""
+    out = {}
+    for kind, sub in schema.get("definitions", {}).items():
+        root = dict(sub)
+        root["definitions"] = schema["definitions"]
+        out[kind] = jsonschema.Draft7Validator(root).is_valid
+    return out
+
+
+def check_jsonl_file(report, validator, path, rel, fast):
+    full_is_valid = validator.is_valid
+
+    def is_valid(event):
+        check = fast.get(event.get("kind")) if isinstance(event, dict) and "ts" in event else None
+        return (check is not None and check(event)) or full_is_valid(event)
+
+    count = 0
+    problems = []
+    with open(path, "r", encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            count += 1
+            try:
+                event = json.loads(line)
+            except ValueError as exc:
+                problems.append("line %d: not JSON: %s" % (number, exc))
+            else:
+                if not is_valid(event):
+                    problems.extend("line %d: %s" % (number, d) for d in validate_doc(validator, event)[:3])
+            if len(problems) >= MAX_ERRORS_PER_FILE:
+                problems.append("(stopped after %d problems)" % MAX_ERRORS_PER_FILE)
+                break
+    if problems:
+        report.fail("%s (%d events)" % (rel, count), problems)
+    else:
+        report.ok("%s (%d events)" % (rel, count))
+
+
+def check_schema_documentation(report, name, schema):
+    """Every entry of every `properties` has a title and a description (editors show them)."""
+    missing = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            for key, sub in (node.get("properties") or {}).items():
+                if not isinstance(sub, dict) or "title" not in sub or "description" not in sub:
+                    missing.append("%s.properties.%s" % (where, key))
+            for key, sub in node.items():
+                if key != "if":             # conditions are not shown to users
+                    walk(sub, "%s.%s" % (where, key))
+        elif isinstance(node, list):
+            for i, sub in enumerate(node):
+                walk(sub, "%s[%d]" % (where, i))
+
+    walk(schema, "#")
+    if missing:
+        report.fail("schemas/%s: properties without title/description" % SCHEMAS[name], missing[:20])
+    else:
+        report.ok("schemas/%s: every property has a title and a description" % SCHEMAS[name])
+
+
+# ---------------------------------------------------------------------------------------------------- inline docs
+
+GOOD = [
+    ("rules", "rule file using every key", """
+lists:
+  jailbreak_markers: ["ignore all previous instructions", "developer mode", DAN]
+  slow_models: [olmo-2-1b, 3, 4.5]
+macros:
+  unsafe_answer: response_guard.safety == "unsafe" and not response_guard.refusal
+rules:
+  - name: UnsafeAnswerRate
+    description: Guard flags over 20% of a model's answers as unsafe in 5 minutes
+    on: completion
+    where: reprompt_of == null
+    group_by: [model, {field: attrs.user, as: user}]
+    when: ratio(unsafe_answer, 5m) > 0.2 and count(5m) >= 20
+    value: ratio(unsafe_answer, 5m)
+    for: 1m
+    keep_firing_for: 5m
+    severity: critical
+    labels: {team: safety, tier: 1}
+    annotations: {summary: "{{ model }}: {{ value }} of answers unsafe over 5m"}
+    actions: [notify, capture_dpo]
+    enabled: true
+  - name: GuardSilence
+    on: completion
+    group_by: [model]
+    every: 1m
+    when: count(response_guard exists, 10m) == 0 and count(10m) > 0
+  - name: Waiting
+    on: metric
+    where: name == "vllm:num_requests_waiting"
+    group_by: [{field: labels.model_name, as: model}]
+    when: value > 50
+    for: 2m30s
+"""),
+    ("policy", "policy using every key", """
+settings:
+  evaluation_interval: 15s
+  allowed_lateness: 5s
+  max_groups_per_rule: 100000
+  max_window_samples: 500000
+actions:
+  notify: {type: notify}
+  capture_dpo: {safety_instruction: "Refuse harmful requests.", max_attempts: 2}
+  trace: {type: trace, backend: infini_gram, url: "https://api.infini-gram.io/", index: v4_olmo-mix-1124_llama,
+          min_span_length: 4, max_span_count: 10, max_documents_per_span: 3, timeout: 10s}
+  page_oncall: {type: notify, some_later_setting: 3}
+receivers:
+  - {name: oncall-log, type: log, format: json}
+  - {name: safety-webhook, type: webhook, url: "http://127.0.0.1:9000/hook", timeout: 5s, max_retries: 3,
+     headers: {Authorization: "Bearer x"}}
+  - {name: am, type: alertmanager, url: "http://127.0.0.1:9093"}
+  - {name: keep, type: store}
+route:
+  receiver: oncall-log
+  group_by: [rule, model]
+  group_wait: 30s
+  group_interval: 5m
+  repeat_interval: 4h
+  routes:
+    - matchers: ['severity="critical"', 'model=~"qwen.*"', "team = safety"]
+      receiver: safety-webhook
+      continue: true
+      routes: [{receiver: am, matchers: ['rule!="Waiting"']}]
+inhibit_rules:
+  - source_matchers: ['rule="GuardSilence"']
+    target_matchers: ['rule=~"Unsafe.*"']
+    equal: [model]
+"""),
+    ("test", "rule test using every key", """
+rule_files: [safety.yaml]
+policy_files: [../policies/default.yaml]
+tests:
+  - name: fires after a minute of unsafe answers
+    start: 2026-05-01T12:00:00Z
+    events:
+      - at: 0s
+        repeat: 30
+        every: 5s
+        kind: completion
+        model: m1
+        response_guard: {safety: unsafe, refusal: false}
+      - ts: 2026-05-01T12:03:00.250Z
+        kind: metric
+        name: vllm:num_requests_waiting
+        labels: {model_name: m1, engine: "0"}
+        value: 3
+      - {at: 10s, kind: feedback, user: u-1, thumbs: down}
+    events_file: traffic.jsonl
+    expect:
+      - at: 30s
+        alerts:
+          - rule: UnsafeAnswerRate
+            state: pending
+            labels: {model: m1, severity: critical, team: safety}
+            annotations: {summary: "m1: 1 of answers unsafe over 5m"}
+            value: 1
+      - at: 3m
+        alerts: []
+    expect_matches: {UnsafeAnswerRate: 30}
+"""),
+    ("traffic", "completion, metric and other events", """
+{"ts":"2026-05-01T12:00:00Z","kind":"completion","id":"c-1","model":"olmo-2-1b","prompt":"p","response":"r","latency_ms":840,"ttft_ms":95,"prompt_tokens":31,"completion_tokens":212,"finish_reason":"stop","prompt_guard":{"safety":"unsafe","categories":["Violent"]},"response_guard":{"safety":"safe","categories":[],"refusal":true},"reprompt_of":null,"attrs":{"user":"u-17","dataset":"wildjailbreak","adversarial":true}}
+{"ts":1777636805.5,"kind":"metric","name":"vllm:num_requests_waiting","labels":{"model_name":"olmo-2-1b","engine":"0"},"value":3,"type":"gauge"}
+{"ts":"2026-05-01T12:00:05.000Z","kind":"metric","name":"vllm:time_to_first_token_seconds_bucket","labels":{"model_name":"m","le":"+Inf"},"value":"NaN"}
+{"ts":"2026-05-01T12:00:06Z","kind":"error","source":"guard","model":"m","message":"timeout","status":504}
+{"ts":"2026-05-01T12:00:07Z","kind":"feedback","anything":{"goes":[1,2]}}
+"""),
+]
+
+BAD = [
+    # (schema, name, document, expected jsonschema keyword of the leaf error)
+    ("rules", "unknown rule key", "rules:\n  - {name: R, on: completion, when: 'x > 1', severty: critical}\n",
+     "additionalProperties"),
+    ("rules", "bad severity", "rules:\n  - {name: R, on: completion, when: 'x > 1', severity: high}\n", "enum"),
+    ("rules", "bad duration", "rules:\n  - {name: R, on: completion, when: 'x > 1', for: 5 minutes}\n", "pattern"),
+    ("rules", "duration units out of order", "rules:\n  - {name: R, on: completion, when: 'x > 1', for: 30s1m}\n",
+     "pattern"),
+    ("rules", "zero 'every'", "rules:\n  - {name: R, on: completion, when: 'x > 1', every: 0s}\n", "not"),
+    ("rules", "missing 'when'", "rules:\n  - {name: R, on: completion}\n", "required"),
+    ("rules", "rule name with a dash", "rules:\n  - {name: unsafe-rate, on: completion, when: 'x > 1'}\n",
+     "pattern"),
+    ("rules", "unknown top-level key", "rule:\n  - {name: R, on: completion, when: 'x > 1'}\n",
+     "additionalProperties"),
+    ("rules", "group_by entry with unknown key",
+     "rules:\n  - {name: R, on: completion, when: 'x > 1', group_by: [{field: model, label: m}]}\n", None),
+    ("policy", "unknown action type", "actions:\n  page: {type: pager}\n", "enum"),
+    ("policy", "action without type", "actions:\n  page: {}\n", "required"),
+    ("policy", "webhook without url", "receivers:\n  - {name: w, type: webhook}\n", "required"),
+    ("policy", "log receiver with url", "receivers:\n  - {name: l, type: log, url: 'http://x'}\n", None),
+    ("policy", "bad matcher", "route:\n  receiver: r\n  matchers: ['severity==\"critical']\n", "pattern"),
+    ("policy", "route without receiver at the root", "route:\n  group_by: [rule]\n", "required"),
+    ("policy", "settings value below 1", "settings: {max_groups_per_rule: 0}\n", "minimum"),
+    ("policy", "unknown settings key", "settings: {evaluation_intervall: 15s}\n", "additionalProperties"),
+    ("test", "event with both at and ts",
+     "rule_files: [a.yaml]\ntests:\n  - name: t\n    events:\n      - {at: 0s, ts: 2026-05-01T12:00:00Z, kind: x}\n",
+     "not"),
+    ("test", "completion event with a misspelt field",
+     "rule_files: [a.yaml]\ntests:\n  - name: t\n    events:\n      - {at: 0s, kind: completion, modle: m1}\n",
+     "additionalProperties"),
+    ("test", "alert state 'resolved'",
+     "rule_files: [a.yaml]\ntests:\n  - name: t\n    expect:\n      - {at: 1m, alerts: [{rule: R, state: resolved}]}\n",
+     "enum"),
+    ("test", "repeat 0",
+     "rule_files: [a.yaml]\ntests:\n  - name: t\n    events:\n      - {at: 0s, repeat: 0, kind: x}\n", "minimum"),
+    ("traffic", "completion with unknown safety",
+     '{"ts":"2026-05-01T12:00:00Z","kind":"completion","id":"c","model":"m","response_guard":{"safety":"bad"}}',
+     "enum"),
+    ("traffic", "completion with a misspelt field",
+     '{"ts":"2026-05-01T12:00:00Z","kind":"completion","id":"c","model":"m","latency":3}', "additionalProperties"),
+    ("traffic", "metric value 'inf'",
+     '{"ts":"2026-05-01T12:00:00Z","kind":"metric","name":"x","value":"inf"}', None),
+    ("traffic", "timestamp without zone", '{"ts":"2026-05-01T12:00:00","kind":"error"}', None),
+    ("traffic", "missing kind", '{"ts":"2026-05-01T12:00:00Z"}', "required"),
+]
+
+
+def leaf_keywords(error):
+    """All validator keywords in an error tree (the leaf one decides what the user sees)."""
+    out = {error.validator}
+    for sub in error.context or ():
+        out |= leaf_keywords(sub)
+    return out
+
+
+def check_inline(report, validators):
+    for kind, name, text in GOOD:
+        what = "inline %s: %s" % (kind, name)
+        if kind == "traffic":
+            problems = []
+            for i, line in enumerate(text.strip().splitlines(), 1):
+                problems.extend("event %d: %s" % (i, d) for d in validate_doc(validators[kind], json.loads(line)))
+        else:
+            doc, lines = load_yaml(text)
+            problems = validate_doc(validators[kind], doc, lines)
+        report.fail(what + " should pass", problems) if problems else report.ok(what)
+    for kind, name, text, keyword in BAD:
+        what = "inline %s rejected: %s" % (kind, name)
+        doc = json.loads(text) if kind == "traffic" else load_yaml(text)[0]
+        errors = list(validators[kind].iter_errors(doc))
+        if not errors:
+            report.fail(what, ["the schema accepted it"])
+        elif keyword and not any(keyword in leaf_keywords(e) for e in errors):
+            report.fail(what, ["rejected, but not by '%s': %s" % (keyword, describe(errors[0]))])
+        else:
+            report.ok("%s (%s)" % (what, describe(errors[0])))
+
+
+# ---------------------------------------------------------------------------------------------------- README
+
+def check_readme(report, validators, root):
+    readme = root / "README.md"
+    if not readme.exists():
+        return
+    text = readme.read_text(encoding="utf-8")
+    for match in re.finditer(r"^```yaml\n(.*?)^```", text, re.M | re.S):
+        body = match.group(1)
+        first_line = text.count("\n", 0, match.start(1)) + 1
+        what = "README.md yaml example at line %d" % first_line
+        try:
+            doc, lines = load_yaml(body)
+        except YamlProblem as exc:
+            report.fail(what, ["line %d: %s" % (exc.line + first_line - 1, exc)])
+            continue
+        if not isinstance(doc, dict):
+            continue
+        modeline = re.search(r"\$schema=\S*?([\w-]+)\.schema\.json", body)
+        if modeline:
+            kind = {"rules": "rules", "policy": "policy", "rule-test": "test", "traffic": "traffic"}.get(
+                modeline.group(1))
+        elif "tests" in doc or "rule_files" in doc:
+            kind = "test"
+        elif {"settings", "receivers", "route", "inhibit_rules"} & set(doc) or "actions" in doc:
+            kind = "policy"
+        elif {"rules", "lists", "macros"} & set(doc):
+            kind = "rules"
+        else:
+            continue
+        if kind is None:
+            continue
+        problems = validate_doc(validators[kind], doc, lines, first_line - 1)
+        what += " (%s)" % SCHEMAS[kind]
+        report.fail(what, problems) if problems else report.ok(what)
+
+
+# ---------------------------------------------------------------------------------------------------- main
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--root", type=pathlib.Path, default=ROOT, help="repository root (default: %(default)s)")
+    ap.add_argument("--include-bench", action="store_true", help="also validate examples/bench/*.jsonl")
+    ap.add_argument("-q", "--quiet", action="store_true", help="print failures and the summary only")
+    args = ap.parse_args(argv)
+    root = args.root.resolve()
+    began = time.monotonic()
+    report = Report(args.quiet)
+
+    validators = {}
+    for kind, filename in SCHEMAS.items():
+        path = root / "schemas" / filename
+        try:
+            schema = json.loads(path.read_text(encoding="utf-8"))
+            jsonschema.Draft7Validator.check_schema(schema)
+        except (OSError, ValueError, jsonschema.exceptions.SchemaError) as exc:
+            report.fail("schemas/%s is not a valid draft-07 schema" % filename, [str(exc).splitlines()[0]])
+            continue
+        report.ok("schemas/%s is a valid draft-07 schema" % filename)
+        check_schema_documentation(report, kind, schema)
+        validators[kind] = jsonschema.Draft7Validator(schema)
+        if kind == "traffic":
+            fast = kind_validators(schema)
+    if len(validators) < len(SCHEMAS):
+        print("%d passed, %d failed" % (report.passed, report.failed))
+        return 1
+
+    check_inline(report, validators)
+    check_readme(report, validators, root)
+
+    def files(folder, pattern):
+        base = root / folder
+        return sorted(p for p in base.rglob(pattern) if p.is_file()) if base.is_dir() else []
+
+    for path in files("rules", "*.yaml"):
+        rel = path.relative_to(root).as_posix()
+        kind = "test" if path.name.endswith(".test.yaml") else "rules"
+        check_yaml_file(report, validators[kind], path, rel)
+    for path in files("policies", "*.yaml"):
+        check_yaml_file(report, validators["policy"], path, path.relative_to(root).as_posix())
+    for path in files("examples", "*.jsonl"):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith("examples/bench/") and not args.include_bench:
+            continue
+        check_jsonl_file(report, validators["traffic"], path, rel, fast)
+
+    if not args.quiet:
+        print("(%.1fs)" % (time.monotonic() - began))
+    print("%d passed, %d failed" % (report.passed, report.failed))
+    return 1 if report.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
