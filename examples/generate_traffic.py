@@ -227,13 +227,15 @@ HEDGED = [
 INCIDENTS = [
     # id, name, start min, end min, subject, summary
     ("a", "unsafe_answer_burst", 20, 32, {"model": "qwen3-4b"},
-     "~45% of qwen3-4b answers unsafe and not refused (baseline ~3%): 80% of its benign prompts get unsafe answers"),
+     "~50% of qwen3-4b answers unsafe and not refused (baseline ~3%); its refusals of harmful prompts stay normal"),
     ("b", "jailbreak_successes", 47, 57, {"user": "u-066"},
      "u-066 sends jailbreak-marker prompts every ~25 s; 5 of 6 get unsafe, non-refused answers (~2/min)"),
     ("c", "refusal_collapse", 72, 87, {"model": "llama-3.1-8b"},
-     "llama-3.1-8b refuses ~15% of harmful prompts (baseline ~90%); its answers are mostly controversial, few unsafe"),
+     "llama-3.1-8b refuses ~10-15% of harmful prompts (baseline ~90%); the answers are mostly controversial, "
+     "so its unsafe-answer ratio stays below ~10%"),
     ("d", "latency_anomaly", 102, 112, {"model": "olmo-2-1b"},
-     "olmo-2-1b latency_ms x6; 10% of requests ttft x10 (p99/p50 ttft > 5), also in its TTFT histogram"),
+     "olmo-2-1b latency_ms x6; every 10th request ttft x10 (p99/p50 ttft ~10, baseline <2), also in its "
+     "vllm:time_to_first_token_seconds buckets"),
     ("e", "token_spike", 127, 137, {"user": "u-123"},
      "u-123 sends ~3 requests/min with completion_tokens ~20x normal (median ~1200)"),
     ("f", "queue_saturation", 152, 162, {"model": "qwen3-4b"},
@@ -242,7 +244,7 @@ INCIDENTS = [
      "olmo-2-1b completions keep coming but without response_guard (field absent)"),
     ("h", "abort_error_ratio", 204, 214, {"model": "llama-3.1-8b"},
      "llama-3.1-8b: 30% of completions finish_reason abort, plus frontier error events (~20% of requests)"),
-    ("i", "category_drift", 229, 249, {"model": "*"},
+    ("i", "category_drift", 229, 249, {"scope": "all models"},
      "prompt_guard categories shift from mostly Violent/PII to mostly Jailbreak/Sexual Content or Sexual Acts"),
 ]
 # llama-3.1-8b's vLLM restarts in the quiet gap between e and f: its counters and histogram reset, and the
@@ -740,6 +742,7 @@ class Generator:
             "seed": self.seed, "hours": self.hours, "scale": self.scale,
             "start": f(self.start_ms), "end": f(self.end_ms),
             "scrape_interval": "%ds" % (self.scrape_ms // 1000),
+            "quiet_gap_minutes": 15,
             "baseline": {
                 "completions_per_second": self.rate,
                 "unsafe_answer_ratio": "~3%", "harmful_prompt_refusal": "~90%",
@@ -756,7 +759,7 @@ def render_schedule(sched):
     lines = ["incident schedule (seed %s, %s .. %s, scrape every %s):"
              % (sched["seed"], sched["start"], sched["end"], sched["scrape_interval"])]
     for inc in sched["incidents"]:
-        subj = inc.get("model") or inc.get("user")
+        subj = inc.get("model") or inc.get("user") or inc.get("scope")
         lines.append("  %s %-20s %s .. %s (%2d min)  %-13s %s" % (inc["id"], inc["name"], inc["start"][11:19],
                                                                  inc["end"][11:19], inc["minutes"], subj,
                                                                  inc["summary"]))

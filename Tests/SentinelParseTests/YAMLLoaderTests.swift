@@ -2,7 +2,7 @@ import Foundation
 import SentinelCore
 import Testing
 
-@testable import SentinelParse
+import SentinelParse
 
 @Suite struct YAMLLoaderTests {
     // MARK: Positions

@@ -1,9 +1,15 @@
-/// One event's scan: a cursor over the line plus the decoder's trie, all as plain pointers so that the hot loop
-/// does no reference counting, no exclusivity checks and no dynamic dispatch.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One event's scan: the line and the decoder's trie as plain pointers, so that the hot loop does no reference
+/// counting, no exclusivity checks and no dynamic dispatch. The cursor is passed along by value (it stays in a
+/// register); `self` only changes when a value is stored.
 struct EventScanner {
     let start: UnsafePointer<UInt8>
     let end: UnsafePointer<UInt8>
-    var p: UnsafePointer<UInt8>
     let nodes: UnsafeMutablePointer<TrieNode>
     let entries: UnsafeMutablePointer<TrieEntry>
     let keys: UnsafeMutablePointer<UInt8>
@@ -16,9 +22,6 @@ struct EventScanner {
     var hasTimestamp = false
     var kind = ByteString(base: nil, count: 0)
     var hasKind = false
-    /// The top-level key whose value is being read (for error messages).
-    var fieldStart: UnsafePointer<UInt8>?
-    var fieldLength = 0
 
     init(
         start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, nodes: UnsafeMutablePointer<TrieNode>,
@@ -27,7 +30,6 @@ struct EventScanner {
     ) {
         self.start = start
         self.end = end
-        self.p = start
         self.nodes = nodes
         self.entries = entries
         self.keys = keys
@@ -36,30 +38,50 @@ struct EventScanner {
         self.scratch = scratch
     }
 
-    static let tsNode = 1
-    static let kindNode = 2
+    // MARK: - Errors (cold)
 
     func publicError(_ failure: ScanFailure) -> EventDecodeError {
+        let offset = failure.at - start
         var field: String?
         switch failure.code {
         case .badTimestamp: field = "ts"
         case .kindNotString: field = "kind"
-        default:
-            if let fieldStart {
-                field = String(decoding: UnsafeBufferPointer(start: fieldStart, count: fieldLength), as: UTF8.self)
-            }
+        default: field = topLevelKey(containing: failure.at)
         }
-        return EventDecodeError(message: failure.code.message, offset: failure.at - start, field: field)
+        return EventDecodeError(message: failure.code.message, offset: offset, field: field)
+    }
+
+    /// The top-level key whose member (from the key to the following `,` or `}`) contains `at`, found by
+    /// re-reading the line; nil when `at` is in a key or between members.
+    func topLevelKey(containing at: UnsafePointer<UInt8>) -> String? {
+        var p = JSONBytes.skipWhitespace(start, end)
+        guard p < end, p[0] == 0x7B else { return nil }
+        p = JSONBytes.skipWhitespace(p + 1, end)
+        while p < end, p < at, p[0] == 0x22 {
+            var escaped = false
+            guard let close = try? JSONBytes.scanString(open: p, end: end, escaped: &escaped), close < at else {
+                return nil
+            }
+            let name = String(decoding: UnsafeBufferPointer(start: p + 1, count: close - p - 1), as: UTF8.self)
+            p = JSONBytes.skipWhitespace(close + 1, end)
+            guard p < end, p[0] == 0x3A else { return name }
+            p = JSONBytes.skipWhitespace(p + 1, end)
+            guard p < end, let next = try? JSONBytes.skipValue(p, end, depth: 1) else { return name }
+            p = JSONBytes.skipWhitespace(next, end)
+            if p >= at { return name }
+            guard p[0] == 0x2C else { return name }
+            p = JSONBytes.skipWhitespace(p + 1, end)
+        }
+        return nil
     }
 
     // MARK: - Whole event
 
     mutating func decodeEvent() throws(ScanFailure) {
-        p = JSONBytes.skipWhitespace(start, end)
+        var p = JSONBytes.skipWhitespace(start, end)
         guard p < end, p[0] == 0x7B else { throw ScanFailure(.expectedObject, p) }
         let objectStart = p
-        try parseObject(node: 0, depth: 1)
-        fieldStart = nil
+        p = try parseObject(p, node: 0, depth: 1)
         let rootSlot = nodes[0].slot
         if rootSlot >= 0 {
             slots[Int(rootSlot)] = .object(RawObject(bytes: ByteString(base: objectStart, count: p - objectStart)))
@@ -68,86 +90,125 @@ struct EventScanner {
         if p != end { throw ScanFailure(.trailingCharacters, p) }
     }
 
-    /// `p` at `{`; reads the object's members, descending into the keys the trie holds.
-    mutating func parseObject(node index: Int, depth: Int) throws(ScanFailure) {
-        if depth > JSONBytes.maxDepth { throw ScanFailure(.tooDeep, p) }
+    @inline(__always)
+    func ws(_ p: UnsafePointer<UInt8>) -> UnsafePointer<UInt8> {
+        if p < end && p[0] > 0x20 { return p }
+        return JSONBytes.skipWhitespace(p, end)
+    }
+
+    /// `p` at `{`; reads the object's members, descending into the keys the trie holds. Returns the position
+    /// after the closing brace.
+    mutating func parseObject(_ open: UnsafePointer<UInt8>, node index: Int, depth: Int) throws(ScanFailure)
+        -> UnsafePointer<UInt8>
+    {
+        if depth > JSONBytes.maxDepth { throw ScanFailure(.tooDeep, open) }
         let node = nodes[index]
-        let top = depth == 1
-        p = JSONBytes.skipWhitespace(p + 1, end)
+        let table = entries + Int(node.tableStart)
+        let mask = node.tableMask
+        let end = self.end
+        var p = ws(open + 1)
         guard p < end else { throw ScanFailure(.expectedKeyOrBrace, p) }
-        if p[0] == 0x7D {
-            p += 1
-            return
-        }
+        if p[0] == 0x7D { return p + 1 }
         if p[0] != 0x22 { throw ScanFailure(.expectedKeyOrBrace, p) }
         while true {
-            guard p < end, p[0] == 0x22 else { throw ScanFailure(.expectedKey, p) }
-            var escaped = false
-            let keyOpen = p
-            let close = try JSONBytes.scanString(open: keyOpen, end: end, escaped: &escaped)
-            let keyStart = keyOpen + 1
-            if top {
-                fieldStart = keyStart
-                fieldLength = close - keyStart
-            }
-            p = JSONBytes.skipWhitespace(close + 1, end)
-            guard p < end, p[0] == 0x3A else { throw ScanFailure(.expectedColon, p) }
-            p = JSONBytes.skipWhitespace(p + 1, end)
-            guard p < end else { throw ScanFailure(.expectedValue, p) }
-            var child: Int32 = -1
-            if node.childCount > 0 {
-                if escaped {
-                    let n = JSONBytes.unescape(keyStart, close, into: scratch)
-                    child = lookup(node, UnsafePointer(scratch), n)
-                } else {
-                    child = lookup(node, keyStart, close - keyStart)
+            // p at the key's opening quote.
+            let k = p + 1
+            var child: Int32
+            if let (n, w0, w1) = JSONBytes.shortKey(k, end) {
+                p = k + n + 1
+                var i = trieHash(w0, w1, n)
+                while true {
+                    let e = table[Int(i & mask)]
+                    if e.node < 0 || (e.w0 == w0 && e.w1 == w1 && Int(e.length) == n) {
+                        child = e.node
+                        break
+                    }
+                    i &+= 1
                 }
-            }
-            if child < 0 {
-                p = try JSONBytes.skipValue(p, end, depth: depth)
             } else {
-                try parseValue(node: Int(child), depth: depth)
+                child = try slowKey(k, table: table, mask: mask, after: &p)
             }
-            p = JSONBytes.skipWhitespace(p, end)
-            guard p < end else { throw ScanFailure(.expectedCommaOrBrace, p) }
-            let c = p[0]
-            if c == 0x2C {
-                p = JSONBytes.skipWhitespace(p + 1, end)
-                if top { fieldStart = nil }
+            if p < end && p[0] == 0x3A {
+                p += 1
+            } else {
+                p = ws(p)
+                guard p < end, p[0] == 0x3A else { throw ScanFailure(.expectedColon, p) }
+                p += 1
+            }
+            p = ws(p)
+            guard p < end else { throw ScanFailure(.expectedValue, p) }
+            if child < 0 {
+                p = try skipValue(p, depth: depth)
+            } else {
+                p = try parseValue(p, node: Int(child), depth: depth)
+            }
+            if p < end && p[0] == 0x2C {
+                p += 1
+                if p < end && p[0] == 0x22 { continue }
+                p = ws(p)
+                guard p < end, p[0] == 0x22 else { throw ScanFailure(.expectedKey, p) }
                 continue
             }
-            if c == 0x7D {
-                p += 1
-                return
+            p = ws(p)
+            guard p < end else { throw ScanFailure(.expectedCommaOrBrace, p) }
+            let c = p[0]
+            if c == 0x7D { return p + 1 }
+            if c == 0x2C {
+                p = ws(p + 1)
+                guard p < end, p[0] == 0x22 else { throw ScanFailure(.expectedKey, p) }
+                continue
             }
             throw ScanFailure(.expectedCommaOrBrace, p)
         }
     }
 
-    @inline(__always)
-    func lookup(_ node: TrieNode, _ key: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
-        var i = trieHash(key, n)
-        let table = entries + Int(node.tableStart)
+    /// A key that is long, escaped or near the end of the line: full scan, unescape, general comparison.
+    @inline(never)
+    mutating func slowKey(
+        _ k: UnsafePointer<UInt8>, table: UnsafeMutablePointer<TrieEntry>, mask: UInt32,
+        after p: inout UnsafePointer<UInt8>
+    ) throws(ScanFailure) -> Int32 {
+        var escaped = false
+        let close = try JSONBytes.scanString(open: k - 1, end: end, escaped: &escaped)
+        p = close + 1
+        var key = k
+        var n = close - k
+        if escaped {
+            n = JSONBytes.unescape(k, close, into: scratch)
+            key = UnsafePointer(scratch)
+        }
+        let (w0, w1) = JSONBytes.keyWords(key, n)
+        var i = trieHash(w0, w1, n)
         while true {
-            let e = table[Int(i & node.tableMask)]
+            let e = table[Int(i & mask)]
             if e.node < 0 { return -1 }
-            if Int(e.keyLength) == n {
-                let k = keys + Int(e.keyStart)
-                var j = 0
-                while j < n && k[j] == key[j] { j += 1 }
-                if j == n { return e.node }
+            if e.w0 == w0 && e.w1 == w1 && Int(e.length) == n {
+                if n <= 16 || memcmp(keys + Int(e.keyStart) + 16, key + 16, n - 16) == 0 { return e.node }
             }
             i &+= 1
         }
     }
 
-    /// `p` at the value of a key the trie holds.
-    mutating func parseValue(node index: Int, depth: Int) throws(ScanFailure) {
-        let node = nodes[index]
-        if node.special != 0 {
-            try parseSpecial(node.special, slot: node.slot)
-            return
+    /// Validates and skips a value no path needs.
+    @inline(__always)
+    func skipValue(_ p: UnsafePointer<UInt8>, depth: Int) throws(ScanFailure) -> UnsafePointer<UInt8> {
+        let c = p[0]
+        if c == 0x22 {
+            var escaped = false
+            return try JSONBytes.scanString(open: p, end: end, escaped: &escaped) + 1
         }
+        if c &- 0x30 < 10 || c == 0x2D { return try JSONBytes.scanNumber(p, end).end }
+        if c == 0x7B || c == 0x5B { return try JSONBytes.skipContainer(p, end, depth: depth + 1) }
+        if c == 0x74 || c == 0x66 || c == 0x6E { return try JSONBytes.scanLiteral(p, end).0 }
+        throw ScanFailure(.expectedValue, p)
+    }
+
+    /// `p` at the value of a key the trie holds; returns the position after the value.
+    mutating func parseValue(_ p: UnsafePointer<UInt8>, node index: Int, depth: Int) throws(ScanFailure)
+        -> UnsafePointer<UInt8>
+    {
+        let node = nodes[index]
+        if node.special != 0 { return try parseSpecial(p, node.special, slot: node.slot) }
         if node.resetCount > 0 {
             // A duplicate key replaces everything read below the first occurrence.
             let r = resets + Int(node.resetStart)
@@ -160,28 +221,27 @@ struct EventScanner {
             var escaped = false
             let close = try JSONBytes.scanString(open: p, end: end, escaped: &escaped)
             if slot >= 0 { slots[slot] = .string(makeString(p + 1, close, escaped)) }
-            p = close + 1
+            return close + 1
         case 0x7B:
-            let s = p
-            if node.childCount > 0 {
-                try parseObject(node: index, depth: depth + 1)
-            } else {
-                p = try JSONBytes.skipContainer(p, end, depth: depth + 1)
-            }
-            if slot >= 0 { slots[slot] = .object(RawObject(bytes: ByteString(base: s, count: p - s))) }
+            let e =
+                node.childCount > 0
+                ? try parseObject(p, node: index, depth: depth + 1)
+                : try JSONBytes.skipContainer(p, end, depth: depth + 1)
+            if slot >= 0 { slots[slot] = .object(RawObject(bytes: ByteString(base: p, count: e - p))) }
+            return e
         case 0x5B:
-            let s = p
-            p = try JSONBytes.skipContainer(p, end, depth: depth + 1)
-            if slot >= 0 { slots[slot] = .array(RawArray(bytes: ByteString(base: s, count: p - s))) }
+            let e = try JSONBytes.skipContainer(p, end, depth: depth + 1)
+            if slot >= 0 { slots[slot] = .array(RawArray(bytes: ByteString(base: p, count: e - p))) }
+            return e
         case 0x74, 0x66, 0x6E:
             let (e, v) = try JSONBytes.scanLiteral(p, end)
             if slot >= 0 { slots[slot] = v }
-            p = e
+            return e
         default:
             guard c == 0x2D || c &- 0x30 < 10 else { throw ScanFailure(.expectedValue, p) }
             let n = try JSONBytes.scanNumber(p, end)
             if slot >= 0 { slots[slot] = .number(JSONBytes.numberValue(n, text: p)) }
-            p = n.end
+            return n.end
         }
     }
 
@@ -197,39 +257,38 @@ struct EventScanner {
     }
 
     /// `ts` (special 1) or `kind` (special 2) at the top level.
-    mutating func parseSpecial(_ special: UInt8, slot: Int32) throws(ScanFailure) {
-        let valueStart = p
+    mutating func parseSpecial(_ p: UnsafePointer<UInt8>, _ special: UInt8, slot: Int32) throws(ScanFailure)
+        -> UnsafePointer<UInt8>
+    {
         let c = p[0]
         if special == 1 {
             if c == 0x22 {
                 var escaped = false
                 let close = try JSONBytes.scanString(open: p, end: end, escaped: &escaped)
                 let text = makeString(p + 1, close, escaped)
-                guard let t = Timestamp.parseRFC3339(text.buffer) else {
-                    throw ScanFailure(.badTimestamp, valueStart)
-                }
+                guard let t = Timestamp.parseRFC3339(text.buffer) else { throw ScanFailure(.badTimestamp, p) }
                 timestamp = t
                 hasTimestamp = true
                 if slot >= 0 { slots[Int(slot)] = .string(text) }
-                p = close + 1
+                return close + 1
             } else if c == 0x2D || c &- 0x30 < 10 {
                 let n = try JSONBytes.scanNumber(p, end)
-                guard let t = Timestamp.epochMillis(n, text: p) else { throw ScanFailure(.badTimestamp, valueStart) }
+                guard let t = Timestamp.epochMillis(n, text: p) else { throw ScanFailure(.badTimestamp, p) }
                 timestamp = t
                 hasTimestamp = true
                 if slot >= 0 { slots[Int(slot)] = .number(JSONBytes.numberValue(n, text: p)) }
-                p = n.end
+                return n.end
             } else {
-                throw ScanFailure(.badTimestamp, valueStart)
+                throw ScanFailure(.badTimestamp, p)
             }
         } else {
-            guard c == 0x22 else { throw ScanFailure(.kindNotString, valueStart) }
+            guard c == 0x22 else { throw ScanFailure(.kindNotString, p) }
             var escaped = false
             let close = try JSONBytes.scanString(open: p, end: end, escaped: &escaped)
             kind = makeString(p + 1, close, escaped)
             hasKind = true
             if slot >= 0 { slots[Int(slot)] = .string(kind) }
-            p = close + 1
+            return close + 1
         }
     }
 
@@ -237,7 +296,7 @@ struct EventScanner {
 
     /// Reads top-level members until both `ts` and `kind` are known.
     mutating func scanHeader() throws(ScanFailure) {
-        p = JSONBytes.skipWhitespace(start, end)
+        var p = JSONBytes.skipWhitespace(start, end)
         guard p < end, p[0] == 0x7B else { throw ScanFailure(.expectedObject, p) }
         p = JSONBytes.skipWhitespace(p + 1, end)
         guard p < end else { throw ScanFailure(.expectedKeyOrBrace, p) }
@@ -249,11 +308,9 @@ struct EventScanner {
             let keyOpen = p
             let close = try JSONBytes.scanString(open: keyOpen, end: end, escaped: &escaped)
             let keyStart = keyOpen + 1
-            fieldStart = keyStart
-            fieldLength = close - keyStart
-            p = JSONBytes.skipWhitespace(close + 1, end)
+            p = ws(close + 1)
             guard p < end, p[0] == 0x3A else { throw ScanFailure(.expectedColon, p) }
-            p = JSONBytes.skipWhitespace(p + 1, end)
+            p = ws(p + 1)
             guard p < end else { throw ScanFailure(.expectedValue, p) }
             var key = keyStart
             var n = close - keyStart
@@ -262,19 +319,18 @@ struct EventScanner {
                 key = UnsafePointer(scratch)
             }
             if n == 2 && key[0] == 0x74 && key[1] == 0x73 {
-                try parseSpecial(1, slot: -1)
+                p = try parseSpecial(p, 1, slot: -1)
             } else if n == 4 && key[0] == 0x6B && key[1] == 0x69 && key[2] == 0x6E && key[3] == 0x64 {
-                try parseSpecial(2, slot: -1)
+                p = try parseSpecial(p, 2, slot: -1)
             } else {
-                p = try JSONBytes.skipValue(p, end, depth: 1)
+                p = try skipValue(p, depth: 1)
             }
             if hasTimestamp && hasKind { return }
-            p = JSONBytes.skipWhitespace(p, end)
+            p = ws(p)
             guard p < end else { throw ScanFailure(.expectedCommaOrBrace, p) }
             let c = p[0]
             if c == 0x2C {
-                p = JSONBytes.skipWhitespace(p + 1, end)
-                fieldStart = nil
+                p = ws(p + 1)
                 continue
             }
             if c == 0x7D { return }

@@ -52,21 +52,20 @@ struct TrieNode {
     var resetCount: Int32 = 0
 }
 
+/// A child key in a node's open-addressing table: the key's first 16 bytes as two zero-padded words, its length,
+/// and (for keys over 16 bytes) where the full key is kept for the remaining comparison.
 struct TrieEntry {
+    var w0: UInt64 = 0
+    var w1: UInt64 = 0
+    var length: Int32 = 0
     var node: Int32 = -1
     var keyStart: Int32 = 0
-    var keyLength: Int32 = 0
 }
 
 @inline(__always)
-func trieHash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt32 {
-    var h = UInt32(truncatingIfNeeded: n) &* 0x9E37_79B1
-    if n > 0 {
-        h ^= UInt32(p[0]) &* 0x85EB_CA77
-        h ^= UInt32(p[n - 1]) &* 0xC2B2_AE3D
-        h ^= UInt32(p[n >> 1]) &* 0x27D4_EB2F
-    }
-    return h ^ (h >> 15)
+func trieHash(_ w0: UInt64, _ w1: UInt64, _ n: Int) -> UInt32 {
+    let h = (w0 &* 0x9E37_79B9_7F4A_7C15) ^ (w1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (UInt64(truncatingIfNeeded: n) &* 0x1656_67B1_9E37_79F9)
+    return UInt32(truncatingIfNeeded: h >> 40)
 }
 
 /// Decodes one JSON event line into the field slots the condition graph reads, skipping everything else.
@@ -151,10 +150,13 @@ public final class EventDecoder {
                 for c in b.children {
                     let keyStart = keyBytes.count
                     keyBytes += c.key
-                    var h = c.key.withUnsafeBufferPointer { trieHash($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
+                    let (w0, w1) = c.key.withUnsafeBufferPointer {
+                        $0.isEmpty ? (0, 0) : JSONBytes.keyWords($0.baseAddress!, $0.count)
+                    }
+                    var h = trieHash(w0, w1, c.key.count)
                     while flatEntries[start + Int(h & UInt32(size - 1))].node >= 0 { h &+= 1 }
                     flatEntries[start + Int(h & UInt32(size - 1))] = TrieEntry(
-                        node: Int32(c.node), keyStart: Int32(keyStart), keyLength: Int32(c.key.count))
+                        w0: w0, w1: w1, length: Int32(c.key.count), node: Int32(c.node), keyStart: Int32(keyStart))
                 }
                 node.tableStart = Int32(start)
                 node.tableMask = UInt32(size - 1)

@@ -6,7 +6,8 @@ import SentinelCore
 /// libyaml's `mark.index` and `mark.column` count characters (Unicode scalars), not bytes, and its line
 /// counter also breaks at a lone CR, NEL, LS and PS. Lines here are split at LF only, like `SourceCache`, so
 /// positions agree with the snippets the renderer prints. A leading UTF-8 BOM is not counted as a column.
-struct YAMLSourceText {
+/// Lookups remember the last line found, so the mostly increasing positions of a parse cost O(1) each.
+final class YAMLSourceText {
     let bytes: [UInt8]
     let file: String
     /// Byte offset of every Unicode scalar (every byte that is not a UTF-8 continuation byte), plus the byte
@@ -14,6 +15,7 @@ struct YAMLSourceText {
     private let scalarOffsets: [Int]?
     /// Byte offset of the first column of each line.
     private let lineStarts: [Int]
+    private var lastLine = 0
 
     init(bytes: [UInt8], file: String) {
         self.bytes = bytes
@@ -58,12 +60,22 @@ struct YAMLSourceText {
     }
 
     private func lineIndex(containing offset: Int) -> Int {
+        if lineStarts[lastLine] <= offset {
+            // Usually the same line or one of the next few.
+            var line = lastLine
+            while line + 1 < lineStarts.count, lineStarts[line + 1] <= offset, line < lastLine + 8 { line += 1 }
+            if line + 1 == lineStarts.count || lineStarts[line + 1] > offset {
+                lastLine = line
+                return line
+            }
+        }
         var low = 0
         var high = lineStarts.count - 1
         while low < high {
             let mid = (low + high + 1) / 2
             if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
         }
+        lastLine = low
         return low
     }
 

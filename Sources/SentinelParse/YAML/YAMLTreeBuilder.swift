@@ -19,10 +19,11 @@ struct YAMLTreeBuilder {
         var isPlaceholder = false
     }
 
-    private enum MappingEntry {
-        case pair(YAMLPair)
-        /// Mappings to merge at this position, from a `<<` key at `keyRange`.
-        case merge([YAMLNode], keyRange: SourceRange)
+    /// Mappings a `<<` key (at `keyRange`) merges in before the pair at `position`.
+    private struct Merge {
+        var position: Int
+        var sources: [YAMLNode]
+        var keyRange: SourceRange
     }
 
     private struct Frame {
@@ -31,10 +32,11 @@ struct YAMLTreeBuilder {
         let tag: String?
         let anchor: String?
         var items: [YAMLNode] = []
-        var entries: [MappingEntry] = []
+        /// Pairs written in the mapping (merge keys excluded).
+        var pairs: [YAMLPair] = []
+        var keys = YAMLKeyIndex()
+        var merges: [Merge] = []
         var pendingKey: Built?
-        /// First occurrence of each scalar key written in the mapping.
-        var firstKeys: [String: SourceRange] = [:]
         var count = 1
         var height = 1
     }
@@ -140,28 +142,26 @@ struct YAMLTreeBuilder {
             account(built, in: top)
             return
         }
-        guard let key = frames[top].pendingKey else {
+        guard let key = frames[top].pendingKey.take() else {
             frames[top].pendingKey = built
             return
         }
-        frames[top].pendingKey = nil
         if isMergeKey(key.node) {
-            let sources = mergeSources(built)
-            frames[top].entries.append(.merge(sources, keyRange: key.node.range))
+            frames[top].merges.append(
+                Merge(position: frames[top].pairs.count, sources: mergeSources(built), keyRange: key.node.range))
             return
         }
         if case .scalar(let scalar) = key.node.content {
-            if let first = frames[top].firstKeys[scalar.value] {
+            if let first = frames[top].keys.insert(scalar.value, pairIndex: frames[top].pairs.count) {
                 diagnostics.append(Diagnostic(
                     .duplicateKey, "duplicate key '\(scalar.value)'", at: key.node.range,
-                    notes: [Diagnostic.Note("first defined here", at: first)]))
+                    notes: [Diagnostic.Note("first defined here", at: frames[top].pairs[first].key.range)]))
                 return
             }
-            frames[top].firstKeys[scalar.value] = key.node.range
         }
-        frames[top].entries.append(.pair(YAMLPair(key: key.node, value: built.node)))
         account(key, in: top)
         account(built, in: top)
+        frames[top].pairs.append(YAMLPair(key: key.node, value: built.node))
     }
 
     private mutating func account(_ built: Built, in frameIndex: Int) {
@@ -173,41 +173,40 @@ struct YAMLTreeBuilder {
     /// earlier merge sources over later ones. Nil when the stream was rejected meanwhile.
     private mutating func finishMapping() -> [YAMLPair]? {
         let top = frames.count - 1
-        let entries = frames[top].entries
+        let written = frames[top].pairs
+        let merges = frames[top].merges
+        guard !merges.isEmpty else { return written }
         var pairs: [YAMLPair] = []
-        pairs.reserveCapacity(entries.count)
         var mergedKeys: Set<String> = []
-        for entry in entries {
-            switch entry {
-            case .pair(let pair):
-                pairs.append(pair)
-            case .merge(let sources, let keyRange):
-                for case .mapping(let sourcePairs) in sources.map(\.content) {
-                    for pair in sourcePairs {
-                        if case .scalar(let key) = pair.key.content {
-                            if frames[top].firstKeys[key.value] != nil || mergedKeys.contains(key.value) {
-                                guard charge(1, at: keyRange, reason: "merge key '<<'") else { return nil }
-                                continue
-                            }
-                            mergedKeys.insert(key.value)
+        var nextWritten = 0
+        for merge in merges {
+            pairs += written[nextWritten..<merge.position]
+            nextWritten = merge.position
+            for case .mapping(let sourcePairs) in merge.sources.map(\.content) {
+                for pair in sourcePairs {
+                    if case .scalar(let key) = pair.key.content {
+                        if frames[top].keys.contains(key.value) || mergedKeys.contains(key.value) {
+                            guard charge(1, at: merge.keyRange, reason: "merge key '<<'") else { return nil }
+                            continue
                         }
-                        guard let size = Self.measure([pair.key, pair.value], budget: remainingNodes) else {
-                            rejectExpansion(at: keyRange, reason: "merge key '<<'")
-                            return nil
-                        }
-                        expandedNodes += size.count
-                        guard frames.count + size.height <= limits.maxDepth else {
-                            rejectDepth(at: keyRange)
-                            return nil
-                        }
-                        frames[top].count += size.count
-                        frames[top].height = max(frames[top].height, size.height + 1)
-                        pairs.append(pair)
+                        mergedKeys.insert(key.value)
                     }
+                    guard let size = Self.measure([pair.key, pair.value], budget: remainingNodes) else {
+                        rejectExpansion(at: merge.keyRange, reason: "merge key '<<'")
+                        return nil
+                    }
+                    expandedNodes += size.count
+                    guard frames.count + size.height <= limits.maxDepth else {
+                        rejectDepth(at: merge.keyRange)
+                        return nil
+                    }
+                    frames[top].count += size.count
+                    frames[top].height = max(frames[top].height, size.height + 1)
+                    pairs.append(pair)
                 }
             }
         }
-        return pairs
+        return pairs + written[nextWritten...]
     }
 
     private func isMergeKey(_ node: YAMLNode) -> Bool {

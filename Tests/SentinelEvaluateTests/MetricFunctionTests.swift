@@ -1,0 +1,89 @@
+import Foundation
+import SentinelEvaluate
+import Testing
+
+/// Counter, histogram and drift functions against values worked out by hand with PromQL's formulas.
+@Suite struct MetricFunctionTests {
+    func valueAfter(_ rule: String, events: [(Double, String)], at end: Double) throws -> Double? {
+        let f = try EngineFixture(rule)
+        for (t, json) in events { try f.send(at: t, json) }
+        f.engine.advance(to: Int64(end * 1000))
+        return f.engine.activeAlerts().first?.value
+    }
+
+    static func counter(_ values: [Double]) -> [(Double, String)] {
+        values.enumerated().map { i, v in
+            (Double(i) * 15, #"{"kind":"metric","name":"vllm:generation_tokens_total","labels":{"model_name":"m","engine":"0"},"value":\#(v)}"#)
+        }
+    }
+
+    static let counterRule = """
+        rules:
+          - name: Tokens
+            on: metric
+            where: name == "vllm:generation_tokens_total"
+            group_by: [{field: labels.model_name, as: model}]
+            when: increase(value, 1m) > 0
+            value: increase(value, 1m)
+        """
+
+    @Test func increaseExtrapolatesLikePromQL() throws {
+        // Window (0, 60]: samples 10..40 at 15..60 s; 30 over 45 s, extrapolated by 15 s to the window start.
+        let v = try valueAfter(Self.counterRule, events: Self.counter([0, 10, 20, 30, 40]), at: 60)
+        #expect(abs(try #require(v) - 40) < 1e-9)
+    }
+
+    @Test func increaseCorrectsCounterResets() throws {
+        // 10, 20, then a restart to 5, 15: increase 25 over 45 s, extrapolated to 60 s.
+        let v = try valueAfter(Self.counterRule, events: Self.counter([0, 10, 20, 5, 15]), at: 60)
+        #expect(abs(try #require(v) - 100.0 / 3) < 1e-9)
+    }
+
+    @Test func rateIsIncreasePerSecondAndSumsSeries() throws {
+        var events = Self.counter([0, 10, 20, 30, 40])
+        // A second engine of the same model: same series name, different labels, its own counter.
+        events += [0.0, 10, 20, 30, 40].enumerated().map { i, v in
+            (Double(i) * 15 + 1, #"{"kind":"metric","name":"vllm:generation_tokens_total","labels":{"engine":"1","model_name":"m"},"value":\#(v * 2)}"#)
+        }
+        let rule = Self.counterRule.replacingOccurrences(of: "increase(value, 1m)", with: "rate(value, 1m)")
+        let v = try valueAfter(rule, events: events.sorted { $0.0 < $1.0 }, at: 61)
+        #expect(try #require(v) > 1.9 && v! < 2.1)
+    }
+
+    @Test func histogramQuantileInterpolatesWithinTheBucket() throws {
+        let bounds = ["0.1", "0.5", "1", "+Inf"]
+        let counts = [10.0, 40, 45, 50]
+        var events: [(Double, String)] = []
+        for (t, scale) in [(0.0, 0.0), (30.0, 1.0)] {
+            for (le, count) in zip(bounds, counts) {
+                events.append(
+                    (t, #"{"kind":"metric","name":"vllm:time_to_first_token_seconds_bucket","labels":{"le":"\#(le)","model_name":"m"},"value":\#(count * scale)}"#))
+            }
+        }
+        let rule = """
+            rules:
+              - name: TTFT
+                on: metric
+                where: name == "vllm:time_to_first_token_seconds_bucket"
+                group_by: [labels.model_name]
+                every: 30s
+                when: histogram_quantile(0.5, 1m) > 0
+            """
+        // rank 25 falls in (0.1, 0.5] holding 30 observations, 15 of them below the rank: 0.1 + 0.4 · 15/30.
+        let v = try valueAfter(rule, events: events, at: 30)
+        #expect(abs(try #require(v) - 0.3) < 1e-9)
+    }
+
+    @Test func psiComparesTheCurrentWindowWithTheBaselineBeforeIt() throws {
+        var events: [(Double, String)] = []
+        for i in 0..<100 { events.append((1 + Double(i) * 5, #"{"kind":"feedback","category":"\#(i % 2 == 0 ? "A" : "B")"}"#)) }
+        for i in 0..<100 { events.append((601 + Double(i) * 2.9, #"{"kind":"feedback","category":"\#(i % 10 == 0 ? "B" : "A")"}"#)) }
+        let rule = """
+            rules:
+              - {name: Drift, on: feedback, every: 300s, when: "psi(category, 5m, 10m) > 0.1"}
+            """
+        let v = try valueAfter(rule, events: events, at: 900)
+        let expected = 0.4 * log(0.9 / 0.5) + (-0.4) * log(0.1 / 0.5)
+        #expect(abs(try #require(v) - expected) < 1e-9)
+    }
+}
