@@ -17,6 +17,7 @@ import heapq
 import io
 import json
 import math
+import os
 import random
 import sys
 import time
@@ -252,6 +253,11 @@ INCIDENTS = [
 COUNTER_RESET = (142, "llama-3.1-8b")
 DEFAULT_HOURS = 4.4
 
+json_string = json.encoder.encode_basestring        # JSON string literal, non-ASCII kept (ensure_ascii=False)
+COMPLETION_FORMAT = ('{"ts":"%s","kind":"completion","id":"%s","model":"%s","prompt":%s,"response":%s,'
+                     '"latency_ms":%d,"ttft_ms":%d,"prompt_tokens":%d,"completion_tokens":%d,"finish_reason":"%s",'
+                     '"prompt_guard":%s,%s"reprompt_of":%s,"attrs":{"user":"%s","dataset":"%s","adversarial":%s}}')
+
 
 def parse_start(text):
     if text.endswith("Z"):
@@ -308,6 +314,7 @@ class Generator:
         self.r_inc = random.Random(seed * 1000003 + 3)
         self.r_metric = random.Random(seed * 1000003 + 4)
         self.seq = 0
+        self.guard_cache = {}
         self.lds = {}
         self.next_id = 1
         self.counts = {}
@@ -670,24 +677,31 @@ class Generator:
     def serialize(self, ev):
         kind = ev[1]
         if kind == "completion":
+            # Same text as json.dumps(dict, separators=(",", ":"), ensure_ascii=False), built directly (faster).
             cid = "c-%06d" % self.next_id
             self.next_id += 1
             ev.append(cid)              # ev[16]: its id, for re-prompts that point at it
             rep = ev[12]
-            d = {"ts": self.clock.fmt(ev[0]), "kind": "completion", "id": cid, "model": MODEL_NAMES[ev[2]],
-                 "prompt": ev[3], "response": ev[4], "latency_ms": ev[5], "ttft_ms": ev[6],
-                 "prompt_tokens": ev[7], "completion_tokens": ev[8], "finish_reason": ev[9],
-                 "prompt_guard": ev[10]}
-            if ev[11] is not None:
-                d["response_guard"] = ev[11]
-            d["reprompt_of"] = rep[16] if rep is not None else None
-            d["attrs"] = {"user": ev[13], "dataset": ev[14], "adversarial": ev[15]}
             self.observe(ev)
+            self.counts["completion"] = self.counts.get("completion", 0) + 1
+            rg = ev[11]
+            return COMPLETION_FORMAT % (
+                self.clock.fmt(ev[0]), cid, MODEL_NAMES[ev[2]], json_string(ev[3]), json_string(ev[4]),
+                ev[5], ev[6], ev[7], ev[8], ev[9], self.guard_json(ev[10]),
+                "" if rg is None else '"response_guard":%s,' % self.guard_json(rg),
+                "null" if rep is None else '"%s"' % rep[16], ev[13], ev[14], "true" if ev[15] else "false")
         else:
             d = {"ts": self.clock.fmt(ev[0]), "kind": "error", "source": ev[3], "model": MODEL_NAMES[ev[2]],
                  "message": ev[4], "status": ev[5]}
         self.counts[kind] = self.counts.get(kind, 0) + 1
         return self.encode(d)
+
+    def guard_json(self, verdict):
+        key = (verdict["safety"], tuple(verdict["categories"]), verdict.get("refusal"))
+        text = self.guard_cache.get(key)
+        if text is None:
+            text = self.guard_cache[key] = self.encode(verdict)
+        return text
 
     def run(self, write):
         """Calls write(chunk_of_text) in timestamp order."""
@@ -820,6 +834,9 @@ def main(argv=None):
         gen.run(sys.stdout.write)
         sys.stdout.flush()
     else:
+        folder = os.path.dirname(args.out)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
         with open(args.out, "w", encoding="utf-8", newline="\n") as fh:
             gen.run(fh.write)
     if args.incidents:

@@ -83,7 +83,9 @@ import Testing
               - {name: Drift, on: feedback, every: 300s, when: "psi(category, 5m, 10m) > 0.1"}
             """
         let v = try valueAfter(rule, events: events, at: 900)
-        let expected = 0.4 * log(0.9 / 0.5) + (-0.4) * log(0.1 / 0.5)
+        // Laplace-smoothed proportions: (count + 0.5) / (total + 0.5 · 2 categories).
+        let (cA, cB, b) = (90.5 / 101, 10.5 / 101, 0.5)
+        let expected = (cA - b) * log(cA / b) + (cB - b) * log(cB / b)
         #expect(abs(try #require(v) - expected) < 1e-9)
     }
 }

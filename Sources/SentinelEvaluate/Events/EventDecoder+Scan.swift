@@ -15,6 +15,7 @@ struct EventScanner {
     let keys: UnsafeMutablePointer<UInt8>
     let resets: UnsafeMutablePointer<Int32>
     let slots: UnsafeMutablePointer<Value>
+    let tsCache: UnsafeMutablePointer<TimestampCache>
     /// Next free byte of the scratch buffer (which holds at least the line's length).
     var scratch: UnsafeMutablePointer<UInt8>
 
@@ -26,8 +27,10 @@ struct EventScanner {
     init(
         start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, nodes: UnsafeMutablePointer<TrieNode>,
         entries: UnsafeMutablePointer<TrieEntry>, keys: UnsafeMutablePointer<UInt8>,
-        resets: UnsafeMutablePointer<Int32>, slots: UnsafeMutablePointer<Value>, scratch: UnsafeMutablePointer<UInt8>
+        resets: UnsafeMutablePointer<Int32>, slots: UnsafeMutablePointer<Value>,
+        tsCache: UnsafeMutablePointer<TimestampCache>, scratch: UnsafeMutablePointer<UInt8>
     ) {
+        self.tsCache = tsCache
         self.start = start
         self.end = end
         self.nodes = nodes
@@ -97,7 +100,7 @@ struct EventScanner {
     }
 
     /// `p` at `{`; reads the object's members, descending into the keys the trie holds. Returns the position
-    /// after the closing brace.
+    /// after the closing brace. Scalars are handled inline; containers and special keys out of line.
     mutating func parseObject(_ open: UnsafePointer<UInt8>, node index: Int, depth: Int) throws(ScanFailure)
         -> UnsafePointer<UInt8>
     {
@@ -137,10 +140,44 @@ struct EventScanner {
             }
             p = ws(p)
             guard p < end else { throw ScanFailure(.expectedValue, p) }
-            if child < 0 {
-                p = try skipValue(p, depth: depth)
-            } else {
-                p = try parseValue(p, node: Int(child), depth: depth)
+            let c = p[0]
+            var slot = -1
+            if child >= 0 {
+                let target = nodes[Int(child)]
+                if target.special != 0 || target.resetCount > 0 || c == 0x7B || c == 0x5B {
+                    p = try parseValue(p, node: Int(child), depth: depth)
+                    slot = -2
+                } else {
+                    slot = Int(target.slot)
+                }
+            }
+            if slot != -2 {
+                if c == 0x22 {
+                    let body = p + 1
+                    var q = JSONBytes.nextSpecial(body, end)
+                    if q < end && q[0] == 0x22 {
+                        if slot >= 0 { slots[slot] = .string(ByteString(base: body, count: q - body)) }
+                    } else {
+                        var escaped = false
+                        q = try JSONBytes.scanString(open: p, end: end, escaped: &escaped)
+                        if slot >= 0 { slots[slot] = .string(makeString(body, q, escaped)) }
+                    }
+                    p = q + 1
+                } else if c &- 0x30 < 10 || c == 0x2D {
+                    if slot >= 0 {
+                        let (e, v) = try JSONBytes.parseNumber(p, end)
+                        slots[slot] = .number(v)
+                        p = e
+                    } else {
+                        p = try JSONBytes.skipNumber(p, end)
+                    }
+                } else if c == 0x7B || c == 0x5B {
+                    p = try JSONBytes.skipContainer(p, end, depth: depth + 1)
+                } else {
+                    let (e, v) = try JSONBytes.scanLiteral(p, end)
+                    if slot >= 0 { slots[slot] = v }
+                    p = e
+                }
             }
             if p < end && p[0] == 0x2C {
                 p += 1
@@ -151,9 +188,9 @@ struct EventScanner {
             }
             p = ws(p)
             guard p < end else { throw ScanFailure(.expectedCommaOrBrace, p) }
-            let c = p[0]
-            if c == 0x7D { return p + 1 }
-            if c == 0x2C {
+            let d = p[0]
+            if d == 0x7D { return p + 1 }
+            if d == 0x2C {
                 p = ws(p + 1)
                 guard p < end, p[0] == 0x22 else { throw ScanFailure(.expectedKey, p) }
                 continue
@@ -204,6 +241,7 @@ struct EventScanner {
     }
 
     /// `p` at the value of a key the trie holds; returns the position after the value.
+    @inline(never)
     mutating func parseValue(_ p: UnsafePointer<UInt8>, node index: Int, depth: Int) throws(ScanFailure)
         -> UnsafePointer<UInt8>
     {
@@ -239,9 +277,9 @@ struct EventScanner {
             return e
         default:
             guard c == 0x2D || c &- 0x30 < 10 else { throw ScanFailure(.expectedValue, p) }
-            let n = try JSONBytes.scanNumber(p, end)
-            if slot >= 0 { slots[slot] = .number(JSONBytes.numberValue(n, text: p)) }
-            return n.end
+            let (e, v) = try JSONBytes.parseNumber(p, end)
+            if slot >= 0 { slots[slot] = .number(v) }
+            return e
         }
     }
 
@@ -266,7 +304,9 @@ struct EventScanner {
                 var escaped = false
                 let close = try JSONBytes.scanString(open: p, end: end, escaped: &escaped)
                 let text = makeString(p + 1, close, escaped)
-                guard let t = Timestamp.parseRFC3339(text.buffer) else { throw ScanFailure(.badTimestamp, p) }
+                guard let t = Timestamp.parseRFC3339(text.buffer, cache: &tsCache.pointee) else {
+                    throw ScanFailure(.badTimestamp, p)
+                }
                 timestamp = t
                 hasTimestamp = true
                 if slot >= 0 { slots[Int(slot)] = .string(text) }

@@ -88,6 +88,7 @@ public final class EventDecoder {
     let aliasCount: Int
     var scratch: UnsafeMutablePointer<UInt8>
     var scratchCapacity: Int
+    let tsCache: UnsafeMutablePointer<TimestampCache>
 
     /// Slot i receives the value at `paths[i]` (e.g. `["response_guard", "safety"]`, `["labels", "le"]`).
     /// An empty path receives the whole event object.
@@ -182,6 +183,8 @@ public final class EventDecoder {
         for (i, a) in aliasPairs.enumerated() { aliases[i] = a }
         scratchCapacity = 4096
         scratch = .allocate(capacity: scratchCapacity)
+        tsCache = .allocate(capacity: 1)
+        tsCache.initialize(to: TimestampCache())
     }
 
     deinit {
@@ -191,6 +194,7 @@ public final class EventDecoder {
         resets.deallocate()
         aliases.deallocate()
         scratch.deallocate()
+        tsCache.deallocate()
     }
 
     @inline(__always)
@@ -224,7 +228,7 @@ public final class EventDecoder {
         let start = raw.assumingMemoryBound(to: UInt8.self)
         var scanner = EventScanner(
             start: start, end: start + line.count, nodes: nodes, entries: entries, keys: keys, resets: resets,
-            slots: slots, scratch: scratch)
+            slots: slots, tsCache: tsCache, scratch: scratch)
         do throws(ScanFailure) {
             try scanner.decodeEvent()
         } catch {
@@ -249,7 +253,8 @@ public final class EventDecoder {
         let start = raw.assumingMemoryBound(to: UInt8.self)
         var scanner = EventScanner(
             start: start, end: start + line.count, nodes: nodes, entries: entries, keys: keys, resets: resets,
-            slots: UnsafeMutablePointer(mutating: UnsafePointer<Value>(bitPattern: 8)!), scratch: scratch)
+            slots: UnsafeMutablePointer(mutating: UnsafePointer<Value>(bitPattern: 8)!), tsCache: tsCache,
+            scratch: scratch)
         do throws(ScanFailure) {
             try scanner.scanHeader()
         } catch {

@@ -353,8 +353,60 @@ enum JSONBytes {
         }
     }
 
-    /// Scans a JSON number starting at `p` (a `-` or a digit) following the JSON grammar strictly.
+    /// Validates the number at `p` and returns its end. Integers inline; fractions and exponents via `scanNumber`.
     @inline(__always)
+    static func skipNumber(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) throws(ScanFailure)
+        -> UnsafePointer<UInt8>
+    {
+        var q = p
+        if q[0] == 0x2D { q += 1 }
+        guard q < end else { throw ScanFailure(.invalidNumber, p) }
+        let first = q[0] &- 0x30
+        guard first < 10 else { throw ScanFailure(.invalidNumber, p) }
+        q += 1
+        if first == 0 {
+            if q < end, q[0] &- 0x30 < 10 { throw ScanFailure(.invalidNumber, p) }
+        } else {
+            while q < end && q[0] &- 0x30 < 10 { q += 1 }
+        }
+        if q < end && (q[0] == 0x2E || q[0] | 0x20 == 0x65) { return try scanNumber(p, end).end }
+        return q
+    }
+
+    /// Parses the number at `p`: integers of up to 19 digits inline (exact), everything else via `scanNumber`.
+    @inline(__always)
+    static func parseNumber(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) throws(ScanFailure) -> (
+        UnsafePointer<UInt8>, Double
+    ) {
+        var q = p
+        let negative = q[0] == 0x2D
+        if negative { q += 1 }
+        guard q < end else { throw ScanFailure(.invalidNumber, p) }
+        let first = q[0] &- 0x30
+        guard first < 10 else { throw ScanFailure(.invalidNumber, p) }
+        let digitsStart = q
+        var m = UInt64(first)
+        q += 1
+        if first == 0 {
+            if q < end, q[0] &- 0x30 < 10 { throw ScanFailure(.invalidNumber, p) }
+        } else {
+            while q < end {
+                let d = q[0] &- 0x30
+                if d >= 10 { break }
+                m = m &* 10 &+ UInt64(d)
+                q += 1
+            }
+        }
+        if (q < end && (q[0] == 0x2E || q[0] | 0x20 == 0x65)) || q - digitsStart > 19 {
+            let n = try scanNumber(p, end)
+            return (n.end, numberValue(n, text: p))
+        }
+        let v = Double(m)
+        return (q, negative ? -v : v)
+    }
+
+    /// Scans a JSON number starting at `p` (a `-` or a digit) following the JSON grammar strictly.
+    @inline(never)
     static func scanNumber(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) throws(ScanFailure) -> NumberScan {
         var q = p
         let negative = q[0] == 0x2D
@@ -498,14 +550,60 @@ enum JSONBytes {
         case 0x6E:
             if left >= 4, p[1] == 0x75, p[2] == 0x6C, p[3] == 0x6C { return (p + 4, .null) }
         default:
-            break
+            throw ScanFailure(.expectedValue, p)
         }
         throw ScanFailure(.invalidLiteral, p)
     }
 
-    /// Validates the array or object whose opening bracket is at `p` (which sits at nesting level `depth`) without
-    /// recursion; returns the position after its closing bracket.
+    /// Validates the array or object whose opening bracket is at `start` (which sits at nesting level `depth`)
+    /// without recursion; returns the position after its closing bracket. Flat containers (only scalars inside)
+    /// take a short path; anything nested goes to the general state machine.
     static func skipContainer(
+        _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, depth: Int
+    ) throws(ScanFailure) -> UnsafePointer<UInt8> {
+        if depth > maxDepth { throw ScanFailure(.tooDeep, start) }
+        let isObject = start[0] == 0x7B
+        let close: UInt8 = isObject ? 0x7D : 0x5D
+        var p = skipWhitespace(start + 1, end)
+        guard p < end else { throw ScanFailure(isObject ? .expectedKeyOrBrace : .expectedValue, p) }
+        if p[0] == close { return p + 1 }
+        if isObject && p[0] != 0x22 { throw ScanFailure(.expectedKeyOrBrace, p) }
+        while true {
+            if isObject {
+                guard p < end, p[0] == 0x22 else { throw ScanFailure(.expectedKey, p) }
+                var escaped = false
+                p = try scanString(open: p, end: end, escaped: &escaped) + 1
+                if p < end && p[0] == 0x3A {
+                    p += 1
+                } else {
+                    p = skipWhitespace(p, end)
+                    guard p < end, p[0] == 0x3A else { throw ScanFailure(.expectedColon, p) }
+                    p += 1
+                }
+                p = skipWhitespace(p, end)
+            }
+            guard p < end else { throw ScanFailure(.expectedValue, p) }
+            let c = p[0]
+            if c == 0x7B || c == 0x5B { return try skipNested(start, end, depth: depth) }
+            p = try skipScalar(p, end)
+            if p < end && p[0] == 0x2C {
+                p = skipWhitespace(p + 1, end)
+                continue
+            }
+            p = skipWhitespace(p, end)
+            guard p < end else { throw ScanFailure(isObject ? .expectedCommaOrBrace : .expectedCommaOrBracket, p) }
+            if p[0] == close { return p + 1 }
+            if p[0] == 0x2C {
+                p = skipWhitespace(p + 1, end)
+                continue
+            }
+            throw ScanFailure(isObject ? .expectedCommaOrBrace : .expectedCommaOrBracket, p)
+        }
+    }
+
+    /// The general state machine behind `skipContainer` (explicit bit stack, no recursion).
+    @inline(never)
+    static func skipNested(
         _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, depth: Int
     ) throws(ScanFailure) -> UnsafePointer<UInt8> {
         var p = start
@@ -594,7 +692,7 @@ enum JSONBytes {
             return try scanString(open: p, end: end, escaped: &escaped) + 1
         }
         if c == 0x2D || c &- 0x30 < 10 {
-            return try scanNumber(p, end).end
+            return try skipNumber(p, end)
         }
         if c == 0x74 || c == 0x66 || c == 0x6E {
             return try scanLiteral(p, end).0

@@ -1,36 +1,75 @@
+/// The minute of the last parsed RFC 3339 time (its first 16 bytes and their value).
+struct TimestampCache {
+    var w0: UInt64 = 0
+    var w1: UInt64 = 0
+    var minuteMillis: Int64 = 0
+    var valid = false
+}
+
 /// Event times: milliseconds since the Unix epoch, parsed from and formatted as RFC 3339.
 public enum Timestamp {
     /// Parses `YYYY-MM-DDTHH:MM:SS[.frac](Z|±hh:mm)` (`t` and `z` also accepted; fractional seconds of any length
     /// are truncated to milliseconds; a leap second `:60` counts as the next minute's `:00`). Returns nil when the
     /// text is not such a time.
     public static func parseRFC3339(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var cache = TimestampCache()
+        return parseRFC3339(bytes, cache: &cache)
+    }
+
+    /// As `parseRFC3339(_:)`, reusing the minute (`YYYY-MM-DDTHH:MM`) of the previous call when it repeats.
+    @inline(__always)
+    static func parseRFC3339(_ bytes: UnsafeBufferPointer<UInt8>, cache: inout TimestampCache) -> Int64? {
         guard let b = bytes.baseAddress, bytes.count >= 20 else { return nil }
-        let n = bytes.count
-
-        @inline(__always) func digit(_ i: Int) -> Int64? {
-            let d = b[i] &- 0x30
-            return d < 10 ? Int64(d) : nil
+        let w0 = UnsafeRawPointer(b).loadUnaligned(as: UInt64.self)
+        let w1 = UnsafeRawPointer(b + 8).loadUnaligned(as: UInt64.self)
+        let minute: Int64
+        if w0 == cache.w0 && w1 == cache.w1 && cache.valid {
+            minute = cache.minuteMillis
+        } else {
+            guard let m = parseMinute(b) else { return nil }
+            cache = TimestampCache(w0: w0, w1: w1, minuteMillis: m, valid: true)
+            minute = m
         }
-        @inline(__always) func two(_ i: Int) -> Int64? {
-            guard let a = digit(i), let c = digit(i + 1) else { return nil }
-            return a * 10 + c
-        }
+        return parseSecondsAndZone(b, bytes.count, minute: minute)
+    }
 
-        guard let y1 = two(0), let y2 = two(2), b[4] == 0x2D, let month = two(5), b[7] == 0x2D, let day = two(8),
-            b[10] | 0x20 == 0x74, let hour = two(11), b[13] == 0x3A, let minute = two(14), b[16] == 0x3A,
-            let second = two(17)
+    @inline(__always)
+    static func digit(_ c: UInt8) -> Int64? {
+        let d = c &- 0x30
+        return d < 10 ? Int64(d) : nil
+    }
+
+    @inline(__always)
+    static func twoDigits(_ b: UnsafePointer<UInt8>) -> Int64? {
+        let a = b[0] &- 0x30
+        let c = b[1] &- 0x30
+        guard a < 10, c < 10 else { return nil }
+        return Int64(a) * 10 + Int64(c)
+    }
+
+    /// `YYYY-MM-DDTHH:MM` (16 bytes at `b`) as milliseconds since the epoch, validated.
+    static func parseMinute(_ b: UnsafePointer<UInt8>) -> Int64? {
+        guard let y1 = twoDigits(b), let y2 = twoDigits(b + 2), b[4] == 0x2D, let month = twoDigits(b + 5),
+            b[7] == 0x2D, let day = twoDigits(b + 8), b[10] | 0x20 == 0x74, let hour = twoDigits(b + 11),
+            b[13] == 0x3A, let minute = twoDigits(b + 14)
         else { return nil }
         let year = y1 * 100 + y2
-        guard month >= 1, month <= 12, day >= 1, day <= daysInMonth(year, month), hour <= 23, minute <= 59,
-            second <= 60
-        else { return nil }
+        guard month >= 1, month <= 12, day >= 1, day <= daysInMonth(year, month), hour <= 23, minute <= 59 else {
+            return nil
+        }
+        return (daysFromCivil(year, month, day) * 86_400 + hour * 3_600 + minute * 60) * 1_000
+    }
 
+    /// `:SS[.frac](Z|±hh:mm)` from byte 16 to `n`, added to the minute.
+    @inline(__always)
+    static func parseSecondsAndZone(_ b: UnsafePointer<UInt8>, _ n: Int, minute: Int64) -> Int64? {
+        guard b[16] == 0x3A, let second = twoDigits(b + 17), second <= 60 else { return nil }
         var i = 19
         var millis: Int64 = 0
         if b[i] == 0x2E {
             i += 1
             var k = 0
-            while i < n, let d = digit(i) {
+            while i < n, let d = digit(b[i]) {
                 if k < 3 { millis = millis * 10 + d }
                 k += 1
                 i += 1
@@ -47,7 +86,9 @@ public enum Timestamp {
         if z | 0x20 == 0x7A {
             i += 1
         } else if z == 0x2B || z == 0x2D {
-            guard n - i >= 6, let oh = two(i + 1), b[i + 3] == 0x3A, let om = two(i + 4), oh <= 23, om <= 59 else {
+            guard n - i >= 6, let oh = twoDigits(b + i + 1), b[i + 3] == 0x3A, let om = twoDigits(b + i + 4), oh <= 23,
+                om <= 59
+            else {
                 return nil
             }
             offsetMinutes = (oh * 60 + om) * (z == 0x2D ? -1 : 1)
@@ -56,9 +97,7 @@ public enum Timestamp {
             return nil
         }
         guard i == n else { return nil }
-        let days = daysFromCivil(year, month, day)
-        let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offsetMinutes * 60
-        return seconds * 1_000 + millis
+        return minute + (second - offsetMinutes * 60) * 1_000 + millis
     }
 
     public static func parseRFC3339(_ text: String) -> Int64? {

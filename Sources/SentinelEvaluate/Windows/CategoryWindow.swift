@@ -44,13 +44,19 @@ struct CategoryWindow {
         }
     }
 
-    /// PSI = Σ (c − b)·ln(c / b) over categories, proportions floored at 1e-4 so empty categories stay finite.
+    /// PSI = Σ (c − b)·ln(c / b) over the categories seen in either window, with proportions smoothed by adding
+    /// half an observation to every category (Laplace), so a category absent from one window stays finite
+    /// without dominating the index.
     var psi: Double? {
         guard currentTotal > 0, baselineTotal > 0 else { return nil }
+        var seen = 0
+        for i in 0..<current.count where current[i] > 0 || baseline[i] > 0 { seen += 1 }
+        let currentDenominator = Double(currentTotal) + 0.5 * Double(seen)
+        let baselineDenominator = Double(baselineTotal) + 0.5 * Double(seen)
         var total = 0.0
         for i in 0..<current.count where current[i] > 0 || baseline[i] > 0 {
-            let c = max(Double(current[i]) / Double(currentTotal), 1e-4)
-            let b = max(Double(baseline[i]) / Double(baselineTotal), 1e-4)
+            let c = (Double(current[i]) + 0.5) / currentDenominator
+            let b = (Double(baseline[i]) + 0.5) / baselineDenominator
             total += (c - b) * log(c / b)
         }
         return total

@@ -63,54 +63,61 @@ struct YAMLScalarLocator {
 
         var locations: [SourceLocation] = []
         locations.reserveCapacity(value.utf8.count + 1)
+        // Characters that may stand for something else in the source; all others are copied verbatim.
+        let special: UInt8 = style == .doubleQuoted ? ascii("\\") : (style == .singleQuoted ? ascii("'") : 0)
         for scalar in value.unicodeScalars {
             let wanted = scalar.value
-            while true {
-                guard cursor.offset < contentEnd else {
-                    locations.append(cursor.location(in: file))
-                    break
-                }
-                if atLineStart {
-                    skipIndentation(&cursor, indentation: indentation, limit: contentEnd)
-                    atLineStart = false
-                    continue
-                }
-                let byte = bytes[cursor.offset]
-                if style == .doubleQuoted, byte == ascii("\\") {
-                    let escape = self.escape(at: cursor.offset, limit: contentEnd)
-                    let here = cursor.location(in: file)
-                    advance(&cursor, over: escape.length, limit: contentEnd)
-                    guard let produced = escape.value else {
-                        atLineStart = true  // escaped line break: produces nothing
-                        continue
-                    }
-                    if produced == wanted {
-                        locations.append(here)
-                        break
-                    }
-                    continue
-                }
-                if style == .singleQuoted, byte == ascii("'"), cursor.offset + 1 < contentEnd,
-                   bytes[cursor.offset + 1] == ascii("'")
-                {
-                    let here = cursor.location(in: file)
-                    advance(&cursor, over: 2, limit: contentEnd)
-                    if wanted == UInt32(ascii("'")) {
-                        locations.append(here)
-                        break
-                    }
-                    continue
-                }
-                let unit = self.unit(at: cursor.offset, limit: contentEnd)
-                let matches = unit.value == wanted || (unit.isBreak && wanted == UInt32(ascii(" ")))
-                if matches { locations.append(cursor.location(in: file)) }
-                advance(&cursor, over: unit.width, limit: contentEnd)
-                if unit.isBreak { atLineStart = true }
-                if matches { break }
+            if !atLineStart, wanted < 0x80, cursor.offset < contentEnd, bytes[cursor.offset] == UInt8(wanted),
+               !isBreak(UInt8(wanted)), UInt8(wanted) != special
+            {
+                locations.append(cursor.location(in: file))
+                cursor.offset += 1
+                cursor.column += 1
+                continue
             }
+            locations.append(
+                find(wanted, from: &cursor, atLineStart: &atLineStart, style: style, indentation: indentation,
+                     end: contentEnd))
         }
         locations.append(cursor.location(in: file))
         return locations
+    }
+
+    /// Moves `cursor` past the source of the value scalar `wanted`, skipping what the style drops, and returns
+    /// where that source starts (the end of the span when it is never found).
+    private func find(
+        _ wanted: UInt32, from cursor: inout YAMLSourceCursor, atLineStart: inout Bool, style: YAMLScalar.Style,
+        indentation: Int?, end: Int
+    ) -> SourceLocation {
+        while cursor.offset < end {
+            if atLineStart {
+                skipIndentation(&cursor, indentation: indentation, limit: end)
+                atLineStart = false
+                continue
+            }
+            let here = cursor
+            let byte = bytes[cursor.offset]
+            if style == .doubleQuoted, byte == ascii("\\") {
+                let escape = self.escape(at: cursor.offset, limit: end)
+                advance(&cursor, over: escape.length, limit: end)
+                guard let produced = escape.value else {
+                    atLineStart = true  // escaped line break: produces nothing
+                    continue
+                }
+                if produced == wanted { return here.location(in: file) }
+                continue
+            }
+            if style == .singleQuoted, byte == ascii("'"), cursor.offset + 1 < end, bytes[cursor.offset + 1] == ascii("'") {
+                advance(&cursor, over: 2, limit: end)
+                if wanted == UInt32(ascii("'")) { return here.location(in: file) }
+                continue
+            }
+            let unit = self.unit(at: cursor.offset, limit: end)
+            advance(&cursor, over: unit.width, limit: end)
+            if unit.isBreak { atLineStart = true }
+            if unit.value == wanted || (unit.isBreak && wanted == UInt32(ascii(" "))) { return here.location(in: file) }
+        }
+        return cursor.location(in: file)
     }
 
     // MARK: Block scalars
