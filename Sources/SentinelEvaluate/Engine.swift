@@ -25,15 +25,19 @@ public final class Engine {
     let eventSlots: UnsafeMutablePointer<Value>
     let noEvent: UnsafeMutablePointer<Value>
     let pool = ConstantPool()
-    var lists: [ListMatcher] = []
+    let lists: UnsafeMutableBufferPointer<ListMatcher>
     var regexes: [NSRegularExpression] = []
-    var stores: [WindowStore] = []
-    var groups: [GroupTable]
+    /// Window state by window node; plain structs in an owned buffer, mutated in place.
+    let stores: UnsafeMutableBufferPointer<WindowStore>
+    let groups: UnsafeMutableBufferPointer<GroupTable>
     var alerts: [[AlertSlot]]
     let kinds: [ByteString]
     let partitionsByKind: [[Int]]
     let ruleActionsOnMatch: [[Int]]
     let ruleActionsOnTransition: [[String]]
+    let tables: RuntimeTables
+    /// Constant values by index, owned by `pool`.
+    let constants: UnsafeMutableBufferPointer<Value>
 
     private var reorder = ReorderBuffer()
     private var tickIntervals: [Int64] = []
@@ -60,10 +64,13 @@ public final class Engine {
         for (i, node) in graph.nodes.enumerated() {
             (ops + i).initialize(to: Op.make(node, constant: { pool.add($0) }))
         }
-        lists = graph.lists.map { ListMatcher($0, pool: pool) }
+        lists = .allocate(capacity: max(1, graph.lists.count))
+        _ = lists.initialize(from: graph.lists.map { ListMatcher($0, pool: pool) })
         regexes = graph.regexes.map { (try? NSRegularExpression(pattern: $0)) ?? NSRegularExpression.matchingNothing }
-        stores = graph.windows.map { WindowStore(node: $0, maxSamples: graph.policy.maxWindowSamples) }
-        groups = graph.partitions.map { _ in GroupTable() }
+        stores = .allocate(capacity: max(1, graph.windows.count))
+        _ = stores.initialize(from: graph.windows.map { WindowStore(node: $0, maxSamples: graph.policy.maxWindowSamples) })
+        groups = .allocate(capacity: max(1, graph.partitions.count))
+        _ = groups.initialize(from: graph.partitions.map { _ in GroupTable() })
         alerts = graph.rules.map { _ in [] }
         ruleStatistics = graph.rules.map { _ in RuleStatistics() }
         var kindNames: [String] = []
@@ -74,6 +81,9 @@ public final class Engine {
         ruleActionsOnTransition = graph.rules.map { rule in
             rule.actions.filter { !graph.actions[$0].type.runsOnMatch }.map { graph.actions[$0].name }
         }
+        tables = RuntimeTables(graph: graph, matchActions: ruleActionsOnMatch)
+        constants = .allocate(capacity: max(1, pool.values.count))
+        _ = constants.initialize(from: pool.values)
         var intervals: Set<Int64> = [graph.policy.evaluationIntervalMilliseconds]
         for (i, rule) in graph.rules.enumerated() {
             if let every = rule.everyMilliseconds {
@@ -88,6 +98,14 @@ public final class Engine {
         ops.deallocate()
         eventSlots.deallocate()
         noEvent.deallocate()
+        tables.deallocate()
+        constants.deallocate()
+        lists.baseAddress!.deinitialize(count: graph.lists.count)
+        lists.deallocate()
+        stores.baseAddress!.deinitialize(count: graph.windows.count)
+        stores.deallocate()
+        groups.baseAddress!.deinitialize(count: graph.partitions.count)
+        groups.deallocate()
     }
 
     // MARK: Input
@@ -160,23 +178,21 @@ public final class Engine {
     }
 
     private func processPartition(_ p: Int, time: Int64) {
-        let partition = graph.partitions[p]
-        if let filter = partition.filter, !value(Int32(filter)).isTrue { return }
+        let partition = tables.partitions[p]
+        if partition.filter >= 0, !value(partition.filter).isTrue { return }
         let group: Int
-        switch groups[p].lookup(slots, partition.groupBy, limit: graph.policy.maxGroupsPerRule) {
+        switch groups[p].lookup(slots, tables.slice(partition.groupSlots), limit: graph.policy.maxGroupsPerRule) {
         case .existing(let g): group = g
         case .created(let g):
             group = g
             prepareGroup(g, partition: p)
         case .full:
-            for r in partition.rules { ruleStatistics[r].groupOverflow += 1 }
+            for r in graph.partitions[p].rules { ruleStatistics[r].groupOverflow += 1 }
             return
         }
         groups[p].lastSeen[group] = time
-        for w in partition.windows { record(window: w, group: group, time: time) }
-        for r in partition.rules where graph.rules[r].everyMilliseconds == nil {
-            evaluate(rule: r, group: group, time: time, atEvent: true)
-        }
+        for w in tables.slice(partition.windows) { record(window: Int(w), group: group, time: time) }
+        for r in tables.slice(partition.eventRules) { evaluate(rule: Int(r), group: group, time: time, atEvent: true) }
     }
 
     private func prepareGroup(_ g: Int, partition p: Int) {
@@ -235,7 +251,7 @@ public final class Engine {
         slots = noEvent
         defer { slots = eventSlots }
         for r in tickRules[interval] ?? [] {
-            let p = graph.rules[r].partition
+            let p = Int(tables.rules[r].partition)
             for g in 0..<groups[p].capacity where groups[p].live[g] {
                 advanceWindows(partition: p, group: g, to: time)
                 evaluate(rule: r, group: g, time: time, atEvent: false)
@@ -256,7 +272,7 @@ public final class Engine {
     }
 
     private func advanceWindows(partition p: Int, group g: Int, to time: Int64) {
-        for w in graph.partitions[p].windows { stores[w].advance(g, to: time) }
+        for w in tables.slice(tables.partitions[p].windows) { stores[Int(w)].advance(g, to: time) }
     }
 
     private func evictIdleGroups(at time: Int64) {

@@ -68,6 +68,8 @@ final class ConstantPool {
 /// A declared list, for `in` (hash lookup) and the string tests (each item).
 struct ListMatcher {
     let strings: [ByteString]
+    /// The strings with ASCII letters lower-cased, for `icontains`.
+    let lowercased: [ByteString]
     private let stringIndex: [UInt64: [Int]]
     private let numbers: Set<Double>
 
@@ -83,6 +85,10 @@ struct ListMatcher {
         var index: [UInt64: [Int]] = [:]
         for (i, s) in strings.enumerated() { index[ByteHashing.hash(s.buffer), default: []].append(i) }
         self.strings = strings
+        self.lowercased = list.items.compactMap { item in
+            if case .string(let s) = item { return pool.bytes(String(s.map { $0.isASCII ? Character($0.lowercased()) : $0 })) }
+            return nil
+        }
         self.stringIndex = index
         self.numbers = numbers
     }

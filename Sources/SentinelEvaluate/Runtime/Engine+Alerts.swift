@@ -17,7 +17,7 @@ extension Engine {
     func evaluate(rule r: Int, group g: Int, time: Int64, atEvent: Bool) {
         currentGroup = g
         currentTime = time
-        let rule = graph.rules[r]
+        let rule = tables.rules[r]
         let measured = costSampleCounter & 15 == 0
         costSampleCounter &+= 1
         let started = measured ? DispatchTime.now().uptimeNanoseconds : 0
@@ -25,14 +25,14 @@ extension Engine {
         if measured {
             ruleStatistics[r].evaluationNanoseconds += Double(DispatchTime.now().uptimeNanoseconds - started) * 16
         }
-        let counts = atEvent || rule.everyMilliseconds != nil
+        let counts = atEvent || rule.every != 0
         if counts {
             ruleStatistics[r].evaluations += 1
             if holds { ruleStatistics[r].matches += 1 }
         }
         var slot = alerts[r][g]
         if holds {
-            if let v = rule.value, let n = Self.numeric(value(Int32(v))) { slot.value = n }
+            if rule.value >= 0, let n = Self.numeric(value(rule.value)) { slot.value = n }
             slot.keepFiringSince = .min
             switch slot.state {
             case .inactive, .resolved:
@@ -49,7 +49,7 @@ extension Engine {
             case .pending, .firing:
                 break
             }
-            if atEvent, !ruleActionsOnMatch[r].isEmpty { requestActions(rule: r, group: g, time: time) }
+            if atEvent, rule.hasMatchActions { requestActions(rule: r, group: g, time: time) }
         } else {
             switch slot.state {
             case .pending:

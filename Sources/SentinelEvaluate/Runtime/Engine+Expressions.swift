@@ -6,7 +6,7 @@ extension Engine {
     func value(_ i: Int32) -> Value {
         let op = ops[Int(i)]
         switch op.code {
-        case .constant: return pool.values[Int(op.a)]
+        case .constant: return constants[Int(op.a)]
         case .field: return slots[Int(op.a)]
         case .not: return .bool(!value(op.a).isTrue)
         case .and: return .bool(value(op.a).isTrue && value(op.b).isTrue)
@@ -40,12 +40,14 @@ extension Engine {
         case .contains, .icontains, .startswith, .endswith:
             guard case .string(let s) = value(op.a), case .string(let t) = value(op.b) else { return .bool(false) }
             return .bool(Self.test(op.code, s, t))
-        case .containsAny, .icontainsAny, .startswithAny, .endswithAny:
+        case .icontainsAny:
+            guard case .string(let s) = value(op.a) else { return .bool(false) }
+            return .bool(Self.lowercasedContainsAny(s, lists[Int(op.b)].lowercased))
+        case .containsAny, .startswithAny, .endswithAny:
             guard case .string(let s) = value(op.a) else { return .bool(false) }
             let single: Op.Code =
                 switch op.code {
                 case .containsAny: .contains
-                case .icontainsAny: .icontains
                 case .startswithAny: .startswith
                 default: .endswith
                 }
@@ -167,6 +169,19 @@ extension Engine {
             start = UnsafePointer(candidate) + 1
         }
         return false
+    }
+
+    /// Whether the ASCII-lower-cased `s` contains any of the (already lower-cased) needles: the haystack is
+    /// lower-cased once, on the stack for typical lengths.
+    private static func lowercasedContainsAny(_ s: ByteString, _ needles: [ByteString]) -> Bool {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, s.count)) { buffer in
+            for i in 0..<s.count {
+                let b = s.base![i]
+                buffer[i] = b >= 65 && b <= 90 ? b + 32 : b
+            }
+            let lowered = ByteString(base: UnsafePointer(buffer.baseAddress!), count: s.count)
+            return needles.contains { $0.count <= lowered.count && ($0.count == 0 || find($0, in: lowered)) }
+        }
     }
 
     /// ASCII case-insensitive substring search (other bytes compare exactly).

@@ -4,45 +4,48 @@ import SentinelCompile
 extension Engine {
     /// Adds the current event to window `w` of group `g`.
     func record(window w: Int, group g: Int, time: Int64) {
-        let store = stores[w]
-        store.advance(g, to: time)
-        switch store.node.source {
+        stores[w].advance(g, to: time)
+        switch stores[w].node.source {
         case .events:
-            store.appendSample(g, time: time, value: 1)
+            stores[w].appendSample(g, time: time, value: 1)
         case .condition(let x):
-            store.appendSample(g, time: time, value: value(Int32(x)).isTrue ? 1 : 0)
+            stores[w].appendSample(g, time: time, value: value(Int32(x)).isTrue ? 1 : 0)
         case .samples(let x):
-            if let n = Self.numeric(value(Int32(x))), !n.isNaN { store.appendSample(g, time: time, value: n) }
+            if let n = Self.numeric(value(Int32(x))), !n.isNaN { stores[w].appendSample(g, time: time, value: n) }
         case .values(let x):
-            if let identity = ByteHashing.identity(value(Int32(x))) { store.distinct[g].append(time: time, identity: identity) }
+            if let identity = ByteHashing.identity(value(Int32(x))) { stores[w].distinct[g].append(time: time, identity: identity) }
         case .counter(let x):
             guard let n = Self.numeric(value(Int32(x))), !n.isNaN else { return }
-            store.appendCounter(g, series: seriesIdentity(store), time: time, value: n, upperBound: .nan)
+            let series = seriesIdentity(stores[w].node.seriesSlots)
+            stores[w].appendCounter(g, series: series, time: time, value: n, upperBound: .nan)
         case .histogram(let le, let v):
             guard let bound = Self.numeric(value(Int32(le))) ?? Self.parseNumber(value(Int32(le))),
                 let n = Self.numeric(value(Int32(v))), !n.isNaN
             else { return }
-            store.appendCounter(g, series: seriesIdentity(store), time: time, value: n, upperBound: bound)
+            let series = seriesIdentity(stores[w].node.seriesSlots)
+            stores[w].appendCounter(g, series: series, time: time, value: n, upperBound: bound)
         case .categories(let x, _):
             switch value(Int32(x)) {
             case .array(let array):
                 array.forEachElement { element in
                     if let identity = ByteHashing.identity(element) {
-                        store.categories[g].append(time: time, category: store.category(identity))
+                        let category = stores[w].category(identity)
+                        stores[w].categories[g].append(time: time, category: category)
                     }
                 }
             case let other:
                 if let identity = ByteHashing.identity(other) {
-                    store.categories[g].append(time: time, category: store.category(identity))
+                    let category = stores[w].category(identity)
+                    stores[w].categories[g].append(time: time, category: category)
                 }
             }
         }
     }
 
     /// Metric name plus the labels object, independent of the order labels are written in.
-    private func seriesIdentity(_ store: WindowStore) -> UInt64 {
+    private func seriesIdentity(_ seriesSlots: [Int]) -> UInt64 {
         var h = ByteHashing.seed
-        for slot in store.node.seriesSlots {
+        for slot in seriesSlots {
             switch slots[slot] {
             case .string(let s): ByteHashing.hash(s.buffer, into: &h)
             case .object(let o): ByteHashing.hash(ByteHashing.unorderedPairs(o.bytes.buffer), into: &h)
@@ -60,30 +63,30 @@ extension Engine {
 
     /// The value of a window function for the current group and time.
     func windowValue(_ op: Op) -> Value {
-        let store = stores[Int(op.a)]
+        let store = UnsafePointer(stores.baseAddress! + Int(op.a))
         let g = currentGroup
         func number(_ n: Double?) -> Value { n.map(Value.number) ?? .missing }
         switch Op.Readout(rawValue: op.flag)! {
-        case .count: return .number(Double(store.samples[g].count))
+        case .count: return .number(Double(store.pointee.samples[g].count))
         case .sum:
-            if case .condition = store.node.source { return .number(store.samples[g].total) }
-            return store.samples[g].count > 0 ? .number(store.samples[g].total) : .missing
-        case .average: return number(store.samples[g].mean)
-        case .minimum: return number(store.samples[g].minimum)
-        case .maximum: return number(store.samples[g].maximum)
-        case .stddev: return number(store.samples[g].populationStandardDeviation)
-        case .quantile: return number(store.samples[g].quantile(op.number))
-        case .distinct: return .number(Double(store.distinct[g].distinctCount))
-        case .eventRate: return .number(Double(store.samples[g].count) / (Double(store.node.milliseconds) / 1000))
+            if case .condition = store.pointee.node.source { return .number(store.pointee.samples[g].total) }
+            return store.pointee.samples[g].count > 0 ? .number(store.pointee.samples[g].total) : .missing
+        case .average: return number(store.pointee.samples[g].mean)
+        case .minimum: return number(store.pointee.samples[g].minimum)
+        case .maximum: return number(store.pointee.samples[g].maximum)
+        case .stddev: return number(store.pointee.samples[g].populationStandardDeviation)
+        case .quantile: return number(store.pointee.samples[g].quantile(op.number))
+        case .distinct: return .number(Double(store.pointee.distinct[g].distinctCount))
+        case .eventRate: return .number(Double(store.pointee.samples[g].count) / (Double(store.pointee.node.milliseconds) / 1000))
         case .zscore:
-            guard let x = Self.numeric(value(op.b)), let mean = store.samples[g].mean,
-                let sd = store.samples[g].populationStandardDeviation, sd > 0
+            guard let x = Self.numeric(value(op.b)), let mean = store.pointee.samples[g].mean,
+                let sd = store.pointee.samples[g].populationStandardDeviation, sd > 0
             else { return .missing }
             return .number((x - mean) / sd)
-        case .counterRate: return number(store.counterValue(g, now: currentTime, perSecond: true))
-        case .counterIncrease: return number(store.counterValue(g, now: currentTime, perSecond: false))
-        case .histogramQuantile: return number(store.histogramQuantile(g, q: op.number, now: currentTime))
-        case .psi: return number(store.categories[g].psi)
+        case .counterRate: return number(store.pointee.counterValue(g, now: currentTime, perSecond: true))
+        case .counterIncrease: return number(store.pointee.counterValue(g, now: currentTime, perSecond: false))
+        case .histogramQuantile: return number(store.pointee.histogramQuantile(g, q: op.number, now: currentTime))
+        case .psi: return number(store.pointee.categories[g].psi)
         }
     }
 }

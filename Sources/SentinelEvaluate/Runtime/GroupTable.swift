@@ -27,9 +27,9 @@ struct GroupTable {
     }
 
     /// Finds or creates the group of the current event.
-    mutating func lookup(_ slots: UnsafePointer<Value>, _ groupSlots: [Int], limit: Int) -> Lookup {
+    mutating func lookup(_ slots: UnsafePointer<Value>, _ groupSlots: UnsafeBufferPointer<Int32>, limit: Int) -> Lookup {
         scratch.removeAll(keepingCapacity: true)
-        for slot in groupSlots { Self.encode(slots[slot], into: &scratch) }
+        for slot in groupSlots { Self.encode(slots[Int(slot)], into: &scratch) }
         let hash = scratch.withUnsafeBufferPointer { ByteHashing.hash($0) }
         let mask = table.count - 1
         var position = Int(truncatingIfNeeded: hash) & mask
@@ -46,7 +46,7 @@ struct GroupTable {
         }
         guard liveCount < limit else { return .full }
         let index: Int
-        let labelValues = groupSlots.map { Self.label(slots[$0]) }
+        let labelValues = groupSlots.map { Self.label(slots[Int($0)]) }
         if let reused = freeIndices.popLast() {
             index = Int(reused)
             keys[index] = scratch

@@ -1,7 +1,7 @@
 import SentinelCompile
 
 /// Per-group state of one window node. Only the array matching the node's source is used.
-final class WindowStore {
+struct WindowStore {
     let node: WindowNode
     let maxSamples: Int
     var samples: [SampleWindow] = []
@@ -16,7 +16,7 @@ final class WindowStore {
         self.maxSamples = maxSamples
     }
 
-    func ensureCapacity(_ groups: Int) {
+    mutating func ensureCapacity(_ groups: Int) {
         switch node.source {
         case .events, .condition, .samples:
             while samples.count < groups { samples.append(SampleWindow()) }
@@ -29,7 +29,7 @@ final class WindowStore {
         }
     }
 
-    func reset(_ group: Int) {
+    mutating func reset(_ group: Int) {
         switch node.source {
         case .events, .condition, .samples: samples[group].reset()
         case .counter, .histogram: counters[group].removeAll()
@@ -39,7 +39,7 @@ final class WindowStore {
     }
 
     /// Evicts what fell out of the window at time `now`.
-    func advance(_ group: Int, to now: Int64) {
+    mutating func advance(_ group: Int, to now: Int64) {
         let cutoff = now - node.milliseconds
         switch node.source {
         case .events, .condition, .samples:
@@ -59,7 +59,7 @@ final class WindowStore {
         }
     }
 
-    func appendSample(_ group: Int, time: Int64, value: Double) {
+    mutating func appendSample(_ group: Int, time: Int64, value: Double) {
         if samples[group].count >= maxSamples {
             samples[group].removeOldest()
             overflow += 1
@@ -67,7 +67,7 @@ final class WindowStore {
         samples[group].append(time: time, value: value, extremes: node.needsExtremes, order: node.needsOrder)
     }
 
-    func appendCounter(_ group: Int, series: UInt64, time: Int64, value: Double, upperBound: Double) {
+    mutating func appendCounter(_ group: Int, series: UInt64, time: Int64, value: Double, upperBound: Double) {
         if counters[group][series] == nil {
             var fresh = CounterSeries()
             fresh.upperBound = upperBound
@@ -80,7 +80,7 @@ final class WindowStore {
         counters[group][series]!.append(time: time, value: value)
     }
 
-    func category(_ identity: UInt64) -> Int {
+    mutating func category(_ identity: UInt64) -> Int {
         if let id = categoryIDs[identity] { return id }
         let id = categoryIDs.count
         categoryIDs[identity] = id

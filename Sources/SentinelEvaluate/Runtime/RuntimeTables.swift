@@ -1,0 +1,68 @@
+import SentinelCompile
+
+/// What the event loop needs of a rule, as plain values: reading it copies nothing reference-counted.
+struct RuleRuntime {
+    var condition: Int32
+    /// Node of the reported value, or -1.
+    var value: Int32
+    var partition: Int32
+    var forMilliseconds: Int64
+    var keepFiringForMilliseconds: Int64
+    /// Tick interval of `every:` rules, 0 for event-triggered rules.
+    var every: Int64
+    var hasMatchActions: Bool
+}
+
+/// What the event loop needs of a partition; ranges index `RuntimeTables.indices`.
+struct PartitionRuntime {
+    /// Node of the `where` filter, or -1.
+    var filter: Int32
+    var groupSlots: Range<Int>
+    var windows: Range<Int>
+    var eventRules: Range<Int>
+    var retention: Int64
+}
+
+/// Flat, immutable tables built once per engine, owned by it.
+struct RuntimeTables {
+    let rules: UnsafeMutableBufferPointer<RuleRuntime>
+    let partitions: UnsafeMutableBufferPointer<PartitionRuntime>
+    let indices: UnsafeMutableBufferPointer<Int32>
+
+    init(graph: ConditionGraph, matchActions: [[Int]]) {
+        var flat: [Int32] = []
+        func append(_ items: [Int]) -> Range<Int> {
+            let start = flat.count
+            flat += items.map(Int32.init)
+            return start..<flat.count
+        }
+        let partitionValues = graph.partitions.map { p in
+            PartitionRuntime(
+                filter: Int32(p.filter ?? -1), groupSlots: append(p.groupBy), windows: append(p.windows),
+                eventRules: append(p.rules.filter { graph.rules[$0].everyMilliseconds == nil }),
+                retention: p.retentionMilliseconds)
+        }
+        let ruleValues = graph.rules.enumerated().map { i, r in
+            RuleRuntime(
+                condition: Int32(r.condition), value: Int32(r.value ?? -1), partition: Int32(r.partition),
+                forMilliseconds: r.forMilliseconds, keepFiringForMilliseconds: r.keepFiringForMilliseconds,
+                every: r.everyMilliseconds ?? 0, hasMatchActions: !matchActions[i].isEmpty)
+        }
+        rules = .allocate(capacity: max(1, ruleValues.count))
+        _ = rules.initialize(from: ruleValues)
+        partitions = .allocate(capacity: max(1, partitionValues.count))
+        _ = partitions.initialize(from: partitionValues)
+        indices = .allocate(capacity: max(1, flat.count))
+        _ = indices.initialize(from: flat)
+    }
+
+    func deallocate() {
+        rules.deallocate()
+        partitions.deallocate()
+        indices.deallocate()
+    }
+
+    @inline(__always) func slice(_ range: Range<Int>) -> UnsafeBufferPointer<Int32> {
+        UnsafeBufferPointer(rebasing: indices[range])
+    }
+}
