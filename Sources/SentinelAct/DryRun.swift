@@ -4,8 +4,13 @@ import SentinelCore
 import Foundation
 
 /// Replays recorded traffic through a graph and reports what would have happened: every alert transition and
-/// action request as a JSON line, with no side effects beyond the lines it hands to `output`.
+/// action request as a line, with no side effects beyond the lines it hands to `output`.
 public final class DryRun {
+    /// How lines are written: JSON objects, or aligned text for people (transitions only).
+    public enum Format: String, Sendable, CaseIterable {
+        case json, text
+    }
+
     /// A line of the traffic that could not be decoded.
     public struct MalformedLine: Error, Sendable {
         public var file: String
@@ -28,12 +33,19 @@ public final class DryRun {
     public var progress: ((Int) -> Void)?
     public private(set) var malformed = 0
     public private(set) var linesRead = 0
+    /// Per-match action requests by rule name.
+    public private(set) var actionCounts: [String: Int] = [:]
 
-    public init(graph: ConditionGraph) {
+    public init(graph: ConditionGraph, format: Format = .json) {
         engine = Engine(graph: graph)
         router = Router(policy: graph.policy)
-        engine.onTransition = { [unowned self] in self.output(self.line(for: $0)) }
-        engine.onAction = { [unowned self] in self.output(Self.line(for: $0)) }
+        engine.onTransition = { [unowned self] transition in
+            self.output(format == .json ? self.line(for: transition) : Self.text(for: transition))
+        }
+        engine.onAction = { [unowned self] request in
+            self.actionCounts[request.rule, default: 0] += 1
+            if format == .json { self.output(Self.line(for: request)) }
+        }
     }
 
     /// Replays the files in order. A malformed line is reported through `onMalformed` and skipped, or, when it
@@ -82,6 +94,16 @@ public final class DryRun {
         }
         json.add("actions", raw: "[" + actions.joined(separator: ",") + "]")
         return json.result
+    }
+
+    private static func text(for t: AlertTransition) -> String {
+        let state = t.state.rawValue.uppercased().padding(toLength: 9, withPad: " ", startingAt: 0)
+        let labels = t.labels.filter { $0.0 != "severity" }.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+        let value = t.value.map(NumberFormatting.format) ?? "-"
+        let summary = t.annotations.first { $0.0 == "summary" }?.1 ?? ""
+        let time = Timestamp.format(t.time).padding(toLength: 24, withPad: " ", startingAt: 0)
+        return "\(time)  \(state) \(t.rule.padding(toLength: 20, withPad: " ", startingAt: 0)) "
+            + "\(t.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(labels)  value=\(value)  \(summary)"
     }
 
     private static func line(for request: ActionRequest) -> String {

@@ -30,6 +30,9 @@ struct DryRunCommand: ParsableCommand {
     @Flag(help: "Do not print the per-rule summary.")
     var quiet = false
 
+    @Option(help: "Output: json (every transition and action, one object per line) or text (transitions, aligned).")
+    var format: DryRun.Format = .json
+
     func validate() throws {
         if rules.isEmpty { throw ValidationError("give at least one --rules file or folder") }
     }
@@ -43,7 +46,7 @@ struct DryRunCommand: ParsableCommand {
             throw loaded.diagnostics.contains { $0.code == .fileUnreadable } ? ExitStatus.usage : ExitStatus.findings
         }
         let output = Output.standard
-        let dryRun = DryRun(graph: graph)
+        let dryRun = DryRun(graph: graph, format: format)
         dryRun.output = { output.line($0) }
         let started = Date()
         if errors.isTerminal {
@@ -84,14 +87,17 @@ enum Summary {
         let rate = Double(stats.events) / max(seconds, 1e-9)
         var out = "\(stats.events) events in \(String(format: "%.2f", seconds)) s (\(format(rate)) events/s)"
         out += "; \(dryRun.malformed) malformed, \(stats.lateEvents) late, \(engine.windowSampleOverflow) window samples over cap\n"
-        let header = ["rule", "evals", "matches", "pending", "firing", "resolved", "firing time", "cost/eval", "group overflow"]
+        let header = [
+            "rule", "evals", "matches", "pending", "firing", "resolved", "firing time", "actions", "cost/eval", "group overflow",
+        ]
         var rows = [header]
         for (i, rule) in engine.graph.rules.enumerated() {
             let s = engine.ruleStatistics[i]
             let cost = s.evaluations > 0 ? s.evaluationNanoseconds / Double(s.evaluations) : 0
             rows.append([
                 rule.name, "\(s.evaluations)", "\(s.matches)", "\(s.pending)", "\(s.firing)", "\(s.resolved)",
-                DurationLiteral.format(milliseconds: s.firingMilliseconds / 1000 * 1000), "\(Int(cost))ns", "\(s.groupOverflow)",
+                DurationLiteral.format(milliseconds: s.firingMilliseconds / 1000 * 1000), "\(dryRun.actionCounts[rule.name] ?? 0)",
+                "\(Int(cost))ns", "\(s.groupOverflow)",
             ])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max()! }
@@ -108,3 +114,5 @@ enum Summary {
         rate >= 1e6 ? String(format: "%.2f M", rate / 1e6) : rate >= 1e3 ? String(format: "%.1f k", rate / 1e3) : String(format: "%.0f", rate)
     }
 }
+
+extension DryRun.Format: ExpressibleByArgument {}
