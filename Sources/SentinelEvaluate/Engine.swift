@@ -19,6 +19,8 @@ public final class Engine {
     public private(set) var watermark: Int64 = .min
 
     let decoder: EventDecoder
+    /// Reads no fields: checks lines before they are held back for re-ordering.
+    let validator = EventDecoder(paths: [])
     let ops: UnsafeMutablePointer<Op>
     /// Field values of the event being evaluated; points at `noEvent` during ticks.
     var slots: UnsafeMutablePointer<Value>
@@ -122,7 +124,8 @@ public final class Engine {
             process(header)
             return
         }
-        let header = try decoder.header(of: line)
+        // Validate the whole line now, so a malformed one is reported against its own line, never at release.
+        let header = try validator.decode(line, into: noEvent)
         if header.timestamp < watermark {
             statistics.lateEvents += 1
             return

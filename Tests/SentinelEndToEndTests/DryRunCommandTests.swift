@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+@Suite struct DryRunCommandTests {
+    struct Incident: Decodable {
+        var id: String
+        var name: String
+        var start: String
+        var end: String
+        var model: String?
+        var user: String?
+    }
+
+    /// The rule that must fire for each incident of the shipped traffic (examples/incidents.json).
+    static let rulesByIncident: [String: [String]] = [
+        "a": ["UnsafeAnswerRate"], "b": ["JailbreakSuccess"], "c": ["RefusalCollapse"],
+        "d": ["LatencyAnomaly", "TTFTTail", "TTFTp99FromMetrics"], "e": ["TokenSpike"],
+        "f": ["QueueSaturation", "KVCachePressure"], "g": ["GuardSilence"], "h": ["ErrorAbortRatio", "FrontierErrors"],
+        "i": ["CategoryDrift"],
+    ]
+
+    static func firings(_ stdout: String) throws -> [[String: Any]] {
+        try stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            .filter { $0["type"] as? String == "alert" && $0["state"] as? String == "firing" }
+    }
+
+    @Test func shippedTrafficFiresEachIncidentsRulesInsideItsWindowAndNothingElse() throws {
+        let result = try SentinelProcess.run(["dry-run", "--rules", "rules", "--policies", "policies", "examples/traffic.jsonl"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let firings = try Self.firings(result.stdout)
+        let schedule = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: SentinelProcess.packageRoot.appendingPathComponent("examples/incidents.json"))) as! [String: Any]
+        let incidents = try JSONDecoder().decode(
+            [Incident].self, from: JSONSerialization.data(withJSONObject: schedule["incidents"]!))
+        var explained = Set<Int>()
+        for incident in incidents {
+            for rule in Self.rulesByIncident[incident.id] ?? [] {
+                // Fired between the incident's start and 10 minutes after its end, for its model or user.
+                let hits = firings.indices.filter { i in
+                    let f = firings[i]
+                    let labels = f["labels"] as! [String: String]
+                    let ts = f["ts"] as! String
+                    return f["rule"] as? String == rule && ts >= incident.start && ts <= Self.plusMinutes(incident.end, 10)
+                        && (incident.user.map { labels["user"] == $0 } ?? true)
+                        && (incident.model.map { labels["model"] == nil || labels["model"] == $0 || incident.id == "i" } ?? true)
+                }
+                #expect(!hits.isEmpty, "\(rule) did not fire for incident \(incident.id) (\(incident.name))")
+                explained.formUnion(hits)
+            }
+        }
+        let unexplained = firings.indices.filter { !explained.contains($0) }.map { firings[$0] }
+        #expect(unexplained.isEmpty, "firings outside incidents: \(unexplained)")
+    }
+
+    static func plusMinutes(_ ts: String, _ minutes: Int) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let date = formatter.date(from: ts)!.addingTimeInterval(Double(minutes) * 60)
+        return formatter.string(from: date)
+    }
+
+    @Test func malformedLinesAreReportedWithTheirLineAndSkipped() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let traffic = dir.appendingPathComponent("t.jsonl")
+        try """
+            {"ts":"2026-05-01T12:00:00Z","kind":"completion","model":"m","latency_ms":5}
+            {"ts":"2026-05-01T12:00:01Z","kind":"completion","model":"m","latency_ms":
+            {"kind":"completion"}
+            {"ts":"2026-05-01T12:00:02Z","kind":"completion","model":"m","latency_ms":7}
+
+            """.write(to: traffic, atomically: true, encoding: .utf8)
+        let lenient = try SentinelProcess.run(["dry-run", "--rules", "rules", "--policies", "policies", traffic.path])
+        #expect(lenient.status == 0)
+        #expect(lenient.stderr.contains("\(traffic.path):2:"))
+        #expect(lenient.stderr.contains("\(traffic.path):3:"))
+        #expect(lenient.stderr.contains("missing 'ts'"))
+        #expect(lenient.stderr.contains("2 events in"))
+        let strict = try SentinelProcess.run(["dry-run", "--strict", "--rules", "rules", "--policies", "policies", traffic.path])
+        #expect(strict.status == 1)
+    }
+
+    @Test func replayIsDeterministic() throws {
+        let arguments = ["dry-run", "--quiet", "--rules", "rules", "--policies", "policies", "examples/traffic.jsonl"]
+        let first = try SentinelProcess.run(arguments)
+        let second = try SentinelProcess.run(arguments)
+        #expect(first.stdout == second.stdout)
+        #expect(!first.stdout.isEmpty)
+    }
+
+    @Test func readsStandardInput() throws {
+        let line = #"{"ts":"2026-05-01T12:00:00Z","kind":"error","model":"m","source":"guard","message":"x","status":500}"#
+        let input = (0..<5).map { _ in line }.joined(separator: "\n") + "\n"
+        let result = try SentinelProcess.run(["dry-run", "--rules", "rules", "--policies", "policies", "-"], stdin: input)
+        #expect(result.status == 0)
+        let firings = try Self.firings(result.stdout)
+        #expect(firings.map { $0["rule"] as? String } == ["FrontierErrors"])
+    }
+
+    @Test func configurationErrorsStopBeforeReplay() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let rules = dir.appendingPathComponent("r.yaml")
+        try "rules:\n  - {name: R, on: completion, when: \"nope(1)\"}\n".write(to: rules, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["dry-run", "--rules", rules.path, "examples/traffic.jsonl"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("[E0202]"))
+        #expect(result.stdout.isEmpty)
+    }
+}

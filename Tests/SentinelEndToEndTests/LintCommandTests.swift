@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+@Suite struct LintCommandTests {
+    @Test func shippedRulesAndPoliciesAreClean() throws {
+        let result = try SentinelProcess.run(["lint", "rules", "policies"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("0 error(s), 0 warning(s)"))
+    }
+
+    @Test func errorsArePositionedWithTheLineAndACaret() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let file = dir.appendingPathComponent("bad.yaml")
+        try """
+            rules:
+              - name: Broken
+                on: completion
+                when: |
+                  response_guard.safety == "unsafe"
+                    and zscroe(latency_ms, 5m) > 3
+                severty: critical
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["lint", file.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("\(file.path):6:13: error: unknown function 'zscroe' (did you mean 'zscore'?) [E0202]"))
+        #expect(result.stdout.contains("            and zscroe(latency_ms, 5m) > 3\n                ^~~~~~"))
+        #expect(result.stdout.contains("\(file.path):7:5: error: unknown key 'severty' in rule 'Broken' (did you mean 'severity'?) [E0301]"))
+    }
+
+    @Test func jsonAndGithubFormats() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let file = dir.appendingPathComponent("bad.yaml")
+        try "rules:\n  - {name: R, on: completion, when: \"count(5x) > 1\"}\n".write(to: file, atomically: true, encoding: .utf8)
+        let json = try SentinelProcess.run(["lint", "--format", "json", file.path])
+        #expect(json.status == 1)
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.split(separator: "\n")[0].utf8)) as? [String: Any]
+        #expect(object?["code"] as? String == "E0206")
+        #expect(object?["line"] as? Int == 2)
+        let github = try SentinelProcess.run(["lint", "--format", "github", file.path])
+        #expect(github.stdout.hasPrefix("::error file=\(file.path),line=2,col="))
+    }
+
+    @Test func warningsFailOnlyWithStrict() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let file = dir.appendingPathComponent("warn.yaml")
+        try "macros:\n  idle: \"true\"\nrules:\n  - {name: R, on: completion, when: \"true\"}\n".write(
+            to: file, atomically: true, encoding: .utf8)
+        #expect(try SentinelProcess.run(["lint", file.path]).status == 0)
+        #expect(try SentinelProcess.run(["lint", "--strict", file.path]).status == 1)
+    }
+
+    @Test func missingFilesAreUsageErrors() throws {
+        let result = try SentinelProcess.run(["lint", "/nonexistent/rules.yaml"])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("no such file or folder"))
+    }
+
+    @Test func malformedYAMLIsReportedNotCrashed() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let file = dir.appendingPathComponent("broken.yaml")
+        try "rules:\n  - name: \"unterminated\n    on: completion\n".write(to: file, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["lint", file.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("[E0102]"))
+    }
+}
