@@ -280,7 +280,7 @@ public final class Engine {
 
     private func evictIdleGroups(at time: Int64) {
         for (p, partition) in graph.partitions.enumerated() {
-            let idleAfter = partition.retentionMilliseconds + graph.policy.evaluationIntervalMilliseconds
+            let idleAfter = tables.partitions[p].idleLimit
             for g in 0..<groups[p].capacity where groups[p].live[g] && time - groups[p].lastSeen[g] > idleAfter {
                 if partition.rules.contains(where: { alerts[$0][g].state != .inactive }) { continue }
                 groups[p].remove(g)

@@ -69,6 +69,24 @@ import Testing
         #expect(f.states("GuardSilent") == ["pending@180", "firing@240"])
     }
 
+    @Test(arguments: [0.0, 20, 50])
+    func silenceOfAWholeGroupIsSeenWhateverThePhaseOfItsLastEvent(offset: Double) throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: Silent, on: completion, group_by: [model], every: 1m, when: "count(5m) == 0", for: 1m}
+            """)
+        for t in stride(from: 0.0, through: 120, by: 10) { try f.send(at: 600 + t + offset, #"{"kind":"completion","model":"a"}"#) }
+        f.engine.advance(to: Int64((600 + 120 + offset + 3 * 3600) * 1000))
+        // Whatever second of the minute traffic stopped at, the absence is seen and the alert keeps firing.
+        #expect(f.states("Silent").count == 2)
+        #expect(f.engine.activeAlerts().map(\.state) == [.firing])
+        // Traffic coming back resolves it.
+        try f.send(at: 600 + 120 + offset + 3 * 3600 + 1, #"{"kind":"completion","model":"a"}"#)
+        f.engine.advance(to: Int64((600 + 120 + offset + 3 * 3600 + 61) * 1000))
+        #expect(f.states("Silent").last?.hasPrefix("resolved") == true)
+    }
+
     @Test func sameInputGivesSameOutput() throws {
         func run() throws -> [String] {
             let f = try EngineFixture(Self.rule)

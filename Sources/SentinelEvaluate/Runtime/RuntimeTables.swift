@@ -20,7 +20,9 @@ struct PartitionRuntime {
     var groupSlots: Range<Int>
     var windows: Range<Int>
     var eventRules: Range<Int>
-    var retention: Int64
+    /// How long a group may be idle before it is evicted: the longest window span plus the longest interval
+    /// at which its rules are evaluated without events, so an absence is always seen before the group goes.
+    var idleLimit: Int64
 }
 
 /// Flat, immutable tables built once per engine, owned by it.
@@ -37,10 +39,11 @@ struct RuntimeTables {
             return start..<flat.count
         }
         let partitionValues = graph.partitions.map { p in
-            PartitionRuntime(
+            let interval = p.rules.map { graph.rules[$0].everyMilliseconds ?? 0 }.max() ?? 0
+            return PartitionRuntime(
                 filter: Int32(p.filter ?? -1), groupSlots: append(p.groupBy), windows: append(p.windows),
                 eventRules: append(p.rules.filter { graph.rules[$0].everyMilliseconds == nil }),
-                retention: p.retentionMilliseconds)
+                idleLimit: p.retentionMilliseconds + max(interval, graph.policy.evaluationIntervalMilliseconds))
         }
         let ruleValues = graph.rules.enumerated().map { i, r in
             RuleRuntime(
