@@ -20,18 +20,19 @@ import SentinelParse
         let quoted = try #require(root["name"])
         #expect(quoted.range.start == locate("'ü'", in: text))
         #expect(quoted.range.end.column == 10)
-        #expect(quoted.scalar?.valueLocations == [locate("ü", in: text), locate("'\n", in: text, occurrence: 0, after: "ü")])
+        let closingQuote = locate("'\n", in: text, after: "ü")
+        #expect(quoted.scalar?.valueLocations == [locate("ü", in: text), closingQuote])
     }
 
     @Test func crlfLineBreaksAndByteOrderMark() throws {
         let crlf = "a: b\r\nc: 'd'\r\n"
         let root = try loadOne(crlf)
-        #expect(root["c"]?.range.start == SourceLocation(file: "t.yaml", line: 2, column: 4, offset: 9))
+        #expect(root["c"]?.range.start == at(2, 4, 9))
 
         let bom = "\u{FEFF}k: v\n"
         let withBOM = try loadOne(bom)
-        #expect(withBOM.pairs.first?.key.range.start == SourceLocation(file: "t.yaml", line: 1, column: 1, offset: 3))
-        #expect(withBOM["k"]?.range.start == SourceLocation(file: "t.yaml", line: 1, column: 4, offset: 6))
+        #expect(withBOM.pairs.first?.key.range.start == at(1, 1, 3))
+        #expect(withBOM["k"]?.range.start == at(1, 4, 6))
     }
 
     @Test func propertiesAreNotPartOfTheNodeRange() throws {
@@ -44,6 +45,10 @@ import SentinelParse
         #expect(root["b"]?.tag == "!custom")
         #expect(root["b"]?.range.start == locate("- 1", in: text))
         #expect(root["c"]?.items.last?.range.start == locate("z]", in: text))
+
+        // Found by fuzzing: an anchor name ends where libyaml ends it, not at the next blank.
+        let glued = "k: &a:x\n"
+        #expect(try loadOne(glued)["k"]?.range.start == locate(":x", in: glued))
     }
 
     // MARK: Value locations by scalar style
@@ -57,8 +62,8 @@ import SentinelParse
         #expect(scalar.location(ofValueOffset: 13) == locate("gamma", in: text))
         #expect(scalar.location(ofValueOffset: 19) == locate("delta", in: text))
         // The folded space sits where the line break is.
-        #expect(scalar.location(ofValueOffset: 5) == SourceLocation(file: "t.yaml", line: 1, column: 9, offset: 8))
-        #expect(scalar.valueLocations.last == locate("\n", in: text, occurrence: 0, after: "delta"))
+        #expect(scalar.location(ofValueOffset: 5) == at(1, 9, 8))
+        #expect(scalar.valueLocations.last == locate("\n", in: text, after: "delta"))
     }
 
     @Test func singleQuotedValueLocations() throws {
@@ -70,7 +75,7 @@ import SentinelParse
         #expect(scalar.location(ofValueOffset: 3) == locate("s a", in: text))
         #expect(scalar.location(ofValueOffset: 7) == locate("multi", in: text))
         #expect(scalar.location(ofValueOffset: 14) == locate("line", in: text))
-        #expect(scalar.valueLocations.last == locate("'\n", in: text, occurrence: 0, after: "line"))
+        #expect(scalar.valueLocations.last == locate("'\n", in: text, after: "line"))
     }
 
     @Test func doubleQuotedValueLocationsFollowEscapes() throws {
@@ -104,8 +109,8 @@ import SentinelParse
         let scalar = try #require(loadOne(text)["rule"]?["when"]?.scalar)
         #expect(scalar.value == "a == 1 &&\n  b > 2\n\nc\n")
         expectAligned(scalar, text)
-        #expect(scalar.location(ofValueOffset: 0) == SourceLocation(file: "t.yaml", line: 3, column: 5, offset: 20))
-        #expect(scalar.location(ofValueOffset: 10) == SourceLocation(file: "t.yaml", line: 4, column: 5, offset: 34))
+        #expect(scalar.location(ofValueOffset: 0) == at(3, 5, 20))
+        #expect(scalar.location(ofValueOffset: 10) == at(4, 5, 34))
         #expect(scalar.location(ofValueOffset: 12) == locate("b > 2", in: text))
         #expect(scalar.location(ofValueOffset: 19) == locate("c\n", in: text))
     }
@@ -115,15 +120,21 @@ import SentinelParse
         let scalar = try #require(loadOne(text)["k"]?.scalar)
         #expect(scalar.value == "   x\n y")
         expectAligned(scalar, text)
-        #expect(scalar.location(ofValueOffset: 0) == SourceLocation(file: "t.yaml", line: 2, column: 3, offset: 9))
+        #expect(scalar.location(ofValueOffset: 0) == at(2, 3, 9))
         #expect(scalar.location(ofValueOffset: 3) == locate("x\n", in: text))
-        #expect(scalar.location(ofValueOffset: 5) == SourceLocation(file: "t.yaml", line: 3, column: 3, offset: 16))
+        #expect(scalar.location(ofValueOffset: 5) == at(3, 3, 16))
         #expect(scalar.location(ofValueOffset: 6) == locate("y\n", in: text))
+
+        // Found by fuzzing: a leading blank line longer than the indentation is content.
+        let blankFirst = "k: |1-\n  \n   : x\n"
+        let leading = try #require(loadOne(blankFirst)["k"]?.scalar)
+        #expect(leading.value == " \n  : x")
+        #expect(leading.valueLocations.map(\.offset) == [8, 9, 11, 12, 13, 14, 15, 16])
 
         let nested = "a:\n  - b: |1\n       deep\n"
         let inner = try #require(loadOne(nested)["a"]?.items.first?["b"]?.scalar)
         #expect(inner.value == "  deep\n")
-        #expect(inner.location(ofValueOffset: 0) == SourceLocation(file: "t.yaml", line: 3, column: 6, offset: 18))
+        #expect(inner.location(ofValueOffset: 0) == at(3, 6, 18))
         #expect(inner.location(ofValueOffset: 2) == locate("deep", in: nested))
     }
 
@@ -135,7 +146,7 @@ import SentinelParse
         #expect(scalar.location(ofValueOffset: 6) == locate("\n  text", in: text))
         #expect(scalar.location(ofValueOffset: 7) == locate("text", in: text))
         #expect(scalar.location(ofValueOffset: 12) == locate("more", in: text))
-        #expect(scalar.location(ofValueOffset: 17) == SourceLocation(file: "t.yaml", line: 6, column: 3, offset: 42))
+        #expect(scalar.location(ofValueOffset: 17) == at(6, 3, 42))
         #expect(scalar.location(ofValueOffset: 19) == locate("indented", in: text))
         #expect(scalar.location(ofValueOffset: 28) == locate("end", in: text))
     }
@@ -188,8 +199,8 @@ import SentinelParse
         #expect(duplicates.count == 2)
         let first = try #require(duplicates.first)
         #expect(first.message.contains("'a'"))
-        #expect(first.range?.start == SourceLocation(file: "t.yaml", line: 3, column: 1, offset: 10))
-        #expect(first.notes.first?.range?.start == SourceLocation(file: "t.yaml", line: 1, column: 1, offset: 0))
+        #expect(first.range?.start == at(3, 1, 10))
+        #expect(first.notes.first?.range?.start == at(1, 1, 0))
         #expect(duplicates.last?.range?.start.line == 6)
         let root = try #require(result.documents.first)
         #expect(root.pairs.count == 3)
@@ -252,7 +263,7 @@ import SentinelParse
         let result = load("a:\n  <<: 5\n  b: 1\nc:\n  <<: [{x: 1}, 2]\n")
         #expect(result.diagnostics.map(\.code) == [.yamlSyntax, .yamlSyntax])
         #expect(result.diagnostics.first?.range?.start.line == 2)
-        #expect(result.diagnostics.last?.range?.start == SourceLocation(file: "t.yaml", line: 5, column: 16, offset: 36))
+        #expect(result.diagnostics.last?.range?.start == at(5, 16, 36))
         #expect(result.documents.first?["c"]?.keys == ["x"])
     }
 
@@ -294,7 +305,7 @@ import SentinelParse
         let undefined = load("base: &base 1\nuse: *bsae\n")
         #expect(undefined.diagnostics.map(\.code) == [.undefinedAlias])
         #expect(undefined.diagnostics.first?.message.contains("did you mean 'base'") == true)
-        #expect(undefined.diagnostics.first?.range?.start == SourceLocation(file: "t.yaml", line: 2, column: 6, offset: 19))
+        #expect(undefined.diagnostics.first?.range?.start == at(2, 6, 19))
         #expect(undefined.documents.first?["use"]?.scalar?.isNull == true)
 
         let recursive = load("a: &a [1, *a]\n")
@@ -310,7 +321,7 @@ import SentinelParse
         let deep = String(repeating: "[", count: 300) + String(repeating: "]", count: 300)
         let result = load("ok: 1\n---\n" + deep + "\n")
         #expect(result.diagnostics.map(\.code) == [.yamlSyntax])
-        #expect(result.diagnostics.first?.range?.start == SourceLocation(file: "t.yaml", line: 3, column: 257, offset: 266))
+        #expect(result.diagnostics.first?.range?.start == at(3, 257, 266))
         #expect(result.documents.count == 1)
         #expect(result.documents.first?["ok"] != nil)
 
@@ -345,9 +356,9 @@ import SentinelParse
         #expect(result.diagnostics.count == 1)
         #expect(error.code == .yamlSyntax)
         #expect(error.message == "found unexpected end of stream")
-        #expect(error.range?.start == SourceLocation(file: "t.yaml", line: 4, column: 1, offset: 18))
+        #expect(error.range?.start == at(4, 1, 18))
         #expect(error.notes.first?.message == "while scanning a quoted scalar")
-        #expect(error.notes.first?.range?.start == SourceLocation(file: "t.yaml", line: 2, column: 4, offset: 8))
+        #expect(error.notes.first?.range?.start == at(2, 4, 8))
         #expect(result.documents.isEmpty)
     }
 
@@ -364,7 +375,7 @@ import SentinelParse
         let error = try #require(result.diagnostics.first)
         #expect(error.code == .yamlSyntax)
         #expect(error.message.contains("cannot start any token"))
-        #expect(error.range?.start == SourceLocation(file: "t.yaml", line: 2, column: 1, offset: 3))
+        #expect(error.range?.start == at(2, 1, 3))
     }
 
     @Test func completeDocumentsSurviveALaterSyntaxError() {
@@ -379,7 +390,7 @@ import SentinelParse
         let error = try #require(result.diagnostics.first)
         #expect(error.code == .yamlSyntax)
         #expect(error.message == "invalid leading UTF-8 octet (0xFF)")
-        #expect(error.range?.start == SourceLocation(file: "t.yaml", line: 2, column: 1, offset: 6))
+        #expect(error.range?.start == at(2, 1, 6))
 
         let truncated = YAMLLoader.load(bytes: Array("k: v".utf8) + [0xE2, 0x82], file: "t.yaml")
         #expect(truncated.diagnostics.first?.code == .yamlSyntax)
@@ -458,7 +469,7 @@ import SentinelParse
         #expect(result?.diagnostics.isEmpty == true)
         #expect(result?.documents.first?["groups"]?.items.first?["rules"]?.items.count == 1000)
         print("YAMLLoader: 1000 rules (\(text.utf8.count) bytes) loaded in \(elapsed)")
-        #expect(elapsed < .seconds(2))  // generous for debug builds; see the release measurement
+        #expect(elapsed < .seconds(5))  // generous for busy debug builds; catches quadratic behaviour
     }
 
     // MARK: Helpers
@@ -474,17 +485,15 @@ import SentinelParse
         return try #require(result.documents.first, sourceLocation: sourceLocation)
     }
 
+    private func at(_ line: Int, _ column: Int, _ offset: Int) -> SentinelCore.SourceLocation {
+        SentinelCore.SourceLocation(file: "t.yaml", line: line, column: column, offset: offset)
+    }
+
     /// Where `needle` occurs in `text`, computed independently of the loader.
-    private func locate(
-        _ needle: String, in text: String, occurrence: Int = 0, after anchor: String? = nil
-    ) -> SentinelCore.SourceLocation {
+    private func locate(_ needle: String, in text: String, after anchor: String? = nil) -> SentinelCore.SourceLocation {
         var searchStart = text.startIndex
         if let anchor, let found = text.range(of: anchor) { searchStart = found.upperBound }
-        var found = text.range(of: needle, range: searchStart..<text.endIndex)
-        for _ in 0..<occurrence {
-            guard let current = found else { break }
-            found = text.range(of: needle, range: current.upperBound..<text.endIndex)
-        }
+        let found = text.range(of: needle, range: searchStart..<text.endIndex)
         guard let found else { return SentinelCore.SourceLocation(file: "?", line: 0, column: 0) }
         let before = text[..<found.lowerBound]
         let line = before.utf8.filter { $0 == UInt8(ascii: "\n") }.count + 1

@@ -21,17 +21,21 @@ public struct YAMLLoader {
         /// Nested collection levels.
         public var maxDepth: Int
 
+        /// The defaults admit any realistic rule file and stop an alias bomb within milliseconds.
         public init(maxExpandedNodes: Int = 1_000_000, maxDepth: Int = 256) {
             self.maxExpandedNodes = maxExpandedNodes
             self.maxDepth = maxDepth
         }
 
+        /// 1 000 000 expanded nodes, 256 levels.
         public static let `default` = Limits()
     }
 
     /// The documents of a stream and what went wrong while loading it.
     public struct Result: Sendable {
+        /// Every document loaded completely, in stream order.
         public var documents: [YAMLNode]
+        /// Problems in source order of discovery; any error means `documents` may be incomplete.
         public var diagnostics: [Diagnostic]
 
         public init(documents: [YAMLNode], diagnostics: [Diagnostic]) {
@@ -92,30 +96,37 @@ public struct YAMLLoader {
         case .documentEnd:
             builder.endDocument()
         case let .scalar(value, style, properties, start, end):
-            let endOffset = source.location(scalarIndex: end).offset
+            let last = source.location(scalarIndex: end)
             var first = YAMLSourceCursor(source.location(scalarIndex: start))
-            if !properties.isEmpty { first = locator.skipProperties(from: first, limit: endOffset) }
+            if !properties.isEmpty { first = locator.skipProperties(from: first, limit: last.offset) }
             let scalar = YAMLScalar(
                 value: value, style: style,
-                valueLocations: locator.valueLocations(of: value, style: style, start: first, end: endOffset))
-            let range = SourceRange(start: first.location(in: source.file), end: source.location(scalarIndex: end))
-            builder.addScalar(YAMLNode(content: .scalar(scalar), range: range, tag: properties.tag), anchor: properties.anchor)
-        case let .sequenceStart(properties, start), let .mappingStart(properties, start):
-            var first = YAMLSourceCursor(source.location(scalarIndex: start))
-            if !properties.isEmpty { first = locator.skipProperties(from: first, limit: source.bytes.count) }
-            var isMapping = false
-            if case .mappingStart = event { isMapping = true }
-            builder.startCollection(
-                isMapping: isMapping, at: first.location(in: source.file), tag: properties.tag,
-                anchor: properties.anchor)
+                valueLocations: locator.valueLocations(of: value, style: style, start: first, end: last.offset))
+            let range = SourceRange(start: first.location(in: source.file), end: last)
+            let node = YAMLNode(content: .scalar(scalar), range: range, tag: properties.tag)
+            builder.addScalar(node, anchor: properties.anchor)
+        case let .sequenceStart(properties, start):
+            startCollection(isMapping: false, properties: properties, start: start, builder: &builder, source, locator)
+        case let .mappingStart(properties, start):
+            startCollection(isMapping: true, properties: properties, start: start, builder: &builder, source, locator)
         case .collectionEnd(let end):
             builder.endCollection(at: source.location(scalarIndex: end))
         case let .alias(name, start, end):
-            builder.addAlias(
-                name, at: SourceRange(start: source.location(scalarIndex: start), end: source.location(scalarIndex: end)))
+            let range = SourceRange(start: source.location(scalarIndex: start), end: source.location(scalarIndex: end))
+            builder.addAlias(name, at: range)
         case .streamEnd:
             break
         }
+    }
+
+    private static func startCollection(
+        isMapping: Bool, properties: LibYAMLEvent.Properties, start: Int, builder: inout YAMLTreeBuilder,
+        _ source: YAMLSourceText, _ locator: YAMLScalarLocator
+    ) {
+        var first = YAMLSourceCursor(source.location(scalarIndex: start))
+        if !properties.isEmpty { first = locator.skipProperties(from: first, limit: source.bytes.count) }
+        builder.startCollection(
+            isMapping: isMapping, at: first.location(in: source.file), tag: properties.tag, anchor: properties.anchor)
     }
 
     private static func diagnostic(for error: LibYAMLError, in source: YAMLSourceText) -> Diagnostic {

@@ -16,16 +16,18 @@ struct YAMLScalarLocator {
     func skipProperties(from start: YAMLSourceCursor, limit: Int) -> YAMLSourceCursor {
         var cursor = start
         while cursor.offset < limit, bytes[cursor.offset] == ascii("&") || bytes[cursor.offset] == ascii("!") {
-            if bytes[cursor.offset] == ascii("!"), cursor.offset + 1 < limit, bytes[cursor.offset + 1] == ascii("<") {
-                while cursor.offset < limit, bytes[cursor.offset] != ascii(">") { cursor.advance(in: bytes, limit: limit) }
-            }
-            while cursor.offset < limit, !isBlankOrBreak(bytes[cursor.offset]), !isFlowIndicator(bytes[cursor.offset]) {
+            // The characters libyaml accepts in anchor names and tags.
+            let isTag = bytes[cursor.offset] == ascii("!")
+            cursor.advance(in: bytes, limit: limit)
+            if isTag, cursor.offset < limit, bytes[cursor.offset] == ascii("<") {
+                skip(&cursor, limit: limit) { $0 != ascii(">") }
                 cursor.advance(in: bytes, limit: limit)
             }
+            skip(&cursor, limit: limit) { isWordCharacter($0) || (isTag && Self.tagPunctuation.contains($0)) }
             while cursor.offset < limit {
                 let byte = bytes[cursor.offset]
                 if byte == ascii("#") {
-                    while cursor.offset < limit, !isBreak(bytes[cursor.offset]) { cursor.advance(in: bytes, limit: limit) }
+                    skip(&cursor, limit: limit) { !isBreak($0) }
                 } else if isBlankOrBreak(byte) {
                     cursor.advance(in: bytes, limit: limit)
                 } else {
@@ -51,11 +53,13 @@ struct YAMLScalarLocator {
             break
         case .singleQuoted, .doubleQuoted:
             let quote = style == .singleQuoted ? ascii("'") : ascii("\"")
-            if cursor.offset < contentEnd, bytes[cursor.offset] == quote { cursor.advance(in: bytes, limit: contentEnd) }
+            if cursor.offset < contentEnd, bytes[cursor.offset] == quote {
+                cursor.advance(in: bytes, limit: contentEnd)
+            }
             if contentEnd > cursor.offset, bytes[contentEnd - 1] == quote { contentEnd -= 1 }
         case .literal, .folded:
             // The header (`|2-`, maybe a comment) ends at the first line break.
-            while cursor.offset < contentEnd, !isBreak(bytes[cursor.offset]) { cursor.advance(in: bytes, limit: contentEnd) }
+            skip(&cursor, limit: contentEnd) { !isBreak($0) }
             advance(&cursor, over: breakWidth(at: cursor.offset, limit: contentEnd), limit: contentEnd)
             indentation = blockIndentation(from: cursor.offset, end: contentEnd, value: value)
             atLineStart = true
@@ -64,7 +68,11 @@ struct YAMLScalarLocator {
         var locations: [SourceLocation] = []
         locations.reserveCapacity(value.utf8.count + 1)
         // Characters that may stand for something else in the source; all others are copied verbatim.
-        let special: UInt8 = style == .doubleQuoted ? ascii("\\") : (style == .singleQuoted ? ascii("'") : 0)
+        let special: UInt8 = switch style {
+        case .doubleQuoted: ascii("\\")
+        case .singleQuoted: ascii("'")
+        default: 0
+        }
         for scalar in value.unicodeScalars {
             let wanted = scalar.value
             if !atLineStart, wanted < 0x80, cursor.offset < contentEnd, bytes[cursor.offset] == UInt8(wanted),
@@ -107,7 +115,9 @@ struct YAMLScalarLocator {
                 if produced == wanted { return here.location(in: file) }
                 continue
             }
-            if style == .singleQuoted, byte == ascii("'"), cursor.offset + 1 < end, bytes[cursor.offset + 1] == ascii("'") {
+            if style == .singleQuoted, byte == ascii("'"), cursor.offset + 1 < end,
+               bytes[cursor.offset + 1] == ascii("'")
+            {
                 advance(&cursor, over: 2, limit: end)
                 if wanted == UInt32(ascii("'")) { return here.location(in: file) }
                 continue
@@ -115,59 +125,54 @@ struct YAMLScalarLocator {
             let unit = self.unit(at: cursor.offset, limit: end)
             advance(&cursor, over: unit.width, limit: end)
             if unit.isBreak { atLineStart = true }
-            if unit.value == wanted || (unit.isBreak && wanted == UInt32(ascii(" "))) { return here.location(in: file) }
+            // A space in the value may be a folded line break.
+            if unit.value == wanted || (unit.isBreak && wanted == UInt32(ascii(" "))) {
+                return here.location(in: file)
+            }
         }
         return cursor.location(in: file)
     }
 
     // MARK: Block scalars
 
-    /// The content indentation of a block scalar whose first content line starts at `offset`: the leading
-    /// spaces of the first non-blank line, minus the spaces the value keeps from it (an explicit indentation
-    /// indicator smaller than the line's indentation). Nil (drop all leading spaces) without content lines.
+    /// The content indentation of a block scalar whose first content line starts at `offset`, read off the
+    /// first line that contributes to the value: its leading spaces minus the spaces the value keeps from it
+    /// (an explicit indentation indicator may be smaller than the line's indentation). Lines are 1:1 with value
+    /// lines up to there: a blank line gives an empty one, a line starting with a space keeps its line break
+    /// even when folded. Nil (drop all leading spaces) when no line contributes.
     private func blockIndentation(from offset: Int, end: Int, value: String) -> Int? {
+        let valueBytes = Array(value.utf8)
+        var valueIndex = 0
         var lineStart = offset
-        var blankLines = 0
-        while lineStart < end {
-            var p = lineStart
-            while p < end, bytes[p] == ascii(" ") { p += 1 }
-            guard p < end else { return nil }
-            let width = breakWidth(at: p, limit: end)
-            if width > 0 {
-                blankLines += 1
-                lineStart = p + width
-                continue
-            }
-            let lineSpaces = p - lineStart
+        while lineStart < end, valueIndex < valueBytes.count {
+            var lineEnd = lineStart
+            while lineEnd < end, bytes[lineEnd] == ascii(" ") { lineEnd += 1 }
+            let lineSpaces = lineEnd - lineStart
+            let width = breakWidth(at: lineEnd, limit: end)
             var keptSpaces = 0
-            var seenBreaks = 0
-            for byte in value.utf8 {
-                if seenBreaks < blankLines {
-                    guard byte == ascii("\n") else { return lineSpaces }
-                    seenBreaks += 1
-                } else if byte == ascii(" ") {
-                    keptSpaces += 1
-                } else {
-                    break
-                }
+            while valueIndex + keptSpaces < valueBytes.count, valueBytes[valueIndex + keptSpaces] == ascii(" ") {
+                keptSpaces += 1
             }
-            return max(0, lineSpaces - keptSpaces)
+            if width == 0 || keptSpaces > 0 || valueBytes[valueIndex] != ascii("\n") {
+                return max(0, lineSpaces - keptSpaces)
+            }
+            // A blank line that gave an empty value line: the indentation is at least its length.
+            valueIndex += 1
+            lineStart = lineEnd + width
         }
         return nil
     }
 
     private func skipIndentation(_ cursor: inout YAMLSourceCursor, indentation: Int?, limit: Int) {
         if let indentation {
-            var skipped = 0
-            while skipped < indentation, cursor.offset < limit, bytes[cursor.offset] == ascii(" ") {
-                cursor.advance(in: bytes, limit: limit)
-                skipped += 1
-            }
+            skip(&cursor, limit: min(limit, cursor.offset + indentation)) { $0 == ascii(" ") }
         } else {
-            while cursor.offset < limit, bytes[cursor.offset] == ascii(" ") || bytes[cursor.offset] == ascii("\t") {
-                cursor.advance(in: bytes, limit: limit)
-            }
+            skip(&cursor, limit: limit) { $0 == ascii(" ") || $0 == ascii("\t") }
         }
+    }
+
+    private func skip(_ cursor: inout YAMLSourceCursor, limit: Int, while predicate: (UInt8) -> Bool) {
+        while cursor.offset < limit, predicate(bytes[cursor.offset]) { cursor.advance(in: bytes, limit: limit) }
     }
 
     // MARK: Source units
@@ -249,9 +254,14 @@ struct YAMLScalarLocator {
 
     private func isBreak(_ byte: UInt8) -> Bool { byte == ascii("\n") || byte == ascii("\r") }
     private func isBlankOrBreak(_ byte: UInt8) -> Bool { byte == ascii(" ") || byte == ascii("\t") || isBreak(byte) }
-    private func isFlowIndicator(_ byte: UInt8) -> Bool {
-        byte == ascii(",") || byte == ascii("[") || byte == ascii("]") || byte == ascii("{") || byte == ascii("}")
+    private func isWordCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case ascii("0")...ascii("9"), ascii("A")...ascii("Z"), ascii("a")...ascii("z"), ascii("_"), ascii("-"): true
+        default: false
+        }
     }
+
+    private static let tagPunctuation = Set(";/?:@&=+$.%!~*'()".utf8)
 }
 
 @inline(__always)

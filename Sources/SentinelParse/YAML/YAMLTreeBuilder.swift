@@ -9,7 +9,7 @@ import SentinelCore
 /// about that much work.
 struct YAMLTreeBuilder {
     /// A finished node with its expanded size.
-    struct Built {
+    private struct Built {
         var node: YAMLNode
         /// Nodes in the fully expanded subtree.
         var count: Int
@@ -52,6 +52,8 @@ struct YAMLTreeBuilder {
     private var frames: [Frame] = []
     private var root: YAMLNode?
     private var anchors: [String: Built] = [:]
+    /// Collections under construction that carry an anchor (an alias to one would be recursive).
+    private var openAnchorCount = 0
     private var expandedNodes = 0
 
     init(limits: YAMLLoader.Limits) {
@@ -63,6 +65,7 @@ struct YAMLTreeBuilder {
     mutating func startDocument() {
         frames.removeAll()
         anchors.removeAll()
+        openAnchorCount = 0
         root = nil
     }
 
@@ -85,6 +88,7 @@ struct YAMLTreeBuilder {
             return
         }
         frames.append(Frame(isMapping: isMapping, start: start, tag: tag, anchor: anchor))
+        if anchor != nil { openAnchorCount += 1 }
     }
 
     mutating func endCollection(at end: SourceLocation) {
@@ -97,6 +101,7 @@ struct YAMLTreeBuilder {
             content = .sequence(frames[frames.count - 1].items)
         }
         let frame = frames.removeLast()
+        if frame.anchor != nil { openAnchorCount -= 1 }
         let node = YAMLNode(content: content, range: SourceRange(start: frame.start, end: end), tag: frame.tag)
         let built = Built(node: node, count: frame.count, height: frame.height)
         if let anchor = frame.anchor { anchors[anchor] = built }
@@ -105,10 +110,13 @@ struct YAMLTreeBuilder {
 
     mutating func addAlias(_ name: String, at range: SourceRange) {
         guard !isStopped else { return }
-        guard let anchored = anchors[name], !frames.contains(where: { $0.anchor == name }) else {
-            let message = frames.contains(where: { $0.anchor == name })
+        let isRecursive = openAnchorCount > 0 && frames.contains { $0.anchor == name }
+        guard let anchored = anchors[name], !isRecursive else {
+            // Suggestions compare against every anchor: only affordable for a reasonable number of them.
+            let suggestion = anchors.count <= 100 ? Suggestion.didYouMean(name, in: anchors.keys) : ""
+            let message = isRecursive
                 ? "alias '*\(name)' refers to a node that contains it"
-                : "undefined alias '*\(name)'" + Suggestion.didYouMean(name, in: anchors.keys)
+                : "undefined alias '*\(name)'" + suggestion
             diagnostics.append(Diagnostic(.undefinedAlias, message, at: range))
             let placeholder = YAMLNode(
                 content: .scalar(YAMLScalar(value: "", style: .plain, valueLocations: [range.start])), range: range)
