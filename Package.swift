@@ -53,3 +53,18 @@ let package = Package(
         .testTarget(name: "SentinelEndToEndTests", dependencies: ["SentinelCore"], swiftSettings: strict),
     ]
 )
+
+// libFuzzer targets: no `main` (libFuzzer supplies it), so they exist only on request:
+//   SENTINEL_FUZZ=1 swift build -c debug --sanitize fuzzer -Xswiftc -parse-as-library --product YAMLFuzz
+//   .build/debug/YAMLFuzz -max_total_time=60
+// (likewise ExpressionFuzz). Keep `--product`, or `sentinel` would be linked with libFuzzer's `main` too.
+if Context.environment["SENTINEL_FUZZ"] == "1" {
+    package.targets += [
+        .executableTarget(
+            name: "YAMLFuzz", dependencies: ["SentinelCore", "SentinelParse"], path: "Fuzz/YAMLFuzz",
+            swiftSettings: strict),
+        .executableTarget(
+            name: "ExpressionFuzz", dependencies: ["SentinelCore", "SentinelParse", "SentinelCompile"],
+            path: "Fuzz/ExpressionFuzz", swiftSettings: strict),
+    ]
+}
