@@ -116,6 +116,16 @@ extension GraphBuilder {
         }
         switch FieldCatalog.lookup(segments, kind: scope.kind) {
         case .known(let type):
+            // On kinds with free-form fields a misspelt macro silently reads a field that never exists.
+            if segments.count == 1, FieldCatalog.kinds[scope.kind] == nil,
+                let name = Suggestion.closest(to: segments[0], in: Array(macros.keys) + Array(lists.keys))
+            {
+                diagnostics.append(
+                    Diagnostic(
+                        .fieldLooksLikeName,
+                        "'\(segments[0])' reads a field of '\(scope.kind)' events; did you mean '\(name)'?",
+                        at: scope.source.range(from: e.start, to: e.end), notes: scope.notes))
+            }
             return (intern(.field(slot: slot(segments)), type), type)
         case .unknown(let suggestion):
             let name = segments.joined(separator: ".")

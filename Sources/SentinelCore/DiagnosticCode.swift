@@ -40,6 +40,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case unusedReceiver = "W0104"
     case shadowedKey = "W0105"
     case emptyRuleFile = "W0106"
+    case fieldLooksLikeName = "W0107"
 
     /// Errors unless the code is a warning code.
     public var defaultSeverity: DiagnosticSeverity {

@@ -80,6 +80,18 @@ import Testing
         #expect(CompileFixture.errors(diagnostics).map(\.code).contains(code), "\(diagnostics)")
     }
 
+    @Test func aMisspeltMacroOnAFreeFormKindIsAWarning() {
+        let (graph, diagnostics) = CompileFixture.compile(
+            """
+            macros:
+              low_score: score < 0.2
+            rules:
+              - {name: R, on: feedback, when: low_scor}
+            """)
+        #expect(graph != nil)
+        #expect(diagnostics.contains { $0.code == .fieldLooksLikeName && $0.message.contains("'low_score'") })
+    }
+
     @Test func macroCyclesAreReported() {
         let (_, diagnostics) = CompileFixture.compile(
             """
