@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bench=examples/bench
-swift build -c release --product sentinel >/dev/null
+build_log=$(mktemp)
+swift build -c release --product sentinel >"$build_log" 2>&1 || { cat "$build_log"; exit 1; }
 sentinel=.build/release/sentinel
 
 if [ ! -s "$bench/traffic-1m.jsonl" ]; then
