@@ -36,9 +36,11 @@ struct SampleWindow {
         }
     }
 
-    /// Drops samples at or before `cutoff` (the window is `(cutoff, now]`).
+    /// Drops samples at or before `cutoff` (the window is `(cutoff, now]`). Most calls drop nothing.
+    @inline(__always)
     mutating func evict(through cutoff: Int64) {
-        while !ring.isEmpty, ring.oldestTime <= cutoff { removeOldest() }
+        guard !ring.isEmpty, ring.oldestTime <= cutoff else { return }
+        repeat { removeOldest() } while !ring.isEmpty && ring.oldestTime <= cutoff
     }
 
     mutating func removeOldest() {

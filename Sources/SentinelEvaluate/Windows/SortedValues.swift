@@ -37,26 +37,23 @@ struct SortedValues {
         if blocks[b].isEmpty { blocks.remove(at: b) }
     }
 
-    /// The k-th smallest value, 0-based.
-    func element(at k: Int) -> Double {
-        var k = k
-        for block in blocks {
-            if k < block.count { return block[k] }
-            k -= block.count
-        }
-        return .nan
-    }
-
     /// Quantile with linear interpolation between closest ranks (numpy's default, PromQL's quantile_over_time).
     func quantile(_ q: Double) -> Double? {
         guard count > 0 else { return nil }
         let rank = q * Double(count - 1)
         let lower = Int(rank.rounded(.down))
-        let upper = min(lower + 1, count - 1)
-        let a = element(at: lower)
-        if upper == lower { return a }
-        let b = element(at: upper)
-        return a + (b - a) * (rank - Double(lower))
+        // One walk finds both neighbours: the upper one is next in the block or first in the next block.
+        var k = lower
+        for (i, block) in blocks.enumerated() {
+            if k < block.count {
+                let a = block[k]
+                guard lower + 1 < count else { return a }
+                let b = k + 1 < block.count ? block[k + 1] : blocks[i + 1][0]
+                return a + (b - a) * (rank - Double(lower))
+            }
+            k -= block.count
+        }
+        return nil
     }
 
     mutating func removeAll() {
