@@ -29,6 +29,9 @@ final class GraphBuilder {
     var partitionIndex: [Partition: Int] = [:]
     var windows: [WindowNode] = []
     var windowIndex: [WindowNode: Int] = [:]
+    var canonicalText: [Int: String] = [:]
+    var loweringDepth = 0
+    static let maxLoweringDepth = 1000
 
     var lists: [String: (syntax: ListSyntax, index: Int)] = [:]
     var compiledLists: [CompiledList] = []

@@ -57,6 +57,15 @@ extension GraphBuilder {
     }
 
     func lower(_ e: Expr, _ scope: Scope) -> (Int, ValueType)? {
+        // Macros expand inside each other, so the parser's depth limit alone does not bound this recursion.
+        loweringDepth += 1
+        defer { loweringDepth -= 1 }
+        if loweringDepth > Self.maxLoweringDepth {
+            if loweringDepth == Self.maxLoweringDepth + 1 {
+                report(.expressionTooDeep, "expression nests deeper than \(Self.maxLoweringDepth) levels once macros are expanded", e, scope)
+            }
+            return nil
+        }
         switch e.kind {
         case .number(let n): return (intern(.constant(.number(n)), .number), .number)
         case .string(let s): return (intern(.constant(.string(s)), .string), .string)
@@ -352,7 +361,15 @@ extension GraphBuilder {
     }
 
     /// A stable text form of a node, independent of node numbering: identifies definitions across compilations.
+    /// Memoised: shared subexpressions are written once.
     func canonical(_ index: Int) -> String {
+        if let text = canonicalText[index] { return text }
+        let text = describe(index)
+        canonicalText[index] = text
+        return text
+    }
+
+    private func describe(_ index: Int) -> String {
         switch nodes[index] {
         case .constant(let c): return "\(c)"
         case .field(let slot): return fields[slot].joined(separator: ".")

@@ -25,10 +25,11 @@ struct LintCommand: ParsableCommand {
 
     func run() throws {
         var diagnostics: [Diagnostic] = []
-        let files = Configuration.expand(paths, &diagnostics) + Configuration.expand(paths, &diagnostics, tests: true)
+        let files = Set(Configuration.expand(paths, &diagnostics) + Configuration.expand(paths, &diagnostics, tests: true))
+            .sorted()
         var ruleFiles: [RuleFileSyntax] = []
         var policyFiles: [PolicyFileSyntax] = []
-        for file in Set(files).sorted() {
+        for file in files {
             if file.hasSuffix(".test.yaml") || file.hasSuffix(".test.yml") {
                 diagnostics += RuleTestFile.read(path: file).1
                 continue

@@ -92,6 +92,14 @@ import Testing
         #expect(diagnostics.contains { $0.code == .fieldLooksLikeName && $0.message.contains("'low_score'") })
     }
 
+    @Test func deeplyNestedMacroExpansionIsAnErrorNotACrash() {
+        let depth = 150
+        let levels = (0..<40).map { i in "  m\(i): " + String(repeating: "not ", count: depth) + (i == 0 ? "true" : "m\(i - 1)") }
+        let (_, diagnostics) = CompileFixture.compile(
+            "macros:\n" + levels.joined(separator: "\n") + "\nrules:\n  - {name: R, on: completion, when: m39}\n")
+        #expect(diagnostics.contains { $0.code == .expressionTooDeep })
+    }
+
     @Test func macroCyclesAreReported() {
         let (_, diagnostics) = CompileFixture.compile(
             """

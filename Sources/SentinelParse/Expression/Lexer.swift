@@ -37,12 +37,9 @@ public struct Lexer {
             return Token(kind: .identifier(word), start: start, end: index)
         }
         if c == "\"" || c == "'" { return try string(quote: c, start: start) }
-        for length in [2, 1] where index + length <= scalars.count {
-            let text = String(String.UnicodeScalarView(scalars[index..<index + length]))
-            if let symbol = Token.Symbol(rawValue: text) {
-                index += length
-                return Token(kind: .symbol(symbol), start: start, end: index)
-            }
+        if let (symbol, length) = symbol(at: index) {
+            index += length
+            return Token(kind: .symbol(symbol), start: start, end: index)
         }
         let hint: String
         switch c {
@@ -53,6 +50,32 @@ public struct Lexer {
         default: hint = ""
         }
         throw ExpressionError(.expressionSyntax, "unexpected character '\(c)'\(hint)", start: start, end: start + 1)
+    }
+
+    /// The operator or punctuation at `i`, longest first (`<=` before `<`).
+    private func symbol(at i: Int) -> (Token.Symbol, Int)? {
+        let c = scalars[i]
+        let next: Unicode.Scalar? = i + 1 < scalars.count ? scalars[i + 1] : nil
+        switch (c, next) {
+        case ("=", "="): return (.equal, 2)
+        case ("!", "="): return (.notEqual, 2)
+        case ("<", "="): return (.lessEqual, 2)
+        case (">", "="): return (.greaterEqual, 2)
+        case ("<", _): return (.less, 1)
+        case (">", _): return (.greater, 1)
+        case ("(", _): return (.lparen, 1)
+        case (")", _): return (.rparen, 1)
+        case ("[", _): return (.lbracket, 1)
+        case ("]", _): return (.rbracket, 1)
+        case (",", _): return (.comma, 1)
+        case (".", _): return (.dot, 1)
+        case ("+", _): return (.plus, 1)
+        case ("-", _): return (.minus, 1)
+        case ("*", _): return (.star, 1)
+        case ("/", _): return (.slash, 1)
+        case ("%", _): return (.percent, 1)
+        default: return nil
+        }
     }
 
     private mutating func number(_ start: Int) throws(ExpressionError) -> Token {
