@@ -42,6 +42,8 @@ struct TrieNode {
     var slot: Int32 = -1
     /// 1 for the top-level `ts`, 2 for the top-level `kind`.
     var special: UInt8 = 0
+    /// Nonzero when the value needs `parseValue` whatever its type (special key, or descendants to reset).
+    var needsParse: UInt8 = 0
     var childCount: Int32 = 0
     /// Children as an open-addressing table `entries[tableStart ... tableStart + tableMask]`.
     var tableStart: Int32 = 0
@@ -64,8 +66,31 @@ struct TrieEntry {
 
 @inline(__always)
 func trieHash(_ w0: UInt64, _ w1: UInt64, _ n: Int) -> UInt32 {
-    let h = (w0 &* 0x9E37_79B9_7F4A_7C15) ^ (w1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (UInt64(truncatingIfNeeded: n) &* 0x1656_67B1_9E37_79F9)
+    let h = (w0 ^ (w1 &<< 1) ^ UInt64(truncatingIfNeeded: n)) &* 0x9E37_79B9_7F4A_7C15
     return UInt32(truncatingIfNeeded: h >> 40)
+}
+
+/// Scratch space for one line: unescaped strings, and the quote and escape bitmaps (one word per 64 bytes plus a
+/// sentinel word).
+struct LineBuffers {
+    var capacity: Int
+    var scratch: UnsafeMutablePointer<UInt8>
+    var quoteWords: UnsafeMutablePointer<UInt64>
+    var backslashWords: UnsafeMutablePointer<UInt64>
+    var usesQuoteIndex = true
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        scratch = .allocate(capacity: capacity)
+        quoteWords = .allocate(capacity: capacity / 64 + 2)
+        backslashWords = .allocate(capacity: capacity / 64 + 2)
+    }
+
+    func deallocate() {
+        scratch.deallocate()
+        quoteWords.deallocate()
+        backslashWords.deallocate()
+    }
 }
 
 /// Decodes one JSON event line into the field slots the condition graph reads, skipping everything else.
@@ -77,18 +102,24 @@ func trieHash(_ w0: UInt64, _ w1: UInt64, _ n: Int) -> UInt32 {
 public final class EventDecoder {
     public let paths: [[String]]
     public var slotCount: Int { paths.count }
+    /// Whether to index quotes with SIMD before validating (faster on typical lines). Results are identical
+    /// either way; `false` forces the byte-by-byte scanner (for benchmarks and differential tests).
+    public var usesQuoteIndex: Bool {
+        get { buffers.pointee.usesQuoteIndex }
+        set { buffers.pointee.usesQuoteIndex = newValue }
+    }
 
     let nodes: UnsafeMutablePointer<TrieNode>
-    let nodeCount: Int
     let entries: UnsafeMutablePointer<TrieEntry>
     let keys: UnsafeMutablePointer<UInt8>
     let resets: UnsafeMutablePointer<Int32>
     /// Pairs (from, to): slots of duplicate paths, copied after decoding.
     let aliases: UnsafeMutablePointer<Int32>
     let aliasCount: Int
-    var scratch: UnsafeMutablePointer<UInt8>
-    var scratchCapacity: Int
     let tsCache: UnsafeMutablePointer<TimestampCache>
+    /// Per-line buffers, behind a pointer so that the hot path reads them without exclusivity checks.
+    let buffers: UnsafeMutablePointer<LineBuffers>
+    let pad: UnsafeMutablePointer<UInt8>
 
     /// Slot i receives the value at `paths[i]` (e.g. `["response_guard", "safety"]`, `["labels", "le"]`).
     /// An empty path receives the whole event object.
@@ -124,7 +155,6 @@ public final class EventDecoder {
         }
 
         // Flatten.
-        nodeCount = tree.count
         nodes = .allocate(capacity: tree.count)
         nodes.initialize(repeating: TrieNode(), count: tree.count)
         var flatEntries: [TrieEntry] = []
@@ -166,6 +196,9 @@ public final class EventDecoder {
                 node.resetCount = Int32(below.count)
                 resetList += below
             }
+            if node.special != 0 || node.resetCount > 0 {
+                node.needsParse = 1
+            }
             nodes[index] = node
         }
         entries = .allocate(capacity: max(flatEntries.count, 1))
@@ -181,10 +214,11 @@ public final class EventDecoder {
         aliases = .allocate(capacity: max(aliasPairs.count, 1))
         aliases.initialize(repeating: 0, count: max(aliasPairs.count, 1))
         for (i, a) in aliasPairs.enumerated() { aliases[i] = a }
-        scratchCapacity = 4096
-        scratch = .allocate(capacity: scratchCapacity)
         tsCache = .allocate(capacity: 1)
         tsCache.initialize(to: TimestampCache())
+        buffers = .allocate(capacity: 1)
+        buffers.initialize(to: LineBuffers(capacity: 4096))
+        pad = .allocate(capacity: 64)
     }
 
     deinit {
@@ -193,22 +227,26 @@ public final class EventDecoder {
         keys.deallocate()
         resets.deallocate()
         aliases.deallocate()
-        scratch.deallocate()
         tsCache.deallocate()
+        buffers.pointee.deallocate()
+        buffers.deallocate()
+        pad.deallocate()
     }
 
     @inline(__always)
     func ensureScratch(_ count: Int) {
-        if count > scratchCapacity { growScratch(count) }
+        if count > buffers.pointee.capacity { growScratch(count) }
     }
 
+    /// Grows the per-line buffers to hold a line of `count` bytes (amortized: never shrinks).
     @inline(never)
     func growScratch(_ count: Int) {
-        var capacity = scratchCapacity
+        var capacity = buffers.pointee.capacity
         while capacity < count { capacity *= 2 }
-        scratch.deallocate()
-        scratch = .allocate(capacity: capacity)
-        scratchCapacity = capacity
+        let uses = buffers.pointee.usesQuoteIndex
+        buffers.pointee.deallocate()
+        buffers.pointee = LineBuffers(capacity: capacity)
+        buffers.pointee.usesQuoteIndex = uses
     }
 
     /// Decodes one JSON object line. Fills `slots[0 ..< slotCount]`: absent paths are `.missing`, JSON null is
@@ -226,14 +264,38 @@ public final class EventDecoder {
             throw EventDecodeError(message: ScanCode.expectedObject.message, offset: 0)
         }
         let start = raw.assumingMemoryBound(to: UInt8.self)
-        var scanner = EventScanner(
-            start: start, end: start + line.count, nodes: nodes, entries: entries, keys: keys, resets: resets,
-            slots: slots, tsCache: tsCache, scratch: scratch)
+        let end = start + line.count
+        let b = buffers.pointee
+        if b.usesQuoteIndex, let hasBackslash = QuoteIndex.build(
+            start, count: line.count, quoteWords: b.quoteWords, backslashWords: b.backslashWords, pad: pad)
+        {
+            var scanner = EventScanner(start: start, end: end, decoder: self, slots: slots)
+            scanner.indexed = true
+            scanner.quoteBits = b.quoteWords[0]
+            if hasBackslash { scanner.nextEscape = scanner.firstEscape(from: 0) }
+            var ok = true
+            do throws(ScanFailure) {
+                try scanner.decodeEvent()
+            } catch {
+                ok = false
+            }
+            if ok { return try finish(scanner, slots) }
+            // The sequential scanner decides (and reports the exact error).
+            for i in 0..<n { slots[i] = .missing }
+        }
+        var scanner = EventScanner(start: start, end: end, decoder: self, slots: slots)
         do throws(ScanFailure) {
             try scanner.decodeEvent()
         } catch {
             throw scanner.publicError(error)
         }
+        return try finish(scanner, slots)
+    }
+
+    @inline(__always)
+    func finish(_ scanner: EventScanner, _ slots: UnsafeMutablePointer<Value>) throws(EventDecodeError)
+        -> EventHeader
+    {
         guard scanner.hasTimestamp else { throw EventDecodeError(message: "missing 'ts'", offset: 0, field: "ts") }
         guard scanner.hasKind else { throw EventDecodeError(message: "missing 'kind'", offset: 0, field: "kind") }
         if aliasCount > 0 {
@@ -252,9 +314,8 @@ public final class EventDecoder {
         }
         let start = raw.assumingMemoryBound(to: UInt8.self)
         var scanner = EventScanner(
-            start: start, end: start + line.count, nodes: nodes, entries: entries, keys: keys, resets: resets,
-            slots: UnsafeMutablePointer(mutating: UnsafePointer<Value>(bitPattern: 8)!), tsCache: tsCache,
-            scratch: scratch)
+            start: start, end: start + line.count, decoder: self,
+            slots: UnsafeMutablePointer(mutating: UnsafePointer<Value>(bitPattern: 8)!))
         do throws(ScanFailure) {
             try scanner.scanHeader()
         } catch {

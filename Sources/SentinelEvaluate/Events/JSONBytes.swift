@@ -10,7 +10,6 @@
 /// Why a scan stopped; turned into an `EventDecodeError` message at the public boundary.
 enum ScanCode: UInt8 {
     case expectedObject
-    case unexpectedEnd
     case unterminatedString
     case controlCharacter
     case invalidEscape
@@ -27,11 +26,12 @@ enum ScanCode: UInt8 {
     case trailingCharacters
     case badTimestamp
     case kindNotString
+    /// Internal: the quote index disagrees with the line; decode again with the sequential scanner.
+    case reindex
 
     var message: String {
         switch self {
         case .expectedObject: "expected a JSON object"
-        case .unexpectedEnd: "unexpected end of line"
         case .unterminatedString: "unterminated string"
         case .controlCharacter: "control character in string"
         case .invalidEscape: "invalid escape sequence"
@@ -48,6 +48,7 @@ enum ScanCode: UInt8 {
         case .trailingCharacters: "unexpected characters after the object"
         case .badTimestamp: "'ts' is not an RFC 3339 time or epoch seconds"
         case .kindNotString: "'kind' is not a string"
+        case .reindex: "internal: inconsistent quote index"
         }
     }
 }
@@ -150,42 +151,6 @@ enum JSONBytes {
             return UInt32(bitPattern: _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)))
         }
     #endif
-
-    /// A key of fewer than 16 bytes without escapes: its length and its bytes as two zero-padded little-endian
-    /// words. Nil when the key is longer, has escapes or control characters, or is within 16 bytes of the end.
-    @inline(__always)
-    static func shortKey(_ k: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> (Int, UInt64, UInt64)? {
-        guard end - k >= 16 else { return nil }
-        #if arch(x86_64)
-            let v = _mm_loadu_si128(UnsafeRawPointer(k).assumingMemoryBound(to: __m128i.self))
-            let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x22))
-            let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x5C))
-            let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v)
-            let m = UInt32(bitPattern: _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)))
-            let i = Int(m.trailingZeroBitCount)  // 32 when m == 0
-            guard m != 0, k[i] == 0x22 else { return nil }
-            let iota = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-            let kv = _mm_and_si128(v, _mm_cmpgt_epi8(_mm_set1_epi8(Int8(truncatingIfNeeded: i)), iota))
-            return (
-                i, UInt64(bitPattern: _mm_cvtsi128_si64(kv)),
-                UInt64(bitPattern: _mm_cvtsi128_si64(_mm_unpackhi_epi64(kv, kv)))
-            )
-        #else
-            let a = UInt64(littleEndian: UnsafeRawPointer(k).loadUnaligned(as: UInt64.self))
-            let ma = specialMask(a)
-            if ma != 0 {
-                let i = ma.trailingZeroBitCount &>> 3
-                guard k[i] == 0x22 else { return nil }
-                return (i, a & lowBytesMask(i), 0)
-            }
-            let b = UInt64(littleEndian: UnsafeRawPointer(k + 8).loadUnaligned(as: UInt64.self))
-            let mb = specialMask(b)
-            guard mb != 0 else { return nil }
-            let i = mb.trailingZeroBitCount &>> 3
-            guard k[8 + i] == 0x22 else { return nil }
-            return (8 + i, a, b & lowBytesMask(i))
-        #endif
-    }
 
     /// The low `n` bytes set (n in 0...8).
     @inline(__always)

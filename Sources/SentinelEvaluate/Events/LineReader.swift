@@ -56,7 +56,7 @@ public final class LineReader {
         self.path = path
         self.fd = fd
         self.ownsDescriptor = true
-        self.capacity = max(chunkSize, 16)
+        self.capacity = max(chunkSize, 1)
         self.buffer = .allocate(capacity: capacity)
     }
 
@@ -65,7 +65,7 @@ public final class LineReader {
         self.path = name
         self.fd = fileDescriptor
         self.ownsDescriptor = false
-        self.capacity = max(chunkSize, 16)
+        self.capacity = max(chunkSize, 1)
         self.buffer = .allocate(capacity: capacity)
     }
 

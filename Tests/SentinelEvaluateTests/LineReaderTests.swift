@@ -1,0 +1,175 @@
+import SentinelEvaluate
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+private func posixWrite(_ fd: Int32, _ p: UnsafeRawPointer?, _ n: Int) -> Int { write(fd, p, n) }
+
+/// A fresh temporary directory per test (removed at the end).
+final class TemporaryDirectory {
+    let path: String
+
+    init() {
+        var template = Array("/tmp/sentinel-linereader-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        precondition(made != nil, "mkdtemp failed")
+        path = String(cString: template)
+    }
+
+    deinit {
+        if let dir = opendir(path) {
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+                }
+                if name != "." && name != ".." { unlink(path + "/" + name) }
+            }
+            closedir(dir)
+        }
+        rmdir(path)
+    }
+
+    func write(_ name: String, _ bytes: [UInt8]) -> String {
+        let file = path + "/" + name
+        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        precondition(fd >= 0)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { posixWrite(fd, $0.baseAddress, $0.count) }
+            precondition(n > 0)
+            offset += n
+        }
+        close(fd)
+        return file
+    }
+}
+
+/// All lines of a reader as byte arrays, with their numbers.
+func readAll(_ reader: LineReader) throws -> [(line: [UInt8], number: Int)] {
+    var out: [(line: [UInt8], number: Int)] = []
+    while let (line, number) = try reader.next() { out.append((Array(line), number)) }
+    return out
+}
+
+/// The expected split: at `\n`, dropping one `\r` before it (and at the end), no line after a final newline.
+func expectedLines(_ bytes: [UInt8]) -> [[UInt8]] {
+    var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+    if bytes.last == 0x0A || bytes.isEmpty { lines.removeLast() }
+    return lines.map { $0.last == 0x0D ? Array($0.dropLast()) : $0 }
+}
+
+@Suite struct LineReaderTests {
+    @Test func splitsLinesAndStripsCRLF() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.write("a.jsonl", Array("first\nsecond\r\n\n\r\nfou\rrth\nlast".utf8))
+        let lines = try readAll(try LineReader(path: path))
+        #expect(lines.map { String(decoding: $0.line, as: UTF8.self) } == ["first", "second", "", "", "fou\rrth", "last"])
+        #expect(lines.map(\.number) == [1, 2, 3, 4, 5, 6])
+    }
+
+    @Test func finalNewlineAddsNoLineAndEmptyFileHasNone() throws {
+        let dir = TemporaryDirectory()
+        #expect(try readAll(try LineReader(path: dir.write("a", Array("x\n".utf8)))).map(\.line) == [Array("x".utf8)])
+        #expect(try readAll(try LineReader(path: dir.write("b", []))).isEmpty)
+        #expect(try readAll(try LineReader(path: dir.write("c", [0x0A]))).map(\.line) == [[]])
+        #expect(try readAll(try LineReader(path: dir.write("d", Array("x\r".utf8)))).map(\.line) == [Array("x".utf8)])
+        let reader = try LineReader(path: dir.write("e", Array("only".utf8)))
+        #expect(try reader.next()?.number == 1)
+        #expect(try reader.next() == nil)
+        #expect(try reader.next() == nil)
+    }
+
+    @Test func lineLongerThanTheChunk() throws {
+        let dir = TemporaryDirectory()
+        var bytes = Array("{\"short\":1}\r\n".utf8)
+        let long = [UInt8](repeating: 0x61, count: 3 * LineReader.chunkSize + 17)
+        bytes += long + [0x0D, 0x0A]
+        bytes += Array("tail\r\n".utf8)
+        bytes += [UInt8](repeating: 0x62, count: LineReader.chunkSize - 1) + [0x0A]  // exactly fills a chunk with \n
+        bytes += [UInt8](repeating: 0x63, count: LineReader.chunkSize + 1)  // final line, no newline
+        let lines = try readAll(try LineReader(path: dir.write("long.jsonl", bytes)))
+        #expect(lines.count == 5)
+        #expect(lines.map(\.line.count) == [11, long.count, 4, LineReader.chunkSize - 1, LineReader.chunkSize + 1])
+        #expect(lines[1].line == long)
+        #expect(lines.map(\.number) == [1, 2, 3, 4, 5])
+    }
+
+    @Test func everyChunkBoundaryWithTinyChunks() throws {
+        // With chunks of 1...9 bytes every line, CR and LF crosses a chunk boundary somewhere.
+        let dir = TemporaryDirectory()
+        var rng = SplitMix64(state: 3)
+        for round in 0..<30 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0..<25, using: &rng) {
+                let length = Int.random(in: 0..<30, using: &rng)
+                bytes += (0..<length).map { _ in UInt8.random(in: 0x20...0x7E, using: &rng) }
+                bytes += Bool.random(using: &rng) ? [0x0D, 0x0A] : [0x0A]
+            }
+            if Bool.random(using: &rng) { bytes += Array("end".utf8) }
+            let path = dir.write("r\(round)", bytes)
+            for chunk in 1..<10 {
+                let lines = try readAll(try LineReader(path: path, chunkSize: chunk))
+                #expect(lines.map(\.line) == expectedLines(bytes), "round \(round) chunk \(chunk)")
+                #expect(lines.map(\.number) == Array(1..<(lines.count + 1)))
+            }
+        }
+    }
+
+    @Test func readsFromADescriptor() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.write("fd", Array("a\nb\n".utf8))
+        let fd = open(path, O_RDONLY)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        let reader = LineReader(fileDescriptor: fd, name: "<test>")
+        #expect(reader.path == "<test>")
+        #expect(try readAll(reader).map(\.line) == [[0x61], [0x62]])
+        // The reader does not own the descriptor: it is still open.
+        #expect(lseek(fd, 0, SEEK_SET) == 0)
+    }
+
+    @Test func missingFileAndDirectoryAreTypedErrors() throws {
+        let dir = TemporaryDirectory()
+        let missing = dir.path + "/nope.jsonl"
+        #expect(throws: LineReaderError(path: missing, code: ENOENT)) { try LineReader(path: missing) }
+        do throws(LineReaderError) {
+            _ = try LineReader(path: missing)
+            Issue.record("opened a missing file")
+        } catch {
+            #expect(error.path == missing)
+            #expect(error.message == "No such file or directory")
+            #expect(error.description == "\(missing): No such file or directory")
+        }
+        do throws(LineReaderError) {
+            _ = try LineReader(path: dir.path)
+            Issue.record("opened a directory")
+        } catch {
+            #expect(error.code == EISDIR)
+            #expect(error.message == "Is a directory")
+        }
+    }
+
+    @Test func decodesLinesStraightFromTheBuffer() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.write(
+            "events.jsonl",
+            Array(
+                (#"{"ts":"2026-05-01T12:00:00Z","kind":"a","m":"x"}"# + "\r\n\n"
+                    + #"{"ts":"2026-05-01T12:00:01Z","kind":"b","m":"y"}"#).utf8))
+        let reader = try LineReader(path: path)
+        let decoder = EventDecoder(paths: [["m"]])
+        let slots = UnsafeMutablePointer<Value>.allocate(capacity: 1)
+        defer { slots.deallocate() }
+        var seen: [String] = []
+        while let (line, number) = try reader.next() {
+            if line.isEmpty { continue }
+            let h = try decoder.decode(line, into: slots)
+            seen.append("\(number):\(h.kind.string):\(DecodedValue(slots[0]))")
+        }
+        #expect(seen == [#"1:a:"x""#, #"3:b:"y""#])
+    }
+}
