@@ -63,10 +63,14 @@ extension Engine {
 
     /// The value of a window function for the current group and time.
     func windowValue(_ op: Op) -> Value {
-        let store = UnsafePointer(stores.baseAddress! + Int(op.a))
         let g = currentGroup
+        let readout = Op.Readout(rawValue: op.flag)!
+        if readout == .counterRate || readout == .counterIncrease || readout == .histogramQuantile {
+            stores[Int(op.a)].evictSeries(g, to: currentTime)
+        }
+        let store = UnsafePointer(stores.baseAddress! + Int(op.a))
         func number(_ n: Double?) -> Value { n.map(Value.number) ?? .missing }
-        switch Op.Readout(rawValue: op.flag)! {
+        switch readout {
         case .count: return .number(Double(store.pointee.samples[g].count))
         case .sum:
             if case .condition = store.pointee.node.source { return .number(store.pointee.samples[g].total) }

@@ -45,13 +45,9 @@ struct WindowStore {
         case .events, .condition, .samples:
             samples[group].evict(through: cutoff)
         case .counter, .histogram:
-            guard !counters[group].isEmpty else { return }
-            var emptied: [UInt64] = []
-            for key in counters[group].keys {
-                counters[group][key]!.evict(through: cutoff)
-                if counters[group][key]!.ring.isEmpty { emptied.append(key) }
-            }
-            for key in emptied { counters[group][key] = nil }
+            // A group holds many series (a histogram has one per bucket): each is trimmed when it gets a sample,
+            // and all of them only before a read (`evictSeries`), not on every sample of any series.
+            break
         case .values:
             distinct[group].evict(through: cutoff)
         case .categories(_, let baseline):
@@ -67,7 +63,19 @@ struct WindowStore {
         samples[group].append(time: time, value: value, extremes: node.needsExtremes, order: node.needsOrder)
     }
 
+    /// Trims every series of a group to the window ending at `now`, dropping series left empty.
+    mutating func evictSeries(_ group: Int, to now: Int64) {
+        let cutoff = now - node.milliseconds
+        var emptied = false
+        for i in counters[group].values.indices {
+            counters[group].values[i].evict(through: cutoff)
+            if counters[group].values[i].ring.isEmpty { emptied = true }
+        }
+        if emptied { counters[group] = counters[group].filter { !$0.value.ring.isEmpty } }
+    }
+
     mutating func appendCounter(_ group: Int, series: UInt64, time: Int64, value: Double, upperBound: Double) {
+        counters[group][series]?.evict(through: time - node.milliseconds)
         if counters[group][series] == nil {
             var fresh = CounterSeries()
             fresh.upperBound = upperBound
