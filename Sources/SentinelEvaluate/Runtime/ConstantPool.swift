@@ -1,4 +1,5 @@
 import SentinelCompile
+import SentinelCore
 import SentinelParse
 
 /// Constants and lists of a graph as runtime values. Owns the bytes that constant strings point into, for the
@@ -43,23 +44,9 @@ final class ConstantPool {
         case .bool(let b): return b ? "true" : "false"
         case .number(let n): return n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : "\(n)"
         case .string(let s):
-            var out = "\""
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\t": out += "\\t"
-                case "\r": out += "\\r"
-                default:
-                    if scalar.value < 0x20 {
-                        out += String(format: "\\u%04x", scalar.value)
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return out + "\""
+            var out = ""
+            JSONText.appendString(s, to: &out)
+            return out
         case .list(let items): return "[" + items.map(json).joined(separator: ",") + "]"
         }
     }
