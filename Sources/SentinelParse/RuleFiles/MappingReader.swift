@@ -6,7 +6,7 @@ public struct MappingReader {
     private var entries: [String: YAMLPair] = [:]
     private var order: [String] = []
     /// What the mapping is, for messages ("rule 'UnsafeAnswerRate'").
-    public let context: String
+    public var context: String
 
     /// Nil (with a diagnostic) when `node` is not a mapping.
     public init?(_ node: YAMLNode, context: String, diagnostics: inout [Diagnostic]) {

@@ -98,13 +98,11 @@ public enum RuleFileReader {
     }
 
     private static func readRule(_ node: YAMLNode, index: Int, _ diagnostics: inout [Diagnostic]) -> RuleSyntax? {
-        var context = "rule #\(index)"
-        guard var map = MappingReader(node, context: context, diagnostics: &diagnostics) else { return nil }
+        guard var map = MappingReader(node, context: "rule #\(index)", diagnostics: &diagnostics) else { return nil }
         guard let nameNode = map.required("name", diagnostics: &diagnostics),
             let name = NodeValue.string(nameNode, "'name'", &diagnostics)
         else { return nil }
-        context = "rule '\(name.value)'"
-        map = MappingReader(node, context: context, diagnostics: &diagnostics)!
+        map.context = "rule '\(name.value)'"
         map.rejectUnknownKeys(ruleKeys, diagnostics: &diagnostics)
         checkName(name, "rule", &diagnostics)
 
