@@ -17,6 +17,8 @@ public final class Engine {
     public internal(set) var ruleStatistics: [RuleStatistics]
     /// Latest event time processed (or ticked to).
     public private(set) var watermark: Int64 = .min
+    /// Time of the latest event processed (ticks do not move it).
+    private var lastEventTime: Int64 = .min
 
     let decoder: EventDecoder
     /// Reads no fields: checks lines before they are held back for re-ordering.
@@ -175,6 +177,7 @@ public final class Engine {
         runTicks(through: time - 1)
         slots = eventSlots
         watermark = time
+        lastEventTime = time
         statistics.events += 1
         guard let kind = kinds.firstIndex(where: { $0.equals(header.kind) }) else { return }
         for p in partitionsByKind[kind] { processPartition(p, time: time) }
@@ -237,7 +240,7 @@ public final class Engine {
         var horizon: Int64 = 0
         for p in graph.partitions { horizon = max(horizon, p.retentionMilliseconds) }
         for r in graph.rules { horizon = max(horizon, r.forMilliseconds + r.keepFiringForMilliseconds) }
-        let settled = max(watermark, earliest) + 2 * horizon + 4 * interval
+        let settled = lastEventTime + 2 * horizon + 4 * interval
         guard earliest > settled else { return false }
         let target = time - 2 * interval
         nextTicks = tickIntervals.map { Self.ceilMultiple(target, $0) }

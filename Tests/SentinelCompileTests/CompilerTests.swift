@@ -100,6 +100,13 @@ import Testing
         #expect(diagnostics.contains { $0.code == .expressionTooDeep })
     }
 
+    @Test func evaluationIntervalsHaveAFloorOfOneSecond() {
+        let (_, diagnostics) = CompileFixture.compile(
+            CompileFixture.rule("count(5m) == 0", extra: "    every: 500ms"),
+            policy: "settings: {evaluation_interval: 10ms}\n")
+        #expect(diagnostics.filter { $0.code == .invalidValue && $0.message.contains("at least 1s") }.count == 2)
+    }
+
     @Test func macroCyclesAreReported() {
         let (_, diagnostics) = CompileFixture.compile(
             """

@@ -87,6 +87,25 @@ import Testing
         #expect(f.states("Silent").last?.hasPrefix("resolved") == true)
     }
 
+    @Test func aGapOfYearsInEventTimeIsCrossedQuicklyWithTheSameOutcome() throws {
+        let rules = """
+            rules:
+              - {name: Silent, on: completion, group_by: [model], every: 1m, when: "count(5m) == 0", for: 1m}
+              - {name: Busy, on: completion, group_by: [model], when: "count(1m) >= 2", keep_firing_for: 2m}
+            """
+        let f = try EngineFixture(rules)
+        try f.send(at: 100, #"{"kind":"completion","model":"a"}"#)
+        try f.send(at: 101, #"{"kind":"completion","model":"a"}"#)
+        let started = Date()
+        // Ten years later, in one step: millions of ticks if each were run.
+        try f.send(at: 101 + 10 * 365 * 86400, #"{"kind":"completion","model":"a"}"#)
+        #expect(Date().timeIntervalSince(started) < 5)
+        // Busy fired and resolved in the first minutes; Silent saw the silence and fired, then resolved on return.
+        #expect(f.states("Busy") == ["firing@101", "resolved@285"])
+        #expect(f.states("Silent").prefix(2) == ["pending@420", "firing@480"])
+        #expect(f.engine.activeAlerts().filter { $0.rule == "Silent" }.map(\.state) == [.firing])
+    }
+
     @Test func sameInputGivesSameOutput() throws {
         func run() throws -> [String] {
             let f = try EngineFixture(Self.rule)

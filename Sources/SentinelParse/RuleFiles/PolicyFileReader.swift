@@ -66,8 +66,8 @@ public enum PolicyFileReader {
         map.rejectUnknownKeys(settingsKeys, diagnostics: &diagnostics)
         if let n = map["evaluation_interval"] {
             settings.evaluationInterval = NodeValue.duration(n, "'evaluation_interval'", &diagnostics)
-            if let v = settings.evaluationInterval, v.value <= 0 {
-                diagnostics.append(Diagnostic(.invalidValue, "'evaluation_interval' must be longer than 0s", at: v.range))
+            if let v = settings.evaluationInterval, v.value < 1000 {
+                diagnostics.append(Diagnostic(.invalidValue, "'evaluation_interval' must be at least 1s", at: v.range))
                 settings.evaluationInterval = nil
             }
         }

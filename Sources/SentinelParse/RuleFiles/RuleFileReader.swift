@@ -124,8 +124,8 @@ public enum RuleFileReader {
         if let n = map["annotations"] { rule.annotations = NodeValue.stringMap(n, "'annotations'", &diagnostics) ?? [] }
         if let n = map["actions"] { rule.actions = NodeValue.stringList(n, "'actions'", &diagnostics) ?? [] }
         if let n = map["enabled"] { rule.enabled = NodeValue.bool(n, "'enabled'", &diagnostics)?.value ?? true }
-        if let every = rule.every, every.value <= 0 {
-            diagnostics.append(Diagnostic(.invalidValue, "'every' must be longer than 0s", at: every.range))
+        if let every = rule.every, every.value < 1000 {
+            diagnostics.append(Diagnostic(.invalidValue, "'every' must be at least 1s", at: every.range))
         }
         return rule
     }
