@@ -61,6 +61,5 @@ public struct RuleStatistics: Sendable {
 public struct EngineStatistics: Sendable {
     public var events = 0
     public var lateEvents = 0
-    public var windowSampleOverflow = 0
     public var groupsEvicted = 0
 }
