@@ -57,7 +57,7 @@ let package = Package(
 // libFuzzer targets: no `main` (libFuzzer supplies it), so they exist only on request:
 //   SENTINEL_FUZZ=1 swift build -c debug --sanitize fuzzer -Xswiftc -parse-as-library --product YAMLFuzz
 //   .build/debug/YAMLFuzz -max_total_time=60
-// (likewise ExpressionFuzz). Keep `--product`, or `sentinel` would be linked with libFuzzer's `main` too.
+// (likewise ExpressionFuzz and EventFuzz). Keep `--product`, or `sentinel` would be linked with libFuzzer's `main` too.
 if Context.environment["SENTINEL_FUZZ"] == "1" {
     package.targets += [
         .executableTarget(
@@ -66,5 +66,8 @@ if Context.environment["SENTINEL_FUZZ"] == "1" {
         .executableTarget(
             name: "ExpressionFuzz", dependencies: ["SentinelCore", "SentinelParse", "SentinelCompile"],
             path: "Fuzz/ExpressionFuzz", swiftSettings: strict),
+        .executableTarget(
+            name: "EventFuzz", dependencies: ["SentinelCompile", "SentinelEvaluate"], path: "Fuzz/EventFuzz",
+            swiftSettings: strict),
     ]
 }
