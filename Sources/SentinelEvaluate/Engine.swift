@@ -159,9 +159,11 @@ public final class Engine {
         if time > watermark { watermark = time }
     }
 
-    /// Flushes held-back events and closes the run's statistics at the last event time.
+    /// Flushes held-back events, runs the ticks due at the last event time (as `advance(to:)` would) and closes
+    /// the run's statistics there.
     public func finish() {
         while reorder.firstTime != nil { try? releaseFirst() }
+        if lastEventTime != .min { runTicks(through: lastEventTime) }
         for r in graph.rules.indices {
             for g in alerts[r].indices where alerts[r][g].state == .firing {
                 ruleStatistics[r].firingMilliseconds += max(0, watermark - alerts[r][g].firingSince)
