@@ -14,7 +14,7 @@ public struct RuleTestFile: Sendable {
     static let caseKeys = ["name", "start", "events", "events_file", "expect", "expect_matches"]
     static let eventControlKeys = ["at", "ts", "repeat", "every"]
     static let expectationKeys = ["at", "alerts"]
-    static let alertKeys = ["rule", "state", "labels", "annotations", "value"]
+    static let alertKeys = ["rule", "state", "severity", "labels", "annotations", "value"]
 
     /// Reads a test file; paths inside are resolved against the file's folder.
     public static func read(path: String) -> (RuleTestFile?, [Diagnostic]) {
@@ -52,6 +52,7 @@ public struct RuleTestCase: Sendable {
     public struct ExpectedAlert: Sendable {
         public var rule: String
         public var state: String
+        /// Expected labels; `severity` among them only when the test names it (in `labels` or as `severity:`).
         public var labels: [String: String]
         public var annotations: [String: String]?
         public var value: Double?
@@ -176,7 +177,11 @@ public struct RuleTestCase: Sendable {
                         diagnostics.append(Diagnostic(.badTestFile, "'state' must be pending or firing", at: n.range))
                     }
                 }
-                let labels = alert["labels"].flatMap { NodeValue.stringMap($0, "'labels'", &diagnostics) } ?? []
+                var labels = alert["labels"].flatMap { NodeValue.stringMap($0, "'labels'", &diagnostics) } ?? []
+                if let n = alert["severity"], let severity = NodeValue.string(n, "'severity'", &diagnostics) {
+                    labels.removeAll { $0.key.value == "severity" }
+                    labels.append((Located("severity", at: n.range), severity))
+                }
                 let annotations = alert["annotations"].flatMap { NodeValue.stringMap($0, "'annotations'", &diagnostics) }
                 let value = alert["value"].flatMap { NodeValue.number($0, "'value'", &diagnostics)?.value }
                 alerts.append(

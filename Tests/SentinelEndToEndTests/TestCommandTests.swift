@@ -54,3 +54,27 @@ import Testing
         #expect(result.stdout.contains("r.test.yaml:5:14: error: 'at' '5q' is not a duration"))
     }
 }
+
+extension TestCommandTests {
+    @Test func severityIsComparedOnlyWhenTheTestNamesIt() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try "rules:\n  - {name: Hot, on: completion, group_by: [model], when: \"latency_ms > 1000\", severity: critical}\n"
+            .write(to: dir.appendingPathComponent("hot.yaml"), atomically: true, encoding: .utf8)
+        try """
+            rule_files: [hot.yaml]
+            tests:
+              - name: without severity
+                events: [{at: 0s, kind: completion, model: m1, latency_ms: 5000}]
+                expect: [{at: 1s, alerts: [{rule: Hot, labels: {model: m1}}]}]
+              - name: with the severity key
+                events: [{at: 0s, kind: completion, model: m1, latency_ms: 5000}]
+                expect: [{at: 1s, alerts: [{rule: Hot, severity: critical, labels: {model: m1}}]}]
+              - name: with a wrong severity
+                events: [{at: 0s, kind: completion, model: m1, latency_ms: 5000}]
+                expect: [{at: 1s, alerts: [{rule: Hot, severity: warning, labels: {model: m1}}]}]
+            """.write(to: dir.appendingPathComponent("hot.test.yaml"), atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["test", dir.path])
+        #expect(result.stdout.hasSuffix("2 passed, 1 failed\n"), "\(result.stdout)")
+        #expect(result.stdout.contains("FAIL \(dir.path)/hot.test.yaml: with a wrong severity"))
+    }
+}
