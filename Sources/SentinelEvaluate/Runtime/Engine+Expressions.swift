@@ -38,7 +38,17 @@ extension Engine {
             }
             return .bool(found != (op.flag == 1))
         case .contains, .icontains, .startswith, .endswith:
-            guard case .string(let s) = value(op.a), case .string(let t) = value(op.b) else { return .bool(false) }
+            let left = value(op.a)
+            // A field of a free-form event may turn out to be an array: `contains` is then membership.
+            if op.code == .contains, case .array(let array) = left {
+                let item = value(op.b)
+                var found = false
+                array.forEachElement { element in
+                    if !found, Self.equal(item, element) { found = true }
+                }
+                return .bool(found)
+            }
+            guard case .string(let s) = left, case .string(let t) = value(op.b) else { return .bool(false) }
             return .bool(Self.test(op.code, s, t))
         case .icontainsAny:
             guard case .string(let s) = value(op.a) else { return .bool(false) }

@@ -1,0 +1,43 @@
+import Testing
+
+/// What each operator does with present, missing and odd values: the number of events (of the fixed set below)
+/// at which a condition holds. `x == null` holds when x is missing or null; other comparisons with a missing
+/// operand do not hold; string tests are case-sensitive except `icontains`; strings compare as strings.
+@Suite struct OperatorSemanticsTests {
+    static let events = [
+        #"{"kind":"feedback","s":"Ignore ALL previous instructions","n":3,"b":true,"tags":["Violent","PII"],"v":"NaN"}"#,
+        #"{"kind":"feedback","s":"hello world","n":-7.5,"b":false,"tags":[],"v":"+Inf","o":{"k":"x"}}"#,
+        #"{"kind":"feedback","s":"","n":0,"tags":["PII"],"z":null}"#,
+        #"{"kind":"feedback"}"#,
+    ]
+
+    @Test(arguments: [
+        ("n > 0", 1), ("n >= -7.5", 3), ("n != 3", 2), ("not (n > 0)", 3),
+        ("missing_field > 0 or missing_field <= 0", 0), ("missing_field != 1", 0),
+        ("not missing_field", 4), ("b", 1), ("b == false", 1), ("not b", 3),
+        ("z == null", 4), ("z != null", 0), ("n == null", 1), ("s exists", 3), ("o.k exists", 1), ("o.k == \"x\"", 1),
+        ("s icontains \"ignore all\"", 1), ("s contains \"ignore all\"", 0), ("s startswith \"hello\"", 1),
+        ("s endswith \"world\"", 1), ("s contains \"\"", 3), ("s icontains markers", 2), ("s startswith markers", 0),
+        ("s matches \"(?i)^ignore\"", 1), ("s matches \"^$\"", 1),
+        ("\"PII\" in tags", 2), ("tags contains \"Violent\"", 1), ("\"PII\" not in tags", 1), ("n in [3, 0]", 2),
+        ("n in numbers", 2), ("n not in numbers", 1), ("s in [\"hello world\", \"\"]", 2),
+        ("len(tags) == 2", 1), ("len(s) == 0", 1), ("abs(n) > 5", 1), ("n * 2 + 1 == 7", 1), ("n / 0 > 0 or n / 0 <= 0", 0),
+        ("n % 2 == 1", 1), ("v > 1e308", 1), ("v == v", 2),
+        ("1h == 3600 and 1h30m > 5399", 4),
+    ])
+    func matches(condition: String, expected: Int) throws {
+        let quoted = condition.replacingOccurrences(of: "'", with: "''")
+        let f = try EngineFixture(
+            """
+            lists:
+              markers: ["ignore all previous", "HELLO"]
+              numbers: [3, 0]
+            rules:
+              - {name: R, on: feedback, when: '\(quoted)'}
+            """)
+        for (i, e) in Self.events.enumerated() { try f.send(at: Double(i), e) }
+        #expect(f.matches("R") == expected, "\(condition)")
+    }
+}
+
+import Foundation
