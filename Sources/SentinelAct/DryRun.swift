@@ -49,24 +49,42 @@ public final class DryRun {
     }
 
     /// Replays the files in order. A malformed line is reported through `onMalformed` and skipped, or, when it
-    /// returns false, stops the replay with that error.
-    public func replay(paths: [String], onMalformed: (MalformedLine) -> Bool) throws -> Void {
+    /// returns false, stops the replay with that error. Lines held back for re-ordering are reported when they
+    /// are evaluated, up to `allowed_lateness` of event time later.
+    public func replay(paths: [String], onMalformed: (MalformedLine) -> Bool) throws {
+        var starts: [(tag: Int, path: String)] = []
+        var deferred: [(tag: Int, error: EventDecodeError)] = []
+        engine.onMalformed = { deferred.append(($0, $1)) }
+        defer { engine.onMalformed = { _, _ in } }
+        func report(_ tag: Int, _ error: EventDecodeError) throws {
+            malformed += 1
+            let start = starts.last { $0.tag < tag }!
+            let line = MalformedLine(file: start.path, line: tag - start.tag, error: error)
+            if !onMalformed(line) { throw line }
+        }
+        func drain() throws {
+            while !deferred.isEmpty {
+                let (tag, error) = deferred.removeFirst()
+                try report(tag, error)
+            }
+        }
         for path in paths {
             let reader = path == "-" ? LineReader(fileDescriptor: 0) : try LineReader(path: path)
-            while let (line, number) = try reader.next() {
+            starts.append((linesRead, path))
+            while let (line, _) = try reader.next() {
                 linesRead += 1
                 if linesRead & 0x3FFFF == 0 { progress?(linesRead) }
                 if Self.isBlank(line) { continue }
                 do {
-                    try engine.ingest(line)
+                    try engine.ingest(line, tag: linesRead)
                 } catch {
-                    malformed += 1
-                    let report = MalformedLine(file: path, line: number, error: error)
-                    if !onMalformed(report) { throw report }
+                    try report(linesRead, error)
                 }
+                if !deferred.isEmpty { try drain() }
             }
         }
         engine.finish()
+        try drain()
     }
 
     private static func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {

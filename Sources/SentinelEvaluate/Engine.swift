@@ -12,6 +12,9 @@ public final class Engine {
     public var onTransition: (AlertTransition) -> Void = { _ in }
     /// Called for every per-match action request.
     public var onAction: (ActionRequest) -> Void = { _ in }
+    /// Called for a held-back line that turns out malformed when it is released for evaluation, with the tag it
+    /// was ingested with (its line number, say). Lines are only read for `ts` and `kind` when they arrive.
+    public var onMalformed: (_ tag: Int, EventDecodeError) -> Void = { _, _ in }
 
     public internal(set) var statistics = EngineStatistics()
     public internal(set) var ruleStatistics: [RuleStatistics]
@@ -21,8 +24,6 @@ public final class Engine {
     private var lastEventTime: Int64 = .min
 
     let decoder: EventDecoder
-    /// Reads no fields: checks lines before they are held back for re-ordering.
-    let validator = EventDecoder(paths: [])
     let ops: UnsafeMutablePointer<Op>
     /// Field values of the event being evaluated; points at `noEvent` during ticks.
     var slots: UnsafeMutablePointer<Value>
@@ -114,8 +115,10 @@ public final class Engine {
 
     // MARK: Input
 
-    /// Takes one JSON event line. Throws (and changes nothing) when the line is malformed.
-    public func ingest(_ line: UnsafeRawBufferPointer) throws(EventDecodeError) {
+    /// Takes one JSON event line. Throws (and changes nothing) when the line is malformed. With
+    /// `allowed_lateness`, lines are held back and fully decoded when released; a line malformed past its `ts` and
+    /// `kind` is then reported through `onMalformed` with `tag`.
+    public func ingest(_ line: UnsafeRawBufferPointer, tag: Int = 0) throws(EventDecodeError) {
         let lateness = graph.policy.allowedLatenessMilliseconds
         if lateness == 0 {
             let header = try decoder.decode(line, into: eventSlots)
@@ -126,35 +129,32 @@ public final class Engine {
             process(header)
             return
         }
-        // Validate the whole line now, so a malformed one is reported against its own line, never at release.
-        let header = try validator.decode(line, into: noEvent)
+        let header = try decoder.header(of: line)
         if header.timestamp < watermark {
             statistics.lateEvents += 1
             return
         }
-        reorder.insert(time: header.timestamp, line: line)
-        while let first = reorder.firstTime, first <= reorder.maxTime - lateness {
-            try releaseFirst()
-        }
+        reorder.insert(time: header.timestamp, tag: tag, line: line)
+        while let first = reorder.firstTime, first <= reorder.maxTime - lateness { releaseFirst() }
     }
 
-    private func releaseFirst() throws(EventDecodeError) {
-        var failure: EventDecodeError?
-        reorder.removeFirst { line in
+    private func releaseFirst() {
+        reorder.removeFirst { time, tag, line in
             do throws(EventDecodeError) {
-                let header = try decoder.decode(line, into: eventSlots)
+                var header = try decoder.decode(line, into: eventSlots)
+                // The time it was ordered by: a repeated `ts` key later in the line cannot reorder it.
+                header.timestamp = time
                 process(header)
             } catch {
-                failure = error
+                onMalformed(tag, error)
             }
         }
-        if let failure { throw failure }
     }
 
     /// Processes everything up to and including `time`: held-back events and ticks. Used by rule tests
     /// ("alerts at 5m") and at the end of a replay.
     public func advance(to time: Int64) {
-        while let first = reorder.firstTime, first <= time { try? releaseFirst() }
+        while let first = reorder.firstTime, first <= time { releaseFirst() }
         runTicks(through: time)
         if time > watermark { watermark = time }
     }
@@ -162,7 +162,7 @@ public final class Engine {
     /// Flushes held-back events, runs the ticks due at the last event time (as `advance(to:)` would) and closes
     /// the run's statistics there.
     public func finish() {
-        while reorder.firstTime != nil { try? releaseFirst() }
+        while reorder.firstTime != nil { releaseFirst() }
         if lastEventTime != .min { runTicks(through: lastEventTime) }
         for r in graph.rules.indices {
             for g in alerts[r].indices where alerts[r][g].state == .firing {
@@ -300,7 +300,7 @@ public final class Engine {
 
 /// Events held back for re-ordering: sorted by time, ties in arrival order; line buffers are reused.
 struct ReorderBuffer {
-    private var entries: [(time: Int64, buffer: Int)] = []
+    private var entries: [(time: Int64, tag: Int, buffer: Int)] = []
     private var head = 0
     private var buffers: [[UInt8]] = []
     private var freeBuffers: [Int] = []
@@ -308,7 +308,7 @@ struct ReorderBuffer {
 
     var firstTime: Int64? { head < entries.count ? entries[head].time : nil }
 
-    mutating func insert(time: Int64, line: UnsafeRawBufferPointer) {
+    mutating func insert(time: Int64, tag: Int, line: UnsafeRawBufferPointer) {
         let b: Int
         if let reused = freeBuffers.popLast() {
             b = reused
@@ -320,14 +320,14 @@ struct ReorderBuffer {
         buffers[b].append(contentsOf: line)
         var i = entries.count
         while i > head, entries[i - 1].time > time { i -= 1 }
-        entries.insert((time, b), at: i)
+        entries.insert((time, tag, b), at: i)
         maxTime = max(maxTime, time)
     }
 
-    mutating func removeFirst(_ body: (UnsafeRawBufferPointer) -> Void) {
+    mutating func removeFirst(_ body: (Int64, Int, UnsafeRawBufferPointer) -> Void) {
         let entry = entries[head]
         head += 1
-        buffers[entry.buffer].withUnsafeBytes { body($0) }
+        buffers[entry.buffer].withUnsafeBytes { body(entry.time, entry.tag, $0) }
         freeBuffers.append(entry.buffer)
         if head > 1024, head * 2 > entries.count {
             entries.removeFirst(head)

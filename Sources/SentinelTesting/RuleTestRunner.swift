@@ -55,12 +55,15 @@ public enum RuleTestRunner {
         // Stable: events at the same time keep their written order.
         events = events.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
         let engine = Engine(graph: graph)
+        var malformed: [String] = []
+        engine.onMalformed = { index, error in malformed.append("input event \(index + 1) is malformed: \(error)") }
         var next = 0
         func feed(through time: Int64) {
             while next < events.count, events[next].time <= time {
                 var bytes = Array(events[next].json.utf8)
+                let index = next
                 do {
-                    try bytes.withUnsafeMutableBytes { try engine.ingest(UnsafeRawBufferPointer($0)) }
+                    try bytes.withUnsafeMutableBytes { try engine.ingest(UnsafeRawBufferPointer($0), tag: index) }
                 } catch {
                     result.failures.append("input event \(next + 1) is malformed: \(error)")
                 }
@@ -74,6 +77,7 @@ public enum RuleTestRunner {
             if let failure { result.failures.append(failure) }
         }
         feed(through: events.last.map { max($0.time, test.expectations.map(\.time).max() ?? .min) } ?? (test.expectations.map(\.time).max() ?? 0))
+        result.failures += malformed
         for (rule, expected) in test.expectedMatches {
             guard let r = graph.rules.firstIndex(where: { $0.name == rule.value }) else { continue }
             let actual = engine.ruleStatistics[r].matches
