@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Sentinel: ParsableCommand {
@@ -8,4 +9,20 @@ struct Sentinel: ParsableCommand {
         version: "0.1.0",
         subcommands: [LintCommand.self, DryRunCommand.self, TestCommand.self]
     )
+
+    /// Runs a command; usage errors exit 2 like I/O errors (ArgumentParser's default is 64), so every command
+    /// keeps one contract: 0 clean, 1 findings, 2 usage or I/O.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                Output.error.line(fullMessage(for: error))
+                Output.error.flush()
+                Foundation.exit(ExitStatus.usage.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }

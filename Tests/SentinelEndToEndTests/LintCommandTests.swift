@@ -55,6 +55,13 @@ import Testing
         #expect(result.stdout.contains("no such file or folder"))
     }
 
+    @Test(arguments: [["lint", "--format", "bogus", "rules"], ["dry-run", "examples/traffic.jsonl"], ["lint"]])
+    func usageErrorsExitWithTwo(arguments: [String]) throws {
+        let result = try SentinelProcess.run(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("Usage: sentinel"))
+    }
+
     @Test func malformedYAMLIsReportedNotCrashed() throws {
         let dir = try SentinelProcess.temporaryDirectory()
         let file = dir.appendingPathComponent("broken.yaml")
