@@ -121,11 +121,13 @@ final class GraphBuilder {
         var compiled: [CompiledRule] = []
         let actionNames = actions.map(\.compiled.name)
         for rule in files.flatMap(\.rules) {
+            // A duplicate is still compiled, so its own mistakes are reported too; it never enters the graph.
+            let isDuplicate = seen[rule.name.value] != nil
             if let previous = seen[rule.name.value] {
                 duplicate("rule", rule.name, previous: previous)
-                continue
+            } else {
+                seen[rule.name.value] = rule.name.range
             }
-            seen[rule.name.value] = rule.name.range
             let actionIndices: [Int] = rule.actions.compactMap { action in
                 usedActions.insert(action.value)
                 if let i = actionNames.firstIndex(of: action.value) { return i }
@@ -136,7 +138,7 @@ final class GraphBuilder {
                         at: action.range))
                 return nil
             }
-            if let rule = compileRule(rule, actions: actionIndices), rule.enabled {
+            if let rule = compileRule(rule, actions: actionIndices), rule.enabled, !isDuplicate {
                 compiled.append(rule.compiled)
             }
         }
@@ -174,14 +176,13 @@ final class GraphBuilder {
             groupLabels.append(key.label)
         }
         let partition = internPartition(Partition(kind: kind, filter: filter, groupBy: groupSlots))
-        guard
-            let condition = lowerRoot(
-                rule.condition, role: "'when'", kind: kind, partition: partition, expect: .bool, rule: name)
-        else { return nil }
+        // Everything is checked even when the condition does not compile, so one lint run reports it all.
+        let condition = lowerRoot(
+            rule.condition, role: "'when'", kind: kind, partition: partition, expect: .bool, rule: name)
         var value: Int?
         if let source = rule.value {
             value = lowerRoot(source, role: "'value'", kind: kind, partition: partition, expect: .number, rule: name)
-        } else {
+        } else if let condition {
             value = firstComparedValue(condition)
         }
 
@@ -214,7 +215,7 @@ final class GraphBuilder {
             diagnostics.append(
                 Diagnostic(.badTemplate, "label '\(label.value)' must be a fixed string; put templates in annotations", at: value.range))
         }
-        if diagnostics.filter({ $0.severity == .error }).count > errorsBefore { return nil }
+        guard let condition, diagnostics.filter({ $0.severity == .error }).count == errorsBefore else { return nil }
 
         let forMs = rule.forDuration?.value ?? 0
         let keepMs = rule.keepFiringFor?.value ?? 0

@@ -120,6 +120,7 @@ extension GraphBuilder {
             return expandMacro(macro, e, scope)
         }
         if segments.count == 1, lists[segments[0]] != nil {
+            usedLists.insert(segments[0])
             report(.typeMismatch, "list '\(segments[0])' can only be used after 'in', 'contains' and the other string tests", e, scope)
             return nil
         }
@@ -181,7 +182,9 @@ extension GraphBuilder {
             guard expectType(lt, .string, "'\(op.rawValue)'", left, scope) else { return nil }
             return (intern(.stringTestAny(StringTest(rawValue: op.rawValue)!, l, list: list), .bool), .bool)
         }
-        guard let (l, lt) = lower(left, scope), let (r, rt) = lower(right, scope) else { return nil }
+        // Both sides first, so an error on the left does not hide one on the right.
+        let lowered = (lower(left, scope), lower(right, scope))
+        guard let (l, lt) = lowered.0, let (r, rt) = lowered.1 else { return nil }
         switch op {
         case .and, .or:
             guard expectType(lt, .bool, "'\(op.rawValue)'", left, scope), expectType(rt, .bool, "'\(op.rawValue)'", right, scope)

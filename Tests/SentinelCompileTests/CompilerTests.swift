@@ -107,6 +107,23 @@ import Testing
         #expect(diagnostics.filter { $0.code == .invalidValue && $0.message.contains("at least 1s") }.count == 2)
     }
 
+    @Test func oneRunReportsEveryProblemOfARule() {
+        let (_, diagnostics) = CompileFixture.compile(
+            """
+            rules:
+              - {name: A, on: completion, when: "latency_ms > 1"}
+              - name: A
+                on: completion
+                when: latency_ms > "slow" or prompt contains 5
+                severity: urgent
+                labels: {severity: high}
+            """)
+        let codes = CompileFixture.errors(diagnostics).map(\.code)
+        #expect(codes.filter { $0 == .typeMismatch }.count == 2)
+        #expect(codes.contains(.invalidValue))
+        #expect(codes.filter { $0 == .duplicateName }.count == 2)
+    }
+
     @Test func macroCyclesAreReported() {
         let (_, diagnostics) = CompileFixture.compile(
             """
