@@ -79,6 +79,19 @@ import Testing
         #expect(strict.status == 1)
     }
 
+    @Test func aByteOrderMarkAndCRLFLineEndingsAreAccepted() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let traffic = dir.appendingPathComponent("bom.jsonl")
+        let line = #"{"ts":"2026-05-01T12:00:00Z","kind":"error","model":"m","source":"guard","message":"x","status":500}"#
+        var data = Data([0xEF, 0xBB, 0xBF])
+        data.append(Data(((0..<5).map { _ in line }.joined(separator: "\r\n") + "\r\n").utf8))
+        try data.write(to: traffic)
+        let result = try SentinelProcess.run(["dry-run", "--rules", "rules", "--policies", "policies", traffic.path])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("5 events in"))
+        #expect(result.stderr.contains("0 malformed"))
+    }
+
     @Test func replayIsDeterministic() throws {
         let arguments = ["dry-run", "--quiet", "--rules", "rules", "--policies", "policies", "examples/traffic.jsonl"]
         let first = try SentinelProcess.run(arguments)
