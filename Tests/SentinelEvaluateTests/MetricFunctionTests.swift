@@ -33,6 +33,15 @@ import Testing
         #expect(abs(try #require(v) - 40) < 1e-9)
     }
 
+    @Test func labelOrderDoesNotSplitASeries() throws {
+        let events = [0.0, 10, 20, 30, 40].enumerated().map { i, v in
+            let labels = i % 2 == 0 ? #"{"model_name":"m","engine":"0"}"# : #"{"engine":"0","model_name":"m"}"#
+            return (Double(i) * 15, #"{"kind":"metric","name":"vllm:generation_tokens_total","labels":\#(labels),"value":\#(v)}"#)
+        }
+        let v = try valueAfter(Self.counterRule, events: events, at: 60)
+        #expect(abs(try #require(v) - 40) < 1e-9)
+    }
+
     @Test func increaseCorrectsCounterResets() throws {
         // 10, 20, then a restart to 5, 15: increase 25 over 45 s, extrapolated to 60 s.
         let v = try valueAfter(Self.counterRule, events: Self.counter([0, 10, 20, 5, 15]), at: 60)

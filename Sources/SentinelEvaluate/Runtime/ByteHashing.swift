@@ -1,13 +1,16 @@
-/// 64-bit FNV-1a over bytes: identities of strings, group keys and series in hash tables.
+/// Hashes for identities of strings, group keys, series and categories in hash tables, built on
+/// `ByteString.hash64()` (8 bytes at a time).
 enum ByteHashing {
     static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
 
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        ByteString(base: bytes.baseAddress, count: bytes.count).hash64()
+    }
+
+    /// Folds the hash of `bytes` into a running hash (order matters).
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>, into h: inout UInt64) {
-        for b in bytes {
-            h ^= UInt64(b)
-            h &*= 0x0000_0100_0000_01b3
-        }
+        hash(hash(bytes), into: &h)
     }
 
     @inline(__always)
@@ -15,12 +18,6 @@ enum ByteHashing {
         h ^= value
         h &*= 0x0000_0100_0000_01b3
         h ^= h >> 29
-    }
-
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h = seed
-        hash(bytes, into: &h)
-        return h
     }
 
     /// Identity of a value for distinct counting and categories: equal values, equal identities.

@@ -48,7 +48,7 @@ extension Engine {
         for slot in seriesSlots {
             switch slots[slot] {
             case .string(let s): ByteHashing.hash(s.buffer, into: &h)
-            case .object(let o): ByteHashing.hash(ByteHashing.unorderedPairs(o.bytes.buffer), into: &h)
+            case .object(let o): ByteHashing.hash(ByteHashing.unorderedPairs(o), into: &h)
             default: ByteHashing.hash(0, into: &h)
             }
         }
@@ -96,63 +96,16 @@ extension Engine {
 }
 
 extension ByteHashing {
-    /// An order-independent hash of a JSON object's key/value pairs as written (the object is already valid JSON).
-    static func unorderedPairs(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    /// An order-independent hash of a JSON object's members, so `{"a":1,"b":2}` and `{"b":2,"a":1}` are one series.
+    static func unorderedPairs(_ object: RawObject) -> UInt64 {
         var total: UInt64 = 0
-        var i = 1
-        let n = bytes.count - 1
-        while i < n {
-            while i < n, bytes[i] != UInt8(ascii: "\"") { i += 1 }
-            guard i < n else { break }
-            let start = i
-            i = skipString(bytes, i)
-            while i < n, bytes[i] != UInt8(ascii: ":") { i += 1 }
-            i += 1
-            while i < n, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 }
-            i = skipValue(bytes, i, end: n)
-            let pair = UnsafeBufferPointer(rebasing: bytes[start..<i])
-            var h = hash(pair)
+        object.forEachMember { key, value in
+            var h = hash(key.buffer)
+            hash(identity(value) ?? 0, into: &h)
             h ^= h >> 33
             h &*= 0xff51_afd7_ed55_8ccd
             total &+= h
-            while i < n, bytes[i] != UInt8(ascii: ",") { i += 1 }
-            i += 1
         }
         return total
-    }
-
-    private static func skipString(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
-        var i = start + 1
-        while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "\\") {
-                i += 2
-                continue
-            }
-            if bytes[i] == UInt8(ascii: "\"") { return i + 1 }
-            i += 1
-        }
-        return i
-    }
-
-    private static func skipValue(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, end: Int) -> Int {
-        var i = start
-        var depth = 0
-        while i < end {
-            let b = bytes[i]
-            if b == UInt8(ascii: "\"") {
-                i = skipString(bytes, i)
-                if depth == 0 { return i }
-                continue
-            }
-            if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") { depth += 1 }
-            if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") {
-                if depth == 0 { return i }
-                depth -= 1
-                if depth == 0 { return i + 1 }
-            }
-            if depth == 0, b == UInt8(ascii: ",") { return i }
-            i += 1
-        }
-        return i
     }
 }
