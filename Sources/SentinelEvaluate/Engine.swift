@@ -69,12 +69,12 @@ public final class Engine {
         for (i, node) in graph.nodes.enumerated() {
             (ops + i).initialize(to: Op.make(node, constant: { pool.add($0) }))
         }
-        lists = .allocate(capacity: max(1, graph.lists.count))
+        lists = .allocate(capacity: graph.lists.count)
         _ = lists.initialize(from: graph.lists.map { ListMatcher($0, pool: pool) })
         regexes = graph.regexes.map { (try? NSRegularExpression(pattern: $0)) ?? NSRegularExpression.matchingNothing }
-        stores = .allocate(capacity: max(1, graph.windows.count))
+        stores = .allocate(capacity: graph.windows.count)
         _ = stores.initialize(from: graph.windows.map { WindowStore(node: $0, maxSamples: graph.policy.maxWindowSamples) })
-        groups = .allocate(capacity: max(1, graph.partitions.count))
+        groups = .allocate(capacity: graph.partitions.count)
         _ = groups.initialize(from: graph.partitions.map { _ in GroupTable() })
         alerts = graph.rules.map { _ in [] }
         ruleStatistics = graph.rules.map { _ in RuleStatistics() }
@@ -87,7 +87,7 @@ public final class Engine {
             rule.actions.filter { !graph.actions[$0].type.runsOnMatch }.map { graph.actions[$0].name }
         }
         tables = RuntimeTables(graph: graph, matchActions: ruleActionsOnMatch)
-        constants = .allocate(capacity: max(1, pool.values.count))
+        constants = .allocate(capacity: pool.values.count)
         _ = constants.initialize(from: pool.values)
         var intervals: Set<Int64> = [graph.policy.evaluationIntervalMilliseconds]
         for (i, rule) in graph.rules.enumerated() {
@@ -105,11 +105,12 @@ public final class Engine {
         noEvent.deallocate()
         tables.deallocate()
         constants.deallocate()
-        lists.baseAddress!.deinitialize(count: graph.lists.count)
+        // Buffers are allocated to their exact counts (possibly zero), so whole-buffer operations are safe.
+        _ = lists.deinitialize()
         lists.deallocate()
-        stores.baseAddress!.deinitialize(count: graph.windows.count)
+        _ = stores.deinitialize()
         stores.deallocate()
-        groups.baseAddress!.deinitialize(count: graph.partitions.count)
+        _ = groups.deinitialize()
         groups.deallocate()
     }
 

@@ -92,6 +92,15 @@ import Testing
         #expect(result.stderr.contains("0 malformed"))
     }
 
+    @Test func aGraphWithoutWindowsOrListsReportsCleanCounters() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let rules = dir.appendingPathComponent("plain.yaml")
+        try "rules:\n  - {name: Slow, on: completion, when: \"latency_ms > 1000\"}\n".write(to: rules, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["dry-run", "--rules", rules.path, "examples/traffic.jsonl"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("0 malformed, 0 late, 0 window samples over cap"), "\(result.stderr)")
+    }
+
     @Test func replayIsDeterministic() throws {
         let arguments = ["dry-run", "--quiet", "--rules", "rules", "--policies", "policies", "examples/traffic.jsonl"]
         let first = try SentinelProcess.run(arguments)

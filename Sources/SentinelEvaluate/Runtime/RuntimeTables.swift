@@ -51,11 +51,11 @@ struct RuntimeTables {
                 forMilliseconds: r.forMilliseconds, keepFiringForMilliseconds: r.keepFiringForMilliseconds,
                 every: r.everyMilliseconds ?? 0, hasMatchActions: !matchActions[i].isEmpty)
         }
-        rules = .allocate(capacity: max(1, ruleValues.count))
+        rules = .allocate(capacity: ruleValues.count)
         _ = rules.initialize(from: ruleValues)
-        partitions = .allocate(capacity: max(1, partitionValues.count))
+        partitions = .allocate(capacity: partitionValues.count)
         _ = partitions.initialize(from: partitionValues)
-        indices = .allocate(capacity: max(1, flat.count))
+        indices = .allocate(capacity: flat.count)
         _ = indices.initialize(from: flat)
     }
 
