@@ -25,9 +25,7 @@ extension GraphBuilder {
             diagnostics.append(source.diagnostic(error))
             return nil
         }
-        let scope = Scope(
-            source: source, kind: kind, partition: partition, macroStack: [],
-            notes: [])
+        let scope = Scope(source: source, kind: kind, partition: partition, macroStack: [], notes: [])
         guard let (node, type) = lower(expression, scope) else { return nil }
         guard type.fits(expect) else {
             report(.typeMismatch, "\(role) of rule '\(rule)' must be a \(expect.rawValue), but this is a \(type.rawValue)", expression, scope)

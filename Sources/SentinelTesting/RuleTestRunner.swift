@@ -98,13 +98,13 @@ public enum RuleTestRunner {
                 let header = try decoder.header(of: line)
                 events.append(RuleTestCase.Event(time: header.timestamp, json: String(decoding: line, as: UTF8.self)))
             } catch {
-                throw DryRunLineError(description: "\(path):\(number): \(error.message) [byte offset \(error.offset)]")
+                throw EventsFileError(description: "\(path):\(number): \(error.message) [byte offset \(error.offset)]")
             }
         }
         return events
     }
 
-    struct DryRunLineError: Error, CustomStringConvertible {
+    struct EventsFileError: Error, CustomStringConvertible {
         var description: String
     }
 
