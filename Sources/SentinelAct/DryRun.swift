@@ -71,12 +71,10 @@ public final class DryRun {
         for path in paths {
             let reader = path == "-" ? LineReader(fileDescriptor: 0) : try LineReader(path: path)
             starts.append((linesRead, path))
-            while var (line, number) = try reader.next() {
+            while let (line, _) = try reader.next() {
                 linesRead += 1
-                // Editors on some systems start UTF-8 files with a byte-order mark; it is not part of the event.
-                if number == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line = UnsafeRawBufferPointer(rebasing: line[3...]) }
                 if linesRead & 0x3FFFF == 0 { progress?(linesRead) }
-                if Self.isBlank(line) { continue }
+                if LineReader.isBlank(line) { continue }
                 do {
                     try engine.ingest(line, tag: linesRead)
                 } catch {
@@ -87,10 +85,6 @@ public final class DryRun {
         }
         engine.finish()
         try drain()
-    }
-
-    private static func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {
-        line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     }
 
     private func line(for t: AlertTransition) -> String {

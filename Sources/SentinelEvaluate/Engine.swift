@@ -31,7 +31,7 @@ public final class Engine {
     let noEvent: UnsafeMutablePointer<Value>
     let pool = ConstantPool()
     let lists: UnsafeMutableBufferPointer<ListMatcher>
-    var regexes: [NSRegularExpression] = []
+    let regexes: [NSRegularExpression]
     /// Window state by window node; plain structs in an owned buffer, mutated in place.
     let stores: UnsafeMutableBufferPointer<WindowStore>
     let groups: UnsafeMutableBufferPointer<GroupTable>

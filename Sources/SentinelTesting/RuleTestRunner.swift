@@ -93,7 +93,7 @@ public enum RuleTestRunner {
         let decoder = EventDecoder(paths: [])
         var events: [RuleTestCase.Event] = []
         while let (line, number) = try reader.next() {
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            if LineReader.isBlank(line) { continue }
             do {
                 let header = try decoder.header(of: line)
                 events.append(RuleTestCase.Event(time: header.timestamp, json: String(decoding: line, as: UTF8.self)))

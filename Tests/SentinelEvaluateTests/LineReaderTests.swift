@@ -71,6 +71,20 @@ func expectedLines(_ bytes: [UInt8]) -> [[UInt8]] {
         #expect(lines.map(\.number) == [1, 2, 3, 4, 5, 6])
     }
 
+    @Test func aByteOrderMarkIsDroppedFromTheFirstLineOnly() throws {
+        let dir = TemporaryDirectory()
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let path = dir.write("bom.jsonl", bom + Array("one\n".utf8) + bom + Array("two".utf8))
+        let lines = try readAll(try LineReader(path: path))
+        #expect(lines.map(\.line) == [Array("one".utf8), bom + Array("two".utf8)])
+    }
+
+    @Test func blankLinesHoldOnlySpacesTabsAndCarriageReturns() {
+        for (text, blank) in [("", true), (" \t\r ", true), (" x ", false), ("{}", false)] {
+            Array(text.utf8).withUnsafeBytes { #expect(LineReader.isBlank($0) == blank, "\(text.debugDescription)") }
+        }
+    }
+
     @Test func finalNewlineAddsNoLineAndEmptyFileHasNone() throws {
         let dir = TemporaryDirectory()
         #expect(try readAll(try LineReader(path: dir.write("a", Array("x\n".utf8)))).map(\.line) == [Array("x".utf8)])

@@ -22,7 +22,7 @@ public struct LineReaderError: Error, Sendable, Equatable, CustomStringConvertib
 
 /// Reads a file or a file descriptor (stdin) line by line in 1 MiB `read(2)` chunks, without copying lines.
 ///
-/// Lines are split at `\n`; a `\r` before it is dropped. A last line without a newline is returned; lines longer
+/// Lines are split at `\n`; a `\r` before it is dropped, and so is a byte-order mark at the start of the input. A last line without a newline is returned; lines longer
 /// than the buffer grow it. Empty lines are returned (as empty buffers) so line numbers stay exact.
 public final class LineReader {
     public static let chunkSize = 1 << 20
@@ -80,27 +80,37 @@ public final class LineReader {
         while true {
             if searched < filled, let found = memchr(buffer + searched, 0x0A, filled - searched) {
                 let newline = UnsafeMutableRawPointer(found).assumingMemoryBound(to: UInt8.self) - buffer
-                let lineStart = start
-                var lineEnd = newline
-                if lineEnd > lineStart && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                start = newline + 1
-                searched = start
-                lineNumber += 1
-                return (UnsafeRawBufferPointer(start: buffer + lineStart, count: lineEnd - lineStart), lineNumber)
+                return line(to: newline, resumingAt: newline + 1)
             }
             searched = filled
             if atEOF {
                 guard start < filled else { return nil }
-                let lineStart = start
-                var lineEnd = filled
-                if buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                start = filled
-                searched = filled
-                lineNumber += 1
-                return (UnsafeRawBufferPointer(start: buffer + lineStart, count: lineEnd - lineStart), lineNumber)
+                return line(to: filled, resumingAt: filled)
             }
             try fill()
         }
+    }
+
+    /// The line `buffer[start ..< end]` without a trailing `\r` (and, on line 1, without a UTF-8 byte-order mark,
+    /// which some editors write); reading resumes at `next`.
+    private func line(to end: Int, resumingAt next: Int) -> (line: UnsafeRawBufferPointer, number: Int) {
+        var lineStart = start
+        var lineEnd = end
+        if lineEnd > lineStart && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        lineNumber += 1
+        if lineNumber == 1, lineEnd - lineStart >= 3, buffer[lineStart] == 0xEF, buffer[lineStart + 1] == 0xBB,
+            buffer[lineStart + 2] == 0xBF
+        {
+            lineStart += 3
+        }
+        start = next
+        searched = next
+        return (UnsafeRawBufferPointer(start: buffer + lineStart, count: lineEnd - lineStart), lineNumber)
+    }
+
+    /// Whether a line holds only JSON whitespace other than newlines (event streams skip such lines).
+    public static func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {
+        line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     }
 
     /// Moves the partial line to the front, grows the buffer if the partial line fills it, and reads more.
