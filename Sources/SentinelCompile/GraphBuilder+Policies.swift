@@ -20,10 +20,7 @@ extension GraphBuilder {
                     duplicate("action", action.name, previous: previous.range)
                     continue
                 }
-                var settings: [String: String] = [:]
-                for (key, value) in action.settings {
-                    if case .scalar(let s) = value.content { settings[key.value] = s.value }
-                }
+                let settings = Self.scalarSettings(action.settings)
                 let type = ActionType(rawValue: action.type.value)!
                 actions.append(DeclaredAction(compiled: CompiledAction(name: action.name.value, type: type, settings: settings), range: action.name.range))
             }
@@ -33,10 +30,7 @@ extension GraphBuilder {
                     continue
                 }
                 receivers[receiver.name.value] = receiver.name.range
-                var settings: [String: String] = [:]
-                for (key, value) in receiver.settings {
-                    if case .scalar(let s) = value.content { settings[key.value] = s.value }
-                }
+                let settings = Self.scalarSettings(receiver.settings)
                 policy.receivers.append(CompiledReceiver(name: receiver.name.value, type: receiver.type.value, settings: settings))
             }
             if let route = file.route {
@@ -72,6 +66,15 @@ extension GraphBuilder {
             diagnostics.append(Diagnostic(.unusedReceiver, "receiver '\(name)' is not used by any route", at: range))
         }
         return (actions, policy)
+    }
+
+    /// Type-specific settings written as scalars, for the stage that runs the action or receiver.
+    private static func scalarSettings(_ settings: [(key: Located<String>, value: YAMLNode)]) -> [String: String] {
+        var result: [String: String] = [:]
+        for (key, value) in settings {
+            if case .scalar(let s) = value.content { result[key.value] = s.value }
+        }
+        return result
     }
 
     private func compileRoute(_ route: RouteSyntax, receivers: [String: SourceRange], used: inout Set<String>) -> CompiledRoute {

@@ -102,14 +102,7 @@ public enum PolicyFileReader {
                     Diagnostic(.missingKey, "action '\(name.value)' has no 'type' (one of \(actionTypes.joined(separator: ", ")))", at: name.range))
                 return nil
             }
-            guard let keys = actionKeys[type.value] else {
-                diagnostics.append(
-                    Diagnostic(
-                        .invalidValue,
-                        "unknown action type '\(type.value)'\(Suggestion.didYouMean(type.value, in: actionTypes)); expected one of \(actionTypes.joined(separator: ", "))",
-                        at: type.range))
-                return nil
-            }
+            guard let keys = knownKeys(of: type, in: actionKeys, types: actionTypes, what: "action", &diagnostics) else { return nil }
             map.rejectUnknownKeys(keys, diagnostics: &diagnostics)
             return ActionSyntax(name: name, type: type, settings: settings(of: map, excluding: ["type"]))
         }
@@ -122,19 +115,26 @@ public enum PolicyFileReader {
             let typeNode = map.required("type", diagnostics: &diagnostics),
             let type = NodeValue.string(typeNode, "'type'", &diagnostics)
         else { return nil }
-        guard let keys = receiverKeys[type.value] else {
-            diagnostics.append(
-                Diagnostic(
-                    .invalidValue,
-                    "unknown receiver type '\(type.value)'\(Suggestion.didYouMean(type.value, in: receiverTypes)); expected one of \(receiverTypes.joined(separator: ", "))",
-                    at: type.range))
-            return nil
-        }
+        guard let keys = knownKeys(of: type, in: receiverKeys, types: receiverTypes, what: "receiver", &diagnostics) else { return nil }
         map.rejectUnknownKeys(keys, diagnostics: &diagnostics)
         if ["webhook", "alertmanager"].contains(type.value), map["url"] == nil {
             diagnostics.append(Diagnostic(.missingKey, "\(type.value) receiver '\(name.value)' has no 'url'", at: node.range))
         }
         return ReceiverSyntax(name: name, type: type, settings: settings(of: map, excluding: ["name", "type"]))
+    }
+
+    /// The keys a `type` allows, or nil with a diagnostic naming the types there are.
+    private static func knownKeys(
+        of type: Located<String>, in keysByType: [String: [String]], types: [String], what: String,
+        _ diagnostics: inout [Diagnostic]
+    ) -> [String]? {
+        if let keys = keysByType[type.value] { return keys }
+        diagnostics.append(
+            Diagnostic(
+                .invalidValue,
+                "unknown \(what) type '\(type.value)'\(Suggestion.didYouMean(type.value, in: types)); expected one of \(types.joined(separator: ", "))",
+                at: type.range))
+        return nil
     }
 
     private static func settings(of map: MappingReader, excluding: [String]) -> [(key: Located<String>, value: YAMLNode)] {
