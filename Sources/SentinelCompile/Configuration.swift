@@ -34,9 +34,10 @@ public enum Configuration {
         return Loaded(graph: graph, diagnostics: diagnostics.sortedByLocation(), ruleFiles: ruleFiles, policyFiles: policyFiles)
     }
 
-    /// YAML files named by `paths`: files as given, folders searched recursively in name order.
-    /// Rule tests (`*.test.yaml`) are skipped; a missing path is an error diagnostic.
-    public static func expand(_ paths: [String], _ diagnostics: inout [Diagnostic], tests: Bool = false) -> [String] {
+    /// YAML files named by `paths`: files as given, folders searched recursively in name order, keeping rule
+    /// tests (`*.test.yaml`) only when `tests` is true, everything else only when false, both when nil. A missing
+    /// path is an error diagnostic.
+    public static func expand(_ paths: [String], _ diagnostics: inout [Diagnostic], tests: Bool? = false) -> [String] {
         var files: [String] = []
         let manager = FileManager.default
         for path in paths {
@@ -52,12 +53,13 @@ public enum Configuration {
             }
             let found = (manager.enumerator(atPath: path)?.allObjects as? [String] ?? [])
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
-                .filter { isTest($0) == tests }
+                .filter { tests == nil || isTest($0) == tests }
                 .sorted()
             files += found.map { (path as NSString).appendingPathComponent($0) }
         }
         return files
     }
 
-    static func isTest(_ path: String) -> Bool { path.hasSuffix(".test.yaml") || path.hasSuffix(".test.yml") }
+    /// Whether a file is a rule test (`*.test.yaml`).
+    public static func isTest(_ path: String) -> Bool { path.hasSuffix(".test.yaml") || path.hasSuffix(".test.yml") }
 }

@@ -25,12 +25,11 @@ struct LintCommand: ParsableCommand {
 
     func run() throws {
         var diagnostics: [Diagnostic] = []
-        let files = Set(Configuration.expand(paths, &diagnostics) + Configuration.expand(paths, &diagnostics, tests: true))
-            .sorted()
+        let files = Set(Configuration.expand(paths, &diagnostics, tests: nil)).sorted()
         var ruleFiles: [RuleFileSyntax] = []
         var policyFiles: [PolicyFileSyntax] = []
         for file in files {
-            if file.hasSuffix(".test.yaml") || file.hasSuffix(".test.yml") {
+            if Configuration.isTest(file) {
                 diagnostics += RuleTestFile.read(path: file).1
                 continue
             }
