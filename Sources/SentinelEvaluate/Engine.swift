@@ -50,6 +50,8 @@ public final class Engine {
     /// Rule indices evaluated on each tick interval (event-triggered rules have none; they ride the
     /// evaluation interval for re-checks).
     private var tickRules: [Int64: [Int]] = [:]
+    /// After this long without events (longest window span, or longest `for` + `keep_firing_for`) no alert changes.
+    private let settleHorizon: Int64
     var costSampleCounter = 0
     /// Group and time of the evaluation in progress, for window reads.
     var currentGroup = 0
@@ -97,6 +99,9 @@ public final class Engine {
             }
         }
         tickIntervals = intervals.sorted()
+        settleHorizon = max(
+            graph.partitions.map(\.retentionMilliseconds).max() ?? 0,
+            graph.rules.map { $0.forMilliseconds + $0.keepFiringForMilliseconds }.max() ?? 0)
     }
 
     deinit {
@@ -240,10 +245,7 @@ public final class Engine {
     private func skipIdleGap(to time: Int64, from earliest: Int64) -> Bool {
         let interval = tickIntervals.last!
         guard (time - earliest) / interval > 10_000 else { return false }
-        var horizon: Int64 = 0
-        for p in graph.partitions { horizon = max(horizon, p.retentionMilliseconds) }
-        for r in graph.rules { horizon = max(horizon, r.forMilliseconds + r.keepFiringForMilliseconds) }
-        let settled = lastEventTime + 2 * horizon + 4 * interval
+        let settled = lastEventTime + 2 * settleHorizon + 4 * interval
         guard earliest > settled else { return false }
         let target = time - 2 * interval
         nextTicks = tickIntervals.map { Self.ceilMultiple(target, $0) }

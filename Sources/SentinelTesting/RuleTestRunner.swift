@@ -76,7 +76,9 @@ public enum RuleTestRunner {
             let failure = compare(expectation, engine.activeAlerts(), start: test.start)
             if let failure { result.failures.append(failure) }
         }
-        feed(through: events.last.map { max($0.time, test.expectations.map(\.time).max() ?? .min) } ?? (test.expectations.map(\.time).max() ?? 0))
+        // Matches are counted over the whole test: every event and every expectation time.
+        let times = events.map(\.time) + test.expectations.map(\.time)
+        feed(through: times.max() ?? 0)
         result.failures += malformed
         for (rule, expected) in test.expectedMatches {
             guard let r = graph.rules.firstIndex(where: { $0.name == rule.value }) else { continue }
