@@ -27,11 +27,13 @@ public struct JSONText: Sendable {
     /// Non-finite numbers become `null` (JSON has no NaN).
     public mutating func add(_ k: String, number: Double?) {
         key(k)
-        guard let number, number.isFinite else {
-            text += "null"
-            return
-        }
-        text += number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : "\(number)"
+        text += number.map(Self.number) ?? "null"
+    }
+
+    /// A JSON number: whole numbers without a fraction, others with full precision, non-finite ones `null`.
+    public static func number(_ n: Double) -> String {
+        guard n.isFinite else { return "null" }
+        return n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : "\(n)"
     }
 
     public mutating func add(_ k: String, _ value: Bool) {

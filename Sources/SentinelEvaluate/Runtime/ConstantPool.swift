@@ -42,7 +42,7 @@ final class ConstantPool {
         switch c {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
-        case .number(let n): return n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : "\(n)"
+        case .number(let n): return JSONText.number(n)
         case .string(let s):
             var out = ""
             JSONText.appendString(s, to: &out)
