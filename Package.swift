@@ -14,6 +14,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
@@ -35,11 +40,59 @@ let package = Package(
         .target(
             name: "SentinelTesting", dependencies: ["SentinelCore", "SentinelParse", "SentinelCompile", "SentinelEvaluate"],
             swiftSettings: strict),
+        // Collectors: where the live stream comes from. Each hands events on as recorded-traffic lines.
+        .target(
+            name: "SentinelScrape",
+            dependencies: [
+                "SentinelCore", "SentinelEvaluate",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "SentinelSimulate",
+            dependencies: [
+                "SentinelCore", "SentinelEvaluate",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // The live service: ingestion API, evaluation loop, reload, tap, its own metrics. Collectors plug in
+        // through `EventSink` and metrics sections, wired by the `sentinel run` command.
+        .target(
+            name: "SentinelServe",
+            dependencies: [
+                "SentinelCore", "SentinelParse", "SentinelCompile", "SentinelEvaluate", "SentinelAct",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        // A stand-in for vLLM (OpenAI API with SSE, /metrics) with fault injection, for tests and benchmarks.
+        .target(
+            name: "VLLMDouble",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "vllm-double",
+            dependencies: [
+                "VLLMDouble",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "sentinel",
             dependencies: [
                 "SentinelCore", "SentinelParse", "SentinelCompile", "SentinelEvaluate", "SentinelAct", "SentinelTesting",
+                "SentinelScrape", "SentinelSimulate", "SentinelServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -50,7 +103,26 @@ let package = Package(
             dependencies: ["SentinelCore", "SentinelParse", "SentinelCompile", "SentinelEvaluate", "SentinelAct", "SentinelTesting"],
             swiftSettings: strict
         ),
-        .testTarget(name: "SentinelEndToEndTests", dependencies: ["SentinelCore"], swiftSettings: strict),
+        .testTarget(
+            name: "SentinelScrapeTests",
+            dependencies: ["SentinelScrape", "VLLMDouble", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SentinelSimulateTests",
+            dependencies: ["SentinelSimulate", "VLLMDouble", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SentinelServeTests",
+            dependencies: ["SentinelCore", "SentinelCompile", "SentinelEvaluate", "SentinelServe"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SentinelEndToEndTests",
+            dependencies: [
+                "SentinelCore", "VLLMDouble",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict),
     ]
 )
 

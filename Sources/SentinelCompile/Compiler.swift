@@ -55,6 +55,17 @@ final class GraphBuilder {
             partitions[window.partition].retentionMilliseconds = max(partitions[window.partition].retentionMilliseconds, span)
         }
         for (i, rule) in rules.enumerated() { partitions[rule.partition].rules.append(i) }
+        for p in partitions.indices {
+            let partition = partitions[p]
+            partitions[p].identity = "\(partition.kind)|\(partition.filter.map(canonical) ?? "")|"
+                + partition.groupBy.map { fields[$0].joined(separator: ".") }.joined(separator: ",")
+        }
+        var windows = windows
+        for w in windows.indices {
+            let window = windows[w]
+            windows[w].identity =
+                "\(partitions[window.partition].identity)|\(canonical(source: window.source))|\(window.milliseconds)"
+        }
         let needsID = rules.contains { rule in rule.actions.contains { actions[$0].type.runsOnMatch } }
         let idSlot = needsID ? slot(["id"]) : nil
         return ConditionGraph(

@@ -80,6 +80,9 @@ public struct Partition: Sendable, Hashable {
     public var rules: [Int] = []
     /// Longest window span (ms) of the partition, for evicting idle groups.
     public var retentionMilliseconds: Int64 = 0
+    /// The definition (kind, `where`, `group_by`) as text, independent of node numbering: equal identities in two
+    /// compilations mean the partition's groups can carry over a reload.
+    public var identity = ""
 
     public static func == (a: Partition, b: Partition) -> Bool {
         a.kind == b.kind && a.filter == b.filter && a.groupBy == b.groupBy
@@ -119,6 +122,9 @@ public struct WindowNode: Sendable, Hashable {
     public var needsOrder = false
     /// Slots that identify a counter series (metric name and labels object).
     public var seriesSlots: [Int] = []
+    /// The definition (partition, source, span) as text, independent of node numbering: equal identities in two
+    /// compilations mean the window's samples can carry over a reload.
+    public var identity = ""
 
     public static func == (a: WindowNode, b: WindowNode) -> Bool {
         a.partition == b.partition && a.source == b.source && a.milliseconds == b.milliseconds

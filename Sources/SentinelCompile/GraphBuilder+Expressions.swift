@@ -388,20 +388,21 @@ extension GraphBuilder {
         case .exists(let a): return "exists(\(canonical(a)))"
         case .call(let f, let args): return "\(f.rawValue)(\(args.map(canonical).joined(separator: ",")))"
         case .window(let w, let readout):
-            let window = windows[w]
-            let source: String
-            switch window.source {
-            case .events: source = "events"
-            case .condition(let x): source = "condition(\(canonical(x)))"
-            case .samples(let x): source = "samples(\(canonical(x)))"
-            case .values(let x): source = "values(\(canonical(x)))"
-            case .counter(let x): source = "counter(\(canonical(x)))"
-            case .histogram: source = "histogram"
-            case .categories(let x, let baseline): source = "categories(\(canonical(x)),\(baseline))"
-            }
             var readoutText = "\(readout)"
             if case .zscore(let x) = readout { readoutText = "zscore(\(canonical(x)))" }
-            return "window(\(source),\(window.milliseconds),\(readoutText))"
+            return "window(\(canonical(source: windows[w].source)),\(windows[w].milliseconds),\(readoutText))"
+        }
+    }
+
+    func canonical(source: WindowSource) -> String {
+        switch source {
+        case .events: "events"
+        case .condition(let x): "condition(\(canonical(x)))"
+        case .samples(let x): "samples(\(canonical(x)))"
+        case .values(let x): "values(\(canonical(x)))"
+        case .counter(let x): "counter(\(canonical(x)))"
+        case .histogram: "histogram"
+        case .categories(let x, let baseline): "categories(\(canonical(x)),\(baseline))"
         }
     }
 }

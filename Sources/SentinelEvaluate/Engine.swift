@@ -18,10 +18,12 @@ public final class Engine {
 
     public internal(set) var statistics = EngineStatistics()
     public internal(set) var ruleStatistics: [RuleStatistics]
+    /// For an engine made by a reload: what carried over from the previous one.
+    public internal(set) var carryOver: ReloadCarryOver?
     /// Latest event time processed (or ticked to).
-    public private(set) var watermark: Int64 = .min
+    public internal(set) var watermark: Int64 = .min
     /// Time of the latest event processed (ticks do not move it).
-    private var lastEventTime: Int64 = .min
+    var lastEventTime: Int64 = .min
 
     let decoder: EventDecoder
     let ops: UnsafeMutablePointer<Op>
@@ -44,9 +46,9 @@ public final class Engine {
     /// Constant values by index, owned by `pool`.
     let constants: UnsafeMutableBufferPointer<Value>
 
-    private var reorder = ReorderBuffer()
-    private var tickIntervals: [Int64] = []
-    private var nextTicks: [Int64] = []
+    var reorder = ReorderBuffer()
+    var tickIntervals: [Int64] = []
+    var nextTicks: [Int64] = []
     /// Rule indices evaluated on each tick interval (event-triggered rules have none; they ride the
     /// evaluation interval for re-checks).
     private var tickRules: [Int64: [Int]] = [:]
@@ -252,7 +254,7 @@ public final class Engine {
         return true
     }
 
-    private static func ceilMultiple(_ t: Int64, _ m: Int64) -> Int64 {
+    static func ceilMultiple(_ t: Int64, _ m: Int64) -> Int64 {
         let q = t / m
         let floor = (t % m != 0 && t < 0) ? (q - 1) * m : q * m
         return floor == t ? t : floor + m

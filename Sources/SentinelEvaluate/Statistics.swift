@@ -10,6 +10,8 @@ public struct RuleStatistics: Sendable {
     public var evaluationNanoseconds: Double = 0
     /// Events of new groups dropped because the partition reached `max_groups_per_rule`.
     public var groupOverflow = 0
+    /// Event time (ms) of the latest evaluation, on an event or a tick; `.min` before the first.
+    public var lastEvaluationTime = Int64.min
 }
 
 /// Counters of the whole engine.

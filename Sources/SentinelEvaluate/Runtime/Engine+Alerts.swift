@@ -25,6 +25,7 @@ extension Engine {
         if measured {
             ruleStatistics[r].evaluationNanoseconds += Double(DispatchTime.now().uptimeNanoseconds - started) * 16
         }
+        ruleStatistics[r].lastEvaluationTime = time
         let counts = atEvent || rule.every != 0
         if counts {
             ruleStatistics[r].evaluations += 1

@@ -118,3 +118,24 @@ struct WindowStore {
         return BucketQuantile.compute(q, buckets: buckets)
     }
 }
+
+extension WindowStore {
+    /// Takes over the per-group state of `previous`, a store of the same window definition in an earlier graph.
+    /// Sample windows are rebuilt when this graph keeps different aggregates (a new rule reads `max` of it, say).
+    mutating func adopt(_ previous: WindowStore) {
+        switch node.source {
+        case .events, .condition, .samples:
+            if previous.node.needsExtremes == node.needsExtremes, previous.node.needsOrder == node.needsOrder {
+                samples = previous.samples
+            } else {
+                samples = previous.samples.map { $0.rebuilt(extremes: node.needsExtremes, order: node.needsOrder) }
+            }
+        case .counter, .histogram: counters = previous.counters
+        case .values: distinct = previous.distinct
+        case .categories:
+            categories = previous.categories
+            categoryIDs = previous.categoryIDs
+        }
+        overflow = previous.overflow
+    }
+}

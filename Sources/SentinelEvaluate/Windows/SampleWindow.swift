@@ -117,3 +117,12 @@ struct SampleWindow {
 
     func quantile(_ q: Double) -> Double? { sorted?.quantile(q) }
 }
+
+extension SampleWindow {
+    /// The same samples, keeping the aggregates a (possibly different) window definition needs.
+    func rebuilt(extremes: Bool, order: Bool) -> SampleWindow {
+        var copy = SampleWindow()
+        for i in 0..<ring.count { copy.append(time: ring.time(at: i), value: ring.value(at: i), extremes: extremes, order: order) }
+        return copy
+    }
+}

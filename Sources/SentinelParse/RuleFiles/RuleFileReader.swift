@@ -44,7 +44,7 @@ public enum RuleFileReader {
     }
 
     /// The one document of a file; empty files and extra documents are reported.
-    static func singleDocument(_ documents: [YAMLNode], file: String, _ diagnostics: inout [Diagnostic]) -> YAMLNode? {
+    public static func singleDocument(_ documents: [YAMLNode], file: String, _ diagnostics: inout [Diagnostic]) -> YAMLNode? {
         if documents.count > 1 {
             diagnostics.append(
                 Diagnostic(.yamlSyntax, "a file holds one YAML document; found \(documents.count)", at: documents[1].range))

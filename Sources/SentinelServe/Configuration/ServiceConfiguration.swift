@@ -1,0 +1,141 @@
+/// Everything `sentinel run` needs: from `sentinel.yaml`, then environment variables, then flags (each layer
+/// overrides the one before). See the README's "sentinel.yaml" section for every key.
+public struct ServiceConfiguration: Sendable {
+    /// Rule files or folders, and policy files or folders (re-read on every reload).
+    public var rules: [String] = []
+    public var policies: [String] = []
+    public var listen = ListenAddress(host: "127.0.0.1", port: 9595)
+    public var tap: TapSettings?
+    public var log = LogSettings()
+    public var auth = AuthSettings()
+    public var limits = Limits()
+    /// After this long without events, event time advances with the wall clock (heartbeats).
+    public var idleAdvanceMilliseconds: Int64 = 1_000
+    public var scrape: ScrapeSettings?
+    public var simulator: SimulatorSettings?
+    /// The file this came from, re-read on reload; nil when everything came from flags.
+    public var file: String?
+
+    public init() {}
+
+    public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+        public var host: String
+        public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+
+        /// `HOST:PORT`, `:PORT` (all interfaces) or `[IPv6]:PORT`.
+        public init?(parsing text: String) {
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+                (0...65_535).contains(port)
+            else { return nil }
+            var host = String(text[..<colon])
+            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            self.host = host.isEmpty ? "0.0.0.0" : host
+            self.port = port
+        }
+
+        public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    }
+
+    public struct TapSettings: Sendable {
+        public var directory: String
+        public var maxFileBytes = 128 << 20
+        /// Oldest files beyond this many are deleted; 0 keeps all.
+        public var maxFiles = 0
+
+        public init(directory: String) { self.directory = directory }
+    }
+
+    public struct LogSettings: Sendable {
+        public enum Format: String, Sendable, CaseIterable {
+            case text, json
+        }
+
+        public var format = Format.text
+        /// A swift-log level: trace, debug, info, notice, warning, error, critical.
+        public var level = "info"
+
+        public init() {}
+    }
+
+    /// Bearer tokens; an unset token leaves its endpoints open (fine on loopback, not beyond).
+    public struct AuthSettings: Sendable {
+        /// For `POST /api/v1/events`.
+        public var ingestToken: String?
+        /// For the `GET` endpoints under `/api/`.
+        public var readToken: String?
+        /// For `POST /-/reload`.
+        public var adminToken: String?
+
+        public init() {}
+    }
+
+    public struct Limits: Sendable {
+        /// Largest request body accepted (413 beyond).
+        public var maxBodyBytes = 16 << 20
+        /// Events and bytes waiting for evaluation before ingestion answers 429.
+        public var queueEvents = 1_000_000
+        public var queueBytes = 512 << 20
+
+        public init() {}
+    }
+
+    public struct ScrapeSettings: Sendable {
+        public var intervalMilliseconds: Int64 = 15_000
+        public var timeoutMilliseconds: Int64 = 10_000
+        public var targets: [Target] = []
+
+        public init() {}
+
+        public struct Target: Sendable {
+            public var name: String
+            public var url: String
+            public var labels: [(String, String)] = []
+            public var intervalMilliseconds: Int64?
+            public var timeoutMilliseconds: Int64?
+
+            public init(name: String, url: String) {
+                self.name = name
+                self.url = url
+            }
+        }
+    }
+
+    public struct SimulatorSettings: Sendable {
+        public struct Endpoint: Sendable {
+            public var url: String
+            public var model: String
+            public var apiKey: String?
+            public var timeoutMilliseconds: Int64 = 60_000
+
+            public init(url: String, model: String) {
+                self.url = url
+                self.model = model
+            }
+        }
+
+        public var frontier: Endpoint
+        /// Guard model; absent: exchanges carry no verdicts.
+        public var guardEndpoint: Endpoint?
+        /// qwen3guard, llamaguard or openai.
+        public var guardFormat = "qwen3guard"
+        /// Arrivals per second (Poisson).
+        public var rate = 1.0
+        public var concurrency = 64
+        public var seed: UInt64 = 1
+        public var prompts: [String] = []
+        /// Skip generation for prompts the guard flags.
+        public var pipeline = false
+        public var maxTokens = 256
+        public var temperature = 0.7
+        public var users = 100
+        /// Stop after this many requests; nil runs until shutdown.
+        public var limit: Int?
+
+        public init(frontier: Endpoint) { self.frontier = frontier }
+    }
+}

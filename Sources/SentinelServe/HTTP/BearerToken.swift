@@ -1,0 +1,28 @@
+import Hummingbird
+
+/// Checks `Authorization: Bearer <token>` against a configured token in constant time.
+struct BearerToken: Sendable {
+    let expected: [UInt8]?
+
+    init(_ token: String?) { expected = token.map { Array($0.utf8) } }
+
+    /// True when no token is configured, or the request carries the right one.
+    func admits(_ request: Request) -> Bool {
+        guard let expected else { return true }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
+        return Self.constantTimeEqual(Array(header.utf8.dropFirst(7)), expected)
+    }
+
+    /// Compares every byte whatever the first difference, so the time taken does not reveal the prefix matched.
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+        for i in 0..<max(a.count, b.count) {
+            difference |= (i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0)
+        }
+        return difference == 0
+    }
+
+    static func unauthorized() -> Response {
+        APIResponse.error(.unauthorized, "missing or wrong bearer token", headers: [.wwwAuthenticate: "Bearer"])
+    }
+}

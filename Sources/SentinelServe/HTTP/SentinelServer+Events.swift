@@ -1,0 +1,56 @@
+import Hummingbird
+import SentinelCore
+
+extension SentinelServer {
+    /// `POST /api/v1/events`: NDJSON, a JSON array of events, or one event. All or nothing: a body with any
+    /// malformed event is refused (400) with each problem's line, byte offset and field; a full queue answers
+    /// 429 with Retry-After; 202 means every event is queued for evaluation.
+    func acceptEvents(_ request: Request) async throws -> Response {
+        let limit = configuration.limits.maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            metrics.countRejected(.tooLarge)
+            return APIResponse.error(.contentTooLarge, "body of \(length) bytes is over the limit of \(limit) bytes")
+        }
+        let buffer: ByteBuffer
+        do {
+            var request = request
+            buffer = try await request.collectBody(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            metrics.countRejected(.tooLarge)
+            return APIResponse.error(.contentTooLarge, "body is over the limit of \(limit) bytes")
+        }
+        let result = EventBatchReader().read(Array(buffer.readableBytesView), source: .http)
+        if result.problemCount > 0 {
+            metrics.countRejected(.malformed, result.problemCount)
+            let problems = result.problems.map { problem -> String in
+                var json = JSONText()
+                json.add("line", problem.line)
+                json.add("offset", problem.offset)
+                if let field = problem.field { json.add("field", field) }
+                json.add("message", problem.message)
+                return json.result
+            }
+            let total = result.problemCount + result.batch.count
+            let first = result.problems[0]
+            var message = "\(result.problemCount) of \(total) events malformed, none accepted; first: "
+            message += first.line > 0 ? "line \(first.line)" : "body"
+            message += ", byte offset \(first.offset)"
+            if let field = first.field { message += ", field '\(field)'" }
+            message += ": \(first.message)"
+            return APIResponse.error(
+                .badRequest, message, extra: [("problems", "[" + problems.joined(separator: ",") + "]"), ("malformed", String(result.problemCount))])
+        }
+        guard result.batch.count > 0 else { return APIResponse.error(.badRequest, "no events in the body") }
+        guard queue.offer(result.batch) else {
+            if queue.isClosed {
+                metrics.countRejected(.shuttingDown, result.batch.count)
+                return APIResponse.error(.serviceUnavailable, "shutting down", headers: [.retryAfter: "5"])
+            }
+            metrics.countRejected(.queueFull, result.batch.count)
+            return APIResponse.error(
+                .tooManyRequests, "evaluation queue is full; retry later", headers: [.retryAfter: "1"])
+        }
+        metrics.countAccepted(result.batch.count, source: .http)
+        return APIResponse.json(.accepted, "{\"accepted\":\(result.batch.count)}")
+    }
+}

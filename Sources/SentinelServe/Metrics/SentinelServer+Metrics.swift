@@ -1,0 +1,128 @@
+import Foundation
+import Synchronization
+import SentinelCompile
+import SentinelEvaluate
+
+extension SentinelServer {
+    /// `GET /metrics`: Sentinel's own state in the Prometheus text format.
+    func renderMetrics() async -> String {
+        var out = MetricsExposition()
+        let s = metrics.state.withLock { $0 }
+        out.family(
+            "sentinel_events_accepted_total", .counter, help: "Events accepted for evaluation, by source.",
+            samples: EventBatch.Source.allCases.map { ([("source", $0.rawValue)], Double(s.accepted[$0] ?? 0)) })
+        out.family(
+            "sentinel_events_rejected_total", .counter, help: "Events refused or failed, by reason.",
+            samples: ServiceMetrics.RejectReason.allCases.map { ([("reason", $0.rawValue)], Double(s.rejected[$0] ?? 0)) })
+        out.family(
+            "sentinel_events_evaluated_total", .counter, help: "Events evaluated by the engine, by source.",
+            samples: EventBatch.Source.allCases.map { ([("source", $0.rawValue)], Double(s.evaluated[$0] ?? 0)) })
+        out.family(
+            "sentinel_heartbeats_total", .counter, help: "Clock heartbeats fed to the engine while the stream was idle.",
+            value: Double(s.heartbeats))
+        let depth = queue.depth
+        out.family("sentinel_queue_events", .gauge, help: "Events waiting for evaluation.", value: Double(depth.events))
+        out.family("sentinel_queue_bytes", .gauge, help: "Bytes of events waiting for evaluation.", value: Double(depth.bytes))
+        out.family(
+            "sentinel_queue_capacity_events", .gauge, help: "Events the evaluation queue holds before refusing more.",
+            value: Double(queue.maxEvents))
+        out.histogram(
+            "sentinel_evaluation_latency_seconds", help: "Time from acceptance of an event to its evaluation.",
+            series: [([], s.latency)])
+
+        let engine: EngineView? = await queue.inspect { loop in EngineView(loop.engine) }
+        if let engine {
+            out.family("sentinel_engine_events_total", .counter, help: "Events the engine processed.", value: Double(engine.events))
+            out.family(
+                "sentinel_engine_late_events_total", .counter, help: "Events older than the allowed lateness, skipped.",
+                value: Double(engine.lateEvents))
+            out.family(
+                "sentinel_engine_groups_evicted_total", .counter, help: "Idle groups evicted.", value: Double(engine.evicted))
+            out.family(
+                "sentinel_engine_watermark_seconds", .gauge, help: "Event time the engine has reached.",
+                value: engine.watermark == .min ? 0 : Double(engine.watermark) / 1000)
+            out.family(
+                "sentinel_rule_evaluations_total", .counter, help: "Rule evaluations.",
+                samples: engine.rules.map { ([("rule", $0.name)], Double($0.stats.evaluations)) })
+            out.family(
+                "sentinel_rule_matches_total", .counter, help: "Evaluations at which the rule's condition held.",
+                samples: engine.rules.map { ([("rule", $0.name)], Double($0.stats.matches)) })
+            out.family(
+                "sentinel_rule_evaluation_seconds_total", .counter, help: "Time spent evaluating the rule (sampled).",
+                samples: engine.rules.map { ([("rule", $0.name)], $0.stats.evaluationNanoseconds / 1e9) })
+            out.family(
+                "sentinel_rule_group_overflow_total", .counter,
+                help: "Events of new groups dropped at max_groups_per_rule.",
+                samples: engine.rules.map { ([("rule", $0.name)], Double($0.stats.groupOverflow)) })
+            let counts = alerts.activeCounts()
+            out.family(
+                "sentinel_alerts", .gauge, help: "Active alerts by rule and state.",
+                samples: engine.rules.flatMap { rule in
+                    [AlertState.pending, .firing].map { state in
+                        ([("rule", rule.name), ("state", state.rawValue)], Double(counts[rule.name]?[state] ?? 0))
+                    }
+                })
+        }
+        out.family(
+            "sentinel_alert_transitions_total", .counter, help: "Alert transitions by rule and new state.",
+            samples: s.transitions.sorted { $0.key < $1.key }.flatMap { rule, byState in
+                byState.sorted { $0.key.rawValue < $1.key.rawValue }.map { ([("rule", rule), ("state", $0.key.rawValue)], Double($0.value)) }
+            })
+        out.family(
+            "sentinel_notifications_total", .counter, help: "Alert transitions routed to each receiver.",
+            samples: s.notifications.sorted { $0.key < $1.key }.map { ([("receiver", $0.key)], Double($0.value)) })
+        out.family(
+            "sentinel_actions_requested_total", .counter, help: "Per-match actions requested, by rule and action.",
+            samples: s.actions.sorted { $0.key < $1.key }.flatMap { rule, byAction in
+                byAction.sorted { $0.key < $1.key }.map { ([("rule", rule), ("action", $0.key)], Double($0.value)) }
+            })
+        out.family(
+            "sentinel_reloads_total", .counter, help: "Configuration reloads by result.",
+            samples: [([("result", "success")], Double(s.reloadSuccesses)), ([("result", "failure")], Double(s.reloadFailures))])
+        out.family(
+            "sentinel_reload_last_success_timestamp_seconds", .gauge,
+            help: "When the configuration was last loaded successfully (start or reload).",
+            value: s.lastReloadSuccess == 0 ? metrics.startTime : s.lastReloadSuccess)
+        out.family(
+            "sentinel_reload_last_failure_timestamp_seconds", .gauge, help: "When a reload last failed (0: never).",
+            value: s.lastReloadFailure)
+        for section in sections { section(&out) }
+        out.family(
+            "process_start_time_seconds", .gauge, help: "Start time of the process since the Unix epoch in seconds.",
+            value: metrics.startTime)
+        out.family(
+            "process_resident_memory_bytes", .gauge, help: "Resident memory size in bytes.",
+            value: Double(Self.residentMemoryBytes()))
+        return out.text
+    }
+
+    /// Resident set size from `/proc/self/statm` (0 where there is none).
+    static func residentMemoryBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
+
+/// The engine figures `/metrics` needs, copied on the evaluation thread.
+struct EngineView: Sendable {
+    struct Rule: Sendable {
+        var name: String
+        var stats: RuleStatistics
+    }
+
+    var events: Int
+    var lateEvents: Int
+    var evicted: Int
+    var watermark: Int64
+    var rules: [Rule]
+
+    init(_ engine: Engine) {
+        events = engine.statistics.events
+        lateEvents = engine.statistics.lateEvents
+        evicted = engine.statistics.groupsEvicted
+        watermark = engine.watermark
+        rules = zip(engine.graph.rules, engine.ruleStatistics).map { Rule(name: $0.name, stats: $1) }
+    }
+}

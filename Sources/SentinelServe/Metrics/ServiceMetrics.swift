@@ -1,0 +1,79 @@
+import Foundation
+import SentinelEvaluate
+import Synchronization
+
+/// Counters of Sentinel's own work, updated by the HTTP handlers and the evaluation thread, rendered on
+/// `GET /metrics` together with what the engine and the collectors report.
+public final class ServiceMetrics: Sendable {
+    /// Why events were refused or failed.
+    public enum RejectReason: String, Sendable, CaseIterable {
+        case malformed, tooLarge = "too_large", queueFull = "queue_full", unauthorized
+        case shuttingDown = "shutting_down", invalidAtEvaluation = "invalid_at_evaluation"
+    }
+
+    /// Upper bounds (seconds) of the acceptance-to-evaluation latency histogram.
+    public static let latencyBounds = [
+        0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+    ]
+
+    struct State {
+        var accepted: [EventBatch.Source: UInt64] = [:]
+        var evaluated: [EventBatch.Source: UInt64] = [:]
+        var rejected: [RejectReason: UInt64] = [:]
+        var heartbeats: UInt64 = 0
+        var latency = HistogramCounts(bounds: ServiceMetrics.latencyBounds)
+        var transitions: [String: [AlertState: UInt64]] = [:]
+        var notifications: [String: UInt64] = [:]
+        var actions: [String: [String: UInt64]] = [:]
+        var reloadSuccesses: UInt64 = 0
+        var reloadFailures: UInt64 = 0
+        var lastReloadSuccess: Double = 0
+        var lastReloadFailure: Double = 0
+    }
+
+    let state = Mutex(State())
+    public let startTime = Date().timeIntervalSince1970
+
+    public init() {}
+
+    public func countAccepted(_ n: Int, source: EventBatch.Source) {
+        state.withLock { $0.accepted[source, default: 0] += UInt64(n) }
+    }
+
+    public func countRejected(_ reason: RejectReason, _ n: Int = 1) {
+        state.withLock { $0.rejected[reason, default: 0] += UInt64(n) }
+    }
+
+    func recordEvaluated(_ n: Int, source: EventBatch.Source, latencySeconds: Double) {
+        state.withLock { state in
+            state.evaluated[source, default: 0] += UInt64(n)
+            state.latency.observe(latencySeconds, times: UInt64(n))
+        }
+    }
+
+    func countHeartbeat() { state.withLock { $0.heartbeats += 1 } }
+
+    func countTransition(rule: String, state alertState: AlertState) {
+        state.withLock { $0.transitions[rule, default: [:]][alertState, default: 0] += 1 }
+    }
+
+    func countNotification(receiver: String) { state.withLock { $0.notifications[receiver, default: 0] += 1 } }
+
+    func countAction(rule: String, action: String) { state.withLock { $0.actions[rule, default: [:]][action, default: 0] += 1 } }
+
+    public func countReload(succeeded: Bool) {
+        let now = Date().timeIntervalSince1970
+        state.withLock { state in
+            if succeeded {
+                state.reloadSuccesses += 1
+                state.lastReloadSuccess = now
+            } else {
+                state.reloadFailures += 1
+                state.lastReloadFailure = now
+            }
+        }
+    }
+
+    /// The acceptance-to-evaluation latency histogram so far.
+    public var latency: HistogramCounts { state.withLock { $0.latency } }
+}

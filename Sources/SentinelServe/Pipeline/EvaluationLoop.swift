@@ -1,0 +1,168 @@
+import Foundation
+import Logging
+import SentinelAct
+import SentinelCompile
+import SentinelCore
+import SentinelEvaluate
+
+/// The one thread that owns the engine: it takes batches and control requests from the `IngestQueue` in order,
+/// writes every line it evaluates to the tap, and turns transitions into alert-book entries, log lines and
+/// metrics.
+///
+/// Event time moves with the stream. When no events arrive for `idleAdvance`, the loop feeds itself a heartbeat
+/// (`{"ts":…,"kind":"heartbeat"}`) whose time is the stream's latest time plus the wall-clock time since then,
+/// so absence rules fire while a source is silent. Heartbeats go through the tap like any event, so replaying
+/// the tap reproduces the live run exactly.
+public final class EvaluationLoop: @unchecked Sendable {
+    public private(set) var engine: Engine
+    private var router: Router
+    private let queue: IngestQueue
+    private let tap: TrafficTap?
+    public let alerts: AlertBook
+    public let metrics: ServiceMetrics
+    private let logger: Logger
+    private let idleAdvanceNanoseconds: UInt64
+    /// Latest `ts` the stream has carried (epoch ms), and when it was seen (uptime ns).
+    private var streamTime = Int64.min
+    private var streamTimeSeenAt: UInt64 = 0
+    private let finished = DispatchSemaphore(value: 0)
+
+    public init(
+        graph: ConditionGraph, queue: IngestQueue, tap: TrafficTap?, alerts: AlertBook, metrics: ServiceMetrics,
+        idleAdvance: Duration, logger: Logger
+    ) {
+        engine = Engine(graph: graph)
+        router = Router(policy: graph.policy)
+        self.queue = queue
+        self.tap = tap
+        self.alerts = alerts
+        self.metrics = metrics
+        self.logger = logger
+        let (seconds, attoseconds) = idleAdvance.components
+        idleAdvanceNanoseconds = UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
+        wire(engine)
+    }
+
+    /// Starts the evaluation thread. It runs until the queue is closed and drained.
+    public func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "sentinel-evaluation"
+        thread.start()
+    }
+
+    /// Waits (without blocking the caller's thread) until the loop has drained the closed queue, flushed the
+    /// engine and closed the tap.
+    public func waitUntilFinished() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                self.finished.wait()
+                self.finished.signal()
+                done.resume()
+            }
+        }
+    }
+
+    private func run() {
+        while let item = queue.next(timeout: 0.25) {
+            switch item {
+            case .control(let work): work(self)
+            case .batch(let batch): evaluate(batch)
+            case .idle: advanceIfIdle()
+            }
+        }
+        engine.finish()
+        tap?.close()
+        logger.info("evaluation stopped", metadata: ["events": "\(engine.statistics.events)"])
+        finished.signal()
+    }
+
+    private func evaluate(_ batch: EventBatch) {
+        batch.bytes.withUnsafeBytes { raw in
+            for range in batch.lines {
+                let line = UnsafeRawBufferPointer(rebasing: raw[range])
+                tap?.write(line)
+                do {
+                    try engine.ingest(line)
+                } catch {
+                    // Batches are validated before they are queued; this is a defect, not bad input.
+                    metrics.countRejected(.invalidAtEvaluation)
+                    logger.error("event failed at evaluation", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        let now = DispatchTime.now().uptimeNanoseconds
+        metrics.recordEvaluated(batch.count, source: batch.source, latencySeconds: Double(now &- batch.acceptedAt) / 1e9)
+        if batch.maxTimestamp > streamTime { streamTime = batch.maxTimestamp }
+        streamTimeSeenAt = now
+    }
+
+    private func advanceIfIdle() {
+        tap?.flush()
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now &- streamTimeSeenAt >= idleAdvanceNanoseconds else { return }
+        let time: Int64
+        if streamTime == .min {
+            time = Int64(Date().timeIntervalSince1970 * 1000)
+        } else {
+            time = streamTime + Int64((now &- streamTimeSeenAt) / 1_000_000)
+        }
+        var heartbeat = JSONText()
+        heartbeat.add("ts", Timestamp.format(time))
+        heartbeat.add("kind", "heartbeat")
+        let bytes = Array(heartbeat.result.utf8)
+        bytes.withUnsafeBytes { line in
+            tap?.write(line)
+            try? engine.ingest(line)
+        }
+        metrics.countHeartbeat()
+        streamTime = time
+        streamTimeSeenAt = now
+    }
+
+    // MARK: Reload
+
+    /// Replaces the graph between two batches, carrying over the state of unchanged rules. Runs on the loop.
+    public func replace(with graph: ConditionGraph) -> ReloadCarryOver {
+        let next = Engine(graph: graph, continuing: engine)
+        engine.onTransition = { _ in }
+        engine.onAction = { _ in }
+        engine = next
+        router = Router(policy: graph.policy)
+        wire(next)
+        let carried = next.carryOver!
+        alerts.retainActive(rules: Set(carried.keptRules))
+        return carried
+    }
+
+    private func wire(_ engine: Engine) {
+        let receiverTypes = Dictionary(
+            engine.graph.policy.receivers.map { ($0.name, $0.type) }, uniquingKeysWith: { first, _ in first })
+        engine.onTransition = { [unowned self] transition in
+            let receivers = transition.actions.isEmpty ? [] : router.receivers(rule: transition.rule, labels: transition.labels)
+            alerts.record(transition, receivers: receivers)
+            metrics.countTransition(rule: transition.rule, state: transition.state)
+            for receiver in receivers {
+                metrics.countNotification(receiver: receiver)
+                if receiverTypes[receiver] == "log" { log(transition, receiver: receiver) }
+            }
+        }
+        engine.onAction = { [unowned self] request in
+            metrics.countAction(rule: request.rule, action: request.action)
+        }
+        engine.onMalformed = { [unowned self] _, error in
+            metrics.countRejected(.invalidAtEvaluation)
+            logger.error("held-back event failed at evaluation", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func log(_ transition: AlertTransition, receiver: String) {
+        var metadata: Logger.Metadata = [
+            "receiver": "\(receiver)", "rule": "\(transition.rule)", "state": "\(transition.state.rawValue)",
+            "severity": "\(transition.severity.rawValue)", "ts": "\(Timestamp.format(transition.time))",
+        ]
+        for (name, value) in transition.labels where name != "severity" { metadata["label.\(name)"] = "\(value)" }
+        if let value = transition.value { metadata["value"] = "\(NumberFormatting.format(value))" }
+        if let summary = transition.annotations.first(where: { $0.0 == "summary" })?.1 { metadata["summary"] = "\(summary)" }
+        logger.notice("alert \(transition.state.rawValue)", metadata: metadata)
+    }
+}

@@ -1,0 +1,27 @@
+import Dispatch
+
+/// Validated event lines on their way to the evaluation loop: one buffer, the byte range of each line, and when
+/// the batch was accepted (for the acceptance-to-evaluation latency).
+public struct EventBatch: Sendable {
+    /// Where the events came from, for Sentinel's own metrics.
+    public enum Source: String, Sendable, CaseIterable {
+        case http, scrape, simulator
+    }
+
+    public var bytes: [UInt8]
+    public var lines: [Range<Int>]
+    public var source: Source
+    /// `DispatchTime.now().uptimeNanoseconds` at acceptance.
+    public var acceptedAt: UInt64
+    /// The latest `ts` among the events (epoch ms), `.min` when empty.
+    public var maxTimestamp = Int64.min
+
+    public init(bytes: [UInt8], lines: [Range<Int>], source: Source, acceptedAt: UInt64 = DispatchTime.now().uptimeNanoseconds) {
+        self.bytes = bytes
+        self.lines = lines
+        self.source = source
+        self.acceptedAt = acceptedAt
+    }
+
+    public var count: Int { lines.count }
+}

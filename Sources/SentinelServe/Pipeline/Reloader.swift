@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+import SentinelCompile
+import SentinelCore
+import SentinelEvaluate
+
+/// Re-reads and compiles the configuration off the evaluation thread, then swaps the graph between two
+/// batches. A configuration with errors never replaces the running one. One reload at a time.
+public actor Reloader {
+    /// What a reload did.
+    public enum Outcome: Sendable {
+        case reloaded(ReloadDiff)
+        /// The new configuration has errors; the running one is untouched.
+        case failed([Diagnostic])
+        /// The service is shutting down.
+        case unavailable
+    }
+
+    /// Rules added, removed and changed by a reload; unchanged rules kept their state.
+    public struct ReloadDiff: Sendable {
+        public var added: [String] = []
+        public var removed: [String] = []
+        public var changed: [String] = []
+        public var unchanged = 0
+        public var keptWindows = 0
+        public var windows = 0
+    }
+
+    /// Produces the rule and policy paths to load (re-reading `sentinel.yaml` and re-applying overrides).
+    public typealias Sources = @Sendable () -> (rules: [String], policies: [String], diagnostics: [Diagnostic])
+
+    private let sources: Sources
+    private let queue: IngestQueue
+    private let metrics: ServiceMetrics
+    private let logger: Logger
+
+    public init(sources: @escaping Sources, queue: IngestQueue, metrics: ServiceMetrics, logger: Logger) {
+        self.sources = sources
+        self.queue = queue
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func reload() async -> Outcome {
+        let (rules, policies, configurationDiagnostics) = sources()
+        var diagnostics = configurationDiagnostics
+        var graph: ConditionGraph?
+        if !diagnostics.hasErrors {
+            let loaded = Configuration.load(rules: rules, policies: policies)
+            diagnostics += loaded.diagnostics
+            graph = loaded.graph
+        }
+        guard let graph, !diagnostics.hasErrors else {
+            metrics.countReload(succeeded: false)
+            logger.error(
+                "reload failed; the running configuration is unchanged",
+                metadata: ["diagnostics": "\n\(DiagnosticRenderer(format: .text).render(diagnostics))"])
+            return .failed(diagnostics)
+        }
+        let diff: ReloadDiff? = await withCheckedContinuation { continuation in
+            let queued = queue.control { loop in
+                let before = Set(loop.engine.graph.rules.map(\.name))
+                let carried = loop.replace(with: graph)
+                var diff = ReloadDiff()
+                diff.added = carried.freshRules.filter { !before.contains($0) }
+                diff.changed = carried.freshRules.filter { before.contains($0) }
+                diff.removed = carried.removedRules
+                diff.unchanged = carried.keptRules.count
+                diff.keptWindows = carried.keptWindows
+                diff.windows = carried.windows
+                continuation.resume(returning: diff)
+            }
+            if !queued { continuation.resume(returning: nil) }
+        }
+        guard let diff else { return .unavailable }
+        metrics.countReload(succeeded: true)
+        logger.notice(
+            "reloaded",
+            metadata: [
+                "added": "\(diff.added)", "removed": "\(diff.removed)", "changed": "\(diff.changed)",
+                "unchanged": "\(diff.unchanged)", "windows_kept": "\(diff.keptWindows)/\(diff.windows)",
+            ])
+        return .reloaded(diff)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+import Logging
+import SentinelCompile
+import SentinelCore
+import SentinelEvaluate
+
+/// The live service's shared parts: the queue into the evaluation thread, the loop that owns the engine, the
+/// alert book, metrics and the reloader. The HTTP routes and the collectors talk to it; it owns no threads
+/// itself besides the evaluation loop.
+public final class SentinelServer: Sendable {
+    /// Adds a collector's families to `GET /metrics`.
+    public typealias MetricsSection = @Sendable (inout MetricsExposition) -> Void
+
+    public let configuration: ServiceConfiguration
+    public let queue: IngestQueue
+    public let loop: EvaluationLoop
+    public let alerts: AlertBook
+    public let metrics: ServiceMetrics
+    public let reloader: Reloader
+    let logger: Logger
+    let sections: [MetricsSection]
+
+    public init(
+        configuration: ServiceConfiguration, graph: ConditionGraph, reloadSources: @escaping Reloader.Sources,
+        metricsSections: [MetricsSection] = [], logger: Logger
+    ) throws {
+        self.configuration = configuration
+        self.logger = logger
+        queue = IngestQueue(maxEvents: configuration.limits.queueEvents, maxBytes: configuration.limits.queueBytes)
+        alerts = AlertBook()
+        metrics = ServiceMetrics()
+        let tap = try configuration.tap.map {
+            try TrafficTap(directory: $0.directory, maxFileBytes: $0.maxFileBytes, maxFiles: $0.maxFiles)
+        }
+        loop = EvaluationLoop(
+            graph: graph, queue: queue, tap: tap, alerts: alerts, metrics: metrics,
+            idleAdvance: .milliseconds(configuration.idleAdvanceMilliseconds), logger: logger)
+        reloader = Reloader(sources: reloadSources, queue: queue, metrics: metrics, logger: logger)
+        sections = metricsSections
+    }
+
+    /// Validates and queues events from a collector, waiting while the queue is full. Lines that fail validation
+    /// are counted and logged (a collector bug), the rest queued.
+    public func submit(_ lines: [String], source: EventBatch.Source) async {
+        var body: [UInt8] = []
+        for line in lines {
+            body.append(contentsOf: line.utf8)
+            body.append(0x0A)
+        }
+        let result = EventBatchReader().read(body, source: source)
+        if result.problemCount > 0 {
+            metrics.countRejected(.malformed, result.problemCount)
+            logger.error("collector produced malformed events", metadata: ["source": "\(source)", "problems": "\(result.problems)"])
+        }
+        guard result.batch.count > 0 else { return }
+        if await queue.submit(result.batch) {
+            metrics.countAccepted(result.batch.count, source: source)
+        } else {
+            metrics.countRejected(.shuttingDown, result.batch.count)
+        }
+    }
+
+    /// An `EventSink` for a collector.
+    public func sink(_ source: EventBatch.Source) -> some EventSink { CollectorSink(server: self, source: source) }
+}
+
+/// Hands a collector's events to the server.
+struct CollectorSink: EventSink {
+    let server: SentinelServer
+    let source: EventBatch.Source
+
+    func submit(_ lines: [String]) async { await server.submit(lines, source: source) }
+}
