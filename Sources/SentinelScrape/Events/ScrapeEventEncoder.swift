@@ -1,0 +1,116 @@
+import SentinelCore
+
+/// One target's scrapes as recorded-traffic lines: a `metric` event per sample, Prometheus' synthetic `up`,
+/// `scrape_duration_seconds` and `scrape_samples_scraped`, and a `scrape_error` event when a scrape fails.
+///
+/// Labels of a metric event: the sample's own, in exposition order, then the target's configured labels (by
+/// name), `instance` and `job`, each unless the sample already has a label of that name (the sample wins, like
+/// Prometheus' `honor_labels: true`).
+struct ScrapeEventEncoder: Sendable {
+    let target: ScrapeTarget
+    let renames: MetricRenames
+    /// The configured labels by name, then `instance` and `job` unless configured.
+    let targetLabels: [(String, String)]
+
+    init(target: ScrapeTarget, renames: MetricRenames) {
+        self.target = target
+        self.renames = renames
+        var labels = target.labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        if target.labels["instance"] == nil { labels.append(("instance", target.instance)) }
+        if target.labels["job"] == nil { labels.append(("job", target.name)) }
+        targetLabels = labels
+    }
+
+    /// What became of an exposition's samples.
+    struct Counts: Equatable {
+        /// Metric events written.
+        var emitted = 0
+        /// `_created` samples: parsed, not emitted.
+        var created = 0
+        /// Samples under a deprecated name dropped because the scrape also has the current name.
+        var superseded = 0
+    }
+
+    /// Appends a `metric` line for each sample that is not a `_created` sample, under its current name; when the
+    /// exposition has a renamed family under both names, only the current name's samples.
+    func appendMetricLines(_ exposition: Exposition, timestamp: String, to lines: inout [String]) -> Counts {
+        var currentPresent = [Bool](repeating: false, count: renames.families.count)
+        for sample in exposition.samples {
+            if let family = renames.currentFamily(of: sample.name) { currentPresent[family] = true }
+        }
+        var counts = Counts()
+        lines.reserveCapacity(lines.count + exposition.samples.count)
+        for sample in exposition.samples {
+            if sample.isCreated {
+                counts.created += 1
+                continue
+            }
+            var renamedFrom: String?
+            var name = sample.name
+            if let rename = renames.rename(sample.name) {
+                if currentPresent[rename.family] {
+                    counts.superseded += 1
+                    continue
+                }
+                renamedFrom = sample.name
+                name = rename.name
+            }
+            var labels = sample.labels.map { ($0.name, $0.value) }
+            for label in targetLabels where !sample.labels.contains(where: { $0.name == label.0 }) {
+                labels.append(label)
+            }
+            lines.append(
+                Self.metricLine(
+                    timestamp: timestamp, name: name, labels: labels, value: sample.value, type: sample.type,
+                    renamedFrom: renamedFrom))
+            counts.emitted += 1
+        }
+        return counts
+    }
+
+    /// `up`, `scrape_duration_seconds` and `scrape_samples_scraped`, with the target's labels.
+    func syntheticLines(up: Bool, duration: Duration, samplesScraped: Int, timestamp: String) -> [String] {
+        [
+            ("up", up ? 1 : 0),
+            ("scrape_duration_seconds", duration.seconds),
+            ("scrape_samples_scraped", Double(samplesScraped)),
+        ].map { name, value in
+            Self.metricLine(timestamp: timestamp, name: name, labels: targetLabels, value: value, type: .gauge)
+        }
+    }
+
+    /// `{"ts":…,"kind":"scrape_error","target":…,"instance":…,"url":…,"error":…,"status":…}`.
+    func errorLine(_ failure: ScrapeFailure, timestamp: String) -> String {
+        var json = JSONText()
+        json.add("ts", timestamp)
+        json.add("kind", "scrape_error")
+        json.add("target", target.name)
+        json.add("instance", target.instance)
+        json.add("url", target.url)
+        json.add("error", failure.description)
+        json.add("status", raw: failure.httpStatus.map(String.init) ?? "null")
+        return json.result
+    }
+
+    /// A `metric` line; a non-finite value is the string `"NaN"`, `"+Inf"` or `"-Inf"`.
+    static func metricLine(
+        timestamp: String, name: String, labels: [(String, String)], value: Double, type: MetricType,
+        renamedFrom: String? = nil
+    ) -> String {
+        var json = JSONText()
+        json.add("ts", timestamp)
+        json.add("kind", "metric")
+        json.add("name", name)
+        json.add("labels", object: labels)
+        if value.isNaN {
+            json.add("value", "NaN")
+        } else if value.isInfinite {
+            json.add("value", value > 0 ? "+Inf" : "-Inf")
+        } else {
+            json.add("value", raw: JSONText.number(value))
+        }
+        json.add("type", type.rawValue)
+        if let renamedFrom { json.add("renamed_from", renamedFrom) }
+        return json.result
+    }
+}

@@ -1,0 +1,137 @@
+extension PrometheusTextParser {
+    /// `name[{labels}] value [timestamp] [# exemplar]`, `i` at the name; leaves `i` at the line end.
+    mutating func parseSample() throws(ExpositionError) {
+        let nameID = try scanMetricName(expected: "expected a metric name")
+        let name = strings[nameID]
+        var sampleLabels: [MetricLabel] = []
+        if i < b.count && b[i] == UInt8(ascii: "{") {
+            sampleLabels = try parseLabels(of: name)
+        }
+        guard i < b.count && Self.isBlank(b[i]) else {
+            if atLineEnd { throw error(at: i, "expected a value after '\(name)'") }
+            throw error(at: i, "unexpected \(describe(i)) after '\(name)'")
+        }
+        skipBlanks()
+        let valueStart = i
+        while !atTokenEnd { i += 1 }
+        guard i > valueStart else { throw error(at: i, "expected a value after '\(name)'") }
+        guard let value = Self.parseValue(UnsafeBufferPointer(rebasing: b[valueStart..<i])) else {
+            throw error(at: valueStart, "invalid value '\(text(valueStart, i))' of '\(name)'")
+        }
+        skipBlanks()
+        var timestamp: Int64?
+        if !atLineEnd && b[i] != UInt8(ascii: "#") {
+            let start = i
+            while !atTokenEnd { i += 1 }
+            guard let t = Self.parseTimestamp(UnsafeBufferPointer(rebasing: b[start..<i])) else {
+                throw error(
+                    at: start, "invalid timestamp '\(text(start, i))' of '\(name)' (expected integer milliseconds)")
+            }
+            timestamp = t
+            skipBlanks()
+        }
+        if !atLineEnd {
+            // An OpenMetrics exemplar (`# {trace_id="…"} 1.0`) annotates the sample; the sample is what counts.
+            guard b[i] == UInt8(ascii: "#") else {
+                throw error(at: i, "unexpected \(describe(i)) after the sample of '\(name)'")
+            }
+            skipToLineEnd()
+        }
+        let resolution = resolve(nameID)
+        samples.append(
+            MetricSample(
+                name: name, labels: sampleLabels, value: value, timestampMillis: timestamp, type: resolution.type,
+                isCreated: resolution.isCreated))
+    }
+
+    /// `{name="value", …}` with an optional trailing comma, `i` at `{`; leaves `i` after `}`.
+    mutating func parseLabels(of metric: String) throws(ExpositionError) -> [MetricLabel] {
+        i += 1
+        labels.removeAll(keepingCapacity: true)
+        labelNameIDs.removeAll(keepingCapacity: true)
+        while true {
+            skipBlanks()
+            if i < b.count && b[i] == UInt8(ascii: "}") {
+                i += 1
+                return Array(labels)
+            }
+            let nameStart = i
+            guard i < b.count && Self.isLabelNameStart(b[i]) else {
+                if atLineEnd { throw error(at: i, "unterminated labels of '\(metric)': expected '}'") }
+                throw error(at: i, "expected a label name or '}' in the labels of '\(metric)', found \(describe(i))")
+            }
+            repeat { i += 1 } while i < b.count && (Self.isLabelNameStart(b[i]) || Self.isDigit(b[i]))
+            let nameID = try intern(nameStart, i)
+            let labelName = strings[nameID]
+            skipBlanks()
+            guard i < b.count && b[i] == UInt8(ascii: "=") else {
+                throw error(at: i, "expected '=' after label name '\(labelName)'")
+            }
+            i += 1
+            skipBlanks()
+            guard i < b.count && b[i] == UInt8(ascii: "\"") else {
+                throw error(at: i, "expected '\"' to open the value of label '\(labelName)'")
+            }
+            let valueID = try scanLabelValue(of: labelName)
+            guard !labelNameIDs.contains(nameID) else {
+                throw error(at: nameStart, "duplicate label '\(labelName)' in the labels of '\(metric)'")
+            }
+            labelNameIDs.append(nameID)
+            labels.append(MetricLabel(labelName, strings[valueID]))
+            skipBlanks()
+            if i < b.count && b[i] == UInt8(ascii: ",") {
+                i += 1
+            } else if !(i < b.count && b[i] == UInt8(ascii: "}")) {
+                throw error(at: i, "expected ',' or '}' after the value of label '\(labelName)'")
+            }
+        }
+    }
+
+    /// A quoted label value, `i` at the opening quote; leaves `i` after the closing one. Unescapes `\\`, `\"` and
+    /// `\n`; any other escaped character is kept with its backslash, as Prometheus keeps it.
+    mutating func scanLabelValue(of labelName: String) throws(ExpositionError) -> Int32 {
+        let open = i
+        i += 1
+        let start = i
+        var escaped = false
+        while true {
+            guard i < b.count && b[i] != 0x0A else {
+                throw error(at: open, "unterminated value of label '\(labelName)'")
+            }
+            let c = b[i]
+            if c == UInt8(ascii: "\"") { break }
+            if c == UInt8(ascii: "\\") {
+                escaped = true
+                guard i + 1 < b.count && b[i + 1] != 0x0A else {
+                    throw error(at: open, "unterminated value of label '\(labelName)'")
+                }
+                i += 2
+            } else {
+                i += 1
+            }
+        }
+        let end = i
+        i += 1
+        guard escaped else { return try intern(start, end) }
+        unescaped.removeAll(keepingCapacity: true)
+        var k = start
+        while k < end {
+            let c = b[k]
+            if c == UInt8(ascii: "\\") {
+                switch b[k + 1] {
+                case UInt8(ascii: "n"): unescaped.append(0x0A)
+                case UInt8(ascii: "\\"), UInt8(ascii: "\""): unescaped.append(b[k + 1])
+                default: unescaped.append(contentsOf: [c, b[k + 1]])
+                }
+                k += 2
+            } else {
+                unescaped.append(c)
+                k += 1
+            }
+        }
+        guard let id = unescaped.withUnsafeBufferPointer({ strings.intern($0) }) else {
+            throw error(at: start, "value of label '\(labelName)' is not valid UTF-8")
+        }
+        return id
+    }
+}

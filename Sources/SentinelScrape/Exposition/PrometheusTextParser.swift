@@ -1,0 +1,152 @@
+/// Parses the Prometheus text exposition format 0.0.4, and tolerates OpenMetrics text (`# EOF`, `# UNIT`,
+/// `_created` samples, exemplars, its extra metric types).
+///
+/// One forward pass over the bytes, no regular expressions; names and label strings are interned, so an
+/// exposition's thousands of repeated names cost one allocation each. Any bytes give either an `Exposition` or
+/// an `ExpositionError` with its line and column; like Prometheus, one malformed line fails the whole exposition.
+///
+/// ```swift
+/// let exposition = try PrometheusTextParser.parse(body.readableBytesView)
+/// for sample in exposition.samples where !sample.isCreated { ... }
+/// ```
+public struct PrometheusTextParser {
+    let b: UnsafeBufferPointer<UInt8>
+    var i = 0
+    var line = 1
+    var lineStart = 0
+    var sawEOF = false
+
+    var strings = StringInterner()
+    var families: [MetricFamily] = []
+    var familyIndex: [String: Int] = [:]
+    /// Families with a `# TYPE` line, which is what attributes suffixed samples to them.
+    var declaredTypes: [String: MetricType] = [:]
+    /// Each interned sample name's type, valid while its `version` is `metadataVersion` (bumped by `# TYPE`).
+    var resolutions: [Resolution] = []
+    var metadataVersion = 0
+    var samples: [MetricSample] = []
+
+    /// Reused per sample line.
+    var labels: [MetricLabel] = []
+    var labelNameIDs: [Int32] = []
+    var unescaped: [UInt8] = []
+
+    struct Resolution {
+        var type = MetricType.untyped
+        var isCreated = false
+        var version = -1
+    }
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        b = bytes
+    }
+
+    /// Parses a whole exposition: a `/metrics` body, or a `String`'s `utf8`.
+    public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(ExpositionError) -> Exposition {
+        let result =
+            bytes.withContiguousStorageIfAvailable(parse(buffer:))
+            ?? Array(bytes).withUnsafeBufferPointer(parse(buffer:))
+        return try result.get()
+    }
+
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>) -> Result<Exposition, ExpositionError> {
+        var parser = PrometheusTextParser(buffer)
+        return Result { () throws(ExpositionError) in try parser.parseAll() }
+    }
+
+    private mutating func parseAll() throws(ExpositionError) -> Exposition {
+        while i < b.count && !sawEOF {
+            skipBlanks()
+            if !atLineEnd {
+                if b[i] == UInt8(ascii: "#") { try parseComment() } else { try parseSample() }
+            }
+            endLine()
+        }
+        while i < b.count {
+            skipBlanks()
+            guard atLineEnd else { throw error(at: i, "unexpected content after '# EOF'") }
+            endLine()
+        }
+        return Exposition(families: families, samples: samples)
+    }
+
+    // MARK: - Bytes and lines
+
+    @inline(__always)
+    static func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
+
+    @inline(__always)
+    static func isLabelNameStart(_ c: UInt8) -> Bool { (c | 0x20) &- 0x61 < 26 || c == 0x5F }
+
+    @inline(__always)
+    static func isMetricNameStart(_ c: UInt8) -> Bool { isLabelNameStart(c) || c == 0x3A }
+
+    @inline(__always)
+    static func isDigit(_ c: UInt8) -> Bool { c &- 0x30 < 10 }
+
+    /// At `\n`, at a `\r` that ends the line or the input (CRLF), or at the end.
+    var atLineEnd: Bool {
+        i == b.count || b[i] == 0x0A || (b[i] == 0x0D && (i + 1 == b.count || b[i + 1] == 0x0A))
+    }
+
+    var atTokenEnd: Bool { atLineEnd || Self.isBlank(b[i]) }
+
+    mutating func skipBlanks() {
+        while i < b.count && Self.isBlank(b[i]) { i += 1 }
+    }
+
+    mutating func skipToLineEnd() {
+        while !atLineEnd { i += 1 }
+    }
+
+    /// Steps over the line end at `i`.
+    mutating func endLine() {
+        if i < b.count && b[i] == 0x0D { i += 1 }
+        if i < b.count { i += 1 }
+        line += 1
+        lineStart = i
+    }
+
+    func text(_ start: Int, _ end: Int) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
+    }
+
+    /// The byte at `position` as an error message shows it.
+    func describe(_ position: Int) -> String {
+        guard position < b.count else { return "end of input" }
+        let c = b[position]
+        if c == 0x0A || c == 0x0D { return "end of line" }
+        if Self.isBlank(c) { return "whitespace" }
+        if c > 0x20 && c < 0x7F { return "'\(Character(Unicode.Scalar(c)))'" }
+        let hex = String(c, radix: 16, uppercase: true)
+        return "byte 0x" + (hex.count == 1 ? "0" + hex : hex)
+    }
+
+    /// An error at byte `position` of the current line; the column counts characters, not bytes.
+    func error(at position: Int, _ message: String) -> ExpositionError {
+        var column = 1
+        var k = lineStart
+        while k < position && k < b.count {
+            if b[k] & 0xC0 != 0x80 { column += 1 }
+            k += 1
+        }
+        return ExpositionError(line: line, column: column, message: message)
+    }
+
+    /// Scans `[a-zA-Z_:][a-zA-Z0-9_:]*` at `i` and interns it; otherwise fails with "<expected>, found …".
+    mutating func scanMetricName(expected: String) throws(ExpositionError) -> Int32 {
+        let start = i
+        guard i < b.count && Self.isMetricNameStart(b[i]) else {
+            throw error(at: i, "\(expected), found \(describe(i))")
+        }
+        repeat { i += 1 } while i < b.count && (Self.isMetricNameStart(b[i]) || Self.isDigit(b[i]))
+        return try intern(start, i)
+    }
+
+    mutating func intern(_ start: Int, _ end: Int) throws(ExpositionError) -> Int32 {
+        guard let id = strings.intern(UnsafeBufferPointer(rebasing: b[start..<end])) else {
+            throw error(at: start, "text that is not valid UTF-8")
+        }
+        return id
+    }
+}

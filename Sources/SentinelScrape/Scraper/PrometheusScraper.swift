@@ -1,0 +1,111 @@
+import AsyncHTTPClient
+import Logging
+import SentinelCore
+import SentinelEvaluate
+import Synchronization
+
+/// Scrapes Prometheus `/metrics` endpoints, each on its own fixed schedule, and hands every scrape's events to an
+/// `EventSink` in one `submit` call.
+///
+/// A failed scrape never ends the loop: it becomes a `scrape_error` event, `up 0`, and one warning log line.
+/// Samples of renamed vLLM metrics are emitted under their current names (`MetricRenames.vllm`).
+///
+/// ```swift
+/// let scraper = PrometheusScraper(targets: [target], sink: queue)
+/// try await withThrowingDiscardingTaskGroup { group in
+///     group.addTask { await scraper.run() }
+///     …
+/// }
+/// scraper.health()  // one `TargetHealth` per target, from any thread
+/// ```
+public final class PrometheusScraper: Sendable {
+    public let targets: [ScrapeTarget]
+    let sink: any EventSink
+    let client: HTTPClient
+    let logger: Logger
+    let encoders: [ScrapeEventEncoder]
+    let healthState: Mutex<[TargetHealth]>
+
+    /// - Parameters:
+    ///   - client: the HTTP client to scrape with; `HTTPClient.shared` by default.
+    ///   - renames: metric renames applied to every target's samples.
+    public init(
+        targets: [ScrapeTarget], sink: any EventSink, client: HTTPClient = .shared, renames: MetricRenames = .vllm,
+        logger: Logger = Logger(label: "sentinel.scrape")
+    ) {
+        self.targets = targets
+        self.sink = sink
+        self.client = client
+        self.logger = logger
+        encoders = targets.map { ScrapeEventEncoder(target: $0, renames: renames) }
+        healthState = Mutex(targets.map { TargetHealth(job: $0.name, instance: $0.instance, url: $0.url) })
+    }
+
+    /// Scrapes every target until the task is cancelled. Each target's scrapes start at fixed multiples of its
+    /// interval from the first (a scrape that overruns skips the starts it missed), so the schedule does not drift.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            for index in targets.indices {
+                group.addTask { await self.runSchedule(of: index) }
+            }
+        }
+    }
+
+    /// The targets' health, in the order of `targets`.
+    public func health() -> [TargetHealth] {
+        healthState.withLock { $0 }
+    }
+
+    private func runSchedule(of index: Int) async {
+        let clock = ContinuousClock()
+        let interval = targets[index].interval
+        var next = clock.now
+        while !Task.isCancelled {
+            let lines = await scrape(targetAt: index)
+            guard !Task.isCancelled else { return }
+            await sink.submit(lines)
+            let now = clock.now
+            repeat { next += interval } while next <= now
+            do {
+                try await Task.sleep(until: next, clock: clock)
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// Scrapes one target once, records its health, and returns the scrape's lines (without submitting them).
+    /// A scrape cancelled midway returns no lines and leaves the health as it was.
+    public func scrape(targetAt index: Int) async -> [String] {
+        let target = targets[index]
+        let startMillis = WallClock.nowMillis()
+        let started = ContinuousClock.now
+        let outcome = await fetchExposition(target)
+        let duration = started.duration(to: .now)
+        guard !Task.isCancelled else { return [] }
+
+        let encoder = encoders[index]
+        let timestamp = Timestamp.format(startMillis)
+        var lines: [String] = []
+        switch outcome {
+        case .success(let exposition):
+            let counts = encoder.appendMetricLines(exposition, timestamp: timestamp, to: &lines)
+            lines += encoder.syntheticLines(
+                up: true, duration: duration, samplesScraped: exposition.samples.count, timestamp: timestamp)
+            healthState.withLock {
+                $0[index].record(
+                    startMillis: startMillis, duration: duration, failure: nil, samples: exposition.samples.count,
+                    created: counts.created)
+            }
+        case .failure(let failure):
+            lines.append(encoder.errorLine(failure, timestamp: timestamp))
+            lines += encoder.syntheticLines(up: false, duration: duration, samplesScraped: 0, timestamp: timestamp)
+            healthState.withLock {
+                $0[index].record(startMillis: startMillis, duration: duration, failure: failure, samples: 0, created: 0)
+            }
+            logger.warning(
+                "scrape failed", metadata: ["job": "\(target.name)", "url": "\(target.url)", "error": "\(failure)"])
+        }
+        return lines
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// One `/metrics` endpoint and how to scrape it.
+///
+/// ```swift
+/// let target = try ScrapeTarget(
+///     name: "vllm", url: "http://127.0.0.1:8000/metrics", interval: .seconds(15), labels: ["cluster": "eu-1"])
+/// ```
+public struct ScrapeTarget: Sendable, Hashable {
+    /// The job name: the `job` label of the target's events, and `target` of its `scrape_error` events.
+    public let name: String
+    public let url: String
+    /// `host:port` of the URL (the scheme's default port when it has none), or the configured `instance` label:
+    /// the `instance` label of the target's events.
+    public let instance: String
+    /// Time from the start of one scrape to the start of the next.
+    public let interval: Duration
+    /// How long a whole scrape (connect, response, body) may take before it fails.
+    public let timeout: Duration
+    /// Labels added to every event of the target, unless a sample has a label of the same name.
+    public let labels: [String: String]
+    /// The largest body accepted, in bytes; a larger one fails the scrape.
+    public let bodySizeLimit: Int
+
+    /// Validates the target: an `http` or `https` URL with a host, a positive interval, a timeout no longer than
+    /// the interval, a positive body size limit, and label names `[a-zA-Z_][a-zA-Z0-9_]*`.
+    public init(
+        name: String, url: String, interval: Duration = .seconds(15), timeout: Duration = .seconds(10),
+        labels: [String: String] = [:], bodySizeLimit: Int = 16 << 20
+    ) throws(ScrapeTargetError) {
+        func invalid(_ message: String) -> ScrapeTargetError { ScrapeTargetError(target: name, message: message) }
+        guard !name.isEmpty else { throw invalid("the name is empty") }
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = parsed.host, !host.isEmpty
+        else { throw invalid("'\(url)' is not an http or https URL with a host") }
+        guard interval > .zero else { throw invalid("the interval must be positive") }
+        guard timeout > .zero, timeout <= interval else {
+            throw invalid("the timeout must be positive and no longer than the interval")
+        }
+        guard bodySizeLimit > 0 else { throw invalid("the body size limit must be positive") }
+        for labelName in labels.keys.sorted() where !Self.isLabelName(labelName) {
+            throw invalid("'\(labelName)' is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)")
+        }
+        let port = parsed.port ?? (scheme == "https" ? 443 : 80)
+        let bracketedHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        self.name = name
+        self.url = url
+        self.instance = labels["instance"] ?? "\(bracketedHost):\(port)"
+        self.interval = interval
+        self.timeout = timeout
+        self.labels = labels
+        self.bodySizeLimit = bodySizeLimit
+    }
+
+    static func isLabelName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, PrometheusTextParser.isLabelNameStart(first) else { return false }
+        return name.utf8.allSatisfy { PrometheusTextParser.isLabelNameStart($0) || PrometheusTextParser.isDigit($0) }
+    }
+}

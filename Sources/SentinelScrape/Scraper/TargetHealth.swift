@@ -1,0 +1,39 @@
+/// How one target's scrapes are going, for Sentinel's own `/metrics` and status pages.
+public struct TargetHealth: Sendable, Hashable {
+    /// The target's name (job).
+    public var job: String
+    public var instance: String
+    public var url: String
+    /// Whether the last scrape succeeded; false before the first.
+    public var up = false
+    /// When the last scrape started, in milliseconds since the Unix epoch.
+    public var lastScrapeMillis: Int64?
+    public var lastScrapeDuration: Duration?
+    /// Why the last scrape failed; nil when it succeeded.
+    public var lastError: ScrapeFailure?
+    /// Scrapes so far, failed ones included.
+    public var scrapes = 0
+    public var failures = 0
+    /// Samples in the last scrape's exposition (0 when it failed).
+    public var samplesLastScrape = 0
+    /// Of those, `_created` samples: parsed, not emitted.
+    public var createdSamplesLastScrape = 0
+
+    public init(job: String, instance: String, url: String) {
+        self.job = job
+        self.instance = instance
+        self.url = url
+    }
+
+    /// Counts a scrape that started at `startMillis`; `failure` is nil when it succeeded.
+    mutating func record(startMillis: Int64, duration: Duration, failure: ScrapeFailure?, samples: Int, created: Int) {
+        scrapes += 1
+        if failure != nil { failures += 1 }
+        up = failure == nil
+        lastError = failure
+        lastScrapeMillis = startMillis
+        lastScrapeDuration = duration
+        samplesLastScrape = samples
+        createdSamplesLastScrape = created
+    }
+}
