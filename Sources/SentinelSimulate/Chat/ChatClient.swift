@@ -1,0 +1,77 @@
+import AsyncHTTPClient
+import NIOCore
+
+/// Streams chat completions from an OpenAI-compatible server (vLLM): `POST /v1/chat/completions` with
+/// `stream: true` and `stream_options: {include_usage: true}`, the body read as it arrives.
+///
+/// ```swift
+/// let client = ChatClient(baseURL: "http://127.0.0.1:8000")
+/// let completion = try await client.stream(ChatRequest(model: "olmo-2-1b", messages: [.user("Hi")]))
+/// print(completion.content, completion.timeToFirstToken ?? .zero)
+/// ```
+public struct ChatClient: Sendable {
+    /// The server, with or without the `/v1` suffix.
+    public var baseURL: String
+    /// Sent as `Authorization: Bearer …` when set.
+    public var apiKey: String?
+    public var timeouts: RequestTimeouts
+    public var httpClient: HTTPClient
+
+    public init(
+        baseURL: String, apiKey: String? = nil, timeouts: RequestTimeouts = RequestTimeouts(),
+        httpClient: HTTPClient = .shared
+    ) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.timeouts = timeouts
+        self.httpClient = httpClient
+    }
+
+    /// Sends `request` and reads its stream to `[DONE]`.
+    ///
+    /// `startedAt` is the instant the latency and time to first token are measured from (the simulator passes the
+    /// arrival's scheduled time, so that time spent waiting to send counts); the timeouts run from the call.
+    public func stream(
+        _ request: ChatRequest, startedAt: ContinuousClock.Instant = .now
+    ) async throws(RequestFailure) -> ChatCompletion {
+        let progress = RequestProgress()
+        let url = Endpoint.url(baseURL, "chat/completions")
+        var headers = request.headers
+        headers.append(("Accept", "text/event-stream"))
+        if let apiKey { headers.append(("Authorization", "Bearer " + apiKey)) }
+        if let id = request.requestID { headers.append(("X-Request-Id", id)) }
+        let body = request.body(stream: true)
+        let (client, timeouts, sentHeaders) = (httpClient, timeouts, headers)
+        return try await timeouts.enforce(progress) { () async throws(RequestFailure) -> ChatCompletion in
+            let response = try await client.postJSON(url, body: body, headers: sentHeaders, timeouts: timeouts)
+            progress.reach(.headReceived)
+            return try await Self.read(response, startedAt: startedAt, progress: progress, timeouts: timeouts)
+        }
+    }
+
+    /// Reads the SSE body; keeps reading after `[DONE]` to the end of the body so the connection can be reused.
+    private static func read(
+        _ response: HTTPClientResponse, startedAt: ContinuousClock.Instant, progress: RequestProgress,
+        timeouts: RequestTimeouts
+    ) async throws(RequestFailure) -> ChatCompletion {
+        var parser = SSEParser()
+        var stream = ChatStream(start: startedAt)
+        do {
+            for try await buffer in response.body {
+                try buffer.withUnsafeReadableBytes { bytes in
+                    try parser.feed(bytes) { event in
+                        if try stream.consume(event) { progress.reach(.firstToken) }
+                    }
+                }
+            }
+        } catch {
+            let failure = RequestFailure(error, timeouts: timeouts)
+            if case .transport(let reason) = failure {
+                throw .disconnected(afterBytes: parser.byteCount, reason: reason)
+            }
+            throw failure
+        }
+        guard stream.isDone else { throw .disconnected(afterBytes: parser.byteCount, reason: nil) }
+        return stream.result
+    }
+}

@@ -1,0 +1,117 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import SentinelCore
+
+/// Asks a guard model for a verdict on a prompt (prompt moderation: the user message alone) or on an answer
+/// (response moderation: the user message and the assistant's answer), non-streaming.
+///
+/// ```swift
+/// let guard = GuardClient(baseURL: "http://127.0.0.1:8001", model: "Qwen3Guard-Gen-0.6B", format: .qwen3guard)
+/// let verdict = try await guard.moderate(prompt: "How do I pick a lock?")
+/// ```
+public struct GuardClient: Sendable {
+    /// The server, with or without the `/v1` suffix.
+    public var baseURL: String
+    public var model: String
+    public var format: GuardFormat
+    /// Sent as `Authorization: Bearer …` when set.
+    public var apiKey: String?
+    /// `connect` and `total` apply; guard answers are not streamed.
+    public var timeouts: RequestTimeouts
+    public var httpClient: HTTPClient
+
+    public init(
+        baseURL: String, model: String, format: GuardFormat, apiKey: String? = nil,
+        timeouts: RequestTimeouts = RequestTimeouts(connect: .seconds(10), firstToken: nil, total: .seconds(30)),
+        httpClient: HTTPClient = .shared
+    ) {
+        self.baseURL = baseURL
+        self.model = model
+        self.format = format
+        self.apiKey = apiKey
+        self.timeouts = timeouts
+        self.httpClient = httpClient
+    }
+
+    /// The verdict on `prompt`, or on `response` to it when given. Output the guard's format does not explain
+    /// fails with `.unparseableVerdict`, carrying the text.
+    public func moderate(
+        prompt: String, response: String? = nil, requestID: String? = nil
+    ) async throws(RequestFailure) -> GuardVerdict {
+        var headers: [(String, String)] = []
+        if let apiKey { headers.append(("Authorization", "Bearer " + apiKey)) }
+        if let requestID { headers.append(("X-Request-Id", requestID)) }
+        let (url, body) = request(prompt: prompt, response: response)
+        let (client, timeouts, format, sent) = (httpClient, timeouts, format, headers)
+        let progress = RequestProgress()
+        let bytes = try await timeouts.enforce(progress) { () async throws(RequestFailure) -> Data in
+            let answer = try await client.postJSON(url, body: body, headers: sent, timeouts: timeouts)
+            progress.reach(.headReceived)
+            do {
+                return Data(try await answer.body.collect(upTo: 1 << 20).readableBytesView)
+            } catch {
+                let failure = RequestFailure(error, timeouts: timeouts)
+                if case .transport(let reason) = failure { throw .disconnected(afterBytes: 0, reason: reason) }
+                throw failure
+            }
+        }
+        var verdict = try Self.verdict(bytes, format: format)
+        if response == nil { verdict.refusal = nil }
+        return verdict
+    }
+
+    private func request(prompt: String, response: String?) -> (url: String, body: String) {
+        switch format {
+        case .openai:
+            var json = JSONText()
+            json.add("model", model)
+            json.add("input", response ?? prompt)
+            return (Endpoint.url(baseURL, "moderations"), json.result)
+        case .qwen3guard, .llamaguard:
+            var messages = [ChatMessage.user(prompt)]
+            if let response { messages.append(.assistant(response)) }
+            let request = ChatRequest(model: model, messages: messages, maxTokens: 128, temperature: 0)
+            return (Endpoint.url(baseURL, "chat/completions"), request.body(stream: false))
+        }
+    }
+
+    /// The verdict in a response body of `format`.
+    static func verdict(_ body: Data, format: GuardFormat) throws(RequestFailure) -> GuardVerdict {
+        let text: String
+        switch format {
+        case .openai:
+            do {
+                return try GuardVerdict.parseOpenAIModeration(body)
+            } catch {
+                throw .unparseableVerdict(raw: String(decoding: body, as: UTF8.self), reason: error.reason)
+            }
+        case .qwen3guard, .llamaguard:
+            guard let completion = try? JSONDecoder().decode(Completion.self, from: body),
+                let content = completion.choices?.first?.message?.content
+            else {
+                let shown = String(decoding: body.prefix(200), as: UTF8.self)
+                throw .malformedResponse(reason: "no choices[0].message.content in \(shown)")
+            }
+            text = content
+        }
+        do {
+            return format == .qwen3guard ? try GuardVerdict.parseQwen3Guard(text) : try GuardVerdict.parseLlamaGuard(text)
+        } catch {
+            throw .unparseableVerdict(raw: text, reason: error.reason)
+        }
+    }
+
+    /// The parts of a non-streaming chat completion a verdict is read from.
+    private struct Completion: Decodable {
+        var choices: [Choice]?
+
+        struct Choice: Decodable {
+            var message: Message?
+        }
+
+        struct Message: Decodable {
+            var content: String?
+        }
+    }
+}

@@ -1,0 +1,18 @@
+import Synchronization
+
+/// How far one request has got, written by the request and read by its timeout watchdog.
+final class RequestProgress: Sendable {
+    enum Phase: UInt8, Comparable {
+        case sent, headReceived, firstToken
+
+        static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    private let phase = Atomic<UInt8>(Phase.sent.rawValue)
+
+    var current: Phase { Phase(rawValue: phase.load(ordering: .acquiring)) ?? .sent }
+
+    func reach(_ next: Phase) {
+        phase.store(next.rawValue, ordering: .releasing)
+    }
+}

@@ -1,0 +1,15 @@
+/// How long a request may take, each limit measured from when it was sent.
+public struct RequestTimeouts: Sendable, Equatable {
+    /// Until the response head arrives.
+    public var connect: Duration
+    /// Until the first content token of a stream; nil for no separate limit.
+    public var firstToken: Duration?
+    /// Until the response is complete.
+    public var total: Duration
+
+    public init(connect: Duration = .seconds(10), firstToken: Duration? = .seconds(30), total: Duration = .seconds(120)) {
+        self.connect = connect
+        self.firstToken = firstToken
+        self.total = total
+    }
+}
