@@ -11,7 +11,7 @@ import SentinelEvaluate
 ///
 /// Event time moves with the stream. When no events arrive for `idleAdvance`, the loop feeds itself a heartbeat
 /// (`{"ts":…,"kind":"heartbeat"}`) whose time is the stream's latest time plus the wall-clock time since then,
-/// so absence rules fire while a source is silent. Heartbeats go through the tap like any event, so replaying
+/// so absence rules fire while a source is silent (from the first event on: before it there is no clock). Heartbeats go through the tap like any event, so replaying
 /// the tap reproduces the live run exactly.
 public final class EvaluationLoop: @unchecked Sendable {
     public private(set) var engine: Engine
@@ -98,14 +98,10 @@ public final class EvaluationLoop: @unchecked Sendable {
 
     private func advanceIfIdle() {
         tap?.flush()
+        // Before the first event there is no clock to advance, and no group an absence rule could watch.
         let now = DispatchTime.now().uptimeNanoseconds
-        guard now &- streamTimeSeenAt >= idleAdvanceNanoseconds else { return }
-        let time: Int64
-        if streamTime == .min {
-            time = Int64(Date().timeIntervalSince1970 * 1000)
-        } else {
-            time = streamTime + Int64((now &- streamTimeSeenAt) / 1_000_000)
-        }
+        guard streamTime != .min, now &- streamTimeSeenAt >= idleAdvanceNanoseconds else { return }
+        let time = streamTime + Int64((now &- streamTimeSeenAt) / 1_000_000)
         var heartbeat = JSONText()
         heartbeat.add("ts", Timestamp.format(time))
         heartbeat.add("kind", "heartbeat")

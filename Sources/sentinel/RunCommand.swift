@@ -1,0 +1,148 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import SentinelCompile
+import SentinelCore
+import SentinelServe
+import ServiceLifecycle
+import UnixSignals
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the live engine: HTTP ingestion API, collectors, evaluation, reload on SIGHUP.",
+        discussion: """
+            Settings come from --config (sentinel.yaml), then SENTINEL_* environment variables, then these \
+            flags. Prints "listening on http://HOST:PORT" on stdout once it accepts requests. SIGHUP or \
+            POST /-/reload re-reads the configuration; SIGTERM or SIGINT drains accepted events and stops.
+            """)
+
+    @Option(help: "Service configuration file (sentinel.yaml).")
+    var config: String?
+
+    @Option(name: .customLong("rules"), help: "Rule file or folder (repeatable; replaces the file's list).")
+    var rules: [String] = []
+
+    @Option(name: .customLong("policies"), help: "Policy file or folder (repeatable; replaces the file's list).")
+    var policies: [String] = []
+
+    @Option(help: "Listen address HOST:PORT (port 0 picks a free port).")
+    var listen: String?
+
+    @Option(help: "Write every evaluated event to rotating JSON Lines files in this folder.")
+    var tap: String?
+
+    @Option(name: .customLong("log-format"), help: "Log format: text or json.")
+    var logFormat: String?
+
+    @Option(name: .customLong("log-level"), help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String?
+
+    func validate() throws {
+        if let listen, ServiceConfiguration.ListenAddress(parsing: listen) == nil {
+            throw ValidationError("--listen '\(listen)' is not HOST:PORT")
+        }
+        if let logFormat, ServiceConfiguration.LogSettings.Format(rawValue: logFormat) == nil {
+            throw ValidationError("--log-format must be text or json")
+        }
+    }
+
+    /// The configuration from all three layers, and the diagnostics of the file.
+    func resolve() -> (ServiceConfiguration?, [Diagnostic], [String]) {
+        var configuration = ServiceConfiguration()
+        var diagnostics: [Diagnostic] = []
+        if let config {
+            let (read, found) = ServiceConfigurationReader.read(path: config)
+            diagnostics = found
+            guard let read else { return (nil, diagnostics, []) }
+            configuration = read
+        }
+        let problems = ServiceConfigurationReader.applyEnvironment(ProcessInfo.processInfo.environment, to: &configuration)
+        if !rules.isEmpty { configuration.rules = rules }
+        if !policies.isEmpty { configuration.policies = policies }
+        if let listen { configuration.listen = ServiceConfiguration.ListenAddress(parsing: listen)! }
+        if let tap { configuration.tap = .init(directory: tap) }
+        if let logFormat { configuration.log.format = ServiceConfiguration.LogSettings.Format(rawValue: logFormat)! }
+        if let logLevel { configuration.log.level = logLevel }
+        return (configuration, diagnostics, problems)
+    }
+
+    func run() async throws {
+        // A HUP before the reload service traps it would kill the process.
+        signal(SIGHUP, SIG_IGN)
+        let errors = Output.error
+        let (resolved, configurationDiagnostics, problems) = resolve()
+        errors.write(DiagnosticRenderer(format: .text).render(configurationDiagnostics))
+        for problem in problems { errors.line("error: \(problem)") }
+        errors.flush()
+        guard var configuration = resolved, problems.isEmpty else { throw ExitStatus.findings }
+        guard !configuration.rules.isEmpty else {
+            errors.line("error: no rules: give --rules or 'rules:' in --config")
+            errors.flush()
+            throw ExitStatus.usage
+        }
+        guard Logger.Level(rawValue: configuration.log.level) != nil else {
+            errors.line("error: log level '\(configuration.log.level)' is not one of trace, debug, info, notice, warning, error, critical")
+            errors.flush()
+            throw ExitStatus.usage
+        }
+        let logger = Self.makeLogger(configuration.log)
+
+        let loaded = Configuration.load(rules: configuration.rules, policies: configuration.policies)
+        errors.write(DiagnosticRenderer(format: .text).render(loaded.diagnostics))
+        errors.flush()
+        guard let graph = loaded.graph else {
+            throw loaded.diagnostics.contains { $0.code == .fileUnreadable } ? ExitStatus.usage : ExitStatus.findings
+        }
+        if configuration.file == nil, config != nil { configuration.file = config }
+
+        let command = self
+        let reloadSources: Reloader.Sources = {
+            let (next, diagnostics, problems) = command.resolve()
+            let extra = problems.map { Diagnostic(.invalidValue, $0, at: SourceLocation(file: "<environment>", line: 1, column: 1)) }
+            return (next?.rules ?? [], next?.policies ?? [], diagnostics + extra)
+        }
+        let collectors = try Collectors(configuration: configuration, logger: logger)
+        let server = try SentinelServer(
+            configuration: configuration, graph: graph, reloadSources: reloadSources,
+            metricsSections: collectors.metricsSections, logger: logger)
+
+        let address = configuration.listen
+        let app = Application(
+            router: server.makeRouter(),
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "sentinel"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? address.port
+                let host = address.host.contains(":") ? "[\(address.host)]" : address.host
+                Output.standard.line("listening on http://\(host):\(port)")
+                Output.standard.flush()
+                logger.notice(
+                    "listening", metadata: ["address": "\(host):\(port)", "rules": "\(graph.rules.count)"])
+            },
+            logger: logger)
+
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: EvaluationService(server: server), serviceName: "evaluation")
+        ]
+        for service in collectors.services(server) {
+            services.append(.init(service: service, successTerminationBehavior: .ignore, serviceName: service.name))
+        }
+        services.append(.init(service: app, serviceName: "http"))
+        services.append(.init(service: ReloadSignalService(reloader: server.reloader), serviceName: "sighup"))
+        var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
+        groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]
+        try await ServiceGroup(configuration: groupConfiguration).run()
+    }
+
+    static func makeLogger(_ settings: ServiceConfiguration.LogSettings) -> Logger {
+        let level = Logger.Level(rawValue: settings.level) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler =
+                settings.format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: "sentinel")
+    }
+}
