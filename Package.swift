@@ -115,7 +115,12 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "SentinelServeTests",
-            dependencies: ["SentinelCore", "SentinelCompile", "SentinelEvaluate", "SentinelServe"],
+            dependencies: [
+                "SentinelCore", "SentinelCompile", "SentinelEvaluate", "SentinelServe",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "SentinelEndToEndTests",

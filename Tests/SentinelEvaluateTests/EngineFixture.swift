@@ -6,19 +6,33 @@ import SentinelParse
 
 /// Runs events through an engine compiled from rule text, recording transitions and actions.
 final class EngineFixture {
-    let engine: Engine
+    private(set) var engine: Engine
     private(set) var transitions: [AlertTransition] = []
     private(set) var actions: [ActionRequest] = []
 
     init(_ rules: String, policy: String = "settings: {evaluation_interval: 15s}\n") throws {
+        engine = Engine(graph: try Self.compile(rules, policy: policy))
+        wire()
+    }
+
+    /// Swaps in an engine for new rule text that continues from the current one, as a live reload does.
+    func reload(_ rules: String, policy: String = "settings: {evaluation_interval: 15s}\n") throws {
+        engine = Engine(graph: try Self.compile(rules, policy: policy), continuing: engine)
+        wire()
+    }
+
+    private func wire() {
+        engine.onTransition = { [unowned self] in self.transitions.append($0) }
+        engine.onAction = { [unowned self] in self.actions.append($0) }
+    }
+
+    static func compile(_ rules: String, policy: String) throws -> ConditionGraph {
         let (ruleSyntax, d1) = RuleFileReader.read(text: rules, file: "rules.yaml")
         let (policySyntax, d2) = PolicyFileReader.read(text: policy, file: "policy.yaml")
         let (graph, d3) = Compiler.compile(rules: [ruleSyntax], policies: [policySyntax])
         let errors = (d1 + d2 + d3).filter { $0.severity == .error }
         guard let graph, errors.isEmpty else { throw FixtureError(diagnostics: errors) }
-        engine = Engine(graph: graph)
-        engine.onTransition = { [unowned self] in self.transitions.append($0) }
-        engine.onAction = { [unowned self] in self.actions.append($0) }
+        return graph
     }
 
     struct FixtureError: Error { var diagnostics: [Diagnostic] }

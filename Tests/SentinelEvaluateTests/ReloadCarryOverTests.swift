@@ -1,0 +1,80 @@
+import Foundation
+import SentinelEvaluate
+import Testing
+
+@Suite struct ReloadCarryOverTests {
+    static let rules = """
+        rules:
+          - name: Busy
+            on: completion
+            group_by: [model]
+            when: count(1m) >= 3
+            for: 20s
+          - name: Slow
+            on: completion
+            group_by: [model]
+            when: avg(latency_ms, 1m) > 1000
+        """
+
+    func feed(_ f: EngineFixture, _ times: [Double], latency: Int = 10) throws {
+        for t in times { try f.send(at: t, #"{"kind":"completion","model":"a","latency_ms":\#(latency)}"#) }
+    }
+
+    @Test func reloadKeepsWindowAndPendingStateOfUnchangedRules() throws {
+        let f = try EngineFixture(Self.rules)
+        try feed(f, [0, 1, 2])
+        #expect(f.states("Busy") == ["pending@2"])
+        // A new rule beside them; Busy and Slow are unchanged.
+        try f.reload(Self.rules + "\n  - {name: Quiet, on: completion, group_by: [model], when: \"count(1m) < 1\"}")
+        #expect(f.engine.carryOver?.keptRules.sorted() == ["Busy", "Slow"])
+        #expect(f.engine.carryOver?.freshRules == ["Quiet"])
+        #expect(f.engine.carryOver?.keptWindows == 2)
+        try feed(f, [25])
+        // Still pending from 2 s with four events in the window: fires at 25 s, 20 s after it became pending.
+        #expect(f.states("Busy") == ["pending@2", "firing@25"])
+    }
+
+    @Test func reloadStartsChangedRulesAfreshAndDropsRemovedOnes() throws {
+        let f = try EngineFixture(Self.rules)
+        try feed(f, [0, 1, 2], latency: 5_000)
+        #expect(f.states("Slow") == ["firing@0"])
+        let changed = Self.rules.replacingOccurrences(of: "for: 20s", with: "for: 30s")
+            .replacingOccurrences(of: "> 1000", with: "> 2000")
+        try f.reload(changed)
+        #expect(f.engine.carryOver?.freshRules.sorted() == ["Busy", "Slow"])
+        #expect(f.engine.activeAlerts().isEmpty)
+        // The window samples carried over even though the rules changed: the count is 4 at once.
+        try feed(f, [3], latency: 5_000)
+        #expect(f.states("Busy") == ["pending@2", "pending@3"])
+        #expect(f.states("Slow") == ["firing@0", "firing@3"])
+
+        try f.reload("rules:\n  - {name: Other, on: metric, when: value > 1}")
+        #expect(f.engine.carryOver?.removedRules.sorted() == ["Busy", "Slow"])
+        #expect(f.engine.activeAlerts().isEmpty)
+    }
+
+    @Test func reloadRebuildsAWindowThatNowKeepsMoreAggregates() throws {
+        let f = try EngineFixture("rules:\n  - {name: High, on: completion, group_by: [model], when: \"avg(latency_ms, 1m) > 100\"}")
+        for (t, latency) in [(0.0, 50), (1, 400), (2, 20)] {
+            try f.send(at: t, #"{"kind":"completion","model":"a","latency_ms":\#(latency)}"#)
+        }
+        // max() over the same window needs extremes the old window did not keep: rebuilt from its samples.
+        try f.reload("rules:\n  - {name: Peak, on: completion, group_by: [model], when: \"max(latency_ms, 1m) >= 400\"}")
+        #expect(f.engine.carryOver?.keptWindows == 1)
+        try f.send(at: 3, #"{"kind":"completion","model":"a","latency_ms":10}"#)
+        #expect(f.states("Peak") == ["firing@3"])
+    }
+
+    @Test func reloadKeepsTheClockAndHeldBackEvents() throws {
+        let policy = "settings: {evaluation_interval: 15s, allowed_lateness: 10s}\n"
+        let f = try EngineFixture(Self.rules, policy: policy)
+        try feed(f, [0, 1, 2, 30])
+        try f.reload(Self.rules, policy: policy)
+        // 0, 1, 2 were released before the reload (30 − 10 ≥ 2); 30 is still held and is evaluated once, later.
+        try feed(f, [45])
+        f.engine.finish()
+        #expect(f.engine.statistics.events == 5)
+        try f.send(at: 1, #"{"kind":"completion","model":"a"}"#)
+        #expect(f.engine.statistics.lateEvents == 1)
+    }
+}

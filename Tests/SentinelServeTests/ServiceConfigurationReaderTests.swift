@@ -1,0 +1,90 @@
+import Foundation
+import SentinelCore
+import SentinelServe
+import Testing
+
+@Suite struct ServiceConfigurationReaderTests {
+    func write(_ text: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("sentinel.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func readsEveryKeyAndResolvesPathsAgainstTheFilesFolder() throws {
+        let path = try write(
+            """
+            rules: [rules, /abs/rules]
+            policies: policies
+            listen: "[::1]:9000"
+            tap: {dir: tap, max_file_bytes: 1048576, max_files: 3}
+            log: {format: json, level: debug}
+            auth: {ingest_token: a, read_token: b, admin_token: c}
+            limits: {max_body_bytes: 2048, queue_events: 10, queue_bytes: 4096}
+            idle_advance: 2s
+            collectors:
+              scrape:
+                interval: 5s
+                targets:
+                  - {name: vllm, url: "http://127.0.0.1:8000/metrics", labels: {role: frontier}, timeout: 2s}
+              simulator:
+                frontier: {url: "http://127.0.0.1:8000", model: olmo}
+                guard: {url: "http://127.0.0.1:8001", model: qwen3guard, format: llamaguard}
+                rate: 20
+                prompts: [prompts.jsonl]
+                pipeline: true
+            """)
+        let (read, diagnostics) = ServiceConfigurationReader.read(path: path)
+        #expect(diagnostics.isEmpty)
+        let c = try #require(read)
+        let base = (path as NSString).deletingLastPathComponent
+        #expect(c.rules == [base + "/rules", "/abs/rules"])
+        #expect(c.policies == [base + "/policies"])
+        #expect(c.listen == .init(host: "::1", port: 9000))
+        #expect(c.tap?.directory == base + "/tap")
+        #expect(c.tap?.maxFiles == 3)
+        #expect(c.log.format == .json)
+        #expect(c.auth.adminToken == "c")
+        #expect(c.limits.queueEvents == 10)
+        #expect(c.idleAdvanceMilliseconds == 2_000)
+        #expect(c.scrape?.intervalMilliseconds == 5_000)
+        #expect(c.scrape?.targets.first?.timeoutMilliseconds == 2_000)
+        #expect(c.scrape?.targets.first?.labels.first?.1 == "frontier")
+        #expect(c.simulator?.guardFormat == "llamaguard")
+        #expect(c.simulator?.prompts == [base + "/prompts.jsonl"])
+        #expect(c.simulator?.pipeline == true)
+    }
+
+    @Test func reportsEveryProblemWithItsPosition() throws {
+        let path = try write(
+            """
+            rules: [rules]
+            listn: 1.2.3.4:5
+            listen: localhost
+            log: {format: xml}
+            collectors:
+              scrape:
+                targets:
+                  - {name: a, url: "ftp://x"}
+            """)
+        let (read, diagnostics) = ServiceConfigurationReader.read(path: path)
+        #expect(read == nil)
+        let text = DiagnosticRenderer(format: .text).render(diagnostics)
+        #expect(text.contains("sentinel.yaml:2:1: error: unknown key 'listn' in the service configuration (did you mean 'listen'?)"))
+        #expect(text.contains("sentinel.yaml:3:9: error: 'listen' must be HOST:PORT"))
+        #expect(text.contains("sentinel.yaml:4:15: error: 'log.format' must be text or json"))
+        #expect(text.contains("sentinel.yaml:8:27: error: 'ftp://x' is not an http:// or https:// URL"))
+    }
+
+    @Test func environmentOverridesTheFile() {
+        var c = ServiceConfiguration()
+        let problems = ServiceConfigurationReader.applyEnvironment(
+            ["SENTINEL_LISTEN": "0.0.0.0:1234", "SENTINEL_RULES": "a:b", "SENTINEL_LOG_FORMAT": "yaml", "SENTINEL_ADMIN_TOKEN": "t"],
+            to: &c)
+        #expect(c.listen == .init(host: "0.0.0.0", port: 1234))
+        #expect(c.rules == ["a", "b"])
+        #expect(c.auth.adminToken == "t")
+        #expect(problems == ["SENTINEL_LOG_FORMAT 'yaml' is not text or json"])
+    }
+}
