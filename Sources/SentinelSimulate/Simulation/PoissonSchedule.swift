@@ -1,0 +1,23 @@
+import Foundation
+
+/// Arrival times of a Poisson process: exponentially distributed gaps with mean `1 / rate`, from a seeded
+/// generator. The times depend on the rate and the seed only, never on how fast anything answers.
+public struct PoissonSchedule: Sendable {
+    /// Arrivals per second.
+    public let rate: Double
+    private var generator: SeededGenerator
+    private var seconds = 0.0
+
+    public init(rate: Double, seed: UInt64) {
+        precondition(rate > 0 && rate.isFinite, "arrival rate must be positive")
+        self.rate = rate
+        generator = SeededGenerator(seed: seed)
+    }
+
+    /// The next arrival, as its offset from the start of the schedule.
+    public mutating func next() -> Duration {
+        let u = Double(generator.next() >> 11) * 0x1p-53
+        seconds += -log1p(-u) / rate
+        return .nanoseconds(Int64((seconds * 1e9).rounded()))
+    }
+}
