@@ -87,4 +87,17 @@ import Testing
         #expect(c.auth.adminToken == "t")
         #expect(problems == ["SENTINEL_LOG_FORMAT 'yaml' is not text or json"])
     }
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    @Test func theShippedExampleReadsCleanAndTheSchemaNamesTheSameKeys() throws {
+        let (read, diagnostics) = ServiceConfigurationReader.read(path: Self.root.appendingPathComponent("examples/sentinel.yaml").path)
+        #expect(diagnostics.isEmpty, "\(DiagnosticRenderer(format: .text).render(diagnostics))")
+        #expect(read?.simulator?.rate == 5)
+        let schema = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: Self.root.appendingPathComponent("schemas/sentinel.schema.json"))) as! [String: Any]
+        let properties = (schema["properties"] as! [String: Any]).keys.sorted()
+        #expect(properties == ServiceConfigurationReader.topLevelKeys.sorted())
+    }
 }

@@ -5,7 +5,9 @@
 - rules/**/*.test.yaml                 against rule-test.schema.json
 - policies/**/*.yaml                   against policy.schema.json
 - examples/**/*.jsonl, every line      against traffic.schema.json (examples/bench/ is skipped: local,
-                                         git-ignored benchmark files; --include-bench validates them too)
+                                         git-ignored benchmark files; --include-bench validates them too;
+                                         prompt sets and wire captures are not traffic)
+- examples/**/sentinel*.yaml           against sentinel.schema.json (the service configuration)
 - the YAML examples in README.md, a set of inline documents that must pass, and deliberately bad inline documents
   that the schemas must reject
 - the schemas themselves (draft-07 meta-schema; every property has a title and a description)
@@ -32,7 +34,9 @@ except ImportError as exc:  # pragma: no cover
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCHEMAS = {"rules": "rules.schema.json", "policy": "policy.schema.json", "test": "rule-test.schema.json",
-           "traffic": "traffic.schema.json"}
+           "traffic": "traffic.schema.json", "service": "sentinel.schema.json"}
+# JSON Lines under examples/ that are not recorded traffic (prompt sets, captured wire formats).
+NOT_TRAFFIC = ("examples/prompts", "examples/llama/")
 MAX_ERRORS_PER_FILE = 20
 
 
@@ -473,7 +477,8 @@ def check_readme(report, validators, root):
             continue
         modeline = re.search(r"\$schema=\S*?([\w-]+)\.schema\.json", body)
         if modeline:
-            kind = {"rules": "rules", "policy": "policy", "rule-test": "test", "traffic": "traffic"}.get(
+            kind = {"rules": "rules", "policy": "policy", "rule-test": "test", "traffic": "traffic",
+                    "sentinel": "service"}.get(
                 modeline.group(1))
         elif "tests" in doc or "rule_files" in doc:
             kind = "test"
@@ -531,11 +536,13 @@ def main(argv=None):
         rel = path.relative_to(root).as_posix()
         kind = "test" if path.name.endswith(".test.yaml") else "rules"
         check_yaml_file(report, validators[kind], path, rel)
+    for path in files("examples", "sentinel*.yaml"):
+        check_yaml_file(report, validators["service"], path, path.relative_to(root).as_posix())
     for path in files("policies", "*.yaml"):
         check_yaml_file(report, validators["policy"], path, path.relative_to(root).as_posix())
     for path in files("examples", "*.jsonl"):
         rel = path.relative_to(root).as_posix()
-        if rel.startswith("examples/bench/") and not args.include_bench:
+        if rel.startswith("examples/bench/") and not args.include_bench or rel.startswith(NOT_TRAFFIC):
             continue
         check_jsonl_file(report, validators["traffic"], path, rel, fast)
 
