@@ -4,8 +4,9 @@ import Foundation
     import FoundationNetworking
 #endif
 
-/// A `sentinel run` process on a free loopback port, for end-to-end tests over real HTTP.
-final class LiveSentinel {
+/// A `sentinel run` process on a free loopback port, for end-to-end tests over real HTTP. Its state is set once in
+/// `init`; afterwards it only reads files and sends requests, so tasks may share it.
+final class LiveSentinel: @unchecked Sendable {
     let process = Process()
     let directory: URL
     private(set) var baseURL: URL!

@@ -160,4 +160,56 @@ import Testing
         let tapped = try files.reduce(0) { $0 + (try String(contentsOfFile: $1, encoding: .utf8)).split(separator: "\n").filter { !$0.contains("\"kind\":\"heartbeat\"") }.count }
         #expect(tapped == Self.traffic.count)
     }
+
+    @Test func reloadsRepeatedlyDuringASteadyStreamWithoutLosingOrRepeatingAnEvent() async throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let rules = dir.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        let shipped = SentinelProcess.packageRoot.appendingPathComponent("rules")
+        for name in try FileManager.default.contentsOfDirectory(atPath: shipped.path) where name.hasSuffix(".yaml") && !name.contains(".test.") {
+            try FileManager.default.copyItem(at: shipped.appendingPathComponent(name), to: rules.appendingPathComponent(name))
+        }
+        let safety = rules.appendingPathComponent("safety.yaml")
+        let original = try String(contentsOf: safety, encoding: .utf8)
+        let tap = dir.appendingPathComponent("tap")
+        let sentinel = try LiveSentinel(["--rules", rules.path, "--policies", "policies", "--tap", tap.path])
+        let lines = Self.traffic[0..<20_000]
+
+        async let streamed = Self.post(lines, to: sentinel, batch: 200)
+        for round in 0..<12 {
+            let text =
+                round % 3 == 1
+                ? original.replacingOccurrences(of: "ratio(", with: "ratoi(")
+                : original.replacingOccurrences(of: "> 0.2 and", with: round % 2 == 0 ? "> 0.25 and" : "> 0.2 and")
+            try text.write(to: safety, atomically: true, encoding: .utf8)
+            if round % 2 == 0 {
+                let reply = try await sentinel.post("/-/reload", "")
+                #expect(reply.status == (round % 3 == 1 ? 400 : 200), "\(reply.body)")
+            } else {
+                sentinel.signal(SIGHUP)
+            }
+            try await Task.sleep(for: .milliseconds(150))
+        }
+        let posted = try await streamed
+        #expect(posted == lines.count)
+        let counted = try await sentinel.eventually {
+            let success = try await sentinel.metric("sentinel_reloads_total{result=\"success\"}") ?? 0
+            let failure = try await sentinel.metric("sentinel_reloads_total{result=\"failure\"}") ?? 0
+            return success + failure == 12 && failure == 4
+        }
+        #expect(counted)
+        #expect(sentinel.stop() == 0)
+
+        // The tap holds exactly what was evaluated, in order: every posted event once, heartbeats aside.
+        let files = try FileManager.default.contentsOfDirectory(atPath: tap.path).sorted()
+        var evaluated: [Substring] = []
+        for file in files {
+            let text = try String(contentsOf: tap.appendingPathComponent(file), encoding: .utf8)
+            evaluated += text.split(separator: "\n").filter { !$0.contains("\"kind\":\"heartbeat\"") }
+        }
+        #expect(evaluated.count == lines.count)
+        #expect(evaluated == Array(lines))
+        #expect(sentinel.stderr.contains("reload failed"))
+        #expect(sentinel.stderr.contains("unknown function 'ratoi'"))
+    }
 }
