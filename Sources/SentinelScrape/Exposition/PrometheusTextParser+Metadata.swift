@@ -27,7 +27,7 @@ extension PrometheusTextParser {
 
     /// The rest of a `# HELP`, `# TYPE` or `# UNIT` line, `i` at the metric name.
     private mutating func parseMetadata(_ keyword: String) throws(ExpositionError) {
-        let nameID = try scanMetricName(expected: "expected a metric name after '# \(keyword)'")
+        let nameID = try intern(try scanMetricName(expected: "expected a metric name after '# \(keyword)'"))
         let name = strings[nameID]
         guard atLineEnd || Self.isBlank(b[i]) else {
             throw error(at: i, "unexpected \(describe(i)) after '# \(keyword) \(name)'")

@@ -1,7 +1,9 @@
 extension PrometheusTextParser {
     /// `name[{labels}] value [timestamp] [# exemplar]`, `i` at the name; leaves `i` at the line end.
     mutating func parseSample() throws(ExpositionError) {
-        let nameID = try scanMetricName(expected: "expected a metric name")
+        var recent = recentName
+        let nameID = try intern(try scanMetricName(expected: "expected a metric name"), recent: &recent)
+        recentName = recent
         let name = strings[nameID]
         var sampleLabels: [MetricLabel] = []
         if i < b.count && b[i] == UInt8(ascii: "{") {
@@ -47,13 +49,14 @@ extension PrometheusTextParser {
     /// `{name="value", …}` with an optional trailing comma, `i` at `{`; leaves `i` after `}`.
     mutating func parseLabels(of metric: String) throws(ExpositionError) -> [MetricLabel] {
         i += 1
-        labels.removeAll(keepingCapacity: true)
+        var labels: [MetricLabel] = []
+        labels.reserveCapacity(recentLabelNames.count)
         labelNameIDs.removeAll(keepingCapacity: true)
         while true {
             skipBlanks()
             if i < b.count && b[i] == UInt8(ascii: "}") {
                 i += 1
-                return Array(labels)
+                return labels
             }
             let nameStart = i
             guard i < b.count && Self.isLabelNameStart(b[i]) else {
@@ -61,7 +64,14 @@ extension PrometheusTextParser {
                 throw error(at: i, "expected a label name or '}' in the labels of '\(metric)', found \(describe(i))")
             }
             repeat { i += 1 } while i < b.count && (Self.isLabelNameStart(b[i]) || Self.isDigit(b[i]))
-            let nameID = try intern(nameStart, i)
+            let position = labels.count
+            if position == recentLabelNames.count {
+                recentLabelNames.append(RecentToken())
+                recentLabelValues.append(RecentToken())
+            }
+            var recent = recentLabelNames[position]
+            let nameID = try intern(nameStart..<i, recent: &recent)
+            recentLabelNames[position] = recent
             let labelName = strings[nameID]
             skipBlanks()
             guard i < b.count && b[i] == UInt8(ascii: "=") else {
@@ -72,7 +82,9 @@ extension PrometheusTextParser {
             guard i < b.count && b[i] == UInt8(ascii: "\"") else {
                 throw error(at: i, "expected '\"' to open the value of label '\(labelName)'")
             }
-            let valueID = try scanLabelValue(of: labelName)
+            recent = recentLabelValues[position]
+            let valueID = try scanLabelValue(of: labelName, recent: &recent)
+            recentLabelValues[position] = recent
             guard !labelNameIDs.contains(nameID) else {
                 throw error(at: nameStart, "duplicate label '\(labelName)' in the labels of '\(metric)'")
             }
@@ -89,7 +101,7 @@ extension PrometheusTextParser {
 
     /// A quoted label value, `i` at the opening quote; leaves `i` after the closing one. Unescapes `\\`, `\"` and
     /// `\n`; any other escaped character is kept with its backslash, as Prometheus keeps it.
-    mutating func scanLabelValue(of labelName: String) throws(ExpositionError) -> Int32 {
+    mutating func scanLabelValue(of labelName: String, recent: inout RecentToken) throws(ExpositionError) -> Int32 {
         let open = i
         i += 1
         let start = i
@@ -112,7 +124,22 @@ extension PrometheusTextParser {
         }
         let end = i
         i += 1
-        guard escaped else { return try intern(start, end) }
+        let id: Int32?
+        if escaped {
+            unescape(start, end)
+            id = unescaped.withUnsafeBufferPointer { strings.intern($0) }
+        } else if repeats(start..<end, recent) {
+            id = recent.id
+        } else {
+            id = strings.intern(UnsafeBufferPointer(rebasing: b[start..<end]))
+        }
+        guard let id else { throw error(at: start, "value of label '\(labelName)' is not valid UTF-8") }
+        recent = escaped ? RecentToken() : RecentToken(start: start, length: end - start, id: id)
+        return id
+    }
+
+    /// The label value between `start` and `end` into `unescaped`.
+    private mutating func unescape(_ start: Int, _ end: Int) {
         unescaped.removeAll(keepingCapacity: true)
         var k = start
         while k < end {
@@ -129,9 +156,5 @@ extension PrometheusTextParser {
                 k += 1
             }
         }
-        guard let id = unescaped.withUnsafeBufferPointer({ strings.intern($0) }) else {
-            throw error(at: start, "value of label '\(labelName)' is not valid UTF-8")
-        }
-        return id
     }
 }

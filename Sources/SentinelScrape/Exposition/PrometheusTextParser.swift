@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Parses the Prometheus text exposition format 0.0.4, and tolerates OpenMetrics text (`# EOF`, `# UNIT`,
 /// `_created` samples, exemplars, its extra metric types).
 ///
@@ -26,10 +32,20 @@ public struct PrometheusTextParser {
     var metadataVersion = 0
     var samples: [MetricSample] = []
 
+    /// The previous sample line's name, and its label names and values by position: most lines repeat them.
+    var recentName = RecentToken()
+    var recentLabelNames: [RecentToken] = []
+    var recentLabelValues: [RecentToken] = []
     /// Reused per sample line.
-    var labels: [MetricLabel] = []
     var labelNameIDs: [Int32] = []
     var unescaped: [UInt8] = []
+
+    /// Where an interned token was last read.
+    struct RecentToken {
+        var start = 0
+        var length = -1
+        var id: Int32 = -1
+    }
 
     struct Resolution {
         var type = MetricType.untyped
@@ -133,19 +149,38 @@ public struct PrometheusTextParser {
         return ExpositionError(line: line, column: column, message: message)
     }
 
-    /// Scans `[a-zA-Z_:][a-zA-Z0-9_:]*` at `i` and interns it; otherwise fails with "<expected>, found …".
-    mutating func scanMetricName(expected: String) throws(ExpositionError) -> Int32 {
+    /// Scans `[a-zA-Z_:][a-zA-Z0-9_:]*` at `i`; otherwise fails with "<expected>, found …".
+    mutating func scanMetricName(expected: String) throws(ExpositionError) -> Range<Int> {
         let start = i
         guard i < b.count && Self.isMetricNameStart(b[i]) else {
             throw error(at: i, "\(expected), found \(describe(i))")
         }
         repeat { i += 1 } while i < b.count && (Self.isMetricNameStart(b[i]) || Self.isDigit(b[i]))
-        return try intern(start, i)
+        return start..<i
     }
 
-    mutating func intern(_ start: Int, _ end: Int) throws(ExpositionError) -> Int32 {
-        guard let id = strings.intern(UnsafeBufferPointer(rebasing: b[start..<end])) else {
-            throw error(at: start, "text that is not valid UTF-8")
+    /// Interns `bytes`, comparing them first with `recent`, the token read at the same place on the line before,
+    /// which then becomes this one.
+    mutating func intern(_ bytes: Range<Int>, recent: inout RecentToken) throws(ExpositionError) -> Int32 {
+        if repeats(bytes, recent) {
+            recent.start = bytes.lowerBound
+            return recent.id
+        }
+        let id = try intern(bytes)
+        recent = RecentToken(start: bytes.lowerBound, length: bytes.count, id: id)
+        return id
+    }
+
+    /// Whether `bytes` equal the token `recent`.
+    @inline(__always)
+    func repeats(_ bytes: Range<Int>, _ recent: RecentToken) -> Bool {
+        guard recent.length == bytes.count, let base = b.baseAddress else { return false }
+        return memcmp(base + bytes.lowerBound, base + recent.start, bytes.count) == 0
+    }
+
+    mutating func intern(_ bytes: Range<Int>) throws(ExpositionError) -> Int32 {
+        guard let id = strings.intern(UnsafeBufferPointer(rebasing: b[bytes])) else {
+            throw error(at: bytes.lowerBound, "text that is not valid UTF-8")
         }
         return id
     }

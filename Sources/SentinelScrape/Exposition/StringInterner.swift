@@ -1,13 +1,24 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Byte strings to `String`s, each distinct one made once: an exposition repeats the same names, label names and
 /// label values on thousands of lines, so a repeat costs a hash and a comparison instead of an allocation.
 struct StringInterner {
     private(set) var strings: [String] = []
-    private var hashes: [UInt64] = []
-    private var starts: [Int] = []
-    private var lengths: [Int] = []
+    /// Open addressing, at most half full; `id` -1 marks an empty slot.
+    private var slots = [Slot](repeating: Slot(), count: 256)
+    /// The bytes of every string, back to back.
     private var bytes: [UInt8] = []
-    /// Open addressing: indices into `strings`, -1 for an empty slot.
-    private var slots = [Int32](repeating: -1, count: 256)
+
+    private struct Slot {
+        var hash: UInt64 = 0
+        var start: Int32 = 0
+        var length: Int32 = 0
+        var id: Int32 = -1
+    }
 
     var count: Int { strings.count }
 
@@ -17,41 +28,37 @@ struct StringInterner {
     mutating func intern(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
         let h = Self.hash(key)
         let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: h) & mask
+        var index = Int(truncatingIfNeeded: h) & mask
         while true {
-            let id = slots[slot]
-            if id < 0 { break }
-            if hashes[Int(id)] == h && matches(Int(id), key) { return id }
-            slot = (slot + 1) & mask
+            let slot = slots[index]
+            if slot.id < 0 { break }
+            if slot.hash == h && Int(slot.length) == key.count && matches(Int(slot.start), key) { return slot.id }
+            index = (index + 1) & mask
         }
         guard let string = String(validating: key, as: UTF8.self) else { return nil }
         let id = Int32(strings.count)
         strings.append(string)
-        hashes.append(h)
-        starts.append(bytes.count)
-        lengths.append(key.count)
+        slots[index] = Slot(hash: h, start: Int32(bytes.count), length: Int32(key.count), id: id)
         bytes.append(contentsOf: key)
-        slots[slot] = id
         if strings.count * 2 > slots.count { grow() }
         return id
     }
 
-    private func matches(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard lengths[id] == key.count else { return false }
-        let start = starts[id]
+    private func matches(_ start: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let keyBase = key.baseAddress, key.count > 0 else { return true }
         return bytes.withUnsafeBufferPointer { stored in
-            for k in 0..<key.count where stored[start + k] != key[k] { return false }
-            return true
+            stored.baseAddress.map { memcmp($0 + start, keyBase, key.count) == 0 } ?? false
         }
     }
 
     private mutating func grow() {
-        let capacity = slots.count * 2
-        slots = [Int32](repeating: -1, count: capacity)
-        for (id, h) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: h) & (capacity - 1)
-            while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
-            slots[slot] = Int32(id)
+        let old = slots
+        slots = [Slot](repeating: Slot(), count: old.count * 2)
+        let mask = slots.count - 1
+        for slot in old where slot.id >= 0 {
+            var index = Int(truncatingIfNeeded: slot.hash) & mask
+            while slots[index].id >= 0 { index = (index + 1) & mask }
+            slots[index] = slot
         }
     }
 

@@ -1,0 +1,189 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import SentinelEvaluate
+import SentinelScrape
+import Testing
+
+/// The scraper against a real HTTP server on loopback.
+@Suite(.timeLimit(.minutes(1))) struct PrometheusScraperTests {
+    static let fixture = VLLMExposition(models: ["olmo-2-1b", "qwen3-8b"], names: .both).render()
+
+    static func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: fixture.text)))
+        }
+        router.get("delayed") { _, _ -> String in
+            try await Task.sleep(for: .milliseconds(80))
+            return "m 1\n"
+        }
+        router.get("error") { _, _ in Response(status: .internalServerError) }
+        router.get("garbage") { _, _ in "<html><body>oops</body></html>\n" }
+        router.get("slow") { _, _ -> String in
+            try await Task.sleep(for: .seconds(2))
+            return "m 1\n"
+        }
+        router.get("slow-body") { _, _ in
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: "m 1\n"))
+                    try await Task.sleep(for: .seconds(2))
+                    try await writer.write(ByteBuffer(string: "n 2\n"))
+                    try await writer.finish(nil)
+                })
+        }
+        router.get("big") { _, _ in String(repeating: "m 1\n", count: 300_000) }
+        router.get("big-chunked") { _, _ in
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    for _ in 0..<20 { try await writer.write(ByteBuffer(repeating: UInt8(ascii: "\n"), count: 65_536)) }
+                    try await writer.finish(nil)
+                })
+        }
+        return router
+    }
+
+    static func target(_ port: Int, _ path: String, interval: Duration = .seconds(5), timeout: Duration = .seconds(2))
+        throws -> ScrapeTarget
+    {
+        try ScrapeTarget(
+            name: "vllm", url: "http://127.0.0.1:\(port)/\(path)", interval: interval, timeout: timeout,
+            labels: ["cluster": "eu-1"], bodySizeLimit: 1 << 20)
+    }
+
+    static func object(_ line: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+
+    @Test func scrapesAVLLMExposition() async throws {
+        try await MetricsServer.with(Self.router()) { port in
+            let scraper = PrometheusScraper(targets: [try Self.target(port, "metrics")], sink: CollectingSink())
+            let lines = await scraper.scrape(targetAt: 0)
+            let events = try lines.map(Self.object)
+
+            let superseded = 2 * (3 + VLLMExposition.tokenLatencyBuckets.count + 3)
+            #expect(lines.count == Self.fixture.samples - Self.fixture.created - superseded + 3)
+            #expect(Set(events.map { $0["kind"] as? String }) == ["metric"])
+            #expect(Set(events.map { $0["ts"] as? String }).count == 1)
+            let waiting = try #require(events.first { $0["name"] as? String == "vllm:num_requests_waiting" })
+            #expect(waiting["labels"] as? [String: String] == [
+                "model_name": "olmo-2-1b", "engine": "0", "cluster": "eu-1", "instance": "127.0.0.1:\(port)", "job": "vllm",
+            ])
+            #expect(waiting["type"] as? String == "gauge")
+            #expect(events.contains { $0["name"] as? String == "vllm:kv_cache_usage_perc" })
+            #expect(!events.contains { $0["renamed_from"] != nil })
+            #expect(lines.suffix(3).map { try? Self.object($0)["name"] as? String } == [
+                "up", "scrape_duration_seconds", "scrape_samples_scraped",
+            ])
+            #expect(events[events.count - 3]["value"] as? Int == 1)
+            #expect(events[events.count - 1]["value"] as? Int == Self.fixture.samples)
+
+            let health = try #require(scraper.health().first)
+            #expect(health.up)
+            #expect(health.scrapes == 1 && health.failures == 0)
+            #expect(health.lastError == nil)
+            #expect(health.samplesLastScrape == Self.fixture.samples)
+            #expect(health.createdSamplesLastScrape == Self.fixture.created)
+            #expect(health.lastScrapeMillis != nil && health.lastScrapeDuration != nil)
+            #expect(health.instance == "127.0.0.1:\(port)")
+        }
+    }
+
+    @Test(arguments: [
+        ("error", "server returned HTTP status 500", 500),
+        ("garbage", "invalid exposition: line 1, column 1: expected a metric name, found '<'", nil),
+        ("slow", "no complete response within 0.3s", nil),
+        ("slow-body", "no complete response within 0.3s", nil),
+        ("big", "body larger than the limit of 1048576 bytes", nil),
+        ("big-chunked", "body larger than the limit of 1048576 bytes", nil),
+    ])
+    func aFailedScrapeIsAScrapeErrorAndUpZero(path: String, error: String, status: Int?) async throws {
+        try await MetricsServer.with(Self.router()) { port in
+            let target = try Self.target(port, path, timeout: .milliseconds(300))
+            let scraper = PrometheusScraper(targets: [target], sink: CollectingSink())
+            let started = ContinuousClock.now
+            let lines = await scraper.scrape(targetAt: 0)
+            #expect(started.duration(to: .now) < .seconds(1), "the timeout covers the whole scrape")
+            try Self.expectFailure(lines, url: target.url, instance: "127.0.0.1:\(port)", error: error, status: status)
+
+            let health = try #require(scraper.health().first)
+            #expect(!health.up)
+            #expect(health.scrapes == 1 && health.failures == 1)
+            #expect(health.lastError?.description == error)
+            #expect(health.samplesLastScrape == 0)
+        }
+    }
+
+    @Test func aRefusedConnectionIsAScrapeError() async throws {
+        let target = try ScrapeTarget(name: "vllm", url: "http://127.0.0.1:1/metrics", timeout: .seconds(5))
+        let scraper = PrometheusScraper(targets: [target], sink: CollectingSink())
+        let lines = await scraper.scrape(targetAt: 0)
+        let error = try #require(try Self.object(lines[0])["error"] as? String)
+        #expect(error.hasPrefix("connection failed: "))
+        try Self.expectFailure(lines, url: target.url, instance: "127.0.0.1:1", error: error, status: nil)
+        guard case .connection = scraper.health()[0].lastError else {
+            Issue.record("expected a connection failure, got \(String(describing: scraper.health()[0].lastError))")
+            return
+        }
+    }
+
+    static func expectFailure(_ lines: [String], url: String, instance: String, error: String, status: Int?) throws {
+        try #require(lines.count == 4)
+        let scrapeError = try object(lines[0])
+        #expect(scrapeError["kind"] as? String == "scrape_error")
+        #expect(scrapeError["target"] as? String == "vllm")
+        #expect(scrapeError["instance"] as? String == instance)
+        #expect(scrapeError["url"] as? String == url)
+        #expect(scrapeError["error"] as? String == error)
+        if let status {
+            #expect(scrapeError["status"] as? Int == status)
+        } else {
+            #expect(scrapeError["status"] is NSNull)
+        }
+        #expect(Array(lines[0].utf8.prefix(7)) == Array(#"{"ts":""#.utf8))
+        let synthetic = try lines.dropFirst().map(object)
+        #expect(synthetic.map { $0["name"] as? String } == ["up", "scrape_duration_seconds", "scrape_samples_scraped"])
+        #expect(synthetic[0]["value"] as? Int == 0)
+        #expect(synthetic[2]["value"] as? Int == 0)
+    }
+
+    @Test func runScrapesEachTargetOnItsOwnFixedScheduleUntilCancelled() async throws {
+        try await MetricsServer.with(Self.router()) { port in
+            let sink = CollectingSink()
+            let scraper = PrometheusScraper(
+                targets: [
+                    try Self.target(port, "delayed", interval: .milliseconds(200), timeout: .milliseconds(150)),
+                    try Self.target(port, "error", interval: .milliseconds(200), timeout: .milliseconds(150)),
+                ], sink: sink)
+            let batches = await withTaskGroup { group in
+                group.addTask { await scraper.run() }
+                let batches = await sink.first(10)
+                group.cancelAll()
+                return batches
+            }
+            for batch in batches {
+                #expect(try Self.object(batch.last!)["name"] as? String == "scrape_samples_scraped")
+            }
+            let delayed = try batches.filter { try Self.object($0[0])["kind"] as? String == "metric" }
+            let failed = try batches.filter { try Self.object($0[0])["kind"] as? String == "scrape_error" }
+            #expect(delayed.count >= 4 && failed.count >= 4)
+
+            // Each scrape of `delayed` takes 80 ms; starts at multiples of the interval do not add it up.
+            let starts = try delayed.prefix(5).map { try #require(try Self.object($0[0])["ts"] as? String) }
+                .map { try #require(Timestamp.parseRFC3339($0)) }
+            let span = starts[starts.count - 1] - starts[0]
+            let periods = Int64(starts.count - 1) * 200
+            #expect(span >= periods - 20 && span < periods + 150, "starts \(starts)")
+
+            let health = scraper.health()
+            #expect(health.map(\.up) == [true, false])
+            #expect(health[0].scrapes >= 4 && health[0].failures == 0)
+            #expect(health[1].scrapes == health[1].failures)
+        }
+    }
+}

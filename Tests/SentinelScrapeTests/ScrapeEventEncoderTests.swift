@@ -1,0 +1,123 @@
+import SentinelEvaluate
+@testable import SentinelScrape
+import Testing
+
+@Suite struct ScrapeEventEncoderTests {
+    static let ts = Timestamp.format(1_777_636_800_250)
+
+    func lines(
+        _ text: String, labels: [String: String] = ["cluster": "eu-1"]
+    ) throws -> (lines: [String], counts: ScrapeEventEncoder.Counts) {
+        let target = try ScrapeTarget(name: "vllm", url: "http://127.0.0.1:8000/metrics", labels: labels)
+        var lines: [String] = []
+        let counts = ScrapeEventEncoder(target: target, renames: .vllm)
+            .appendMetricLines(try PrometheusTextParser.parse(text.utf8), timestamp: Self.ts, to: &lines)
+        return (lines, counts)
+    }
+
+    @Test func aGaugeSampleIsOneMetricLineWithTheTargetsLabels() throws {
+        let result = try lines(
+            """
+            # TYPE vllm:num_requests_waiting gauge
+            vllm:num_requests_waiting{model_name="olmo",engine="0"} 3
+            vllm:num_requests_waiting{model_name="qwen",engine="0"} 0.25
+            """)
+        #expect(result.lines == [
+            #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"vllm:num_requests_waiting","labels":{"model_name":"olmo","engine":"0","cluster":"eu-1","instance":"127.0.0.1:8000","job":"vllm"},"value":3,"type":"gauge"}"#,
+            #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"vllm:num_requests_waiting","labels":{"model_name":"qwen","engine":"0","cluster":"eu-1","instance":"127.0.0.1:8000","job":"vllm"},"value":0.25,"type":"gauge"}"#,
+        ])
+        #expect(result.counts == .init(emitted: 2, created: 0, superseded: 0))
+    }
+
+    @Test func nonFiniteValuesAreStrings() throws {
+        let result = try lines(
+            """
+            # TYPE h histogram
+            h_bucket{le="+Inf"} +Inf
+            h_sum NaN
+            h_count -Inf
+            big 1e300
+            """, labels: [:])
+        #expect(result.lines == [
+            #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"h_bucket","labels":{"le":"+Inf","instance":"127.0.0.1:8000","job":"vllm"},"value":"+Inf","type":"histogram"}"#,
+            #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"h_sum","labels":{"instance":"127.0.0.1:8000","job":"vllm"},"value":"NaN","type":"histogram"}"#,
+            #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"h_count","labels":{"instance":"127.0.0.1:8000","job":"vllm"},"value":"-Inf","type":"histogram"}"#,
+            #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"big","labels":{"instance":"127.0.0.1:8000","job":"vllm"},"value":1e+300,"type":"untyped"}"#,
+        ])
+    }
+
+    @Test func deprecatedNamesAreEmittedUnderTheCurrentOneWithTheOriginal() throws {
+        let result = try lines(
+            """
+            # TYPE vllm:gpu_cache_usage_perc gauge
+            vllm:gpu_cache_usage_perc{model_name="olmo"} 0.5
+            """, labels: [:])
+        #expect(result.lines == [
+            #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"vllm:kv_cache_usage_perc","labels":{"model_name":"olmo","instance":"127.0.0.1:8000","job":"vllm"},"value":0.5,"type":"gauge","renamed_from":"vllm:gpu_cache_usage_perc"}"#
+        ])
+    }
+
+    @Test func whenBothNamesArePresentOnlyTheCurrentOneIsKept() throws {
+        let text = VLLMExposition(models: ["olmo"], names: .both).render().text
+        let result = try lines(text, labels: [:])
+        #expect(!result.lines.contains { $0.contains("renamed_from") })
+        #expect(!result.lines.contains { $0.contains(#""name":"vllm:gpu_"#) || $0.contains(#""name":"vllm:time_per"#) })
+        let itl = result.lines.filter { $0.contains(#""name":"vllm:inter_token_latency_seconds_bucket""#) }
+        #expect(itl.count == VLLMExposition.tokenLatencyBuckets.count + 1)
+        // gpu_cache_usage_perc (1) + 2 gpu_prefix counters (2) + time_per_output_token buckets, +Inf, count, sum
+        #expect(result.counts.superseded == 3 + VLLMExposition.tokenLatencyBuckets.count + 3)
+    }
+
+    @Test func deprecatedOnlyExpositionsKeepEveryFamily() throws {
+        let current = try lines(VLLMExposition(models: ["olmo"], names: .current).render().text, labels: [:])
+        let deprecated = try lines(VLLMExposition(models: ["olmo"], names: .deprecated).render().text, labels: [:])
+        func names(_ lines: [String]) -> Set<String> {
+            Set(lines.map { String($0.split(separator: #""name":""#)[1].prefix { $0 != "\"" }) })
+        }
+        #expect(names(current.lines) == names(deprecated.lines))
+        #expect(deprecated.lines.filter { $0.contains("renamed_from") }.count == 3 + VLLMExposition.tokenLatencyBuckets.count + 3)
+    }
+
+    @Test func createdSamplesAreCountedNotEmitted() throws {
+        let result = try lines(
+            """
+            # TYPE vllm:prompt_tokens_total counter
+            vllm:prompt_tokens_total{model_name="olmo"} 97
+            # TYPE vllm:prompt_tokens_created gauge
+            vllm:prompt_tokens_created{model_name="olmo"} 1.7776368e+09
+            """, labels: [:])
+        #expect(result.lines == [
+            #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"vllm:prompt_tokens_total","labels":{"model_name":"olmo","instance":"127.0.0.1:8000","job":"vllm"},"value":97,"type":"counter"}"#
+        ])
+        #expect(result.counts == .init(emitted: 1, created: 1, superseded: 0))
+    }
+
+    @Test func aSamplesOwnLabelsWinOverTheTargets() throws {
+        let result = try lines(#"m{job="other",instance="x:1",cluster="us-2",q="a\"b\nc"} 1"#)
+        #expect(result.lines == [
+            #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"m","labels":{"job":"other","instance":"x:1","cluster":"us-2","q":"a\"b\nc"},"value":1,"type":"untyped"}"#
+        ])
+    }
+
+    @Test func configuredInstanceAndJobLabelsReplaceTheDerivedOnes() throws {
+        let result = try lines("m 1", labels: ["instance": "gpu-node-7", "job": "serving"])
+        #expect(result.lines == [
+            #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"m","labels":{"instance":"gpu-node-7","job":"serving"},"value":1,"type":"untyped"}"#
+        ])
+    }
+
+    @Test func syntheticSamplesAndScrapeErrors() throws {
+        let target = try ScrapeTarget(name: "vllm", url: "http://[::1]:8000/metrics", labels: ["cluster": "eu-1"])
+        let encoder = ScrapeEventEncoder(target: target, renames: .vllm)
+        #expect(encoder.syntheticLines(up: true, duration: .milliseconds(250), samplesScraped: 12, timestamp: Self.ts) == [
+            #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"up","labels":{"cluster":"eu-1","instance":"[::1]:8000","job":"vllm"},"value":1,"type":"gauge"}"#,
+            #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"scrape_duration_seconds","labels":{"cluster":"eu-1","instance":"[::1]:8000","job":"vllm"},"value":0.25,"type":"gauge"}"#,
+            #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"scrape_samples_scraped","labels":{"cluster":"eu-1","instance":"[::1]:8000","job":"vllm"},"value":12,"type":"gauge"}"#,
+        ])
+        #expect(encoder.errorLine(.status(503), timestamp: Self.ts)
+            == #"{"ts":"2026-05-01T12:00:00.250Z","kind":"scrape_error","target":"vllm","instance":"[::1]:8000","url":"http://[::1]:8000/metrics","error":"server returned HTTP status 503","status":503}"#)
+        let parseError = ScrapeFailure.parse(ExpositionError(line: 3, column: 9, message: "invalid value 'x' of 'm'"))
+        #expect(encoder.errorLine(parseError, timestamp: Self.ts)
+            == #"{"ts":"2026-05-01T12:00:00.250Z","kind":"scrape_error","target":"vllm","instance":"[::1]:8000","url":"http://[::1]:8000/metrics","error":"invalid exposition: line 3, column 9: invalid value 'x' of 'm'","status":null}"#)
+    }
+}
