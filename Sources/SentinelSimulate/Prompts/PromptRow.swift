@@ -17,13 +17,13 @@ struct PromptRow {
         }
     }
 
-    /// The text of a column; nil when absent or null (JSON) or empty (delimited).
+    /// The text of a column; nil when absent, null or empty.
     func string(_ column: String) throws(PromptSourceError) -> String? {
         switch storage {
         case .json:
             switch json(column) {
             case nil, .null?: return nil
-            case .string(let s)?: return s
+            case .string(let s)?: return s.isEmpty ? nil : s
             case let other?: throw mismatch(column, "a string", found: other.typeName)
             }
         case .delimited(let fields):

@@ -1,0 +1,253 @@
+import ArgumentParser
+import Foundation
+import SentinelCore
+import SentinelSimulate
+import UnixSignals
+
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Send adversarial traffic to an OpenAI-compatible server (vLLM) and record it as JSON lines.",
+        discussion: """
+            Prompts (--prompts: JSONL, CSV or TSV with WildGuardMix, WildJailbreak, RealToxicityPrompts or plain \
+            prompt/text columns) are sent by simulated users at Poisson arrival times (--rate), streamed from the \
+            frontier, and judged by the guard (--guard). The load is open-loop: arrivals never wait for answers, \
+            and latencies count from the scheduled arrival. Past --concurrency exchanges in flight, arrivals are \
+            shed.
+
+            stdout (or --output): one JSON object per line: {"kind":"completion",...} per exchange, \
+            {"kind":"error",...} per failed request, {"kind":"shed",...} per shed arrival. stderr: skipped prompt \
+            rows and a summary. Stops at --limit, after --duration, or on SIGINT/SIGTERM.
+            """)
+
+    @Option(help: "Frontier base URL (with or without /v1).")
+    var frontier: String
+
+    @Option(help: "Frontier served model name.")
+    var model: String
+
+    @Option(name: .customLong("api-key"), help: "Bearer token for the frontier.")
+    var apiKey: String?
+
+    @Option(name: .customLong("max-tokens"), help: "max_tokens of each generation (0: the server's default).")
+    var maxTokens = 256
+
+    @Option(help: "Sampling temperature.")
+    var temperature = 0.7
+
+    @Option(name: .customLong("connect-timeout"), help: "Until the response head (e.g. 10s).")
+    var connectTimeout = "10s"
+
+    @Option(name: .customLong("first-token-timeout"), help: "Until the first token (e.g. 30s).")
+    var firstTokenTimeout = "30s"
+
+    @Option(help: "Until the whole answer (e.g. 2m).")
+    var timeout = "2m"
+
+    @Option(name: .customLong("header"), help: "Extra frontier request header 'Name: value' (repeatable).")
+    var headers: [String] = []
+
+    @Option(name: .customLong("guard"), help: "Guard base URL; without it nothing is moderated.")
+    var guardURL: String?
+
+    @Option(name: .customLong("guard-model"), help: "Guard served model name.")
+    var guardModel = "Qwen/Qwen3Guard-Gen-0.6B"
+
+    @Option(name: .customLong("guard-format"), help: "Guard format: qwen3guard, llamaguard or openai (/v1/moderations).")
+    var guardFormat: GuardFormat = .qwen3guard
+
+    @Option(name: .customLong("guard-api-key"), help: "Bearer token for the guard.")
+    var guardAPIKey: String?
+
+    @Option(name: .customLong("guard-timeout"), help: "Until the guard's whole answer (e.g. 30s).")
+    var guardTimeout = "30s"
+
+    @Flag(name: .customLong("no-prompt-moderation"), help: "Do not send prompts to the guard.")
+    var noPromptModeration = false
+
+    @Flag(name: .customLong("no-response-moderation"), help: "Do not send answers to the guard.")
+    var noResponseModeration = false
+
+    @Option(help: "monitor (the guard judges the prompt beside generation) or pipeline (an unsafe prompt is not sent).")
+    var mode: SimulatorConfiguration.Mode = .monitor
+
+    @Option(help: "Mean arrivals per second.")
+    var rate = 10.0
+
+    @Option(help: "Exchanges in flight at most; arrivals beyond are shed.")
+    var concurrency = 256
+
+    @Option(help: "Seed of the arrival times, prompt order and users.")
+    var seed: UInt64 = 42
+
+    @Option(help: "Stop after this many arrivals.")
+    var limit: Int?
+
+    @Option(help: "Stop scheduling after this long (e.g. 60s, 10m).")
+    var duration: String?
+
+    @Option(name: .customLong("prompts"), help: "Prompt file (repeatable).")
+    var prompts: [String] = []
+
+    @Option(help: "Number of simulated users.")
+    var users = 200
+
+    @Option(help: "Write events to this file instead of stdout.")
+    var output: String?
+
+    @Flag(help: "Do not print the summary.")
+    var quiet = false
+
+    func validate() throws {
+        if prompts.isEmpty { throw ValidationError("give at least one --prompts file") }
+        if !(rate > 0 && rate.isFinite) { throw ValidationError("--rate must be a positive number") }
+        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if users < 1 { throw ValidationError("--users must be at least 1") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if noPromptModeration, noResponseModeration, guardURL != nil {
+            throw ValidationError("--guard with both --no-prompt-moderation and --no-response-moderation moderates nothing")
+        }
+        if mode == .pipeline, guardURL == nil || noPromptModeration {
+            throw ValidationError("--mode pipeline needs --guard with prompt moderation")
+        }
+        for (flag, text) in [
+            ("--connect-timeout", connectTimeout), ("--first-token-timeout", firstTokenTimeout), ("--timeout", timeout),
+            ("--guard-timeout", guardTimeout), ("--duration", duration ?? "1s"),
+        ] {
+            _ = try Self.duration(text, flag: flag)
+        }
+        _ = try parsedHeaders()
+    }
+
+    func run() async throws {
+        let errors = Output.error
+        var outputFile: Int32?
+        if let output {
+            let fd = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else {
+                errors.line("error: \(output): \(String(cString: strerror(errno)))")
+                errors.flush()
+                throw ExitStatus.usage
+            }
+            outputFile = fd
+        }
+        let events = outputFile.map { Output(fileDescriptor: $0) } ?? Output.standard
+        let simulator: Simulator
+        do {
+            simulator = try Simulator(configuration: try simulatorConfiguration(), sink: OutputSink(output: events))
+        } catch let error as PromptSourceError {
+            errors.line("error: \(error)")
+            errors.flush()
+            throw ExitStatus.usage
+        }
+        report(skipped: simulator.skippedRows, to: errors)
+        try await Self.runUntilSignalled(simulator, progress: errors.isTerminal && !quiet ? errors : nil)
+        events.flush()
+        if let outputFile { close(outputFile) }
+        if !quiet { errors.write(Self.summary(simulator.statistics, target: rate)) }
+        errors.flush()
+    }
+
+    /// Runs until the simulator stops or SIGINT/SIGTERM arrives (which cancels it), printing a progress line every
+    /// second to a terminal.
+    private static func runUntilSignalled(_ simulator: Simulator, progress: Output?) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await simulator.run() }
+            group.addTask {
+                for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { return }
+            }
+            if let progress {
+                group.addTask {
+                    while true {
+                        try await Task.sleep(for: .seconds(1))
+                        let s = simulator.statistics
+                        progress.write(
+                            "\r\(s.started) started, \(s.completed) completed, \(s.errorCount) errors, \(s.shed) shed, "
+                                + "\(s.inFlight) in flight\u{1B}[K")
+                        progress.flush()
+                    }
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+            progress?.write("\r\u{1B}[K")
+        }
+    }
+
+    private func simulatorConfiguration() throws -> SimulatorConfiguration {
+        let frontier = SimulatorConfiguration.Frontier(
+            baseURL: frontier, model: model, apiKey: apiKey, maxTokens: maxTokens > 0 ? maxTokens : nil,
+            temperature: temperature,
+            timeouts: RequestTimeouts(
+                connect: try Self.duration(connectTimeout, flag: "--connect-timeout"),
+                firstToken: try Self.duration(firstTokenTimeout, flag: "--first-token-timeout"),
+                total: try Self.duration(timeout, flag: "--timeout")),
+            headers: try parsedHeaders())
+        let moderation = try guardURL.map { url in
+            SimulatorConfiguration.Moderation(
+                baseURL: url, model: guardModel, format: guardFormat, apiKey: guardAPIKey,
+                timeouts: RequestTimeouts(
+                    connect: try Self.duration(connectTimeout, flag: "--connect-timeout"), firstToken: nil,
+                    total: try Self.duration(guardTimeout, flag: "--guard-timeout")),
+                moderatesPrompts: !noPromptModeration, moderatesResponses: !noResponseModeration)
+        }
+        return SimulatorConfiguration(
+            frontier: frontier, moderation: moderation, rate: rate, concurrency: concurrency, seed: seed, limit: limit,
+            duration: try duration.map { try Self.duration($0, flag: "--duration") }, promptFiles: prompts, mode: mode,
+            users: users)
+    }
+
+    private func parsedHeaders() throws -> [(String, String)] {
+        try headers.map { header in
+            guard let colon = header.firstIndex(of: ":"), colon != header.startIndex else {
+                throw ValidationError("--header '\(header)' is not 'Name: value'")
+            }
+            return (String(header[..<colon]), header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    private static func duration(_ text: String, flag: String) throws -> Duration {
+        guard let ms = DurationLiteral.milliseconds(Substring(text)), ms > 0 else {
+            throw ValidationError("\(flag) '\(text)' is not a duration such as 500ms, 30s or 2m")
+        }
+        return .milliseconds(ms)
+    }
+
+    private func report(skipped: [PromptSourceError], to errors: Output) {
+        for row in skipped.prefix(10) { errors.line("warning: skipped \(row)") }
+        if skipped.count > 10 { errors.line("warning: skipped \(skipped.count - 10) more rows") }
+        errors.flush()
+    }
+
+    /// The end-of-run summary on stderr.
+    static func summary(_ s: SimulatorStatistics, target: Double) -> String {
+        func ms(_ d: Duration?) -> String {
+            guard let d else { return "-" }
+            let value = Double(d.components.seconds) * 1_000 + Double(d.components.attoseconds) / 1e15
+            return String(format: value < 10 ? "%.2f ms" : "%.0f ms", value)
+        }
+        var out = "\(s.scheduled) arrivals: \(s.started) started, \(s.completed) completed, \(s.blocked) blocked, "
+        out += "\(s.shed) shed, \(s.errorCount) errors, \(s.cancelled) cancelled\n"
+        out += String(format: "rate: %.1f/s achieved of %.1f/s\n", s.achievedRate, target)
+        out += "latency: p50 \(ms(s.latency.p50)), p99 \(ms(s.latency.p99))\n"
+        out += "ttft: p50 \(ms(s.timeToFirstToken.p50)), p99 \(ms(s.timeToFirstToken.p99))\n"
+        out += "schedule lag: p50 \(ms(s.scheduleLag.p50)), p99 \(ms(s.scheduleLag.p99)), max \(ms(s.scheduleLag.max))\n"
+        for (key, count) in s.errors.sorted(by: { $0.key < $1.key }) {
+            out += "errors: \(key.source) \(key.type): \(count)\n"
+        }
+        return out
+    }
+}
+
+/// Events as lines on stdout or in the output file.
+private struct OutputSink: EventSink {
+    let output: Output
+
+    /// One write per batch: `Output` locks each write, so lines from concurrent exchanges never interleave.
+    func submit(_ lines: [String]) async {
+        output.write(lines.joined(separator: "\n") + "\n")
+    }
+}
+
+extension GuardFormat: ExpressibleByArgument {}
+extension SimulatorConfiguration.Mode: ExpressibleByArgument {}
