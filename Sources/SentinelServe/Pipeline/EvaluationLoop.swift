@@ -137,6 +137,7 @@ public final class EvaluationLoop: @unchecked Sendable {
             let receivers = transition.actions.isEmpty ? [] : router.receivers(rule: transition.rule, labels: transition.labels)
             alerts.record(transition, receivers: receivers)
             metrics.countTransition(rule: transition.rule, state: transition.state)
+            if logger.logLevel <= .debug { log(transition, receiver: nil) }
             for receiver in receivers {
                 metrics.countNotification(receiver: receiver)
                 if receiverTypes[receiver] == "log" { log(transition, receiver: receiver) }
@@ -151,14 +152,21 @@ public final class EvaluationLoop: @unchecked Sendable {
         }
     }
 
-    private func log(_ transition: AlertTransition, receiver: String) {
+    /// A notification line for a `log` receiver (notice), or with no receiver, the debug line every transition
+    /// gets.
+    private func log(_ transition: AlertTransition, receiver: String?) {
         var metadata: Logger.Metadata = [
-            "receiver": "\(receiver)", "rule": "\(transition.rule)", "state": "\(transition.state.rawValue)",
-            "severity": "\(transition.severity.rawValue)", "ts": "\(Timestamp.format(transition.time))",
+            "rule": "\(transition.rule)", "state": "\(transition.state.rawValue)",
+            "severity": "\(transition.severity.rawValue)", "at": "\(Timestamp.format(transition.time))",
         ]
+        if let receiver { metadata["receiver"] = "\(receiver)" }
         for (name, value) in transition.labels where name != "severity" { metadata["label.\(name)"] = "\(value)" }
         if let value = transition.value { metadata["value"] = "\(NumberFormatting.format(value))" }
         if let summary = transition.annotations.first(where: { $0.0 == "summary" })?.1 { metadata["summary"] = "\(summary)" }
-        logger.notice("alert \(transition.state.rawValue)", metadata: metadata)
+        if receiver == nil {
+            logger.debug("transition", metadata: metadata)
+        } else {
+            logger.notice("alert \(transition.state.rawValue)", metadata: metadata)
+        }
     }
 }
