@@ -62,8 +62,11 @@ import Testing
 
     @Test func scrapesAVLLMExposition() async throws {
         try await MetricsServer.with(Self.router()) { port in
-            let scraper = PrometheusScraper(targets: [try Self.target(port, "metrics")], sink: CollectingSink())
+            let log = LogRecorder()
+            let scraper = PrometheusScraper(
+                targets: [try Self.target(port, "metrics")], sink: CollectingSink(), logger: log.logger)
             let lines = await scraper.scrape(targetAt: 0)
+            #expect(log.recorded.isEmpty)
             let events = try lines.map(Self.object)
 
             let superseded = 2 * (3 + VLLMExposition.tokenLatencyBuckets.count + 3)
@@ -105,7 +108,8 @@ import Testing
     func aFailedScrapeIsAScrapeErrorAndUpZero(path: String, error: String, status: Int?) async throws {
         try await MetricsServer.with(Self.router()) { port in
             let target = try Self.target(port, path, timeout: .milliseconds(300))
-            let scraper = PrometheusScraper(targets: [target], sink: CollectingSink())
+            let log = LogRecorder()
+            let scraper = PrometheusScraper(targets: [target], sink: CollectingSink(), logger: log.logger)
             let started = ContinuousClock.now
             let lines = await scraper.scrape(targetAt: 0)
             #expect(started.duration(to: .now) < .seconds(1), "the timeout covers the whole scrape")
@@ -116,15 +120,16 @@ import Testing
             #expect(health.scrapes == 1 && health.failures == 1)
             #expect(health.lastError?.description == error)
             #expect(health.samplesLastScrape == 0)
+            #expect(log.recorded == ["warning scrape failed error=\(error) job=vllm url=\(target.url)"])
         }
     }
 
     @Test func aRefusedConnectionIsAScrapeError() async throws {
-        let target = try ScrapeTarget(name: "vllm", url: "http://127.0.0.1:1/metrics", timeout: .seconds(5))
-        let scraper = PrometheusScraper(targets: [target], sink: CollectingSink())
+        let target = try ScrapeTarget(name: "vllm", url: "http://127.0.0.1:1/metrics", timeout: .milliseconds(500))
+        let scraper = PrometheusScraper(targets: [target], sink: CollectingSink(), logger: LogRecorder().logger)
         let lines = await scraper.scrape(targetAt: 0)
         let error = try #require(try Self.object(lines[0])["error"] as? String)
-        #expect(error.hasPrefix("connection failed: "))
+        #expect(error.hasPrefix("connection failed: Connection refused (errno "))
         try Self.expectFailure(lines, url: target.url, instance: "127.0.0.1:1", error: error, status: nil)
         guard case .connection = scraper.health()[0].lastError else {
             Issue.record("expected a connection failure, got \(String(describing: scraper.health()[0].lastError))")
@@ -159,7 +164,7 @@ import Testing
                 targets: [
                     try Self.target(port, "delayed", interval: .milliseconds(200), timeout: .milliseconds(150)),
                     try Self.target(port, "error", interval: .milliseconds(200), timeout: .milliseconds(150)),
-                ], sink: sink)
+                ], sink: sink, logger: LogRecorder().logger)
             let batches = await withTaskGroup { group in
                 group.addTask { await scraper.run() }
                 let batches = await sink.first(10)

@@ -5,15 +5,15 @@ import Testing
 @Suite struct ScrapeEventEncoderTests {
     static let ts = Timestamp.format(1_777_636_800_250)
 
-    func lines(
-        _ text: String, labels: [String: String] = ["cluster": "eu-1"]
-    ) throws -> (lines: [String], counts: ScrapeEventEncoder.Counts) {
+    func lines(_ text: String, labels: [String: String] = ["cluster": "eu-1"]) throws -> [String] {
         let target = try ScrapeTarget(name: "vllm", url: "http://127.0.0.1:8000/metrics", labels: labels)
-        var lines: [String] = []
-        let counts = ScrapeEventEncoder(target: target, renames: .vllm)
-            .appendMetricLines(try PrometheusTextParser.parse(text.utf8), timestamp: Self.ts, to: &lines)
-        return (lines, counts)
+        return ScrapeEventEncoder(target: target, renames: .vllm)
+            .metricLines(try PrometheusTextParser.parse(text.utf8), timestamp: Self.ts)
     }
+
+    /// Samples of the deprecated vLLM names in a one-model fixture, `_created` ones aside: `gpu_cache_usage_perc`,
+    /// the two `gpu_prefix_cache` counters, and `time_per_output_token_seconds`' buckets, `+Inf`, count and sum.
+    static let deprecatedSamples = 3 + VLLMExposition.tokenLatencyBuckets.count + 3
 
     @Test func aGaugeSampleIsOneMetricLineWithTheTargetsLabels() throws {
         let result = try lines(
@@ -22,11 +22,10 @@ import Testing
             vllm:num_requests_waiting{model_name="olmo",engine="0"} 3
             vllm:num_requests_waiting{model_name="qwen",engine="0"} 0.25
             """)
-        #expect(result.lines == [
+        #expect(result == [
             #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"vllm:num_requests_waiting","labels":{"model_name":"olmo","engine":"0","cluster":"eu-1","instance":"127.0.0.1:8000","job":"vllm"},"value":3,"type":"gauge"}"#,
             #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"vllm:num_requests_waiting","labels":{"model_name":"qwen","engine":"0","cluster":"eu-1","instance":"127.0.0.1:8000","job":"vllm"},"value":0.25,"type":"gauge"}"#,
         ])
-        #expect(result.counts == .init(emitted: 2, created: 0, superseded: 0))
     }
 
     @Test func nonFiniteValuesAreStrings() throws {
@@ -38,7 +37,7 @@ import Testing
             h_count -Inf
             big 1e300
             """, labels: [:])
-        #expect(result.lines == [
+        #expect(result == [
             #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"h_bucket","labels":{"le":"+Inf","instance":"127.0.0.1:8000","job":"vllm"},"value":"+Inf","type":"histogram"}"#,
             #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"h_sum","labels":{"instance":"127.0.0.1:8000","job":"vllm"},"value":"NaN","type":"histogram"}"#,
             #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"h_count","labels":{"instance":"127.0.0.1:8000","job":"vllm"},"value":"-Inf","type":"histogram"}"#,
@@ -52,7 +51,7 @@ import Testing
             # TYPE vllm:gpu_cache_usage_perc gauge
             vllm:gpu_cache_usage_perc{model_name="olmo"} 0.5
             """, labels: [:])
-        #expect(result.lines == [
+        #expect(result == [
             #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"vllm:kv_cache_usage_perc","labels":{"model_name":"olmo","instance":"127.0.0.1:8000","job":"vllm"},"value":0.5,"type":"gauge","renamed_from":"vllm:gpu_cache_usage_perc"}"#
         ])
     }
@@ -60,22 +59,24 @@ import Testing
     @Test func whenBothNamesArePresentOnlyTheCurrentOneIsKept() throws {
         let text = VLLMExposition(models: ["olmo"], names: .both).render().text
         let result = try lines(text, labels: [:])
-        #expect(!result.lines.contains { $0.contains("renamed_from") })
-        #expect(!result.lines.contains { $0.contains(#""name":"vllm:gpu_"#) || $0.contains(#""name":"vllm:time_per"#) })
-        let itl = result.lines.filter { $0.contains(#""name":"vllm:inter_token_latency_seconds_bucket""#) }
+        #expect(!result.contains { $0.contains("renamed_from") })
+        #expect(!result.contains { $0.contains(#""name":"vllm:gpu_"#) || $0.contains(#""name":"vllm:time_per"#) })
+        let itl = result.filter { $0.contains(#""name":"vllm:inter_token_latency_seconds_bucket""#) }
         #expect(itl.count == VLLMExposition.tokenLatencyBuckets.count + 1)
-        // gpu_cache_usage_perc (1) + 2 gpu_prefix counters (2) + time_per_output_token buckets, +Inf, count, sum
-        #expect(result.counts.superseded == 3 + VLLMExposition.tokenLatencyBuckets.count + 3)
+        let current = try lines(VLLMExposition(models: ["olmo"], names: .current).render().text, labels: [:])
+        #expect(result.count == current.count)
+        #expect(Self.names(result) == Self.names(current))
+    }
+
+    static func names(_ lines: [String]) -> Set<String> {
+        Set(lines.map { String($0.split(separator: #""name":""#)[1].prefix { $0 != "\"" }) })
     }
 
     @Test func deprecatedOnlyExpositionsKeepEveryFamily() throws {
         let current = try lines(VLLMExposition(models: ["olmo"], names: .current).render().text, labels: [:])
         let deprecated = try lines(VLLMExposition(models: ["olmo"], names: .deprecated).render().text, labels: [:])
-        func names(_ lines: [String]) -> Set<String> {
-            Set(lines.map { String($0.split(separator: #""name":""#)[1].prefix { $0 != "\"" }) })
-        }
-        #expect(names(current.lines) == names(deprecated.lines))
-        #expect(deprecated.lines.filter { $0.contains("renamed_from") }.count == 3 + VLLMExposition.tokenLatencyBuckets.count + 3)
+        #expect(Self.names(current) == Self.names(deprecated))
+        #expect(deprecated.filter { $0.contains("renamed_from") }.count == Self.deprecatedSamples)
     }
 
     @Test func createdSamplesAreCountedNotEmitted() throws {
@@ -86,22 +87,21 @@ import Testing
             # TYPE vllm:prompt_tokens_created gauge
             vllm:prompt_tokens_created{model_name="olmo"} 1.7776368e+09
             """, labels: [:])
-        #expect(result.lines == [
+        #expect(result == [
             #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"vllm:prompt_tokens_total","labels":{"model_name":"olmo","instance":"127.0.0.1:8000","job":"vllm"},"value":97,"type":"counter"}"#
         ])
-        #expect(result.counts == .init(emitted: 1, created: 1, superseded: 0))
     }
 
     @Test func aSamplesOwnLabelsWinOverTheTargets() throws {
         let result = try lines(#"m{job="other",instance="x:1",cluster="us-2",q="a\"b\nc"} 1"#)
-        #expect(result.lines == [
+        #expect(result == [
             #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"m","labels":{"job":"other","instance":"x:1","cluster":"us-2","q":"a\"b\nc"},"value":1,"type":"untyped"}"#
         ])
     }
 
     @Test func configuredInstanceAndJobLabelsReplaceTheDerivedOnes() throws {
         let result = try lines("m 1", labels: ["instance": "gpu-node-7", "job": "serving"])
-        #expect(result.lines == [
+        #expect(result == [
             #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"m","labels":{"instance":"gpu-node-7","job":"serving"},"value":1,"type":"untyped"}"#
         ])
     }

@@ -21,37 +21,21 @@ struct ScrapeEventEncoder: Sendable {
         targetLabels = labels
     }
 
-    /// What became of an exposition's samples.
-    struct Counts: Equatable {
-        /// Metric events written.
-        var emitted = 0
-        /// `_created` samples: parsed, not emitted.
-        var created = 0
-        /// Samples under a deprecated name dropped because the scrape also has the current name.
-        var superseded = 0
-    }
-
-    /// Appends a `metric` line for each sample that is not a `_created` sample, under its current name; when the
+    /// A `metric` line for each sample that is not a `_created` sample, under its current name; when the
     /// exposition has a renamed family under both names, only the current name's samples.
-    func appendMetricLines(_ exposition: Exposition, timestamp: String, to lines: inout [String]) -> Counts {
+    func metricLines(_ exposition: Exposition, timestamp: String) -> [String] {
         var currentPresent = [Bool](repeating: false, count: renames.families.count)
         for sample in exposition.samples {
             if let family = renames.currentFamily(of: sample.name) { currentPresent[family] = true }
         }
-        var counts = Counts()
-        lines.reserveCapacity(lines.count + exposition.samples.count)
+        var lines: [String] = []
+        lines.reserveCapacity(exposition.samples.count + 3)
         for sample in exposition.samples {
-            if sample.isCreated {
-                counts.created += 1
-                continue
-            }
+            if sample.isCreated { continue }
             var renamedFrom: String?
             var name = sample.name
             if let rename = renames.rename(sample.name) {
-                if currentPresent[rename.family] {
-                    counts.superseded += 1
-                    continue
-                }
+                if currentPresent[rename.family] { continue }
                 renamedFrom = sample.name
                 name = rename.name
             }
@@ -63,12 +47,12 @@ struct ScrapeEventEncoder: Sendable {
                 Self.metricLine(
                     timestamp: timestamp, name: name, labels: labels, value: sample.value, type: sample.type,
                     renamedFrom: renamedFrom))
-            counts.emitted += 1
         }
-        return counts
+        return lines
     }
 
-    /// `up`, `scrape_duration_seconds` and `scrape_samples_scraped`, with the target's labels.
+    /// `up`, `scrape_duration_seconds` and `scrape_samples_scraped` (every sample of the exposition, `_created`
+    /// ones included, as Prometheus counts; 0 when the scrape failed), with the target's labels.
     func syntheticLines(up: Bool, duration: Duration, samplesScraped: Int, timestamp: String) -> [String] {
         [
             ("up", up ? 1 : 0),

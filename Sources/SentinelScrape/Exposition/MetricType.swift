@@ -27,12 +27,3 @@ public enum MetricType: String, Sendable, Hashable, CaseIterable {
         }
     }
 }
-
-/// The sample-name suffixes that belong to a family of another name.
-enum MetricSuffix: String, CaseIterable {
-    case bucket = "_bucket"
-    case sum = "_sum"
-    case count = "_count"
-    case created = "_created"
-    case total = "_total"
-}

@@ -86,19 +86,19 @@ public final class PrometheusScraper: Sendable {
 
         let encoder = encoders[index]
         let timestamp = Timestamp.format(startMillis)
-        var lines: [String] = []
+        var lines: [String]
         switch outcome {
         case .success(let exposition):
-            let counts = encoder.appendMetricLines(exposition, timestamp: timestamp, to: &lines)
+            lines = encoder.metricLines(exposition, timestamp: timestamp)
             lines += encoder.syntheticLines(
                 up: true, duration: duration, samplesScraped: exposition.samples.count, timestamp: timestamp)
             healthState.withLock {
                 $0[index].record(
                     startMillis: startMillis, duration: duration, failure: nil, samples: exposition.samples.count,
-                    created: counts.created)
+                    created: exposition.createdSampleCount)
             }
         case .failure(let failure):
-            lines.append(encoder.errorLine(failure, timestamp: timestamp))
+            lines = [encoder.errorLine(failure, timestamp: timestamp)]
             lines += encoder.syntheticLines(up: false, duration: duration, samplesScraped: 0, timestamp: timestamp)
             healthState.withLock {
                 $0[index].record(startMillis: startMillis, duration: duration, failure: failure, samples: 0, created: 0)

@@ -1,0 +1,33 @@
+import Logging
+import Synchronization
+
+/// Keeps every line its `logger` logs, as `level message key=value …`.
+final class LogRecorder: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    /// The lines so far.
+    var recorded: [String] { lines.withLock { $0 } }
+
+    var logger: Logger {
+        Logger(label: "test") { _ in Handler(recorder: self) }
+    }
+
+    struct Handler: LogHandler {
+        let recorder: LogRecorder
+        var metadata: Logger.Metadata = [:]
+        var logLevel = Logger.Level.trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(
+            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+            function: String, line: UInt
+        ) {
+            let fields = (metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            recorder.lines.withLock { $0.append(([level.rawValue, message.description] + fields).joined(separator: " ")) }
+        }
+    }
+}
