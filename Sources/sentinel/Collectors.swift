@@ -1,12 +1,125 @@
+import Foundation
 import Logging
+import SentinelScrape
 import SentinelServe
+import SentinelSimulate
 
 /// The collectors a configuration turns on, wired to the server: their services and their `/metrics` sections.
 struct Collectors {
-    var metricsSections: [SentinelServer.MetricsSection] = []
+    private(set) var metricsSections: [SentinelServer.MetricsSection] = []
     private var makers: [(SentinelServer) -> CollectorService] = []
 
-    init(configuration: ServiceConfiguration, logger: Logger) throws {}
+    /// Fails with a message naming the setting when a collector cannot be built (a bad target, unreadable prompts).
+    init(configuration: ServiceConfiguration, logger: Logger) throws {
+        if let scrape = configuration.scrape { try addScraper(scrape, logger: logger) }
+        if let simulator = configuration.simulator { try addSimulator(simulator, logger: logger) }
+    }
 
     func services(_ server: SentinelServer) -> [CollectorService] { makers.map { $0(server) } }
+
+    private mutating func addScraper(_ settings: ServiceConfiguration.ScrapeSettings, logger: Logger) throws {
+        let targets = try settings.targets.map { target in
+            try ScrapeTarget(
+                name: target.name, url: target.url,
+                interval: .milliseconds(target.intervalMilliseconds ?? settings.intervalMilliseconds),
+                timeout: .milliseconds(target.timeoutMilliseconds ?? settings.timeoutMilliseconds),
+                labels: Dictionary(target.labels, uniquingKeysWith: { _, last in last }))
+        }
+        let holder = Holder<PrometheusScraper>()
+        makers.append { server in
+            let scraper = PrometheusScraper(targets: targets, sink: server.sink(.scrape), logger: logger)
+            holder.value = scraper
+            return CollectorService(name: "scrape") { await scraper.run() }
+        }
+        metricsSections.append { out in
+            guard let scraper = holder.value else { return }
+            Self.render(scraper.health(), into: &out)
+        }
+    }
+
+    private mutating func addSimulator(_ settings: ServiceConfiguration.SimulatorSettings, logger: Logger) throws {
+        var frontier = SimulatorConfiguration.Frontier(
+            baseURL: settings.frontier.url, model: settings.frontier.model, apiKey: settings.frontier.apiKey,
+            maxTokens: settings.maxTokens, temperature: settings.temperature)
+        frontier.timeouts.total = .milliseconds(settings.frontier.timeoutMilliseconds)
+        let moderation = settings.guardEndpoint.map { endpoint in
+            SimulatorConfiguration.Moderation(
+                baseURL: endpoint.url, model: endpoint.model, format: GuardFormat(rawValue: settings.guardFormat) ?? .qwen3guard,
+                apiKey: endpoint.apiKey,
+                timeouts: RequestTimeouts(connect: .seconds(10), firstToken: nil, total: .milliseconds(endpoint.timeoutMilliseconds)))
+        }
+        let configuration = SimulatorConfiguration(
+            frontier: frontier, moderation: moderation, rate: settings.rate, concurrency: settings.concurrency,
+            seed: settings.seed, limit: settings.limit, promptFiles: settings.prompts,
+            mode: settings.pipeline ? .pipeline : .monitor, users: settings.users)
+        // Read the prompts now, so a bad file stops the start with its message.
+        let (prompts, skipped) = try PromptSource.read(settings.prompts)
+        guard !prompts.isEmpty else { throw PromptSourceError(file: settings.prompts.joined(separator: ", "), message: "no usable prompts") }
+        for problem in skipped.prefix(20) { logger.warning("prompt row skipped", metadata: ["problem": "\(problem)"]) }
+        let holder = Holder<Simulator>()
+        makers.append { server in
+            let simulator = Simulator(configuration: configuration, prompts: prompts, skippedRows: skipped, sink: server.sink(.simulator))
+            holder.value = simulator
+            return CollectorService(name: "simulator") {
+                try await simulator.run()
+                logger.notice("simulator finished", metadata: ["requests": "\(simulator.statistics.started)"])
+            }
+        }
+        metricsSections.append { out in
+            guard let simulator = holder.value else { return }
+            Self.render(simulator.statistics, into: &out)
+        }
+    }
+
+    static func render(_ health: [TargetHealth], into out: inout MetricsExposition) {
+        let labels = health.map { [("job", $0.job), ("instance", $0.instance)] }
+        out.family(
+            "sentinel_scrape_up", .gauge, help: "Whether the target's last scrape succeeded.",
+            samples: zip(labels, health).map { ($0, $1.up ? 1 : 0) })
+        out.family(
+            "sentinel_scrapes_total", .counter, help: "Scrapes of the target, failed ones included.",
+            samples: zip(labels, health).map { ($0, Double($1.scrapes)) })
+        out.family(
+            "sentinel_scrape_failures_total", .counter, help: "Failed scrapes of the target.",
+            samples: zip(labels, health).map { ($0, Double($1.failures)) })
+        out.family(
+            "sentinel_scrape_duration_seconds", .gauge, help: "Duration of the target's last scrape.",
+            samples: zip(labels, health).map { ($0, $1.lastScrapeDuration.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0) })
+        out.family(
+            "sentinel_scrape_samples", .gauge, help: "Samples in the target's last scrape.",
+            samples: zip(labels, health).map { ($0, Double($1.samplesLastScrape)) })
+        out.family(
+            "sentinel_scrape_last_timestamp_seconds", .gauge, help: "When the target's last scrape started (0: never).",
+            samples: zip(labels, health).map { ($0, Double($1.lastScrapeMillis ?? 0) / 1000) })
+    }
+
+    static func render(_ s: SimulatorStatistics, into out: inout MetricsExposition) {
+        out.family("sentinel_simulator_requests_total", .counter, help: "Exchanges the simulator started.", value: Double(s.started))
+        out.family(
+            "sentinel_simulator_completions_total", .counter, help: "Completion events the simulator emitted.",
+            value: Double(s.completed))
+        out.family(
+            "sentinel_simulator_blocked_total", .counter, help: "Prompts the guard flagged, so generation was skipped.",
+            value: Double(s.blocked))
+        out.family(
+            "sentinel_simulator_shed_total", .counter, help: "Arrivals dropped at the concurrency cap.", value: Double(s.shed))
+        out.family(
+            "sentinel_simulator_errors_total", .counter, help: "Failed requests by side and type.",
+            samples: s.errors.sorted { $0.key < $1.key }.map { ([("source", $0.key.source), ("type", $0.key.type)], Double($0.value)) })
+        out.family("sentinel_simulator_in_flight", .gauge, help: "Exchanges in flight.", value: Double(s.inFlight))
+        out.family(
+            "sentinel_simulator_schedule_lag_p99_seconds", .gauge, help: "p99 of how late arrivals started against their schedule.",
+            value: s.scheduleLag.p99.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0)
+    }
+}
+
+/// The collector built when the service group starts, for the metrics section to read.
+private final class Holder<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: T?
+
+    var value: T? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
 }

@@ -127,6 +127,7 @@ public struct ServiceConfiguration: Sendable {
         public var rate = 1.0
         public var concurrency = 64
         public var seed: UInt64 = 1
+        /// Prompt files (JSONL, CSV, TSV); required.
         public var prompts: [String] = []
         /// Skip generation for prompts the guard flags.
         public var pipeline = false

@@ -213,7 +213,7 @@ public enum ServiceConfigurationReader {
             }
             if let n = sim["concurrency"], let v = NodeValue.integer(n, "'concurrency'", min: 1, &d) { settings.concurrency = v.value }
             if let n = sim["seed"], let v = NodeValue.integer(n, "'seed'", min: 0, &d) { settings.seed = UInt64(v.value) }
-            if let n = sim["prompts"] { settings.prompts = paths(n, "'prompts'", &d) }
+            if let n = sim.required("prompts", diagnostics: &d) { settings.prompts = paths(n, "'prompts'", &d) }
             if let n = sim["pipeline"], let v = NodeValue.bool(n, "'pipeline'", &d) { settings.pipeline = v.value }
             if let n = sim["max_tokens"], let v = NodeValue.integer(n, "'max_tokens'", min: 1, &d) { settings.maxTokens = v.value }
             if let n = sim["temperature"], let v = NodeValue.number(n, "'temperature'", &d) { settings.temperature = v.value }
