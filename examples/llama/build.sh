@@ -126,7 +126,8 @@ case "$(uname -m)" in
         CMAKE_ARGS+=(
             -DGGML_NATIVE=OFF
             -DGGML_SSE42=ON -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
-            -DGGML_AVX512=OFF -DGGML_AVX_VNNI=OFF
+            -DGGML_AVX512=OFF -DGGML_AVX512_VBMI=OFF -DGGML_AVX512_VNNI=OFF -DGGML_AVX512_BF16=OFF
+            -DGGML_AVX_VNNI=OFF
             -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
         ) ;;
 esac
@@ -191,6 +192,9 @@ else
     if [[ ! -f "$BUILD/CMakeCache.txt" || ! -f "$BUILD/cmake-args" \
             || "$(cat "$BUILD/cmake-args")" != "$want_stamp" ]]; then
         log "configuring (cmake $(cmake --version | head -1 | awk '{print $3}'))"
+        # start from a clean cache so options from an earlier configure (or a
+        # hand-run cmake) cannot linger; unchanged objects are not recompiled
+        rm -f "$BUILD/CMakeCache.txt"
         nice -n "$NICE" cmake -S "$TREE" -B "$BUILD" "${CMAKE_ARGS[@]}" \
             >"$CACHE/configure.log" 2>&1 || { tail -30 "$CACHE/configure.log" >&2; exit 1; }
         echo "$want_stamp" >"$BUILD/cmake-args"
