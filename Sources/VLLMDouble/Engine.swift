@@ -92,7 +92,7 @@ final class Engine: Sendable {
     /// (the body cut in half) and `stream-error` (an HTTP 500), closes the connection for `disconnect` and
     /// (after its wait) `hang`, and returns nil for anything else.
     func bodyFault(
-        _ fault: VLLMDouble.Fault?, body: @autoclosure () -> String, context: DoubleRequestContext
+        _ fault: VLLMDouble.Fault?, body: String, context: DoubleRequestContext
     ) async throws -> Response? {
         switch fault {
         case .disconnect:
@@ -101,8 +101,7 @@ final class Engine: Sendable {
             try await Self.pause(duration)
             try await context.disconnect()
         case .malformedChunk:
-            let whole = body()
-            return json(String(whole.prefix(whole.count / 2)))
+            return json(String(body.prefix(body.count / 2)))
         case .streamError(_, let shape):
             return response(
                 for: APIError(status: 500, message: "Injected fault: the engine failed while generating."), shape: shape)

@@ -21,8 +21,6 @@ struct Histogram {
         sum += value
     }
 
-    var count: UInt64 { counts.reduce(0, +) }
-
     /// vLLM's `build_1_2_5_buckets(max_value)`: 1, 2, 5, 10, 20, 50, … up to `maxValue`.
     static func oneTwoFiveBounds(upTo maxValue: Int) -> [Double] {
         var bounds: [Double] = []

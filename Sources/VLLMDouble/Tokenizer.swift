@@ -5,29 +5,44 @@ enum Tokenizer {
     static let templateTokensPerMessage = 4
 
     /// `"Safety: Unsafe\nCategories: Violent"` → `["Safety:", " Unsafe", "\nCategories:", " Violent"]`.
+    /// Splits at ASCII whitespace only: byte-wise, which keeps it off the profile of a loaded double.
     static func tokens(_ text: String) -> [Substring] {
         var tokens: [Substring] = []
-        var start = text.startIndex
+        let bytes = text.utf8
+        var start = bytes.startIndex
         var previousIsSpace = true
-        for index in text.indices {
-            let isSpace = text[index].isWhitespace
-            if isSpace, !previousIsSpace, index != start {
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            let isSpace = isSpace(bytes[index])
+            if isSpace, !previousIsSpace {
                 tokens.append(text[start..<index])
                 start = index
             }
             previousIsSpace = isSpace
+            bytes.formIndex(after: &index)
         }
-        if start < text.endIndex { tokens.append(text[start...]) }
+        if start != bytes.endIndex { tokens.append(text[start...]) }
         return tokens
     }
 
-    /// Words (whitespace-separated runs) in a text.
+    /// Words (runs between ASCII whitespace) in a text.
     static func wordCount(_ text: String) -> Int {
-        text.split(whereSeparator: \.isWhitespace).count
+        var count = 0
+        var previousIsSpace = true
+        for byte in text.utf8 {
+            let isSpace = isSpace(byte)
+            if !isSpace, previousIsSpace { count += 1 }
+            previousIsSpace = isSpace
+        }
+        return count
     }
 
     /// `usage.prompt_tokens`: the words of every message plus ``templateTokensPerMessage`` each.
     static func promptTokens(_ messages: [ChatRequest.Message]) -> Int {
         messages.reduce(0) { $0 + wordCount($1.content) + templateTokensPerMessage }
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
     }
 }

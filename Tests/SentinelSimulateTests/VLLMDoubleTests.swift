@@ -416,6 +416,15 @@ import VLLMDouble
         await #expect(throws: (any Error).self) { try await DoubleHTTP.get(url, "/health", timeout: .seconds(1)) }
     }
 
+    @Test func withRunningRethrowsWhenThePortIsTaken() async throws {
+        try await VLLMDouble.withRunning { url in
+            let port = try #require(url.port)
+            await #expect(throws: (any Error).self) {
+                try await VLLMDouble().withRunning(port: port) { _ in }
+            }
+        }
+    }
+
     // MARK: Helpers
 
     private static func answer(_ url: URL, _ messages: [(String, String)]) async throws -> String {
