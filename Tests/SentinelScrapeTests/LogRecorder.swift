@@ -1,7 +1,7 @@
 import Logging
 import Synchronization
 
-/// Keeps every line its `logger` logs, as `level message key=value …`.
+/// Keeps every line its `logger` logs at `info` and above, as `level message key=value …`.
 final class LogRecorder: Sendable {
     private let lines = Mutex<[String]>([])
 
@@ -15,7 +15,7 @@ final class LogRecorder: Sendable {
     struct Handler: LogHandler {
         let recorder: LogRecorder
         var metadata: Logger.Metadata = [:]
-        var logLevel = Logger.Level.trace
+        var logLevel = Logger.Level.info
 
         subscript(metadataKey key: String) -> Logger.Metadata.Value? {
             get { metadata[key] }
