@@ -15,6 +15,10 @@ struct APIError: Error {
         APIError(status: 400, message: message, param: param)
     }
 
+    /// What the `stream-error` fault reports, mid-stream or as an HTTP 500.
+    static let injectedEngineFailure = APIError(
+        status: 500, message: "Injected fault: the engine failed while generating.")
+
     /// The type names vLLM's `create_error_response` callers use.
     var type: String {
         switch status {

@@ -8,18 +8,13 @@ struct ChatCompletionHandler {
 
     func respond(to request: Request, context: DoubleRequestContext) async throws -> Response {
         let arrival = ContinuousClock.now
-        let number = engine.nextRequestNumber()
-        do {
-            let fault = try engine.fault(for: request, number: number)
-            if case .status(let code, let shape)? = fault { return engine.injectedStatus(code, shape: shape) }
+        return try await engine.serve(request) { number, fault in
             let chat = try await engine.decode(ChatRequest.self, from: request)
             let generation = try prepare(chat, number: number, fault: fault)
             if chat.stream {
                 return stream(generation, fault: fault, arrival: arrival)
             }
             return try await complete(generation, fault: fault, arrival: arrival, context: context)
-        } catch let error as APIError {
-            return engine.response(for: error)
         }
     }
 

@@ -44,8 +44,8 @@ struct ChatCompletionStream {
                 case .malformedChunk:
                     pending += generation.encoder.malformedEvent()
                 case .streamError(_, let shape):
-                    let error = APIError(status: 500, message: "Injected fault: the engine failed while generating.")
-                    pending += "data: \(error.streamPayload(shape ?? errorShape))\n\n" + ChatCompletionEncoder.doneEvent
+                    pending += "data: \(APIError.injectedEngineFailure.streamPayload(shape ?? errorShape))\n\n"
+                        + ChatCompletionEncoder.doneEvent
                     try await flush(to: &writer)
                     try await writer.finish(nil)
                     return .error

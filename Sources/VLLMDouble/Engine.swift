@@ -22,13 +22,30 @@ final class Engine: Sendable {
     }
 
     /// Numbers a request to a model endpoint, from 1.
-    func nextRequestNumber() -> Int {
+    private func nextRequestNumber() -> Int {
         requestCount.add(1, ordering: .relaxed).newValue
+    }
+
+    /// Runs a model endpoint (`/v1/chat/completions`, `/v1/moderations`): numbers the request, finds its fault,
+    /// answers a `status=` fault at once, else calls `answer`; an `APIError` from either becomes its error response.
+    func serve(
+        _ request: Request, _ answer: (_ number: Int, _ fault: VLLMDouble.Fault?) async throws -> Response
+    ) async throws -> Response {
+        let number = nextRequestNumber()
+        do {
+            let fault = try fault(for: request, number: number)
+            if case .status(let code, let shape)? = fault {
+                return response(for: APIError(status: code, message: "Injected fault: HTTP \(code)."), shape: shape)
+            }
+            return try await answer(number, fault)
+        } catch let error as APIError {
+            return response(for: error)
+        }
     }
 
     /// The fault for a request: its `X-Double-Fault` header if it has one, else the first configured rule that
     /// hits its number.
-    func fault(for request: Request, number: Int) throws(APIError) -> VLLMDouble.Fault? {
+    private func fault(for request: Request, number: Int) throws(APIError) -> VLLMDouble.Fault? {
         if let header = request.headers[Self.faultHeader] {
             do {
                 return try VLLMDouble.Fault.parse(header: header)
@@ -83,11 +100,6 @@ final class Engine: Sendable {
         try await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
     }
 
-    /// The answer to a request hit by a `status=` fault.
-    func injectedStatus(_ code: Int, shape: VLLMDouble.ErrorShape?) -> Response {
-        response(for: APIError(status: code, message: "Injected fault: HTTP \(code)."), shape: shape)
-    }
-
     /// Applies the faults that act on a finished non-streaming answer: returns the response for `malformed`
     /// (the body cut in half) and `stream-error` (an HTTP 500), closes the connection for `disconnect` and
     /// (after its wait) `hang`, and returns nil for anything else.
@@ -103,8 +115,7 @@ final class Engine: Sendable {
         case .malformedChunk:
             return json(String(body.prefix(body.count / 2)))
         case .streamError(_, let shape):
-            return response(
-                for: APIError(status: 500, message: "Injected fault: the engine failed while generating."), shape: shape)
+            return response(for: .injectedEngineFailure, shape: shape)
         case .status, .slowFirstToken, nil:
             return nil
         }

@@ -366,6 +366,25 @@ import VLLMDouble
         }
     }
 
+    @Test func runningGaugeAndKVCacheUsageFollowTheRequestsInFlight() async throws {
+        try await VLLMDouble.withRunning(.init(firstTokenDelay: .milliseconds(400), kvCacheCapacityTokens: 100)) { url in
+            let labels = #"{model_name="allenai/OLMo-2-0425-1B-Instruct",engine="0"}"#
+            let during = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { _ = try await DoubleHTTP.post(url, "/v1/chat/completions", DoubleHTTP.chat([("user", "hi")])) }
+                try await Task.sleep(for: .milliseconds(150))
+                let metrics = try await DoubleHTTP.get(url, "/metrics").body
+                try await group.waitForAll()
+                return metrics
+            }
+            // 5 prompt tokens and 9 answer tokens of a capacity of 100.
+            #expect(during.contains("vllm:num_requests_running\(labels) 1.0\n"))
+            #expect(during.contains("vllm:kv_cache_usage_perc\(labels) 0.14\n"))
+            let after = try await DoubleHTTP.get(url, "/metrics").body
+            #expect(after.contains("vllm:num_requests_running\(labels) 0.0\n"))
+            #expect(after.contains("vllm:kv_cache_usage_perc\(labels) 0.0\n"))
+        }
+    }
+
     @Test func legacyMetricNamingUsesTheOldNames() async throws {
         try await VLLMDouble.withRunning(.init(metricNaming: .legacy)) { url in
             let body = try await DoubleHTTP.get(url, "/metrics").body
