@@ -1,8 +1,11 @@
 /// A parsed `/metrics` response: its samples in order, and the families its metadata lines describe.
 public struct Exposition: Sendable {
+    /// Families with a `# HELP`, `# TYPE` or `# UNIT` line, in the order first described.
     public var families: [MetricFamily]
+    /// Every sample line, in order.
     public var samples: [MetricSample]
 
+    /// An exposition of these families and samples.
     public init(families: [MetricFamily] = [], samples: [MetricSample] = []) {
         self.families = families
         self.samples = samples

@@ -2,15 +2,20 @@
 ///
 /// `description` reads `line 12, column 31: expected '=' after label name 'le'`.
 public struct ExpositionError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// 1-based line number.
     public var line: Int
+    /// 1-based column, in characters.
     public var column: Int
+    /// What is wrong, without the position.
     public var message: String
 
+    /// An error at `line` and `column`.
     public init(line: Int, column: Int, message: String) {
         self.line = line
         self.column = column
         self.message = message
     }
 
+    /// `line <n>, column <n>: <message>`.
     public var description: String { "line \(line), column \(column): \(message)" }
 }

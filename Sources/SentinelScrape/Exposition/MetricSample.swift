@@ -15,6 +15,7 @@ public struct MetricSample: Sendable {
     /// not a measurement.
     public var isCreated: Bool
 
+    /// A sample; by default without labels or timestamp, `untyped`, not a `_created` sample.
     public init(
         name: String, labels: [MetricLabel] = [], value: Double, timestampMillis: Int64? = nil,
         type: MetricType = .untyped, isCreated: Bool = false

@@ -12,13 +12,14 @@ import Synchronization
 ///
 /// ```swift
 /// let scraper = PrometheusScraper(targets: [target], sink: queue)
-/// try await withThrowingDiscardingTaskGroup { group in
-///     group.addTask { await scraper.run() }
+/// await withDiscardingTaskGroup { group in
+///     group.addTask { await scraper.run() }  // returns once the group is cancelled
 ///     …
 /// }
 /// scraper.health()  // one `TargetHealth` per target, from any thread
 /// ```
 public final class PrometheusScraper: Sendable {
+    /// The targets, in the order `health()` reports them and `scrape(targetAt:)` indexes them.
     public let targets: [ScrapeTarget]
     let sink: any EventSink
     let client: HTTPClient

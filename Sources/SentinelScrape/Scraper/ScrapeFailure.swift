@@ -19,6 +19,7 @@ public enum ScrapeFailure: Error, Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
+    /// The failure as the `error` of a `scrape_error` event reads it.
     public var description: String {
         switch self {
         case .connection(let message): "connection failed: \(message)"

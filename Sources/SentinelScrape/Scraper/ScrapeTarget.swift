@@ -9,6 +9,7 @@ import Foundation
 public struct ScrapeTarget: Sendable, Hashable {
     /// The job name: the `job` label of the target's events, and `target` of its `scrape_error` events.
     public let name: String
+    /// The `/metrics` URL, as configured.
     public let url: String
     /// `host:port` of the URL (the scheme's default port when it has none), or the configured `instance` label:
     /// the `instance` label of the target's events.

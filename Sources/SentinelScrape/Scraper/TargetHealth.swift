@@ -2,23 +2,28 @@
 public struct TargetHealth: Sendable, Hashable {
     /// The target's name (job).
     public var job: String
+    /// The target's `instance` label.
     public var instance: String
+    /// The target's URL.
     public var url: String
     /// Whether the last scrape succeeded; false before the first.
     public var up = false
     /// When the last scrape started, in milliseconds since the Unix epoch.
     public var lastScrapeMillis: Int64?
+    /// How long the last scrape took, request and parse included.
     public var lastScrapeDuration: Duration?
     /// Why the last scrape failed; nil when it succeeded.
     public var lastError: ScrapeFailure?
     /// Scrapes so far, failed ones included.
     public var scrapes = 0
+    /// Failed scrapes so far.
     public var failures = 0
     /// Samples in the last scrape's exposition (0 when it failed).
     public var samplesLastScrape = 0
     /// Of those, `_created` samples: parsed, not emitted.
     public var createdSamplesLastScrape = 0
 
+    /// The health of a target not scraped yet.
     public init(job: String, instance: String, url: String) {
         self.job = job
         self.instance = instance
