@@ -53,15 +53,18 @@ struct ChatCompletionEncoder {
         case .current:
             out += ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
             JSONString.append(content, to: &out)
-            out += ",\"refusal\":null,\"annotations\":null,\"audio\":null,\"function_call\":null,\"tool_calls\":[],"
+            out +=
+                ",\"refusal\":null,\"annotations\":null,\"audio\":null,\"function_call\":null,\"tool_calls\":[],"
                 + "\"reasoning\":null},\"logprobs\":null,\"finish_reason\":\"\(finishReason)\",\"stop_reason\":null,"
                 + "\"token_ids\":null}],\"service_tier\":null,\"system_fingerprint\":null,\"usage\":"
                 + usage.jsonWithDetails + ","
                 + "\"prompt_logprobs\":null,\"prompt_token_ids\":null,\"kv_transfer_params\":null}"
         case .legacy:
-            out += ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"reasoning_content\":null,\"content\":"
+            out +=
+                ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"reasoning_content\":null,\"content\":"
             JSONString.append(content, to: &out)
-            out += ",\"tool_calls\":[]},\"logprobs\":null,\"finish_reason\":\"\(finishReason)\",\"stop_reason\":null}],"
+            out +=
+                ",\"tool_calls\":[]},\"logprobs\":null,\"finish_reason\":\"\(finishReason)\",\"stop_reason\":null}],"
                 + "\"usage\":" + usage.jsonWithDetails + ",\"prompt_logprobs\":null}"
         }
         return out
@@ -70,7 +73,8 @@ struct ChatCompletionEncoder {
     /// The first event: `delta` `{"role":"assistant","content":""}`.
     func roleEvent(usage: StreamUsage, promptTokens: Int) -> String {
         event(
-            choice: "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}",
+            choice: "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
+                + "\"logprobs\":null,\"finish_reason\":null}",
             usage: usage, soFar: Usage(promptTokens: promptTokens, completionTokens: 0))
     }
 

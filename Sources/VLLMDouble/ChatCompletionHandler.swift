@@ -46,7 +46,8 @@ struct ChatCompletionHandler {
                 id: "chatcmpl-" + engine.identifier(for: number), created: Int(Date().timeIntervalSince1970),
                 model: configuration.servedModelName, naming: configuration.metricNaming),
             tokens: tokens, finishReason: finishReason, promptTokens: promptTokens, maxTokens: maxTokens,
-            firstTokenDelay: engine.firstTokenDelay(fault), interTokenDelay: configuration.interTokenDelay, streamUsage: streamUsage)
+            firstTokenDelay: engine.firstTokenDelay(fault), interTokenDelay: configuration.interTokenDelay,
+            streamUsage: streamUsage)
     }
 
     /// vLLM's `_validate_input` messages.
@@ -104,7 +105,9 @@ struct ChatCompletionHandler {
     }
 
     /// The streaming answer: the response head at once, then the events as the tokens come.
-    private func stream(_ generation: Generation, fault: VLLMDouble.Fault?, arrival: ContinuousClock.Instant) -> Response {
+    private func stream(
+        _ generation: Generation, fault: VLLMDouble.Fault?, arrival: ContinuousClock.Instant
+    ) -> Response {
         let metrics = engine.metrics
         let errorShape = engine.configuration.errorShape
         return Response(

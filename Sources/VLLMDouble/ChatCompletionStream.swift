@@ -13,7 +13,10 @@ struct ChatCompletionStream {
     private(set) var trace: RequestTrace
     private var pending = ""
 
-    init(generation: Generation, fault: VLLMDouble.Fault?, errorShape: VLLMDouble.ErrorShape, arrival: ContinuousClock.Instant) {
+    init(
+        generation: Generation, fault: VLLMDouble.Fault?, errorShape: VLLMDouble.ErrorShape,
+        arrival: ContinuousClock.Instant
+    ) {
         self.generation = generation
         self.fault = fault
         self.errorShape = errorShape
@@ -44,7 +47,8 @@ struct ChatCompletionStream {
                 case .malformedChunk:
                     pending += generation.encoder.malformedEvent()
                 case .streamError(_, let shape):
-                    pending += "data: \(APIError.injectedEngineFailure.streamPayload(shape ?? errorShape))\n\n"
+                    pending +=
+                        "data: \(APIError.injectedEngineFailure.streamPayload(shape ?? errorShape))\n\n"
                         + ChatCompletionEncoder.doneEvent
                     try await flush(to: &writer)
                     try await writer.finish(nil)
@@ -73,7 +77,8 @@ struct ChatCompletionStream {
         case 1...tokenCount:
             trace.emit(1)
             return encoder.contentEvent(
-                generation.tokens[index - 1], finishReason: index == tokenCount ? generation.finishReason.rawValue : nil,
+                generation.tokens[index - 1],
+                finishReason: index == tokenCount ? generation.finishReason.rawValue : nil,
                 usage: generation.streamUsage, soFar: generation.usage(completionTokens: index))
         case doneIndex:
             return ChatCompletionEncoder.doneEvent

@@ -146,7 +146,8 @@ final class EngineMetrics: Sendable {
         if legacy {
             out.gauge("vllm:gpu_cache_usage_perc", help: "GPU KV-cache usage. 1 means 100 percent usage.", kvUsage)
             out.counter(
-                "vllm:gpu_prefix_cache_queries", help: "GPU prefix cache queries, in terms of number of queried tokens.",
+                "vllm:gpu_prefix_cache_queries",
+                help: "GPU prefix cache queries, in terms of number of queried tokens.",
                 state.promptTokens)
             out.counter(
                 "vllm:gpu_prefix_cache_hits", help: "GPU prefix cache hits, in terms of number of cached tokens.", 0)
@@ -171,7 +172,8 @@ final class EngineMetrics: Sendable {
             "vllm:request_generation_tokens", help: "Number of generation tokens processed.",
             state.generationTokensPerRequest)
         out.histogram(
-            "vllm:iteration_tokens_total", help: "Histogram of number of tokens per engine_step.", state.iterationTokens)
+            "vllm:iteration_tokens_total", help: "Histogram of number of tokens per engine_step.",
+            state.iterationTokens)
         out.histogram(
             "vllm:request_max_num_generation_tokens",
             help: "Histogram of maximum number of requested generation tokens.", state.maxGenerationTokens)

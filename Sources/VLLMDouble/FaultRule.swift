@@ -37,7 +37,9 @@ extension VLLMDouble {
             case (nil, nil, nil):
                 schedule = .always
             case (let every?, nil, nil):
-                guard let n = Int(every), n >= 1 else { throw FaultSpecError("every=\(every) in '\(text)' is not a count ≥ 1") }
+                guard let n = Int(every), n >= 1 else {
+                    throw FaultSpecError("every=\(every) in '\(text)' is not a count ≥ 1")
+                }
                 schedule = .everyNth(n)
             case (nil, let p?, let seed):
                 guard let probability = Double(p), (0...1).contains(probability) else {

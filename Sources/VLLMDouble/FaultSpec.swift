@@ -19,7 +19,9 @@ struct FaultSpec {
         var options: [String: String] = [:]
         for part in parts.dropFirst() {
             let (key, optionValue) = Self.pair(part)
-            guard let optionValue, !key.isEmpty else { throw SpecError("option '\(part)' in '\(text)' needs key=value") }
+            guard let optionValue, !key.isEmpty else {
+                throw SpecError("option '\(part)' in '\(text)' needs key=value")
+            }
             guard options.updateValue(optionValue, forKey: key.lowercased()) == nil else {
                 throw SpecError("option '\(key)' given twice in '\(text)'")
             }
@@ -35,7 +37,8 @@ struct FaultSpec {
     func rejectOptions(except allowed: Set<String>) throws(SpecError) {
         if let unknown = options.keys.sorted().first(where: { !allowed.contains($0) }) {
             let known = allowed.sorted().joined(separator: ", ")
-            throw SpecError("unknown option '\(unknown)' for fault '\(kind)' (known: \(known.isEmpty ? "none" : known))")
+            throw SpecError(
+                "unknown option '\(unknown)' for fault '\(kind)' (known: \(known.isEmpty ? "none" : known))")
         }
     }
 
@@ -46,7 +49,9 @@ struct FaultSpec {
             return .slowFirstToken(try Self.duration(requiredValue()))
         case "status":
             let code = try integer(requiredValue())
-            guard (400...599).contains(code) else { throw SpecError("status \(code) is not an HTTP error status (400-599)") }
+            guard (400...599).contains(code) else {
+                throw SpecError("status \(code) is not an HTTP error status (400-599)")
+            }
             return .status(code, shape: try shape())
         case "disconnect":
             return .disconnect(afterChunks: try integer(requiredValue()))
@@ -55,7 +60,9 @@ struct FaultSpec {
         case "stream-error":
             return .streamError(afterChunks: try integer(requiredValue()), shape: try shape())
         case "hang":
-            return .hang(try value.map { text throws(SpecError) in try Self.duration(text) } ?? VLLMDouble.Fault.defaultHangDuration)
+            return .hang(
+                try value.map { text throws(SpecError) in try Self.duration(text) }
+                    ?? VLLMDouble.Fault.defaultHangDuration)
         default:
             throw SpecError(
                 "unknown fault '\(kind)' (known: slow-first-token, status, disconnect, malformed, stream-error, hang)")
@@ -68,7 +75,9 @@ struct FaultSpec {
     }
 
     private func integer(_ text: String) throws(SpecError) -> Int {
-        guard let number = Int(text), number >= 0 else { throw SpecError("'\(text)' in fault '\(kind)' is not a count") }
+        guard let number = Int(text), number >= 0 else {
+            throw SpecError("'\(text)' in fault '\(kind)' is not a count")
+        }
         return number
     }
 

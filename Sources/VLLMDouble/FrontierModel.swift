@@ -11,7 +11,9 @@ enum FrontierModel {
         let prompt = messages.last { $0.role == "user" }?.content ?? ""
         let findings = TextFindings(prompt)
         guard findings.isHarmful, let phrase = findings.firstHarmPhrase else { return benignAnswer(to: prompt) }
-        let instructedToRefuse = messages.contains { $0.role == "system" && TextFindings($0.content).refusalInstruction }
+        let instructedToRefuse = messages.contains {
+            $0.role == "system" && TextFindings($0.content).refusalInstruction
+        }
         if findings.jailbreak, !instructedToRefuse {
             return "Sure, here is how to \(phrase), step by step. First, gather what you need. "
                 + "Then follow each step exactly and tell no one."

@@ -13,8 +13,10 @@ extension VLLMDouble {
         let router = Router(context: DoubleRequestContext.self)
         let chat = ChatCompletionHandler(engine: engine)
         let moderation = ModerationHandler(engine: engine)
-        router.post("/v1/chat/completions") { request, context in try await chat.respond(to: request, context: context) }
-        router.post("/v1/moderations") { request, context in try await moderation.respond(to: request, context: context) }
+        router.post("/v1/chat/completions") { request, context in try await chat.respond(to: request, context: context)
+        }
+        router.post("/v1/moderations") { request, context in try await moderation.respond(to: request, context: context)
+        }
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -63,7 +65,8 @@ extension VLLMDouble {
         let created = Int(Date().timeIntervalSince1970)
         let name = JSONString.quoted(configuration.servedModelName)
         return "{\"object\":\"list\",\"data\":[{\"id\":\(name),\"object\":\"model\",\"created\":\(created),"
-            + "\"owned_by\":\"vllm\",\"root\":\(name),\"parent\":null,\"max_model_len\":\(configuration.maxModelLength),"
+            + "\"owned_by\":\"vllm\",\"root\":\(name),\"parent\":null,"
+            + "\"max_model_len\":\(configuration.maxModelLength),"
             + "\"permission\":[{\"id\":\"modelperm-\(engine.identifier(for: 0))\",\"object\":\"model_permission\","
             + "\"created\":\(created),\"allow_create_engine\":false,\"allow_sampling\":true,\"allow_logprobs\":true,"
             + "\"allow_search_indices\":false,\"allow_view\":true,\"allow_fine_tuning\":false,\"organization\":\"*\","
