@@ -39,7 +39,9 @@ extension PrometheusTextParser {
         let index = familyIndex[name] ?? addFamily(name)
         switch keyword {
         case "HELP":
-            families[index].help = unescapedHelp(start, end)
+            var help: [UInt8] = []
+            unescape(start..<end, quotes: false, into: &help)
+            families[index].help = String(decoding: help, as: UTF8.self)
         case "UNIT":
             families[index].unit = text(start, end)
         default:
@@ -61,23 +63,6 @@ extension PrometheusTextParser {
         families.append(MetricFamily(name: name))
         familyIndex[name] = families.count - 1
         return families.count - 1
-    }
-
-    /// HELP text with `\\` and `\n` unescaped; other backslashes kept.
-    private func unescapedHelp(_ start: Int, _ end: Int) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(end - start)
-        var k = start
-        while k < end {
-            if b[k] == UInt8(ascii: "\\") && k + 1 < end && (b[k + 1] == UInt8(ascii: "n") || b[k + 1] == b[k]) {
-                out.append(b[k + 1] == UInt8(ascii: "n") ? 0x0A : b[k])
-                k += 2
-            } else {
-                out.append(b[k])
-                k += 1
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// The type of the family a sample name belongs to, and whether it is a `_created` sample; cached per name

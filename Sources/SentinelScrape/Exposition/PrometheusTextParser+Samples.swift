@@ -126,7 +126,8 @@ extension PrometheusTextParser {
         i += 1
         let id: Int32?
         if escaped {
-            unescape(start, end)
+            unescaped.removeAll(keepingCapacity: true)
+            unescape(start..<end, quotes: true, into: &unescaped)
             id = unescaped.withUnsafeBufferPointer { strings.intern($0) }
         } else if repeats(start..<end, recent) {
             id = recent.id
@@ -136,25 +137,5 @@ extension PrometheusTextParser {
         guard let id else { throw error(at: start, "value of label '\(labelName)' is not valid UTF-8") }
         recent = escaped ? RecentToken() : RecentToken(start: start, length: end - start, id: id)
         return id
-    }
-
-    /// The label value between `start` and `end` into `unescaped`.
-    private mutating func unescape(_ start: Int, _ end: Int) {
-        unescaped.removeAll(keepingCapacity: true)
-        var k = start
-        while k < end {
-            let c = b[k]
-            if c == UInt8(ascii: "\\") {
-                switch b[k + 1] {
-                case UInt8(ascii: "n"): unescaped.append(0x0A)
-                case UInt8(ascii: "\\"), UInt8(ascii: "\""): unescaped.append(b[k + 1])
-                default: unescaped.append(contentsOf: [c, b[k + 1]])
-                }
-                k += 2
-            } else {
-                unescaped.append(c)
-                k += 1
-            }
-        }
     }
 }

@@ -171,6 +171,27 @@ public struct PrometheusTextParser {
         return id
     }
 
+    /// Appends `bytes` to `out` with `\\` and `\n` unescaped, and `\"` too when `quotes` (label values, not HELP
+    /// text); other backslashes are kept, as Prometheus keeps them.
+    func unescape(_ bytes: Range<Int>, quotes: Bool, into out: inout [UInt8]) {
+        var k = bytes.lowerBound
+        while k < bytes.upperBound {
+            let c = b[k]
+            guard c == UInt8(ascii: "\\") && k + 1 < bytes.upperBound else {
+                out.append(c)
+                k += 1
+                continue
+            }
+            switch b[k + 1] {
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "\\"): out.append(c)
+            case UInt8(ascii: "\"") where quotes: out.append(b[k + 1])
+            default: out.append(contentsOf: [c, b[k + 1]])
+            }
+            k += 2
+        }
+    }
+
     /// Whether `bytes` equal the token `recent`.
     @inline(__always)
     func repeats(_ bytes: Range<Int>, _ recent: RecentToken) -> Bool {
