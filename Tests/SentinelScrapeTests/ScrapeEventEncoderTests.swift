@@ -79,7 +79,7 @@ import Testing
         #expect(deprecated.filter { $0.contains("renamed_from") }.count == Self.deprecatedSamples)
     }
 
-    @Test func createdSamplesAreCountedNotEmitted() throws {
+    @Test func createdSamplesAreNotEmitted() throws {
         let result = try lines(
             """
             # TYPE vllm:prompt_tokens_total counter
