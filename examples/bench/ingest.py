@@ -7,7 +7,7 @@ Two modes:
 - --rate N: open-loop pacing at N events/s (batches sent on a fixed schedule, not waiting for the previous
   answer beyond the connection), then reads the acceptance-to-evaluation latency histogram from /metrics.
 
-Connections are split over --processes worker processes (the GIL would otherwise be the bottleneck).
+Each connection is its own worker process (the GIL would otherwise be the bottleneck).
 """
 
 import argparse
@@ -76,7 +76,6 @@ def main():
     ap.add_argument("--batch", type=int, default=1000, help="events per request (default 1000)")
     ap.add_argument("--limit", type=int, default=0, help="events to send (default: the whole file)")
     ap.add_argument("--connections", type=int, default=4)
-    ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--rate", type=float, default=0, help="events/s, paced (default: as fast as acknowledged)")
     args = ap.parse_args()
 
