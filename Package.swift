@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -44,17 +45,23 @@ let package = Package(
         .target(
             name: "SentinelScrape",
             dependencies: [
-                "SentinelCore", "SentinelEvaluate",
+                "SentinelCore",
+                "SentinelEvaluate",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict),
         .target(
             name: "SentinelSimulate",
             dependencies: [
-                "SentinelCore", "SentinelEvaluate",
+                "SentinelCore",
+                "SentinelEvaluate",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict),
         // The live service: ingestion API, evaluation loop, reload, tap, its own metrics. Collectors plug in
@@ -74,7 +81,11 @@ let package = Package(
             name: "VLLMDouble",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -107,11 +118,27 @@ let package = Package(
         ),
         .testTarget(
             name: "SentinelScrapeTests",
-            dependencies: ["SentinelScrape", "VLLMDouble", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "SentinelCore",
+                "SentinelEvaluate",
+                "SentinelScrape",
+                "VLLMDouble",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "SentinelSimulateTests",
-            dependencies: ["SentinelSimulate", "VLLMDouble", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "SentinelCore",
+                "SentinelSimulate",
+                "VLLMDouble",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "SentinelServeTests",
@@ -125,9 +152,8 @@ let package = Package(
         .testTarget(
             name: "SentinelEndToEndTests",
             dependencies: [
-                "SentinelCore", "VLLMDouble",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "SentinelCore",
+                "VLLMDouble",
             ],
             swiftSettings: strict),
     ]
