@@ -4,7 +4,6 @@ import Foundation
 /// the usage of the final `choices: []` chunk, and the time of the first token and of `[DONE]`.
 struct ChatStream {
     private let start: ContinuousClock.Instant
-    private let decoder = JSONDecoder()
     private var completion: ChatCompletion
     /// Whether `data: [DONE]` has arrived.
     private(set) var isDone = false
@@ -25,32 +24,31 @@ struct ChatStream {
             completion.latency = .now - start
             return false
         }
+        var text = event.data
+        let parsed = text.withUTF8 { utf8 in
+            Result { () throws(JSONScanner.Failure) in try ChatChunk(json: UnsafeRawBufferPointer(utf8)) }
+        }
         let chunk: ChatChunk
-        do {
-            chunk = try decoder.decode(ChatChunk.self, from: Data(event.data.utf8))
-        } catch {
-            throw .malformedChunk(line: event.line, byteOffset: event.byteOffset, reason: Self.reason(error, event.data))
+        switch parsed {
+        case .success(let value):
+            chunk = value
+        case .failure(let failure):
+            throw .malformedChunk(line: event.line, byteOffset: event.byteOffset, reason: Self.reason(failure, text))
         }
-        if let fields = chunk.error {
-            throw .streamError(fields.error ?? UpstreamError(message: event.data))
-        }
-        if chunk.object == "error" {
-            throw .streamError(UpstreamError.parse(Data(event.data.utf8)) ?? UpstreamError(message: event.data))
+        if chunk.isError {
+            throw .streamError(UpstreamError.parse(Data(text.utf8)) ?? UpstreamError(message: text))
         }
         completion.chunks += 1
         if completion.id == nil { completion.id = chunk.id }
         if completion.model == nil { completion.model = chunk.model }
-        if let usage = chunk.usage {
-            completion.promptTokens = usage.promptTokens ?? completion.promptTokens
-            completion.completionTokens = usage.completionTokens ?? completion.completionTokens
-        }
+        if let tokens = chunk.promptTokens { completion.promptTokens = tokens }
+        if let tokens = chunk.completionTokens { completion.completionTokens = tokens }
         var firstToken = false
-        for choice in chunk.choices ?? [] {
+        for choice in chunk.choices {
             if let reason = choice.finishReason { completion.finishReason = reason }
-            guard let delta = choice.delta else { continue }
-            if let content = delta.content { completion.content += content }
-            let text = (delta.content ?? "") + (delta.reasoning ?? delta.reasoningContent ?? "")
-            if !text.isEmpty, completion.timeToFirstToken == nil {
+            if let content = choice.content { completion.content += content }
+            let produced = choice.content?.isEmpty == false || choice.reasoning?.isEmpty == false
+            if produced, completion.timeToFirstToken == nil {
                 completion.timeToFirstToken = .now - start
                 firstToken = true
             }
@@ -58,12 +56,8 @@ struct ChatStream {
         return firstToken
     }
 
-    private static func reason(_ error: any Error, _ data: String) -> String {
+    private static func reason(_ failure: JSONScanner.Failure, _ data: String) -> String {
         let shown = data.count > 80 ? String(data.prefix(80)) + "…" : data
-        if case DecodingError.typeMismatch(_, let context) = error {
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return "unexpected type at '\(path)' in \(shown)"
-        }
-        return "not a JSON chunk: \(shown)"
+        return "\(failure.message) at byte \(failure.offset) of the data: \(shown)"
     }
 }

@@ -143,13 +143,15 @@ public final class Simulator: Sendable {
         return "c-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 
-    /// A client whose pool holds a connection per exchange in flight, frontier and guard each.
+    /// A client whose pool holds a connection per exchange in flight, frontier and guard each, and that reports a
+    /// refused connection at once (retrying until the connect timeout would turn it into a timeout).
     static func clientConfiguration(_ configuration: SimulatorConfiguration) -> HTTPClient.Configuration {
         var client = HTTPClient.Configuration()
         let connect = configuration.frontier.timeouts.connect
         client.timeout = .init(connect: .nanoseconds(Int64(connect.milliseconds * 1e6)), read: nil)
         client.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, 2 * configuration.concurrency))
+        client.connectionPool.retryConnectionEstablishment = false
         client.decompression = .disabled
         return client
     }
