@@ -87,9 +87,7 @@ public struct GuardClient: Sendable {
                 throw .unparseableVerdict(raw: String(decoding: body, as: UTF8.self), reason: error.reason)
             }
         case .qwen3guard, .llamaguard:
-            guard let completion = try? JSONDecoder().decode(Completion.self, from: body),
-                let content = completion.choices?.first?.message?.content
-            else {
+            guard let content = firstMessageContent(body) else {
                 let shown = String(decoding: body.prefix(200), as: UTF8.self)
                 throw .malformedResponse(reason: "no choices[0].message.content in \(shown)")
             }
@@ -102,16 +100,31 @@ public struct GuardClient: Sendable {
         }
     }
 
-    /// The parts of a non-streaming chat completion a verdict is read from.
-    private struct Completion: Decodable {
-        var choices: [Choice]?
-
-        struct Choice: Decodable {
-            var message: Message?
-        }
-
-        struct Message: Decodable {
+    /// `choices[0].message.content` of a non-streaming chat completion; nil when the body is not one.
+    private static func firstMessageContent(_ body: Data) -> String? {
+        body.withUnsafeBytes { bytes in
+            var scanner = JSONScanner(bytes)
             var content: String?
+            var choices = 0
+            do throws(JSONScanner.Failure) {
+                try scanner.document { (scanner, key) throws(JSONScanner.Failure) in
+                    guard JSONScanner.key(key, is: "choices") else { return try scanner.skipValue() }
+                    try scanner.array { (scanner) throws(JSONScanner.Failure) in
+                        let first = choices == 0
+                        choices += 1
+                        try scanner.object { (scanner, key) throws(JSONScanner.Failure) in
+                            guard first, JSONScanner.key(key, is: "message") else { return try scanner.skipValue() }
+                            try scanner.object(nullable: true) { (scanner, key) throws(JSONScanner.Failure) in
+                                guard JSONScanner.key(key, is: "content") else { return try scanner.skipValue() }
+                                content = try scanner.string()
+                            }
+                        }
+                    }
+                }
+            } catch {
+                return nil
+            }
+            return content
         }
     }
 }
