@@ -53,7 +53,8 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("guard-model"), help: "Guard served model name.")
     var guardModel = "Qwen/Qwen3Guard-Gen-0.6B"
 
-    @Option(name: .customLong("guard-format"), help: "Guard format: qwen3guard, llamaguard or openai (/v1/moderations).")
+    @Option(
+        name: .customLong("guard-format"), help: "Guard format: qwen3guard, llamaguard or openai (/v1/moderations).")
     var guardFormat: GuardFormat = .qwen3guard
 
     @Option(name: .customLong("guard-api-key"), help: "Bearer token for the guard.")
@@ -105,7 +106,8 @@ struct SimulateCommand: AsyncParsableCommand {
         if users < 1 { throw ValidationError("--users must be at least 1") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if noPromptModeration, noResponseModeration, guardURL != nil {
-            throw ValidationError("--guard with both --no-prompt-moderation and --no-response-moderation moderates nothing")
+            throw ValidationError(
+                "--guard with both --no-prompt-moderation and --no-response-moderation moderates nothing")
         }
         if mode == .pipeline, guardURL == nil || noPromptModeration {
             throw ValidationError("--mode pipeline needs --guard with prompt moderation")
@@ -202,7 +204,9 @@ struct SimulateCommand: AsyncParsableCommand {
             guard let colon = header.firstIndex(of: ":"), colon != header.startIndex else {
                 throw ValidationError("--header '\(header)' is not 'Name: value'")
             }
-            return (String(header[..<colon]), header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            return (
+                String(header[..<colon]), header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            )
         }
     }
 
@@ -231,7 +235,8 @@ struct SimulateCommand: AsyncParsableCommand {
         out += String(format: "rate: %.1f/s achieved of %.1f/s\n", s.achievedRate, target)
         out += "latency: p50 \(ms(s.latency.p50)), p99 \(ms(s.latency.p99))\n"
         out += "ttft: p50 \(ms(s.timeToFirstToken.p50)), p99 \(ms(s.timeToFirstToken.p99))\n"
-        out += "schedule lag: p50 \(ms(s.scheduleLag.p50)), p99 \(ms(s.scheduleLag.p99)), max \(ms(s.scheduleLag.max))\n"
+        out +=
+            "schedule lag: p50 \(ms(s.scheduleLag.p50)), p99 \(ms(s.scheduleLag.p99)), max \(ms(s.scheduleLag.max))\n"
         for (key, count) in s.errors.sorted(by: { $0.key < $1.key }) {
             out += "errors: \(key.source) \(key.type): \(count)\n"
         }

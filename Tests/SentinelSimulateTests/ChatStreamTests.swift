@@ -52,7 +52,9 @@ import Testing
     }
 
     @Test func reasoningCountsAsTheFirstTokenButNotAsContent() throws {
-        let completion = try fold("data: {\"choices\":[{\"delta\":{\"reasoning_content\":\"hm\"}}]}\n\ndata: [DONE]\n\n").get()
+        let completion = try fold(
+            "data: {\"choices\":[{\"delta\":{\"reasoning_content\":\"hm\"}}]}\n\ndata: [DONE]\n\n"
+        ).get()
         #expect(completion.content == "")
         #expect(completion.timeToFirstToken != nil)
     }
@@ -82,7 +84,9 @@ import Testing
     ])
     func midStreamErrorInEitherShapeFails(error: String) {
         let text = "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: \(error)\n\ndata: [DONE]\n\n"
-        #expect(fold(text).failure == .streamError(UpstreamError(message: "engine dead", type: "InternalServerError", code: "500")))
+        #expect(
+            fold(text).failure
+                == .streamError(UpstreamError(message: "engine dead", type: "InternalServerError", code: "500")))
     }
 
     @Test func eventsAfterDoneAreIgnored() throws {

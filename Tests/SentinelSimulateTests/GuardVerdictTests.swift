@@ -8,7 +8,9 @@ import Testing
 
     @Test func qwen3GuardPromptModeration() throws {
         let verdict = try GuardVerdict.parseQwen3Guard("Safety: Unsafe\nCategories: Violent")
-        #expect(verdict == GuardVerdict(safety: .unsafe, categories: ["Violent"], raw: "Safety: Unsafe\nCategories: Violent"))
+        #expect(
+            verdict
+                == GuardVerdict(safety: .unsafe, categories: ["Violent"], raw: "Safety: Unsafe\nCategories: Violent"))
     }
 
     @Test func qwen3GuardResponseModerationReadsRefusal() throws {
@@ -19,7 +21,8 @@ import Testing
     }
 
     @Test func qwen3GuardToleratesSpacingCaseAndExtraLines() throws {
-        let text = "\n  safety :CONTROVERSIAL  \r\nsome commentary: here\ncategories:politically sensitive topics ,  PII,\nrefusal: no\n"
+        let text =
+            "\n  safety :CONTROVERSIAL  \r\nsome commentary: here\ncategories:politically sensitive topics ,  PII,\nrefusal: no\n"
         let verdict = try GuardVerdict.parseQwen3Guard(text)
         #expect(verdict.safety == .controversial)
         #expect(verdict.categories == ["Politically Sensitive Topics", "PII"])
@@ -28,7 +31,8 @@ import Testing
     }
 
     @Test func qwen3GuardKeepsExactTokensWithOddInnerSpacing() throws {
-        let verdict = try GuardVerdict.parseQwen3Guard("Safety: Unsafe\nCategories: Non-violent  Illegal Acts, Suicide & Self-Harm, Jailbreak")
+        let verdict = try GuardVerdict.parseQwen3Guard(
+            "Safety: Unsafe\nCategories: Non-violent  Illegal Acts, Suicide & Self-Harm, Jailbreak")
         #expect(verdict.categories == ["Non-violent Illegal Acts", "Suicide & Self-Harm", "Jailbreak"])
     }
 
@@ -70,7 +74,9 @@ import Testing
         #expect(try GuardVerdict.parseLlamaGuard("unsafe").categories.isEmpty)
     }
 
-    @Test(arguments: [("unsafe\nS1,S99", "unknown category code 'S99'"), ("maybe", "first line 'maybe'"), ("  \n", "empty output")])
+    @Test(arguments: [
+        ("unsafe\nS1,S99", "unknown category code 'S99'"), ("maybe", "first line 'maybe'"), ("  \n", "empty output"),
+    ])
     func llamaGuardMalformedOutputIsAnError(text: String, reason: String) {
         #expect {
             try GuardVerdict.parseLlamaGuard(text)
@@ -102,7 +108,8 @@ import Testing
     }
 
     @Test func openAISeveralResultsCombine() throws {
-        let body = #"{"results":[{"flagged":false,"categories":{}},{"flagged":true,"categories":{"self_harm_intent":true}}]}"#
+        let body =
+            #"{"results":[{"flagged":false,"categories":{}},{"flagged":true,"categories":{"self_harm_intent":true}}]}"#
         let verdict = try GuardVerdict.parseOpenAIModeration(Data(body.utf8))
         #expect(verdict.safety == .unsafe)
         #expect(verdict.categories == ["self-harm/intent"])

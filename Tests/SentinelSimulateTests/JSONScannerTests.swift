@@ -27,27 +27,30 @@ import Testing
     }
 
     @Test func unknownKeysOfEveryTypeAreValidatedAndSkipped() throws {
-        let parsed = try chunk(#" { "a" : [1, -0.5e+3, true, false, null, {"b": []}], "model" : "m", "usage": {"prompt_tokens": 7, "x": 1.5} } "#)
+        let parsed = try chunk(
+            #" { "a" : [1, -0.5e+3, true, false, null, {"b": []}], "model" : "m", "usage": {"prompt_tokens": 7, "x": 1.5} } "#
+        )
         #expect(parsed.model == "m")
         #expect(parsed.promptTokens == 7)
     }
 
-    @Test(arguments: [
-        (#"{"id":"x"} extra"#, "unexpected text after the object"),
-        (#"{"id":"x","#, "expected a string"),
-        (#"{"id" "x"}"#, "expected ':'"),
-        (#"{"id":"x\q"}"#, "bad escape"),
-        (#"{"id":"x\u12G4"}"#, #"bad \u escape"#),
-        ("{\"id\":\"a\u{01}\"}", "control character in a string"),
-        (#"{"a":01}"#, "leading zero in a number"),
-        (#"{"a":1.}"#, "expected digits after '.'"),
-        (#"{"a":tru}"#, "expected a JSON value"),
-        (#"{"choices":{}}"#, "expected an array"),
-        (#"{"usage":{"prompt_tokens":1.5}}"#, "expected an integer"),
-        (#"{"id":3}"#, "expected a string"),
-        (#"[1]"#, "expected an object"),
-        (#"{"id":"x"#, "unterminated string"),
-    ] as [(String, String)])
+    @Test(
+        arguments: [
+            (#"{"id":"x"} extra"#, "unexpected text after the object"),
+            (#"{"id":"x","#, "expected a string"),
+            (#"{"id" "x"}"#, "expected ':'"),
+            (#"{"id":"x\q"}"#, "bad escape"),
+            (#"{"id":"x\u12G4"}"#, #"bad \u escape"#),
+            ("{\"id\":\"a\u{01}\"}", "control character in a string"),
+            (#"{"a":01}"#, "leading zero in a number"),
+            (#"{"a":1.}"#, "expected digits after '.'"),
+            (#"{"a":tru}"#, "expected a JSON value"),
+            (#"{"choices":{}}"#, "expected an array"),
+            (#"{"usage":{"prompt_tokens":1.5}}"#, "expected an integer"),
+            (#"{"id":3}"#, "expected a string"),
+            (#"[1]"#, "expected an object"),
+            (#"{"id":"x"#, "unterminated string"),
+        ] as [(String, String)])
     func invalidChunksFail(text: String, message: String) {
         #expect(failure(text) == message)
     }

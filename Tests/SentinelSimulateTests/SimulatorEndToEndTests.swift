@@ -70,20 +70,22 @@ import VLLMDouble
     }
 
     /// Each frontier fault, injected through the double's `X-Double-Fault` header, and the error it must become.
-    @Test(arguments: [
-        ("status=503", "http_status", 503),
-        ("status=400,shape=legacy", "http_status", 400),
-        ("disconnect=2", "disconnected", nil),
-        ("malformed=2", "malformed_chunk", nil),
-        ("stream-error=2", "stream_error", nil),
-        ("stream-error=2,shape=legacy", "stream_error", nil),
-        ("slow-first-token=5s", "timeout_first_token", nil),
-        ("hang=5s", "timeout_first_token", nil),
-    ] as [(String, String, Int?)])
+    @Test(
+        arguments: [
+            ("status=503", "http_status", 503),
+            ("status=400,shape=legacy", "http_status", 400),
+            ("disconnect=2", "disconnected", nil),
+            ("malformed=2", "malformed_chunk", nil),
+            ("stream-error=2", "stream_error", nil),
+            ("stream-error=2,shape=legacy", "stream_error", nil),
+            ("slow-first-token=5s", "timeout_first_token", nil),
+            ("hang=5s", "timeout_first_token", nil),
+        ] as [(String, String, Int?)])
     func frontierFaultBecomesAnErrorEvent(fault: String, errorType: String, status: Int?) async throws {
         let run = try await SimulatorRun.run(prompts: [Self.benign]) { configuration in
             configuration.frontier.headers = [("X-Double-Fault", fault)]
-            configuration.frontier.timeouts = RequestTimeouts(connect: .seconds(2), firstToken: .seconds(1), total: .seconds(8))
+            configuration.frontier.timeouts = RequestTimeouts(
+                connect: .seconds(2), firstToken: .seconds(1), total: .seconds(8))
         }
         #expect(run.completions.isEmpty)
         let error = try #require(run.errors.first)
@@ -100,8 +102,11 @@ import VLLMDouble
     }
 
     @Test func totalTimeoutCutsASlowStream() async throws {
-        let run = try await SimulatorRun.run(prompts: [Self.benign], frontier: .init(interTokenDelay: .milliseconds(100))) {
-            $0.frontier.timeouts = RequestTimeouts(connect: .seconds(2), firstToken: .seconds(2), total: .milliseconds(400))
+        let run = try await SimulatorRun.run(
+            prompts: [Self.benign], frontier: .init(interTokenDelay: .milliseconds(100))
+        ) {
+            $0.frontier.timeouts = RequestTimeouts(
+                connect: .seconds(2), firstToken: .seconds(2), total: .milliseconds(400))
         }
         #expect(run.errors.first?["error_type"] as? String == "timeout_total")
     }
@@ -110,7 +115,8 @@ import VLLMDouble
         let sink = CollectingSink()
         let simulator = Simulator(
             configuration: .init(
-                frontier: .init(baseURL: "http://127.0.0.1:1", model: "m", timeouts: RequestTimeouts(connect: .seconds(2))),
+                frontier: .init(
+                    baseURL: "http://127.0.0.1:1", model: "m", timeouts: RequestTimeouts(connect: .seconds(2))),
                 rate: 100, limit: 1),
             prompts: [Prompt(text: "hi", dataset: "t")], sink: sink)
         try await simulator.run()
@@ -133,9 +139,13 @@ import VLLMDouble
 
     @Test func guardAnsweringInAnotherFormatIsAnUnparseableVerdictNotSafe() async throws {
         let run = try await SimulatorRun.run(
-            prompts: [Self.benign], guardDouble: .init(role: .guard, guardFormat: .llamaguard), guardFormat: .qwen3guard)
+            prompts: [Self.benign], guardDouble: .init(role: .guard, guardFormat: .llamaguard), guardFormat: .qwen3guard
+        )
         #expect(run.errors.count == 2)
-        #expect(run.errors.allSatisfy { $0["error_type"] as? String == "unparseable_verdict" && $0["raw"] as? String == "safe" })
+        #expect(
+            run.errors.allSatisfy {
+                $0["error_type"] as? String == "unparseable_verdict" && $0["raw"] as? String == "safe"
+            })
         #expect(run.completions.first?["prompt_guard"] == nil)
         #expect(run.statistics.errors == [.init(source: "guard", type: "unparseable_verdict"): 2])
     }
@@ -145,7 +155,8 @@ import VLLMDouble
             prompts: [Self.benign],
             guardDouble: .init(role: .guard, guardFormat: .qwen3guard, faults: [try .init(parsing: "hang=5s")])
         ) { configuration in
-            configuration.moderation?.timeouts = RequestTimeouts(connect: .milliseconds(300), firstToken: nil, total: .seconds(1))
+            configuration.moderation?.timeouts = RequestTimeouts(
+                connect: .milliseconds(300), firstToken: nil, total: .seconds(1))
             configuration.moderation?.moderatesResponses = false
         }
         #expect(run.errors.map { $0["error_type"] as? String } == ["timeout_connect"])
@@ -184,7 +195,9 @@ import VLLMDouble
         #expect(shed.count >= 10)
         #expect(run.completions.count == run.statistics.started)
         #expect(run.completions.count + shed.count == 20)
-        #expect(shed.allSatisfy { $0["concurrency"] as? Int == 2 && ($0["request_id"] as? String)?.hasPrefix("c-") == true })
+        #expect(
+            shed.allSatisfy { $0["concurrency"] as? Int == 2 && ($0["request_id"] as? String)?.hasPrefix("c-") == true }
+        )
         let ids = (run.completions + shed).compactMap { $0["id"] as? String ?? $0["request_id"] as? String }
         #expect(Set(ids).count == 20)
     }
@@ -209,7 +222,8 @@ import VLLMDouble
             return pairs.map { $0.1 - pairs[0].1 }
         }
         let differences = zip(arrivals(fast), arrivals(slow)).map { abs($0 - $1) }.sorted()
-        #expect(differences[differences.count / 2] < 50, "median arrival shift \(differences[differences.count / 2]) ms")
+        #expect(
+            differences[differences.count / 2] < 50, "median arrival shift \(differences[differences.count / 2]) ms")
         #expect(slow.statistics.latency.p50! >= .milliseconds(250))
         // Closed-loop, 40 requests of 250 ms would take 10 s; open-loop they arrive within about 0.4 s.
         #expect(slow.statistics.arrivalSpan < .seconds(2))

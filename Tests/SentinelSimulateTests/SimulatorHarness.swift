@@ -33,7 +33,8 @@ struct SimulatorRun {
     /// Milliseconds since the epoch of an event's `ts` (RFC 3339, with or without fractional seconds).
     static func milliseconds(_ ts: Any?) -> Double? {
         guard let text = ts as? String else { return nil }
-        let date = (try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)))
+        let date =
+            (try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)))
             ?? (try? Date(text, strategy: .iso8601))
         return date.map { ($0.timeIntervalSince1970 * 1_000).rounded() }
     }

@@ -25,7 +25,9 @@ struct ChatChunk {
         var chunk = ChatChunk()
         try scanner.document { (scanner, key) throws(JSONScanner.Failure) in
             if JSONScanner.key(key, is: "choices") {
-                try scanner.array { (scanner) throws(JSONScanner.Failure) in chunk.choices.append(try Self.choice(&scanner)) }
+                try scanner.array { (scanner) throws(JSONScanner.Failure) in
+                    chunk.choices.append(try Self.choice(&scanner))
+                }
             } else if JSONScanner.key(key, is: "usage") {
                 try scanner.object(nullable: true) { (scanner, key) throws(JSONScanner.Failure) in
                     if JSONScanner.key(key, is: "prompt_tokens") {

@@ -14,9 +14,12 @@ public struct ChatClient: Sendable {
     public var baseURL: String
     /// Sent as `Authorization: Bearer …` when set.
     public var apiKey: String?
+    /// Connect, first-token and total limits of each request.
     public var timeouts: RequestTimeouts
+    /// The client the requests go through (`HTTPClient.shared` by default).
     public var httpClient: HTTPClient
 
+    /// A client for the server at `baseURL`.
     public init(
         baseURL: String, apiKey: String? = nil, timeouts: RequestTimeouts = RequestTimeouts(),
         httpClient: HTTPClient = .shared

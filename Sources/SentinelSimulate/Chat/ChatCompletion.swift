@@ -8,7 +8,9 @@ public struct ChatCompletion: Sendable, Equatable {
     public var content: String
     /// `stop`, `length`, `abort`, ... from the last choice chunk that set it.
     public var finishReason: String?
+    /// `usage.prompt_tokens` of the final chunk.
     public var promptTokens: Int?
+    /// `usage.completion_tokens` of the final chunk.
     public var completionTokens: Int?
     /// From the start instant given to the client to the first chunk with content (or reasoning) text; nil when
     /// none came.
@@ -18,6 +20,7 @@ public struct ChatCompletion: Sendable, Equatable {
     /// Stream events received, `[DONE]` excluded.
     public var chunks: Int
 
+    /// A completion with the given parts.
     public init(
         id: String? = nil, model: String? = nil, content: String, finishReason: String? = nil,
         promptTokens: Int? = nil, completionTokens: Int? = nil, timeToFirstToken: Duration? = nil,

@@ -2,16 +2,20 @@ import SentinelCore
 
 /// A `/v1/chat/completions` request.
 public struct ChatRequest: Sendable {
+    /// The served model name.
     public var model: String
+    /// The conversation, oldest first.
     public var messages: [ChatMessage]
     /// `max_tokens`; nil leaves it to the server.
     public var maxTokens: Int?
+    /// Sampling temperature; nil leaves it to the server.
     public var temperature: Double?
     /// Sent as `X-Request-Id`, which vLLM adopts as its own request id: errors and logs then line up.
     public var requestID: String?
     /// Extra headers (a test double's fault header, a tenant header, ...).
     public var headers: [(String, String)]
 
+    /// A request; only the model and the messages are required.
     public init(
         model: String, messages: [ChatMessage], maxTokens: Int? = nil, temperature: Double? = nil,
         requestID: String? = nil, headers: [(String, String)] = []
@@ -29,12 +33,15 @@ public struct ChatRequest: Sendable {
     func body(stream: Bool) -> String {
         var json = JSONText()
         json.add("model", model)
-        json.add("messages", raw: "[" + messages.map { message in
-            var m = JSONText()
-            m.add("role", message.role)
-            m.add("content", message.content)
-            return m.result
-        }.joined(separator: ",") + "]")
+        json.add(
+            "messages",
+            raw: "["
+                + messages.map { message in
+                    var m = JSONText()
+                    m.add("role", message.role)
+                    m.add("content", message.content)
+                    return m.result
+                }.joined(separator: ",") + "]")
         if let maxTokens { json.add("max_tokens", maxTokens) }
         if let temperature { json.add("temperature", number: temperature) }
         json.add("stream", stream)

@@ -13,14 +13,18 @@ import SentinelCore
 public struct GuardClient: Sendable {
     /// The server, with or without the `/v1` suffix.
     public var baseURL: String
+    /// The guard's served model name.
     public var model: String
+    /// How the guard is asked and how its answer reads.
     public var format: GuardFormat
     /// Sent as `Authorization: Bearer …` when set.
     public var apiKey: String?
     /// `connect` and `total` apply; guard answers are not streamed.
     public var timeouts: RequestTimeouts
+    /// The client the requests go through (`HTTPClient.shared` by default).
     public var httpClient: HTTPClient
 
+    /// A client for the guard at `baseURL`: 10 s to connect, 30 s in all unless given.
     public init(
         baseURL: String, model: String, format: GuardFormat, apiKey: String? = nil,
         timeouts: RequestTimeouts = RequestTimeouts(connect: .seconds(10), firstToken: nil, total: .seconds(30)),
@@ -94,7 +98,8 @@ public struct GuardClient: Sendable {
             text = content
         }
         do {
-            return format == .qwen3guard ? try GuardVerdict.parseQwen3Guard(text) : try GuardVerdict.parseLlamaGuard(text)
+            return format == .qwen3guard
+                ? try GuardVerdict.parseQwen3Guard(text) : try GuardVerdict.parseLlamaGuard(text)
         } catch {
             throw .unparseableVerdict(raw: text, reason: error.reason)
         }

@@ -8,6 +8,7 @@ public struct GuardVerdict: Sendable, Equatable {
         case safe, unsafe, controversial
     }
 
+    /// How harmful the guard judged the text.
     public var safety: Safety
     /// Category names in the guard's own vocabulary (Qwen3Guard tokens, Llama Guard hazard names, OpenAI
     /// moderation categories); empty when none.
@@ -17,6 +18,7 @@ public struct GuardVerdict: Sendable, Equatable {
     /// The guard's output as received (its text, or the moderation response body).
     public var raw: String
 
+    /// A verdict with the given parts.
     public init(safety: Safety, categories: [String] = [], refusal: Bool? = nil, raw: String = "") {
         self.safety = safety
         self.categories = categories

@@ -4,6 +4,7 @@ import SentinelCore
 public struct Prompt: Sendable, Equatable {
     /// One label of a prompt, carried into the event's `attrs`.
     public struct Attribute: Sendable, Equatable {
+        /// A label value: what JSON, CSV and TSV columns hold.
         public enum Value: Sendable, Equatable {
             case string(String)
             case bool(Bool)
@@ -12,15 +13,19 @@ public struct Prompt: Sendable, Equatable {
             case null
         }
 
+        /// The key in `attrs`.
         public var name: String
+        /// The label.
         public var value: Value
 
+        /// A label called `name`.
         public init(_ name: String, _ value: Value) {
             self.name = name
             self.value = value
         }
     }
 
+    /// What the user sends.
     public var text: String
     /// `wildguardmix`, `wildjailbreak`, `realtoxicityprompts`, a `dataset` column's value, or the file's name.
     public var dataset: String
@@ -31,6 +36,7 @@ public struct Prompt: Sendable, Equatable {
     public var file: String
     public var line: Int
 
+    /// A prompt; the labels, file and line are optional.
     public init(text: String, dataset: String, attributes: [Attribute] = [], file: String = "", line: Int = 0) {
         self.text = text
         self.dataset = dataset

@@ -39,7 +39,8 @@ extension PromptRow {
         }
         var attributes: [Prompt.Attribute] = []
         let dataType = try string("data_type")
-        attributes.append(.init("adversarial", .bool(dataType.map { $0.hasPrefix("adversarial") } ?? (adversarialText != nil))))
+        attributes.append(
+            .init("adversarial", .bool(dataType.map { $0.hasPrefix("adversarial") } ?? (adversarialText != nil))))
         if let dataType {
             attributes.append(.init("data_type", .string(dataType)))
             if dataType.hasSuffix("_harmful") { attributes.append(.init("prompt_harm_label", .string("harmful"))) }

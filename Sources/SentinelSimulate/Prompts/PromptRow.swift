@@ -64,7 +64,9 @@ struct PromptRow {
             guard let text = fields[column], !text.isEmpty, !["none", "nan", "null"].contains(text.lowercased()) else {
                 return nil
             }
-            guard let value = Double(text), value.isFinite else { throw mismatch(column, "a number", found: "'\(text)'") }
+            guard let value = Double(text), value.isFinite else {
+                throw mismatch(column, "a number", found: "'\(text)'")
+            }
             return value
         }
     }

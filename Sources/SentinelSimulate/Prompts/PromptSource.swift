@@ -11,11 +11,14 @@ import SentinelEvaluate
 /// let (prompts, skipped) = try PromptSource(path: "examples/prompts.jsonl").read()
 /// ```
 public struct PromptSource: Sendable {
+    /// How the file is laid out.
     public enum Format: String, Sendable, CaseIterable {
         case jsonl, csv, tsv
     }
 
+    /// The file.
     public var path: String
+    /// How the file is read.
     public var format: Format
 
     /// A source for `path`, its format from the extension (`.jsonl`, `.ndjson`, `.json`, `.csv`, `.tsv`) unless
@@ -48,7 +51,9 @@ public struct PromptSource: Sendable {
     }
 
     /// Reads several files, in order.
-    public static func read(_ paths: [String]) throws(PromptSourceError) -> (prompts: [Prompt], skipped: [PromptSourceError]) {
+    public static func read(_ paths: [String]) throws(PromptSourceError) -> (
+        prompts: [Prompt], skipped: [PromptSourceError]
+    ) {
         var prompts: [Prompt] = []
         var skipped: [PromptSourceError] = []
         for path in paths {
@@ -83,7 +88,8 @@ public struct PromptSource: Sendable {
                 continue
             }
             do {
-                prompts.append(try PromptRow(storage: .json(object), file: path, line: number).prompt(fileDataset: fileDataset))
+                prompts.append(
+                    try PromptRow(storage: .json(object), file: path, line: number).prompt(fileDataset: fileDataset))
             } catch {
                 skipped.append(error)
             }
@@ -91,7 +97,9 @@ public struct PromptSource: Sendable {
         return (prompts, skipped)
     }
 
-    private func readDelimited(_ delimiter: UInt8) throws(PromptSourceError) -> (prompts: [Prompt], skipped: [PromptSourceError]) {
+    private func readDelimited(_ delimiter: UInt8) throws(PromptSourceError) -> (
+        prompts: [Prompt], skipped: [PromptSourceError]
+    ) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PromptSourceError(file: path, message: "cannot read the file")
         }
@@ -103,17 +111,22 @@ public struct PromptSource: Sendable {
                 throw PromptSourceError(file: path, message: "empty file (expected a header row)")
             }
             guard header.contains(where: PromptRow.promptColumns.contains) else {
+                let expected = PromptRow.promptColumns.joined(separator: ", ")
+                let found = header.joined(separator: ", ")
                 throw PromptSourceError(
                     file: path, line: headerLine,
-                    message: "no prompt column in the header (expected one of \(PromptRow.promptColumns.joined(separator: ", ")); found \(header.joined(separator: ", ")))")
+                    message: "no prompt column in the header (expected one of \(expected); found \(found))")
             }
             while let (fields, line) = try reader.next() {
                 guard fields.count == header.count else {
-                    skipped.append(PromptSourceError(
-                        file: path, line: line, message: "expected \(header.count) fields (as the header), found \(fields.count)"))
+                    skipped.append(
+                        PromptSourceError(
+                            file: path, line: line,
+                            message: "expected \(header.count) fields (as the header), found \(fields.count)"))
                     continue
                 }
-                let row = PromptRow(storage: .delimited(Dictionary(zip(header, fields)) { _, last in last }), file: path, line: line)
+                let row = PromptRow(
+                    storage: .delimited(Dictionary(zip(header, fields)) { _, last in last }), file: path, line: line)
                 do {
                     prompts.append(try row.prompt(fileDataset: fileDataset))
                 } catch {

@@ -13,6 +13,7 @@ public struct SSEEvent: Sendable, Equatable {
     /// 0-based byte offset in the stream of that line.
     public var byteOffset: Int
 
+    /// An event with the given fields.
     public init(
         type: String = "message", data: String, lastEventID: String? = nil, retry: Int? = nil, line: Int,
         byteOffset: Int

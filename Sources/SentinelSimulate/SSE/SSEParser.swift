@@ -30,6 +30,7 @@ public struct SSEParser: Sendable {
     public private(set) var byteCount = 0
     private var lineStart = 0
 
+    /// A parser at the start of a stream.
     public init() {}
 
     /// Whether bytes of an event that has not been terminated by a blank line are buffered (the stream was cut

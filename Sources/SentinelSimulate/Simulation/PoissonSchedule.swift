@@ -8,6 +8,7 @@ public struct PoissonSchedule: Sendable {
     private var generator: SeededGenerator
     private var seconds = 0.0
 
+    /// A schedule of `rate` arrivals per second (positive, finite) from `seed`.
     public init(rate: Double, seed: UInt64) {
         precondition(rate > 0 && rate.isFinite, "arrival rate must be positive")
         self.rate = rate

@@ -17,7 +17,9 @@ import SentinelCore
 /// print(simulator.statistics.achievedRate)
 /// ```
 public final class Simulator: Sendable {
+    /// What the simulator was made with.
     public let configuration: SimulatorConfiguration
+    /// The prompts it deals, in a seeded shuffled order.
     public let prompts: [Prompt]
     /// Prompt rows that could not be used, with their file, line and column.
     public let skippedRows: [PromptSourceError]
@@ -37,7 +39,8 @@ public final class Simulator: Sendable {
             throw PromptSourceError(
                 file: configuration.promptFiles.joined(separator: ", "), message: "no usable prompts")
         }
-        self.init(configuration: configuration, prompts: prompts, skippedRows: skipped, sink: sink, httpClient: httpClient)
+        self.init(
+            configuration: configuration, prompts: prompts, skippedRows: skipped, sink: sink, httpClient: httpClient)
     }
 
     /// A simulator over `prompts` (at least one).
@@ -61,7 +64,8 @@ public final class Simulator: Sendable {
     public func run() async throws {
         guard let client = httpClient else {
             let owned = HTTPClient(
-                eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: Self.clientConfiguration(configuration))
+                eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: Self.clientConfiguration(configuration)
+            )
             await schedule(owned)
             try await owned.shutdown()
             return
@@ -114,7 +118,8 @@ public final class Simulator: Sendable {
                 exchange.id = Self.exchangeID(number)
                 let started = exchange
                 group.addTask {
-                    let outcome = await started.perform(chat: chat, guardClient: guardClient, configuration: configuration)
+                    let outcome = await started.perform(
+                        chat: chat, guardClient: guardClient, configuration: configuration)
                     await self.report(started, outcome, at: timestamp(.now))
                 }
             }
@@ -127,14 +132,16 @@ public final class Simulator: Sendable {
     /// exchanges wait keeps them in flight, so a slow sink leads to shedding, not to an unbounded queue.
     private func report(_ exchange: Exchange, _ outcome: Exchange.Outcome, at timestamp: Int64) async {
         let cancelled = outcome.wasCancelled || Task.isCancelled
-        let (lines, errors) = cancelled ? ([], []) : exchange.events(outcome, at: timestamp, configuration: configuration)
+        let (lines, errors) =
+            cancelled ? ([], []) : exchange.events(outcome, at: timestamp, configuration: configuration)
         let batch = recorder.takeShed() + lines
         if !batch.isEmpty { await sink.submit(batch) }
         let completion = try? outcome.completion?.get()
         recorder.finish(
             completed: !cancelled && (completion != nil || outcome.blockedAfter != nil),
             blocked: !cancelled && outcome.blockedAfter != nil, cancelled: cancelled, errors: errors,
-            latency: cancelled ? nil : completion?.latency, timeToFirstToken: cancelled ? nil : completion?.timeToFirstToken)
+            latency: cancelled ? nil : completion?.latency,
+            timeToFirstToken: cancelled ? nil : completion?.timeToFirstToken)
     }
 
     /// `c-000042`.
@@ -150,7 +157,8 @@ public final class Simulator: Sendable {
         let connect = configuration.frontier.timeouts.connect
         client.timeout = .init(connect: .nanoseconds(Int64(connect.milliseconds * 1e6)), read: nil)
         client.connectionPool = .init(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, 2 * configuration.concurrency))
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, 2 * configuration.concurrency)
+        )
         client.connectionPool.retryConnectionEstablishment = false
         client.decompression = .disabled
         return client

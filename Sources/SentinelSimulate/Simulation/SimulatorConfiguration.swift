@@ -6,13 +6,18 @@ public struct SimulatorConfiguration: Sendable {
         public var baseURL: String
         /// The served model name (also the `model` of every event).
         public var model: String
+        /// Sent as `Authorization: Bearer …` when set.
         public var apiKey: String?
+        /// `max_tokens` of each generation; nil leaves it to the server.
         public var maxTokens: Int?
+        /// Sampling temperature; nil leaves it to the server.
         public var temperature: Double?
+        /// Connect, first-token and total limits of each generation.
         public var timeouts: RequestTimeouts
         /// Extra request headers (a test double's fault header, a tenant header, ...).
         public var headers: [(String, String)]
 
+        /// A frontier with the simulator's defaults: 256 tokens, temperature 0.7.
         public init(
             baseURL: String, model: String, apiKey: String? = nil, maxTokens: Int? = 256, temperature: Double? = 0.7,
             timeouts: RequestTimeouts = RequestTimeouts(), headers: [(String, String)] = []
@@ -31,8 +36,11 @@ public struct SimulatorConfiguration: Sendable {
     public struct Moderation: Sendable {
         /// The server, with or without the `/v1` suffix.
         public var baseURL: String
+        /// The guard's served model name (the events' `guard_model`).
         public var model: String
+        /// How the guard is asked and answers.
         public var format: GuardFormat
+        /// Sent as `Authorization: Bearer …` when set.
         public var apiKey: String?
         /// `connect` and `total` apply.
         public var timeouts: RequestTimeouts
@@ -41,6 +49,7 @@ public struct SimulatorConfiguration: Sendable {
         /// Judge each answer after generation.
         public var moderatesResponses: Bool
 
+        /// A guard judging prompts and answers, 10 s to connect, 30 s in all.
         public init(
             baseURL: String, model: String, format: GuardFormat, apiKey: String? = nil,
             timeouts: RequestTimeouts = RequestTimeouts(connect: .seconds(10), firstToken: nil, total: .seconds(30)),
@@ -64,6 +73,7 @@ public struct SimulatorConfiguration: Sendable {
         case pipeline
     }
 
+    /// The model under test.
     public var frontier: Frontier
     /// The guard; nil sends prompts to the frontier only.
     public var moderation: Moderation?
@@ -79,13 +89,17 @@ public struct SimulatorConfiguration: Sendable {
     public var duration: Duration?
     /// JSONL, CSV or TSV prompt files.
     public var promptFiles: [String]
+    /// Whether the prompt verdict gates generation.
     public var mode: Mode
     /// Simulated users (`attrs.user` is `u-001` … `u-<users>`).
     public var users: Int
 
+    /// A configuration; every setting but the frontier has a default (10 arrivals/s, 256 in flight, seed 42, no
+    /// limit, monitor mode, 200 users).
     public init(
         frontier: Frontier, moderation: Moderation? = nil, rate: Double = 10, concurrency: Int = 256, seed: UInt64 = 42,
-        limit: Int? = nil, duration: Duration? = nil, promptFiles: [String] = [], mode: Mode = .monitor, users: Int = 200
+        limit: Int? = nil, duration: Duration? = nil, promptFiles: [String] = [], mode: Mode = .monitor,
+        users: Int = 200
     ) {
         self.frontier = frontier
         self.moderation = moderation

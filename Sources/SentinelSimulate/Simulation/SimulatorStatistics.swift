@@ -2,24 +2,33 @@
 public struct SimulatorStatistics: Sendable, Equatable {
     /// Which side failed and how: `frontier` or `guard`, and the error event's `error_type`.
     public struct ErrorKey: Sendable, Hashable, Comparable {
+        /// `frontier` or `guard`.
         public var source: String
+        /// The error event's `error_type`.
         public var type: String
 
+        /// A key for `source` and `type`.
         public init(source: String, type: String) {
             self.source = source
             self.type = type
         }
 
+        /// Ordered by source, then type.
         public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.source, lhs.type) < (rhs.source, rhs.type) }
     }
 
     /// Count and quantiles of one duration over the run so far (nil until the first sample).
     public struct Quantiles: Sendable, Equatable {
+        /// Samples so far.
         public var count: Int
+        /// The median.
         public var p50: Duration?
+        /// The 99th percentile.
         public var p99: Duration?
+        /// The largest sample.
         public var max: Duration?
 
+        /// Quantiles as given (empty by default).
         public init(count: Int = 0, p50: Duration? = nil, p99: Duration? = nil, max: Duration? = nil) {
             self.count = count
             self.p50 = p50
@@ -55,6 +64,7 @@ public struct SimulatorStatistics: Sendable, Equatable {
     /// Scheduled arrival to the first content token.
     public var timeToFirstToken = Quantiles()
 
+    /// All counters zero.
     public init() {}
 
     /// Exchanges started per second, over the span of the arrivals (the drain at the end does not count).

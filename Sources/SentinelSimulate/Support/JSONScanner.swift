@@ -25,7 +25,9 @@ struct JSONScanner {
 
     /// Reads the whole input as one object, handing each key (raw bytes, escapes not resolved) to `member`, which
     /// must consume the value; fails on anything after the object.
-    mutating func document(_ member: (inout JSONScanner, UnsafeRawBufferPointer) throws(Failure) -> Void) throws(Failure) {
+    mutating func document(_ member: (inout JSONScanner, UnsafeRawBufferPointer) throws(Failure) -> Void)
+        throws(Failure)
+    {
         try object(member)
         skipSpace()
         guard offset == bytes.count else { throw fail("unexpected text after the object") }
@@ -131,8 +133,9 @@ struct JSONScanner {
     private func fail(_ message: String) -> Failure { Failure(message: message, offset: offset) }
 
     private mutating func skipSpace() {
-        while offset < bytes.count, bytes[offset] == 0x20 || bytes[offset] == 0x0A || bytes[offset] == 0x0D
-            || bytes[offset] == 0x09
+        while offset < bytes.count,
+            bytes[offset] == 0x20 || bytes[offset] == 0x0A || bytes[offset] == 0x0D
+                || bytes[offset] == 0x09
         {
             offset += 1
         }

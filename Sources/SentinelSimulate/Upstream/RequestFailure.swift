@@ -64,11 +64,12 @@ public enum RequestFailure: Error, Sendable, Equatable {
     public var message: String {
         switch self {
         case .timeout(let phase, let after):
-            let what = switch phase {
-            case .connect: "no response head"
-            case .firstToken: "no first token"
-            case .total: "request not finished"
-            }
+            let what =
+                switch phase {
+                case .connect: "no response head"
+                case .firstToken: "no first token"
+                case .total: "request not finished"
+                }
             return "\(what) after \(Int(after.milliseconds.rounded())) ms"
         case .status(let code, let error, let body):
             if let error, !error.message.isEmpty { return "HTTP \(code): \(error.message)" }

@@ -7,7 +7,9 @@ public struct RequestTimeouts: Sendable, Equatable {
     /// Until the response is complete.
     public var total: Duration
 
-    public init(connect: Duration = .seconds(10), firstToken: Duration? = .seconds(30), total: Duration = .seconds(120)) {
+    /// Limits with defaults of 10 s to the head, 30 s to the first token, 2 minutes in all.
+    public init(connect: Duration = .seconds(10), firstToken: Duration? = .seconds(30), total: Duration = .seconds(120))
+    {
         self.connect = connect
         self.firstToken = firstToken
         self.total = total

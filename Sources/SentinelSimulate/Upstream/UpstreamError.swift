@@ -3,13 +3,16 @@ import Foundation
 /// An error object as vLLM (or any OpenAI-compatible server) returns it, in either of vLLM's shapes: the current
 /// `{"error":{"message","type","param","code"}}` and the flat `{"object":"error","message",...}` of vLLM ≤ 0.10.
 public struct UpstreamError: Sendable, Equatable {
+    /// The server's message.
     public var message: String
     /// `BadRequestError`, `InternalServerError`, ... (OpenAI: `invalid_request_error`, ...).
     public var type: String?
+    /// The request parameter at fault, when the server names one.
     public var param: String?
     /// vLLM sends the HTTP status as a number, OpenAI a string; kept as text either way.
     public var code: String?
 
+    /// An error object with the given fields.
     public init(message: String, type: String? = nil, param: String? = nil, code: String? = nil) {
         self.message = message
         self.type = type
