@@ -46,12 +46,7 @@ import VLLMDouble
                 #expect(sentinel.stop() == 0)
 
                 let tap = dir.appendingPathComponent("tap")
-                var events: [[String: Any]] = []
-                for file in try FileManager.default.contentsOfDirectory(atPath: tap.path) {
-                    for line in try String(contentsOf: tap.appendingPathComponent(file), encoding: .utf8).split(separator: "\n") {
-                        events.append(try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any])
-                    }
-                }
+                let events = try LiveSentinel.tapEvents(tap)
                 let completions = events.filter { $0["kind"] as? String == "completion" }
                 #expect(completions.count >= 55)
                 #expect(completions.allSatisfy { ($0["response_guard"] as? [String: Any])?["safety"] != nil })

@@ -104,6 +104,18 @@ final class LiveSentinel: @unchecked Sendable {
         return nil
     }
 
+    /// The lines of a tap folder, in file-name order: the order the engine evaluated them.
+    static func tapLines(_ tap: URL) throws -> [Substring] {
+        try FileManager.default.contentsOfDirectory(atPath: tap.path).sorted().flatMap { file in
+            try String(contentsOf: tap.appendingPathComponent(file), encoding: .utf8).split(separator: "\n")
+        }
+    }
+
+    /// The events of a tap folder as JSON objects.
+    static func tapEvents(_ tap: URL) throws -> [[String: Any]] {
+        try tapLines(tap).map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    }
+
     /// Polls until `condition` holds or `seconds` pass.
     func eventually(_ seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)

@@ -156,8 +156,8 @@ import Testing
                 Transition(ts: object["ts"] as! String, rule: object["rule"] as! String, state: object["state"] as! String, labels: "\(labels)"))
         }
         #expect(live == replayed, "live \(live.count) vs replayed \(replayed.count)")
-        let tapped = try files.reduce(0) { $0 + (try String(contentsOfFile: $1, encoding: .utf8)).split(separator: "\n").filter { !$0.contains("\"kind\":\"heartbeat\"") }.count }
-        #expect(tapped == Self.traffic.count)
+        let tapped = try LiveSentinel.tapLines(tap).filter { !$0.contains("\"kind\":\"heartbeat\"") }
+        #expect(tapped.count == Self.traffic.count)
     }
 
     @Test func reloadsRepeatedlyDuringASteadyStreamWithoutLosingOrRepeatingAnEvent() async throws {
@@ -200,12 +200,7 @@ import Testing
         #expect(sentinel.stop() == 0)
 
         // The tap holds exactly what was evaluated, in order: every posted event once, heartbeats aside.
-        let files = try FileManager.default.contentsOfDirectory(atPath: tap.path).sorted()
-        var evaluated: [Substring] = []
-        for file in files {
-            let text = try String(contentsOf: tap.appendingPathComponent(file), encoding: .utf8)
-            evaluated += text.split(separator: "\n").filter { !$0.contains("\"kind\":\"heartbeat\"") }
-        }
+        let evaluated = try LiveSentinel.tapLines(tap).filter { !$0.contains("\"kind\":\"heartbeat\"") }
         #expect(evaluated.count == lines.count)
         #expect(evaluated == Array(lines))
         #expect(sentinel.stderr.contains("reload failed"))

@@ -38,7 +38,7 @@ import Testing
         #expect(outcome.problems.map(\.line) == [2, 3, 4])
         #expect(outcome.problems[0].field == "kind")
         #expect(outcome.problems[0].offset == 20 + 15)
-        #expect(outcome.problems[1].offset == 39)
+        #expect(outcome.problems[1].offset == 38)
         #expect(outcome.problems[2].field == "ts")
     }
 

@@ -74,7 +74,7 @@ import Testing
         #expect(text.contains("sentinel.yaml:2:1: error: unknown key 'listn' in the service configuration (did you mean 'listen'?)"))
         #expect(text.contains("sentinel.yaml:3:9: error: 'listen' must be HOST:PORT"))
         #expect(text.contains("sentinel.yaml:4:15: error: 'log.format' must be text or json"))
-        #expect(text.contains("sentinel.yaml:8:27: error: 'ftp://x' is not an http:// or https:// URL"))
+        #expect(text.contains("sentinel.yaml:8:24: error: 'ftp://x' is not an http:// or https:// URL"))
     }
 
     @Test func environmentOverridesTheFile() {
