@@ -39,14 +39,12 @@ public struct ChatClient: Sendable {
     ) async throws(RequestFailure) -> ChatCompletion {
         let progress = RequestProgress()
         let url = Endpoint.url(baseURL, "chat/completions")
-        var headers = request.headers
-        headers.append(("Accept", "text/event-stream"))
-        if let apiKey { headers.append(("Authorization", "Bearer " + apiKey)) }
-        if let id = request.requestID { headers.append(("X-Request-Id", id)) }
+        let headers = request.headers + [("Accept", "text/event-stream")]
         let body = request.body(stream: true)
-        let (client, timeouts, sentHeaders) = (httpClient, timeouts, headers)
+        let (client, timeouts, apiKey, requestID) = (httpClient, timeouts, apiKey, request.requestID)
         return try await timeouts.enforce(progress) { () async throws(RequestFailure) -> ChatCompletion in
-            let response = try await client.postJSON(url, body: body, headers: sentHeaders, timeouts: timeouts)
+            let response = try await client.postJSON(
+                url, body: body, apiKey: apiKey, requestID: requestID, headers: headers, timeouts: timeouts)
             progress.reach(.headReceived)
             return try await Self.read(response, startedAt: startedAt, progress: progress, timeouts: timeouts)
         }
@@ -68,11 +66,7 @@ public struct ChatClient: Sendable {
                 }
             }
         } catch {
-            let failure = RequestFailure(error, timeouts: timeouts)
-            if case .transport(let reason) = failure {
-                throw .disconnected(afterBytes: parser.byteCount, reason: reason)
-            }
-            throw failure
+            throw RequestFailure(readingBody: error, afterBytes: parser.byteCount, timeouts: timeouts)
         }
         guard stream.isDone else { throw .disconnected(afterBytes: parser.byteCount, reason: nil) }
         return stream.result

@@ -43,21 +43,17 @@ public struct GuardClient: Sendable {
     public func moderate(
         prompt: String, response: String? = nil, requestID: String? = nil
     ) async throws(RequestFailure) -> GuardVerdict {
-        var headers: [(String, String)] = []
-        if let apiKey { headers.append(("Authorization", "Bearer " + apiKey)) }
-        if let requestID { headers.append(("X-Request-Id", requestID)) }
         let (url, body) = request(prompt: prompt, response: response)
-        let (client, timeouts, format, sent) = (httpClient, timeouts, format, headers)
+        let (client, timeouts, format, apiKey) = (httpClient, timeouts, format, apiKey)
         let progress = RequestProgress()
         let bytes = try await timeouts.enforce(progress) { () async throws(RequestFailure) -> Data in
-            let answer = try await client.postJSON(url, body: body, headers: sent, timeouts: timeouts)
+            let answer = try await client.postJSON(
+                url, body: body, apiKey: apiKey, requestID: requestID, timeouts: timeouts)
             progress.reach(.headReceived)
             do {
                 return Data(try await answer.body.collect(upTo: 1 << 20).readableBytesView)
             } catch {
-                let failure = RequestFailure(error, timeouts: timeouts)
-                if case .transport(let reason) = failure { throw .disconnected(afterBytes: 0, reason: reason) }
-                throw failure
+                throw RequestFailure(readingBody: error, afterBytes: 0, timeouts: timeouts)
             }
         }
         var verdict = try Self.verdict(bytes, format: format)

@@ -4,14 +4,18 @@ import NIOCore
 import NIOHTTP1
 
 extension HTTPClient {
-    /// POSTs a JSON body and returns the response once its head is in, failing with `.status` (error body parsed)
-    /// for a non-2xx status and with a `RequestFailure` for transport errors.
+    /// POSTs a JSON body (with the bearer token and `X-Request-Id` when given) and returns the response once its
+    /// head is in, failing with `.status` (error body parsed) for a non-2xx status and with a `RequestFailure` for
+    /// transport errors.
     func postJSON(
-        _ url: String, body: String, headers: [(String, String)], timeouts: RequestTimeouts
+        _ url: String, body: String, apiKey: String?, requestID: String?, headers: [(String, String)] = [],
+        timeouts: RequestTimeouts
     ) async throws(RequestFailure) -> HTTPClientResponse {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
+        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer " + apiKey) }
+        if let requestID { request.headers.add(name: "X-Request-Id", value: requestID) }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(string: body))
         // The watchdog enforces the limits; this deadline only keeps a lost request from living forever.

@@ -18,4 +18,14 @@ extension RequestFailure {
             self = .transport(String(describing: error))
         }
     }
+
+    /// An error while reading a response body: a broken connection is a disconnect after `bytes` bytes.
+    init(readingBody error: any Error, afterBytes bytes: Int, timeouts: RequestTimeouts) {
+        let failure = RequestFailure(error, timeouts: timeouts)
+        if case .transport(let reason) = failure {
+            self = .disconnected(afterBytes: bytes, reason: reason)
+        } else {
+            self = failure
+        }
+    }
 }
