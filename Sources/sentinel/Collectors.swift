@@ -38,10 +38,12 @@ struct Collectors {
     }
 
     private mutating func addSimulator(_ settings: ServiceConfiguration.SimulatorSettings, logger: Logger) throws {
-        var frontier = SimulatorConfiguration.Frontier(
+        // `timeout` bounds the whole answer; the head and the first token get at most 10 s and 30 s of it.
+        let total = Duration.milliseconds(settings.frontier.timeoutMilliseconds)
+        let frontier = SimulatorConfiguration.Frontier(
             baseURL: settings.frontier.url, model: settings.frontier.model, apiKey: settings.frontier.apiKey,
-            maxTokens: settings.maxTokens, temperature: settings.temperature)
-        frontier.timeouts.total = .milliseconds(settings.frontier.timeoutMilliseconds)
+            maxTokens: settings.maxTokens, temperature: settings.temperature,
+            timeouts: RequestTimeouts(connect: min(.seconds(10), total), firstToken: min(.seconds(30), total), total: total))
         let moderation = settings.guardEndpoint.map { endpoint in
             SimulatorConfiguration.Moderation(
                 baseURL: endpoint.url, model: endpoint.model, format: GuardFormat(rawValue: settings.guardFormat) ?? .qwen3guard,
