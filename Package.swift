@@ -80,6 +80,7 @@ let package = Package(
         .target(
             name: "VLLMDouble",
             dependencies: [
+                "SentinelCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,5 @@
+import SentinelCore
+
 extension VLLMDouble {
     /// A fault and the requests it hits, by request number: deterministic, so a test or benchmark run repeats.
     ///

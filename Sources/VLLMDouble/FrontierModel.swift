@@ -1,3 +1,5 @@
+import SentinelCore
+
 /// The frontier role's answers: a pure function of the conversation (see ``VLLMDouble/Markers``).
 enum FrontierModel {
     /// What the frontier says to a harmful prompt without a jailbreak.

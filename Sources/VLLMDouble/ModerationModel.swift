@@ -1,3 +1,5 @@
+import SentinelCore
+
 /// OpenAI moderation (`omni-moderation-latest`) verdicts: each input flagged for its harms' categories
 /// (see ``VLLMDouble/HarmCategory/openAICategories``), with deterministic scores.
 enum ModerationModel {

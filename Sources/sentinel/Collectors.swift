@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SentinelCore
 import SentinelScrape
 import SentinelServe
 import SentinelSimulate
@@ -86,7 +87,7 @@ struct Collectors {
             samples: zip(labels, health).map { ($0, Double($1.failures)) })
         out.family(
             "sentinel_scrape_duration_seconds", .gauge, help: "Duration of the target's last scrape.",
-            samples: zip(labels, health).map { ($0, $1.lastScrapeDuration.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0) })
+            samples: zip(labels, health).map { ($0, $1.lastScrapeDuration?.seconds ?? 0) })
         out.family(
             "sentinel_scrape_samples", .gauge, help: "Samples in the target's last scrape.",
             samples: zip(labels, health).map { ($0, Double($1.samplesLastScrape)) })
@@ -111,7 +112,7 @@ struct Collectors {
         out.family("sentinel_simulator_in_flight", .gauge, help: "Exchanges in flight.", value: Double(s.inFlight))
         out.family(
             "sentinel_simulator_schedule_lag_p99_seconds", .gauge, help: "p99 of how late arrivals started against their schedule.",
-            value: s.scheduleLag.p99.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0)
+            value: s.scheduleLag.p99?.seconds ?? 0)
     }
 }
 

@@ -227,7 +227,7 @@ struct SimulateCommand: AsyncParsableCommand {
     static func summary(_ s: SimulatorStatistics, target: Double) -> String {
         func ms(_ d: Duration?) -> String {
             guard let d else { return "-" }
-            let value = Double(d.components.seconds) * 1_000 + Double(d.components.attoseconds) / 1e15
+            let value = d.milliseconds
             return String(format: value < 10 ? "%.2f ms" : "%.0f ms", value)
         }
         var out = "\(s.scheduled) arrivals: \(s.started) started, \(s.completed) completed, \(s.blocked) blocked, "

@@ -1,3 +1,4 @@
+import SentinelCore
 import SentinelEvaluate
 import Testing
 
@@ -698,18 +699,6 @@ let readmeCompletion = #"""
 
 // MARK: - Differential tests
 
-/// A tiny deterministic generator (tests must be reproducible).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Outcome of a decode in a comparable form.
 enum DecodeOutcome: Equatable, CustomStringConvertible {
     case ok(Int64, String, [DecodedValue])
@@ -786,7 +775,7 @@ func outcome(_ bytes: [UInt8], _ decoder: EventDecoder) -> DecodeOutcome {
     }
 
     @Test func indexedAndSequentialAgreeOnValidLines() {
-        var rng = SplitMix64(state: 42)
+        var rng = SplitMix64(seed: 42)
         let indexed = EventDecoder(paths: Self.paths)
         let sequential = EventDecoder(paths: Self.paths)
         sequential.usesQuoteIndex = false
@@ -805,7 +794,7 @@ func outcome(_ bytes: [UInt8], _ decoder: EventDecoder) -> DecodeOutcome {
     }
 
     @Test func indexedAndSequentialAgreeOnMutatedLines() {
-        var rng = SplitMix64(state: 7)
+        var rng = SplitMix64(seed: 7)
         let indexed = EventDecoder(paths: Self.paths)
         let sequential = EventDecoder(paths: Self.paths)
         sequential.usesQuoteIndex = false

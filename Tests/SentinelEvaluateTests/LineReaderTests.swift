@@ -1,3 +1,4 @@
+import SentinelCore
 import SentinelEvaluate
 import Testing
 
@@ -115,7 +116,7 @@ func expectedLines(_ bytes: [UInt8]) -> [[UInt8]] {
     @Test func everyChunkBoundaryWithTinyChunks() throws {
         // With chunks of 1...9 bytes every line, CR and LF crosses a chunk boundary somewhere.
         let dir = TemporaryDirectory()
-        var rng = SplitMix64(state: 3)
+        var rng = SplitMix64(seed: 3)
         for round in 0..<30 {
             var bytes: [UInt8] = []
             for _ in 0..<Int.random(in: 0..<25, using: &rng) {

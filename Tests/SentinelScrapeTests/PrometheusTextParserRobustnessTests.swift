@@ -1,3 +1,4 @@
+import SentinelCore
 import SentinelScrape
 import Testing
 

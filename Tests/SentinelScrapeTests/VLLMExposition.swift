@@ -1,3 +1,5 @@
+import SentinelCore
+
 /// Builds a vLLM-like `/metrics` body the way `prometheus_client` writes the 0.0.4 text format: `# HELP` and
 /// `# TYPE` per family, labels `model_name` and `engine` (and `le` last on buckets), counters with `_total`, and
 /// `_created` samples in families of their own typed `gauge`. Values come from a seeded generator.
@@ -127,20 +129,5 @@ struct VLLMExposition {
         if value == -.infinity { return "-Inf" }
         if value == value.rounded() && abs(value) < 1e16 { return "\(Int64(value)).0" }
         return "\(value)"
-    }
-}
-
-/// A small deterministic generator for fixtures and random inputs.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

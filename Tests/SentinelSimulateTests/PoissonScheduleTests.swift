@@ -1,3 +1,4 @@
+import SentinelCore
 import Testing
 
 @testable import SentinelSimulate

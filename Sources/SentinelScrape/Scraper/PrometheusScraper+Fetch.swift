@@ -6,6 +6,7 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import SentinelCore
 
 extension PrometheusScraper {
     /// The text format Sentinel parses; OpenMetrics is tolerated but not asked for.

@@ -1,3 +1,4 @@
+import SentinelCore
 import SentinelEvaluate
 
 /// Why a scrape failed. Its `description` is the `error` of the `scrape_error` event and of the log line.

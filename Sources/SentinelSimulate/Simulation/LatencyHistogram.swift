@@ -1,3 +1,5 @@
+import SentinelCore
+
 /// Durations in log-spaced buckets (exact below 64 µs, then 32 buckets per power of two: about 3 % wide), for
 /// quantiles over a whole run in fixed memory.
 struct LatencyHistogram {

@@ -1,18 +1,19 @@
 import Foundation
+import SentinelCore
 
 /// Arrival times of a Poisson process: exponentially distributed gaps with mean `1 / rate`, from a seeded
 /// generator. The times depend on the rate and the seed only, never on how fast anything answers.
 public struct PoissonSchedule: Sendable {
     /// Arrivals per second.
     public let rate: Double
-    private var generator: SeededGenerator
+    private var generator: SplitMix64
     private var seconds = 0.0
 
     /// A schedule of `rate` arrivals per second (positive, finite) from `seed`.
     public init(rate: Double, seed: UInt64) {
         precondition(rate > 0 && rate.isFinite, "arrival rate must be positive")
         self.rate = rate
-        generator = SeededGenerator(seed: seed)
+        generator = SplitMix64(seed: seed)
     }
 
     /// The next arrival, as its offset from the start of the schedule.

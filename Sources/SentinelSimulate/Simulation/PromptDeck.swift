@@ -1,9 +1,11 @@
+import SentinelCore
+
 /// Deals prompts in a seeded shuffled order (reshuffled after each pass) and draws a user for each.
 struct PromptDeck {
     private let prompts: [Prompt]
     private var order: [Int]
     private var position = 0
-    private var generator: SeededGenerator
+    private var generator: SplitMix64
     private let users: Int
     private let userDigits: Int
 
@@ -13,7 +15,7 @@ struct PromptDeck {
         self.users = max(1, users)
         userDigits = max(3, String(self.users).count)
         // A stream of its own, so that the arrival times do not depend on how many prompts there are.
-        generator = SeededGenerator(seed: seed ^ 0xD1B5_4A32_D192_ED03)
+        generator = SplitMix64(seed: seed ^ 0xD1B5_4A32_D192_ED03)
         order = Array(prompts.indices).shuffled(using: &generator)
     }
 

@@ -1,3 +1,5 @@
+import SentinelCore
+
 /// A snapshot of a simulator's counters and latency quantiles, for `/metrics` and the end-of-run summary.
 public struct SimulatorStatistics: Sendable, Equatable {
     /// Which side failed and how: `frontier` or `guard`, and the error event's `error_type`.

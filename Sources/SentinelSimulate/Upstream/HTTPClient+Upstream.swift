@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import SentinelCore
 
 extension HTTPClient {
     /// POSTs a JSON body (with the bearer token and `X-Request-Id` when given) and returns the response once its

@@ -1,3 +1,5 @@
+import SentinelCore
+
 /// Why a request to the frontier or the guard produced no usable answer. Every case becomes one
 /// `{"kind":"error",...}` event; `errorType` is its stable name there.
 public enum RequestFailure: Error, Sendable, Equatable {

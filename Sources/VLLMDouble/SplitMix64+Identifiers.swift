@@ -1,13 +1,8 @@
-/// SplitMix64's finaliser: a cheap, well-spread hash of one 64-bit value. Fault draws, response ids and answer
-/// variation all derive from it, so a run is repeatable from its seed.
-enum SplitMix64 {
-    static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+import SentinelCore
 
+/// The double's derived values: response ids and text hashes, all from SplitMix64 so a run is repeatable from its
+/// seed.
+extension SplitMix64 {
     /// 32 lowercase hex digits, like `uuid4().hex` in vLLM's ids, from a seed and a request number.
     static func hexIdentifier(seed: UInt64, number: Int) -> String {
         let base = mix(seed) ^ UInt64(truncatingIfNeeded: number)
