@@ -103,45 +103,24 @@ public final class EventBatchReader {
     private func splitArray(
         _ body: [UInt8], from: Int, add: (Int, Int, Int, Bool) -> Void, problem: (Int, String) -> Void
     ) {
-        var depth = 0
-        var inString = false
-        var escaped = false
         var elementStart = from + 1
         var number = 0
         var closedAt: Int?
-        var i = from
-        scan: while i < body.count {
-            let c = body[i]
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if c == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if c == UInt8(ascii: "\"") {
-                    inString = false
-                }
-            } else {
-                switch c {
-                case UInt8(ascii: "\""): inString = true
-                case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
-                case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                    depth -= 1
-                    if depth == 0 {
-                        if (elementStart..<i).contains(where: { !Self.isSpace(body[$0]) }) || number > 0 {
-                            number += 1
-                            add(elementStart, i, number, true)
-                        }
-                        closedAt = i
-                        break scan
-                    }
-                case UInt8(ascii: ",") where depth == 1:
+        Self.forEachStructuralByte(body, from: from) { i, c, depth in
+            if depth == 0 {
+                if (elementStart..<i).contains(where: { !Self.isSpace(body[$0]) }) || number > 0 {
                     number += 1
                     add(elementStart, i, number, true)
-                    elementStart = i + 1
-                default: break
                 }
+                closedAt = i
+                return false
             }
-            i += 1
+            if c == UInt8(ascii: ","), depth == 1 {
+                number += 1
+                add(elementStart, i, number, true)
+                elementStart = i + 1
+            }
+            return true
         }
         guard let closedAt else {
             problem(body.count, "unterminated JSON array")
@@ -155,25 +134,43 @@ public final class EventBatchReader {
     /// Whether the body is one JSON object (possibly pretty-printed) rather than NDJSON: true when nothing but
     /// whitespace follows the object that starts at `from`.
     private static func isSingleObject(_ body: [UInt8], from: Int) -> Bool {
+        var single = false
+        forEachStructuralByte(body, from: from) { i, _, depth in
+            guard depth == 0 else { return true }
+            single = !body[(i + 1)...].contains { !isSpace($0) }
+            return false
+        }
+        return single
+    }
+
+    /// Visits each byte outside string literals from `from` on, with the bracket depth after it (`[` and `{`
+    /// open, `]` and `}` close), until `visit` returns false.
+    private static func forEachStructuralByte(_ body: [UInt8], from: Int, _ visit: (Int, UInt8, Int) -> Bool) {
         var depth = 0
         var inString = false
         var escaped = false
         for i in from..<body.count {
             let c = body[i]
             if inString {
-                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if c == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if c == UInt8(ascii: "\"") {
+                    inString = false
+                }
                 continue
             }
             switch c {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                depth -= 1
-                if depth == 0 { return !body[(i + 1)...].contains { !isSpace($0) } }
+            case UInt8(ascii: "\""):
+                inString = true
+                continue
+            case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
             default: break
             }
+            if !visit(i, c, depth) { return }
         }
-        return false
     }
 
     private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
