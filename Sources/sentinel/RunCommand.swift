@@ -46,6 +46,10 @@ struct RunCommand: AsyncParsableCommand {
         if let logFormat, ServiceConfiguration.LogSettings.Format(rawValue: logFormat) == nil {
             throw ValidationError("--log-format must be text or json")
         }
+        let levels = ServiceConfigurationReader.logLevels
+        if let logLevel, !levels.contains(logLevel) {
+            throw ValidationError("--log-level '\(logLevel)' is not one of \(levels.joined(separator: ", "))")
+        }
     }
 
     /// The configuration from all three layers, and the diagnostics of the file.
@@ -79,11 +83,6 @@ struct RunCommand: AsyncParsableCommand {
         guard var configuration = resolved, problems.isEmpty else { throw ExitStatus.findings }
         guard !configuration.rules.isEmpty else {
             errors.line("error: no rules: give --rules or 'rules:' in --config")
-            errors.flush()
-            throw ExitStatus.usage
-        }
-        guard Logger.Level(rawValue: configuration.log.level) != nil else {
-            errors.line("error: log level '\(configuration.log.level)' is not one of trace, debug, info, notice, warning, error, critical")
             errors.flush()
             throw ExitStatus.usage
         }

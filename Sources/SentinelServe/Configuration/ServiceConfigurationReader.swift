@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SentinelCore
 import SentinelParse
 
@@ -66,7 +67,8 @@ public enum ServiceConfigurationReader {
         return problems
     }
 
-    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+    /// swift-log's levels, the values `log.level`, `SENTINEL_LOG_LEVEL` and `--log-level` take.
+    public static let logLevels = Logger.Level.allCases.map(\.rawValue)
 
     /// One pass over a file: the folder relative paths start from.
     private struct Reading {
