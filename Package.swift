@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
@@ -37,9 +38,26 @@ let package = Package(
             swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         // Stage 4: what matches and alert transitions turn into.
         .target(name: "SentinelAct", dependencies: ["SentinelCore", "SentinelCompile", "SentinelEvaluate"], swiftSettings: strict),
+        // Where findings, alert transitions, the notification outbox, silences and reviews live. The interface is
+        // `FindingsStore`; the embedded default is a SQLite file (GRDB over the system libsqlite3).
+        .target(
+            name: "SentinelStore",
+            dependencies: ["SentinelCore", "SentinelAct", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        // Delivering notifications: webhook and Alertmanager senders, retries, the outbox worker.
+        .target(
+            name: "SentinelNotify",
+            dependencies: [
+                "SentinelCore", "SentinelAct", "SentinelStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         // Rule unit tests (`*.test.yaml`): the test language and its runner.
         .target(
-            name: "SentinelTesting", dependencies: ["SentinelCore", "SentinelParse", "SentinelCompile", "SentinelEvaluate"],
+            name: "SentinelTesting", dependencies: ["SentinelCore", "SentinelParse", "SentinelCompile", "SentinelEvaluate", "SentinelAct"],
             swiftSettings: strict),
         // Collectors: where the live stream comes from. Each hands events on as recorded-traffic lines.
         .target(
@@ -70,6 +88,7 @@ let package = Package(
             name: "SentinelServe",
             dependencies: [
                 "SentinelCore", "SentinelParse", "SentinelCompile", "SentinelEvaluate", "SentinelAct",
+                "SentinelStore", "SentinelNotify",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -101,7 +120,7 @@ let package = Package(
             name: "sentinel",
             dependencies: [
                 "SentinelCore", "SentinelParse", "SentinelCompile", "SentinelEvaluate", "SentinelAct", "SentinelTesting",
-                "SentinelScrape", "SentinelSimulate", "SentinelServe",
+                "SentinelScrape", "SentinelSimulate", "SentinelServe", "SentinelStore", "SentinelNotify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -142,9 +161,20 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
+            name: "SentinelStoreTests", dependencies: ["SentinelCore", "SentinelAct", "SentinelStore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SentinelNotifyTests",
+            dependencies: [
+                "SentinelCore", "SentinelAct", "SentinelStore", "SentinelNotify",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
             name: "SentinelServeTests",
             dependencies: [
-                "SentinelCore", "SentinelCompile", "SentinelEvaluate", "SentinelServe",
+                "SentinelCore", "SentinelCompile", "SentinelEvaluate", "SentinelServe", "SentinelStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,8 +3,9 @@ public import SentinelEvaluate
 import SentinelCore
 import Foundation
 
-/// Replays recorded traffic through a graph and reports what would have happened: every alert transition and
-/// action request as a line, with no side effects beyond the lines it hands to `output`.
+/// Replays recorded traffic through a graph and reports what would have happened: every alert transition, action
+/// request, notification (after grouping, inhibition and dedupe, on event time) and finding as a line, with no
+/// side effects beyond the lines it hands to `output`.
 public final class DryRun {
     /// How lines are written: JSON objects, or aligned text for people (transitions only).
     public enum Format: String, Sendable, CaseIterable {
@@ -26,7 +27,9 @@ public final class DryRun {
     }
 
     public let engine: Engine
-    private let router: Router
+    private let router: RouteTree
+    public let dispatcher: Dispatcher
+    private let findings: FindingRouting
     /// Receives each output line (without newline).
     public var output: (String) -> Void = { print($0) }
     /// Called every 2^18 lines with the count so far, for a progress display.
@@ -35,12 +38,28 @@ public final class DryRun {
     public private(set) var linesRead = 0
     /// Per-match action requests by rule name.
     public private(set) var actionCounts: [String: Int] = [:]
+    /// Notifications by receiver, and findings by rule.
+    public private(set) var notificationCounts: [String: Int] = [:]
+    public private(set) var findingCounts: [String: Int] = [:]
 
     public init(graph: ConditionGraph, format: Format = .json) {
         engine = Engine(graph: graph)
-        router = Router(policy: graph.policy)
+        router = RouteTree(policy: graph.policy)
+        dispatcher = Dispatcher(policy: graph.policy)
+        findings = FindingRouting(graph: graph)
+        engine.observeMatches(of: findings.observedRules)
         engine.onTransition = { [unowned self] transition in
             self.output(format == .json ? self.line(for: transition) : Self.text(for: transition))
+            if !transition.actions.isEmpty { self.dispatcher.receive(transition) }
+        }
+        dispatcher.onNotification = { [unowned self] notification in
+            self.notificationCounts[notification.receiver, default: 0] += 1
+            if format == .json { self.output(Self.line(for: notification)) }
+        }
+        engine.onMatch = { [unowned self] match in
+            guard self.findings.isFinding(match) else { return }
+            self.findingCounts[match.rule, default: 0] += 1
+            if format == .json { self.output(Self.findingLine(for: match)) }
         }
         engine.onAction = { [unowned self] request in
             self.actionCounts[request.rule, default: 0] += 1
@@ -81,9 +100,11 @@ public final class DryRun {
                     try report(linesRead, error)
                 }
                 if !deferred.isEmpty { try drain() }
+                dispatcher.advance(to: engine.watermark)
             }
         }
         engine.finish()
+        dispatcher.advance(to: engine.watermark)
         try drain()
     }
 
@@ -118,6 +139,37 @@ public final class DryRun {
         let time = Timestamp.format(t.time).padding(toLength: 24, withPad: " ", startingAt: 0)
         return "\(time)  \(state) \(t.rule.padding(toLength: 20, withPad: " ", startingAt: 0)) "
             + "\(t.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(labels)  value=\(value)  \(summary)"
+    }
+
+    private static func line(for n: AlertNotification) -> String {
+        var json = JSONText()
+        json.add("type", "notification")
+        json.add("ts", Timestamp.format(n.time))
+        json.add("receiver", n.receiver)
+        json.add("receiver_type", n.receiverType)
+        json.add("status", n.status.rawValue)
+        json.add("group_key", n.groupKey)
+        let alerts = n.alerts.map { alert -> String in
+            var a = JSONText()
+            a.add("rule", alert.rule)
+            a.add("status", alert.status.rawValue)
+            a.add("fingerprint", alert.fingerprint)
+            a.add("labels", object: alert.labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            return a.result
+        }
+        json.add("alerts", raw: "[" + alerts.joined(separator: ",") + "]")
+        json.add("id", n.id)
+        return json.result
+    }
+
+    private static func findingLine(for match: RuleMatch) -> String {
+        var json = JSONText()
+        json.add("type", "finding")
+        json.add("ts", Timestamp.format(match.time))
+        json.add("rule", match.rule)
+        if let id = FindingRouting.eventID(in: match.line) { json.add("event_id", id) }
+        json.add("labels", object: match.labels)
+        return json.result
     }
 
     private static func line(for request: ActionRequest) -> String {

@@ -197,6 +197,11 @@ final class GraphBuilder {
             value = firstComparedValue(condition)
         }
 
+        var evidence: Int?
+        if let source = rule.evidence {
+            evidence = lowerRoot(source, role: "'evidence'", kind: kind, partition: partition, expect: .bool, rule: name)
+        }
+
         var severity = Severity.warning
         if let written = rule.severity {
             if let s = Severity(rawValue: written.value) {
@@ -234,7 +239,7 @@ final class GraphBuilder {
         fingerprint += "|\(groupLabels)|\(canonical(condition))|\(value.map(canonical) ?? "")|\(rule.every?.value ?? 0)|\(forMs)|\(keepMs)"
         let compiled = CompiledRule(
             name: name, description: rule.description ?? "", partition: partition, condition: condition, value: value,
-            groupLabels: groupLabels, everyMilliseconds: rule.every?.value, forMilliseconds: forMs,
+            evidence: evidence, groupLabels: groupLabels, everyMilliseconds: rule.every?.value, forMilliseconds: forMs,
             keepFiringForMilliseconds: keepMs, severity: severity, labels: labels.sorted { $0.0 < $1.0 },
             annotations: annotations, actions: actions, fingerprint: fingerprint, range: rule.range)
         return (compiled, rule.enabled)

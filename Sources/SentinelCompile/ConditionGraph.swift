@@ -168,6 +168,8 @@ public struct CompiledRule: Sendable {
     public var partition: Int
     public var condition: Int
     public var value: Int?
+    /// Node of the `evidence` condition: which matching events become findings (nil: all of them).
+    public var evidence: Int?
     /// Alert label names of the partition's group key, in `group_by` order.
     public var groupLabels: [String]
     public var everyMilliseconds: Int64?

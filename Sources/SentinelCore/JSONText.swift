@@ -19,6 +19,18 @@ public struct JSONText: Sendable {
         Self.appendString(value, to: &text)
     }
 
+    /// A string member, or `null` when the value is nil.
+    public mutating func add(_ k: String, optional value: String?) {
+        if let value { add(k, value) } else { add(k, raw: "null") }
+    }
+
+    /// A JSON string literal of `s`, quotes included.
+    public static func quoted(_ s: String) -> String {
+        var out = ""
+        appendString(s, to: &out)
+        return out
+    }
+
     public mutating func add(_ k: String, _ value: Int) {
         key(k)
         text += String(value)

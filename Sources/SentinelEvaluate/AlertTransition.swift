@@ -33,6 +33,16 @@ public struct ActionRequest: Sendable {
     public var labels: [(String, String)]
 }
 
+/// An event at which an observed rule held: the evidence behind its alert.
+public struct RuleMatch {
+    public var time: Int64
+    public var rule: String
+    /// The alert's labels (rule labels, group labels, severity), sorted by name.
+    public var labels: [(String, String)]
+    /// The event's JSON line, valid only during the `onMatch` call.
+    public var line: UnsafeRawBufferPointer
+}
+
 /// An alert that is pending or firing now.
 public struct ActiveAlert: Sendable {
     public var rule: String

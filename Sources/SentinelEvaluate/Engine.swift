@@ -15,6 +15,8 @@ public final class Engine {
     /// Called for a held-back line that turns out malformed when it is released for evaluation, with the tag it
     /// was ingested with (its line number, say). Lines are only read for `ts` and `kind` when they arrive.
     public var onMalformed: (_ tag: Int, EventDecodeError) -> Void = { _, _ in }
+    /// Called at each event where an observed rule (see `observeMatches(of:)`) holds and so does its `evidence`.
+    public var onMatch: (RuleMatch) -> Void = { _ in }
 
     public internal(set) var statistics = EngineStatistics()
     public internal(set) var ruleStatistics: [RuleStatistics]
@@ -54,6 +56,10 @@ public final class Engine {
     private var tickRules: [Int64: [Int]] = [:]
     /// After this long without events (longest window span, or longest `for` + `keep_firing_for`) no alert changes.
     private let settleHorizon: Int64
+    /// By rule index: whether `onMatch` reports its matches.
+    var observedRules: [Bool]
+    /// The line of the event being evaluated (empty during ticks); valid only while it is processed.
+    var currentLine = UnsafeRawBufferPointer(start: nil, count: 0)
     var costSampleCounter = 0
     /// Group and time of the evaluation in progress, for window reads.
     var currentGroup = 0
@@ -82,6 +88,7 @@ public final class Engine {
         _ = groups.initialize(from: graph.partitions.map { _ in GroupTable() })
         alerts = graph.rules.map { _ in [] }
         ruleStatistics = graph.rules.map { _ in RuleStatistics() }
+        observedRules = graph.rules.map { _ in false }
         var kindNames: [String] = []
         for partition in graph.partitions where !kindNames.contains(partition.kind) { kindNames.append(partition.kind) }
         kinds = kindNames.map { pool.bytes($0) }
@@ -134,7 +141,9 @@ public final class Engine {
                 statistics.lateEvents += 1
                 return
             }
+            currentLine = line
             process(header)
+            currentLine = UnsafeRawBufferPointer(start: nil, count: 0)
             return
         }
         let header = try decoder.header(of: line)
@@ -152,11 +161,18 @@ public final class Engine {
                 var header = try decoder.decode(line, into: eventSlots)
                 // The time it was ordered by: a repeated `ts` key later in the line cannot reorder it.
                 header.timestamp = time
+                currentLine = line
                 process(header)
+                currentLine = UnsafeRawBufferPointer(start: nil, count: 0)
             } catch {
                 onMalformed(tag, error)
             }
         }
+    }
+
+    /// Reports the matches of these rules (by name) through `onMatch`; replaces the previous set.
+    public func observeMatches(of rules: Set<String>) {
+        observedRules = graph.rules.map { rules.contains($0.name) }
     }
 
     /// Processes everything up to and including `time`: held-back events and ticks. Used by rule tests

@@ -1,12 +1,14 @@
 import Foundation
 import Hummingbird
 import Logging
+import SentinelAct
 import SentinelCompile
 import SentinelCore
 import SentinelEvaluate
+import SentinelStore
 
 /// The live service's shared parts: the queue into the evaluation thread, the loop that owns the engine, the
-/// alert book, metrics and the reloader. The HTTP routes and the collectors talk to it; it owns no threads
+/// alert book, the findings store and silences, metrics and the reloader. The HTTP routes and the collectors talk to it; it owns no threads
 /// itself besides the evaluation loop.
 public final class SentinelServer: Sendable {
     /// Adds a collector's families to `GET /metrics`.
@@ -18,13 +20,17 @@ public final class SentinelServer: Sendable {
     public let alerts: AlertBook
     public let metrics: ServiceMetrics
     public let reloader: Reloader
+    public let store: any FindingsStore
+    public let silences: SilenceBook
     let logger: Logger
     let sections: [MetricsSection]
 
     public init(
-        configuration: ServiceConfiguration, graph: ConditionGraph, reloadSources: @escaping Reloader.Sources,
-        metricsSections: [MetricsSection] = [], logger: Logger
+        configuration: ServiceConfiguration, graph: ConditionGraph, store: any FindingsStore,
+        reloadSources: @escaping Reloader.Sources, metricsSections: [MetricsSection] = [], logger: Logger
     ) throws {
+        self.store = store
+        silences = SilenceBook(try store.silences())
         self.configuration = configuration
         self.logger = logger
         queue = IngestQueue(maxEvents: configuration.limits.queueEvents, maxBytes: configuration.limits.queueBytes)
@@ -34,8 +40,12 @@ public final class SentinelServer: Sendable {
             try TrafficTap(directory: $0.directory, maxFileBytes: $0.maxFileBytes, maxFiles: $0.maxFiles)
         }
         loop = EvaluationLoop(
-            graph: graph, queue: queue, tap: tap, alerts: alerts, metrics: metrics,
-            idleAdvance: .milliseconds(configuration.idleAdvanceMilliseconds), logger: logger)
+            graph: graph, queue: queue, tap: tap, alerts: alerts, metrics: metrics, store: store, silences: silences,
+            notificationLog: try store.notificationLog().map {
+                Dispatcher.LogEntry(
+                    receiver: $0.receiver, groupKey: $0.groupKey, sentAt: $0.lastSentAt, firing: Set($0.firingFingerprints),
+                    resolved: Set($0.resolvedFingerprints))
+            }, idleAdvance: .milliseconds(configuration.idleAdvanceMilliseconds), logger: logger)
         reloader = Reloader(sources: reloadSources, queue: queue, metrics: metrics, logger: logger)
         sections = metricsSections
     }

@@ -11,10 +11,15 @@ public struct RuleTestFile: Sendable {
     public var cases: [RuleTestCase] = []
 
     public static let keys = ["rule_files", "policy_files", "tests"]
-    static let caseKeys = ["name", "start", "events", "events_file", "expect", "expect_matches"]
+    static let caseKeys = [
+        "name", "start", "events", "events_file", "silences", "expect", "expect_matches", "expect_notifications",
+    ]
     static let eventControlKeys = ["at", "ts", "repeat", "every"]
     static let expectationKeys = ["at", "alerts"]
-    static let alertKeys = ["rule", "state", "severity", "labels", "annotations", "value"]
+    static let alertKeys = ["rule", "state", "severity", "labels", "annotations", "value", "receivers"]
+    static let silenceKeys = ["matchers", "from", "until"]
+    static let notificationKeys = ["at", "ts", "receiver", "status", "alerts"]
+    static let notifiedAlertKeys = ["rule", "labels", "status"]
 
     /// Reads a test file; paths inside are resolved against the file's folder.
     public static func read(path: String) -> (RuleTestFile?, [Diagnostic]) {
@@ -56,6 +61,25 @@ public struct RuleTestCase: Sendable {
         public var labels: [String: String]
         public var annotations: [String: String]?
         public var value: Double?
+        /// The receivers the route tree sends this alert to, when the test names them.
+        public var receivers: [String]?
+        public var range: SourceRange
+    }
+
+    /// A silence in force during a test, from `from` until `until` (offsets from `start`).
+    public struct Silence: Sendable {
+        public var matchers: [LabelMatcher]
+        public var from: Int64
+        public var until: Int64
+    }
+
+    /// A notification the test expects, compared with every notification the dispatcher sends.
+    public struct ExpectedNotification: Sendable {
+        public var time: Int64
+        public var receiver: String
+        public var status: String
+        /// Alerts as `rule` plus the labels the test names (`severity` only when named).
+        public var alerts: [(rule: String, status: String?, labels: [String: String])]
         public var range: SourceRange
     }
 
@@ -72,6 +96,9 @@ public struct RuleTestCase: Sendable {
     public var eventsFile: String?
     public var expectations: [Expectation] = []
     public var expectedMatches: [(rule: Located<String>, count: Int)] = []
+    public var silences: [Silence] = []
+    /// Nil when the test does not check notifications.
+    public var expectedNotifications: [ExpectedNotification]?
 
     static func read(
         _ node: YAMLNode, index: Int, resolve: (String) -> String, _ diagnostics: inout [Diagnostic]
@@ -95,6 +122,12 @@ public struct RuleTestCase: Sendable {
         }
         if let n = map["expect"], let items = NodeValue.sequence(n, "'expect'", &diagnostics) {
             test.expectations = items.compactMap { readExpectation($0, start: test.start, &diagnostics) }
+        }
+        if let n = map["silences"], let items = NodeValue.sequence(n, "'silences'", &diagnostics) {
+            test.silences = items.compactMap { readSilence($0, start: test.start, &diagnostics) }
+        }
+        if let n = map["expect_notifications"], let items = NodeValue.sequence(n, "'expect_notifications'", &diagnostics) {
+            test.expectedNotifications = items.compactMap { readNotification($0, start: test.start, &diagnostics) }
         }
         if let n = map["expect_matches"] {
             if case .mapping(let pairs) = n.content {
@@ -184,15 +217,63 @@ public struct RuleTestCase: Sendable {
                 }
                 let annotations = alert["annotations"].flatMap { NodeValue.stringMap($0, "'annotations'", &diagnostics) }
                 let value = alert["value"].flatMap { NodeValue.number($0, "'value'", &diagnostics)?.value }
+                let receivers = alert["receivers"].flatMap { NodeValue.stringList($0, "'receivers'", &diagnostics) }
                 alerts.append(
                     ExpectedAlert(
                         rule: rule.value, state: state,
                         labels: Dictionary(labels.map { ($0.key.value, $0.value.value) }, uniquingKeysWith: { $1 }),
                         annotations: annotations.map { Dictionary($0.map { ($0.key.value, $0.value.value) }, uniquingKeysWith: { $1 }) },
-                        value: value, range: item.range))
+                        value: value, receivers: receivers?.map(\.value), range: item.range))
             }
         }
         return Expectation(time: time, alerts: alerts, range: node.range)
+    }
+}
+
+extension RuleTestCase {
+    fileprivate static func readSilence(_ node: YAMLNode, start: Int64, _ diagnostics: inout [Diagnostic]) -> Silence? {
+        guard let map = MappingReader(node, context: "a silence", diagnostics: &diagnostics) else { return nil }
+        map.rejectUnknownKeys(RuleTestFile.silenceKeys, diagnostics: &diagnostics)
+        guard let n = map.required("matchers", diagnostics: &diagnostics), let texts = NodeValue.stringList(n, "'matchers'", &diagnostics)
+        else { return nil }
+        var matchers: [LabelMatcher] = []
+        for text in texts {
+            guard let matcher = LabelMatcher(parsing: text.value) else {
+                diagnostics.append(Diagnostic(.badTestFile, "'\(text.value)' is not a matcher such as model=\"m1\" or model=~\"m.*\"", at: text.range))
+                continue
+            }
+            matchers.append(matcher)
+        }
+        let from = map["from"].flatMap { NodeValue.duration($0, "'from'", &diagnostics)?.value } ?? 0
+        let until = map["until"].flatMap { NodeValue.duration($0, "'until'", &diagnostics)?.value } ?? Int64.max / 2
+        return Silence(matchers: matchers, from: start + from, until: start + until)
+    }
+
+    fileprivate static func readNotification(_ node: YAMLNode, start: Int64, _ diagnostics: inout [Diagnostic]) -> ExpectedNotification? {
+        guard let map = MappingReader(node, context: "an expected notification", diagnostics: &diagnostics) else { return nil }
+        map.rejectUnknownKeys(RuleTestFile.notificationKeys, diagnostics: &diagnostics)
+        guard let time = time(map, start: start, &diagnostics),
+            let receiverNode = map.required("receiver", diagnostics: &diagnostics),
+            let receiver = NodeValue.string(receiverNode, "'receiver'", &diagnostics)
+        else { return nil }
+        let status = map["status"].flatMap { NodeValue.string($0, "'status'", &diagnostics)?.value } ?? "firing"
+        if !["firing", "resolved"].contains(status) {
+            diagnostics.append(Diagnostic(.badTestFile, "'status' must be firing or resolved", at: map["status"]!.range))
+        }
+        var alerts: [(rule: String, status: String?, labels: [String: String])] = []
+        if let n = map["alerts"], let items = NodeValue.sequence(n, "'alerts'", &diagnostics) {
+            for item in items {
+                guard let alert = MappingReader(item, context: "a notified alert", diagnostics: &diagnostics) else { continue }
+                alert.rejectUnknownKeys(RuleTestFile.notifiedAlertKeys, diagnostics: &diagnostics)
+                guard let ruleNode = alert.required("rule", diagnostics: &diagnostics),
+                    let rule = NodeValue.string(ruleNode, "'rule'", &diagnostics)
+                else { continue }
+                let labels = alert["labels"].flatMap { NodeValue.stringMap($0, "'labels'", &diagnostics) } ?? []
+                let alertStatus = alert["status"].flatMap { NodeValue.string($0, "'status'", &diagnostics)?.value }
+                alerts.append((rule.value, alertStatus, Dictionary(labels.map { ($0.key.value, $0.value.value) }, uniquingKeysWith: { $1 })))
+            }
+        }
+        return ExpectedNotification(time: time, receiver: receiver.value, status: status, alerts: alerts, range: node.range)
     }
 }
 

@@ -1,4 +1,5 @@
 public import SentinelCore
+import SentinelAct
 import SentinelCompile
 import SentinelEvaluate
 import SentinelParse
@@ -55,6 +56,14 @@ public enum RuleTestRunner {
         // Stable: events at the same time keep their written order.
         events = events.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
         let engine = Engine(graph: graph)
+        let routes = RouteTree(policy: graph.policy)
+        let dispatcher = Dispatcher(policy: graph.policy)
+        var notifications: [AlertNotification] = []
+        dispatcher.isSilenced = { labels, time in
+            test.silences.contains { s in s.from <= time && time < s.until && s.matchers.allSatisfy { RouteTree.matches($0, labels) } }
+        }
+        dispatcher.onNotification = { notifications.append($0) }
+        engine.onTransition = { if !$0.actions.isEmpty { dispatcher.receive($0) } }
         var malformed: [String] = []
         engine.onMalformed = { index, error in malformed.append("input event \(index + 1) is malformed: \(error)") }
         var next = 0
@@ -68,17 +77,23 @@ public enum RuleTestRunner {
                     result.failures.append("input event \(next + 1) is malformed: \(error)")
                 }
                 next += 1
+                dispatcher.advance(to: engine.watermark)
             }
             engine.advance(to: time)
+            dispatcher.advance(to: time)
         }
         for expectation in test.expectations.sorted(by: { $0.time < $1.time }) {
             feed(through: expectation.time)
             let failure = compare(expectation, engine.activeAlerts(), start: test.start)
             if let failure { result.failures.append(failure) }
+            result.failures += compareReceivers(expectation, engine.activeAlerts(), routes)
         }
-        // Matches are counted over the whole test: every event and every expectation time.
-        let times = events.map(\.time) + test.expectations.map(\.time)
+        // Matches and notifications are counted over the whole test: every event and every expectation time.
+        let times = events.map(\.time) + test.expectations.map(\.time) + (test.expectedNotifications ?? []).map(\.time)
         feed(through: times.max() ?? 0)
+        if let expected = test.expectedNotifications, let failure = compareNotifications(expected, notifications, start: test.start) {
+            result.failures.append(failure)
+        }
         result.failures += malformed
         for (rule, expected) in test.expectedMatches {
             guard let r = graph.rules.firstIndex(where: { $0.name == rule.value }) else { continue }
@@ -150,6 +165,59 @@ public enum RuleTestRunner {
             lines.append("  + got      \(describe(u.rule, u.state.rawValue, u.labels))  value=\(u.value.map(NumberFormatting.format) ?? "none")")
         }
         lines += wrongDetails
+        return lines.joined(separator: "\n")
+    }
+
+    /// Failures for expected alerts that name `receivers` the route tree does not send them to.
+    static func compareReceivers(_ expectation: RuleTestCase.Expectation, _ actual: [ActiveAlert], _ routes: RouteTree) -> [String] {
+        expectation.alerts.compactMap { expected in
+            guard let receivers = expected.receivers,
+                let alert = actual.first(where: {
+                    $0.rule == expected.rule && Self.comparableLabels($0.labels, expected.labels) == expected.labels
+                })
+            else { return nil }
+            let got = routes.receivers(rule: alert.rule, labels: alert.labels)
+            guard Set(got) != Set(receivers) else { return nil }
+            return "\(expected.range.start): receivers of \(describe(alert.rule, alert.state.rawValue, alert.labels)): "
+                + "expected [\(receivers.joined(separator: ", "))], got [\(got.joined(separator: ", "))]"
+        }
+    }
+
+    /// Nil when the notifications sent are exactly the expected ones (time, receiver, status, alerts); else a diff.
+    static func compareNotifications(_ expected: [RuleTestCase.ExpectedNotification], _ actual: [AlertNotification], start: Int64) -> String? {
+        func matches(_ e: RuleTestCase.ExpectedNotification, _ n: AlertNotification) -> Bool {
+            guard e.time == n.time, e.receiver == n.receiver, e.status == n.status.rawValue, e.alerts.count == n.alerts.count
+            else { return false }
+            var remaining = n.alerts
+            for want in e.alerts {
+                guard
+                    let i = remaining.firstIndex(where: { alert in
+                        alert.rule == want.rule && (want.status == nil || want.status == alert.status.rawValue)
+                            && want.labels.allSatisfy { alert.labels[$0.key] == $0.value }
+                    })
+                else { return false }
+                remaining.remove(at: i)
+            }
+            return true
+        }
+        var unmatched = actual
+        var missing: [RuleTestCase.ExpectedNotification] = []
+        for e in expected {
+            if let i = unmatched.firstIndex(where: { matches(e, $0) }) { unmatched.remove(at: i) } else { missing.append(e) }
+        }
+        if missing.isEmpty, unmatched.isEmpty { return nil }
+        func offset(_ t: Int64) -> String { DurationLiteral.format(milliseconds: t - start) }
+        var lines = ["notifications differ:"]
+        for m in missing {
+            let alerts = m.alerts.map { "\($0.rule)\($0.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })" }
+            lines.append("  - expected at \(offset(m.time)) to \(m.receiver) \(m.status): \(alerts.joined(separator: ", "))  (\(m.range.start))")
+        }
+        for n in unmatched {
+            let alerts = n.alerts.map { a in
+                "\(a.rule)\(a.labels.filter { $0.key != "alertname" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }) \(a.status.rawValue)"
+            }
+            lines.append("  + got      at \(offset(n.time)) to \(n.receiver) \(n.status.rawValue): \(alerts.joined(separator: ", "))")
+        }
         return lines.joined(separator: "\n")
     }
 

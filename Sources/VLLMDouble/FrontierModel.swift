@@ -26,7 +26,7 @@ enum FrontierModel {
     /// Harmless filler whose length grows with the prompt and whose wording varies with it.
     static func benignAnswer(to prompt: String) -> String {
         let count = min(baseBenignWords + Tokenizer.wordCount(prompt), maxBenignWords)
-        let offset = Int(SplitMix64.stableHash(prompt) % UInt64(vocabulary.count))
+        let offset = Int(StableHash.fnv1a(prompt) % UInt64(vocabulary.count))
         var words: [String] = []
         words.reserveCapacity(count)
         for position in 0..<count {

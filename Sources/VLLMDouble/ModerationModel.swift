@@ -29,9 +29,9 @@ enum ModerationModel {
 
     private static func result(_ input: ModerationRequest.Input) -> String {
         let flaggedCategories = Set(TextFindings(input.text).harms.flatMap(\.openAICategories))
-        let textHash = SplitMix64.stableHash(input.text)
+        let textHash = StableHash.fnv1a(input.text)
         let scores = categories.map { category in
-            let draw = SplitMix64.mix(textHash ^ SplitMix64.stableHash(category))
+            let draw = SplitMix64.mix(textHash ^ StableHash.fnv1a(category))
             // Flagged: 0.9000–0.9899; otherwise 1e-06–1e-05, the order of magnitude of real benign scores.
             return flaggedCategories.contains(category)
                 ? Double(9000 + draw % 900) / 10_000 : Double(1000 + draw % 9000) / 1_000_000_000

@@ -5,6 +5,7 @@ import Logging
 import SentinelCompile
 import SentinelCore
 import SentinelServe
+import SentinelStore
 import ServiceLifecycle
 import UnixSignals
 
@@ -29,6 +30,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: "Listen address HOST:PORT (port 0 picks a free port).")
     var listen: String?
+
+    @Option(help: "Findings store: a SQLite file, created when missing (default: sentinel.db).")
+    var store: String?
 
     @Option(help: "Write every evaluated event to rotating JSON Lines files in this folder.")
     var tap: String?
@@ -66,6 +70,7 @@ struct RunCommand: AsyncParsableCommand {
         if !rules.isEmpty { configuration.rules = rules }
         if !policies.isEmpty { configuration.policies = policies }
         if let listen { configuration.listen = ServiceConfiguration.ListenAddress(parsing: listen)! }
+        if let store { configuration.storePath = store }
         if let tap { configuration.tap = .init(directory: tap) }
         if let logFormat { configuration.log.format = ServiceConfiguration.LogSettings.Format(rawValue: logFormat)! }
         if let logLevel { configuration.log.level = logLevel }
@@ -102,9 +107,18 @@ struct RunCommand: AsyncParsableCommand {
             let extra = problems.map { Diagnostic(.invalidValue, $0, at: SourceLocation(file: "<environment>", line: 1, column: 1)) }
             return (next?.rules ?? [], next?.policies ?? [], diagnostics + extra)
         }
+        let store: SQLiteFindingsStore
+        do {
+            store = try SQLiteFindingsStore(path: configuration.storePath)
+        } catch {
+            errors.line("error: \(error)")
+            errors.flush()
+            throw ExitStatus.usage
+        }
+        defer { try? store.close() }
         let collectors = try Collectors(configuration: configuration, logger: logger)
         let server = try SentinelServer(
-            configuration: configuration, graph: graph, reloadSources: reloadSources,
+            configuration: configuration, graph: graph, store: store, reloadSources: reloadSources,
             metricsSections: collectors.metricsSections, logger: logger)
 
         let address = configuration.listen

@@ -5,6 +5,7 @@ import Logging
 import SentinelCompile
 import SentinelCore
 import SentinelServe
+import SentinelStore
 import Testing
 
 @Suite struct ServerRoutesTests {
@@ -21,8 +22,9 @@ import Testing
         configuration.rules = [rulesPath]
         configuration.limits.queueEvents = queueEvents
         let graph = try #require(Configuration.load(rules: [rulesPath], policies: []).graph)
+        let store = try SQLiteFindingsStore(path: NSTemporaryDirectory() + "sentinel-routes-\(UUID().uuidString).db")
         return try SentinelServer(
-            configuration: configuration, graph: graph,
+            configuration: configuration, graph: graph, store: store,
             reloadSources: { ([rulesPath], [], []) }, logger: Logger(label: "test"))
     }
 

@@ -8,6 +8,8 @@
                                          git-ignored benchmark files; --include-bench validates them too;
                                          prompt sets and wire captures are not traffic)
 - examples/**/sentinel*.yaml           against sentinel.schema.json (the service configuration)
+- Tests/schema/fixtures/webhook-*.json  against webhook.schema.json (webhook bodies; SentinelNotifyTests checks that
+                                         Sentinel produces exactly these)
 - the YAML examples in README.md, a set of inline documents that must pass, and deliberately bad inline documents
   that the schemas must reject
 - the schemas themselves (draft-07 meta-schema; every property has a title and a description)
@@ -34,7 +36,8 @@ except ImportError as exc:  # pragma: no cover
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCHEMAS = {"rules": "rules.schema.json", "policy": "policy.schema.json", "test": "rule-test.schema.json",
-           "traffic": "traffic.schema.json", "service": "sentinel.schema.json"}
+           "traffic": "traffic.schema.json", "service": "sentinel.schema.json",
+           "webhook": "webhook.schema.json"}
 # JSON Lines under examples/ that are not recorded traffic (prompt sets, captured wire formats).
 NOT_TRAFFIC = ("examples/prompts", "examples/llama/")
 MAX_ERRORS_PER_FILE = 20
@@ -215,6 +218,16 @@ def kind_validators(schema):
     return out
 
 
+def check_json_file(report, validator, path, rel):
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        report.fail(rel, ["not JSON: %s" % exc])
+        return
+    problems = validate_doc(validator, doc)
+    report.fail(rel, problems) if problems else report.ok(rel)
+
+
 def check_jsonl_file(report, validator, path, rel, fast):
     full_is_valid = validator.is_valid
 
@@ -269,6 +282,19 @@ def check_schema_documentation(report, name, schema):
 
 
 # ---------------------------------------------------------------------------------------------------- inline docs
+
+WEBHOOK = """{"version":"1","source":"sentinel","idempotencyKey":"n-1","receiver":"hook","status":"resolved","groupKey":"{}:{}",
+ "groupLabels":{},"commonLabels":{"alertname":"R"},"commonAnnotations":{},
+ "alerts":[{"status":"resolved","labels":{"alertname":"R"},"annotations":{},"startsAt":"2026-05-01T12:00:00Z",
+            "endsAt":"2026-05-01T12:05:00.250Z","fingerprint":"0123456789abcdef","value":1.5}]}"""
+
+
+def webhook_with(change):
+    """WEBHOOK changed by `change` (a function of the parsed document), as JSON text."""
+    doc = json.loads(WEBHOOK)
+    change(doc)
+    return json.dumps(doc)
+
 
 GOOD = [
     ("rules", "rule file using every key", """
@@ -377,6 +403,7 @@ tests:
 {"ts":"2026-05-01T12:00:06Z","kind":"error","source":"guard","model":"m","message":"timeout","status":504}
 {"ts":"2026-05-01T12:00:07Z","kind":"feedback","anything":{"goes":[1,2]}}
 """),
+    ("webhook", "resolved group with one alert", WEBHOOK),
 ]
 
 BAD = [
@@ -423,6 +450,13 @@ BAD = [
      '{"ts":"2026-05-01T12:00:00Z","kind":"metric","name":"x","value":"inf"}', None),
     ("traffic", "timestamp without zone", '{"ts":"2026-05-01T12:00:00","kind":"error"}', None),
     ("traffic", "missing kind", '{"ts":"2026-05-01T12:00:00Z"}', "required"),
+    ("webhook", "payload without idempotencyKey", webhook_with(lambda d: d.pop("idempotencyKey")), "required"),
+    ("webhook", "status 'pending'", webhook_with(lambda d: d.update(status="pending")), "enum"),
+    ("webhook", "unknown top-level key", webhook_with(lambda d: d.update(truncatedAlerts=0)), "additionalProperties"),
+    ("webhook", "endsAt with a zone offset",
+     webhook_with(lambda d: d["alerts"][0].update(endsAt="2026-05-01T14:05:00+02:00")), "pattern"),
+    ("webhook", "alert without alertname", webhook_with(lambda d: d["alerts"][0].update(labels={})), "required"),
+    ("webhook", "value as text", webhook_with(lambda d: d["alerts"][0].update(value="1.5")), "type"),
 ]
 
 
@@ -437,7 +471,9 @@ def leaf_keywords(error):
 def check_inline(report, validators):
     for kind, name, text in GOOD:
         what = "inline %s: %s" % (kind, name)
-        if kind == "traffic":
+        if kind == "webhook":
+            problems = validate_doc(validators[kind], json.loads(text))
+        elif kind == "traffic":
             problems = []
             for i, line in enumerate(text.strip().splitlines(), 1):
                 problems.extend("event %d: %s" % (i, d) for d in validate_doc(validators[kind], json.loads(line)))
@@ -447,7 +483,7 @@ def check_inline(report, validators):
         report.fail(what + " should pass", problems) if problems else report.ok(what)
     for kind, name, text, keyword in BAD:
         what = "inline %s rejected: %s" % (kind, name)
-        doc = json.loads(text) if kind == "traffic" else load_yaml(text)[0]
+        doc = json.loads(text) if kind in ("traffic", "webhook") else load_yaml(text)[0]
         errors = list(validators[kind].iter_errors(doc))
         if not errors:
             report.fail(what, ["the schema accepted it"])
@@ -540,6 +576,8 @@ def main(argv=None):
         check_yaml_file(report, validators["service"], path, path.relative_to(root).as_posix())
     for path in files("policies", "*.yaml"):
         check_yaml_file(report, validators["policy"], path, path.relative_to(root).as_posix())
+    for path in files("Tests/schema/fixtures", "webhook-*.json"):
+        check_json_file(report, validators["webhook"], path, path.relative_to(root).as_posix())
     for path in files("examples", "*.jsonl"):
         rel = path.relative_to(root).as_posix()
         if rel.startswith("examples/bench/") and not args.include_bench or rel.startswith(NOT_TRAFFIC):

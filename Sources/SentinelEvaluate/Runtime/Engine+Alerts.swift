@@ -51,6 +51,7 @@ extension Engine {
                 break
             }
             if atEvent, rule.hasMatchActions { requestActions(rule: r, group: g, time: time) }
+            if atEvent, observedRules[r] { reportMatch(rule: r, group: g, time: time) }
         } else {
             switch slot.state {
             case .pending:
@@ -101,6 +102,11 @@ extension Engine {
                     time: time, rule: graph.rules[r].name, action: action.name, type: action.type, eventID: eventID,
                     labels: labels))
         }
+    }
+
+    private func reportMatch(rule r: Int, group g: Int, time: Int64) {
+        if let evidence = graph.rules[r].evidence, !value(Int32(evidence)).isTrue { return }
+        onMatch(RuleMatch(time: time, rule: graph.rules[r].name, labels: alertLabels(rule: r, group: g), line: currentLine))
     }
 
     /// Rule labels, group labels and severity, sorted by name.

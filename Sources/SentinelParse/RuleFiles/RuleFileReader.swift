@@ -4,7 +4,7 @@ public import SentinelCore
 public enum RuleFileReader {
     public static let topLevelKeys = ["lists", "macros", "rules"]
     public static let ruleKeys = [
-        "name", "description", "on", "where", "when", "value", "group_by", "every", "for", "keep_firing_for",
+        "name", "description", "on", "where", "when", "value", "evidence", "group_by", "every", "for", "keep_firing_for",
         "severity", "labels", "annotations", "actions", "enabled",
     ]
 
@@ -115,6 +115,7 @@ public enum RuleFileReader {
         if let n = map["description"] { rule.description = NodeValue.string(n, "'description'", &diagnostics)?.value }
         if let n = map["where"] { rule.filter = NodeValue.expression(n, "'where'", &diagnostics) }
         if let n = map["value"] { rule.value = NodeValue.expression(n, "'value'", &diagnostics) }
+        if let n = map["evidence"] { rule.evidence = NodeValue.expression(n, "'evidence'", &diagnostics) }
         if let n = map["group_by"] { rule.groupBy = readGroupBy(n, &diagnostics) }
         if let n = map["every"] { rule.every = NodeValue.duration(n, "'every'", &diagnostics) }
         if let n = map["for"] { rule.forDuration = NodeValue.duration(n, "'for'", &diagnostics) }

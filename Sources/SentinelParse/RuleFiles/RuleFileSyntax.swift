@@ -40,6 +40,8 @@ public struct RuleSyntax: Sendable {
     public var filter: ExpressionSource?
     public var condition: ExpressionSource
     public var value: ExpressionSource?
+    /// Which matching events are kept as findings (default: every event at which the rule holds).
+    public var evidence: ExpressionSource?
     public var groupBy: [GroupKeySyntax] = []
     public var every: Located<Int64>?
     public var forDuration: Located<Int64>?

@@ -6,6 +6,8 @@ public struct ServiceConfiguration: Sendable {
     public var policies: [String] = []
     public var listen = ListenAddress(host: "127.0.0.1", port: 9595)
     public var tap: TapSettings?
+    /// The findings store: a SQLite file (created when missing).
+    public var storePath = "sentinel.db"
     public var log = LogSettings()
     public var auth = AuthSettings()
     public var limits = Limits()
@@ -62,13 +64,17 @@ public struct ServiceConfiguration: Sendable {
         public init() {}
     }
 
-    /// Bearer tokens; an unset token leaves its endpoints open (fine on loopback, not beyond).
+    /// Bearer tokens. An unset ingest, read or admin token leaves ingestion, reads and reload open (fine on
+    /// loopback, not beyond); the endpoints that change stored findings and silences are closed until a write or
+    /// admin token is set.
     public struct AuthSettings: Sendable {
         /// For `POST /api/v1/events`.
         public var ingestToken: String?
         /// For the `GET` endpoints under `/api/`.
         public var readToken: String?
-        /// For `POST /-/reload`.
+        /// For reviews and silences (the admin token is accepted too).
+        public var writeToken: String?
+        /// For `POST /-/reload` and `DELETE /api/v1/findings`.
         public var adminToken: String?
 
         public init() {}

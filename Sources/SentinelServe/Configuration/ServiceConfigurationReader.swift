@@ -7,7 +7,7 @@ import SentinelParse
 /// environment overrides (`SENTINEL_*`). Relative paths in the file are relative to the file's folder.
 public enum ServiceConfigurationReader {
     public static let topLevelKeys = [
-        "rules", "policies", "listen", "tap", "log", "auth", "limits", "idle_advance", "collectors",
+        "rules", "policies", "listen", "store", "tap", "log", "auth", "limits", "idle_advance", "collectors",
     ]
 
     /// Environment variables that override the file, and what they set.
@@ -15,12 +15,14 @@ public enum ServiceConfigurationReader {
         ("SENTINEL_RULES", "rule files or folders, separated by ':'"),
         ("SENTINEL_POLICIES", "policy files or folders, separated by ':'"),
         ("SENTINEL_LISTEN", "listen address HOST:PORT"),
+        ("SENTINEL_STORE", "findings store (SQLite file)"),
         ("SENTINEL_TAP", "tap folder"),
         ("SENTINEL_LOG_FORMAT", "text or json"),
         ("SENTINEL_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical"),
         ("SENTINEL_INGEST_TOKEN", "bearer token for POST /api/v1/events"),
         ("SENTINEL_READ_TOKEN", "bearer token for GET /api/..."),
-        ("SENTINEL_ADMIN_TOKEN", "bearer token for POST /-/reload"),
+        ("SENTINEL_WRITE_TOKEN", "bearer token for reviews and silences"),
+        ("SENTINEL_ADMIN_TOKEN", "bearer token for POST /-/reload and DELETE /api/v1/findings"),
     ]
 
     public static func read(path: String) -> (ServiceConfiguration?, [Diagnostic]) {
@@ -51,6 +53,7 @@ public enum ServiceConfigurationReader {
             }
         }
         if let v = environment["SENTINEL_TAP"] { configuration.tap = .init(directory: v) }
+        if let v = environment["SENTINEL_STORE"] { configuration.storePath = v }
         if let v = environment["SENTINEL_LOG_FORMAT"] {
             if let format = ServiceConfiguration.LogSettings.Format(rawValue: v) {
                 configuration.log.format = format
@@ -63,6 +66,7 @@ public enum ServiceConfigurationReader {
         }
         if let v = environment["SENTINEL_INGEST_TOKEN"] { configuration.auth.ingestToken = v }
         if let v = environment["SENTINEL_READ_TOKEN"] { configuration.auth.readToken = v }
+        if let v = environment["SENTINEL_WRITE_TOKEN"] { configuration.auth.writeToken = v }
         if let v = environment["SENTINEL_ADMIN_TOKEN"] { configuration.auth.adminToken = v }
         return problems
     }
@@ -96,6 +100,7 @@ public enum ServiceConfigurationReader {
                 }
             }
             if let node = top["tap"] { c.tap = readTap(node, &d) }
+            if let node = top["store"], let text = NodeValue.string(node, "'store'", &d) { c.storePath = path(text.value) }
             if let node = top["log"], let log = MappingReader(node, context: "'log'", diagnostics: &d) {
                 log.rejectUnknownKeys(["format", "level"], diagnostics: &d)
                 if let n = log["format"], let v = NodeValue.string(n, "'log.format'", &d) {
@@ -117,9 +122,10 @@ public enum ServiceConfigurationReader {
                 }
             }
             if let node = top["auth"], let auth = MappingReader(node, context: "'auth'", diagnostics: &d) {
-                auth.rejectUnknownKeys(["ingest_token", "read_token", "admin_token"], diagnostics: &d)
+                auth.rejectUnknownKeys(["ingest_token", "read_token", "write_token", "admin_token"], diagnostics: &d)
                 c.auth.ingestToken = auth["ingest_token"].flatMap { NodeValue.string($0, "'auth.ingest_token'", &d)?.value }
                 c.auth.readToken = auth["read_token"].flatMap { NodeValue.string($0, "'auth.read_token'", &d)?.value }
+                c.auth.writeToken = auth["write_token"].flatMap { NodeValue.string($0, "'auth.write_token'", &d)?.value }
                 c.auth.adminToken = auth["admin_token"].flatMap { NodeValue.string($0, "'auth.admin_token'", &d)?.value }
             }
             if let node = top["limits"], let limits = MappingReader(node, context: "'limits'", diagnostics: &d) {

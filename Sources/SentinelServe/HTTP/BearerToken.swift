@@ -26,3 +26,23 @@ struct BearerToken: Sendable {
         APIResponse.error(.unauthorized, "missing or wrong bearer token", headers: [.wwwAuthenticate: "Bearer"])
     }
 }
+
+/// Access to endpoints that change stored data: any of the configured tokens admits; with none configured the
+/// endpoint is closed (403 naming the setting), never open.
+struct StoreAccess: Sendable {
+    let tokens: [BearerToken]
+    let role: String
+
+    init(tokens: [String?], role: String) {
+        self.tokens = tokens.compactMap { $0 }.map { BearerToken($0) }
+        self.role = role
+    }
+
+    /// Nil when the request may proceed; else the response refusing it.
+    func refusal(_ request: Request) -> Response? {
+        if tokens.isEmpty {
+            return APIResponse.error(.forbidden, "this endpoint changes stored data: set auth.\(role) in the configuration to enable it")
+        }
+        return tokens.contains { $0.admits(request) } ? nil : BearerToken.unauthorized()
+    }
+}

@@ -2,13 +2,17 @@ import Hummingbird
 
 extension SentinelServer {
     /// Every route of the API. Reads require the read token, ingestion the ingest token, reload the admin
-    /// token (each only when configured); `/health`, `/ready` and `/metrics` are open, as Prometheus expects.
+    /// token (each only when configured); reviews and silences require the write (or admin) token and deleting
+    /// findings the admin token, and stay closed (403) until one is configured. `/health`, `/ready` and `/metrics`
+    /// are open, as Prometheus expects. No GET changes state.
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
         let ingest = BearerToken(configuration.auth.ingestToken)
         let read = BearerToken(configuration.auth.readToken)
         let admin = BearerToken(configuration.auth.adminToken)
+        let write = StoreAccess(tokens: [configuration.auth.writeToken, configuration.auth.adminToken], role: "write_token")
+        let delete = StoreAccess(tokens: [configuration.auth.adminToken], role: "admin_token")
 
         router.post("/api/v1/events") { request, _ in
             guard ingest.admits(request) else {
@@ -22,6 +26,31 @@ extension SentinelServer {
         }
         router.get("/api/v1/rules") { request, _ in
             read.admits(request) ? await self.rulesResponse() : BearerToken.unauthorized()
+        }
+        router.get("/api/v1/findings") { request, _ in
+            read.admits(request) ? try self.findingsResponse(request) : BearerToken.unauthorized()
+        }
+        router.get("/api/v1/findings/:id") { request, context in
+            read.admits(request) ? try self.findingResponse(id: context.parameters.get("id") ?? "") : BearerToken.unauthorized()
+        }
+        router.post("/api/v1/findings/:id/review") { request, context in
+            if let refusal = write.refusal(request) { return refusal }
+            return try await self.reviewResponse(id: context.parameters.get("id") ?? "", request)
+        }
+        router.delete("/api/v1/findings") { request, _ in
+            if let refusal = delete.refusal(request) { return refusal }
+            return try self.deleteFindingsResponse(request)
+        }
+        router.get("/api/v1/silences") { request, _ in
+            read.admits(request) ? try self.silencesResponse() : BearerToken.unauthorized()
+        }
+        router.post("/api/v1/silences") { request, _ in
+            if let refusal = write.refusal(request) { return refusal }
+            return try await self.createSilenceResponse(request)
+        }
+        router.delete("/api/v1/silences/:id") { request, context in
+            if let refusal = write.refusal(request) { return refusal }
+            return try self.expireSilenceResponse(id: context.parameters.get("id") ?? "")
         }
         router.post("/-/reload") { request, _ in
             admin.admits(request) ? await self.reloadResponse() : BearerToken.unauthorized()

@@ -69,13 +69,25 @@ extension SentinelServer {
                 byState.sorted { $0.key.rawValue < $1.key.rawValue }.map { ([("rule", rule), ("state", $0.key.rawValue)], Double($0.value)) }
             })
         out.family(
-            "sentinel_notifications_total", .counter, help: "Alert transitions routed to each receiver.",
+            "sentinel_notifications_total", .counter, help: "Notifications the dispatcher sent to each receiver (after grouping, inhibition, silences, dedupe).",
             samples: s.notifications.sorted { $0.key < $1.key }.map { ([("receiver", $0.key)], Double($0.value)) })
         out.family(
             "sentinel_actions_requested_total", .counter, help: "Per-match actions requested, by rule and action.",
             samples: s.actions.sorted { $0.key < $1.key }.flatMap { rule, byAction in
                 byAction.sorted { $0.key < $1.key }.map { ([("rule", rule), ("action", $0.key)], Double($0.value)) }
             })
+        out.family(
+            "sentinel_findings_total", .counter, help: "Matching events kept as findings, by rule.",
+            samples: s.findings.sorted { $0.key < $1.key }.map { ([("rule", $0.key)], Double($0.value)) })
+        out.family(
+            "sentinel_store_commits_total", .counter, help: "Store transactions by result.",
+            samples: [([("result", "success")], Double(s.storeCommits)), ([("result", "failure")], Double(s.storeFailures))])
+        out.family(
+            "sentinel_store_dropped_records_total", .counter,
+            help: "Transitions and findings dropped because the store stayed unwritable.", value: Double(s.storeDropped))
+        out.family(
+            "sentinel_outbox_written_total", .counter, help: "Notifications written to the outbox for delivery.",
+            value: Double(s.outboxWritten))
         out.family(
             "sentinel_reloads_total", .counter, help: "Configuration reloads by result.",
             samples: [([("result", "success")], Double(s.reloadSuccesses)), ([("result", "failure")], Double(s.reloadFailures))])

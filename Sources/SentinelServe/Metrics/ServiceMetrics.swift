@@ -25,6 +25,11 @@ public final class ServiceMetrics: Sendable {
         var transitions: [String: [AlertState: UInt64]] = [:]
         var notifications: [String: UInt64] = [:]
         var actions: [String: [String: UInt64]] = [:]
+        var findings: [String: UInt64] = [:]
+        var storeCommits: UInt64 = 0
+        var storeFailures: UInt64 = 0
+        var storeDropped: UInt64 = 0
+        var outboxWritten: UInt64 = 0
         var reloadSuccesses: UInt64 = 0
         var reloadFailures: UInt64 = 0
         var lastReloadSuccess: Double = 0
@@ -60,6 +65,19 @@ public final class ServiceMetrics: Sendable {
     func countNotification(receiver: String) { state.withLock { $0.notifications[receiver, default: 0] += 1 } }
 
     func countAction(rule: String, action: String) { state.withLock { $0.actions[rule, default: [:]][action, default: 0] += 1 } }
+
+    func countFinding(rule: String) { state.withLock { $0.findings[rule, default: 0] += 1 } }
+
+    func countStoreCommit(findings: Int, outbox: Int) {
+        state.withLock { state in
+            state.storeCommits += 1
+            state.outboxWritten += UInt64(outbox)
+        }
+    }
+
+    func countStoreFailure() { state.withLock { $0.storeFailures += 1 } }
+
+    func countStoreDropped(_ n: Int) { state.withLock { $0.storeDropped += UInt64(n) } }
 
     public func countReload(succeeded: Bool) {
         let now = Date().timeIntervalSince1970

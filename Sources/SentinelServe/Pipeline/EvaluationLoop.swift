@@ -4,10 +4,12 @@ import SentinelAct
 import SentinelCompile
 import SentinelCore
 import SentinelEvaluate
+import SentinelStore
 
 /// The one thread that owns the engine: it takes batches and control requests from the `IngestQueue` in order,
-/// writes every line it evaluates to the tap, and turns transitions into alert-book entries, log lines and
-/// metrics.
+/// writes every line it evaluates to the tap, and turns transitions into alert-book entries, notifications
+/// (through the dispatcher: `log` receivers get a log line, `webhook` and `alertmanager` receivers an outbox entry),
+/// findings and metrics. What a batch produced for the store is committed in one transaction when it ends.
 ///
 /// Event time moves with the stream. When no events arrive for `idleAdvance`, the loop feeds itself a heartbeat
 /// (`{"ts":…,"kind":"heartbeat"}`) whose time is the stream's latest time plus the wall-clock time since then,
@@ -15,7 +17,11 @@ import SentinelEvaluate
 /// the tap reproduces the live run exactly.
 public final class EvaluationLoop: @unchecked Sendable {
     public private(set) var engine: Engine
-    private var router: Router
+    private var router: RouteTree
+    public let dispatcher: Dispatcher
+    private var findingRouting: FindingRouting
+    private let recorder: StoreRecorder
+    private var receiverTypes: [String: String] = [:]
     private let queue: IngestQueue
     private let tap: TrafficTap?
     public let alerts: AlertBook
@@ -27,12 +33,23 @@ public final class EvaluationLoop: @unchecked Sendable {
     private var streamTimeSeenAt: UInt64 = 0
     private let finished = DispatchSemaphore(value: 0)
 
+    /// Called after a commit that wrote outbox entries, to wake the delivery worker.
+    public var onOutboxCommitted: () -> Void {
+        get { recorder.onOutboxCommitted }
+        set { recorder.onOutboxCommitted = newValue }
+    }
+
     public init(
         graph: ConditionGraph, queue: IngestQueue, tap: TrafficTap?, alerts: AlertBook, metrics: ServiceMetrics,
+        store: any FindingsStore, silences: SilenceBook, notificationLog: [Dispatcher.LogEntry],
         idleAdvance: Duration, logger: Logger
     ) {
         engine = Engine(graph: graph)
-        router = Router(policy: graph.policy)
+        router = RouteTree(policy: graph.policy)
+        dispatcher = Dispatcher(policy: graph.policy, log: notificationLog)
+        dispatcher.isSilenced = { labels, time in silences.mutes(labels, at: time) }
+        findingRouting = FindingRouting(graph: graph)
+        recorder = StoreRecorder(store: store, metrics: metrics, logger: logger)
         self.queue = queue
         self.tap = tap
         self.alerts = alerts
@@ -71,6 +88,8 @@ public final class EvaluationLoop: @unchecked Sendable {
             }
         }
         engine.finish()
+        dispatcher.advance(to: engine.watermark)
+        recorder.commit()
         tap?.close()
         logger.info("evaluation stopped", metadata: ["events": "\(engine.statistics.events)"])
         finished.signal()
@@ -90,6 +109,8 @@ public final class EvaluationLoop: @unchecked Sendable {
                 }
             }
         }
+        dispatcher.advance(to: engine.watermark)
+        recorder.commit()
         let now = DispatchTime.now().uptimeNanoseconds
         metrics.recordEvaluated(batch.count, source: batch.source, latencySeconds: Double(now &- batch.acceptedAt) / 1e9)
         if batch.maxTimestamp > streamTime { streamTime = batch.maxTimestamp }
@@ -110,6 +131,8 @@ public final class EvaluationLoop: @unchecked Sendable {
             tap?.write(line)
             try? engine.ingest(line)
         }
+        dispatcher.advance(to: engine.watermark)
+        recorder.commit()
         metrics.countHeartbeat()
         streamTime = time
         streamTimeSeenAt = now
@@ -123,50 +146,73 @@ public final class EvaluationLoop: @unchecked Sendable {
         engine.onTransition = { _ in }
         engine.onAction = { _ in }
         engine = next
-        router = Router(policy: graph.policy)
+        router = RouteTree(policy: graph.policy)
+        findingRouting = FindingRouting(graph: graph)
         wire(next)
+        if next.watermark != .min { dispatcher.replace(policy: graph.policy, at: next.watermark) }
         let carried = next.carryOver!
         alerts.retainActive(rules: Set(carried.keptRules))
         return carried
     }
 
     private func wire(_ engine: Engine) {
-        let receiverTypes = Dictionary(
+        receiverTypes = Dictionary(
             engine.graph.policy.receivers.map { ($0.name, $0.type) }, uniquingKeysWith: { first, _ in first })
+        engine.observeMatches(of: findingRouting.observedRules)
         engine.onTransition = { [unowned self] transition in
             let receivers = transition.actions.isEmpty ? [] : router.receivers(rule: transition.rule, labels: transition.labels)
             alerts.record(transition, receivers: receivers)
+            recorder.record(transition)
             metrics.countTransition(rule: transition.rule, state: transition.state)
-            if logger.logLevel <= .debug { log(transition, receiver: nil) }
-            for receiver in receivers {
-                metrics.countNotification(receiver: receiver)
-                if receiverTypes[receiver] == "log" { log(transition, receiver: receiver) }
-            }
+            if logger.logLevel <= .debug { log(transition) }
+            if !transition.actions.isEmpty { dispatcher.receive(transition) }
         }
         engine.onAction = { [unowned self] request in
             metrics.countAction(rule: request.rule, action: request.action)
         }
+        engine.onMatch = { [unowned self] match in
+            guard findingRouting.isFinding(match) else { return }
+            recorder.record(match)
+            metrics.countFinding(rule: match.rule)
+        }
+        dispatcher.onNotification = { [unowned self] notification in
+            metrics.countNotification(receiver: notification.receiver)
+            switch notification.receiverType {
+            case "log": log(notification)
+            case "webhook", "alertmanager": recorder.enqueue(notification)
+            default: break  // `store`: its alerts' evidence is kept as findings
+            }
+        }
+        dispatcher.onLogUpdate = { [unowned self] entry in recorder.record(entry) }
         engine.onMalformed = { [unowned self] _, error in
             metrics.countRejected(.invalidAtEvaluation)
             logger.error("held-back event failed at evaluation", metadata: ["error": "\(error)"])
         }
     }
 
-    /// A notification line for a `log` receiver (notice), or with no receiver, the debug line every transition
-    /// gets.
-    private func log(_ transition: AlertTransition, receiver: String?) {
+    /// The debug line every transition gets.
+    private func log(_ transition: AlertTransition) {
         var metadata: Logger.Metadata = [
             "rule": "\(transition.rule)", "state": "\(transition.state.rawValue)",
             "severity": "\(transition.severity.rawValue)", "at": "\(Timestamp.format(transition.time))",
         ]
-        if let receiver { metadata["receiver"] = "\(receiver)" }
         for (name, value) in transition.labels where name != "severity" { metadata["label.\(name)"] = "\(value)" }
         if let value = transition.value { metadata["value"] = "\(NumberFormatting.format(value))" }
-        if let summary = transition.annotations.first(where: { $0.0 == "summary" })?.1 { metadata["summary"] = "\(summary)" }
-        if receiver == nil {
-            logger.debug("transition", metadata: metadata)
-        } else {
-            logger.notice("alert \(transition.state.rawValue)", metadata: metadata)
+        logger.debug("transition", metadata: metadata)
+    }
+
+    /// What a `log` receiver does with a notification: one notice line per alert in it.
+    private func log(_ notification: AlertNotification) {
+        for alert in notification.alerts {
+            var metadata: Logger.Metadata = [
+                "receiver": "\(notification.receiver)", "rule": "\(alert.rule)", "state": "\(alert.status.rawValue)",
+                "at": "\(Timestamp.format(notification.time))", "group": "\(notification.groupKey)",
+                "notification": "\(notification.id)",
+            ]
+            for (name, value) in alert.labels where name != "alertname" { metadata["label.\(name)"] = "\(value)" }
+            if let value = alert.value { metadata["value"] = "\(NumberFormatting.format(value))" }
+            if let summary = alert.annotations["summary"] { metadata["summary"] = "\(summary)" }
+            logger.notice("alert \(alert.status.rawValue)", metadata: metadata)
         }
     }
 }

@@ -1,0 +1,226 @@
+public import SentinelCompile
+public import SentinelEvaluate
+import SentinelCore
+import SentinelParse
+
+/// Turns alert transitions into notifications with Alertmanager's semantics, on event time:
+/// inhibition and silences mute alerts; the route tree picks receivers; alerts are aggregated per route, receiver
+/// and `group_by` labels; a group is first flushed `group_wait` after it appears and then every `group_interval`;
+/// a flush notifies only when something changed since the last notification to that receiver for that group
+/// (new firing alerts, all resolved, newly resolved with `send_resolved`) or `repeat_interval` has passed.
+///
+/// What was last notified per receiver and group (the notification log) is handed out through `onLogUpdate` and
+/// taken back at construction, so a restart does not notify a still-firing alert again within its repeat
+/// interval. Deterministic: the same transitions and `advance` calls give the same notifications.
+public final class Dispatcher {
+    /// What was last sent to one receiver for one aggregation group (Alertmanager's nflog entry).
+    public struct LogEntry: Sendable, Equatable, Codable {
+        public var receiver: String
+        public var groupKey: String
+        public var sentAt: Int64
+        public var firing: Set<String>
+        public var resolved: Set<String>
+
+        public init(receiver: String, groupKey: String, sentAt: Int64, firing: Set<String>, resolved: Set<String>) {
+            self.receiver = receiver
+            self.groupKey = groupKey
+            self.sentAt = sentAt
+            self.firing = firing
+            self.resolved = resolved
+        }
+    }
+
+    private struct Group {
+        var key: String
+        var route: RouteTree.Match
+        var labels: [String: String]
+        /// Alerts by fingerprint.
+        var alerts: [String: NotifiedAlert] = [:]
+        var nextFlush: Int64
+    }
+
+    /// Every notification the dispatcher decides to send.
+    public var onNotification: (AlertNotification) -> Void = { _ in }
+    /// The notification log entry to persist after each notification.
+    public var onLogUpdate: (LogEntry) -> Void = { _ in }
+    /// Whether a silence mutes an alert with these labels at this time.
+    public var isSilenced: (_ labels: [String: String], _ time: Int64) -> Bool = { _, _ in false }
+
+    private var router: RouteTree
+    private var policy: CompiledPolicy
+    private var receiverTypes: [String: String] = [:]
+    private var sendsResolved: [String: Bool] = [:]
+    private var groups: [String: Group] = [:]
+    /// Alerts firing now, by fingerprint, for inhibition.
+    private var firing: [String: NotifiedAlert] = [:]
+    private var log: [String: LogEntry] = [:]
+    private var nextFlush = Int64.max
+    /// Notifications sent, and alerts muted at a flush, since the start.
+    public private(set) var notificationsSent = 0
+    public private(set) var alertsMuted = 0
+
+    public init(policy: CompiledPolicy, log entries: [LogEntry] = []) {
+        self.policy = policy
+        router = RouteTree(policy: policy)
+        for entry in entries { log[Self.logKey(entry.receiver, entry.groupKey)] = entry }
+        configureReceivers()
+    }
+
+    /// The identity of an alert: its rule and labels, stable across runs.
+    public static func fingerprint(rule: String, labels: [(String, String)]) -> String {
+        StableHash.hex(([rule] + labels.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }).joined(separator: "\u{1F}"))
+    }
+
+    /// Takes one transition. Pending transitions and pending alerts that resolve are not alerts to receivers.
+    public func receive(_ transition: AlertTransition) {
+        let status: NotifiedAlert.Status
+        switch transition.state {
+        case .firing: status = .firing
+        case .resolved where transition.previous == .firing: status = .resolved
+        default: return
+        }
+        var labels = Dictionary(transition.labels, uniquingKeysWith: { a, _ in a })
+        labels["alertname"] = transition.rule
+        let fingerprint = Self.fingerprint(rule: transition.rule, labels: transition.labels)
+        let alert = NotifiedAlert(
+            fingerprint: fingerprint, rule: transition.rule, status: status, labels: labels,
+            annotations: Dictionary(transition.annotations, uniquingKeysWith: { a, _ in a }), value: transition.value,
+            startsAt: status == .firing ? transition.time : (firing[fingerprint]?.startsAt ?? transition.activeSince),
+            endsAt: status == .resolved ? transition.time : nil)
+        if status == .firing { firing[fingerprint] = alert } else { firing[fingerprint] = nil }
+        place(alert, at: transition.time)
+    }
+
+    /// Flushes every group whose timer is due at or before `time`.
+    public func advance(to time: Int64) {
+        guard time >= nextFlush else { return }
+        var soonest = Int64.max
+        for key in groups.keys.sorted() {
+            guard var group = groups[key] else { continue }
+            // Every due flush, in order: a repeat or a re-send falls on its interval even when time jumps.
+            while group.nextFlush <= time, !group.alerts.isEmpty {
+                flush(&group, at: group.nextFlush)
+                group.nextFlush += group.route.groupIntervalMilliseconds
+            }
+            if group.alerts.isEmpty {
+                groups[key] = nil
+            } else {
+                groups[key] = group
+                soonest = min(soonest, group.nextFlush)
+            }
+        }
+        nextFlush = soonest
+    }
+
+    /// After a reload: routes and receivers change; firing alerts are placed into the new tree's groups (waiting
+    /// `group_wait` anew) and the notification log still dedupes them.
+    public func replace(policy: CompiledPolicy, at time: Int64) {
+        self.policy = policy
+        router = RouteTree(policy: policy)
+        configureReceivers()
+        groups = [:]
+        nextFlush = .max
+        for key in firing.keys.sorted() { place(firing[key]!, at: time) }
+    }
+
+    /// Alerts firing now (for the API), by fingerprint.
+    public var firingAlerts: [NotifiedAlert] { firing.keys.sorted().map { firing[$0]! } }
+
+    // MARK: Internals
+
+    private func configureReceivers() {
+        receiverTypes = Dictionary(policy.receivers.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
+        sendsResolved = Dictionary(
+            policy.receivers.map { ($0.name, $0.settings["send_resolved"] != "false") }, uniquingKeysWith: { a, _ in a })
+    }
+
+    private static func logKey(_ receiver: String, _ groupKey: String) -> String { receiver + "\u{0}" + groupKey }
+
+    private func place(_ alert: NotifiedAlert, at time: Int64) {
+        let labelPairs = alert.labels.filter { $0.key != "alertname" }.map { ($0.key, $0.value) }
+        for route in router.matches(rule: alert.rule, labels: labelPairs) where !route.receiver.isEmpty {
+            let groupLabels = route.groupBy.map { names in
+                Dictionary(names.map { ($0, $0 == "rule" ? alert.rule : alert.labels[$0] ?? "") }, uniquingKeysWith: { a, _ in a })
+            } ?? alert.labels
+            let key = "\(route.path)/\(route.receiver)/"
+                + groupLabels.keys.sorted().map { "\($0)=\(groupLabels[$0]!)" }.joined(separator: ",")
+            if groups[key] == nil {
+                // A resolution for a group that no longer exists (already notified and cleaned up, or never
+                // notified) still has to reach receivers that were told it fired.
+                groups[key] = Group(key: key, route: route, labels: groupLabels, nextFlush: time + route.groupWaitMilliseconds)
+            }
+            groups[key]!.alerts[alert.fingerprint] = alert
+            nextFlush = min(nextFlush, groups[key]!.nextFlush)
+        }
+    }
+
+    private func flush(_ group: inout Group, at time: Int64) {
+        var firingNow: [NotifiedAlert] = []
+        var resolvedNow: [NotifiedAlert] = []
+        for fingerprint in group.alerts.keys.sorted() {
+            let alert = group.alerts[fingerprint]!
+            if isMuted(alert, at: time) {
+                alertsMuted += 1
+                continue
+            }
+            if alert.status == .firing { firingNow.append(alert) } else { resolvedNow.append(alert) }
+        }
+        // Resolved alerts are handed on once, then leave the group.
+        group.alerts = group.alerts.filter { $0.value.status == .firing }
+
+        let receiver = group.route.receiver
+        let logKey = Self.logKey(receiver, group.key)
+        let firingSet = Set(firingNow.map(\.fingerprint))
+        let resolvedSet = Set(resolvedNow.map(\.fingerprint))
+        let sendResolved = sendsResolved[receiver] ?? true
+        let type = receiverTypes[receiver] ?? ""
+        // Alertmanager dedupes by itself and expects firing alerts to be re-sent: every flush goes to it.
+        let repeatInterval = type == "alertmanager" ? 0 : group.route.repeatIntervalMilliseconds
+        guard Self.needsUpdate(log[logKey], firing: firingSet, resolved: resolvedSet, sendResolved: sendResolved, repeatInterval: repeatInterval, now: time)
+        else { return }
+        let entry = LogEntry(receiver: receiver, groupKey: group.key, sentAt: time, firing: firingSet, resolved: resolvedSet)
+        log[logKey] = entry
+        onLogUpdate(entry)
+        let alerts = firingNow + (sendResolved ? resolvedNow : [])
+        guard !alerts.isEmpty else { return }
+        let id = StableHash.hex(
+            "\(receiver)|\(group.key)|\(time)|\(firingSet.sorted().joined(separator: ","))|\(resolvedSet.sorted().joined(separator: ","))")
+        notificationsSent += 1
+        onNotification(
+            AlertNotification(
+                id: id, receiver: receiver, receiverType: type, groupKey: group.key, groupLabels: group.labels,
+                status: firingNow.isEmpty ? .resolved : .firing, alerts: alerts, time: time))
+    }
+
+    /// Alertmanager's DedupStage decision.
+    static func needsUpdate(
+        _ entry: LogEntry?, firing: Set<String>, resolved: Set<String>, sendResolved: Bool, repeatInterval: Int64, now: Int64
+    ) -> Bool {
+        guard let entry else { return !firing.isEmpty }
+        if !firing.isSubset(of: entry.firing) { return true }
+        // All resolved: tell a receiver that was told they fired (also clears the log's firing set).
+        if firing.isEmpty { return !entry.firing.isEmpty }
+        if sendResolved, !resolved.isSubset(of: entry.resolved) { return true }
+        return entry.sentAt <= now - repeatInterval
+    }
+
+    private func isMuted(_ alert: NotifiedAlert, at time: Int64) -> Bool {
+        if isSilenced(alert.labels, time) { return true }
+        return alert.status == .firing && isInhibited(alert)
+    }
+
+    /// An alert matching an inhibit rule's target matchers is muted while a firing alert matches its source
+    /// matchers with the same values of the `equal` labels (a missing label equals an empty one). An alert that
+    /// matches both sides cannot be inhibited by alerts that also match both sides.
+    private func isInhibited(_ target: NotifiedAlert) -> Bool {
+        for rule in policy.inhibitRules where rule.targetMatchers.allSatisfy({ RouteTree.matches($0, target.labels) }) {
+            let targetIsSource = rule.sourceMatchers.allSatisfy { RouteTree.matches($0, target.labels) }
+            for source in firing.values where source.fingerprint != target.fingerprint {
+                guard rule.sourceMatchers.allSatisfy({ RouteTree.matches($0, source.labels) }) else { continue }
+                if targetIsSource, rule.targetMatchers.allSatisfy({ RouteTree.matches($0, source.labels) }) { continue }
+                if rule.equal.allSatisfy({ (source.labels[$0] ?? "") == (target.labels[$0] ?? "") }) { return true }
+            }
+        }
+        return false
+    }
+}

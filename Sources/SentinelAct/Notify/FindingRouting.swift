@@ -1,0 +1,37 @@
+public import SentinelCompile
+public import SentinelEvaluate
+import Foundation
+
+/// Which matches become findings: a match of a rule that notifies, whose alert the route tree sends to a receiver
+/// of type `store`, and whose `evidence` holds (the engine checks that). Routes are looked up once per alert.
+public final class FindingRouting {
+    /// Rules whose matches may become findings; the engine reports only these.
+    public let observedRules: Set<String>
+    private let tree: RouteTree
+    private let storeReceivers: Set<String>
+    private var cache: [String: Bool] = [:]
+
+    public init(graph: ConditionGraph) {
+        tree = RouteTree(policy: graph.policy)
+        storeReceivers = Set(graph.policy.receivers.filter { $0.type == "store" }.map(\.name))
+        observedRules =
+            storeReceivers.isEmpty
+            ? []
+            : Set(graph.rules.filter { rule in rule.actions.contains { graph.actions[$0].type == .notify } }.map(\.name))
+    }
+
+    public func isFinding(_ match: RuleMatch) -> Bool {
+        let key = Dispatcher.fingerprint(rule: match.rule, labels: match.labels)
+        if let known = cache[key] { return known }
+        let routed = tree.receivers(rule: match.rule, labels: match.labels).contains { storeReceivers.contains($0) }
+        if cache.count > 100_000 { cache.removeAll(keepingCapacity: true) }
+        cache[key] = routed
+        return routed
+    }
+
+    /// The event's `id`, when the line has a string one.
+    public static func eventID(in line: UnsafeRawBufferPointer) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return nil }
+        return object["id"] as? String
+    }
+}

@@ -1,0 +1,25 @@
+import AsyncHTTPClient
+
+/// One receiver the outbox worker delivers to: how to send, and how to retry.
+public struct OutboxReceiver: Sendable {
+    /// The receiver's name in the policy: outbox entries are matched to it by `OutboxEntry.receiver`.
+    public var name: String
+    public var sender: any NotificationSender
+    public var retry: RetryPolicy
+
+    public init(name: String, sender: any NotificationSender, retry: RetryPolicy = RetryPolicy()) {
+        self.name = name
+        self.sender = sender
+        self.retry = retry
+    }
+
+    /// A `WebhookSender` or an `AlertmanagerSender`, by the settings' kind, on `client`.
+    public init(settings: ReceiverSettings, client: HTTPClient = .shared) {
+        let sender: any NotificationSender =
+            switch settings.kind {
+            case .webhook: WebhookSender(settings: settings, client: client)
+            case .alertmanager: AlertmanagerSender(settings: settings, client: client)
+            }
+        self.init(name: settings.receiver, sender: sender, retry: settings.retry)
+    }
+}

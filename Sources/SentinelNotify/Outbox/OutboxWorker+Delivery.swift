@@ -1,0 +1,101 @@
+import Logging
+import SentinelCore
+import SentinelEvaluate
+import SentinelStore
+import Synchronization
+
+extension OutboxWorker {
+    /// Tries each entry once, at most `maxInFlightPerReceiver` at a time, oldest first.
+    func deliver(_ entries: [OutboxEntry], to name: String, now: @escaping @Sendable () -> Int64) async {
+        guard let receiver = state.withLock({ $0.receivers[name] }) else {
+            for entry in entries { abandonUnknown(entry, now: now()) }
+            return
+        }
+        await withTaskGroup(of: Void.self) { group in
+            var pending = entries.makeIterator()
+            for _ in 0..<maxInFlightPerReceiver {
+                guard let entry = pending.next() else { break }
+                group.addTask { await self.attempt(entry, with: receiver, now: now) }
+            }
+            while await group.next() != nil {
+                if let entry = pending.next() {
+                    group.addTask { await self.attempt(entry, with: receiver, now: now) }
+                }
+            }
+        }
+    }
+
+    /// Sends one entry and records the outcome in the store, the statistics and, for a failure, the log.
+    private func attempt(_ entry: OutboxEntry, with receiver: OutboxReceiver, now: @Sendable () -> Int64) async {
+        count(receiver.name) { $0.inFlight += 1 }
+        let outcome: DeliveryFailure?
+        do {
+            try await receiver.sender.send(entry.notification)
+            outcome = nil
+        } catch {
+            outcome = error
+        }
+        count(receiver.name) { $0.inFlight -= 1 }
+        guard let failure = outcome else {
+            let at = now()
+            count(receiver.name) {
+                $0.sent += 1
+                $0.lastSuccessAt = at
+            }
+            updateStore(entry) { try $0.markDelivered(outboxID: entry.id, at: at) }
+            return
+        }
+        guard !Task.isCancelled else { return }
+        let attempts = entry.attempts + 1
+        let abandon = failure.isPermanent || receiver.retry.isExhausted(attempts: attempts)
+        let at = now()
+        let retryAt = at + Int64(receiver.retry.backoff(afterAttempts: entry.attempts, jitter: jitter()).milliseconds)
+        count(receiver.name) {
+            $0.failed[failure.reason, default: 0] += 1
+            if abandon { $0.abandoned += 1 }
+        }
+        var metadata: Logger.Metadata = [
+            "receiver": "\(receiver.name)", "outbox_id": "\(entry.id)", "attempt": "\(attempts)", "error": "\(failure)",
+        ]
+        if abandon {
+            logger.error("notification abandoned", metadata: metadata)
+        } else {
+            metadata["retry_at"] = "\(Timestamp.format(retryAt))"
+            logger.warning("notification delivery failed", metadata: metadata)
+        }
+        updateStore(entry) {
+            try $0.markFailed(outboxID: entry.id, error: failure.description, nextAttemptAt: retryAt, abandon: abandon)
+        }
+    }
+
+    /// An entry whose receiver is not configured (any more): nothing can deliver it.
+    private func abandonUnknown(_ entry: OutboxEntry, now at: Int64) {
+        let message = "receiver '\(entry.receiver)' is not configured"
+        count(entry.receiver) {
+            $0.failed[.permanent, default: 0] += 1
+            $0.abandoned += 1
+        }
+        logger.error(
+            "notification abandoned",
+            metadata: [
+                "receiver": "\(entry.receiver)", "outbox_id": "\(entry.id)", "attempt": "\(entry.attempts + 1)",
+                "error": "\(message)",
+            ])
+        updateStore(entry) { try $0.markFailed(outboxID: entry.id, error: message, nextAttemptAt: at, abandon: true) }
+    }
+
+    private func count(_ receiver: String, _ change: (inout DeliveryStats) -> Void) {
+        state.withLock { change(&$0.stats[receiver, default: DeliveryStats()]) }
+    }
+
+    /// A failed store write is logged; the entry stays due and is sent again (at least once).
+    private func updateStore(_ entry: OutboxEntry, _ write: (any FindingsStore) throws -> Void) {
+        do {
+            try write(store)
+        } catch {
+            logger.error(
+                "cannot record a delivery in the outbox",
+                metadata: ["receiver": "\(entry.receiver)", "outbox_id": "\(entry.id)", "error": "\(error)"])
+        }
+    }
+}

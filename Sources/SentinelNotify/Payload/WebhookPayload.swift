@@ -1,0 +1,111 @@
+import Foundation
+import SentinelAct
+import SentinelEvaluate
+
+/// The JSON body a `webhook` receiver is POSTed (`schemas/webhook.schema.json`), shaped like Alertmanager's webhook
+/// payload so that its consumers read it: one aggregation group, its common labels and its alerts.
+///
+/// ```json
+/// {"version":"1","source":"sentinel","idempotencyKey":"…","receiver":"safety-webhook","status":"firing",
+///  "groupKey":"…","groupLabels":{"rule":"UnsafeAnswerRate"},"commonLabels":{…},"commonAnnotations":{…},
+///  "alerts":[{"status":"firing","labels":{…},"annotations":{…},"startsAt":"2026-05-01T12:27:15Z",
+///             "endsAt":"0001-01-01T00:00:00Z","fingerprint":"…","value":0.33}]}
+/// ```
+public struct WebhookPayload: Codable, Sendable, Equatable {
+    /// One alert of the group.
+    public struct Alert: Codable, Sendable, Equatable {
+        public var status: NotifiedAlert.Status
+        public var labels: [String: String]
+        public var annotations: [String: String]
+        /// RFC 3339, UTC.
+        public var startsAt: String
+        /// RFC 3339, UTC; `WebhookPayload.notEnded` while the alert fires.
+        public var endsAt: String
+        public var fingerprint: String
+        /// The rule's value when the alert last changed state; `null` when it had none or it was not finite.
+        public var value: Double?
+
+        public init(
+            status: NotifiedAlert.Status, labels: [String: String], annotations: [String: String], startsAt: String,
+            endsAt: String, fingerprint: String, value: Double?
+        ) {
+            self.status = status
+            self.labels = labels
+            self.annotations = annotations
+            self.startsAt = startsAt
+            self.endsAt = endsAt
+            self.fingerprint = fingerprint
+            self.value = value
+        }
+
+        /// The alert as the notification reports it.
+        public init(_ alert: NotifiedAlert) {
+            self.init(
+                status: alert.status, labels: alert.labels, annotations: alert.annotations,
+                startsAt: Timestamp.format(alert.startsAt),
+                endsAt: alert.status == .resolved ? Timestamp.format(alert.endsAt ?? alert.startsAt) : WebhookPayload.notEnded,
+                fingerprint: alert.fingerprint, value: alert.value.flatMap { $0.isFinite ? $0 : nil })
+        }
+
+        // Written by hand so that a missing value is an explicit `null`: every alert has the same keys.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(status, forKey: .status)
+            try container.encode(labels, forKey: .labels)
+            try container.encode(annotations, forKey: .annotations)
+            try container.encode(startsAt, forKey: .startsAt)
+            try container.encode(endsAt, forKey: .endsAt)
+            try container.encode(fingerprint, forKey: .fingerprint)
+            try container.encode(value, forKey: .value)
+        }
+    }
+
+    /// The `endsAt` of an alert that still fires (Alertmanager's zero time).
+    public static let notEnded = "0001-01-01T00:00:00Z"
+
+    /// The payload format's version: `"1"`.
+    public var version: String
+    /// Always `"sentinel"`.
+    public var source: String
+    /// The notification's id; also sent as the `Idempotency-Key` header. A retry repeats it.
+    public var idempotencyKey: String
+    public var receiver: String
+    /// `firing` when any alert of the group fires.
+    public var status: NotifiedAlert.Status
+    public var groupKey: String
+    public var groupLabels: [String: String]
+    /// The labels every alert of the group has, with the same value.
+    public var commonLabels: [String: String]
+    /// The annotations every alert of the group has, with the same value.
+    public var commonAnnotations: [String: String]
+    public var alerts: [Alert]
+
+    /// The payload reporting `notification`.
+    public init(_ notification: SentinelAct.AlertNotification) {
+        version = "1"
+        source = "sentinel"
+        idempotencyKey = notification.id
+        receiver = notification.receiver
+        status = notification.status
+        groupKey = notification.groupKey
+        groupLabels = notification.groupLabels
+        commonLabels = Self.common(notification.alerts.map(\.labels))
+        commonAnnotations = Self.common(notification.alerts.map(\.annotations))
+        alerts = notification.alerts.map(Alert.init)
+    }
+
+    /// The body to send: JSON with sorted keys.
+    public func encoded() -> Data {
+        // Cannot fail: strings, finite numbers and nulls only.
+        try! JSONEncoder.payload.encode(self)
+    }
+
+    /// The pairs all maps share.
+    static func common(_ maps: [[String: String]]) -> [String: String] {
+        guard var shared = maps.first else { return [:] }
+        for map in maps.dropFirst() {
+            shared = shared.filter { map[$0.key] == $0.value }
+        }
+        return shared
+    }
+}

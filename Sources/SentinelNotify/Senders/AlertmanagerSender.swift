@@ -1,0 +1,34 @@
+import AsyncHTTPClient
+import SentinelAct
+
+/// Posts each notification's alerts to an Alertmanager: `POST <url>/api/v2/alerts` with an `AlertmanagerPayload`.
+///
+/// Alertmanager groups, dedupes, silences and routes them itself; Sentinel's own grouping only decides when they are
+/// (re-)sent. Any 2xx answer is a delivery; see `DeliveryFailure` for what is retried.
+public struct AlertmanagerSender: NotificationSender {
+    public let settings: ReceiverSettings
+    let client: HTTPClient
+    let now: @Sendable () -> Int64
+
+    /// - Parameters:
+    ///   - client: shared by every sender; `HTTPClient.shared` by default.
+    ///   - now: the wall clock (epoch ms) that firing alerts' `endsAt` counts from.
+    public init(
+        settings: ReceiverSettings, client: HTTPClient = .shared, now: @escaping @Sendable () -> Int64 = WallClock.now
+    ) {
+        self.settings = settings
+        self.client = client
+        self.now = now
+    }
+
+    /// `<url>/api/v2/alerts`, whether or not the base URL ends in `/`.
+    public var alertsURL: String {
+        (settings.url.hasSuffix("/") ? String(settings.url.dropLast()) : settings.url) + "/api/v2/alerts"
+    }
+
+    public func send(_ notification: AlertNotification) async throws(DeliveryFailure) {
+        let payload = AlertmanagerPayload(notification, now: now(), resolveAfter: settings.resolveAfter)
+        try await client.postJSON(
+            payload.encoded(), to: alertsURL, headers: settings.authorizationHeader, timeout: settings.timeout)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import SentinelCore
+
+/// A `webhook` or `alertmanager` receiver's settings, read from its policy entry and checked once, at load time.
+///
+/// | key | receivers | meaning (default) |
+/// |---|---|---|
+/// | `url` | both | webhook: where to POST; alertmanager: the base URL (`http://127.0.0.1:9093`) |
+/// | `timeout` | both | connecting and the response head, per attempt (`10s`) |
+/// | `max_attempts` | both | attempts before a notification is abandoned; `0` retries forever (`10`) |
+/// | `max_retries` | both | the same as `max_attempts` of one more (the key older policies use) |
+/// | `backoff`, `max_backoff` | both | first retry delay, doubling up to the second (`1s`, `5m`) |
+/// | `bearer_token_env` | both | environment variable holding a token sent as `Authorization: Bearer` |
+/// | `resolve_after` | alertmanager | a firing alert's `endsAt` is three times this after sending (`5m`) |
+///
+/// ```swift
+/// let settings = try ReceiverSettings(
+///     receiver: "safety-webhook", type: "webhook", settings: ["url": "http://127.0.0.1:9000/hook", "timeout": "5s"])
+/// ```
+public struct ReceiverSettings: Sendable, Hashable {
+    /// The receiver types delivered over HTTP.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case webhook, alertmanager
+    }
+
+    /// The receiver's name in the policy.
+    public var receiver: String
+    public var kind: Kind
+    /// An `http` or `https` URL with a host.
+    public var url: String
+    /// Time limit for connecting and receiving the response head of one attempt.
+    public var timeout: Duration
+    public var retry: RetryPolicy
+    /// The token read from `bearer_token_env`, sent as `Authorization: Bearer <token>`.
+    public var bearerToken: String?
+    /// Alertmanager resolves a firing alert by itself `3 × resolveAfter` after Sentinel last sent it.
+    public var resolveAfter: Duration
+
+    /// Reads the settings as the policy wrote them (scalars as text; keys the policy reader already checked).
+    /// - Parameter environment: where `bearer_token_env` is looked up; the process's environment by default.
+    public init(
+        receiver: String, type: String, settings: [String: String],
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ReceiverSettingsError) {
+        func invalid(_ key: String?, _ message: String) -> ReceiverSettingsError {
+            ReceiverSettingsError(receiver: receiver, key: key, message: message)
+        }
+        func duration(_ key: String, default fallback: Duration) throws(ReceiverSettingsError) -> Duration {
+            guard let text = settings[key] else { return fallback }
+            guard let ms = DurationLiteral.milliseconds(Substring(text)), ms > 0 else {
+                throw invalid(key, "'\(text)' is not a positive duration (write, for example, 500ms, 10s or 1m30s)")
+            }
+            return .milliseconds(ms)
+        }
+        func count(_ key: String) throws(ReceiverSettingsError) -> Int? {
+            guard let text = settings[key] else { return nil }
+            guard let n = Int(text), n >= 0 else { throw invalid(key, "'\(text)' is not a whole number of 0 or more") }
+            return n
+        }
+
+        guard let kind = Kind(rawValue: type) else {
+            let kinds = Kind.allCases.map(\.rawValue).joined(separator: " and ")
+            throw invalid(nil, "type '\(type)' is not delivered over HTTP (only \(kinds) are)")
+        }
+        guard let url = settings["url"] else { throw invalid("url", "missing: a \(type) receiver needs a URL") }
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            let host = parsed.host, !host.isEmpty
+        else { throw invalid("url", "'\(url)' is not an http or https URL with a host") }
+
+        var maxAttempts = try count("max_attempts")
+        if let retries = try count("max_retries") {
+            guard maxAttempts == nil else {
+                throw invalid("max_retries", "give either 'max_attempts' or 'max_retries', not both")
+            }
+            maxAttempts = retries + 1
+        }
+        let backoff = try duration("backoff", default: .seconds(1))
+        let maxBackoff = try duration("max_backoff", default: .seconds(300))
+        guard maxBackoff >= backoff else {
+            throw invalid("max_backoff", "must be at least 'backoff' (\(DurationLiteral.format(milliseconds: Int64(backoff.milliseconds))))")
+        }
+
+        var bearerToken: String?
+        if let variable = settings["bearer_token_env"] {
+            guard let token = environment[variable], !token.isEmpty else {
+                throw invalid("bearer_token_env", "the environment variable '\(variable)' is not set or empty")
+            }
+            bearerToken = token
+        }
+
+        self.receiver = receiver
+        self.kind = kind
+        self.url = url
+        self.timeout = try duration("timeout", default: .seconds(10))
+        self.retry = RetryPolicy(maxAttempts: maxAttempts ?? 10, initialBackoff: backoff, maxBackoff: maxBackoff)
+        self.bearerToken = bearerToken
+        self.resolveAfter = try duration("resolve_after", default: .seconds(300))
+    }
+}

@@ -1,0 +1,298 @@
+import Foundation
+import Hummingbird
+import Logging
+import SentinelCore
+import SentinelEvaluate
+import SentinelStore
+
+/// `/api/v1/findings` and `/api/v1/silences`: reading findings, reviewing them, deleting them (admin), and managing
+/// silences. Bodies and answers are JSON; times are RFC 3339 (queries also take epoch milliseconds).
+extension SentinelServer {
+    // MARK: Findings
+
+    /// `GET /api/v1/findings?rule=&model=&flagged=&reviewed=&since=&until=&fingerprint=&limit=&cursor=`.
+    func findingsResponse(_ request: Request) throws -> Response {
+        let query: FindingQuery
+        switch Self.findingQuery(request, paging: true) {
+        case .success(let q): query = q
+        case .failure(let problem): return APIResponse.error(.badRequest, problem.message)
+        }
+        let page = try store.findings(query)
+        var body = JSONText()
+        body.add("findings", raw: "[" + page.findings.map(Self.json).joined(separator: ",") + "]")
+        if let next = page.nextCursor { body.add("next_cursor", Int(next)) } else { body.add("next_cursor", raw: "null") }
+        return APIResponse.json(.ok, body.result)
+    }
+
+    /// `GET /api/v1/findings/{id}`.
+    func findingResponse(id text: String) throws -> Response {
+        guard let id = Int64(text) else { return APIResponse.error(.badRequest, "finding id '\(text)' is not a number") }
+        guard let finding = try store.finding(id: id) else { return APIResponse.error(.notFound, "no finding \(id)") }
+        return APIResponse.json(.ok, Self.json(finding))
+    }
+
+    /// `POST /api/v1/findings/{id}/review` with `{"reviewer", "input": "safe"|"unsafe"|null, "output": …, "note",
+    /// "version"}`. With `version` (the one the reviewer saw), a review made meanwhile by someone else is a 409 that
+    /// carries the current finding instead of being overwritten.
+    func reviewResponse(id text: String, _ request: Request) async throws -> Response {
+        guard let id = Int64(text) else { return APIResponse.error(.badRequest, "finding id '\(text)' is not a number") }
+        let object: [String: Any]
+        switch await Self.jsonObject(request, limit: 64 << 10) {
+        case .success(let o): object = o
+        case .failure(let problem): return APIResponse.error(.badRequest, problem.message)
+        }
+        guard let reviewer = object["reviewer"] as? String, !reviewer.isEmpty else {
+            return APIResponse.error(.badRequest, "field 'reviewer' (a non-empty string) is required", extra: [("field", "\"reviewer\"")])
+        }
+        var labels: [String: ReviewLabel?] = [:]
+        for field in ["input", "output"] {
+            switch object[field] {
+            case nil, is NSNull: labels[field] = .some(nil)
+            case let text as String:
+                guard let label = ReviewLabel(rawValue: text) else {
+                    return APIResponse.error(.badRequest, "field '\(field)' must be \"safe\", \"unsafe\" or null", extra: [("field", "\"\(field)\"")])
+                }
+                labels[field] = label
+            default:
+                return APIResponse.error(.badRequest, "field '\(field)' must be \"safe\", \"unsafe\" or null", extra: [("field", "\"\(field)\"")])
+            }
+        }
+        let note = object["note"] as? String
+        if object["note"] != nil, !(object["note"] is NSNull), note == nil {
+            return APIResponse.error(.badRequest, "field 'note' must be a string", extra: [("field", "\"note\"")])
+        }
+        var version: Int?
+        if let v = object["version"], !(v is NSNull) {
+            guard !(v is Bool), let number = v as? NSNumber, number.doubleValue == number.doubleValue.rounded() else {
+                return APIResponse.error(.badRequest, "field 'version' must be an integer", extra: [("field", "\"version\"")])
+            }
+            version = number.intValue
+        }
+        let review = Review(
+            inputLabel: labels["input"] ?? nil, outputLabel: labels["output"] ?? nil, note: note, reviewer: reviewer,
+            time: Self.nowMilliseconds())
+        do {
+            guard let updated = try store.review(findingID: id, review, expectedVersion: version) else {
+                return APIResponse.error(.notFound, "no finding \(id)")
+            }
+            return APIResponse.json(.ok, Self.json(updated))
+        } catch let conflict as ReviewConflict {
+            let by = conflict.current.review.map { " by \($0.reviewer)" } ?? ""
+            return APIResponse.error(
+                .conflict, "finding \(id) was reviewed\(by) since version \(version ?? 0); it is now version \(conflict.current.version)",
+                extra: [("current", Self.json(conflict.current))])
+        }
+    }
+
+    /// `DELETE /api/v1/findings?…` (admin): deletes what the filters select; without any filter `all=true` is
+    /// required, so a forgotten query string cannot empty the store.
+    func deleteFindingsResponse(_ request: Request) throws -> Response {
+        let query: FindingQuery
+        switch Self.findingQuery(request, paging: false) {
+        case .success(let q): query = q
+        case .failure(let problem): return APIResponse.error(.badRequest, problem.message)
+        }
+        let filtered = query.since != nil || query.until != nil || query.rule != nil || query.model != nil
+            || query.flagged != nil || query.reviewed != nil || query.fingerprint != nil
+        if !filtered, request.uri.queryParameters["all"] != "true" {
+            return APIResponse.error(.badRequest, "give a filter (rule, model, since, until, flagged, reviewed, fingerprint) or all=true")
+        }
+        let deleted = try store.deleteFindings(query)
+        logger.notice("findings deleted", metadata: ["count": "\(deleted)", "query": "\(request.uri.query ?? "")"])
+        return APIResponse.json(.ok, #"{"deleted":\#(deleted)}"#)
+    }
+
+    // MARK: Silences
+
+    /// `GET /api/v1/silences`: all silences, expired ones too, newest first, each with its `status`.
+    func silencesResponse() throws -> Response {
+        let now = Self.nowMilliseconds()
+        let items = try store.silences().map { Self.json($0, now: now) }
+        return APIResponse.json(.ok, #"{"silences":["# + items.joined(separator: ",") + "]}")
+    }
+
+    /// `POST /api/v1/silences` with Alertmanager's v2 shape: `{"matchers": [{"name", "value", "isRegex",
+    /// "isEqual"}], "startsAt", "endsAt", "createdBy", "comment"}` (and `"id"` to update one). Answers
+    /// `{"silenceID": …}`.
+    func createSilenceResponse(_ request: Request) async throws -> Response {
+        let object: [String: Any]
+        switch await Self.jsonObject(request, limit: 64 << 10) {
+        case .success(let o): object = o
+        case .failure(let problem): return APIResponse.error(.badRequest, problem.message)
+        }
+        func bad(_ field: String, _ message: String) -> Response {
+            APIResponse.error(.badRequest, "field '\(field)' \(message)", extra: [("field", JSONText.quoted(field))])
+        }
+        guard let rawMatchers = object["matchers"] as? [[String: Any]], !rawMatchers.isEmpty else {
+            return bad("matchers", "must be a non-empty list of {name, value, isRegex, isEqual}")
+        }
+        var matchers: [SilenceMatcher] = []
+        for (i, m) in rawMatchers.enumerated() {
+            guard let name = m["name"] as? String, !name.isEmpty, let value = m["value"] as? String else {
+                return bad("matchers[\(i)]", "needs a non-empty 'name' and a string 'value'")
+            }
+            let isRegex = m["isRegex"] as? Bool ?? false
+            guard let matcher = try? SilenceMatcher(name: name, value: value, isRegex: isRegex, isEqual: m["isEqual"] as? Bool ?? true)
+            else {
+                return bad("matchers[\(i)].value", "is not a valid regular expression: \(value)")
+            }
+            matchers.append(matcher)
+        }
+        let now = Self.nowMilliseconds()
+        let startsAt: Int64
+        if let text = object["startsAt"] as? String {
+            guard let t = Timestamp.parseRFC3339(text) else { return bad("startsAt", "must be an RFC 3339 time") }
+            startsAt = t
+        } else {
+            startsAt = now
+        }
+        guard let endsText = object["endsAt"] as? String, let endsAt = Timestamp.parseRFC3339(endsText) else {
+            return bad("endsAt", "is required: an RFC 3339 time")
+        }
+        guard endsAt > startsAt else { return bad("endsAt", "must be after startsAt") }
+        guard let createdBy = object["createdBy"] as? String, !createdBy.isEmpty else { return bad("createdBy", "is required") }
+        guard let comment = object["comment"] as? String, !comment.isEmpty else { return bad("comment", "is required") }
+        var silence = Silence(
+            matchers: matchers, startsAt: startsAt, endsAt: endsAt, createdBy: createdBy, comment: comment, createdAt: now,
+            updatedAt: now)
+        if let id = object["id"] as? String {
+            guard let existing = try store.silence(id: id) else { return APIResponse.error(.notFound, "no silence \(id)") }
+            silence.id = id
+            silence.createdAt = existing.createdAt
+        }
+        try store.saveSilence(silence)
+        silences.put(silence)
+        logger.notice("silence saved", metadata: ["id": "\(silence.id)", "by": "\(createdBy)", "until": "\(endsText)"])
+        return APIResponse.json(.ok, #"{"silenceID":"# + JSONText.quoted(silence.id) + "}")
+    }
+
+    /// `DELETE /api/v1/silences/{id}`: expires it now.
+    func expireSilenceResponse(id: String) throws -> Response {
+        let now = Self.nowMilliseconds()
+        guard try store.expireSilence(id: id, at: now), let silence = try store.silence(id: id) else {
+            return APIResponse.error(.notFound, "no silence \(id)")
+        }
+        silences.put(silence)
+        return APIResponse.json(.ok, Self.json(silence, now: now))
+    }
+
+    // MARK: Helpers
+
+    struct Problem: Error {
+        var message: String
+    }
+
+    static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+
+    /// A request body that must be one JSON object, read up to `limit` bytes.
+    static func jsonObject(_ request: Request, limit: Int) async -> Result<[String: Any], Problem> {
+        guard let buffer = try? await request.body.collect(upTo: limit) else {
+            return .failure(Problem(message: "the body is larger than \(limit) bytes"))
+        }
+        let data = Data(buffer.readableBytesView)
+        do {
+            guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                return .failure(Problem(message: "the body must be a JSON object"))
+            }
+            return .success(object)
+        } catch {
+            return .failure(Problem(message: "the body is not valid JSON: \((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error)"))
+        }
+    }
+
+    static func findingQuery(_ request: Request, paging: Bool) -> Result<FindingQuery, Problem> {
+        let parameters = request.uri.queryParameters
+        var query = FindingQuery()
+        func time(_ name: String) -> Result<Int64?, Problem> {
+            guard let text = parameters[Substring(name)].map(String.init) else { return .success(nil) }
+            if let ms = Int64(text) { return .success(ms) }
+            if let t = Timestamp.parseRFC3339(text) { return .success(t) }
+            return .failure(Problem(message: "'\(name)' must be an RFC 3339 time or epoch milliseconds, not '\(text)'"))
+        }
+        func flag(_ name: String) -> Result<Bool?, Problem> {
+            switch parameters[Substring(name)] {
+            case nil: return .success(nil)
+            case "true": return .success(true)
+            case "false": return .success(false)
+            case let other?: return .failure(Problem(message: "'\(name)' must be true or false, not '\(other)'"))
+            }
+        }
+        do {
+            query.since = try time("since").get()
+            query.until = try time("until").get()
+            query.flagged = try flag("flagged").get()
+            query.reviewed = try flag("reviewed").get()
+        } catch {
+            return .failure(error)
+        }
+        query.rule = parameters["rule"].map(String.init)
+        query.model = parameters["model"].map(String.init)
+        query.fingerprint = parameters["fingerprint"].map(String.init)
+        if paging {
+            if let text = parameters["limit"] {
+                guard let n = Int(text), (1...1000).contains(n) else {
+                    return .failure(Problem(message: "'limit' must be a number from 1 to 1000, not '\(text)'"))
+                }
+                query.limit = n
+            }
+            if let text = parameters["cursor"] {
+                guard let n = Int64(text) else { return .failure(Problem(message: "'cursor' must be a number, not '\(text)'")) }
+                query.cursor = n
+            }
+        }
+        return .success(query)
+    }
+
+    static func json(_ f: Finding) -> String {
+        var json = JSONText()
+        json.add("id", Int(f.id))
+        json.add("ts", Timestamp.format(f.time))
+        json.add("rule", f.rule)
+        json.add("fingerprint", f.fingerprint)
+        json.add("severity", f.severity)
+        json.add("labels", object: f.labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        json.add("event_id", optional: f.eventID)
+        json.add("model", optional: f.model)
+        json.add("prompt", optional: f.prompt)
+        json.add("response", optional: f.response)
+        json.add("prompt_guard", raw: f.promptGuard ?? "null")
+        json.add("response_guard", raw: f.responseGuard ?? "null")
+        json.add("flagged", f.flagged)
+        json.add("raw", f.raw)
+        if let review = f.review {
+            var r = JSONText()
+            r.add("input", optional: review.inputLabel?.rawValue)
+            r.add("output", optional: review.outputLabel?.rawValue)
+            r.add("note", optional: review.note)
+            r.add("reviewer", review.reviewer)
+            r.add("time", Timestamp.format(review.time))
+            json.add("review", raw: r.result)
+        } else {
+            json.add("review", raw: "null")
+        }
+        json.add("version", f.version)
+        return json.result
+    }
+
+    static func json(_ s: Silence, now: Int64) -> String {
+        var json = JSONText()
+        json.add("id", s.id)
+        let status = now < s.startsAt ? "pending" : (now < s.endsAt ? "active" : "expired")
+        json.add("status", raw: #"{"state":"# + JSONText.quoted(status) + "}")
+        let matchers = s.matchers.map { m -> String in
+            var j = JSONText()
+            j.add("name", m.name)
+            j.add("value", m.value)
+            j.add("isRegex", m.isRegex)
+            j.add("isEqual", m.isEqual)
+            return j.result
+        }
+        json.add("matchers", raw: "[" + matchers.joined(separator: ",") + "]")
+        json.add("startsAt", Timestamp.format(s.startsAt))
+        json.add("endsAt", Timestamp.format(s.endsAt))
+        json.add("createdBy", s.createdBy)
+        json.add("comment", s.comment)
+        json.add("updatedAt", Timestamp.format(s.updatedAt))
+        return json.result
+    }
+}

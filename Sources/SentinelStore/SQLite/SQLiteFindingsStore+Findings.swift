@@ -1,0 +1,105 @@
+import GRDB
+
+extension SQLiteFindingsStore {
+    public func findings(_ query: FindingQuery) throws -> FindingPage {
+        try read("list findings") { db in
+            var filter = Self.filter(query)
+            filter.add("id < ?", query.cursor)
+            // One row more than the page tells whether another page follows.
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM findings \(filter.clause) ORDER BY id DESC LIMIT ?",
+                arguments: filter.arguments + [query.pageSize + 1])
+            let findings = try rows.prefix(query.pageSize).map(Self.finding)
+            return FindingPage(findings: findings, nextCursor: rows.count > query.pageSize ? findings.last?.id : nil)
+        }
+    }
+
+    public func finding(id: Int64) throws -> Finding? {
+        try read("read finding \(id)") { db in try Self.fetchFinding(id: id, db) }
+    }
+
+    public func review(findingID: Int64, _ review: Review, expectedVersion: Int?) throws -> Finding? {
+        try write("review finding \(findingID)") { db in
+            guard let current = try Self.fetchFinding(id: findingID, db) else { return nil }
+            if let expectedVersion, expectedVersion != current.version { throw ReviewConflict(current: current) }
+            try db.execute(
+                sql: """
+                    UPDATE findings SET input_label = ?, output_label = ?, review_note = ?, reviewer = ?, reviewed_at = ?,
+                        version = version + 1
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    review.inputLabel?.rawValue, review.outputLabel?.rawValue, review.note, review.reviewer, review.time,
+                    findingID,
+                ])
+            return try Self.fetchFinding(id: findingID, db)
+        }
+    }
+
+    public func deleteFindings(_ query: FindingQuery) throws -> Int {
+        try write("delete findings") { db in
+            let filter = Self.filter(query)
+            try db.execute(sql: "DELETE FROM findings \(filter.clause)", arguments: filter.arguments)
+            return db.changesCount
+        }
+    }
+
+    /// The query's conditions, without its cursor (listing adds it, deleting ignores it).
+    private static func filter(_ query: FindingQuery) -> SQLFilter {
+        var filter = SQLFilter()
+        filter.add("time >= ?", query.since)
+        filter.add("time < ?", query.until)
+        filter.add("rule = ?", query.rule)
+        filter.add("model = ?", query.model)
+        filter.add("flagged = ?", query.flagged)
+        filter.add("fingerprint = ?", query.fingerprint)
+        if let reviewed = query.reviewed { filter.add(reviewed ? "reviewed_at IS NOT NULL" : "reviewed_at IS NULL") }
+        return filter
+    }
+
+    static func insert(_ finding: Finding, _ db: Database) throws -> Int64 {
+        let review = finding.review
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO findings (time, rule, fingerprint, severity, labels, event_id, model, prompt, response,
+                    prompt_guard, response_guard, flagged, raw, input_label, output_label, review_note, reviewer,
+                    reviewed_at, version, dpo_pair_id, trace_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            finding.time, finding.rule, finding.fingerprint, finding.severity, try JSONColumn.text(finding.labels),
+            finding.eventID, finding.model, finding.prompt, finding.response, finding.promptGuard, finding.responseGuard,
+            finding.flagged, finding.raw, review?.inputLabel?.rawValue, review?.outputLabel?.rawValue, review?.note,
+            review?.reviewer, review?.time, finding.version, finding.dpoPairID, finding.traceJSON,
+        ])
+        return db.lastInsertedRowID
+    }
+
+    private static func fetchFinding(id: Int64, _ db: Database) throws -> Finding? {
+        try Row.fetchOne(db, sql: "SELECT * FROM findings WHERE id = ?", arguments: [id]).map(finding)
+    }
+
+    private static func finding(_ row: Row) throws -> Finding {
+        let reviewedAt: Int64? = try row.decode(forColumn: "reviewed_at")
+        let review = try reviewedAt.map { time in
+            Review(
+                inputLabel: try label(row, "input_label"), outputLabel: try label(row, "output_label"),
+                note: try row.decode(forColumn: "review_note"), reviewer: try row.decode(forColumn: "reviewer"), time: time)
+        }
+        return Finding(
+            id: try row.decode(forColumn: "id"), time: try row.decode(forColumn: "time"),
+            rule: try row.decode(forColumn: "rule"), fingerprint: try row.decode(forColumn: "fingerprint"),
+            severity: try row.decode(forColumn: "severity"), labels: try JSONColumn.decode(row, "labels"),
+            eventID: try row.decode(forColumn: "event_id"), model: try row.decode(forColumn: "model"),
+            prompt: try row.decode(forColumn: "prompt"), response: try row.decode(forColumn: "response"),
+            promptGuard: try row.decode(forColumn: "prompt_guard"),
+            responseGuard: try row.decode(forColumn: "response_guard"), flagged: try row.decode(forColumn: "flagged"),
+            raw: try row.decode(forColumn: "raw"), review: review, version: try row.decode(forColumn: "version"),
+            dpoPairID: try row.decode(forColumn: "dpo_pair_id"), traceJSON: try row.decode(forColumn: "trace_json"))
+    }
+
+    private static func label(_ row: Row, _ column: String) throws -> ReviewLabel? {
+        let text: String? = try row.decode(forColumn: column)
+        return text.flatMap(ReviewLabel.init(rawValue:))
+    }
+}

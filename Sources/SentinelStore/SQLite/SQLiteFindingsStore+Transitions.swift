@@ -1,0 +1,38 @@
+import GRDB
+
+extension SQLiteFindingsStore {
+    public func transitions(since: Int64?, rule: String?, fingerprint: String?, limit: Int) throws -> [StoredTransition] {
+        try read("list alert transitions") { db in
+            var filter = SQLFilter()
+            filter.add("time >= ?", since)
+            filter.add("rule = ?", rule)
+            filter.add("fingerprint = ?", fingerprint)
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM transitions \(filter.clause) ORDER BY id DESC LIMIT ?",
+                arguments: filter.arguments + [max(limit, 0)]
+            ).map(Self.transition)
+        }
+    }
+
+    static func insert(_ transition: StoredTransition, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO transitions (time, rule, fingerprint, state, previous, severity, labels, value, annotations)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            transition.time, transition.rule, transition.fingerprint, transition.state, transition.previous,
+            transition.severity, try JSONColumn.text(transition.labels), transition.value,
+            try JSONColumn.text(transition.annotations),
+        ])
+    }
+
+    private static func transition(_ row: Row) throws -> StoredTransition {
+        StoredTransition(
+            id: try row.decode(forColumn: "id"), time: try row.decode(forColumn: "time"),
+            rule: try row.decode(forColumn: "rule"), fingerprint: try row.decode(forColumn: "fingerprint"),
+            state: try row.decode(forColumn: "state"), previous: try row.decode(forColumn: "previous"),
+            severity: try row.decode(forColumn: "severity"), labels: try JSONColumn.decode(row, "labels"),
+            value: try row.decode(forColumn: "value"), annotations: try JSONColumn.decode(row, "annotations"))
+    }
+}

@@ -1,0 +1,94 @@
+/// One step of the SQLite schema. The migrator applies each once per file, in order, and records its identifier in
+/// the file (GRDB's `grdb_migrations` table): that list is the file's schema version. Never edit a shipped step;
+/// add the next one.
+struct SQLiteMigration: Sendable {
+    let identifier: String
+    let sql: String
+
+    /// Every step this version of Sentinel knows, oldest first.
+    static let all: [SQLiteMigration] = [v1]
+
+    // AUTOINCREMENT keeps ids from being reused after deletions: an id a client holds never names another row.
+    static let v1 = SQLiteMigration(
+        identifier: "v1",
+        sql: """
+            CREATE TABLE transitions (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                time INTEGER NOT NULL,
+                rule TEXT NOT NULL,
+                fingerprint TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('pending', 'firing', 'resolved')),
+                previous TEXT NOT NULL,
+                severity TEXT NOT NULL,
+                labels TEXT NOT NULL,
+                value REAL,
+                annotations TEXT NOT NULL
+            );
+            CREATE INDEX transitions_time ON transitions (time);
+            CREATE INDEX transitions_rule ON transitions (rule);
+            CREATE INDEX transitions_fingerprint ON transitions (fingerprint);
+
+            CREATE TABLE findings (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                time INTEGER NOT NULL,
+                rule TEXT NOT NULL,
+                fingerprint TEXT NOT NULL,
+                severity TEXT NOT NULL,
+                labels TEXT NOT NULL,
+                event_id TEXT,
+                model TEXT,
+                prompt TEXT,
+                response TEXT,
+                prompt_guard TEXT,
+                response_guard TEXT,
+                flagged INTEGER NOT NULL CHECK (flagged IN (0, 1)),
+                raw TEXT NOT NULL,
+                input_label TEXT CHECK (input_label IN ('safe', 'unsafe')),
+                output_label TEXT CHECK (output_label IN ('safe', 'unsafe')),
+                review_note TEXT,
+                reviewer TEXT,
+                reviewed_at INTEGER,
+                version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+                dpo_pair_id INTEGER,
+                trace_json TEXT
+            );
+            CREATE INDEX findings_time ON findings (time);
+            CREATE INDEX findings_rule ON findings (rule);
+            CREATE INDEX findings_model ON findings (model);
+            CREATE INDEX findings_fingerprint ON findings (fingerprint);
+            CREATE INDEX findings_review_queue ON findings (flagged, reviewed_at);
+
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                receiver TEXT NOT NULL,
+                notification TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                delivered_at INTEGER,
+                last_error TEXT,
+                abandoned INTEGER NOT NULL DEFAULT 0 CHECK (abandoned IN (0, 1))
+            );
+            CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL AND abandoned = 0;
+
+            CREATE TABLE notification_log (
+                receiver TEXT NOT NULL,
+                group_key TEXT NOT NULL,
+                last_sent_at INTEGER NOT NULL,
+                firing_fingerprints TEXT NOT NULL,
+                resolved_fingerprints TEXT NOT NULL,
+                PRIMARY KEY (receiver, group_key)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE silences (
+                id TEXT NOT NULL PRIMARY KEY,
+                matchers TEXT NOT NULL,
+                starts_at INTEGER NOT NULL,
+                ends_at INTEGER NOT NULL,
+                created_by TEXT NOT NULL,
+                comment TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            """)
+}

@@ -1,0 +1,207 @@
+import SentinelAct
+import SentinelCompile
+@testable import SentinelEvaluate
+import Testing
+
+/// Alertmanager semantics of the dispatcher, on event time: grouping, timers, dedupe, inhibition, silences.
+@Suite struct DispatcherTests {
+    static let rule = "rules: [{name: R, on: completion, when: 'latency_ms > 1', actions: [notify]}]"
+
+    static func policy(_ route: String, inhibit: String = "") throws -> CompiledPolicy {
+        let text = """
+            actions: {notify: {type: notify}}
+            receivers: [{name: ops, type: log}, {name: hook, type: webhook, url: "http://127.0.0.1:1/"}, {name: am, type: alertmanager, url: "http://127.0.0.1:1"}]
+            route: \(route)
+            \(inhibit)
+            """
+        return try EngineFixture.compile(rule, policy: text).policy
+    }
+
+    static let s: Int64 = 1000
+
+    static func transition(_ rule: String, _ state: AlertState, at seconds: Int64, _ labels: [(String, String)], previous: AlertState? = nil)
+        -> AlertTransition
+    {
+        AlertTransition(
+            time: seconds * s, rule: rule, state: state, previous: previous ?? (state == .resolved ? .firing : .inactive),
+            severity: .warning, labels: labels.sorted { $0.0 < $1.0 }, value: 1, annotations: [("summary", "x")], actions: ["notify"],
+            activeSince: seconds * s)
+    }
+
+    final class Recorder {
+        var sent: [AlertNotification] = []
+        var log: [Dispatcher.LogEntry] = []
+        func wire(_ d: Dispatcher) {
+            d.onNotification = { [unowned self] in self.sent.append($0) }
+            d.onLogUpdate = { [unowned self] in self.log.append($0) }
+        }
+        /// "receiver status @seconds [rule{model}…]"
+        var summary: [String] {
+            sent.map { n in
+                let alerts = n.alerts.map { "\($0.rule):\($0.labels["model"] ?? "")=\($0.status.rawValue)" }.sorted()
+                return "\(n.receiver) \(n.status.rawValue) @\(n.time / 1000) \(alerts.joined(separator: ","))"
+            }
+        }
+    }
+
+    @Test func alertsOfOneGroupWaitForGroupWaitAndGoOutTogether() throws {
+        let d = Dispatcher(policy: try Self.policy("{receiver: ops, group_by: [rule], group_wait: 30s, group_interval: 5m}"))
+        let r = Recorder()
+        r.wire(d)
+        d.receive(Self.transition("R", .firing, at: 100, [("model", "a")]))
+        d.advance(to: 120 * Self.s)
+        d.receive(Self.transition("R", .firing, at: 120, [("model", "b")]))
+        d.advance(to: 129 * Self.s)
+        #expect(r.sent.isEmpty)
+        d.advance(to: 130 * Self.s)
+        #expect(r.summary == ["ops firing @130 R:a=firing,R:b=firing"])
+    }
+
+    @Test func aFiringGroupIsNotRepeatedBeforeRepeatIntervalAndIsAfter() throws {
+        let d = Dispatcher(policy: try Self.policy("{receiver: ops, group_by: [rule], group_wait: 10s, group_interval: 1m, repeat_interval: 5m}"))
+        let r = Recorder()
+        r.wire(d)
+        d.receive(Self.transition("R", .firing, at: 0, [("model", "a")]))
+        d.advance(to: 299 * Self.s)
+        #expect(r.summary == ["ops firing @10 R:a=firing"])
+        d.advance(to: 310 * Self.s)  // flushes at 70, 130, …, 310: 310 − 10 ≥ 300
+        #expect(r.summary == ["ops firing @10 R:a=firing", "ops firing @310 R:a=firing"])
+    }
+
+    @Test func aNewAlertInANotifiedGroupGoesOutAtTheNextGroupInterval() throws {
+        let d = Dispatcher(policy: try Self.policy("{receiver: ops, group_by: [rule], group_wait: 10s, group_interval: 1m}"))
+        let r = Recorder()
+        r.wire(d)
+        d.receive(Self.transition("R", .firing, at: 0, [("model", "a")]))
+        d.advance(to: 20 * Self.s)
+        d.receive(Self.transition("R", .firing, at: 20, [("model", "b")]))
+        d.advance(to: 69 * Self.s)
+        #expect(r.sent.count == 1)
+        d.advance(to: 70 * Self.s)
+        #expect(r.summary.last == "ops firing @70 R:a=firing,R:b=firing")
+    }
+
+    @Test func resolutionIsSentOnceAndThenTheGroupIsGone() throws {
+        let d = Dispatcher(policy: try Self.policy("{receiver: ops, group_by: [rule], group_wait: 10s, group_interval: 1m}"))
+        let r = Recorder()
+        r.wire(d)
+        d.receive(Self.transition("R", .firing, at: 0, [("model", "a")]))
+        d.advance(to: 10 * Self.s)
+        d.receive(Self.transition("R", .resolved, at: 30, [("model", "a")]))
+        d.advance(to: 1_000 * Self.s)
+        #expect(r.summary == ["ops firing @10 R:a=firing", "ops resolved @70 R:a=resolved"])
+        #expect(r.sent.last?.alerts.first?.endsAt == 30 * Self.s)
+        #expect(r.sent.last?.alerts.first?.startsAt == 0)
+    }
+
+    @Test func anAlertResolvedBeforeGroupWaitIsNeverSent() throws {
+        let d = Dispatcher(policy: try Self.policy("{receiver: ops, group_wait: 30s}"))
+        let r = Recorder()
+        r.wire(d)
+        d.receive(Self.transition("R", .firing, at: 0, [("model", "a")]))
+        d.receive(Self.transition("R", .resolved, at: 10, [("model", "a")]))
+        d.advance(to: 3_600 * Self.s)
+        #expect(r.sent.isEmpty)
+    }
+
+    @Test func pendingAlertsAreNotAlertsToReceivers() throws {
+        let d = Dispatcher(policy: try Self.policy("{receiver: ops, group_wait: 0s}"))
+        let r = Recorder()
+        r.wire(d)
+        d.receive(Self.transition("R", .pending, at: 0, [("model", "a")]))
+        d.receive(Self.transition("R", .resolved, at: 5, [("model", "a")], previous: .pending))
+        d.advance(to: 3_600 * Self.s)
+        #expect(r.sent.isEmpty)
+    }
+
+    @Test func groupByLabelsSplitGroupsAndContinueReachesSeveralReceivers() throws {
+        let d = Dispatcher(
+            policy: try Self.policy(
+                "{receiver: ops, group_by: [model], group_wait: 10s, routes: [{matchers: ['model=~\"a|b\"'], receiver: hook, continue: true}]}"))
+        let r = Recorder()
+        r.wire(d)
+        d.receive(Self.transition("R", .firing, at: 0, [("model", "a")]))
+        d.receive(Self.transition("R", .firing, at: 0, [("model", "c")]))
+        d.advance(to: 10 * Self.s)
+        // model=a matches the child (hook); continue: true, but no later sibling matches, so the parent does not
+        // deliver; model=c matches no child and goes to ops.
+        #expect(r.summary.sorted() == ["hook firing @10 R:a=firing", "ops firing @10 R:c=firing"])
+        #expect(r.sent.first { $0.receiver == "hook" }?.groupLabels == ["model": "a"])
+    }
+
+    @Test func aCriticalAlertInhibitsWarningsOfTheSameModelOnly() throws {
+        let d = Dispatcher(
+            policy: try Self.policy(
+                "{receiver: ops, group_by: [alertname, model], group_wait: 10s}",
+                inhibit: "inhibit_rules: [{source_matchers: ['severity=\"critical\"'], target_matchers: ['severity=\"warning\"'], equal: [model]}]"))
+        let r = Recorder()
+        r.wire(d)
+        d.receive(Self.transition("Crit", .firing, at: 0, [("model", "a"), ("severity", "critical")]))
+        d.receive(Self.transition("Warn", .firing, at: 0, [("model", "a"), ("severity", "warning")]))
+        d.receive(Self.transition("Warn", .firing, at: 0, [("model", "b"), ("severity", "warning")]))
+        d.advance(to: 10 * Self.s)
+        #expect(r.summary.sorted() == ["ops firing @10 Crit:a=firing", "ops firing @10 Warn:b=firing"])
+        #expect(d.alertsMuted == 1)
+        // When the critical alert resolves, the warning is no longer muted and goes out at the next interval.
+        d.receive(Self.transition("Crit", .resolved, at: 20, [("model", "a"), ("severity", "critical")]))
+        d.advance(to: 310 * Self.s)
+        #expect(r.summary.contains("ops firing @310 Warn:a=firing"))
+    }
+
+    @Test func silencedAlertsAreMutedWhileTheSilenceLasts() throws {
+        let d = Dispatcher(policy: try Self.policy("{receiver: ops, group_by: [model], group_wait: 10s, group_interval: 1m}"))
+        let r = Recorder()
+        r.wire(d)
+        d.isSilenced = { labels, time in labels["model"] == "a" && time < 100 * Self.s }
+        d.receive(Self.transition("R", .firing, at: 0, [("model", "a")]))
+        d.advance(to: 99 * Self.s)
+        #expect(r.sent.isEmpty)
+        d.advance(to: 130 * Self.s)
+        #expect(r.summary == ["ops firing @130 R:a=firing"])
+    }
+
+    @Test func theNotificationLogCarriesDedupeAcrossARestart() throws {
+        let policy = try Self.policy("{receiver: ops, group_by: [rule], group_wait: 10s, group_interval: 1m, repeat_interval: 1h}")
+        let first = Dispatcher(policy: policy)
+        let r1 = Recorder()
+        r1.wire(first)
+        first.receive(Self.transition("R", .firing, at: 0, [("model", "a")]))
+        first.advance(to: 10 * Self.s)
+        #expect(r1.sent.count == 1)
+        // "Restart": a new dispatcher with the persisted log; the alert fires again (state was lost).
+        let second = Dispatcher(policy: policy, log: r1.log)
+        let r2 = Recorder()
+        r2.wire(second)
+        second.receive(Self.transition("R", .firing, at: 600, [("model", "a")]))
+        second.advance(to: 3_000 * Self.s)
+        #expect(r2.sent.isEmpty)
+        second.advance(to: 3_620 * Self.s)
+        #expect(r2.summary == ["ops firing @3610 R:a=firing"])
+    }
+
+    @Test func alertmanagerReceiversGetFiringAlertsAgainAtEveryInterval() throws {
+        let d = Dispatcher(policy: try Self.policy("{receiver: am, group_wait: 10s, group_interval: 1m, repeat_interval: 4h}"))
+        let r = Recorder()
+        r.wire(d)
+        d.receive(Self.transition("R", .firing, at: 0, [("model", "a")]))
+        d.advance(to: 130 * Self.s)
+        #expect(r.summary == ["am firing @10 R:a=firing", "am firing @70 R:a=firing", "am firing @130 R:a=firing"])
+        #expect(r.sent.allSatisfy { $0.receiverType == "alertmanager" })
+    }
+
+    @Test func notificationIdsAndFingerprintsAreStable() throws {
+        func run() throws -> [AlertNotification] {
+            let d = Dispatcher(policy: try Self.policy("{receiver: hook, group_wait: 10s}"))
+            let r = Recorder()
+            r.wire(d)
+            d.receive(Self.transition("R", .firing, at: 0, [("model", "a")]))
+            d.advance(to: 10 * Self.s)
+            return r.sent
+        }
+        let a = try run()
+        let b = try run()
+        #expect(a == b)
+        #expect(a.first?.alerts.first?.fingerprint == Dispatcher.fingerprint(rule: "R", labels: [("model", "a")]))
+        #expect(a.first?.id.count == 16)
+    }
+}

@@ -1,0 +1,78 @@
+import SentinelNotify
+import Testing
+
+@Suite struct ReceiverSettingsTests {
+    @Test func webhookDefaults() throws {
+        let settings = try ReceiverSettings(
+            receiver: "hook", type: "webhook", settings: ["url": "http://127.0.0.1:9000/hook"], environment: [:])
+        #expect(settings.kind == .webhook)
+        #expect(settings.url == "http://127.0.0.1:9000/hook")
+        #expect(settings.timeout == .seconds(10))
+        #expect(settings.retry == RetryPolicy(maxAttempts: 10, initialBackoff: .seconds(1), maxBackoff: .seconds(300)))
+        #expect(settings.bearerToken == nil)
+    }
+
+    @Test func readsEveryKey() throws {
+        let settings = try ReceiverSettings(
+            receiver: "am", type: "alertmanager",
+            settings: [
+                "url": "https://am.example:9093", "timeout": "2s500ms", "max_attempts": "0", "backoff": "250ms",
+                "max_backoff": "1m", "bearer_token_env": "AM_TOKEN", "resolve_after": "2m",
+            ], environment: ["AM_TOKEN": "s3cret"])
+        #expect(settings.kind == .alertmanager)
+        #expect(settings.timeout == .milliseconds(2500))
+        #expect(settings.retry == RetryPolicy(maxAttempts: 0, initialBackoff: .milliseconds(250), maxBackoff: .seconds(60)))
+        #expect(settings.bearerToken == "s3cret")
+        #expect(settings.resolveAfter == .seconds(120))
+    }
+
+    @Test func maxRetriesCountsTheAttemptsAfterTheFirst() throws {
+        let settings = try ReceiverSettings(
+            receiver: "hook", type: "webhook", settings: ["url": "http://h/x", "max_retries": "3"], environment: [:])
+        #expect(settings.retry.maxAttempts == 4)
+    }
+
+    @Test(arguments: [
+        (["url": "ftp://h/x"], "receiver 'hook': 'url': 'ftp://h/x' is not an http or https URL with a host"),
+        (["url": "http:///x"], "receiver 'hook': 'url': 'http:///x' is not an http or https URL with a host"),
+        ([:], "receiver 'hook': 'url': missing: a webhook receiver needs a URL"),
+        (
+            ["url": "http://h/x", "timeout": "10 s"],
+            "receiver 'hook': 'timeout': '10 s' is not a positive duration (write, for example, 500ms, 10s or 1m30s)"
+        ),
+        (
+            ["url": "http://h/x", "backoff": "0s"],
+            "receiver 'hook': 'backoff': '0s' is not a positive duration (write, for example, 500ms, 10s or 1m30s)"
+        ),
+        (
+            ["url": "http://h/x", "max_attempts": "-1"],
+            "receiver 'hook': 'max_attempts': '-1' is not a whole number of 0 or more"
+        ),
+        (
+            ["url": "http://h/x", "max_attempts": "3", "max_retries": "2"],
+            "receiver 'hook': 'max_retries': give either 'max_attempts' or 'max_retries', not both"
+        ),
+        (
+            ["url": "http://h/x", "backoff": "10s", "max_backoff": "5s"],
+            "receiver 'hook': 'max_backoff': must be at least 'backoff' (10s)"
+        ),
+        (
+            ["url": "http://h/x", "bearer_token_env": "HOOK_TOKEN"],
+            "receiver 'hook': 'bearer_token_env': the environment variable 'HOOK_TOKEN' is not set or empty"
+        ),
+    ])
+    func rejectsBadSettingsNamingReceiverAndKey(settings: [String: String], message: String) {
+        let error = #expect(throws: ReceiverSettingsError.self) {
+            try ReceiverSettings(receiver: "hook", type: "webhook", settings: settings, environment: [:])
+        }
+        #expect(error?.description == message)
+    }
+
+    @Test func rejectsReceiverTypesNotDeliveredOverHTTP() {
+        #expect(throws: ReceiverSettingsError(
+            receiver: "log", key: nil, message: "type 'log' is not delivered over HTTP (only webhook and alertmanager are)")
+        ) {
+            try ReceiverSettings(receiver: "log", type: "log", settings: [:], environment: [:])
+        }
+    }
+}

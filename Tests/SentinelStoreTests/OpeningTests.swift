@@ -1,0 +1,46 @@
+import Foundation
+@testable import SentinelStore
+import Testing
+
+@Suite struct OpeningTests {
+    @Test func fileWrittenByANewerSchemaIsRefusedWithItsPath() throws {
+        let f = try StoreFixture()
+        try f.store.close()
+        let newer = SQLiteMigration.all + [SQLiteMigration(identifier: "v99", sql: "CREATE TABLE later (x INTEGER)")]
+        try SQLiteFindingsStore(path: f.path, migrations: newer).close()
+
+        let error = try #require(throws: StoreError.self) { try SQLiteFindingsStore(path: f.path) }
+        #expect(error.kind == .newerSchema)
+        #expect(error.description.hasPrefix(f.path + ": error:"))
+        #expect(error.description.contains("v99"))
+    }
+
+    @Test func fileThatIsNotADatabaseIsRefusedWithItsPath() throws {
+        let f = try StoreFixture()
+        let textFile = f.directory.appendingPathComponent("notes.txt").path
+        try String(repeating: "these are not the tables you are looking for\n", count: 100)
+            .write(toFile: textFile, atomically: true, encoding: .utf8)
+
+        let error = try #require(throws: StoreError.self) { try SQLiteFindingsStore(path: textFile) }
+        #expect(error.kind == .notADatabase)
+        #expect(error.description.hasPrefix(textFile + ": error:"))
+    }
+
+    @Test func missingFolderIsACannotOpenError() throws {
+        let f = try StoreFixture()
+        let path = f.directory.appendingPathComponent("no/such/folder/findings.sqlite").path
+        let error = try #require(throws: StoreError.self) { try SQLiteFindingsStore(path: path) }
+        #expect(error.kind == .cannotOpen)
+        #expect(error.description.contains(path))
+    }
+
+    @Test func olderSchemaIsBroughtUpToDate() throws {
+        let f = try StoreFixture()
+        try f.store.append(StoreBatch(findings: [Make.finding(time: 1)]))
+        try f.store.close()
+        let next = SQLiteMigration.all + [SQLiteMigration(identifier: "v2", sql: "CREATE TABLE later (x INTEGER)")]
+        let upgraded = try SQLiteFindingsStore(path: f.path, migrations: next)
+        #expect(try upgraded.findings(FindingQuery()).findings.count == 1)
+        try upgraded.close()
+    }
+}
