@@ -67,15 +67,8 @@ public struct RouteTree: Sendable {
         return true
     }
 
-    /// Whether a label matcher holds; a missing label reads as "". Regexes are anchored, as in Alertmanager.
+    /// Whether a label matcher holds for an alert's labels; a missing label reads as "".
     public static func matches(_ matcher: LabelMatcher, _ labels: [String: String]) -> Bool {
-        let value = labels[matcher.name] ?? ""
-        switch matcher.operation {
-        case .equal: return value == matcher.value
-        case .notEqual: return value != matcher.value
-        case .matchesRegex, .notMatchesRegex:
-            let matched = value.range(of: "^(?:\(matcher.value))$", options: .regularExpression) != nil
-            return matched == (matcher.operation == .matchesRegex)
-        }
+        matcher.matches(labels[matcher.name] ?? "")
     }
 }

@@ -10,6 +10,7 @@ public enum Compiler {
         builder.declare(rules)
         let compiledRules = builder.compileRules(rules, actions: actions)
         builder.warnUnused()
+        builder.warnUnreachableRoutes(rules: compiledRules, actions: actions.map(\.compiled))
         let diagnostics = Array(Set(builder.diagnostics)).sortedByLocation()
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }
         return (builder.graph(rules: compiledRules, actions: actions.map(\.compiled), policy: policy), diagnostics)
@@ -40,6 +41,8 @@ final class GraphBuilder {
     var usedLists: Set<String> = []
     var usedMacros: Set<String> = []
     var usedActions: Set<String> = []
+    /// The route tree as written, for the reachability check once rules are compiled.
+    var routeSyntax: RouteSyntax?
 
     struct DeclaredAction {
         var compiled: CompiledAction

@@ -61,6 +61,7 @@ extension GraphBuilder {
                     Diagnostic(.invalidValue, "the root route must match every alert: remove its 'matchers'", at: routeSyntax.range))
             }
             policy.route = compileRoute(routeSyntax, receivers: receivers, used: &used)
+            self.routeSyntax = routeSyntax
         }
         for (name, range) in receivers where !used.contains(name) {
             diagnostics.append(Diagnostic(.unusedReceiver, "receiver '\(name)' is not used by any route", at: range))
@@ -93,5 +94,61 @@ extension GraphBuilder {
             groupBy: route.groupBy.map(\.value), groupWaitMilliseconds: route.groupWait?.value,
             groupIntervalMilliseconds: route.groupInterval?.value, repeatIntervalMilliseconds: route.repeatInterval?.value,
             continue: route.continue, routes: route.routes.map { compileRoute($0, receivers: receivers, used: &used) })
+    }
+
+    // MARK: Reachability
+
+    /// Warns about routes no alert can reach: for every rule that notifies, its alert's labels are known
+    /// (`alertname`, `rule`, `severity`, fixed labels), unknown (its `group_by` labels) or absent (read as "");
+    /// a route is reached when its matchers can all hold for some rule, and no earlier sibling without `continue`
+    /// certainly takes that rule's alerts first.
+    func warnUnreachableRoutes(rules: [CompiledRule], actions: [CompiledAction]) {
+        guard let root = routeSyntax else { return }
+        let notifying = rules.filter { rule in rule.actions.contains { actions[$0].type == .notify } }
+        guard !notifying.isEmpty else { return }
+        var reached: Set<String> = []
+        for rule in notifying {
+            var known = Dictionary(rule.labels, uniquingKeysWith: { a, _ in a })
+            known["alertname"] = rule.name
+            known["rule"] = rule.name
+            known["severity"] = rule.severity.rawValue
+            let unknown = Set(rule.groupLabels)
+            for label in unknown { known[label] = nil }
+            markReached(root, path: "0", known: known, unknown: unknown, into: &reached)
+        }
+        reportUnreached(root, path: "0", reached: reached)
+    }
+
+    /// What a matcher can say about an alert: certainly holds, certainly fails, or depends on a group label.
+    private enum Outcome { case holds, fails, depends }
+
+    private func outcome(_ matcher: LabelMatcher, known: [String: String], unknown: Set<String>) -> Outcome {
+        if unknown.contains(matcher.name) { return .depends }
+        return matcher.matches(known[matcher.name] ?? "") ? .holds : .fails
+    }
+
+    private func markReached(_ route: RouteSyntax, path: String, known: [String: String], unknown: Set<String>, into reached: inout Set<String>) {
+        reached.insert(path)
+        for (i, child) in route.routes.enumerated() {
+            let outcomes = child.matchers.compactMap { LabelMatcher(parsing: $0.value) }.map { outcome($0, known: known, unknown: unknown) }
+            if outcomes.contains(.fails) { continue }
+            markReached(child, path: "\(path).\(i)", known: known, unknown: unknown, into: &reached)
+            if !child.continue, outcomes.allSatisfy({ $0 == .holds }) { break }
+        }
+    }
+
+    private func reportUnreached(_ route: RouteSyntax, path: String, reached: Set<String>) {
+        for (i, child) in route.routes.enumerated() {
+            let childPath = "\(path).\(i)"
+            if reached.contains(childPath) {
+                reportUnreached(child, path: childPath, reached: reached)
+            } else {
+                diagnostics.append(
+                    Diagnostic(
+                        .unreachableRoute,
+                        "no alert can reach this route: no notifying rule has labels its matchers accept, or an earlier sibling without 'continue' takes them all",
+                        at: child.range))
+            }
+        }
     }
 }

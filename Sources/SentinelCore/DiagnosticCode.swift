@@ -41,6 +41,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case shadowedKey = "W0105"
     case emptyRuleFile = "W0106"
     case fieldLooksLikeName = "W0107"
+    case unreachableRoute = "W0108"
 
     /// Errors unless the code is a warning code.
     public var defaultSeverity: DiagnosticSeverity {

@@ -11,8 +11,11 @@ struct DryRunCommand: ParsableCommand {
         abstract: "Replay recorded traffic through the rules; print alert transitions and actions as JSON lines.",
         discussion: """
             stdout: one JSON object per line, {"type":"alert",...} for every alert transition (ts, rule, state, \
-            severity, labels, value, annotations, actions with their receivers) and {"type":"action",...} for \
-            every per-match action. stderr: malformed lines and a per-rule summary. Use - to read stdin.
+            severity, labels, value, annotations, actions with their receivers), {"type":"action",...} for \
+            every per-match action, {"type":"notification",...} for every notification the policy's routes, \
+            grouping, inhibition and dedupe would send (on event time), and {"type":"finding",...} for every \
+            matching event a store receiver would keep. Nothing is sent or stored. stderr: malformed lines and a \
+            per-rule summary. Use - to read stdin.
             """)
 
     @Option(name: .customLong("rules"), help: "Rule file or folder (repeatable).")
@@ -88,7 +91,8 @@ enum Summary {
         var out = "\(stats.events) events in \(String(format: "%.2f", seconds)) s (\(format(rate)) events/s)"
         out += "; \(dryRun.malformed) malformed, \(stats.lateEvents) late, \(engine.windowSampleOverflow) window samples over cap\n"
         let header = [
-            "rule", "evals", "matches", "pending", "firing", "resolved", "firing time", "actions", "cost/eval", "group overflow",
+            "rule", "evals", "matches", "pending", "firing", "resolved", "firing time", "actions", "findings", "cost/eval",
+            "group overflow",
         ]
         var rows = [header]
         for (i, rule) in engine.graph.rules.enumerated() {
@@ -97,7 +101,7 @@ enum Summary {
             rows.append([
                 rule.name, "\(s.evaluations)", "\(s.matches)", "\(s.pending)", "\(s.firing)", "\(s.resolved)",
                 DurationLiteral.format(milliseconds: s.firingMilliseconds / 1000 * 1000), "\(dryRun.actionCounts[rule.name] ?? 0)",
-                "\(Int(cost))ns", "\(s.groupOverflow)",
+                "\(dryRun.findingCounts[rule.name] ?? 0)", "\(Int(cost))ns", "\(s.groupOverflow)",
             ])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max()! }
@@ -106,6 +110,10 @@ enum Summary {
                 column == 0 ? cell.padding(toLength: widths[0], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[column] - cell.count) + cell
             }.joined(separator: "  ") + "\n"
+        }
+        if !dryRun.notificationCounts.isEmpty {
+            out += "notifications: "
+                + dryRun.notificationCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
         }
         return out
     }

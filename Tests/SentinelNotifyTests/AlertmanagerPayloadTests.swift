@@ -21,6 +21,11 @@ import Testing
         ])
     }
 
+    @Test func firingAlertStartingAfterTheWallClockEndsAfterItsStart() {
+        let payload = AlertmanagerPayload(NotificationFixture.firing(), now: 0, resolveAfter: .seconds(300))
+        #expect(payload.alerts.map(\.endsAt) == ["2026-05-01T12:42:15Z", "2026-05-01T12:43:00Z"])
+    }
+
     @Test func resolvedAlertsEndWhenTheyResolved() {
         let payload = AlertmanagerPayload(NotificationFixture.resolved(), now: Self.sentAt, resolveAfter: .seconds(300))
         #expect(payload.alerts.map(\.endsAt) == ["2026-05-01T12:43:15.250Z"])

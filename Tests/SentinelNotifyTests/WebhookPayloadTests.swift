@@ -19,7 +19,7 @@ import Testing
     @Test(arguments: [
         (NotificationFixture.firing(), "webhook-firing.json"), (NotificationFixture.resolved(), "webhook-resolved.json"),
     ])
-    func payloadIsTheSchemaFixture(notification: SentinelAct.AlertNotification, fixture: String) throws {
+    func payloadIsTheSchemaFixture(notification: AlertNotification, fixture: String) throws {
         let sent = try Self.object(WebhookPayload(notification).encoded())
         #expect(sent == (try Self.object(Self.fixture(fixture))))
     }

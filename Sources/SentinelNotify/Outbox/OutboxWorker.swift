@@ -63,9 +63,9 @@ public final class OutboxWorker: Sendable {
         update(receivers: receivers)
     }
 
-    /// Delivers due entries until the task is cancelled: every `pollInterval`, at once after `wake()`, and as soon as
-    /// a receiver finishes a batch. Attempts cut short by cancellation are not recorded (the entries stay due).
-    /// Call it once per worker.
+    /// Delivers due entries until the task is cancelled: every `pollInterval` and at once after `wake()`. A receiver
+    /// still busy with earlier entries is skipped by a poll, so it never holds up the others. Attempts cut short by
+    /// cancellation are not recorded (the entries stay due). Call it once per worker.
     public func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask {
@@ -79,7 +79,6 @@ public final class OutboxWorker: Sendable {
                     group.addTask {
                         await self.deliver(entries, to: receiver, now: self.clock)
                         self.release(receiver)
-                        self.wake()
                     }
                 }
             }

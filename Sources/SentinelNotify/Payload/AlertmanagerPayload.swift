@@ -6,8 +6,9 @@ import SentinelEvaluate
 /// The body of Alertmanager's `POST /api/v2/alerts`: the notification's alerts as an array of postable alerts.
 ///
 /// Alertmanager keeps no alert for ever: a client re-sends firing alerts, and an alert whose `endsAt` has passed is
-/// resolved. A firing alert's `endsAt` is therefore `3 × resolveAfter` after sending, so Alertmanager resolves it by
-/// itself if Sentinel stops; a resolved alert's `endsAt` is when it resolved.
+/// resolved. A firing alert's `endsAt` is therefore `3 × resolveAfter` after sending (or after its start, when that
+/// is later), so Alertmanager resolves it by itself if Sentinel stops; a resolved alert's `endsAt` is when it
+/// resolved.
 ///
 /// ```json
 /// [{"labels":{"alertname":"UnsafeAnswerRate","model":"m1","severity":"critical"},"annotations":{"summary":"…"},
@@ -35,13 +36,15 @@ public struct AlertmanagerPayload: Codable, Sendable, Equatable {
     public var alerts: [Alert]
 
     /// The alerts of `notification`, sent at `now` (wall clock, epoch ms).
-    public init(_ notification: SentinelAct.AlertNotification, now: Int64, resolveAfter: Duration) {
-        let firingEnd = now + 3 * Int64(resolveAfter.milliseconds)
+    public init(_ notification: AlertNotification, now: Int64, resolveAfter: Duration) {
+        let keepFiring = 3 * Int64(resolveAfter.milliseconds)
         alerts = notification.alerts.map { alert in
             // As in Prometheus, a label with an empty value is no label.
             var labels = alert.labels.filter { !$0.value.isEmpty }
             labels["alertname"] = labels["alertname"] ?? alert.rule
-            let endsAt = alert.status == .resolved ? alert.endsAt ?? now : firingEnd
+            // Alertmanager refuses an alert that ends before it starts, so an alert whose (event-time) start is ahead
+            // of the wall clock keeps firing from its start.
+            let endsAt = alert.status == .resolved ? alert.endsAt ?? now : max(now, alert.startsAt) + keepFiring
             return Alert(
                 labels: labels, annotations: alert.annotations, startsAt: Timestamp.format(alert.startsAt),
                 endsAt: Timestamp.format(endsAt))

@@ -81,7 +81,7 @@ public struct WebhookPayload: Codable, Sendable, Equatable {
     public var alerts: [Alert]
 
     /// The payload reporting `notification`.
-    public init(_ notification: SentinelAct.AlertNotification) {
+    public init(_ notification: AlertNotification) {
         version = "1"
         source = "sentinel"
         idempotencyKey = notification.id

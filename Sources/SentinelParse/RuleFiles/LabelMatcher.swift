@@ -1,3 +1,5 @@
+import Foundation
+
 /// An Alertmanager-style label matcher: `name="value"`, `name!="value"`, `name=~"regex"`, `name!~"regex"`.
 public struct LabelMatcher: Sendable, Hashable {
     public enum Operation: String, Sendable {
@@ -53,5 +55,19 @@ extension String {
             }
         }
         return out
+    }
+}
+
+extension LabelMatcher {
+    /// Whether the matcher holds for a label's value ("" when the label is missing). Regexes are anchored, as in
+    /// Alertmanager.
+    public func matches(_ value: String) -> Bool {
+        switch operation {
+        case .equal: return value == self.value
+        case .notEqual: return value != self.value
+        case .matchesRegex, .notMatchesRegex:
+            let matched = value.range(of: "^(?:\(self.value))$", options: .regularExpression) != nil
+            return matched == (operation == .matchesRegex)
+        }
     }
 }

@@ -45,8 +45,8 @@ public final class SQLiteFindingsStore: FindingsStore {
         guard unknown.isEmpty else {
             throw StoreError(
                 .newerSchema, path: path,
-                "written by a newer version of Sentinel (schema steps \(unknown.sorted().joined(separator: ", ")) are "
-                    + "unknown to this one); upgrade Sentinel or use another file")
+                "written by a newer version of Sentinel (it has schema migrations this one does not know: "
+                    + "\(unknown.sorted().joined(separator: ", "))); upgrade Sentinel or use another file")
         }
         do {
             try migrator.migrate(pool)
