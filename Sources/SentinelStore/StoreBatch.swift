@@ -1,4 +1,3 @@
-import Foundation
 import SentinelAct
 
 /// Everything one evaluation step produced, written in one transaction by `FindingsStore.append`.
@@ -11,13 +10,14 @@ public struct StoreBatch: Sendable {
     public var outbox: [AlertNotification]
     /// Replaces the entry of the same receiver and group key.
     public var notificationLog: [NotificationLogEntry]
-    /// When the outbox entries are queued (wall clock, epoch ms): their `createdAt` and first `nextAttemptAt`.
-    /// Delivery runs on the wall clock, not on event time, so recorded traffic from any date is delivered at once.
-    public var queuedAt: Int64
+    /// When the outbox entries are queued (wall clock, epoch ms): their `createdAt` and first `nextAttemptAt`; nil
+    /// takes the wall clock when the batch is appended. Delivery runs on the wall clock, not on event time, so
+    /// notifications about recorded traffic from any date are due at once.
+    public var queuedAt: Int64?
 
     public init(
         transitions: [StoredTransition] = [], findings: [Finding] = [], outbox: [AlertNotification] = [],
-        notificationLog: [NotificationLogEntry] = [], queuedAt: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
+        notificationLog: [NotificationLogEntry] = [], queuedAt: Int64? = nil
     ) {
         self.transitions = transitions
         self.findings = findings

@@ -11,11 +11,13 @@ final class LiveSentinel: @unchecked Sendable {
     let directory: URL
     private(set) var baseURL: URL!
 
-    /// Starts `sentinel run ARGUMENTS --listen 127.0.0.1:0` and waits until it prints its URL.
+    /// Starts `sentinel run ARGUMENTS --listen 127.0.0.1:0` and waits until it prints its URL. Without a
+    /// `--store` argument the store is a fresh file in the process's own temporary folder.
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
         directory = try SentinelProcess.temporaryDirectory()
         process.executableURL = SentinelProcess.executable
-        process.arguments = ["run", "--listen", "127.0.0.1:0"] + arguments
+        let store = arguments.contains("--store") ? [] : ["--store", directory.appendingPathComponent("sentinel.db").path]
+        process.arguments = ["run", "--listen", "127.0.0.1:0"] + store + arguments
         process.currentDirectoryURL = SentinelProcess.packageRoot
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)

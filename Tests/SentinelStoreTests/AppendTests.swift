@@ -16,7 +16,10 @@ import Testing
         let batch = StoreBatch(
             transitions: [Make.transition(time: 1)], findings: [Make.finding(time: 2), invalid],
             outbox: [Make.notification(id: "n-1")],
-            notificationLog: [NotificationLogEntry(receiver: "r", groupKey: "g", lastSentAt: 1, firingFingerprints: [], resolvedFingerprints: [])])
+            notificationLog: [
+                NotificationLogEntry(
+                    receiver: "r", groupKey: "g", lastSentAt: 1, firingFingerprints: [], resolvedFingerprints: [])
+            ])
 
         let error = try #require(throws: StoreError.self) { try f.store.append(batch) }
         #expect(error.kind == .failed)

@@ -3,7 +3,8 @@ import Testing
 
 @Suite struct FindingEventLineTests {
     private func finding(_ line: String) -> Finding {
-        Finding.from(eventLine: line, rule: "R", fingerprint: "fp", severity: "warning", labels: ["model": "m"], time: 7)
+        Finding.from(
+            eventLine: line, rule: "R", fingerprint: "fp", severity: "warning", labels: ["model": "m"], time: 7)
     }
 
     @Test func exchangeFieldsAndGuardVerdictsComeFromTheLine() {

@@ -1,6 +1,7 @@
 import Foundation
-@testable import SentinelStore
 import Testing
+
+@testable import SentinelStore
 
 @Suite struct OpeningTests {
     @Test func fileWrittenByANewerSchemaIsRefusedWithItsPath() throws {

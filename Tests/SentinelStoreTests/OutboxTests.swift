@@ -1,3 +1,4 @@
+import Foundation
 import SentinelAct
 import SentinelStore
 import Testing
@@ -11,13 +12,24 @@ import Testing
 
     @Test func dueEntriesAreUndeliveredAndDueOldestFirst() throws {
         let f = try StoreFixture()
-        try f.store.append(StoreBatch(outbox: [Make.notification(id: "n-1"), Make.notification(id: "n-2")], queuedAt: 1_000))
+        try f.store.append(
+            StoreBatch(outbox: [Make.notification(id: "n-1"), Make.notification(id: "n-2")], queuedAt: 1_000))
         try f.store.append(StoreBatch(outbox: [Make.notification(id: "n-3")], queuedAt: 2_000))
 
         #expect(try f.store.dueOutbox(now: 999, limit: 10).isEmpty)
         #expect(try f.store.dueOutbox(now: 1_000, limit: 10).map(\.notification.id) == ["n-1", "n-2"])
         #expect(try f.store.dueOutbox(now: 5_000, limit: 10).map(\.notification.id) == ["n-1", "n-2", "n-3"])
         #expect(try f.store.dueOutbox(now: 5_000, limit: 1).map(\.notification.id) == ["n-1"])
+    }
+
+    @Test func entriesWithoutAQueueTimeAreStampedWithTheWallClockWhenAppended() throws {
+        let f = try StoreFixture()
+        let before = Int64(Date().timeIntervalSince1970 * 1000)
+        try f.store.append(StoreBatch(outbox: [Make.notification(id: "n-1", time: 0)]))
+        let after = Int64(Date().timeIntervalSince1970 * 1000)
+        let entry = try #require(try f.store.dueOutbox(now: after, limit: 1).first)
+        #expect((before...after).contains(entry.createdAt))
+        #expect(entry.nextAttemptAt == entry.createdAt)
     }
 
     @Test func failedDeliveryWaitsUntilItsNextAttemptAndCountsAttempts() throws {

@@ -2,7 +2,8 @@ import SentinelStore
 import Testing
 
 @Suite struct ReviewTests {
-    static let alice = Review(inputLabel: .unsafe, outputLabel: .safe, note: "prompt probes, answer refuses", reviewer: "alice", time: 100)
+    static let alice = Review(
+        inputLabel: .unsafe, outputLabel: .safe, note: "prompt probes, answer refuses", reviewer: "alice", time: 100)
     static let bob = Review(inputLabel: .safe, outputLabel: .safe, note: nil, reviewer: "bob", time: 200)
 
     @Test func reviewStoresTheVerdictAndBumpsTheVersion() throws {

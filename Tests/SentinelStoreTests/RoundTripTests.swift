@@ -18,7 +18,8 @@ import Testing
         let bare = Make.finding(time: 5)
         let notification = Make.notification(id: "n-1")
         let logEntry = NotificationLogEntry(
-            receiver: "oncall", groupKey: "g", lastSentAt: 9, firingFingerprints: ["a", "b"], resolvedFingerprints: ["c"])
+            receiver: "oncall", groupKey: "g", lastSentAt: 9, firingFingerprints: ["a", "b"],
+            resolvedFingerprints: ["c"])
         let ids = try f.store.append(
             StoreBatch(
                 transitions: [Make.transition(time: 3)], findings: [Self.reviewedFinding, bare], outbox: [notification],
@@ -37,7 +38,8 @@ import Testing
 
         let entry = try #require(f.store.dueOutbox(now: 100, limit: 10).first)
         #expect(entry.notification == notification)
-        #expect(entry.receiver == "oncall" && entry.createdAt == 100 && entry.nextAttemptAt == 100 && entry.attempts == 0)
+        #expect(
+            entry.receiver == "oncall" && entry.createdAt == 100 && entry.nextAttemptAt == 100 && entry.attempts == 0)
         #expect(entry.deliveredAt == nil && entry.lastError == nil && !entry.abandoned)
 
         #expect(try f.store.notificationLog() == [logEntry])
@@ -49,8 +51,12 @@ import Testing
         let f = try StoreFixture()
         let ids = try f.store.append(
             StoreBatch(
-                transitions: [Make.transition(time: 3)], findings: [Self.reviewedFinding], outbox: [Make.notification(id: "n-1")],
-                notificationLog: [NotificationLogEntry(receiver: "r", groupKey: "g", lastSentAt: 1, firingFingerprints: [], resolvedFingerprints: [])],
+                transitions: [Make.transition(time: 3)], findings: [Self.reviewedFinding],
+                outbox: [Make.notification(id: "n-1")],
+                notificationLog: [
+                    NotificationLogEntry(
+                        receiver: "r", groupKey: "g", lastSentAt: 1, firingFingerprints: [], resolvedFingerprints: [])
+                ],
                 queuedAt: 0))
         let silence = Make.silence([try SilenceMatcher(name: "model", value: "a")])
         try f.store.saveSilence(silence)
@@ -72,12 +78,14 @@ import Testing
         try f.store.append(
             StoreBatch(transitions: [
                 Make.transition(time: 1, state: "pending"), Make.transition(time: 2),
-                Make.transition(time: 3, rule: "Other", fingerprint: "fp-2"), Make.transition(time: 4, state: "resolved"),
+                Make.transition(time: 3, rule: "Other", fingerprint: "fp-2"),
+                Make.transition(time: 4, state: "resolved"),
             ]))
         let all = try f.store.transitions(since: nil, rule: nil, fingerprint: nil, limit: 10)
         #expect(all.map(\.time) == [4, 3, 2, 1])
         #expect(try f.store.transitions(since: 2, rule: nil, fingerprint: nil, limit: 10).map(\.time) == [4, 3, 2])
-        #expect(try f.store.transitions(since: nil, rule: "UnsafeAnswerRate", fingerprint: nil, limit: 10).map(\.time) == [4, 2, 1])
+        let ofRule = try f.store.transitions(since: nil, rule: "UnsafeAnswerRate", fingerprint: nil, limit: 10)
+        #expect(ofRule.map(\.time) == [4, 2, 1])
         #expect(try f.store.transitions(since: nil, rule: nil, fingerprint: "fp-2", limit: 10).map(\.time) == [3])
         #expect(try f.store.transitions(since: nil, rule: nil, fingerprint: nil, limit: 2).map(\.time) == [4, 3])
     }

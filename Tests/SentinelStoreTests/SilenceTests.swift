@@ -5,7 +5,8 @@ import Testing
     static let labels = ["model": "qwen3-4b", "severity": "critical"]
 
     private func matches(_ name: String, _ value: String, regex: Bool = false, equal: Bool = true) throws -> Bool {
-        Make.silence([try SilenceMatcher(name: name, value: value, isRegex: regex, isEqual: equal)]).matches(Self.labels)
+        let matcher = try SilenceMatcher(name: name, value: value, isRegex: regex, isEqual: equal)
+        return Make.silence([matcher]).matches(Self.labels)
     }
 
     @Test func equalAndNotEqualMatchers() throws {
@@ -47,7 +48,9 @@ import Testing
     }
 
     @Test func invalidRegexIsRejected() {
-        #expect(throws: SilenceMatcher.InvalidRegex.self) { try SilenceMatcher(name: "model", value: "qwen(", isRegex: true) }
+        #expect(throws: SilenceMatcher.InvalidRegex.self) {
+            try SilenceMatcher(name: "model", value: "qwen(", isRegex: true)
+        }
     }
 
     @Test func activeFromStartUntilEnd() {

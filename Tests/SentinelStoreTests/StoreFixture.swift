@@ -50,21 +50,22 @@ enum Make {
     ) -> Finding {
         Finding(
             time: time, rule: rule, fingerprint: fingerprint, severity: "critical",
-            labels: ["model": model ?? "", "team": "safety"], eventID: "c-\(time)", model: model, prompt: "p", response: "r",
+            labels: ["model": model ?? "", "team": "safety"], eventID: "c-\(time)", model: model, prompt: "p",
+            response: "r",
             flagged: flagged, raw: #"{"kind":"completion"}"#)
     }
 
-    static func transition(time: Int64, rule: String = "UnsafeAnswerRate", fingerprint: String = "fp-1", state: String = "firing")
-        -> StoredTransition
-    {
+    static func transition(
+        time: Int64, rule: String = "UnsafeAnswerRate", fingerprint: String = "fp-1", state: String = "firing"
+    ) -> StoredTransition {
         StoredTransition(
             time: time, rule: rule, fingerprint: fingerprint, state: state, previous: "pending", severity: "critical",
             labels: ["model": "qwen3-4b"], value: 0.25, annotations: ["summary": "a quarter unsafe"])
     }
 
-    static func notification(id: String, receiver: String = "oncall", groupKey: String = "{}:{model=\"qwen3-4b\"}", time: Int64 = 1_000)
-        -> AlertNotification
-    {
+    static func notification(
+        id: String, receiver: String = "oncall", groupKey: String = "{}:{model=\"qwen3-4b\"}", time: Int64 = 1_000
+    ) -> AlertNotification {
         let alert = NotifiedAlert(
             fingerprint: "fp-1", rule: "UnsafeAnswerRate", status: .firing,
             labels: ["alertname": "UnsafeAnswerRate", "severity": "critical", "model": "qwen3-4b"],
@@ -74,9 +75,9 @@ enum Make {
             status: .firing, alerts: [alert], time: time)
     }
 
-    static func silence(_ matchers: [SilenceMatcher], startsAt: Int64 = 0, endsAt: Int64 = 10_000, createdAt: Int64 = 0)
-        -> Silence
-    {
+    static func silence(
+        _ matchers: [SilenceMatcher], startsAt: Int64 = 0, endsAt: Int64 = 10_000, createdAt: Int64 = 0
+    ) -> Silence {
         Silence(
             matchers: matchers, startsAt: startsAt, endsAt: endsAt, createdBy: "alice", comment: "maintenance",
             createdAt: createdAt, updatedAt: createdAt)

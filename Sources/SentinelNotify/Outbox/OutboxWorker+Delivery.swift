@@ -46,16 +46,31 @@ extension OutboxWorker {
             return
         }
         guard !Task.isCancelled else { return }
-        let attempts = entry.attempts + 1
-        let abandon = failure.isPermanent || receiver.retry.isExhausted(attempts: attempts)
-        let at = now()
-        let retryAt = at + Int64(receiver.retry.backoff(afterAttempts: entry.attempts, jitter: jitter()).milliseconds)
-        count(receiver.name) {
-            $0.failed[failure.reason, default: 0] += 1
+        let abandon = failure.isPermanent || receiver.retry.isExhausted(attempts: entry.attempts + 1)
+        let backoff = receiver.retry.backoff(afterAttempts: entry.attempts, jitter: jitter())
+        recordFailure(
+            entry, error: failure.description, reason: failure.reason, abandon: abandon,
+            retryAt: now() + Int64(backoff.milliseconds))
+    }
+
+    /// An entry whose receiver is not configured (any more): nothing can deliver it.
+    private func abandonUnknown(_ entry: OutboxEntry, now: Int64) {
+        recordFailure(
+            entry, error: "receiver '\(entry.receiver)' is not configured", reason: .permanent, abandon: true,
+            retryAt: now)
+    }
+
+    /// Counts a failed attempt, logs it and records it in the store.
+    private func recordFailure(
+        _ entry: OutboxEntry, error: String, reason: DeliveryFailure.Reason, abandon: Bool, retryAt: Int64
+    ) {
+        count(entry.receiver) {
+            $0.failed[reason, default: 0] += 1
             if abandon { $0.abandoned += 1 }
         }
         var metadata: Logger.Metadata = [
-            "receiver": "\(receiver.name)", "outbox_id": "\(entry.id)", "attempt": "\(attempts)", "error": "\(failure)",
+            "receiver": "\(entry.receiver)", "outbox_id": "\(entry.id)", "attempt": "\(entry.attempts + 1)",
+            "error": "\(error)",
         ]
         if abandon {
             logger.error("notification abandoned", metadata: metadata)
@@ -64,24 +79,8 @@ extension OutboxWorker {
             logger.warning("notification delivery failed", metadata: metadata)
         }
         updateStore(entry) {
-            try $0.markFailed(outboxID: entry.id, error: failure.description, nextAttemptAt: retryAt, abandon: abandon)
+            try $0.markFailed(outboxID: entry.id, error: error, nextAttemptAt: retryAt, abandon: abandon)
         }
-    }
-
-    /// An entry whose receiver is not configured (any more): nothing can deliver it.
-    private func abandonUnknown(_ entry: OutboxEntry, now at: Int64) {
-        let message = "receiver '\(entry.receiver)' is not configured"
-        count(entry.receiver) {
-            $0.failed[.permanent, default: 0] += 1
-            $0.abandoned += 1
-        }
-        logger.error(
-            "notification abandoned",
-            metadata: [
-                "receiver": "\(entry.receiver)", "outbox_id": "\(entry.id)", "attempt": "\(entry.attempts + 1)",
-                "error": "\(message)",
-            ])
-        updateStore(entry) { try $0.markFailed(outboxID: entry.id, error: message, nextAttemptAt: at, abandon: true) }
     }
 
     private func count(_ receiver: String, _ change: (inout DeliveryStats) -> Void) {

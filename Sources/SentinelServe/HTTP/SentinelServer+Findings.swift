@@ -36,40 +36,24 @@ extension SentinelServer {
     /// carries the current finding instead of being overwritten.
     func reviewResponse(id text: String, _ request: Request) async throws -> Response {
         guard let id = Int64(text) else { return APIResponse.error(.badRequest, "finding id '\(text)' is not a number") }
-        let object: [String: Any]
-        switch await Self.jsonObject(request, limit: 64 << 10) {
-        case .success(let o): object = o
-        case .failure(let problem): return APIResponse.error(.badRequest, problem.message)
+        struct Body: Decodable {
+            var reviewer: String
+            var input: ReviewLabel?
+            var output: ReviewLabel?
+            var note: String?
+            var version: Int?
         }
-        guard let reviewer = object["reviewer"] as? String, !reviewer.isEmpty else {
-            return APIResponse.error(.badRequest, "field 'reviewer' (a non-empty string) is required", extra: [("field", "\"reviewer\"")])
+        let body: Body
+        switch await Self.decode(Body.self, request, limit: 64 << 10) {
+        case .success(let b): body = b
+        case .failure(let problem): return APIResponse.error(.badRequest, problem.message, extra: problem.extra)
         }
-        var labels: [String: ReviewLabel?] = [:]
-        for field in ["input", "output"] {
-            switch object[field] {
-            case nil, is NSNull: labels[field] = .some(nil)
-            case let text as String:
-                guard let label = ReviewLabel(rawValue: text) else {
-                    return APIResponse.error(.badRequest, "field '\(field)' must be \"safe\", \"unsafe\" or null", extra: [("field", "\"\(field)\"")])
-                }
-                labels[field] = label
-            default:
-                return APIResponse.error(.badRequest, "field '\(field)' must be \"safe\", \"unsafe\" or null", extra: [("field", "\"\(field)\"")])
-            }
+        guard !body.reviewer.isEmpty else {
+            return APIResponse.error(.badRequest, "field 'reviewer' must not be empty", extra: [("field", #""reviewer""#)])
         }
-        let note = object["note"] as? String
-        if object["note"] != nil, !(object["note"] is NSNull), note == nil {
-            return APIResponse.error(.badRequest, "field 'note' must be a string", extra: [("field", "\"note\"")])
-        }
-        var version: Int?
-        if let v = object["version"], !(v is NSNull) {
-            guard !(v is Bool), let number = v as? NSNumber, number.doubleValue == number.doubleValue.rounded() else {
-                return APIResponse.error(.badRequest, "field 'version' must be an integer", extra: [("field", "\"version\"")])
-            }
-            version = number.intValue
-        }
+        let version = body.version
         let review = Review(
-            inputLabel: labels["input"] ?? nil, outputLabel: labels["output"] ?? nil, note: note, reviewer: reviewer,
+            inputLabel: body.input, outputLabel: body.output, note: body.note, reviewer: body.reviewer,
             time: Self.nowMilliseconds())
         do {
             guard let updated = try store.review(findingID: id, review, expectedVersion: version) else {
@@ -180,6 +164,44 @@ extension SentinelServer {
 
     struct Problem: Error {
         var message: String
+        /// Extra members of the error object (serialised JSON), e.g. the field at fault.
+        var extra: [(String, String)] = []
+    }
+
+    /// A request body decoded as `T`, with an error that names the field and what was wrong with it.
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int) async -> Result<T, Problem> {
+        guard let buffer = try? await request.body.collect(upTo: limit) else {
+            return .failure(Problem(message: "the body is larger than \(limit) bytes"))
+        }
+        do {
+            return .success(try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView)))
+        } catch let error as DecodingError {
+            func field(_ path: [any CodingKey]) -> String { path.map(\.stringValue).joined(separator: ".") }
+            switch error {
+            case .keyNotFound(let key, let context):
+                let name = field(context.codingPath + [key])
+                return .failure(Problem(message: "field '\(name)' is required", extra: [("field", JSONText.quoted(name))]))
+            case .typeMismatch(let expected, let context), .valueNotFound(let expected, let context):
+                let name = field(context.codingPath)
+                return .failure(Problem(message: "field '\(name)' must be \(Self.describe(expected))", extra: [("field", JSONText.quoted(name))]))
+            case .dataCorrupted(let context) where !context.codingPath.isEmpty:
+                let name = field(context.codingPath)
+                return .failure(Problem(message: "field '\(name)': \(context.debugDescription)", extra: [("field", JSONText.quoted(name))]))
+            default:
+                return .failure(Problem(message: "the body is not valid JSON"))
+            }
+        } catch {
+            return .failure(Problem(message: "the body is not valid JSON"))
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: return "an integer"
+        case is String.Type: return "a string"
+        case is Bool.Type: return "true or false"
+        default: return "of type \(type)"
+        }
     }
 
     static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }

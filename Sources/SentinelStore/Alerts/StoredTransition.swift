@@ -17,7 +17,8 @@ public struct StoredTransition: Sendable, Codable, Equatable {
     public var annotations: [String: String]
 
     public init(
-        id: Int64 = 0, time: Int64, rule: String, fingerprint: String, state: String, previous: String, severity: String,
+        id: Int64 = 0, time: Int64, rule: String, fingerprint: String, state: String, previous: String,
+        severity: String,
         labels: [String: String] = [:], value: Double? = nil, annotations: [String: String] = [:]
     ) {
         self.id = id

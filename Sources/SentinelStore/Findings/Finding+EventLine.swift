@@ -29,8 +29,8 @@ extension Finding {
 
     /// Sorted keys so the same verdict is always the same text.
     private static func jsonText(_ object: [String: Any]) -> String? {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        else { return nil }
+        let options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: options) else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -15,7 +15,9 @@ public struct Review: Sendable, Codable, Equatable {
     /// When the review was given (wall clock, epoch ms).
     public var time: Int64
 
-    public init(inputLabel: ReviewLabel?, outputLabel: ReviewLabel?, note: String? = nil, reviewer: String, time: Int64) {
+    public init(
+        inputLabel: ReviewLabel?, outputLabel: ReviewLabel?, note: String? = nil, reviewer: String, time: Int64
+    ) {
         self.inputLabel = inputLabel
         self.outputLabel = outputLabel
         self.note = note

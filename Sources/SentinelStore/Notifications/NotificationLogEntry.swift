@@ -11,7 +11,8 @@ public struct NotificationLogEntry: Sendable, Codable, Equatable {
     public var resolvedFingerprints: [String]
 
     public init(
-        receiver: String, groupKey: String, lastSentAt: Int64, firingFingerprints: [String], resolvedFingerprints: [String]
+        receiver: String, groupKey: String, lastSentAt: Int64, firingFingerprints: [String],
+        resolvedFingerprints: [String]
     ) {
         self.receiver = receiver
         self.groupKey = groupKey

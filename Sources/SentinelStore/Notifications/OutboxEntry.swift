@@ -18,7 +18,8 @@ public struct OutboxEntry: Sendable, Codable, Equatable {
     public var abandoned: Bool
 
     public init(
-        id: Int64, notification: AlertNotification, receiver: String, createdAt: Int64, attempts: Int, nextAttemptAt: Int64,
+        id: Int64, notification: AlertNotification, receiver: String, createdAt: Int64, attempts: Int,
+        nextAttemptAt: Int64,
         deliveredAt: Int64?, lastError: String?, abandoned: Bool
     ) {
         self.id = id

@@ -24,12 +24,14 @@ extension SQLiteFindingsStore {
             if let expectedVersion, expectedVersion != current.version { throw ReviewConflict(current: current) }
             try db.execute(
                 sql: """
-                    UPDATE findings SET input_label = ?, output_label = ?, review_note = ?, reviewer = ?, reviewed_at = ?,
+                    UPDATE findings
+                    SET input_label = ?, output_label = ?, review_note = ?, reviewer = ?, reviewed_at = ?,
                         version = version + 1
                     WHERE id = ?
                     """,
                 arguments: [
-                    review.inputLabel?.rawValue, review.outputLabel?.rawValue, review.note, review.reviewer, review.time,
+                    review.inputLabel?.rawValue, review.outputLabel?.rawValue, review.note, review.reviewer,
+                    review.time,
                     findingID,
                 ])
             return try Self.fetchFinding(id: findingID, db)
@@ -68,7 +70,8 @@ extension SQLiteFindingsStore {
                 """
         ).execute(arguments: [
             finding.time, finding.rule, finding.fingerprint, finding.severity, try JSONColumn.text(finding.labels),
-            finding.eventID, finding.model, finding.prompt, finding.response, finding.promptGuard, finding.responseGuard,
+            finding.eventID, finding.model, finding.prompt, finding.response, finding.promptGuard,
+            finding.responseGuard,
             finding.flagged, finding.raw, review?.inputLabel?.rawValue, review?.outputLabel?.rawValue, review?.note,
             review?.reviewer, review?.time, finding.version, finding.dpoPairID, finding.traceJSON,
         ])
@@ -84,7 +87,8 @@ extension SQLiteFindingsStore {
         let review = try reviewedAt.map { time in
             Review(
                 inputLabel: try label(row, "input_label"), outputLabel: try label(row, "output_label"),
-                note: try row.decode(forColumn: "review_note"), reviewer: try row.decode(forColumn: "reviewer"), time: time)
+                note: try row.decode(forColumn: "review_note"), reviewer: try row.decode(forColumn: "reviewer"),
+                time: time)
         }
         return Finding(
             id: try row.decode(forColumn: "id"), time: try row.decode(forColumn: "time"),

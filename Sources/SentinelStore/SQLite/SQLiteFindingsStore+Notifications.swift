@@ -36,7 +36,10 @@ extension SQLiteFindingsStore {
     public func markFailed(outboxID: Int64, error: String, nextAttemptAt: Int64, abandon: Bool) throws {
         try write("record a failed delivery of notification \(outboxID)") { db in
             try db.execute(
-                sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, abandoned = ? WHERE id = ?",
+                sql: """
+                    UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, abandoned = ?
+                    WHERE id = ?
+                    """,
                 arguments: [error, nextAttemptAt, abandon, outboxID])
         }
     }
@@ -69,7 +72,8 @@ extension SQLiteFindingsStore {
     static func upsert(_ entry: NotificationLogEntry, _ db: Database) throws {
         try db.cachedStatement(
             sql: """
-                INSERT INTO notification_log (receiver, group_key, last_sent_at, firing_fingerprints, resolved_fingerprints)
+                INSERT INTO notification_log
+                    (receiver, group_key, last_sent_at, firing_fingerprints, resolved_fingerprints)
                 VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (receiver, group_key) DO UPDATE SET last_sent_at = excluded.last_sent_at,
                     firing_fingerprints = excluded.firing_fingerprints,
@@ -85,7 +89,8 @@ extension SQLiteFindingsStore {
         OutboxEntry(
             id: try row.decode(forColumn: "id"), notification: try JSONColumn.decode(row, "notification"),
             receiver: try row.decode(forColumn: "receiver"), createdAt: try row.decode(forColumn: "created_at"),
-            attempts: try row.decode(forColumn: "attempts"), nextAttemptAt: try row.decode(forColumn: "next_attempt_at"),
+            attempts: try row.decode(forColumn: "attempts"),
+            nextAttemptAt: try row.decode(forColumn: "next_attempt_at"),
             deliveredAt: try row.decode(forColumn: "delivered_at"), lastError: try row.decode(forColumn: "last_error"),
             abandoned: try row.decode(forColumn: "abandoned"))
     }

@@ -24,7 +24,8 @@ extension SQLiteFindingsStore {
                         created_at = excluded.created_at, updated_at = excluded.updated_at
                     """,
                 arguments: [
-                    silence.id, try JSONColumn.text(silence.matchers), silence.startsAt, silence.endsAt, silence.createdBy,
+                    silence.id, try JSONColumn.text(silence.matchers), silence.startsAt, silence.endsAt,
+                    silence.createdBy,
                     silence.comment, silence.createdAt, silence.updatedAt,
                 ])
         }

@@ -1,7 +1,9 @@
 import GRDB
 
 extension SQLiteFindingsStore {
-    public func transitions(since: Int64?, rule: String?, fingerprint: String?, limit: Int) throws -> [StoredTransition] {
+    public func transitions(
+        since: Int64?, rule: String?, fingerprint: String?, limit: Int
+    ) throws -> [StoredTransition] {
         try read("list alert transitions") { db in
             var filter = SQLFilter()
             filter.add("time >= ?", since)

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The embedded findings store: one SQLite file in WAL mode, written through a single writer connection and read
@@ -40,8 +41,8 @@ public final class SQLiteFindingsStore: FindingsStore {
         for migration in migrations {
             migrator.registerMigration(migration.identifier) { db in try db.execute(sql: migration.sql) }
         }
-        let known = Set(migrations.map(\.identifier))
-        let unknown = try read("read the schema version") { db in try migrator.appliedIdentifiers(db).subtracting(known) }
+        let applied = try read("read the schema version") { db in try migrator.appliedIdentifiers(db) }
+        let unknown = applied.subtracting(migrations.map(\.identifier))
         guard unknown.isEmpty else {
             throw StoreError(
                 .newerSchema, path: path,
@@ -58,10 +59,11 @@ public final class SQLiteFindingsStore: FindingsStore {
     @discardableResult
     public func append(_ batch: StoreBatch) throws -> [Int64] {
         guard !batch.isEmpty else { return [] }
+        let queuedAt = batch.queuedAt ?? Int64(Date().timeIntervalSince1970 * 1000)
         return try write("append a batch") { db in
             for transition in batch.transitions { try Self.insert(transition, db) }
             let ids = try batch.findings.map { try Self.insert($0, db) }
-            for notification in batch.outbox { try Self.enqueue(notification, at: batch.queuedAt, db) }
+            for notification in batch.outbox { try Self.enqueue(notification, at: queuedAt, db) }
             for entry in batch.notificationLog { try Self.upsert(entry, db) }
             return ids
         }
@@ -109,7 +111,8 @@ public final class SQLiteFindingsStore: FindingsStore {
                 "cannot \(action) (\(error.message ?? "unable to open database file")); check that the folder exists "
                     + "and is writable")
         case let error as DatabaseError:
-            return StoreError(.failed, path: path, "cannot \(action): \(error.message ?? "SQLite error \(error.resultCode)")")
+            return StoreError(
+                .failed, path: path, "cannot \(action): \(error.message ?? "SQLite error \(error.resultCode)")")
         case is JSONColumn.Corrupt, is RowDecodingError:
             return StoreError(.corruptRecord, path: path, "cannot \(action): a stored row is damaged: \(error)")
         default:

@@ -59,7 +59,8 @@ public struct SilenceMatcher: Sendable, Codable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         try self.init(
             name: c.decode(String.self, forKey: .name), value: c.decode(String.self, forKey: .value),
-            isRegex: c.decode(Bool.self, forKey: .isRegex), isEqual: c.decodeIfPresent(Bool.self, forKey: .isEqual) ?? true)
+            isRegex: c.decode(Bool.self, forKey: .isRegex),
+            isEqual: c.decodeIfPresent(Bool.self, forKey: .isEqual) ?? true)
     }
 
     public func encode(to encoder: any Encoder) throws {
