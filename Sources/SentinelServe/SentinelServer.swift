@@ -41,11 +41,7 @@ public final class SentinelServer: Sendable {
         }
         loop = EvaluationLoop(
             graph: graph, queue: queue, tap: tap, alerts: alerts, metrics: metrics, store: store, silences: silences,
-            notificationLog: try store.notificationLog().map {
-                Dispatcher.LogEntry(
-                    receiver: $0.receiver, groupKey: $0.groupKey, sentAt: $0.lastSentAt, firing: Set($0.firingFingerprints),
-                    resolved: Set($0.resolvedFingerprints))
-            }, idleAdvance: .milliseconds(configuration.idleAdvanceMilliseconds), logger: logger)
+            notificationLog: try store.notificationLog(), idleAdvance: .milliseconds(configuration.idleAdvanceMilliseconds), logger: logger)
         reloader = Reloader(sources: reloadSources, queue: queue, metrics: metrics, logger: logger)
         sections = metricsSections
     }

@@ -1,3 +1,5 @@
+public import SentinelAct
+
 /// Where the live service keeps what it found: alert transitions, findings and their reviews, the notification
 /// outbox and log, and silences. `SQLiteFindingsStore` is the embedded backend; a server backend implements the same
 /// protocol so callers do not change.
@@ -29,7 +31,7 @@ public protocol FindingsStore: AnyObject, Sendable {
     func expireSilence(id: String, at: Int64) throws -> Bool
 
     /// The last notification per receiver and group key.
-    func notificationLog() throws -> [NotificationLogEntry]
+    func notificationLog() throws -> [Dispatcher.LogEntry]
 
     /// Undelivered, not abandoned entries whose `nextAttemptAt <= now`, oldest first.
     func dueOutbox(now: Int64, limit: Int) throws -> [OutboxEntry]

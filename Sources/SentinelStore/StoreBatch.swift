@@ -9,7 +9,7 @@ public struct StoreBatch: Sendable {
     /// Notifications to deliver, each queued for its receiver.
     public var outbox: [AlertNotification]
     /// Replaces the entry of the same receiver and group key.
-    public var notificationLog: [NotificationLogEntry]
+    public var notificationLog: [Dispatcher.LogEntry]
     /// When the outbox entries are queued (wall clock, epoch ms): their `createdAt` and first `nextAttemptAt`; nil
     /// takes the wall clock when the batch is appended. Delivery runs on the wall clock, not on event time, so
     /// notifications about recorded traffic from any date are due at once.
@@ -17,7 +17,7 @@ public struct StoreBatch: Sendable {
 
     public init(
         transitions: [StoredTransition] = [], findings: [Finding] = [], outbox: [AlertNotification] = [],
-        notificationLog: [NotificationLogEntry] = [], queuedAt: Int64? = nil
+        notificationLog: [Dispatcher.LogEntry] = [], queuedAt: Int64? = nil
     ) {
         self.transitions = transitions
         self.findings = findings

@@ -1,3 +1,4 @@
+import SentinelAct
 import SentinelStore
 import Testing
 
@@ -17,8 +18,8 @@ import Testing
             transitions: [Make.transition(time: 1)], findings: [Make.finding(time: 2), invalid],
             outbox: [Make.notification(id: "n-1")],
             notificationLog: [
-                NotificationLogEntry(
-                    receiver: "r", groupKey: "g", lastSentAt: 1, firingFingerprints: [], resolvedFingerprints: [])
+                Dispatcher.LogEntry(
+                    receiver: "r", groupKey: "g", sentAt: 1, firing: [], resolved: [])
             ])
 
         let error = try #require(throws: StoreError.self) { try f.store.append(batch) }

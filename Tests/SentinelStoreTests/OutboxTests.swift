@@ -68,14 +68,14 @@ import Testing
 
     @Test func notificationLogKeepsTheLatestEntryPerReceiverAndGroup() throws {
         let f = try StoreFixture()
-        let first = NotificationLogEntry(
-            receiver: "oncall", groupKey: "g1", lastSentAt: 1, firingFingerprints: ["a"], resolvedFingerprints: [])
-        let other = NotificationLogEntry(
-            receiver: "team", groupKey: "g1", lastSentAt: 1, firingFingerprints: ["a"], resolvedFingerprints: [])
+        let first = Dispatcher.LogEntry(
+            receiver: "oncall", groupKey: "g1", sentAt: 1, firing: ["a"], resolved: [])
+        let other = Dispatcher.LogEntry(
+            receiver: "team", groupKey: "g1", sentAt: 1, firing: ["a"], resolved: [])
         try f.store.append(StoreBatch(notificationLog: [first, other]))
 
-        let later = NotificationLogEntry(
-            receiver: "oncall", groupKey: "g1", lastSentAt: 2, firingFingerprints: [], resolvedFingerprints: ["a"])
+        let later = Dispatcher.LogEntry(
+            receiver: "oncall", groupKey: "g1", sentAt: 2, firing: [], resolved: ["a"])
         try f.store.append(StoreBatch(notificationLog: [later]))
 
         #expect(try f.store.notificationLog() == [later, other])

@@ -17,9 +17,9 @@ import Testing
         let f = try StoreFixture()
         let bare = Make.finding(time: 5)
         let notification = Make.notification(id: "n-1")
-        let logEntry = NotificationLogEntry(
-            receiver: "oncall", groupKey: "g", lastSentAt: 9, firingFingerprints: ["a", "b"],
-            resolvedFingerprints: ["c"])
+        let logEntry = Dispatcher.LogEntry(
+            receiver: "oncall", groupKey: "g", sentAt: 9, firing: ["a", "b"],
+            resolved: ["c"])
         let ids = try f.store.append(
             StoreBatch(
                 transitions: [Make.transition(time: 3)], findings: [Self.reviewedFinding, bare], outbox: [notification],
@@ -54,8 +54,8 @@ import Testing
                 transitions: [Make.transition(time: 3)], findings: [Self.reviewedFinding],
                 outbox: [Make.notification(id: "n-1")],
                 notificationLog: [
-                    NotificationLogEntry(
-                        receiver: "r", groupKey: "g", lastSentAt: 1, firingFingerprints: [], resolvedFingerprints: [])
+                    Dispatcher.LogEntry(
+                        receiver: "r", groupKey: "g", sentAt: 1, firing: [], resolved: [])
                 ],
                 queuedAt: 0))
         let silence = Make.silence([try SilenceMatcher(name: "model", value: "a")])

@@ -53,10 +53,7 @@ final class StoreRecorder {
     }
 
     func record(_ entry: Dispatcher.LogEntry) {
-        pending.notificationLog.append(
-            NotificationLogEntry(
-                receiver: entry.receiver, groupKey: entry.groupKey, lastSentAt: entry.sentAt,
-                firingFingerprints: entry.firing.sorted(), resolvedFingerprints: entry.resolved.sorted()))
+        pending.notificationLog.append(entry)
     }
 
     /// Commits what the step produced. Returns false when the commit failed (the batch is kept).

@@ -2,14 +2,14 @@ import GRDB
 import SentinelAct
 
 extension SQLiteFindingsStore {
-    public func notificationLog() throws -> [NotificationLogEntry] {
+    public func notificationLog() throws -> [Dispatcher.LogEntry] {
         try read("read the notification log") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM notification_log ORDER BY receiver, group_key").map { row in
-                NotificationLogEntry(
+                Dispatcher.LogEntry(
                     receiver: try row.decode(forColumn: "receiver"), groupKey: try row.decode(forColumn: "group_key"),
-                    lastSentAt: try row.decode(forColumn: "last_sent_at"),
-                    firingFingerprints: try JSONColumn.decode(row, "firing_fingerprints"),
-                    resolvedFingerprints: try JSONColumn.decode(row, "resolved_fingerprints"))
+                    sentAt: try row.decode(forColumn: "last_sent_at"),
+                    firing: Set(try JSONColumn.decode(row, "firing_fingerprints") as [String]),
+                    resolved: Set(try JSONColumn.decode(row, "resolved_fingerprints") as [String]))
             }
         }
     }
@@ -69,7 +69,7 @@ extension SQLiteFindingsStore {
         ).execute(arguments: [notification.receiver, try JSONColumn.text(notification), time, time])
     }
 
-    static func upsert(_ entry: NotificationLogEntry, _ db: Database) throws {
+    static func upsert(_ entry: Dispatcher.LogEntry, _ db: Database) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO notification_log
@@ -80,8 +80,8 @@ extension SQLiteFindingsStore {
                     resolved_fingerprints = excluded.resolved_fingerprints
                 """
         ).execute(arguments: [
-            entry.receiver, entry.groupKey, entry.lastSentAt, try JSONColumn.text(entry.firingFingerprints),
-            try JSONColumn.text(entry.resolvedFingerprints),
+            entry.receiver, entry.groupKey, entry.sentAt, try JSONColumn.text(entry.firing.sorted()),
+            try JSONColumn.text(entry.resolved.sorted()),
         ])
     }
 

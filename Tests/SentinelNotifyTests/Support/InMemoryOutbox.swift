@@ -87,6 +87,6 @@ final class InMemoryOutbox: FindingsStore {
     func silence(id: String) throws -> Silence? { throw Unsupported() }
     func saveSilence(_ silence: Silence) throws { throw Unsupported() }
     func expireSilence(id: String, at: Int64) throws -> Bool { throw Unsupported() }
-    func notificationLog() throws -> [NotificationLogEntry] { throw Unsupported() }
+    func notificationLog() throws -> [Dispatcher.LogEntry] { throw Unsupported() }
     func close() throws {}
 }
