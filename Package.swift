@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "SentinelNotify",
             dependencies: [
-                "SentinelCore", "SentinelAct", "SentinelStore",
+                "SentinelCore", "SentinelCompile", "SentinelAct", "SentinelStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -185,6 +185,9 @@ let package = Package(
             dependencies: [
                 "SentinelCore",
                 "VLLMDouble",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict),
     ]

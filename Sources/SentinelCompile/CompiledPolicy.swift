@@ -1,3 +1,4 @@
+public import SentinelCore
 public import SentinelParse
 
 /// Engine settings and alert routing, merged from all policy files.
@@ -17,6 +18,8 @@ public struct CompiledReceiver: Sendable {
     public var name: String
     public var type: String
     public var settings: [String: String]
+    /// Where the receiver is declared, for diagnostics about its settings.
+    public var range: SourceRange?
 }
 
 /// A node of the route tree (Alertmanager semantics: children in order, first match wins unless `continue`).

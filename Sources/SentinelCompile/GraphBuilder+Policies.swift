@@ -31,7 +31,8 @@ extension GraphBuilder {
                 }
                 receivers[receiver.name.value] = receiver.name.range
                 let settings = Self.scalarSettings(receiver.settings)
-                policy.receivers.append(CompiledReceiver(name: receiver.name.value, type: receiver.type.value, settings: settings))
+                policy.receivers.append(
+                    CompiledReceiver(name: receiver.name.value, type: receiver.type.value, settings: settings, range: receiver.name.range))
             }
             if let route = file.route {
                 if let routeRange {

@@ -5,10 +5,12 @@ import SentinelAct
 import SentinelCompile
 import SentinelCore
 import SentinelEvaluate
+import SentinelNotify
 import SentinelStore
 
 /// The live service's shared parts: the queue into the evaluation thread, the loop that owns the engine, the
-/// alert book, the findings store and silences, metrics and the reloader. The HTTP routes and the collectors talk to it; it owns no threads
+/// alert book, the findings store and silences, the outbox worker that delivers to webhook and Alertmanager
+/// receivers, metrics and the reloader. The HTTP routes and the collectors talk to it; it owns no threads
 /// itself besides the evaluation loop.
 public final class SentinelServer: Sendable {
     /// Adds a collector's families to `GET /metrics`.
@@ -22,14 +24,18 @@ public final class SentinelServer: Sendable {
     public let reloader: Reloader
     public let store: any FindingsStore
     public let silences: SilenceBook
+    public let delivery: OutboxWorker
     let logger: Logger
     let sections: [MetricsSection]
 
     public init(
         configuration: ServiceConfiguration, graph: ConditionGraph, store: any FindingsStore,
-        reloadSources: @escaping Reloader.Sources, metricsSections: [MetricsSection] = [], logger: Logger
+        receivers: [OutboxReceiver] = [], reloadSources: @escaping Reloader.Sources, metricsSections: [MetricsSection] = [],
+        logger: Logger
     ) throws {
         self.store = store
+        let delivery = OutboxWorker(store: store, receivers: receivers, logger: logger)
+        self.delivery = delivery
         silences = SilenceBook(try store.silences())
         self.configuration = configuration
         self.logger = logger
@@ -42,7 +48,8 @@ public final class SentinelServer: Sendable {
         loop = EvaluationLoop(
             graph: graph, queue: queue, tap: tap, alerts: alerts, metrics: metrics, store: store, silences: silences,
             notificationLog: try store.notificationLog(), idleAdvance: .milliseconds(configuration.idleAdvanceMilliseconds), logger: logger)
-        reloader = Reloader(sources: reloadSources, queue: queue, metrics: metrics, logger: logger)
+        loop.onOutboxCommitted = { delivery.wake() }
+        reloader = Reloader(sources: reloadSources, queue: queue, metrics: metrics, delivery: delivery, logger: logger)
         sections = metricsSections
     }
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import SentinelCompile
+import Foundation
 import SentinelCore
+import SentinelNotify
 import SentinelParse
 import SentinelTesting
 
@@ -45,6 +47,10 @@ struct LintCommand: ParsableCommand {
             }
         }
         diagnostics += Compiler.compile(rules: ruleFiles, policies: policyFiles).1
+        // Receiver settings (URLs, durations) are checked on the policies alone, so rule errors do not hide them.
+        if let policy = Compiler.compile(rules: [], policies: policyFiles).0?.policy {
+            diagnostics += PolicyReceivers.make(policy, environment: [:], checkEnvironment: false).diagnostics
+        }
         diagnostics = Array(Set(diagnostics)).sortedByLocation()
         let output = Output.standard
         output.write(DiagnosticRenderer(format: format).render(diagnostics))

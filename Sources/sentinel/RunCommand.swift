@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import SentinelCompile
 import SentinelCore
+import SentinelNotify
 import SentinelServe
 import SentinelStore
 import ServiceLifecycle
@@ -99,6 +100,10 @@ struct RunCommand: AsyncParsableCommand {
         guard let graph = loaded.graph else {
             throw loaded.diagnostics.contains { $0.code == .fileUnreadable } ? ExitStatus.usage : ExitStatus.findings
         }
+        let delivery = PolicyReceivers.make(graph.policy, environment: ProcessInfo.processInfo.environment)
+        errors.write(DiagnosticRenderer(format: .text).render(delivery.diagnostics))
+        errors.flush()
+        guard !delivery.diagnostics.hasErrors else { throw ExitStatus.findings }
         if configuration.file == nil, config != nil { configuration.file = config }
 
         let command = self
@@ -118,7 +123,8 @@ struct RunCommand: AsyncParsableCommand {
         defer { try? store.close() }
         let collectors = try Collectors(configuration: configuration, logger: logger)
         let server = try SentinelServer(
-            configuration: configuration, graph: graph, store: store, reloadSources: reloadSources,
+            configuration: configuration, graph: graph, store: store, receivers: delivery.receivers,
+            reloadSources: reloadSources,
             metricsSections: collectors.metricsSections, logger: logger)
 
         let address = configuration.listen
@@ -135,8 +141,11 @@ struct RunCommand: AsyncParsableCommand {
             },
             logger: logger)
 
+        // Services stop in reverse order: SIGHUP, HTTP, collectors, then evaluation drains and commits, and the
+        // outbox worker stops last.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: EvaluationService(server: server), serviceName: "evaluation")
+            .init(service: DeliveryService(server: server), serviceName: "delivery"),
+            .init(service: EvaluationService(server: server), serviceName: "evaluation"),
         ]
         for service in collectors.services(server) {
             services.append(.init(service: service, successTerminationBehavior: .ignore, serviceName: service.name))

@@ -54,9 +54,10 @@ struct AlertmanagerIntegrationTests {
             let alerts = try await Self.listed(base)
             #expect(Set(alerts.keys) == ["qwen3-4b", "olmo-2-1b"])
             for (model, alert) in alerts {
-                #expect(alert["labels"] as? [String: String] == [
-                    "alertname": "UnsafeAnswerRate", "model": model, "severity": "critical", "team": "safety",
-                ])
+                #expect(
+                    alert["labels"] as? [String: String] == [
+                        "alertname": "UnsafeAnswerRate", "model": model, "severity": "critical", "team": "safety",
+                    ])
                 #expect((alert["annotations"] as? [String: String])?["runbook"] == NotificationFixture.runbook)
                 #expect((alert["status"] as? [String: Any])?["state"] as? String == "active")
                 #expect(alert["fingerprint"] is String)
@@ -73,7 +74,8 @@ struct AlertmanagerIntegrationTests {
             #expect(grouped, "the two alerts are not one group of alertname=UnsafeAnswerRate")
 
             try await sender.send(Self.notification(.resolved, now: now))
-            #expect(try await Self.eventually { try await Self.listed(base).isEmpty }, "resolved alerts are still active")
+            #expect(
+                try await Self.eventually { try await Self.listed(base).isEmpty }, "resolved alerts are still active")
         }
     }
 }

@@ -8,17 +8,25 @@ import Testing
 
     @Test func firingAlertsEndThreeResolveIntervalsAfterSending() throws {
         let payload = AlertmanagerPayload(NotificationFixture.firing(), now: Self.sentAt, resolveAfter: .seconds(300))
-        #expect(payload.alerts == [
-            .init(
-                labels: ["alertname": "UnsafeAnswerRate", "model": "qwen3-4b", "severity": "critical", "team": "safety"],
-                annotations: [
-                    "summary": "qwen3-4b: 0.333333 of answers unsafe over 10m", "runbook": NotificationFixture.runbook,
-                ], startsAt: "2026-05-01T12:27:15Z", endsAt: "2026-05-01T12:43:20Z"),
-            .init(
-                labels: ["alertname": "UnsafeAnswerRate", "model": "olmo-2-1b", "severity": "critical", "team": "safety"],
-                annotations: ["summary": "olmo-2-1b: answers unsafe over 10m", "runbook": NotificationFixture.runbook],
-                startsAt: "2026-05-01T12:28:00Z", endsAt: "2026-05-01T12:43:20Z"),
-        ])
+        #expect(
+            payload.alerts == [
+                .init(
+                    labels: [
+                        "alertname": "UnsafeAnswerRate", "model": "qwen3-4b", "severity": "critical", "team": "safety",
+                    ],
+                    annotations: [
+                        "summary": "qwen3-4b: 0.333333 of answers unsafe over 10m",
+                        "runbook": NotificationFixture.runbook,
+                    ], startsAt: "2026-05-01T12:27:15Z", endsAt: "2026-05-01T12:43:20Z"),
+                .init(
+                    labels: [
+                        "alertname": "UnsafeAnswerRate", "model": "olmo-2-1b", "severity": "critical", "team": "safety",
+                    ],
+                    annotations: [
+                        "summary": "olmo-2-1b: answers unsafe over 10m", "runbook": NotificationFixture.runbook,
+                    ],
+                    startsAt: "2026-05-01T12:28:00Z", endsAt: "2026-05-01T12:43:20Z"),
+            ])
     }
 
     @Test func firingAlertStartingAfterTheWallClockEndsAfterItsStart() {

@@ -69,10 +69,11 @@ import Testing
             #expect(receiver.idempotencyKeys == ["n-7f3a9c", "n-7f3a9c", "n-7f3a9c"])
             let stats = try #require(worker.stats()["safety-webhook"])
             #expect(stats.sent == 1 && stats.failed == [.httpStatus: 2] && stats.abandoned == 0)
-            #expect(log.recorded == [
-                "warning notification delivery failed attempt=1 error=HTTP status 500: oops outbox_id=1 receiver=safety-webhook retry_at=1970-01-01T00:00:00.750Z",
-                "warning notification delivery failed attempt=2 error=HTTP status 500: oops outbox_id=1 receiver=safety-webhook retry_at=1970-01-01T00:00:02.250Z",
-            ])
+            #expect(
+                log.recorded == [
+                    "warning notification delivery failed attempt=1 error=HTTP status 500: oops outbox_id=1 receiver=safety-webhook retry_at=1970-01-01T00:00:00.750Z",
+                    "warning notification delivery failed attempt=2 error=HTTP status 500: oops outbox_id=1 receiver=safety-webhook retry_at=1970-01-01T00:00:02.250Z",
+                ])
         }
     }
 
@@ -107,13 +108,16 @@ import Testing
             #expect(await worker.drainOnce(now: 0) == 1)
             #expect(await worker.drainOnce(now: 3_600_000) == 0)
             let entry = store.entry(id)
-            #expect(entry.abandoned && entry.attempts == 1 && entry.lastError == #"HTTP status 400: {"error":"bad payload"}"#)
+            #expect(
+                entry.abandoned && entry.attempts == 1
+                    && entry.lastError == #"HTTP status 400: {"error":"bad payload"}"#)
             #expect(receiver.received.count == 1)
             let stats = try #require(worker.stats()["safety-webhook"])
             #expect(stats.failed == [.permanent: 1] && stats.abandoned == 1 && stats.sent == 0)
-            #expect(log.recorded == [
-                #"error notification abandoned attempt=1 error=HTTP status 400: {"error":"bad payload"} outbox_id=1 receiver=safety-webhook"#
-            ])
+            #expect(
+                log.recorded == [
+                    #"error notification abandoned attempt=1 error=HTTP status 400: {"error":"bad payload"} outbox_id=1 receiver=safety-webhook"#
+                ])
         }
     }
 
@@ -140,12 +144,18 @@ import Testing
                 store.add(NotificationFixture.firing(id: "n-slow", receiver: "slow"))
                 store.add(NotificationFixture.firing(id: "n-fast", receiver: "fast"))
                 let worker = Self.worker(
-                    store, [try Self.receiver("slow", port: slowPort, timeout: "3s"), try Self.receiver("fast", port: fastPort)])
+                    store,
+                    [
+                        try Self.receiver("slow", port: slowPort, timeout: "3s"),
+                        try Self.receiver("fast", port: fastPort),
+                    ])
                 try await withThrowingDiscardingTaskGroup { group in
                     group.addTask { await worker.run() }
                     #expect(try await Self.eventually { worker.stats()["fast"]?.sent == 1 })
                     let slowStats = try #require(worker.stats()["slow"])
-                    #expect(slowStats.inFlight == 1 && slowStats.failed.isEmpty, "the fast receiver waited for the slow one")
+                    #expect(
+                        slowStats.inFlight == 1 && slowStats.failed.isEmpty, "the fast receiver waited for the slow one"
+                    )
                     #expect(try await Self.eventually { worker.stats()["slow"]?.failed == [.timeout: 1] })
                     group.cancelAll()
                 }

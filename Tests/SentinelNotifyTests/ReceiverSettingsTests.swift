@@ -21,7 +21,8 @@ import Testing
             ], environment: ["AM_TOKEN": "s3cret"])
         #expect(settings.kind == .alertmanager)
         #expect(settings.timeout == .milliseconds(2500))
-        #expect(settings.retry == RetryPolicy(maxAttempts: 0, initialBackoff: .milliseconds(250), maxBackoff: .seconds(60)))
+        #expect(
+            settings.retry == RetryPolicy(maxAttempts: 0, initialBackoff: .milliseconds(250), maxBackoff: .seconds(60)))
         #expect(settings.bearerToken == "s3cret")
         #expect(settings.resolveAfter == .seconds(120))
     }
@@ -69,8 +70,10 @@ import Testing
     }
 
     @Test func rejectsReceiverTypesNotDeliveredOverHTTP() {
-        #expect(throws: ReceiverSettingsError(
-            receiver: "log", key: nil, message: "type 'log' is not delivered over HTTP (only webhook and alertmanager are)")
+        #expect(
+            throws: ReceiverSettingsError(
+                receiver: "log", key: nil,
+                message: "type 'log' is not delivered over HTTP (only webhook and alertmanager are)")
         ) {
             try ReceiverSettings(receiver: "log", type: "log", settings: [:], environment: [:])
         }

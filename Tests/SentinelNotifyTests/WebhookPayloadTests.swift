@@ -17,7 +17,8 @@ import Testing
     }
 
     @Test(arguments: [
-        (NotificationFixture.firing(), "webhook-firing.json"), (NotificationFixture.resolved(), "webhook-resolved.json"),
+        (NotificationFixture.firing(), "webhook-firing.json"),
+        (NotificationFixture.resolved(), "webhook-resolved.json"),
     ])
     func payloadIsTheSchemaFixture(notification: AlertNotification, fixture: String) throws {
         let sent = try Self.object(WebhookPayload(notification).encoded())

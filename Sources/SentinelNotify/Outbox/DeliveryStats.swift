@@ -11,5 +11,6 @@ public struct DeliveryStats: Sendable, Hashable {
     /// When the last delivery succeeded (wall clock, epoch ms).
     public var lastSuccessAt: Int64?
 
+    /// All zero: nothing tried yet.
     public init() {}
 }

@@ -4,9 +4,12 @@ import AsyncHTTPClient
 public struct OutboxReceiver: Sendable {
     /// The receiver's name in the policy: outbox entries are matched to it by `OutboxEntry.receiver`.
     public var name: String
+    /// Makes one attempt per call.
     public var sender: any NotificationSender
+    /// When to try again after a failed attempt, and when to give up.
     public var retry: RetryPolicy
 
+    /// A receiver with its own sender (tests, or a sender of a kind `ReceiverSettings` does not know).
     public init(name: String, sender: any NotificationSender, retry: RetryPolicy = RetryPolicy()) {
         self.name = name
         self.sender = sender

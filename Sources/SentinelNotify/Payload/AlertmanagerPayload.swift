@@ -19,12 +19,14 @@ public struct AlertmanagerPayload: Codable, Sendable, Equatable {
     public struct Alert: Codable, Sendable, Equatable {
         /// The alert's identity in Alertmanager; always holds `alertname`.
         public var labels: [String: String]
+        /// Information that does not identify the alert (summary, runbook, ...).
         public var annotations: [String: String]
         /// RFC 3339, UTC.
         public var startsAt: String
         /// RFC 3339, UTC.
         public var endsAt: String
 
+        /// An alert as given.
         public init(labels: [String: String], annotations: [String: String], startsAt: String, endsAt: String) {
             self.labels = labels
             self.annotations = annotations
@@ -33,6 +35,7 @@ public struct AlertmanagerPayload: Codable, Sendable, Equatable {
         }
     }
 
+    /// The alerts of the notification, in its order.
     public var alerts: [Alert]
 
     /// The alerts of `notification`, sent at `now` (wall clock, epoch ms).
@@ -51,10 +54,12 @@ public struct AlertmanagerPayload: Codable, Sendable, Equatable {
         }
     }
 
+    /// A payload of the given alerts.
     public init(alerts: [Alert]) {
         self.alerts = alerts
     }
 
+    /// Decodes a bare array, as the API takes it.
     public init(from decoder: any Decoder) throws {
         alerts = try [Alert](from: decoder)
     }

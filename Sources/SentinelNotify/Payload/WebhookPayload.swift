@@ -14,17 +14,22 @@ import SentinelEvaluate
 public struct WebhookPayload: Codable, Sendable, Equatable {
     /// One alert of the group.
     public struct Alert: Codable, Sendable, Equatable {
+        /// The alert's own state (a firing group can report alerts that resolved).
         public var status: NotifiedAlert.Status
+        /// All labels, `alertname` and `severity` included: the alert's identity.
         public var labels: [String: String]
+        /// The rule's annotations, templates filled in.
         public var annotations: [String: String]
         /// RFC 3339, UTC.
         public var startsAt: String
         /// RFC 3339, UTC; `WebhookPayload.notEnded` while the alert fires.
         public var endsAt: String
+        /// The alert's identity as a stable hex digest.
         public var fingerprint: String
         /// The rule's value when the alert last changed state; `null` when it had none or it was not finite.
         public var value: Double?
 
+        /// An alert as given.
         public init(
             status: NotifiedAlert.Status, labels: [String: String], annotations: [String: String], startsAt: String,
             endsAt: String, fingerprint: String, value: Double?
@@ -43,7 +48,8 @@ public struct WebhookPayload: Codable, Sendable, Equatable {
             self.init(
                 status: alert.status, labels: alert.labels, annotations: alert.annotations,
                 startsAt: Timestamp.format(alert.startsAt),
-                endsAt: alert.status == .resolved ? Timestamp.format(alert.endsAt ?? alert.startsAt) : WebhookPayload.notEnded,
+                endsAt: alert.status == .resolved
+                    ? Timestamp.format(alert.endsAt ?? alert.startsAt) : WebhookPayload.notEnded,
                 fingerprint: alert.fingerprint, value: alert.value.flatMap { $0.isFinite ? $0 : nil })
         }
 
@@ -69,15 +75,19 @@ public struct WebhookPayload: Codable, Sendable, Equatable {
     public var source: String
     /// The notification's id; also sent as the `Idempotency-Key` header. A retry repeats it.
     public var idempotencyKey: String
+    /// The receiver's name in the policy.
     public var receiver: String
     /// `firing` when any alert of the group fires.
     public var status: NotifiedAlert.Status
+    /// Identifies the aggregation group: the route's position in the tree and the group's label values.
     public var groupKey: String
+    /// The route's `group_by` labels and their values for this group.
     public var groupLabels: [String: String]
     /// The labels every alert of the group has, with the same value.
     public var commonLabels: [String: String]
     /// The annotations every alert of the group has, with the same value.
     public var commonAnnotations: [String: String]
+    /// The group's alerts: those firing and those resolved since the last notification.
     public var alerts: [Alert]
 
     /// The payload reporting `notification`.

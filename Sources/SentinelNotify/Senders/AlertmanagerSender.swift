@@ -6,6 +6,7 @@ import SentinelAct
 /// Alertmanager groups, dedupes, silences and routes them itself; Sentinel's own grouping only decides when they are
 /// (re-)sent. Any 2xx answer is a delivery; see `DeliveryFailure` for what is retried.
 public struct AlertmanagerSender: NotificationSender {
+    /// The receiver's URL, timeout and token.
     public let settings: ReceiverSettings
     let client: HTTPClient
     let now: @Sendable () -> Int64
@@ -26,6 +27,7 @@ public struct AlertmanagerSender: NotificationSender {
         (settings.url.hasSuffix("/") ? String(settings.url.dropLast()) : settings.url) + "/api/v2/alerts"
     }
 
+    /// One POST; throws why it failed.
     public func send(_ notification: AlertNotification) async throws(DeliveryFailure) {
         let payload = AlertmanagerPayload(notification, now: now(), resolveAfter: settings.resolveAfter)
         try await client.postJSON(

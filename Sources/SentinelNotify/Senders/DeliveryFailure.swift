@@ -32,6 +32,7 @@ public enum DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertible 
         return (400..<500).contains(code) && code != 408 && code != 429
     }
 
+    /// What the failure counts as: `permanent` for a permanent one, otherwise its kind.
     public var reason: Reason {
         switch self {
         case .timeout: .timeout
@@ -40,9 +41,11 @@ public enum DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertible 
         }
     }
 
+    /// `no response within 10s`, `connection failed: …`, `HTTP status 503: <body>`.
     public var description: String {
         switch self {
-        case .timeout(let timeout): "no response within \(DurationLiteral.format(milliseconds: Int64(timeout.milliseconds)))"
+        case .timeout(let timeout):
+            "no response within \(DurationLiteral.format(milliseconds: Int64(timeout.milliseconds)))"
         case .connection(let message): "connection failed: \(message)"
         case .httpStatus(let code, let body): "HTTP status \(code)" + (body.isEmpty ? "" : ": \(body)")
         }

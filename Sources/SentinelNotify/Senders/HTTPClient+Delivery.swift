@@ -1,13 +1,14 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
 import SentinelCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 extension HTTPClient {
     /// POSTs `body` as JSON and returns once a 2xx response has come; throws why not otherwise.

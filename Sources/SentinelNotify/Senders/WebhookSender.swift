@@ -7,6 +7,7 @@ import SentinelAct
 ///
 /// Any 2xx answer is a delivery, whatever its body; see `DeliveryFailure` for what is retried.
 public struct WebhookSender: NotificationSender {
+    /// The receiver's URL, timeout and token.
     public let settings: ReceiverSettings
     let client: HTTPClient
 
@@ -16,6 +17,7 @@ public struct WebhookSender: NotificationSender {
         self.client = client
     }
 
+    /// One POST; throws why it failed.
     public func send(_ notification: AlertNotification) async throws(DeliveryFailure) {
         try await client.postJSON(
             WebhookPayload(notification).encoded(), to: settings.url,

@@ -25,11 +25,13 @@ public struct ReceiverSettings: Sendable, Hashable {
 
     /// The receiver's name in the policy.
     public var receiver: String
+    /// Which sender delivers to it.
     public var kind: Kind
     /// An `http` or `https` URL with a host.
     public var url: String
     /// Time limit for connecting and receiving the response head of one attempt.
     public var timeout: Duration
+    /// From `max_attempts` (or `max_retries`), `backoff` and `max_backoff`.
     public var retry: RetryPolicy
     /// The token read from `bearer_token_env`, sent as `Authorization: Bearer <token>`.
     public var bearerToken: String?
@@ -63,7 +65,8 @@ public struct ReceiverSettings: Sendable, Hashable {
             throw invalid(nil, "type '\(type)' is not delivered over HTTP (only \(kinds) are)")
         }
         guard let url = settings["url"] else { throw invalid("url", "missing: a \(type) receiver needs a URL") }
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
+            ["http", "https"].contains(scheme),
             let host = parsed.host, !host.isEmpty
         else { throw invalid("url", "'\(url)' is not an http or https URL with a host") }
 
@@ -77,7 +80,9 @@ public struct ReceiverSettings: Sendable, Hashable {
         let backoff = try duration("backoff", default: .seconds(1))
         let maxBackoff = try duration("max_backoff", default: .seconds(300))
         guard maxBackoff >= backoff else {
-            throw invalid("max_backoff", "must be at least 'backoff' (\(DurationLiteral.format(milliseconds: Int64(backoff.milliseconds))))")
+            throw invalid(
+                "max_backoff",
+                "must be at least 'backoff' (\(DurationLiteral.format(milliseconds: Int64(backoff.milliseconds))))")
         }
 
         var bearerToken: String?

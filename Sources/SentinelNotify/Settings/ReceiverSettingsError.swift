@@ -7,6 +7,7 @@ public struct ReceiverSettingsError: Error, Sendable, Hashable, CustomStringConv
     /// What is wrong and what to write instead.
     public var message: String
 
+    /// The error for `receiver`'s `key`.
     public init(receiver: String, key: String?, message: String) {
         self.receiver = receiver
         self.key = key

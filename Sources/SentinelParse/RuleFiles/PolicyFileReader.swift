@@ -15,9 +15,15 @@ public enum PolicyFileReader {
     ]
     public static let receiverTypes = ["log", "webhook", "alertmanager", "store"]
     public static let receiverKeys: [String: [String]] = [
-        "log": ["name", "type", "format"],
-        "webhook": ["name", "type", "url", "timeout", "max_retries", "headers"],
-        "alertmanager": ["name", "type", "url", "timeout"],
+        "log": ["name", "type", "send_resolved"],
+        "webhook": [
+            "name", "type", "url", "timeout", "max_attempts", "max_retries", "backoff", "max_backoff", "bearer_token_env",
+            "send_resolved",
+        ],
+        "alertmanager": [
+            "name", "type", "url", "timeout", "max_attempts", "max_retries", "backoff", "max_backoff", "bearer_token_env",
+            "resolve_after",
+        ],
         "store": ["name", "type"],
     ]
     public static let routeKeys = [

@@ -2,6 +2,8 @@ import Foundation
 import Synchronization
 import SentinelCompile
 import SentinelEvaluate
+import SentinelNotify
+import SentinelStore
 
 extension SentinelServer {
     /// `GET /metrics`: Sentinel's own state in the Prometheus text format.
@@ -98,6 +100,7 @@ extension SentinelServer {
         out.family(
             "sentinel_reload_last_failure_timestamp_seconds", .gauge, help: "When a reload last failed (0: never).",
             value: s.lastReloadFailure)
+        renderDelivery(&out)
         for section in sections { section(&out) }
         out.family(
             "process_start_time_seconds", .gauge, help: "Start time of the process since the Unix epoch in seconds.",
@@ -136,5 +139,37 @@ struct EngineView: Sendable {
         evicted = engine.statistics.groupsEvicted
         watermark = engine.watermark
         rules = zip(engine.graph.rules, engine.ruleStatistics).map { Rule(name: $0.name, stats: $1) }
+    }
+}
+
+extension SentinelServer {
+    /// The outbox and its deliveries: entries by state (from the store) and attempts by receiver.
+    private func renderDelivery(_ out: inout MetricsExposition) {
+        if let counts = try? store.outboxCounts() {
+            out.family("sentinel_outbox_pending", .gauge, help: "Notifications in the outbox waiting for delivery.", value: Double(counts.pending))
+            out.family(
+                "sentinel_outbox_delivered", .gauge, help: "Notifications in the outbox that were delivered.", value: Double(counts.delivered))
+            out.family(
+                "sentinel_outbox_abandoned", .gauge, help: "Notifications given up on (permanent failure or attempts exhausted).",
+                value: Double(counts.abandoned))
+        }
+        let stats = delivery.stats().sorted { $0.key < $1.key }
+        out.family(
+            "sentinel_deliveries_total", .counter, help: "Notifications receivers accepted, by receiver.",
+            samples: stats.map { ([("receiver", $0.key)], Double($0.value.sent)) })
+        out.family(
+            "sentinel_delivery_failures_total", .counter, help: "Failed delivery attempts, by receiver and reason.",
+            samples: stats.flatMap { receiver, s in
+                DeliveryFailure.Reason.allCases.map { ([("receiver", receiver), ("reason", $0.rawValue)], Double(s.failed[$0] ?? 0)) }
+            })
+        out.family(
+            "sentinel_delivery_abandoned_total", .counter, help: "Notifications abandoned, by receiver.",
+            samples: stats.map { ([("receiver", $0.key)], Double($0.value.abandoned)) })
+        out.family(
+            "sentinel_deliveries_in_flight", .gauge, help: "Delivery attempts under way, by receiver.",
+            samples: stats.map { ([("receiver", $0.key)], Double($0.value.inFlight)) })
+        out.family(
+            "sentinel_delivery_last_success_timestamp_seconds", .gauge, help: "When a receiver last accepted a notification (0: never).",
+            samples: stats.map { ([("receiver", $0.key)], Double($0.value.lastSuccessAt ?? 0) / 1000) })
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import SentinelCompile
 import SentinelCore
 import SentinelEvaluate
+import SentinelNotify
 
 /// Re-reads and compiles the configuration off the evaluation thread, then swaps the graph between two
 /// batches. A configuration with errors never replaces the running one. One reload at a time.
@@ -32,12 +33,14 @@ public actor Reloader {
     private let sources: Sources
     private let queue: IngestQueue
     private let metrics: ServiceMetrics
+    private let delivery: OutboxWorker
     private let logger: Logger
 
-    public init(sources: @escaping Sources, queue: IngestQueue, metrics: ServiceMetrics, logger: Logger) {
+    public init(sources: @escaping Sources, queue: IngestQueue, metrics: ServiceMetrics, delivery: OutboxWorker, logger: Logger) {
         self.sources = sources
         self.queue = queue
         self.metrics = metrics
+        self.delivery = delivery
         self.logger = logger
     }
 
@@ -45,10 +48,16 @@ public actor Reloader {
         let (rules, policies, configurationDiagnostics) = sources()
         var diagnostics = configurationDiagnostics
         var graph: ConditionGraph?
+        var receivers: [OutboxReceiver] = []
         if !diagnostics.hasErrors {
             let loaded = Configuration.load(rules: rules, policies: policies)
             diagnostics += loaded.diagnostics
             graph = loaded.graph
+            if let policy = loaded.graph?.policy {
+                let made = PolicyReceivers.make(policy, environment: ProcessInfo.processInfo.environment)
+                receivers = made.receivers
+                diagnostics += made.diagnostics
+            }
         }
         guard let graph, !diagnostics.hasErrors else {
             metrics.countReload(succeeded: false)
@@ -57,6 +66,8 @@ public actor Reloader {
                 metadata: ["diagnostics": "\n\(DiagnosticRenderer(format: .text).render(diagnostics))"])
             return .failed(diagnostics)
         }
+        // The worker knows the new receivers before the dispatcher can route to them.
+        delivery.update(receivers: receivers)
         let diff: ReloadDiff? = await withCheckedContinuation { continuation in
             let queued = queue.control { loop in
                 let before = Set(loop.engine.graph.rules.map(\.name))

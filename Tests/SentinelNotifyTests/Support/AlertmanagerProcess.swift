@@ -45,7 +45,8 @@ enum AlertmanagerProcess {
             process.waitUntilExit()
         }
         let ready = try await waitUntilReady(base)
-        try #require(ready, "Alertmanager did not become ready: \((try? String(contentsOf: logFile, encoding: .utf8)) ?? "")")
+        try #require(
+            ready, "Alertmanager did not become ready: \((try? String(contentsOf: logFile, encoding: .utf8)) ?? "")")
         try await body(base)
     }
 

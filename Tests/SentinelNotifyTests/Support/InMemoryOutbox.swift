@@ -61,7 +61,8 @@ final class InMemoryOutbox: FindingsStore {
             state.entries[Int(outboxID) - 1].lastError = error
             state.entries[Int(outboxID) - 1].nextAttemptAt = nextAttemptAt
             state.entries[Int(outboxID) - 1].abandoned = abandon
-            state.failures.append(Failure(outboxID: outboxID, error: error, nextAttemptAt: nextAttemptAt, abandon: abandon))
+            state.failures.append(
+                Failure(outboxID: outboxID, error: error, nextAttemptAt: nextAttemptAt, abandon: abandon))
         }
     }
 

@@ -26,7 +26,8 @@ enum NotificationFixture {
             alerts: [
                 alert(
                     model: "qwen3-4b", fingerprint: "9f86d081884c7d65",
-                    summary: "qwen3-4b: 0.333333 of answers unsafe over 10m", value: 0.333333, startsAt: 1_777_638_435_000),
+                    summary: "qwen3-4b: 0.333333 of answers unsafe over 10m", value: 0.333333,
+                    startsAt: 1_777_638_435_000),
                 alert(
                     model: "olmo-2-1b", fingerprint: "2c26b46b68ffc68f", summary: "olmo-2-1b: answers unsafe over 10m",
                     value: nil, startsAt: 1_777_638_480_000),
@@ -43,7 +44,8 @@ enum NotificationFixture {
             alerts: [
                 alert(
                     model: "qwen3-4b", fingerprint: "9f86d081884c7d65", status: .resolved,
-                    summary: "qwen3-4b: 0.20339 of answers unsafe over 10m", value: 0.20339, startsAt: 1_777_638_435_000,
+                    summary: "qwen3-4b: 0.20339 of answers unsafe over 10m", value: 0.20339,
+                    startsAt: 1_777_638_435_000,
                     endsAt: 1_777_639_395_250)
             ], time: 1_777_639_395_250)
     }

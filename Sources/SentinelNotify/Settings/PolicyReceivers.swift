@@ -1,0 +1,29 @@
+import AsyncHTTPClient
+public import SentinelCompile
+public import SentinelCore
+
+/// The `webhook` and `alertmanager` receivers of a compiled policy, checked and ready for the outbox worker. A
+/// setting that cannot be used (a bad URL or duration, an unset token variable) is a diagnostic at the receiver's
+/// declaration, so `lint`, the start and a reload all reject it the same way.
+public enum PolicyReceivers {
+    /// - Parameter checkEnvironment: whether `bearer_token_env` must name a variable that is set (true when the
+    ///   service starts or reloads; `lint` checks only the policy).
+    public static func make(
+        _ policy: CompiledPolicy, environment: [String: String], checkEnvironment: Bool = true, client: HTTPClient = .shared
+    ) -> (receivers: [OutboxReceiver], diagnostics: [Diagnostic]) {
+        var receivers: [OutboxReceiver] = []
+        var diagnostics: [Diagnostic] = []
+        for receiver in policy.receivers where ReceiverSettings.Kind(rawValue: receiver.type) != nil {
+            var lookup = environment
+            if !checkEnvironment, let variable = receiver.settings["bearer_token_env"] { lookup[variable] = "unchecked" }
+            do {
+                let settings = try ReceiverSettings(
+                    receiver: receiver.name, type: receiver.type, settings: receiver.settings, environment: lookup)
+                receivers.append(OutboxReceiver(settings: settings, client: client))
+            } catch {
+                diagnostics.append(Diagnostic(.invalidValue, error.description, at: receiver.range))
+            }
+        }
+        return (receivers, diagnostics)
+    }
+}
