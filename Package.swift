@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "SentinelNotify",
             dependencies: [
-                "SentinelCore", "SentinelCompile", "SentinelAct", "SentinelStore",
+                "SentinelCore", "SentinelCompile", "SentinelEvaluate", "SentinelAct", "SentinelStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -167,8 +167,11 @@ let package = Package(
             name: "SentinelNotifyTests",
             dependencies: [
                 "SentinelCore", "SentinelAct", "SentinelStore", "SentinelNotify",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict),
         .testTarget(

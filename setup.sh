@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what Sentinel needs on Debian: the C libraries it links and the Python packages its checks use.
+# Installs what Sentinel needs on Debian: the C libraries it links, the real Prometheus tools its tests check
+# against (promtool, Alertmanager) and the Python packages its checks use.
 set -euo pipefail
-packages=(libyaml-dev libsqlite3-dev libcurl4-openssl-dev pkg-config)
+packages=(libyaml-dev libsqlite3-dev libcurl4-openssl-dev pkg-config prometheus prometheus-alertmanager)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

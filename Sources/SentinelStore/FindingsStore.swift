@@ -33,7 +33,7 @@ public protocol FindingsStore: AnyObject, Sendable {
     /// The last notification per receiver and group key.
     func notificationLog() throws -> [Dispatcher.LogEntry]
 
-    /// Undelivered, not abandoned entries whose `nextAttemptAt <= now`, oldest first.
+    /// Undelivered, not abandoned entries whose `nextAttemptAt <= now`, oldest first, at most `limit` per receiver.
     func dueOutbox(now: Int64, limit: Int) throws -> [OutboxEntry]
     /// Records a successful delivery; does nothing for an unknown id.
     func markDelivered(outboxID: Int64, at: Int64) throws

@@ -1,5 +1,6 @@
 import Foundation
 import SentinelAct
+import SentinelCore
 import SentinelNotify
 import Testing
 

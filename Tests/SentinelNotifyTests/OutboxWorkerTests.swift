@@ -1,5 +1,6 @@
 import Logging
 import SentinelAct
+import SentinelCore
 import SentinelNotify
 import SentinelStore
 import Testing

@@ -10,8 +10,8 @@ import Testing
         out.family("x_temperature", .gauge, help: "T.", value: -.infinity)
         #expect(
             out.text == """
-                # HELP x_requests Requests.\\nSecond line
-                # TYPE x_requests counter
+                # HELP x_requests_total Requests.\\nSecond line
+                # TYPE x_requests_total counter
                 x_requests_total{path="a\\"b\\\\c\\nd"} 3
                 x_requests_total{path="e"} NaN
                 # HELP x_temperature T.

@@ -22,6 +22,20 @@ import Testing
         #expect(try f.store.dueOutbox(now: 5_000, limit: 1).map(\.notification.id) == ["n-1"])
     }
 
+    @Test func theLimitIsPerReceiverSoOneBacklogHidesNoOtherReceiver() throws {
+        let f = try StoreFixture()
+        var backlog = (1...5).map { i in
+            var n = Make.notification(id: "slow-\(i)")
+            n.receiver = "slow"
+            return n
+        }
+        var other = Make.notification(id: "fast-1")
+        other.receiver = "fast"
+        backlog.append(other)
+        try f.store.append(StoreBatch(outbox: backlog, queuedAt: 0))
+        #expect(try f.store.dueOutbox(now: 0, limit: 2).map(\.notification.id) == ["slow-1", "slow-2", "fast-1"])
+    }
+
     @Test func entriesWithoutAQueueTimeAreStampedWithTheWallClockWhenAppended() throws {
         let f = try StoreFixture()
         let before = Int64(Date().timeIntervalSince1970 * 1000)

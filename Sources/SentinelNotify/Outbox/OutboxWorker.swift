@@ -1,3 +1,4 @@
+import SentinelCore
 import Logging
 import SentinelStore
 import Synchronization

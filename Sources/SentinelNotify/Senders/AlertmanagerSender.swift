@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import SentinelAct
+import SentinelCore
 
 /// Posts each notification's alerts to an Alertmanager: `POST <url>/api/v2/alerts` with an `AlertmanagerPayload`.
 ///

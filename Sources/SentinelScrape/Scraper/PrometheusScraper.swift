@@ -79,7 +79,7 @@ public final class PrometheusScraper: Sendable {
     /// A scrape cancelled midway returns no lines and leaves the health as it was.
     public func scrape(targetAt index: Int) async -> [String] {
         let target = targets[index]
-        let startMillis = WallClock.nowMillis()
+        let startMillis = WallClock.now()
         let started = ContinuousClock.now
         let outcome = await fetchExposition(target)
         let duration = started.duration(to: .now)

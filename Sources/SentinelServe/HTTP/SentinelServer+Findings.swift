@@ -54,7 +54,7 @@ extension SentinelServer {
         let version = body.version
         let review = Review(
             inputLabel: body.input, outputLabel: body.output, note: body.note, reviewer: body.reviewer,
-            time: Self.nowMilliseconds())
+            time: WallClock.now())
         do {
             guard let updated = try store.review(findingID: id, review, expectedVersion: version) else {
                 return APIResponse.error(.notFound, "no finding \(id)")
@@ -90,7 +90,7 @@ extension SentinelServer {
 
     /// `GET /api/v1/silences`: all silences, expired ones too, newest first, each with its `status`.
     func silencesResponse() throws -> Response {
-        let now = Self.nowMilliseconds()
+        let now = WallClock.now()
         let items = try store.silences().map { Self.json($0, now: now) }
         return APIResponse.json(.ok, #"{"silences":["# + items.joined(separator: ",") + "]}")
     }
@@ -122,7 +122,7 @@ extension SentinelServer {
             }
             matchers.append(matcher)
         }
-        let now = Self.nowMilliseconds()
+        let now = WallClock.now()
         let startsAt: Int64
         if let text = object["startsAt"] as? String {
             guard let t = Timestamp.parseRFC3339(text) else { return bad("startsAt", "must be an RFC 3339 time") }
@@ -152,7 +152,7 @@ extension SentinelServer {
 
     /// `DELETE /api/v1/silences/{id}`: expires it now.
     func expireSilenceResponse(id: String) throws -> Response {
-        let now = Self.nowMilliseconds()
+        let now = WallClock.now()
         guard try store.expireSilence(id: id, at: now), let silence = try store.silence(id: id) else {
             return APIResponse.error(.notFound, "no silence \(id)")
         }
@@ -203,8 +203,6 @@ extension SentinelServer {
         default: return "of type \(type)"
         }
     }
-
-    static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 
     /// A request body that must be one JSON object, read up to `limit` bytes.
     static func jsonObject(_ request: Request, limit: Int) async -> Result<[String: Any], Problem> {

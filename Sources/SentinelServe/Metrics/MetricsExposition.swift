@@ -38,10 +38,11 @@ public struct MetricsExposition {
         }
     }
 
+    /// In the 0.0.4 text format a counter's family is named as its samples, `_total` included (only
+    /// OpenMetrics strips it).
     private mutating func header(_ name: String, _ kind: Kind, _ help: String) {
-        let base = kind == .counter && name.hasSuffix("_total") ? String(name.dropLast(6)) : name
-        text += "# HELP \(base) \(help.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n"))\n"
-        text += "# TYPE \(base) \(kind.rawValue)\n"
+        text += "# HELP \(name) \(help.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n"))\n"
+        text += "# TYPE \(name) \(kind.rawValue)\n"
     }
 
     private mutating func sample(_ name: String, _ labels: [(String, String)], _ value: Double) {

@@ -18,9 +18,12 @@ extension SQLiteFindingsStore {
         try read("read the notification outbox") { db in
             try Row.fetchAll(
                 db,
+                // Up to `limit` per receiver, so one receiver's backlog never hides another's entries.
                 sql: """
-                    SELECT * FROM outbox WHERE delivered_at IS NULL AND abandoned = 0 AND next_attempt_at <= ?
-                    ORDER BY id LIMIT ?
+                    SELECT * FROM (
+                        SELECT *, ROW_NUMBER() OVER (PARTITION BY receiver ORDER BY id) AS rank FROM outbox
+                        WHERE delivered_at IS NULL AND abandoned = 0 AND next_attempt_at <= ?
+                    ) WHERE rank <= ? ORDER BY id
                     """,
                 arguments: [now, max(limit, 0)]
             ).map(Self.outboxEntry)

@@ -4,10 +4,11 @@
     import Darwin
 #endif
 
-/// The real time of day, for event timestamps; schedules run on `ContinuousClock`, which does not jump.
-enum WallClock {
+/// The real time of day, for event timestamps, outbox schedules and review times; durations and schedules run on
+/// `ContinuousClock`, which does not jump.
+public enum WallClock {
     /// Milliseconds since the Unix epoch.
-    static func nowMillis() -> Int64 {
+    @Sendable public static func now() -> Int64 {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return Int64(now.tv_sec) * 1_000 + Int64(now.tv_nsec) / 1_000_000
