@@ -26,7 +26,7 @@ policies "$bench/policies-no-lateness" 0s
 
 start_sentinel() {  # policies folder
     out=$(mktemp)
-    "$sentinel" run --rules rules --policies "$1" --listen 127.0.0.1:0 --log-level warning >"$out" 2>/dev/null &
+    "$sentinel" run --rules rules --policies "$1" --listen 127.0.0.1:0 --store "$(mktemp -d)/bench.db" --log-level warning >"$out" 2>/dev/null &
     pid=$!
     for _ in $(seq 100); do grep -q listening "$out" && break; sleep 0.1; done
     url=$(sed -n 's/^listening on //p' "$out")
