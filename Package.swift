@@ -160,13 +160,17 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict),
+        // Helpers several test targets share: a real Alertmanager process, free ports.
+        .target(
+            name: "SentinelTestSupport", dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Tests/Support", swiftSettings: strict),
         .testTarget(
             name: "SentinelStoreTests", dependencies: ["SentinelCore", "SentinelAct", "SentinelStore"],
             swiftSettings: strict),
         .testTarget(
             name: "SentinelNotifyTests",
             dependencies: [
-                "SentinelCore", "SentinelAct", "SentinelStore", "SentinelNotify",
+                "SentinelCore", "SentinelAct", "SentinelStore", "SentinelNotify", "SentinelTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -187,6 +191,7 @@ let package = Package(
             name: "SentinelEndToEndTests",
             dependencies: [
                 "SentinelCore",
+                "SentinelTestSupport",
                 "VLLMDouble",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,6 +2,7 @@ import Foundation
 import SentinelAct
 import SentinelCore
 import SentinelNotify
+import SentinelTestSupport
 import Testing
 
 /// `AlertmanagerSender` against a real Alertmanager, when one is installed (CI installs `prometheus-alertmanager`).

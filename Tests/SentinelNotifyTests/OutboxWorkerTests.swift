@@ -2,6 +2,7 @@ import Logging
 import SentinelAct
 import SentinelCore
 import SentinelNotify
+import SentinelTestSupport
 import SentinelStore
 import Testing
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import SentinelAct
 import SentinelNotify
+import SentinelTestSupport
 import Testing
 
 /// One attempt each, against a receiver on loopback.

@@ -5,8 +5,8 @@
 #endif
 
 /// A TCP port on 127.0.0.1 that nothing listens on: bound to port 0, read back, closed.
-enum FreePort {
-    static func find() -> Int {
+public enum FreePort {
+    public static func find() -> Int {
         #if canImport(Glibc)
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else

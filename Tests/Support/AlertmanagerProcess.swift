@@ -2,15 +2,15 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import Testing
 
 /// A real Alertmanager (Debian's `prometheus-alertmanager`) on 127.0.0.1, clustering off, grouping by `alertname`.
-enum AlertmanagerProcess {
-    static let binary = "/usr/bin/prometheus-alertmanager"
+public enum AlertmanagerProcess {
+    public static let binary = "/usr/bin/prometheus-alertmanager"
 
-    static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: binary) }
+    public static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: binary) }
 
-    static let configuration = """
+    /// Groups by `alertname`; pass another configuration to `with` to group otherwise.
+    public static let configuration = """
         route:
           receiver: sink
           group_by: [alertname]
@@ -20,7 +20,7 @@ enum AlertmanagerProcess {
 
     /// Starts Alertmanager in a temporary folder, waits until it is ready, runs `body` with its base URL, then
     /// stops it and removes the folder.
-    static func with(_ body: (String) async throws -> Void) async throws {
+    public static func with(configuration: String = configuration, _ body: (String) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-am-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -44,9 +44,9 @@ enum AlertmanagerProcess {
             process.terminate()
             process.waitUntilExit()
         }
-        let ready = try await waitUntilReady(base)
-        try #require(
-            ready, "Alertmanager did not become ready: \((try? String(contentsOf: logFile, encoding: .utf8)) ?? "")")
+        guard try await waitUntilReady(base) else {
+            throw Failure(message: "Alertmanager did not become ready: \((try? String(contentsOf: logFile, encoding: .utf8)) ?? "")")
+        }
         try await body(base)
     }
 
@@ -60,16 +60,21 @@ enum AlertmanagerProcess {
     }
 
     /// The status and body of `GET url`.
-    static func get(_ url: String) async throws -> (Int, Data) {
+    public static func get(_ url: String) async throws -> (Int, Data) {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
         let body = try await response.body.collect(upTo: 1 << 20)
         return (Int(response.status.code), Data(body.readableBytesView))
     }
 
     /// `GET url` as parsed JSON.
-    static func json(_ url: String) async throws -> Any {
+    public static func json(_ url: String) async throws -> Any {
         let (status, body) = try await get(url)
-        try #require(status == 200, "GET \(url): \(status) \(String(decoding: body, as: UTF8.self))")
+        guard status == 200 else { throw Failure(message: "GET \(url): \(status) \(String(decoding: body, as: UTF8.self))") }
         return try JSONSerialization.jsonObject(with: body)
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
     }
 }
