@@ -83,6 +83,10 @@ import Testing
 
         // Filters and paging.
         #expect(try await findings(sentinel, "?model=m2").isEmpty)
+        // An alert links to its evidence through its fingerprint.
+        let alerts = try await sentinel.get("/api/v1/alerts?rule=UnsafeAnswer").json["alerts"] as? [[String: Any]] ?? []
+        let fingerprint = try #require(alerts.first?["fingerprint"] as? String)
+        #expect(try await findings(sentinel, "?fingerprint=\(fingerprint)").count == 2)
         #expect(try await findings(sentinel, "?rule=UnsafeAnswer&reviewed=false").count == 2)
         let page = try await sentinel.get("/api/v1/findings?limit=1").json
         #expect((page["findings"] as? [[String: Any]])?.count == 1)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SentinelAct
 import SentinelCompile
 import SentinelCore
 import SentinelEvaluate
@@ -40,6 +41,8 @@ extension SentinelServer {
             json.add("active_since", Timestamp.format(entry.activeSince))
             json.add(entry.state == .resolved ? "resolved_at" : "updated_at", Timestamp.format(entry.updatedAt))
             json.add("receivers", strings: entry.receivers)
+            // Its identity in the store: GET /api/v1/findings?fingerprint=… lists the evidence behind it.
+            json.add("fingerprint", Dispatcher.fingerprint(rule: entry.rule, labels: entry.labels))
             return json.result
         }
         var body = JSONText()
