@@ -27,6 +27,33 @@ import Testing
         #expect(result.stdout.contains("\(file.path):7:5: error: unknown key 'severty' in rule 'Broken' (did you mean 'severity'?) [E0301]"))
     }
 
+    @Test func unusableReceiverSettingsAndUnreachableRoutesArePositioned() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let rules = dir.appendingPathComponent("rules.yaml")
+        let policy = dir.appendingPathComponent("policy.yaml")
+        try "rules:\n  - {name: R, on: completion, when: 'latency_ms > 1', labels: {team: sre}, actions: [notify]}\n"
+            .write(to: rules, atomically: true, encoding: .utf8)
+        try """
+            actions: {notify: {type: notify}}
+            receivers:
+              - {name: log, type: log}
+              - {name: hook, type: webhook, url: "ftp://example", timeout: 10 s}
+            route:
+              receiver: log
+              routes:
+                - {matchers: ['team="billing"'], receiver: hook}
+            """.write(to: policy, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["lint", rules.path, policy.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("\(policy.path):4:12: error: receiver 'hook': 'url': 'ftp://example' is not an http or https URL with a host"))
+        #expect(result.stdout.contains("\(policy.path):8:7: warning: no alert can reach this route"))
+        // The same policy does not start: the receiver is checked before anything is served.
+        let run = try SentinelProcess.run(
+            ["run", "--rules", rules.path, "--policies", policy.path, "--store", dir.appendingPathComponent("s.db").path, "--listen", "127.0.0.1:0"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("'url': 'ftp://example'"))
+    }
+
     @Test func jsonAndGithubFormats() throws {
         let dir = try SentinelProcess.temporaryDirectory()
         let file = dir.appendingPathComponent("bad.yaml")
