@@ -24,6 +24,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CDivSufSort", pkgConfig: "libdivsufsort64", providers: [.apt(["libdivsufsort-dev"])]),
         // Shared vocabulary of every stage: source positions, diagnostics, durations.
         .target(name: "SentinelCore", swiftSettings: strict),
         // Stage 1: YAML and expression text into positioned syntax.

@@ -30,6 +30,7 @@ public final class DryRun {
     private let router: RouteTree
     public let dispatcher: Dispatcher
     private let findings: FindingRouting
+    public let dpo: DPOCapture
     /// Receives each output line (without newline).
     public var output: (String) -> Void = { print($0) }
     /// Called every 2^18 lines with the count so far, for a progress display.
@@ -41,13 +42,20 @@ public final class DryRun {
     /// Notifications by receiver, and findings by rule.
     public private(set) var notificationCounts: [String: Int] = [:]
     public private(set) var findingCounts: [String: Int] = [:]
+    /// DPO pairs made from re-prompts in the traffic.
+    public private(set) var pairCount = 0
 
     public init(graph: ConditionGraph, format: Format = .json) {
         engine = Engine(graph: graph)
         router = RouteTree(policy: graph.policy)
         dispatcher = Dispatcher(policy: graph.policy)
         findings = FindingRouting(graph: graph)
+        dpo = DPOCapture(graph: graph)
         engine.observeMatches(of: findings.observedRules)
+        dpo.onPair = { [unowned self] pair in
+            self.pairCount += 1
+            if format == .json { self.output(Self.line(for: pair)) }
+        }
         engine.onTransition = { [unowned self] transition in
             self.output(format == .json ? self.line(for: transition) : Self.text(for: transition))
             if !transition.actions.isEmpty { self.dispatcher.receive(transition) }
@@ -64,6 +72,7 @@ public final class DryRun {
         engine.onAction = { [unowned self] request in
             self.actionCounts[request.rule, default: 0] += 1
             if format == .json { self.output(Self.line(for: request)) }
+            self.dpo.take(request)
         }
     }
 
@@ -96,6 +105,7 @@ public final class DryRun {
                 if LineReader.isBlank(line) { continue }
                 do {
                     try engine.ingest(line, tag: linesRead)
+                    if dpo.isActive { dpo.observe(line, time: engine.watermark) }
                 } catch {
                     try report(linesRead, error)
                 }
@@ -159,6 +169,21 @@ public final class DryRun {
         }
         json.add("alerts", raw: "[" + alerts.joined(separator: ",") + "]")
         json.add("id", n.id)
+        return json.result
+    }
+
+    private static func line(for pair: DPOPair) -> String {
+        var json = JSONText()
+        json.add("type", "dpo_pair")
+        json.add("ts", Timestamp.format(pair.time))
+        json.add("rule", pair.rule)
+        json.add("model", optional: pair.model)
+        json.add("rejected_event_id", pair.rejectedEventID)
+        json.add("chosen_event_id", optional: pair.chosenEventID)
+        json.add("prompt", pair.prompt)
+        json.add("chosen", pair.chosen)
+        json.add("rejected", pair.rejected)
+        json.add("categories", strings: pair.categories)
         return json.result
     }
 

@@ -24,13 +24,15 @@ public struct AlertTransition: Sendable {
 }
 
 /// A per-match action the engine asks for (DPO capture, trace).
-public struct ActionRequest: Sendable {
+public struct ActionRequest {
     public var time: Int64
     public var rule: String
     public var action: String
     public var type: ActionType
     public var eventID: String?
     public var labels: [(String, String)]
+    /// The matching event's JSON line, valid only during the `onAction` call.
+    public var line: UnsafeRawBufferPointer
 }
 
 /// An event at which an observed rule held: the evidence behind its alert.

@@ -14,7 +14,8 @@ struct DryRunCommand: ParsableCommand {
             severity, labels, value, annotations, actions with their receivers), {"type":"action",...} for \
             every per-match action, {"type":"notification",...} for every notification the policy's routes, \
             grouping, inhibition and dedupe would send (on event time), and {"type":"finding",...} for every \
-            matching event a store receiver would keep. Nothing is sent or stored. stderr: malformed lines and a \
+            matching event a store receiver would keep, and {"type":"dpo_pair",...} for every DPO pair the \
+            traffic's re-prompts complete. Nothing is sent or stored. stderr: malformed lines and a \
             per-rule summary. Use - to read stdin.
             """)
 
@@ -111,6 +112,7 @@ enum Summary {
                     : String(repeating: " ", count: widths[column] - cell.count) + cell
             }.joined(separator: "  ") + "\n"
         }
+        if dryRun.pairCount > 0 { out += "DPO pairs: \(dryRun.pairCount)\n" }
         if !dryRun.notificationCounts.isEmpty {
             out += "notifications: "
                 + dryRun.notificationCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"

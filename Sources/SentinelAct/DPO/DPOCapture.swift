@@ -1,0 +1,163 @@
+public import SentinelCompile
+public import SentinelEvaluate
+import Foundation
+import SentinelCore
+
+/// Builds DPO pairs from the stream, on event time, the same way in `dry-run` and `run`.
+///
+/// A `capture_dpo` match whose answer the guard judged unsafe (and not a refusal) is a *candidate*: its prompt and
+/// answer wait up to `retention` of event time for a later exchange with `reprompt_of` = its id whose answer the
+/// guard judged safe or a refusal; together they are a pair. A re-prompt seen before its candidate (re-ordered
+/// traffic) waits as well. Pairs are deduplicated by normalised prompt. Candidates no re-prompt answers are handed
+/// to `onUnanswered` when they expire, for the live service to re-prompt the frontier itself.
+public final class DPOCapture {
+    /// A rejected answer waiting for its chosen one.
+    public struct Candidate: Sendable {
+        public var time: Int64
+        public var eventID: String
+        public var rule: String
+        public var action: String
+        public var prompt: String
+        public var response: String
+        public var model: String?
+        public var categories: [String]
+        public var guardVerdict: String?
+        public var safetyInstruction: String?
+    }
+
+    /// Why a match or a re-prompt did not make a pair, for counters.
+    public enum Skip: String, Sendable, CaseIterable {
+        case answerNotUnsafe = "answer_not_unsafe", missingFields = "missing_fields", notSampled = "not_sampled"
+        case repromptNotSafe = "reprompt_not_safe", duplicatePrompt = "duplicate_prompt", expired
+    }
+
+    public var onPair: (DPOPair) -> Void = { _ in }
+    public var onSkip: (Skip) -> Void = { _ in }
+    /// A candidate whose wait ended without a re-prompt in the stream.
+    public var onUnanswered: (Candidate) -> Void = { _ in }
+
+    private var settings: [String: (instruction: String?, sample: Double)] = [:]
+    private var candidates: [String: Candidate] = [:]
+    private var reprompts: [String: (time: Int64, event: [String: Any])] = [:]
+    private var prompts: Set<String> = []
+    private let retention: Int64
+    private let maxPending: Int
+
+    /// - Parameters:
+    ///   - retention: how long (event time) a candidate waits for its re-prompt, and a re-prompt for its candidate.
+    ///   - knownPrompts: normalised prompts that already have a pair (from the store), so a restart dedupes too.
+    public init(graph: ConditionGraph, retention: Int64 = 3_600_000, maxPending: Int = 100_000, knownPrompts: Set<String> = []) {
+        self.retention = retention
+        self.maxPending = maxPending
+        prompts = knownPrompts
+        configure(graph)
+    }
+
+    /// Whether the graph declares any `capture_dpo` action (else there is nothing to look at).
+    public var isActive: Bool { !settings.isEmpty }
+
+    /// After a reload: the actions' settings change; waiting candidates stay.
+    public func configure(_ graph: ConditionGraph) {
+        settings = [:]
+        for action in graph.actions where action.type == .captureDPO {
+            let sample = action.settings["sample"].flatMap(Double.init) ?? 1
+            settings[action.name] = (action.settings["safety_instruction"], min(max(sample, 0), 1))
+        }
+    }
+
+    /// Takes a `capture_dpo` action request (other requests are ignored).
+    public func take(_ request: ActionRequest) {
+        guard request.type == .captureDPO, let setting = settings[request.action] else { return }
+        guard let event = Self.object(request.line), let id = event["id"] as? String, !id.isEmpty,
+            let prompt = event["prompt"] as? String, let response = event["response"] as? String
+        else { return onSkip(.missingFields) }
+        guard candidates[id] == nil else { return }  // another rule's match of the same answer
+        let verdict = event["response_guard"] as? [String: Any]
+        guard verdict?["safety"] as? String == "unsafe", verdict?["refusal"] as? Bool != true else {
+            return onSkip(.answerNotUnsafe)
+        }
+        if setting.sample < 1, Double(StableHash.fnv1a(id) % 10_000) / 10_000 >= setting.sample { return onSkip(.notSampled) }
+        var categories = verdict?["categories"] as? [String] ?? []
+        if categories.isEmpty { categories = (event["prompt_guard"] as? [String: Any])?["categories"] as? [String] ?? [] }
+        let candidate = Candidate(
+            time: request.time, eventID: id, rule: request.rule, action: request.action, prompt: prompt, response: response,
+            model: event["model"] as? String, categories: categories, guardVerdict: verdict.flatMap(Self.json),
+            safetyInstruction: setting.instruction)
+        if let waiting = reprompts.removeValue(forKey: id) {
+            pair(candidate, waiting.event, time: max(waiting.time, request.time))
+        } else if candidates.count < maxPending {
+            candidates[id] = candidate
+        } else {
+            onSkip(.expired)
+        }
+    }
+
+    /// Looks at every line for a re-prompt (`"reprompt_of": "<id>"`); cheap for the others. `time` is the stream's
+    /// event time (`Int64.min` before the first event is evaluated).
+    public func observe(_ line: UnsafeRawBufferPointer, time: Int64) {
+        if time > Int64.min + retention { expire(before: time - retention) }
+        guard Self.mayBeReprompt(line), let event = Self.object(line), let original = event["reprompt_of"] as? String else { return }
+        if let candidate = candidates.removeValue(forKey: original) {
+            pair(candidate, event, time: time)
+        } else if reprompts.count < maxPending {
+            reprompts[original] = (time, event)
+        }
+    }
+
+    /// Hands every waiting candidate to `onUnanswered` (end of a replay, shutdown).
+    public func flush() {
+        for id in candidates.keys.sorted() { onUnanswered(candidates[id]!) }
+        candidates = [:]
+        reprompts = [:]
+    }
+
+    /// Records a pair made outside the stream (a live re-prompt), with the same dedupe.
+    public func accept(_ pair: DPOPair) {
+        guard prompts.insert(pair.promptKey).inserted else { return onSkip(.duplicatePrompt) }
+        onPair(pair)
+    }
+
+    // MARK: Internals
+
+    private func pair(_ candidate: Candidate, _ reprompt: [String: Any], time: Int64) {
+        let verdict = reprompt["response_guard"] as? [String: Any]
+        let safe = verdict?["safety"] as? String == "safe" || verdict?["refusal"] as? Bool == true
+        guard safe, verdict?["safety"] as? String != "unsafe", let chosen = reprompt["response"] as? String else {
+            return onSkip(.repromptNotSafe)
+        }
+        accept(
+            DPOPair(
+                time: time, prompt: candidate.prompt, chosen: chosen, rejected: candidate.response, model: candidate.model,
+                rule: candidate.rule, categories: candidate.categories, rejectedGuard: candidate.guardVerdict,
+                chosenGuard: verdict.flatMap(Self.json), rejectedEventID: candidate.eventID,
+                chosenEventID: reprompt["id"] as? String, source: "stream", safetyInstruction: nil))
+    }
+
+    private func expire(before cutoff: Int64) {
+        guard !candidates.isEmpty || !reprompts.isEmpty else { return }
+        for (id, candidate) in candidates where candidate.time < cutoff {
+            candidates[id] = nil
+            onUnanswered(candidate)
+        }
+        reprompts = reprompts.filter { $0.value.time >= cutoff }
+    }
+
+    private static let repromptKey = Array(#""reprompt_of""#.utf8)
+
+    /// A line can only be a re-prompt if it has `"reprompt_of"` followed by a string.
+    static func mayBeReprompt(_ line: UnsafeRawBufferPointer) -> Bool {
+        guard let found = line.firstRange(of: repromptKey) else { return false }
+        var j = found.upperBound
+        while j < line.count, line[j] == 0x20 || line[j] == 0x3A || line[j] == 0x09 { j += 1 }
+        return j < line.count && line[j] == 0x22
+    }
+
+    static func object(_ line: UnsafeRawBufferPointer) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any]
+    }
+
+    static func json(_ object: [String: Any]) -> String? {
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,113 @@
+@testable import SentinelAct
+import SentinelCompile
+import SentinelEvaluate
+import Testing
+
+/// DPO pairs from the stream: an unsafe answer matched by a `capture_dpo` rule, and a later re-prompt of it that
+/// the guard calls safe or a refusal.
+@Suite struct DPOCaptureTests {
+    static let rules = "rules: [{name: Unsafe, on: completion, when: 'response_guard.safety == \"unsafe\"', actions: [capture_dpo]}]"
+    static let policy = """
+        actions: {capture_dpo: {type: capture_dpo, safety_instruction: "Refuse harmful requests."}}
+        """
+
+    final class Run {
+        let engine: Engine
+        let capture: DPOCapture
+        var pairs: [DPOPair] = []
+        var skips: [DPOCapture.Skip] = []
+        var unanswered: [String] = []
+
+        init(retention: Int64 = 3_600_000) throws {
+            let graph = try EngineFixture.compile(DPOCaptureTests.rules, policy: DPOCaptureTests.policy)
+            engine = Engine(graph: graph)
+            capture = DPOCapture(graph: graph, retention: retention)
+            engine.onAction = { [unowned self] in self.capture.take($0) }
+            capture.onPair = { [unowned self] in self.pairs.append($0) }
+            capture.onSkip = { [unowned self] in self.skips.append($0) }
+            capture.onUnanswered = { [unowned self] in self.unanswered.append($0.eventID) }
+        }
+
+        func send(_ line: String) throws {
+            var bytes = Array(line.utf8)
+            try bytes.withUnsafeMutableBytes { raw in
+                let line = UnsafeRawBufferPointer(raw)
+                try engine.ingest(line)
+                capture.observe(line, time: engine.watermark)
+            }
+        }
+    }
+
+    static func exchange(_ seconds: Int, id: String, prompt: String, response: String, safety: String, refusal: Bool = false, repromptOf: String? = nil)
+        -> String
+    {
+        let reprompt = repromptOf.map { "\"\($0)\"" } ?? "null"
+        return #"{"ts":\#(seconds),"kind":"completion","id":"\#(id)","model":"m","prompt":"\#(prompt)","response":"\#(response)","#
+            + #""prompt_guard":{"safety":"unsafe","categories":["Violent"]},"#
+            + #""response_guard":{"safety":"\#(safety)","categories":[],"refusal":\#(refusal)},"reprompt_of":\#(reprompt)}"#
+    }
+
+    @Test func anUnsafeAnswerAndItsSafeRepromptMakeAPairWithTheUserPrompt() throws {
+        let run = try Run()
+        try run.send(Self.exchange(1, id: "a", prompt: "How to hurt?", response: "Like this.", safety: "unsafe"))
+        try run.send(Self.exchange(2, id: "other", prompt: "Hi", response: "Hello", safety: "safe"))
+        try run.send(Self.exchange(5, id: "b", prompt: "How to hurt?", response: "I can't help.", safety: "safe", refusal: true, repromptOf: "a"))
+        #expect(run.pairs.count == 1)
+        let pair = try #require(run.pairs.first)
+        #expect(pair.prompt == "How to hurt?")
+        #expect(pair.rejected == "Like this.")
+        #expect(pair.chosen == "I can't help.")
+        #expect(pair.rejectedEventID == "a")
+        #expect(pair.chosenEventID == "b")
+        #expect(pair.categories == ["Violent"])  // from the prompt's verdict when the answer's has none
+        #expect(pair.rule == "Unsafe")
+        #expect(pair.time == 5_000)
+    }
+
+    @Test func anUnsafeRepromptOrARefusedOriginalMakesNoPair() throws {
+        let run = try Run()
+        try run.send(Self.exchange(1, id: "a", prompt: "p1", response: "bad", safety: "unsafe"))
+        try run.send(Self.exchange(2, id: "b", prompt: "p1", response: "still bad", safety: "unsafe", repromptOf: "a"))
+        try run.send(Self.exchange(3, id: "c", prompt: "p2", response: "no", safety: "unsafe", refusal: true))
+        try run.send(Self.exchange(4, id: "d", prompt: "p2", response: "no", safety: "safe", repromptOf: "c"))
+        #expect(run.pairs.isEmpty)
+        #expect(run.skips == [.repromptNotSafe, .answerNotUnsafe])
+    }
+
+    @Test func aRepromptSeenFirstWaitsForItsCandidate() throws {
+        let run = try Run()
+        // A re-prompt whose original arrives later (a collector delivered them out of order).
+        try run.send(Self.exchange(1, id: "b", prompt: "p", response: "I won't.", safety: "safe", repromptOf: "a"))
+        try run.send(Self.exchange(2, id: "a", prompt: "p", response: "bad", safety: "unsafe"))
+        #expect(run.pairs.map(\.chosenEventID) == ["b"])
+    }
+
+    @Test func pairsAreDeduplicatedByNormalisedPrompt() throws {
+        let run = try Run()
+        try run.send(Self.exchange(1, id: "a", prompt: "How  to HURT?", response: "bad", safety: "unsafe"))
+        try run.send(Self.exchange(2, id: "b", prompt: "x", response: "no", safety: "safe", repromptOf: "a"))
+        try run.send(Self.exchange(3, id: "c", prompt: "how to hurt?", response: "bad again", safety: "unsafe"))
+        try run.send(Self.exchange(4, id: "d", prompt: "x", response: "no", safety: "safe", repromptOf: "c"))
+        #expect(run.pairs.count == 1)
+        #expect(run.skips == [.duplicatePrompt])
+    }
+
+    @Test func candidatesWithoutARepromptExpireAsUnanswered() throws {
+        let run = try Run(retention: 60_000)
+        try run.send(Self.exchange(1, id: "a", prompt: "p", response: "bad", safety: "unsafe"))
+        try run.send(Self.exchange(30, id: "x", prompt: "q", response: "fine", safety: "safe"))
+        #expect(run.unanswered.isEmpty)
+        try run.send(Self.exchange(62, id: "y", prompt: "q", response: "fine", safety: "safe"))
+        #expect(run.unanswered == ["a"])
+        try run.send(Self.exchange(63, id: "b", prompt: "p", response: "no", safety: "safe", repromptOf: "a"))
+        #expect(run.pairs.isEmpty)
+    }
+
+    @Test func onlyLinesWithAStringRepromptOfAreParsed() {
+        func check(_ text: String) -> Bool { Array(text.utf8).withUnsafeBytes { DPOCapture.mayBeReprompt($0) } }
+        #expect(check(#"{"reprompt_of":"a"}"#))
+        #expect(check(#"{"reprompt_of" : "a"}"#))
+        #expect(!check(#"{"reprompt_of":null}"#))
+        #expect(!check(#"{"prompt":"reprompt_of"}"#))
+    }
+}
