@@ -83,6 +83,18 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict),
+        // Trace: the maximal spans of a model output found verbatim in a corpus, OLMoTrace-style, with their
+        // documents. Backends: a local suffix-array index (libdivsufsort, memory-mapped) and the infini-gram API.
+        .target(
+            name: "SentinelTrace",
+            dependencies: [
+                "SentinelCore",
+                "CDivSufSort",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         // The live service: ingestion API, evaluation loop, reload, tap, its own metrics. Collectors plug in
         // through `EventSink` and metrics sections, wired by the `sentinel run` command.
         .target(

@@ -43,6 +43,13 @@ public protocol FindingsStore: AnyObject, Sendable {
     /// How many entries wait for delivery, were delivered, were given up on.
     func outboxCounts() throws -> (pending: Int, delivered: Int, abandoned: Int)
 
+    /// DPO pairs the query selects.
+    func pairs(_ query: PairQuery) throws -> [StoredPair]
+    /// Records a reviewer's verdict on a pair; nil when there is no such id.
+    func reviewPair(id: Int64, verdict: StoredPair.Verdict, reviewer: String, at: Int64) throws -> StoredPair?
+    /// The normalised prompts that have a pair, for deduplication across restarts.
+    func pairPromptKeys() throws -> Set<String>
+
     /// Releases the backend's resources; every later call fails.
     func close() throws
 }

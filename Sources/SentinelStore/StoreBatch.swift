@@ -10,6 +10,8 @@ public struct StoreBatch: Sendable {
     public var outbox: [AlertNotification]
     /// Replaces the entry of the same receiver and group key.
     public var notificationLog: [Dispatcher.LogEntry]
+    /// DPO pairs; one whose normalised prompt is already stored is ignored.
+    public var pairs: [DPOPair]
     /// When the outbox entries are queued (wall clock, epoch ms): their `createdAt` and first `nextAttemptAt`; nil
     /// takes the wall clock when the batch is appended. Delivery runs on the wall clock, not on event time, so
     /// notifications about recorded traffic from any date are due at once.
@@ -17,8 +19,9 @@ public struct StoreBatch: Sendable {
 
     public init(
         transitions: [StoredTransition] = [], findings: [Finding] = [], outbox: [AlertNotification] = [],
-        notificationLog: [Dispatcher.LogEntry] = [], queuedAt: Int64? = nil
+        notificationLog: [Dispatcher.LogEntry] = [], pairs: [DPOPair] = [], queuedAt: Int64? = nil
     ) {
+        self.pairs = pairs
         self.transitions = transitions
         self.findings = findings
         self.outbox = outbox
@@ -27,6 +30,6 @@ public struct StoreBatch: Sendable {
     }
 
     public var isEmpty: Bool {
-        transitions.isEmpty && findings.isEmpty && outbox.isEmpty && notificationLog.isEmpty
+        transitions.isEmpty && findings.isEmpty && outbox.isEmpty && notificationLog.isEmpty && pairs.isEmpty
     }
 }

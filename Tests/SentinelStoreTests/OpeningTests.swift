@@ -37,11 +37,15 @@ import Testing
 
     @Test func olderSchemaIsBroughtUpToDate() throws {
         let f = try StoreFixture()
-        try f.store.append(StoreBatch(findings: [Make.finding(time: 1)]))
         try f.store.close()
-        let next = SQLiteMigration.all + [SQLiteMigration(identifier: "v2", sql: "CREATE TABLE later (x INTEGER)")]
-        let upgraded = try SQLiteFindingsStore(path: f.path, migrations: next)
+        try FileManager.default.removeItem(atPath: f.path)
+        // A file written by the first version (v1 only), with a finding.
+        let old = try SQLiteFindingsStore(path: f.path, migrations: [SQLiteMigration.v1])
+        try old.append(StoreBatch(findings: [Make.finding(time: 1)]))
+        try old.close()
+        let upgraded = try SQLiteFindingsStore(path: f.path)
         #expect(try upgraded.findings(FindingQuery()).findings.count == 1)
+        #expect(try upgraded.pairs(PairQuery()).isEmpty)  // v2's table is there
         try upgraded.close()
     }
 }

@@ -65,6 +65,7 @@ public final class SQLiteFindingsStore: FindingsStore {
             let ids = try batch.findings.map { try Self.insert($0, db) }
             for notification in batch.outbox { try Self.enqueue(notification, at: queuedAt, db) }
             for entry in batch.notificationLog { try Self.upsert(entry, db) }
+            for pair in batch.pairs { try Self.insert(pair, at: queuedAt, db) }
             return ids
         }
     }

@@ -6,7 +6,7 @@ struct SQLiteMigration: Sendable {
     let sql: String
 
     /// Every step this version of Sentinel knows, oldest first.
-    static let all: [SQLiteMigration] = [v1]
+    static let all: [SQLiteMigration] = [v1, v2]
 
     // AUTOINCREMENT keeps ids from being reused after deletions: an id a client holds never names another row.
     static let v1 = SQLiteMigration(
@@ -90,5 +90,35 @@ struct SQLiteMigration: Sendable {
                 created_at INTEGER NOT NULL,
                 updated_at INTEGER NOT NULL
             );
+            """)
+
+    /// DPO pairs: one per normalised prompt, linked to the finding of their rejected answer.
+    static let v2 = SQLiteMigration(
+        identifier: "v2",
+        sql: """
+            CREATE TABLE dpo_pairs (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                time INTEGER NOT NULL,
+                prompt TEXT NOT NULL,
+                prompt_key TEXT NOT NULL UNIQUE,
+                chosen TEXT NOT NULL,
+                rejected TEXT NOT NULL,
+                model TEXT,
+                rule TEXT NOT NULL,
+                categories TEXT NOT NULL,
+                rejected_guard TEXT,
+                chosen_guard TEXT,
+                rejected_event_id TEXT NOT NULL,
+                chosen_event_id TEXT,
+                source TEXT NOT NULL,
+                safety_instruction TEXT,
+                verdict TEXT CHECK (verdict IN ('accepted', 'rejected')),
+                reviewer TEXT,
+                reviewed_at INTEGER,
+                created_at INTEGER NOT NULL
+            );
+            CREATE INDEX dpo_pairs_time ON dpo_pairs (time);
+            CREATE INDEX dpo_pairs_rejected_event ON dpo_pairs (rejected_event_id);
+            CREATE INDEX findings_event_id ON findings (event_id);
             """)
 }

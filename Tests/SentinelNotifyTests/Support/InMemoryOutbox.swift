@@ -89,5 +89,8 @@ final class InMemoryOutbox: FindingsStore {
     func saveSilence(_ silence: Silence) throws { throw Unsupported() }
     func expireSilence(id: String, at: Int64) throws -> Bool { throw Unsupported() }
     func notificationLog() throws -> [Dispatcher.LogEntry] { throw Unsupported() }
+    func pairs(_ query: PairQuery) throws -> [StoredPair] { throw Unsupported() }
+    func reviewPair(id: Int64, verdict: StoredPair.Verdict, reviewer: String, at: Int64) throws -> StoredPair? { throw Unsupported() }
+    func pairPromptKeys() throws -> Set<String> { throw Unsupported() }
     func close() throws {}
 }

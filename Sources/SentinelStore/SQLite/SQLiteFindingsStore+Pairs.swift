@@ -1,0 +1,78 @@
+import GRDB
+import SentinelAct
+import SentinelCore
+
+extension SQLiteFindingsStore {
+    /// A finding marked safe in its output drops the pair of that answer: it was not an unsafe answer after all.
+    private static let markedSafe =
+        "EXISTS (SELECT 1 FROM findings f WHERE f.event_id = dpo_pairs.rejected_event_id AND f.output_label = 'safe')"
+    private static let markedUnsafe =
+        "EXISTS (SELECT 1 FROM findings f WHERE f.event_id = dpo_pairs.rejected_event_id AND f.output_label = 'unsafe')"
+
+    public func pairs(_ query: PairQuery) throws -> [StoredPair] {
+        var filter = SQLFilter()
+        filter.add("time >= ?", query.since)
+        filter.add("time < ?", query.until)
+        filter.add("model = ?", query.model)
+        filter.add("id < ?", query.cursor)
+        if !query.includeDropped {
+            filter.add("(verdict IS NULL OR verdict != 'rejected')")
+            filter.add("NOT \(Self.markedSafe)")
+        }
+        if query.reviewedOnly { filter.add("(verdict = 'accepted' OR \(Self.markedUnsafe))") }
+        let order = query.limit == nil ? "ORDER BY id" : "ORDER BY id DESC LIMIT \(max(query.limit!, 0))"
+        return try read("read DPO pairs") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM dpo_pairs \(filter.clause) \(order)", arguments: filter.arguments)
+                .map(Self.storedPair)
+        }
+    }
+
+    public func reviewPair(id: Int64, verdict: StoredPair.Verdict, reviewer: String, at time: Int64) throws -> StoredPair? {
+        try write("review DPO pair \(id)") { db in
+            try db.execute(
+                sql: "UPDATE dpo_pairs SET verdict = ?, reviewer = ?, reviewed_at = ? WHERE id = ?",
+                arguments: [verdict.rawValue, reviewer, time, id])
+            return try Row.fetchOne(db, sql: "SELECT * FROM dpo_pairs WHERE id = ?", arguments: [id]).map(Self.storedPair)
+        }
+    }
+
+    public func pairPromptKeys() throws -> Set<String> {
+        try read("read DPO pair prompts") { db in Set(try String.fetchAll(db, sql: "SELECT prompt_key FROM dpo_pairs")) }
+    }
+
+    /// Inserts a pair unless its normalised prompt has one, and links the finding of its rejected answer.
+    static func insert(_ pair: DPOPair, at createdAt: Int64, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO dpo_pairs (time, prompt, prompt_key, chosen, rejected, model, rule, categories,
+                    rejected_guard, chosen_guard, rejected_event_id, chosen_event_id, source, safety_instruction, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            pair.time, pair.prompt, pair.promptKey, pair.chosen, pair.rejected, pair.model, pair.rule,
+            try JSONColumn.text(pair.categories), pair.rejectedGuard, pair.chosenGuard, pair.rejectedEventID,
+            pair.chosenEventID, pair.source, pair.safetyInstruction, createdAt,
+        ])
+        guard db.changesCount > 0 else { return }
+        try db.execute(
+            sql: "UPDATE findings SET dpo_pair_id = ? WHERE event_id = ? AND dpo_pair_id IS NULL",
+            arguments: [db.lastInsertedRowID, pair.rejectedEventID])
+    }
+
+    private static func storedPair(_ row: Row) throws -> StoredPair {
+        let verdict: String? = try row.decode(forColumn: "verdict")
+        var pair = DPOPair(
+            time: try row.decode(forColumn: "time"), prompt: try row.decode(forColumn: "prompt"),
+            chosen: try row.decode(forColumn: "chosen"), rejected: try row.decode(forColumn: "rejected"),
+            model: try row.decode(forColumn: "model"), rule: try row.decode(forColumn: "rule"),
+            categories: try JSONColumn.decode(row, "categories"), rejectedGuard: try row.decode(forColumn: "rejected_guard"),
+            chosenGuard: try row.decode(forColumn: "chosen_guard"), rejectedEventID: try row.decode(forColumn: "rejected_event_id"),
+            chosenEventID: try row.decode(forColumn: "chosen_event_id"), source: try row.decode(forColumn: "source"),
+            safetyInstruction: try row.decode(forColumn: "safety_instruction"))
+        pair.promptKey = try row.decode(forColumn: "prompt_key")
+        return StoredPair(
+            id: try row.decode(forColumn: "id"), pair: pair, verdict: verdict.flatMap(StoredPair.Verdict.init(rawValue:)),
+            reviewer: try row.decode(forColumn: "reviewer"), reviewedAt: try row.decode(forColumn: "reviewed_at"),
+            createdAt: try row.decode(forColumn: "created_at"))
+    }
+}

@@ -1,0 +1,61 @@
+extension InfiniGramClient {
+    /// The maximal spans of one sentence (infini-gram's `attribute()` rules, as ``LocalIndex`` applies them),
+    /// found with `count` queries.
+    ///
+    /// From one start word to the next the longest match never shrinks (a suffix of a match matches), so a start
+    /// only needs probing beyond the longest match before it, the last kept span and the minimum length: if that
+    /// much does not occur, the start cannot give a new maximal span. When it does, the match is extended by
+    /// doubling steps, then bisected.
+    func maximalSpans(
+        in sentence: Range<Int>, of output: OutputText, options: TraceOptions, budget: RequestBudget
+    ) async throws -> [SpanCandidate] {
+        var found: [SpanCandidate] = []
+        var longest = -1
+        var lastKept = -1
+        for word in sentence {
+            let stops = output.stopsFromWord[word]
+            let shortest = stops.lowerBound + options.minSpanLength - 1
+            guard shortest < stops.upperBound, output.wordCount(from: word, to: shortest) >= options.minSpanLength else {
+                break
+            }
+            let start = output.words[word].lowerBound
+            guard let furthest = stops.last(where: { output.stops[$0].byte - start <= configuration.maxQueryBytes })
+            else { continue }
+            let lowest = max(shortest, longest + 1, lastKept + 1)
+            guard lowest <= furthest else { continue }
+            let count = { (stop: Int) in
+                try await self.count(output.text(output.bytes(from: word, to: stop)), budget: budget)
+            }
+            var matched = (stop: lowest, count: try await count(lowest))
+            guard matched.count > 0 else { continue }
+            var failed = furthest + 1
+            var step = 1
+            while matched.stop + 1 < failed {
+                let next = min(matched.stop + step, failed - 1)
+                let occurrences = try await count(next)
+                guard occurrences > 0 else {
+                    failed = next
+                    break
+                }
+                matched = (next, occurrences)
+                step *= 2
+            }
+            while failed - matched.stop > 1 {
+                let middle = (matched.stop + failed) / 2
+                let occurrences = try await count(middle)
+                if occurrences > 0 { matched = (middle, occurrences) } else { failed = middle }
+            }
+            longest = matched.stop
+            if matched.count <= options.maxFrequency {
+                found.append(SpanCandidate(word: word, stop: matched.stop, count: matched.count))
+                lastKept = matched.stop
+            }
+        }
+        return found
+    }
+
+    private func count(_ query: String, budget: RequestBudget) async throws -> Int {
+        let request = InfiniGramRequest(index: configuration.index, queryType: "count", query: query)
+        return try await send(request, as: InfiniGramCount.self, budget: budget).count
+    }
+}
