@@ -201,6 +201,17 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
+            name: "SentinelTraceTests",
+            dependencies: [
+                "SentinelCore",
+                "SentinelTrace",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
             name: "SentinelEndToEndTests",
             dependencies: [
                 "SentinelCore",

@@ -11,3 +11,5 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 python3 -c "import jsonschema, yaml" 2>/dev/null || python3 -m pip install -q jsonschema PyYAML
+# The real `datasets` package checks that `sentinel export dpo` loads as TRL expects (examples/dpo/check_export.py).
+python3 -c "import datasets" 2>/dev/null || python3 -m pip install -q datasets

@@ -30,8 +30,8 @@ public final class SentinelServer: Sendable {
 
     public init(
         configuration: ServiceConfiguration, graph: ConditionGraph, store: any FindingsStore,
-        receivers: [OutboxReceiver] = [], reloadSources: @escaping Reloader.Sources, metricsSections: [MetricsSection] = [],
-        logger: Logger
+        receivers: [OutboxReceiver] = [], reprompter: (any DPOReprompter)? = nil, reloadSources: @escaping Reloader.Sources,
+        metricsSections: [MetricsSection] = [], logger: Logger
     ) throws {
         self.store = store
         let delivery = OutboxWorker(store: store, receivers: receivers, logger: logger)
@@ -45,9 +45,9 @@ public final class SentinelServer: Sendable {
         let tap = try configuration.tap.map {
             try TrafficTap(directory: $0.directory, maxFileBytes: $0.maxFileBytes, maxFiles: $0.maxFiles)
         }
-        loop = EvaluationLoop(
+        loop = try EvaluationLoop(
             graph: graph, queue: queue, tap: tap, alerts: alerts, metrics: metrics, store: store, silences: silences,
-            notificationLog: try store.notificationLog(), idleAdvance: .milliseconds(configuration.idleAdvanceMilliseconds), logger: logger)
+            notificationLog: try store.notificationLog(), reprompter: reprompter, idleAdvance: .milliseconds(configuration.idleAdvanceMilliseconds), logger: logger)
         loop.onOutboxCommitted = { delivery.wake() }
         reloader = Reloader(sources: reloadSources, queue: queue, metrics: metrics, delivery: delivery, logger: logger)
         sections = metricsSections

@@ -124,7 +124,7 @@ struct RunCommand: AsyncParsableCommand {
         let collectors = try Collectors(configuration: configuration, logger: logger)
         let server = try SentinelServer(
             configuration: configuration, graph: graph, store: store, receivers: delivery.receivers,
-            reloadSources: reloadSources,
+            reprompter: LiveReprompter(configuration: configuration, logger: logger), reloadSources: reloadSources,
             metricsSections: collectors.metricsSections, logger: logger)
 
         let address = configuration.listen

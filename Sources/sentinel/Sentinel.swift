@@ -7,7 +7,9 @@ struct Sentinel: AsyncParsableCommand {
         commandName: "sentinel",
         abstract: "A rule engine for LLM deployments: lint rules, replay recorded traffic, run rule tests, run live.",
         version: "0.2.0",
-        subcommands: [LintCommand.self, DryRunCommand.self, TestCommand.self, RunCommand.self, SimulateCommand.self]
+        subcommands: [
+            LintCommand.self, DryRunCommand.self, TestCommand.self, RunCommand.self, SimulateCommand.self, ExportCommand.self,
+        ]
     )
 
     /// Runs a command; usage errors exit 2 like I/O errors (ArgumentParser's default is 64), so every command

@@ -26,6 +26,15 @@ struct SentinelProcess {
     }()
 
     static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
+        try launch(executable, arguments, stdin: stdin)
+    }
+
+    /// Runs a shell command line in the package root (for helper scripts such as `examples/dpo/check_export.py`).
+    static func shell(_ command: String) throws -> Result {
+        try launch(URL(fileURLWithPath: "/bin/sh"), ["-c", command], stdin: nil)
+    }
+
+    private static func launch(_ executable: URL, _ arguments: [String], stdin: String?) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

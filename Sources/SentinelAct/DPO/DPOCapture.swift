@@ -23,6 +23,8 @@ public final class DPOCapture {
         public var categories: [String]
         public var guardVerdict: String?
         public var safetyInstruction: String?
+        /// How many answers a live re-prompt may ask for (the action's `max_attempts`).
+        public var maxAttempts: Int
     }
 
     /// Why a match or a re-prompt did not make a pair, for counters.
@@ -35,8 +37,10 @@ public final class DPOCapture {
     public var onSkip: (Skip) -> Void = { _ in }
     /// A candidate whose wait ended without a re-prompt in the stream.
     public var onUnanswered: (Candidate) -> Void = { _ in }
+    /// A new candidate starts waiting (the live service may re-prompt the frontier for it at once).
+    public var onCandidate: (Candidate) -> Void = { _ in }
 
-    private var settings: [String: (instruction: String?, sample: Double)] = [:]
+    private var settings: [String: (instruction: String?, sample: Double, attempts: Int)] = [:]
     private var candidates: [String: Candidate] = [:]
     private var reprompts: [String: (time: Int64, event: [String: Any])] = [:]
     private var prompts: Set<String> = []
@@ -61,7 +65,8 @@ public final class DPOCapture {
         settings = [:]
         for action in graph.actions where action.type == .captureDPO {
             let sample = action.settings["sample"].flatMap(Double.init) ?? 1
-            settings[action.name] = (action.settings["safety_instruction"], min(max(sample, 0), 1))
+            let attempts = action.settings["max_attempts"].flatMap(Int.init) ?? 2
+            settings[action.name] = (action.settings["safety_instruction"], min(max(sample, 0), 1), max(attempts, 1))
         }
     }
 
@@ -82,11 +87,14 @@ public final class DPOCapture {
         let candidate = Candidate(
             time: request.time, eventID: id, rule: request.rule, action: request.action, prompt: prompt, response: response,
             model: event["model"] as? String, categories: categories, guardVerdict: verdict.flatMap(Self.json),
-            safetyInstruction: setting.instruction)
+            safetyInstruction: setting.instruction, maxAttempts: setting.attempts)
         if let waiting = reprompts.removeValue(forKey: id) {
             pair(candidate, waiting.event, time: max(waiting.time, request.time))
+        } else if prompts.contains(DPOPair.normalise(prompt)) {
+            onSkip(.duplicatePrompt)
         } else if candidates.count < maxPending {
             candidates[id] = candidate
+            onCandidate(candidate)
         } else {
             onSkip(.expired)
         }
@@ -113,6 +121,7 @@ public final class DPOCapture {
 
     /// Records a pair made outside the stream (a live re-prompt), with the same dedupe.
     public func accept(_ pair: DPOPair) {
+        candidates[pair.rejectedEventID] = nil
         guard prompts.insert(pair.promptKey).inserted else { return onSkip(.duplicatePrompt) }
         onPair(pair)
     }

@@ -3,7 +3,7 @@ import Foundation
 /// A preference pair for DPO training: the same user prompt, an answer the guard judged unsafe (`rejected`) and
 /// one it judged safe or a refusal (`chosen`), with where they came from.
 public struct DPOPair: Sendable, Codable, Equatable {
-    /// Event time of the chosen answer (epoch ms).
+    /// Event time (epoch ms) of the chosen answer from the stream, or of the rejected one for a live re-prompt.
     public var time: Int64
     /// The user's prompt only: a safety instruction used to get `chosen` is kept in `safetyInstruction`, so training
     /// teaches the behaviour without the instruction.

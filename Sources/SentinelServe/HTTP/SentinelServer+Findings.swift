@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import SentinelAct
 import SentinelCore
 import SentinelEvaluate
 import SentinelStore
@@ -313,6 +314,80 @@ extension SentinelServer {
         json.add("createdBy", s.createdBy)
         json.add("comment", s.comment)
         json.add("updatedAt", Timestamp.format(s.updatedAt))
+        return json.result
+    }
+}
+
+extension SentinelServer {
+    // MARK: DPO pairs
+
+    /// `GET /api/v1/dpo-pairs?model=&since=&until=&reviewed=true&dropped=true&limit=&cursor=`: newest first.
+    func pairsResponse(_ request: Request) throws -> Response {
+        let parameters = request.uri.queryParameters
+        var query = PairQuery(limit: 100)
+        for (name, keyPath) in [("since", \PairQuery.since), ("until", \PairQuery.until), ("cursor", \PairQuery.cursor)] {
+            guard let text = parameters[Substring(name)].map(String.init) else { continue }
+            guard let value = Int64(text) ?? Timestamp.parseRFC3339(text) else {
+                return APIResponse.error(.badRequest, "'\(name)' must be an RFC 3339 time or epoch milliseconds, not '\(text)'")
+            }
+            query[keyPath: keyPath] = value
+        }
+        if let text = parameters["limit"] {
+            guard let n = Int(text), (1...1000).contains(n) else {
+                return APIResponse.error(.badRequest, "'limit' must be a number from 1 to 1000, not '\(text)'")
+            }
+            query.limit = n
+        }
+        query.model = parameters["model"].map(String.init)
+        query.reviewedOnly = parameters["reviewed"] == "true"
+        query.includeDropped = parameters["dropped"] == "true"
+        let pairs = try store.pairs(query)
+        var body = JSONText()
+        body.add("pairs", raw: "[" + pairs.map(Self.json).joined(separator: ",") + "]")
+        if pairs.count == query.limit, let last = pairs.last { body.add("next_cursor", Int(last.id)) } else { body.add("next_cursor", raw: "null") }
+        return APIResponse.json(.ok, body.result)
+    }
+
+    /// `POST /api/v1/dpo-pairs/{id}/review` with `{"reviewer", "verdict": "accepted"|"rejected"}`.
+    func pairReviewResponse(id text: String, _ request: Request) async throws -> Response {
+        guard let id = Int64(text) else { return APIResponse.error(.badRequest, "pair id '\(text)' is not a number") }
+        struct Body: Decodable {
+            var reviewer: String
+            var verdict: StoredPair.Verdict
+        }
+        let body: Body
+        switch await Self.decode(Body.self, request, limit: 16 << 10) {
+        case .success(let b): body = b
+        case .failure(let problem): return APIResponse.error(.badRequest, problem.message, extra: problem.extra)
+        }
+        guard !body.reviewer.isEmpty else {
+            return APIResponse.error(.badRequest, "field 'reviewer' must not be empty", extra: [("field", #""reviewer""#)])
+        }
+        guard let pair = try store.reviewPair(id: id, verdict: body.verdict, reviewer: body.reviewer, at: WallClock.now()) else {
+            return APIResponse.error(.notFound, "no DPO pair \(id)")
+        }
+        return APIResponse.json(.ok, Self.json(pair))
+    }
+
+    static func json(_ stored: StoredPair) -> String {
+        let p = stored.pair
+        var json = JSONText()
+        json.add("id", Int(stored.id))
+        json.add("ts", Timestamp.format(p.time))
+        json.add("prompt", p.prompt)
+        json.add("chosen", p.chosen)
+        json.add("rejected", p.rejected)
+        json.add("model", optional: p.model)
+        json.add("rule", p.rule)
+        json.add("categories", strings: p.categories)
+        json.add("rejected_guard", raw: p.rejectedGuard ?? "null")
+        json.add("chosen_guard", raw: p.chosenGuard ?? "null")
+        json.add("rejected_event_id", p.rejectedEventID)
+        json.add("chosen_event_id", optional: p.chosenEventID)
+        json.add("source", p.source)
+        json.add("safety_instruction", optional: p.safetyInstruction)
+        json.add("verdict", optional: stored.verdict?.rawValue)
+        json.add("reviewer", optional: stored.reviewer)
         return json.result
     }
 }

@@ -41,6 +41,13 @@ extension SentinelServer {
             if let refusal = delete.refusal(request) { return refusal }
             return try self.deleteFindingsResponse(request)
         }
+        router.get("/api/v1/dpo-pairs") { request, _ in
+            read.admits(request) ? try self.pairsResponse(request) : BearerToken.unauthorized()
+        }
+        router.post("/api/v1/dpo-pairs/:id/review") { request, context in
+            if let refusal = write.refusal(request) { return refusal }
+            return try await self.pairReviewResponse(id: context.parameters.get("id") ?? "", request)
+        }
         router.get("/api/v1/silences") { request, _ in
             read.admits(request) ? try self.silencesResponse() : BearerToken.unauthorized()
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SentinelAct
 import SentinelCompile
 import SentinelEvaluate
 import SentinelNotify
@@ -81,6 +82,15 @@ extension SentinelServer {
         out.family(
             "sentinel_findings_total", .counter, help: "Matching events kept as findings, by rule.",
             samples: s.findings.sorted { $0.key < $1.key }.map { ([("rule", $0.key)], Double($0.value)) })
+        out.family(
+            "sentinel_dpo_pairs_total", .counter, help: "DPO pairs captured, by source (stream re-prompt or live re-prompt).",
+            samples: ["stream", "reprompt"].map { ([("source", $0)], Double(s.pairs[$0] ?? 0)) })
+        out.family(
+            "sentinel_dpo_skipped_total", .counter, help: "capture_dpo matches and re-prompts that made no pair, by reason.",
+            samples: DPOCapture.Skip.allCases.map { ([("reason", $0.rawValue)], Double(s.pairSkips[$0.rawValue] ?? 0)) })
+        out.family(
+            "sentinel_dpo_reprompts_total", .counter, help: "Live re-prompts of the frontier, by outcome.",
+            samples: ServiceMetrics.RepromptOutcome.allCases.map { ([("outcome", $0.rawValue)], Double(s.reprompts[$0] ?? 0)) })
         out.family(
             "sentinel_store_commits_total", .counter, help: "Store transactions by result.",
             samples: [([("result", "success")], Double(s.storeCommits)), ([("result", "failure")], Double(s.storeFailures))])

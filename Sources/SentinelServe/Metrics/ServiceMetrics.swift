@@ -30,6 +30,9 @@ public final class ServiceMetrics: Sendable {
         var storeFailures: UInt64 = 0
         var storeDropped: UInt64 = 0
         var outboxWritten: UInt64 = 0
+        var pairs: [String: UInt64] = [:]
+        var pairSkips: [String: UInt64] = [:]
+        var reprompts: [RepromptOutcome: UInt64] = [:]
         var reloadSuccesses: UInt64 = 0
         var reloadFailures: UInt64 = 0
         var lastReloadSuccess: Double = 0
@@ -65,6 +68,17 @@ public final class ServiceMetrics: Sendable {
     func countNotification(receiver: String) { state.withLock { $0.notifications[receiver, default: 0] += 1 } }
 
     func countAction(rule: String, action: String) { state.withLock { $0.actions[rule, default: [:]][action, default: 0] += 1 } }
+
+    /// What a live re-prompt came to.
+    public enum RepromptOutcome: String, Sendable, CaseIterable {
+        case paired, failed, skippedBusy = "skipped_busy"
+    }
+
+    func countPair(source: String) { state.withLock { $0.pairs[source, default: 0] += 1 } }
+
+    func countPairSkip(_ reason: String) { state.withLock { $0.pairSkips[reason, default: 0] += 1 } }
+
+    func countReprompt(_ outcome: RepromptOutcome) { state.withLock { $0.reprompts[outcome, default: 0] += 1 } }
 
     func countFinding(rule: String) { state.withLock { $0.findings[rule, default: 0] += 1 } }
 

@@ -22,6 +22,9 @@ public final class EvaluationLoop: @unchecked Sendable {
     private var findingRouting: FindingRouting
     private let recorder: StoreRecorder
     private var receiverTypes: [String: String] = [:]
+    /// DPO pairs from the stream's re-prompts, and candidates for live re-prompts.
+    public let dpo: DPOCapture
+    private let reprompts: RepromptQueue?
     private let queue: IngestQueue
     private let tap: TrafficTap?
     public let alerts: AlertBook
@@ -42,14 +45,16 @@ public final class EvaluationLoop: @unchecked Sendable {
     public init(
         graph: ConditionGraph, queue: IngestQueue, tap: TrafficTap?, alerts: AlertBook, metrics: ServiceMetrics,
         store: any FindingsStore, silences: SilenceBook, notificationLog: [Dispatcher.LogEntry],
-        idleAdvance: Duration, logger: Logger
-    ) {
+        reprompter: (any DPOReprompter)? = nil, idleAdvance: Duration, logger: Logger
+    ) throws {
         engine = Engine(graph: graph)
         router = RouteTree(policy: graph.policy)
         dispatcher = Dispatcher(policy: graph.policy, log: notificationLog)
         dispatcher.isSilenced = { labels, time in silences.mutes(labels, at: time) }
         findingRouting = FindingRouting(graph: graph)
         recorder = StoreRecorder(store: store, metrics: metrics, logger: logger)
+        dpo = DPOCapture(graph: graph, knownPrompts: try store.pairPromptKeys())
+        reprompts = reprompter.map { RepromptQueue(reprompter: $0, metrics: metrics) }
         self.queue = queue
         self.tap = tap
         self.alerts = alerts
@@ -58,6 +63,7 @@ public final class EvaluationLoop: @unchecked Sendable {
         let (seconds, attoseconds) = idleAdvance.components
         idleAdvanceNanoseconds = UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
         wire(engine)
+        wireDPO()
     }
 
     /// Starts the evaluation thread. It runs until the queue is closed and drained.
@@ -82,7 +88,9 @@ public final class EvaluationLoop: @unchecked Sendable {
     private func run() {
         while let item = queue.next(timeout: 0.25) {
             switch item {
-            case .control(let work): work(self)
+            case .control(let work):
+                work(self)
+                recorder.commit()
             case .batch(let batch): evaluate(batch)
             case .idle: advanceIfIdle()
             }
@@ -102,6 +110,7 @@ public final class EvaluationLoop: @unchecked Sendable {
                 tap?.write(line)
                 do {
                     try engine.ingest(line)
+                    if dpo.isActive { dpo.observe(line, time: engine.watermark) }
                 } catch {
                     // Batches are validated before they are queued; this is a defect, not bad input.
                     metrics.countRejected(.invalidAtEvaluation)
@@ -148,6 +157,7 @@ public final class EvaluationLoop: @unchecked Sendable {
         engine = next
         router = RouteTree(policy: graph.policy)
         findingRouting = FindingRouting(graph: graph)
+        dpo.configure(graph)
         wire(next)
         if next.watermark != .min { dispatcher.replace(policy: graph.policy, at: next.watermark) }
         let carried = next.carryOver!
@@ -169,6 +179,7 @@ public final class EvaluationLoop: @unchecked Sendable {
         }
         engine.onAction = { [unowned self] request in
             metrics.countAction(rule: request.rule, action: request.action)
+            dpo.take(request)
         }
         engine.onMatch = { [unowned self] match in
             guard findingRouting.isFinding(match) else { return }
@@ -187,6 +198,23 @@ public final class EvaluationLoop: @unchecked Sendable {
         engine.onMalformed = { [unowned self] _, error in
             metrics.countRejected(.invalidAtEvaluation)
             logger.error("held-back event failed at evaluation", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func wireDPO() {
+        dpo.onPair = { [unowned self] pair in
+            recorder.record(pair)
+            metrics.countPair(source: pair.source)
+        }
+        dpo.onSkip = { [unowned self] in metrics.countPairSkip($0.rawValue) }
+        dpo.onUnanswered = { [unowned self] _ in metrics.countPairSkip(DPOCapture.Skip.expired.rawValue) }
+        guard let reprompts else { return }
+        let queue = self.queue
+        dpo.onCandidate = { candidate in
+            reprompts.submit(candidate) { pair in
+                // Back on the evaluation thread: the same dedupe, the one writer.
+                _ = queue.control { loop in loop.dpo.accept(pair) }
+            }
         }
     }
 

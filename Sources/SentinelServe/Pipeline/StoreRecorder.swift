@@ -52,6 +52,10 @@ final class StoreRecorder {
         pending.outbox.append(notification)
     }
 
+    func record(_ pair: DPOPair) {
+        pending.pairs.append(pair)
+    }
+
     func record(_ entry: Dispatcher.LogEntry) {
         pending.notificationLog.append(entry)
     }

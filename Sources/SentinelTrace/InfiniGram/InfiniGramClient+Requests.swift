@@ -49,10 +49,13 @@ extension InfiniGramClient {
 
     /// One attempt, bounded by the timeout from sending to the last byte of the answer.
     private func post(_ body: Data) async -> Outcome {
-        var request = HTTPClientRequest(url: configuration.url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: body))
+        let request = {
+            var request = HTTPClientRequest(url: configuration.url)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+            return request
+        }()
         let timeout = configuration.timeout
         let client = client
         return await withTaskGroup(of: Outcome?.self) { group in

@@ -52,6 +52,7 @@ public enum IndexBuilder {
     ///
     /// A corpus line that is not a JSON object with a string `text` stops the build with `.badLine`, unless
     /// `skipBadLines`, which hands it to `skipped` and goes on. Nothing is left behind by a failed build.
+    @discardableResult
     public static func build(
         corpus: String, output: String, skipBadLines: Bool = false, skipped: (IndexError) -> Void = { _ in },
         progress: (Progress) -> Void = { _ in }

@@ -3,7 +3,10 @@
 ///
 /// Both binary searches skip the bytes already known to match (the smaller of the common prefixes with the two
 /// ends of the range, as Manber and Myers' search does), so a search costs O(log n) lookups plus the pattern.
-struct SuffixArray {
+///
+/// Sendable although it holds pointers: it only reads, and the memory is a read-only mapping that the owner
+/// (``LocalIndex``) keeps alive.
+struct SuffixArray: @unchecked Sendable {
     /// The text; in an index, documents separated by 0xFF.
     let text: UnsafeRawBufferPointer
     /// One little-endian Int64 per text byte: the start of the suffix at each rank.

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+@testable import SentinelTrace
+
+struct IndexBuildTests {
+    @Test func buildWritesTheFilesTheManifestLists() throws {
+        let fixture = try CorpusFixture()
+        defer { fixture.remove() }
+        try fixture.writeCorpus([#"{"text": "ab", "id": 7}"#, "", #"{"text": "c"}"#, "   "])
+        let summary = try IndexBuilder.build(corpus: fixture.corpusPath, output: fixture.indexPath)
+        #expect(summary.documents == 2)
+        #expect(summary.textBytes == 5)
+        let index = try LocalIndex(path: fixture.indexPath)
+        #expect(index.manifest.format == "sentinel-trace-index" && index.manifest.version == 1)
+        #expect(index.manifest.files["suffix-array.bin"] == 40)
+        #expect(index.manifest.totalBytes == summary.indexBytes)
+        let text = try Data(contentsOf: URL(fileURLWithPath: fixture.indexPath + "/text.bin"))
+        #expect(Array(text) == [0x61, 0x62, 0xFF, 0x63, 0xFF])
+        let metadata = try String(contentsOfFile: fixture.indexPath + "/metadata.jsonl", encoding: .utf8)
+        #expect(metadata == "{\"id\":7}\n{}\n")
+    }
+
+    @Test func aLineWithoutTextStopsTheBuildAtItsLine() throws {
+        let fixture = try CorpusFixture()
+        defer { fixture.remove() }
+        try fixture.writeCorpus([#"{"text": "fine"}"#, #"{"body": "no text", "id": 2}"#, #"{"text": "never read"}"#])
+        #expect(throws: IndexError.badLine(path: fixture.corpusPath, line: 2, reason: "no \"text\" field (it has body, id)")) {
+            try IndexBuilder.build(corpus: fixture.corpusPath, output: fixture.indexPath)
+        }
+        #expect(!FileManager.default.fileExists(atPath: fixture.indexPath))
+        let message = IndexError.badLine(path: "c.jsonl", line: 2, reason: "no \"text\" field").description
+        #expect(message == "c.jsonl:2: error: no \"text\" field")
+    }
+
+    @Test func otherBadLinesNameWhatIsWrong() throws {
+        let fixture = try CorpusFixture()
+        defer { fixture.remove() }
+        for (line, reason) in [("{broken", "not valid JSON"), ("[1, 2]", "not a JSON object"), (#"{"text": 5}"#, "\"text\" is not a string")] {
+            try fixture.writeCorpus([#"{"text": "ok"}"#, line])
+            #expect(throws: IndexError.badLine(path: fixture.corpusPath, line: 2, reason: reason)) {
+                try IndexBuilder.build(corpus: fixture.corpusPath, output: fixture.indexPath)
+            }
+        }
+    }
+
+    @Test func skippingBadLinesCountsThem() throws {
+        let fixture = try CorpusFixture()
+        defer { fixture.remove() }
+        try fixture.writeCorpus([#"{"text": "one"}"#, #"{"title": "x"}"#, "nonsense", #"{"text": "two"}"#])
+        var skipped: [Int] = []
+        let summary = try IndexBuilder.build(
+            corpus: fixture.corpusPath, output: fixture.indexPath, skipBadLines: true,
+            skipped: { if case .badLine(_, let line, _) = $0 { skipped.append(line) } })
+        #expect(summary.documents == 2 && summary.skippedLines == 2)
+        #expect(skipped == [2, 3])
+    }
+
+    @Test func anEmptyCorpusOrAnOccupiedOutputIsRefused() throws {
+        let fixture = try CorpusFixture()
+        defer { fixture.remove() }
+        try fixture.writeCorpus(["", "  "])
+        #expect(throws: IndexError.emptyCorpus(path: fixture.corpusPath)) {
+            try IndexBuilder.build(corpus: fixture.corpusPath, output: fixture.indexPath)
+        }
+        try fixture.writeCorpus([#"{"text": "x"}"#])
+        try IndexBuilder.build(corpus: fixture.corpusPath, output: fixture.indexPath)
+        #expect(throws: IndexError.outputExists(path: fixture.indexPath)) {
+            try IndexBuilder.build(corpus: fixture.corpusPath, output: fixture.indexPath)
+        }
+        #expect(throws: IndexError.self) {
+            try IndexBuilder.build(corpus: fixture.folder + "/missing.jsonl", output: fixture.folder + "/other")
+        }
+    }
+
+    @Test func openingRefusesMissingForeignAndDamagedFolders() throws {
+        let fixture = try CorpusFixture()
+        defer { fixture.remove() }
+        let path = fixture.indexPath
+        #expect(throws: IndexError.notFound(path: path)) { try LocalIndex(path: path) }
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        #expect(throws: IndexError.notAnIndex(path: path, reason: "no index.json; an interrupted build leaves none")) {
+            try LocalIndex(path: path)
+        }
+        try FileManager.default.removeItem(atPath: path)
+        try fixture.build(CorpusFixture.documents)
+        let manifestPath = path + "/index.json"
+        let manifest = try String(contentsOfFile: manifestPath, encoding: .utf8)
+
+        try manifest.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 2")
+            .write(toFile: manifestPath, atomically: true, encoding: .utf8)
+        #expect(throws: IndexError.otherVersion(path: path, found: 2)) { try LocalIndex(path: path) }
+        #expect(IndexError.otherVersion(path: path, found: 2).description.contains("rebuild it"))
+
+        try "{not json".write(toFile: manifestPath, atomically: true, encoding: .utf8)
+        #expect(throws: IndexError.notAnIndex(path: path, reason: "index.json has no format and version")) {
+            try LocalIndex(path: path)
+        }
+
+        try manifest.write(toFile: manifestPath, atomically: true, encoding: .utf8)
+        let suffixArray = try FileHandle(forWritingTo: URL(fileURLWithPath: path + "/suffix-array.bin"))
+        try suffixArray.truncate(atOffset: 16)
+        try suffixArray.close()
+        #expect(throws: IndexError.self) { try LocalIndex(path: path) }
+        do {
+            _ = try LocalIndex(path: path)
+        } catch {
+            #expect(error.description.hasPrefix("\(path): error: damaged index: suffix-array.bin has 16 bytes"))
+        }
+
+        try FileManager.default.removeItem(atPath: path + "/metadata.jsonl")
+        try FileManager.default.removeItem(atPath: path + "/suffix-array.bin")
+        #expect(throws: IndexError.damaged(path: path, reason: "suffix-array.bin is missing")) { try LocalIndex(path: path) }
+    }
+}
