@@ -133,7 +133,7 @@ let package = Package(
             name: "sentinel",
             dependencies: [
                 "SentinelCore", "SentinelParse", "SentinelCompile", "SentinelEvaluate", "SentinelAct", "SentinelTesting",
-                "SentinelScrape", "SentinelSimulate", "SentinelServe", "SentinelStore", "SentinelNotify",
+                "SentinelScrape", "SentinelSimulate", "SentinelServe", "SentinelStore", "SentinelNotify", "SentinelTrace",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
