@@ -153,6 +153,7 @@ let package = Package(
             name: "SentinelScrapeTests",
             dependencies: [
                 "SentinelCore",
+                "SentinelTestSupport",
                 "SentinelEvaluate",
                 "SentinelScrape",
                 "VLLMDouble",
@@ -175,7 +176,13 @@ let package = Package(
             swiftSettings: strict),
         // Helpers several test targets share: a real Alertmanager process, free ports.
         .target(
-            name: "SentinelTestSupport", dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")],
+            name: "SentinelTestSupport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             path: "Tests/Support", swiftSettings: strict),
         .testTarget(
             name: "SentinelStoreTests", dependencies: ["SentinelCore", "SentinelAct", "SentinelStore"],

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
-import Logging
-import NIOCore
+import SentinelTestSupport
 import Synchronization
 
 /// A webhook receiver on 127.0.0.1 that records every delivery (its `Idempotency-Key` and JSON body). It can be
@@ -26,21 +25,6 @@ final class WebhookSink: Sendable {
             self.deliveries.withLock { $0.append(delivery) }
             return Response(status: .ok)
         }
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "webhook-sink")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            }, logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-            var iterator = ports.makeAsyncIterator()
-            guard let bound = await iterator.next() else { throw CancellationError() }
-            defer { group.cancelAll() }
-            return try await body(bound)
-        }
+        return try await LoopbackServer.serve(router, port: port, body)
     }
 }

@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import SentinelEvaluate
 import SentinelScrape
+import SentinelTestSupport
 import Testing
 
 /// The scraper against a real HTTP server on loopback.

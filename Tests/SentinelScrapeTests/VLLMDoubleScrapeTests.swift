@@ -1,5 +1,6 @@
 import Foundation
 import SentinelScrape
+import SentinelTestSupport
 import Testing
 import VLLMDouble
 

@@ -3,15 +3,14 @@ extension InfiniGramClient {
     /// found with `count` queries.
     ///
     /// From one start word to the next the longest match never shrinks (a suffix of a match matches), so a start
-    /// only needs probing beyond the longest match before it, the last kept span and the minimum length: if that
-    /// much does not occur, the start cannot give a new maximal span. When it does, the match is extended by
-    /// doubling steps, then bisected.
+    /// only needs probing beyond the longest match found before it (which a kept span never reaches past) and
+    /// the minimum length: if that much does not occur, the start cannot give a new maximal span. When it does,
+    /// the match is extended by doubling steps, then bisected.
     func maximalSpans(
         in sentence: Range<Int>, of output: OutputText, options: TraceOptions, budget: RequestBudget
     ) async throws -> [SpanCandidate] {
         var found: [SpanCandidate] = []
         var longest = -1
-        var lastKept = -1
         for word in sentence {
             let stops = output.stopsFromWord[word]
             let shortest = stops.lowerBound + options.minSpanLength - 1
@@ -21,7 +20,7 @@ extension InfiniGramClient {
             let start = output.words[word].lowerBound
             guard let furthest = stops.last(where: { output.stops[$0].byte - start <= configuration.maxQueryBytes })
             else { continue }
-            let lowest = max(shortest, longest + 1, lastKept + 1)
+            let lowest = max(shortest, longest + 1)
             guard lowest <= furthest else { continue }
             let count = { (stop: Int) in
                 try await self.count(output.text(output.bytes(from: word, to: stop)), budget: budget)
@@ -48,7 +47,6 @@ extension InfiniGramClient {
             longest = matched.stop
             if matched.count <= options.maxFrequency {
                 found.append(SpanCandidate(word: word, stop: matched.stop, count: matched.count))
-                lastKept = matched.stop
             }
         }
         return found

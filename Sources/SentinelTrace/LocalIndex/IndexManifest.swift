@@ -1,5 +1,3 @@
-import Foundation
-
 /// `index.json`: what a local index folder holds. A build writes it last, so a folder without one is an
 /// interrupted build; opening an index checks it against the files.
 public struct IndexManifest: Sendable, Hashable, Codable {
@@ -28,31 +26,4 @@ public struct IndexManifest: Sendable, Hashable, Codable {
 
     /// Bytes of the index's files, the manifest aside.
     public var totalBytes: Int { files.values.reduce(0, +) }
-}
-
-/// The files of a local index folder.
-///
-/// - `text.bin`: the documents' UTF-8 texts, each followed by the byte 0xFF, which UTF-8 never contains, so no
-///   match crosses from one document into the next;
-/// - `suffix-array.bin`: one little-endian Int64 per text byte, the text's suffixes in sorted order (libdivsufsort);
-/// - `document-offsets.bin`: little-endian UInt64 start of each document in text.bin, then text.bin's size;
-/// - `metadata.jsonl`: each document's corpus fields other than `text`, one JSON object a line;
-/// - `metadata-offsets.bin`: little-endian UInt64 start of each metadata line, then metadata.jsonl's size.
-enum IndexFile: String, CaseIterable {
-    case text = "text.bin"
-    case suffixArray = "suffix-array.bin"
-    case documentOffsets = "document-offsets.bin"
-    case metadata = "metadata.jsonl"
-    case metadataOffsets = "metadata-offsets.bin"
-
-    /// The size this file must have in an index of `documents` documents and `textBytes` bytes of text, when it
-    /// follows from those.
-    func expectedSize(documents: Int, textBytes: Int) -> Int? {
-        switch self {
-        case .text: textBytes
-        case .suffixArray: textBytes * 8
-        case .documentOffsets, .metadataOffsets: (documents + 1) * 8
-        case .metadata: nil
-        }
-    }
 }

@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
+import SentinelTestSupport
 import Testing
 
 /// A webhook receiver on 127.0.0.1: answers `POST /hook` with scripted replies and records every request.
@@ -63,21 +64,6 @@ final class ReceiverDouble: Sendable {
 
     /// Serves on `port` (0: a free one) while `body` runs with the port, then shuts down.
     func serve(port: Int = 0, _ body: @Sendable (Int) async throws -> Void) async throws {
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "receiver-double")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            }, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-            var iterator = ports.makeAsyncIterator()
-            let boundPort = try #require(await iterator.next())
-            defer { group.cancelAll() }
-            try await body(boundPort)
-        }
+        try await LoopbackServer.serve(router, port: port, body)
     }
 }

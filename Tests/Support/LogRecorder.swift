@@ -2,13 +2,15 @@ import Logging
 import Synchronization
 
 /// Keeps every line its `logger` logs at `info` and above, as `level message key=value …`.
-final class LogRecorder: Sendable {
+public final class LogRecorder: Sendable {
     private let lines = Mutex<[String]>([])
 
-    /// The lines so far.
-    var recorded: [String] { lines.withLock { $0 } }
+    public init() {}
 
-    var logger: Logger {
+    /// The lines so far.
+    public var recorded: [String] { lines.withLock { $0 } }
+
+    public var logger: Logger {
         Logger(label: "test") { _ in Handler(recorder: self) }
     }
 
@@ -22,12 +24,11 @@ final class LogRecorder: Sendable {
             set { metadata[key] = newValue }
         }
 
-        func log(
-            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-            function: String, line: UInt
-        ) {
-            let fields = (metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-            recorder.lines.withLock { $0.append(([level.rawValue, message.description] + fields).joined(separator: " ")) }
+        func log(event: LogEvent) {
+            let fields = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            recorder.lines.withLock {
+                $0.append(([event.level.rawValue, event.message.description] + fields).joined(separator: " "))
+            }
         }
     }
 }
