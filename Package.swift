@@ -101,7 +101,7 @@ let package = Package(
             name: "SentinelServe",
             dependencies: [
                 "SentinelCore", "SentinelParse", "SentinelCompile", "SentinelEvaluate", "SentinelAct",
-                "SentinelStore", "SentinelNotify",
+                "SentinelStore", "SentinelNotify", "SentinelTrace",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

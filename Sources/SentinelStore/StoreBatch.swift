@@ -12,6 +12,8 @@ public struct StoreBatch: Sendable {
     public var notificationLog: [Dispatcher.LogEntry]
     /// DPO pairs; one whose normalised prompt is already stored is ignored.
     public var pairs: [DPOPair]
+    /// Trace results (JSON) for the findings of an event and rule.
+    public var traces: [TraceRecord] = []
     /// When the outbox entries are queued (wall clock, epoch ms): their `createdAt` and first `nextAttemptAt`; nil
     /// takes the wall clock when the batch is appended. Delivery runs on the wall clock, not on event time, so
     /// notifications about recorded traffic from any date are due at once.
@@ -30,6 +32,19 @@ public struct StoreBatch: Sendable {
     }
 
     public var isEmpty: Bool {
-        transitions.isEmpty && findings.isEmpty && outbox.isEmpty && notificationLog.isEmpty && pairs.isEmpty
+        transitions.isEmpty && findings.isEmpty && outbox.isEmpty && notificationLog.isEmpty && pairs.isEmpty && traces.isEmpty
+    }
+}
+
+/// A trace result to keep with the finding of an event and rule.
+public struct TraceRecord: Sendable, Equatable {
+    public var eventID: String
+    public var rule: String
+    public var json: String
+
+    public init(eventID: String, rule: String, json: String) {
+        self.eventID = eventID
+        self.rule = rule
+        self.json = json
     }
 }

@@ -9,6 +9,8 @@ struct Sentinel: AsyncParsableCommand {
         version: "0.2.0",
         subcommands: [
             LintCommand.self, DryRunCommand.self, TestCommand.self, RunCommand.self, SimulateCommand.self, ExportCommand.self,
+            IndexCommand.self, TraceCommand.self,
+            IndexCommand.self, TraceCommand.self,
         ]
     )
 

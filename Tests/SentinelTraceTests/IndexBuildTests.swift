@@ -112,4 +112,24 @@ struct IndexBuildTests {
         try FileManager.default.removeItem(atPath: path + "/suffix-array.bin")
         #expect(throws: IndexError.damaged(path: path, reason: "suffix-array.bin is missing")) { try LocalIndex(path: path) }
     }
+
+    @Test func contentDamagedAfterTheSizeChecksFailsTracesWithoutCrashing() async throws {
+        let fixture = try CorpusFixture()
+        defer { fixture.remove() }
+        try fixture.build(CorpusFixture.documents)
+        let offsets = try FileHandle(forWritingTo: URL(fileURLWithPath: fixture.indexPath + "/document-offsets.bin"))
+        try offsets.seek(toOffset: 8)
+        try offsets.write(contentsOf: Data(repeating: 0x7F, count: 8))
+        try offsets.close()
+        let output = "Yesterday The quick brown fox jumps over the lazy dog."
+        await #expect(throws: IndexError.self) {
+            try await LocalIndex(path: fixture.indexPath).trace(output, options: TraceOptions(minSpanLength: 3))
+        }
+        let suffixArrayPath = fixture.indexPath + "/suffix-array.bin"
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: suffixArrayPath)[.size] as? NSNumber)
+        let suffixArray = try FileHandle(forWritingTo: URL(fileURLWithPath: suffixArrayPath))
+        try suffixArray.write(contentsOf: Data(repeating: 0xF0, count: size.intValue))
+        try suffixArray.close()
+        _ = try? await LocalIndex(path: fixture.indexPath).trace(output, options: TraceOptions(minSpanLength: 3))
+    }
 }

@@ -13,7 +13,7 @@ struct TraceReportTests {
         let lines = TraceReport.text(result).split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("1 spans of 1 maximal spans in ") == true)
         #expect(lines.first?.hasSuffix("(local index \(fixture.indexPath))") == true)
-        #expect(lines.dropFirst().first == "1. \"a sunny day in the park\" 6 words, 2 occurrences")
+        #expect(lines.dropFirst().first == "1. \"a sunny day in the park\" 6 words, 23 bytes, 2 occurrences")
         #expect(lines.dropFirst(2).first == #"   document 0 {"id":1,"source":"pangrams"}: … It was «a sunny day in the park».…"#)
         #expect(lines.dropFirst(3).first == #"   document 1 {"id":2,"source":"notes"}: …On «a sunny day in the park» we met.…"#)
     }

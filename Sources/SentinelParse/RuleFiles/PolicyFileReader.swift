@@ -10,7 +10,7 @@ public enum PolicyFileReader {
         "capture_dpo": ["type", "safety_instruction", "max_attempts", "sample"],
         "trace": [
             "type", "backend", "index", "url", "min_span_length", "max_span_count", "max_documents_per_span",
-            "timeout",
+            "max_frequency", "max_span_density", "timeout",
         ],
     ]
     public static let receiverTypes = ["log", "webhook", "alertmanager", "store"]

@@ -5,6 +5,7 @@ import SentinelAct
 import SentinelCore
 import SentinelEvaluate
 import SentinelStore
+import SentinelTrace
 
 /// `/api/v1/findings` and `/api/v1/silences`: reading findings, reviewing them, deleting them (admin), and managing
 /// silences. Bodies and answers are JSON; times are RFC 3339 (queries also take epoch milliseconds).
@@ -30,6 +31,17 @@ extension SentinelServer {
         guard let id = Int64(text) else { return APIResponse.error(.badRequest, "finding id '\(text)' is not a number") }
         guard let finding = try store.finding(id: id) else { return APIResponse.error(.notFound, "no finding \(id)") }
         return APIResponse.json(.ok, Self.json(finding))
+    }
+
+    /// `GET /api/v1/findings/{id}/trace.html`: the traced response with its spans highlighted and the corpus
+    /// documents they occur in; every piece of model and corpus text is escaped.
+    func traceHTMLResponse(id text: String) throws -> Response {
+        guard let id = Int64(text) else { return APIResponse.error(.badRequest, "finding id '\(text)' is not a number") }
+        guard let finding = try store.finding(id: id) else { return APIResponse.error(.notFound, "no finding \(id)") }
+        guard let json = finding.traceJSON, let result = try? JSONDecoder().decode(TraceResult.self, from: Data(json.utf8)) else {
+            return APIResponse.error(.notFound, "finding \(id) has no trace")
+        }
+        return APIResponse.text(TraceHTML.render(result, output: finding.response ?? ""), contentType: "text/html; charset=utf-8")
     }
 
     /// `POST /api/v1/findings/{id}/review` with `{"reviewer", "input": "safe"|"unsafe"|null, "output": …, "note",
@@ -292,6 +304,8 @@ extension SentinelServer {
             json.add("review", raw: "null")
         }
         json.add("version", f.version)
+        json.add("dpo_pair_id", raw: f.dpoPairID.map { "\($0)" } ?? "null")
+        json.add("trace", raw: f.traceJSON ?? "null")
         return json.result
     }
 

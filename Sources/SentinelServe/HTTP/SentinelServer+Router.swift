@@ -33,6 +33,9 @@ extension SentinelServer {
         router.get("/api/v1/findings/:id") { request, context in
             read.admits(request) ? try self.findingResponse(id: context.parameters.get("id") ?? "") : BearerToken.unauthorized()
         }
+        router.get("/api/v1/findings/:id/trace.html") { request, context in
+            read.admits(request) ? try self.traceHTMLResponse(id: context.parameters.get("id") ?? "") : BearerToken.unauthorized()
+        }
         router.post("/api/v1/findings/:id/review") { request, context in
             if let refusal = write.refusal(request) { return refusal }
             return try await self.reviewResponse(id: context.parameters.get("id") ?? "", request)

@@ -92,6 +92,9 @@ extension SentinelServer {
             "sentinel_dpo_reprompts_total", .counter, help: "Live re-prompts of the frontier, by outcome.",
             samples: ServiceMetrics.RepromptOutcome.allCases.map { ([("outcome", $0.rawValue)], Double(s.reprompts[$0] ?? 0)) })
         out.family(
+            "sentinel_traces_total", .counter, help: "trace actions by outcome (failed: backend unusable, API error or timeout).",
+            samples: ServiceMetrics.TraceOutcome.allCases.map { ([("outcome", $0.rawValue)], Double(s.traces[$0] ?? 0)) })
+        out.family(
             "sentinel_store_commits_total", .counter, help: "Store transactions by result.",
             samples: [([("result", "success")], Double(s.storeCommits)), ([("result", "failure")], Double(s.storeFailures))])
         out.family(

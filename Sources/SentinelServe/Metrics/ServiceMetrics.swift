@@ -33,6 +33,7 @@ public final class ServiceMetrics: Sendable {
         var pairs: [String: UInt64] = [:]
         var pairSkips: [String: UInt64] = [:]
         var reprompts: [RepromptOutcome: UInt64] = [:]
+        var traces: [TraceOutcome: UInt64] = [:]
         var reloadSuccesses: UInt64 = 0
         var reloadFailures: UInt64 = 0
         var lastReloadSuccess: Double = 0
@@ -73,6 +74,13 @@ public final class ServiceMetrics: Sendable {
     public enum RepromptOutcome: String, Sendable, CaseIterable {
         case paired, failed, skippedBusy = "skipped_busy"
     }
+
+    /// What a `trace` action came to.
+    public enum TraceOutcome: String, Sendable, CaseIterable {
+        case traced, failed, skippedBusy = "skipped_busy", noResponse = "no_response"
+    }
+
+    func countTrace(_ outcome: TraceOutcome) { state.withLock { $0.traces[outcome, default: 0] += 1 } }
 
     func countPair(source: String) { state.withLock { $0.pairs[source, default: 0] += 1 } }
 

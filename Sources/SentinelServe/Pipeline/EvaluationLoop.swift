@@ -25,6 +25,7 @@ public final class EvaluationLoop: @unchecked Sendable {
     /// DPO pairs from the stream's re-prompts, and candidates for live re-prompts.
     public let dpo: DPOCapture
     private let reprompts: RepromptQueue?
+    private let traces: TraceQueue
     private let queue: IngestQueue
     private let tap: TrafficTap?
     public let alerts: AlertBook
@@ -55,6 +56,7 @@ public final class EvaluationLoop: @unchecked Sendable {
         recorder = StoreRecorder(store: store, metrics: metrics, logger: logger)
         dpo = DPOCapture(graph: graph, knownPrompts: try store.pairPromptKeys())
         reprompts = reprompter.map { RepromptQueue(reprompter: $0, metrics: metrics) }
+        traces = TraceQueue(metrics: metrics, logger: logger)
         self.queue = queue
         self.tap = tap
         self.alerts = alerts
@@ -180,6 +182,7 @@ public final class EvaluationLoop: @unchecked Sendable {
         engine.onAction = { [unowned self] request in
             metrics.countAction(rule: request.rule, action: request.action)
             dpo.take(request)
+            if request.type == .trace { trace(request) }
         }
         engine.onMatch = { [unowned self] match in
             guard findingRouting.isFinding(match) else { return }
@@ -198,6 +201,18 @@ public final class EvaluationLoop: @unchecked Sendable {
         engine.onMalformed = { [unowned self] _, error in
             metrics.countRejected(.invalidAtEvaluation)
             logger.error("held-back event failed at evaluation", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Hands a `trace` request to the trace queue; the result comes back through the queue to the store.
+    private func trace(_ request: ActionRequest) {
+        guard let action = engine.graph.actions.first(where: { $0.name == request.action }),
+            let event = (try? JSONSerialization.jsonObject(with: Data(request.line))) as? [String: Any],
+            let response = event["response"] as? String, !response.isEmpty, let id = event["id"] as? String
+        else { return metrics.countTrace(.noResponse) }
+        let queue = self.queue
+        traces.submit(action: action, rule: request.rule, eventID: id, response: response) { outcome in
+            _ = queue.control { loop in loop.recorder.recordTrace(eventID: outcome.eventID, rule: outcome.rule, json: outcome.json) }
         }
     }
 

@@ -52,6 +52,10 @@ final class StoreRecorder {
         pending.outbox.append(notification)
     }
 
+    func recordTrace(eventID: String, rule: String, json: String) {
+        pending.traces.append(.init(eventID: eventID, rule: rule, json: json))
+    }
+
     func record(_ pair: DPOPair) {
         pending.pairs.append(pair)
     }

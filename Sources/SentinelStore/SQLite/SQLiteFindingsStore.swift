@@ -66,6 +66,11 @@ public final class SQLiteFindingsStore: FindingsStore {
             for notification in batch.outbox { try Self.enqueue(notification, at: queuedAt, db) }
             for entry in batch.notificationLog { try Self.upsert(entry, db) }
             for pair in batch.pairs { try Self.insert(pair, at: queuedAt, db) }
+            for trace in batch.traces {
+                try db.execute(
+                    sql: "UPDATE findings SET trace_json = ? WHERE event_id = ? AND rule = ?",
+                    arguments: [trace.json, trace.eventID, trace.rule])
+            }
             return ids
         }
     }

@@ -6,14 +6,15 @@ extension InfiniGramClient {
         let find = InfiniGramRequest(index: configuration.index, queryType: "find", query: span)
         let found = try await send(find, as: InfiniGramFind.self, budget: budget)
         var segments: [(shard: Int, ranks: Range<Int>)] = []
+        var total = 0
         for (shard, pair) in found.segmentByShard.enumerated() {
-            guard pair.count == 2, pair[0] <= pair[1] else {
+            guard pair.count == 2, 0 <= pair[0], pair[0] <= pair[1], total <= Int.max - (pair[1] - pair[0]) else {
                 throw TraceError.badResponse(
                     url: configuration.url, queryType: "find", reason: "segment_by_shard[\(shard)] is \(pair)")
             }
             if pair[0] < pair[1] { segments.append((shard, pair[0]..<pair[1])) }
+            total += pair[1] - pair[0]
         }
-        let total = segments.reduce(0) { $0 + $1.ranks.count }
         let drawn = DocumentSample.ranks(
             count: total, limit: options.maxDocumentsPerSpan, seed: DocumentSample.seed(options.seed, span: span))
         let occurrences = drawn.map { drawn in

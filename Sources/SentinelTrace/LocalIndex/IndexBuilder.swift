@@ -172,7 +172,7 @@ public enum IndexBuilder {
         }
         let manifest = IndexManifest(
             format: IndexManifest.formatName, version: IndexManifest.currentVersion, documents: summary.documents,
-            textBytes: summary.textBytes, source: corpus, builtAt: ISO8601DateFormatter().string(from: Date()),
+            textBytes: summary.textBytes, source: corpus, corpusBytes: summary.corpusBytes, builtAt: ISO8601DateFormatter().string(from: Date()),
             buildSeconds: (summary.seconds * 1000).rounded() / 1000, files: files)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

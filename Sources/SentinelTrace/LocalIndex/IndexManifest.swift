@@ -11,8 +11,9 @@ public struct IndexManifest: Sendable, Hashable, Codable {
     public var documents: Int
     /// Bytes of text.bin: every document's UTF-8 text followed by a 0xFF separator.
     public var textBytes: Int
-    /// The corpus file, as given to the build.
+    /// The corpus file, as given to the build, and its size.
     public var source: String
+    public var corpusBytes: Int
     /// RFC 3339, UTC.
     public var builtAt: String
     public var buildSeconds: Double
@@ -21,7 +22,8 @@ public struct IndexManifest: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case format, version, documents, source, files
-        case textBytes = "text_bytes", builtAt = "built_at", buildSeconds = "build_seconds"
+        case textBytes = "text_bytes", corpusBytes = "corpus_bytes", builtAt = "built_at"
+        case buildSeconds = "build_seconds"
     }
 
     /// Bytes of the index's files, the manifest aside.

@@ -52,12 +52,13 @@ public struct LocalIndex: TraceBackend {
         if let problem = options.problem { throw TraceError.invalidOptions(problem) }
         let output = OutputText(text)
         let (candidates, ranks) = maximalSpans(output, options: options)
-        let spans = candidates.rarest(options.spanBudget(words: output.words.count), in: output).map { index in
+        let spans = try candidates.rarest(options.spanBudget(words: output.words.count), in: output).map {
+            index throws(IndexError) in
             let candidate = candidates[index]
             let range = output.bytes(from: candidate.word, to: candidate.stop)
             let seed = DocumentSample.seed(options.seed, span: output.text(range))
             return output.traceSpan(
-                candidate, documents: documents(ranks[index], length: range.count, seed: seed, options: options))
+                candidate, documents: try documents(ranks[index], length: range.count, seed: seed, options: options))
         }
         return TraceResult(
             backend: "local", index: path, spans: spans, candidates: candidates.count,
@@ -94,8 +95,11 @@ public struct LocalIndex: TraceBackend {
     }
 
     /// The documents of a sample of a span's occurrences (its suffix-array `ranks`, `length` bytes each), one
-    /// entry per document, by document index.
-    private func documents(_ ranks: Range<Int>, length: Int, seed: UInt64, options: TraceOptions) -> [TraceDocument] {
+    /// entry per document, by document index. Offsets that contradict each other (an index damaged after its
+    /// sizes were checked) throw instead of reading outside the files.
+    private func documents(_ ranks: Range<Int>, length: Int, seed: UInt64, options: TraceOptions) throws(IndexError)
+        -> [TraceDocument]
+    {
         var documents: [Int: TraceDocument] = [:]
         for rank in DocumentSample.ranks(count: ranks.count, limit: options.maxDocumentsPerSpan, seed: seed) {
             let position = corpus.position(ofRank: ranks.lowerBound + rank)
@@ -103,11 +107,14 @@ public struct LocalIndex: TraceBackend {
             guard documents[document] == nil else { continue }
             let start = Self.offset(documentOffsets.bytes, document)
             let end = Self.offset(documentOffsets.bytes, document + 1) - 1
+            guard 0 <= start, start <= position, position + length <= end, end < corpus.text.count else {
+                throw .damaged(path: path, reason: "document \(document) does not hold the occurrence at byte \(position)")
+            }
             let context = TraceExcerpt(
                 document: corpus.text[start..<end], match: position..<position + length,
                 characters: max(options.contextLength, options.snippetLength))
             documents[document] = TraceDocument(
-                index: document, metadata: metadata(of: document),
+                index: document, metadata: try metadata(of: document),
                 context: context.trimmed(to: options.contextLength), snippet: context.trimmed(to: options.snippetLength))
         }
         return documents.keys.sorted().map { documents[$0]! }
@@ -124,9 +131,12 @@ public struct LocalIndex: TraceBackend {
         return low
     }
 
-    private func metadata(of document: Int) -> String {
+    private func metadata(of document: Int) throws(IndexError) -> String {
         let start = Self.offset(metadataOffsets.bytes, document)
         let end = Self.offset(metadataOffsets.bytes, document + 1) - 1
+        guard 0 <= start, start <= end, end < metadataFile.bytes.count else {
+            throw .damaged(path: path, reason: "the metadata offsets of document \(document) are out of order")
+        }
         return String(decoding: metadataFile.bytes[start..<end], as: UTF8.self)
     }
 

@@ -52,10 +52,11 @@ struct SuffixArray: @unchecked Sendable {
     }
 
     /// The common prefix of `pattern` and the suffix at `position`, whose first `known` bytes are known to match,
-    /// and how the suffix sorts against the pattern: -1 before, 0 starting with it, 1 after.
+    /// and how the suffix sorts against the pattern: -1 before, 0 starting with it, 1 after. A position outside
+    /// the text (a damaged suffix array) reads as an empty suffix rather than outside the mapping.
     private func compare(_ pattern: UnsafeBufferPointer<UInt8>, _ position: Int, known: Int) -> (Int, Int) {
         var common = known
-        let available = text.count - position
+        let available = position >= 0 ? text.count - position : 0
         while common < pattern.count {
             guard common < available else { return (common, -1) }
             let byte = text[position &+ common]

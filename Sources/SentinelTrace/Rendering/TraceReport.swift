@@ -3,7 +3,7 @@
 ///
 /// ```
 /// 2 spans of 3 maximal spans in 4.1 ms (local index corpus.index)
-/// 1. "the quick brown fox jumps over the lazy dog." 9 words, 1 occurrence
+/// 1. "the quick brown fox jumps over the lazy dog." 9 words, 44 bytes, 1 occurrence
 ///    document 17 {"source":"pangrams"}: …A classic: «the quick brown fox jumps over the lazy dog.» It uses…
 /// ```
 public enum TraceReport {
@@ -12,7 +12,7 @@ public enum TraceReport {
         text += "\(milliseconds(result.latencyMilliseconds)) (\(result.backend) index \(result.index)"
         text += result.requests.map { ", \($0) requests)\n" } ?? ")\n"
         for (number, span) in result.spans.enumerated() {
-            text += "\(number + 1). \"\(oneLine(span.text))\" \(span.words) words, "
+            text += "\(number + 1). \"\(oneLine(span.text))\" \(span.words) words, \(span.bytes) bytes, "
             text += "\(span.count) occurrence\(span.count == 1 ? "" : "s")\n"
             for document in span.documents {
                 let place = (document.shard.map { "shard \($0) " } ?? "") + "document \(document.index)"
