@@ -28,7 +28,9 @@ struct IndexBuildCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The index folder to create.")
     var output: String
 
-    @Flag(name: .customLong("skip-bad-lines"), help: "Report and skip lines without a string \"text\" instead of stopping.")
+    @Flag(
+        name: .customLong("skip-bad-lines"),
+        help: "Report and skip lines without a string \"text\" instead of stopping.")
     var skipBadLines = false
 
     @Flag(help: "Print neither progress nor the summary.")
@@ -52,9 +54,15 @@ struct IndexBuildCommand: ParsableCommand {
                     lastProgress = ContinuousClock.now
                     switch progress {
                     case .reading(let bytes, let total, let documents):
-                        errors.write(String(format: "\rreading %.0f%%, %d documents\u{1B}[K", 100 * Double(bytes) / Double(max(total, 1)), documents))
+                        errors.write(
+                            String(
+                                format: "\rreading %.0f%%, %d documents\u{1B}[K",
+                                100 * Double(bytes) / Double(max(total, 1)), documents))
                     case .sorting(let bytes):
-                        errors.write(String(format: "\rsorting the suffixes of %.1f MiB of text\u{1B}[K", Double(bytes) / 1_048_576))
+                        errors.write(
+                            String(
+                                format: "\rsorting the suffixes of %.1f MiB of text\u{1B}[K", Double(bytes) / 1_048_576)
+                        )
                     }
                     errors.flush()
                 })

@@ -10,7 +10,6 @@ struct Sentinel: AsyncParsableCommand {
         subcommands: [
             LintCommand.self, DryRunCommand.self, TestCommand.self, RunCommand.self, SimulateCommand.self, ExportCommand.self,
             IndexCommand.self, TraceCommand.self,
-            IndexCommand.self, TraceCommand.self,
         ]
     )
 

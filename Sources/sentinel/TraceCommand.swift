@@ -79,10 +79,13 @@ struct TraceCommand: AsyncParsableCommand {
             if batch {
                 try await traceBatch(backend)
             } else {
-                let output = text == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : text
+                let output =
+                    text == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : text
                 let result = try await backend.trace(output, options: options)
                 Output.standard.write(json ? try Self.json(result) + "\n" : TraceReport.text(result))
-                if let html { try TraceHTML.render(result, output: output).write(toFile: html, atomically: true, encoding: .utf8) }
+                if let html {
+                    try TraceHTML.render(result, output: output).write(toFile: html, atomically: true, encoding: .utf8)
+                }
             }
             Output.standard.flush()
         } catch {
@@ -100,7 +103,9 @@ struct TraceCommand: AsyncParsableCommand {
 
     /// Traces each `{"text": ...}` line in turn and reports the latencies.
     private func traceBatch(_ backend: any TraceBackend) async throws {
-        let data = text == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: text))
+        let data =
+            text == "-"
+            ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: text))
         var latencies: [Double] = []
         for (number, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],

@@ -21,7 +21,8 @@ struct CorpusFixture {
     /// Writes documents (`text` plus metadata fields) as the corpus and builds its index.
     @discardableResult
     func build(_ documents: [[String: any Sendable]]) throws -> LocalIndex {
-        try writeCorpus(try documents.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) })
+        try writeCorpus(
+            try documents.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) })
         try IndexBuilder.build(corpus: corpusPath, output: indexPath)
         return try LocalIndex(path: indexPath)
     }
@@ -33,7 +34,10 @@ struct CorpusFixture {
     /// The documents most tests trace against: two pangram-ish ones sharing a phrase, a filler repeating one
     /// phrase twelve times, and one with markup and non-ASCII text in both text and metadata.
     static let documents: [[String: any Sendable]] = [
-        ["text": "The quick brown fox jumps over the lazy dog. It was a sunny day in the park.", "source": "pangrams", "id": 1],
+        [
+            "text": "The quick brown fox jumps over the lazy dog. It was a sunny day in the park.",
+            "source": "pangrams", "id": 1,
+        ],
         ["text": "On a sunny day in the park we met. The quick brown fox jumps high!", "source": "notes", "id": 2],
         ["text": Array(repeating: "and so on and so forth", count: 12).joined(separator: ", "), "source": "filler"],
         ["text": "Der Bär läuft über die Brücke. <script>alert('x')</script> & more", "source": "<b>unsafe</b>"],

@@ -25,7 +25,9 @@ struct IndexBuildTests {
         let fixture = try CorpusFixture()
         defer { fixture.remove() }
         try fixture.writeCorpus([#"{"text": "fine"}"#, #"{"body": "no text", "id": 2}"#, #"{"text": "never read"}"#])
-        #expect(throws: IndexError.badLine(path: fixture.corpusPath, line: 2, reason: "no \"text\" field (it has body, id)")) {
+        #expect(
+            throws: IndexError.badLine(path: fixture.corpusPath, line: 2, reason: "no \"text\" field (it has body, id)")
+        ) {
             try IndexBuilder.build(corpus: fixture.corpusPath, output: fixture.indexPath)
         }
         #expect(!FileManager.default.fileExists(atPath: fixture.indexPath))
@@ -36,7 +38,10 @@ struct IndexBuildTests {
     @Test func otherBadLinesNameWhatIsWrong() throws {
         let fixture = try CorpusFixture()
         defer { fixture.remove() }
-        for (line, reason) in [("{broken", "not valid JSON"), ("[1, 2]", "not a JSON object"), (#"{"text": 5}"#, "\"text\" is not a string")] {
+        for (line, reason) in [
+            ("{broken", "not valid JSON"), ("[1, 2]", "not a JSON object"),
+            (#"{"text": 5}"#, "\"text\" is not a string"),
+        ] {
             try fixture.writeCorpus([#"{"text": "ok"}"#, line])
             #expect(throws: IndexError.badLine(path: fixture.corpusPath, line: 2, reason: reason)) {
                 try IndexBuilder.build(corpus: fixture.corpusPath, output: fixture.indexPath)
@@ -110,7 +115,9 @@ struct IndexBuildTests {
 
         try FileManager.default.removeItem(atPath: path + "/metadata.jsonl")
         try FileManager.default.removeItem(atPath: path + "/suffix-array.bin")
-        #expect(throws: IndexError.damaged(path: path, reason: "suffix-array.bin is missing")) { try LocalIndex(path: path) }
+        #expect(throws: IndexError.damaged(path: path, reason: "suffix-array.bin is missing")) {
+            try LocalIndex(path: path)
+        }
     }
 
     @Test func contentDamagedAfterTheSizeChecksFailsTracesWithoutCrashing() async throws {

@@ -9,13 +9,17 @@ struct InfiniGramClientTests {
         let documents = try CorpusFixture.documents.map { document in
             var fields = document
             let text = fields.removeValue(forKey: "text") as! String
-            let metadata = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])
+            let metadata = try JSONSerialization.data(
+                withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])
             return (text: text, metadata: String(decoding: metadata, as: UTF8.self))
         }
         return InfiniGramDouble(shards: [Array(documents[..<2]), Array(documents[2...])])
     }
 
-    private static func client(_ url: String, index: String = "v4_test_llama", configure: (inout InfiniGramClient.Configuration) -> Void = { _ in })
+    private static func client(
+        _ url: String, index: String = "v4_test_llama",
+        configure: (inout InfiniGramClient.Configuration) -> Void = { _ in }
+    )
         -> InfiniGramClient
     {
         var configuration = InfiniGramClient.Configuration(
@@ -51,7 +55,8 @@ struct InfiniGramClientTests {
                     for document in remote.documents {
                         let scalars = Array(document.context.text.unicodeScalars)
                         var match = ""
-                        match.unicodeScalars.append(contentsOf: scalars[document.context.matchStart..<document.context.matchEnd])
+                        match.unicodeScalars.append(
+                            contentsOf: scalars[document.context.matchStart..<document.context.matchEnd])
                         #expect(match == remote.text)
                     }
                 }
@@ -102,7 +107,8 @@ struct InfiniGramClientTests {
         let double = try Self.double()
         double.fail("count", times: 10)
         try await double.serve { url in
-            await #expect(throws: TraceError.api(url: url, message: "[Flask] Internal server error: injected failure")) {
+            await #expect(throws: TraceError.api(url: url, message: "[Flask] Internal server error: injected failure"))
+            {
                 try await Self.client(url).trace("The quick brown fox jumps.", options: Self.options)
             }
             #expect(double.requests.count == 3)
@@ -132,7 +138,8 @@ struct InfiniGramClientTests {
             let client = Self.client(url) { $0.maxRequests = 3 }
             await #expect(throws: TraceError.requestBudgetExhausted(3)) {
                 try await client.trace(
-                    "The quick brown fox jumps over the lazy dog. We saw a sunny day in the park!", options: Self.options)
+                    "The quick brown fox jumps over the lazy dog. We saw a sunny day in the park!",
+                    options: Self.options)
             }
         }
     }
@@ -154,7 +161,9 @@ struct InfiniGramClientTests {
     }
 
     @Test func displayedPiecesAreJoinedAndTheFirstOccurrenceMarked() {
-        let excerpt = InfiniGramClient.excerpt([["the old", nil], ["cat sat", "0"], [", then", nil], ["cat sat", "0"]])
+        let excerpt = InfiniGramClient.excerpt([
+            ["the old", nil], ["cat sat", "0"], [", then", nil], ["cat sat", "0"],
+        ])
         #expect(excerpt.text == "the old cat sat, then cat sat")
         #expect(excerpt.matchStart == 8 && excerpt.matchEnd == 15)
     }

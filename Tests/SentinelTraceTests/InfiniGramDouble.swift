@@ -97,7 +97,9 @@ final class InfiniGramDouble: Sendable {
             return (state.delay, fails)
         }
         if let delay { try? await Task.sleep(for: delay) }
-        if fails { return Self.json(["error": "[Flask] Internal server error: injected failure"], status: .internalServerError) }
+        if fails {
+            return Self.json(["error": "[Flask] Internal server error: injected failure"], status: .internalServerError)
+        }
         guard request["index"] as? String == index else {
             return Self.json(["error": "[Flask] Invalid index: \(request["index"] ?? "")"], status: .badRequest)
         }
@@ -109,11 +111,13 @@ final class InfiniGramDouble: Sendable {
         case "find":
             let segments = shards.map { segment(of: needle, in: $0) }
             return Self.json([
-                "cnt": segments.reduce(0) { $0 + $1.count }, "segment_by_shard": segments.map { [$0.lowerBound, $0.upperBound] },
+                "cnt": segments.reduce(0) { $0 + $1.count },
+                "segment_by_shard": segments.map { [$0.lowerBound, $0.upperBound] },
                 "latency": 0.1, "token_ids": needle.map(Int.init),
             ])
         case "get_doc_by_rank":
-            return document(needle, shard: request["s"] as? Int, rank: request["rank"] as? Int,
+            return document(
+                needle, shard: request["s"] as? Int, rank: request["rank"] as? Int,
                 maxDisplayLength: request["max_disp_len"] as? Int ?? 1000)
         default:
             return Self.json(["error": "[Flask] Invalid query_type: \(queryType)"], status: .badRequest)
@@ -125,9 +129,11 @@ final class InfiniGramDouble: Sendable {
         let starts = { (suffix: (document: Int, offset: Int)) in
             shard.documents[suffix.document].text[suffix.offset...].starts(with: needle)
         }
-        let first = shard.suffixes.firstIndex { suffix in
-            starts(suffix) || !shard.documents[suffix.document].text[suffix.offset...].lexicographicallyPrecedes(needle)
-        } ?? shard.suffixes.count
+        let first =
+            shard.suffixes.firstIndex { suffix in
+                starts(suffix)
+                    || !shard.documents[suffix.document].text[suffix.offset...].lexicographicallyPrecedes(needle)
+            } ?? shard.suffixes.count
         var end = first
         while end < shard.suffixes.count, starts(shard.suffixes[end]) { end += 1 }
         return first..<end

@@ -14,8 +14,10 @@ struct LocalIndexTests {
     }
 
     @Test func findsTheMaximalSpansWithCountsAndDocuments() async throws {
-        let result = try await trace("Yesterday The quick brown fox jumps over the lazy dog. We saw a sunny day in the park!")
-        #expect(result.spans.map(\.text) == ["The quick brown fox jumps over the lazy dog.", "a sunny day in the park"])
+        let result = try await trace(
+            "Yesterday The quick brown fox jumps over the lazy dog. We saw a sunny day in the park!")
+        #expect(
+            result.spans.map(\.text) == ["The quick brown fox jumps over the lazy dog.", "a sunny day in the park"])
         #expect(result.spans.map(\.count) == [1, 2])
         #expect(result.spans.map(\.words) == [9, 6])
         #expect(result.spans.map(\.start) == [10, 62])
@@ -27,7 +29,10 @@ struct LocalIndexTests {
         #expect(first.context.text == "The quick brown fox jumps over the lazy dog. It was a sunny day in the park.")
         #expect(first.context.matchStart == 0 && first.context.matchEnd == 44)
         #expect(result.spans[1].documents.map(\.index) == [0, 1])
-        #expect(result.spans[1].documents.map(\.metadata) == [#"{"id":1,"source":"pangrams"}"#, #"{"id":2,"source":"notes"}"#])
+        #expect(
+            result.spans[1].documents.map(\.metadata) == [
+                #"{"id":1,"source":"pangrams"}"#, #"{"id":2,"source":"notes"}"#,
+            ])
     }
 
     @Test func spansStopAtSentenceEndsAndMayEndWithOne() async throws {
@@ -95,8 +100,15 @@ struct LocalIndexTests {
     @Test func contextAndSnippetSurroundTheMatch() async throws {
         let fixture = try CorpusFixture()
         defer { fixture.remove() }
-        let index = try fixture.build([["text": String(repeating: "filler words here ", count: 30) + "the rare phrase ä ü ö " + String(repeating: "more filler ", count: 30)]])
-        let result = try await index.trace("We found the rare phrase ä ü ö.", options: TraceOptions(minSpanLength: 3, maxSpanDensity: 1, contextLength: 20, snippetLength: 5))
+        let index = try fixture.build([
+            [
+                "text": String(repeating: "filler words here ", count: 30) + "the rare phrase ä ü ö "
+                    + String(repeating: "more filler ", count: 30)
+            ]
+        ])
+        let result = try await index.trace(
+            "We found the rare phrase ä ü ö.",
+            options: TraceOptions(minSpanLength: 3, maxSpanDensity: 1, contextLength: 20, snippetLength: 5))
         let document = try #require(result.spans.first?.documents.first)
         #expect(result.spans.first?.text == "the rare phrase ä ü ö")
         for (excerpt, characters) in [(document.context, 20), (document.snippet, 5)] {
@@ -112,7 +124,8 @@ struct LocalIndexTests {
     @Test func manyOccurrencesShowASeededSampleOfDistinctDocuments() async throws {
         let fixture = try CorpusFixture()
         defer { fixture.remove() }
-        let index = try fixture.build((0..<30).map { ["text": "document \($0) says the same old line again", "n": $0] })
+        let index = try fixture.build(
+            (0..<30).map { ["text": "document \($0) says the same old line again", "n": $0] })
         let options = TraceOptions(minSpanLength: 3, maxFrequency: 50, maxSpanDensity: 1, maxDocumentsPerSpan: 4)
         let first = try await index.trace("It says the same old line again.", options: options)
         let again = try await index.trace("It says the same old line again.", options: options)

@@ -12,7 +12,10 @@ struct OutputTextTests {
         let output = OutputText("One two. Three four!\nFive six\nSeven? ")
         #expect(output.sentences == [0..<2, 2..<4, 4..<6, 6..<7])
         // From "One": its own end, "two", and past the full stop.
-        #expect(output.stopsFromWord[0].map { output.text(output.bytes(from: 0, to: $0)) } == ["One", "One two", "One two."])
+        #expect(
+            output.stopsFromWord[0].map { output.text(output.bytes(from: 0, to: $0)) } == [
+                "One", "One two", "One two.",
+            ])
         #expect(output.stopsFromWord[4].map { output.text(output.bytes(from: 4, to: $0)) } == ["Five", "Five six"])
         #expect(output.stopsFromWord[6].map { output.text(output.bytes(from: 6, to: $0)) } == ["Seven", "Seven?"])
         // The stop past "." completes the same last word.

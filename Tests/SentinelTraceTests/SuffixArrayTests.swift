@@ -13,17 +13,22 @@ struct SuffixArrayTests {
             defer { fixture.remove() }
             let alphabet = Array("ab ä".unicodeScalars)
             let documents = (0..<(1 + round * 3)).map { _ in
-                String(String.UnicodeScalarView((0..<Int.random(in: 0...60, using: &generator)).map { _ in
-                    alphabet.randomElement(using: &generator)!
-                }))
+                String(
+                    String.UnicodeScalarView(
+                        (0..<Int.random(in: 0...60, using: &generator)).map { _ in
+                            alphabet.randomElement(using: &generator)!
+                        }))
             }
             let index = try fixture.build(documents.map { ["text": $0] })
             let texts = documents.map { Array($0.utf8) }
             for _ in 0..<200 {
                 let pattern = Array(
-                    String(String.UnicodeScalarView((0..<Int.random(in: 1...8, using: &generator)).map { _ in
-                        alphabet.randomElement(using: &generator)!
-                    })).utf8)
+                    String(
+                        String.UnicodeScalarView(
+                            (0..<Int.random(in: 1...8, using: &generator)).map { _ in
+                                alphabet.randomElement(using: &generator)!
+                            })
+                    ).utf8)
                 let naiveCount = texts.reduce(0) { total, text in
                     total + text.indices.filter { text[$0...].starts(with: pattern) }.count
                 }

@@ -5,15 +5,18 @@ import Testing
 
 struct TraceHTMLTests {
     private static let allowedTags: Set<String> = [
-        "html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "code", "div", "mark", "a", "ol", "ul", "li", "q",
+        "html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "code", "div", "mark", "a", "ol", "ul", "li",
+        "q",
     ]
 
     /// Every tag in the page is one the renderer writes.
     private func tags(_ html: String) -> Set<String> {
         let regex = try! NSRegularExpression(pattern: "<(?:/|!)?([A-Za-z][A-Za-z0-9]*)")
         let range = NSRange(html.startIndex..., in: html)
-        return Set(regex.matches(in: html, range: range).map { String(html[Range($0.range(at: 1), in: html)!]).lowercased() })
-            .subtracting(["doctype"])
+        return Set(
+            regex.matches(in: html, range: range).map { String(html[Range($0.range(at: 1), in: html)!]).lowercased() }
+        )
+        .subtracting(["doctype"])
     }
 
     @Test func modelAndCorpusTextAreEscaped() {
@@ -30,7 +33,10 @@ struct TraceHTMLTests {
         let html = TraceHTML.render(result, output: output)
         #expect(tags(html).isSubset(of: Self.allowedTags), "\(tags(html).subtracting(Self.allowedTags))")
         #expect(!html.contains("<script") && !html.contains("<img"))
-        #expect(html.contains("Say &lt;<mark data-spans=\"span-0\"><a href=\"#span-0\">script&gt;alert(&quot;hi&quot;)&lt;/script</a></mark>&gt; &amp; &#39;bye&#39;"))
+        #expect(
+            html.contains(
+                "Say &lt;<mark data-spans=\"span-0\"><a href=\"#span-0\">script&gt;alert(&quot;hi&quot;)&lt;/script</a></mark>&gt; &amp; &#39;bye&#39;"
+            ))
         #expect(html.contains("&lt;script&gt;evil()&lt;/script&gt; <mark>alert(&quot;hi&quot;)</mark> &amp; more"))
         #expect(html.contains("{&quot;source&quot;:&quot;&lt;img src=x onerror=alert(1)&gt;&quot;}"))
         #expect(html.contains("<code>&lt;idx&gt;</code>"))
@@ -38,14 +44,17 @@ struct TraceHTMLTests {
 
     @Test func overlappingSpansAreMarkedAsOverlapping() {
         let span = { (start: Int, end: Int) in
-            TraceSpan(text: "", start: start, end: end, characterStart: start, characterEnd: end, words: 1, count: 1, documents: [])
+            TraceSpan(
+                text: "", start: start, end: end, characterStart: start, characterEnd: end, words: 1, count: 1,
+                documents: [])
         }
         let result = TraceResult(
             backend: "local", index: "i", spans: [span(0, 7), span(4, 11)], candidates: 2, outputWords: 3,
             latencyMilliseconds: 1)
         let html = TraceHTML.render(result, output: "one two three")
         #expect(html.contains("<mark data-spans=\"span-0\"><a href=\"#span-0\">one </a></mark>"))
-        #expect(html.contains("<mark class=\"overlap\" data-spans=\"span-0 span-1\"><a href=\"#span-0\">two</a></mark>"))
+        #expect(
+            html.contains("<mark class=\"overlap\" data-spans=\"span-0 span-1\"><a href=\"#span-0\">two</a></mark>"))
         #expect(html.contains("<mark data-spans=\"span-1\"><a href=\"#span-1\"> thr</a></mark>ee"))
     }
 

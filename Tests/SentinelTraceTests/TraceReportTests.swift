@@ -9,18 +9,24 @@ struct TraceReportTests {
         let fixture = try CorpusFixture()
         defer { fixture.remove() }
         let result = try await fixture.build(CorpusFixture.documents).trace(
-            "We saw a sunny day in the park!", options: TraceOptions(minSpanLength: 3, maxSpanDensity: 1, snippetLength: 8))
+            "We saw a sunny day in the park!",
+            options: TraceOptions(minSpanLength: 3, maxSpanDensity: 1, snippetLength: 8))
         let lines = TraceReport.text(result).split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("1 spans of 1 maximal spans in ") == true)
         #expect(lines.first?.hasSuffix("(local index \(fixture.indexPath))") == true)
         #expect(lines.dropFirst().first == "1. \"a sunny day in the park\" 6 words, 23 bytes, 2 occurrences")
-        #expect(lines.dropFirst(2).first == #"   document 0 {"id":1,"source":"pangrams"}: … It was «a sunny day in the park».…"#)
-        #expect(lines.dropFirst(3).first == #"   document 1 {"id":2,"source":"notes"}: …On «a sunny day in the park» we met.…"#)
+        #expect(
+            lines.dropFirst(2).first
+                == #"   document 0 {"id":1,"source":"pangrams"}: … It was «a sunny day in the park».…"#)
+        #expect(
+            lines.dropFirst(3).first
+                == #"   document 1 {"id":2,"source":"notes"}: …On «a sunny day in the park» we met.…"#)
     }
 
     @Test func resultsEncodeWithSnakeCaseKeysAndDecodeBack() throws {
         let result = TraceResult(
-            backend: "local", index: "i", spans: [
+            backend: "local", index: "i",
+            spans: [
                 TraceSpan(
                     text: "a b", start: 0, end: 3, characterStart: 0, characterEnd: 3, words: 2, count: 1,
                     documents: [

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Trace benchmark (release build): `sentinel index build` over a seeded ~100 MB English-like corpus (build rate,
 # index size on disk, peak memory), then `sentinel trace --batch` of 200 outputs of ~500 words, each with four
-# passages copied from the corpus (latency p50/p99, peak memory, how much of the copied passages the spans cover).
+# passages copied from the corpus (latency p50/p99, peak memory, how much of the copied passages the spans cover),
+# first with the index evicted from the page cache, then with it cached.
 # Data go to $TRACE_BENCH_DIR (default /tmp/sentinel-trace-bench; the corpus is kept between runs, the index
 # rebuilt). MEGABYTES=… changes the corpus size; SCRATCH=… the build folder (default .build-release).
 set -euo pipefail
@@ -25,7 +26,10 @@ python3 "$helper" measure --label "build" -- \
     "$sentinel" index build "$work/corpus-$megabytes.jsonl" --output "$work/index"
 echo "index on disk: $(du -sb "$work/index" | cut -f1) bytes for $(du -b "$work/corpus-$megabytes.jsonl" | cut -f1) bytes of corpus"
 
-echo "== trace: $(wc -l <"$work/outputs-$megabytes.jsonl") outputs"
-python3 "$helper" measure --label "trace" --stdout "$work/results.jsonl" -- \
-    "$sentinel" trace --index "$work/index" --batch --json "$work/outputs-$megabytes.jsonl"
+for cache in cold warm; do
+    echo "== trace, $cache page cache: $(wc -l <"$work/outputs-$megabytes.jsonl") outputs"
+    if [ "$cache" = cold ]; then python3 "$helper" evict "$work/index"; fi
+    python3 "$helper" measure --label "trace" --stdout "$work/results.jsonl" -- \
+        "$sentinel" trace --index "$work/index" --batch --json "$work/outputs-$megabytes.jsonl"
+done
 python3 "$helper" score "$work/outputs-$megabytes.jsonl" "$work/results.jsonl"

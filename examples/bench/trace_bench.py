@@ -7,12 +7,14 @@ generate  a seeded English-like corpus (JSONL documents {"text", "id", "source",
           words copied verbatim from random corpus documents, the regurgitation a trace should find.
 measure   runs a command and reports its wall time and peak memory, sampled from /proc: VmHWM (all resident
           pages), RssAnon (the process' own memory) and RssFile (pages of mapped files, which the kernel can drop).
+evict     drops the files of a folder from the page cache (posix_fadvise DONTNEED), for a cold-cache run.
 score     reads the outputs and the `sentinel trace --batch --json` results: spans per output, how much of the
           planted passages the spans cover, and how many spans fall outside them.
 """
 
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -110,7 +112,7 @@ def generate(args):
 
 def measure(args):
     started = time.monotonic()
-    with open(args.stdout, "w") as stdout:
+    with open(args.stdout, "w") if args.stdout else open("/dev/stdout", "w") as stdout:
         command = args.command[1:] if args.command[:1] == ["--"] else args.command
         process = subprocess.Popen(command, stdout=stdout)
         peaks = {"VmHWM": 0, "RssAnon": 0, "RssFile": 0}
@@ -127,8 +129,15 @@ def measure(args):
     elapsed = time.monotonic() - started
     mib = {key: value / 1024 for key, value in peaks.items()}
     print(f"{args.label}: {elapsed:.1f} s; peak resident {mib['VmHWM']:.0f} MiB "
-          f"(own memory {mib['RssAnon']:.0f} MiB, mapped index pages {mib['RssFile']:.0f} MiB)")
+          f"(own memory {mib['RssAnon']:.0f} MiB, pages of mapped files: index, binary {mib['RssFile']:.0f} MiB)")
     sys.exit(process.returncode)
+
+
+def evict(args):
+    for entry in os.scandir(args.folder):
+        with open(entry.path, "rb") as f:
+            os.fsync(f.fileno())
+            os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
 
 
 def score(args):
@@ -169,13 +178,15 @@ def main():
     g.add_argument("--outputs", required=True)
     m = commands.add_parser("measure")
     m.add_argument("--label", required=True)
-    m.add_argument("--stdout", default="/dev/null")
+    m.add_argument("--stdout", help="where the command's stdout goes (default: this stdout)")
     m.add_argument("command", nargs=argparse.REMAINDER)
+    e = commands.add_parser("evict")
+    e.add_argument("folder")
     s = commands.add_parser("score")
     s.add_argument("outputs")
     s.add_argument("results")
     args = parser.parse_args()
-    {"generate": generate, "measure": measure, "score": score}[args.command_name](args)
+    {"generate": generate, "measure": measure, "evict": evict, "score": score}[args.command_name](args)
 
 
 if __name__ == "__main__":

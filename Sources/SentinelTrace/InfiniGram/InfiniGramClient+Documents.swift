@@ -27,7 +27,8 @@ extension InfiniGramClient {
         }
         let documents = try await occurrences.concurrentMap(limit: max(configuration.maxConcurrentRequests, 1)) {
             occurrence in
-            try await document(of: span, shard: occurrence.shard, rank: occurrence.rank, options: options, budget: budget)
+            try await document(
+                of: span, shard: occurrence.shard, rank: occurrence.rank, options: options, budget: budget)
         }
         var seen = Set<[Int]>()
         return documents.filter { seen.insert([$0.shard ?? 0, $0.index]).inserted }

@@ -29,7 +29,8 @@ extension InfiniGramClient {
                 }
                 failure =
                     message.map { .api(url: configuration.url, message: $0) }
-                    ?? .httpStatus(url: configuration.url, status: status, body: String(decoding: answer, as: UTF8.self))
+                    ?? .httpStatus(
+                        url: configuration.url, status: status, body: String(decoding: answer, as: UTF8.self))
                 guard status >= 500 || status == 429 else { throw failure }
             case .timedOut:
                 failure = .timeout(url: configuration.url, after: configuration.timeout, attempts: attempts)
@@ -61,7 +62,8 @@ extension InfiniGramClient {
         return await withTaskGroup(of: Outcome?.self) { group in
             group.addTask {
                 do {
-                    let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)))
+                    let response = try await client.execute(
+                        request, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)))
                     let answer = try await response.body.collect(upTo: 64 << 20)
                     return .answered(status: Int(response.status.code), body: Data(answer.readableBytesView))
                 } catch let error as HTTPClientError where error == .deadlineExceeded {

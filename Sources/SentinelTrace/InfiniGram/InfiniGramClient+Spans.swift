@@ -14,7 +14,8 @@ extension InfiniGramClient {
         for word in sentence {
             let stops = output.stopsFromWord[word]
             let shortest = stops.lowerBound + options.minSpanLength - 1
-            guard shortest < stops.upperBound, output.wordCount(from: word, to: shortest) >= options.minSpanLength else {
+            guard shortest < stops.upperBound, output.wordCount(from: word, to: shortest) >= options.minSpanLength
+            else {
                 break
             }
             let start = output.words[word].lowerBound

@@ -74,7 +74,8 @@ public struct InfiniGramClient: TraceBackend {
         let spans = try await kept.concurrentMap(limit: limit) { index in
             let candidate = candidates[index]
             let text = output.text(output.bytes(from: candidate.word, to: candidate.stop))
-            return output.traceSpan(candidate, documents: try await documents(of: text, options: options, budget: budget))
+            return output.traceSpan(
+                candidate, documents: try await documents(of: text, options: options, budget: budget))
         }
         return TraceResult(
             backend: "infini-gram", index: configuration.index, spans: spans, candidates: candidates.count,

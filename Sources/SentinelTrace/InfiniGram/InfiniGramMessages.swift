@@ -13,7 +13,9 @@ struct InfiniGramRequest: Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case index, query, rank
-        case queryType = "query_type", shard = "s", maxDisplayLength = "max_disp_len"
+        case queryType = "query_type"
+        case shard = "s"
+        case maxDisplayLength = "max_disp_len"
     }
 }
 

@@ -58,13 +58,15 @@ final class CorpusReader {
         }
         guard let value = fields.removeValue(forKey: "text") else {
             let keys = fields.keys.sorted().prefix(8).joined(separator: ", ")
-            throw .badLine(path: path, line: line, reason: "no \"text\" field" + (keys.isEmpty ? "" : " (it has \(keys))"))
+            throw .badLine(
+                path: path, line: line, reason: "no \"text\" field" + (keys.isEmpty ? "" : " (it has \(keys))"))
         }
         guard let text = value as? String else {
             throw .badLine(path: path, line: line, reason: "\"text\" is not a string")
         }
         guard !fields.isEmpty,
-            let metadata = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])
+            let metadata = try? JSONSerialization.data(
+                withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])
         else {
             return Document(text: text, metadata: "{}")
         }

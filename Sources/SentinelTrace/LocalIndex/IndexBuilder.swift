@@ -36,9 +36,12 @@ public enum IndexBuilder {
         public var description: String {
             let rate = seconds > 0 ? Double(corpusBytes) / seconds / 1_048_576 : 0
             var text = "indexed \(documents) documents, \(Self.mebibytes(textBytes)) of text, in "
-            text += String(format: "%.1f s (%.1f MiB/s of corpus; reading %.1f s, sorting %.1f s)", seconds, rate, readSeconds, sortSeconds)
+            text += String(
+                format: "%.1f s (%.1f MiB/s of corpus; reading %.1f s, sorting %.1f s)", seconds, rate, readSeconds,
+                sortSeconds)
             text += "; index \(Self.mebibytes(indexBytes))"
-            text += String(format: " (%.1f× the corpus)", corpusBytes > 0 ? Double(indexBytes) / Double(corpusBytes) : 0)
+            text += String(
+                format: " (%.1f× the corpus)", corpusBytes > 0 ? Double(indexBytes) / Double(corpusBytes) : 0)
             if skippedLines > 0 { text += "; \(skippedLines) lines skipped" }
             return text
         }
@@ -60,7 +63,8 @@ public enum IndexBuilder {
         let reader = try CorpusReader(path: corpus)
         let createdFolder = try prepare(output)
         do throws(IndexError) {
-            var summary = try writeFiles(reader, output: output, skipBadLines: skipBadLines, skipped: skipped, progress: progress)
+            var summary = try writeFiles(
+                reader, output: output, skipBadLines: skipBadLines, skipped: skipped, progress: progress)
             let sorting = ContinuousClock.now
             progress(.sorting(bytes: summary.textBytes))
             try sortSuffixes(output, textBytes: summary.textBytes)
@@ -77,7 +81,8 @@ public enum IndexBuilder {
     private static func prepare(_ output: String) throws(IndexError) -> Bool {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: output, isDirectory: &isFolder) {
-            guard isFolder.boolValue, (try? FileManager.default.contentsOfDirectory(atPath: output))?.isEmpty == true else {
+            guard isFolder.boolValue, (try? FileManager.default.contentsOfDirectory(atPath: output))?.isEmpty == true
+            else {
                 throw .outputExists(path: output)
             }
             return false
@@ -172,7 +177,8 @@ public enum IndexBuilder {
         }
         let manifest = IndexManifest(
             format: IndexManifest.formatName, version: IndexManifest.currentVersion, documents: summary.documents,
-            textBytes: summary.textBytes, source: corpus, corpusBytes: summary.corpusBytes, builtAt: ISO8601DateFormatter().string(from: Date()),
+            textBytes: summary.textBytes, source: corpus, corpusBytes: summary.corpusBytes,
+            builtAt: ISO8601DateFormatter().string(from: Date()),
             buildSeconds: (summary.seconds * 1000).rounded() / 1000, files: files)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -27,11 +27,13 @@ public enum IndexError: Error, Sendable, Hashable, CustomStringConvertible {
         case .sortFailed(let path, let code): "\(path): error: divsufsort64 failed (code \(code))"
         case .notFound(let path): "\(path): error: no such index folder"
         case .notAnIndex(let path, let reason):
-            "\(path): error: not a Sentinel trace index (\(reason)); build one with 'sentinel index build CORPUS.jsonl --output \(path)'"
+            "\(path): error: not a Sentinel trace index (\(reason)); build one with "
+                + "'sentinel index build CORPUS.jsonl --output \(path)'"
         case .otherVersion(let path, let found):
             "\(path): error: the index has format version \(found) and this sentinel reads version "
                 + "\(IndexManifest.currentVersion); rebuild it with 'sentinel index build'"
-        case .damaged(let path, let reason): "\(path): error: damaged index: \(reason); rebuild it with 'sentinel index build'"
+        case .damaged(let path, let reason):
+            "\(path): error: damaged index: \(reason); rebuild it with 'sentinel index build'"
         }
     }
 }

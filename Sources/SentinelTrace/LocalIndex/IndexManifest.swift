@@ -22,7 +22,9 @@ public struct IndexManifest: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case format, version, documents, source, files
-        case textBytes = "text_bytes", corpusBytes = "corpus_bytes", builtAt = "built_at"
+        case textBytes = "text_bytes"
+        case corpusBytes = "corpus_bytes"
+        case builtAt = "built_at"
         case buildSeconds = "build_seconds"
     }
 

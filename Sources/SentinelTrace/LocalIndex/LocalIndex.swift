@@ -80,7 +80,8 @@ public struct LocalIndex: TraceBackend {
                     output.stops[furthest].byte > lastEnd
                 else { continue }
                 let start = output.words[word].lowerBound
-                let matched = corpus.longestMatch(UnsafeBufferPointer(rebasing: bytes[start..<output.stops[furthest].byte]))
+                let matched = corpus.longestMatch(
+                    UnsafeBufferPointer(rebasing: bytes[start..<output.stops[furthest].byte]))
                 guard let stop = stops.last(where: { output.stops[$0].byte - start <= matched }),
                     output.wordCount(from: word, to: stop) >= options.minSpanLength, output.stops[stop].byte > lastEnd
                 else { continue }
@@ -108,14 +109,16 @@ public struct LocalIndex: TraceBackend {
             let start = Self.offset(documentOffsets.bytes, document)
             let end = Self.offset(documentOffsets.bytes, document + 1) - 1
             guard 0 <= start, start <= position, position + length <= end, end < corpus.text.count else {
-                throw .damaged(path: path, reason: "document \(document) does not hold the occurrence at byte \(position)")
+                throw .damaged(
+                    path: path, reason: "document \(document) does not hold the occurrence at byte \(position)")
             }
             let context = TraceExcerpt(
                 document: corpus.text[start..<end], match: position..<position + length,
                 characters: max(options.contextLength, options.snippetLength))
             documents[document] = TraceDocument(
                 index: document, metadata: try metadata(of: document),
-                context: context.trimmed(to: options.contextLength), snippet: context.trimmed(to: options.snippetLength))
+                context: context.trimmed(to: options.contextLength), snippet: context.trimmed(to: options.snippetLength)
+            )
         }
         return documents.keys.sorted().map { documents[$0]! }
     }
@@ -163,7 +166,9 @@ extension LocalIndex {
         guard header.format == IndexManifest.formatName else {
             throw .notAnIndex(path: path, reason: "\(IndexManifest.fileName) names format '\(header.format)'")
         }
-        guard header.version == IndexManifest.currentVersion else { throw .otherVersion(path: path, found: header.version) }
+        guard header.version == IndexManifest.currentVersion else {
+            throw .otherVersion(path: path, found: header.version)
+        }
         do {
             return try JSONDecoder().decode(IndexManifest.self, from: data)
         } catch {
@@ -180,7 +185,8 @@ extension LocalIndex {
         if let expected = file.expectedSize(documents: manifest.documents, textBytes: manifest.textBytes),
             expected != listed
         {
-            throw .damaged(path: path, reason: "\(IndexManifest.fileName) lists \(name) as \(listed) bytes, not \(expected)")
+            throw .damaged(
+                path: path, reason: "\(IndexManifest.fileName) lists \(name) as \(listed) bytes, not \(expected)")
         }
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/" + name),
             let size = (attributes[.size] as? NSNumber)?.intValue

@@ -46,7 +46,8 @@ final class MappedFile: @unchecked Sendable {
     /// The bytes of a mapping created writable.
     var mutableBytes: UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(mutating: bytes) }
 
-    private static func map(_ descriptor: Int32, size: Int, protection: Int32) throws(Failure) -> UnsafeRawBufferPointer {
+    private static func map(_ descriptor: Int32, size: Int, protection: Int32) throws(Failure) -> UnsafeRawBufferPointer
+    {
         guard size > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
         let base = mmap(nil, size, protection, MAP_SHARED, descriptor, 0)
         guard let base, base != MAP_FAILED else { throw Failure(reason: "mmap: \(systemError())") }

@@ -47,7 +47,9 @@ public enum TraceHTML {
     /// The output, with each stretch covered by spans in a `mark` naming them (`overlap` where several are).
     private static func highlighted(_ output: String, _ spans: [TraceSpan]) -> String {
         let bytes = Array(output.utf8)
-        let valid = spans.indices.filter { spans[$0].start >= 0 && spans[$0].start < spans[$0].end && spans[$0].end <= bytes.count }
+        let valid = spans.indices.filter {
+            spans[$0].start >= 0 && spans[$0].start < spans[$0].end && spans[$0].end <= bytes.count
+        }
         let cuts = Set([0, bytes.count] + valid.flatMap { [spans[$0].start, spans[$0].end] }).sorted()
         var html = ""
         for (from, to) in zip(cuts, cuts.dropFirst()) {

@@ -14,6 +14,7 @@ public struct TraceExcerpt: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case text
-        case matchStart = "match_start", matchEnd = "match_end"
+        case matchStart = "match_start"
+        case matchEnd = "match_end"
     }
 }

@@ -31,6 +31,7 @@ public struct TraceResult: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case backend, index, spans, candidates, requests
-        case outputWords = "output_words", latencyMilliseconds = "latency_ms"
+        case outputWords = "output_words"
+        case latencyMilliseconds = "latency_ms"
     }
 }

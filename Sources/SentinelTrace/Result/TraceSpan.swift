@@ -32,6 +32,7 @@ public struct TraceSpan: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case text, start, end, words, count, documents
-        case characterStart = "character_start", characterEnd = "character_end"
+        case characterStart = "character_start"
+        case characterEnd = "character_end"
     }
 }

@@ -14,7 +14,9 @@ extension [SpanCandidate] {
         indices.sorted { a, b in
             let (x, y) = (self[a], self[b])
             if x.count != y.count { return x.count < y.count }
-            let (wordsX, wordsY) = (output.wordCount(from: x.word, to: x.stop), output.wordCount(from: y.word, to: y.stop))
+            let (wordsX, wordsY) = (
+                output.wordCount(from: x.word, to: x.stop), output.wordCount(from: y.word, to: y.stop)
+            )
             if wordsX != wordsY { return wordsX > wordsY }
             return a < b
         }.prefix(Swift.max(budget, 0)).sorted()
