@@ -211,6 +211,7 @@ let package = Package(
             name: "SentinelTraceTests",
             dependencies: [
                 "SentinelCore",
+                "SentinelTestSupport",
                 "SentinelTrace",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import SentinelTestSupport
 import Synchronization
 import Testing
 
@@ -66,22 +67,7 @@ final class InfiniGramDouble: Sendable {
             let data = try await request.body.collect(upTo: 1 << 20)
             return await self.respond(to: Data(data.readableBytesView))
         }
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "infini-gram-double")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            }, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            defer { group.cancelAll() }
-            try await body("http://127.0.0.1:\(port)/")
-        }
+        try await LoopbackServer.serve(router) { port in try await body("http://127.0.0.1:\(port)/") }
     }
 
     private func respond(to body: Data) async -> Response {
