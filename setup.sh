@@ -2,7 +2,8 @@
 # Installs what Sentinel needs on Debian: the C libraries it links, the real Prometheus tools its tests check
 # against (promtool, Alertmanager) and the Python packages its checks use.
 set -euo pipefail
-packages=(libyaml-dev libsqlite3-dev libcurl4-openssl-dev libdivsufsort-dev pkg-config prometheus prometheus-alertmanager)
+packages=(libyaml-dev libsqlite3-dev libcurl4-openssl-dev libdivsufsort-dev pkg-config prometheus prometheus-alertmanager
+    chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

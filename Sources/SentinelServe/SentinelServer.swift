@@ -25,6 +25,7 @@ public final class SentinelServer: Sendable {
     public let store: any FindingsStore
     public let silences: SilenceBook
     public let delivery: OutboxWorker
+    let reviewSessions: ReviewSessions
     let logger: Logger
     let sections: [MetricsSection]
 
@@ -34,6 +35,8 @@ public final class SentinelServer: Sendable {
         metricsSections: [MetricsSection] = [], logger: Logger
     ) throws {
         self.store = store
+        reviewSessions = ReviewSessions(
+            writeTokens: [configuration.auth.writeToken, configuration.auth.adminToken], readTokens: [configuration.auth.readToken])
         let delivery = OutboxWorker(store: store, receivers: receivers, logger: logger)
         self.delivery = delivery
         silences = SilenceBook(try store.silences())

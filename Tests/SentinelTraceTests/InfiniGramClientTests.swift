@@ -127,7 +127,8 @@ struct InfiniGramClientTests {
             await #expect(throws: TraceError.timeout(url: url, after: .milliseconds(200), attempts: 2)) {
                 try await client.trace("The quick brown fox jumps.", options: Self.options)
             }
-            #expect(ContinuousClock.now - started < .seconds(2))
+            // Sooner than one answer of the slow server: neither attempt waited for it.
+            #expect(ContinuousClock.now - started < .seconds(3))
             double.delay(nil)
         }
     }

@@ -233,17 +233,21 @@ extension SentinelServer {
         }
     }
 
+    /// The filters of a findings query; an empty parameter (an empty form field) is no filter.
     static func findingQuery(_ request: Request, paging: Bool) -> Result<FindingQuery, Problem> {
-        let parameters = request.uri.queryParameters
+        var parameters: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters where !value.isEmpty && parameters[String(key)] == nil {
+            parameters[String(key)] = String(value)
+        }
         var query = FindingQuery()
         func time(_ name: String) -> Result<Int64?, Problem> {
-            guard let text = parameters[Substring(name)].map(String.init) else { return .success(nil) }
+            guard let text = parameters[name] else { return .success(nil) }
             if let ms = Int64(text) { return .success(ms) }
             if let t = Timestamp.parseRFC3339(text) { return .success(t) }
             return .failure(Problem(message: "'\(name)' must be an RFC 3339 time or epoch milliseconds, not '\(text)'"))
         }
         func flag(_ name: String) -> Result<Bool?, Problem> {
-            switch parameters[Substring(name)] {
+            switch parameters[name] {
             case nil: return .success(nil)
             case "true": return .success(true)
             case "false": return .success(false)
@@ -258,9 +262,9 @@ extension SentinelServer {
         } catch {
             return .failure(error)
         }
-        query.rule = parameters["rule"].map(String.init)
-        query.model = parameters["model"].map(String.init)
-        query.fingerprint = parameters["fingerprint"].map(String.init)
+        query.rule = parameters["rule"]
+        query.model = parameters["model"]
+        query.fingerprint = parameters["fingerprint"]
         if paging {
             if let text = parameters["limit"] {
                 guard let n = Int(text), (1...1000).contains(n) else {

@@ -68,6 +68,7 @@ extension SentinelServer {
         router.get("/metrics") { _, _ in
             APIResponse.text(await self.renderMetrics(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
+        addReviewRoutes(to: router)
         router.get("/health") { _, _ in APIResponse.json(.ok, #"{"status":"ok"}"#) }
         router.get("/ready") { _, _ in
             self.queue.isClosed

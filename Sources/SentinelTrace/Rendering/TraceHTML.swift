@@ -1,3 +1,4 @@
+import SentinelCore
 /// A trace as one self-contained HTML page: the output with its spans highlighted, then each span with the
 /// documents it occurs in. Every piece of model output, corpus text and metadata is escaped.
 ///

@@ -1,7 +1,7 @@
 extension String {
     /// The text with `&`, `<`, `>`, `"` and `'` as character references: safe in element content and in quoted
     /// attribute values alike.
-    var htmlEscaped: String {
+    public var htmlEscaped: String {
         var escaped = ""
         escaped.reserveCapacity(utf8.count)
         for scalar in unicodeScalars {
