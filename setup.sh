@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what Sentinel needs on Debian: the C libraries it links, the real Prometheus tools its tests check
-# against (promtool, Alertmanager) and the Python packages its checks use.
+# Installs what Sentinel needs on Debian: the C libraries it links, the real tools its tests check against
+# (promtool, Alertmanager, headless Chromium with chromedriver for the review page) and the Python packages its
+# checks use.
 set -euo pipefail
 packages=(libyaml-dev libsqlite3-dev libcurl4-openssl-dev libdivsufsort-dev pkg-config prometheus prometheus-alertmanager
     chromium chromium-driver)
