@@ -51,7 +51,9 @@ public enum Configuration {
                 files.append(path)
                 continue
             }
-            let found = (manager.enumerator(atPath: path)?.allObjects as? [String] ?? [])
+            // A folder given as a symlink is enumerated through its target (the enumerator does not follow it);
+            // the files keep the path as given.
+            let found = (manager.enumerator(atPath: (path as NSString).resolvingSymlinksInPath)?.allObjects as? [String] ?? [])
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
                 .filter { tests == nil || isTest($0) == tests }
                 .sorted()

@@ -27,6 +27,16 @@ import Testing
         #expect(result.stdout.contains("\(file.path):7:5: error: unknown key 'severty' in rule 'Broken' (did you mean 'severity'?) [E0301]"))
     }
 
+    @Test func aRulesFolderGivenAsASymlinkIsRead() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let link = dir.appendingPathComponent("rules-link")
+        try FileManager.default.createSymbolicLink(
+            at: link, withDestinationURL: SentinelProcess.packageRoot.appendingPathComponent("rules"))
+        let result = try SentinelProcess.run(["lint", link.path, "policies"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("13 rule(s)"))
+    }
+
     @Test func unusableReceiverSettingsAndUnreachableRoutesArePositioned() throws {
         let dir = try SentinelProcess.temporaryDirectory()
         let rules = dir.appendingPathComponent("rules.yaml")
