@@ -21,7 +21,6 @@ public final class EvaluationLoop: @unchecked Sendable {
     public let dispatcher: Dispatcher
     private var findingRouting: FindingRouting
     private let recorder: StoreRecorder
-    private var receiverTypes: [String: String] = [:]
     /// DPO pairs from the stream's re-prompts, and candidates for live re-prompts.
     public let dpo: DPOCapture
     private let reprompts: RepromptQueue?
@@ -161,15 +160,14 @@ public final class EvaluationLoop: @unchecked Sendable {
         findingRouting = FindingRouting(graph: graph)
         dpo.configure(graph)
         wire(next)
-        if next.watermark != .min { dispatcher.replace(policy: graph.policy, at: next.watermark) }
+        // Before the first event there is no clock, and no firing alert to place.
+        dispatcher.replace(policy: graph.policy, at: next.watermark == .min ? 0 : next.watermark)
         let carried = next.carryOver!
         alerts.retainActive(rules: Set(carried.keptRules))
         return carried
     }
 
     private func wire(_ engine: Engine) {
-        receiverTypes = Dictionary(
-            engine.graph.policy.receivers.map { ($0.name, $0.type) }, uniquingKeysWith: { first, _ in first })
         engine.observeMatches(of: findingRouting.observedRules)
         engine.onTransition = { [unowned self] transition in
             let receivers = transition.actions.isEmpty ? [] : router.receivers(rule: transition.rule, labels: transition.labels)
