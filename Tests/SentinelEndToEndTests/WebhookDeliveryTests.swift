@@ -1,4 +1,5 @@
 import Foundation
+import SentinelTestSupport
 import Testing
 
 /// Notifications to a webhook go through the durable outbox: a receiver that is down gets everything once it is
@@ -57,13 +58,9 @@ import Testing
         }.joined(separator: "\n")
     }
 
-    /// A port nothing listens on now (a sink bound it and stopped).
-    static func closedPort() async throws -> Int {
-        try await WebhookSink().serve { $0 }
-    }
 
     @Test func aReceiverThatIsDownGetsEverythingWhenItComesBack() async throws {
-        let port = try await Self.closedPort()
+        let (port, release) = FreePort.reserve()
         let files = try Self.files(port: port)
         let sentinel = try Self.start(files)
         #expect(try await sentinel.post("/api/v1/events", Self.events(models: 0..<20)).status == 202)
@@ -73,6 +70,7 @@ import Testing
         #expect(try await sentinel.eventually { try await (sentinel.metric("sentinel_delivery_failures_total{receiver=\"hook\",reason=\"connection\"}") ?? 0) >= 20 })
 
         let sink = WebhookSink()
+        release()
         try await sink.serve(port: port) { _ async throws in
             #expect(try await sentinel.eventually(30) { sink.keys.count == 20 })
         }
@@ -87,7 +85,7 @@ import Testing
     }
 
     @Test func killNineUnderLoadLosesNoAcknowledgedFindingOrNotification() async throws {
-        let port = try await Self.closedPort()
+        let (port, release) = FreePort.reserve()
         let files = try Self.files(port: port)
         let sentinel = try Self.start(files)
         // A steady stream: each batch brings new models (new alerts, new findings).
@@ -109,6 +107,7 @@ import Testing
         #expect(findingsSeen >= 100)
 
         let sink = WebhookSink()
+        release()
         try await sink.serve(port: port) { _ async throws in
             let restarted = try Self.start(files)
             #expect(try await Self.countFindings(restarted) >= findingsSeen)

@@ -80,7 +80,7 @@ import Testing
     }
 
     @Test func receiverThatIsDownGetsEverythingOnceItIsUp() async throws {
-        let port = FreePort.find()
+        let (port, release) = FreePort.reserve()
         let store = InMemoryOutbox()
         let ids = (1...5).map { store.add(NotificationFixture.numbered("n-\($0)", receiver: "safety-webhook")) }
         let worker = Self.worker(store, [try Self.receiver(port: port, timeout: "1s")])
@@ -91,6 +91,7 @@ import Testing
         #expect(try store.outboxCounts() == (5, 0, 0))
 
         let receiver = ReceiverDouble()
+        release()
         try await receiver.serve(port: port) { _ in
             #expect(await worker.drainOnce(now: 60_000) == 5)
         }
