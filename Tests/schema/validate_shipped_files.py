@@ -343,9 +343,9 @@ actions:
           min_span_length: 4, max_span_count: 10, max_documents_per_span: 3, timeout: 10s}
   page_oncall: {type: notify, some_later_setting: 3}
 receivers:
-  - {name: oncall-log, type: log, format: json}
+  - {name: oncall-log, type: log, send_resolved: false}
   - {name: safety-webhook, type: webhook, url: "http://127.0.0.1:9000/hook", timeout: 5s, max_retries: 3,
-     headers: {Authorization: "Bearer x"}}
+     backoff: 1s, max_backoff: 1m, bearer_token_env: HOOK_TOKEN, send_resolved: true}
   - {name: am, type: alertmanager, url: "http://127.0.0.1:9093"}
   - {name: keep, type: store}
 route:
