@@ -36,7 +36,7 @@ struct ReviewPageTests {
             try await browser.type("input[name=reviewer]", "ana")
             try await browser.type("input[name=token]", "nope")
             try await browser.click("form button")
-            #expect(try await browser.source.contains("Wrong token"))
+            #expect(try await sentinel.eventually(10) { try await browser.source.contains("Wrong token") })
             try await browser.type("input[name=reviewer]", "ana")
             try await browser.type("input[name=token]", "w")
             try await browser.click("form button")
