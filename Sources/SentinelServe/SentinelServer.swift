@@ -15,6 +15,8 @@ import SentinelStore
 public final class SentinelServer: Sendable {
     /// Adds a collector's families to `GET /metrics`.
     public typealias MetricsSection = @Sendable (inout MetricsExposition) -> Void
+    /// Adds a collector's lines to the review overview's collector health.
+    public typealias StatusSection = @Sendable () -> [CollectorStatus]
 
     public let configuration: ServiceConfiguration
     public let queue: IngestQueue
@@ -28,11 +30,12 @@ public final class SentinelServer: Sendable {
     let reviewSessions: ReviewSessions
     let logger: Logger
     let sections: [MetricsSection]
+    let statusSections: [StatusSection]
 
     public init(
         configuration: ServiceConfiguration, graph: ConditionGraph, store: any FindingsStore,
         receivers: [OutboxReceiver] = [], reprompter: (any DPOReprompter)? = nil, reloadSources: @escaping Reloader.Sources,
-        metricsSections: [MetricsSection] = [], logger: Logger
+        metricsSections: [MetricsSection] = [], statusSections: [StatusSection] = [], logger: Logger
     ) throws {
         self.store = store
         reviewSessions = ReviewSessions(
@@ -54,6 +57,7 @@ public final class SentinelServer: Sendable {
         loop.onOutboxCommitted = { delivery.wake() }
         reloader = Reloader(sources: reloadSources, queue: queue, metrics: metrics, delivery: delivery, logger: logger)
         sections = metricsSections
+        self.statusSections = statusSections
     }
 
     /// Validates and queues events from a collector, waiting while the queue is full. Lines that fail validation
@@ -69,16 +73,35 @@ public final class SentinelServer: Sendable {
             metrics.countRejected(.malformed, result.problemCount)
             logger.error("collector produced malformed events", metadata: ["source": "\(source)", "problems": "\(result.problems)"])
         }
-        guard result.batch.count > 0 else { return }
-        if await queue.submit(result.batch) {
-            metrics.countAccepted(result.batch.count, source: source)
+        await submit(result.batch)
+    }
+
+    /// Queues a batch of validated events, waiting while the queue is full.
+    public func submit(_ batch: EventBatch) async {
+        guard batch.count > 0 else { return }
+        if await queue.submit(batch) {
+            metrics.countAccepted(batch.count, source: batch.source)
         } else {
-            metrics.countRejected(.shuttingDown, result.batch.count)
+            metrics.countRejected(.shuttingDown, batch.count)
         }
     }
 
     /// An `EventSink` for a collector.
     public func sink(_ source: EventBatch.Source) -> some EventSink { CollectorSink(server: self, source: source) }
+}
+
+/// One line of collector health on the review overview: a collector (or one of its targets), whether it is
+/// healthy, and what it has done so far.
+public struct CollectorStatus: Sendable {
+    public var name: String
+    public var healthy: Bool
+    public var detail: String
+
+    public init(name: String, healthy: Bool, detail: String) {
+        self.name = name
+        self.healthy = healthy
+        self.detail = detail
+    }
 }
 
 /// Hands a collector's events to the server.

@@ -1,19 +1,23 @@
 import Foundation
 import Logging
 import SentinelCore
+import SentinelEvaluate
 import SentinelScrape
 import SentinelServe
 import SentinelSimulate
 
-/// The collectors a configuration turns on, wired to the server: their services and their `/metrics` sections.
+/// The collectors a configuration turns on, wired to the server: their services, their `/metrics` sections and
+/// their lines on the review overview.
 struct Collectors {
     private(set) var metricsSections: [SentinelServer.MetricsSection] = []
+    private(set) var statusSections: [SentinelServer.StatusSection] = []
     private var makers: [(SentinelServer) -> CollectorService] = []
 
     /// Fails with a message naming the setting when a collector cannot be built (a bad target, unreadable prompts).
     init(configuration: ServiceConfiguration, logger: Logger) throws {
         if let scrape = configuration.scrape { try addScraper(scrape, logger: logger) }
         if let simulator = configuration.simulator { try addSimulator(simulator, logger: logger) }
+        if let replay = configuration.replay { try addReplay(replay, logger: logger) }
     }
 
     func services(_ server: SentinelServer) -> [CollectorService] { makers.map { $0(server) } }
@@ -35,6 +39,14 @@ struct Collectors {
         metricsSections.append { out in
             guard let scraper = holder.value else { return }
             Self.render(scraper.health(), into: &out)
+        }
+        statusSections.append {
+            (holder.value?.health() ?? []).map { target in
+                let state = target.up ? "up" : (target.lastError.map { "down: \($0)" } ?? "not scraped yet")
+                return CollectorStatus(
+                    name: "scrape \(target.job) (\(target.url))", healthy: target.up,
+                    detail: "\(state); \(target.scrapes) scrapes, \(target.failures) failed, \(target.samplesLastScrape) samples last")
+            }
         }
     }
 
@@ -71,6 +83,35 @@ struct Collectors {
         metricsSections.append { out in
             guard let simulator = holder.value else { return }
             Self.render(simulator.statistics, into: &out)
+        }
+        statusSections.append {
+            guard let s = holder.value?.statistics else { return [] }
+            let errors = s.errors.values.reduce(0, +)
+            return [
+                CollectorStatus(
+                    name: "simulator", healthy: errors == 0 || errors * 10 < s.started,
+                    detail: "\(s.started) requests, \(s.completed) completions, \(errors) errors, \(s.shed) shed, \(s.inFlight) in flight")
+            ]
+        }
+    }
+
+    private mutating func addReplay(_ settings: ServiceConfiguration.ReplaySettings, logger: Logger) throws {
+        guard !settings.files.isEmpty else { throw CollectorSetupError("replay: no files (give --replay FILE or collectors.replay.files)") }
+        for file in settings.files {
+            do { _ = try LineReader(path: file) } catch { throw CollectorSetupError("replay: \(error)") }
+        }
+        let replay = TrafficReplay(files: settings.files, speed: settings.speed)
+        makers.append { server in
+            CollectorService(name: "replay") { try await replay.run(into: server, logger: logger) }
+        }
+        statusSections.append {
+            let p = replay.progress
+            let stage = p.failure ?? (p.finished ? "finished" : p.file.map { "reading \($0)" } ?? "starting")
+            return [
+                CollectorStatus(
+                    name: "replay (\(settings.speed == 0 ? "as fast as possible" : "\(settings.speed)× speed"))",
+                    healthy: p.failure == nil, detail: "\(stage); \(p.events) events queued, \(p.malformed) malformed lines skipped")
+            ]
         }
     }
 
@@ -125,4 +166,10 @@ private final class Holder<T: Sendable>: @unchecked Sendable {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
     }
+}
+
+/// A collector that cannot start, with the setting at fault.
+struct CollectorSetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -38,6 +38,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Write every evaluated event to rotating JSON Lines files in this folder.")
     var tap: String?
 
+    @Option(help: "Replay this recorded-traffic file into the live pipeline (repeatable; replaces the file's list).")
+    var replay: [String] = []
+
+    @Option(name: .customLong("replay-speed"), help: "Replay event time this many times faster than recorded; 0: as fast as possible (default 60).")
+    var replaySpeed: Double?
+
     @Option(name: .customLong("log-format"), help: "Log format: text or json.")
     var logFormat: String?
 
@@ -50,6 +56,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let logFormat, ServiceConfiguration.LogSettings.Format(rawValue: logFormat) == nil {
             throw ValidationError("--log-format must be text or json")
+        }
+        if let replaySpeed, !(replaySpeed >= 0 && replaySpeed.isFinite) {
+            throw ValidationError("--replay-speed must be 0 (as fast as possible) or above")
         }
         let levels = ServiceConfigurationReader.logLevels
         if let logLevel, !levels.contains(logLevel) {
@@ -73,6 +82,11 @@ struct RunCommand: AsyncParsableCommand {
         if let listen { configuration.listen = ServiceConfiguration.ListenAddress(parsing: listen)! }
         if let store { configuration.storePath = store }
         if let tap { configuration.tap = .init(directory: tap) }
+        if !replay.isEmpty { configuration.replay = .init(files: replay) }
+        if let replaySpeed {
+            if configuration.replay == nil { configuration.replay = .init(files: []) }
+            configuration.replay?.speed = replaySpeed
+        }
         if let logFormat { configuration.log.format = ServiceConfiguration.LogSettings.Format(rawValue: logFormat)! }
         if let logLevel { configuration.log.level = logLevel }
         return (configuration, diagnostics, problems)
@@ -112,6 +126,14 @@ struct RunCommand: AsyncParsableCommand {
             let extra = problems.map { Diagnostic(.invalidValue, $0, at: SourceLocation(file: "<environment>", line: 1, column: 1)) }
             return (next?.rules ?? [], next?.policies ?? [], diagnostics + extra)
         }
+        let collectors: Collectors
+        do {
+            collectors = try Collectors(configuration: configuration, logger: logger)
+        } catch {
+            errors.line("error: \(error)")
+            errors.flush()
+            throw ExitStatus.usage
+        }
         let store: SQLiteFindingsStore
         do {
             store = try SQLiteFindingsStore(path: configuration.storePath)
@@ -121,11 +143,10 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitStatus.usage
         }
         defer { try? store.close() }
-        let collectors = try Collectors(configuration: configuration, logger: logger)
         let server = try SentinelServer(
             configuration: configuration, graph: graph, store: store, receivers: delivery.receivers,
             reprompter: LiveReprompter(configuration: configuration, logger: logger), reloadSources: reloadSources,
-            metricsSections: collectors.metricsSections, logger: logger)
+            metricsSections: collectors.metricsSections, statusSections: collectors.statusSections, logger: logger)
 
         let address = configuration.listen
         let app = Application(

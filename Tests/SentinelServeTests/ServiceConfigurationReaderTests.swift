@@ -34,6 +34,7 @@ import Testing
                 rate: 20
                 prompts: [prompts.jsonl]
                 pipeline: true
+              replay: {files: [traffic.jsonl, /abs/more.jsonl], speed: 0}
             """)
         let (read, diagnostics) = ServiceConfigurationReader.read(path: path)
         #expect(diagnostics.isEmpty)
@@ -54,6 +55,8 @@ import Testing
         #expect(c.simulator?.guardFormat == "llamaguard")
         #expect(c.simulator?.prompts == [base + "/prompts.jsonl"])
         #expect(c.simulator?.pipeline == true)
+        #expect(c.replay?.files == [base + "/traffic.jsonl", "/abs/more.jsonl"])
+        #expect(c.replay?.speed == 0)
     }
 
     @Test func reportsEveryProblemWithItsPosition() throws {
@@ -67,6 +70,7 @@ import Testing
               scrape:
                 targets:
                   - {name: a, url: "ftp://x"}
+              replay: {files: t.jsonl, speed: -2}
             """)
         let (read, diagnostics) = ServiceConfigurationReader.read(path: path)
         #expect(read == nil)
@@ -75,6 +79,7 @@ import Testing
         #expect(text.contains("sentinel.yaml:3:9: error: 'listen' must be HOST:PORT"))
         #expect(text.contains("sentinel.yaml:4:15: error: 'log.format' must be text or json"))
         #expect(text.contains("sentinel.yaml:8:24: error: 'ftp://x' is not an http:// or https:// URL"))
+        #expect(text.contains("sentinel.yaml:9:35: error: 'collectors.replay.speed' must be 0 (as fast as possible) or above"))
     }
 
     @Test func environmentOverridesTheFile() {

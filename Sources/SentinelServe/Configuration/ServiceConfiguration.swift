@@ -15,6 +15,7 @@ public struct ServiceConfiguration: Sendable {
     public var idleAdvanceMilliseconds: Int64 = 1_000
     public var scrape: ScrapeSettings?
     public var simulator: SimulatorSettings?
+    public var replay: ReplaySettings?
     /// The file this came from, re-read on reload; nil when everything came from flags.
     public var file: String?
 
@@ -144,5 +145,15 @@ public struct ServiceConfiguration: Sendable {
         public var limit: Int?
 
         public init(frontier: Endpoint) { self.frontier = frontier }
+    }
+
+    /// Recorded traffic replayed into the live pipeline (see `TrafficReplay`).
+    public struct ReplaySettings: Sendable {
+        /// JSON Lines files in the recorded-traffic format, replayed in order.
+        public var files: [String]
+        /// Event time runs this many times faster than the recording; 0 replays as fast as evaluation goes.
+        public var speed = 60.0
+
+        public init(files: [String]) { self.files = files }
     }
 }

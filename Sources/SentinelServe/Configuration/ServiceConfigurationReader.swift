@@ -148,9 +148,10 @@ public enum ServiceConfigurationReader {
                 }
             }
             if let node = top["collectors"], let collectors = MappingReader(node, context: "'collectors'", diagnostics: &d) {
-                collectors.rejectUnknownKeys(["scrape", "simulator"], diagnostics: &d)
+                collectors.rejectUnknownKeys(["scrape", "simulator", "replay"], diagnostics: &d)
                 if let n = collectors["scrape"] { c.scrape = readScrape(n, &d) }
                 if let n = collectors["simulator"] { c.simulator = readSimulator(n, &d) }
+                if let n = collectors["replay"] { c.replay = readReplay(n, &d) }
             }
             return c
         }
@@ -197,6 +198,21 @@ public enum ServiceConfigurationReader {
                 if let i = target["interval"] { t.intervalMilliseconds = positiveDuration(i, "'interval'", &d) }
                 if let i = target["timeout"] { t.timeoutMilliseconds = positiveDuration(i, "'timeout'", &d) }
                 settings.targets.append(t)
+            }
+            return settings
+        }
+
+        func readReplay(_ node: YAMLNode, _ d: inout [Diagnostic]) -> ServiceConfiguration.ReplaySettings? {
+            guard let replay = MappingReader(node, context: "'collectors.replay'", diagnostics: &d) else { return nil }
+            replay.rejectUnknownKeys(["files", "speed"], diagnostics: &d)
+            guard let n = replay.required("files", diagnostics: &d) else { return nil }
+            var settings = ServiceConfiguration.ReplaySettings(files: paths(n, "'collectors.replay.files'", &d))
+            if let n = replay["speed"], let v = NodeValue.number(n, "'collectors.replay.speed'", &d) {
+                if v.value >= 0, v.value.isFinite {
+                    settings.speed = v.value
+                } else {
+                    d.append(Diagnostic(.invalidValue, "'collectors.replay.speed' must be 0 (as fast as possible) or above", at: v.range))
+                }
             }
             return settings
         }

@@ -5,7 +5,7 @@ import Dispatch
 public struct EventBatch: Sendable {
     /// Where the events came from, for Sentinel's own metrics.
     public enum Source: String, Sendable, CaseIterable {
-        case http, scrape, simulator
+        case http, scrape, simulator, replay
     }
 
     public var bytes: [UInt8]

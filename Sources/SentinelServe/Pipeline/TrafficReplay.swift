@@ -1,0 +1,123 @@
+import Dispatch
+import Logging
+import SentinelCore
+import SentinelEvaluate
+import Synchronization
+
+/// Replays recorded traffic (JSON Lines in the recorded-traffic format, e.g. a tap) into the live pipeline, paced
+/// by event time: an event is queued once `(ts − first ts) / speed` has passed since the replay began, so a
+/// recording plays back `speed` times faster than it happened. Speed 0 queues events as fast as evaluation takes
+/// them. A line that is not a valid event is logged with its file and line number and skipped; the files are
+/// only read.
+public final class TrafficReplay: Sendable {
+    /// How far the replay has come, for the overview and the log.
+    public struct Progress: Sendable {
+        public var events = 0
+        public var malformed = 0
+        /// The file being read, nil before the start and after the end.
+        public var file: String?
+        public var finished = false
+        /// Why the replay stopped early (an unreadable file), if it did.
+        public var failure: String?
+    }
+
+    public let files: [String]
+    public let speed: Double
+    private let state = Mutex(Progress())
+    /// Events that fall due within this much of each other are queued as one batch.
+    private static let batchWindow = Duration.milliseconds(10)
+    private static let maxBatch = 4_096
+
+    public init(files: [String], speed: Double) {
+        precondition(speed >= 0, "replay speed must not be negative")
+        self.files = files
+        self.speed = speed
+    }
+
+    public var progress: Progress { state.withLock { $0 } }
+
+    /// Reads every file in order and queues its events into `server`; returns when all are queued, throws
+    /// `CancellationError` when cancelled (shutdown) while waiting for the next event to fall due.
+    public func run(into server: SentinelServer, logger: Logger) async throws {
+        let clock = ContinuousClock()
+        let began = clock.now
+        var origin: Int64?
+        var pending = EventBatch(bytes: [], lines: [], source: .replay)
+        let decoder = EventDecoder(paths: [])
+        let slot = UnsafeMutablePointer<Value>.allocate(capacity: 1)
+        slot.initialize(to: .missing)
+        defer { slot.deallocate() }
+
+        func flush() async {
+            guard pending.count > 0 else { return }
+            pending.acceptedAt = DispatchTime.now().uptimeNanoseconds
+            let batch = pending
+            pending = EventBatch(bytes: [], lines: [], source: .replay)
+            await server.submit(batch)
+            state.withLock { $0.events += batch.count }
+        }
+
+        for file in files {
+            state.withLock { $0.file = file }
+            let reader: LineReader
+            do {
+                reader = try LineReader(path: file)
+            } catch {
+                state.withLock { $0.failure = error.description }
+                logger.error("replay cannot read a file", metadata: ["file": "\(file)", "error": "\(error.message)"])
+                break
+            }
+            do {
+                while let (line, number) = try reader.next() {
+                    if LineReader.isBlank(line) { continue }
+                    let header: EventHeader
+                    do {
+                        header = try decoder.decode(line, into: slot)
+                    } catch {
+                        let count = state.withLock { progress in
+                            progress.malformed += 1
+                            return progress.malformed
+                        }
+                        if count <= 20 {
+                            logger.warning("replay skipped a malformed line", metadata: ["at": "\(file):\(number)", "error": "\(error)"])
+                        }
+                        continue
+                    }
+                    if speed > 0 {
+                        let start = origin ?? header.timestamp
+                        origin = start
+                        let due = began + Self.scaled(milliseconds: header.timestamp - start, speed: speed)
+                        if due - clock.now > Self.batchWindow {
+                            await flush()
+                            try await clock.sleep(until: due)
+                        }
+                    }
+                    let from = pending.bytes.count
+                    pending.bytes.append(contentsOf: line)
+                    pending.lines.append(from..<pending.bytes.count)
+                    pending.maxTimestamp = max(pending.maxTimestamp, header.timestamp)
+                    if pending.count >= Self.maxBatch { await flush() }
+                }
+            } catch let error as LineReaderError {
+                state.withLock { $0.failure = error.description }
+                logger.error("replay stopped: a file failed while reading", metadata: ["error": "\(error)"])
+                break
+            }
+        }
+        await flush()
+        let final = state.withLock { progress in
+            progress.file = nil
+            progress.finished = true
+            return progress
+        }
+        logger.notice(
+            "replay finished",
+            metadata: ["events": "\(final.events)", "malformed": "\(final.malformed)", "seconds": "\((clock.now - began).seconds)"])
+    }
+
+    /// Event-time distance `milliseconds` played back at `speed`, clamped to what a `Duration` sleep can take.
+    static func scaled(milliseconds: Int64, speed: Double) -> Duration {
+        let nanoseconds = Double(max(milliseconds, 0)) * 1e6 / speed
+        return .nanoseconds(Int64(min(nanoseconds, 1e17)))
+    }
+}

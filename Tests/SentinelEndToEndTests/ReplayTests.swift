@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+@Suite struct ReplayTests {
+    /// `sentinel run --replay` feeds the shipped recording through the live pipeline: every event is evaluated,
+    /// and the findings, DPO pairs and firing rules are the ones `dry-run` reports for the same file.
+    @Test func replayingTheShippedTrafficGivesWhatDryRunGives() async throws {
+        let traffic = "examples/traffic.jsonl"
+        let dryRun = try SentinelProcess.run(["dry-run", "--rules", "rules", "--policies", "policies", traffic])
+        #expect(dryRun.status == 0)
+        let lines = dryRun.stdout.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        }
+        let expectedFindings = lines.filter { $0["type"] as? String == "finding" }.count
+        let expectedPairs = lines.filter { $0["type"] as? String == "dpo_pair" }.count
+        let firedRules = Set(lines.filter { $0["type"] as? String == "alert" && $0["state"] as? String == "firing" }.compactMap { $0["rule"] as? String })
+        #expect(expectedFindings > 0 && expectedPairs > 0 && !firedRules.isEmpty)
+        let events = try String(contentsOf: SentinelProcess.packageRoot.appendingPathComponent(traffic), encoding: .utf8)
+            .split(separator: "\n").count
+
+        let sentinel = try LiveSentinel(["--rules", "rules", "--policies", "policies", "--replay", traffic, "--replay-speed", "0"])
+        let evaluated = try await sentinel.eventually(120) {
+            try await sentinel.metric("sentinel_events_evaluated_total{source=\"replay\"}") == Double(events)
+        }
+        #expect(evaluated, "\(sentinel.stderr.suffix(2000))")
+        #expect(sentinel.stderr.contains("replay finished"))
+        let findings = try await sentinel.metric("sentinel_findings_total{rule=\"UnsafeAnswerRate\"}")
+        #expect(findings != nil)
+        var stored = 0
+        var cursor: String?
+        repeat {
+            let page = try await sentinel.get("/api/v1/findings?limit=1000" + (cursor.map { "&cursor=\($0)" } ?? "")).json
+            stored += (page["findings"] as? [Any])?.count ?? 0
+            cursor = (page["next_cursor"] as? Int).map(String.init) ?? page["next_cursor"] as? String
+        } while cursor != nil
+        #expect(stored == expectedFindings)
+        let pairs = try await sentinel.get("/api/v1/dpo-pairs?limit=1000").json["pairs"] as? [Any]
+        #expect(pairs?.count == expectedPairs)
+        let alerts = try await sentinel.get("/api/v1/alerts").json["alerts"] as? [[String: Any]] ?? []
+        #expect(Set(alerts.compactMap { $0["rule"] as? String }).isSuperset(of: firedRules))
+        #expect(sentinel.stop() == 0)
+    }
+
+    @Test func aReplayFileThatCannotBeReadStopsTheStartWithItsName() throws {
+        let store = try SentinelProcess.temporaryDirectory().appendingPathComponent("sentinel.db").path
+        let result = try SentinelProcess.run(
+            ["run", "--rules", "rules", "--policies", "policies", "--listen", "127.0.0.1:0", "--store", store, "--replay", "no/such.jsonl"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("replay: no/such.jsonl"))
+        #expect(!FileManager.default.fileExists(atPath: store))
+    }
+}

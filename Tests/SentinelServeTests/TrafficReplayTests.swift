@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+@testable import SentinelServe
+import Testing
+
+@Suite struct TrafficReplayTests {
+    static func traffic(_ lines: [String]) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-replay-\(UUID().uuidString).jsonl").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func event(_ seconds: Int) -> String { "{\"ts\":\(1_777_636_800 + seconds),\"kind\":\"completion\",\"model\":\"a\"}" }
+
+    @Test func eventsArePacedByEventTimeOverSpeed() async throws {
+        // 20 s of event time at 10× speed: the last event cannot be queued before 2 s have passed.
+        let file = try Self.traffic([Self.event(0), Self.event(10), Self.event(20)])
+        let server = try ServerRoutesTests.server(rulesPath: try ServerRoutesTests.ruleFile(ServerRoutesTests.rules))
+        let replay = TrafficReplay(files: [file], speed: 10)
+        let clock = ContinuousClock()
+        let began = clock.now
+        try await replay.run(into: server, logger: Logger(label: "test"))
+        #expect(clock.now - began >= .seconds(2))
+        #expect(server.queue.depth.events == 3)
+        #expect(replay.progress.events == 3)
+        #expect(replay.progress.finished)
+    }
+
+    @Test func speedZeroDoesNotWaitForEventTime() async throws {
+        let file = try Self.traffic([Self.event(0), Self.event(3_600), Self.event(7_200)])
+        let server = try ServerRoutesTests.server(rulesPath: try ServerRoutesTests.ruleFile(ServerRoutesTests.rules))
+        let replay = TrafficReplay(files: [file], speed: 0)
+        let clock = ContinuousClock()
+        let began = clock.now
+        try await replay.run(into: server, logger: Logger(label: "test"))
+        // Two hours of event time: anything paced would take at least that long.
+        #expect(clock.now - began < .seconds(600))
+        #expect(server.queue.depth.events == 3)
+    }
+
+    @Test func malformedLinesAreSkippedAndCountedAndTheRestQueued() async throws {
+        let file = try Self.traffic([Self.event(0), "{\"ts\":1,\"kind\":", "", "{\"kind\":\"completion\"}", Self.event(1)])
+        let server = try ServerRoutesTests.server(rulesPath: try ServerRoutesTests.ruleFile(ServerRoutesTests.rules))
+        let replay = TrafficReplay(files: [file], speed: 0)
+        try await replay.run(into: server, logger: Logger(label: "test"))
+        #expect(replay.progress.events == 2)
+        #expect(replay.progress.malformed == 2)
+        #expect(replay.progress.failure == nil)
+        #expect(server.queue.depth.events == 2)
+    }
+
+    @Test func aMissingFileStopsTheReplayWithTheReason() async throws {
+        let server = try ServerRoutesTests.server(rulesPath: try ServerRoutesTests.ruleFile(ServerRoutesTests.rules))
+        let replay = TrafficReplay(files: ["/nonexistent/traffic.jsonl"], speed: 0)
+        try await replay.run(into: server, logger: Logger(label: "test"))
+        #expect(replay.progress.failure?.contains("/nonexistent/traffic.jsonl") == true)
+        #expect(replay.progress.finished)
+    }
+
+    @Test func scaledDelaysAreClampedAndNeverNegative() {
+        #expect(TrafficReplay.scaled(milliseconds: 1_000, speed: 10) == .milliseconds(100))
+        #expect(TrafficReplay.scaled(milliseconds: -5, speed: 10) == .zero)
+        #expect(TrafficReplay.scaled(milliseconds: .max, speed: 0.001) <= .seconds(100_000_000))
+    }
+}
