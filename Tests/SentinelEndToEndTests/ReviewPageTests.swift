@@ -42,6 +42,12 @@ struct ReviewPageTests {
             try await browser.click("form button")
             #expect(try await browser.currentURL.hasSuffix("/review"))
             #expect(try await browser.source.contains("Firing critical"))
+            // The last hour of event time, charted per model, and the health of what feeds the engine.
+            #expect(try await browser.findAll("#activity svg").count == 3)
+            #expect(try await browser.findAll("#activity polyline").count >= 9)
+            #expect(try await browser.text("#activity").contains("qwen3-4b"))
+            let health = try await browser.text("table")
+            #expect(health.contains("ingestion") && health.contains("http 30314") && health.contains("reload"))
             try await shoot("overview")
 
             try await browser.open(base + "/review/alerts")

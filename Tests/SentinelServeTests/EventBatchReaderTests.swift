@@ -17,6 +17,17 @@ import Testing
         #expect(outcome.batch.maxTimestamp == 2_000)
     }
 
+    @Test func completionsAreObservedForTheOverviewWhileValidated() {
+        let outcome = read(
+            #"{"ts":1,"kind":"completion","model":"m","latency_ms":120.5,"response_guard":{"safety":"unsafe"}}"# + "\n"
+                + #"{"ts":2,"kind":"metric","model":"m","value":3}"# + "\n"
+                + #"{"ts":3,"kind":"completion","model":"m\u0031","response_guard":{"safety":"safe"}}"#)
+        #expect(outcome.batch.answers == [
+            AnswerObservation(time: 1_000, model: "m", unsafe: true, latencyMilliseconds: 120.5),
+            AnswerObservation(time: 3_000, model: "m1", unsafe: false, latencyMilliseconds: nil),
+        ])
+    }
+
     @Test func readsAJSONArrayAndFoldsPrettyPrintedEventsToOneLine() {
         let outcome = read("[\n {\"ts\": 1,\n  \"kind\": \"a\", \"list\": [1, {\"x\": \"],\"}]},\n {\"ts\": 2, \"kind\": \"b\"}\n]\n")
         #expect(outcome.problemCount == 0)

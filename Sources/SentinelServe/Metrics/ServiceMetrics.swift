@@ -38,6 +38,8 @@ public final class ServiceMetrics: Sendable {
         var reloadFailures: UInt64 = 0
         var lastReloadSuccess: Double = 0
         var lastReloadFailure: Double = 0
+        /// Events evaluated so far, sampled at most once a second (wall clock), the latest last.
+        var evaluatedSamples: [(time: Double, total: UInt64)] = []
     }
 
     let state = Mutex(State())
@@ -54,9 +56,25 @@ public final class ServiceMetrics: Sendable {
     }
 
     func recordEvaluated(_ n: Int, source: EventBatch.Source, latencySeconds: Double) {
+        let now = Date().timeIntervalSince1970
         state.withLock { state in
             state.evaluated[source, default: 0] += UInt64(n)
             state.latency.observe(latencySeconds, times: UInt64(n))
+            if let last = state.evaluatedSamples.last, now - last.time < 1 { return }
+            state.evaluatedSamples.append((now, state.evaluated.values.reduce(0, +)))
+            if state.evaluatedSamples.count > 64 { state.evaluatedSamples.removeFirst(state.evaluatedSamples.count - 32) }
+        }
+    }
+
+    /// Events evaluated per second (wall clock) over about the last `window` seconds.
+    public func recentEvaluationRate(window: Double = 10) -> Double {
+        let now = Date().timeIntervalSince1970
+        return state.withLock { state in
+            let total = state.evaluated.values.reduce(0, +)
+            guard let since = state.evaluatedSamples.last(where: { now - $0.time >= window }) ?? state.evaluatedSamples.first,
+                now - since.time > 0.5
+            else { return 0 }
+            return Double(total - since.total) / (now - since.time)
         }
     }
 

@@ -29,6 +29,8 @@ public final class EvaluationLoop: @unchecked Sendable {
     private let tap: TrafficTap?
     public let alerts: AlertBook
     public let metrics: ServiceMetrics
+    /// Answers, unsafe share and latency per model over the latest hour, for the review overview.
+    let activity = ModelActivity()
     private let logger: Logger
     private let idleAdvanceNanoseconds: UInt64
     /// Latest `ts` the stream has carried (epoch ms), and when it was seen (uptime ns).
@@ -121,6 +123,7 @@ public final class EvaluationLoop: @unchecked Sendable {
         }
         dispatcher.advance(to: engine.watermark)
         recorder.commit()
+        activity.record(batch.answers)
         let now = DispatchTime.now().uptimeNanoseconds
         metrics.recordEvaluated(batch.count, source: batch.source, latencySeconds: Double(now &- batch.acceptedAt) / 1e9)
         if batch.maxTimestamp > streamTime { streamTime = batch.maxTimestamp }

@@ -1,7 +1,7 @@
 import Dispatch
 
-/// Validated event lines on their way to the evaluation loop: one buffer, the byte range of each line, and when
-/// the batch was accepted (for the acceptance-to-evaluation latency).
+/// Validated event lines on their way to the evaluation loop: one buffer, the byte range of each line, when the
+/// batch was accepted (for the acceptance-to-evaluation latency), and what the overview's charts need.
 public struct EventBatch: Sendable {
     /// Where the events came from, for Sentinel's own metrics.
     public enum Source: String, Sendable, CaseIterable {
@@ -15,6 +15,8 @@ public struct EventBatch: Sendable {
     public var acceptedAt: UInt64
     /// The latest `ts` among the events (epoch ms), `.min` when empty.
     public var maxTimestamp = Int64.min
+    /// The completions among the events, as the overview's charts count them.
+    public var answers: [AnswerObservation] = []
 
     public init(bytes: [UInt8], lines: [Range<Int>], source: Source, acceptedAt: UInt64 = DispatchTime.now().uptimeNanoseconds) {
         self.bytes = bytes

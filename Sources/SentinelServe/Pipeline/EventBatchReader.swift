@@ -16,14 +16,14 @@ public final class EventBatchReader {
         public var message: String
     }
 
-    private let decoder = EventDecoder(paths: [])
-    private let slots = UnsafeMutablePointer<Value>.allocate(capacity: 1)
+    private let decoder = EventDecoder(paths: AnswerObservation.paths)
+    private let slots = UnsafeMutablePointer<Value>.allocate(capacity: AnswerObservation.paths.count)
     /// At most this many problems are listed; the count is always exact.
     public let maxProblems: Int
 
     public init(maxProblems: Int = 20) {
         self.maxProblems = maxProblems
-        slots.initialize(to: .missing)
+        slots.initialize(repeating: .missing, count: AnswerObservation.paths.count)
     }
 
     deinit { slots.deallocate() }
@@ -42,6 +42,7 @@ public final class EventBatchReader {
         var problems: [Problem] = []
         var problemCount = 0
         var maxTimestamp = Int64.min
+        var answers: [AnswerObservation] = []
 
         func add(_ start: Int, _ end: Int, number: Int, fold: Bool) {
             var a = start
@@ -63,6 +64,7 @@ public final class EventBatchReader {
             case .success(let header):
                 maxTimestamp = max(maxTimestamp, header.timestamp)
                 lines.append(outStart..<out.count)
+                if let answer = AnswerObservation(header: header, slots: slots) { answers.append(answer) }
             case .failure(let error):
                 out.removeSubrange(outStart...)
                 problemCount += 1
@@ -96,6 +98,7 @@ public final class EventBatchReader {
         }
         var batch = EventBatch(bytes: out, lines: lines, source: source)
         batch.maxTimestamp = maxTimestamp
+        batch.answers = answers
         return Outcome(batch: batch, problems: problems, problemCount: problemCount)
     }
 

@@ -43,10 +43,10 @@ public final class TrafficReplay: Sendable {
         let began = clock.now
         var origin: Int64?
         var pending = EventBatch(bytes: [], lines: [], source: .replay)
-        let decoder = EventDecoder(paths: [])
-        let slot = UnsafeMutablePointer<Value>.allocate(capacity: 1)
-        slot.initialize(to: .missing)
-        defer { slot.deallocate() }
+        let decoder = EventDecoder(paths: AnswerObservation.paths)
+        let slots = UnsafeMutablePointer<Value>.allocate(capacity: AnswerObservation.paths.count)
+        slots.initialize(repeating: .missing, count: AnswerObservation.paths.count)
+        defer { slots.deallocate() }
 
         func flush() async {
             guard pending.count > 0 else { return }
@@ -72,7 +72,7 @@ public final class TrafficReplay: Sendable {
                     if LineReader.isBlank(line) { continue }
                     let header: EventHeader
                     do {
-                        header = try decoder.decode(line, into: slot)
+                        header = try decoder.decode(line, into: slots)
                     } catch {
                         let count = state.withLock { progress in
                             progress.malformed += 1
@@ -96,6 +96,7 @@ public final class TrafficReplay: Sendable {
                     pending.bytes.append(contentsOf: line)
                     pending.lines.append(from..<pending.bytes.count)
                     pending.maxTimestamp = max(pending.maxTimestamp, header.timestamp)
+                    if let answer = AnswerObservation(header: header, slots: slots) { pending.answers.append(answer) }
                     if pending.count >= Self.maxBatch { await flush() }
                 }
             } catch let error as LineReaderError {

@@ -25,6 +25,8 @@ enum ReviewPage {
             .unsafe{background:#fde2e2} .safe{background:#e0f5e5} pre{white-space:pre-wrap;background:#f6f7fb;padding:.5rem}
             .error{color:#b00020} .notice{color:#1b6e2b} .cards{display:flex;gap:1rem;flex-wrap:wrap}
             .card{border:1px solid #dde;border-radius:.4rem;padding:.6rem 1rem;min-width:10rem} .big{font-size:1.6rem}
+            .charts{display:flex;gap:1rem;flex-wrap:wrap} .chart{margin:0} figcaption{font-weight:600;margin-bottom:.2rem}
+            .legend{font-size:12px;max-width:340px} .legend i{display:inline-block;width:14px;border-top-width:2px;margin:0 .3rem .2rem 0}
             </style></head><body>
             \(nav)
             <h1>\(title.htmlEscaped)</h1>

@@ -31,7 +31,7 @@ extension SentinelServer {
         }
         router.get("/review") { request, _ in
             guard let session = sessions.session(request) else { return Self.redirect("/review/login") }
-            return Self.html(try self.overviewPage(session))
+            return Self.html(try await self.overviewPage(session))
         }
         router.get("/review/alerts") { request, _ in
             guard let session = sessions.session(request) else { return Self.redirect("/review/login") }
@@ -67,10 +67,9 @@ extension SentinelServer {
 
     // MARK: Pages
 
-    private func overviewPage(_ session: ReviewSessions.Session) throws -> String {
+    private func overviewPage(_ session: ReviewSessions.Session) async throws -> String {
         let s = metrics.state.withLock { $0 }
         let evaluated = s.evaluated.values.reduce(0, +)
-        let uptime = max(Date().timeIntervalSince1970 - metrics.startTime, 1)
         let (active, _) = alerts.entries()
         let firing = active.filter { $0.state == .firing }
         let bySeverity = ["critical", "warning", "info"].map { severity in (severity, firing.filter { $0.severity == severity }.count) }
@@ -81,16 +80,69 @@ extension SentinelServer {
             return "<div class=\"card\">" + (link.map { "<a href=\"\($0)\">\(inner)</a>" } ?? inner) + "</div>"
         }
         var body = "<div class=\"cards\">"
+        body += card("Events/s (last 10 s)", String(format: "%.1f", metrics.recentEvaluationRate()))
         body += card("Events evaluated", "\(evaluated)")
-        body += card("Events/s (since start)", String(format: "%.1f", Double(evaluated) / uptime))
         for (severity, count) in bySeverity { body += card("Firing \(severity)", "\(count)", "/review/alerts") }
         body += card("Pending", "\(active.count - firing.count)", "/review/alerts")
         body += card("Flagged, unreviewed", unreviewed >= 1000 ? "1000+" : "\(unreviewed)", "/review/findings?flagged=true&reviewed=false")
         body += card("DPO pairs", pairs >= 1000 ? "1000+" : "\(pairs)")
-        body += card("Reloads ok / failed", "\(s.reloadSuccesses) / \(s.reloadFailures)")
         body += "</div>"
+        if let activity = await queue.inspect({ loop in loop.activity.snapshot() }) {
+            body += Self.activityCharts(activity)
+        }
+        body += "<h2>Health</h2>" + health(s)
         return ReviewPage.layout(title: "Overview", session: session, body: body)
     }
+
+    /// Answers per minute, unsafe share and latency by model over the latest hour of event time.
+    static func activityCharts(_ activity: ModelActivity.Snapshot) -> String {
+        guard let first = activity.firstMinute, let last = activity.lastMinute else {
+            return "<p id=\"no-activity\">No completions seen yet: the charts appear with the first answer.</p>"
+        }
+        func minuteLabel(_ ms: Int64) -> String { String(Timestamp.format(ms).dropFirst(11).prefix(5)) + "Z" }
+        let labels = (minuteLabel(first), minuteLabel(last))
+        func series(_ value: (ModelActivity.Snapshot.Point) -> Double?, dashed: Bool = false, suffix: String = "") -> [SVGChart.Series] {
+            activity.models.enumerated().map { i, entry in
+                SVGChart.Series(
+                    name: entry.model + suffix, color: SVGChart.palette[i % SVGChart.palette.count], dashed: dashed,
+                    values: entry.points.map(value))
+            }
+        }
+        let answers = SVGChart(
+            title: "Answers per minute by model", series: series { $0.answers > 0 ? Double($0.answers) : nil }, xLabels: labels,
+            formatY: { NumberFormatting.format($0) })
+        let unsafe = SVGChart(
+            title: "Unsafe answers (response guard) by model", series: series { $0.unsafeRatio }, xLabels: labels,
+            formatY: { String(format: "%.0f%%", $0 * 100) })
+        let latency = SVGChart(
+            title: "Latency by model: p50 solid, p99 dashed",
+            series: series { $0.p50 } + series({ $0.p99 }, dashed: true, suffix: " p99"), xLabels: labels,
+            formatY: { $0 >= 1000 ? String(format: "%.1f s", $0 / 1000) : String(format: "%.0f ms", $0) })
+        return """
+            <h2>Last hour of event time (\(Timestamp.format(first).htmlEscaped) to \(Timestamp.format(last + 60_000).htmlEscaped))</h2>
+            <div class="charts" id="activity">\(answers.render())\(unsafe.render())\(latency.render())</div>
+            """
+    }
+
+    /// Collectors and reloads: what feeds the engine and whether the running configuration is the latest one.
+    private func health(_ s: ServiceMetrics.State) -> String {
+        func status(_ healthy: Bool) -> String { healthy ? "<span class=\"safe\">ok</span>" : "<span class=\"unsafe\">failing</span>" }
+        var rows = statusSections.flatMap { $0() }.map { [status($0.healthy), $0.name.htmlEscaped, $0.detail.htmlEscaped] }
+        let sources = EventBatch.Source.allCases.map { "\($0.rawValue) \(s.accepted[$0] ?? 0)" }.joined(separator: ", ")
+        let rejected = s.rejected.values.reduce(0, +)
+        rows.insert([status(true), "ingestion", "accepted by source: \(sources); \(rejected) rejected"], at: 0)
+        let lastSuccess = s.lastReloadSuccess == 0 ? metrics.startTime : s.lastReloadSuccess
+        var reload = "\(s.reloadSuccesses) reloads ok, \(s.reloadFailures) failed; configuration loaded \(Self.wallTime(lastSuccess))"
+        if s.lastReloadFailure > 0 { reload += "; last failure \(Self.wallTime(s.lastReloadFailure))" }
+        rows.append([status(s.lastReloadFailure <= lastSuccess), "reload", reload.htmlEscaped])
+        rows.append([
+            status(s.storeDropped == 0), "store",
+            "\(s.storeCommits) commits, \(s.storeFailures) failed, \(s.storeDropped) records dropped",
+        ])
+        return ReviewPage.table(["", "part", "state"], rows)
+    }
+
+    private static func wallTime(_ seconds: Double) -> String { Timestamp.format(Int64(seconds * 1000)) }
 
     private func alertsPage(_ session: ReviewSessions.Session, notice: String?) -> String {
         let (active, resolved) = alerts.entries()
