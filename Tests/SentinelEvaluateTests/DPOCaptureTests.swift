@@ -109,5 +109,8 @@ import Testing
         #expect(check(#"{"reprompt_of" : "a"}"#))
         #expect(!check(#"{"reprompt_of":null}"#))
         #expect(!check(#"{"prompt":"reprompt_of"}"#))
+        #expect(check(#"{"finish_reason":"stop","reprompt_of":"a"}"#))
+        #expect(!check(#""reprompt_of""#))
+        #expect(!check("_"))
     }
 }

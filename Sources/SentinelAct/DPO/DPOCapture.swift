@@ -44,6 +44,8 @@ public final class DPOCapture {
     private var candidates: [String: Candidate] = [:]
     private var reprompts: [String: (time: Int64, event: [String: Any])] = [:]
     private var prompts: Set<String> = []
+    private var candidateExpiry = ExpiryQueue()
+    private var repromptExpiry = ExpiryQueue()
     private let retention: Int64
     private let maxPending: Int
 
@@ -94,6 +96,7 @@ public final class DPOCapture {
             onSkip(.duplicatePrompt)
         } else if candidates.count < maxPending {
             candidates[id] = candidate
+            candidateExpiry.push(id, at: candidate.time)
             onCandidate(candidate)
         } else {
             onSkip(.expired)
@@ -109,6 +112,7 @@ public final class DPOCapture {
             pair(candidate, event, time: time)
         } else if reprompts.count < maxPending {
             reprompts[original] = (time, event)
+            repromptExpiry.push(original, at: time)
         }
     }
 
@@ -117,6 +121,8 @@ public final class DPOCapture {
         for id in candidates.keys.sorted() { onUnanswered(candidates[id]!) }
         candidates = [:]
         reprompts = [:]
+        candidateExpiry.removeAll()
+        repromptExpiry.removeAll()
     }
 
     /// Records a pair made outside the stream (a live re-prompt), with the same dedupe.
@@ -142,23 +148,42 @@ public final class DPOCapture {
                 chosenEventID: reprompt["id"] as? String, source: "stream", safetyInstruction: nil))
     }
 
+    /// Runs for every line, so it looks only at entries due to expire (the queues), not at every waiting one.
     private func expire(before cutoff: Int64) {
-        guard !candidates.isEmpty || !reprompts.isEmpty else { return }
-        for (id, candidate) in candidates where candidate.time < cutoff {
+        for id in candidateExpiry.popKeys(before: cutoff) {
+            guard let candidate = candidates[id], candidate.time < cutoff else { continue }
             candidates[id] = nil
             onUnanswered(candidate)
         }
-        reprompts = reprompts.filter { $0.value.time >= cutoff }
+        for original in repromptExpiry.popKeys(before: cutoff) {
+            if let waiting = reprompts[original], waiting.time < cutoff { reprompts[original] = nil }
+        }
     }
 
     private static let repromptKey = Array(#""reprompt_of""#.utf8)
 
     /// A line can only be a re-prompt if it has `"reprompt_of"` followed by a string.
     static func mayBeReprompt(_ line: UnsafeRawBufferPointer) -> Bool {
-        guard let found = line.firstRange(of: repromptKey) else { return false }
-        var j = found.upperBound
+        guard let end = endOfRepromptKey(in: line) else { return false }
+        var j = end
         while j < line.count, line[j] == 0x20 || line[j] == 0x3A || line[j] == 0x09 { j += 1 }
         return j < line.count && line[j] == 0x22
+    }
+
+    /// Where the first `"reprompt_of"` ends. This runs on every line: memchr to each `_` (the key's rarest byte,
+    /// and its only `_`, so hits come in match order) is several times faster than a generic substring search.
+    private static func endOfRepromptKey(in line: UnsafeRawBufferPointer) -> Int? {
+        let key = repromptKey
+        let underscore = 9  // offset of `_` in the key
+        guard let base = line.baseAddress, line.count >= key.count else { return nil }
+        let last = line.count - (key.count - underscore)  // the last place the key's `_` can be
+        var from = underscore
+        while from <= last, let hit = memchr(base + from, 0x5F, last + 1 - from) {
+            let p = base.distance(to: UnsafeRawPointer(hit))
+            if memcmp(base + p - underscore, key, key.count) == 0 { return p - underscore + key.count }
+            from = p + 1
+        }
+        return nil
     }
 
     static func object(_ line: UnsafeRawBufferPointer) -> [String: Any]? {
