@@ -3,7 +3,7 @@
 # (promtool, Alertmanager, headless Chromium with chromedriver for the review page) and the Python packages its
 # checks use.
 set -euo pipefail
-packages=(libyaml-dev libsqlite3-dev libcurl4-openssl-dev libdivsufsort-dev pkg-config prometheus prometheus-alertmanager
+packages=(libyaml-dev libsqlite3-dev libcurl4-openssl-dev libdivsufsort-dev pkg-config curl prometheus prometheus-alertmanager
     chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -104,12 +104,22 @@ struct Collectors {
         makers.append { server in
             CollectorService(name: "replay") { try await replay.run(into: server, logger: logger) }
         }
+        metricsSections.append { out in
+            let p = replay.progress
+            out.family("sentinel_replay_events_total", .counter, help: "Recorded events the replay queued.", value: Double(p.events))
+            out.family(
+                "sentinel_replay_malformed_total", .counter, help: "Lines of the replayed files skipped as malformed.",
+                value: Double(p.malformed))
+            out.family(
+                "sentinel_replay_finished", .gauge, help: "1 once every replayed file has been read (or reading failed).",
+                value: p.finished ? 1 : 0)
+        }
         statusSections.append {
             let p = replay.progress
             let stage = p.failure ?? (p.finished ? "finished" : p.file.map { "reading \($0)" } ?? "starting")
             return [
                 CollectorStatus(
-                    name: "replay (\(settings.speed == 0 ? "as fast as possible" : "\(settings.speed)× speed"))",
+                    name: "replay (\(settings.speed == 0 ? "as fast as possible" : String(format: "%g× speed", settings.speed)))",
                     healthy: p.failure == nil, detail: "\(stage); \(p.events) events queued, \(p.malformed) malformed lines skipped")
             ]
         }

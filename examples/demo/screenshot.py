@@ -4,7 +4,7 @@ chromedriver (W3C WebDriver, standard library only). Used to make the README's p
 
     examples/demo/screenshot.py http://127.0.0.1:9595 TOKEN examples/demo/review-overview.png [PATH]
 
-Logs in as "demo" with TOKEN, opens PATH (default /review) and writes a full-page PNG.
+Logs in as "demo" with TOKEN, opens PATH (default /review) and writes a 1200x1000 PNG of it.
 """
 import base64
 import json
@@ -58,8 +58,6 @@ def main():
         call(base, "POST", s + f"/element/{find('form button')}/click", {})
         time.sleep(0.5)
         call(base, "POST", s + "/url", {"url": sentinel + page})
-        height = call(base, "POST", s + "/execute/sync", {"script": "return document.body.scrollHeight", "args": []})
-        call(base, "POST", s + "/window/rect", {"width": 1200, "height": min(int(height) + 40, 4000)})
         with open(out, "wb") as f:
             f.write(base64.b64decode(call(base, "GET", s + "/screenshot")))
         call(base, "DELETE", s)
