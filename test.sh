@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Sets up a fresh machine (Debian packages, Python schema validator) and runs every test.
+# Sets up a fresh machine (Debian packages, Python schema validator) and runs every test: the Swift tests, the
+# schema check of every shipped file, and the operator's kit checked and run with real Prometheus and Alertmanager.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./setup.sh
 swift build --build-tests
 swift test --skip-build
 python3 Tests/schema/validate_shipped_files.py
+examples/ops/check.sh
+examples/ops/stack.sh
