@@ -6,9 +6,12 @@ public struct LabelMatcher: Sendable, Hashable {
         case equal = "=", notEqual = "!=", matchesRegex = "=~", notMatchesRegex = "!~"
     }
 
-    public var name: String
-    public var operation: Operation
-    public var value: String
+    public let name: String
+    public let operation: Operation
+    public let value: String
+    /// The anchored pattern of `=~`/`!~`, compiled once; nil for `=`/`!=` and for a pattern that does not compile
+    /// (which the compiler reports).
+    private let regex: NSRegularExpression?
 
     /// Nil when the text is not a matcher.
     public init?(parsing text: String) {
@@ -37,6 +40,17 @@ public struct LabelMatcher: Sendable, Hashable {
             return nil
         }
         value = raw
+        regex = op == .matchesRegex || op == .notMatchesRegex ? try? NSRegularExpression(pattern: "^(?:\(raw))$") : nil
+    }
+
+    public static func == (a: LabelMatcher, b: LabelMatcher) -> Bool {
+        a.name == b.name && a.operation == b.operation && a.value == b.value
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(operation)
+        hasher.combine(value)
     }
 }
 
@@ -66,7 +80,7 @@ extension LabelMatcher {
         case .equal: return value == self.value
         case .notEqual: return value != self.value
         case .matchesRegex, .notMatchesRegex:
-            let matched = value.range(of: "^(?:\(self.value))$", options: .regularExpression) != nil
+            let matched = regex.map { $0.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil } ?? false
             return matched == (operation == .matchesRegex)
         }
     }
