@@ -6,11 +6,15 @@ Two modes:
   the acknowledged events/s. 429 answers are counted and retried after a short pause (no event is lost).
 - --rate N: open-loop pacing at N events/s (batches sent on a fixed schedule, not waiting for the previous
   answer beyond the connection), then reads the acceptance-to-evaluation latency histogram from /metrics.
+  With --duration S it sends for S seconds, looping over the file; each pass moves every timestamp on by whole
+  days past the previous pass (the file's lines must start with {"ts":"YYYY-MM-DD...), so event time keeps going
+  forward and nothing is dropped as late.
 
 Each connection is its own worker process (the GIL would otherwise be the bottleneck).
 """
 
 import argparse
+import datetime
 import http.client
 import multiprocessing
 import sys
@@ -34,12 +38,45 @@ def batches(path, size, limit):
     return out
 
 
-def worker(url, bodies, interval, result):
+def day_span(bodies):
+    """Whole days from the first line's date to the day after the last line's date."""
+    first = datetime.date.fromisoformat(bodies[0][7:17].decode())
+    last = datetime.date.fromisoformat(bodies[-1].rsplit(b"\n", 1)[-1][7:17].decode())
+    return (last - first).days + 1
+
+
+def shifted(body, days, dates):
+    """The body with every line's date moved on by `days` (lines start with {"ts":"YYYY-MM-DD)."""
+    out = []
+    for line in body.split(b"\n"):
+        date = line[7:17]
+        if date not in dates:
+            dates[date] = (datetime.date.fromisoformat(date.decode()) + datetime.timedelta(days=days)).isoformat().encode()
+        out.append(line[:7] + dates[date] + line[17:])
+    return b"\n".join(out)
+
+
+def passes(bodies, duration):
+    """The bodies once, or (with a duration) over and over, each pass moved on in time."""
+    if not duration:
+        yield from bodies
+        return
+    span, n = day_span(bodies), 0
+    while True:
+        dates = {}
+        for body in bodies:
+            yield body if n == 0 else shifted(body, n * span, dates)
+        n += 1
+
+
+def worker(url, bodies, interval, result, duration=0):
     parsed = urllib.parse.urlparse(url)
     conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
     accepted = refused = 0
     started = time.monotonic()
-    for i, body in enumerate(bodies):
+    for i, body in enumerate(passes(bodies, duration)):
+        if duration and time.monotonic() - started >= duration:
+            break
         if interval:
             due = started + i * interval
             delay = due - time.monotonic()
@@ -77,7 +114,10 @@ def main():
     ap.add_argument("--limit", type=int, default=0, help="events to send (default: the whole file)")
     ap.add_argument("--connections", type=int, default=4)
     ap.add_argument("--rate", type=float, default=0, help="events/s, paced (default: as fast as acknowledged)")
+    ap.add_argument("--duration", type=float, default=0, help="with --rate: send for this many seconds, looping")
     args = ap.parse_args()
+    if args.duration and not args.rate:
+        ap.error("--duration needs --rate")
 
     bodies = batches(args.traffic, args.batch, args.limit)
     events = sum(b.count(b"\n") + 1 for b in bodies)
@@ -85,7 +125,7 @@ def main():
     interval = (args.batch * args.connections / args.rate) if args.rate else 0
     result = multiprocessing.Queue()
     began = time.monotonic()
-    procs = [multiprocessing.Process(target=worker, args=(args.url, share, interval, result)) for share in shares]
+    procs = [multiprocessing.Process(target=worker, args=(args.url, share, interval, result, args.duration)) for share in shares]
     for p in procs:
         p.start()
     totals = [result.get() for _ in procs]
@@ -94,8 +134,8 @@ def main():
     wall = time.monotonic() - began
     accepted = sum(t[0] for t in totals)
     refused = sum(t[1] for t in totals)
-    print("sent %d events in %d requests of %d over %d connections: %.0f events/s acknowledged, %d requests got 429"
-          % (events, len(bodies), args.batch, args.connections, accepted / wall, refused))
+    print("sent %d events in requests of %d over %d connections: %.0f events/s acknowledged, %d requests got 429"
+          % (accepted if args.duration else events, args.batch, args.connections, accepted / wall, refused))
     # Wait until everything is evaluated, then read the latency histogram.
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
