@@ -185,11 +185,13 @@ extension Engine {
     /// lower-cased once, on the stack for typical lengths.
     private static func lowercasedContainsAny(_ s: ByteString, _ needles: [ByteString]) -> Bool {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, s.count)) { buffer in
+            guard let source = s.base, let out = buffer.baseAddress else { return needles.contains { $0.count == 0 } }
+            // Branch-free on plain pointers so the loop vectorises: this runs on every prompt `adversarial_prompt` reads.
             for i in 0..<s.count {
-                let b = s.base![i]
-                buffer[i] = b >= 65 && b <= 90 ? b + 32 : b
+                let b = source[i]
+                out[i] = b &+ (b &- 65 < 26 ? 32 : 0)
             }
-            let lowered = ByteString(base: UnsafePointer(buffer.baseAddress!), count: s.count)
+            let lowered = ByteString(base: UnsafePointer(out), count: s.count)
             return needles.contains { $0.count <= lowered.count && ($0.count == 0 || find($0, in: lowered)) }
         }
     }
