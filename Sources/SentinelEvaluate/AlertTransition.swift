@@ -43,6 +43,9 @@ public struct RuleMatch {
     public var labels: [(String, String)]
     /// The event's JSON line, valid only during the `onMatch` call.
     public var line: UnsafeRawBufferPointer
+    /// The event's string `id`, when the graph decodes it (it does when a rule has per-match actions); nil
+    /// otherwise, and then only the line can tell.
+    public var eventID: String?
 }
 
 /// An alert that is pending or firing now.

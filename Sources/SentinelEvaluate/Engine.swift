@@ -40,6 +40,8 @@ public final class Engine {
     let stores: UnsafeMutableBufferPointer<WindowStore>
     let groups: UnsafeMutableBufferPointer<GroupTable>
     var alerts: [[AlertSlot]]
+    /// Alert labels by rule and group, built on first use: every match and action of a group needs the same ones.
+    var labelCache: [[[(String, String)]?]]
     let kinds: [ByteString]
     let partitionsByKind: [[Int]]
     let ruleActionsOnMatch: [[Int]]
@@ -87,6 +89,7 @@ public final class Engine {
         groups = .allocate(capacity: graph.partitions.count)
         _ = groups.initialize(from: graph.partitions.map { _ in GroupTable() })
         alerts = graph.rules.map { _ in [] }
+        labelCache = graph.rules.map { _ in [] }
         ruleStatistics = graph.rules.map { _ in RuleStatistics() }
         observedRules = graph.rules.map { _ in false }
         var kindNames: [String] = []
@@ -237,6 +240,8 @@ public final class Engine {
         for r in partition.rules {
             while alerts[r].count < capacity { alerts[r].append(AlertSlot()) }
             alerts[r][g] = AlertSlot()
+            while labelCache[r].count < capacity { labelCache[r].append(nil) }
+            labelCache[r][g] = nil
         }
     }
 

@@ -9,7 +9,9 @@ public final class FindingRouting {
     public let observedRules: Set<String>
     private let tree: RouteTree
     private let storeReceivers: Set<String>
-    private var cache: [String: Bool] = [:]
+    /// Routing by rule and labels (`[rule, name1, value1, ...]`): exact, and cheaper to build than a fingerprint,
+    /// which matters because every match of an observed rule asks.
+    private var cache: [[String]: Bool] = [:]
 
     public init(graph: ConditionGraph) {
         tree = RouteTree(policy: graph.policy)
@@ -21,7 +23,9 @@ public final class FindingRouting {
     }
 
     public func isFinding(_ match: RuleMatch) -> Bool {
-        let key = Dispatcher.fingerprint(rule: match.rule, labels: match.labels)
+        var key = [match.rule]
+        key.reserveCapacity(1 + 2 * match.labels.count)
+        for (name, value) in match.labels { key += [name, value] }
         if let known = cache[key] { return known }
         let routed = tree.receivers(rule: match.rule, labels: match.labels).contains { storeReceivers.contains($0) }
         if cache.count > 100_000 { cache.removeAll(keepingCapacity: true) }

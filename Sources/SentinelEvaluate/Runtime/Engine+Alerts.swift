@@ -92,8 +92,7 @@ extension Engine {
     }
 
     private func requestActions(rule r: Int, group g: Int, time: Int64) {
-        var eventID: String?
-        if let id = graph.idSlot, case .string(let s) = slots[id] { eventID = s.string }
+        let eventID = currentEventID()
         let labels = alertLabels(rule: r, group: g)
         for a in ruleActionsOnMatch[r] {
             let action = graph.actions[a]
@@ -106,11 +105,29 @@ extension Engine {
 
     private func reportMatch(rule r: Int, group g: Int, time: Int64) {
         if let evidence = graph.rules[r].evidence, !value(Int32(evidence)).isTrue { return }
-        onMatch(RuleMatch(time: time, rule: graph.rules[r].name, labels: alertLabels(rule: r, group: g), line: currentLine))
+        onMatch(
+            RuleMatch(
+                time: time, rule: graph.rules[r].name, labels: alertLabels(rule: r, group: g), line: currentLine,
+                eventID: currentEventID()))
+    }
+
+    /// The current event's `id` if the graph decodes it and it is a string.
+    private func currentEventID() -> String? {
+        guard let id = graph.idSlot, case .string(let s) = slots[id] else { return nil }
+        return s.string
     }
 
     /// Rule labels, group labels and severity, sorted by name.
     func alertLabels(rule r: Int, group g: Int) -> [(String, String)] {
+        // Past the cache's end are groups a reload adopted before any group was prepared here.
+        guard g < labelCache[r].count else { return buildAlertLabels(rule: r, group: g) }
+        if let labels = labelCache[r][g] { return labels }
+        let labels = buildAlertLabels(rule: r, group: g)
+        labelCache[r][g] = labels
+        return labels
+    }
+
+    private func buildAlertLabels(rule r: Int, group g: Int) -> [(String, String)] {
         let rule = graph.rules[r]
         var labels = rule.labels
         labels.append(contentsOf: zip(rule.groupLabels, groups[rule.partition].labels[g]).map { ($0, $1) })
