@@ -86,15 +86,20 @@ public final class DPOCapture {
         if setting.sample < 1, Double(StableHash.fnv1a(id) % 10_000) / 10_000 >= setting.sample { return onSkip(.notSampled) }
         var categories = verdict?["categories"] as? [String] ?? []
         if categories.isEmpty { categories = (event["prompt_guard"] as? [String: Any])?["categories"] as? [String] ?? [] }
-        let candidate = Candidate(
-            time: request.time, eventID: id, rule: request.rule, action: request.action, prompt: prompt, response: response,
-            model: event["model"] as? String, categories: categories, guardVerdict: verdict.flatMap(Self.json),
-            safetyInstruction: setting.instruction, maxAttempts: setting.attempts)
+        // Built only when kept: serialising the verdict costs more than the rest, and a duplicate prompt needs none.
+        func makeCandidate() -> Candidate {
+            Candidate(
+                time: request.time, eventID: id, rule: request.rule, action: request.action, prompt: prompt,
+                response: response, model: event["model"] as? String, categories: categories,
+                guardVerdict: verdict.flatMap(Self.json), safetyInstruction: setting.instruction,
+                maxAttempts: setting.attempts)
+        }
         if let waiting = reprompts.removeValue(forKey: id) {
-            pair(candidate, waiting.event, time: max(waiting.time, request.time))
+            pair(makeCandidate(), waiting.event, time: max(waiting.time, request.time))
         } else if prompts.contains(DPOPair.normalise(prompt)) {
             onSkip(.duplicatePrompt)
         } else if candidates.count < maxPending {
+            let candidate = makeCandidate()
             candidates[id] = candidate
             candidateExpiry.push(id, at: candidate.time)
             onCandidate(candidate)
