@@ -77,6 +77,16 @@ public struct JSONText: Sendable {
 
     public static func appendString(_ s: String, to out: inout String) {
         out += "\""
+        // Most strings (prompts, answers, labels) need no escape: one append, not one per scalar.
+        if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            appendEscaped(s, to: &out)
+        } else {
+            out += s
+        }
+        out += "\""
+    }
+
+    private static func appendEscaped(_ s: String, to out: inout String) {
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -93,6 +103,5 @@ public struct JSONText: Sendable {
                 }
             }
         }
-        out += "\""
     }
 }
