@@ -89,6 +89,27 @@ final class LiveSentinel: @unchecked Sendable {
         return Reply(status: http.statusCode, body: String(decoding: data, as: UTF8.self), headers: fields)
     }
 
+    /// Logs in to the review page with `token` and returns the session cookie (`name=value`) to send as `Cookie`.
+    func reviewCookie(token: String, reviewer: String = "tester") async throws -> String {
+        var request = URLRequest(url: URL(string: "/review/login", relativeTo: baseURL)!)
+        request.httpMethod = "POST"
+        request.httpBody = Data("reviewer=\(reviewer)&token=\(token)".utf8)
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        let session = URLSession(configuration: .ephemeral, delegate: NoRedirects(), delegateQueue: nil)
+        defer { session.finishTasksAndInvalidate() }
+        let (_, response) = try await session.data(for: request)
+        let cookie = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Set-Cookie") ?? ""
+        return String(cookie.prefix { $0 != ";" })
+    }
+
+    /// Hands a redirect back to the caller instead of following it.
+    private final class NoRedirects: NSObject, URLSessionTaskDelegate {
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+            newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+        ) { completionHandler(nil) }
+    }
+
     func get(_ path: String, headers: [String: String] = [:]) async throws -> Reply {
         try await request("GET", path, headers: headers)
     }

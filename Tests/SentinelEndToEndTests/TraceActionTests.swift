@@ -42,7 +42,8 @@ import Testing
         #expect(build.status == 0, "\(build.stderr)")
 
         let files = try Self.files(index: index)
-        let sentinel = try LiveSentinel(["--rules", files.rules, "--policies", files.policies, "--store", files.store])
+        let sentinel = try LiveSentinel(
+            ["--rules", files.rules, "--policies", files.policies, "--store", files.store], environment: ["SENTINEL_WRITE_TOKEN": "w"])
         #expect(try await sentinel.post("/api/v1/events", Self.event).status == 202)
         #expect(try await sentinel.eventually(30) { try await sentinel.metric("sentinel_traces_total{outcome=\"traced\"}") == 1 })
         // The result reaches the store through the evaluation thread; poll the finding.
@@ -61,6 +62,16 @@ import Testing
         #expect(page.headers["content-type"]?.hasPrefix("text/html") == true)
         #expect(!page.body.contains("<script>alert(1)</script>"))
         #expect(page.body.contains("&lt;script&gt;"))
+
+        // The review page's finding marks the spans in the answer and lists where they occur, escaped.
+        let cookie = try await sentinel.reviewCookie(token: "w")
+        #expect(cookie.hasPrefix("sentinel_review="))
+        let review = try await sentinel.get("/review/findings/\(id)", headers: ["Cookie": cookie])
+        #expect(review.status == 200)
+        #expect(review.body.contains("<details id=\"trace\" open>"))
+        #expect(review.body.contains("<mark data-spans=\"span-0\"><a href=\"#span-0\">"))
+        #expect(review.body.contains("powder with water"))
+        #expect(!review.body.contains("<script>alert(1)</script>"))
         #expect(sentinel.stop() == 0)
     }
 

@@ -1,4 +1,5 @@
 import SentinelCore
+import SentinelTrace
 
 /// The review page's HTML: one layout, small builders, and every piece of text that came from outside (prompts,
 /// answers, labels, notes, corpus text) passed through `htmlEscaped`. No scripts beyond a few lines inline.
@@ -26,6 +27,7 @@ enum ReviewPage {
             .error{color:#b00020} .notice{color:#1b6e2b} .cards{display:flex;gap:1rem;flex-wrap:wrap}
             .card{border:1px solid #dde;border-radius:.4rem;padding:.6rem 1rem;min-width:10rem} .big{font-size:1.6rem}
             .charts{display:flex;gap:1rem;flex-wrap:wrap} .chart{margin:0} figcaption{font-weight:600;margin-bottom:.2rem}
+            \(TraceHTML.style)
             .legend{font-size:12px;max-width:340px} .legend i{display:inline-block;width:14px;border-top-width:2px;margin:0 .3rem .2rem 0}
             </style></head><body>
             \(nav)

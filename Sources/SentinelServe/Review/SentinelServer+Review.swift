@@ -4,6 +4,7 @@ import SentinelAct
 import SentinelCore
 import SentinelEvaluate
 import SentinelStore
+import SentinelTrace
 import Synchronization
 
 /// The review page under `/review`: log in with a token, look at alerts and findings, review a finding's input
@@ -224,17 +225,26 @@ extension SentinelServer {
             let checked = label == current ? " checked" : ""
             return "<label><input type=\"radio\" name=\"\(name)\" value=\"\(value)\"\(checked)> \(label?.rawValue.uppercased() ?? "not set")</label>"
         }
+        let trace = f.traceJSON.flatMap { try? JSONDecoder().decode(TraceResult.self, from: Data($0.utf8)) }
         var body = message.map { "<p class=\"error\" id=\"message\">\($0.htmlEscaped)</p>" } ?? ""
         body += """
             <p>\(Timestamp.format(f.time).htmlEscaped) · rule <b>\(f.rule.htmlEscaped)</b> · \(ReviewPage.labels(f.labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
             · event <code>\((f.eventID ?? "").htmlEscaped)</code></p>
             <h2>Prompt</h2><pre id="prompt">\((f.prompt ?? "").htmlEscaped)</pre>
             <p>Prompt guard: \(ReviewPage.verdict(f.promptGuard))</p>
-            <h2>Answer</h2><pre id="response">\((f.response ?? "").htmlEscaped)</pre>
+            <h2>Answer</h2><pre id="response">\(trace.map { TraceHTML.highlighted(f.response ?? "", $0.spans) } ?? (f.response ?? "").htmlEscaped)</pre>
             <p>Response guard: \(ReviewPage.verdict(f.responseGuard))</p>
             <details><summary>Raw event</summary><pre>\(f.raw.htmlEscaped)</pre></details>
             """
-        if f.traceJSON != nil { body += "<p><a href=\"/api/v1/findings/\(f.id)/trace.html\">Trace: spans of the answer found in the corpus</a></p>" }
+        if let trace {
+            body += """
+                <details id="trace" open><summary>Trace: \(trace.spans.count) spans of the answer found in the corpus (marked above)</summary>
+                \(TraceHTML.summary(trace))\(TraceHTML.spanList(trace))
+                <p><a href="/api/v1/findings/\(f.id)/trace.html">The trace as a page of its own</a></p></details>
+                """
+        } else if f.traceJSON != nil {
+            body += "<p class=\"error\">The stored trace of this finding cannot be read.</p>"
+        }
         if let pairID = f.dpoPairID, let pair = try store.pairs(PairQuery(includeDropped: true)).first(where: { $0.id == pairID }) {
             body += """
                 <h2>DPO pair #\(pairID)\(pair.verdict.map { " (\($0.rawValue))" } ?? "")</h2>

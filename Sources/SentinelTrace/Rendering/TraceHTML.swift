@@ -1,36 +1,54 @@
 import SentinelCore
-/// A trace as one self-contained HTML page: the output with its spans highlighted, then each span with the
-/// documents it occurs in. Every piece of model output, corpus text and metadata is escaped.
+/// A trace as one self-contained HTML page, or its parts for a page of its own (the review page's finding): the
+/// output with its spans highlighted, then each span with the documents it occurs in. Every piece of model output, corpus text and metadata is escaped.
 ///
 /// ```swift
 /// try TraceHTML.render(result, output: answer).write(toFile: "trace.html", atomically: true, encoding: .utf8)
 /// ```
 public enum TraceHTML {
-    public static func render(_ result: TraceResult, output: String) -> String {
-        var html = """
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <title>Trace: \(result.spans.count) spans</title>
-            <style>
-            body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; line-height: 1.5; }
-            .output, .context { white-space: pre-wrap; }
-            .output { border: 1px solid #ccc; padding: 1rem; }
-            mark { background: #ffe58f; }
-            mark.overlap { background: #ffc53d; }
-            .meta { color: #555; font-size: 0.9em; font-family: ui-monospace, monospace; }
-            </style>
-            </head>
-            <body>
-            <h1>Trace</h1>
+    /// The CSS the page and the fragment use.
+    public static let style = """
+        .output, .context { white-space: pre-wrap; }
+        .output { border: 1px solid #ccc; padding: 1rem; }
+        mark { background: #ffe58f; }
+        mark.overlap { background: #ffc53d; }
+        .meta { color: #555; font-size: 0.9em; font-family: ui-monospace, monospace; }
+        """
 
-            """
-        html += "<p>\(result.spans.count) spans of \(result.candidates) maximal spans, "
-        html += "\(result.backend.htmlEscaped) index <code>\(result.index.htmlEscaped)</code>, "
-        html += "\(Int(result.latencyMilliseconds.rounded())) ms</p>\n"
-        html += "<h2>Output</h2>\n<div class=\"output\">\(highlighted(output, result.spans))</div>\n"
-        html += "<h2>Spans</h2>\n<ol>\n"
+    public static func render(_ result: TraceResult, output: String) -> String {
+        """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <title>Trace: \(result.spans.count) spans</title>
+        <style>
+        body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; line-height: 1.5; }
+        \(style)
+        </style>
+        </head>
+        <body>
+        <h1>Trace</h1>
+        \(summary(result))
+        <h2>Output</h2>
+        <div class="output">\(highlighted(output, result.spans))</div>
+        <h2>Spans</h2>
+        \(spanList(result))
+        </body>
+        </html>
+
+        """
+    }
+
+    /// One line: how many spans were kept, from which index, and how long the trace took.
+    public static func summary(_ result: TraceResult) -> String {
+        "<p>\(result.spans.count) spans of \(result.candidates) maximal spans, \(result.backend.htmlEscaped) index "
+            + "<code>\(result.index.htmlEscaped)</code>, \(Int(result.latencyMilliseconds.rounded())) ms</p>"
+    }
+
+    /// Each span (anchor `span-N`) with the documents it occurs in, their match marked.
+    public static func spanList(_ result: TraceResult) -> String {
+        var html = "<ol>\n"
         for (number, span) in result.spans.enumerated() {
             html += "<li id=\"span-\(number)\"><q>\(span.text.htmlEscaped)</q> — \(span.words) words, "
             html += "\(span.count) occurrence\(span.count == 1 ? "" : "s")\n<ul>\n"
@@ -41,12 +59,11 @@ public enum TraceHTML {
             }
             html += "</ul></li>\n"
         }
-        html += "</ol>\n</body>\n</html>\n"
-        return html
+        return html + "</ol>"
     }
 
     /// The output, with each stretch covered by spans in a `mark` naming them (`overlap` where several are).
-    private static func highlighted(_ output: String, _ spans: [TraceSpan]) -> String {
+    public static func highlighted(_ output: String, _ spans: [TraceSpan]) -> String {
         let bytes = Array(output.utf8)
         let valid = spans.indices.filter {
             spans[$0].start >= 0 && spans[$0].start < spans[$0].end && spans[$0].end <= bytes.count
