@@ -1,7 +1,13 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Group keys of one partition (the values of its `group_by` fields) mapped to dense group indices.
 ///
-/// Open addressing over encoded key bytes; a lookup encodes the event's key into a reused buffer, so finding
-/// an existing group allocates nothing. Evicted indices are reused.
+/// Open addressing over encoded key bytes. A lookup hashes the event's values and compares them with the stored
+/// keys in place; only a new group's key is encoded. Evicted indices are reused.
 struct GroupTable {
     private var keys: [[UInt8]] = []
     private var hashes: [UInt64] = []
@@ -28,9 +34,7 @@ struct GroupTable {
 
     /// Finds or creates the group of the current event.
     mutating func lookup(_ slots: UnsafePointer<Value>, _ groupSlots: UnsafeBufferPointer<Int32>, limit: Int) -> Lookup {
-        scratch.removeAll(keepingCapacity: true)
-        for slot in groupSlots { Self.encode(slots[Int(slot)], into: &scratch) }
-        let hash = scratch.withUnsafeBufferPointer { ByteHashing.hash($0) }
+        let hash = Self.hash(slots, groupSlots)
         let mask = table.count - 1
         var position = Int(truncatingIfNeeded: hash) & mask
         var firstTombstone = -1
@@ -39,12 +43,14 @@ struct GroupTable {
             if entry == -1 { break }
             if entry == -2 {
                 if firstTombstone < 0 { firstTombstone = position }
-            } else if hashes[Int(entry)] == hash, keys[Int(entry)] == scratch {
+            } else if hashes[Int(entry)] == hash, Self.key(keys[Int(entry)], holds: slots, groupSlots) {
                 return .existing(Int(entry))
             }
             position = (position + 1) & mask
         }
         guard liveCount < limit else { return .full }
+        scratch.removeAll(keepingCapacity: true)
+        for slot in groupSlots { Self.encode(slots[Int(slot)], into: &scratch) }
         let index: Int
         let labelValues = groupSlots.map { Self.label(slots[Int($0)]) }
         if let reused = freeIndices.popLast() {
@@ -100,6 +106,62 @@ struct GroupTable {
             var position = Int(truncatingIfNeeded: hashes[i]) & (size - 1)
             while table[position] != -1 { position = (position + 1) & (size - 1) }
             table[position] = Int32(i)
+        }
+    }
+
+    /// The hash of the key `encode` would write, computed from the values themselves.
+    private static func hash(_ slots: UnsafePointer<Value>, _ groupSlots: UnsafeBufferPointer<Int32>) -> UInt64 {
+        var h = ByteHashing.seed
+        for slot in groupSlots {
+            let v: UInt64
+            switch slots[Int(slot)] {
+            case .missing, .null: v = 0
+            case .bool(let b): v = b ? 2 : 1
+            case .number(let n): v = ((n == 0 ? 0 : n).bitPattern &* 0xff51_afd7_ed55_8ccd) ^ 3
+            case .string(let s): v = s.hash64() ^ 4
+            case .array(let a): v = a.bytes.hash64() ^ 5
+            case .object(let o): v = o.bytes.hash64() ^ 6
+            }
+            ByteHashing.hash(v, into: &h)
+        }
+        return h
+    }
+
+    /// Whether `key` is exactly what `encode` writes for the slots' values.
+    private static func key(_ key: [UInt8], holds slots: UnsafePointer<Value>, _ groupSlots: UnsafeBufferPointer<Int32>)
+        -> Bool
+    {
+        key.withUnsafeBufferPointer { k in
+            guard let base = k.baseAddress else { return groupSlots.isEmpty }
+            var i = 0
+            /// The length and bytes that follow a string, array or object tag.
+            func sameBytes(_ s: ByteString) -> Bool {
+                guard i + 4 + s.count <= k.count,
+                    UInt32(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self)) == UInt32(s.count)
+                else { return false }
+                i += 4
+                if s.count > 0, memcmp(base + i, s.base!, s.count) != 0 { return false }
+                i += s.count
+                return true
+            }
+            for slot in groupSlots {
+                guard i < k.count else { return false }
+                let tag = base[i]
+                i += 1
+                switch slots[Int(slot)] {
+                case .missing, .null: if tag != 0 { return false }
+                case .bool(let b): if tag != (b ? 2 : 1) { return false }
+                case .number(let n):
+                    guard tag == 3, i + 8 <= k.count,
+                        UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) == (n == 0 ? 0 : n).bitPattern
+                    else { return false }
+                    i += 8
+                case .string(let s): if tag != 4 || !sameBytes(s) { return false }
+                case .array(let a): if tag != 5 || !sameBytes(a.bytes) { return false }
+                case .object(let o): if tag != 6 || !sameBytes(o.bytes) { return false }
+                }
+            }
+            return i == k.count
         }
     }
 
