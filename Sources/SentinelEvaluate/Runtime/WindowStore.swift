@@ -75,17 +75,10 @@ struct WindowStore {
     }
 
     mutating func appendCounter(_ group: Int, series: UInt64, time: Int64, value: Double, upperBound: Double) {
-        counters[group][series]?.evict(through: time - node.milliseconds)
-        if counters[group][series] == nil {
-            var fresh = CounterSeries()
-            fresh.upperBound = upperBound
-            counters[group][series] = fresh
-        }
-        if counters[group][series]!.ring.count >= maxSamples {
-            counters[group][series]!.evict(through: counters[group][series]!.ring.oldestTime)
-            overflow += 1
-        }
-        counters[group][series]!.append(time: time, value: value)
+        // One hash lookup finds or creates the series, which is then changed in place.
+        let dropped = counters[group][series, default: CounterSeries(upperBound: upperBound)].record(
+            time: time, value: value, windowMilliseconds: node.milliseconds, maxSamples: maxSamples)
+        if dropped { overflow += 1 }
     }
 
     mutating func category(_ identity: UInt64) -> Int {

@@ -6,6 +6,20 @@ struct CounterSeries {
     /// Upper bound of the bucket, for histogram series.
     var upperBound = Double.nan
 
+    init(upperBound: Double = .nan) {
+        self.upperBound = upperBound
+    }
+
+    /// Trims the series to the window ending at `time`, drops its oldest sample when it holds `maxSamples`, then
+    /// appends. Returns whether a sample was dropped for the cap.
+    mutating func record(time: Int64, value: Double, windowMilliseconds: Int64, maxSamples: Int) -> Bool {
+        evict(through: time - windowMilliseconds)
+        let full = ring.count >= maxSamples
+        if full { evict(through: ring.oldestTime) }
+        append(time: time, value: value)
+        return full
+    }
+
     mutating func append(time: Int64, value: Double) {
         if !ring.isEmpty {
             let last = ring.newestValue
