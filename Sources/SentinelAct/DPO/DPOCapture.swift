@@ -46,6 +46,8 @@ public final class DPOCapture {
     private var prompts: Set<String> = []
     private var candidateExpiry = ExpiryQueue()
     private var repromptExpiry = ExpiryQueue()
+    /// The earliest time in either queue (`.max` when both are empty), so most lines skip `expire` at one compare.
+    private var nextExpiry = Int64.max
     private let retention: Int64
     private let maxPending: Int
 
@@ -102,6 +104,7 @@ public final class DPOCapture {
             let candidate = makeCandidate()
             candidates[id] = candidate
             candidateExpiry.push(id, at: candidate.time)
+            nextExpiry = min(nextExpiry, candidate.time)
             onCandidate(candidate)
         } else {
             onSkip(.expired)
@@ -118,6 +121,7 @@ public final class DPOCapture {
         } else if reprompts.count < maxPending {
             reprompts[original] = (time, event)
             repromptExpiry.push(original, at: time)
+            nextExpiry = min(nextExpiry, time)
         }
     }
 
@@ -128,6 +132,7 @@ public final class DPOCapture {
         reprompts = [:]
         candidateExpiry.removeAll()
         repromptExpiry.removeAll()
+        nextExpiry = .max
     }
 
     /// Records a pair made outside the stream (a live re-prompt), with the same dedupe.
@@ -155,6 +160,7 @@ public final class DPOCapture {
 
     /// Runs for every line, so it looks only at entries due to expire (the queues), not at every waiting one.
     private func expire(before cutoff: Int64) {
+        guard nextExpiry < cutoff else { return }
         for id in candidateExpiry.popKeys(before: cutoff) {
             guard let candidate = candidates[id], candidate.time < cutoff else { continue }
             candidates[id] = nil
@@ -163,6 +169,7 @@ public final class DPOCapture {
         for original in repromptExpiry.popKeys(before: cutoff) {
             if let waiting = reprompts[original], waiting.time < cutoff { reprompts[original] = nil }
         }
+        nextExpiry = min(candidateExpiry.firstTime ?? .max, repromptExpiry.firstTime ?? .max)
     }
 
     private static let repromptKey = Array(#""reprompt_of""#.utf8)

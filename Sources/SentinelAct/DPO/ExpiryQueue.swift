@@ -6,6 +6,9 @@ struct ExpiryQueue {
     private var entries: [(time: Int64, key: String)] = []
     private var head = 0
 
+    /// When the oldest entry started waiting (nil when empty).
+    var firstTime: Int64? { head < entries.count ? entries[head].time : nil }
+
     /// Adds `key`, waiting since `time`. Event time does not go back, so this is an append in practice.
     mutating func push(_ key: String, at time: Int64) {
         var i = entries.count
