@@ -66,10 +66,14 @@ extension SentinelServer {
                     }
                 })
         }
+        // Every loaded rule has its series from the start (at 0), so rate() and absent() work before the first event.
+        let ruleNames = Set((engine?.rules.map(\.name) ?? []) + s.transitions.keys + s.findings.keys).sorted()
         out.family(
             "sentinel_alert_transitions_total", .counter, help: "Alert transitions by rule and new state.",
-            samples: s.transitions.sorted { $0.key < $1.key }.flatMap { rule, byState in
-                byState.sorted { $0.key.rawValue < $1.key.rawValue }.map { ([("rule", rule), ("state", $0.key.rawValue)], Double($0.value)) }
+            samples: ruleNames.flatMap { rule in
+                [AlertState.pending, .firing, .resolved].map { state in
+                    ([("rule", rule), ("state", state.rawValue)], Double(s.transitions[rule]?[state] ?? 0))
+                }
             })
         out.family(
             "sentinel_notifications_total", .counter, help: "Notifications the dispatcher sent to each receiver (after grouping, inhibition, silences, dedupe).",
@@ -81,7 +85,7 @@ extension SentinelServer {
             })
         out.family(
             "sentinel_findings_total", .counter, help: "Matching events kept as findings, by rule.",
-            samples: s.findings.sorted { $0.key < $1.key }.map { ([("rule", $0.key)], Double($0.value)) })
+            samples: ruleNames.map { ([("rule", $0)], Double(s.findings[$0] ?? 0)) })
         out.family(
             "sentinel_dpo_pairs_total", .counter, help: "DPO pairs captured, by source (stream re-prompt or live re-prompt).",
             samples: ["stream", "reprompt"].map { ([("source", $0)], Double(s.pairs[$0] ?? 0)) })
