@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 bench=examples/bench
 build_log=$(mktemp)
-swift build -c release --product sentinel >"$build_log" 2>&1 || { cat "$build_log"; exit 1; }
-sentinel=.build/release/sentinel
+scratch=${SCRATCH:-.build}   # another build folder, e.g. SCRATCH=.build-release, keeps the debug build warm
+swift build -c release --product sentinel --scratch-path "$scratch" >"$build_log" 2>&1 || { cat "$build_log"; exit 1; }
+sentinel=$scratch/release/sentinel
 
 if [ ! -s "$bench/traffic-1m.jsonl" ]; then
     echo "generating $bench/traffic-1m.jsonl (completion-heavy, ~700 bytes/event)"

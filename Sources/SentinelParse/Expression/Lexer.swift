@@ -21,7 +21,7 @@ public struct Lexer {
     }
 
     mutating func next() throws(ExpressionError) -> Token {
-        while index < scalars.count, scalars[index].properties.isWhitespace { index += 1 }
+        while index < scalars.count, isWhitespace(scalars[index]) { index += 1 }
         let start = index
         guard index < scalars.count else { return Token(kind: .end, start: start, end: start) }
         let c = scalars[index]
@@ -138,6 +138,10 @@ public struct Lexer {
         throw ExpressionError(.expressionSyntax, "unterminated string", start: start, end: scalars.count)
     }
 
+    /// ASCII spaces without a Unicode property lookup (which dominated lexing); other scalars ask Unicode.
+    private func isWhitespace(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII ? c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0B}" || c == "\u{0C}" : c.properties.isWhitespace
+    }
     private func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
     private func isLetter(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
     private func isIdentifierStart(_ c: Unicode.Scalar) -> Bool { isLetter(c) || c == "_" }
