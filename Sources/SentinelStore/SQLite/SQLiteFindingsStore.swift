@@ -13,6 +13,7 @@ public final class SQLiteFindingsStore: FindingsStore {
     /// The database file.
     public let path: String
     private let pool: DatabasePool
+    private let checkpointer: WALCheckpointer
 
     /// Opens the store at `path`, creating the file and its schema when missing and bringing an older schema up to
     /// date. Throws a `StoreError` naming the file when it is not a SQLite database or was written by a newer Sentinel.
@@ -27,9 +28,12 @@ public final class SQLiteFindingsStore: FindingsStore {
         // Another process (a backup, the sqlite3 shell) may hold the file briefly; wait rather than fail.
         configuration.busyMode = .timeout(10)
         // GRDB opens pools in WAL mode with `synchronous = NORMAL`: a committed transaction survives a crash of the
-        // process, since it is in the WAL file; only a power loss or kernel crash can lose the last few.
+        // process, since it is in the WAL file; only a power loss or kernel crash can lose the last few. Commits
+        // then never fsync; checkpoints do, and `WALCheckpointer` runs them off the committing thread.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            checkpointer = try WALCheckpointer(path: path)
         } catch {
             throw Self.storeError(error, path: path, action: "open the findings store")
         }
@@ -77,6 +81,7 @@ public final class SQLiteFindingsStore: FindingsStore {
 
     public func close() throws {
         do {
+            try checkpointer.close()
             try pool.close()
         } catch {
             throw Self.storeError(error, path: path, action: "close the findings store")
