@@ -1,12 +1,24 @@
-/// Events held back for re-ordering: sorted by time, ties in arrival order; line buffers are reused.
+/// Events held back for re-ordering, released by time with ties in arrival order. A binary min-heap on (time,
+/// arrival number): an event that arrives behind thousands of held-back ones (several producers posting at once, a
+/// long `allowed_lateness`) costs O(log n), not a scan and a shift of everything after it. Line buffers are reused.
 struct ReorderBuffer {
-    private var entries: [(time: Int64, tag: Int, buffer: Int)] = []
-    private var head = 0
+    private struct Entry {
+        var time: Int64
+        /// Arrival number: breaks ties in time so that equal times leave in the order they came.
+        var sequence: Int
+        var tag: Int
+        var buffer: Int
+
+        func precedes(_ other: Entry) -> Bool { time < other.time || (time == other.time && sequence < other.sequence) }
+    }
+
+    private var heap: [Entry] = []
+    private var arrivals = 0
     private var buffers: [[UInt8]] = []
     private var freeBuffers: [Int] = []
     private(set) var maxTime: Int64 = .min
 
-    var firstTime: Int64? { head < entries.count ? entries[head].time : nil }
+    var firstTime: Int64? { heap.first?.time }
 
     mutating func insert(time: Int64, tag: Int, line: UnsafeRawBufferPointer) {
         let b: Int
@@ -18,24 +30,48 @@ struct ReorderBuffer {
             buffers.append([])
         }
         buffers[b].append(contentsOf: line)
-        var i = entries.count
-        while i > head, entries[i - 1].time > time { i -= 1 }
-        if i == entries.count {
-            entries.append((time, tag, b))  // in order, the usual case; `insert(at:)` costs more even at the end
-        } else {
-            entries.insert((time, tag, b), at: i)
-        }
+        heap.append(Entry(time: time, sequence: arrivals, tag: tag, buffer: b))
+        arrivals += 1
+        siftUp(heap.count - 1)
         maxTime = max(maxTime, time)
     }
 
+    /// Hands the earliest held-back line to `body`, then forgets it. Call only when `firstTime` is not nil.
     mutating func removeFirst(_ body: (Int64, Int, UnsafeRawBufferPointer) -> Void) {
-        let entry = entries[head]
-        head += 1
-        buffers[entry.buffer].withUnsafeBytes { body(entry.time, entry.tag, $0) }
-        freeBuffers.append(entry.buffer)
-        if head > 1024, head * 2 > entries.count {
-            entries.removeFirst(head)
-            head = 0
+        let first = heap[0]
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            siftDown(0)
         }
+        buffers[first.buffer].withUnsafeBytes { body(first.time, first.tag, $0) }
+        freeBuffers.append(first.buffer)
+    }
+
+    private mutating func siftUp(_ start: Int) {
+        var child = start
+        let entry = heap[child]
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard entry.precedes(heap[parent]) else { break }
+            heap[child] = heap[parent]
+            child = parent
+        }
+        heap[child] = entry
+    }
+
+    private mutating func siftDown(_ start: Int) {
+        var parent = start
+        let entry = heap[parent]
+        let count = heap.count
+        while true {
+            var child = 2 * parent + 1
+            guard child < count else { break }
+            if child + 1 < count, heap[child + 1].precedes(heap[child]) { child += 1 }
+            guard heap[child].precedes(entry) else { break }
+            heap[parent] = heap[child]
+            parent = child
+        }
+        heap[parent] = entry
     }
 }

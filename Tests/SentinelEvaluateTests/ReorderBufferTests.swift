@@ -1,0 +1,48 @@
+import Testing
+
+@testable import SentinelEvaluate
+
+@Suite struct ReorderBufferTests {
+    /// Against a plain reference (a stably sorted list): the same inserts and releases, interleaved as the engine
+    /// does them, give the same lines in the same order, whatever order they arrive in.
+    @Test func releasesWhatAStableSortWouldRelease() {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<40 {
+            var buffer = ReorderBuffer()
+            var reference: [(time: Int64, text: String)] = []
+            var released: [String] = []
+            var expected: [String] = []
+            let spread = Int64(round % 2 == 0 ? 20 : 2_000)
+            for i in 0..<400 {
+                let time = Int64(i) + Int64.random(in: 0..<spread, using: &generator)
+                let text = "line \(i)"
+                Array(text.utf8).withUnsafeBytes { buffer.insert(time: time, tag: i, line: $0) }
+                let at = reference.lastIndex { $0.time <= time }.map { $0 + 1 } ?? 0
+                reference.insert((time, text), at: at)
+                let limit = buffer.maxTime - 300
+                while let first = buffer.firstTime, first <= limit {
+                    buffer.removeFirst { _, _, line in released.append(String(decoding: line, as: UTF8.self)) }
+                }
+                while let first = reference.first, first.time <= limit { expected.append(reference.removeFirst().text) }
+            }
+            while buffer.firstTime != nil {
+                buffer.removeFirst { _, _, line in released.append(String(decoding: line, as: UTF8.self)) }
+            }
+            expected += reference.map(\.text)
+            #expect(released == expected)
+        }
+    }
+
+    @Test func theTagAndTheLineComeBackWithTheirTime() {
+        var buffer = ReorderBuffer()
+        for (time, tag) in [(30, 3), (10, 1), (20, 2), (10, 4)] as [(Int64, Int)] {
+            Array("t\(tag)".utf8).withUnsafeBytes { buffer.insert(time: time, tag: tag, line: $0) }
+        }
+        #expect(buffer.maxTime == 30)
+        var out: [String] = []
+        while buffer.firstTime != nil {
+            buffer.removeFirst { time, tag, line in out.append("\(time):\(tag):\(String(decoding: line, as: UTF8.self))") }
+        }
+        #expect(out == ["10:1:t1", "10:4:t4", "20:2:t2", "30:3:t3"])
+    }
+}
