@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import SentinelEvaluate
 
 /// Turns a request body (NDJSON, a JSON array of events, or one JSON object) into an `EventBatch` of validated
@@ -88,12 +91,13 @@ public final class EventBatchReader {
         } else {
             var number = 0
             var lineStart = start
-            for i in start...body.count where i == body.count || body[i] == 0x0A {
+            while lineStart <= body.count {
+                let end = Self.newline(in: body, from: lineStart) ?? body.count
                 number += 1
-                if (lineStart..<i).contains(where: { !Self.isSpace(body[$0]) }) {
-                    add(lineStart, i, number: number, fold: false)
+                if (lineStart..<end).contains(where: { !Self.isSpace(body[$0]) }) {
+                    add(lineStart, end, number: number, fold: false)
                 }
-                lineStart = i + 1
+                lineStart = end + 1
             }
         }
         var batch = EventBatch(bytes: out, lines: lines, source: source)
@@ -173,6 +177,14 @@ public final class EventBatchReader {
             default: break
             }
             if !visit(i, c, depth) { return }
+        }
+    }
+
+    /// The index of the first `\n` at or after `from`, found with `memchr`.
+    private static func newline(in body: [UInt8], from: Int) -> Int? {
+        guard from < body.count else { return nil }
+        return body.withUnsafeBytes { raw in
+            memchr(raw.baseAddress! + from, 0x0A, raw.count - from).map { raw.baseAddress!.distance(to: UnsafeRawPointer($0)) }
         }
     }
 
