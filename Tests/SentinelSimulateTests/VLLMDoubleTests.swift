@@ -393,15 +393,22 @@ import VLLMDouble
     }
 
     @Test func runningGaugeAndKVCacheUsageFollowTheRequestsInFlight() async throws {
-        try await VLLMDouble.withRunning(.init(firstTokenDelay: .milliseconds(400), kvCacheCapacityTokens: 100)) {
+        try await VLLMDouble.withRunning(.init(firstTokenDelay: .seconds(2), kvCacheCapacityTokens: 100)) {
             url in
             let labels = #"{model_name="allenai/OLMo-2-0425-1B-Instruct",engine="0"}"#
             let during = try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     _ = try await DoubleHTTP.complete(url, [("user", "hi")])
                 }
-                try await Task.sleep(for: .milliseconds(150))
-                let metrics = try await DoubleHTTP.get(url, "/metrics").body
+                // Poll while the request waits for its first token: on a loaded machine it may take a while to
+                // reach the server, so a fixed sleep would race it.
+                var metrics = ""
+                let deadline = ContinuousClock.now + .seconds(10)
+                repeat {
+                    metrics = try await DoubleHTTP.get(url, "/metrics").body
+                    if metrics.contains("vllm:num_requests_running\(labels) 1.0\n") { break }
+                    try await Task.sleep(for: .milliseconds(20))
+                } while ContinuousClock.now < deadline
                 try await group.waitForAll()
                 return metrics
             }
