@@ -47,24 +47,31 @@ def main():
         session = call(base, "POST", "/session", {"capabilities": {"alwaysMatch": {
             "browserName": "chrome", "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args}}}})["sessionId"]
         s = f"/session/{session}"
-
-        def find(css):
-            element = call(base, "POST", s + "/element", {"using": "css selector", "value": css})
-            return next(iter(element.values()))
-
-        call(base, "POST", s + "/url", {"url": sentinel + "/review/login"})
-        call(base, "POST", s + f"/element/{find('input[name=reviewer]')}/value", {"text": "demo"})
-        call(base, "POST", s + f"/element/{find('input[name=token]')}/value", {"text": token})
-        call(base, "POST", s + f"/element/{find('form button')}/click", {})
-        time.sleep(0.5)
-        call(base, "POST", s + "/url", {"url": sentinel + page})
-        with open(out, "wb") as f:
-            f.write(base64.b64decode(call(base, "GET", s + "/screenshot")))
-        call(base, "DELETE", s)
+        try:
+            shoot(base, s, sentinel, token, page, out)
+        finally:
+            call(base, "DELETE", s)  # closes the browser, also when a step failed
     finally:
         driver.terminate()
         driver.wait()
     print(f"wrote {out}")
+
+
+def shoot(base, s, sentinel, token, page, out):
+    """Logs in, opens the page and writes its screenshot."""
+
+    def find(css):
+        element = call(base, "POST", s + "/element", {"using": "css selector", "value": css})
+        return next(iter(element.values()))
+
+    call(base, "POST", s + "/url", {"url": sentinel + "/review/login"})
+    call(base, "POST", s + f"/element/{find('input[name=reviewer]')}/value", {"text": "demo"})
+    call(base, "POST", s + f"/element/{find('input[name=token]')}/value", {"text": token})
+    call(base, "POST", s + f"/element/{find('form button')}/click", {})
+    time.sleep(0.5)
+    call(base, "POST", s + "/url", {"url": sentinel + page})
+    with open(out, "wb") as f:
+        f.write(base64.b64decode(call(base, "GET", s + "/screenshot")))
 
 
 if __name__ == "__main__":
