@@ -65,15 +65,18 @@ final class ModelActivity {
         guard minute > latestMinute - Int64(Self.minutes) * 60_000 else { return }
         let model = series[o.model] != nil || series.count < Self.maxModels ? o.model : Self.otherModels
         let slot = Int((minute / 60_000) % Int64(Self.minutes))
-        var ring = series.removeValue(forKey: model) ?? Array(repeating: Minute(), count: Self.minutes)
-        if ring[slot].start != minute { ring[slot] = Minute(start: minute) }
-        ring[slot].answers += 1
+        Self.add(o, minute: minute, to: &series[model, default: Array(repeating: Minute(), count: Self.minutes)][slot])
+    }
+
+    /// Counts `o` into its minute's slot, starting the slot afresh when it last held an older minute.
+    private static func add(_ o: AnswerObservation, minute: Int64, to m: inout Minute) {
+        if m.start != minute { m = Minute(start: minute) }
+        m.answers += 1
         if let unsafe = o.unsafe {
-            ring[slot].withVerdict += 1
-            if unsafe { ring[slot].unsafe += 1 }
+            m.withVerdict += 1
+            if unsafe { m.unsafe += 1 }
         }
-        if let latency = o.latencyMilliseconds { ring[slot].latency.add(latency) }
-        series[model] = ring
+        if let latency = o.latencyMilliseconds { m.latency.add(latency) }
     }
 
     /// The latest hour, minute by minute, for each model (sorted by name).
