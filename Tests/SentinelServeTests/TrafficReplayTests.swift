@@ -12,15 +12,21 @@ import Testing
 
     static func event(_ seconds: Int) -> String { "{\"ts\":\(1_777_636_800 + seconds),\"kind\":\"completion\",\"model\":\"a\"}" }
 
-    @Test func eventsArePacedByEventTimeOverSpeed() async throws {
-        // 20 s of event time at 10× speed: the last event cannot be queued before 2 s have passed.
-        let file = try Self.traffic([Self.event(0), Self.event(10), Self.event(20)])
+    /// Replays `files` at `speed` into a server whose loop is not running, so the queue keeps what was queued.
+    static func replay(_ files: [String], speed: Double) async throws -> (TrafficReplay, SentinelServer, Duration) {
         let server = try ServerRoutesTests.server(rulesPath: try ServerRoutesTests.ruleFile(ServerRoutesTests.rules))
-        let replay = TrafficReplay(files: [file], speed: 10)
+        let replay = TrafficReplay(files: files, speed: speed)
         let clock = ContinuousClock()
         let began = clock.now
         try await replay.run(into: server, logger: Logger(label: "test"))
-        #expect(clock.now - began >= .seconds(2))
+        return (replay, server, clock.now - began)
+    }
+
+    @Test func eventsArePacedByEventTimeOverSpeed() async throws {
+        // 20 s of event time at 10× speed: the last event cannot be queued before 2 s have passed.
+        let file = try Self.traffic([Self.event(0), Self.event(10), Self.event(20)])
+        let (replay, server, elapsed) = try await Self.replay([file], speed: 10)
+        #expect(elapsed >= .seconds(2))
         #expect(server.queue.depth.events == 3)
         #expect(replay.progress.events == 3)
         #expect(replay.progress.finished)
@@ -28,21 +34,15 @@ import Testing
 
     @Test func speedZeroDoesNotWaitForEventTime() async throws {
         let file = try Self.traffic([Self.event(0), Self.event(3_600), Self.event(7_200)])
-        let server = try ServerRoutesTests.server(rulesPath: try ServerRoutesTests.ruleFile(ServerRoutesTests.rules))
-        let replay = TrafficReplay(files: [file], speed: 0)
-        let clock = ContinuousClock()
-        let began = clock.now
-        try await replay.run(into: server, logger: Logger(label: "test"))
+        let (_, server, elapsed) = try await Self.replay([file], speed: 0)
         // Two hours of event time: anything paced would take at least that long.
-        #expect(clock.now - began < .seconds(600))
+        #expect(elapsed < .seconds(600))
         #expect(server.queue.depth.events == 3)
     }
 
     @Test func malformedLinesAreSkippedAndCountedAndTheRestQueued() async throws {
         let file = try Self.traffic([Self.event(0), "{\"ts\":1,\"kind\":", "", "{\"kind\":\"completion\"}", Self.event(1)])
-        let server = try ServerRoutesTests.server(rulesPath: try ServerRoutesTests.ruleFile(ServerRoutesTests.rules))
-        let replay = TrafficReplay(files: [file], speed: 0)
-        try await replay.run(into: server, logger: Logger(label: "test"))
+        let (replay, server, _) = try await Self.replay([file], speed: 0)
         #expect(replay.progress.events == 2)
         #expect(replay.progress.malformed == 2)
         #expect(replay.progress.failure == nil)
@@ -50,9 +50,7 @@ import Testing
     }
 
     @Test func aMissingFileStopsTheReplayWithTheReason() async throws {
-        let server = try ServerRoutesTests.server(rulesPath: try ServerRoutesTests.ruleFile(ServerRoutesTests.rules))
-        let replay = TrafficReplay(files: ["/nonexistent/traffic.jsonl"], speed: 0)
-        try await replay.run(into: server, logger: Logger(label: "test"))
+        let (replay, _, _) = try await Self.replay(["/nonexistent/traffic.jsonl"], speed: 0)
         #expect(replay.progress.failure?.contains("/nonexistent/traffic.jsonl") == true)
         #expect(replay.progress.finished)
     }
