@@ -54,9 +54,10 @@ while kill -0 $pid 2>/dev/null; do
     if [ -z "$summarized" ] && [ "$(metric sentinel_replay_finished)" = 1 ] &&
         [ "$(metric 'sentinel_events_evaluated_total{source="replay"}')" = "$(metric sentinel_replay_events_total)" ]; then
         summarized=1
-        firing=$(curl -sf "$url/metrics" | awk '/^sentinel_alert_transitions_total\{.*state="firing"/ { n += $2 } END { print n + 0 }')
-        findings=$(curl -sf "$url/metrics" | awk '/^sentinel_findings_total\{/ { n += $2 } END { print n + 0 }')
-        pairs=$(curl -sf "$url/metrics" | awk '/^sentinel_dpo_pairs_total\{/ { n += $2 } END { print n + 0 }')
+        metrics=$(curl -sf "$url/metrics")
+        firing=$(awk '/^sentinel_alert_transitions_total\{.*state="firing"/ { n += $2 } END { print n + 0 }' <<<"$metrics")
+        findings=$(awk '/^sentinel_findings_total\{/ { n += $2 } END { print n + 0 }' <<<"$metrics")
+        pairs=$(awk '/^sentinel_dpo_pairs_total\{/ { n += $2 } END { print n + 0 }' <<<"$metrics")
         echo
         echo "Replay done: $(metric sentinel_replay_events_total) events, $firing alerts fired, $findings findings, $pairs DPO pairs."
         echo "The review page stays at $url/review (token $token) until Ctrl-C."
