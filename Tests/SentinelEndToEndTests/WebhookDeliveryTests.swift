@@ -73,14 +73,15 @@ import Testing
         release()
         try await sink.serve(port: port) { _ async throws in
             #expect(try await sentinel.eventually(30) { sink.keys.count == 20 })
+            // Marked delivered once each answer is in (the sink counts a key before its answer leaves), so the sink
+            // keeps serving until then: stopping it earlier would cut answers off and leave entries to retry.
+            #expect(try await sentinel.eventually { try await sentinel.metric("sentinel_outbox_pending") == 0 })
         }
         let first = try #require(sink.received.first)
         let payload = try #require(try JSONSerialization.jsonObject(with: Data(first.body.utf8)) as? [String: Any])
         #expect(payload["idempotencyKey"] as? String == first.key)
         #expect(payload["receiver"] as? String == "hook")
         #expect((payload["alerts"] as? [[String: Any]])?.first?["status"] as? String == "firing")
-        // Marked delivered once each answer is in (the sink counts a key before its answer leaves).
-        #expect(try await sentinel.eventually { try await sentinel.metric("sentinel_outbox_pending") == 0 })
         #expect(sentinel.stop() == 0)
     }
 
