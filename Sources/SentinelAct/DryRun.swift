@@ -67,7 +67,7 @@ public final class DryRun {
         engine.onMatch = { [unowned self] match in
             guard self.findings.isFinding(match) else { return }
             self.findingCounts[match.rule, default: 0] += 1
-            if format == .json { self.output(Self.findingLine(for: match)) }
+            if format == .json { self.output(self.findingLine(for: match)) }
         }
         engine.onAction = { [unowned self] request in
             self.actionCounts[request.rule, default: 0] += 1
@@ -187,13 +187,13 @@ public final class DryRun {
         return json.result
     }
 
-    private static func findingLine(for match: RuleMatch) -> String {
+    private func findingLine(for match: RuleMatch) -> String {
         var json = JSONText()
         json.add("type", "finding")
         json.add("ts", Timestamp.format(match.time))
         json.add("rule", match.rule)
         // The engine's decoded id when the graph reads it; parsing the whole line again cost more than the match.
-        if let id = match.eventID ?? FindingRouting.eventID(in: match.line) { json.add("event_id", id) }
+        if let id = match.eventID ?? findings.eventID(in: match.line) { json.add("event_id", id) }
         json.add("labels", object: match.labels)
         return json.result
     }

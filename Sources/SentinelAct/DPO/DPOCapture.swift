@@ -42,7 +42,7 @@ public final class DPOCapture {
 
     private var settings: [String: (instruction: String?, sample: Double, attempts: Int)] = [:]
     private var candidates: [String: Candidate] = [:]
-    private var reprompts: [String: (time: Int64, event: [String: Any])] = [:]
+    private var reprompts: [String: (time: Int64, reprompt: Reprompt)] = [:]
     private var prompts: Set<String> = []
     private var candidateExpiry = ExpiryQueue()
     private var repromptExpiry = ExpiryQueue()
@@ -50,6 +50,27 @@ public final class DPOCapture {
     private var nextExpiry = Int64.max
     private let retention: Int64
     private let maxPending: Int
+    private let fields = LineFields(Field.paths)
+
+    /// The fields of an exchange that capture reads, by index into `fields`.
+    private enum Field {
+        static let paths = [
+            ["id"], ["prompt"], ["response"], ["model"], ["response_guard", "safety"], ["response_guard", "refusal"],
+            ["response_guard", "categories"], ["prompt_guard", "categories"], ["response_guard"], ["reprompt_of"],
+        ]
+        static let id = 0, prompt = 1, response = 2, model = 3, safety = 4, refusal = 5, categories = 6
+        static let promptCategories = 7, verdict = 8, repromptOf = 9
+    }
+
+    /// A re-prompted exchange waiting for the candidate it re-asks.
+    private struct Reprompt {
+        var id: String?
+        var response: String?
+        var safety: String?
+        var refusal: Bool?
+        /// The guard's verdict on the answer, as written in the event.
+        var verdict: String?
+    }
 
     /// - Parameters:
     ///   - retention: how long (event time) a candidate waits for its re-prompt, and a re-prompt for its candidate.
@@ -77,31 +98,27 @@ public final class DPOCapture {
     /// Takes a `capture_dpo` action request (other requests are ignored).
     public func take(_ request: ActionRequest) {
         guard request.type == .captureDPO, let setting = settings[request.action] else { return }
-        guard let event = Self.object(request.line), let id = event["id"] as? String, !id.isEmpty,
-            let prompt = event["prompt"] as? String, let response = event["response"] as? String
+        fields.read(request.line)
+        guard let id = fields.string(Field.id), !id.isEmpty, let prompt = fields.string(Field.prompt),
+            let response = fields.string(Field.response)
         else { return onSkip(.missingFields) }
         guard candidates[id] == nil else { return }  // another rule's match of the same answer
-        let verdict = event["response_guard"] as? [String: Any]
-        guard verdict?["safety"] as? String == "unsafe", verdict?["refusal"] as? Bool != true else {
+        guard fields.equals(Field.safety, "unsafe"), fields.bool(Field.refusal) != true else {
             return onSkip(.answerNotUnsafe)
         }
         if setting.sample < 1, Double(StableHash.fnv1a(id) % 10_000) / 10_000 >= setting.sample { return onSkip(.notSampled) }
-        var categories = verdict?["categories"] as? [String] ?? []
-        if categories.isEmpty { categories = (event["prompt_guard"] as? [String: Any])?["categories"] as? [String] ?? [] }
-        // Built only when kept: serialising the verdict costs more than the rest, and a duplicate prompt needs none.
-        func makeCandidate() -> Candidate {
-            Candidate(
-                time: request.time, eventID: id, rule: request.rule, action: request.action, prompt: prompt,
-                response: response, model: event["model"] as? String, categories: categories,
-                guardVerdict: verdict.flatMap(Self.json), safetyInstruction: setting.instruction,
-                maxAttempts: setting.attempts)
-        }
+        var categories = fields.strings(Field.categories)
+        if categories.isEmpty { categories = fields.strings(Field.promptCategories) }
+        let candidate = Candidate(
+            time: request.time, eventID: id, rule: request.rule, action: request.action, prompt: prompt,
+            response: response, model: fields.string(Field.model), categories: categories,
+            guardVerdict: fields.json(Field.verdict), safetyInstruction: setting.instruction,
+            maxAttempts: setting.attempts)
         if let waiting = reprompts.removeValue(forKey: id) {
-            pair(makeCandidate(), waiting.event, time: max(waiting.time, request.time))
+            pair(candidate, waiting.reprompt, time: max(waiting.time, request.time))
         } else if prompts.contains(DPOPair.normalise(prompt)) {
             onSkip(.duplicatePrompt)
         } else if candidates.count < maxPending {
-            let candidate = makeCandidate()
             candidates[id] = candidate
             candidateExpiry.push(id, at: candidate.time)
             nextExpiry = min(nextExpiry, candidate.time)
@@ -115,11 +132,14 @@ public final class DPOCapture {
     /// event time (`Int64.min` before the first event is evaluated).
     public func observe(_ line: UnsafeRawBufferPointer, time: Int64) {
         if time > Int64.min + retention { expire(before: time - retention) }
-        guard Self.mayBeReprompt(line), let event = Self.object(line), let original = event["reprompt_of"] as? String else { return }
+        guard Self.mayBeReprompt(line), fields.read(line), let original = fields.string(Field.repromptOf) else { return }
+        let reprompt = Reprompt(
+            id: fields.string(Field.id), response: fields.string(Field.response), safety: fields.string(Field.safety),
+            refusal: fields.bool(Field.refusal), verdict: fields.json(Field.verdict))
         if let candidate = candidates.removeValue(forKey: original) {
-            pair(candidate, event, time: time)
+            pair(candidate, reprompt, time: time)
         } else if reprompts.count < maxPending {
-            reprompts[original] = (time, event)
+            reprompts[original] = (time, reprompt)
             repromptExpiry.push(original, at: time)
             nextExpiry = min(nextExpiry, time)
         }
@@ -144,18 +164,15 @@ public final class DPOCapture {
 
     // MARK: Internals
 
-    private func pair(_ candidate: Candidate, _ reprompt: [String: Any], time: Int64) {
-        let verdict = reprompt["response_guard"] as? [String: Any]
-        let safe = verdict?["safety"] as? String == "safe" || verdict?["refusal"] as? Bool == true
-        guard safe, verdict?["safety"] as? String != "unsafe", let chosen = reprompt["response"] as? String else {
-            return onSkip(.repromptNotSafe)
-        }
+    private func pair(_ candidate: Candidate, _ reprompt: Reprompt, time: Int64) {
+        let safe = reprompt.safety == "safe" || reprompt.refusal == true
+        guard safe, reprompt.safety != "unsafe", let chosen = reprompt.response else { return onSkip(.repromptNotSafe) }
         accept(
             DPOPair(
                 time: time, prompt: candidate.prompt, chosen: chosen, rejected: candidate.response, model: candidate.model,
                 rule: candidate.rule, categories: candidate.categories, rejectedGuard: candidate.guardVerdict,
-                chosenGuard: verdict.flatMap(Self.json), rejectedEventID: candidate.eventID,
-                chosenEventID: reprompt["id"] as? String, source: "stream", safetyInstruction: nil))
+                chosenGuard: reprompt.verdict, rejectedEventID: candidate.eventID, chosenEventID: reprompt.id,
+                source: "stream", safetyInstruction: nil))
     }
 
     /// Runs for every line, so it looks only at entries due to expire (the queues), not at every waiting one.
@@ -198,12 +215,4 @@ public final class DPOCapture {
         return nil
     }
 
-    static func object(_ line: UnsafeRawBufferPointer) -> [String: Any]? {
-        (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any]
-    }
-
-    static func json(_ object: [String: Any]) -> String? {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return nil }
-        return String(decoding: data, as: UTF8.self)
-    }
 }

@@ -1,6 +1,5 @@
 public import SentinelCompile
 public import SentinelEvaluate
-import Foundation
 
 /// Which matches become findings: a match of a rule that notifies, whose alert the route tree sends to a receiver
 /// of type `store`, and whose `evidence` holds (the engine checks that). Routes are looked up once per alert.
@@ -33,9 +32,11 @@ public final class FindingRouting {
         return routed
     }
 
+    private let idField = LineFields([["id"]])
+
     /// The event's `id`, when the line has a string one.
-    public static func eventID(in line: UnsafeRawBufferPointer) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return nil }
-        return object["id"] as? String
+    public func eventID(in line: UnsafeRawBufferPointer) -> String? {
+        idField.read(line)
+        return idField.string(0)
     }
 }

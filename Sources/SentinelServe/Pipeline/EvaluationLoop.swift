@@ -25,6 +25,8 @@ public final class EvaluationLoop: @unchecked Sendable {
     public let dpo: DPOCapture
     private let reprompts: RepromptQueue?
     private let traces: TraceQueue
+    /// The `id` and `response` of a line a `trace` action asks for.
+    private let traceFields = LineFields([["id"], ["response"]])
     private let queue: IngestQueue
     private let tap: TrafficTap?
     public let alerts: AlertBook
@@ -208,8 +210,8 @@ public final class EvaluationLoop: @unchecked Sendable {
     /// Hands a `trace` request to the trace queue; the result comes back through the queue to the store.
     private func trace(_ request: ActionRequest) {
         guard let action = engine.graph.actions.first(where: { $0.name == request.action }),
-            let event = (try? JSONSerialization.jsonObject(with: Data(request.line))) as? [String: Any],
-            let response = event["response"] as? String, !response.isEmpty, let id = event["id"] as? String
+            traceFields.read(request.line), let id = traceFields.string(0), let response = traceFields.string(1),
+            !response.isEmpty
         else { return metrics.countTrace(.noResponse) }
         let queue = self.queue
         traces.submit(action: action, rule: request.rule, eventID: id, response: response) { outcome in
