@@ -40,26 +40,31 @@ stop_sentinel() {
 echo "== flood: $traffic, bodies of 1000 events, 4 connections"
 start_sentinel "$bench/policies-late-1h"
 bodies=$(( $(wc -l <"$traffic") / 1000 ))
-began=$(date +%s.%N)
 wrk -t1 -c4 -d600s -s "$bench/ingest.lua" "$url" -- "$traffic" 1000 1 >/dev/null 2>&1 &
 wrk_pid=$!
+# The clock starts at the first acknowledged body, not at wrk's start: wrk first reads and splits the whole
+# traffic file in Lua (about a second), which is not Sentinel's time. The rates count the events after that body.
+began=""
+first=0
 acknowledged_at=""
 evaluated_at=""
 while true; do
     accepted=$(counter 'sentinel_events_accepted_total{source="http"}')
     evaluated=$(counter 'sentinel_events_evaluated_total{source="http"}')
     now=$(date +%s.%N)
+    if [ -z "$began" ] && [ "${accepted:-0}" -gt 0 ]; then began=$now; first=$accepted; fi
     # wrk posts each body once (its first request() call, made before connecting, is never sent).
     if [ -z "$acknowledged_at" ] && [ "$accepted" -ge $(( (bodies - 1) * 1000 )) ]; then acknowledged_at=$now; fi
     if [ -n "$acknowledged_at" ] && [ "$evaluated" -ge "$accepted" ]; then evaluated_at=$now; break; fi
-    sleep 0.05
+    sleep 0.02
 done
 kill "$wrk_pid" 2>/dev/null || true
-python3 - "$accepted" "$began" "$acknowledged_at" "$evaluated_at" <<'PY'
+python3 - "$accepted" "$first" "$began" "$acknowledged_at" "$evaluated_at" <<'PY'
 import sys
-n, began, acked, done = int(sys.argv[1]), *map(float, sys.argv[2:])
-print("  %d events: %.0f events/s acknowledged, %.0f events/s evaluated (polled every 50 ms)"
-      % (n, n / (acked - began), n / (done - began)))
+n, first = int(sys.argv[1]), int(sys.argv[2])
+began, acked, done = map(float, sys.argv[3:])
+print("  %d events: %.0f events/s acknowledged, %.0f events/s evaluated (after the first %d; polled every 20 ms)"
+      % (n, (n - first) / (acked - began), (n - first) / (done - began), first))
 PY
 echo "  late events: $(counter sentinel_engine_late_events_total)"
 stop_sentinel
