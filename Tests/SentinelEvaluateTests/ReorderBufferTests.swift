@@ -7,15 +7,16 @@ import Testing
     /// does them, give the same lines in the same order, whatever order they arrive in.
     @Test func releasesWhatAStableSortWouldRelease() {
         var generator = SystemRandomNumberGenerator()
-        for round in 0..<40 {
+        for round in 0..<60 {
             var buffer = ReorderBuffer()
             var reference: [(time: Int64, text: String)] = []
             var released: [String] = []
             var expected: [String] = []
-            let spread = Int64(round % 2 == 0 ? 20 : 2_000)
-            for i in 0..<400 {
-                let time = Int64(i) + Int64.random(in: 0..<spread, using: &generator)
-                let text = "line \(i)"
+            let spread = Int64([1, 20, 2_000][round % 3])
+            for i in 0..<3_000 {
+                // Runs of 50 in order, each run a random step back or ahead: producers posting bodies at once.
+                let time = Int64(i) + (round % 6 < 3 ? 0 : Int64((i / 50) % 4) * 120) + Int64.random(in: 0..<spread, using: &generator)
+                let text = "line \(i) " + String(repeating: "x", count: i % 64)  // enough bytes to compact
                 Array(text.utf8).withUnsafeBytes { buffer.insert(time: time, tag: i, line: $0) }
                 let at = reference.lastIndex { $0.time <= time }.map { $0 + 1 } ?? 0
                 reference.insert((time, text), at: at)

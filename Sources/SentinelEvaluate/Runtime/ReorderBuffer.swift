@@ -1,26 +1,58 @@
-/// Events held back for re-ordering, released by time with ties in arrival order. A binary min-heap on (time,
-/// arrival number): an event that arrives behind thousands of held-back ones (several producers posting at once, a
-/// long `allowed_lateness`) costs O(log n), not a scan and a shift of everything after it. Line buffers are reused.
+/// Events held back for re-ordering, released by time with ties in arrival order.
+///
+/// Most events arrive in time order (or tie): those go to a FIFO whose lines sit back to back in one byte queue,
+/// so holding back an hour of a steady stream costs one copy per line and no per-line allocation. Events behind
+/// the FIFO's newest go to a binary min-heap on (time, arrival number): one that arrives behind thousands of
+/// held-back ones (several producers posting at once, a long `allowed_lateness`) costs O(log n), not a scan and a
+/// shift. Release takes the earlier of the two heads, so the order is exactly a stable sort by time.
 struct ReorderBuffer {
     private struct Entry {
         var time: Int64
         /// Arrival number: breaks ties in time so that equal times leave in the order they came.
         var sequence: Int
         var tag: Int
-        var buffer: Int
+        /// FIFO: the line's position in the byte queue (counted from the first byte ever queued). Heap: its buffer.
+        var position: Int
+        var count: Int
 
         func precedes(_ other: Entry) -> Bool { time < other.time || (time == other.time && sequence < other.sequence) }
     }
 
+    // The in-order FIFO: entries from `fifoHead` on, their lines in `bytes` from `bytesHead` on.
+    private var fifo: [Entry] = []
+    private var fifoHead = 0
+    private var bytes: [UInt8] = []
+    private var bytesHead = 0
+    /// Position of `bytes[0]` in the byte queue.
+    private var bytesBase = 0
+
+    // Out-of-order arrivals.
     private var heap: [Entry] = []
-    private var arrivals = 0
     private var buffers: [[UInt8]] = []
     private var freeBuffers: [Int] = []
+
+    private var arrivals = 0
     private(set) var maxTime: Int64 = .min
 
-    var firstTime: Int64? { heap.first?.time }
+    var firstTime: Int64? { first?.time }
+
+    private var first: Entry? {
+        let inOrder = fifoHead < fifo.count ? fifo[fifoHead] : nil
+        guard let top = heap.first else { return inOrder }
+        guard let inOrder else { return top }
+        return top.precedes(inOrder) ? top : inOrder
+    }
 
     mutating func insert(time: Int64, tag: Int, line: UnsafeRawBufferPointer) {
+        defer {
+            arrivals += 1
+            maxTime = max(maxTime, time)
+        }
+        if fifoHead == fifo.count || fifo[fifo.count - 1].time <= time {
+            fifo.append(Entry(time: time, sequence: arrivals, tag: tag, position: bytesBase + bytes.count, count: line.count))
+            bytes.append(contentsOf: line)
+            return
+        }
         let b: Int
         if let reused = freeBuffers.popLast() {
             b = reused
@@ -30,22 +62,50 @@ struct ReorderBuffer {
             buffers.append([])
         }
         buffers[b].append(contentsOf: line)
-        heap.append(Entry(time: time, sequence: arrivals, tag: tag, buffer: b))
-        arrivals += 1
+        heap.append(Entry(time: time, sequence: arrivals, tag: tag, position: b, count: line.count))
         siftUp(heap.count - 1)
-        maxTime = max(maxTime, time)
     }
 
     /// Hands the earliest held-back line to `body`, then forgets it. Call only when `firstTime` is not nil.
     mutating func removeFirst(_ body: (Int64, Int, UnsafeRawBufferPointer) -> Void) {
-        let first = heap[0]
+        if fifoHead < fifo.count, heap.isEmpty || !heap[0].precedes(fifo[fifoHead]) {
+            let entry = fifo[fifoHead]
+            let offset = entry.position - bytesBase
+            bytes.withUnsafeBytes { body(entry.time, entry.tag, UnsafeRawBufferPointer(rebasing: $0[offset..<offset + entry.count])) }
+            fifoHead += 1
+            bytesHead = offset + entry.count
+            compact()
+            return
+        }
+        let top = heap[0]
         let last = heap.removeLast()
         if !heap.isEmpty {
             heap[0] = last
             siftDown(0)
         }
-        buffers[first.buffer].withUnsafeBytes { body(first.time, first.tag, $0) }
-        freeBuffers.append(first.buffer)
+        buffers[top.position].withUnsafeBytes { body(top.time, top.tag, $0) }
+        freeBuffers.append(top.position)
+    }
+
+    /// Drops released FIFO entries and bytes once they are over half of what is held (amortized O(1) per line).
+    private mutating func compact() {
+        if fifoHead == fifo.count {
+            fifo.removeAll(keepingCapacity: true)
+            fifoHead = 0
+            bytesBase += bytes.count
+            bytes.removeAll(keepingCapacity: true)
+            bytesHead = 0
+            return
+        }
+        if fifoHead >= 1024, fifoHead * 2 >= fifo.count {
+            fifo.removeFirst(fifoHead)
+            fifoHead = 0
+        }
+        if bytesHead >= 1 << 16, bytesHead * 2 >= bytes.count {
+            bytes.removeFirst(bytesHead)
+            bytesBase += bytesHead
+            bytesHead = 0
+        }
     }
 
     private mutating func siftUp(_ start: Int) {
