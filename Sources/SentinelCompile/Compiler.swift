@@ -276,14 +276,29 @@ final class GraphBuilder {
 
     private func parseTemplate(_ text: Located<String>, allowed: [String]) -> Template? {
         var parts: [Template.Part] = []
-        var rest = Substring(text.value)
-        while let open = rest.range(of: "{{") {
-            if open.lowerBound > rest.startIndex { parts.append(.text(String(rest[..<open.lowerBound]))) }
-            guard let close = rest[open.upperBound...].range(of: "}}") else {
+        let bytes = Array(text.value.utf8)
+        /// Where the next `{{` (or `}}`) starts, from `i` on.
+        func pair(_ b: UInt8, from i: Int) -> Int? {
+            var j = i
+            while j + 1 < bytes.count {
+                if bytes[j] == b, bytes[j + 1] == b { return j }
+                j += 1
+            }
+            return nil
+        }
+        func string(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        var rest = 0
+        while let open = pair(UInt8(ascii: "{"), from: rest) {
+            if open > rest { parts.append(.text(string(rest..<open))) }
+            guard let close = pair(UInt8(ascii: "}"), from: open + 2) else {
                 diagnostics.append(Diagnostic(.badTemplate, "unclosed '{{' in template", at: text.range))
                 return nil
             }
-            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            var a = open + 2
+            var b = close
+            while a < b, bytes[a] == 0x20 || bytes[a] == 0x09 { a += 1 }
+            while b > a, bytes[b - 1] == 0x20 || bytes[b - 1] == 0x09 { b -= 1 }
+            let name = string(a..<b)
             guard allowed.contains(name) else {
                 diagnostics.append(
                     Diagnostic(
@@ -293,11 +308,10 @@ final class GraphBuilder {
                 return nil
             }
             parts.append(.placeholder(name))
-            rest = rest[close.upperBound...]
+            rest = close + 2
         }
-        if !rest.isEmpty { parts.append(.text(String(rest))) }
+        if rest < bytes.count { parts.append(.text(string(rest..<bytes.count))) }
         return Template(parts: parts)
     }
 }
 
-import Foundation

@@ -372,7 +372,7 @@ extension GraphBuilder {
 
     private func describe(_ index: Int) -> String {
         switch nodes[index] {
-        case .constant(let c): return "\(c)"
+        case .constant(let c): return Self.describe(c)
         case .field(let slot): return fields[slot].joined(separator: ".")
         case .not(let a): return "not(\(canonical(a)))"
         case .negate(let a): return "-(\(canonical(a)))"
@@ -388,9 +388,36 @@ extension GraphBuilder {
         case .exists(let a): return "exists(\(canonical(a)))"
         case .call(let f, let args): return "\(f.rawValue)(\(args.map(canonical).joined(separator: ",")))"
         case .window(let w, let readout):
-            var readoutText = "\(readout)"
-            if case .zscore(let x) = readout { readoutText = "zscore(\(canonical(x)))" }
+            let readoutText =
+                switch readout {
+                case .count: "count"
+                case .sum: "sum"
+                case .average: "average"
+                case .minimum: "minimum"
+                case .maximum: "maximum"
+                case .stddev: "stddev"
+                case .distinct: "distinct"
+                case .eventRate: "eventRate"
+                case .quantile(let q): "quantile(\(q))"
+                case .zscore(let x): "zscore(\(canonical(x)))"
+                case .counterRate: "counterRate"
+                case .counterIncrease: "counterIncrease"
+                case .histogramQuantile(let q): "histogramQuantile(\(q))"
+                case .psi: "psi"
+                }
             return "window(\(canonical(source: windows[w].source)),\(windows[w].milliseconds),\(readoutText))"
+        }
+    }
+
+    /// Spelled out rather than interpolated: interpolating an enum goes through reflection, which dominated
+    /// compiling large rule sets.
+    private static func describe(_ constant: Constant) -> String {
+        switch constant {
+        case .null: "null"
+        case .bool(let b): b ? "true" : "false"
+        case .number(let n): n.description
+        case .string(let s): s.debugDescription
+        case .list(let items): "[" + items.map(describe).joined(separator: ",") + "]"
         }
     }
 

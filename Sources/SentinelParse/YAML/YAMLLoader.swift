@@ -100,8 +100,7 @@ public struct YAMLLoader {
             var first = YAMLSourceCursor(source.location(scalarIndex: start))
             if !properties.isEmpty { first = locator.skipProperties(from: first, limit: last.offset) }
             let scalar = YAMLScalar(
-                value: value, style: style,
-                valueLocations: locator.valueLocations(of: value, style: style, start: first, end: last.offset))
+                value: value, style: style, bytes: source.bytes, file: source.file, start: first, end: last.offset)
             let range = SourceRange(start: first.location(in: source.file), end: last)
             let node = YAMLNode(content: .scalar(scalar), range: range, tag: properties.tag)
             builder.addScalar(node, anchor: properties.anchor)

@@ -40,20 +40,45 @@ public struct YAMLScalar: Sendable {
 
     public var value: String
     public var style: Style
-    /// Source location of every Unicode scalar of `value`, plus one past the end (count = value scalars + 1).
-    /// Lets an expression parser report `file:line:col` for a position inside a (block) scalar.
-    public var valueLocations: [SourceLocation]
+    private var locations: Locations
+
+    /// Where the value's scalars are in the file: given, or worked out from the source when asked (only
+    /// diagnostics and macro notes ask, so loading a file does not pay for it).
+    private enum Locations: Sendable {
+        case given([SourceLocation])
+        /// The file's bytes (shared, not copied), and where the scalar's source starts and ends.
+        case source(bytes: [UInt8], file: String, start: YAMLSourceCursor, end: Int)
+    }
 
     public init(value: String, style: Style, valueLocations: [SourceLocation]) {
         self.value = value
         self.style = style
-        self.valueLocations = valueLocations
+        locations = .given(valueLocations)
+    }
+
+    init(value: String, style: Style, bytes: [UInt8], file: String, start: YAMLSourceCursor, end: Int) {
+        self.value = value
+        self.style = style
+        locations = .source(bytes: bytes, file: file, start: start, end: end)
+    }
+
+    /// Source location of every Unicode scalar of `value`, plus one past the end (count = value scalars + 1).
+    /// Lets an expression parser report `file:line:col` for a position inside a (block) scalar.
+    public var valueLocations: [SourceLocation] {
+        switch locations {
+        case .given(let given): given
+        case .source(let bytes, let file, let start, let end):
+            bytes.withUnsafeBufferPointer { buffer in
+                YAMLScalarLocator(bytes: buffer, file: file).valueLocations(of: value, style: style, start: start, end: end)
+            }
+        }
     }
 
     /// File location of the Unicode scalar at `offset` in `value` (clamped to the scalar's extent).
     public func location(ofValueOffset offset: Int) -> SourceLocation? {
-        guard !valueLocations.isEmpty else { return nil }
-        return valueLocations[min(max(0, offset), valueLocations.count - 1)]
+        let all = valueLocations
+        guard !all.isEmpty else { return nil }
+        return all[min(max(0, offset), all.count - 1)]
     }
 
     /// `~`, `null`, `Null`, `NULL` or empty, written plain.

@@ -99,7 +99,7 @@ final class YAMLSourceText {
 
 /// A position that walks forward through the bytes of a `YAMLSourceText` one Unicode scalar at a time,
 /// keeping line and column in step.
-struct YAMLSourceCursor {
+struct YAMLSourceCursor: Sendable {
     var offset: Int
     var line: Int
     var column: Int
