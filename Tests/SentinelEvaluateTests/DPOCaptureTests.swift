@@ -1,5 +1,6 @@
 @testable import SentinelAct
 import SentinelCompile
+import SentinelCore
 import SentinelEvaluate
 import Testing
 
@@ -112,5 +113,19 @@ import Testing
         #expect(check(#"{"finish_reason":"stop","reprompt_of":"a"}"#))
         #expect(!check(#""reprompt_of""#))
         #expect(!check("_"))
+    }
+
+    /// The ASCII fast path of prompt normalisation agrees with the Unicode definition (lower-cased, whitespace runs
+    /// collapsed to one space, trimmed), including CR LF, which Swift reads as one whitespace character.
+    @Test func asciiPromptNormalisationMatchesTheUnicodeDefinition() {
+        let alphabet = Array("aZ 9\t\n\r\u{0B}\u{0C}\u{1C}.Q_-?")
+        var generator = SplitMix64(seed: 7)
+        for _ in 0..<2_000 {
+            let length = Int(generator.next() % 24)
+            let prompt = String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+            let expected = prompt.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(DPOPair.normalise(prompt) == expected, "\(prompt.debugDescription)")
+        }
+        #expect(DPOPair.normalise("  Ünïcode\u{00A0}Prompt ") == "ünïcode prompt")
     }
 }

@@ -49,6 +49,23 @@ public struct DPOPair: Sendable, Codable, Equatable {
 
     /// Case-folded, whitespace collapsed and trimmed: prompts that differ only in spacing or case are one prompt.
     public static func normalise(_ prompt: String) -> String {
-        prompt.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let utf8 = prompt.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else {
+            return prompt.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        // ASCII (most prompts): the same result byte by byte, without Unicode property lookups.
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count)
+        var pendingSpace = false
+        for byte in utf8 {
+            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace { out.append(0x20) }
+            pendingSpace = false
+            out.append(byte &- 0x41 < 26 ? byte | 0x20 : byte)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
