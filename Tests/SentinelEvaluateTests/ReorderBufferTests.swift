@@ -46,4 +46,22 @@ import Testing
         }
         #expect(out == ["10:1:t1", "10:4:t4", "20:2:t2", "30:3:t3"])
     }
+
+    /// Lines larger than a storage chunk, and lines that exactly fill one, come back whole.
+    @Test func linesOfAnySizeComeBackWhole() {
+        var buffer = ReorderBuffer()
+        let sizes = [10, 70_000, 5, 65_536, 3, 65_530, 9, 200_000]
+        for (i, size) in sizes.enumerated() {
+            let line = [UInt8](repeating: UInt8(65 + i), count: size)
+            line.withUnsafeBytes { buffer.insert(time: Int64(i / 2), tag: i, line: $0) }
+            if i % 3 == 2, buffer.firstTime != nil {
+                buffer.removeFirst { _, tag, line in
+                    #expect(line.count == sizes[tag] && line.allSatisfy { $0 == UInt8(65 + tag) })
+                }
+            }
+        }
+        while buffer.firstTime != nil {
+            buffer.removeFirst { _, tag, line in #expect(line.count == sizes[tag] && line.allSatisfy { $0 == UInt8(65 + tag) }) }
+        }
+    }
 }

@@ -1,7 +1,8 @@
 /// Events held back for re-ordering, released by time with ties in arrival order.
 ///
-/// Most events arrive in time order (or tie): those go to a FIFO whose lines sit back to back in one byte queue,
-/// so holding back an hour of a steady stream costs one copy per line and no per-line allocation. Events behind
+/// Most events arrive in time order (or tie): those go to a FIFO whose lines sit back to back in 64 KiB chunks,
+/// recycled once every line in them is released, so holding back an hour of a steady stream costs one copy per
+/// line, no per-line allocation and no compaction. Events behind
 /// the FIFO's newest go to a binary min-heap on (time, arrival number): one that arrives behind thousands of
 /// held-back ones (several producers posting at once, a long `allowed_lateness`) costs O(log n), not a scan and a
 /// shift. Release takes the earlier of the two heads, so the order is exactly a stable sort by time.
@@ -11,20 +12,22 @@ struct ReorderBuffer {
         /// Arrival number: breaks ties in time so that equal times leave in the order they came.
         var sequence: Int
         var tag: Int
-        /// FIFO: the line's position in the byte queue (counted from the first byte ever queued). Heap: its buffer.
-        var position: Int
+        /// FIFO: the line's chunk (counted from the first chunk ever used) and offset in it. Heap: its buffer.
+        var chunk: Int
+        var offset: Int
         var count: Int
 
         func precedes(_ other: Entry) -> Bool { time < other.time || (time == other.time && sequence < other.sequence) }
     }
 
-    // The in-order FIFO: entries from `fifoHead` on, their lines in `bytes` from `bytesHead` on.
+    // The in-order FIFO: entries from `fifoHead` on; their lines in `chunks`, the first of which is chunk number
+    // `chunkBase`. Lines leave in the order they came, so chunks are freed from the front.
+    private static let chunkSize = 1 << 16
     private var fifo: [Entry] = []
     private var fifoHead = 0
-    private var bytes: [UInt8] = []
-    private var bytesHead = 0
-    /// Position of `bytes[0]` in the byte queue.
-    private var bytesBase = 0
+    private var chunks: [[UInt8]] = []
+    private var chunkBase = 0
+    private var spareChunks: [[UInt8]] = []
 
     // Out-of-order arrivals.
     private var heap: [Entry] = []
@@ -49,8 +52,15 @@ struct ReorderBuffer {
             maxTime = max(maxTime, time)
         }
         if fifoHead == fifo.count || fifo[fifo.count - 1].time <= time {
-            fifo.append(Entry(time: time, sequence: arrivals, tag: tag, position: bytesBase + bytes.count, count: line.count))
-            bytes.append(contentsOf: line)
+            if chunks.isEmpty || chunks[chunks.count - 1].count + line.count > chunks[chunks.count - 1].capacity {
+                var chunk = spareChunks.popLast() ?? []
+                chunk.reserveCapacity(max(Self.chunkSize, line.count))
+                chunks.append(chunk)
+            }
+            let last = chunks.count - 1
+            fifo.append(
+                Entry(time: time, sequence: arrivals, tag: tag, chunk: chunkBase + last, offset: chunks[last].count, count: line.count))
+            chunks[last].append(contentsOf: line)
             return
         }
         let b: Int
@@ -62,7 +72,7 @@ struct ReorderBuffer {
             buffers.append([])
         }
         buffers[b].append(contentsOf: line)
-        heap.append(Entry(time: time, sequence: arrivals, tag: tag, position: b, count: line.count))
+        heap.append(Entry(time: time, sequence: arrivals, tag: tag, chunk: b, offset: 0, count: line.count))
         siftUp(heap.count - 1)
     }
 
@@ -70,11 +80,10 @@ struct ReorderBuffer {
     mutating func removeFirst(_ body: (Int64, Int, UnsafeRawBufferPointer) -> Void) {
         if fifoHead < fifo.count, heap.isEmpty || !heap[0].precedes(fifo[fifoHead]) {
             let entry = fifo[fifoHead]
-            let offset = entry.position - bytesBase
-            bytes.withUnsafeBytes { body(entry.time, entry.tag, UnsafeRawBufferPointer(rebasing: $0[offset..<offset + entry.count])) }
+            let c = entry.chunk - chunkBase
+            chunks[c].withUnsafeBytes { body(entry.time, entry.tag, UnsafeRawBufferPointer(rebasing: $0[entry.offset..<entry.offset + entry.count])) }
             fifoHead += 1
-            bytesHead = offset + entry.count
-            compact()
+            releaseChunks()
             return
         }
         let top = heap[0]
@@ -83,28 +92,28 @@ struct ReorderBuffer {
             heap[0] = last
             siftDown(0)
         }
-        buffers[top.position].withUnsafeBytes { body(top.time, top.tag, $0) }
-        freeBuffers.append(top.position)
+        buffers[top.chunk].withUnsafeBytes { body(top.time, top.tag, $0) }
+        freeBuffers.append(top.chunk)
     }
 
-    /// Drops released FIFO entries and bytes once they are over half of what is held (amortized O(1) per line).
-    private mutating func compact() {
+    /// Recycles the chunks before the next FIFO line, and drops released entries once they are over half of the
+    /// FIFO (amortized O(1) per line).
+    private mutating func releaseChunks() {
+        let done = fifoHead == fifo.count ? chunks.count : fifo[fifoHead].chunk - chunkBase
+        if done > 0 {
+            for i in 0..<done where spareChunks.count < 4 {
+                chunks[i].removeAll(keepingCapacity: true)
+                spareChunks.append(chunks[i])
+            }
+            chunks.removeFirst(done)
+            chunkBase += done
+        }
         if fifoHead == fifo.count {
             fifo.removeAll(keepingCapacity: true)
             fifoHead = 0
-            bytesBase += bytes.count
-            bytes.removeAll(keepingCapacity: true)
-            bytesHead = 0
-            return
-        }
-        if fifoHead >= 1024, fifoHead * 2 >= fifo.count {
+        } else if fifoHead >= 1024, fifoHead * 2 >= fifo.count {
             fifo.removeFirst(fifoHead)
             fifoHead = 0
-        }
-        if bytesHead >= 1 << 16, bytesHead * 2 >= bytes.count {
-            bytes.removeFirst(bytesHead)
-            bytesBase += bytesHead
-            bytesHead = 0
         }
     }
 
