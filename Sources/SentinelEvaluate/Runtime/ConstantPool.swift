@@ -55,8 +55,8 @@ final class ConstantPool {
 /// A declared list, for `in` (hash lookup) and the string tests (each item).
 struct ListMatcher {
     let strings: [ByteString]
-    /// The strings with ASCII letters lower-cased, for `icontains`.
-    let lowercased: [ByteString]
+    /// The strings with ASCII letters lower-cased, for `icontains`, each with the offset of its rarest byte.
+    let lowercased: [RareByte.Needle]
     private let stringIndex: [UInt64: [Int]]
     private let numbers: Set<Double>
 
@@ -72,10 +72,11 @@ struct ListMatcher {
         var index: [UInt64: [Int]] = [:]
         for (i, s) in strings.enumerated() { index[ByteHashing.hash(s.buffer), default: []].append(i) }
         self.strings = strings
-        self.lowercased = list.items.compactMap { item in
+        let lowercased = list.items.compactMap { item -> ByteString? in
             if case .string(let s) = item { return pool.bytes(String(s.map { $0.isASCII ? Character($0.lowercased()) : $0 })) }
             return nil
         }
+        self.lowercased = lowercased.map { RareByte.Needle(bytes: $0, anchor: RareByte.anchor(of: $0)) }
         self.stringIndex = index
         self.numbers = numbers
     }
@@ -88,6 +89,49 @@ struct ListMatcher {
         case .number(let n): return numbers.contains(n)
         default: return false
         }
+    }
+}
+
+/// Substring search that starts from the needle's rarest byte: `memchr` for a common first letter (`i` of "ignore
+/// previous instructions") stops at nearly every word, while a rare one (`v`) lets it skip most of the text.
+enum RareByte {
+    /// A needle and where to start looking for it.
+    struct Needle {
+        var bytes: ByteString
+        var anchor: Int
+    }
+
+    /// Lower-case English letters from most to least frequent; other bytes count as rare, spaces as most common.
+    private static let frequent = Array("etaoinshrdlcumwfgypbvkjxqz".utf8)
+
+    static func rank(_ b: UInt8) -> Int {
+        if b == 0x20 { return 100 }
+        if let i = frequent.firstIndex(of: b) { return 26 - i }
+        return 0
+    }
+
+    /// Offset of the needle's rarest byte (the first of equals); 0 for an empty needle.
+    static func anchor(of needle: ByteString) -> Int {
+        var best = 0
+        for i in 0..<needle.count where rank(needle.base![i]) < rank(needle.base![best]) { best = i }
+        return best
+    }
+
+    /// Whether `needle` occurs in `haystack`, searching for its byte at `anchor` first.
+    static func find(_ needle: ByteString, anchor: Int, in haystack: ByteString) -> Bool {
+        guard needle.count <= haystack.count else { return false }
+        guard needle.count > 0, let h = haystack.base, let n = needle.base else { return true }
+        let byte = Int32(n[anchor])
+        var from = h + anchor
+        // The anchor byte of the last possible match.
+        let end = h + (haystack.count - needle.count + anchor + 1)
+        while from < end {
+            guard let hit = memchr(from, byte, end - from) else { return false }
+            let candidate = hit.assumingMemoryBound(to: UInt8.self) - anchor
+            if memcmp(candidate, n, needle.count) == 0 { return true }
+            from = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        return false
     }
 }
 

@@ -181,18 +181,18 @@ extension Engine {
         return false
     }
 
-    /// Whether the ASCII-lower-cased `s` contains any of the (already lower-cased) needles: the haystack is
+    /// Whether the ASCII-lower-cased `s` contains any of the list's lower-cased strings: the haystack is
     /// lower-cased once, on the stack for typical lengths.
-    private static func lowercasedContainsAny(_ s: ByteString, _ needles: [ByteString]) -> Bool {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, s.count)) { buffer in
-            guard let source = s.base, let out = buffer.baseAddress else { return needles.contains { $0.count == 0 } }
+    private static func lowercasedContainsAny(_ s: ByteString, _ needles: [RareByte.Needle]) -> Bool {
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, s.count)) { buffer in
+            guard let source = s.base, let out = buffer.baseAddress else { return needles.contains { $0.bytes.count == 0 } }
             // Branch-free on plain pointers so the loop vectorises: this runs on every prompt `adversarial_prompt` reads.
             for i in 0..<s.count {
                 let b = source[i]
                 out[i] = b &+ (b &- 65 < 26 ? 32 : 0)
             }
             let lowered = ByteString(base: UnsafePointer(out), count: s.count)
-            return needles.contains { $0.count <= lowered.count && ($0.count == 0 || find($0, in: lowered)) }
+            return needles.contains { RareByte.find($0.bytes, anchor: $0.anchor, in: lowered) }
         }
     }
 
