@@ -1,0 +1,40 @@
+import SentinelCore
+import Testing
+
+@testable import SentinelEvaluate
+
+@Suite struct SortedValuesTests {
+    /// Against a sorted array: thousands of inserts and removes (many duplicates, so equal values span blocks),
+    /// with blocks splitting and emptying, give the same count and quantiles.
+    @Test func quantilesMatchASortedArray() {
+        var generator = SplitMix64(seed: 3)
+        var values = SortedValues()
+        var reference: [Double] = []
+        for step in 0..<20_000 {
+            // Grow to a few thousand, then shrink to nothing, then grow again.
+            let growing = (step / 5_000) % 2 == 0
+            if !reference.isEmpty, !growing || generator.next() % 4 == 0 {
+                let v = reference[Int(generator.next() % UInt64(reference.count))]
+                values.remove(v)
+                reference.remove(at: reference.firstIndex(of: v)!)
+            } else {
+                let v = Double(generator.next() % (step % 3 == 0 ? 7 : 100_000)) / 4
+                values.insert(v)
+                reference.insert(v, at: reference.firstIndex { $0 >= v } ?? reference.count)
+            }
+            #expect(values.count == reference.count)
+            guard step % 97 == 0 else { continue }
+            for q in [0, 0.01, 0.5, 0.95, 0.99, 1] {
+                #expect(values.quantile(q) == Self.quantile(q, reference), "q \(q) at step \(step)")
+            }
+        }
+    }
+
+    static func quantile(_ q: Double, _ sorted: [Double]) -> Double? {
+        guard !sorted.isEmpty else { return nil }
+        let rank = q * Double(sorted.count - 1)
+        let lo = Int(rank.rounded(.down))
+        let hi = min(lo + 1, sorted.count - 1)
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - Double(lo))
+    }
+}
