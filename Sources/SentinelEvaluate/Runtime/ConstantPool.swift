@@ -84,6 +84,8 @@ struct ListMatcher {
     func contains(_ value: Value) -> Bool {
         switch value {
         case .string(let s):
+            // A short list is faster to compare than to hash into a dictionary (most lists are short).
+            if strings.count <= 8 { return strings.contains { $0.equals(s) } }
             guard let candidates = stringIndex[ByteHashing.hash(s.buffer)] else { return false }
             return candidates.contains { strings[$0].equals(s) }
         case .number(let n): return numbers.contains(n)

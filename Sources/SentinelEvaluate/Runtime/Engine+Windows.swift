@@ -55,9 +55,11 @@ extension Engine {
         return h
     }
 
-    /// Bucket bounds written as strings (`"0.25"`, `"+Inf"`).
+    /// Bucket bounds written as strings (`"0.25"`, `"1e-05"`; `"+Inf"` is read by `numeric`). The JSON number
+    /// reader takes the usual spellings without making a String; others go to `Double(_:)`.
     private static func parseNumber(_ v: Value) -> Double? {
-        guard case .string(let s) = v, s.count < 40 else { return nil }
+        guard case .string(let s) = v, s.count < 40, let base = s.base, s.count > 0 else { return nil }
+        if let (end, n) = try? JSONBytes.parseNumber(base, base + s.count), end == base + s.count { return n }
         return Double(s.string)
     }
 
