@@ -15,7 +15,7 @@ public struct DPOPair: Sendable, Codable, Equatable {
     public var rule: String
     /// Harm categories of the rejected answer (its response verdict, else the prompt's).
     public var categories: [String]
-    /// The guard's verdicts as JSON text.
+    /// The guard's verdicts (the events' `response_guard` objects) as JSON text, as the events wrote them.
     public var rejectedGuard: String?
     public var chosenGuard: String?
     public var rejectedEventID: String

@@ -2,10 +2,10 @@
 ///
 /// Most events arrive in time order (or tie): those go to a FIFO whose lines sit back to back in 64 KiB chunks,
 /// recycled once every line in them is released, so holding back an hour of a steady stream costs one copy per
-/// line, no per-line allocation and no compaction. Events behind
-/// the FIFO's newest go to a binary min-heap on (time, arrival number): one that arrives behind thousands of
-/// held-back ones (several producers posting at once, a long `allowed_lateness`) costs O(log n), not a scan and a
-/// shift. Release takes the earlier of the two heads, so the order is exactly a stable sort by time.
+/// line, no per-line allocation and no compaction. Events behind the FIFO's newest go to a binary min-heap on
+/// (time, arrival number): one that arrives behind thousands of held-back ones (several producers posting at once,
+/// a long `allowed_lateness`) costs O(log n), not a scan and a shift. Release takes the earlier of the two heads,
+/// so the order is exactly a stable sort by time.
 struct ReorderBuffer {
     private struct Entry {
         var time: Int64
