@@ -195,7 +195,13 @@ import Testing
             }
 
             let health = scraper.health()
-            #expect(health.map(\.up) == [true, false])
+            // `up` is the last scrape's outcome. The delayed target answers in 120 ms of its 900 ms timeout, but on a
+            // machine starved by the parallel test run its last scrape can time out (this flaked in CI); anything
+            // else is a failure.
+            if case .timeout = health[0].lastError {} else {
+                #expect(health[0].up, "last error: \(String(describing: health[0].lastError))")
+            }
+            #expect(!health[1].up)
             #expect(health[0].scrapes >= 3 && health[0].failures < health[0].scrapes)
             #expect(health[1].scrapes == health[1].failures)
         }
