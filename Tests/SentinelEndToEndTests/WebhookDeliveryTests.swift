@@ -1,5 +1,6 @@
 import Foundation
 import SentinelTestSupport
+import Synchronization
 import Testing
 
 /// Notifications to a webhook go through the durable outbox: a receiver that is down gets everything once it is
@@ -89,10 +90,13 @@ import Testing
         let (port, release) = FreePort.reserve()
         let files = try Self.files(port: port)
         let sentinel = try Self.start(files)
-        // A steady stream: each batch brings new models (new alerts, new findings).
+        // A steady stream: each batch brings new models (new alerts, new findings). It is stopped with a flag, not
+        // by cancelling the task: cancelling FoundationNetworking's async `data(for:)` while its answer arrives can
+        // deadlock (the cancel handler waits on the session queue, which waits on the task's status lock).
+        let stop = StopFlag()
         let feeder = Task {
             var batch = 0
-            while !Task.isCancelled {
+            while !stop.isSet {
                 _ = try? await sentinel.post("/api/v1/events", Self.events(models: batch * 10..<batch * 10 + 10, second: batch % 60))
                 batch += 1
                 try? await Task.sleep(for: .milliseconds(20))
@@ -103,7 +107,8 @@ import Testing
         let findingsSeen = try await Self.countFindings(sentinel)
         let outboxSeen = try #require(try await sentinel.metric("sentinel_outbox_written_total"))
         sentinel.signal(SIGKILL)
-        feeder.cancel()
+        stop.set()
+        await feeder.value
         sentinel.process.waitUntilExit()
         #expect(findingsSeen >= 100)
 
@@ -136,4 +141,11 @@ import Testing
         } while cursor != nil
         return count
     }
+}
+
+/// A flag one task sets and another polls.
+private final class StopFlag: Sendable {
+    private let flag = Atomic(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
 }
