@@ -35,11 +35,11 @@ struct ReviewPageTests {
             #expect(try await browser.currentURL.hasSuffix("/review/login"))
             try await browser.type("input[name=reviewer]", "ana")
             try await browser.type("input[name=token]", "nope")
-            try await browser.click("form button")
+            try await browser.clickAndWaitForPage("form button")
             #expect(try await sentinel.eventually(10) { try await browser.source.contains("Wrong token") })
             try await browser.type("input[name=reviewer]", "ana")
             try await browser.type("input[name=token]", "w")
-            try await browser.click("form button")
+            try await browser.clickAndWaitForPage("form button")
             #expect(try await browser.currentURL.hasSuffix("/review"))
             #expect(try await browser.source.contains("Firing critical"))
             // The last hour of event time, charted per model, and the health of what feeds the engine.
@@ -57,7 +57,7 @@ struct ReviewPageTests {
             // Filter the findings by rule.
             try await browser.open(base + "/review/findings")
             try await browser.type("#filters input[name=rule]", "JailbreakSuccess")
-            try await browser.click("#filters button")
+            try await browser.clickAndWaitForPage("#filters button")
             #expect(try await browser.currentURL.contains("rule=JailbreakSuccess"))
             let rows = try await browser.findAll("tbody tr")
             #expect(!rows.isEmpty)
@@ -65,14 +65,14 @@ struct ReviewPageTests {
             try await shoot("findings")
 
             // Review the first one; the note is text, never markup.
-            try await browser.click("tbody tr a")
+            try await browser.clickAndWaitForPage("tbody tr a")
             let findingURL = try await browser.currentURL
             let id = try #require(Int(findingURL.split(separator: "/").last ?? ""))
             try await shoot("finding")
             try await browser.click("input[name=output][value=unsafe]")
             try await browser.click("input[name=input][value=safe]")
             try await browser.type("input[name=note]", "<b>jailbreak</b> worked")
-            try await browser.click("#review button")
+            try await browser.clickAndWaitForPage("#review button")
             #expect(try await browser.text("#current-review").contains("<b>jailbreak</b> worked"))
             #expect(try await browser.source.contains("&lt;b&gt;jailbreak&lt;/b&gt;"))
             let stored = try await sentinel.get("/api/v1/findings/\(id)", headers: Self.read).json
@@ -87,7 +87,7 @@ struct ReviewPageTests {
                 "/api/v1/findings/\(id)/review", #"{"reviewer":"ben","output":"safe","version":\#(version)}"#, headers: Self.write)
             #expect(ben.status == 200)
             try await browser.click("input[name=output][value=unsafe]")
-            try await browser.click("#review button")
+            try await browser.clickAndWaitForPage("#review button")
             #expect(try await browser.text("#message").contains("Not saved"))
             #expect(try await browser.text("#current-review").contains("ben"))
             let after = try await sentinel.get("/api/v1/findings/\(id)", headers: Self.read).json

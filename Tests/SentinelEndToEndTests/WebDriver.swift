@@ -85,6 +85,25 @@ final class WebDriver: @unchecked Sendable {
         _ = try await command("POST", "element/\(element)/click", [:])
     }
 
+    /// Clicks something that loads a new page (a link, a form's submit button) and returns once the old page is
+    /// gone, so that what is read next comes from the new one. A plain `click` may return before the navigation
+    /// starts; reading then finds the old page's elements, or misses the new page's (this flaked on a loaded
+    /// machine).
+    func clickAndWaitForPage(_ selector: String) async throws {
+        let before = try await find("html")
+        try await click(selector)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let reply = try await call("GET", "/session/\(session)/element/\(before)/name")
+            if let error = (reply["value"] as? [String: Any])?["error"] as? String {
+                guard error == "stale element reference" else { throw Failure(description: "waiting for a new page: \(error)") }
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw Failure(description: "clicking \(selector) did not load a new page within 20 s")
+    }
+
     func text(_ selector: String) async throws -> String {
         try await command("GET", "element/\(try await find(selector))/text") as? String ?? ""
     }
