@@ -162,23 +162,10 @@ extension Engine {
         switch code {
         case .startswith: return memcmp(s.base!, t.base!, t.count) == 0
         case .endswith: return memcmp(s.base! + (s.count - t.count), t.base!, t.count) == 0
-        case .contains: return find(t, in: s)
+        // A needle known only now: searched from its first byte (lists' needles have their rarest byte precomputed).
+        case .contains: return RareByte.find(t, anchor: 0, in: s)
         default: return caseInsensitiveContains(s, t)
         }
-    }
-
-    /// Substring search: memchr to the next candidate first byte, then memcmp.
-    private static func find(_ t: ByteString, in s: ByteString) -> Bool {
-        var start = s.base!
-        let end = s.base! + (s.count - t.count + 1)
-        let first = Int32(t.base![0])
-        while start < end {
-            guard let hit = memchr(start, first, end - start) else { return false }
-            let candidate = hit.assumingMemoryBound(to: UInt8.self)
-            if memcmp(candidate, t.base!, t.count) == 0 { return true }
-            start = UnsafePointer(candidate) + 1
-        }
-        return false
     }
 
     /// Whether the ASCII-lower-cased `s` contains any of the list's lower-cased strings: the haystack is
