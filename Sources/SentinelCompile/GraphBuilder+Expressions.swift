@@ -10,8 +10,26 @@ extension GraphBuilder {
         var kind: String
         /// The partition whose windows calls create; nil where windows are not allowed.
         var partition: Int?
-        var macroStack: [String]
-        var notes: [Diagnostic.Note]
+        /// The macros being expanded, outermost first, each with where it was used.
+        var macroUses: [MacroUse]
+
+        struct MacroUse {
+            var name: String
+            /// The expression the macro was used in, and the use's offsets in it.
+            var source: ExpressionSource
+            var start: Int
+            var end: Int
+        }
+
+        var macroStack: [String] { macroUses.map(\.name) }
+
+        /// "in macro …, used here" for each macro being expanded, innermost first. Built only for a diagnostic:
+        /// mapping a use back to its file position re-reads the YAML scalar it is written in.
+        var notes: [Diagnostic.Note] {
+            macroUses.reversed().map { use in
+                Diagnostic.Note("in macro '\(use.name)', used here", at: use.source.range(from: use.start, to: use.end))
+            }
+        }
     }
 
     /// Parses and lowers a rule's `when`/`where`/`value`; nil (with diagnostics) on any error.
@@ -25,7 +43,7 @@ extension GraphBuilder {
             diagnostics.append(source.diagnostic(error))
             return nil
         }
-        let scope = Scope(source: source, kind: kind, partition: partition, macroStack: [], notes: [])
+        let scope = Scope(source: source, kind: kind, partition: partition, macroUses: [])
         guard let (node, type) = lower(expression, scope) else { return nil }
         guard type.fits(expect) else {
             report(.typeMismatch, "\(role) of rule '\(rule)' must be a \(expect.rawValue), but this is a \(type.rawValue)", expression, scope)
@@ -157,9 +175,7 @@ extension GraphBuilder {
         guard case .some(.some(let body)) = parsedMacros[name] else { return nil }
         var inner = scope
         inner.source = macro.condition
-        inner.macroStack.append(name)
-        inner.notes = [Diagnostic.Note("in macro '\(name)', used here", at: scope.source.range(from: use.start, to: use.end))]
-            + scope.notes
+        inner.macroUses.append(Scope.MacroUse(name: name, source: scope.source, start: use.start, end: use.end))
         return lower(body, inner)
     }
 

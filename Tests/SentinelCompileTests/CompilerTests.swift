@@ -195,6 +195,21 @@ import Testing
         #expect(error?.notes.first?.range?.start.line == 4)
     }
 
+    @Test func errorsInNestedMacrosNoteEachUseInnermostFirst() {
+        let (_, diagnostics) = CompileFixture.compile(
+            """
+            macros:
+              slow: latency > 100
+              bad: slow and model == "m"
+            rules:
+              - {name: R, on: completion, when: "count(5m) > 1 and bad"}
+            """)
+        let notes = CompileFixture.errors(diagnostics).first?.notes ?? []
+        #expect(notes.map(\.message) == ["in macro 'slow', used here", "in macro 'bad', used here"])
+        #expect(notes.map { $0.range?.start.line } == [3, 5])
+        #expect(notes.map { $0.range?.start.column } == [8, 56])
+    }
+
     @Test func unknownRuleKeysSuggestTheClosestKey() {
         let (_, diagnostics) = CompileFixture.compile(CompileFixture.rule("true", extra: "    severty: critical"))
         #expect(diagnostics.contains { $0.code == .unknownKey && $0.message.contains("did you mean 'severity'") })
