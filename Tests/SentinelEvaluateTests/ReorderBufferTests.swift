@@ -16,7 +16,7 @@ import Testing
             for i in 0..<3_000 {
                 // Runs of 50 in order, each run a random step back or ahead: producers posting bodies at once.
                 let time = Int64(i) + (round % 6 < 3 ? 0 : Int64((i / 50) % 4) * 120) + Int64.random(in: 0..<spread, using: &generator)
-                let text = "line \(i) " + String(repeating: "x", count: i % 64)  // enough bytes to compact
+                let text = "line \(i) " + String(repeating: "x", count: i % 64)  // enough bytes to fill and recycle chunks
                 Array(text.utf8).withUnsafeBytes { buffer.insert(time: time, tag: i, line: $0) }
                 let at = reference.lastIndex { $0.time <= time }.map { $0 + 1 } ?? 0
                 reference.insert((time, text), at: at)
