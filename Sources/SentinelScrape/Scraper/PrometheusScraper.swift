@@ -65,14 +65,23 @@ public final class PrometheusScraper: Sendable {
             let lines = await scrape(targetAt: index)
             guard !Task.isCancelled else { return }
             await sink.submit(lines)
-            let now = clock.now
-            repeat { next += interval } while next <= now
+            next = Self.nextStart(after: next, now: clock.now, interval: interval)
             do {
                 try await Task.sleep(until: next, clock: clock)
             } catch {
                 return
             }
         }
+    }
+
+    /// The first start on the grid `previous + k × interval` (k ≥ 1) that is later than `now`: a scrape that
+    /// overran its interval skips the starts it missed instead of shifting the grid.
+    static func nextStart<Instant: InstantProtocol>(after previous: Instant, now: Instant, interval: Instant.Duration)
+        -> Instant
+    {
+        var next = previous
+        repeat { next = next.advanced(by: interval) } while next <= now
+        return next
     }
 
     /// Scrapes one target once, records its health, and returns the scrape's lines (without submitting them).
