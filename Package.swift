@@ -248,7 +248,7 @@ if Context.environment["SENTINEL_FUZZ"] == "1" {
             name: "ExpressionFuzz", dependencies: ["SentinelCore", "SentinelParse", "SentinelCompile"],
             path: "Fuzz/ExpressionFuzz", swiftSettings: strict),
         .executableTarget(
-            name: "EventFuzz", dependencies: ["SentinelCompile", "SentinelEvaluate"], path: "Fuzz/EventFuzz",
+            name: "EventFuzz", dependencies: ["SentinelAct", "SentinelCompile", "SentinelEvaluate"], path: "Fuzz/EventFuzz",
             swiftSettings: strict),
     ]
 }

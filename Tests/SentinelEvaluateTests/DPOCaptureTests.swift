@@ -111,6 +111,8 @@ import Testing
         #expect(!check(#"{"reprompt_of":null}"#))
         #expect(!check(#"{"prompt":"reprompt_of"}"#))
         #expect(check(#"{"finish_reason":"stop","reprompt_of":"a"}"#))
+        #expect(check(#"{"model_name":"m","reprompt_ox":"a","reprompt_of":"b"}"#))
+        #expect(!check(#"{"time_to_first":"a","reprompt_off":"a","reprompt_of" 1}"#))
         #expect(!check(#""reprompt_of""#))
         #expect(!check("_"))
     }

@@ -209,7 +209,13 @@ public final class DPOCapture {
         var from = underscore
         while from <= last, let hit = memchr(base + from, 0x5F, last + 1 - from) {
             let p = base.distance(to: UnsafeRawPointer(hit))
-            if memcmp(base + p - underscore, key, key.count) == 0 { return p - underscore + key.count }
+            // Most `_` are in other names (`model_name`, `time_to_first_token`): the byte after rules them out
+            // without a call.
+            if base.load(fromByteOffset: p + 1, as: UInt8.self) == UInt8(ascii: "o"),
+                memcmp(base + p - underscore, key, key.count) == 0
+            {
+                return p - underscore + key.count
+            }
             from = p + 1
         }
         return nil
