@@ -429,15 +429,27 @@ let readmeCompletion = #"""
         #expect(h.timestamp == expected)
     }
 
+    /// A bad `ts` gets the message for what it is: a string that is no RFC 3339 time, a number out of range as epoch
+    /// seconds (milliseconds, most likely), or neither.
     @Test(arguments: [
         #""2026-05-01 12:00:00Z""#, #""2026-05-01T12:00:00""#, #""2026-13-01T12:00:00Z""#,
         #""2026-02-29T12:00:00Z""#, #""2026-05-01T24:00:00Z""#, #""2026-05-01T12:00:00.Z""#,
         #""2026-05-01T12:00:00+2:00""#, #""2026-05-01T12:00:00+02:60""#, #""2026-05-01T12:00:00Zjunk""#,
-        #""yesterday""#, #""""#, "true", "null", "[1]", #"{"s":1}"#, "1e300", "-1e20", "253402300800",
+        #""yesterday""#, #""""#, #""1777636800""#, "true", "null", "[1]", #"{"s":1}"#, "1e300", "-1e20",
+        "253402300800", "1777636800000",
     ])
-    func badTimestamp(ts: String) {
-        let e = decodeError(#"{"kind":"k","ts":\#(ts)}"#)
-        #expect(e == EventDecodeError(message: "'ts' is not an RFC 3339 time or epoch seconds", offset: 17, field: "ts"))
+    func badTimestamp(ts: String) throws {
+        let e = try #require(decodeError(#"{"kind":"k","ts":\#(ts)}"#))
+        #expect(e.offset == 17 && e.field == "ts")
+        let expected =
+            switch ts.first {
+            case "\"": "'ts' is not an RFC 3339 time (such as 2026-05-01T12:00:00Z or 2026-05-01T14:00:00.5+02:00)"
+            case "-", "1", "2":
+                "'ts' is outside years 0000-9999 as epoch seconds (milliseconds since the epoch? 'ts' takes seconds, "
+                    + "with a fraction)"
+            default: "'ts' is not an RFC 3339 time or epoch seconds"
+            }
+        #expect(e.message == expected)
     }
 
     @Test func missingTsAndKind() {

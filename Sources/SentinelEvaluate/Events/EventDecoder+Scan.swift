@@ -64,7 +64,7 @@ struct EventScanner {
         let offset = failure.at - start
         var field: String?
         switch failure.code {
-        case .badTimestamp: field = "ts"
+        case .badTimestamp, .badTimestampText, .timestampOutOfRange: field = "ts"
         case .kindNotString: field = "kind"
         default: field = topLevelKey(containing: failure.at)
         }
@@ -422,7 +422,7 @@ struct EventScanner {
                 let (close, escaped) = try string(at: p)
                 let text = makeString(p + 1, close, escaped)
                 guard let t = Timestamp.parseRFC3339(text.buffer, cache: &tsCache.pointee) else {
-                    throw ScanFailure(.badTimestamp, p)
+                    throw ScanFailure(.badTimestampText, p)
                 }
                 timestamp = t
                 hasTimestamp = true
@@ -430,7 +430,7 @@ struct EventScanner {
                 return close + 1
             } else if c == 0x2D || c &- 0x30 < 10 {
                 let n = try JSONBytes.scanNumber(p, end)
-                guard let t = Timestamp.epochMillis(n, text: p) else { throw ScanFailure(.badTimestamp, p) }
+                guard let t = Timestamp.epochMillis(n, text: p) else { throw ScanFailure(.timestampOutOfRange, p) }
                 timestamp = t
                 hasTimestamp = true
                 if slot >= 0 { slots[Int(slot)] = .number(JSONBytes.numberValue(n, text: p)) }

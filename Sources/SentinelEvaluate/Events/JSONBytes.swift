@@ -24,7 +24,12 @@ enum ScanCode: UInt8 {
     case invalidNumber
     case tooDeep
     case trailingCharacters
+    /// `ts` is neither a string nor a number.
     case badTimestamp
+    /// `ts` is a string that is not an RFC 3339 time.
+    case badTimestampText
+    /// `ts` is a number outside years 0000–9999 as epoch seconds.
+    case timestampOutOfRange
     case kindNotString
     /// Internal: the quote index disagrees with the line; decode again with the sequential scanner.
     case reindex
@@ -47,6 +52,11 @@ enum ScanCode: UInt8 {
         case .tooDeep: "nesting deeper than \(JSONBytes.maxDepth) levels"
         case .trailingCharacters: "unexpected characters after the object"
         case .badTimestamp: "'ts' is not an RFC 3339 time or epoch seconds"
+        case .badTimestampText:
+            "'ts' is not an RFC 3339 time (such as 2026-05-01T12:00:00Z or 2026-05-01T14:00:00.5+02:00)"
+        case .timestampOutOfRange:
+            "'ts' is outside years 0000-9999 as epoch seconds (milliseconds since the epoch? 'ts' takes seconds, "
+                + "with a fraction)"
         case .kindNotString: "'kind' is not a string"
         case .reindex: "internal: inconsistent quote index"
         }
