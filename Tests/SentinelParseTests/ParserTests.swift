@@ -44,6 +44,11 @@ import Testing
         ("x > 5x", 4, "invalid duration '5x'"),
         ("a < b < c", 6, "cannot be chained"),
         ("s == \"\\q\"", 6, "unknown escape"),
+        (
+            "rate(vllm:generation_tokens_total, 5m) > 1", 9,
+            "where: name == \"vllm:generation_tokens_total\" on a metric rule and read their 'value'"
+        ),
+        ("a > :b", 4, "unexpected character ':'"),
     ])
     func errorsAreAtTheOffendingToken(text: String, offset: Int, message: String) {
         do {

@@ -47,9 +47,23 @@ public struct Lexer {
         case "&": hint = " (use 'and')"
         case "|": hint = " (use 'or')"
         case "!": hint = " (use 'not', or '!=' to compare)"
+        case ":" where start > 0 && isIdentifierPart(scalars[start - 1]): hint = metricNameHint(around: start)
         default: hint = ""
         }
         throw ExpressionError(.expressionSyntax, "unexpected character '\(c)'\(hint)", start: start, end: start + 1)
+    }
+
+    /// For a Prometheus metric name written as a field (`rate(vllm:generation_tokens_total, 5m)`): how rules
+    /// read metric samples instead.
+    private func metricNameHint(around colon: Int) -> String {
+        var first = colon
+        while first > 0, isIdentifierPart(scalars[first - 1]) { first -= 1 }
+        var end = colon
+        while end < scalars.count, isIdentifierPart(scalars[end]) || scalars[end] == ":" { end += 1 }
+        var name = String.UnicodeScalarView()
+        name.append(contentsOf: scalars[first..<end])
+        return " (a metric name is not a field: select its samples with where: name == \"\(String(name))\" on "
+            + "a metric rule and read their 'value', e.g. rate(value, 5m))"
     }
 
     /// The operator or punctuation at `i`, longest first (`<=` before `<`).
