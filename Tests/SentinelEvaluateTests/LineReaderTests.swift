@@ -147,6 +147,28 @@ func expectedLines(_ bytes: [UInt8]) -> [[UInt8]] {
         #expect(lseek(fd, 0, SEEK_SET) == 0)
     }
 
+    /// A compressed traffic file is refused with what it is and how to read it, not reported line by line as
+    /// malformed JSON. A text file that merely starts with similar bytes is read.
+    @Test(arguments: [
+        ([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00], "gzip-compressed; decompress it first (zcat FILE)"),
+        ([0x28, 0xB5, 0x2F, 0xFD, 0x04, 0x58], "zstd-compressed; decompress it first (zstdcat FILE)"),
+        ([0x42, 0x5A, 0x68, 0x39, 0x31, 0x41], "bzip2-compressed; decompress it first (bzcat FILE)"),
+        ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz-compressed; decompress it first (xzcat FILE)"),
+        (Array("BZh is a word\n".utf8), nil),
+        (Array("{}\n".utf8), nil),
+    ] as [([UInt8], String?)])
+    func compressedFilesAreRefusedWithTheirFormat(bytes: [UInt8], message: String?) throws {
+        let dir = TemporaryDirectory()
+        let path = dir.write("traffic.jsonl.gz", bytes)
+        do throws(LineReaderError) {
+            _ = try LineReader(path: path)
+            #expect(message == nil)
+        } catch {
+            #expect(error.message == message)
+            #expect(error.description == "\(path): \(message ?? "")")
+        }
+    }
+
     @Test func missingFileAndDirectoryAreTypedErrors() throws {
         let dir = TemporaryDirectory()
         let missing = dir.path + "/nope.jsonl"

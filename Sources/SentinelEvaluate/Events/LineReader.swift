@@ -12,9 +12,13 @@ public struct LineReaderError: Error, Sendable, Equatable, CustomStringConvertib
     public var code: Int32
 
     public init(path: String, code: Int32) {
+        self.init(path: path, code: code, message: String(cString: strerror(code)))
+    }
+
+    public init(path: String, code: Int32, message: String) {
         self.path = path
         self.code = code
-        self.message = String(cString: strerror(code))
+        self.message = message
     }
 
     public var description: String { "\(path): \(message)" }
@@ -53,6 +57,11 @@ public final class LineReader {
             close(fd)
             throw LineReaderError(path: path, code: EISDIR)
         }
+        if let (format, decompress) = Self.compression(fd) {
+            close(fd)
+            throw LineReaderError(
+                path: path, code: EINVAL, message: "\(format)-compressed; decompress it first (\(decompress) FILE)")
+        }
         self.path = path
         self.fd = fd
         self.ownsDescriptor = true
@@ -67,6 +76,19 @@ public final class LineReader {
         self.ownsDescriptor = false
         self.capacity = max(chunkSize, 1)
         self.buffer = .allocate(capacity: capacity)
+    }
+
+    /// The compression a regular file's first bytes announce (gzip, zstd, bzip2, xz) and the command that
+    /// decompresses it to stdout; nil for anything else, and for what cannot be read at an offset (a pipe).
+    private static func compression(_ fd: Int32) -> (format: String, decompress: String)? {
+        var magic = [UInt8](repeating: 0, count: 6)
+        let count = magic.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 6, 0) }
+        guard count >= 4 else { return nil }
+        if magic[0] == 0x1F, magic[1] == 0x8B { return ("gzip", "zcat") }
+        if magic[0...3] == [0x28, 0xB5, 0x2F, 0xFD] { return ("zstd", "zstdcat") }
+        if magic[0...2] == [0x42, 0x5A, 0x68], (0x31...0x39).contains(magic[3]) { return ("bzip2", "bzcat") }
+        if count == 6, magic == [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00] { return ("xz", "xzcat") }
+        return nil
     }
 
     deinit {
