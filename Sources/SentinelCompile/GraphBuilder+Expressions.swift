@@ -239,8 +239,8 @@ extension GraphBuilder {
                 return nil
             }
             guard expectType(lt, .string, "'matches'", left, scope) else { return nil }
-            if let problem = Self.regexProblem(pattern) {
-                report(.invalidRegex, "invalid regular expression: \(problem)", right, scope)
+            if let problem = RegexCheck.problem(pattern) {
+                report(.invalidRegex, "invalid regular expression '\(pattern)': \(problem)", right, scope)
                 return nil
             }
             var index = regexes.firstIndex(of: pattern)
@@ -249,15 +249,6 @@ extension GraphBuilder {
                 index = regexes.count - 1
             }
             return (intern(.matches(l, regex: index!), .bool), .bool)
-        }
-    }
-
-    static func regexProblem(_ pattern: String) -> String? {
-        do {
-            _ = try NSRegularExpression(pattern: pattern)
-            return nil
-        } catch {
-            return "'\(pattern)' does not compile (\((error as NSError).localizedDescription))"
         }
     }
 

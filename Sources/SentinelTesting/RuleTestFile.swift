@@ -242,6 +242,10 @@ extension RuleTestCase {
                 diagnostics.append(Diagnostic(.badTestFile, "'\(text.value)' is not a matcher such as model=\"m1\" or model=~\"m.*\"", at: text.range))
                 continue
             }
+            if let problem = matcher.patternProblem {
+                diagnostics.append(Diagnostic(.badTestFile, problem, at: text.range))
+                continue
+            }
             matchers.append(matcher)
         }
         let from = map["from"].flatMap { NodeValue.duration($0, "'from'", &diagnostics)?.value } ?? 0

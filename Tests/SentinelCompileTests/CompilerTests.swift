@@ -246,4 +246,39 @@ import Testing
         #expect(diagnostics.contains { $0.code == .undefinedReceiver })
         #expect(diagnostics.contains { $0.code == .unusedReceiver && $0.message.contains("hook") })
     }
+
+    /// A matcher's regex that does not compile is an error where it is written (it would silently never match).
+    @Test func matcherRegexesMustCompile() {
+        let (_, diagnostics) = CompileFixture.compile(
+            CompileFixture.rule("true"),
+            policy: """
+                receivers:
+                  - {name: log, type: log}
+                route:
+                  receiver: log
+                  routes:
+                    - {matchers: ['team=~"(safety"', 'model!~"llama.*"'], receiver: log}
+                inhibit_rules:
+                  - {source_matchers: ['severity="critical"'], target_matchers: ['model!~"[a-"']}
+                """)
+        let regexErrors = diagnostics.filter { $0.code == .invalidRegex }
+        #expect(regexErrors.map { $0.range?.start.line } == [6, 8])
+        #expect(
+            regexErrors.map(\.message) == [
+                #"invalid regular expression '(safety' in matcher 'team=~"(safety"': a '(' is not closed with ')'"#,
+                #"invalid regular expression '[a-' in matcher 'model!~"[a-"': a '[' is not closed with ']'"#,
+            ])
+    }
+
+    /// Foundation on Linux says only that a pattern is invalid; the usual mistakes are named.
+    @Test(arguments: [
+        ("(ab", "a '(' is not closed with ')'"), ("((a)", "a '(' is not closed with ')'"),
+        ("((a", "2 '(' are not closed with ')'"), ("a)", "a ')' closes no group (write \\) for the character)"),
+        ("[a-", "a '[' is not closed with ']'"), ("a\\", "it ends in a lone '\\'"),
+        ("*a", "it starts with '*', which repeats nothing (write \\* for the character)"),
+        ("\\(a[(]", nil), ("a{2,1}", "it does not compile"),
+    ] as [(String, String?)])
+    func regexProblemsAreNamed(pattern: String, problem: String?) {
+        #expect(RegexCheck.problem(pattern) == problem)
+    }
 }

@@ -9,9 +9,11 @@ public struct LabelMatcher: Sendable, Hashable {
     public let name: String
     public let operation: Operation
     public let value: String
-    /// The anchored pattern of `=~`/`!~`, compiled once; nil for `=`/`!=` and for a pattern that does not compile
-    /// (which the compiler reports).
+    /// The anchored pattern of `=~`/`!~`, compiled once; nil for `=`/`!=` and for a pattern that does not compile.
     private let regex: NSRegularExpression?
+    /// Why the pattern of `=~`/`!~` does not compile (a diagnostic for whoever read the matcher); such a matcher
+    /// never matches.
+    public let patternProblem: String?
 
     /// Nil when the text is not a matcher.
     public init?(parsing text: String) {
@@ -40,7 +42,18 @@ public struct LabelMatcher: Sendable, Hashable {
             return nil
         }
         value = raw
-        regex = op == .matchesRegex || op == .notMatchesRegex ? try? NSRegularExpression(pattern: "^(?:\(raw))$") : nil
+        if op == .matchesRegex || op == .notMatchesRegex {
+            regex = try? NSRegularExpression(pattern: "^(?:\(raw))$")
+            if regex == nil {
+                let reason = RegexCheck.problem(raw) ?? "it does not compile"
+                patternProblem = "invalid regular expression '\(raw)' in matcher '\(text)': \(reason)"
+            } else {
+                patternProblem = nil
+            }
+        } else {
+            regex = nil
+            patternProblem = nil
+        }
     }
 
     public static func == (a: LabelMatcher, b: LabelMatcher) -> Bool {

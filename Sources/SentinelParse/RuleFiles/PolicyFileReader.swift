@@ -185,12 +185,16 @@ public enum PolicyFileReader {
     }
 
     private static func checkMatcher(_ matcher: Located<String>, _ diagnostics: inout [Diagnostic]) {
-        if LabelMatcher(parsing: matcher.value) == nil {
+        guard let parsed = LabelMatcher(parsing: matcher.value) else {
             diagnostics.append(
                 Diagnostic(
                     .invalidValue,
                     "invalid matcher '\(matcher.value)': write name=\"value\" with one of = != =~ !~",
                     at: matcher.range))
+            return
+        }
+        if let problem = parsed.patternProblem {
+            diagnostics.append(Diagnostic(.invalidRegex, problem, at: matcher.range))
         }
     }
 }
