@@ -20,6 +20,9 @@ public enum Compiler {
 /// Mutable state of one compilation. Expr lowering lives in `GraphBuilder+Expressions.swift`.
 final class GraphBuilder {
     var diagnostics: [Diagnostic] = []
+    /// Actions and receivers declared with a mistake that was reported: references to them are not errors again.
+    var unreadableActions: Set<String> = []
+    var unreadableReceivers: Set<String> = []
     var nodes: [Node] = []
     var nodeIndex: [Node: Int] = [:]
     var nodeTypes: [ValueType] = []
@@ -145,6 +148,7 @@ final class GraphBuilder {
             let actionIndices: [Int] = rule.actions.compactMap { action in
                 usedActions.insert(action.value)
                 if let i = actionNames.firstIndex(of: action.value) { return i }
+                if unreadableActions.contains(action.value) { return nil }
                 diagnostics.append(
                     Diagnostic(
                         .undefinedAction,

@@ -10,6 +10,8 @@ extension GraphBuilder {
         var routeRange: SourceRange?
         var routeSyntax: RouteSyntax?
         for file in files {
+            unreadableActions.formUnion(file.unreadableActions)
+            unreadableReceivers.formUnion(file.unreadableReceivers)
             let s = file.settings
             if let v = s.evaluationInterval { policy.evaluationIntervalMilliseconds = v.value }
             if let v = s.allowedLateness { policy.allowedLatenessMilliseconds = v.value }
@@ -82,7 +84,7 @@ extension GraphBuilder {
     private func compileRoute(_ route: RouteSyntax, receivers: [String: SourceRange], used: inout Set<String>) -> CompiledRoute {
         if let receiver = route.receiver {
             used.insert(receiver.value)
-            if receivers[receiver.value] == nil {
+            if receivers[receiver.value] == nil, !unreadableReceivers.contains(receiver.value) {
                 diagnostics.append(
                     Diagnostic(
                         .undefinedReceiver,

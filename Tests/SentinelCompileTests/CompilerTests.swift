@@ -247,6 +247,28 @@ import Testing
         #expect(diagnostics.contains { $0.code == .unusedReceiver && $0.message.contains("hook") })
     }
 
+    /// An action or receiver declared with a mistake is reported once, where it is declared: the rules and routes
+    /// that name it do not add an error each.
+    @Test func aBrokenDeclarationIsReportedOnceNotAtEveryReference() {
+        let (_, diagnostics) = CompileFixture.compile(
+            CompileFixture.rule("true", extra: "    actions: [notify, page]"),
+            policy: """
+                actions:
+                  notify: {type: notfy}
+                  page: {}
+                receivers:
+                  - {name: log, type: log}
+                  - {name: pager, type: pagerduty}
+                route:
+                  receiver: log
+                  routes:
+                    - {matchers: ['severity="critical"'], receiver: pager}
+                """)
+        let errors = CompileFixture.errors(diagnostics)
+        #expect(errors.map(\.code) == [.invalidValue, .missingKey, .invalidValue], "\(errors.map(\.message))")
+        #expect(errors.map { $0.range?.start.file } == ["policy.yaml", "policy.yaml", "policy.yaml"])
+    }
+
     /// A matcher's regex that does not compile is an error where it is written (it would silently never match).
     @Test func matcherRegexesMustCompile() {
         let (_, diagnostics) = CompileFixture.compile(

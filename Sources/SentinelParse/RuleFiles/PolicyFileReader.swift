@@ -55,9 +55,11 @@ public enum PolicyFileReader {
         else { return (syntax, diagnostics) }
         top.rejectUnknownKeys(topLevelKeys, diagnostics: &diagnostics)
         if let node = top["settings"] { syntax.settings = readSettings(node, &diagnostics) }
-        if let node = top["actions"] { syntax.actions = readActions(node, &diagnostics) }
+        if let node = top["actions"] {
+            syntax.actions = readActions(node, unreadable: &syntax.unreadableActions, &diagnostics)
+        }
         if let node = top["receivers"], let items = NodeValue.sequence(node, "'receivers'", &diagnostics) {
-            syntax.receivers = items.compactMap { readReceiver($0, &diagnostics) }
+            syntax.receivers = items.compactMap { readReceiver($0, unreadable: &syntax.unreadableReceivers, &diagnostics) }
         }
         if let node = top["route"] { syntax.route = readRoute(node, &diagnostics) }
         if let node = top["inhibit_rules"], let items = NodeValue.sequence(node, "'inhibit_rules'", &diagnostics) {
@@ -87,7 +89,10 @@ public enum PolicyFileReader {
         return settings
     }
 
-    private static func readActions(_ node: YAMLNode, _ diagnostics: inout [Diagnostic]) -> [ActionSyntax] {
+    /// The actions declared in `node`; the names of those with a mistake go to `unreadable`.
+    private static func readActions(
+        _ node: YAMLNode, unreadable: inout Set<String>, _ diagnostics: inout [Diagnostic]
+    ) -> [ActionSyntax] {
         guard case .mapping(let pairs) = node.content else {
             diagnostics.append(Diagnostic(.wrongType, "'actions' must map action names to settings", at: node.range))
             return []
@@ -99,29 +104,43 @@ public enum PolicyFileReader {
             RuleFileReader.checkName(name, "action", &diagnostics)
             let type: Located<String>
             if let typeNode = map["type"] {
-                guard let t = NodeValue.string(typeNode, "'type'", &diagnostics) else { return nil }
+                guard let t = NodeValue.string(typeNode, "'type'", &diagnostics) else {
+                    unreadable.insert(name.value)
+                    return nil
+                }
                 type = t
             } else if actionTypes.contains(name.value) {
                 type = Located(name.value, at: name.range)
             } else {
                 diagnostics.append(
                     Diagnostic(.missingKey, "action '\(name.value)' has no 'type' (one of \(actionTypes.joined(separator: ", ")))", at: name.range))
+                unreadable.insert(name.value)
                 return nil
             }
-            guard let keys = knownKeys(of: type, in: actionKeys, types: actionTypes, what: "action", &diagnostics) else { return nil }
+            guard let keys = knownKeys(of: type, in: actionKeys, types: actionTypes, what: "action", &diagnostics) else {
+                unreadable.insert(name.value)
+                return nil
+            }
             map.rejectUnknownKeys(keys, diagnostics: &diagnostics)
             return ActionSyntax(name: name, type: type, settings: settings(of: map, excluding: ["type"]))
         }
     }
 
-    private static func readReceiver(_ node: YAMLNode, _ diagnostics: inout [Diagnostic]) -> ReceiverSyntax? {
+    /// A receiver; when it has a name but a mistake, nil with the name in `unreadable`.
+    private static func readReceiver(
+        _ node: YAMLNode, unreadable: inout Set<String>, _ diagnostics: inout [Diagnostic]
+    ) -> ReceiverSyntax? {
         guard let map = MappingReader(node, context: "a receiver", diagnostics: &diagnostics),
             let nameNode = map.required("name", diagnostics: &diagnostics),
-            let name = NodeValue.string(nameNode, "'name'", &diagnostics),
-            let typeNode = map.required("type", diagnostics: &diagnostics),
-            let type = NodeValue.string(typeNode, "'type'", &diagnostics)
+            let name = NodeValue.string(nameNode, "'name'", &diagnostics)
         else { return nil }
-        guard let keys = knownKeys(of: type, in: receiverKeys, types: receiverTypes, what: "receiver", &diagnostics) else { return nil }
+        guard let typeNode = map.required("type", diagnostics: &diagnostics),
+            let type = NodeValue.string(typeNode, "'type'", &diagnostics),
+            let keys = knownKeys(of: type, in: receiverKeys, types: receiverTypes, what: "receiver", &diagnostics)
+        else {
+            unreadable.insert(name.value)
+            return nil
+        }
         map.rejectUnknownKeys(keys, diagnostics: &diagnostics)
         if ["webhook", "alertmanager"].contains(type.value), map["url"] == nil {
             diagnostics.append(Diagnostic(.missingKey, "\(type.value) receiver '\(name.value)' has no 'url'", at: node.range))

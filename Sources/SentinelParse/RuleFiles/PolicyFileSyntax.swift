@@ -8,6 +8,9 @@ public struct PolicyFileSyntax: Sendable {
     public var receivers: [ReceiverSyntax] = []
     public var route: RouteSyntax?
     public var inhibitRules: [InhibitRuleSyntax] = []
+    /// Actions and receivers declared with a mistake (already reported): references to them are not reported again.
+    public var unreadableActions: Set<String> = []
+    public var unreadableReceivers: Set<String> = []
 
     public init(file: String) {
         self.file = file
