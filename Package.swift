@@ -43,7 +43,7 @@ let package = Package(
         // `FindingsStore`; the embedded default is a SQLite file (GRDB over the system libsqlite3).
         .target(
             name: "SentinelStore",
-            dependencies: ["SentinelCore", "SentinelAct", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["SentinelCore", "SentinelParse", "SentinelAct", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         // Delivering notifications: webhook and Alertmanager senders, retries, the outbox worker.
         .target(

@@ -60,9 +60,8 @@ public struct Lexer {
         while first > 0, isIdentifierPart(scalars[first - 1]) { first -= 1 }
         var end = colon
         while end < scalars.count, isIdentifierPart(scalars[end]) || scalars[end] == ":" { end += 1 }
-        var name = String.UnicodeScalarView()
-        name.append(contentsOf: scalars[first..<end])
-        return " (a metric name is not a field: select its samples with where: name == \"\(String(name))\" on "
+        let name = asciiText(first..<end)
+        return " (a metric name is not a field: select its samples with where: name == \"\(name)\" on "
             + "a metric rule and read their 'value', e.g. rate(value, 5m))"
     }
 

@@ -9,6 +9,18 @@ public enum RegexCheck {
         return cause(pattern) ?? "it does not compile"
     }
 
+    /// Why a pattern does not compile, for `anchored`'s failure.
+    public struct Failure: Error {
+        public var reason: String
+    }
+
+    /// `^(?:pattern)$` compiled, so that a whole value must match, as in Alertmanager's label matchers; or why the
+    /// pattern does not compile.
+    public static func anchored(_ pattern: String) -> Result<NSRegularExpression, Failure> {
+        if let regex = try? NSRegularExpression(pattern: "^(?:\(pattern))$") { return .success(regex) }
+        return .failure(Failure(reason: problem(pattern) ?? "it does not compile"))
+    }
+
     /// The usual mistakes, looked for in a pattern that does not compile.
     static func cause(_ pattern: String) -> String? {
         var open = 0

@@ -43,12 +43,13 @@ public struct LabelMatcher: Sendable, Hashable {
         }
         value = raw
         if op == .matchesRegex || op == .notMatchesRegex {
-            regex = try? NSRegularExpression(pattern: "^(?:\(raw))$")
-            if regex == nil {
-                let reason = RegexCheck.problem(raw) ?? "it does not compile"
-                patternProblem = "invalid regular expression '\(raw)' in matcher '\(text)': \(reason)"
-            } else {
+            switch RegexCheck.anchored(raw) {
+            case .success(let compiled):
+                regex = compiled
                 patternProblem = nil
+            case .failure(let failure):
+                regex = nil
+                patternProblem = "invalid regular expression '\(raw)' in matcher '\(text)': \(failure.reason)"
             }
         } else {
             regex = nil

@@ -1,4 +1,5 @@
 import Foundation
+import SentinelParse
 
 /// One condition of a silence on one label, in Alertmanager's API v2 shape. A label the alert lacks counts as "".
 public struct SilenceMatcher: Sendable, Codable, Equatable {
@@ -30,10 +31,9 @@ public struct SilenceMatcher: Sendable, Codable, Equatable {
             regex = nil
             return
         }
-        do {
-            regex = try NSRegularExpression(pattern: "^(?:\(value))$")
-        } catch {
-            throw InvalidRegex(name: name, value: value, reason: "\(error)")
+        switch RegexCheck.anchored(value) {
+        case .success(let compiled): regex = compiled
+        case .failure(let failure): throw InvalidRegex(name: name, value: value, reason: failure.reason)
         }
     }
 
