@@ -31,9 +31,11 @@ let package = Package(
         .target(name: "SentinelParse", dependencies: ["SentinelCore", "CLibYAML"], swiftSettings: strict),
         // Stage 2: rule and policy syntax into one typed condition graph.
         .target(name: "SentinelCompile", dependencies: ["SentinelCore", "SentinelParse"], swiftSettings: strict),
+        // A prefetch hint for the window rows the event loop will read next (Swift has no way to say it).
+        .target(name: "CPrefetch"),
         // Stage 3: events through the graph, on event time.
         .target(
-            name: "SentinelEvaluate", dependencies: ["SentinelCore", "SentinelCompile"],
+            name: "SentinelEvaluate", dependencies: ["SentinelCore", "SentinelCompile", "CPrefetch"],
             // The event loop mutates engine state millions of times a second; dynamic exclusivity checks on
             // those accesses cost ~8% (measured with perf), and the engine is single-threaded by design.
             swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),

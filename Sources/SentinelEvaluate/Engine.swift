@@ -36,8 +36,14 @@ public final class Engine {
     let pool = ConstantPool()
     let lists: UnsafeMutableBufferPointer<ListMatcher>
     let regexes: [NSRegularExpression]
-    /// Window state by window node; plain structs in an owned buffer, mutated in place.
+    /// Window state by window node; plain structs in an owned buffer, mutated in place. Windows of numeric
+    /// samples live in `frames` instead and leave their store empty.
     let stores: UnsafeMutableBufferPointer<WindowStore>
+    /// Numeric-sample windows, a frame per partition and span (see `FrameLayout`).
+    let frameLayout: FrameLayout
+    let frames: UnsafeMutableBufferPointer<FrameStore>
+    /// One event's value per column of a frame, while it is recorded.
+    let rowScratch: UnsafeMutablePointer<Double>
     let groups: UnsafeMutableBufferPointer<GroupTable>
     var alerts: [[AlertSlot]]
     /// Alert labels by rule and group, built on first use: every match and action of a group needs the same ones.
@@ -86,6 +92,13 @@ public final class Engine {
         regexes = graph.regexes.map { (try? NSRegularExpression(pattern: $0)) ?? NSRegularExpression.matchingNothing }
         stores = .allocate(capacity: graph.windows.count)
         _ = stores.initialize(from: graph.windows.map { WindowStore(node: $0, maxSamples: graph.policy.maxWindowSamples) })
+        frameLayout = FrameLayout(graph: graph)
+        frames = .allocate(capacity: frameLayout.frames.count)
+        _ = frames.initialize(
+            from: zip(frameLayout.frames, RuntimeTables.columnRanges(frameLayout)).map { frame, columns in
+                FrameStore(frame, graph: graph, columns: columns)
+            })
+        rowScratch = .allocate(capacity: max(1, frameLayout.frames.map(\.windows.count).max() ?? 0))
         groups = .allocate(capacity: graph.partitions.count)
         _ = groups.initialize(from: graph.partitions.map { _ in GroupTable() })
         alerts = graph.rules.map { _ in [] }
@@ -100,7 +113,7 @@ public final class Engine {
         ruleActionsOnTransition = graph.rules.map { rule in
             rule.actions.filter { !graph.actions[$0].type.runsOnMatch }.map { graph.actions[$0].name }
         }
-        tables = RuntimeTables(graph: graph, matchActions: ruleActionsOnMatch)
+        tables = RuntimeTables(graph: graph, layout: frameLayout, matchActions: ruleActionsOnMatch)
         constants = .allocate(capacity: pool.values.count)
         _ = constants.initialize(from: pool.values)
         var intervals: Set<Int64> = [graph.policy.evaluationIntervalMilliseconds]
@@ -127,6 +140,9 @@ public final class Engine {
         lists.deallocate()
         _ = stores.deinitialize()
         stores.deallocate()
+        _ = frames.deinitialize()
+        frames.deallocate()
+        rowScratch.deallocate()
         _ = groups.deinitialize()
         groups.deallocate()
     }
@@ -226,6 +242,7 @@ public final class Engine {
             return
         }
         groups[p].lastSeen[group] = time
+        for f in tables.slice(partition.frames) { record(frame: Int(f), group: group, time: time) }
         for w in tables.slice(partition.windows) { record(window: Int(w), group: group, time: time) }
         for r in tables.slice(partition.eventRules) { evaluate(rule: Int(r), group: group, time: time, atEvent: true) }
     }
@@ -233,9 +250,13 @@ public final class Engine {
     private func prepareGroup(_ g: Int, partition p: Int) {
         let capacity = groups[p].capacity
         let partition = graph.partitions[p]
-        for w in partition.windows {
-            stores[w].ensureCapacity(capacity)
-            stores[w].reset(g)
+        for w in tables.slice(tables.partitions[p].windows) {
+            stores[Int(w)].ensureCapacity(capacity)
+            stores[Int(w)].reset(g)
+        }
+        for f in tables.slice(tables.partitions[p].frames) {
+            frames[Int(f)].ensureCapacity(capacity)
+            frames[Int(f)].reset(g)
         }
         for r in partition.rules {
             while alerts[r].count < capacity { alerts[r].append(AlertSlot()) }
@@ -306,6 +327,7 @@ public final class Engine {
     }
 
     private func advanceWindows(partition p: Int, group g: Int, to time: Int64) {
+        for f in tables.slice(tables.partitions[p].frames) { frames[Int(f)].advance(g, to: time) }
         for w in tables.slice(tables.partitions[p].windows) { stores[Int(w)].advance(g, to: time) }
     }
 
@@ -315,13 +337,14 @@ public final class Engine {
             for g in 0..<groups[p].capacity where groups[p].live[g] && time - groups[p].lastSeen[g] > idleAfter {
                 if partition.rules.contains(where: { alerts[$0][g].state != .inactive }) { continue }
                 groups[p].remove(g)
-                for w in partition.windows { stores[w].reset(g) }
+                for w in tables.slice(tables.partitions[p].windows) { stores[Int(w)].reset(g) }
+                for f in tables.slice(tables.partitions[p].frames) { frames[Int(f)].reset(g) }
                 statistics.groupsEvicted += 1
             }
         }
     }
 
-    public var windowSampleOverflow: Int { stores.reduce(0) { $0 + $1.overflow } }
+    public var windowSampleOverflow: Int { stores.reduce(0) { $0 + $1.overflow } + frames.reduce(0) { $0 + $1.overflow } }
 }
 
 extension NSRegularExpression {

@@ -48,7 +48,7 @@ extension Engine {
             guard let old = oldPartitions[partition.identity] else { continue }
             groups[p] = previous.groups[old]
             let capacity = groups[p].capacity
-            for w in partition.windows {
+            for w in tables.slice(tables.partitions[p].windows).map(Int.init) {
                 stores[w].ensureCapacity(capacity)
                 if let oldWindow = oldWindows[graph.windows[w].identity] {
                     stores[w].adopt(previous.stores[oldWindow])
@@ -56,6 +56,9 @@ extension Engine {
                 } else {
                     for g in 0..<capacity { stores[w].reset(g) }
                 }
+            }
+            for f in tables.slice(tables.partitions[p].frames).map(Int.init) {
+                report.keptWindows += adoptFrame(f, capacity: capacity, from: previous, oldWindows: oldWindows)
             }
             for r in partition.rules {
                 if let oldRule = oldRules[graph.rules[r].name],
@@ -78,5 +81,31 @@ extension Engine {
         let names = Set(graph.rules.map(\.name))
         report.removedRules = previous.graph.rules.map(\.name).filter { !names.contains($0) }
         return report
+    }
+
+    /// Fills frame `f` with the samples its windows had in `previous`: the rows of the previous frame of the same
+    /// partition and span, re-read for this frame's columns (a window new to it starts empty, and aggregates a
+    /// new rule needs, `max` say, are built). Returns how many of its windows carried over.
+    private func adoptFrame(_ f: Int, capacity: Int, from previous: Engine, oldWindows: [String: Int]) -> Int {
+        frames[f].ensureCapacity(capacity)
+        var oldFrame: Int32?
+        var sources: [Int?] = []
+        for w in frameLayout.frames[f].windows {
+            // Equal identities share partition and span, so every match is a column of one previous frame.
+            if let old = oldWindows[graph.windows[w].identity], previous.tables.places[old].frame >= 0,
+                oldFrame == nil || oldFrame == previous.tables.places[old].frame
+            {
+                oldFrame = previous.tables.places[old].frame
+                sources.append(Int(previous.tables.places[old].column))
+            } else {
+                sources.append(nil)
+            }
+        }
+        for g in 0..<capacity { frames[f].reset(g) }
+        guard let oldFrame else { return 0 }
+        let old = previous.frames[Int(oldFrame)]
+        for g in 0..<min(capacity, old.groups.count) { frames[f].groups[g].replay(old.groups[g], sources: sources) }
+        frames[f].overflow = old.overflow
+        return sources.count { $0 != nil }
     }
 }

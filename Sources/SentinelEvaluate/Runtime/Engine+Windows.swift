@@ -2,16 +2,30 @@ import SentinelCompile
 
 /// Feeding events into window nodes and reading window functions.
 extension Engine {
-    /// Adds the current event to window `w` of group `g`.
+    /// Adds the current event as a row to frame `f` of group `g`: 1 for an `events` column, 1 or 0 for a
+    /// condition, the number for a sample expression (no sample, NaN, when it is not a number).
+    func record(frame f: Int, group g: Int, time: Int64) {
+        let columns = frames[f].columns
+        for i in columns {
+            let source = tables.columnSources[i]
+            let v: Double
+            switch source.kind {
+            case .event: v = 1
+            case .condition: v = value(source.node).isTrue ? 1 : 0
+            case .samples: v = Self.numeric(value(source.node)) ?? .nan
+            }
+            rowScratch[i - columns.lowerBound] = v
+        }
+        frames[f].advance(g, to: time)
+        frames[f].append(g, time: time, values: rowScratch)
+    }
+
+    /// Adds the current event to window `w` of group `g`, a window not kept in a frame.
     func record(window w: Int, group g: Int, time: Int64) {
         stores[w].advance(g, to: time)
         switch stores[w].node.source {
-        case .events:
-            stores[w].appendSample(g, time: time, value: 1)
-        case .condition(let x):
-            stores[w].appendSample(g, time: time, value: value(Int32(x)).isTrue ? 1 : 0)
-        case .samples(let x):
-            if let n = Self.numeric(value(Int32(x))), !n.isNaN { stores[w].appendSample(g, time: time, value: n) }
+        case .events, .condition, .samples:
+            break  // kept in frames
         case .values(let x):
             if let identity = ByteHashing.identity(value(Int32(x))) { stores[w].distinct[g].append(time: time, identity: identity) }
         case .counter(let x):
@@ -70,25 +84,39 @@ extension Engine {
         if readout == .counterRate || readout == .counterIncrease || readout == .histogramQuantile {
             stores[Int(op.a)].evictSeries(g, to: currentTime)
         }
-        let store = UnsafePointer(stores.baseAddress! + Int(op.a))
         func number(_ n: Double?) -> Value { n.map(Value.number) ?? .missing }
+        let place = tables.places[Int(op.a)]
+        if place.frame >= 0 {
+            let store = UnsafePointer(frames.baseAddress! + Int(place.frame))
+            let c = Int(place.column)
+            // Read in place: a copy of the column would retain its arrays.
+            switch readout {
+            case .count: return .number(Double(store.pointee.groups[g].columns[c].count))
+            case .sum:
+                let column = store.pointee.columns.lowerBound + c
+                if tables.columnSources[column].kind == .condition { return .number(store.pointee.groups[g].columns[c].total) }
+                return store.pointee.groups[g].columns[c].count > 0 ? .number(store.pointee.groups[g].columns[c].total) : .missing
+            case .average: return number(store.pointee.groups[g].columns[c].mean)
+            case .minimum: return number(store.pointee.groups[g].minimum(c))
+            case .maximum: return number(store.pointee.groups[g].maximum(c))
+            case .stddev: return number(store.pointee.groups[g].columns[c].populationStandardDeviation)
+            case .quantile: return number(store.pointee.groups[g].columns[c].quantile(op.number))
+            case .eventRate:
+                return .number(Double(store.pointee.groups[g].columns[c].count) / (Double(store.pointee.milliseconds) / 1000))
+            case .zscore:
+                guard let x = Self.numeric(value(op.b)), let mean = store.pointee.groups[g].columns[c].mean,
+                    let sd = store.pointee.groups[g].columns[c].populationStandardDeviation, sd > 0
+                else { return .missing }
+                return .number((x - mean) / sd)
+            case .distinct, .counterRate, .counterIncrease, .histogramQuantile, .psi:
+                return .missing  // read from stores, below; the compiler never asks a frame for these
+            }
+        }
+        let store = UnsafePointer(stores.baseAddress! + Int(op.a))
         switch readout {
-        case .count: return .number(Double(store.pointee.samples[g].count))
-        case .sum:
-            if case .condition = store.pointee.node.source { return .number(store.pointee.samples[g].total) }
-            return store.pointee.samples[g].count > 0 ? .number(store.pointee.samples[g].total) : .missing
-        case .average: return number(store.pointee.samples[g].mean)
-        case .minimum: return number(store.pointee.samples[g].minimum)
-        case .maximum: return number(store.pointee.samples[g].maximum)
-        case .stddev: return number(store.pointee.samples[g].populationStandardDeviation)
-        case .quantile: return number(store.pointee.samples[g].quantile(op.number))
+        case .count, .sum, .average, .minimum, .maximum, .stddev, .quantile, .eventRate, .zscore:
+            return .missing  // kept in frames, above
         case .distinct: return .number(Double(store.pointee.distinct[g].distinctCount))
-        case .eventRate: return .number(Double(store.pointee.samples[g].count) / (Double(store.pointee.node.milliseconds) / 1000))
-        case .zscore:
-            guard let x = Self.numeric(value(op.b)), let mean = store.pointee.samples[g].mean,
-                let sd = store.pointee.samples[g].populationStandardDeviation, sd > 0
-            else { return .missing }
-            return .number((x - mean) / sd)
         case .counterRate: return number(store.pointee.counterValue(g, now: currentTime, perSecond: true))
         case .counterIncrease: return number(store.pointee.counterValue(g, now: currentTime, perSecond: false))
         case .histogramQuantile: return number(store.pointee.histogramQuantile(g, q: op.number, now: currentTime))

@@ -18,7 +18,9 @@ struct PartitionRuntime {
     /// Node of the `where` filter, or -1.
     var filter: Int32
     var groupSlots: Range<Int>
+    /// Windows kept in a `WindowStore` (the others are columns of `frames`).
     var windows: Range<Int>
+    var frames: Range<Int>
     var eventRules: Range<Int>
     /// How long a group may be idle before it is evicted: the longest window span plus the longest interval
     /// at which its rules are evaluated without events, so an absence is always seen before the group goes.
@@ -30,18 +32,25 @@ struct RuntimeTables {
     let rules: UnsafeMutableBufferPointer<RuleRuntime>
     let partitions: UnsafeMutableBufferPointer<PartitionRuntime>
     let indices: UnsafeMutableBufferPointer<Int32>
+    /// By window index: its frame and column.
+    let places: UnsafeMutableBufferPointer<FrameLayout.Place>
+    /// Every frame's columns, frame after frame (see `FrameStore.columns`).
+    let columnSources: UnsafeMutableBufferPointer<FrameLayout.ColumnSource>
 
-    init(graph: ConditionGraph, matchActions: [[Int]]) {
+    init(graph: ConditionGraph, layout: FrameLayout, matchActions: [[Int]]) {
         var flat: [Int32] = []
         func append(_ items: [Int]) -> Range<Int> {
             let start = flat.count
             flat += items.map(Int32.init)
             return start..<flat.count
         }
-        let partitionValues = graph.partitions.map { p in
+        let partitionValues = graph.partitions.indices.map { i in
+            let p = graph.partitions[i]
             let interval = p.rules.map { graph.rules[$0].everyMilliseconds ?? 0 }.max() ?? 0
             return PartitionRuntime(
-                filter: Int32(p.filter ?? -1), groupSlots: append(p.groupBy), windows: append(p.windows),
+                filter: Int32(p.filter ?? -1), groupSlots: append(p.groupBy),
+                windows: append(p.windows.filter { layout.places[$0].frame < 0 }),
+                frames: append(layout.frames.indices.filter { layout.frames[$0].partition == i }),
                 eventRules: append(p.rules.filter { graph.rules[$0].everyMilliseconds == nil }),
                 idleLimit: p.retentionMilliseconds + max(interval, graph.policy.evaluationIntervalMilliseconds))
         }
@@ -57,12 +66,28 @@ struct RuntimeTables {
         _ = partitions.initialize(from: partitionValues)
         indices = .allocate(capacity: flat.count)
         _ = indices.initialize(from: flat)
+        places = .allocate(capacity: layout.places.count)
+        _ = places.initialize(from: layout.places)
+        let sources = layout.frames.flatMap { $0.windows.map { FrameLayout.source(graph.windows[$0].source)! } }
+        columnSources = .allocate(capacity: sources.count)
+        _ = columnSources.initialize(from: sources)
+    }
+
+    /// Where each frame's columns start in `columnSources`.
+    static func columnRanges(_ layout: FrameLayout) -> [Range<Int>] {
+        var start = 0
+        return layout.frames.map { frame in
+            defer { start += frame.windows.count }
+            return start..<start + frame.windows.count
+        }
     }
 
     func deallocate() {
         rules.deallocate()
         partitions.deallocate()
         indices.deallocate()
+        places.deallocate()
+        columnSources.deallocate()
     }
 
     @inline(__always) func slice(_ range: Range<Int>) -> UnsafeBufferPointer<Int32> {

@@ -1,10 +1,10 @@
 import SentinelCompile
 
-/// Per-group state of one window node. Only the array matching the node's source is used.
+/// Per-group state of one window node. Only the array matching the node's source is used; windows of numeric
+/// samples (`events`, `condition`, `samples`) are kept in frames (`FrameStore`) and their store stays empty.
 struct WindowStore {
     let node: WindowNode
     let maxSamples: Int
-    var samples: [SampleWindow] = []
     var counters: [[UInt64: CounterSeries]] = []
     var distinct: [DistinctWindow] = []
     var categories: [CategoryWindow] = []
@@ -18,8 +18,7 @@ struct WindowStore {
 
     mutating func ensureCapacity(_ groups: Int) {
         switch node.source {
-        case .events, .condition, .samples:
-            while samples.count < groups { samples.append(SampleWindow()) }
+        case .events, .condition, .samples: break
         case .counter, .histogram:
             while counters.count < groups { counters.append([:]) }
         case .values:
@@ -31,7 +30,7 @@ struct WindowStore {
 
     mutating func reset(_ group: Int) {
         switch node.source {
-        case .events, .condition, .samples: samples[group].reset()
+        case .events, .condition, .samples: break
         case .counter, .histogram: counters[group].removeAll()
         case .values: distinct[group].reset()
         case .categories: categories[group].reset()
@@ -42,8 +41,7 @@ struct WindowStore {
     mutating func advance(_ group: Int, to now: Int64) {
         let cutoff = now - node.milliseconds
         switch node.source {
-        case .events, .condition, .samples:
-            samples[group].evict(through: cutoff)
+        case .events, .condition, .samples: break
         case .counter, .histogram:
             // A group holds many series (a histogram has one per bucket): each is trimmed when it gets a sample,
             // and all of them only before a read (`evictSeries`), not on every sample of any series.
@@ -53,14 +51,6 @@ struct WindowStore {
         case .categories(_, let baseline):
             categories[group].advance(to: now, currentMilliseconds: node.milliseconds, baselineMilliseconds: baseline)
         }
-    }
-
-    mutating func appendSample(_ group: Int, time: Int64, value: Double) {
-        if samples[group].count >= maxSamples {
-            samples[group].removeOldest()
-            overflow += 1
-        }
-        samples[group].append(time: time, value: value, extremes: node.needsExtremes, order: node.needsOrder)
     }
 
     /// Trims every series of a group to the window ending at `now`, dropping series left empty.
@@ -114,15 +104,9 @@ struct WindowStore {
 
 extension WindowStore {
     /// Takes over the per-group state of `previous`, a store of the same window definition in an earlier graph.
-    /// Sample windows are rebuilt when this graph keeps different aggregates (a new rule reads `max` of it, say).
     mutating func adopt(_ previous: WindowStore) {
         switch node.source {
-        case .events, .condition, .samples:
-            if previous.node.needsExtremes == node.needsExtremes, previous.node.needsOrder == node.needsOrder {
-                samples = previous.samples
-            } else {
-                samples = previous.samples.map { $0.rebuilt(extremes: node.needsExtremes, order: node.needsOrder) }
-            }
+        case .events, .condition, .samples: break
         case .counter, .histogram: counters = previous.counters
         case .values: distinct = previous.distinct
         case .categories:

@@ -1,0 +1,262 @@
+import CPrefetch
+
+/// The samples of every window of one span in one partition, for one group, as rows in a growable circular
+/// buffer: an event's time, then each window's value (NaN where the event gave that window no sample).
+///
+/// The windows of a span see the same events, so the cutoff is found once per event for all of them and a row
+/// leaves every window at once; one row sits in one or two cache lines, where a ring per window would touch a
+/// line per window at both ends. Each column keeps exact running aggregates of its samples: count, sum and
+/// population variance always, min/max (monotonic deques) and order statistics (sorted blocks) on demand.
+struct SampleFrame {
+    /// Aggregates of one column's samples; the samples themselves are the frame's rows.
+    struct Column {
+        let extremes: Bool
+        let order: Bool
+        fileprivate(set) var count = 0
+        fileprivate var sum = 0.0
+        /// Sums of (value − shift) and its square: shifting by a sample value keeps the variance stable.
+        fileprivate var shift = 0.0
+        fileprivate var shiftedSum = 0.0
+        fileprivate var shiftedSumOfSquares = 0.0
+        fileprivate var removalsSinceRefresh = 0
+        /// Row sequence numbers of the window's maxima and minima candidates, oldest first from the head.
+        fileprivate var maxima: [Int] = []
+        fileprivate var maximaHead = 0
+        fileprivate var minima: [Int] = []
+        fileprivate var minimaHead = 0
+        fileprivate var sorted: SortedValues?
+
+        init(extremes: Bool, order: Bool) {
+            self.extremes = extremes
+            self.order = order
+        }
+
+        var total: Double { sum }
+        var mean: Double? { count > 0 ? sum / Double(count) : nil }
+
+        var populationStandardDeviation: Double? {
+            guard count > 0 else { return nil }
+            let n = Double(count)
+            let variance = max(0, (shiftedSumOfSquares - shiftedSum * shiftedSum / n) / n)
+            return variance.squareRoot()
+        }
+
+        func quantile(_ q: Double) -> Double? { sorted?.quantile(q) }
+
+        fileprivate mutating func clear() {
+            self = Column(extremes: extremes, order: order)
+        }
+    }
+
+    /// Owns the rows; `base` and `mask` are copies of its pointer and capacity − 1, read on every event without a
+    /// trip to the storage object.
+    private var storage: RowStorage
+    private var base: UnsafeMutablePointer<Double>
+    private var mask: Int
+    private let stride: Int
+    private var head = 0
+    /// Rows held.
+    private(set) var count = 0
+    /// Sequence number of the oldest row; rows are numbered in arrival order.
+    private(set) var firstSequence = 0
+    private(set) var columns: [Column]
+
+    init(columns: [Column]) {
+        self.columns = columns
+        stride = 1 + columns.count
+        storage = RowStorage(stride: stride, rows: 8)
+        base = storage.base
+        mask = storage.rows - 1
+    }
+
+    var isEmpty: Bool { count == 0 }
+
+    @inline(__always) private func row(_ i: Int) -> UnsafeMutablePointer<Double> {
+        base + ((head + i) & mask) * stride
+    }
+
+    @inline(__always) private func time(ofRow r: UnsafeMutablePointer<Double>) -> Int64 {
+        Int64(bitPattern: r[0].bitPattern)
+    }
+
+    @inline(__always) func value(sequence: Int, column c: Int) -> Double { row(sequence - firstSequence)[1 + c] }
+
+    func maximum(_ c: Int) -> Double? {
+        columns[c].maximaHead < columns[c].maxima.count ? value(sequence: columns[c].maxima[columns[c].maximaHead], column: c) : nil
+    }
+
+    func minimum(_ c: Int) -> Double? {
+        columns[c].minimaHead < columns[c].minima.count ? value(sequence: columns[c].minima[columns[c].minimaHead], column: c) : nil
+    }
+
+    /// Drops rows at or before `cutoff` (the window is `(cutoff, now]`). Most calls drop nothing.
+    @inline(__always)
+    mutating func evict(through cutoff: Int64) {
+        while count > 0, time(ofRow: row(0)) <= cutoff { removeOldest() }
+    }
+
+    /// Adds a row: `values[c]` for column `c`, NaN for none. A row with no value at all is not kept.
+    mutating func append(time: Int64, values: UnsafePointer<Double>) {
+        let width = columns.count
+        var any = false
+        for c in 0..<width where !values[c].isNaN { any = true }
+        guard any else { return }
+        if count == mask + 1 { grow() }
+        let r = row(count)
+        r[0] = Double(bitPattern: UInt64(bitPattern: time))
+        (r + 1).update(from: values, count: width)
+        let sequence = firstSequence + count
+        count += 1
+        for c in 0..<width where !values[c].isNaN { add(values[c], sequence: sequence, column: c) }
+    }
+
+    mutating func removeOldest() {
+        let r = row(0)
+        // Eviction walks the ring's oldest end, an hour behind the newest for a 1h window: ask for the row a few
+        // lines ahead now, so it is in cache when its turn comes.
+        sentinel_prefetch(row(32 &* 8 / stride))
+        let sequence = firstSequence
+        head = (head + 1) & mask
+        count -= 1
+        firstSequence += 1
+        for c in columns.indices where !r[1 + c].isNaN { remove(r[1 + c], sequence: sequence, column: c) }
+    }
+
+    mutating func reset() {
+        firstSequence += count
+        head = 0
+        count = 0
+        if mask >= 64 { use(RowStorage(stride: stride, rows: 8)) }
+        for c in columns.indices { columns[c].clear() }
+    }
+
+    /// The rows of `previous` (another frame of the same span), taking column `c`'s values from `previous`
+    /// column `sources[c]` (nil: a window new to this frame, which starts with no samples).
+    mutating func replay(_ previous: SampleFrame, sources: [Int?]) {
+        let values = UnsafeMutablePointer<Double>.allocate(capacity: max(1, columns.count))
+        defer { values.deallocate() }
+        for i in 0..<previous.count {
+            let r = previous.row(i)
+            for c in columns.indices { values[c] = sources[c].map { r[1 + $0] } ?? .nan }
+            append(time: previous.time(ofRow: r), values: values)
+        }
+    }
+
+    private mutating func grow() {
+        let larger = RowStorage(stride: stride, rows: 2 * (mask + 1))
+        for i in 0..<count { (larger.base + i * stride).update(from: row(i), count: stride) }
+        use(larger)
+    }
+
+    private mutating func use(_ rows: RowStorage) {
+        storage = rows
+        base = rows.base
+        mask = rows.rows - 1
+        head = 0
+    }
+
+    // MARK: Column aggregates
+
+    private mutating func add(_ value: Double, sequence: Int, column c: Int) {
+        if columns[c].count == 0 { columns[c].shift = value }
+        columns[c].count += 1
+        columns[c].sum += value
+        let d = value - columns[c].shift
+        columns[c].shiftedSum += d
+        columns[c].shiftedSumOfSquares += d * d
+        if columns[c].extremes {
+            while columns[c].maxima.count > columns[c].maximaHead,
+                self.value(sequence: columns[c].maxima[columns[c].maxima.count - 1], column: c) <= value
+            {
+                columns[c].maxima.removeLast()
+            }
+            columns[c].maxima.append(sequence)
+            while columns[c].minima.count > columns[c].minimaHead,
+                self.value(sequence: columns[c].minima[columns[c].minima.count - 1], column: c) >= value
+            {
+                columns[c].minima.removeLast()
+            }
+            columns[c].minima.append(sequence)
+        }
+        if columns[c].order {
+            if columns[c].sorted == nil { columns[c].sorted = SortedValues() }
+            columns[c].sorted!.insert(value)
+        }
+    }
+
+    /// Takes out the column's oldest sample, `value` of row `sequence`, which has already left the ring.
+    private mutating func remove(_ value: Double, sequence: Int, column c: Int) {
+        columns[c].count -= 1
+        if columns[c].count == 0 {
+            columns[c].clear()
+            return
+        }
+        columns[c].sum -= value
+        let d = value - columns[c].shift
+        columns[c].shiftedSum -= d
+        columns[c].shiftedSumOfSquares -= d * d
+        if columns[c].extremes {
+            if columns[c].maximaHead < columns[c].maxima.count, columns[c].maxima[columns[c].maximaHead] == sequence {
+                columns[c].maximaHead += 1
+            }
+            if columns[c].minimaHead < columns[c].minima.count, columns[c].minima[columns[c].minimaHead] == sequence {
+                columns[c].minimaHead += 1
+            }
+            compactDeques(c)
+        }
+        if columns[c].order { columns[c].sorted?.remove(value) }
+        columns[c].removalsSinceRefresh += 1
+        // Subtracting accumulates rounding error; recomputing now and then keeps sums exact to a few ulps.
+        if columns[c].removalsSinceRefresh > 2 * columns[c].count + 64 { refreshSums(c) }
+    }
+
+    private mutating func compactDeques(_ c: Int) {
+        if columns[c].maximaHead > 64, columns[c].maximaHead * 2 > columns[c].maxima.count {
+            columns[c].maxima.removeFirst(columns[c].maximaHead)
+            columns[c].maximaHead = 0
+        }
+        if columns[c].minimaHead > 64, columns[c].minimaHead * 2 > columns[c].minima.count {
+            columns[c].minima.removeFirst(columns[c].minimaHead)
+            columns[c].minimaHead = 0
+        }
+    }
+
+    private mutating func refreshSums(_ c: Int) {
+        var sum = 0.0
+        var shiftedSum = 0.0
+        var shiftedSumOfSquares = 0.0
+        var shift: Double?
+        for i in 0..<count {
+            let v = row(i)[1 + c]
+            guard !v.isNaN else { continue }
+            let s = shift ?? v
+            shift = s
+            sum += v
+            shiftedSum += v - s
+            shiftedSumOfSquares += (v - s) * (v - s)
+        }
+        columns[c].removalsSinceRefresh = 0
+        columns[c].shift = shift ?? 0
+        columns[c].sum = sum
+        columns[c].shiftedSum = shiftedSum
+        columns[c].shiftedSumOfSquares = shiftedSumOfSquares
+    }
+}
+
+/// A frame's row memory. Frames are never copied while in use (a reload replays rows into new frames), so
+/// the buffer needs no copy-on-write.
+final class RowStorage {
+    let base: UnsafeMutablePointer<Double>
+    /// Capacity in rows, a power of two.
+    let rows: Int
+    /// Doubles per row: the time, then one value per column.
+    let stride: Int
+
+    init(stride: Int, rows: Int) {
+        self.stride = stride
+        self.rows = rows
+        base = .allocate(capacity: stride * rows)
+    }
+
+    deinit { base.deallocate() }
+}
