@@ -65,6 +65,21 @@ import Testing
         #expect(f.states("Peak") == ["firing@3"])
     }
 
+    @Test func aWindowNewToASpanStartsEmptyBesideOnesThatCarryOver() throws {
+        let f = try EngineFixture("rules:\n  - {name: Busy, on: completion, group_by: [model], when: \"count(1m) >= 4\"}")
+        try feed(f, [0, 1, 2], latency: 500)
+        // avg(latency_ms, 1m) shares Busy's span (one frame): its window is new, so it has only the events after
+        // the reload, while count(1m) keeps its three.
+        try f.reload(
+            "rules:\n  - {name: Busy, on: completion, group_by: [model], when: \"count(1m) >= 4\"}"
+                + "\n  - {name: Fast, on: completion, group_by: [model], when: \"count(1m) >= 4 and avg(latency_ms, 1m) < 100\"}")
+        #expect(f.engine.carryOver?.keptWindows == 1)
+        #expect(f.engine.carryOver?.windows == 2)
+        try feed(f, [3], latency: 10)
+        #expect(f.states("Busy") == ["firing@3"])
+        #expect(f.states("Fast") == ["firing@3"])
+    }
+
     @Test func reloadKeepsTheClockAndHeldBackEvents() throws {
         let policy = "settings: {evaluation_interval: 15s, allowed_lateness: 10s}\n"
         let f = try EngineFixture(Self.rules, policy: policy)

@@ -29,31 +29,38 @@ import Testing
     static let window = 60.0
 
     /// The reference value of each function at each event: the window is the group's events in (t − w, t]
-    /// that arrived up to and including the current one.
-    static func reference(_ function: String, at i: Int) -> Double? {
+    /// that arrived up to and including the current one. Events in `missing` have no `latency_ms`: they count as
+    /// events (and fail `latency_ms > 50`) but give no sample.
+    static func reference(_ function: String, at i: Int, missing: (Int) -> Bool = { _ in false }) -> Double? {
         let e = events[i]
         var xs: [Double] = []
+        var all: [Double] = []
         var j = i
         while j >= 0, events[j].time > e.time - window {
-            if events[j].model == e.model { xs.append(events[j].x) }
+            if events[j].model == e.model {
+                all.append(events[j].x)
+                if !missing(j) { xs.append(events[j].x) }
+            }
             j -= 1
         }
         xs.reverse()
         let n = Double(xs.count)
+        let events = Double(all.count)
         let mean = xs.reduce(0, +) / n
         let sd = (xs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / n).squareRoot()
         switch function {
-        case "count": return n
-        case "sum": return xs.reduce(0, +)
-        case "avg": return mean
+        case "count": return events
+        case "sum": return xs.isEmpty ? nil : xs.reduce(0, +)
+        case "avg": return xs.isEmpty ? nil : mean
         case "min": return xs.min()
         case "max": return xs.max()
-        case "stddev": return sd
-        case "rate": return n / window
-        case "ratio": return Double(xs.filter { $0 > 50 }.count) / n
-        case "distinct": return Double(Set(xs.map { ($0 / 10).rounded(.down) }).count)
-        case "zscore": return sd > 0 ? (e.x - mean) / sd : nil
+        case "stddev": return xs.isEmpty ? nil : sd
+        case "rate": return events / window
+        case "ratio": return Double(xs.filter { $0 > 50 }.count) / events
+        case "distinct": return Double(Set(all.map { ($0 / 10).rounded(.down) }).count)
+        case "zscore": return sd > 0 && !missing(i) ? (e.x - mean) / sd : nil
         case "quantile":
+            guard !xs.isEmpty else { return nil }
             let sorted = xs.sorted()
             let rank = 0.9 * (n - 1)
             let lo = Int(rank.rounded(.down))
@@ -102,5 +109,30 @@ import Testing
         }
         #expect(expected > 100 && expected < Self.events.count - 100, "threshold should split the events")
         #expect(f.matches("R") == expected)
+    }
+
+    /// Every function at once, in one engine: the sample windows of one span share a frame with a column each,
+    /// and every seventh event has no `latency_ms`, so columns have holes that counts and ratios still see.
+    @Test func allFunctionsSharingOneFrameMatchTheReference() throws {
+        let functions = Self.expressions.keys.sorted()
+        let missing: (Int) -> Bool = { $0 % 7 == 3 }
+        var expected: [String: Int] = [:]
+        var rules = "rules:\n"
+        for function in functions {
+            let references = Self.events.indices.map { Self.reference(function, at: $0, missing: missing) }
+            let threshold = Self.threshold(references.compactMap { $0 })
+            expected[function] = references.filter { ($0 ?? -.infinity) > threshold }.count
+            rules += "  - {name: \(function), on: completion, group_by: [model], when: \"\(Self.expressions[function]!) > \(threshold)\"}\n"
+        }
+        let f = try EngineFixture(rules)
+        for (i, e) in Self.events.enumerated() {
+            let bucket = Int((e.x / 10).rounded(.down))
+            let latency = missing(i) ? "" : #","latency_ms":\#(e.x)"#
+            try f.send(at: e.time, #"{"kind":"completion","model":"\#(e.model)"\#(latency),"attrs":{"bucket":\#(bucket)}}"#)
+        }
+        for function in functions {
+            #expect(expected[function]! > 100, "\(function): threshold should split the events")
+            #expect(f.matches(function) == expected[function], "\(function)")
+        }
     }
 }

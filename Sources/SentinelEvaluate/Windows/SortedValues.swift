@@ -1,23 +1,35 @@
 /// A multiset of doubles kept sorted in blocks (like a one-level B-tree), for exact order statistics of a
 /// sliding window: insert and remove cost O(log n + block), the k-th smallest O(n / block).
 struct SortedValues {
-    private static let maxBlock = 512
+    private static let maxBlock = 256
     private var blocks: [[Double]] = []
+    /// By block, side by side: its size and its last (largest) element. Finding a block or a rank reads these
+    /// two contiguous arrays instead of one block header per step.
+    private var sizes: [Int] = []
+    private var lasts: [Double] = []
     private(set) var count = 0
 
     mutating func insert(_ v: Double) {
         count += 1
         guard !blocks.isEmpty else {
             blocks.append([v])
+            sizes.append(1)
+            lasts.append(v)
             return
         }
         let b = blockIndex(for: v)
         let i = Self.lowerBound(blocks[b], v)
         blocks[b].insert(v, at: i)
-        if blocks[b].count > Self.maxBlock {
+        sizes[b] += 1
+        if i == sizes[b] - 1 { lasts[b] = v }
+        if sizes[b] > Self.maxBlock {
             let upper = Array(blocks[b][(Self.maxBlock / 2)...])
             blocks[b].removeLast(blocks[b].count - Self.maxBlock / 2)
             blocks.insert(upper, at: b + 1)
+            sizes[b] = Self.maxBlock / 2
+            sizes.insert(upper.count, at: b + 1)
+            lasts[b] = blocks[b][sizes[b] - 1]
+            lasts.insert(upper[upper.count - 1], at: b + 1)
         }
     }
 
@@ -27,14 +39,21 @@ struct SortedValues {
         var b = blockIndex(for: v)
         var i = Self.lowerBound(blocks[b], v)
         // Equal values can spill into the next block.
-        while i == blocks[b].count, b + 1 < blocks.count {
+        while i == sizes[b], b + 1 < blocks.count {
             b += 1
             i = Self.lowerBound(blocks[b], v)
         }
-        guard i < blocks[b].count, blocks[b][i] == v || (v.isNaN && blocks[b][i].isNaN) else { return }
+        guard i < sizes[b], blocks[b][i] == v || (v.isNaN && blocks[b][i].isNaN) else { return }
         blocks[b].remove(at: i)
         count -= 1
-        if blocks[b].isEmpty { blocks.remove(at: b) }
+        sizes[b] -= 1
+        if sizes[b] == 0 {
+            blocks.remove(at: b)
+            sizes.remove(at: b)
+            lasts.remove(at: b)
+        } else if i == sizes[b] {
+            lasts[b] = blocks[b][i - 1]
+        }
     }
 
     /// Quantile with linear interpolation between closest ranks (numpy's default, PromQL's quantile_over_time).
@@ -44,20 +63,22 @@ struct SortedValues {
         let lower = Int(rank.rounded(.down))
         // One walk finds both neighbours: the upper one is next in the block or first in the next block.
         var k = lower
-        for (i, block) in blocks.enumerated() {
-            if k < block.count {
-                let a = block[k]
+        for (i, size) in sizes.enumerated() {
+            if k < size {
+                let a = blocks[i][k]
                 guard lower + 1 < count else { return a }
-                let b = k + 1 < block.count ? block[k + 1] : blocks[i + 1][0]
+                let b = k + 1 < size ? blocks[i][k + 1] : blocks[i + 1][0]
                 return a + (b - a) * (rank - Double(lower))
             }
-            k -= block.count
+            k -= size
         }
         return nil
     }
 
     mutating func removeAll() {
         blocks.removeAll()
+        sizes.removeAll()
+        lasts.removeAll()
         count = 0
     }
 
@@ -67,7 +88,7 @@ struct SortedValues {
         var high = blocks.count - 1
         while low < high {
             let mid = (low + high) / 2
-            if blocks[mid].last! < v { low = mid + 1 } else { high = mid }
+            if lasts[mid] < v { low = mid + 1 } else { high = mid }
         }
         return low
     }
