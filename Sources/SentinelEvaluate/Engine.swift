@@ -72,6 +72,16 @@ public final class Engine {
     /// Group and time of the evaluation in progress, for window reads.
     var currentGroup = 0
     var currentTime: Int64 = 0
+    /// Window readouts by node, valid while `readoutEpoch` is unchanged: rules of a partition evaluated at one
+    /// event read the same windows (`count(10m)` in three rules, `quantile(0.5, …)` twice in one), once.
+    let readouts: UnsafeMutablePointer<Readout>
+    /// Moves on whenever windows, group or time may differ from the previous readouts.
+    var readoutEpoch = 1
+
+    struct Readout {
+        var epoch: Int
+        var value: Value
+    }
 
     public init(graph: ConditionGraph) {
         self.graph = graph
@@ -83,6 +93,8 @@ public final class Engine {
         noEvent.initialize(repeating: .missing, count: slotCount)
         slots = eventSlots
         ops = .allocate(capacity: max(1, graph.nodes.count))
+        readouts = .allocate(capacity: max(1, graph.nodes.count))
+        readouts.initialize(repeating: Readout(epoch: 0, value: .missing), count: max(1, graph.nodes.count))
         let pool = self.pool
         for (i, node) in graph.nodes.enumerated() {
             (ops + i).initialize(to: Op.make(node, constant: { pool.add($0) }))
@@ -131,6 +143,7 @@ public final class Engine {
 
     deinit {
         ops.deallocate()
+        readouts.deallocate()
         eventSlots.deallocate()
         noEvent.deallocate()
         tables.deallocate()
@@ -244,6 +257,7 @@ public final class Engine {
         groups[p].lastSeen[group] = time
         for f in tables.slice(partition.frames) { record(frame: Int(f), group: group, time: time) }
         for w in tables.slice(partition.windows) { record(window: Int(w), group: group, time: time) }
+        readoutEpoch &+= 1
         for r in tables.slice(partition.eventRules) { evaluate(rule: Int(r), group: group, time: time, atEvent: true) }
     }
 

@@ -15,6 +15,9 @@ extension Engine {
     /// Evaluates rule `r` for group `g` at `time` and applies the state machine.
     /// `atEvent` is false on ticks; for event-triggered rules tick evaluations only move state, they are not matches.
     func evaluate(rule r: Int, group g: Int, time: Int64, atEvent: Bool) {
+        // At an event, the partition's rules share readouts (`processPartition` moved the epoch on after
+        // recording); a tick evaluates one rule and group after moving its windows.
+        if !atEvent { readoutEpoch &+= 1 }
         currentGroup = g
         currentTime = time
         let rule = tables.rules[r]

@@ -82,7 +82,10 @@ extension Engine {
             default: return .missing
             }
         case .window:
-            return windowValue(op)
+            if readouts[Int(i)].epoch == readoutEpoch { return readouts[Int(i)].value }
+            let v = windowValue(op)
+            readouts[Int(i)] = Readout(epoch: readoutEpoch, value: v)
+            return v
         }
     }
 

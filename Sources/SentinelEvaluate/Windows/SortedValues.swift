@@ -58,21 +58,36 @@ struct SortedValues {
 
     /// Quantile with linear interpolation between closest ranks (numpy's default, PromQL's quantile_over_time).
     func quantile(_ q: Double) -> Double? {
-        guard count > 0 else { return nil }
+        guard count > 0, q >= 0, q <= 1 else { return nil }
         let rank = q * Double(count - 1)
         let lower = Int(rank.rounded(.down))
-        // One walk finds both neighbours: the upper one is next in the block or first in the next block.
-        var k = lower
-        for (i, size) in sizes.enumerated() {
-            if k < size {
-                let a = blocks[i][k]
-                guard lower + 1 < count else { return a }
-                let b = k + 1 < size ? blocks[i][k + 1] : blocks[i + 1][0]
-                return a + (b - a) * (rank - Double(lower))
+        let (i, k) = position(ofRank: lower)
+        let a = blocks[i][k]
+        guard lower + 1 < count else { return a }
+        // The upper neighbour is next in the block or first in the next one.
+        let b = k + 1 < sizes[i] ? blocks[i][k + 1] : blocks[i + 1][0]
+        return a + (b - a) * (rank - Double(lower))
+    }
+
+    /// Block and offset of the element of rank `r` (0-based, `r < count`), walking block sizes from the nearer
+    /// end: the tail quantiles rules ask for (p95, p99) are a few blocks from the top.
+    private func position(ofRank r: Int) -> (block: Int, offset: Int) {
+        if r < count / 2 {
+            var k = r
+            var i = 0
+            while k >= sizes[i] {
+                k -= sizes[i]
+                i += 1
             }
-            k -= size
+            return (i, k)
         }
-        return nil
+        var above = count - 1 - r  // elements after rank r
+        var i = sizes.count - 1
+        while above >= sizes[i] {
+            above -= sizes[i]
+            i -= 1
+        }
+        return (i, sizes[i] - 1 - above)
     }
 
     mutating func removeAll() {
