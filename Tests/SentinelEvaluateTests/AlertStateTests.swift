@@ -156,6 +156,30 @@ import Testing
         #expect(f.engine.ruleStatistics[0].evaluations == 3)
     }
 
+    /// `max_window_samples` bounds a window's events per group: the windows of one span (here count and avg over
+    /// 1h, one frame) drop their oldest together, and every drop is counted.
+    @Test func windowSampleCapDropsTheOldestAndCountsThem() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: Many, on: completion, group_by: [model], when: "count(1h) >= 4"}
+              - {name: Slow, on: completion, group_by: [model], when: "avg(latency_ms, 1h) > 250"}
+              - {name: Peak, on: completion, group_by: [model], when: "max(latency_ms, 1h) >= 1000"}
+            """,
+            policy: "settings: {max_window_samples: 3}\n")
+        for (i, latency) in [1000, 10, 10, 400, 500].enumerated() {
+            try f.send(at: Double(i), #"{"kind":"completion","model":"m","latency_ms":\#(latency)}"#)
+        }
+        // Never more than 3 events: count(1h) stays below 4.
+        #expect(f.matches("Many") == 0)
+        // Until 2 s the 1000 ms sample keeps the average up; at 3 s it is dropped (10, 10, 400: avg 140), at 4 s
+        // the window holds 10, 400, 500 (avg 303).
+        #expect(f.states("Slow") == ["firing@0", "resolved@3", "firing@4"])
+        // The 1000 ms sample was dropped at 3 s: max is exact over what is kept.
+        #expect(f.matches("Peak") == 3)
+        #expect(f.engine.windowSampleOverflow == 2)
+    }
+
     @Test func matchActionsCarryTheEventID() throws {
         let f = try EngineFixture(
             """

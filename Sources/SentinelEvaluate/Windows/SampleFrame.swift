@@ -112,9 +112,9 @@ struct SampleFrame {
 
     mutating func removeOldest() {
         let r = row(0)
-        // Eviction walks the ring's oldest end, an hour behind the newest for a 1h window: ask for the row a few
-        // lines ahead now, so it is in cache when its turn comes.
-        sentinel_prefetch(row(32 &* 8 / stride))
+        // Eviction walks the ring's oldest end, an hour behind the newest for a 1h window: ask now for the row
+        // 32 cache lines (256 doubles) ahead, so it is in cache when its turn comes.
+        sentinel_prefetch(row(256 / stride))
         let sequence = firstSequence
         head = (head + 1) & mask
         count -= 1
@@ -243,8 +243,8 @@ struct SampleFrame {
     }
 }
 
-/// A frame's row memory. Frames are never copied while in use (a reload replays rows into new frames), so
-/// the buffer needs no copy-on-write.
+/// A frame's row memory. A frame is mutated only in place, in its engine's store; copies of it are only read
+/// (a reload replays their rows into its own frames), so the buffer needs no copy-on-write.
 final class RowStorage {
     let base: UnsafeMutablePointer<Double>
     /// Capacity in rows, a power of two.
