@@ -57,6 +57,8 @@ struct SampleFrame {
     private var head = 0
     /// Rows held.
     private(set) var count = 0
+    /// Time of the oldest row (`Int64.max` when empty): checking for eviction, the common case, reads no row.
+    private var oldestTime = Int64.max
     /// Sequence number of the oldest row; rows are numbered in arrival order.
     private(set) var firstSequence = 0
     private(set) var columns: [Column]
@@ -92,7 +94,7 @@ struct SampleFrame {
     /// Drops rows at or before `cutoff` (the window is `(cutoff, now]`). Most calls drop nothing.
     @inline(__always)
     mutating func evict(through cutoff: Int64) {
-        while count > 0, time(ofRow: row(0)) <= cutoff { removeOldest() }
+        while count > 0, oldestTime <= cutoff { removeOldest() }
     }
 
     /// Adds a row: `values[c]` for column `c`, NaN for none. A row with no value at all is not kept.
@@ -106,6 +108,7 @@ struct SampleFrame {
         r[0] = Double(bitPattern: UInt64(bitPattern: time))
         (r + 1).update(from: values, count: width)
         let sequence = firstSequence + count
+        if count == 0 { oldestTime = time }
         count += 1
         for c in 0..<width where !values[c].isNaN { add(values[c], sequence: sequence, column: c) }
     }
@@ -119,6 +122,7 @@ struct SampleFrame {
         head = (head + 1) & mask
         count -= 1
         firstSequence += 1
+        oldestTime = count > 0 ? time(ofRow: row(0)) : .max
         for c in columns.indices where !r[1 + c].isNaN { remove(r[1 + c], sequence: sequence, column: c) }
     }
 
@@ -126,6 +130,7 @@ struct SampleFrame {
         firstSequence += count
         head = 0
         count = 0
+        oldestTime = .max
         if mask >= 64 { use(RowStorage(stride: stride, rows: 8)) }
         for c in columns.indices { columns[c].clear() }
     }
