@@ -118,6 +118,13 @@ import Testing
             + #""startsAt":"2026-01-01T00:00:00Z","endsAt":"2099-01-01T00:00:00Z","createdBy":"ana","comment":"known issue"}"#
         #expect(try await sentinel.post("/api/v1/silences", silence).status == 401)
         #expect(try await sentinel.post("/api/v1/silences", #"{"matchers":[]}"#, headers: Self.write).status == 400)
+        let badRegex = try await sentinel.post(
+            "/api/v1/silences", silence.replacingOccurrences(of: #""value":"m1","isRegex":false"#, with: #""value":"(m1","isRegex":true"#),
+            headers: Self.write)
+        #expect(badRegex.status == 400)
+        #expect(
+            (badRegex.json["error"] as? [String: Any])?["message"] as? String
+                == "field 'matchers[0].value' is not a valid regular expression: (m1 (a '(' is not closed with ')')")
         let created = try await sentinel.post("/api/v1/silences", silence, headers: Self.write)
         #expect(created.status == 200, "\(created.body)")
         let silenceID = try #require(created.json["silenceID"] as? String)

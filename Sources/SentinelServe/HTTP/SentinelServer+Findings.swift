@@ -129,11 +129,11 @@ extension SentinelServer {
                 return bad("matchers[\(i)]", "needs a non-empty 'name' and a string 'value'")
             }
             let isRegex = m["isRegex"] as? Bool ?? false
-            guard let matcher = try? SilenceMatcher(name: name, value: value, isRegex: isRegex, isEqual: m["isEqual"] as? Bool ?? true)
-            else {
-                return bad("matchers[\(i)].value", "is not a valid regular expression: \(value)")
+            do {
+                matchers.append(try SilenceMatcher(name: name, value: value, isRegex: isRegex, isEqual: m["isEqual"] as? Bool ?? true))
+            } catch {
+                return bad("matchers[\(i)].value", "is not a valid regular expression: \(value) (\(error.reason))")
             }
-            matchers.append(matcher)
         }
         let now = WallClock.now()
         let startsAt: Int64
