@@ -107,7 +107,7 @@ public final class Engine {
         frameLayout = FrameLayout(graph: graph)
         frames = .allocate(capacity: frameLayout.frames.count)
         _ = frames.initialize(
-            from: zip(frameLayout.frames, RuntimeTables.columnRanges(frameLayout)).map { frame, columns in
+            from: zip(frameLayout.frames, frameLayout.columnRanges).map { frame, columns in
                 FrameStore(frame, graph: graph, columns: columns)
             })
         rowScratch = .allocate(capacity: max(1, frameLayout.frames.map(\.windows.count).max() ?? 0))

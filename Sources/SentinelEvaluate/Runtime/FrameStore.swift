@@ -49,6 +49,15 @@ struct FrameLayout {
         self.places = places
     }
 
+    /// Each frame's columns in a table of all columns, frame after frame (`RuntimeTables.columnSources`).
+    var columnRanges: [Range<Int>] {
+        var start = 0
+        return frames.map { frame in
+            defer { start += frame.windows.count }
+            return start..<start + frame.windows.count
+        }
+    }
+
     /// The column source of a window kept in a frame; nil for the other sources.
     static func source(_ source: WindowSource) -> ColumnSource? {
         switch source {

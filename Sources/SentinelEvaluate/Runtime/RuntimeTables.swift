@@ -34,7 +34,7 @@ struct RuntimeTables {
     let indices: UnsafeMutableBufferPointer<Int32>
     /// By window index: its frame and column.
     let places: UnsafeMutableBufferPointer<FrameLayout.Place>
-    /// Every frame's columns, frame after frame (see `FrameStore.columns`).
+    /// Every frame's columns, frame after frame (`FrameLayout.columnRanges`).
     let columnSources: UnsafeMutableBufferPointer<FrameLayout.ColumnSource>
 
     init(graph: ConditionGraph, layout: FrameLayout, matchActions: [[Int]]) {
@@ -71,15 +71,6 @@ struct RuntimeTables {
         let sources = layout.frames.flatMap { $0.windows.map { FrameLayout.source(graph.windows[$0].source)! } }
         columnSources = .allocate(capacity: sources.count)
         _ = columnSources.initialize(from: sources)
-    }
-
-    /// Where each frame's columns start in `columnSources`.
-    static func columnRanges(_ layout: FrameLayout) -> [Range<Int>] {
-        var start = 0
-        return layout.frames.map { frame in
-            defer { start += frame.windows.count }
-            return start..<start + frame.windows.count
-        }
     }
 
     func deallocate() {
