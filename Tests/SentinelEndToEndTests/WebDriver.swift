@@ -93,15 +93,19 @@ final class WebDriver: @unchecked Sendable {
         let before = try await find("html")
         try await click(selector)
         let deadline = ContinuousClock.now + .seconds(20)
+        var lastError = ""
         while ContinuousClock.now < deadline {
             let reply = try await call("GET", "/session/\(session)/element/\(before)/name")
-            if let error = (reply["value"] as? [String: Any])?["error"] as? String {
-                guard error == "stale element reference" else { throw Failure(description: "waiting for a new page: \(error)") }
-                return
+            if let value = reply["value"] as? [String: Any], let error = value["error"] as? String {
+                if error == "stale element reference" { return }
+                // Mid-navigation chromedriver may answer "unknown error" (the new document has no execution
+                // context yet; seen on a loaded CI machine): ask again until the old element is reported stale.
+                lastError = "\(error): \(value["message"] ?? "")"
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw Failure(description: "clicking \(selector) did not load a new page within 20 s")
+        let last = lastError.isEmpty ? "" : " (last answer: \(lastError))"
+        throw Failure(description: "clicking \(selector) did not load a new page within 20 s\(last)")
     }
 
     func text(_ selector: String) async throws -> String {
