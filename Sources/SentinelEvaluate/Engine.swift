@@ -106,10 +106,7 @@ public final class Engine {
         _ = stores.initialize(from: graph.windows.map { WindowStore(node: $0, maxSamples: graph.policy.maxWindowSamples) })
         frameLayout = FrameLayout(graph: graph)
         frames = .allocate(capacity: frameLayout.frames.count)
-        _ = frames.initialize(
-            from: zip(frameLayout.frames, frameLayout.columnRanges).map { frame, columns in
-                FrameStore(frame, graph: graph, columns: columns)
-            })
+        _ = frames.initialize(from: frameLayout.frames.map { FrameStore($0, graph: graph) })
         rowScratch = .allocate(capacity: max(1, frameLayout.frames.map(\.windows.count).max() ?? 0))
         groups = .allocate(capacity: graph.partitions.count)
         _ = groups.initialize(from: graph.partitions.map { _ in GroupTable() })

@@ -101,7 +101,6 @@ extension Engine {
                 sources.append(nil)
             }
         }
-        for g in 0..<capacity { frames[f].reset(g) }
         guard let oldFrame else { return 0 }
         let old = previous.frames[Int(oldFrame)]
         for g in 0..<min(capacity, old.groups.count) { frames[f].groups[g].replay(old.groups[g], sources: sources) }

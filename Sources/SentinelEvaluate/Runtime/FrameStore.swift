@@ -9,6 +9,8 @@ struct FrameLayout {
         var milliseconds: Int64
         /// Window index of each column.
         var windows: [Int]
+        /// The frame's columns in `columnSources`.
+        var columns: Range<Int> = 0..<0
     }
 
     /// Where a window lives: frame and column, or frame -1 for a window kept in a `WindowStore`.
@@ -28,6 +30,8 @@ struct FrameLayout {
     let frames: [Frame]
     /// By window index.
     let places: [Place]
+    /// Every frame's column sources, frame after frame.
+    let columnSources: [ColumnSource]
 
     init(graph: ConditionGraph) {
         var frames: [Frame] = []
@@ -45,17 +49,15 @@ struct FrameLayout {
             places[w] = Place(frame: Int32(f), column: Int32(frames[f].windows.count))
             frames[f].windows.append(w)
         }
+        var columnSources: [ColumnSource] = []
+        for f in frames.indices {
+            let start = columnSources.count
+            columnSources += frames[f].windows.compactMap { Self.source(graph.windows[$0].source) }
+            frames[f].columns = start..<columnSources.count
+        }
         self.frames = frames
         self.places = places
-    }
-
-    /// Each frame's columns in a table of all columns, frame after frame (`RuntimeTables.columnSources`).
-    var columnRanges: [Range<Int>] {
-        var start = 0
-        return frames.map { frame in
-            defer { start += frame.windows.count }
-            return start..<start + frame.windows.count
-        }
+        self.columnSources = columnSources
     }
 
     /// The column source of a window kept in a frame; nil for the other sources.
@@ -73,17 +75,17 @@ struct FrameLayout {
 struct FrameStore {
     let milliseconds: Int64
     let maxSamples: Int
-    /// This frame's columns in the engine's column-source table.
+    /// This frame's columns in the engine's column-source table (`RuntimeTables.columnSources`).
     let columns: Range<Int>
     private let template: [SampleFrame.Column]
     var groups: [SampleFrame] = []
     /// Rows dropped because a group's frame was at `maxSamples`.
     var overflow = 0
 
-    init(_ frame: FrameLayout.Frame, graph: ConditionGraph, columns: Range<Int>) {
+    init(_ frame: FrameLayout.Frame, graph: ConditionGraph) {
         milliseconds = frame.milliseconds
         maxSamples = graph.policy.maxWindowSamples
-        self.columns = columns
+        columns = frame.columns
         template = frame.windows.map {
             SampleFrame.Column(extremes: graph.windows[$0].needsExtremes, order: graph.windows[$0].needsOrder)
         }

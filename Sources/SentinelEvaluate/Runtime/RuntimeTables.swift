@@ -34,7 +34,7 @@ struct RuntimeTables {
     let indices: UnsafeMutableBufferPointer<Int32>
     /// By window index: its frame and column.
     let places: UnsafeMutableBufferPointer<FrameLayout.Place>
-    /// Every frame's columns, frame after frame (`FrameLayout.columnRanges`).
+    /// Every frame's column sources, frame after frame (`FrameLayout.Frame.columns` index it).
     let columnSources: UnsafeMutableBufferPointer<FrameLayout.ColumnSource>
 
     init(graph: ConditionGraph, layout: FrameLayout, matchActions: [[Int]]) {
@@ -68,9 +68,8 @@ struct RuntimeTables {
         _ = indices.initialize(from: flat)
         places = .allocate(capacity: layout.places.count)
         _ = places.initialize(from: layout.places)
-        let sources = layout.frames.flatMap { $0.windows.map { FrameLayout.source(graph.windows[$0].source)! } }
-        columnSources = .allocate(capacity: sources.count)
-        _ = columnSources.initialize(from: sources)
+        columnSources = .allocate(capacity: layout.columnSources.count)
+        _ = columnSources.initialize(from: layout.columnSources)
     }
 
     func deallocate() {
