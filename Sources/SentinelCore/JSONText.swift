@@ -1,22 +1,35 @@
 /// Builds one JSON object as text with keys in the order written: stable, diffable output lines.
+///
+/// The object is assembled as UTF-8 bytes and becomes a `String` once, in `result`: dry-run writes one of these
+/// per match, and many small `String` appends cost more than the rest of the line's work.
 public struct JSONText: Sendable {
-    private var text = "{"
+    private var bytes: [UInt8]
     private var first = true
 
-    public init() {}
+    public init() {
+        bytes = []
+        bytes.reserveCapacity(256)
+        bytes.append(0x7B)
+    }
 
-    public var result: String { text + "}" }
+    public var result: String {
+        String(unsafeUninitializedCapacity: bytes.count + 1) { out in
+            _ = out.initialize(fromContentsOf: bytes)
+            out[bytes.count] = 0x7D
+            return bytes.count + 1
+        }
+    }
 
     private mutating func key(_ k: String) {
-        if !first { text += "," }
+        if !first { bytes.append(0x2C) }
         first = false
-        Self.appendString(k, to: &text)
-        text += ":"
+        Self.appendString(k, to: &bytes)
+        bytes.append(0x3A)
     }
 
     public mutating func add(_ k: String, _ value: String) {
         key(k)
-        Self.appendString(value, to: &text)
+        Self.appendString(value, to: &bytes)
     }
 
     /// A string member, or `null` when the value is nil.
@@ -33,13 +46,13 @@ public struct JSONText: Sendable {
 
     public mutating func add(_ k: String, _ value: Int) {
         key(k)
-        text += String(value)
+        bytes.append(contentsOf: String(value).utf8)
     }
 
     /// Non-finite numbers become `null` (JSON has no NaN).
     public mutating func add(_ k: String, number: Double?) {
         key(k)
-        text += number.map(Self.number) ?? "null"
+        bytes.append(contentsOf: (number.map(Self.number) ?? "null").utf8)
     }
 
     /// A JSON number: whole numbers without a fraction, others with full precision, non-finite ones `null`.
@@ -50,57 +63,71 @@ public struct JSONText: Sendable {
 
     public mutating func add(_ k: String, _ value: Bool) {
         key(k)
-        text += value ? "true" : "false"
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
     public mutating func add(_ k: String, object pairs: [(String, String)]) {
         key(k)
-        var inner = JSONText()
-        for (name, value) in pairs { inner.add(name, value) }
-        text += inner.result
+        bytes.append(0x7B)
+        for (i, (name, value)) in pairs.enumerated() {
+            if i > 0 { bytes.append(0x2C) }
+            Self.appendString(name, to: &bytes)
+            bytes.append(0x3A)
+            Self.appendString(value, to: &bytes)
+        }
+        bytes.append(0x7D)
     }
 
     public mutating func add(_ k: String, strings: [String]) {
         key(k)
-        text += "[" + strings.map { s in
-            var out = ""
-            Self.appendString(s, to: &out)
-            return out
-        }.joined(separator: ",") + "]"
+        bytes.append(0x5B)
+        for (i, s) in strings.enumerated() {
+            if i > 0 { bytes.append(0x2C) }
+            Self.appendString(s, to: &bytes)
+        }
+        bytes.append(0x5D)
     }
 
     /// Embeds already-serialised JSON (an object or array built elsewhere).
     public mutating func add(_ k: String, raw: String) {
         key(k)
-        text += raw
+        bytes.append(contentsOf: raw.utf8)
     }
 
+    /// Appends `s` as a JSON string literal, quotes included.
     public static func appendString(_ s: String, to out: inout String) {
-        out += "\""
-        // Most strings (prompts, answers, labels) need no escape: one append, not one per scalar.
-        if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            appendEscaped(s, to: &out)
-        } else {
-            out += s
-        }
-        out += "\""
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count + 2)
+        appendString(s, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func appendEscaped(_ s: String, to out: inout String) {
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+    /// Appends `s` as a JSON string literal (UTF-8, quotes included).
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { utf8 in
+            out.append(0x22)
+            // Most strings (prompts, answers, labels) need no escape: one copy, not one append per byte.
+            if utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+                appendEscaped(utf8, to: &out)
+            } else {
+                out.append(contentsOf: utf8)
+            }
+            out.append(0x22)
+        }
+    }
+
+    private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        for b in utf8 {
+            switch b {
+            case 0x22: out.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+            case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+            case 0x09: out.append(contentsOf: [0x5C, 0x74])
+            case ..<0x20: out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
+            default: out.append(b)
             }
         }
     }

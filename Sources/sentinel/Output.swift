@@ -25,8 +25,11 @@ final class Output: @unchecked Sendable {
     }
 
     func line(_ text: String) {
-        write(text)
-        write("\n")
+        lock.withLock {
+            buffer.append(contentsOf: text.utf8)
+            buffer.append(0x0A)
+            if buffer.count >= 1 << 16 { flushLocked() }
+        }
     }
 
     func flush() {
