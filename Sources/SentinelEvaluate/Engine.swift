@@ -240,7 +240,7 @@ public final class Engine {
 
     private func processPartition(_ p: Int, time: Int64) {
         let partition = tables.partitions[p]
-        if partition.filter >= 0, !value(partition.filter).isTrue { return }
+        if partition.filter >= 0, !holds(partition.filter) { return }
         let group: Int
         switch groups[p].lookup(slots, tables.slice(partition.groupSlots), limit: graph.policy.maxGroupsPerRule) {
         case .existing(let g): group = g

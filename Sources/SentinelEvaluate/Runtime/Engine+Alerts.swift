@@ -24,18 +24,13 @@ extension Engine {
         let measured = costSampleCounter & 15 == 0
         costSampleCounter &+= 1
         let started = measured ? DispatchTime.now().uptimeNanoseconds : 0
-        let holds = value(Int32(rule.condition)).isTrue
-        if measured {
-            ruleStatistics[r].evaluationNanoseconds += Double(DispatchTime.now().uptimeNanoseconds - started) * 16
-        }
-        ruleStatistics[r].lastEvaluationTime = time
-        let counts = atEvent || rule.every != 0
-        if counts {
-            ruleStatistics[r].evaluations += 1
-            if holds { ruleStatistics[r].matches += 1 }
-        }
+        let matched = holds(Int32(rule.condition))
+        let nanoseconds = measured ? Double(DispatchTime.now().uptimeNanoseconds - started) * 16 : 0
+        ruleStatistics[r].record(at: time, counted: atEvent || rule.every != 0, matched: matched, nanoseconds: nanoseconds)
         var slot = alerts[r][g]
-        if holds {
+        // Most evaluations find the condition false with no alert: nothing to write back.
+        if !matched, slot.state == .inactive || slot.state == .resolved { return }
+        if matched {
             if rule.value >= 0, let n = Self.numeric(value(rule.value)) { slot.value = n }
             slot.keepFiringSince = .min
             switch slot.state {
@@ -107,7 +102,7 @@ extension Engine {
     }
 
     private func reportMatch(rule r: Int, group g: Int, time: Int64) {
-        if let evidence = graph.rules[r].evidence, !value(Int32(evidence)).isTrue { return }
+        if let evidence = graph.rules[r].evidence, !holds(Int32(evidence)) { return }
         onMatch(
             RuleMatch(
                 time: time, rule: graph.rules[r].name, labels: alertLabels(rule: r, group: g), line: currentLine,
@@ -168,5 +163,19 @@ extension Engine {
             }
         }
         return result.sorted { ($0.rule, "\($0.labels)") < ($1.rule, "\($1.labels)") }
+    }
+}
+
+extension RuleStatistics {
+    /// One evaluation, in one access (the engine's statistics array is checked for uniqueness once per access).
+    /// `counted`: an evaluation at an event, or of a tick-evaluated rule; `nanoseconds`: its sampled cost share.
+    @inline(__always)
+    mutating func record(at time: Int64, counted: Bool, matched: Bool, nanoseconds: Double) {
+        evaluationNanoseconds += nanoseconds
+        lastEvaluationTime = time
+        if counted {
+            evaluations += 1
+            if matched { matches += 1 }
+        }
     }
 }

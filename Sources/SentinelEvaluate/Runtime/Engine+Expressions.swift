@@ -2,15 +2,12 @@ import Foundation
 
 /// Expr evaluation over the flattened ops, against the current event's slots and group.
 extension Engine {
-    /// The value of node `i` for the current event (or tick) and group.
+    /// The value of node `i` for the current event (or tick) and group. Predicates are computed by `holds`.
     func value(_ i: Int32) -> Value {
         let op = ops[Int(i)]
         switch op.code {
         case .constant: return constants[Int(op.a)]
         case .field: return slots[Int(op.a)]
-        case .not: return .bool(!value(op.a).isTrue)
-        case .and: return .bool(value(op.a).isTrue && value(op.b).isTrue)
-        case .or: return .bool(value(op.a).isTrue || value(op.b).isTrue)
         case .negate:
             guard let n = Self.numeric(value(op.a)) else { return .missing }
             return .number(-n)
@@ -23,52 +20,6 @@ extension Engine {
             case .divide: return y == 0 ? .missing : .number(x / y)
             default: return y == 0 ? .missing : .number(x.truncatingRemainder(dividingBy: y))
             }
-        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
-            return .bool(compare(op.code, value(op.a), value(op.b)))
-        case .inList:
-            let x = value(op.a)
-            guard x.isPresent else { return .bool(false) }
-            return .bool(lists[Int(op.b)].contains(x) != (op.flag == 1))
-        case .inArray:
-            let x = value(op.a)
-            guard x.isPresent, case .array(let array) = value(op.b) else { return .bool(false) }
-            var found = false
-            array.forEachElement { element in
-                if !found, Self.equal(x, element) { found = true }
-            }
-            return .bool(found != (op.flag == 1))
-        case .contains, .icontains, .startswith, .endswith:
-            let left = value(op.a)
-            // A field of a free-form event may turn out to be an array: `contains` is then membership.
-            if op.code == .contains, case .array(let array) = left {
-                let item = value(op.b)
-                var found = false
-                array.forEachElement { element in
-                    if !found, Self.equal(item, element) { found = true }
-                }
-                return .bool(found)
-            }
-            guard case .string(let s) = left, case .string(let t) = value(op.b) else { return .bool(false) }
-            return .bool(Self.test(op.code, s, t))
-        case .icontainsAny:
-            guard case .string(let s) = value(op.a) else { return .bool(false) }
-            return .bool(Self.lowercasedContainsAny(s, lists[Int(op.b)].lowercased))
-        case .containsAny, .startswithAny, .endswithAny:
-            guard case .string(let s) = value(op.a) else { return .bool(false) }
-            let single: Op.Code =
-                switch op.code {
-                case .containsAny: .contains
-                case .startswithAny: .startswith
-                default: .endswith
-                }
-            return .bool(lists[Int(op.b)].strings.contains { Self.test(single, s, $0) })
-        case .matches:
-            guard case .string(let s) = value(op.a) else { return .bool(false) }
-            let text = s.string
-            let regex = regexes[Int(op.b)]
-            return .bool(regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil)
-        case .exists:
-            return .bool(value(op.a).isPresent)
         case .abs:
             guard let n = Self.numeric(value(op.a)) else { return .missing }
             return .number(Swift.abs(n))
@@ -86,6 +37,69 @@ extension Engine {
             let v = windowValue(op)
             readouts[Int(i)] = Readout(epoch: readoutEpoch, value: v)
             return v
+        case .not, .and, .or, .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .inList, .inArray,
+            .contains, .icontains, .startswith, .endswith, .containsAny, .icontainsAny, .startswithAny, .endswithAny,
+            .matches, .exists:
+            return .bool(holds(i))
+        }
+    }
+
+    /// Whether node `i` is true (only `true` is) for the current event (or tick) and group. Conditions are trees of
+    /// predicates, so they are computed as plain booleans here rather than as `Value`s.
+    func holds(_ i: Int32) -> Bool {
+        let op = ops[Int(i)]
+        switch op.code {
+        case .not: return !holds(op.a)
+        case .and: return holds(op.a) && holds(op.b)
+        case .or: return holds(op.a) || holds(op.b)
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+            return compare(op.code, value(op.a), value(op.b))
+        case .inList:
+            let x = value(op.a)
+            guard x.isPresent else { return false }
+            return lists[Int(op.b)].contains(x) != (op.flag == 1)
+        case .inArray:
+            let x = value(op.a)
+            guard x.isPresent, case .array(let array) = value(op.b) else { return false }
+            var found = false
+            array.forEachElement { element in
+                if !found, Self.equal(x, element) { found = true }
+            }
+            return found != (op.flag == 1)
+        case .contains, .icontains, .startswith, .endswith:
+            let left = value(op.a)
+            // A field of a free-form event may turn out to be an array: `contains` is then membership.
+            if op.code == .contains, case .array(let array) = left {
+                let item = value(op.b)
+                var found = false
+                array.forEachElement { element in
+                    if !found, Self.equal(item, element) { found = true }
+                }
+                return found
+            }
+            guard case .string(let s) = left, case .string(let t) = value(op.b) else { return false }
+            return Self.test(op.code, s, t)
+        case .icontainsAny:
+            guard case .string(let s) = value(op.a) else { return false }
+            return Self.lowercasedContainsAny(s, lists[Int(op.b)].lowercased)
+        case .containsAny, .startswithAny, .endswithAny:
+            guard case .string(let s) = value(op.a) else { return false }
+            let single: Op.Code =
+                switch op.code {
+                case .containsAny: .contains
+                case .startswithAny: .startswith
+                default: .endswith
+                }
+            return lists[Int(op.b)].strings.contains { Self.test(single, s, $0) }
+        case .matches:
+            guard case .string(let s) = value(op.a) else { return false }
+            let text = s.string
+            let regex = regexes[Int(op.b)]
+            return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        case .exists:
+            return value(op.a).isPresent
+        case .constant, .field, .negate, .add, .subtract, .multiply, .divide, .remainder, .abs, .length, .window:
+            return value(i).isTrue
         }
     }
 

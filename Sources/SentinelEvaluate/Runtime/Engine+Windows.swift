@@ -11,7 +11,7 @@ extension Engine {
             let v: Double
             switch source.kind {
             case .event: v = 1
-            case .condition: v = value(source.node).isTrue ? 1 : 0
+            case .condition: v = holds(source.node) ? 1 : 0
             case .samples: v = Self.numeric(value(source.node)) ?? .nan
             }
             rowScratch[i - columns.lowerBound] = v

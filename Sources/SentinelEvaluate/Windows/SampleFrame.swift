@@ -61,10 +61,18 @@ struct SampleFrame {
     private var oldestTime = Int64.max
     /// Sequence number of the oldest row; rows are numbered in arrival order.
     private(set) var firstSequence = 0
-    private(set) var columns: [Column]
+    /// Owns the column aggregates; `columns` points at them. Updated in place on every sample, so they live in
+    /// plain memory: an array would be checked for uniqueness at each of those updates.
+    private let columnStorage: ColumnStorage
+    /// The aggregates of each column (`width` of them). Read-only outside the frame.
+    let columns: UnsafeMutablePointer<Column>
+    /// Number of columns.
+    let width: Int
 
     init(columns: [Column]) {
-        self.columns = columns
+        columnStorage = ColumnStorage(columns)
+        self.columns = columnStorage.base
+        width = columns.count
         stride = 1 + columns.count
         storage = RowStorage(stride: stride, rows: 8)
         base = storage.base
@@ -99,7 +107,6 @@ struct SampleFrame {
 
     /// Adds a row: `values[c]` for column `c`, NaN for none. A row with no value at all is not kept.
     mutating func append(time: Int64, values: UnsafePointer<Double>) {
-        let width = columns.count
         var any = false
         for c in 0..<width where !values[c].isNaN { any = true }
         guard any else { return }
@@ -123,7 +130,7 @@ struct SampleFrame {
         count -= 1
         firstSequence += 1
         oldestTime = count > 0 ? time(ofRow: row(0)) : .max
-        for c in columns.indices where !r[1 + c].isNaN { remove(r[1 + c], sequence: sequence, column: c) }
+        for c in 0..<width where !r[1 + c].isNaN { remove(r[1 + c], sequence: sequence, column: c) }
     }
 
     mutating func reset() {
@@ -132,17 +139,17 @@ struct SampleFrame {
         count = 0
         oldestTime = .max
         if mask >= 64 { use(RowStorage(stride: stride, rows: 8)) }
-        for c in columns.indices { columns[c].clear() }
+        for c in 0..<width { columns[c].clear() }
     }
 
     /// The rows of `previous` (another frame of the same span), taking column `c`'s values from `previous`
     /// column `sources[c]` (nil: a window new to this frame, which starts with no samples).
     mutating func replay(_ previous: SampleFrame, sources: [Int?]) {
-        let values = UnsafeMutablePointer<Double>.allocate(capacity: max(1, columns.count))
+        let values = UnsafeMutablePointer<Double>.allocate(capacity: max(1, width))
         defer { values.deallocate() }
         for i in 0..<previous.count {
             let r = previous.row(i)
-            for c in columns.indices { values[c] = sources[c].map { r[1 + $0] } ?? .nan }
+            for c in 0..<width { values[c] = sources[c].map { r[1 + $0] } ?? .nan }
             append(time: previous.time(ofRow: r), values: values)
         }
     }
@@ -245,6 +252,23 @@ struct SampleFrame {
         columns[c].sum = sum
         columns[c].shiftedSum = shiftedSum
         columns[c].shiftedSumOfSquares = shiftedSumOfSquares
+    }
+}
+
+/// A frame's column aggregates, in place for the same reason as its rows (see `RowStorage`).
+final class ColumnStorage {
+    let base: UnsafeMutablePointer<SampleFrame.Column>
+    let count: Int
+
+    init(_ columns: [SampleFrame.Column]) {
+        count = columns.count
+        base = .allocate(capacity: max(1, count))
+        base.initialize(from: columns, count: count)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
     }
 }
 
