@@ -123,7 +123,7 @@ import Testing
             // this process writes nothing to the outbox.
             #expect(try await restarted.post("/api/v1/events", Self.events(models: 0..<10, second: 59)).status == 202)
             #expect(try await restarted.eventually { try await restarted.metric("sentinel_events_evaluated_total{source=\"http\"}") == 10 })
-            #expect(try await restarted.eventually { try await (restarted.metric("sentinel_alerts{rule=\"UnsafeAnswer\",state=\"firing\"}") ?? 0) == 10 })
+            #expect(try await restarted.eventually { try await (restarted.metric("sentinel_alerts{rule=\"UnsafeAnswer\",severity=\"critical\",state=\"firing\"}") ?? 0) == 10 })
             try await Task.sleep(for: .seconds(2))  // group interval 1s: flushes would have happened
             #expect(try await restarted.metric("sentinel_outbox_written_total") == 0)
             #expect(try await restarted.metric("sentinel_notifications_total{receiver=\"hook\"}") == nil)

@@ -59,10 +59,13 @@ extension SentinelServer {
                 samples: engine.rules.map { ([("rule", $0.name)], Double($0.stats.groupOverflow)) })
             let counts = alerts.activeCounts()
             out.family(
-                "sentinel_alerts", .gauge, help: "Active alerts by rule and state.",
+                "sentinel_alerts", .gauge, help: "Active alerts by rule, severity and state.",
                 samples: engine.rules.flatMap { rule in
                     [AlertState.pending, .firing].map { state in
-                        ([("rule", rule.name), ("state", state.rawValue)], Double(counts[rule.name]?[state] ?? 0))
+                        (
+                            [("rule", rule.name), ("severity", rule.severity), ("state", state.rawValue)],
+                            Double(counts[rule.name]?[state] ?? 0)
+                        )
                     }
                 })
         }
@@ -141,6 +144,7 @@ extension SentinelServer {
 struct EngineView: Sendable {
     struct Rule: Sendable {
         var name: String
+        var severity: String
         var stats: RuleStatistics
     }
 
@@ -155,7 +159,9 @@ struct EngineView: Sendable {
         lateEvents = engine.statistics.lateEvents
         evicted = engine.statistics.groupsEvicted
         watermark = engine.watermark
-        rules = zip(engine.graph.rules, engine.ruleStatistics).map { Rule(name: $0.name, stats: $1) }
+        rules = zip(engine.graph.rules, engine.ruleStatistics).map {
+            Rule(name: $0.name, severity: $0.severity.rawValue, stats: $1)
+        }
     }
 }
 
