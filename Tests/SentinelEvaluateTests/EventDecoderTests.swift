@@ -1,5 +1,5 @@
 import SentinelCore
-import SentinelEvaluate
+@testable import SentinelEvaluate
 import Testing
 
 #if canImport(Glibc)
@@ -493,6 +493,58 @@ let readmeCompletion = #"""
         } else {
             Issue.record()
         }
+    }
+
+    /// Lines that start the way producers write them (`{"ts":"…","kind":"…"`) are read in place; anything near
+    /// that shape (an escape, a control character, a bad time, a missing quote, another kind of value, another
+    /// order) must read exactly as the general scan reads it, errors included: random mutations of the first 72
+    /// bytes of a completion line (the header is its first 52).
+    @Test func leadingHeaderAgreesWithTheGeneralScan() throws {
+        let decoder = EventDecoder(paths: [["model"]])
+        let base = Array(#"{"ts":"2026-05-01T12:00:00.250Z","kind":"completion","model":"m","n":1}"#.utf8)
+        let alphabet = Array(#""\:,{}[] \#tTZz.+-05k"#.utf8) + [0x01, 0xC3, 0xA9]
+        func read(_ line: [UInt8], _ body: (UnsafeRawBufferPointer) throws(EventDecodeError) -> EventHeader)
+            -> Result<(Int64, String), EventDecodeError>
+        {
+            line.withUnsafeBytes { raw in
+                do throws(EventDecodeError) {
+                    let h = try body(raw)
+                    return .success((h.timestamp, h.kind.string))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        var generator = SplitMix64(seed: 5)
+        var inPlace = 0
+        for round in 0..<4_000 {
+            var line = base
+            for _ in 0..<(1 + Int(generator.next() % 3)) {
+                let at = Int(generator.next() % UInt64(min(72, line.count)))
+                switch generator.next() % 3 {
+                case 0: line[at] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                case 1: line.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: at)
+                default: line.remove(at: at)
+                }
+            }
+            let header = read(line) { raw throws(EventDecodeError) in try decoder.header(of: raw) }
+            let scanned = read(line) { raw throws(EventDecodeError) in
+                try decoder.scannedHeader(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: raw.count)
+            }
+            let text = String(decoding: line, as: UTF8.self)
+            switch (header, scanned) {
+            case (.success(let h), .success(let s)): #expect(h == s, "round \(round): \(text)")
+            case (.failure(let h), .failure(let s)): #expect(h == s, "round \(round): \(text)")
+            default: Issue.record("round \(round): \(header) against \(scanned) for \(text)")
+            }
+            if line.withUnsafeBytes({ raw in
+                decoder.leadingHeader(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: raw.count) != nil
+            }) {
+                inPlace += 1
+            }
+        }
+        // Both paths were taken often.
+        #expect(inPlace > 500 && inPlace < 3_500, "\(inPlace) of 4000 read in place")
     }
 
     // MARK: Numbers

@@ -313,8 +313,14 @@ public final class EventDecoder {
             throw EventDecodeError(message: ScanCode.expectedObject.message, offset: 0)
         }
         let start = raw.assumingMemoryBound(to: UInt8.self)
+        if let header = leadingHeader(start, count: line.count) { return header }
+        return try scannedHeader(start, count: line.count)
+    }
+
+    /// `header(of:)` by the general scan (any member order, escapes, epoch times; the errors it reports).
+    func scannedHeader(_ start: UnsafePointer<UInt8>, count: Int) throws(EventDecodeError) -> EventHeader {
         var scanner = EventScanner(
-            start: start, end: start + line.count, decoder: self,
+            start: start, end: start + count, decoder: self,
             slots: UnsafeMutablePointer(mutating: UnsafePointer<Value>(bitPattern: 8)!))
         do throws(ScanFailure) {
             try scanner.scanHeader()
@@ -324,5 +330,41 @@ public final class EventDecoder {
         guard scanner.hasTimestamp else { throw EventDecodeError(message: "missing 'ts'", offset: 0, field: "ts") }
         guard scanner.hasKind else { throw EventDecodeError(message: "missing 'kind'", offset: 0, field: "kind") }
         return EventHeader(timestamp: scanner.timestamp, kind: scanner.kind)
+    }
+
+    /// The header of a line that starts `{"ts":"<RFC 3339 time>","kind":"<name>"` with no escape in either value,
+    /// as producers write it, read in place; nil for anything else (spaces, another order, an epoch `ts`), which
+    /// the general scan then reads and reports on.
+    @inline(__always)
+    func leadingHeader(_ start: UnsafePointer<UInt8>, count: Int) -> EventHeader? {
+        let tsPrefix = 7  // {"ts":"
+        let kindPrefix = 10  // ","kind":"
+        guard count > tsPrefix + 20 + kindPrefix, memcmp(start, Self.leadingTs, tsPrefix) == 0 else { return nil }
+        // Times are at most ~35 bytes; the closing quote within 48 or no fast path.
+        let tsStart = start + tsPrefix
+        guard let tsEnd = Self.closingQuote(from: tsStart, limit: min(48, count - tsPrefix - kindPrefix)),
+            let timestamp = Timestamp.parseRFC3339(
+                UnsafeBufferPointer(start: tsStart, count: tsEnd - tsStart), cache: &tsCache.pointee),
+            tsEnd + kindPrefix < start + count, memcmp(tsEnd, Self.leadingKind, kindPrefix) == 0
+        else { return nil }
+        let kindStart = tsEnd + kindPrefix
+        guard let kindEnd = Self.closingQuote(from: kindStart, limit: start + count - kindStart) else { return nil }
+        return EventHeader(timestamp: timestamp, kind: ByteString(base: kindStart, count: kindEnd - kindStart))
+    }
+
+    private static let leadingTs: [UInt8] = Array(#"{"ts":""#.utf8)
+    private static let leadingKind: [UInt8] = Array(#"","kind":""#.utf8)
+
+    /// The first `"` in `[from, from + limit)` when no byte before it is a backslash or a control character.
+    @inline(__always)
+    static func closingQuote(from: UnsafePointer<UInt8>, limit: Int) -> UnsafePointer<UInt8>? {
+        var i = 0
+        while i < limit {
+            let c = from[i]
+            if c == 0x22 { return from + i }
+            if c == 0x5C || c < 0x20 { return nil }
+            i += 1
+        }
+        return nil
     }
 }

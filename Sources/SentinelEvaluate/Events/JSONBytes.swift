@@ -168,8 +168,16 @@ enum JSONBytes {
         n >= 8 ? ~0 : (UInt64(1) << UInt64(n &* 8)) &- 1
     }
 
-    /// The first 16 bytes of a key as two zero-padded little-endian words (any length, read byte by byte).
+    /// The first 16 bytes of a key as two zero-padded little-endian words (any length; a key shorter than 16
+    /// bytes is read byte by byte, as it may end the buffer).
     static func keyWords(_ k: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64) {
+        if n >= 16 {
+            let raw = UnsafeRawPointer(k)
+            return (
+                UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)),
+                UInt64(littleEndian: (raw + 8).loadUnaligned(as: UInt64.self))
+            )
+        }
         var w0: UInt64 = 0
         var w1: UInt64 = 0
         for i in 0..<min(n, 16) {
