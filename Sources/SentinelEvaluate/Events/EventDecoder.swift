@@ -340,31 +340,24 @@ public final class EventDecoder {
         let tsPrefix = 7  // {"ts":"
         let kindPrefix = 10  // ","kind":"
         guard count > tsPrefix + 20 + kindPrefix, memcmp(start, Self.leadingTs, tsPrefix) == 0 else { return nil }
-        // Times are at most ~35 bytes; the closing quote within 48 or no fast path.
         let tsStart = start + tsPrefix
-        guard let tsEnd = Self.closingQuote(from: tsStart, limit: min(48, count - tsPrefix - kindPrefix)),
+        guard let tsEnd = Self.closingQuote(from: tsStart, end: start + count - kindPrefix),
             let timestamp = Timestamp.parseRFC3339(
                 UnsafeBufferPointer(start: tsStart, count: tsEnd - tsStart), cache: &tsCache.pointee),
-            tsEnd + kindPrefix < start + count, memcmp(tsEnd, Self.leadingKind, kindPrefix) == 0
+            memcmp(tsEnd, Self.leadingKind, kindPrefix) == 0
         else { return nil }
         let kindStart = tsEnd + kindPrefix
-        guard let kindEnd = Self.closingQuote(from: kindStart, limit: start + count - kindStart) else { return nil }
+        guard let kindEnd = Self.closingQuote(from: kindStart, end: start + count) else { return nil }
         return EventHeader(timestamp: timestamp, kind: ByteString(base: kindStart, count: kindEnd - kindStart))
     }
 
     private static let leadingTs: [UInt8] = Array(#"{"ts":""#.utf8)
     private static let leadingKind: [UInt8] = Array(#"","kind":""#.utf8)
 
-    /// The first `"` in `[from, from + limit)` when no byte before it is a backslash or a control character.
+    /// The first `"` in `[from, end)` when no byte before it is a backslash or a control character.
     @inline(__always)
-    static func closingQuote(from: UnsafePointer<UInt8>, limit: Int) -> UnsafePointer<UInt8>? {
-        var i = 0
-        while i < limit {
-            let c = from[i]
-            if c == 0x22 { return from + i }
-            if c == 0x5C || c < 0x20 { return nil }
-            i += 1
-        }
-        return nil
+    static func closingQuote(from: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
+        let q = JSONBytes.nextSpecial(from, end)
+        return q < end && q[0] == 0x22 ? q : nil
     }
 }
