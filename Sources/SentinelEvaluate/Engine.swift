@@ -48,8 +48,8 @@ public final class Engine {
     var alerts: [[AlertSlot]]
     /// Alert labels by rule and group, built on first use: every match and action of a group needs the same ones.
     var labelCache: [[[(String, String)]?]]
+    /// Event kinds the graph reads; `tables.kindPartitions` has each one's partitions.
     let kinds: [ByteString]
-    let partitionsByKind: [[Int]]
     let ruleActionsOnMatch: [[Int]]
     let ruleActionsOnTransition: [[String]]
     let tables: RuntimeTables
@@ -77,6 +77,8 @@ public final class Engine {
     let readouts: UnsafeMutablePointer<Readout>
     /// Moves on whenever windows, group or time may differ from the previous readouts.
     var readoutEpoch = 1
+    /// Identities of the counter and histogram series seen lately.
+    var seriesIdentities = SeriesIdentityCache()
 
     struct Readout {
         var epoch: Int
@@ -117,12 +119,11 @@ public final class Engine {
         var kindNames: [String] = []
         for partition in graph.partitions where !kindNames.contains(partition.kind) { kindNames.append(partition.kind) }
         kinds = kindNames.map { pool.bytes($0) }
-        partitionsByKind = kindNames.map { kind in graph.partitions.indices.filter { graph.partitions[$0].kind == kind } }
         ruleActionsOnMatch = graph.rules.map { rule in rule.actions.filter { graph.actions[$0].type.runsOnMatch } }
         ruleActionsOnTransition = graph.rules.map { rule in
             rule.actions.filter { !graph.actions[$0].type.runsOnMatch }.map { graph.actions[$0].name }
         }
-        tables = RuntimeTables(graph: graph, layout: frameLayout, matchActions: ruleActionsOnMatch)
+        tables = RuntimeTables(graph: graph, layout: frameLayout, matchActions: ruleActionsOnMatch, kinds: kindNames)
         constants = .allocate(capacity: pool.values.count)
         _ = constants.initialize(from: pool.values)
         var intervals: Set<Int64> = [graph.policy.evaluationIntervalMilliseconds]
@@ -235,7 +236,7 @@ public final class Engine {
         lastEventTime = time
         statistics.events += 1
         guard let kind = kinds.firstIndex(where: { $0.equals(header.kind) }) else { return }
-        for p in partitionsByKind[kind] { processPartition(p, time: time) }
+        for p in tables.slice(tables.kindPartitions[kind]) { processPartition(Int(p), time: time) }
     }
 
     private func processPartition(_ p: Int, time: Int64) {

@@ -58,6 +58,10 @@ extension Engine {
 
     /// Metric name plus the labels object, independent of the order labels are written in.
     private func seriesIdentity(_ seriesSlots: [Int]) -> UInt64 {
+        seriesIdentities.identity(seriesSlots, in: slots) { computeSeriesIdentity(seriesSlots) }
+    }
+
+    private func computeSeriesIdentity(_ seriesSlots: [Int]) -> UInt64 {
         var h = ByteHashing.seed
         for slot in seriesSlots {
             switch slots[slot] {

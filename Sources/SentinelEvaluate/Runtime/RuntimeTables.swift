@@ -36,8 +36,10 @@ struct RuntimeTables {
     let places: UnsafeMutableBufferPointer<FrameLayout.Place>
     /// Every frame's column sources, frame after frame (`FrameLayout.Frame.columns` index it).
     let columnSources: UnsafeMutableBufferPointer<FrameLayout.ColumnSource>
+    /// By event kind (in the order of `kinds` given to `init`): its partitions, a range of `indices`.
+    let kindPartitions: UnsafeMutableBufferPointer<Range<Int>>
 
-    init(graph: ConditionGraph, layout: FrameLayout, matchActions: [[Int]]) {
+    init(graph: ConditionGraph, layout: FrameLayout, matchActions: [[Int]], kinds: [String]) {
         var flat: [Int32] = []
         func append(_ items: [Int]) -> Range<Int> {
             let start = flat.count
@@ -54,6 +56,7 @@ struct RuntimeTables {
                 eventRules: append(p.rules.filter { graph.rules[$0].everyMilliseconds == nil }),
                 idleLimit: p.retentionMilliseconds + max(interval, graph.policy.evaluationIntervalMilliseconds))
         }
+        let kindValues = kinds.map { kind in append(graph.partitions.indices.filter { graph.partitions[$0].kind == kind }) }
         let ruleValues = graph.rules.enumerated().map { i, r in
             RuleRuntime(
                 condition: Int32(r.condition), value: Int32(r.value ?? -1), partition: Int32(r.partition),
@@ -70,6 +73,8 @@ struct RuntimeTables {
         _ = places.initialize(from: layout.places)
         columnSources = .allocate(capacity: layout.columnSources.count)
         _ = columnSources.initialize(from: layout.columnSources)
+        kindPartitions = .allocate(capacity: kindValues.count)
+        _ = kindPartitions.initialize(from: kindValues)
     }
 
     func deallocate() {
@@ -78,6 +83,7 @@ struct RuntimeTables {
         indices.deallocate()
         places.deallocate()
         columnSources.deallocate()
+        kindPartitions.deallocate()
     }
 
     @inline(__always) func slice(_ range: Range<Int>) -> UnsafeBufferPointer<Int32> {
