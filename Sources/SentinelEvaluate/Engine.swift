@@ -46,6 +46,8 @@ public final class Engine {
     let rowScratch: UnsafeMutablePointer<Double>
     let groups: UnsafeMutableBufferPointer<GroupTable>
     var alerts: [[AlertSlot]]
+    /// By rule: how many of its groups have a pending or firing alert (ticks re-check only rules with some).
+    var activeAlertCounts: [Int]
     /// Alert labels by rule and group, built on first use: every match and action of a group needs the same ones.
     var labelCache: [[[(String, String)]?]]
     /// Event kinds the graph reads; `tables.kindPartitions` has each one's partitions.
@@ -113,6 +115,7 @@ public final class Engine {
         groups = .allocate(capacity: graph.partitions.count)
         _ = groups.initialize(from: graph.partitions.map { _ in GroupTable() })
         alerts = graph.rules.map { _ in [] }
+        activeAlertCounts = graph.rules.map { _ in 0 }
         labelCache = graph.rules.map { _ in [] }
         ruleStatistics = graph.rules.map { _ in RuleStatistics() }
         observedRules = graph.rules.map { _ in false }
@@ -327,7 +330,7 @@ public final class Engine {
         guard interval == graph.policy.evaluationIntervalMilliseconds else { return }
         // Event-triggered alerts are re-checked, with no current event, once their group has been quiet for a
         // whole interval: windows keep moving without events, and a per-event condition no longer holds.
-        for (r, rule) in graph.rules.enumerated() where rule.everyMilliseconds == nil {
+        for (r, rule) in graph.rules.enumerated() where rule.everyMilliseconds == nil && activeAlertCounts[r] > 0 {
             let p = rule.partition
             for g in alerts[r].indices
             where alerts[r][g].state != .inactive && groups[p].live[g] && time - groups[p].lastSeen[g] >= interval {

@@ -34,6 +34,18 @@ import Testing
         #expect(f.states("Busy") == ["pending@2", "firing@25"])
     }
 
+    /// A firing alert carried over by a reload is still re-checked on ticks once its group goes quiet, and
+    /// resolves when its window empties (75 s: the first tick whose minute holds none of its events).
+    @Test func aCarriedOverAlertResolvesOnTicksAfterItsGroupGoesQuiet() throws {
+        let f = try EngineFixture(Self.rules)
+        try feed(f, [0, 1, 2], latency: 5_000)
+        #expect(f.states("Slow") == ["firing@0"])
+        try f.reload(Self.rules)
+        #expect(f.engine.carryOver?.keptRules.sorted() == ["Busy", "Slow"])
+        try f.send(at: 100, #"{"kind":"completion","model":"b","latency_ms":10}"#)
+        #expect(f.states("Slow") == ["firing@0", "resolved@75"])
+    }
+
     @Test func reloadStartsChangedRulesAfreshAndDropsRemovedOnes() throws {
         let f = try EngineFixture(Self.rules)
         try feed(f, [0, 1, 2], latency: 5_000)

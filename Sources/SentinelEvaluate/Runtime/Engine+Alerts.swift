@@ -30,6 +30,7 @@ extension Engine {
         var slot = alerts[r][g]
         // Most evaluations find the condition false with no alert: nothing to write back.
         if !matched, slot.state == .inactive || slot.state == .resolved { return }
+        let wasActive = slot.state.isActive
         if matched {
             if rule.value >= 0, let n = Self.numeric(value(rule.value)) { slot.value = n }
             slot.keepFiringSince = .min
@@ -68,6 +69,7 @@ extension Engine {
             }
         }
         alerts[r][g] = slot
+        if slot.state.isActive != wasActive { activeAlertCounts[r] += wasActive ? -1 : 1 }
     }
 
     private func fire(_ slot: inout AlertSlot, rule r: Int, group g: Int, time: Int64) {
@@ -164,6 +166,11 @@ extension Engine {
         }
         return result.sorted { ($0.rule, "\($0.labels)") < ($1.rule, "\($1.labels)") }
     }
+}
+
+extension AlertState {
+    /// Pending or firing: an alert a tick must keep re-checking.
+    var isActive: Bool { self == .pending || self == .firing }
 }
 
 extension RuleStatistics {

@@ -78,6 +78,7 @@ extension Engine {
                 alerts[r] = alerts[r].map { _ in AlertSlot() }
             }
         }
+        activeAlertCounts = alerts.map { slots in slots.reduce(0) { $0 + ($1.state.isActive ? 1 : 0) } }
         let names = Set(graph.rules.map(\.name))
         report.removedRules = previous.graph.rules.map(\.name).filter { !names.contains($0) }
         return report
