@@ -130,7 +130,7 @@ extension Engine {
     private func buildAlertLabels(rule r: Int, group g: Int) -> [(String, String)] {
         let rule = graph.rules[r]
         var labels = rule.labels
-        labels.append(contentsOf: zip(rule.groupLabels, groups[rule.partition].labels[g]).map { ($0, $1) })
+        labels.append(contentsOf: zip(rule.groupLabels, groups[rule.partition].labels(of: g)).map { ($0, $1) })
         labels.append(("severity", rule.severity.rawValue))
         return labels.sorted { $0.0 < $1.0 }
     }

@@ -1,0 +1,70 @@
+import SentinelCore
+import Testing
+
+@testable import SentinelEvaluate
+
+@Suite struct GroupTableTests {
+    /// Lookups, creations and removals of two-field keys (strings, numbers with -0 and 0 alike, booleans, missing
+    /// values), through growth, tombstones and reuse of freed indices, against a dictionary: existing groups keep
+    /// their index, new ones get a free index, the limit is enforced, and labels read back from the keys.
+    @Test func behavesLikeADictionaryOfKeys() {
+        var table = GroupTable()
+        var reference: [String: Int] = [:]
+        var liveKeys: [String] = []  // the reference's keys, for picking one to remove reproducibly
+        var generator = SplitMix64(seed: 9)
+        let strings = (0..<3_000).map { "u-\($0)" } + ["", "é", "a\"b"]
+        let slots = UnsafeMutablePointer<Value>.allocate(capacity: 2)
+        defer { slots.deallocate() }
+        let groupSlots = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 2)
+        defer { groupSlots.deallocate() }
+        groupSlots[0] = 0
+        groupSlots[1] = 1
+        let limit = 2_500
+        let stringBytes: [[UInt8]] = strings.map { Array($0.utf8) }
+
+        for step in 0..<60_000 {
+            let pick = Int(generator.next() % 100)
+            let s = Int(generator.next() % UInt64(strings.count))
+            let second: (Value, String, String) =
+                switch pick {
+                case 0..<60: (.number(Double(pick % 3)), "n\(pick % 3)", NumberFormatting.format(Double(pick % 3)))
+                case 60..<65: (.number(-0.0), "n0", "0")
+                case 65..<70: (.bool(pick % 2 == 0), "b\(pick % 2 == 0)", pick % 2 == 0 ? "true" : "false")
+                case 70..<75: (.missing, "m", "")
+                default: (.null, "m", "")
+                }
+            let key = "s\(strings[s])|\(second.1)"
+            let index: Int? = stringBytes[s].withUnsafeBufferPointer { b in
+                slots[0] = .string(ByteString(base: b.baseAddress, count: b.count))
+                slots[1] = second.0
+                switch table.lookup(slots, UnsafeBufferPointer(groupSlots), limit: limit) {
+                case .existing(let i):
+                    #expect(reference[key] == i, "step \(step): \(key)")
+                    return i
+                case .created(let i):
+                    #expect(reference[key] == nil, "step \(step): \(key) existed")
+                    #expect(!reference.values.contains(i), "step \(step): index \(i) in use")
+                    reference[key] = i
+                    liveKeys.append(key)
+                    return i
+                case .full:
+                    #expect(reference[key] == nil && reference.count == limit, "step \(step)")
+                    return nil
+                }
+            }
+            if let index {
+                #expect(table.labels(of: index) == [strings[s], second.2], "step \(step)")
+            }
+            // Remove a random live group now and then (more often when full), as idle eviction does.
+            if !liveKeys.isEmpty, generator.next() % 3 == 0 || reference.count == limit {
+                let k = Int(generator.next() % UInt64(liveKeys.count))
+                let victim = liveKeys[k]
+                liveKeys.swapAt(k, liveKeys.count - 1)
+                liveKeys.removeLast()
+                table.remove(reference[victim]!)
+                reference[victim] = nil
+            }
+            #expect(table.liveCount == reference.count)
+        }
+    }
+}
