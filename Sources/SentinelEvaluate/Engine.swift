@@ -333,7 +333,7 @@ public final class Engine {
         for (r, rule) in graph.rules.enumerated() where rule.everyMilliseconds == nil && activeAlertCounts[r] > 0 {
             let p = rule.partition
             for g in alerts[r].indices
-            where alerts[r][g].state != .inactive && groups[p].live[g] && time - groups[p].lastSeen[g] >= interval {
+            where alerts[r][g].state.isActive && groups[p].live[g] && time - groups[p].lastSeen[g] >= interval {
                 advanceWindows(partition: p, group: g, to: time)
                 evaluate(rule: r, group: g, time: time, atEvent: false)
             }
@@ -350,7 +350,7 @@ public final class Engine {
         for (p, partition) in graph.partitions.enumerated() {
             let idleAfter = tables.partitions[p].idleLimit
             for g in 0..<groups[p].capacity where groups[p].live[g] && time - groups[p].lastSeen[g] > idleAfter {
-                if partition.rules.contains(where: { alerts[$0][g].state != .inactive }) { continue }
+                if partition.rules.contains(where: { alerts[$0][g].state.isActive }) { continue }
                 groups[p].remove(g)
                 for w in tables.slice(tables.partitions[p].windows) { stores[Int(w)].reset(g) }
                 for f in tables.slice(tables.partitions[p].frames) { frames[Int(f)].reset(g) }

@@ -29,7 +29,7 @@ extension Engine {
         ruleStatistics[r].record(at: time, counted: atEvent || rule.every != 0, matched: matched, nanoseconds: nanoseconds)
         var slot = alerts[r][g]
         // Most evaluations find the condition false with no alert: nothing to write back.
-        if !matched, slot.state == .inactive || slot.state == .resolved { return }
+        if !matched, !slot.state.isActive { return }
         let wasActive = slot.state.isActive
         if matched {
             if rule.value >= 0, let n = Self.numeric(value(rule.value)) { slot.value = n }
@@ -155,7 +155,7 @@ extension Engine {
         for (r, rule) in graph.rules.enumerated() {
             for g in alerts[r].indices {
                 let slot = alerts[r][g]
-                guard slot.state == .pending || slot.state == .firing, groups[rule.partition].live[g] else { continue }
+                guard slot.state.isActive, groups[rule.partition].live[g] else { continue }
                 let labels = alertLabels(rule: r, group: g)
                 let value = slot.value.isNaN ? nil : slot.value
                 result.append(
