@@ -74,6 +74,7 @@ public final class DryRun {
             if format == .json { self.output(Self.line(for: request)) }
             self.dpo.take(request)
         }
+        if dpo.isActive { engine.onEvent = { [unowned self] line, time in self.dpo.observe(line, time: time) } }
     }
 
     /// Replays the files in order. A malformed line is reported through `onMalformed` and skipped, or, when it
@@ -96,8 +97,9 @@ public final class DryRun {
                 try report(tag, error)
             }
         }
-        for path in paths {
-            let reader = path == "-" ? LineReader(fileDescriptor: 0) : try LineReader(path: path)
+        // Every file is opened first: a missing last file should not cost the output of the ones before it.
+        let readers = try paths.map { path in path == "-" ? LineReader(fileDescriptor: 0) : try LineReader(path: path) }
+        for (path, reader) in zip(paths, readers) {
             starts.append((linesRead, path))
             while let (line, _) = try reader.next() {
                 linesRead += 1
@@ -105,7 +107,6 @@ public final class DryRun {
                 if LineReader.isBlank(line) { continue }
                 do {
                     try engine.ingest(line, tag: linesRead)
-                    if dpo.isActive { dpo.observe(line, time: engine.watermark) }
                 } catch {
                     try report(linesRead, error)
                 }
@@ -143,12 +144,29 @@ public final class DryRun {
 
     private static func text(for t: AlertTransition) -> String {
         let state = t.state.rawValue.uppercased().padding(toLength: 9, withPad: " ", startingAt: 0)
-        let labels = t.labels.filter { $0.0 != "severity" }.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+        let labels = t.labels.filter { $0.0 != "severity" }.map { "\(printable($0.0))=\(printable($0.1))" }
+            .joined(separator: " ")
         let value = t.value.map(NumberFormatting.format) ?? "-"
-        let summary = t.annotations.first { $0.0 == "summary" }?.1 ?? ""
+        let summary = printable(t.annotations.first { $0.0 == "summary" }?.1 ?? "")
         let time = Timestamp.format(t.time).padding(toLength: 24, withPad: " ", startingAt: 0)
         return "\(time)  \(state) \(t.rule.padding(toLength: 20, withPad: " ", startingAt: 0)) "
             + "\(t.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(labels)  value=\(value)  \(summary)"
+    }
+
+    /// `s` with control characters escaped: a label from the traffic must not start a line of its own.
+    static func printable(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return s }
+        var out = ""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{0}"..."\u{1F}", "\u{7F}": out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     private static func line(for n: AlertNotification) -> String {

@@ -108,13 +108,36 @@ public struct JSONText: Sendable {
         s.withUTF8 { utf8 in
             out.append(0x22)
             // Most strings (prompts, answers, labels) need no escape: one copy, not one append per byte.
-            if utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            if needsEscape(utf8) {
                 appendEscaped(utf8, to: &out)
             } else {
                 out.append(contentsOf: utf8)
             }
             out.append(0x22)
         }
+    }
+
+    /// Whether any byte is a control character, `"` or `\`: eight bytes per step (SWAR), since every string of
+    /// every output line passes here.
+    static func needsEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = utf8.baseAddress else { return false }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        var i = 0
+        while i + 8 <= utf8.count {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            // Exact as "any byte" tests: a borrow only reaches bytes above one that already matched.
+            let control = (w &- 0x20 &* ones) & ~w & highs != 0
+            if control || hasZeroByte(w ^ (0x22 &* ones)) || hasZeroByte(w ^ (0x5C &* ones)) { return true }
+            i += 8
+        }
+        while i < utf8.count {
+            let b = base[i]
+            if b < 0x20 || b == 0x22 || b == 0x5C { return true }
+            i += 1
+        }
+        return false
     }
 
     private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {

@@ -17,6 +17,9 @@ public final class Engine {
     public var onMalformed: (_ tag: Int, EventDecodeError) -> Void = { _, _ in }
     /// Called at each event where an observed rule (see `observeMatches(of:)`) holds and so does its `evidence`.
     public var onMatch: (RuleMatch) -> Void = { _ in }
+    /// Called for every event as it is evaluated (in event-time order; never for a late one), with its line (valid
+    /// only during the call) and time, before the rules read it. DPO capture looks for re-prompts here.
+    public var onEvent: ((UnsafeRawBufferPointer, Int64) -> Void)?
 
     public internal(set) var statistics = EngineStatistics()
     public internal(set) var ruleStatistics: [RuleStatistics]
@@ -180,7 +183,8 @@ public final class Engine {
             return
         }
         let header = try decoder.header(of: line)
-        if header.timestamp < watermark {
+        // Late: behind what was already evaluated, or more than the lateness behind the newest event seen.
+        if header.timestamp < watermark || (reorder.maxTime != .min && header.timestamp < reorder.maxTime - lateness) {
             statistics.lateEvents += 1
             return
         }
@@ -238,6 +242,7 @@ public final class Engine {
         watermark = time
         lastEventTime = time
         statistics.events += 1
+        onEvent?(currentLine, time)
         guard let kind = kinds.firstIndex(where: { $0.equals(header.kind) }) else { return }
         for p in tables.slice(tables.kindPartitions[kind]) { processPartition(Int(p), time: time) }
     }

@@ -145,6 +145,18 @@ import Testing
         #expect(ordered.matches("Burst") == 2)
     }
 
+    /// Lateness is measured from the newest event seen, not from the last one evaluated: an event 7 s behind the
+    /// newest is late with `allowed_lateness: 5s` even while nothing after it has been evaluated yet.
+    @Test func latenessIsMeasuredFromTheNewestEventSeen() throws {
+        let f = try EngineFixture(
+            "rules:\n  - {name: Burst, on: completion, when: \"count(1m) >= 3\"}\n", policy: "settings: {allowed_lateness: 5s}\n")
+        for t in [0.0, 10, 3, 20, 13, 15] { try f.send(at: t, #"{"kind":"completion"}"#) }
+        f.engine.finish()
+        #expect(f.engine.statistics.lateEvents == 2)  // 3 (7 s behind 10) and 13 (7 s behind 20), not 15 (5 s)
+        #expect(f.engine.statistics.events == 4)
+        #expect(f.states("Burst") == ["firing@15"])
+    }
+
     @Test func groupCapCountsOverflow() throws {
         let f = try EngineFixture(
             "rules:\n  - {name: PerUser, on: completion, group_by: [attrs.user], when: \"count(1m) > 100\"}\n",
@@ -178,6 +190,24 @@ import Testing
         // The 1000 ms sample was dropped at 3 s: max is exact over what is kept.
         #expect(f.matches("Peak") == 3)
         #expect(f.engine.windowSampleOverflow == 2)
+    }
+
+    /// The cap holds for `distinct` and `psi` windows too: they keep their own entries, not a frame's rows.
+    @Test func windowSampleCapBoundsDistinctAndCategoryWindows() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: Users, on: completion, when: "distinct(attrs.user, 1h) > 3"}
+              - {name: Drift, on: completion, when: "psi(attrs.user, 1m, 1h) >= 0", value: "psi(attrs.user, 1m, 1h)"}
+            """,
+            policy: "settings: {max_window_samples: 3}\n")
+        for i in 0..<5 { try f.send(at: Double(i), #"{"kind":"completion","attrs":{"user":"u\#(i)"}}"#) }
+        // Five users, but never more than 3 of them kept.
+        #expect(f.matches("Users") == 0)
+        #expect(f.engine.windowSampleOverflow == 4)
+        // Past 1m the kept entries become the baseline; a psi exists, read from at most 3 + 1 entries.
+        try f.send(at: 70, #"{"kind":"completion","attrs":{"user":"u9"}}"#)
+        #expect(f.matches("Drift") == 1)
     }
 
     @Test func matchActionsCarryTheEventID() throws {

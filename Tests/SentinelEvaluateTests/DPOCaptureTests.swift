@@ -24,6 +24,7 @@ import Testing
             engine = Engine(graph: graph)
             capture = DPOCapture(graph: graph, retention: retention)
             engine.onAction = { [unowned self] in self.capture.take($0) }
+            engine.onEvent = { [unowned self] line, time in self.capture.observe(line, time: time) }
             capture.onPair = { [unowned self] in self.pairs.append($0) }
             capture.onSkip = { [unowned self] in self.skips.append($0) }
             capture.onUnanswered = { [unowned self] in self.unanswered.append($0.eventID) }
@@ -34,7 +35,6 @@ import Testing
             try bytes.withUnsafeMutableBytes { raw in
                 let line = UnsafeRawBufferPointer(raw)
                 try engine.ingest(line)
-                capture.observe(line, time: engine.watermark)
             }
         }
     }
@@ -46,6 +46,16 @@ import Testing
         return #"{"ts":\#(seconds),"kind":"completion","id":"\#(id)","model":"m","prompt":"\#(prompt)","response":"\#(response)","#
             + #""prompt_guard":{"safety":"unsafe","categories":["Violent"]},"#
             + #""response_guard":{"safety":"\#(safety)","categories":[],"refusal":\#(refusal)},"reprompt_of":\#(reprompt)}"#
+    }
+
+    /// Re-prompts are seen as the engine evaluates events: a late one (skipped by the rules) makes no pair either.
+    @Test func aLateRepromptMakesNoPair() throws {
+        let run = try Run()
+        try run.send(Self.exchange(0, id: "a", prompt: "How to hurt?", response: "Like this.", safety: "unsafe"))
+        try run.send(Self.exchange(30, id: "other", prompt: "Hi", response: "Hello", safety: "safe"))
+        try run.send(Self.exchange(10, id: "b", prompt: "How to hurt?", response: "No.", safety: "safe", repromptOf: "a"))
+        #expect(run.engine.statistics.lateEvents == 1)
+        #expect(run.pairs.isEmpty)
     }
 
     @Test func anUnsafeAnswerAndItsSafeRepromptMakeAPairWithTheUserPrompt() throws {

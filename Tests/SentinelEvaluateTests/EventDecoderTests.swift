@@ -260,9 +260,21 @@ let readmeCompletion = #"""
         #expect(e.values == [.object(#"{"c":2}"#), .missing, .number(2), .missing])
         e = try decodeLine(event(#""a":{"b":1,"b":3}"#), paths).get()
         #expect(e.values == [.object(#"{"b":1,"b":3}"#), .number(3), .missing, .missing])
-        e = try decodeLine(#"{"ts":1,"kind":"a","ts":2,"kind":"b"}"#, []).get()
-        #expect(e.timestamp == 2000)
-        #expect(e.kind == "b")
+    }
+
+    /// The event's time and kind decide its order and its rules: a second `ts` or `kind` is an error, not a guess
+    /// that would differ between the re-ordering header (first) and the full decode (last).
+    @Test func aSecondTimestampOrKindIsAnError() {
+        let twoTimes = #"{"ts":"2026-05-01T12:00:00Z","kind":"a","ts":"2026-05-01T13:00:00Z"}"#
+        var error = decodeError(twoTimes, [["model"]])
+        #expect(error?.message == "'ts' appears twice")
+        #expect(error?.field == "ts")
+        #expect(error?.offset == twoTimes.utf8.count - 23)
+        error = decodeError(#"{"ts":1,"kind":"a","x":{"kind":"inner"},"kind":"b"}"#, [["x", "kind"]])
+        #expect(error?.message == "'kind' appears twice")
+        #expect(error?.field == "kind")
+        // Nested `ts` and `kind` are ordinary keys.
+        #expect(decodeError(#"{"ts":1,"kind":"a","x":{"ts":2,"kind":"b"}}"#, [["x", "ts"]]) == nil)
     }
 
     @Test func pathThroughNonObjectIsMissing() throws {

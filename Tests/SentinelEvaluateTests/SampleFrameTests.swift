@@ -38,6 +38,51 @@ import Testing
         }
     }
 
+    /// An infinite sample makes the sum infinite while it is in the window, and leaves no trace once it is out
+    /// (a running sum that had subtracted it would stay NaN).
+    @Test func infiniteSamplesCountWhileInTheWindowOnly() {
+        var frame = SampleFrame(columns: [.init(extremes: false, order: false)])
+        frame.append(time: 0, values: [0.5])
+        frame.append(time: 1, values: [.infinity])
+        frame.append(time: 2, values: [0.5])
+        #expect(frame.columns[0].total == .infinity)
+        #expect(frame.columns[0].populationStandardDeviation?.isNaN == true)
+        frame.append(time: 3, values: [-.infinity])
+        #expect(frame.columns[0].total.isNaN)
+        frame.evict(through: 1)
+        #expect(frame.columns[0].total == -.infinity)
+        frame.evict(through: 3)
+        frame.append(time: 4, values: [0.25])
+        #expect(frame.columns[0].total == 0.25)
+        #expect(frame.columns[0].mean == 0.25)
+        #expect(frame.columns[0].populationStandardDeviation == 0)
+    }
+
+    /// Equal samples left behind by a far larger one have a standard deviation of exactly 0 (the shift the sums
+    /// were taken from is renewed once it is far from the samples), and a spread close to numpy's otherwise.
+    @Test func theStandardDeviationStaysExactAfterAnOutlierLeaves() {
+        var frame = SampleFrame(columns: [.init(extremes: false, order: false)])
+        frame.append(time: 0, values: [120_000])
+        for t in Int64(1)...10 { frame.append(time: t, values: [250.3]) }
+        frame.evict(through: 0)
+        #expect(frame.columns[0].populationStandardDeviation == 0)
+        #expect(frame.columns[0].mean == 250.3)
+        var generator = SplitMix64(seed: 5)
+        var kept: [(Int64, Double)] = (1...10).map { ($0, 250.3) }
+        for t in Int64(11)..<3_000 {
+            // Bursts of outliers among small values near 1e6, entering and leaving a 50-sample window.
+            let v = t % 97 < 3 ? 1e9 * Double(generator.next() % 7 + 1) : 1e6 + Double(generator.next() % 1000) / 1000
+            frame.evict(through: t - 50)
+            kept.removeAll { $0.0 <= t - 50 }
+            frame.append(time: t, values: [v])
+            kept.append((t, v))
+            let mean = kept.map(\.1).reduce(0, +) / Double(kept.count)
+            let variance = kept.map { ($0.1 - mean) * ($0.1 - mean) }.reduce(0, +) / Double(kept.count)
+            let sd = frame.columns[0].populationStandardDeviation!
+            #expect(abs(sd - variance.squareRoot()) <= 1e-9 * max(1, variance.squareRoot()), "t \(t)")
+        }
+    }
+
     /// A reload's replay: column 0 takes the previous frame's column 1, column 1 is new and starts empty.
     @Test func replayMapsColumnsAndLeavesNewOnesEmpty() {
         var previous = SampleFrame(columns: [.init(extremes: false, order: false), .init(extremes: false, order: false)])

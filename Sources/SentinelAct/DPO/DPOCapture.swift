@@ -99,13 +99,16 @@ public final class DPOCapture {
     public func take(_ request: ActionRequest) {
         guard request.type == .captureDPO, let setting = settings[request.action] else { return }
         fields.read(request.line)
-        guard let id = fields.string(Field.id), !id.isEmpty, let prompt = fields.string(Field.prompt),
-            let response = fields.string(Field.response)
+        guard let id = fields.string(Field.id), !id.isEmpty, case .string = fields[Field.prompt],
+            case .string = fields[Field.response]
         else { return onSkip(.missingFields) }
         guard candidates[id] == nil else { return }  // another rule's match of the same answer
         guard fields.equals(Field.safety, "unsafe"), fields.bool(Field.refusal) != true else {
             return onSkip(.answerNotUnsafe)
         }
+        // Copied out only now: most matches of a rate rule are at answers that are not unsafe themselves.
+        let prompt = fields.string(Field.prompt)!
+        let response = fields.string(Field.response)!
         if setting.sample < 1, Double(StableHash.fnv1a(id) % 10_000) / 10_000 >= setting.sample { return onSkip(.notSampled) }
         var categories = fields.strings(Field.categories)
         if categories.isEmpty { categories = fields.strings(Field.promptCategories) }
@@ -128,8 +131,8 @@ public final class DPOCapture {
         }
     }
 
-    /// Looks at every line for a re-prompt (`"reprompt_of": "<id>"`); cheap for the others. `time` is the stream's
-    /// event time (`Int64.min` before the first event is evaluated).
+    /// Looks at every evaluated event's line for a re-prompt (`"reprompt_of": "<id>"`); cheap for the others.
+    /// `time` is the event's time (see `Engine.onEvent`), so a pair is stamped when its re-prompt happened.
     public func observe(_ line: UnsafeRawBufferPointer, time: Int64) {
         if time > Int64.min + retention { expire(before: time - retention) }
         guard Self.mayBeReprompt(line), fields.read(line), let original = fields.string(Field.repromptOf) else { return }

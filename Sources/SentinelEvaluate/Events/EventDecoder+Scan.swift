@@ -64,8 +64,8 @@ struct EventScanner {
         let offset = failure.at - start
         var field: String?
         switch failure.code {
-        case .badTimestamp, .badTimestampText, .timestampOutOfRange: field = "ts"
-        case .kindNotString: field = "kind"
+        case .badTimestamp, .badTimestampText, .timestampOutOfRange, .duplicateTimestamp: field = "ts"
+        case .kindNotString, .duplicateKind: field = "kind"
         default: field = topLevelKey(containing: failure.at)
         }
         return EventDecodeError(message: failure.code.message, offset: offset, field: field)
@@ -418,6 +418,7 @@ struct EventScanner {
     {
         let c = p[0]
         if special == 1 {
+            if hasTimestamp { throw ScanFailure(.duplicateTimestamp, p) }
             if c == 0x22 {
                 let (close, escaped) = try string(at: p)
                 let text = makeString(p + 1, close, escaped)
@@ -439,6 +440,7 @@ struct EventScanner {
                 throw ScanFailure(.badTimestamp, p)
             }
         } else {
+            if hasKind { throw ScanFailure(.duplicateKind, p) }
             guard c == 0x22 else { throw ScanFailure(.kindNotString, p) }
             let (close, escaped) = try string(at: p)
             kind = makeString(p + 1, close, escaped)

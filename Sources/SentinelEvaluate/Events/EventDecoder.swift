@@ -252,7 +252,8 @@ public final class EventDecoder {
     /// Decodes one JSON object line. Fills `slots[0 ..< slotCount]`: absent paths are `.missing`, JSON null is
     /// `.null`, strings are `.string` borrowed from `line` (or from the decoder's scratch buffer when the string has
     /// escapes), numbers `.number`, and arrays/objects `.array`/`.object` raw byte ranges when a path ends on one.
-    /// A path through a key that holds a non-object is missing. Duplicate keys: the last one wins.
+    /// A path through a key that holds a non-object is missing. Duplicate keys: the last one wins, except a second
+    /// top-level `ts` or `kind`, which is an error (the event's time and kind would be a guess).
     /// Returned pointers stay valid until the next `decode`/`header` call and while `line` lives.
     public func decode(_ line: UnsafeRawBufferPointer, into slots: UnsafeMutablePointer<Value>) throws(
         EventDecodeError
@@ -305,8 +306,8 @@ public final class EventDecoder {
     }
 
     /// Only `ts` and `kind`, for a re-ordering buffer. Stops reading as soon as both are known (cheap when `ts`
-    /// and `kind` come first), so the rest of the line is validated only by `decode`, and a duplicate `ts` or
-    /// `kind` later in the line is not seen.
+    /// and `kind` come first), so the rest of the line is validated only by `decode`, which also reports a
+    /// duplicate `ts` or `kind` later in the line.
     public func header(of line: UnsafeRawBufferPointer) throws(EventDecodeError) -> EventHeader {
         ensureScratch(line.count)
         guard let raw = line.baseAddress, line.count > 0 else {

@@ -31,6 +31,9 @@ enum ScanCode: UInt8 {
     /// `ts` is a number outside years 0000–9999 as epoch seconds.
     case timestampOutOfRange
     case kindNotString
+    /// A second top-level `ts` or `kind`: which one orders the event would be a guess.
+    case duplicateTimestamp
+    case duplicateKind
     /// Internal: the quote index disagrees with the line; decode again with the sequential scanner.
     case reindex
 
@@ -58,6 +61,8 @@ enum ScanCode: UInt8 {
             "'ts' is outside years 0000-9999 as epoch seconds (milliseconds since the epoch? 'ts' takes seconds, "
                 + "with a fraction)"
         case .kindNotString: "'kind' is not a string"
+        case .duplicateTimestamp: "'ts' appears twice"
+        case .duplicateKind: "'kind' appears twice"
         case .reindex: "internal: inconsistent quote index"
         }
     }

@@ -9,8 +9,8 @@ struct TimestampCache {
 /// Event times: milliseconds since the Unix epoch, parsed from and formatted as RFC 3339.
 public enum Timestamp {
     /// Parses `YYYY-MM-DDTHH:MM:SS[.frac](Z|±hh:mm)` (`t` and `z` also accepted; fractional seconds of any length
-    /// are truncated to milliseconds; a leap second `:60` counts as the next minute's `:00`). Returns nil when the
-    /// text is not such a time.
+    /// are truncated to milliseconds; a leap second, `:60` at the end of a UTC day, counts as the next day's
+    /// `00:00:00`). Returns nil when the text is not such a time.
     public static func parseRFC3339(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         var cache = TimestampCache()
         return parseRFC3339(bytes, cache: &cache)
@@ -97,7 +97,10 @@ public enum Timestamp {
             return nil
         }
         guard i == n else { return nil }
-        return minute + (second - offsetMinutes * 60) * 1_000 + millis
+        let utcMinute = minute - offsetMinutes * 60_000
+        // A leap second ends a UTC day (RFC 3339 §5.7): 23:59:60Z, or the same instant in another offset.
+        if second == 60, floorModulo(utcMinute, 86_400_000) != 86_340_000 { return nil }
+        return utcMinute + second * 1_000 + millis
     }
 
     public static func parseRFC3339(_ text: String) -> Int64? {
@@ -115,36 +118,47 @@ public enum Timestamp {
         let second = rem / 1_000 % 60
         let millis = rem % 1_000
 
-        var out: [UInt8] = []
-        out.reserveCapacity(24)
-        func put(_ v: Int64, _ width: Int) {
-            var digits: [UInt8] = []
-            var x = v
-            repeat {
-                digits.append(UInt8(x % 10) + 0x30)
-                x /= 10
-            } while x > 0
-            while digits.count < width { digits.append(0x30) }
-            out.append(contentsOf: digits.reversed())
+        // Written in place: this runs for every output line, and a digit array per field cost more than the rest.
+        return String(unsafeUninitializedCapacity: 32) { out in
+            var n = 0
+            func put(_ v: Int64, _ width: Int) {
+                var digits = 1
+                var x = v / 10
+                while x > 0 {
+                    digits += 1
+                    x /= 10
+                }
+                let count = max(digits, width)
+                var value = v
+                for i in stride(from: n + count - 1, through: n, by: -1) {
+                    out[i] = UInt8(value % 10) + 0x30
+                    value /= 10
+                }
+                n += count
+            }
+            func byte(_ b: UInt8) {
+                out[n] = b
+                n += 1
+            }
+            if year < 0 { byte(0x2D) }
+            put(abs(year), 4)
+            byte(0x2D)
+            put(month, 2)
+            byte(0x2D)
+            put(day, 2)
+            byte(0x54)
+            put(hour, 2)
+            byte(0x3A)
+            put(minute, 2)
+            byte(0x3A)
+            put(second, 2)
+            if millis != 0 {
+                byte(0x2E)
+                put(millis, 3)
+            }
+            byte(0x5A)
+            return n
         }
-        if year < 0 { out.append(0x2D) }
-        put(abs(year), 4)
-        out.append(0x2D)
-        put(month, 2)
-        out.append(0x2D)
-        put(day, 2)
-        out.append(0x54)
-        put(hour, 2)
-        out.append(0x3A)
-        put(minute, 2)
-        out.append(0x3A)
-        put(second, 2)
-        if millis != 0 {
-            out.append(0x2E)
-            put(millis, 3)
-        }
-        out.append(0x5A)
-        return String(decoding: out, as: UTF8.self)
     }
 
     // MARK: - Calendar (proleptic Gregorian, H. Hinnant's algorithms)
@@ -164,6 +178,9 @@ public enum Timestamp {
         let q = a / b
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
+
+    @inline(__always)
+    static func floorModulo(_ a: Int64, _ b: Int64) -> Int64 { a - floorDivide(a, b) * b }
 
     /// Days since 1970-01-01.
     static func daysFromCivil(_ year: Int64, _ month: Int64, _ day: Int64) -> Int64 {

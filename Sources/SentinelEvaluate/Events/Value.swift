@@ -1,6 +1,6 @@
 /// Bytes of a string value, borrowed from the event line, a per-event scratch buffer or the graph's constants.
 /// Valid only while the event it came from is being evaluated.
-public struct ByteString: @unchecked Sendable {
+public struct ByteString: @unchecked Sendable, BitwiseCopyable {
     public var base: UnsafePointer<UInt8>?
     public var count: Int
 

@@ -6,7 +6,7 @@ import SentinelParse
 /// lifetime of the engine.
 final class ConstantPool {
     private(set) var values: [Value] = []
-    private var storage: [UnsafeMutablePointer<UInt8>] = []
+    private var storage: [UnsafeMutableRawPointer] = []
     private var index: [Constant: Int32] = [:]
 
     deinit {
@@ -14,11 +14,16 @@ final class ConstantPool {
     }
 
     func bytes(_ string: String) -> ByteString {
-        let utf8 = Array(string.utf8)
-        let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, utf8.count))
-        pointer.initialize(from: utf8, count: utf8.count)
-        storage.append(pointer)
-        return ByteString(base: UnsafePointer(pointer), count: utf8.count)
+        let utf8 = buffer(Array(string.utf8))
+        return ByteString(base: UnsafePointer(utf8.baseAddress), count: utf8.count)
+    }
+
+    /// A copy of `elements` that lives as long as the pool: the hot loop reads it without reference counting.
+    func buffer<T: BitwiseCopyable>(_ elements: [T]) -> UnsafeMutableBufferPointer<T> {
+        let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(1, elements.count))
+        pointer.initialize(from: elements, count: elements.count)
+        storage.append(UnsafeMutableRawPointer(pointer))
+        return UnsafeMutableBufferPointer(start: pointer, count: elements.count)
     }
 
     func add(_ constant: Constant) -> Int32 {
@@ -55,8 +60,8 @@ final class ConstantPool {
 /// A declared list, for `in` (hash lookup) and the string tests (each item).
 struct ListMatcher {
     let strings: [ByteString]
-    /// The strings with ASCII letters lower-cased, for `icontains`, each with the offset of its rarest byte.
-    let lowercased: [RareByte.Needle]
+    /// The strings with ASCII letters lower-cased, for `icontains`.
+    let lowercased: CaseInsensitiveNeedles
     private let stringIndex: [UInt64: [Int]]
     private let numbers: Set<Double>
 
@@ -76,7 +81,7 @@ struct ListMatcher {
             if case .string(let s) = item { return pool.bytes(String(s.map { $0.isASCII ? Character($0.lowercased()) : $0 })) }
             return nil
         }
-        self.lowercased = lowercased.map { RareByte.Needle(bytes: $0, anchor: RareByte.anchor(of: $0)) }
+        self.lowercased = CaseInsensitiveNeedles(lowercased, pool: pool)
         self.stringIndex = index
         self.numbers = numbers
     }

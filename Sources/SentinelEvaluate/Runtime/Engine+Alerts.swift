@@ -32,7 +32,8 @@ extension Engine {
         if !matched, !slot.state.isActive { return }
         let wasActive = slot.state.isActive
         if matched {
-            if rule.value >= 0, let n = Self.numeric(value(rule.value)) { slot.value = n }
+            // The value at this match; none when it has none now (not a value left from an earlier match).
+            if rule.value >= 0 { slot.value = Self.numeric(value(rule.value)) ?? .nan }
             slot.keepFiringSince = .min
             switch slot.state {
             case .inactive, .resolved:

@@ -81,7 +81,7 @@ extension Engine {
             return Self.test(op.code, s, t)
         case .icontainsAny:
             guard case .string(let s) = value(op.a) else { return false }
-            return Self.lowercasedContainsAny(s, lists[Int(op.b)].lowercased)
+            return lists[Int(op.b)].lowercased.occurs(in: s)
         case .containsAny, .startswithAny, .endswithAny:
             guard case .string(let s) = value(op.a) else { return false }
             let single: Op.Code =
@@ -182,21 +182,6 @@ extension Engine {
         // A needle known only now: searched from its first byte (lists' needles have their rarest byte precomputed).
         case .contains: return RareByte.find(t, anchor: 0, in: s)
         default: return caseInsensitiveContains(s, t)
-        }
-    }
-
-    /// Whether the ASCII-lower-cased `s` contains any of the list's lower-cased strings: the haystack is
-    /// lower-cased once, on the stack for typical lengths.
-    private static func lowercasedContainsAny(_ s: ByteString, _ needles: [RareByte.Needle]) -> Bool {
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, s.count)) { buffer in
-            guard let source = s.base, let out = buffer.baseAddress else { return needles.contains { $0.bytes.count == 0 } }
-            // Branch-free on plain pointers so the loop vectorises: this runs on every prompt `adversarial_prompt` reads.
-            for i in 0..<s.count {
-                let b = source[i]
-                out[i] = b &+ (b &- 65 < 26 ? 32 : 0)
-            }
-            let lowered = ByteString(base: UnsafePointer(out), count: s.count)
-            return needles.contains { RareByte.find($0.bytes, anchor: $0.anchor, in: lowered) }
         }
     }
 

@@ -27,7 +27,7 @@ extension Engine {
         case .events, .condition, .samples:
             break  // kept in frames
         case .values(let x):
-            if let identity = ByteHashing.identity(value(Int32(x))) { stores[w].distinct[g].append(time: time, identity: identity) }
+            if let identity = ByteHashing.identity(value(Int32(x))) { stores[w].appendDistinct(g, time: time, identity: identity) }
         case .counter(let x):
             guard let n = Self.numeric(value(Int32(x))), !n.isNaN else { return }
             let series = seriesIdentity(stores[w].node.seriesSlots)
@@ -42,16 +42,10 @@ extension Engine {
             switch value(Int32(x)) {
             case .array(let array):
                 array.forEachElement { element in
-                    if let identity = ByteHashing.identity(element) {
-                        let category = stores[w].category(identity)
-                        stores[w].categories[g].append(time: time, category: category)
-                    }
+                    if let identity = ByteHashing.identity(element) { stores[w].appendCategory(g, time: time, identity: identity) }
                 }
             case let other:
-                if let identity = ByteHashing.identity(other) {
-                    let category = stores[w].category(identity)
-                    stores[w].categories[g].append(time: time, category: category)
-                }
+                if let identity = ByteHashing.identity(other) { stores[w].appendCategory(g, time: time, identity: identity) }
             }
         }
     }

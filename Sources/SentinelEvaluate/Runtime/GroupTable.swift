@@ -91,21 +91,10 @@ struct GroupTable {
             var values: [String] = []
             var i = 0
             while i < k.count {
-                let tag = k[i]
-                i += 1
-                switch tag {
-                case 0: values.append("")
-                case 1, 2: values.append(tag == 2 ? "true" : "false")
-                case 3:
-                    let bits = UnsafeRawPointer(k.baseAddress! + i).loadUnaligned(as: UInt64.self)
-                    values.append(NumberFormatting.format(Double(bitPattern: bits)))
-                    i += 8
-                default:
-                    let n = Int(UInt32(littleEndian: UnsafeRawPointer(k.baseAddress! + i).loadUnaligned(as: UInt32.self)))
-                    i += 4
-                    values.append(String(decoding: UnsafeBufferPointer(rebasing: k[i..<i + n]), as: UTF8.self))
-                    i += n
-                }
+                let n = Int(UInt32(littleEndian: UnsafeRawPointer(k.baseAddress! + i).loadUnaligned(as: UInt32.self)))
+                i += 4
+                values.append(String(decoding: UnsafeBufferPointer(rebasing: k[i..<i + n]), as: UTF8.self))
+                i += n
             }
             return values
         }
@@ -142,21 +131,29 @@ struct GroupTable {
         }
     }
 
+    /// Calls `body` with the bytes of `value` as an alert label: a group is its labels, so values that read the
+    /// same as labels (`5` and `"5"`, missing and `""`) are one group. Strings are their bytes, numbers as
+    /// formatted in labels, missing and null empty, arrays and objects their JSON text.
+    @inline(__always)
+    static func withLabelBytes<R>(_ value: Value, _ body: (ByteString) -> R) -> R {
+        switch value {
+        case .string(let s): return body(s)
+        case .missing, .null: return body(ByteString(base: nil, count: 0))
+        case .array(let a): return body(a.bytes)
+        case .object(let o): return body(o.bytes)
+        case .bool(let b):
+            let text: StaticString = b ? "true" : "false"
+            return body(ByteString(base: text.utf8Start, count: text.utf8CodeUnitCount))
+        case .number(let n):
+            var text = NumberFormatting.format(n)
+            return text.withUTF8 { body(ByteString(base: $0.baseAddress, count: $0.count)) }
+        }
+    }
+
     /// The hash of the key `encode` would write, computed from the values themselves.
     private static func hash(_ slots: UnsafePointer<Value>, _ groupSlots: UnsafeBufferPointer<Int32>) -> UInt64 {
         var h = ByteHashing.seed
-        for slot in groupSlots {
-            let v: UInt64
-            switch slots[Int(slot)] {
-            case .missing, .null: v = 0
-            case .bool(let b): v = b ? 2 : 1
-            case .number(let n): v = ((n == 0 ? 0 : n).bitPattern &* 0xff51_afd7_ed55_8ccd) ^ 3
-            case .string(let s): v = s.hash64() ^ 4
-            case .array(let a): v = a.bytes.hash64() ^ 5
-            case .object(let o): v = o.bytes.hash64() ^ 6
-            }
-            ByteHashing.hash(v, into: &h)
-        }
+        for slot in groupSlots { ByteHashing.hash(withLabelBytes(slots[Int(slot)]) { $0.hash64() }, into: &h) }
         return h
     }
 
@@ -167,52 +164,27 @@ struct GroupTable {
         key.withUnsafeBufferPointer { k in
             guard let base = k.baseAddress else { return groupSlots.isEmpty }
             var i = 0
-            /// The length and bytes that follow a string, array or object tag.
-            func sameBytes(_ s: ByteString) -> Bool {
-                guard i + 4 + s.count <= k.count,
-                    UInt32(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self)) == UInt32(s.count)
-                else { return false }
-                i += 4
-                if s.count > 0, memcmp(base + i, s.base!, s.count) != 0 { return false }
-                i += s.count
-                return true
-            }
             for slot in groupSlots {
-                guard i < k.count else { return false }
-                let tag = base[i]
-                i += 1
-                switch slots[Int(slot)] {
-                case .missing, .null: if tag != 0 { return false }
-                case .bool(let b): if tag != (b ? 2 : 1) { return false }
-                case .number(let n):
-                    guard tag == 3, i + 8 <= k.count,
-                        UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) == (n == 0 ? 0 : n).bitPattern
+                let same = withLabelBytes(slots[Int(slot)]) { s in
+                    guard i + 4 + s.count <= k.count,
+                        UInt32(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self)) == UInt32(s.count)
                     else { return false }
-                    i += 8
-                case .string(let s): if tag != 4 || !sameBytes(s) { return false }
-                case .array(let a): if tag != 5 || !sameBytes(a.bytes) { return false }
-                case .object(let o): if tag != 6 || !sameBytes(o.bytes) { return false }
+                    i += 4
+                    if s.count > 0, memcmp(base + i, s.base!, s.count) != 0 { return false }
+                    i += s.count
+                    return true
                 }
+                if !same { return false }
             }
             return i == k.count
         }
     }
 
+    /// Each label's length (4 bytes, little-endian), then its bytes.
     private static func encode(_ value: Value, into out: inout [UInt8]) {
-        func bytes(_ tag: UInt8, _ s: ByteString) {
-            out.append(tag)
+        withLabelBytes(value) { s in
             withUnsafeBytes(of: UInt32(s.count).littleEndian) { out.append(contentsOf: $0) }
             out.append(contentsOf: s.buffer)
-        }
-        switch value {
-        case .missing, .null: out.append(0)
-        case .bool(let b): out.append(b ? 2 : 1)
-        case .number(let n):
-            out.append(3)
-            withUnsafeBytes(of: (n == 0 ? 0 : n).bitPattern) { out.append(contentsOf: $0) }
-        case .string(let s): bytes(4, s)
-        case .array(let a): bytes(5, a.bytes)
-        case .object(let o): bytes(6, o.bytes)
         }
     }
 }

@@ -71,7 +71,17 @@ struct WindowStore {
         if dropped { overflow += 1 }
     }
 
-    mutating func category(_ identity: UInt64) -> Int {
+    /// Like frames and counter series, distinct and category windows keep at most `maxSamples` entries per group.
+    mutating func appendDistinct(_ group: Int, time: Int64, identity: UInt64) {
+        if distinct[group].append(time: time, identity: identity, maxSamples: maxSamples) { overflow += 1 }
+    }
+
+    mutating func appendCategory(_ group: Int, time: Int64, identity: UInt64) {
+        let category = category(identity)
+        if categories[group].append(time: time, category: category, maxSamples: maxSamples) { overflow += 1 }
+    }
+
+    private mutating func category(_ identity: UInt64) -> Int {
         if let id = categoryIDs[identity] { return id }
         let id = categoryIDs.count
         categoryIDs[identity] = id

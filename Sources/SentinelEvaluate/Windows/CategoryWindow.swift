@@ -13,7 +13,11 @@ struct CategoryWindow {
 
     var isEmpty: Bool { ring.isEmpty }
 
-    mutating func append(time: Int64, category: Int) {
+    /// Adds an entry to the current window; when both windows together already hold `maxSamples` entries the
+    /// oldest is dropped first (returns true).
+    mutating func append(time: Int64, category: Int, maxSamples: Int) -> Bool {
+        let full = ring.count >= maxSamples
+        if full { removeOldest() }
         ring.append(time: time, value: Double(category))
         if category >= current.count {
             current.append(contentsOf: repeatElement(0, count: category + 1 - current.count))
@@ -21,6 +25,19 @@ struct CategoryWindow {
         }
         current[category] += 1
         currentTotal += 1
+        return full
+    }
+
+    private mutating func removeOldest() {
+        let c = Int(ring.removeOldest())
+        if boundary > 0 {
+            baseline[c] -= 1
+            baselineTotal -= 1
+            boundary -= 1
+        } else {
+            current[c] -= 1
+            currentTotal -= 1
+        }
     }
 
     /// Moves entries at or before `now − current` to the baseline and drops those at or before
@@ -36,12 +53,7 @@ struct CategoryWindow {
             boundary += 1
         }
         let baselineCutoff = currentCutoff - baselineMilliseconds
-        while boundary > 0, ring.oldestTime <= baselineCutoff {
-            let c = Int(ring.removeOldest())
-            baseline[c] -= 1
-            baselineTotal -= 1
-            boundary -= 1
-        }
+        while boundary > 0, ring.oldestTime <= baselineCutoff { removeOldest() }
     }
 
     /// PSI = Σ (c − b)·ln(c / b) over the categories seen in either window, with proportions smoothed by adding

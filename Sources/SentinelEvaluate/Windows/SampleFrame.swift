@@ -13,11 +13,20 @@ struct SampleFrame {
         let extremes: Bool
         let order: Bool
         fileprivate(set) var count = 0
+        /// Samples that are +∞ and −∞ (`"+Inf"` in a metric, a number too large for a double). They stay out of the
+        /// sums, which would otherwise turn NaN for good once one left the window.
+        fileprivate var positiveInfinities = 0
+        fileprivate var negativeInfinities = 0
+        /// Sum of the finite samples.
         fileprivate var sum = 0.0
-        /// Sums of (value − shift) and its square: shifting by a sample value keeps the variance stable.
+        /// Sums of (value − shift) and its square over the finite samples: shifting by a sample value keeps the
+        /// variance stable.
         fileprivate var shift = 0.0
         fileprivate var shiftedSum = 0.0
         fileprivate var shiftedSumOfSquares = 0.0
+        /// The largest `shiftedSumOfSquares` since the sums were last recomputed: subtracting leaves rounding error
+        /// in proportion to it, which matters once the sum has fallen far below it (a large sample left).
+        fileprivate var peakSumOfSquares = 0.0
         fileprivate var removalsSinceRefresh = 0
         /// Row sequence numbers of the window's maxima and minima candidates, oldest first from the head.
         fileprivate var maxima: [Int] = []
@@ -31,14 +40,38 @@ struct SampleFrame {
             self.order = order
         }
 
-        var total: Double { sum }
-        var mean: Double? { count > 0 ? sum / Double(count) : nil }
+        /// The sum, as IEEE arithmetic would give it: ±∞ with infinite samples of one sign, NaN with both.
+        var total: Double {
+            if positiveInfinities > 0 { return negativeInfinities > 0 ? .nan : .infinity }
+            return negativeInfinities > 0 ? -.infinity : sum
+        }
 
+        var mean: Double? { count > 0 ? total / Double(count) : nil }
+
+        /// NaN when a sample is infinite (as numpy's `std` gives).
         var populationStandardDeviation: Double? {
             guard count > 0 else { return nil }
-            let n = Double(count)
-            let variance = max(0, (shiftedSumOfSquares - shiftedSum * shiftedSum / n) / n)
+            guard positiveInfinities == 0 && negativeInfinities == 0 else { return .nan }
             return variance.squareRoot()
+        }
+
+        fileprivate var finiteCount: Int { count - positiveInfinities - negativeInfinities }
+
+        /// Population variance of the finite samples.
+        fileprivate var variance: Double {
+            let n = Double(finiteCount)
+            return n > 0 ? max(0, (shiftedSumOfSquares - shiftedSum * shiftedSum / n) / n) : 0
+        }
+
+        /// Whether the running sums may have lost precision: the shift lies so far from the samples' mean, against
+        /// their spread, that the squares cancel badly (ten equal samples left behind by a large one read a
+        /// standard deviation of 0.0017, not 0), or the squares fell far below their peak (the rounding error of
+        /// having added and subtracted a large sample stays).
+        fileprivate var sumsAreStale: Bool {
+            let n = Double(finiteCount)
+            guard n > 0 else { return false }
+            let offset = shiftedSum / n
+            return offset * offset > 1e6 * variance || shiftedSumOfSquares < 1e-3 * peakSumOfSquares
         }
 
         func quantile(_ q: Double) -> Double? { sorted?.quantile(q) }
@@ -170,12 +203,19 @@ struct SampleFrame {
     // MARK: Column aggregates
 
     private mutating func add(_ value: Double, sequence: Int, column c: Int) {
-        if columns[c].count == 0 { columns[c].shift = value }
+        if value.isFinite {
+            if columns[c].finiteCount == 0 { columns[c].shift = value }
+            columns[c].sum += value
+            let d = value - columns[c].shift
+            columns[c].shiftedSum += d
+            columns[c].shiftedSumOfSquares += d * d
+            columns[c].peakSumOfSquares = max(columns[c].peakSumOfSquares, columns[c].shiftedSumOfSquares)
+        } else if value > 0 {
+            columns[c].positiveInfinities += 1
+        } else {
+            columns[c].negativeInfinities += 1
+        }
         columns[c].count += 1
-        columns[c].sum += value
-        let d = value - columns[c].shift
-        columns[c].shiftedSum += d
-        columns[c].shiftedSumOfSquares += d * d
         if columns[c].extremes {
             while columns[c].maxima.count > columns[c].maximaHead,
                 self.value(sequence: columns[c].maxima[columns[c].maxima.count - 1], column: c) <= value
@@ -203,10 +243,16 @@ struct SampleFrame {
             columns[c].clear()
             return
         }
-        columns[c].sum -= value
-        let d = value - columns[c].shift
-        columns[c].shiftedSum -= d
-        columns[c].shiftedSumOfSquares -= d * d
+        if value.isFinite {
+            columns[c].sum -= value
+            let d = value - columns[c].shift
+            columns[c].shiftedSum -= d
+            columns[c].shiftedSumOfSquares -= d * d
+        } else if value > 0 {
+            columns[c].positiveInfinities -= 1
+        } else {
+            columns[c].negativeInfinities -= 1
+        }
         if columns[c].extremes {
             if columns[c].maximaHead < columns[c].maxima.count, columns[c].maxima[columns[c].maximaHead] == sequence {
                 columns[c].maximaHead += 1
@@ -218,8 +264,11 @@ struct SampleFrame {
         }
         if columns[c].order { columns[c].sorted?.remove(value) }
         columns[c].removalsSinceRefresh += 1
-        // Subtracting accumulates rounding error; recomputing now and then keeps sums exact to a few ulps.
-        if columns[c].removalsSinceRefresh > 2 * columns[c].count + 64 { refreshSums(c) }
+        // Subtracting accumulates rounding error; recomputing now and then keeps sums exact to a few ulps, and at
+        // once when they may have lost precision. Both triggers are amortised: after a refresh the shift is the
+        // newest sample, so the offset is at most √n standard deviations until that sample leaves, and the squares
+        // must first grow 1000-fold and shrink back.
+        if columns[c].removalsSinceRefresh > 2 * columns[c].count + 64 || columns[c].sumsAreStale { refreshSums(c) }
     }
 
     private mutating func compactDeques(_ c: Int) {
@@ -233,25 +282,30 @@ struct SampleFrame {
         }
     }
 
+    /// Recomputes the column's sums from its samples, shifted by the newest finite one.
     private mutating func refreshSums(_ c: Int) {
+        var shift: Double?
+        for i in Swift.stride(from: count - 1, through: 0, by: -1) where row(i)[1 + c].isFinite {
+            shift = row(i)[1 + c]
+            break
+        }
         var sum = 0.0
         var shiftedSum = 0.0
         var shiftedSumOfSquares = 0.0
-        var shift: Double?
+        let s = shift ?? 0
         for i in 0..<count {
             let v = row(i)[1 + c]
-            guard !v.isNaN else { continue }
-            let s = shift ?? v
-            shift = s
+            guard v.isFinite else { continue }
             sum += v
             shiftedSum += v - s
             shiftedSumOfSquares += (v - s) * (v - s)
         }
         columns[c].removalsSinceRefresh = 0
-        columns[c].shift = shift ?? 0
+        columns[c].shift = s
         columns[c].sum = sum
         columns[c].shiftedSum = shiftedSum
         columns[c].shiftedSumOfSquares = shiftedSumOfSquares
+        columns[c].peakSumOfSquares = shiftedSumOfSquares
     }
 }
 

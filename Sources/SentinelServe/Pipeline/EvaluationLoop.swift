@@ -115,7 +115,6 @@ public final class EvaluationLoop: @unchecked Sendable {
                 tap?.write(line)
                 do {
                     try engine.ingest(line)
-                    if dpo.isActive { dpo.observe(line, time: engine.watermark) }
                 } catch {
                     // Batches are validated before they are queued; this is a defect, not bad input.
                     metrics.countRejected(.invalidAtEvaluation)
@@ -160,6 +159,7 @@ public final class EvaluationLoop: @unchecked Sendable {
         let next = Engine(graph: graph, continuing: engine)
         engine.onTransition = { _ in }
         engine.onAction = { _ in }
+        engine.onEvent = nil
         engine = next
         router = RouteTree(policy: graph.policy)
         findingRouting = FindingRouting(graph: graph)
@@ -186,6 +186,9 @@ public final class EvaluationLoop: @unchecked Sendable {
             metrics.countAction(rule: request.rule, action: request.action)
             dpo.take(request)
             if request.type == .trace { trace(request) }
+        }
+        engine.onEvent = { [unowned self] line, time in
+            if dpo.isActive { dpo.observe(line, time: time) }
         }
         engine.onMatch = { [unowned self] match in
             guard findingRouting.isFinding(match) else { return }

@@ -1,0 +1,111 @@
+#if arch(x86_64)
+    import _Builtin_intrinsics.intel
+#endif
+
+/// A list's strings, lower-cased, searched for together in a text with ASCII case ignored (`icontains` a list).
+///
+/// One pass over the text marks where any needle's anchor (its rarest byte, see `RareByte`) occurs in either case,
+/// 16 bytes per step; needles are compared only there. This replaces lower-casing the text and then searching it
+/// once per needle: `adversarial_prompt` asks this of every prompt. Tables live in the constant pool, so reading
+/// them costs no reference counting.
+struct CaseInsensitiveNeedles {
+    /// Lower-cased needles, each with the offset of its anchor, ordered by anchor.
+    let needles: UnsafeMutableBufferPointer<RareByte.Needle>
+    /// Distinct anchor bytes with bit 0x20 set: a text byte `b` may be an anchor only if `b | 0x20` is one of them
+    /// (both cases of a letter agree on that bit; for other bytes it is a superset, and comparing needles decides).
+    /// At most 128 (the bytes with bit 0x20 set).
+    let anchors: UnsafeMutableBufferPointer<UInt8>
+    /// By anchor k: its needles are `needles[firstNeedle[k]..<firstNeedle[k + 1]]`.
+    let firstNeedle: UnsafeMutableBufferPointer<Int32>
+    /// By byte: 1 + the index of the anchor `byte | 0x20` is, or 0.
+    let anchorOfByte: UnsafeMutableBufferPointer<UInt8>
+    let hasEmptyNeedle: Bool
+    let shortestNeedle: Int
+
+    /// Up to this many distinct anchors are compared 16 bytes at a time; more use the per-byte table.
+    static let maxVectorAnchors = 6
+
+    init(_ lowercased: [ByteString], pool: ConstantPool) {
+        let all = lowercased.map { RareByte.Needle(bytes: $0, anchor: RareByte.anchor(of: $0)) }
+        var anchors: [UInt8] = []
+        var byAnchor: [[RareByte.Needle]] = []
+        for needle in all where needle.bytes.count > 0 {
+            let anchor = needle.bytes.base![needle.anchor] | 0x20
+            if let k = anchors.firstIndex(of: anchor) {
+                byAnchor[k].append(needle)
+            } else {
+                anchors.append(anchor)
+                byAnchor.append([needle])
+            }
+        }
+        var first: [Int32] = [0]
+        for group in byAnchor { first.append(first.last! + Int32(group.count)) }
+        let table = (0..<256).map { b in UInt8((anchors.firstIndex(of: UInt8(b) | 0x20) ?? -1) + 1) }
+        needles = pool.buffer(byAnchor.flatMap { $0 })
+        self.anchors = pool.buffer(anchors)
+        firstNeedle = pool.buffer(first)
+        anchorOfByte = pool.buffer(table)
+        hasEmptyNeedle = all.contains { $0.bytes.count == 0 }
+        shortestNeedle = all.map(\.bytes.count).min() ?? 0
+    }
+
+    /// Whether the ASCII-lower-cased `text` contains any of the needles.
+    func occurs(in text: ByteString) -> Bool {
+        if hasEmptyNeedle { return true }
+        guard needles.count > 0, text.count >= shortestNeedle, let base = text.base else { return false }
+        var i = 0
+        #if arch(x86_64)
+            if anchors.count <= Self.maxVectorAnchors {
+                while text.count - i >= 16 {
+                    var mask = anchorMask16(base + i)
+                    while mask != 0 {
+                        if matchesAt(i + mask.trailingZeroBitCount, in: text) { return true }
+                        mask &= mask &- 1
+                    }
+                    i += 16
+                }
+            }
+        #endif
+        while i < text.count {
+            if anchorOfByte[Int(base[i])] != 0, matchesAt(i, in: text) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    #if arch(x86_64)
+        /// Bit j set when byte j of the 16 at `p`, with bit 0x20 set, is an anchor.
+        @inline(__always)
+        private func anchorMask16(_ p: UnsafePointer<UInt8>) -> UInt32 {
+            let v = _mm_or_si128(
+                _mm_loadu_si128(UnsafeRawPointer(p).assumingMemoryBound(to: __m128i.self)), _mm_set1_epi8(0x20))
+            var hits = _mm_setzero_si128()
+            for anchor in anchors { hits = _mm_or_si128(hits, _mm_cmpeq_epi8(v, _mm_set1_epi8(CChar(bitPattern: anchor)))) }
+            return UInt32(bitPattern: _mm_movemask_epi8(hits))
+        }
+    #endif
+
+    /// Whether a needle whose anchor may be the text byte at `position` occurs there.
+    @inline(__always)
+    private func matchesAt(_ position: Int, in text: ByteString) -> Bool {
+        let k = Int(anchorOfByte[Int(text.base![position])])
+        guard k > 0 else { return false }
+        for n in Int(firstNeedle[k - 1])..<Int(firstNeedle[k]) where matches(needles[n], at: position, in: text) {
+            return true
+        }
+        return false
+    }
+
+    /// Whether `needle` occurs in `text` with its anchor at `position`, comparing the text lower-cased.
+    @inline(__always)
+    private func matches(_ needle: RareByte.Needle, at position: Int, in text: ByteString) -> Bool {
+        let start = position - needle.anchor
+        let n = needle.bytes.count
+        guard start >= 0, start + n <= text.count, let h = text.base, let t = needle.bytes.base else { return false }
+        for j in 0..<n {
+            let b = h[start + j]
+            if b &+ (b &- 65 < 26 ? 32 : 0) != t[j] { return false }
+        }
+        return true
+    }
+}
