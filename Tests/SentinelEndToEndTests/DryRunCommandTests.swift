@@ -59,6 +59,39 @@ import Testing
         return formatter.string(from: date)
     }
 
+    /// Every traffic file is opened before any is read: a missing last file is reported before any output, not
+    /// after part of it (with re-ordering, part of the first file's output was lost).
+    @Test func aMissingFileIsReportedBeforeAnyTrafficIsRead() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let rules = dir.appendingPathComponent("r.yaml")
+        try "rules:\n  - {name: Any, on: completion, when: \"count(1m) >= 1\"}\n".write(to: rules, atomically: true, encoding: .utf8)
+        let policy = dir.appendingPathComponent("p.yaml")
+        try "settings: {allowed_lateness: 0s}\n".write(to: policy, atomically: true, encoding: .utf8)
+        let traffic = dir.appendingPathComponent("t.jsonl")
+        try #"{"ts":"2026-05-01T12:00:00Z","kind":"completion","model":"m"}"#.write(to: traffic, atomically: true, encoding: .utf8)
+        let missing = dir.appendingPathComponent("missing.jsonl").path
+        let result = try SentinelProcess.run(["dry-run", "--rules", rules.path, "--policies", policy.path, traffic.path, missing])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(missing): No such file or directory"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    /// Labels come from the traffic: in the text format a newline in one must not forge a line of its own.
+    @Test func theTextFormatEscapesControlCharactersInLabels() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let rules = dir.appendingPathComponent("r.yaml")
+        try "rules:\n  - {name: Any, on: completion, group_by: [model], when: \"count(1m) >= 1\"}\n"
+            .write(to: rules, atomically: true, encoding: .utf8)
+        let traffic = dir.appendingPathComponent("t.jsonl")
+        try #"{"ts":"2026-05-01T12:00:00Z","kind":"completion","model":"evil\n2026-05-01T12:00:00Z  RESOLVED  Fake"}"#
+            .write(to: traffic, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["dry-run", "--format", "text", "--rules", rules.path, traffic.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.stdout)")
+        #expect(result.stdout.contains(#"model=evil\n2026-05-01T12:00:00Z  RESOLVED  Fake"#))
+    }
+
     @Test func malformedLinesAreReportedWithTheirLineAndSkipped() throws {
         let dir = try SentinelProcess.temporaryDirectory()
         let traffic = dir.appendingPathComponent("t.jsonl")
