@@ -49,9 +49,28 @@ public struct DiagnosticRenderer: Sendable {
         if range.end.line == range.start.line, range.end.column > range.start.column {
             width = range.end.column - range.start.column
         }
-        // Tabs keep their width under the caret so it lines up in a terminal.
-        let pad = shown.unicodeScalars.prefix(caretColumn - 1).map { $0 == "\t" ? "\t" : " " }.joined()
+        // Tabs keep their width under the caret, and wide characters take two columns, so it lines up in a
+        // terminal.
+        let pad = shown.unicodeScalars.prefix(caretColumn - 1).map { scalar in
+            scalar == "\t" ? "\t" : String(repeating: " ", count: Self.displayWidth(scalar))
+        }.joined()
         return "    \(shown)\n    \(pad)^\(String(repeating: "~", count: max(0, min(width, 80) - 1)))\n"
+    }
+
+    /// Terminal columns a character takes: 2 for East Asian wide characters and emoji, 0 for combining marks.
+    static func displayWidth(_ scalar: Unicode.Scalar) -> Int {
+        let v = scalar.value
+        if v < 0x300 { return 1 }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: break
+        }
+        let wide: [ClosedRange<UInt32>] = [
+            0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+            0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD,
+        ]
+        if wide.contains(where: { $0.contains(v) }) || scalar.properties.isEmojiPresentation { return 2 }
+        return 1
     }
 
     private func json(_ d: Diagnostic) -> String {
@@ -124,9 +143,8 @@ public final class SourceCache: @unchecked Sendable {
         }
     }
 
+    /// Lines as YAML counts them: broken at LF, CRLF or a lone CR (in Swift, CRLF is one character).
     private static func split(_ text: String) -> [Substring] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
-        }
+        text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
     }
 }

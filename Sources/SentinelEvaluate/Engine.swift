@@ -177,8 +177,9 @@ public final class Engine {
                 statistics.lateEvents += 1
                 return
             }
+            let kind = try kindIndex(header, line: line)
             currentLine = line
-            process(header)
+            process(header, kind: kind)
             currentLine = UnsafeRawBufferPointer(start: nil, count: 0)
             return
         }
@@ -196,10 +197,11 @@ public final class Engine {
         reorder.removeFirst { time, tag, line in
             do throws(EventDecodeError) {
                 var header = try decoder.decode(line, into: eventSlots)
-                // The time it was ordered by: a repeated `ts` key later in the line cannot reorder it.
+                // The time it was ordered by (decoding rejects a second `ts`, so they agree).
                 header.timestamp = time
+                let kind = try kindIndex(header, line: line)
                 currentLine = line
-                process(header)
+                process(header, kind: kind)
                 currentLine = UnsafeRawBufferPointer(start: nil, count: 0)
             } catch {
                 onMalformed(tag, error)
@@ -235,7 +237,21 @@ public final class Engine {
 
     // MARK: Events
 
-    private func process(_ header: EventHeader) {
+    /// The event's kind among those the graph reads (nil: no rule reads it), once the fields the graph reads fit
+    /// the types the traffic schema gives them on that kind.
+    private func kindIndex(_ header: EventHeader, line: UnsafeRawBufferPointer) throws(EventDecodeError) -> Int? {
+        guard let kind = kinds.firstIndex(where: { $0.equals(header.kind) }) else { return nil }
+        for typed in tables.typedSlots[tables.kindTypedSlots[kind]] {
+            let value = eventSlots[Int(typed.slot)]
+            if !FieldTypeCheck.fits(value, typed.type) {
+                throw FieldTypeCheck.error(
+                    path: graph.fields[Int(typed.slot)], type: typed.type, value: value, kind: header.kind.string, line: line)
+            }
+        }
+        return kind
+    }
+
+    private func process(_ header: EventHeader, kind: Int?) {
         let time = header.timestamp
         runTicks(through: time - 1)
         slots = eventSlots
@@ -243,7 +259,7 @@ public final class Engine {
         lastEventTime = time
         statistics.events += 1
         onEvent?(currentLine, time)
-        guard let kind = kinds.firstIndex(where: { $0.equals(header.kind) }) else { return }
+        guard let kind else { return }
         for p in tables.slice(tables.kindPartitions[kind]) { processPartition(Int(p), time: time) }
     }
 

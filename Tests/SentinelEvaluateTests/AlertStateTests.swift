@@ -157,6 +157,39 @@ import Testing
         #expect(f.states("Burst") == ["firing@15"])
     }
 
+    /// A field the rules read that has the wrong type for its kind in the traffic schema makes the line malformed
+    /// (at the value, naming the field), instead of being read as something else: `"refusal": "true"` would
+    /// otherwise count as not refused. Other kinds, and `null`, are not checked.
+    @Test func mistypedSchemaFieldsMakeTheLineMalformed() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: Unsafe, on: completion, when: "response_guard.safety == \\"unsafe\\" and not response_guard.refusal"}
+              - {name: Slow, on: completion, when: "latency_ms > 100"}
+              - {name: Full, on: metric, when: "value > 0.9"}
+              - {name: Errors, on: error, when: "latency_ms > 100"}
+            """)
+        let refusal = #"{"ts":1,"kind":"completion","response_guard":{"safety":"unsafe","refusal":"true"}}"#
+        var bytes = Array(refusal.utf8)
+        let error = bytes.withUnsafeMutableBytes { raw -> EventDecodeError? in
+            do throws(EventDecodeError) {
+                try f.engine.ingest(UnsafeRawBufferPointer(raw))
+                return nil
+            } catch { return error }
+        }
+        #expect(error?.field == "response_guard.refusal")
+        #expect(error?.message == "'response_guard.refusal' of a completion event must be a boolean, not a string")
+        #expect(error?.offset == refusal.utf8.count - 8)
+        #expect(f.matches("Unsafe") == 0)
+        #expect(throws: EventDecodeError.self) { try f.send(at: 2, #"{"kind":"completion","latency_ms":"1500"}"#) }
+        #expect(throws: EventDecodeError.self) { try f.send(at: 2, #"{"kind":"metric","value":[1]}"#) }
+        try f.send(at: 3, #"{"kind":"metric","value":"+Inf"}"#)
+        try f.send(at: 3, #"{"kind":"completion","latency_ms":null,"response_guard":null}"#)
+        try f.send(at: 4, #"{"kind":"error","latency_ms":"1500"}"#)
+        #expect(f.engine.statistics.events == 3)
+        #expect(f.matches("Full") == 1)
+    }
+
     @Test func groupCapCountsOverflow() throws {
         let f = try EngineFixture(
             "rules:\n  - {name: PerUser, on: completion, group_by: [attrs.user], when: \"count(1m) > 100\"}\n",

@@ -38,6 +38,9 @@ struct RuntimeTables {
     let columnSources: UnsafeMutableBufferPointer<FrameLayout.ColumnSource>
     /// By event kind (in the order of `kinds` given to `init`): its partitions, a range of `indices`.
     let kindPartitions: UnsafeMutableBufferPointer<Range<Int>>
+    /// By event kind: the fields the schema types, a range of `typedSlots`.
+    let kindTypedSlots: UnsafeMutableBufferPointer<Range<Int>>
+    let typedSlots: UnsafeMutableBufferPointer<TypedSlot>
 
     init(graph: ConditionGraph, layout: FrameLayout, matchActions: [[Int]], kinds: [String]) {
         var flat: [Int32] = []
@@ -57,6 +60,12 @@ struct RuntimeTables {
                 idleLimit: p.retentionMilliseconds + max(interval, graph.policy.evaluationIntervalMilliseconds))
         }
         let kindValues = kinds.map { kind in append(graph.partitions.indices.filter { graph.partitions[$0].kind == kind }) }
+        var typed: [TypedSlot] = []
+        let typedRanges = kinds.map { kind in
+            let start = typed.count
+            typed += FieldTypeCheck.typedSlots(paths: graph.fields, kind: kind)
+            return start..<typed.count
+        }
         let ruleValues = graph.rules.enumerated().map { i, r in
             RuleRuntime(
                 condition: Int32(r.condition), value: Int32(r.value ?? -1), partition: Int32(r.partition),
@@ -75,6 +84,10 @@ struct RuntimeTables {
         _ = columnSources.initialize(from: layout.columnSources)
         kindPartitions = .allocate(capacity: kindValues.count)
         _ = kindPartitions.initialize(from: kindValues)
+        kindTypedSlots = .allocate(capacity: typedRanges.count)
+        _ = kindTypedSlots.initialize(from: typedRanges)
+        typedSlots = .allocate(capacity: typed.count)
+        _ = typedSlots.initialize(from: typed)
     }
 
     func deallocate() {
@@ -84,6 +97,8 @@ struct RuntimeTables {
         places.deallocate()
         columnSources.deallocate()
         kindPartitions.deallocate()
+        kindTypedSlots.deallocate()
+        typedSlots.deallocate()
     }
 
     @inline(__always) func slice(_ range: Range<Int>) -> UnsafeBufferPointer<Int32> {

@@ -1,0 +1,26 @@
+import SentinelCore
+import Testing
+
+@Suite struct DiagnosticRendererTests {
+    private func render(_ text: String, line: Int, column: Int) -> String {
+        let sources = SourceCache()
+        sources.register(text, for: "r.yaml")
+        let diagnostic = Diagnostic(.yamlSyntax, "bad", at: SourceLocation(file: "r.yaml", line: line, column: column))
+        return DiagnosticRenderer(format: .text, sources: sources).render([diagnostic])
+    }
+
+    /// CRLF (one character in Swift) and lone CR break lines as they do in YAML: the snippet is the right line.
+    @Test func crlfAndCrLineBreaksShowTheRightLine() {
+        for newline in ["\r\n", "\r", "\n"] {
+            let text = ["rules:", "  - name: A", "    when: zscroe(x) > 3"].joined(separator: newline) + newline
+            let out = render(text, line: 3, column: 11)
+            #expect(out.contains("\n        when: zscroe(x) > 3\n              ^\n"), "\(newline.unicodeScalars.map(\.value)): \(out)")
+        }
+    }
+
+    /// Wide characters take two terminal columns, so the caret sits under the reported character.
+    @Test func theCaretAccountsForWideCharacters() {
+        let out = render(#"    when: prompt == "日本語" and zscroe(x)"#, line: 1, column: 31)
+        #expect(out.contains(#"        when: prompt == "日本語" and zscroe(x)"# + "\n" + String(repeating: " ", count: 4 + 33) + "^\n"), "\(out)")
+    }
+}
