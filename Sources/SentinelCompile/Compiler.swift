@@ -36,6 +36,10 @@ final class GraphBuilder {
     var canonicalText: [Int: String] = [:]
     var loweringDepth = 0
     static let maxLoweringDepth = 1000
+    /// Nodes lowered for the current root expression, macro bodies counted at each use.
+    var loweredNodes = 0
+    /// Set once the current root expression is over a limit (reported once): lowering it stops.
+    var loweringStopped = false
 
     var lists: [String: (syntax: ListSyntax, index: Int)] = [:]
     var compiledLists: [CompiledList] = []
@@ -188,7 +192,12 @@ final class GraphBuilder {
                         at: key.field.range))
             }
             if groupLabels.contains(key.label) {
-                diagnostics.append(Diagnostic(.duplicateName, "group_by label '\(key.label)' appears twice", at: key.field.range))
+                diagnostics.append(Diagnostic(.duplicateName, "group_by label '\(key.label)' appears twice", at: key.labelRange))
+            } else if key.label == "severity" {
+                diagnostics.append(
+                    Diagnostic(
+                        .duplicateName, "label 'severity' is set by the rule itself (its severity); give this group_by entry another label with 'as:'",
+                        at: key.labelRange))
             }
             groupSlots.append(slot(path))
             groupLabels.append(key.label)

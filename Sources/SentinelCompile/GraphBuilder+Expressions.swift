@@ -44,6 +44,8 @@ extension GraphBuilder {
             return nil
         }
         let scope = Scope(source: source, kind: kind, partition: partition, macroUses: [])
+        loweredNodes = 0
+        loweringStopped = false
         guard let (node, type) = lower(expression, scope) else { return nil }
         guard type.fits(expect) else {
             report(.typeMismatch, "\(role) of rule '\(rule)' must be a \(expect.rawValue), but this is a \(type.rawValue)", expression, scope)
@@ -73,13 +75,21 @@ extension GraphBuilder {
     }
 
     func lower(_ e: Expr, _ scope: Scope) -> (Int, ValueType)? {
-        // Macros expand inside each other, so the parser's depth limit alone does not bound this recursion.
+        // Macros expand inside each other, so the parser's limits alone bound neither this recursion nor its work
+        // (a macro using the one before it twice doubles at every level). Past a limit, one error and no more work.
+        guard !loweringStopped else { return nil }
         loweringDepth += 1
         defer { loweringDepth -= 1 }
+        loweredNodes += 1
         if loweringDepth > Self.maxLoweringDepth {
-            if loweringDepth == Self.maxLoweringDepth + 1 {
-                report(.expressionTooDeep, "expression nests deeper than \(Self.maxLoweringDepth) levels once macros are expanded", e, scope)
-            }
+            let cause = scope.macroUses.isEmpty ? "" : " once macros are expanded"
+            report(.expressionTooDeep, "expression nests deeper than \(Self.maxLoweringDepth) levels\(cause)", e, scope)
+            loweringStopped = true
+            return nil
+        }
+        if loweredNodes > Parser.maxNodes {
+            reportTooLarge(e, scope)
+            loweringStopped = true
             return nil
         }
         switch e.kind {
@@ -119,6 +129,20 @@ extension GraphBuilder {
         case .binary(let op, let left, let right): return lowerBinary(op, left, right, e, scope)
         case .call(let name, let arguments): return lowerCall(name, arguments, e, scope)
         }
+    }
+
+    /// At the outermost macro use, which is in the expression being compiled: the macro the rule's author
+    /// chose, and the one to restructure.
+    private func reportTooLarge(_ e: Expr, _ scope: Scope) {
+        guard let use = scope.macroUses.first else {
+            report(.expressionTooDeep, "expression has more than \(Parser.maxNodes) terms", e, scope)
+            return
+        }
+        diagnostics.append(
+            Diagnostic(
+                .expressionTooDeep,
+                "macro '\(use.name)' expands to more than \(Parser.maxNodes) terms (a macro that uses another twice doubles it)",
+                at: use.source.range(from: use.start, to: use.end)))
     }
 
     private func isName(_ word: String) -> Bool { macros[word] != nil || lists[word] != nil }

@@ -9,14 +9,21 @@ extension GraphBuilder {
         var receivers: [String: SourceRange] = [:]
         var routeRange: SourceRange?
         var routeSyntax: RouteSyntax?
+        var settingsRange: SourceRange?
         for file in files {
             unreadableActions.formUnion(file.unreadableActions)
             unreadableReceivers.formUnion(file.unreadableReceivers)
-            let s = file.settings
-            if let v = s.evaluationInterval { policy.evaluationIntervalMilliseconds = v.value }
-            if let v = s.allowedLateness { policy.allowedLatenessMilliseconds = v.value }
-            if let v = s.maxGroupsPerRule { policy.maxGroupsPerRule = v.value }
-            if let v = s.maxWindowSamples { policy.maxWindowSamples = v.value }
+            if let range = file.settings.range {
+                if let settingsRange {
+                    diagnostics.append(
+                        Diagnostic(
+                            .duplicateName, "only one policy file may define 'settings'", at: range,
+                            notes: [Diagnostic.Note("first settings defined here", at: settingsRange)]))
+                } else {
+                    settingsRange = range
+                    apply(file.settings, to: &policy)
+                }
+            }
             for action in file.actions {
                 if let previous = actions.first(where: { $0.compiled.name == action.name.value }) {
                     duplicate("action", action.name, previous: previous.range)
@@ -70,6 +77,13 @@ extension GraphBuilder {
             diagnostics.append(Diagnostic(.unusedReceiver, "receiver '\(name)' is not used by any route", at: range))
         }
         return (actions, policy)
+    }
+
+    private func apply(_ settings: SettingsSyntax, to policy: inout CompiledPolicy) {
+        if let v = settings.evaluationInterval { policy.evaluationIntervalMilliseconds = v.value }
+        if let v = settings.allowedLateness { policy.allowedLatenessMilliseconds = v.value }
+        if let v = settings.maxGroupsPerRule { policy.maxGroupsPerRule = v.value }
+        if let v = settings.maxWindowSamples { policy.maxWindowSamples = v.value }
     }
 
     /// Type-specific settings written as scalars, for the stage that runs the action or receiver.

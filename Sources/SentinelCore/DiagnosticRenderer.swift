@@ -143,8 +143,8 @@ public final class SourceCache: @unchecked Sendable {
         }
     }
 
-    /// Lines as YAML counts them: broken at LF, CRLF or a lone CR (in Swift, CRLF is one character).
+    /// Lines broken at LF or CRLF (in Swift, CRLF is one character), as positions count them (`YAMLSourceText`).
     private static func split(_ text: String) -> [Substring] {
-        text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+        text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
     }
 }

@@ -53,8 +53,8 @@ public final class Engine {
     var activeAlertCounts: [Int]
     /// Alert labels by rule and group, built on first use: every match and action of a group needs the same ones.
     var labelCache: [[[(String, String)]?]]
-    /// Event kinds the graph reads; `tables.kindPartitions` has each one's partitions.
-    let kinds: [ByteString]
+    /// Event kinds the graph reads (owned by `pool`); `tables.kindPartitions` has each one's partitions.
+    let kinds: UnsafeMutableBufferPointer<ByteString>
     let ruleActionsOnMatch: [[Int]]
     let ruleActionsOnTransition: [[String]]
     let tables: RuntimeTables
@@ -124,7 +124,7 @@ public final class Engine {
         observedRules = graph.rules.map { _ in false }
         var kindNames: [String] = []
         for partition in graph.partitions where !kindNames.contains(partition.kind) { kindNames.append(partition.kind) }
-        kinds = kindNames.map { pool.bytes($0) }
+        kinds = pool.buffer(kindNames.map { pool.bytes($0) })
         ruleActionsOnMatch = graph.rules.map { rule in rule.actions.filter { graph.actions[$0].type.runsOnMatch } }
         ruleActionsOnTransition = graph.rules.map { rule in
             rule.actions.filter { !graph.actions[$0].type.runsOnMatch }.map { graph.actions[$0].name }

@@ -8,7 +8,13 @@ public struct RuleTestFile: Sendable {
     public var path: String
     public var ruleFiles: [String] = []
     public var policyFiles: [String] = []
+    /// Where each of `ruleFiles` and `policyFiles` is named, in the same order.
+    public var ruleFileRanges: [SourceRange] = []
+    public var policyFileRanges: [SourceRange] = []
     public var cases: [RuleTestCase] = []
+
+    /// Input events a test may write (`repeat` included): each is built in memory before the test runs.
+    public static let maxEventsPerTest = 1_000_000
 
     public static let keys = ["rule_files", "policy_files", "tests"]
     static let caseKeys = [
@@ -33,10 +39,14 @@ public struct RuleTestFile: Sendable {
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : (folder as NSString).appendingPathComponent(p) }
         var file = RuleTestFile(path: path)
         if let n = top["rule_files"] {
-            file.ruleFiles = (NodeValue.stringList(n, "'rule_files'", &diagnostics) ?? []).map { resolve($0.value) }
+            let named = NodeValue.stringList(n, "'rule_files'", &diagnostics) ?? []
+            file.ruleFiles = named.map { resolve($0.value) }
+            file.ruleFileRanges = named.map(\.range)
         }
         if let n = top["policy_files"] {
-            file.policyFiles = (NodeValue.stringList(n, "'policy_files'", &diagnostics) ?? []).map { resolve($0.value) }
+            let named = NodeValue.stringList(n, "'policy_files'", &diagnostics) ?? []
+            file.policyFiles = named.map { resolve($0.value) }
+            file.policyFileRanges = named.map(\.range)
         }
         if let n = top.required("tests", diagnostics: &diagnostics), let items = NodeValue.sequence(n, "'tests'", &diagnostics) {
             file.cases = items.enumerated().compactMap { i, item in
@@ -52,6 +62,10 @@ public struct RuleTestCase: Sendable {
     public struct Event: Sendable {
         public var time: Int64
         public var json: String
+        /// Where the event was written: `file:line:col` of its YAML entry, or `file:line` in `events_file`.
+        public var origin: String
+        /// Whether `json` is a line of `events_file` as written (so byte offsets in it mean something).
+        public var fromEventsFile = false
     }
 
     public struct ExpectedAlert: Sendable {
@@ -94,6 +108,7 @@ public struct RuleTestCase: Sendable {
     public var start: Int64 = 0
     public var events: [Event] = []
     public var eventsFile: String?
+    public var eventsFileRange: SourceRange?
     public var expectations: [Expectation] = []
     public var expectedMatches: [(rule: Located<String>, count: Int)] = []
     public var silences: [Silence] = []
@@ -115,10 +130,14 @@ public struct RuleTestCase: Sendable {
             }
         }
         if let n = map["events"], let items = NodeValue.sequence(n, "'events'", &diagnostics) {
-            for item in items { test.events += readEvents(item, start: test.start, &diagnostics) }
+            for item in items {
+                let room = RuleTestFile.maxEventsPerTest - test.events.count
+                test.events += readEvents(item, start: test.start, room: room, &diagnostics)
+            }
         }
         if let n = map["events_file"], let path = NodeValue.string(n, "'events_file'", &diagnostics) {
             test.eventsFile = resolve(path.value)
+            test.eventsFileRange = path.range
         }
         if let n = map["expect"], let items = NodeValue.sequence(n, "'expect'", &diagnostics) {
             test.expectations = items.compactMap { readExpectation($0, start: test.start, &diagnostics) }
@@ -157,25 +176,47 @@ public struct RuleTestCase: Sendable {
             return nil
         }
         if case .scalar(let s) = n.content, s.style == .plain, let seconds = Double(s.value) {
-            return start + Int64((seconds * 1000).rounded())
+            let milliseconds = (seconds * 1000).rounded()
+            guard milliseconds.isFinite else {
+                diagnostics.append(Diagnostic(.badTestFile, "'at' must be a duration such as 90s or a number of seconds", at: n.range))
+                return nil
+            }
+            guard abs(milliseconds) <= Double(DurationLimit.maxMilliseconds) else {
+                diagnostics.append(Diagnostic(.badDuration, DurationLimit.tooLong("'at' '\(s.value)'"), at: n.range))
+                return nil
+            }
+            return start + Int64(milliseconds)
         }
         guard let offset = NodeValue.duration(n, "'at'", &diagnostics) else { return nil }
         return start + offset.value
     }
 
-    private static func readEvents(_ node: YAMLNode, start: Int64, _ diagnostics: inout [Diagnostic]) -> [Event] {
+    /// The events one entry writes (`repeat` copies), none when that is more than `room`.
+    private static func readEvents(_ node: YAMLNode, start: Int64, room: Int, _ diagnostics: inout [Diagnostic]) -> [Event] {
         guard let map = MappingReader(node, context: "an input event", diagnostics: &diagnostics),
             let time = time(map, start: start, &diagnostics)
         else { return [] }
         var repeatCount = 1
         if let n = map["repeat"] { repeatCount = NodeValue.integer(n, "'repeat'", min: 1, &diagnostics)?.value ?? 1 }
+        guard repeatCount <= room else {
+            diagnostics.append(
+                Diagnostic(
+                    .badTestFile,
+                    "a test may write at most \(RuleTestFile.maxEventsPerTest) input events, 'repeat' included; use 'events_file' for more",
+                    at: map["repeat"]?.range ?? node.range))
+            return []
+        }
         var every: Int64 = 0
         if let n = map["every"] { every = NodeValue.duration(n, "'every'", &diagnostics)?.value ?? 0 }
         if repeatCount > 1, map["every"] == nil {
             diagnostics.append(Diagnostic(.missingKey, "'repeat' needs 'every' (the spacing of the copies)", at: node.range))
         }
-        if map["kind"] == nil {
+        guard let kind = map["kind"] else {
             diagnostics.append(Diagnostic(.missingKey, "an input event needs 'kind'", at: node.range))
+            return []
+        }
+        guard YAMLJSON.text(kind).hasPrefix("\"") else {
+            diagnostics.append(Diagnostic(.wrongType, "'kind' must be a string (an event kind such as completion)", at: kind.range))
             return []
         }
         var fields = ""
@@ -184,9 +225,12 @@ public struct RuleTestCase: Sendable {
             JSONText.appendString(key, to: &quoted)
             fields += "," + quoted + ":" + YAMLJSON.text(map[key]!)
         }
+        let origin = "\(node.range.start)"
         return (0..<repeatCount).map { i in
             let t = time + Int64(i) * every
-            return Event(time: t, json: "{\"ts\":\"\(Timestamp.format(t))\"" + fields + "}")
+            return Event(
+                time: t, json: "{\"ts\":\"\(Timestamp.format(t))\"" + fields + "}",
+                origin: repeatCount > 1 ? "\(origin) (copy \(i + 1))" : origin)
         }
     }
 
@@ -212,6 +256,13 @@ public struct RuleTestCase: Sendable {
                 }
                 var labels = alert["labels"].flatMap { NodeValue.stringMap($0, "'labels'", &diagnostics) } ?? []
                 if let n = alert["severity"], let severity = NodeValue.string(n, "'severity'", &diagnostics) {
+                    if let label = labels.first(where: { $0.key.value == "severity" }), label.value.value != severity.value {
+                        diagnostics.append(
+                            Diagnostic(
+                                .badTestFile,
+                                "'severity: \(severity.value)' contradicts the label 'severity: \(label.value.value)' (an alert has one severity)",
+                                at: n.range))
+                    }
                     labels.removeAll { $0.key.value == "severity" }
                     labels.append((Located("severity", at: n.range), severity))
                 }

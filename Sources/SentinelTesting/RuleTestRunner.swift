@@ -19,11 +19,44 @@ public struct RuleTestResult: Sendable {
 public enum RuleTestRunner {
     /// Runs every test of one file. Diagnostics cover problems of the file itself or of the rules it loads.
     public static func run(path: String) -> (results: [RuleTestResult], diagnostics: [Diagnostic]) {
+        let (file, graph, diagnostics) = prepare(path: path)
+        guard let file, let graph, !diagnostics.hasErrors else { return ([], diagnostics) }
+        let results = file.cases.map { run($0, graph: graph, file: path) }
+        return (results, diagnostics)
+    }
+
+    /// What `lint` checks of a test file: the file itself, and that what it names exists (rule and policy files,
+    /// `events_file`, the rules its expectations name). Diagnostics of the named rule and policy files come too
+    /// (`lint` reports those when it lints the files themselves).
+    public static func check(path: String) -> [Diagnostic] {
+        let (file, _, diagnostics) = prepare(path: path)
+        guard let file else { return diagnostics }
+        let named = Set(file.ruleFiles + file.policyFiles)
+        return diagnostics.filter { d in
+            guard let at = d.range?.start.file else { return true }
+            return at == path || !named.contains(at)
+        }
+    }
+
+    /// The test file read, the graph of the rules it names compiled, and every diagnostic of either.
+    static func prepare(path: String) -> (RuleTestFile?, ConditionGraph?, [Diagnostic]) {
         let (file, fileDiagnostics) = RuleTestFile.read(path: path)
-        guard let file else { return ([], fileDiagnostics) }
+        guard let file else { return (nil, nil, fileDiagnostics) }
+        var diagnostics = fileDiagnostics
+        // A missing rule or policy file is reported where the test names it.
+        for (named, range) in zip(file.ruleFiles + file.policyFiles, file.ruleFileRanges + file.policyFileRanges)
+        where !FileManager.default.fileExists(atPath: named) {
+            diagnostics.append(Diagnostic(.badTestFile, "no such file or folder: \(named)", at: range))
+        }
+        for test in file.cases {
+            if let path = test.eventsFile, !FileManager.default.isReadableFile(atPath: path) {
+                diagnostics.append(Diagnostic(.badTestFile, "cannot read events_file \(path)", at: test.eventsFileRange))
+            }
+        }
+        if diagnostics.hasErrors { return (file, nil, diagnostics) }
         let loaded = Configuration.load(rules: file.ruleFiles, policies: file.policyFiles)
-        var diagnostics = fileDiagnostics + loaded.diagnostics
-        guard let graph = loaded.graph else { return ([], diagnostics) }
+        diagnostics += loaded.diagnostics
+        guard let graph = loaded.graph else { return (file, nil, diagnostics) }
         let ruleNames = Set(graph.rules.map(\.name))
         for test in file.cases {
             for (rule, _) in test.expectedMatches where !ruleNames.contains(rule.value) {
@@ -37,9 +70,7 @@ public enum RuleTestRunner {
                 }
             }
         }
-        if diagnostics.hasErrors { return ([], diagnostics) }
-        let results = file.cases.map { run($0, graph: graph, file: path) }
-        return (results, diagnostics)
+        return (file, graph, diagnostics)
     }
 
     static func run(_ test: RuleTestCase, graph: ConditionGraph, file: String) -> RuleTestResult {
@@ -49,7 +80,8 @@ public enum RuleTestRunner {
             do {
                 events += try readEvents(path)
             } catch {
-                result.failures.append("cannot read events_file: \(error)")
+                let at = test.eventsFileRange.map { "\($0.start): " } ?? ""
+                result.failures.append("\(at)cannot read events_file: \(error)")
                 return result
             }
         }
@@ -66,7 +98,7 @@ public enum RuleTestRunner {
         dispatcher.onNotification = { notifications.append($0) }
         engine.onTransition = { if !$0.actions.isEmpty { dispatcher.receive($0) } }
         var malformed: [String] = []
-        engine.onMalformed = { index, error in malformed.append("input event \(index + 1) is malformed: \(error)") }
+        engine.onMalformed = { index, error in malformed.append(Self.malformed(events[index], error)) }
         var next = 0
         func feed(through time: Int64) {
             while next < events.count, events[next].time <= time {
@@ -74,8 +106,10 @@ public enum RuleTestRunner {
                 let index = next
                 do {
                     try bytes.withUnsafeMutableBytes { try engine.ingest(UnsafeRawBufferPointer($0), tag: index) }
+                } catch let error as EventDecodeError {
+                    result.failures.append(Self.malformed(events[next], error))
                 } catch {
-                    result.failures.append("input event \(next + 1) is malformed: \(error)")
+                    result.failures.append("\(events[next].origin): \(error)")
                 }
                 next += 1
                 dispatcher.advance(to: engine.watermark)
@@ -106,6 +140,13 @@ public enum RuleTestRunner {
         return result
     }
 
+    /// A malformed input event, at the place it was written (a byte offset only means something in a file).
+    static func malformed(_ event: RuleTestCase.Event, _ error: EventDecodeError) -> String {
+        let field = error.field.map { " (field '\($0)')" } ?? ""
+        let offset = event.fromEventsFile ? " [byte offset \(error.offset)]" : ""
+        return "\(event.origin): input event is malformed: \(error.message)\(field)\(offset)"
+    }
+
     private static func readEvents(_ path: String) throws -> [RuleTestCase.Event] {
         let reader = try LineReader(path: path)
         let decoder = EventDecoder(paths: [])
@@ -114,7 +155,10 @@ public enum RuleTestRunner {
             if LineReader.isBlank(line) { continue }
             do {
                 let header = try decoder.header(of: line)
-                events.append(RuleTestCase.Event(time: header.timestamp, json: String(decoding: line, as: UTF8.self)))
+                events.append(
+                    RuleTestCase.Event(
+                        time: header.timestamp, json: String(decoding: line, as: UTF8.self), origin: "\(path):\(number)",
+                        fromEventsFile: true))
             } catch {
                 throw EventsFileError(description: "\(path):\(number): \(error.message) [byte offset \(error.offset)]")
             }

@@ -32,7 +32,7 @@ struct LintCommand: ParsableCommand {
         var policyFiles: [PolicyFileSyntax] = []
         for file in files {
             if Configuration.isTest(file) {
-                diagnostics += RuleTestFile.read(path: file).1
+                diagnostics += RuleTestRunner.check(path: file)
                 continue
             }
             let loaded = YAMLLoader.load(path: file)

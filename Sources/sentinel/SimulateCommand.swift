@@ -214,6 +214,7 @@ struct SimulateCommand: AsyncParsableCommand {
         guard let ms = DurationLiteral.milliseconds(Substring(text)), ms > 0 else {
             throw ValidationError("\(flag) '\(text)' is not a duration such as 500ms, 30s or 2m")
         }
+        if let problem = DurationLimit.problem("\(flag) '\(text)'", milliseconds: ms) { throw ValidationError(problem) }
         return .milliseconds(ms)
     }
 

@@ -125,6 +125,9 @@ struct TraceCommand: AsyncParsableCommand {
         guard let milliseconds = DurationLiteral.milliseconds(Substring(timeout)), milliseconds > 0 else {
             throw ValidationError("--timeout '\(timeout)' is not a duration such as 500ms or 10s")
         }
+        if let problem = DurationLimit.problem("--timeout '\(timeout)'", milliseconds: milliseconds) {
+            throw ValidationError(problem)
+        }
         return .milliseconds(milliseconds)
     }
 

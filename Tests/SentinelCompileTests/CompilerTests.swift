@@ -124,6 +124,35 @@ import Testing
         #expect(codes.filter { $0 == .duplicateName }.count == 2)
     }
 
+    @Test func groupByLabelsMayNotTakeTheSeverityOrEachOthersNames() {
+        let (_, diagnostics) = CompileFixture.compile(
+            """
+            rules:
+              - name: A
+                on: completion
+                group_by: [{field: model, as: severity}, {field: attrs.team, as: team}, attrs.team]
+                labels: {team: x}
+                when: latency_ms > 1
+            """)
+        let errors = CompileFixture.errors(diagnostics)
+        #expect(errors.map(\.code) == [.duplicateName, .duplicateName, .duplicateName])
+        #expect(errors.map { $0.range?.start.column } == [35, 77, 14])
+        #expect(errors.first?.message.hasPrefix("label 'severity' is set by the rule itself") == true)
+    }
+
+    @Test func aSecondSettingsBlockIsAnErrorAtTheSecond() throws {
+        let (first, _) = PolicyFileReader.read(text: "settings:\n  evaluation_interval: 15s\n", file: "a.yaml")
+        let (second, _) = PolicyFileReader.read(text: "# hourly\nsettings: {evaluation_interval: 1h}\n", file: "b.yaml")
+        let (graph, diagnostics) = Compiler.compile(rules: [], policies: [first, second])
+        #expect(graph == nil)
+        let error = try #require(diagnostics.first)
+        #expect(diagnostics.count == 1)
+        #expect(error.code == .duplicateName)
+        #expect(error.message == "only one policy file may define 'settings'")
+        #expect(error.range?.start == SourceLocation(file: "b.yaml", line: 2, column: 1, offset: 9))
+        #expect(error.notes.first?.range?.start.file == "a.yaml")
+    }
+
     @Test func macroCyclesAreReported() {
         let (_, diagnostics) = CompileFixture.compile(
             """

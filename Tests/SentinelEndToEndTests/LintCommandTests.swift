@@ -99,6 +99,36 @@ import Testing
         #expect(result.stderr.contains("Usage: sentinel"))
     }
 
+    @Test func aByteOrderMarkIsSkipped() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let file = dir.appendingPathComponent("bom.yaml")
+        try Data([0xEF, 0xBB, 0xBF] + Array("lists:\n  a: [x]\nrules: []\n".utf8)).write(to: file)
+        let result = try SentinelProcess.run(["lint", file.path])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("\(file.path):2:3: warning: list 'a' is never used [W0102]"))
+    }
+
+    /// Each of these once crashed or hung lint; now each is one positioned error, found quickly.
+    @Test func hostileConditionsAreOneErrorEach() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let bomb = dir.appendingPathComponent("bomb.yaml")
+        let macros = (1...30).map { "  m\($0): m\($0 - 1) and m\($0 - 1)" }.joined(separator: "\n")
+        try "macros:\n  m0: latency_ms > 1\n\(macros)\nrules:\n  - {name: A, on: completion, when: m30}\n"
+            .write(to: bomb, atomically: true, encoding: .utf8)
+        let chain = dir.appendingPathComponent("chain.yaml")
+        let terms = (0..<100_000).map { "latency_ms > \($0)" }.joined(separator: " and ")
+        try "rules:\n  - name: B\n    on: completion\n    when: \(terms)\n".write(to: chain, atomically: true, encoding: .utf8)
+        let windows = dir.appendingPathComponent("windows.yaml")
+        try "rules:\n  - {name: C, on: completion, when: 'psi(model, 99999999999d, 99999999999d) > 1'}\n"
+            .write(to: windows, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["lint", bomb.path, chain.path, windows.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("\(bomb.path):34:37: error: macro 'm30' expands to more than 100000 terms"))
+        #expect(result.stdout.contains("\(chain.path):4:"))
+        #expect(result.stdout.contains("\(windows.path):2:49: error: duration '99999999999d' is longer than 3650d"))
+        #expect(result.stdout.contains("3 file(s), 3 rule(s): 3 error(s), 0 warning(s)"))
+    }
+
     @Test func malformedYAMLIsReportedNotCrashed() throws {
         let dir = try SentinelProcess.temporaryDirectory()
         let file = dir.appendingPathComponent("broken.yaml")

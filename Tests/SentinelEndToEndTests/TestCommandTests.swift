@@ -56,6 +56,38 @@ import Testing
 }
 
 extension TestCommandTests {
+    /// These once aborted `test` and `lint` (a 2.4 TB allocation, a trap converting the offset).
+    @Test func eventCountsAndOffsetsBeyondTheirLimitsArePositionedErrors() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try "rules:\n  - {name: R, on: completion, when: \"true\"}\n".write(
+            to: dir.appendingPathComponent("r.yaml"), atomically: true, encoding: .utf8)
+        let file = dir.appendingPathComponent("r.test.yaml")
+        try """
+            rule_files: [r.yaml]
+            tests:
+              - name: limits
+                events:
+                  - {at: 0s, repeat: 99999999999, every: 1s, kind: completion}
+                  - {at: 99999999999d, kind: completion}
+                  - {at: 1e300, kind: completion}
+                  - {at: 0s, repeat: 600000, every: 1s, kind: completion}
+                  - {at: 0s, repeat: 400001, every: 1s, kind: completion}
+                expect: []
+            """.write(to: file, atomically: true, encoding: .utf8)
+        for command in ["test", "lint"] {
+            let result = try SentinelProcess.run([command, file.path])
+            #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+            let lines = result.stdout.split(separator: "\n").filter { $0.contains(": error: ") }
+            #expect(
+                lines == [
+                    "\(file.path):5:26: error: a test may write at most 1000000 input events, 'repeat' included; use 'events_file' for more [E0402]",
+                    "\(file.path):6:14: error: 'at' '99999999999d' is longer than 3650d (10 years), the longest duration Sentinel accepts [E0206]",
+                    "\(file.path):7:14: error: 'at' '1e300' is longer than 3650d (10 years), the longest duration Sentinel accepts [E0206]",
+                    "\(file.path):9:26: error: a test may write at most 1000000 input events, 'repeat' included; use 'events_file' for more [E0402]",
+                ])
+        }
+    }
+
     @Test func severityIsComparedOnlyWhenTheTestNamesIt() throws {
         let dir = try SentinelProcess.temporaryDirectory()
         try "rules:\n  - {name: Hot, on: completion, group_by: [model], when: \"latency_ms > 1000\", severity: critical}\n"
@@ -76,5 +108,66 @@ extension TestCommandTests {
         let result = try SentinelProcess.run(["test", dir.path])
         #expect(result.stdout.hasSuffix("2 passed, 1 failed\n"), "\(result.stdout)")
         #expect(result.stdout.contains("FAIL \(dir.path)/hot.test.yaml: with a wrong severity"))
+    }
+}
+
+extension TestCommandTests {
+    /// What `sentinel test` would reject, `sentinel lint` reports too, where the test file names it: a missing rule
+    /// file or events_file, a rule the rules do not have, an event kind that is not a string, and an alert
+    /// expected with two different severities.
+    @Test func lintReportsWhatTheTestCommandWouldReject() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try "rules:\n  - {name: C, on: completion, severity: critical, when: \"latency_ms > 1\"}\n".write(
+            to: dir.appendingPathComponent("r.yaml"), atomically: true, encoding: .utf8)
+        try """
+            rule_files: [r.yaml]
+            tests:
+              - name: references
+                events:
+                  - {at: 0s, kind: 5}
+                expect:
+                  - {at: 1m, alerts: [{rule: C, severity: critical, labels: {severity: warning}}]}
+                expect_matches: {Nope: 0}
+            """.write(to: dir.appendingPathComponent("a.test.yaml"), atomically: true, encoding: .utf8)
+        try "rule_files: [nope.yaml]\ntests: []\n".write(
+            to: dir.appendingPathComponent("b.test.yaml"), atomically: true, encoding: .utf8)
+        let lint = try SentinelProcess.run(["lint", dir.path])
+        #expect(lint.status == 1)
+        let text = lint.stdout + lint.stderr
+        #expect(text.contains("a.test.yaml:5:24: error: 'kind' must be a string"), "\(text)")
+        #expect(text.contains("a.test.yaml:7:47: error: 'severity: critical' contradicts the label 'severity: warning'"), "\(text)")
+        #expect(text.contains("b.test.yaml:1:14: error: no such file or folder"), "\(text)")
+        // Once the file itself reads cleanly, what it names is checked: events_file, and the rules it expects.
+        try """
+            rule_files: [r.yaml]
+            tests:
+              - name: unknown rule
+                events_file: missing.jsonl
+                expect_matches: {Nope: 0}
+            """.write(to: dir.appendingPathComponent("a.test.yaml"), atomically: true, encoding: .utf8)
+        var again = try SentinelProcess.run(["lint", dir.appendingPathComponent("a.test.yaml").path])
+        #expect(again.status == 1)
+        #expect((again.stdout + again.stderr).contains("a.test.yaml:4:18: error: cannot read events_file"), "\(again.stdout)")
+        try "".write(to: dir.appendingPathComponent("missing.jsonl"), atomically: true, encoding: .utf8)
+        again = try SentinelProcess.run(["lint", dir.appendingPathComponent("a.test.yaml").path])
+        #expect((again.stdout + again.stderr).contains("a.test.yaml:5:22: error: no rule 'Nope' in the rule files"), "\(again.stdout)")
+    }
+
+    /// A malformed input event is reported where the test wrote it, not at a byte of the JSON made from it.
+    @Test func aMalformedInputEventIsReportedWhereItIsWritten() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try "rules:\n  - {name: R, on: completion, when: \"latency_ms > 1\"}\n".write(
+            to: dir.appendingPathComponent("r.yaml"), atomically: true, encoding: .utf8)
+        try """
+            rule_files: [r.yaml]
+            tests:
+              - name: typed
+                events:
+                  - {at: 0s, kind: completion, latency_ms: "slow"}
+                expect_matches: {R: 0}
+            """.write(to: dir.appendingPathComponent("t.test.yaml"), atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["test", dir.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("t.test.yaml:5:9: input event is malformed: 'latency_ms' of a completion event must be a number, not a string (field 'latency_ms')"), "\(result.stdout)")
     }
 }

@@ -68,6 +68,19 @@ import Testing
         #expect(r.summary == ["ops firing @10 R:a=firing", "ops firing @310 R:a=firing"])
     }
 
+    /// A years-long gap at a 1ms group interval is not flushed interval by interval (that took hours): past
+    /// 10 000 intervals it is flushed once, at its last interval, which still repeats the firing group.
+    @Test func aLongGapAtATinyGroupIntervalIsFlushedOnceAtItsEnd() throws {
+        let d = Dispatcher(policy: try Self.policy("{receiver: ops, group_by: [rule], group_wait: 0s, group_interval: 1ms, repeat_interval: 1h}"))
+        let r = Recorder()
+        r.wire(d)
+        d.receive(Self.transition("R", .firing, at: 0, [("model", "a")]))
+        d.advance(to: 0)
+        let tenYears: Int64 = 10 * 365 * 86_400
+        d.advance(to: tenYears * Self.s)
+        #expect(r.summary == ["ops firing @0 R:a=firing", "ops firing @\(tenYears) R:a=firing"])
+    }
+
     @Test func aNewAlertInANotifiedGroupGoesOutAtTheNextGroupInterval() throws {
         let d = Dispatcher(policy: try Self.policy("{receiver: ops, group_by: [rule], group_wait: 10s, group_interval: 1m}"))
         let r = Recorder()

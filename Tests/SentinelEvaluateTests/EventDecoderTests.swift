@@ -262,6 +262,46 @@ let readmeCompletion = #"""
         #expect(e.values == [.object(#"{"b":1,"b":3}"#), .number(3), .missing, .missing])
     }
 
+    /// JSON text must be UTF-8: a line with other bytes is malformed at its first bad byte, naming the member,
+    /// in the indexed and the sequential scan alike; well-formed multi-byte text passes.
+    @Test func invalidUTF8IsAnErrorAtTheFirstBadByte() {
+        let prefix = #"{"ts":1,"kind":"completion","model":"ok ünï 日本 🙂","prompt":"ab"#
+        for bad: [UInt8] in [[0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82], [0x80]] {
+            for indexed in [true, false] {
+                let decoder = EventDecoder(paths: [["model"]])
+                decoder.usesQuoteIndex = indexed
+                // Long enough that the bad byte is past the first 64-byte block.
+                let bytes = Array(prefix.utf8) + bad + Array(#"cd","x":"\#(String(repeating: "y", count: 70))"}"#.utf8)
+                let error = bytes.withUnsafeBytes { raw -> EventDecodeError? in
+                    let slots = UnsafeMutablePointer<Value>.allocate(capacity: 1)
+                    defer { slots.deallocate() }
+                    do throws(EventDecodeError) {
+                        _ = try decoder.decode(raw, into: slots)
+                        return nil
+                    } catch { return error }
+                }
+                #expect(error?.message == "invalid UTF-8", "\(bad) indexed \(indexed)")
+                #expect(error?.offset == prefix.utf8.count, "\(bad) indexed \(indexed)")
+                #expect(error?.field == "prompt", "\(bad) indexed \(indexed)")
+            }
+        }
+        #expect(decodeError(#"{"ts":1,"kind":"k","a":"ok ünï 日本 🙂 \u00e9"}"#) == nil)
+    }
+
+    /// The validator agrees with the standard library's on random bytes around the multi-byte boundaries.
+    @Test func utf8ValidationAgreesWithTheStandardLibrary() {
+        var generator = SplitMix64(seed: 3)
+        let interesting: [UInt8] = [0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1,
+            0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF]
+        for _ in 0..<50_000 {
+            let bytes = (0..<Int(generator.next() % 12)).map { _ in interesting[Int(generator.next() % UInt64(interesting.count))] }
+            let valid = String(validating: bytes, as: UTF8.self) != nil
+            let found = bytes.withUnsafeBufferPointer { UTF8Validation.firstInvalid($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: $0.count) }
+            #expect((found == nil) == valid, "\(bytes)")
+            if (found == nil) != valid { return }
+        }
+    }
+
     /// The event's time and kind decide its order and its rules: a second `ts` or `kind` is an error, not a guess
     /// that would differ between the re-ordering header (first) and the full decode (last).
     @Test func aSecondTimestampOrKindIsAnError() {

@@ -46,7 +46,7 @@ import Testing
         frame.append(time: 1, values: [.infinity])
         frame.append(time: 2, values: [0.5])
         #expect(frame.columns[0].total == .infinity)
-        #expect(frame.columns[0].populationStandardDeviation?.isNaN == true)
+        #expect(frame.standardDeviation(0)?.isNaN == true)
         frame.append(time: 3, values: [-.infinity])
         #expect(frame.columns[0].total.isNaN)
         frame.evict(through: 1)
@@ -55,7 +55,7 @@ import Testing
         frame.append(time: 4, values: [0.25])
         #expect(frame.columns[0].total == 0.25)
         #expect(frame.columns[0].mean == 0.25)
-        #expect(frame.columns[0].populationStandardDeviation == 0)
+        #expect(frame.standardDeviation(0) == 0)
     }
 
     /// Equal samples left behind by a far larger one have a standard deviation of exactly 0 (the shift the sums
@@ -65,7 +65,7 @@ import Testing
         frame.append(time: 0, values: [120_000])
         for t in Int64(1)...10 { frame.append(time: t, values: [250.3]) }
         frame.evict(through: 0)
-        #expect(frame.columns[0].populationStandardDeviation == 0)
+        #expect(frame.standardDeviation(0) == 0)
         #expect(frame.columns[0].mean == 250.3)
         var generator = SplitMix64(seed: 5)
         var kept: [(Int64, Double)] = (1...10).map { ($0, 250.3) }
@@ -78,7 +78,7 @@ import Testing
             kept.append((t, v))
             let mean = kept.map(\.1).reduce(0, +) / Double(kept.count)
             let variance = kept.map { ($0.1 - mean) * ($0.1 - mean) }.reduce(0, +) / Double(kept.count)
-            let sd = frame.columns[0].populationStandardDeviation!
+            let sd = frame.standardDeviation(0)!
             #expect(abs(sd - variance.squareRoot()) <= 1e-9 * max(1, variance.squareRoot()), "t \(t)")
         }
     }

@@ -60,6 +60,52 @@ import Testing
         }
     }
 
+    /// Levels of the tree, a leaf being 1.
+    func height(_ e: Expr) -> Int {
+        switch e.kind {
+        case .list(let items): return 1 + (items.map(height).max() ?? 0)
+        case .call(_, let items): return 1 + (items.map(height).max() ?? 0)
+        case .unary(_, let x), .exists(let x): return 1 + height(x)
+        case .binary(_, let a, let b): return 1 + max(height(a), height(b))
+        default: return 1
+        }
+    }
+
+    @Test func flatAndOrChainsAreBalancedInReadingOrder() throws {
+        #expect(shape(try Parser.parse("a or b or c")) == "((a or b) or c)")
+        #expect(shape(try Parser.parse("a and b and c and d")) == "((a and b) and (c and d))")
+        #expect(shape(try Parser.parse("a and b or c and d and e")) == "((a and b) or ((c and d) and e))")
+        let terms = (0..<1000).map { "x == \($0)" }
+        let chain = try Parser.parse(terms.joined(separator: " or "))
+        #expect(height(chain) <= 12)
+        #expect(chain.start == 0 && chain.end == terms.joined(separator: " or ").unicodeScalars.count)
+    }
+
+    @Test func longArithmeticChainsAreTooDeepAtTheOperator() throws {
+        let text = Array(repeating: "1", count: 100_000).joined(separator: " + ")
+        let error = try #require(throws: ExpressionError.self) { try Parser.parse(text) }
+        #expect(error.code == .expressionTooDeep)
+        // The 200th '+' makes a tree of 201 levels.
+        #expect(error.start == 199 * 4 + 2)
+        #expect(error.message == "expression nests deeper than 200 levels")
+    }
+
+    @Test func moreTermsThanTheLimitIsOneErrorNotACrash() throws {
+        let text = Array(repeating: "a > 1", count: 100_000).joined(separator: " and ")
+        let error = try #require(throws: ExpressionError.self) { try Parser.parse(text) }
+        #expect(error.code == .expressionTooDeep)
+        #expect(error.message.contains("more than \(Parser.maxNodes) terms"))
+        #expect(error.start > 0 && error.start < text.unicodeScalars.count)
+    }
+
+    @Test func durationsLongerThanTenYearsAreErrorsAtTheLiteral() throws {
+        #expect(throws: Never.self) { try Parser.parse("count(3650d) > 1") }
+        let error = try #require(throws: ExpressionError.self) { try Parser.parse("psi(model, 5m, 99999999999d) > 1") }
+        #expect(error.code == .badDuration)
+        #expect(error.start == 15 && error.end == 27)
+        #expect(error.message == "duration '99999999999d' is longer than 3650d (10 years), the longest duration Sentinel accepts")
+    }
+
     @Test func deepNestingIsAnErrorNotACrash() {
         let text = String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000)
         #expect(throws: ExpressionError.self) { try Parser.parse(text) }

@@ -35,6 +35,22 @@ import SentinelParse
         #expect(withBOM["k"]?.range.start == at(1, 4, 6))
     }
 
+    @Test func aByteOrderMarkIsNotIndentation() throws {
+        // libyaml, forced to UTF-8, read the BOM as a column of the first line: a later key at column 1 then
+        // closed the mapping ("did not find expected <document start>").
+        let text = "\u{FEFF}lists:\n  a: [x]\nrules: []\n"
+        let root = try loadOne(text)
+        #expect(root.pairs.map { $0.key.scalar?.value } == ["lists", "rules"])
+        #expect(root.pairs.first?.key.range.start == at(1, 1, 3))
+        #expect(root.pairs.last?.key.range.start == at(3, 1, 19))
+
+        let error = try #require(load("\u{FEFF}k: [\n").diagnostics.first)
+        #expect(error.range?.start.line == 2)
+        let invalid = YAMLLoader.load(bytes: [0xEF, 0xBB, 0xBF] + Array("k: v\n".utf8) + [0xFF], file: "t.yaml")
+        #expect(invalid.diagnostics.first?.range?.start == at(2, 1, 8))
+        #expect(load("\u{FEFF}").diagnostics.isEmpty)
+    }
+
     @Test func propertiesAreNotPartOfTheNodeRange() throws {
         let text = "a: &x !!str 5\nb: !custom\n  - 1\nc: [&y 1, !t z]\n"
         let root = try loadOne(text)

@@ -92,11 +92,20 @@ public final class Dispatcher {
     }
 
     /// Flushes every group whose timer is due at or before `time`.
+    /// Flushes of one group an `advance` runs one by one before it skips to the end of a gap.
+    static let maxFlushesPerGap: Int64 = 10_000
+
     public func advance(to time: Int64) {
         guard time >= nextFlush else { return }
         var soonest = Int64.max
         for key in groups.keys.sorted() {
             guard var group = groups[key] else { continue }
+            // A gap of more intervals than that (days of silence in a replay, at a 1ms interval) is flushed once,
+            // at its last interval: the flushes in between could only repeat the same alerts.
+            let interval = group.route.groupIntervalMilliseconds
+            if group.nextFlush <= time, (time - group.nextFlush) / interval > Self.maxFlushesPerGap {
+                group.nextFlush += (time - group.nextFlush) / interval * interval
+            }
             // Every due flush, in order: a repeat or a re-send falls on its interval even when time jumps.
             while group.nextFlush <= time, !group.alerts.isEmpty {
                 flush(&group, at: group.nextFlush)

@@ -267,20 +267,23 @@ public final class EventDecoder {
         let start = raw.assumingMemoryBound(to: UInt8.self)
         let end = start + line.count
         let b = buffers.pointee
-        if b.usesQuoteIndex, let hasBackslash = QuoteIndex.build(
+        if b.usesQuoteIndex, let index = QuoteIndex.build(
             start, count: line.count, quoteWords: b.quoteWords, backslashWords: b.backslashWords, pad: pad)
         {
             var scanner = EventScanner(start: start, end: end, decoder: self, slots: slots)
             scanner.indexed = true
             scanner.quoteBits = b.quoteWords[0]
-            if hasBackslash { scanner.nextEscape = scanner.firstEscape(from: 0) }
+            if index.hasBackslash { scanner.nextEscape = scanner.firstEscape(from: 0) }
             var ok = true
             do throws(ScanFailure) {
                 try scanner.decodeEvent()
             } catch {
                 ok = false
             }
-            if ok { return try finish(scanner, slots) }
+            if ok {
+                if index.hasNonASCII { try validateUTF8(scanner) }
+                return try finish(scanner, slots)
+            }
             // The sequential scanner decides (and reports the exact error).
             for i in 0..<n { slots[i] = .missing }
         }
@@ -290,7 +293,16 @@ public final class EventDecoder {
         } catch {
             throw scanner.publicError(error)
         }
+        try validateUTF8(scanner)
         return try finish(scanner, slots)
+    }
+
+    /// Rejects a line that is not UTF-8 (at its first bad byte, naming the member), so no label or output line
+    /// carries bytes that are not text. Runs only on lines with bytes over 0x7F.
+    func validateUTF8(_ scanner: EventScanner) throws(EventDecodeError) {
+        if let bad = UTF8Validation.firstInvalid(scanner.start, count: scanner.count) {
+            throw scanner.publicError(ScanFailure(.invalidUTF8, scanner.start + bad))
+        }
     }
 
     @inline(__always)

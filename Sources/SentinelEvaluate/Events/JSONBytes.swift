@@ -34,6 +34,8 @@ enum ScanCode: UInt8 {
     /// A second top-level `ts` or `kind`: which one orders the event would be a guess.
     case duplicateTimestamp
     case duplicateKind
+    /// Bytes that are not UTF-8 (JSON text must be, RFC 8259 §8.1).
+    case invalidUTF8
     /// Internal: the quote index disagrees with the line; decode again with the sequential scanner.
     case reindex
 
@@ -63,6 +65,7 @@ enum ScanCode: UInt8 {
         case .kindNotString: "'kind' is not a string"
         case .duplicateTimestamp: "'ts' appears twice"
         case .duplicateKind: "'kind' appears twice"
+        case .invalidUTF8: "invalid UTF-8"
         case .reindex: "internal: inconsistent quote index"
         }
     }

@@ -14,22 +14,23 @@ enum QuoteIndex {
     /// Writes the unescaped-quote bits of each 64-byte block to `quoteWords` and the bits of backslashes that
     /// start an escape to `backslashWords` (both with capacity at least `count / 64 + 2`), then an all-ones
     /// sentinel word after the last word of each. `pad` is a 64-byte buffer for the last partial block.
-    /// Returns nil when the line has a control character, else whether it has a backslash.
+    /// Returns nil when the line has a control character.
     @inline(__always)
     static func build(
         _ start: UnsafePointer<UInt8>, count: Int, quoteWords: UnsafeMutablePointer<UInt64>,
         backslashWords: UnsafeMutablePointer<UInt64>, pad: UnsafeMutablePointer<UInt8>
-    ) -> Bool? {
+    ) -> (hasBackslash: Bool, hasNonASCII: Bool)? {
         var nextIsEscaped: UInt64 = 0
         var anyControl = false
         var anyBackslash = false
+        var nonASCII: UInt64 = 0
         var base = 0
         var w = 0
         while count - base >= 64 {
             block(
                 start + base, word: w, quoteWords: quoteWords, backslashWords: backslashWords,
-                nextIsEscaped: &nextIsEscaped, anyControl: &anyControl,
-                anyBackslash: &anyBackslash)
+                nextIsEscaped: &nextIsEscaped, anyControl: &anyControl, anyBackslash: &anyBackslash,
+                nonASCII: &nonASCII)
             base += 64
             w += 1
         }
@@ -38,23 +39,24 @@ enum QuoteIndex {
             pad.update(from: start + base, count: count - base)
             block(
                 UnsafePointer(pad), word: w, quoteWords: quoteWords, backslashWords: backslashWords,
-                nextIsEscaped: &nextIsEscaped, anyControl: &anyControl,
-                anyBackslash: &anyBackslash)
+                nextIsEscaped: &nextIsEscaped, anyControl: &anyControl, anyBackslash: &anyBackslash,
+                nonASCII: &nonASCII)
             w += 1
         }
         quoteWords[w] = ~0
         backslashWords[w] = ~0
         if anyControl { return nil }
-        return anyBackslash
+        return (anyBackslash, nonASCII != 0)
     }
 
     @inline(__always)
     static func block(
         _ p: UnsafePointer<UInt8>, word w: Int, quoteWords: UnsafeMutablePointer<UInt64>,
         backslashWords: UnsafeMutablePointer<UInt64>, nextIsEscaped: inout UInt64,
-        anyControl: inout Bool, anyBackslash: inout Bool
+        anyControl: inout Bool, anyBackslash: inout Bool, nonASCII: inout UInt64
     ) {
-        let (quote, special) = quotesAndSpecials(p)
+        let (quote, special, high) = quotesAndSpecials(p)
+        nonASCII |= high
         if special == 0 && nextIsEscaped == 0 {
             quoteWords[w] = quote
             backslashWords[w] = 0
@@ -80,9 +82,10 @@ enum QuoteIndex {
         return result
     }
 
-    /// Quote bits of the 64 bytes at `p`, and nonzero when any of them is a backslash or a control character.
+    /// Quote bits of the 64 bytes at `p`; nonzero when any of them is a backslash or a control character; and
+    /// nonzero when any is over 0x7F (UTF-8 beyond ASCII, which decoding then validates).
     @inline(__always)
-    static func quotesAndSpecials(_ p: UnsafePointer<UInt8>) -> (UInt64, UInt64) {
+    static func quotesAndSpecials(_ p: UnsafePointer<UInt8>) -> (UInt64, UInt64, UInt64) {
         #if arch(x86_64)
             let r = UnsafeRawPointer(p)
             let v0 = _mm_loadu_si128(r.assumingMemoryBound(to: __m128i.self))
@@ -99,16 +102,19 @@ enum QuoteIndex {
                 _mm_or_si128(_mm_cmpeq_epi8(v, b), _mm_cmpeq_epi8(_mm_min_epu8(v, c), v))
             }
             let any = _mm_or_si128(_mm_or_si128(special(v0), special(v1)), _mm_or_si128(special(v2), special(v3)))
-            return (quote, bits(any))
+            let high = _mm_or_si128(_mm_or_si128(v0, v1), _mm_or_si128(v2, v3))
+            return (quote, bits(any), bits(high))
         #else
             var quote: UInt64 = 0
             var special: UInt64 = 0
+            var high: UInt64 = 0
             for i in 0..<8 {
                 let w = UInt64(littleEndian: UnsafeRawPointer(p + 8 * i).loadUnaligned(as: UInt64.self))
                 quote |= compress(zeroBytes(w ^ 0x2222_2222_2222_2222)) &<< UInt64(8 * i)
                 special |= zeroBytes(w ^ 0x5C5C_5C5C_5C5C_5C5C) | controlBytes(w)
+                high |= w & 0x8080_8080_8080_8080
             }
-            return (quote, special)
+            return (quote, special, high)
         #endif
     }
 

@@ -97,13 +97,13 @@ extension Engine {
             case .average: return number(store.pointee.groups[g].columns[c].mean)
             case .minimum: return number(store.pointee.groups[g].minimum(c))
             case .maximum: return number(store.pointee.groups[g].maximum(c))
-            case .stddev: return number(store.pointee.groups[g].columns[c].populationStandardDeviation)
+            case .stddev: return number(store.pointee.groups[g].standardDeviation(c))
             case .quantile: return number(store.pointee.groups[g].columns[c].quantile(op.number))
             case .eventRate:
                 return .number(Double(store.pointee.groups[g].columns[c].count) / (Double(store.pointee.milliseconds) / 1000))
             case .zscore:
                 guard let x = Self.numeric(value(op.b)), let mean = store.pointee.groups[g].columns[c].mean,
-                    let sd = store.pointee.groups[g].columns[c].populationStandardDeviation, sd > 0
+                    let sd = store.pointee.groups[g].standardDeviation(c), sd > 0
                 else { return .missing }
                 return .number((x - mean) / sd)
             case .distinct, .counterRate, .counterIncrease, .histogramQuantile, .psi:

@@ -22,15 +22,14 @@ enum FieldTypeCheck {
 
     @inline(__always)
     static func fits(_ value: Value, _ type: ValueType) -> Bool {
-        switch (value, type) {
-        case (.missing, _), (.null, _), (.bool, .bool), (.number, .number), (.string, .string), (.array, .array),
-            (.object, .object):
-            return true
-        case (.string, .number):
-            // The strings Prometheus writes for special floats are numbers.
-            return Engine.numeric(value) != nil
-        default:
-            return false
+        switch value {
+        case .missing, .null: return true
+        case .bool: return type == .bool
+        case .number: return type == .number
+        // The strings Prometheus writes for special floats are numbers.
+        case .string: return type == .string || (type == .number && Engine.numeric(value) != nil)
+        case .array: return type == .array
+        case .object: return type == .object
         }
     }
 

@@ -41,24 +41,24 @@ struct SampleFrame {
         }
 
         /// The sum, as IEEE arithmetic would give it: ±∞ with infinite samples of one sign, NaN with both.
-        var total: Double {
+        @inline(__always) var total: Double {
             if positiveInfinities > 0 { return negativeInfinities > 0 ? .nan : .infinity }
             return negativeInfinities > 0 ? -.infinity : sum
         }
 
-        var mean: Double? { count > 0 ? total / Double(count) : nil }
+        @inline(__always) var mean: Double? { count > 0 ? total / Double(count) : nil }
 
         /// NaN when a sample is infinite (as numpy's `std` gives).
-        var populationStandardDeviation: Double? {
+        @inline(__always) fileprivate var populationStandardDeviation: Double? {
             guard count > 0 else { return nil }
             guard positiveInfinities == 0 && negativeInfinities == 0 else { return .nan }
             return variance.squareRoot()
         }
 
-        fileprivate var finiteCount: Int { count - positiveInfinities - negativeInfinities }
+        @inline(__always) fileprivate var finiteCount: Int { count - positiveInfinities - negativeInfinities }
 
         /// Population variance of the finite samples.
-        fileprivate var variance: Double {
+        @inline(__always) fileprivate var variance: Double {
             let n = Double(finiteCount)
             return n > 0 ? max(0, (shiftedSumOfSquares - shiftedSum * shiftedSum / n) / n) : 0
         }
@@ -67,7 +67,7 @@ struct SampleFrame {
         /// their spread, that the squares cancel badly (ten equal samples left behind by a large one read a
         /// standard deviation of 0.0017, not 0), or the squares fell far below their peak (the rounding error of
         /// having added and subtracted a large sample stays).
-        fileprivate var sumsAreStale: Bool {
+        @inline(__always) fileprivate var sumsAreStale: Bool {
             let n = Double(finiteCount)
             guard n > 0 else { return false }
             let offset = shiftedSum / n
@@ -209,7 +209,6 @@ struct SampleFrame {
             let d = value - columns[c].shift
             columns[c].shiftedSum += d
             columns[c].shiftedSumOfSquares += d * d
-            columns[c].peakSumOfSquares = max(columns[c].peakSumOfSquares, columns[c].shiftedSumOfSquares)
         } else if value > 0 {
             columns[c].positiveInfinities += 1
         } else {
@@ -244,6 +243,9 @@ struct SampleFrame {
             return
         }
         if value.isFinite {
+            // Adding only raises the sum of squares and removing only lowers it, so its peak is reached just
+            // before a removal.
+            columns[c].peakSumOfSquares = max(columns[c].peakSumOfSquares, columns[c].shiftedSumOfSquares)
             columns[c].sum -= value
             let d = value - columns[c].shift
             columns[c].shiftedSum -= d
@@ -264,11 +266,9 @@ struct SampleFrame {
         }
         if columns[c].order { columns[c].sorted?.remove(value) }
         columns[c].removalsSinceRefresh += 1
-        // Subtracting accumulates rounding error; recomputing now and then keeps sums exact to a few ulps, and at
-        // once when they may have lost precision. Both triggers are amortised: after a refresh the shift is the
-        // newest sample, so the offset is at most √n standard deviations until that sample leaves, and the squares
-        // must first grow 1000-fold and shrink back.
-        if columns[c].removalsSinceRefresh > 2 * columns[c].count + 64 || columns[c].sumsAreStale { refreshSums(c) }
+        // Subtracting accumulates rounding error; recomputing now and then keeps sums exact to a few ulps (and
+        // `standardDeviation` recomputes them at once when they may have lost precision).
+        if columns[c].removalsSinceRefresh > 2 * columns[c].count + 64 { refreshSums(c) }
     }
 
     private mutating func compactDeques(_ c: Int) {
@@ -282,8 +282,18 @@ struct SampleFrame {
         }
     }
 
-    /// Recomputes the column's sums from its samples, shifted by the newest finite one.
-    private mutating func refreshSums(_ c: Int) {
+    /// Column `c`'s population standard deviation, from sums recomputed first when they may have lost precision.
+    /// The check is amortised: after a refresh the shift is the newest sample, so the offset is at most √n standard
+    /// deviations until that sample leaves, and the squares must first grow 1000-fold and shrink back.
+    @inline(__always)
+    func standardDeviation(_ c: Int) -> Double? {
+        if columns[c].sumsAreStale { refreshSums(c) }
+        return columns[c].populationStandardDeviation
+    }
+
+    /// Recomputes the column's sums from its samples, shifted by the newest finite one (the aggregates live in
+    /// `columns`, so this changes no stored property of the frame).
+    private func refreshSums(_ c: Int) {
         var shift: Double?
         for i in Swift.stride(from: count - 1, through: 0, by: -1) where row(i)[1 + c].isFinite {
             shift = row(i)[1 + c]

@@ -52,6 +52,7 @@ public struct ReceiverSettings: Sendable, Hashable {
             guard let ms = DurationLiteral.milliseconds(Substring(text)), ms > 0 else {
                 throw invalid(key, "'\(text)' is not a positive duration (write, for example, 500ms, 10s or 1m30s)")
             }
+            if let problem = DurationLimit.problem("'\(text)'", milliseconds: ms) { throw invalid(key, problem) }
             return .milliseconds(ms)
         }
         func count(_ key: String) throws(ReceiverSettingsError) -> Int? {

@@ -112,6 +112,9 @@ public struct Lexer {
                     "invalid duration '\(text)': use a whole number with a unit ms, s, m, h, d or w, largest first (e.g. 1h30m)",
                     start: start, end: index)
             }
+            if let problem = DurationLimit.problem("duration '\(text)'", milliseconds: ms) {
+                throw ExpressionError(.badDuration, problem, start: start, end: index)
+            }
             return Token(kind: .duration(milliseconds: ms), start: start, end: index)
         }
         let text = asciiText(start..<index)

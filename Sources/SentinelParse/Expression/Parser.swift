@@ -4,13 +4,26 @@ import SentinelCore
 ///
 /// Precedence, loosest first: `or`, `and`, `not`, comparisons and predicates (`== != < <= > >= in, not in,
 /// contains, icontains, startswith, endswith, matches, exists`), `+ -`, `* / %`, unary `-`, primaries.
+///
+/// A chain of `and` (or of `or`) becomes a balanced tree: the operators are associative, evaluation still goes
+/// left to right, and a long flat chain costs no depth. Arithmetic chains stay left-deep, so each link is a level.
 public struct Parser {
-    /// Deeper nesting than this is rejected, so hostile input cannot overflow the stack.
+    /// Deeper nesting than this, in the parser's recursion or in the tree it builds, is rejected, so hostile input
+    /// overflows no stack: not the parser's, nor the compiler's, nor the one that frees the tree.
     public static let maxDepth = 200
+    /// More nodes than this in one expression are rejected; the compiler bounds macro expansion the same way.
+    public static let maxNodes = 100_000
+
+    /// An expression with the height of its tree (a leaf is 1).
+    private struct Tree {
+        var expr: Expr
+        var height: Int
+    }
 
     private let tokens: [Token]
     private var position = 0
     private var depth = 0
+    private var nodeCount = 0
 
     private init(tokens: [Token]) {
         self.tokens = tokens
@@ -26,7 +39,7 @@ public struct Parser {
                 .expressionSyntax, "unexpected \(next.display) after a complete expression\(joinerHint(next))",
                 start: next.start, end: next.end)
         }
-        return expression
+        return expression.expr
     }
 
     private static func joinerHint(_ token: Token) -> String {
@@ -62,53 +75,94 @@ public struct Parser {
             start: peek.start, end: peek.end)
     }
 
+    private func tooDeep(at token: Token) -> ExpressionError {
+        ExpressionError(
+            .expressionTooDeep, "expression nests deeper than \(Self.maxDepth) levels", start: token.start, end: token.end)
+    }
+
     private mutating func nest() throws(ExpressionError) {
         depth += 1
-        if depth > Self.maxDepth {
-            throw ExpressionError(
-                .expressionTooDeep, "expression nests deeper than \(Self.maxDepth) levels", start: peek.start,
-                end: peek.end)
-        }
+        if depth > Self.maxDepth { throw tooDeep(at: peek) }
     }
 
-    private mutating func parseOr() throws(ExpressionError) -> Expr {
+    /// A node over children at most `childHeight` high, counted against the limits; an error at `token` once the
+    /// tree would be too deep or too large.
+    private mutating func node(
+        _ kind: ExprKind, start: Int, end: Int, childHeight: Int = 0, at token: Token
+    ) throws(ExpressionError) -> Tree {
+        nodeCount += 1
+        if nodeCount > Self.maxNodes {
+            throw ExpressionError(
+                .expressionTooDeep, "expression has more than \(Self.maxNodes) terms; split the rule or use a list",
+                start: token.start, end: token.end)
+        }
+        if childHeight >= Self.maxDepth { throw tooDeep(at: token) }
+        return Tree(expr: Expr(kind, start: start, end: end), height: childHeight + 1)
+    }
+
+    private mutating func binary(_ op: BinaryOperator, _ left: Tree, _ right: Tree, at token: Token) throws(ExpressionError) -> Tree {
+        try node(
+            .binary(op, left.expr, right.expr), start: left.expr.start, end: right.expr.end,
+            childHeight: max(left.height, right.height), at: token)
+    }
+
+    private mutating func parseOr() throws(ExpressionError) -> Tree {
         try nest()
         defer { depth -= 1 }
-        var left = try parseAnd()
-        while accept(.or) != nil {
-            let right = try parseAnd()
-            left = Expr(.binary(.or, left, right), start: left.start, end: right.end)
-        }
-        return left
+        return try parseChain(.or)
     }
 
-    private mutating func parseAnd() throws(ExpressionError) -> Expr {
-        var left = try parseNot()
-        while accept(.and) != nil {
-            let right = try parseNot()
-            left = Expr(.binary(.and, left, right), start: left.start, end: right.end)
-        }
-        return left
+    private mutating func parseAnd() throws(ExpressionError) -> Tree {
+        try parseChain(.and)
     }
 
-    private mutating func parseNot() throws(ExpressionError) -> Expr {
+    /// `term (op term)*` for `or` (terms are `and` chains) and `and` (terms are `not` expressions), balanced.
+    private mutating func parseChain(_ op: Token.Keyword) throws(ExpressionError) -> Tree {
+        var terms = [try parseChainTerm(of: op)]
+        var operators: [Token] = []
+        while let token = accept(op) {
+            operators.append(token)
+            terms.append(try parseChainTerm(of: op))
+        }
+        return try balanced(op == .and ? .and : .or, terms[...], operators[...])
+    }
+
+    private mutating func parseChainTerm(of op: Token.Keyword) throws(ExpressionError) -> Tree {
+        op == .or ? try parseAnd() : try parseNot()
+    }
+
+    /// Joins `terms` (with the operator tokens between them) into a tree whose left half is never smaller than the
+    /// right, so two and three terms keep the left-leaning shape they are read in.
+    private mutating func balanced(
+        _ op: BinaryOperator, _ terms: ArraySlice<Tree>, _ operators: ArraySlice<Token>
+    ) throws(ExpressionError) -> Tree {
+        if terms.count == 1 { return terms[terms.startIndex] }
+        let split = terms.startIndex + (terms.count + 1) / 2
+        let left = try balanced(op, terms[..<split], operators[operators.startIndex..<(split - 1)])
+        let right = try balanced(op, terms[split...], operators[split...])
+        return try binary(op, left, right, at: operators[split - 1])
+    }
+
+    private mutating func parseNot() throws(ExpressionError) -> Tree {
         if let not = accept(.not) {
             try nest()
             defer { depth -= 1 }
             let operand = try parseNot()
-            return Expr(.unary(.not, operand), start: not.start, end: operand.end)
+            return try node(.unary(.not, operand.expr), start: not.start, end: operand.expr.end, childHeight: operand.height, at: not)
         }
         return try parseComparison()
     }
 
-    private mutating func parseComparison() throws(ExpressionError) -> Expr {
+    private mutating func parseComparison() throws(ExpressionError) -> Tree {
         let left = try parseAdditive()
         guard let (op, operatorToken) = comparisonOperator() else { return left }
-        if op == nil {
-            return Expr(.exists(left), start: left.start, end: operatorToken.end)
+        guard let op else {
+            return try node(
+                .exists(left.expr), start: left.expr.start, end: operatorToken.end, childHeight: left.height,
+                at: operatorToken)
         }
         let right = try parseAdditive()
-        let result = Expr(.binary(op!, left, right), start: left.start, end: right.end)
+        let result = try binary(op, left, right, at: operatorToken)
         if let (_, chained) = peekComparisonOperator() {
             throw ExpressionError(
                 .expressionSyntax, "comparisons cannot be chained; join them with 'and'", start: chained.start,
@@ -150,81 +204,69 @@ public struct Parser {
         }
     }
 
-    private mutating func parseAdditive() throws(ExpressionError) -> Expr {
+    private mutating func parseAdditive() throws(ExpressionError) -> Tree {
         var left = try parseMultiplicative()
         while true {
             let op: BinaryOperator
-            if accept(.plus) != nil { op = .add } else if accept(.minus) != nil { op = .subtract } else { break }
+            guard let token = accept(.plus) ?? accept(.minus) else { break }
+            op = token.kind == .symbol(.plus) ? .add : .subtract
             let right = try parseMultiplicative()
-            left = Expr(.binary(op, left, right), start: left.start, end: right.end)
+            left = try binary(op, left, right, at: token)
         }
         return left
     }
 
-    private mutating func parseMultiplicative() throws(ExpressionError) -> Expr {
+    private mutating func parseMultiplicative() throws(ExpressionError) -> Tree {
         var left = try parseUnary()
-        while true {
-            let op: BinaryOperator
-            if accept(.star) != nil {
-                op = .multiply
-            } else if accept(.slash) != nil {
-                op = .divide
-            } else if accept(.percent) != nil {
-                op = .remainder
-            } else {
-                break
-            }
+        while let token = accept(.star) ?? accept(.slash) ?? accept(.percent) {
+            let op: BinaryOperator =
+                switch token.kind {
+                case .symbol(.star): .multiply
+                case .symbol(.slash): .divide
+                default: .remainder
+                }
             let right = try parseUnary()
-            left = Expr(.binary(op, left, right), start: left.start, end: right.end)
+            left = try binary(op, left, right, at: token)
         }
         return left
     }
 
-    private mutating func parseUnary() throws(ExpressionError) -> Expr {
+    private mutating func parseUnary() throws(ExpressionError) -> Tree {
         if let minus = accept(.minus) {
             try nest()
             defer { depth -= 1 }
             let operand = try parseUnary()
-            return Expr(.unary(.negate, operand), start: minus.start, end: operand.end)
+            return try node(
+                .unary(.negate, operand.expr), start: minus.start, end: operand.expr.end, childHeight: operand.height,
+                at: minus)
         }
         return try parsePrimary()
     }
 
-    private mutating func parsePrimary() throws(ExpressionError) -> Expr {
+    private mutating func parsePrimary() throws(ExpressionError) -> Tree {
         let token = advance()
         switch token.kind {
-        case .number(let n): return Expr(.number(n), start: token.start, end: token.end)
-        case .duration(let ms): return Expr(.duration(milliseconds: ms), start: token.start, end: token.end)
-        case .string(let s): return Expr(.string(s), start: token.start, end: token.end)
-        case .keyword(.true): return Expr(.bool(true), start: token.start, end: token.end)
-        case .keyword(.false): return Expr(.bool(false), start: token.start, end: token.end)
-        case .keyword(.null): return Expr(.null, start: token.start, end: token.end)
+        case .number(let n): return try node(.number(n), start: token.start, end: token.end, at: token)
+        case .duration(let ms): return try node(.duration(milliseconds: ms), start: token.start, end: token.end, at: token)
+        case .string(let s): return try node(.string(s), start: token.start, end: token.end, at: token)
+        case .keyword(.true): return try node(.bool(true), start: token.start, end: token.end, at: token)
+        case .keyword(.false): return try node(.bool(false), start: token.start, end: token.end, at: token)
+        case .keyword(.null): return try node(.null, start: token.start, end: token.end, at: token)
         case .symbol(.lparen):
             let inner = try parseOr()
             let close = try expect(.rparen, "to close '(' at offset \(token.start)")
-            return Expr(inner.kind, start: token.start, end: close.end)
+            return Tree(expr: Expr(inner.expr.kind, start: token.start, end: close.end), height: inner.height)
         case .symbol(.lbracket):
-            var items: [Expr] = []
-            if accept(.rbracket) == nil {
-                repeat {
-                    items.append(try parseOr())
-                } while accept(.comma) != nil
-                _ = try expect(.rbracket, "to close the list")
-            }
-            return Expr(.list(items), start: token.start, end: tokens[position - 1].end)
+            let (items, height) = try parseItems(closing: .rbracket, "to close the list")
+            return try node(.list(items), start: token.start, end: tokens[position - 1].end, childHeight: height, at: token)
         case .identifier(let name):
             if accept(.lparen) != nil {
-                var arguments: [Expr] = []
-                if accept(.rparen) == nil {
-                    repeat {
-                        arguments.append(try parseOr())
-                    } while accept(.comma) != nil
-                    _ = try expect(.rparen, "to close the arguments of '\(name)'")
-                }
-                return Expr(
-                    .call(name: name, arguments: arguments), start: token.start, end: tokens[position - 1].end)
+                let (arguments, height) = try parseItems(closing: .rparen, "to close the arguments of '\(name)'")
+                return try node(
+                    .call(name: name, arguments: arguments), start: token.start, end: tokens[position - 1].end,
+                    childHeight: height, at: token)
             }
-            return try parsePath(first: name, start: token.start, end: token.end)
+            return try parsePath(first: name, at: token)
         default:
             throw ExpressionError(
                 .expressionSyntax, "expected a value, field or '(', found \(token.display)", start: token.start,
@@ -232,9 +274,24 @@ public struct Parser {
         }
     }
 
-    private mutating func parsePath(first: String, start: Int, end: Int) throws(ExpressionError) -> Expr {
+    /// Comma-separated expressions up to `closing` (already past the opening bracket), with their greatest height.
+    private mutating func parseItems(closing: Token.Symbol, _ context: String) throws(ExpressionError) -> ([Expr], Int) {
+        var items: [Expr] = []
+        var height = 0
+        if accept(closing) == nil {
+            repeat {
+                let item = try parseOr()
+                items.append(item.expr)
+                height = max(height, item.height)
+            } while accept(.comma) != nil
+            _ = try expect(closing, context)
+        }
+        return (items, height)
+    }
+
+    private mutating func parsePath(first: String, at head: Token) throws(ExpressionError) -> Tree {
         var segments = [first]
-        var end = end
+        var end = head.end
         while true {
             if accept(.dot) != nil {
                 let token = advance()
@@ -257,7 +314,7 @@ public struct Parser {
                 segments.append(key)
                 end = try expect(.rbracket, "after the key").end
             } else {
-                return Expr(.path(segments), start: start, end: end)
+                return try node(.path(segments), start: head.start, end: end, at: head)
             }
         }
     }

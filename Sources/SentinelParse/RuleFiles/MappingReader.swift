@@ -102,12 +102,18 @@ public enum NodeValue {
         return nil
     }
 
-    /// A duration such as `5m`, in milliseconds.
+    /// A duration such as `5m`, in milliseconds, at most `DurationLimit.maxMilliseconds`.
     public static func duration(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic])
         -> Located<Int64>?
     {
         guard let text = string(node, what, &diagnostics) else { return nil }
-        if let ms = DurationLiteral.milliseconds(Substring(text.value)) { return Located(ms, at: node.range) }
+        if let ms = DurationLiteral.milliseconds(Substring(text.value)) {
+            guard let problem = DurationLimit.problem("\(what) '\(text.value)'", milliseconds: ms) else {
+                return Located(ms, at: node.range)
+            }
+            diagnostics.append(Diagnostic(.badDuration, problem, at: node.range))
+            return nil
+        }
         diagnostics.append(
             Diagnostic(
                 .badDuration,

@@ -54,7 +54,10 @@ public enum PolicyFileReader {
             let top = MappingReader(document, context: "a policy file", diagnostics: &diagnostics)
         else { return (syntax, diagnostics) }
         top.rejectUnknownKeys(topLevelKeys, diagnostics: &diagnostics)
-        if let node = top["settings"] { syntax.settings = readSettings(node, &diagnostics) }
+        if let node = top["settings"] {
+            syntax.settings = readSettings(node, &diagnostics)
+            syntax.settings.range = top.keyRange("settings")
+        }
         if let node = top["actions"] {
             syntax.actions = readActions(node, unreadable: &syntax.unreadableActions, &diagnostics)
         }
@@ -179,13 +182,23 @@ public enum PolicyFileReader {
         }
         if let n = map["group_by"] { route.groupBy = NodeValue.stringList(n, "'group_by'", &diagnostics) ?? [] }
         if let n = map["group_wait"] { route.groupWait = NodeValue.duration(n, "'group_wait'", &diagnostics) }
-        if let n = map["group_interval"] { route.groupInterval = NodeValue.duration(n, "'group_interval'", &diagnostics) }
-        if let n = map["repeat_interval"] { route.repeatInterval = NodeValue.duration(n, "'repeat_interval'", &diagnostics) }
+        if let n = map["group_interval"] { route.groupInterval = positiveDuration(n, "'group_interval'", &diagnostics) }
+        if let n = map["repeat_interval"] { route.repeatInterval = positiveDuration(n, "'repeat_interval'", &diagnostics) }
         if let n = map["continue"] { route.continue = NodeValue.bool(n, "'continue'", &diagnostics)?.value ?? false }
         if let n = map["routes"], let items = NodeValue.sequence(n, "'routes'", &diagnostics) {
             route.routes = items.compactMap { readRoute($0, &diagnostics) }
         }
         return route
+    }
+
+    /// A timer that repeats: zero would flush (or re-send) a group again and again at the same instant.
+    private static func positiveDuration(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic]) -> Located<Int64>? {
+        guard let duration = NodeValue.duration(node, what, &diagnostics) else { return nil }
+        guard duration.value > 0 else {
+            diagnostics.append(Diagnostic(.invalidValue, "\(what) must be longer than 0s", at: duration.range))
+            return nil
+        }
+        return duration
     }
 
     private static func readInhibitRule(_ node: YAMLNode, _ diagnostics: inout [Diagnostic]) -> InhibitRuleSyntax? {

@@ -22,6 +22,8 @@ public struct SettingsSyntax: Sendable {
     public var allowedLateness: Located<Int64>?
     public var maxGroupsPerRule: Located<Int>?
     public var maxWindowSamples: Located<Int>?
+    /// The `settings` key, when the file has one.
+    public var range: SourceRange?
 
     public init() {}
 }

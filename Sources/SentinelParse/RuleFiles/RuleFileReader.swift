@@ -143,10 +143,11 @@ public enum RuleFileReader {
                     let field = NodeValue.string(fieldNode, "'field'", &diagnostics)
                 else { return nil }
                 let label = map["as"].flatMap { NodeValue.string($0, "'as'", &diagnostics) }
-                return GroupKeySyntax(field: field, label: label?.value ?? defaultLabel(field.value))
+                return GroupKeySyntax(
+                    field: field, label: label?.value ?? defaultLabel(field.value), labelRange: label?.range ?? field.range)
             }
             guard let field = NodeValue.string(item, "a group_by entry", &diagnostics) else { return nil }
-            return GroupKeySyntax(field: field, label: defaultLabel(field.value))
+            return GroupKeySyntax(field: field, label: defaultLabel(field.value), labelRange: field.range)
         }
     }
 

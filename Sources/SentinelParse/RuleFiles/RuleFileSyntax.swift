@@ -31,6 +31,8 @@ public struct MacroSyntax: Sendable {
 public struct GroupKeySyntax: Sendable {
     public var field: Located<String>
     public var label: String
+    /// Where the label is named: its `as:`, or the field it is derived from.
+    public var labelRange: SourceRange
 }
 
 public struct RuleSyntax: Sendable {

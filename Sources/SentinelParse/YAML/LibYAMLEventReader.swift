@@ -43,8 +43,8 @@ final class LibYAMLEventReader {
     init(_ input: UnsafeBufferPointer<UInt8>) {
         initialized = yaml_parser_initialize(parser) != 0
         guard initialized, let base = input.baseAddress else { return }
-        // Forced UTF-8: marks then count the scalars of exactly these bytes (a BOM included), and UTF-16
-        // input is an error instead of positions that do not match the file.
+        // Forced UTF-8: marks then count the scalars of exactly these bytes, and UTF-16 input is an error instead
+        // of positions that do not match the file. (So a BOM is not skipped either: the caller leaves it out.)
         yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
         yaml_parser_set_input_string(parser, base, input.count)
     }

@@ -55,7 +55,7 @@ public struct YAMLLoader {
         let source = YAMLSourceText(bytes: bytes, file: file)
         var builder = YAMLTreeBuilder(limits: limits)
         source.bytes.withUnsafeBufferPointer { buffer in
-            let reader = LibYAMLEventReader(buffer)
+            let reader = LibYAMLEventReader(UnsafeBufferPointer(rebasing: buffer[source.yamlStart...]))
             let locator = YAMLScalarLocator(bytes: buffer, file: file)
             while !builder.isStopped {
                 switch reader.next() {
@@ -131,7 +131,7 @@ public struct YAMLLoader {
     private static func diagnostic(for error: LibYAMLError, in source: YAMLSourceText) -> Diagnostic {
         let location = switch error.position {
         case .mark(let index): source.location(scalarIndex: index)
-        case .byte(let offset): source.location(byteOffset: offset)
+        case .byte(let offset): source.location(yamlOffset: offset)
         }
         var notes: [Diagnostic.Note] = []
         if let context = error.context, let mark = error.contextMark {

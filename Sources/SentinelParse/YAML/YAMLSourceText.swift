@@ -5,11 +5,14 @@ import SentinelCore
 ///
 /// libyaml's `mark.index` and `mark.column` count characters (Unicode scalars), not bytes, and its line
 /// counter also breaks at a lone CR, NEL, LS and PS. Lines here are split at LF only, like `SourceCache`, so
-/// positions agree with the snippets the renderer prints. A leading UTF-8 BOM is not counted as a column.
+/// positions agree with the snippets the renderer prints. A leading UTF-8 BOM is not counted as a column, and
+/// libyaml never sees it (`yamlStart`): forced to UTF-8, it would read the BOM as indentation of the first line.
 /// Lookups remember the last line found, so the mostly increasing positions of a parse cost O(1) each.
 final class YAMLSourceText {
     let bytes: [UInt8]
     let file: String
+    /// Where the text libyaml parses starts: 3 after a BOM, else 0. Its marks and offsets count from here.
+    let yamlStart: Int
     /// Byte offset of every Unicode scalar (every byte that is not a UTF-8 continuation byte), plus the byte
     /// count. Nil when the text is ASCII, where scalar index and byte offset coincide.
     private let scalarOffsets: [Int]?
@@ -20,7 +23,8 @@ final class YAMLSourceText {
     init(bytes: [UInt8], file: String) {
         self.bytes = bytes
         self.file = file
-        var lineStarts = [Self.hasBOM(bytes) ? 3 : 0]
+        yamlStart = Self.hasBOM(bytes) ? 3 : 0
+        var lineStarts = [yamlStart]
         var isASCII = true
         for (offset, byte) in bytes.enumerated() {
             if byte == 0x0A { lineStarts.append(offset + 1) }
@@ -44,10 +48,16 @@ final class YAMLSourceText {
         bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
     }
 
-    /// The location of the scalar with index `scalarIndex` (libyaml's `mark.index`).
+    /// The location of the scalar with index `scalarIndex` (libyaml's `mark.index`, which does not count the BOM).
     func location(scalarIndex: Int) -> SourceLocation {
         guard let scalarOffsets else { return location(byteOffset: scalarIndex) }
-        return location(byteOffset: scalarOffsets[min(max(0, scalarIndex), scalarOffsets.count - 1)])
+        let index = scalarIndex + (yamlStart > 0 ? 1 : 0)
+        return location(byteOffset: scalarOffsets[min(max(0, index), scalarOffsets.count - 1)])
+    }
+
+    /// The location of byte `offset` of the text libyaml parses (its reader errors' `problem_offset`).
+    func location(yamlOffset offset: Int) -> SourceLocation {
+        location(byteOffset: yamlStart + offset)
     }
 
     /// The location of byte `byteOffset` (clamped to the text).

@@ -83,7 +83,12 @@ final class TraceQueue: Sendable {
             }
             var configuration = InfiniGramClient.Configuration(index: index)
             if let url = settings["url"] { configuration.url = url }
-            if let ms = settings["timeout"].flatMap({ DurationLiteral.milliseconds(Substring($0)) }) { configuration.timeout = .milliseconds(ms) }
+            if let ms = settings["timeout"].flatMap({ DurationLiteral.milliseconds(Substring($0)) }) {
+                if let problem = DurationLimit.problem("timeout '\(settings["timeout"]!)'", milliseconds: ms) {
+                    return .failure(TraceActionError(message: problem))
+                }
+                configuration.timeout = .milliseconds(ms)
+            }
             return .success(InfiniGramClient(configuration: configuration))
         case let other:
             return .failure(TraceActionError(message: "trace backend '\(other)' is not local or infini_gram"))
