@@ -40,10 +40,10 @@ public enum FunctionTable {
         "psi": "psi(x, current, baseline)", "abs": "abs(x)", "len": "len(x)",
     ]
 
-    /// Scalar functions: argument types and result type.
-    static let scalar: [String: (ScalarFunction, [ValueType], ValueType)] = [
-        "abs": (.abs, [.number], .number),
-        "len": (.len, [.any], .number),
+    /// Scalar functions: the types each argument may have, and the result type.
+    static let scalar: [String: (ScalarFunction, [[ValueType]], ValueType)] = [
+        "abs": (.abs, [[.number]], .number),
+        "len": (.len, [[.string, .array]], .number),
     ]
 
     /// All function names, for suggestions.

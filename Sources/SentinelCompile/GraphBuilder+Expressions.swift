@@ -74,7 +74,8 @@ extension GraphBuilder {
         return fields.count - 1
     }
 
-    func lower(_ e: Expr, _ scope: Scope) -> (Int, ValueType)? {
+    /// `listPosition`: `e` is the right side of `in` or a string test, where a name may be a list's.
+    func lower(_ e: Expr, _ scope: Scope, listPosition: Bool = false) -> (Int, ValueType)? {
         // Macros expand inside each other, so the parser's limits alone bound neither this recursion nor its work
         // (a macro using the one before it twice doubles at every level). Past a limit, one error and no more work.
         guard !loweringStopped else { return nil }
@@ -98,7 +99,7 @@ extension GraphBuilder {
         case .bool(let b): return (intern(.constant(.bool(b)), .bool), .bool)
         case .null: return (intern(.constant(.null), .null), .null)
         case .duration(let ms): return (intern(.constant(.number(Double(ms) / 1000)), .number), .number)
-        case .path(let segments): return lowerPath(segments, e, scope)
+        case .path(let segments): return lowerPath(segments, e, scope, listPosition: listPosition)
         case .list(let items):
             var constants: [Constant] = []
             for item in items {
@@ -150,12 +151,61 @@ extension GraphBuilder {
     private func expectType(_ actual: ValueType, _ expected: ValueType, _ what: String, _ e: Expr, _ scope: Scope)
         -> Bool
     {
-        if actual.fits(expected) { return true }
-        report(.typeMismatch, "\(what) needs a \(expected.rawValue), but this is a \(actual.rawValue)", e, scope)
+        expectType(actual, oneOf: [expected], what, e, scope)
+    }
+
+    private func expectType(_ actual: ValueType, oneOf expected: [ValueType], _ what: String, _ e: Expr, _ scope: Scope)
+        -> Bool
+    {
+        if expected.contains(where: actual.fits) { return true }
+        let needed = expected.map(\.rawValue).joined(separator: " or ")
+        report(.typeMismatch, "\(what) needs a \(needed), but this is a \(actual.rawValue)", e, scope)
         return false
     }
 
-    private func lowerPath(_ segments: [String], _ e: Expr, _ scope: Scope) -> (Int, ValueType)? {
+    /// A string never equals a number (nor a bool): where both types are known, a comparison of different ones, or
+    /// a membership test against a list of the other type, can never hold. `rightIsList`: `right` is the element
+    /// type of a list.
+    private func expectComparable(_ left: ValueType, _ right: ValueType, rightIsList: Bool = false, _ e: Expr, _ scope: Scope)
+        -> Bool
+    {
+        if left == right || [left, right].contains(where: { $0 == .any || $0 == .null }) { return true }
+        let rightText = rightIsList ? "a list of \(right.rawValue)s" : "a \(right.rawValue)"
+        report(.typeMismatch, "cannot compare a \(left.rawValue) with \(rightText)", e, scope)
+        return false
+    }
+
+    /// The type every element shares; `any` for a mixed or empty list, whose elements may match either type.
+    private func elementType(_ types: [ValueType]) -> ValueType {
+        guard let first = types.first, types.allSatisfy({ $0 == first }) else { return .any }
+        return first
+    }
+
+    private func elementType(ofList name: String) -> ValueType {
+        elementType(
+            lists[name]!.syntax.items.map {
+                switch $0.value {
+                case .string: .string
+                case .number: .number
+                }
+            })
+    }
+
+    /// The element type of a `[...]` literal; `any` for every other node (an array field's elements are unknown).
+    private func elementType(ofNode node: Int) -> ValueType {
+        guard case .constant(.list(let items)) = nodes[node] else { return .any }
+        return elementType(
+            items.map {
+                switch $0 {
+                case .number: .number
+                case .string: .string
+                case .bool: .bool
+                case .null, .list: .any
+                }
+            })
+    }
+
+    private func lowerPath(_ segments: [String], _ e: Expr, _ scope: Scope, listPosition: Bool = false) -> (Int, ValueType)? {
         if segments.count == 1, let macro = macros[segments[0]] {
             return expandMacro(macro, e, scope)
         }
@@ -164,11 +214,13 @@ extension GraphBuilder {
             report(.typeMismatch, "list '\(segments[0])' can only be used after 'in', 'contains' and the other string tests", e, scope)
             return nil
         }
+        // A list is a name only where a list may stand: elsewhere suggesting one leads to another error.
+        let names = Array(macros.keys) + (listPosition ? Array(lists.keys) : [])
         switch FieldCatalog.lookup(segments, kind: scope.kind) {
         case .known(let type):
-            // On kinds with free-form fields a misspelt macro silently reads a field that never exists.
+            // On kinds with free-form fields a misspelt macro or list silently reads a field that never exists.
             if segments.count == 1, FieldCatalog.kinds[scope.kind] == nil,
-                let name = Suggestion.closest(to: segments[0], in: Array(macros.keys) + Array(lists.keys))
+                let name = Suggestion.closest(to: segments[0], in: names)
             {
                 diagnostics.append(
                     Diagnostic(
@@ -179,11 +231,19 @@ extension GraphBuilder {
             return (intern(.field(slot: slot(segments)), type), type)
         case .unknown(let suggestion):
             let name = segments.joined(separator: ".")
-            var hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
-            if hint.isEmpty, segments.count == 1 {
-                hint = Suggestion.didYouMean(name, in: Array(macros.keys) + Array(lists.keys))
+            let fieldHint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
+            guard segments.count == 1 else {
+                report(.unknownField, "'\(scope.kind)' events have no field '\(name)'\(fieldHint)", e, scope)
+                return nil
             }
-            report(.unknownField, "'\(scope.kind)' events have no field '\(name)'\(hint)", e, scope)
+            let nameHint = Suggestion.didYouMean(name, in: names)
+            if listPosition {
+                let hint = nameHint.isEmpty ? fieldHint : nameHint
+                report(.undefinedList, "'\(name)' is neither a list nor a field of '\(scope.kind)' events\(hint)", e, scope)
+            } else {
+                let hint = fieldHint.isEmpty ? nameHint : fieldHint
+                report(.unknownField, "'\(scope.kind)' events have no field '\(name)'\(hint)", e, scope)
+            }
             return nil
         }
     }
@@ -206,22 +266,25 @@ extension GraphBuilder {
     private func lowerBinary(
         _ op: BinaryOperator, _ left: Expr, _ right: Expr, _ e: Expr, _ scope: Scope
     ) -> (Int, ValueType)? {
+        let listPosition = [.in, .notIn, .contains, .icontains, .startswith, .endswith].contains(op)
         // List names on the right of `in` and the string tests are resolved before lowering the right side.
-        if [.in, .notIn, .contains, .icontains, .startswith, .endswith].contains(op),
-            case .path(let segments) = right.kind, segments.count == 1, lists[segments[0]] != nil
-        {
+        if listPosition, case .path(let segments) = right.kind, segments.count == 1, lists[segments[0]] != nil {
             let listName = segments[0]
             usedLists.insert(listName)
             guard let (l, lt) = lower(left, scope) else { return nil }
             let list = lists[listName]!.index
+            let elements = elementType(ofList: listName)
             if op == .in || op == .notIn {
+                guard expectComparable(lt, elements, rightIsList: true, right, scope) else { return nil }
                 return (intern(.inList(l, list: list, negated: op == .notIn), .bool), .bool)
             }
-            guard expectType(lt, .string, "'\(op.rawValue)'", left, scope) else { return nil }
+            guard expectType(lt, .string, "'\(op.rawValue)'", left, scope),
+                expectComparable(.string, elements, rightIsList: true, right, scope)
+            else { return nil }
             return (intern(.stringTestAny(StringTest(rawValue: op.rawValue)!, l, list: list), .bool), .bool)
         }
         // Both sides first, so an error on the left does not hide one on the right.
-        let lowered = (lower(left, scope), lower(right, scope))
+        let lowered = (lower(left, scope), lower(right, scope, listPosition: listPosition))
         guard let (l, lt) = lowered.0, let (r, rt) = lowered.1 else { return nil }
         switch op {
         case .and, .or:
@@ -240,16 +303,14 @@ extension GraphBuilder {
                     return nil
                 }
             }
-            if lt != .any, rt != .any, lt != .null, rt != .null, lt != rt {
-                report(.typeMismatch, "cannot compare a \(lt.rawValue) with a \(rt.rawValue)", e, scope)
-                return nil
-            }
+            guard expectComparable(lt, rt, e, scope) else { return nil }
             return (intern(.compare(ComparisonOperator(rawValue: op.rawValue)!, l, r), .bool), .bool)
         case .in, .notIn:
             guard rt == .array || rt == .any else {
                 report(.typeMismatch, "the right side of '\(op.rawValue)' must be a list name, a [list] or an array field", right, scope)
                 return nil
             }
+            guard expectComparable(lt, elementType(ofNode: r), rightIsList: true, right, scope) else { return nil }
             return (intern(.inArray(l, r, negated: op == .notIn), .bool), .bool)
         case .contains where lt == .array:
             return (intern(.inArray(r, l, negated: false), .bool), .bool)
@@ -283,8 +344,9 @@ extension GraphBuilder {
                 return nil
             }
             var lowered: [Int] = []
-            for (argument, type) in zip(arguments, parameterTypes) {
-                guard let (a, t) = lower(argument, scope), expectType(t, type, "'\(name)'", argument, scope) else { return nil }
+            for (argument, types) in zip(arguments, parameterTypes) {
+                guard let (a, t) = lower(argument, scope), expectType(t, oneOf: types, "'\(name)'", argument, scope)
+                else { return nil }
                 lowered.append(a)
             }
             return (intern(.call(function, lowered), result), result)

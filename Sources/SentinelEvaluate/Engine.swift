@@ -240,15 +240,18 @@ public final class Engine {
     /// The event's kind among those the graph reads (nil: no rule reads it), once the fields the graph reads fit
     /// the types the traffic schema gives them on that kind.
     private func kindIndex(_ header: EventHeader, line: UnsafeRawBufferPointer) throws(EventDecodeError) -> Int? {
-        guard let kind = kinds.firstIndex(where: { $0.equals(header.kind) }) else { return nil }
-        for typed in tables.typedSlots[tables.kindTypedSlots[kind]] {
+        var k = 0
+        while k < kinds.count, !kinds[k].equals(header.kind) { k += 1 }
+        guard k < kinds.count else { return nil }
+        for i in tables.kindTypedSlots[k] {
+            let typed = tables.typedSlots[i]
             let value = eventSlots[Int(typed.slot)]
             if !FieldTypeCheck.fits(value, typed.type) {
                 throw FieldTypeCheck.error(
                     path: graph.fields[Int(typed.slot)], type: typed.type, value: value, kind: header.kind.string, line: line)
             }
         }
-        return kind
+        return k
     }
 
     private func process(_ header: EventHeader, kind: Int?) {

@@ -21,7 +21,7 @@ struct SampleFrame {
         fileprivate var sum = 0.0
         /// Sums of (value − shift) and its square over the finite samples: shifting by a sample value keeps the
         /// variance stable.
-        fileprivate var shift = 0.0
+        fileprivate var shift = Double.nan  // NaN until a finite sample comes
         fileprivate var shiftedSum = 0.0
         fileprivate var shiftedSumOfSquares = 0.0
         /// The largest `shiftedSumOfSquares` since the sums were last recomputed: subtracting leaves rounding error
@@ -70,8 +70,9 @@ struct SampleFrame {
         @inline(__always) fileprivate var sumsAreStale: Bool {
             let n = Double(finiteCount)
             guard n > 0 else { return false }
-            let offset = shiftedSum / n
-            return offset * offset > 1e6 * variance || shiftedSumOfSquares < 1e-3 * peakSumOfSquares
+            // offset² > 10⁶ · variance, with offset = S / n and variance = (Q − S² / n) / n, without dividing.
+            let s = shiftedSum
+            return s * s * (1 + 1e6) > 1e6 * n * shiftedSumOfSquares || shiftedSumOfSquares < 1e-3 * peakSumOfSquares
         }
 
         func quantile(_ q: Double) -> Double? { sorted?.quantile(q) }
@@ -204,7 +205,7 @@ struct SampleFrame {
 
     private mutating func add(_ value: Double, sequence: Int, column c: Int) {
         if value.isFinite {
-            if columns[c].finiteCount == 0 { columns[c].shift = value }
+            if columns[c].shift.isNaN { columns[c].shift = value }
             columns[c].sum += value
             let d = value - columns[c].shift
             columns[c].shiftedSum += d
@@ -302,7 +303,7 @@ struct SampleFrame {
         var sum = 0.0
         var shiftedSum = 0.0
         var shiftedSumOfSquares = 0.0
-        let s = shift ?? 0
+        let s = shift ?? .nan
         for i in 0..<count {
             let v = row(i)[1 + c]
             guard v.isFinite else { continue }

@@ -1,0 +1,95 @@
+import Foundation
+import SentinelCompile
+import SentinelCore
+import Testing
+
+/// Type checking and name resolution around lists: `in`, the string tests against lists, and `len`.
+@Suite struct MembershipTests {
+    /// A rule file with three lists and one rule per condition, each on its own line.
+    struct Fixture {
+        var kind = "completion"
+        var conditions: [String]
+
+        var text: String {
+            "lists: {nums: [1, 2], models: [a, b], mixed: [a, 1]}\nrules:\n"
+                + conditions.indices.map { "\(prefix($0))\(conditions[$0])'}" }.joined(separator: "\n")
+        }
+
+        private func prefix(_ i: Int) -> String { "  - {name: R\(i), on: \(kind), group_by: [model], when: '" }
+
+        /// The line and column where `operand` first appears in condition `i`.
+        func position(of operand: String, inCondition i: Int) -> (line: Int, column: Int) {
+            let condition = conditions[i]
+            let offset = condition[..<condition.range(of: operand)!.lowerBound].utf8.count
+            return (i + 3, prefix(i).utf8.count + offset + 1)
+        }
+
+        func diagnostics(at position: (line: Int, column: Int), in all: [Diagnostic]) -> [Diagnostic] {
+            all.filter { $0.range?.start.line == position.line && $0.range?.start.column == position.column }
+        }
+    }
+
+    @Test func membershipAndLenAreTypeErrorsOnlyWhereTheTypesCanNeverMatch() {
+        // Each rejected condition with its offending operand and the message there.
+        let rejected = [
+            ("model in [1, 2]", "[1, 2]", "cannot compare a string with a list of numbers"),
+            ("latency_ms in [\"a\", \"b\"]", "[\"a\", \"b\"]", "cannot compare a number with a list of strings"),
+            ("model in nums", "nums", "cannot compare a string with a list of numbers"),
+            ("model not in nums", "nums", "cannot compare a string with a list of numbers"),
+            ("prompt contains nums", "nums", "cannot compare a string with a list of numbers"),
+            ("response_guard.refusal in [1]", "[1]", "cannot compare a bool with a list of numbers"),
+            ("len(latency_ms) > 1", "latency_ms", "'len' needs a string or array, but this is a number"),
+            ("len(true) > 0", "true", "'len' needs a string or array, but this is a bool"),
+        ]
+        let accepted = [
+            "model in mixed", "model in [1, \"a\"]", "latency_ms in nums", "model in models", "prompt contains models",
+            "attrs.tier in nums", "attrs.tier in [\"a\"]", "\"Violent\" in response_guard.categories",
+            "len(prompt) > 1", "len(response_guard.categories) > 1", "len(attrs.tags) > 1",
+        ]
+        let fixture = Fixture(conditions: rejected.map(\.0) + accepted)
+        let (_, diagnostics) = CompileFixture.compile(fixture.text)
+        let errors = CompileFixture.errors(diagnostics)
+        #expect(errors.count == rejected.count, "\(errors)")
+        for (i, (_, operand, message)) in rejected.enumerated() {
+            let here = fixture.diagnostics(at: fixture.position(of: operand, inCondition: i), in: errors)
+            #expect(here.map(\.code) == [.typeMismatch], "\(rejected[i].0): \(errors)")
+            #expect(here.first?.message == message)
+        }
+    }
+
+    @Test func freeFormKindsTypeNoFieldAndSuggestNoListLeftOfIn() {
+        let fixture = Fixture(
+            kind: "error", conditions: ["model in models", "modles == \"a\"", "code in nums", "code in [\"a\"]", "len(code) > 1"])
+        let (graph, diagnostics) = CompileFixture.compile(fixture.text)
+        #expect(graph != nil)
+        #expect(!diagnostics.contains { $0.code == .fieldLooksLikeName }, "\(diagnostics)")
+    }
+
+    @Test func anUnknownNameRightOfInIsAnUndefinedListWithAListSuggestion() {
+        // Each condition with its unknown name and the suggestion: a list first, else a field (string tests may
+        // take a string field on their right).
+        let cases = [
+            ("model in modles", "modles", " (did you mean 'models'?)"),
+            ("prompt contains modles", "modles", " (did you mean 'models'?)"),
+            ("prompt contains respnse", "respnse", " (did you mean 'response'?)"),
+            ("model in nothing_like_it", "nothing_like_it", ""),
+        ]
+        let fixture = Fixture(conditions: cases.map(\.0))
+        let (graph, diagnostics) = CompileFixture.compile(fixture.text)
+        #expect(graph == nil)
+        for (i, (_, name, hint)) in cases.enumerated() {
+            let here = fixture.diagnostics(at: fixture.position(of: name, inCondition: i), in: diagnostics)
+            #expect(here.map(\.code) == [.undefinedList], "\(diagnostics)")
+            #expect(here.first?.message == "'\(name)' is neither a list nor a field of 'completion' events\(hint)")
+        }
+    }
+
+    @Test func aMisspeltListOnAFreeFormKindIsAWarningWithTheListSuggested() {
+        let fixture = Fixture(kind: "error", conditions: ["model in modles"])
+        let (graph, diagnostics) = CompileFixture.compile(fixture.text)
+        #expect(graph != nil)
+        let warnings = diagnostics.filter { $0.code == .fieldLooksLikeName }
+        #expect(warnings.map(\.message) == ["'modles' reads a field of 'error' events; did you mean 'models'?"])
+        #expect(warnings.first?.range?.start.column == fixture.position(of: "modles", inCondition: 0).column)
+    }
+}
