@@ -31,10 +31,10 @@ public enum RuleTestRunner {
     public static func check(path: String) -> [Diagnostic] {
         let (file, _, diagnostics) = prepare(path: path)
         guard let file else { return diagnostics }
-        let named = Set(file.ruleFiles + file.policyFiles)
+        let named = file.ruleFiles + file.policyFiles
         return diagnostics.filter { d in
-            guard let at = d.range?.start.file else { return true }
-            return at == path || !named.contains(at)
+            guard let at = d.range?.start.file, at != path else { return true }
+            return !named.contains { at == $0 || at.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
         }
     }
 
