@@ -8,7 +8,6 @@ struct WindowStore {
     var counters: [[UInt64: CounterSeries]] = []
     var distinct: [DistinctWindow] = []
     var categories: [CategoryWindow] = []
-    var categoryIDs: [UInt64: Int] = [:]
     var overflow = 0
 
     init(node: WindowNode, maxSamples: Int) {
@@ -77,15 +76,7 @@ struct WindowStore {
     }
 
     mutating func appendCategory(_ group: Int, time: Int64, identity: UInt64) {
-        let category = category(identity)
-        if categories[group].append(time: time, category: category, maxSamples: maxSamples) { overflow += 1 }
-    }
-
-    private mutating func category(_ identity: UInt64) -> Int {
-        if let id = categoryIDs[identity] { return id }
-        let id = categoryIDs.count
-        categoryIDs[identity] = id
-        return id
+        if categories[group].append(time: time, identity: identity, maxSamples: maxSamples) { overflow += 1 }
     }
 
     /// Sum over the group's series of PromQL's extrapolated rate or increase.
@@ -121,7 +112,6 @@ extension WindowStore {
         case .values: distinct = previous.distinct
         case .categories:
             categories = previous.categories
-            categoryIDs = previous.categoryIDs
         }
         overflow = previous.overflow
     }
