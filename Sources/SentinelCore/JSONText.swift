@@ -117,19 +117,27 @@ public struct JSONText: Sendable {
         }
     }
 
-    /// Whether any byte is a control character, `"` or `\`: eight bytes per step (SWAR), since every string of
-    /// every output line passes here.
+    /// 0x80 in each byte of the little-endian `word` that a JSON string must escape: `"`, `\` or below 0x20.
+    /// Exact for the lowest flagged byte (a borrow only reaches bytes above one that already matched), so exact
+    /// as an "any byte" test. The event decoder scans strings with it too.
+    @inlinable
+    public static func escapeMask(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let q = word ^ 0x2222_2222_2222_2222
+        let b = word ^ 0x5C5C_5C5C_5C5C_5C5C
+        let t = ((q &- ones) & ~q) | ((b &- ones) & ~b) | ((word &- 0x2020_2020_2020_2020) & ~word)
+        return t & 0x8080_8080_8080_8080
+    }
+
+    /// Whether any byte is a control character, `"` or `\`: eight bytes per step, since every string of every
+    /// output line passes here.
     static func needsEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = utf8.baseAddress else { return false }
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
         var i = 0
         while i + 8 <= utf8.count {
-            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            // Exact as "any byte" tests: a borrow only reaches bytes above one that already matched.
-            let control = (w &- 0x20 &* ones) & ~w & highs != 0
-            if control || hasZeroByte(w ^ (0x22 &* ones)) || hasZeroByte(w ^ (0x5C &* ones)) { return true }
+            if escapeMask(UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))) != 0 {
+                return true
+            }
             i += 8
         }
         while i < utf8.count {

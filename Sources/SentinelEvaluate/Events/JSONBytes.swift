@@ -1,3 +1,5 @@
+import SentinelCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -114,16 +116,6 @@ enum JSONBytes {
         return q
     }
 
-    /// 0x80 in each byte of `v` that is `"`, `\` or below 0x20. Exact for the lowest flagged byte.
-    @inline(__always)
-    static func specialMask(_ v: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let q = v ^ 0x2222_2222_2222_2222
-        let b = v ^ 0x5C5C_5C5C_5C5C_5C5C
-        let t = ((q &- ones) & ~q) | ((b &- ones) & ~b) | ((v &- 0x2020_2020_2020_2020) & ~v)
-        return t & 0x8080_8080_8080_8080
-    }
-
     @inline(__always)
     static func hexValue(_ c: UInt8) -> UInt32 {
         let d = c &- 0x30
@@ -146,7 +138,7 @@ enum JSONBytes {
             }
         #endif
         while end - q >= 8 {
-            let m = specialMask(UInt64(littleEndian: UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)))
+            let m = JSONText.escapeMask(UInt64(littleEndian: UnsafeRawPointer(q).loadUnaligned(as: UInt64.self)))
             if m != 0 { return q + (m.trailingZeroBitCount &>> 3) }
             q += 8
         }

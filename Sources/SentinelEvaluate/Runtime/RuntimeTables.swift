@@ -72,22 +72,21 @@ struct RuntimeTables {
                 forMilliseconds: r.forMilliseconds, keepFiringForMilliseconds: r.keepFiringForMilliseconds,
                 every: r.everyMilliseconds ?? 0, hasMatchActions: !matchActions[i].isEmpty)
         }
-        rules = .allocate(capacity: ruleValues.count)
-        _ = rules.initialize(from: ruleValues)
-        partitions = .allocate(capacity: partitionValues.count)
-        _ = partitions.initialize(from: partitionValues)
-        indices = .allocate(capacity: flat.count)
-        _ = indices.initialize(from: flat)
-        places = .allocate(capacity: layout.places.count)
-        _ = places.initialize(from: layout.places)
-        columnSources = .allocate(capacity: layout.columnSources.count)
-        _ = columnSources.initialize(from: layout.columnSources)
-        kindPartitions = .allocate(capacity: kindValues.count)
-        _ = kindPartitions.initialize(from: kindValues)
-        kindTypedSlots = .allocate(capacity: typedRanges.count)
-        _ = kindTypedSlots.initialize(from: typedRanges)
-        typedSlots = .allocate(capacity: typed.count)
-        _ = typedSlots.initialize(from: typed)
+        rules = Self.copy(ruleValues)
+        partitions = Self.copy(partitionValues)
+        indices = Self.copy(flat)
+        places = Self.copy(layout.places)
+        columnSources = Self.copy(layout.columnSources)
+        kindPartitions = Self.copy(kindValues)
+        kindTypedSlots = Self.copy(typedRanges)
+        typedSlots = Self.copy(typed)
+    }
+
+    /// `values` in a buffer of exactly their count, which `deallocate()` frees.
+    private static func copy<T>(_ values: [T]) -> UnsafeMutableBufferPointer<T> {
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: values.count)
+        _ = buffer.initialize(from: values)
+        return buffer
     }
 
     func deallocate() {
