@@ -6,6 +6,15 @@ public enum ValueType: String, Sendable, Hashable {
     func fits(_ expected: ValueType) -> Bool {
         self == expected || self == .any || expected == .any || self == .null
     }
+
+    /// The type's name with its article, for messages (`a string`, `an object`).
+    var withArticle: String {
+        switch self {
+        case .array, .object, .any: "an \(rawValue)"
+        case .null: "null"
+        default: "a \(rawValue)"
+        }
+    }
 }
 
 /// The fields of the event kinds Sentinel knows; rules over other kinds may read any field.

@@ -48,7 +48,7 @@ extension GraphBuilder {
         loweringStopped = false
         guard let (node, type) = lower(expression, scope) else { return nil }
         guard type.fits(expect) else {
-            report(.typeMismatch, "\(role) of rule '\(rule)' must be a \(expect.rawValue), but this is a \(type.rawValue)", expression, scope)
+            report(.typeMismatch, "\(role) of rule '\(rule)' must be \(expect.withArticle), but this is \(type.withArticle)", expression, scope)
             return nil
         }
         return node
@@ -158,8 +158,8 @@ extension GraphBuilder {
         -> Bool
     {
         if expected.contains(where: actual.fits) { return true }
-        let needed = expected.map(\.rawValue).joined(separator: " or ")
-        report(.typeMismatch, "\(what) needs a \(needed), but this is a \(actual.rawValue)", e, scope)
+        let needed = expected.map(\.withArticle).joined(separator: " or ")
+        report(.typeMismatch, "\(what) needs \(needed), but this is \(actual.withArticle)", e, scope)
         return false
     }
 
@@ -170,8 +170,8 @@ extension GraphBuilder {
         -> Bool
     {
         if left == right || [left, right].contains(where: { $0 == .any || $0 == .null }) { return true }
-        let rightText = rightIsList ? "a list of \(right.rawValue)s" : "a \(right.rawValue)"
-        report(.typeMismatch, "cannot compare a \(left.rawValue) with \(rightText)", e, scope)
+        let rightText = rightIsList ? "a list of \(right.rawValue)s" : right.withArticle
+        report(.typeMismatch, "cannot compare \(left.withArticle) with \(rightText)", e, scope)
         return false
     }
 
@@ -299,7 +299,7 @@ extension GraphBuilder {
             let ordering = ![.equal, .notEqual].contains(op)
             if ordering {
                 for (t, side) in [(lt, left), (rt, right)] where ![.number, .string, .any].contains(t) {
-                    report(.typeMismatch, "'\(op.rawValue)' compares numbers or strings, but this is a \(t.rawValue)", side, scope)
+                    report(.typeMismatch, "'\(op.rawValue)' compares numbers or strings, but this is \(t.withArticle)", side, scope)
                     return nil
                 }
             }

@@ -1,5 +1,20 @@
 /// Durations as written in rules: `500ms`, `30s`, `5m`, `1h30m`, `7d`, `1w` (Prometheus units).
 public enum DurationLiteral {
+    /// `text` as milliseconds, checked the same way wherever a duration is written (rules, policies, settings,
+    /// flags): a valid literal, at most `DurationLimit.maxMilliseconds`, and over zero unless `allowZero`.
+    /// The failure starts with `what` (`'for'`, `--timeout`; empty to start with the text) and says what to write.
+    public static func checked(_ text: String, _ what: String, allowZero: Bool = false) -> Result<Int64, DurationError> {
+        let subject = what.isEmpty ? "'\(text)'" : "\(what) '\(text)'"
+        guard let ms = milliseconds(Substring(text)) else {
+            return .failure(DurationError(
+                message: "\(subject) is not a duration: use a whole number with a unit ms, s, m, h, d or w, "
+                    + "largest first (e.g. 500ms, 5m, 1h30m)"))
+        }
+        if ms == 0, !allowZero { return .failure(DurationError(message: "\(subject) must be longer than 0s")) }
+        if let problem = DurationLimit.problem(subject, milliseconds: ms) { return .failure(DurationError(message: problem)) }
+        return .success(ms)
+    }
+
     /// Milliseconds in a written duration, or nil when the text is not a valid duration.
     public static func milliseconds(_ text: Substring) -> Int64? {
         var total: Int64 = 0
@@ -56,4 +71,10 @@ public enum DurationLiteral {
     private static let units: [String: (Int64, Int)] = [
         "w": (week, 6), "d": (day, 5), "h": (hour, 4), "m": (minute, 3), "s": (second, 2), "ms": (1, 1),
     ]
+}
+
+/// Why a written duration was refused; `message` names what was written and what to write instead.
+public struct DurationError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public var description: String { message }
 }

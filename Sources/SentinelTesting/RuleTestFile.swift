@@ -6,11 +6,9 @@ import Foundation
 /// A `*.test.yaml` file as written: which rules to load and the test cases.
 public struct RuleTestFile: Sendable {
     public var path: String
-    public var ruleFiles: [String] = []
-    public var policyFiles: [String] = []
-    /// Where each of `ruleFiles` and `policyFiles` is named, in the same order.
-    public var ruleFileRanges: [SourceRange] = []
-    public var policyFileRanges: [SourceRange] = []
+    /// The rule and policy files (or folders) it loads, resolved against its folder, each where it is named.
+    public var ruleFiles: [Located<String>] = []
+    public var policyFiles: [Located<String>] = []
     public var cases: [RuleTestCase] = []
 
     /// Input events a test may write (`repeat` included): each is built in memory before the test runs.
@@ -40,13 +38,11 @@ public struct RuleTestFile: Sendable {
         var file = RuleTestFile(path: path)
         if let n = top["rule_files"] {
             let named = NodeValue.stringList(n, "'rule_files'", &diagnostics) ?? []
-            file.ruleFiles = named.map { resolve($0.value) }
-            file.ruleFileRanges = named.map(\.range)
+            file.ruleFiles = named.map { Located(resolve($0.value), at: $0.range) }
         }
         if let n = top["policy_files"] {
             let named = NodeValue.stringList(n, "'policy_files'", &diagnostics) ?? []
-            file.policyFiles = named.map { resolve($0.value) }
-            file.policyFileRanges = named.map(\.range)
+            file.policyFiles = named.map { Located(resolve($0.value), at: $0.range) }
         }
         if let n = top.required("tests", diagnostics: &diagnostics), let items = NodeValue.sequence(n, "'tests'", &diagnostics) {
             file.cases = items.enumerated().compactMap { i, item in

@@ -31,7 +31,7 @@ public enum RuleTestRunner {
     public static func check(path: String) -> [Diagnostic] {
         let (file, _, diagnostics) = prepare(path: path)
         guard let file else { return diagnostics }
-        let named = file.ruleFiles + file.policyFiles
+        let named = (file.ruleFiles + file.policyFiles).map(\.value)
         return diagnostics.filter { d in
             guard let at = d.range?.start.file, at != path else { return true }
             return !named.contains { at == $0 || at.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
@@ -44,9 +44,8 @@ public enum RuleTestRunner {
         guard let file else { return (nil, nil, fileDiagnostics) }
         var diagnostics = fileDiagnostics
         // A missing rule or policy file is reported where the test names it.
-        for (named, range) in zip(file.ruleFiles + file.policyFiles, file.ruleFileRanges + file.policyFileRanges)
-        where !FileManager.default.fileExists(atPath: named) {
-            diagnostics.append(Diagnostic(.badTestFile, "no such file or folder: \(named)", at: range))
+        for named in file.ruleFiles + file.policyFiles where !FileManager.default.fileExists(atPath: named.value) {
+            diagnostics.append(Diagnostic(.badTestFile, "no such file or folder: \(named.value)", at: named.range))
         }
         for test in file.cases {
             if let path = test.eventsFile, !FileManager.default.isReadableFile(atPath: path) {
@@ -54,7 +53,7 @@ public enum RuleTestRunner {
             }
         }
         if diagnostics.hasErrors { return (file, nil, diagnostics) }
-        let loaded = Configuration.load(rules: file.ruleFiles, policies: file.policyFiles)
+        let loaded = Configuration.load(rules: file.ruleFiles.map(\.value), policies: file.policyFiles.map(\.value))
         diagnostics += loaded.diagnostics
         guard let graph = loaded.graph else { return (file, nil, diagnostics) }
         let ruleNames = Set(graph.rules.map(\.name))

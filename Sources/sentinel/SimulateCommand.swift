@@ -211,11 +211,10 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     private static func duration(_ text: String, flag: String) throws -> Duration {
-        guard let ms = DurationLiteral.milliseconds(Substring(text)), ms > 0 else {
-            throw ValidationError("\(flag) '\(text)' is not a duration such as 500ms, 30s or 2m")
+        switch DurationLiteral.checked(text, flag) {
+        case .success(let ms): return .milliseconds(ms)
+        case .failure(let error): throw ValidationError(error.message)
         }
-        if let problem = DurationLimit.problem("\(flag) '\(text)'", milliseconds: ms) { throw ValidationError(problem) }
-        return .milliseconds(ms)
     }
 
     private func report(skipped: [PromptSourceError], to errors: Output) {

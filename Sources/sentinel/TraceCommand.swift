@@ -122,13 +122,10 @@ struct TraceCommand: AsyncParsableCommand {
     }
 
     private func requestTimeout() throws -> Duration {
-        guard let milliseconds = DurationLiteral.milliseconds(Substring(timeout)), milliseconds > 0 else {
-            throw ValidationError("--timeout '\(timeout)' is not a duration such as 500ms or 10s")
+        switch DurationLiteral.checked(timeout, "--timeout") {
+        case .success(let ms): return .milliseconds(ms)
+        case .failure(let error): throw ValidationError(error.message)
         }
-        if let problem = DurationLimit.problem("--timeout '\(timeout)'", milliseconds: milliseconds) {
-            throw ValidationError(problem)
-        }
-        return .milliseconds(milliseconds)
     }
 
     private static func json(_ result: TraceResult) throws -> String {

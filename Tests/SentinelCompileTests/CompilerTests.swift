@@ -298,6 +298,44 @@ import Testing
         #expect(errors.map { $0.range?.start.file } == ["policy.yaml", "policy.yaml", "policy.yaml"])
     }
 
+    /// Action settings are checked where they are written: a value the action could not use was silently ignored
+    /// (or, for a trace timeout, failed every trace at run time).
+    @Test func actionSettingValuesAreChecked() {
+        let (_, diagnostics) = CompileFixture.compile(
+            CompileFixture.rule("true", extra: "    actions: [tr, dpo]"),
+            policy: """
+                actions:
+                  tr:
+                    type: trace
+                    backend: infini-gram
+                    index: v4
+                    timeout: 10 s
+                    min_span_length: abc
+                    max_span_density: -3
+                    max_documents_per_span: 0
+                  dpo:
+                    type: capture_dpo
+                    max_attempts: 2
+                    sample: 2.5
+                    safety_instruction: [not, text]
+                receivers:
+                  - {name: log, type: log}
+                route:
+                  receiver: log
+                """)
+        let errors = CompileFixture.errors(diagnostics)
+        #expect(
+            errors.map { "\($0.range!.start.line):\($0.range!.start.column): \($0.message)" } == [
+                "4:14: trace backend 'infini-gram' is not local or infini_gram",
+                "6:14: 'timeout' '10 s' is not a duration: use a whole number with a unit ms, s, m, h, d or w, largest first (e.g. 500ms, 5m, 1h30m)",
+                "7:22: 'min_span_length' must be a whole number",
+                "8:23: 'max_span_density' must be over 0",
+                "9:29: 'max_documents_per_span' must be at least 1",
+                "13:13: 'sample' must be a fraction from 0 to 1",
+                "14:25: 'safety_instruction' must be a string",
+            ])
+    }
+
     /// A matcher's regex that does not compile is an error where it is written (it would silently never match).
     @Test func matcherRegexesMustCompile() {
         let (_, diagnostics) = CompileFixture.compile(

@@ -38,8 +38,8 @@ import Testing
             ("model not in nums", "nums", "cannot compare a string with a list of numbers"),
             ("prompt contains nums", "nums", "cannot compare a string with a list of numbers"),
             ("response_guard.refusal in [1]", "[1]", "cannot compare a bool with a list of numbers"),
-            ("len(latency_ms) > 1", "latency_ms", "'len' needs a string or array, but this is a number"),
-            ("len(true) > 0", "true", "'len' needs a string or array, but this is a bool"),
+            ("len(latency_ms) > 1", "latency_ms", "'len' needs a string or an array, but this is a number"),
+            ("len(true) > 0", "true", "'len' needs a string or an array, but this is a bool"),
         ]
         let accepted = [
             "model in mixed", "model in [1, \"a\"]", "latency_ms in nums", "model in models", "prompt contains models",

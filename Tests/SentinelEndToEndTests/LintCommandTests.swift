@@ -125,7 +125,7 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stdout.contains("\(bomb.path):34:37: error: macro 'm30' expands to more than 100000 terms"))
         #expect(result.stdout.contains("\(chain.path):4:"))
-        #expect(result.stdout.contains("\(windows.path):2:49: error: duration '99999999999d' is longer than 3650d"))
+        #expect(result.stdout.contains("\(windows.path):2:49: error: '99999999999d' is longer than 3650d"))
         #expect(result.stdout.contains("3 file(s), 3 rule(s): 3 error(s), 0 warning(s)"))
     }
 

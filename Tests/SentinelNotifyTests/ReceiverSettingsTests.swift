@@ -39,11 +39,11 @@ import Testing
         ([:], "receiver 'hook': 'url': missing: a webhook receiver needs a URL"),
         (
             ["url": "http://h/x", "timeout": "10 s"],
-            "receiver 'hook': 'timeout': '10 s' is not a positive duration (write, for example, 500ms, 10s or 1m30s)"
+            "receiver 'hook': 'timeout': '10 s' is not a duration: use a whole number with a unit ms, s, m, h, d or w, largest first (e.g. 500ms, 5m, 1h30m)"
         ),
         (
             ["url": "http://h/x", "backoff": "0s"],
-            "receiver 'hook': 'backoff': '0s' is not a positive duration (write, for example, 500ms, 10s or 1m30s)"
+            "receiver 'hook': 'backoff': '0s' must be longer than 0s"
         ),
         (
             ["url": "http://h/x", "max_attempts": "-1"],

@@ -49,11 +49,10 @@ public struct ReceiverSettings: Sendable, Hashable {
         }
         func duration(_ key: String, default fallback: Duration) throws(ReceiverSettingsError) -> Duration {
             guard let text = settings[key] else { return fallback }
-            guard let ms = DurationLiteral.milliseconds(Substring(text)), ms > 0 else {
-                throw invalid(key, "'\(text)' is not a positive duration (write, for example, 500ms, 10s or 1m30s)")
+            switch DurationLiteral.checked(text, "") {
+            case .success(let ms): return .milliseconds(ms)
+            case .failure(let error): throw invalid(key, error.message)
             }
-            if let problem = DurationLimit.problem("'\(text)'", milliseconds: ms) { throw invalid(key, problem) }
-            return .milliseconds(ms)
         }
         func count(_ key: String) throws(ReceiverSettingsError) -> Int? {
             guard let text = settings[key] else { return nil }

@@ -106,16 +106,10 @@ public struct Lexer {
             // A duration: digits and units, no spaces (`1h30m`).
             while index < scalars.count, isDigit(scalars[index]) || isLetter(scalars[index]) { index += 1 }
             let text = asciiText(start..<index)
-            guard let ms = DurationLiteral.milliseconds(Substring(text)) else {
-                throw ExpressionError(
-                    .badDuration,
-                    "invalid duration '\(text)': use a whole number with a unit ms, s, m, h, d or w, largest first (e.g. 1h30m)",
-                    start: start, end: index)
+            switch DurationLiteral.checked(text, "", allowZero: true) {
+            case .success(let ms): return Token(kind: .duration(milliseconds: ms), start: start, end: index)
+            case .failure(let error): throw ExpressionError(.badDuration, error.message, start: start, end: index)
             }
-            if let problem = DurationLimit.problem("duration '\(text)'", milliseconds: ms) {
-                throw ExpressionError(.badDuration, problem, start: start, end: index)
-            }
-            return Token(kind: .duration(milliseconds: ms), start: start, end: index)
         }
         let text = asciiText(start..<index)
         guard let value = Double(text), value.isFinite else {

@@ -107,19 +107,12 @@ public enum NodeValue {
         -> Located<Int64>?
     {
         guard let text = string(node, what, &diagnostics) else { return nil }
-        if let ms = DurationLiteral.milliseconds(Substring(text.value)) {
-            guard let problem = DurationLimit.problem("\(what) '\(text.value)'", milliseconds: ms) else {
-                return Located(ms, at: node.range)
-            }
-            diagnostics.append(Diagnostic(.badDuration, problem, at: node.range))
+        switch DurationLiteral.checked(text.value, what, allowZero: true) {
+        case .success(let ms): return Located(ms, at: node.range)
+        case .failure(let error):
+            diagnostics.append(Diagnostic(.badDuration, error.message, at: node.range))
             return nil
         }
-        diagnostics.append(
-            Diagnostic(
-                .badDuration,
-                "\(what) '\(text.value)' is not a duration: use a whole number with a unit ms, s, m, h, d or w (e.g. 5m, 1h30m)",
-                at: node.range))
-        return nil
     }
 
     public static func sequence(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic]) -> [YAMLNode]? {

@@ -125,7 +125,37 @@ public enum PolicyFileReader {
                 return nil
             }
             map.rejectUnknownKeys(keys, diagnostics: &diagnostics)
+            for key in map.keys where keys.contains(key) { checkActionSetting(key, map[key]!, &diagnostics) }
             return ActionSyntax(name: name, type: type, settings: settings(of: map, excluding: ["type"]))
+        }
+    }
+
+    /// Checks an action setting's value as `schemas/policy.schema.json` states it, so a value the action could not
+    /// use is an error here rather than a setting silently ignored when the action runs.
+    private static func checkActionSetting(_ key: String, _ node: YAMLNode, _ diagnostics: inout [Diagnostic]) {
+        let what = "'\(key)'"
+        switch key {
+        case "max_attempts", "min_span_length", "max_span_count", "max_documents_per_span", "max_frequency":
+            _ = NodeValue.integer(node, what, min: 1, &diagnostics)
+        case "max_span_density":
+            if let v = NodeValue.number(node, what, &diagnostics), v.value <= 0 {
+                diagnostics.append(Diagnostic(.invalidValue, "\(what) must be over 0", at: node.range))
+            }
+        case "sample":
+            if let v = NodeValue.number(node, what, &diagnostics), !(0...1).contains(v.value) {
+                diagnostics.append(Diagnostic(.invalidValue, "\(what) must be a fraction from 0 to 1", at: node.range))
+            }
+        case "timeout":
+            if let v = NodeValue.duration(node, what, &diagnostics), v.value == 0 {
+                diagnostics.append(Diagnostic(.invalidValue, "\(what) must be longer than 0s", at: node.range))
+            }
+        case "backend":
+            if let v = NodeValue.string(node, what, &diagnostics), !["local", "infini_gram"].contains(v.value) {
+                diagnostics.append(
+                    Diagnostic(.invalidValue, "trace backend '\(v.value)' is not local or infini_gram", at: node.range))
+            }
+        default:
+            _ = NodeValue.string(node, what, &diagnostics)
         }
     }
 

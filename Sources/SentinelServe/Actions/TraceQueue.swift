@@ -83,11 +83,11 @@ final class TraceQueue: Sendable {
             }
             var configuration = InfiniGramClient.Configuration(index: index)
             if let url = settings["url"] { configuration.url = url }
-            if let ms = settings["timeout"].flatMap({ DurationLiteral.milliseconds(Substring($0)) }) {
-                if let problem = DurationLimit.problem("timeout '\(settings["timeout"]!)'", milliseconds: ms) {
-                    return .failure(TraceActionError(message: problem))
+            if let timeout = settings["timeout"] {
+                switch DurationLiteral.checked(timeout, "timeout") {
+                case .success(let ms): configuration.timeout = .milliseconds(ms)
+                case .failure(let error): return .failure(TraceActionError(message: error.message))
                 }
-                configuration.timeout = .milliseconds(ms)
             }
             return .success(InfiniGramClient(configuration: configuration))
         case let other:
