@@ -304,6 +304,13 @@ extension GraphBuilder {
                 }
             }
             guard expectComparable(lt, rt, e, scope) else { return nil }
+            if lt == .null || rt == .null {
+                // `x == null` asks whether x has no value; null itself is never compared (a JSON null field is
+                // absent, so `latency_ms > 1000` is false on it, as on a missing one).
+                if lt == .null && rt == .null { return (intern(.constant(.bool(op == .equal)), .bool), .bool) }
+                let present = intern(.exists(lt == .null ? r : l), .bool)
+                return (op == .equal ? intern(.not(present), .bool) : present, .bool)
+            }
             return (intern(.compare(ComparisonOperator(rawValue: op.rawValue)!, l, r), .bool), .bool)
         case .in, .notIn:
             guard rt == .array || rt == .any else {

@@ -331,8 +331,32 @@ public final class Engine {
         let settled = lastEventTime + 2 * settleHorizon + 4 * interval
         guard earliest > settled else { return false }
         let target = time - 2 * interval
-        nextTicks = tickIntervals.map { Self.ceilMultiple(target, $0) }
+        let resumeAt = tickIntervals.map { Self.ceilMultiple(target, $0) }
+        countSkippedTicks(from: nextTicks, to: resumeAt)
+        nextTicks = resumeAt
         return true
+    }
+
+    /// The ticks a gap jumps over would each have evaluated every tick rule for each of its groups, all alike
+    /// (everything has settled): the first of them is run, and the rest are counted as it went, so the rules'
+    /// evaluations and matches come out as if each had run.
+    private func countSkippedTicks(from: [Int64], to: [Int64]) {
+        slots = noEvent
+        defer { slots = eventSlots }
+        for i in tickIntervals.indices.sorted(by: { from[$0] < from[$1] }) where to[i] > from[i] {
+            let interval = tickIntervals[i]
+            let skipped = (to[i] - from[i]) / interval
+            for r in tickRules[interval] ?? [] {
+                let p = Int(tables.rules[r].partition)
+                for g in 0..<groups[p].capacity where groups[p].live[g] {
+                    advanceWindows(partition: p, group: g, to: from[i])
+                    let matchesBefore = ruleStatistics[r].matches
+                    evaluate(rule: r, group: g, time: from[i], atEvent: false)
+                    ruleStatistics[r].evaluations += Int(skipped - 1)
+                    if ruleStatistics[r].matches > matchesBefore { ruleStatistics[r].matches += Int(skipped - 1) }
+                }
+            }
+        }
     }
 
     static func ceilMultiple(_ t: Int64, _ m: Int64) -> Int64 {

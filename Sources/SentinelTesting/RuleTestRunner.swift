@@ -178,7 +178,7 @@ public enum RuleTestRunner {
             guard
                 let i = unmatched.firstIndex(where: {
                     $0.rule == expected.rule && $0.state.rawValue == expected.state
-                        && Self.comparableLabels($0.labels, expected.labels) == expected.labels
+                        && Self.sameLabels($0.labels, expected.labels)
                 })
             else {
                 missing.append(expected)
@@ -220,7 +220,7 @@ public enum RuleTestRunner {
         expectation.alerts.compactMap { expected in
             guard let receivers = expected.receivers,
                 let alert = actual.first(where: {
-                    $0.rule == expected.rule && Self.comparableLabels($0.labels, expected.labels) == expected.labels
+                    $0.rule == expected.rule && Self.sameLabels($0.labels, expected.labels)
                 })
             else { return nil }
             let got = notifying.contains(alert.rule) ? routes.receivers(rule: alert.rule, labels: alert.labels) : []
@@ -240,7 +240,7 @@ public enum RuleTestRunner {
                 guard
                     let i = remaining.firstIndex(where: { alert in
                         alert.rule == want.rule && (want.status == nil || want.status == alert.status.rawValue)
-                            && want.labels.allSatisfy { alert.labels[$0.key] == $0.value }
+                            && want.labels.allSatisfy { (alert.labels[$0.key] ?? "") == $0.value }
                     })
                 else { return false }
                 remaining.remove(at: i)
@@ -268,11 +268,12 @@ public enum RuleTestRunner {
         return lines.joined(separator: "\n")
     }
 
-    /// The actual labels to compare: all of them, but `severity` only when the expectation names it.
-    static func comparableLabels(_ actual: [(String, String)], _ expected: [String: String]) -> [String: String] {
+    /// Whether an alert has exactly the expected labels (`severity` only when the expectation names it; a label
+    /// expected empty is one the alert does not have).
+    static func sameLabels(_ actual: [(String, String)], _ expected: [String: String]) -> Bool {
         var labels = Dictionary(actual, uniquingKeysWith: { a, _ in a })
         if expected["severity"] == nil { labels["severity"] = nil }
-        return labels
+        return labels == expected.filter { !$0.value.isEmpty }
     }
 
     private static func describe(_ rule: String, _ state: String, _ labels: [(String, String)]) -> String {

@@ -106,6 +106,23 @@ import Testing
         #expect(f.engine.activeAlerts().filter { $0.rule == "Silent" }.map(\.state) == [.firing])
     }
 
+    /// A skipped gap still counts the evaluations and matches of the ticks it jumps over: the same counts whether
+    /// the gap is short enough to run tick by tick (5 000 ticks) or long enough to be skipped (20 000).
+    @Test(arguments: [5_000, 20_000])
+    func skippedTicksAreCountedAsIfRun(gapSeconds: Int) throws {
+        let f = try EngineFixture(
+            "rules:\n  - {name: Silent, on: x, group_by: [g], when: \"count(5s) == 0\", every: 1s}\n",
+            policy: "settings: {evaluation_interval: 1s}\n")
+        try f.send(at: 1, #"{"kind":"x","g":"a"}"#)
+        try f.send(at: Double(1 + gapSeconds), #"{"kind":"x","g":"a"}"#)
+        f.engine.advance(to: Int64(gapSeconds + 2) * 1000)
+        let statistics = f.engine.ruleStatistics[0]
+        // Ticks at 1 s … gap + 2 s; the window holds the first event through 5 s, the second from gap + 1 s on.
+        #expect(statistics.evaluations == gapSeconds + 2)
+        #expect(statistics.matches == gapSeconds - 5)
+        #expect(f.states("Silent") == ["firing@6", "resolved@\(gapSeconds + 1)"])
+    }
+
     @Test func sameInputGivesSameOutput() throws {
         func run() throws -> [String] {
             let f = try EngineFixture(Self.rule)
@@ -241,6 +258,37 @@ import Testing
         // Past 1m the kept entries become the baseline; a psi exists, read from at most 3 + 1 entries.
         try f.send(at: 70, #"{"kind":"completion","attrs":{"user":"u9"}}"#)
         #expect(f.matches("Drift") == 1)
+    }
+
+    /// Counter windows are capped per group over all its series: a label that never repeats (a pod per sample
+    /// here) made a series per sample, each under the cap on its own, and memory grew without bound.
+    @Test func windowSampleCapBoundsCounterWindowsOverAllSeries() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: Inc, on: metric, where: 'name == "req_total"', when: "increase(value, 1m) > 0", value: "increase(value, 1m)"}
+            """,
+            policy: "settings: {max_window_samples: 3}\n")
+        for i in 0..<3 {
+            for pod in ["a", "b", "c", "d"] {
+                try f.send(at: Double(i + 1), #"{"kind":"metric","name":"req_total","labels":{"pod":"\#(pod)"},"value":\#(i)}"#)
+            }
+        }
+        #expect(f.engine.windowSampleOverflow == 9)
+        // Only the newest three samples are ever kept, each of another pod: no series has two, so no increase.
+        #expect(f.matches("Inc") == 0)
+        try f.send(at: 4, #"{"kind":"metric","name":"req_total","labels":{"pod":"d"},"value":10}"#)
+        // Kept: c and d at 3 s, d at 4 s. Series d has two samples: an increase.
+        #expect(f.matches("Inc") == 1)
+        #expect(f.engine.windowSampleOverflow == 10)
+    }
+
+    /// An empty label is an absent one: a group_by field that is missing, null or "" gives the alert no label.
+    @Test func emptyGroupLabelsAreLeftOff() throws {
+        let f = try EngineFixture("rules:\n  - {name: Any, on: completion, group_by: [model, attrs.user], when: \"true\"}\n")
+        try f.send(at: 1, #"{"kind":"completion","model":"m","attrs":{"user":null}}"#)
+        try f.send(at: 2, #"{"kind":"completion","model":"m","attrs":{"user":"u"}}"#)
+        #expect(f.transitions.map { $0.labels.map(\.0) } == [["model", "severity"], ["model", "severity", "user"]])
     }
 
     @Test func matchActionsCarryTheEventID() throws {

@@ -4,6 +4,18 @@ import Testing
 @testable import SentinelEvaluate
 
 @Suite struct GroupTableTests {
+    /// Different numbers are different labels, so different groups: 16-digit ids and fractions that agree to six
+    /// digits were one group when labels were written for reading.
+    @Test(arguments: [
+        (1_000_000_000_000_001.0, 1_000_000_000_000_002.0, "1000000000000001"),
+        (0.1234567, 0.1234571, "0.1234567"), (1e17, 1e17 + 16, "1e+17"), (-2.5e-7, -2.5000001e-7, "-2.5e-07"),
+    ])
+    func numbersThatReadAlikeAreDifferentLabels(a: Double, b: Double, labelOfA: String) {
+        #expect(NumberFormatting.label(a) == labelOfA)
+        #expect(NumberFormatting.label(a) != NumberFormatting.label(b))
+        #expect(Double(NumberFormatting.label(b)) == b)
+    }
+
     /// Lookups, creations and removals of two-field keys (strings, numbers with -0 and 0 alike, booleans, missing
     /// values), through growth, tombstones and reuse of freed indices, against a dictionary of label values: values
     /// that read the same as labels (`1` and `"1"`, missing, null and `""`) are one group, existing groups keep their
@@ -33,7 +45,7 @@ import Testing
             let s = Int(generator.next() % UInt64(strings.count))
             let second: (Value, String) =
                 switch pick {
-                case 0..<55: (.number(Double(pick % 3)), NumberFormatting.format(Double(pick % 3)))
+                case 0..<55: (.number(Double(pick % 3)), NumberFormatting.label(Double(pick % 3)))
                 case 55..<60: (.number(-0.0), "0")
                 case 60..<65: (.bool(pick % 2 == 0), pick % 2 == 0 ? "true" : "false")
                 case 65..<70: (.missing, "")

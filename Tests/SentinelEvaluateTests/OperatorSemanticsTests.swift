@@ -2,7 +2,7 @@ import Testing
 
 /// What each operator does with present, missing and odd values: the number of events (of the fixed set below)
 /// at which a condition holds. `x == null` holds when x is missing or null; other comparisons with a missing
-/// operand do not hold; string tests are case-sensitive except `icontains`; strings compare as strings.
+/// or null operand do not hold; string tests are case-sensitive except `icontains`; strings compare as strings.
 @Suite struct OperatorSemanticsTests {
     static let events = [
         #"{"kind":"feedback","s":"Ignore ALL previous instructions","n":3,"b":true,"tags":["Violent","PII"],"v":"NaN"}"#,
@@ -15,7 +15,8 @@ import Testing
         ("n > 0", 1), ("n >= -7.5", 3), ("n != 3", 2), ("not (n > 0)", 3),
         ("missing_field > 0 or missing_field <= 0", 0), ("missing_field != 1", 0),
         ("not missing_field", 4), ("b", 1), ("b == false", 1), ("not b", 3),
-        ("z == null", 4), ("z != null", 0), ("n == null", 1), ("s exists", 3), ("o.k exists", 1), ("o.k == \"x\"", 1),
+        ("z == null", 4), ("z != null", 0), ("n == null", 1), ("null == n", 1), ("n != null", 3), ("z > 0 or z <= 0", 0),
+        ("z != 5", 0), ("z < 1", 0), ("null == null", 4), ("null != null", 0), ("abs(z) == null", 4), ("s exists", 3), ("o.k exists", 1), ("o.k == \"x\"", 1),
         ("s icontains \"ignore all\"", 1), ("s contains \"ignore all\"", 0), ("s startswith \"hello\"", 1),
         ("s endswith \"world\"", 1), ("s contains \"\"", 3), ("s icontains markers", 2), ("s startswith markers", 0),
         ("s matches \"(?i)^ignore\"", 1), ("s matches \"^$\"", 1),

@@ -38,6 +38,24 @@ import Testing
         }
     }
 
+    /// A huge sample that leaves the window takes nothing with it: the small samples it outweighed are still
+    /// summed exactly (a plain running sum read 0.5 for 0.5 + 0.5 once 1e17 had come and gone).
+    @Test(arguments: [1e17, 1e300, -3e200])
+    func hugeSamplesLeaveTheSumExact(huge: Double) {
+        var frame = SampleFrame(columns: [.init(extremes: false, order: false)])
+        frame.append(time: 0, values: [huge])
+        frame.append(time: 1, values: [0.5])
+        frame.append(time: 2, values: [0.1])
+        frame.evict(through: 0)
+        frame.append(time: 3, values: [0.5])
+        #expect(frame.columns[0].total == 0.5 + 0.1 + 0.5)
+        #expect(frame.columns[0].mean == (0.5 + 0.1 + 0.5) / 3)
+        for t in Int64(4)..<200 { frame.append(time: t, values: [t % 2 == 0 ? huge : 0.25]) }
+        frame.evict(through: 199)
+        frame.append(time: 200, values: [0.25])
+        #expect(frame.columns[0].total == 0.25)
+    }
+
     /// An infinite sample makes the sum infinite while it is in the window, and leaves no trace once it is out
     /// (a running sum that had subtracted it would stay NaN).
     @Test func infiniteSamplesCountWhileInTheWindowOnly() {

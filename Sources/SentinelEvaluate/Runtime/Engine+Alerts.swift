@@ -133,7 +133,8 @@ extension Engine {
         var labels = rule.labels
         labels.append(contentsOf: zip(rule.groupLabels, groups[rule.partition].labels(of: g)).map { ($0, $1) })
         labels.append(("severity", rule.severity.rawValue))
-        return labels.sorted { $0.0 < $1.0 }
+        // An empty label is an absent one (a missing, null or "" group_by field), as in Prometheus.
+        return labels.filter { !$0.1.isEmpty }.sorted { $0.0 < $1.0 }
     }
 
     static func annotations(_ rule: CompiledRule, labels: [(String, String)], value: Double?) -> [(String, String)] {

@@ -131,9 +131,6 @@ extension Engine {
     }
 
     private func compare(_ code: Op.Code, _ a: Value, _ b: Value) -> Bool {
-        // `x == null` asks whether x has no value.
-        if case .null = b { return (code == .equal) == !a.isPresent }
-        if case .null = a { return (code == .equal) == !b.isPresent }
         guard a.isPresent, b.isPresent else { return false }
         if case .string(let x) = a, case .string(let y) = b {
             let order = Self.order(x, y)

@@ -145,7 +145,7 @@ struct GroupTable {
             let text: StaticString = b ? "true" : "false"
             return body(ByteString(base: text.utf8Start, count: text.utf8CodeUnitCount))
         case .number(let n):
-            var text = NumberFormatting.format(n)
+            var text = NumberFormatting.label(n)
             return text.withUTF8 { body(ByteString(base: $0.baseAddress, count: $0.count)) }
         }
     }

@@ -5,7 +5,7 @@ import SentinelCompile
 struct WindowStore {
     let node: WindowNode
     let maxSamples: Int
-    var counters: [[UInt64: CounterSeries]] = []
+    var counters: [CounterWindow] = []
     var distinct: [DistinctWindow] = []
     var categories: [CategoryWindow] = []
     var overflow = 0
@@ -19,7 +19,7 @@ struct WindowStore {
         switch node.source {
         case .events, .condition, .samples: break
         case .counter, .histogram:
-            while counters.count < groups { counters.append([:]) }
+            while counters.count < groups { counters.append(CounterWindow()) }
         case .values:
             while distinct.count < groups { distinct.append(DistinctWindow()) }
         case .categories:
@@ -30,7 +30,7 @@ struct WindowStore {
     mutating func reset(_ group: Int) {
         switch node.source {
         case .events, .condition, .samples: break
-        case .counter, .histogram: counters[group].removeAll()
+        case .counter, .histogram: counters[group].reset()
         case .values: distinct[group].reset()
         case .categories: categories[group].reset()
         }
@@ -54,19 +54,14 @@ struct WindowStore {
 
     /// Trims every series of a group to the window ending at `now`, dropping series left empty.
     mutating func evictSeries(_ group: Int, to now: Int64) {
-        let cutoff = now - node.milliseconds
-        var emptied = false
-        for i in counters[group].values.indices {
-            counters[group].values[i].evict(through: cutoff)
-            if counters[group].values[i].ring.isEmpty { emptied = true }
-        }
-        if emptied { counters[group] = counters[group].filter { !$0.value.ring.isEmpty } }
+        counters[group].evict(through: now - node.milliseconds)
     }
 
+    /// Like frames, counter windows keep at most `maxSamples` samples per group, over all its series.
     mutating func appendCounter(_ group: Int, series: UInt64, time: Int64, value: Double, upperBound: Double) {
-        // One hash lookup finds or creates the series, which is then changed in place.
-        let dropped = counters[group][series, default: CounterSeries(upperBound: upperBound)].record(
-            time: time, value: value, windowMilliseconds: node.milliseconds, maxSamples: maxSamples)
+        let dropped = counters[group].record(
+            series: series, upperBound: upperBound, time: time, value: value, windowMilliseconds: node.milliseconds,
+            maxSamples: maxSamples)
         if dropped { overflow += 1 }
     }
 
@@ -82,7 +77,7 @@ struct WindowStore {
     /// Sum over the group's series of PromQL's extrapolated rate or increase.
     func counterValue(_ group: Int, now: Int64, perSecond: Bool) -> Double? {
         var total: Double?
-        for series in counters[group].values {
+        for series in counters[group].series.values {
             if let v = series.extrapolatedIncrease(rangeMilliseconds: node.milliseconds, end: now, perSecond: perSecond) {
                 total = (total ?? 0) + v
             }
@@ -93,7 +88,7 @@ struct WindowStore {
     /// `histogram_quantile(q, rate(bucket[w]))` with buckets of equal `le` summed across series.
     func histogramQuantile(_ group: Int, q: Double, now: Int64) -> Double? {
         var byBound: [Double: Double] = [:]
-        for series in counters[group].values where !series.upperBound.isNaN {
+        for series in counters[group].series.values where !series.upperBound.isNaN {
             if let rate = series.extrapolatedIncrease(rangeMilliseconds: node.milliseconds, end: now, perSecond: true) {
                 byBound[series.upperBound, default: 0] += rate
             }

@@ -10,14 +10,10 @@ struct CounterSeries {
         self.upperBound = upperBound
     }
 
-    /// Trims the series to the window ending at `time`, drops its oldest sample when it holds `maxSamples`, then
-    /// appends. Returns whether a sample was dropped for the cap.
-    mutating func record(time: Int64, value: Double, windowMilliseconds: Int64, maxSamples: Int) -> Bool {
+    /// Trims the series to the window ending at `time`, then appends.
+    mutating func record(time: Int64, value: Double, windowMilliseconds: Int64) {
         evict(through: time - windowMilliseconds)
-        let full = ring.count >= maxSamples
-        if full { evict(through: ring.oldestTime) }
         append(time: time, value: value)
-        return full
     }
 
     mutating func append(time: Int64, value: Double) {
@@ -29,10 +25,13 @@ struct CounterSeries {
     }
 
     mutating func evict(through cutoff: Int64) {
-        while !ring.isEmpty, ring.oldestTime <= cutoff {
-            let first = ring.removeOldest()
-            if !ring.isEmpty, ring.oldestValue < first { correction -= first }
-        }
+        while !ring.isEmpty, ring.oldestTime <= cutoff { dropOldest() }
+    }
+
+    /// Removes the oldest sample, and the reset correction it carried.
+    mutating func dropOldest() {
+        let first = ring.removeOldest()
+        if !ring.isEmpty, ring.oldestValue < first { correction -= first }
         if ring.isEmpty { correction = 0 }
     }
 
@@ -86,7 +85,8 @@ enum BucketQuantile {
             count -= counts[b - 1]
             rank -= counts[b - 1]
         }
-        guard count > 0 else { return start }
+        // q = 0 with an empty first bucket: 0 / 0, NaN as in PromQL.
+        guard count > 0 else { return .nan }
         return start + (end - start) * (rank / count)
     }
 }

@@ -17,8 +17,11 @@ struct SampleFrame {
         /// sums, which would otherwise turn NaN for good once one left the window.
         fileprivate var positiveInfinities = 0
         fileprivate var negativeInfinities = 0
-        /// Sum of the finite samples.
+        /// Sum of the finite samples, compensated (Neumaier): `sum + sumError` keeps what plain adding and
+        /// subtracting would round away, so a large sample that leaves takes no small ones with it (1e17 in, 0.5
+        /// in, 1e17 out: 0.5, where a plain running sum reads 0).
         fileprivate var sum = 0.0
+        fileprivate var sumError = 0.0
         /// Sums of (value − shift) and its square over the finite samples: shifting by a sample value keeps the
         /// variance stable.
         fileprivate var shift = Double.nan  // NaN until a finite sample comes
@@ -43,7 +46,7 @@ struct SampleFrame {
         /// The sum, as IEEE arithmetic would give it: ±∞ with infinite samples of one sign, NaN with both.
         @inline(__always) var total: Double {
             if positiveInfinities > 0 { return negativeInfinities > 0 ? .nan : .infinity }
-            return negativeInfinities > 0 ? -.infinity : sum
+            return negativeInfinities > 0 ? -.infinity : sum + sumError
         }
 
         @inline(__always) var mean: Double? { count > 0 ? total / Double(count) : nil }
@@ -206,7 +209,7 @@ struct SampleFrame {
     private mutating func add(_ value: Double, sequence: Int, column c: Int) {
         if value.isFinite {
             if columns[c].shift.isNaN { columns[c].shift = value }
-            columns[c].sum += value
+            Self.compensatedAdd(value, to: &columns[c].sum, error: &columns[c].sumError)
             let d = value - columns[c].shift
             columns[c].shiftedSum += d
             columns[c].shiftedSumOfSquares += d * d
@@ -247,7 +250,7 @@ struct SampleFrame {
             // Adding only raises the sum of squares and removing only lowers it, so its peak is reached just
             // before a removal.
             columns[c].peakSumOfSquares = max(columns[c].peakSumOfSquares, columns[c].shiftedSumOfSquares)
-            columns[c].sum -= value
+            Self.compensatedAdd(-value, to: &columns[c].sum, error: &columns[c].sumError)
             let d = value - columns[c].shift
             columns[c].shiftedSum -= d
             columns[c].shiftedSumOfSquares -= d * d
@@ -283,6 +286,14 @@ struct SampleFrame {
         }
     }
 
+    /// Neumaier's step: adds `x` to `sum` and what the addition rounded off to `error`.
+    @inline(__always)
+    private static func compensatedAdd(_ x: Double, to sum: inout Double, error: inout Double) {
+        let t = sum + x
+        error += abs(sum) >= abs(x) ? (sum - t) + x : (x - t) + sum
+        sum = t
+    }
+
     /// Column `c`'s population standard deviation, from sums recomputed first when they may have lost precision.
     /// The check is amortised: after a refresh the shift is the newest sample, so the offset is at most √n standard
     /// deviations until that sample leaves, and the squares must first grow 1000-fold and shrink back.
@@ -301,19 +312,21 @@ struct SampleFrame {
             break
         }
         var sum = 0.0
+        var sumError = 0.0
         var shiftedSum = 0.0
         var shiftedSumOfSquares = 0.0
         let s = shift ?? .nan
         for i in 0..<count {
             let v = row(i)[1 + c]
             guard v.isFinite else { continue }
-            sum += v
+            Self.compensatedAdd(v, to: &sum, error: &sumError)
             shiftedSum += v - s
             shiftedSumOfSquares += (v - s) * (v - s)
         }
         columns[c].removalsSinceRefresh = 0
         columns[c].shift = s
         columns[c].sum = sum
+        columns[c].sumError = sumError
         columns[c].shiftedSum = shiftedSum
         columns[c].shiftedSumOfSquares = shiftedSumOfSquares
         columns[c].peakSumOfSquares = shiftedSumOfSquares
