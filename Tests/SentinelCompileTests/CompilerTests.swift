@@ -336,6 +336,29 @@ import Testing
             ])
     }
 
+    /// `send_resolved: maybe` behaved as true; `group_by: ['...', model]` grouped on a label named `...`.
+    @Test func receiverAndRouteGroupingValuesAreChecked() {
+        let (_, diagnostics) = CompileFixture.compile(
+            CompileFixture.rule("true", extra: "    actions: [notify]"),
+            policy: """
+                actions: {notify: {type: notify}}
+                receivers:
+                  - {name: log, type: log, send_resolved: maybe}
+                route:
+                  receiver: log
+                  routes:
+                    - {receiver: log, group_by: ['...', model]}
+                    - {receiver: log, group_by: [model, team, model]}
+                """)
+        let errors = CompileFixture.errors(diagnostics)
+        #expect(
+            errors.map { "\($0.range!.start.line):\($0.range!.start.column): \($0.message)" } == [
+                "3:43: 'send_resolved' must be true or false",
+                "7:34: '...' in 'group_by' groups by every label and must stand alone",
+                "8:47: 'group_by' names 'model' twice",
+            ])
+    }
+
     /// A matcher's regex that does not compile is an error where it is written (it would silently never match).
     @Test func matcherRegexesMustCompile() {
         let (_, diagnostics) = CompileFixture.compile(

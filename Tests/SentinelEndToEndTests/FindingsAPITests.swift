@@ -122,6 +122,11 @@ import Testing
             "/api/v1/silences", silence.replacingOccurrences(of: #""value":"m1","isRegex":false"#, with: #""value":"(m1","isRegex":true"#),
             headers: Self.write)
         #expect(badRegex.status == 400)
+        let everything = try await sentinel.post(
+            "/api/v1/silences", silence.replacingOccurrences(of: #""value":"m1","isRegex":false"#, with: #""value":".*","isRegex":true"#),
+            headers: Self.write)
+        #expect(everything.status == 400)
+        #expect(((everything.json["error"] as? [String: Any])?["message"] as? String)?.contains("would match every alert") == true)
         #expect(
             (badRegex.json["error"] as? [String: Any])?["message"] as? String
                 == "field 'matchers[0].value' is not a valid regular expression: (m1 (a '(' is not closed with ')')")

@@ -217,4 +217,63 @@ import Testing
         #expect(a.first?.alerts.first?.fingerprint == Dispatcher.fingerprint(rule: "R", labels: [("model", "a")]))
         #expect(a.first?.id.count == 16)
     }
+
+    /// A transition is taken in only after the flushes due before it: a group's first flush carried alerts that
+    /// fired ten minutes later, and sent a resolution of an alert it never sent as firing.
+    @Test func flushesDueBeforeATransitionRunBeforeItIsTakenIn() throws {
+        let d = Dispatcher(policy: try Self.policy("{receiver: ops, group_by: [rule], group_wait: 30s, group_interval: 5m}"))
+        let r = Recorder()
+        r.wire(d)
+        d.receive(Self.transition("R", .firing, at: 0, [("model", "m1")]))
+        d.receive(Self.transition("R", .firing, at: 600, [("model", "m2")]))
+        d.advance(to: 700 * Self.s)
+        #expect(r.summary == ["ops firing @30 R:m1=firing", "ops firing @630 R:m1=firing,R:m2=firing"])
+    }
+
+    /// A reload keeps resolutions waiting for their group's next flush (they were dropped with the old groups).
+    @Test func aReloadKeepsWaitingResolutions() throws {
+        let policy = try Self.policy("{receiver: ops, group_by: [model], group_wait: 10s, group_interval: 1m}")
+        let d = Dispatcher(policy: policy)
+        let r = Recorder()
+        r.wire(d)
+        d.receive(Self.transition("R", .firing, at: 0, [("model", "a")]))
+        d.advance(to: 10 * Self.s)
+        d.receive(Self.transition("R", .resolved, at: 20, [("model", "a")]))
+        d.replace(policy: policy, at: 30 * Self.s)
+        d.advance(to: 100 * Self.s)
+        #expect(r.summary == ["ops firing @10 R:a=firing", "ops resolved @40 R:a=resolved"])
+    }
+
+    /// Label values that contain the separators of the group key or fingerprint do not merge groups or alerts.
+    @Test func labelValuesCannotImitateSeparators() throws {
+        #expect(
+            Dispatcher.fingerprint(rule: "R", labels: [("a", "x\u{1F}b=y")])
+                != Dispatcher.fingerprint(rule: "R", labels: [("a", "x"), ("b", "y\u{1F}b=")]))
+        let d = Dispatcher(policy: try Self.policy("{receiver: ops, group_by: [a, b], group_wait: 10s}"))
+        let r = Recorder()
+        r.wire(d)
+        d.receive(Self.transition("R", .firing, at: 0, [("a", "x,b=y"), ("b", "z")]))
+        d.receive(Self.transition("R", .firing, at: 0, [("a", "x"), ("b", "y,b=z")]))
+        d.advance(to: 10 * Self.s)
+        #expect(r.sent.count == 2)
+        #expect(Set(r.sent.map(\.groupKey)).count == 2)
+        #expect(r.sent.map(\.groupKey).contains(#"0/ops/{a="x",b="y,b=z"}"#))
+    }
+
+    /// Inhibition and silence matchers see `rule`, as the README says and routes do.
+    @Test func inhibitionAndSilencesMatchTheRuleName() throws {
+        let d = Dispatcher(
+            policy: try Self.policy(
+                "{receiver: ops, group_by: [alertname, model], group_wait: 10s}",
+                inhibit: "inhibit_rules: [{source_matchers: ['rule=\"Crit\"'], target_matchers: ['rule=\"Warn\"'], equal: [model]}]"))
+        let r = Recorder()
+        r.wire(d)
+        d.isSilenced = { labels, _ in labels["rule"] == "Slow" }
+        d.receive(Self.transition("Crit", .firing, at: 0, [("model", "a")]))
+        d.receive(Self.transition("Warn", .firing, at: 0, [("model", "a")]))
+        d.receive(Self.transition("Slow", .firing, at: 0, [("model", "a")]))
+        d.advance(to: 10 * Self.s)
+        #expect(r.summary == ["ops firing @10 Crit:a=firing"])
+        #expect(d.alertsMuted == 2)
+    }
 }

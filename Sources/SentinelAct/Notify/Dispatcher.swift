@@ -66,13 +66,20 @@ public final class Dispatcher {
         configureReceivers()
     }
 
-    /// The identity of an alert: its rule and labels, stable across runs.
+    /// The identity of an alert: its rule and labels, stable across runs. Each part is length-prefixed, so no
+    /// value can imitate a separator and merge two alerts.
     public static func fingerprint(rule: String, labels: [(String, String)]) -> String {
-        StableHash.hex(([rule] + labels.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }).joined(separator: "\u{1F}"))
+        var text = ""
+        for part in [rule] + labels.sorted { $0.0 < $1.0 }.flatMap({ [$0.0, $0.1] }) {
+            text += "\(part.utf8.count):\(part)"
+        }
+        return StableHash.hex(text)
     }
 
     /// Takes one transition. Pending transitions and pending alerts that resolve are not alerts to receivers.
+    /// Flushes due before the transition's time run first, so a group never sends an alert before it happened.
     public func receive(_ transition: AlertTransition) {
+        advance(to: transition.time - 1)
         let status: NotifiedAlert.Status
         switch transition.state {
         case .firing: status = .firing
@@ -121,15 +128,20 @@ public final class Dispatcher {
         nextFlush = soonest
     }
 
-    /// After a reload: routes and receivers change; firing alerts are placed into the new tree's groups (waiting
-    /// `group_wait` anew) and the notification log still dedupes them.
+    /// After a reload: routes and receivers change; firing alerts, and resolved ones not yet handed on, are placed
+    /// into the new tree's groups (waiting `group_wait` anew) and the notification log still dedupes them.
     public func replace(policy: CompiledPolicy, at time: Int64) {
+        var waitingResolved: [String: NotifiedAlert] = [:]
+        for group in groups.values {
+            for (fingerprint, alert) in group.alerts where alert.status == .resolved { waitingResolved[fingerprint] = alert }
+        }
         self.policy = policy
         router = RouteTree(policy: policy)
         configureReceivers()
         groups = [:]
         nextFlush = .max
         for key in firing.keys.sorted() { place(firing[key]!, at: time) }
+        for key in waitingResolved.keys.sorted() { place(waitingResolved[key]!, at: time) }
     }
 
     /// Alerts firing now (for the API), by fingerprint.
@@ -140,7 +152,8 @@ public final class Dispatcher {
     private func configureReceivers() {
         receiverTypes = Dictionary(policy.receivers.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
         sendsResolved = Dictionary(
-            policy.receivers.map { ($0.name, $0.settings["send_resolved"] != "false") }, uniquingKeysWith: { a, _ in a })
+            policy.receivers.map { ($0.name, $0.settings["send_resolved"]?.lowercased() != "false") },
+            uniquingKeysWith: { a, _ in a })
     }
 
     private static func logKey(_ receiver: String, _ groupKey: String) -> String { receiver + "\u{0}" + groupKey }
@@ -151,8 +164,7 @@ public final class Dispatcher {
             let groupLabels = route.groupBy.map { names in
                 Dictionary(names.map { ($0, $0 == "rule" ? alert.rule : alert.labels[$0] ?? "") }, uniquingKeysWith: { a, _ in a })
             } ?? alert.labels
-            let key = "\(route.path)/\(route.receiver)/"
-                + groupLabels.keys.sorted().map { "\($0)=\(groupLabels[$0]!)" }.joined(separator: ",")
+            let key = "\(route.path)/\(route.receiver)/" + Self.labelSetText(groupLabels)
             if groups[key] == nil {
                 // A resolution for a group that no longer exists (already notified and cleaned up, or never
                 // notified) still has to reach receivers that were told it fired.
@@ -201,6 +213,23 @@ public final class Dispatcher {
                 status: firingNow.isEmpty ? .resolved : .firing, alerts: alerts, time: time))
     }
 
+    /// Labels as Alertmanager writes a group key's label set: `{model="a\\"b",team="x"}`, values quoted and
+    /// escaped, so two different label sets never read alike.
+    static func labelSetText(_ labels: [String: String]) -> String {
+        "{" + labels.keys.sorted().map { name in
+            var value = ""
+            for c in labels[name]!.unicodeScalars {
+                switch c {
+                case "\\": value += "\\\\"
+                case "\"": value += "\\\""
+                case "\n": value += "\\n"
+                default: value.unicodeScalars.append(c)
+                }
+            }
+            return "\(name)=\"\(value)\""
+        }.joined(separator: ",") + "}"
+    }
+
     /// Alertmanager's DedupStage decision.
     static func needsUpdate(
         _ entry: LogEntry?, firing: Set<String>, resolved: Set<String>, sendResolved: Bool, repeatInterval: Int64, now: Int64
@@ -214,20 +243,29 @@ public final class Dispatcher {
     }
 
     private func isMuted(_ alert: NotifiedAlert, at time: Int64) -> Bool {
-        if isSilenced(alert.labels, time) { return true }
+        if isSilenced(Self.matchableLabels(alert), time) { return true }
         return alert.status == .firing && isInhibited(alert)
+    }
+
+    /// What silence and inhibition matchers see, as routes do: the alert's labels, `alertname` and `rule`.
+    static func matchableLabels(_ alert: NotifiedAlert) -> [String: String] {
+        var labels = alert.labels
+        if labels["rule"] == nil { labels["rule"] = alert.rule }
+        return labels
     }
 
     /// An alert matching an inhibit rule's target matchers is muted while a firing alert matches its source
     /// matchers with the same values of the `equal` labels (a missing label equals an empty one). An alert that
     /// matches both sides cannot be inhibited by alerts that also match both sides.
     private func isInhibited(_ target: NotifiedAlert) -> Bool {
-        for rule in policy.inhibitRules where rule.targetMatchers.allSatisfy({ RouteTree.matches($0, target.labels) }) {
-            let targetIsSource = rule.sourceMatchers.allSatisfy { RouteTree.matches($0, target.labels) }
+        let targetLabels = Self.matchableLabels(target)
+        for rule in policy.inhibitRules where rule.targetMatchers.allSatisfy({ RouteTree.matches($0, targetLabels) }) {
+            let targetIsSource = rule.sourceMatchers.allSatisfy { RouteTree.matches($0, targetLabels) }
             for source in firing.values where source.fingerprint != target.fingerprint {
-                guard rule.sourceMatchers.allSatisfy({ RouteTree.matches($0, source.labels) }) else { continue }
-                if targetIsSource, rule.targetMatchers.allSatisfy({ RouteTree.matches($0, source.labels) }) { continue }
-                if rule.equal.allSatisfy({ (source.labels[$0] ?? "") == (target.labels[$0] ?? "") }) { return true }
+                let sourceLabels = Self.matchableLabels(source)
+                guard rule.sourceMatchers.allSatisfy({ RouteTree.matches($0, sourceLabels) }) else { continue }
+                if targetIsSource, rule.targetMatchers.allSatisfy({ RouteTree.matches($0, sourceLabels) }) { continue }
+                if rule.equal.allSatisfy({ (sourceLabels[$0] ?? "") == (targetLabels[$0] ?? "") }) { return true }
             }
         }
         return false

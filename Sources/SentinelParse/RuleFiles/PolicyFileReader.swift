@@ -175,10 +175,24 @@ public enum PolicyFileReader {
             return nil
         }
         map.rejectUnknownKeys(keys, diagnostics: &diagnostics)
+        if let n = map["send_resolved"] { _ = NodeValue.bool(n, "'send_resolved'", &diagnostics) }
         if ["webhook", "alertmanager"].contains(type.value), map["url"] == nil {
             diagnostics.append(Diagnostic(.missingKey, "\(type.value) receiver '\(name.value)' has no 'url'", at: node.range))
         }
         return ReceiverSyntax(name: name, type: type, settings: settings(of: map, excluding: ["name", "type"]))
+    }
+
+    /// A route's `group_by`: label names, each once, or `['...']` alone (every label), as Alertmanager requires.
+    private static func checkGroupBy(_ names: [Located<String>], _ diagnostics: inout [Diagnostic]) {
+        var seen: Set<String> = []
+        for name in names {
+            if name.value == "...", names.count > 1 {
+                diagnostics.append(
+                    Diagnostic(.invalidValue, "'...' in 'group_by' groups by every label and must stand alone", at: name.range))
+            } else if !seen.insert(name.value).inserted {
+                diagnostics.append(Diagnostic(.duplicateName, "'group_by' names '\(name.value)' twice", at: name.range))
+            }
+        }
     }
 
     /// The keys a `type` allows, or nil with a diagnostic naming the types there are.
@@ -210,7 +224,10 @@ public enum PolicyFileReader {
             route.matchers = NodeValue.stringList(n, "'matchers'", &diagnostics) ?? []
             route.matchers.forEach { checkMatcher($0, &diagnostics) }
         }
-        if let n = map["group_by"] { route.groupBy = NodeValue.stringList(n, "'group_by'", &diagnostics) ?? [] }
+        if let n = map["group_by"] {
+            route.groupBy = NodeValue.stringList(n, "'group_by'", &diagnostics) ?? []
+            checkGroupBy(route.groupBy, &diagnostics)
+        }
         if let n = map["group_wait"] { route.groupWait = NodeValue.duration(n, "'group_wait'", &diagnostics) }
         if let n = map["group_interval"] { route.groupInterval = positiveDuration(n, "'group_interval'", &diagnostics) }
         if let n = map["repeat_interval"] { route.repeatInterval = positiveDuration(n, "'repeat_interval'", &diagnostics) }

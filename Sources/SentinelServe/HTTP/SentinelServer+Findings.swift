@@ -108,6 +108,11 @@ extension SentinelServer {
         return APIResponse.json(.ok, #"{"silences":["# + items.joined(separator: ",") + "]}")
     }
 
+    /// Why a silence whose matchers all match an absent label is refused (as Alertmanager refuses it): it would
+    /// mute every alert.
+    static let silencesEverything =
+        "would match every alert: each matcher also matches a label the alert does not have; give one that does not"
+
     /// `POST /api/v1/silences` with Alertmanager's v2 shape: `{"matchers": [{"name", "value", "isRegex",
     /// "isEqual"}], "startsAt", "endsAt", "createdBy", "comment"}` (and `"id"` to update one). Answers
     /// `{"silenceID": …}`.
@@ -134,6 +139,9 @@ extension SentinelServer {
             } catch {
                 return bad("matchers[\(i)].value", "is not a valid regular expression: \(value) (\(error.reason))")
             }
+        }
+        guard matchers.contains(where: { !$0.matches("") }) else {
+            return bad("matchers", Self.silencesEverything)
         }
         let now = WallClock.now()
         let startsAt: Int64

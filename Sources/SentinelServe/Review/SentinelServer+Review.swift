@@ -297,6 +297,9 @@ extension SentinelServer {
             guard let eq = line.firstIndex(of: "=") else { continue }
             matchers.append(try SilenceMatcher(name: String(line[..<eq]), value: String(line[line.index(after: eq)...])))
         }
+        guard matchers.contains(where: { !$0.matches("") }) else {
+            return Self.redirect("/review/alerts?notice=" + "Not silenced: it \(Self.silencesEverything).".percentEncoded)
+        }
         let now = WallClock.now()
         let silence = Silence(
             matchers: matchers, startsAt: now, endsAt: now + Int64(hours * 3_600_000), createdBy: session.reviewer, comment: comment,
