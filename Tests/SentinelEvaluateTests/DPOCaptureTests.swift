@@ -85,6 +85,20 @@ import Testing
         #expect(run.skips == [.repromptNotSafe, .answerNotUnsafe])
     }
 
+    /// A re-prompt whose answer cannot be chosen leaves the candidate waiting: a second, safe attempt makes the
+    /// pair (the first attempt used to end the wait). Before the candidate, an unsafe attempt does not replace a
+    /// safe one.
+    @Test func aSafeSecondAttemptMakesThePairAfterAnUnsafeFirst() throws {
+        let run = try Run()
+        try run.send(Self.exchange(1, id: "a", prompt: "p1", response: "bad", safety: "unsafe"))
+        try run.send(Self.exchange(2, id: "r1", prompt: "p1", response: "still bad", safety: "unsafe", repromptOf: "a"))
+        try run.send(Self.exchange(3, id: "r2", prompt: "p1", response: "I won't.", safety: "safe", repromptOf: "a"))
+        try run.send(Self.exchange(4, id: "s1", prompt: "p2", response: "No.", safety: "safe", repromptOf: "c"))
+        try run.send(Self.exchange(5, id: "s2", prompt: "p2", response: "Sure:", safety: "unsafe", repromptOf: "c"))
+        try run.send(Self.exchange(6, id: "c", prompt: "p2", response: "bad", safety: "unsafe"))
+        #expect(run.pairs.map { "\($0.rejectedEventID)<\($0.chosenEventID ?? "")" } == ["a<r2", "c<s1"])
+    }
+
     @Test func aRepromptSeenFirstWaitsForItsCandidate() throws {
         let run = try Run()
         // A re-prompt whose original arrives later (a collector delivered them out of order).

@@ -70,6 +70,11 @@ public final class DPOCapture {
         var refusal: Bool?
         /// The guard's verdict on the answer, as written in the event.
         var verdict: String?
+
+        /// Whether its answer can be the chosen one: judged safe or a refusal (and not unsafe).
+        var canBeChosen: Bool {
+            (safety == "safe" || refusal == true) && safety != "unsafe" && response != nil
+        }
     }
 
     /// - Parameters:
@@ -139,9 +144,12 @@ public final class DPOCapture {
         let reprompt = Reprompt(
             id: fields.string(Field.id), response: fields.string(Field.response), safety: fields.string(Field.safety),
             refusal: fields.bool(Field.refusal), verdict: fields.json(Field.verdict))
-        if let candidate = candidates.removeValue(forKey: original) {
-            pair(candidate, reprompt, time: time)
-        } else if reprompts.count < maxPending {
+        // An answer that cannot be chosen leaves the candidate waiting for a later re-prompt (a second attempt).
+        if candidates[original] != nil {
+            guard reprompt.canBeChosen else { return onSkip(.repromptNotSafe) }
+            pair(candidates.removeValue(forKey: original)!, reprompt, time: time)
+        } else if reprompt.canBeChosen, reprompts[original] == nil, reprompts.count < maxPending {
+            // Before its candidate: the first answer that can be chosen waits.
             reprompts[original] = (time, reprompt)
             repromptExpiry.push(original, at: time)
             nextExpiry = min(nextExpiry, time)
@@ -167,9 +175,9 @@ public final class DPOCapture {
 
     // MARK: Internals
 
+    /// `reprompt` can be chosen (see `Reprompt.canBeChosen`).
     private func pair(_ candidate: Candidate, _ reprompt: Reprompt, time: Int64) {
-        let safe = reprompt.safety == "safe" || reprompt.refusal == true
-        guard safe, reprompt.safety != "unsafe", let chosen = reprompt.response else { return onSkip(.repromptNotSafe) }
+        guard let chosen = reprompt.response else { return }
         accept(
             DPOPair(
                 time: time, prompt: candidate.prompt, chosen: chosen, rejected: candidate.response, model: candidate.model,
