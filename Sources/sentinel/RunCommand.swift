@@ -23,6 +23,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Service configuration file (sentinel.yaml).")
     var config: String?
 
+    static let noRules = "no rules: give --rules or 'rules:' in --config"
+
     @Option(name: .customLong("rules"), help: "Rule file or folder (repeatable; replaces the file's list).")
     var rules: [String] = []
 
@@ -102,7 +104,7 @@ struct RunCommand: AsyncParsableCommand {
         errors.flush()
         guard var configuration = resolved, problems.isEmpty else { throw ExitStatus.findings }
         guard !configuration.rules.isEmpty else {
-            errors.line("error: no rules: give --rules or 'rules:' in --config")
+            errors.line("error: \(Self.noRules)")
             errors.flush()
             throw ExitStatus.usage
         }
@@ -123,7 +125,12 @@ struct RunCommand: AsyncParsableCommand {
         let command = self
         let reloadSources: Reloader.Sources = {
             let (next, diagnostics, problems) = command.resolve()
-            let extra = problems.map { Diagnostic(.invalidValue, $0, at: SourceLocation(file: "<environment>", line: 1, column: 1)) }
+            var extra = problems.map { Diagnostic(.invalidValue, $0, at: SourceLocation(file: "<environment>", line: 1, column: 1)) }
+            // As at the start: a configuration without rules never replaces one with them.
+            if let next, next.rules.isEmpty {
+                let at = SourceLocation(file: next.file ?? command.config ?? "<command line>", line: 1, column: 1)
+                extra.append(Diagnostic(.missingKey, Self.noRules, at: at))
+            }
             return (next?.rules ?? [], next?.policies ?? [], diagnostics + extra)
         }
         let collectors: Collectors

@@ -239,7 +239,7 @@ import Testing
         d.receive(Self.transition("R", .firing, at: 0, [("model", "a")]))
         d.advance(to: 10 * Self.s)
         d.receive(Self.transition("R", .resolved, at: 20, [("model", "a")]))
-        d.replace(policy: policy, at: 30 * Self.s)
+        d.replace(policy: policy, at: 30 * Self.s, firingNow: [])
         d.advance(to: 100 * Self.s)
         #expect(r.summary == ["ops firing @10 R:a=firing", "ops resolved @40 R:a=resolved"])
     }
@@ -275,5 +275,26 @@ import Testing
         d.advance(to: 10 * Self.s)
         #expect(r.summary == ["ops firing @10 Crit:a=firing"])
         #expect(d.alertsMuted == 2)
+    }
+
+    /// After a reload, an alert the new graph has firing under other labels (its severity changed) is the new
+    /// identity: the old one resolves to receivers that were told it fired, the new one fires. So does an alert of
+    /// a removed rule: it resolves rather than staying firing at the receiver forever.
+    @Test func aReloadResolvesAlertsTheNewGraphDoesNotHaveFiring() throws {
+        let policy = try Self.policy("{receiver: ops, group_by: [model], group_wait: 10s, group_interval: 1m}")
+        let d = Dispatcher(policy: policy)
+        let r = Recorder()
+        r.wire(d)
+        d.receive(Self.transition("R", .firing, at: 0, [("model", "a"), ("severity", "warning")]))
+        d.receive(Self.transition("Gone", .firing, at: 0, [("model", "b")]))
+        d.advance(to: 10 * Self.s)
+        let renamed = ActiveAlert(
+            rule: "R", state: .firing, labels: [("model", "a"), ("severity", "critical")], value: 1, annotations: [],
+            activeSince: 0)
+        d.replace(policy: policy, at: 30 * Self.s, firingNow: [renamed])
+        d.advance(to: 100 * Self.s)
+        let sent = r.sent.dropFirst(2).flatMap(\.alerts).map { "\($0.rule) \($0.labels["severity"] ?? "") \($0.status.rawValue)" }
+        #expect(sent.sorted() == ["Gone  resolved", "R critical firing", "R warning resolved"])
+        #expect(d.firingAlerts.map(\.labels["severity"]) == ["critical"])
     }
 }

@@ -32,6 +32,16 @@ import Testing
         #expect(b.answers == 1 && b.unsafeRatio == nil && b.p99 == nil)
     }
 
+    /// Answers dated before 1970 have negative times: their minute's slot is still in the ring (it trapped).
+    @Test func answersBefore1970AreCounted() throws {
+        let activity = ModelActivity()
+        activity.record(AnswerObservation(time: -30 * 60_000, model: "a", unsafe: true, latencyMilliseconds: 5))
+        activity.record(AnswerObservation(time: -1, model: "a", unsafe: false, latencyMilliseconds: 5))
+        let points = try #require(activity.snapshot().models.first?.points)
+        #expect(points.last?.start == -60_000 && points.last?.answers == 1)
+        #expect(points.first { $0.start == -30 * 60_000 }?.answers == 1)
+    }
+
     @Test func onlyTheLatestHourIsKeptAndOldSlotsAreNotReused() {
         let activity = ModelActivity()
         activity.record(AnswerObservation(time: Self.hour, model: "a", unsafe: true, latencyMilliseconds: 5))

@@ -130,10 +130,31 @@ public final class Dispatcher {
 
     /// After a reload: routes and receivers change; firing alerts, and resolved ones not yet handed on, are placed
     /// into the new tree's groups (waiting `group_wait` anew) and the notification log still dedupes them.
-    public func replace(policy: CompiledPolicy, at time: Int64) {
+    ///
+    /// `firingNow` is what the new graph has firing (of rules that notify). An alert firing before that is not
+    /// among them — its rule was removed or changed, or its labels or severity changed — resolves now, so no
+    /// receiver is left with an alert that never ends; one that shows up only now (under its new labels) fires.
+    public func replace(policy: CompiledPolicy, at time: Int64, firingNow: [ActiveAlert]) {
         var waitingResolved: [String: NotifiedAlert] = [:]
         for group in groups.values {
             for (fingerprint, alert) in group.alerts where alert.status == .resolved { waitingResolved[fingerprint] = alert }
+        }
+        var current: [String: ActiveAlert] = [:]
+        for alert in firingNow { current[Self.fingerprint(rule: alert.rule, labels: alert.labels)] = alert }
+        for (fingerprint, alert) in firing where current[fingerprint] == nil {
+            var ended = alert
+            ended.status = .resolved
+            ended.endsAt = time
+            waitingResolved[fingerprint] = ended
+            firing[fingerprint] = nil
+        }
+        for (fingerprint, alert) in current where firing[fingerprint] == nil {
+            var labels = Dictionary(alert.labels, uniquingKeysWith: { a, _ in a })
+            labels["alertname"] = alert.rule
+            firing[fingerprint] = NotifiedAlert(
+                fingerprint: fingerprint, rule: alert.rule, status: .firing, labels: labels,
+                annotations: Dictionary(alert.annotations, uniquingKeysWith: { a, _ in a }), value: alert.value,
+                startsAt: alert.activeSince, endsAt: nil)
         }
         self.policy = policy
         router = RouteTree(policy: policy)

@@ -51,9 +51,22 @@ public final class AlertBook: Sendable {
         }
     }
 
-    /// After a reload: alerts of rules that were removed or changed end without a transition.
-    public func retainActive(rules: Set<String>) {
-        state.withLock { state in state.active = state.active.filter { rules.contains($0.value.rule) } }
+    /// After a reload: the active alerts are the new graph's (`alerts`, with their receivers). Those of rules
+    /// that were removed or changed end without a transition; a kept rule's alerts show its new labels and
+    /// severity (not beside the old ones).
+    public func replaceActive(_ alerts: [(alert: ActiveAlert, severity: String, receivers: [String])], at time: Int64) {
+        state.withLock { state in
+            var active: [String: Entry] = [:]
+            for (alert, severity, receivers) in alerts {
+                var entry = Entry(
+                    rule: alert.rule, state: alert.state, severity: severity, labels: alert.labels,
+                    annotations: alert.annotations, value: alert.value, activeSince: alert.activeSince, updatedAt: time,
+                    receivers: receivers)
+                if let known = state.active[entry.key] { entry.updatedAt = known.updatedAt }
+                active[entry.key] = entry
+            }
+            state.active = active
+        }
     }
 
     /// Active alerts (sorted by rule and labels), then resolved ones, newest first.

@@ -166,10 +166,19 @@ public final class EvaluationLoop: @unchecked Sendable {
         dpo.configure(graph)
         wire(next)
         // Before the first event there is no clock, and no firing alert to place.
-        dispatcher.replace(policy: graph.policy, at: next.watermark == .min ? 0 : next.watermark)
-        let carried = next.carryOver!
-        alerts.retainActive(rules: Set(carried.keptRules))
-        return carried
+        let now = next.watermark == .min ? 0 : next.watermark
+        let notifying = Set(graph.rules.filter { rule in rule.actions.contains { !graph.actions[$0].type.runsOnMatch } }.map(\.name))
+        let severities = Dictionary(graph.rules.map { ($0.name, $0.severity.rawValue) }, uniquingKeysWith: { a, _ in a })
+        let active = next.activeAlerts()
+        dispatcher.replace(
+            policy: graph.policy, at: now, firingNow: active.filter { $0.state == .firing && notifying.contains($0.rule) })
+        alerts.replaceActive(
+            active.map { alert in
+                let receivers = notifying.contains(alert.rule) ? router.receivers(rule: alert.rule, labels: alert.labels) : []
+                return (alert, severities[alert.rule] ?? "", receivers)
+            },
+            at: now)
+        return next.carryOver!
     }
 
     private func wire(_ engine: Engine) {

@@ -64,8 +64,14 @@ final class ModelActivity {
         if minute > latestMinute { latestMinute = minute }
         guard minute > latestMinute - Int64(Self.minutes) * 60_000 else { return }
         let model = series[o.model] != nil || series.count < Self.maxModels ? o.model : Self.otherModels
-        let slot = Int((minute / 60_000) % Int64(Self.minutes))
+        let slot = Self.slot(minute)
         Self.add(o, minute: minute, to: &series[model, default: Array(repeating: Minute(), count: Self.minutes)][slot])
+    }
+
+    /// The ring slot of the minute starting at `minute` (epoch ms, before 1970 too).
+    private static func slot(_ minute: Int64) -> Int {
+        let n = Int64(minutes)
+        return Int(((minute / 60_000) % n + n) % n)
     }
 
     /// Counts `o` into its minute's slot, starting the slot afresh when it last held an older minute.
@@ -103,7 +109,7 @@ final class ModelActivity {
         for (model, ring) in series.sorted(by: { $0.key < $1.key }) {
             let points = (0..<Self.minutes).map { i -> Snapshot.Point in
                 let start = first + Int64(i) * 60_000
-                let m = ring[Int((start / 60_000) % Int64(Self.minutes))]
+                let m = ring[Self.slot(start)]
                 guard m.start == start else { return .init(start: start, answers: 0) }
                 return .init(
                     start: start, answers: m.answers,

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+/// Reloads of a running `sentinel run` that must not lose rules or leave alerts behind.
+@Suite struct ReloadTests {
+    static let probe = """
+        rules:
+          - name: Probe
+            on: probe
+            group_by: [g]
+            when: count(1h) >= 3
+            for: 1m
+            severity: warning
+            labels: {team: one}
+            actions: [notify]
+        """
+
+    /// A folder with `rules/p.yaml` and a `sentinel.yaml` naming it and the shipped policies.
+    static func setUp() throws -> (config: URL, rule: URL) {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let rules = dir.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        let rule = rules.appendingPathComponent("p.yaml")
+        try probe.write(to: rule, atomically: true, encoding: .utf8)
+        let config = dir.appendingPathComponent("sentinel.yaml")
+        let policies = SentinelProcess.packageRoot.appendingPathComponent("policies").path
+        try "rules: [rules]\npolicies: [\(policies)]\n".write(to: config, atomically: true, encoding: .utf8)
+        return (config, rule)
+    }
+
+    /// The same file refused at the start (`no rules`) is refused by a reload, which keeps the running rules.
+    @Test func aConfigurationWithoutRulesNeverReplacesOneWithRules() async throws {
+        let (config, _) = try Self.setUp()
+        let sentinel = try LiveSentinel(["--config", config.path])
+        let policies = SentinelProcess.packageRoot.appendingPathComponent("policies").path
+        try "rules: []\npolicies: [\(policies)]\n".write(to: config, atomically: true, encoding: .utf8)
+        let reply = try await sentinel.post("/-/reload", "")
+        #expect(reply.status == 400, "\(reply.body)")
+        #expect(reply.body.contains("no rules"))
+        let rules = try await sentinel.get("/api/v1/rules").json["rules"] as? [[String: Any]] ?? []
+        #expect(rules.map { $0["name"] as? String } == ["Probe"])
+        #expect(sentinel.stop() == 0)
+    }
+
+    /// A kept rule whose labels and severity change shows one alert, with the new labels: the old entry stayed
+    /// beside it, pending for ever.
+    @Test func aKeptRuleWithNewLabelsShowsOneAlertWithThem() async throws {
+        let (config, rule) = try Self.setUp()
+        let sentinel = try LiveSentinel(["--config", config.path])
+        let three = (1...3).map { #"{"ts":"2026-05-01T12:00:0\#($0)Z","kind":"probe","g":"a"}"# }.joined(separator: "\n")
+        #expect(try await sentinel.post("/api/v1/events", three).status == 202)
+        func alerts() async throws -> [[String: Any]] {
+            try await sentinel.get("/api/v1/alerts").json["alerts"] as? [[String: Any]] ?? []
+        }
+        #expect(try await sentinel.eventually { try await alerts().count == 1 })
+        try Self.probe.replacingOccurrences(of: "team: one", with: "team: two")
+            .replacingOccurrences(of: "severity: warning", with: "severity: critical")
+            .write(to: rule, atomically: true, encoding: .utf8)
+        #expect(try await sentinel.post("/-/reload", "").status == 200)
+        #expect(try await sentinel.post("/api/v1/events", #"{"ts":"2026-05-01T12:02:00Z","kind":"probe","g":"a"}"#).status == 202)
+        let fired = try await sentinel.eventually { try await alerts().first?["state"] as? String == "firing" }
+        #expect(fired)
+        let now = try await alerts()
+        #expect(now.count == 1, "\(now)")
+        let labels = now.first?["labels"] as? [String: String]
+        #expect(labels?["team"] == "two" && labels?["severity"] == "critical")
+        #expect(sentinel.stop() == 0)
+    }
+}
