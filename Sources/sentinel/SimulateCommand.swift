@@ -32,7 +32,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-tokens"), help: "max_tokens of each generation (0: the server's default).")
     var maxTokens = 256
 
-    @Option(help: "Sampling temperature.")
+    @Option(help: "Sampling temperature (0 or more).")
     var temperature = 0.7
 
     @Option(name: .customLong("connect-timeout"), help: "Until the response head (e.g. 10s).")
@@ -69,13 +69,14 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-response-moderation"), help: "Do not send answers to the guard.")
     var noResponseModeration = false
 
-    @Option(help: "monitor (the guard judges the prompt beside generation) or pipeline (an unsafe prompt is not sent).")
+    @Option(
+        help: "monitor (the guard judges the prompt beside generation) or pipeline (only a prompt judged safe is sent).")
     var mode: SimulatorConfiguration.Mode = .monitor
 
-    @Option(help: "Mean arrivals per second.")
+    @Option(help: "Mean arrivals per second (0.000001 to 1000000).")
     var rate = 10.0
 
-    @Option(help: "Exchanges in flight at most; arrivals beyond are shed.")
+    @Option(help: "Exchanges in flight at most (1 to 100000); arrivals beyond are shed.")
     var concurrency = 256
 
     @Option(help: "Seed of the arrival times, prompt order and users.")
@@ -101,8 +102,18 @@ struct SimulateCommand: AsyncParsableCommand {
 
     func validate() throws {
         if prompts.isEmpty { throw ValidationError("give at least one --prompts file") }
-        if !(rate > 0 && rate.isFinite) { throw ValidationError("--rate must be a positive number") }
-        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        try Self.checkURL(frontier, flag: "--frontier")
+        if let guardURL { try Self.checkURL(guardURL, flag: "--guard") }
+        if !SimulatorConfiguration.rates.contains(rate) {
+            throw ValidationError("--rate must be from 0.000001 to 1000000 arrivals per second, not \(rate)")
+        }
+        if !SimulatorConfiguration.concurrencies.contains(concurrency) {
+            throw ValidationError("--concurrency must be from 1 to 100000, not \(concurrency)")
+        }
+        if maxTokens < 0 { throw ValidationError("--max-tokens must be 0 (the server's default) or more, not \(maxTokens)") }
+        if !(temperature >= 0 && temperature.isFinite) {
+            throw ValidationError("--temperature must be a number from 0, not \(temperature)")
+        }
         if users < 1 { throw ValidationError("--users must be at least 1") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if noPromptModeration, noResponseModeration, guardURL != nil {
@@ -199,15 +210,39 @@ struct SimulateCommand: AsyncParsableCommand {
             users: users)
     }
 
+    /// `--header` values as (name, value): the name an HTTP token (RFC 9110), the value without control characters.
     private func parsedHeaders() throws -> [(String, String)] {
         try headers.map { header in
             guard let colon = header.firstIndex(of: ":"), colon != header.startIndex else {
                 throw ValidationError("--header '\(header)' is not 'Name: value'")
             }
-            return (
-                String(header[..<colon]), header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            )
+            let name = String(header[..<colon])
+            let value = header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            guard name.utf8.allSatisfy(Self.isTokenByte) else {
+                throw ValidationError("--header '\(header)': '\(name)' is not a header name (letters, digits, !#$%&'*+-.^_`|~)")
+            }
+            guard value.unicodeScalars.allSatisfy({ $0 == "\t" || !($0.value < 0x20 || $0.value == 0x7F) }) else {
+                throw ValidationError("--header '\(name)': the value holds a control character")
+            }
+            return (name, value)
         }
+    }
+
+    /// RFC 9110 `tchar`.
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "A")...UInt8(ascii: "Z"):
+            true
+        default: "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+
+    /// Fails unless `text` is an http:// or https:// URL with a host.
+    private static func checkURL(_ text: String, flag: String) throws {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            url.host?.isEmpty == false
+        else { throw ValidationError("\(flag) '\(text)' is not an http:// or https:// URL") }
     }
 
     private static func duration(_ text: String, flag: String) throws -> Duration {

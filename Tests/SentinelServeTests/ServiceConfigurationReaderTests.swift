@@ -82,6 +82,85 @@ import Testing
         #expect(text.contains("sentinel.yaml:9:35: error: 'collectors.replay.speed' must be 0 (as fast as possible) or above"))
     }
 
+    /// The rendered diagnostics of reading `text`, which must not read.
+    private func problems(_ text: String) throws -> String {
+        let (read, diagnostics) = ServiceConfigurationReader.read(path: try write(text))
+        #expect(read == nil)
+        return DiagnosticRenderer(format: .text).render(diagnostics)
+    }
+
+    @Test func simulatorRatesAndConcurrencyOutsideTheSimulatorsRangeAreRefusedWhereTheyStand() throws {
+        let text = try problems(
+            """
+            collectors:
+              simulator:
+                frontier: {url: "http://127.0.0.1:8000", model: m}
+                rate: 1e-12
+                concurrency: 9223372036854775807
+                temperature: -1
+                prompts: [p.jsonl]
+            """)
+        #expect(text.contains("sentinel.yaml:4:11: error: 'rate' must be from 0.000001 to 1000000 arrivals per second"))
+        #expect(text.contains("sentinel.yaml:5:18: error: 'concurrency' must be from 1 to 100000"))
+        #expect(text.contains("sentinel.yaml:6:18: error: 'temperature' must be 0 or more"))
+        let limits = ServiceConfiguration.SimulatorSettings.self
+        #expect(limits.rates.contains(ServiceConfiguration.SimulatorSettings(frontier: .init(url: "", model: "")).rate))
+        #expect(limits.concurrencies.contains(ServiceConfiguration.SimulatorSettings(frontier: .init(url: "", model: "")).concurrency))
+    }
+
+    @Test func aScrapeTimeoutLongerThanTheIntervalIsRefusedWhereItWasSet() throws {
+        let defaulted = try problems(
+            """
+            collectors:
+              scrape:
+                interval: 5s
+                targets:
+                  - {name: t, url: "http://127.0.0.1:9000/metrics"}
+            """)
+        #expect(
+            defaulted.contains(
+                "sentinel.yaml:3:15: error: scrape target 't': the timeout 10s (the default) is longer than the interval 5s"))
+        let own = try problems(
+            """
+            collectors:
+              scrape:
+                targets:
+                  - {name: t, url: "http://127.0.0.1:9000/metrics", interval: 2s, timeout: 3s}
+            """)
+        #expect(own.contains("sentinel.yaml:4:80: error: scrape target 't': the timeout 3s is longer than the interval 2s"))
+    }
+
+    @Test func twoScrapeTargetsWithOneJobAndInstanceAreRefused() throws {
+        let text = try problems(
+            """
+            collectors:
+              scrape:
+                targets:
+                  - {name: vllm, url: "http://127.0.0.1:8000/metrics"}
+                  - {name: vllm, url: "http://127.0.0.1:8000/other"}
+                  - {name: vllm, url: "http://127.0.0.1:80/metrics"}
+                  - {name: vllm, url: "http://127.0.0.1/x", labels: {instance: b}}
+                  - {name: vllm, url: "http://127.0.0.1:8000/y", labels: {instance: b}}
+            """)
+        #expect(
+            text.contains(
+                "sentinel.yaml:5:16: error: scrape target 'vllm' has the job and instance (127.0.0.1:8000) of an earlier target"))
+        #expect(text.contains("sentinel.yaml:4:16: note: the earlier target"))
+        #expect(text.contains("sentinel.yaml:8:16: error: scrape target 'vllm' has the job and instance (b)"))
+        #expect(!text.contains("sentinel.yaml:6:"))
+        #expect(!text.contains("sentinel.yaml:7:16: error"))
+        let (read, _) = ServiceConfigurationReader.read(
+            path: try write(
+                """
+                collectors:
+                  scrape:
+                    targets:
+                      - {name: a, url: "http://127.0.0.1:8000/metrics"}
+                      - {name: b, url: "http://127.0.0.1:8000/metrics"}
+                """))
+        #expect(read?.scrape?.targets.count == 2)
+    }
+
     @Test func environmentOverridesTheFile() {
         var c = ServiceConfiguration()
         let problems = ServiceConfigurationReader.applyEnvironment(

@@ -4,9 +4,11 @@ import Testing
 
 @Suite struct ChatStreamTests {
     /// Runs `text` through a parser and a stream; the stream's result, or the failure.
-    private func fold(_ text: String) -> Result<ChatCompletion, RequestFailure> {
+    private func fold(
+        _ text: String, maximumContentBytes: Int = ChatStream.defaultMaximumContentBytes
+    ) -> Result<ChatCompletion, RequestFailure> {
         var parser = SSEParser()
-        var stream = ChatStream(start: .now)
+        var stream = ChatStream(start: .now, maximumContentBytes: maximumContentBytes)
         do {
             try parser.feed(Array(text.utf8)) { event in _ = try stream.consume(event) }
         } catch let failure as RequestFailure {
@@ -87,6 +89,53 @@ import Testing
         #expect(
             fold(text).failure
                 == .streamError(UpstreamError(message: "engine dead", type: "InternalServerError", code: "500")))
+    }
+
+    @Test func anErrorEventFailsWithItsData() {
+        let text = """
+            data: {"choices":[{"delta":{"content":"a"}}]}
+
+            event: error
+            data: {"error":{"message":"typed","type":"X","code":500}}
+
+            data: {"choices":[{"delta":{"content":"b"}}]}
+
+            data: [DONE]
+
+
+            """
+        #expect(fold(text).failure == .streamError(UpstreamError(message: "typed", type: "X", code: "500")))
+        #expect(
+            fold("event: error\ndata: engine gone\n\ndata: [DONE]\n\n").failure
+                == .streamError(UpstreamError(message: "engine gone")))
+    }
+
+    @Test func otherNamedEventsAreSkipped() throws {
+        let completion = try fold("event: ping\ndata: {}\n\ndata: {\"choices\":[]}\n\ndata: [DONE]\n\n").get()
+        #expect(completion.chunks == 1)
+    }
+
+    @Test func aToolCallDeltaIsTheFirstToken() throws {
+        let call = #"{"choices":[{"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{"}}]}}]}"#
+        let completion = try fold(
+            "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"tool_calls\":[]}}]}\n\n"
+                + "data: \(call)\n\ndata: [DONE]\n\n"
+        ).get()
+        #expect(completion.content == "")
+        #expect(completion.timeToFirstToken != nil)
+        let empty = try fold("data: {\"choices\":[{\"delta\":{\"tool_calls\":[]}}]}\n\ndata: [DONE]\n\n").get()
+        #expect(empty.timeToFirstToken == nil)
+    }
+
+    @Test func anAnswerOverTheLimitIsMalformedNamingTheLimit() {
+        let piece = "data: {\"choices\":[{\"delta\":{\"content\":\"12345\"}}]}\n\n"
+        let failure = fold(piece + piece + piece + "data: [DONE]\n\n", maximumContentBytes: 12).failure
+        guard case .malformedResponse(let reason)? = failure else {
+            Issue.record("expected a malformed response, got \(String(describing: failure))")
+            return
+        }
+        #expect(reason.contains("over the limit of 12 bytes"))
+        #expect(fold(piece + piece + "data: [DONE]\n\n", maximumContentBytes: 12).failure == nil)
     }
 
     @Test func eventsAfterDoneAreIgnored() throws {

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import SentinelCore
 import Testing
 
@@ -31,6 +32,23 @@ import Testing
         let aboveMean = Double(gaps.filter { $0 > mean }.count) / Double(gaps.count)
         #expect(abs(aboveMean - 0.3679) < 0.01)
         #expect(gaps.allSatisfy { $0 >= 0 })
+    }
+
+    @Test(arguments: [1e-12, 1e-308, Double.leastNonzeroMagnitude])
+    func aTinyRateGivesArrivalsAtTheHorizonRatherThanOverflowing(rate: Double) {
+        var schedule = PoissonSchedule(rate: rate, seed: 42)
+        let offsets = (0..<3).map { _ in schedule.next() }
+        let horizon = Duration.seconds(Int64(PoissonSchedule.horizon))
+        #expect(offsets.allSatisfy { $0 <= horizon })
+        #expect(offsets.last == horizon)
+    }
+
+    @Test func theClientPoolOfTheLargestConcurrencyDoesNotOverflow() {
+        var configuration = SimulatorConfiguration(frontier: .init(baseURL: "http://127.0.0.1:1", model: "m"))
+        configuration.concurrency = .max
+        #expect(Simulator.clientConfiguration(configuration).connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit == .max)
+        configuration.concurrency = 100
+        #expect(Simulator.clientConfiguration(configuration).connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit == 200)
     }
 
     @Test func sameSeedGivesTheSameScheduleAndAnotherSeedAnother() {

@@ -182,6 +182,51 @@ import VLLMDouble
         #expect(run.statistics.completed == 2)
     }
 
+    /// Guard answers that give no safe verdict, and the guard error each leaves (none for a verdict).
+    static let unsafeOrNoVerdict: [(String, [ScriptedServer.Step], String?)] = [
+        ("unparseable", ScriptedServer.guardAnswer("I cannot judge this."), "unparseable_verdict"),
+        ("controversial", ScriptedServer.guardAnswer("Safety: Controversial\nCategories: Violent"), nil),
+        ("silent", [.hold], "timeout_connect"),
+        ("broken", ScriptedServer.json("{}"), "malformed_response"),
+    ]
+
+    @Test(arguments: unsafeOrNoVerdict)
+    func pipelineModeSendsNothingWithoutASafeVerdict(
+        name: String, guardAnswer: [ScriptedServer.Step], guardError: String?
+    ) async throws {
+        let frontier = ScriptedServer.json("{}")
+        let (run, frontierRequests) = try await SimulatorRun.run(
+            prompt: Self.harmful, guardAnswer: guardAnswer, frontierAnswer: frontier, mode: .pipeline)
+        #expect(frontierRequests.isEmpty, "\(name)")
+        let blocked = try #require(run.completion(for: Self.harmful))
+        #expect(blocked["response"] == nil)
+        #expect((blocked["attrs"] as? [String: Any])?["blocked"] as? Bool == true)
+        #expect(run.errors.map { $0["error_type"] as? String } == (guardError.map { [$0] } ?? []))
+        #expect(run.errors.allSatisfy { $0["source"] as? String == "guard" && $0["moderation"] as? String == "prompt" })
+        if guardError == nil {
+            #expect(Self.verdict(blocked, "prompt_guard")?["safety"] as? String == "controversial")
+        }
+        #expect(run.statistics.blocked == 1)
+    }
+
+    @Test func aFailedFrontierKeepsThePromptAndTheVerdictTheGuardGaveBesideIt() async throws {
+        let badGateway: [ScriptedServer.Step] = [
+            .send(Array("HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 24\r\n\r\n<html>bad gateway</html>".utf8))
+        ]
+        let (run, _) = try await SimulatorRun.run(
+            prompt: Self.jailbreak, guardAnswer: ScriptedServer.guardAnswer("Safety: Unsafe\nCategories: Jailbreak"),
+            frontierAnswer: badGateway, mode: .monitor)
+        #expect(run.completions.isEmpty)
+        let error = try #require(run.errors.first)
+        #expect(run.errors.count == 1)
+        #expect(error["source"] as? String == "frontier")
+        #expect(error["status"] as? Int == 502)
+        #expect(error["prompt"] as? String == Self.jailbreak)
+        let verdict = try #require(Self.verdict(error, "prompt_guard"))
+        #expect(verdict["safety"] as? String == "unsafe")
+        #expect(verdict["categories"] as? [String] == ["Jailbreak"])
+    }
+
     @Test func arrivalsBeyondTheConcurrencyCapAreShedWithAnEvent() async throws {
         let run = try await SimulatorRun.run(
             prompts: Array(repeating: Self.benign, count: 20), frontier: .init(firstTokenDelay: .milliseconds(500))

@@ -62,6 +62,26 @@ struct SimulatorRun {
         }
     }
 
+    /// Runs one exchange of `prompt` against a scripted guard (prompt moderation only) and a scripted frontier;
+    /// the events and the paths the frontier was asked for.
+    static func run(
+        prompt: String, guardAnswer: [ScriptedServer.Step], frontierAnswer: [ScriptedServer.Step],
+        mode: SimulatorConfiguration.Mode
+    ) async throws -> (run: SimulatorRun, frontierRequests: [String]) {
+        try await ScriptedServer.withRunning({ _ in frontierAnswer }) { frontier in
+            try await ScriptedServer.withRunning({ _ in guardAnswer }) { guardServer in
+                let configuration = SimulatorConfiguration(
+                    frontier: .init(baseURL: frontier.url, model: "m"),
+                    moderation: .init(
+                        baseURL: guardServer.url, model: "g", format: .qwen3guard,
+                        timeouts: RequestTimeouts(connect: .milliseconds(300), firstToken: nil, total: .seconds(1)),
+                        moderatesResponses: false),
+                    rate: 200, seed: 1, limit: 1, mode: mode)
+                return (try await simulate([prompt], configuration, { _ in }), frontier.requestPaths)
+            }
+        }
+    }
+
     private static func simulate(
         _ prompts: [String], _ base: SimulatorConfiguration, _ configure: (inout SimulatorConfiguration) -> Void
     ) async throws -> SimulatorRun {

@@ -125,6 +125,11 @@ public struct ServiceConfiguration: Sendable {
             }
         }
 
+        /// The arrival rates and in-flight caps the simulator takes (`SimulatorConfiguration.rates` and
+        /// `.concurrencies`, which this module cannot see).
+        public static let rates: ClosedRange<Double> = 0.000_001...1_000_000
+        public static let concurrencies: ClosedRange<Int> = 1...100_000
+
         public var frontier: Endpoint
         /// Guard model; absent: exchanges carry no verdicts.
         public var guardEndpoint: Endpoint?
@@ -136,7 +141,7 @@ public struct ServiceConfiguration: Sendable {
         public var seed: UInt64 = 1
         /// Prompt files (JSONL, CSV, TSV); required.
         public var prompts: [String] = []
-        /// Skip generation for prompts the guard flags.
+        /// Generate only for prompts the guard judges safe (unsafe, controversial and unjudged ones are not sent).
         public var pipeline = false
         public var maxTokens = 256
         public var temperature = 0.7

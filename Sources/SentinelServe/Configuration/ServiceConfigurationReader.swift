@@ -173,15 +173,14 @@ public enum ServiceConfigurationReader {
             guard let scrape = MappingReader(node, context: "'collectors.scrape'", diagnostics: &d) else { return nil }
             scrape.rejectUnknownKeys(["interval", "timeout", "targets"], diagnostics: &d)
             var settings = ServiceConfiguration.ScrapeSettings()
-            if let n = scrape["interval"], let v = positiveDuration(n, "'collectors.scrape.interval'", &d) {
-                settings.intervalMilliseconds = v
-            }
-            if let n = scrape["timeout"], let v = positiveDuration(n, "'collectors.scrape.timeout'", &d) {
-                settings.timeoutMilliseconds = v
-            }
+            let interval = scrape["interval"].flatMap { positiveDuration($0, "'collectors.scrape.interval'", &d) }
+            let timeout = scrape["timeout"].flatMap { positiveDuration($0, "'collectors.scrape.timeout'", &d) }
+            if let interval { settings.intervalMilliseconds = interval.value }
+            if let timeout { settings.timeoutMilliseconds = timeout.value }
             guard let n = scrape.required("targets", diagnostics: &d),
                 let items = NodeValue.sequence(n, "'collectors.scrape.targets'", &d)
             else { return nil }
+            var jobsAndInstances: [ScrapeSeries: SourceRange] = [:]
             for item in items {
                 guard let target = MappingReader(item, context: "a scrape target", diagnostics: &d) else { continue }
                 target.rejectUnknownKeys(["name", "url", "labels", "interval", "timeout"], diagnostics: &d)
@@ -189,14 +188,40 @@ public enum ServiceConfigurationReader {
                     let name = NodeValue.string(nameNode, "a scrape target's 'name'", &d),
                     let url = NodeValue.string(urlNode, "a scrape target's 'url'", &d)
                 else { continue }
-                guard Self.isHTTPURL(url.value) else {
+                guard let instance = Self.instance(of: url.value) else {
                     d.append(Diagnostic(.invalidValue, "'\(url.value)' is not an http:// or https:// URL", at: url.range))
                     continue
                 }
                 var t = ServiceConfiguration.ScrapeSettings.Target(name: name.value, url: url.value)
                 if let l = target["labels"] { t.labels = (NodeValue.stringMap(l, "'labels'", &d) ?? []).map { ($0.key.value, $0.value.value) } }
-                if let i = target["interval"] { t.intervalMilliseconds = positiveDuration(i, "'interval'", &d) }
-                if let i = target["timeout"] { t.timeoutMilliseconds = positiveDuration(i, "'timeout'", &d) }
+                let ownInterval = target["interval"].flatMap { positiveDuration($0, "'interval'", &d) }
+                let ownTimeout = target["timeout"].flatMap { positiveDuration($0, "'timeout'", &d) }
+                t.intervalMilliseconds = ownInterval?.value
+                t.timeoutMilliseconds = ownTimeout?.value
+                let (every, limit) = (ownInterval ?? interval, ownTimeout ?? timeout)
+                let (everyMilliseconds, limitMilliseconds) = (
+                    every?.value ?? settings.intervalMilliseconds, limit?.value ?? settings.timeoutMilliseconds
+                )
+                if limitMilliseconds > everyMilliseconds {
+                    // Point at whichever of the two the file set, the timeout first.
+                    let shown = limit.map { DurationLiteral.format(milliseconds: $0.value) } ?? "\(DurationLiteral.format(milliseconds: limitMilliseconds)) (the default)"
+                    d.append(
+                        Diagnostic(
+                            .invalidValue,
+                            "scrape target '\(name.value)': the timeout \(shown) is longer than the interval \(DurationLiteral.format(milliseconds: everyMilliseconds)); set a 'timeout' of at most the interval",
+                            at: (limit ?? every)?.range ?? name.range))
+                }
+                // The scraper's job and instance labels: its health series and events must not be one target's twice.
+                let series = ScrapeSeries(job: name.value, instance: t.labels.last { $0.0 == "instance" }?.1 ?? instance)
+                if let first = jobsAndInstances[series] {
+                    d.append(
+                        Diagnostic(
+                            .duplicateName,
+                            "scrape target '\(name.value)' has the job and instance (\(series.instance)) of an earlier target; give it another 'name' or an 'instance' label",
+                            at: name.range, notes: [.init("the earlier target", at: first)]))
+                } else {
+                    jobsAndInstances[series] = name.range
+                }
                 settings.targets.append(t)
             }
             return settings
@@ -233,14 +258,26 @@ public enum ServiceConfigurationReader {
                 if let format = g.format { settings.guardFormat = format }
             }
             if let n = sim["rate"], let v = NodeValue.number(n, "'rate'", &d) {
-                if v.value > 0 { settings.rate = v.value } else { d.append(Diagnostic(.invalidValue, "'rate' must be above 0", at: v.range)) }
+                if ServiceConfiguration.SimulatorSettings.rates.contains(v.value) {
+                    settings.rate = v.value
+                } else {
+                    d.append(Diagnostic(.invalidValue, "'rate' must be from 0.000001 to 1000000 arrivals per second", at: v.range))
+                }
             }
-            if let n = sim["concurrency"], let v = NodeValue.integer(n, "'concurrency'", min: 1, &d) { settings.concurrency = v.value }
+            if let n = sim["concurrency"], let v = NodeValue.integer(n, "'concurrency'", min: 1, &d) {
+                if ServiceConfiguration.SimulatorSettings.concurrencies.contains(v.value) {
+                    settings.concurrency = v.value
+                } else {
+                    d.append(Diagnostic(.invalidValue, "'concurrency' must be from 1 to 100000", at: v.range))
+                }
+            }
             if let n = sim["seed"], let v = NodeValue.integer(n, "'seed'", min: 0, &d) { settings.seed = UInt64(v.value) }
             if let n = sim.required("prompts", diagnostics: &d) { settings.prompts = paths(n, "'prompts'", &d) }
             if let n = sim["pipeline"], let v = NodeValue.bool(n, "'pipeline'", &d) { settings.pipeline = v.value }
             if let n = sim["max_tokens"], let v = NodeValue.integer(n, "'max_tokens'", min: 1, &d) { settings.maxTokens = v.value }
-            if let n = sim["temperature"], let v = NodeValue.number(n, "'temperature'", &d) { settings.temperature = v.value }
+            if let n = sim["temperature"], let v = NodeValue.number(n, "'temperature'", &d) {
+                if v.value >= 0 { settings.temperature = v.value } else { d.append(Diagnostic(.invalidValue, "'temperature' must be 0 or more", at: v.range)) }
+            }
             if let n = sim["users"], let v = NodeValue.integer(n, "'users'", min: 1, &d) { settings.users = v.value }
             if let n = sim["limit"], let v = NodeValue.integer(n, "'limit'", min: 1, &d) { settings.limit = v.value }
             return settings
@@ -260,7 +297,7 @@ public enum ServiceConfigurationReader {
             }
             var endpoint = ServiceConfiguration.SimulatorSettings.Endpoint(url: url.value, model: model.value)
             endpoint.apiKey = map["api_key"].flatMap { NodeValue.string($0, "'api_key'", &d)?.value }
-            if let n = map["timeout"], let v = positiveDuration(n, "'timeout'", &d) { endpoint.timeoutMilliseconds = v }
+            if let n = map["timeout"], let v = positiveDuration(n, "'timeout'", &d) { endpoint.timeoutMilliseconds = v.value }
             var format: String?
             if let n = map["format"], let v = NodeValue.string(n, "'format'", &d) {
                 let formats = ["qwen3guard", "llamaguard", "openai"]
@@ -276,18 +313,31 @@ public enum ServiceConfigurationReader {
             return (endpoint, format)
         }
 
-        func positiveDuration(_ node: YAMLNode, _ what: String, _ d: inout [Diagnostic]) -> Int64? {
+        func positiveDuration(_ node: YAMLNode, _ what: String, _ d: inout [Diagnostic]) -> Located<Int64>? {
             guard let v = NodeValue.duration(node, what, &d) else { return nil }
             guard v.value > 0 else {
                 d.append(Diagnostic(.invalidValue, "\(what) must be longer than 0", at: v.range))
                 return nil
             }
-            return v.value
+            return v
         }
 
-        static func isHTTPURL(_ text: String) -> Bool {
-            guard let url = URL(string: text), let scheme = url.scheme, url.host != nil else { return false }
-            return scheme == "http" || scheme == "https"
+        static func isHTTPURL(_ text: String) -> Bool { instance(of: text) != nil }
+
+        /// `host:port` of an http:// or https:// URL (the scheme's port when it names none; an IPv6 host in
+        /// brackets), as the scraper labels a target's series `instance`; nil for any other URL.
+        static func instance(of text: String) -> String? {
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+                let host = url.host, !host.isEmpty
+            else { return nil }
+            let port = url.port ?? (scheme == "https" ? 443 : 80)
+            return (host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host) + ":\(port)"
         }
+    }
+
+    /// A scrape target's `job` and `instance` labels.
+    private struct ScrapeSeries: Hashable {
+        var job: String
+        var instance: String
     }
 }

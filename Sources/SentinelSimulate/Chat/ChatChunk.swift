@@ -14,6 +14,8 @@ struct ChatChunk {
         var content: String?
         /// `reasoning` or `reasoning_content` text.
         var reasoning: String?
+        /// Whether the delta carries `tool_calls` entries (a streamed tool call is tokens, as content is).
+        var hasToolCalls = false
         var finishReason: String?
     }
 
@@ -64,6 +66,11 @@ struct ChatChunk {
                         choice.content = try scanner.string()
                     } else if JSONScanner.key(key, is: "reasoning") || JSONScanner.key(key, is: "reasoning_content") {
                         choice.reasoning = try scanner.string() ?? choice.reasoning
+                    } else if JSONScanner.key(key, is: "tool_calls") {
+                        try scanner.array { (scanner) throws(JSONScanner.Failure) in
+                            choice.hasToolCalls = true
+                            try scanner.skipValue()
+                        }
                     } else {
                         try scanner.skipValue()
                     }

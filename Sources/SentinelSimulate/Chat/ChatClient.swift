@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import NIOCore
+import NIOHTTP1
 
 /// Streams chat completions from an OpenAI-compatible server (vLLM): `POST /v1/chat/completions` with
 /// `stream: true` and `stream_options: {include_usage: true}`, the body read as it arrives.
@@ -50,25 +51,40 @@ public struct ChatClient: Sendable {
         }
     }
 
-    /// Reads the SSE body; keeps reading after `[DONE]` to the end of the body so the connection can be reused.
+    /// Reads the SSE body to `[DONE]`, which completes the answer. The rest of the body is drained so that the
+    /// connection can be reused; a drain that fails (a reset, a body that never ends and is cut at the total limit)
+    /// only costs the connection.
     private static func read(
         _ response: HTTPClientResponse, startedAt: ContinuousClock.Instant, progress: RequestProgress,
         timeouts: RequestTimeouts
     ) async throws(RequestFailure) -> ChatCompletion {
+        try checkEventStream(response)
         var parser = SSEParser()
         var stream = ChatStream(start: startedAt)
         do {
-            for try await buffer in response.body {
+            for try await buffer in response.body where !stream.isDone {
                 try buffer.withUnsafeReadableBytes { bytes in
                     try parser.feed(bytes) { event in
                         if try stream.consume(event) { progress.reach(.firstToken) }
                     }
                 }
+                if stream.isDone { progress.reach(.complete) }
             }
         } catch {
+            if stream.isDone { return stream.result }
+            if let tooLarge = error as? SSEEventTooLarge { throw .malformedResponse(reason: tooLarge.description) }
             throw RequestFailure(readingBody: error, afterBytes: parser.byteCount, timeouts: timeouts)
         }
         guard stream.isDone else { throw .disconnected(afterBytes: parser.byteCount, reason: nil) }
         return stream.result
+    }
+
+    /// Fails unless the response is an event stream (or does not say): a server that ignored `stream: true`
+    /// answers `application/json`.
+    private static func checkEventStream(_ response: HTTPClientResponse) throws(RequestFailure) {
+        guard let contentType = response.headers.first(name: "Content-Type") else { return }
+        let mediaType = contentType.prefix { $0 != ";" }.trimmingSpaces.lowercased()
+        guard mediaType != "text/event-stream" else { return }
+        throw .malformedResponse(reason: "expected an event stream (text/event-stream), got \(contentType)")
     }
 }

@@ -12,8 +12,8 @@ public struct ChatCompletion: Sendable, Equatable {
     public var promptTokens: Int?
     /// `usage.completion_tokens` of the final chunk.
     public var completionTokens: Int?
-    /// From the start instant given to the client to the first chunk with content (or reasoning) text; nil when
-    /// none came.
+    /// From the start instant given to the client to the first chunk with content or reasoning text or a tool-call
+    /// delta; nil when none came.
     public var timeToFirstToken: Duration?
     /// From the start instant to `data: [DONE]`.
     public var latency: Duration

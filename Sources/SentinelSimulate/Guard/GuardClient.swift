@@ -24,6 +24,9 @@ public struct GuardClient: Sendable {
     /// The client the requests go through (`HTTPClient.shared` by default).
     public var httpClient: HTTPClient
 
+    /// The largest guard answer read, in bytes (1 MiB; a verdict is a few lines).
+    static let maximumAnswerBytes = 1 << 20
+
     /// A client for the guard at `baseURL`: 10 s to connect, 30 s in all unless given.
     public init(
         baseURL: String, model: String, format: GuardFormat, apiKey: String? = nil,
@@ -51,7 +54,9 @@ public struct GuardClient: Sendable {
                 url, body: body, apiKey: apiKey, requestID: requestID, timeouts: timeouts)
             progress.reach(.headReceived)
             do {
-                return Data(try await answer.body.collect(upTo: 1 << 20).readableBytesView)
+                return Data(try await answer.body.collect(upTo: Self.maximumAnswerBytes).readableBytesView)
+            } catch is NIOTooManyBytesError {
+                throw .malformedResponse(reason: "the guard's answer is over the limit of \(Self.maximumAnswerBytes) bytes")
             } catch {
                 throw RequestFailure(readingBody: error, afterBytes: 0, timeouts: timeouts)
             }

@@ -4,7 +4,8 @@
 /// Lines end at `\n`, `\r\n` or `\r` (also when the `\r` and the `\n` arrive in different chunks); lines starting
 /// with `:` are comments; `data:` lines accumulate, joined with `\n`; one space after the colon is dropped; a
 /// byte-order mark at the start of the stream is skipped. A blank line with no `data:` before it dispatches nothing.
-/// Line numbers and byte offsets are kept so that a caller can say where a bad event stood.
+/// Line numbers and byte offsets are kept so that a caller can say where a bad event stood. An event (or a line) that
+/// grows past `maximumEventBytes` stops the parse with `SSEEventTooLarge`, so a stream cannot fill memory.
 ///
 /// ```swift
 /// var parser = SSEParser()
@@ -15,6 +16,11 @@
 /// }
 /// ```
 public struct SSEParser: Sendable {
+    /// The default bound on one event's bytes: 1 MiB, far beyond any chat completion chunk.
+    public static let defaultMaximumEventBytes = 1 << 20
+
+    /// The most bytes one event's `data:` lines, or one line, may hold.
+    public let maximumEventBytes: Int
     private var pending: [UInt8] = []
     private var data: [UInt8] = []
     private var eventType: String?
@@ -30,15 +36,18 @@ public struct SSEParser: Sendable {
     public private(set) var byteCount = 0
     private var lineStart = 0
 
-    /// A parser at the start of a stream.
-    public init() {}
+    /// A parser at the start of a stream, holding events of at most `maximumEventBytes`.
+    public init(maximumEventBytes: Int = Self.defaultMaximumEventBytes) {
+        self.maximumEventBytes = maximumEventBytes
+    }
 
     /// Whether bytes of an event that has not been terminated by a blank line are buffered (the stream was cut
     /// inside an event).
     public var hasPartialEvent: Bool { !pending.isEmpty || !data.isEmpty || eventLine != 0 }
 
-    /// Consumes `bytes` and calls `onEvent` for every event they complete, in order.
-    public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ onEvent: (SSEEvent) throws -> Void) rethrows {
+    /// Consumes `bytes` and calls `onEvent` for every event they complete, in order; throws what `onEvent` throws,
+    /// or `SSEEventTooLarge`.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ onEvent: (SSEEvent) throws -> Void) throws {
         let n = bytes.count
         let base = byteCount
         byteCount += n
@@ -54,15 +63,17 @@ public struct SSEParser: Sendable {
             var j = i
             while j < n, bytes[j] != 0x0A, bytes[j] != 0x0D { j += 1 }
             if j == n {
+                try checkSize(pending.count + n - i)
                 pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<n]))
                 return
             }
             let event: SSEEvent?
             if pending.isEmpty {
-                event = line(UnsafeRawBufferPointer(rebasing: bytes[i..<j]))
+                event = try line(UnsafeRawBufferPointer(rebasing: bytes[i..<j]))
             } else {
+                try checkSize(pending.count + j - i)
                 pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<j]))
-                event = pending.withUnsafeBytes { line($0) }
+                event = try pending.withUnsafeBytes { try line($0) }
                 pending.removeAll(keepingCapacity: true)
             }
             if bytes[j] == 0x0D {
@@ -80,12 +91,20 @@ public struct SSEParser: Sendable {
     }
 
     /// Consumes `bytes` (a convenience for tests and small inputs).
-    public mutating func feed(_ bytes: [UInt8], _ onEvent: (SSEEvent) throws -> Void) rethrows {
+    public mutating func feed(_ bytes: [UInt8], _ onEvent: (SSEEvent) throws -> Void) throws {
         try bytes.withUnsafeBytes { try feed($0, onEvent) }
     }
 
+    /// Throws when an event or line of `size` bytes, starting on the event's (or else this) line, is over the limit.
+    private func checkSize(_ size: Int) throws(SSEEventTooLarge) {
+        guard size > maximumEventBytes else { return }
+        throw SSEEventTooLarge(
+            limit: maximumEventBytes, line: eventLine == 0 ? lineNumber : eventLine,
+            byteOffset: eventLine == 0 ? lineStart : eventOffset)
+    }
+
     /// Handles one complete line; returns the event a blank line dispatches.
-    private mutating func line(_ raw: UnsafeRawBufferPointer) -> SSEEvent? {
+    private mutating func line(_ raw: UnsafeRawBufferPointer) throws(SSEEventTooLarge) -> SSEEvent? {
         var bytes = raw
         if lineNumber == 1, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
             bytes = UnsafeRawBufferPointer(rebasing: bytes[3...])
@@ -103,6 +122,7 @@ public struct SSEParser: Sendable {
         let value = UnsafeRawBufferPointer(rebasing: bytes[valueStart...])
         switch String(decoding: name, as: UTF8.self) {
         case "data":
+            try checkSize(data.count + value.count + 1)
             data.append(contentsOf: value)
             data.append(0x0A)
         case "event":

@@ -3,7 +3,8 @@ import SentinelEvaluate
 
 extension Exchange {
     /// The recorded-traffic lines of a finished exchange and the errors among them: an error event for each failed
-    /// step, then the completion event when the frontier answered or the guard blocked the prompt.
+    /// step, then the completion event when the frontier answered or the prompt guard stopped the prompt
+    /// (pipeline mode, `attrs.blocked`).
     func events(
         _ outcome: Outcome, at timestamp: Int64, configuration: SimulatorConfiguration
     ) -> (lines: [String], errors: [SimulatorStatistics.ErrorKey]) {
@@ -12,7 +13,8 @@ extension Exchange {
         let ts = Timestamp.format(timestamp)
         func report<T>(_ result: Result<T, RequestFailure>?, source: String, step: String?) {
             guard case .failure(let failure)? = result else { return }
-            lines.append(errorLine(failure, ts: ts, source: source, step: step, configuration: configuration))
+            lines.append(
+                errorLine(failure, outcome, ts: ts, source: source, step: step, configuration: configuration))
             errors.append(.init(source: source, type: failure.errorType))
         }
         report(outcome.promptVerdict, source: "guard", step: "prompt")
@@ -65,8 +67,11 @@ extension Exchange {
         return json.result
     }
 
+    /// `{"kind":"error",...}`. The frontier's error stands in for the completion event that is not written, so it
+    /// keeps the prompt and the prompt verdict.
     private func errorLine(
-        _ failure: RequestFailure, ts: String, source: String, step: String?, configuration: SimulatorConfiguration
+        _ failure: RequestFailure, _ outcome: Outcome, ts: String, source: String, step: String?,
+        configuration: SimulatorConfiguration
     ) -> String {
         var json = JSONText()
         json.add("ts", ts)
@@ -83,6 +88,10 @@ extension Exchange {
         if let upstream = failure.upstreamType { json.add("upstream_type", upstream) }
         if case .unparseableVerdict(let raw, _) = failure { json.add("raw", raw) }
         json.add("request_id", id)
+        if source == "frontier" {
+            json.add("prompt", prompt.text)
+            if case .success(let verdict)? = outcome.promptVerdict { json.add("prompt_guard", raw: verdict.json) }
+        }
         json.add("attrs", raw: attrs(blocked: false))
         return json.result
     }

@@ -5,7 +5,8 @@ struct Exchange: Sendable {
         var promptVerdict: Result<GuardVerdict, RequestFailure>?
         var completion: Result<ChatCompletion, RequestFailure>?
         var responseVerdict: Result<GuardVerdict, RequestFailure>?
-        /// Set when the prompt verdict stopped the exchange (pipeline mode): the time from the arrival to it.
+        /// Set when the prompt guard stopped the exchange (pipeline mode: a verdict other than safe, or none): the
+        /// time from the arrival to the verdict or the guard's failure.
         var blockedAfter: Duration?
 
         /// Whether a step was cut short by cancellation (the exchange then reports nothing).
@@ -26,8 +27,8 @@ struct Exchange: Sendable {
     /// When the arrival was due; latencies are measured from here.
     var scheduled: ContinuousClock.Instant
 
-    /// Runs the steps `configuration` asks for: prompt verdict (gating generation in pipeline mode, alongside it
-    /// in monitor mode), streamed generation, answer verdict.
+    /// Runs the steps `configuration` asks for: prompt verdict (gating generation in pipeline mode, where only a
+    /// safe verdict lets the prompt through; alongside it in monitor mode), streamed generation, answer verdict.
     func perform(chat: ChatClient, guardClient: GuardClient?, configuration: SimulatorConfiguration) async -> Outcome {
         let frontier = configuration.frontier
         let request = ChatRequest(
@@ -40,7 +41,8 @@ struct Exchange: Sendable {
             if let promptGuard {
                 let verdict = await judge(promptGuard, response: nil)
                 outcome.promptVerdict = verdict
-                if case .success(let v) = verdict, v.safety == .unsafe {
+                // Fail closed: only a verdict of safe lets the prompt through.
+                guard case .success(let v) = verdict, v.safety == .safe else {
                     outcome.blockedAfter = .now - scheduled
                     return outcome
                 }

@@ -156,8 +156,9 @@ public final class Simulator: Sendable {
         var client = HTTPClient.Configuration()
         let connect = configuration.frontier.timeouts.connect
         client.timeout = .init(connect: .nanoseconds(Int64(connect.milliseconds * 1e6)), read: nil)
+        let (connections, overflow) = configuration.concurrency.multipliedReportingOverflow(by: 2)
         client.connectionPool = .init(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, 2 * configuration.concurrency)
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: overflow ? .max : max(8, connections)
         )
         client.connectionPool.retryConnectionEstablishment = false
         client.decompression = .disabled

@@ -69,17 +69,23 @@ public struct SimulatorConfiguration: Sendable {
     public enum Mode: String, Sendable, CaseIterable {
         /// The guard watches: the prompt is judged alongside generation and never stops it.
         case monitor
-        /// The guard gates: the prompt is judged first, and a prompt judged unsafe is not sent to the frontier.
+        /// The guard gates: the prompt is judged first and sent to the frontier only when judged safe. It fails
+        /// closed: a prompt judged unsafe or controversial, or without a verdict (the guard failed), is not sent.
         case pipeline
     }
+
+    /// The arrival rates a simulation takes, per second: from one in about 11.6 days to a million a second.
+    public static let rates: ClosedRange<Double> = 0.000_001...1_000_000
+    /// The in-flight caps a simulation takes (each exchange in flight holds a task and up to two connections).
+    public static let concurrencies: ClosedRange<Int> = 1...100_000
 
     /// The model under test.
     public var frontier: Frontier
     /// The guard; nil sends prompts to the frontier only.
     public var moderation: Moderation?
-    /// Mean arrivals per second (Poisson).
+    /// Mean arrivals per second (Poisson), within `rates`.
     public var rate: Double
-    /// Exchanges in flight at most; arrivals beyond it are shed.
+    /// Exchanges in flight at most, within `concurrencies`; arrivals beyond it are shed.
     public var concurrency: Int
     /// Seeds the arrival times, the prompt order and the users.
     public var seed: UInt64

@@ -45,7 +45,8 @@ public struct SimulatorStatistics: Sendable, Equatable {
     public var started = 0
     /// Completion events emitted (including blocked prompts).
     public var completed = 0
-    /// Exchanges whose prompt the guard flagged, so generation was skipped (pipeline mode).
+    /// Exchanges whose prompt the guard did not pass, so generation was skipped (pipeline mode: judged unsafe or
+    /// controversial, or no verdict).
     public var blocked = 0
     /// Arrivals dropped because the concurrency cap was reached.
     public var shed = 0
@@ -63,7 +64,7 @@ public struct SimulatorStatistics: Sendable, Equatable {
     public var scheduleLag = Quantiles()
     /// Scheduled arrival to `[DONE]` of the frontier stream.
     public var latency = Quantiles()
-    /// Scheduled arrival to the first content token.
+    /// Scheduled arrival to the first token (content, reasoning or a tool call).
     public var timeToFirstToken = Quantiles()
 
     /// All counters zero.

@@ -3,7 +3,8 @@ import Synchronization
 /// How far one request has got, written by the request and read by its timeout watchdog.
 final class RequestProgress: Sendable {
     enum Phase: UInt8, Comparable {
-        case sent, headReceived, firstToken
+        /// `complete`: the answer is whole (`[DONE]`); what is left is draining the body.
+        case sent, headReceived, firstToken, complete
 
         static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
     }

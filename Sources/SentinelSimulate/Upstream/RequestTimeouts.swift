@@ -2,7 +2,7 @@
 public struct RequestTimeouts: Sendable, Equatable {
     /// Until the response head arrives.
     public var connect: Duration
-    /// Until the first content token of a stream; nil for no separate limit.
+    /// Until the first token of a stream (content, reasoning or a tool call); nil for no separate limit.
     public var firstToken: Duration?
     /// Until the response is complete.
     public var total: Duration
