@@ -33,14 +33,19 @@ public protocol FindingsStore: AnyObject, Sendable {
     /// The last notification per receiver and group key.
     func notificationLog() throws -> [Dispatcher.LogEntry]
 
-    /// Undelivered, not abandoned entries whose `nextAttemptAt <= now`, oldest first, at most `limit` per receiver.
+    /// The entries to try at `now`, oldest first, at most `limit` per receiver: of each receiver and group key, the
+    /// oldest entry still waiting (not delivered, abandoned or superseded), if its `nextAttemptAt <= now`. So a
+    /// group's notifications are delivered one at a time, in the order they were queued: an entry waiting for a
+    /// retry holds back the later ones of its group, and only those. An entry a later one of its group supersedes
+    /// (`AlertNotification.supersedes`, decided when the later one is appended) is never handed out again.
     func dueOutbox(now: Int64, limit: Int) throws -> [OutboxEntry]
     /// Records a successful delivery; does nothing for an unknown id.
     func markDelivered(outboxID: Int64, at: Int64) throws
-    /// Records a failed attempt (`attempts` goes up by one): retried at `nextAttemptAt`, or never with `abandon`.
-    /// Does nothing for an unknown id.
+    /// Records a failed attempt (`attempts` goes up by one): retried at `nextAttemptAt` (unless superseded
+    /// meanwhile), or never with `abandon`. Does nothing for an unknown id.
     func markFailed(outboxID: Int64, error: String, nextAttemptAt: Int64, abandon: Bool) throws
-    /// How many entries wait for delivery, were delivered, were given up on.
+    /// How many entries wait for delivery, were delivered, were given up on (superseded ones that were never
+    /// delivered count in none).
     func outboxCounts() throws -> (pending: Int, delivered: Int, abandoned: Int)
 
     /// DPO pairs the query selects.

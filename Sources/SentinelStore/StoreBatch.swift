@@ -6,7 +6,8 @@ public struct StoreBatch: Sendable {
     public var transitions: [StoredTransition]
     /// Matched exchanges; their `id` is ignored.
     public var findings: [Finding]
-    /// Notifications to deliver, each queued for its receiver.
+    /// Notifications to deliver, each queued for its receiver in this order (each superseding the waiting ones of
+    /// its group it makes unnecessary, see `AlertNotification.supersedes`).
     public var outbox: [AlertNotification]
     /// Replaces the entry of the same receiver and group key.
     public var notificationLog: [Dispatcher.LogEntry]

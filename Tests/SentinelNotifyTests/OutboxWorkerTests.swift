@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import SentinelAct
 import SentinelCore
@@ -17,7 +18,7 @@ import Testing
     }
 
     static func worker(
-        _ store: InMemoryOutbox, _ receivers: [OutboxReceiver], maxInFlight: Int = 4, jitter: Double = 1,
+        _ store: any FindingsStore, _ receivers: [OutboxReceiver], maxInFlight: Int = 4, jitter: Double = 1,
         pollInterval: Duration = .milliseconds(200), logger: Logger = LogRecorder().logger
     ) -> OutboxWorker {
         OutboxWorker(
@@ -33,6 +34,16 @@ import Testing
             try await Task.sleep(for: .milliseconds(20))
         }
         return true
+    }
+
+    /// Runs `body` with a SQLite store on a new file, for tests of the order the store hands the outbox out in.
+    static func withSQLiteStore(_ body: (SQLiteFindingsStore) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-outbox-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteFindingsStore(path: directory.appendingPathComponent("findings.sqlite").path)
+        defer { try? store.close() }
+        try await body(store)
     }
 
     @Test func deliversTheWebhookWithItsIdempotencyKey() async throws {
@@ -218,6 +229,44 @@ import Testing
             store.add(NotificationFixture.firing(receiver: "added"))
             #expect(await worker.drainOnce(now: 0) == 1)
             #expect(worker.stats()["added"]?.sent == 1)
+        }
+    }
+
+    @Test func retriedNotificationIsNotOvertakenByALaterOneOfItsGroup() async throws {
+        let receiver = ReceiverDouble([.status(500)])
+        try await receiver.serve { port in
+            try await Self.withSQLiteStore { store in
+                let worker = Self.worker(store, [try Self.receiver(port: port)])
+                try store.append(StoreBatch(outbox: [NotificationFixture.firing()], queuedAt: 0))
+                #expect(await worker.drainOnce(now: 0) == 1)  // answered 500: retried at 1 s
+                // The group's next notification resolves one model but not the other, so it supersedes nothing.
+                var otherGroup = NotificationFixture.firing(id: "n-other")
+                otherGroup.groupKey = "another group"
+                try store.append(StoreBatch(outbox: [NotificationFixture.resolved(), otherGroup], queuedAt: 10))
+
+                #expect(await worker.drainOnce(now: 10) == 1)
+                #expect(await worker.drainOnce(now: 1_000) == 1)
+                #expect(await worker.drainOnce(now: 1_000) == 1)
+                #expect(receiver.idempotencyKeys == ["n-7f3a9c", "n-other", "n-7f3a9c", "n-7f3a9d"])
+                #expect(try store.outboxCounts() == (0, 3, 0))
+            }
+        }
+    }
+
+    @Test func laterNotificationWithEveryAlertOfItsGroupSupersedesOneWaitingForRetry() async throws {
+        let receiver = ReceiverDouble([.status(500)])
+        try await receiver.serve { port in
+            try await Self.withSQLiteStore { store in
+                let worker = Self.worker(store, [try Self.receiver(port: port)])
+                try store.append(StoreBatch(outbox: [NotificationFixture.firing()], queuedAt: 0))
+                #expect(await worker.drainOnce(now: 0) == 1)
+                try store.append(StoreBatch(outbox: [NotificationFixture.firing(id: "n-newer")], queuedAt: 10))
+
+                #expect(await worker.drainOnce(now: 10) == 1)
+                #expect(await worker.drainOnce(now: 60_000) == 0)
+                #expect(receiver.idempotencyKeys == ["n-7f3a9c", "n-newer"])
+                #expect(try store.outboxCounts() == (0, 1, 0))
+            }
         }
     }
 }

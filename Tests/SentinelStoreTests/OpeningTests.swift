@@ -1,4 +1,5 @@
 import Foundation
+import SentinelAct
 import Testing
 
 @testable import SentinelStore
@@ -46,6 +47,26 @@ import Testing
         let upgraded = try SQLiteFindingsStore(path: f.path)
         #expect(try upgraded.findings(FindingQuery()).findings.count == 1)
         #expect(try upgraded.pairs(PairQuery()).isEmpty)  // v2's table is there
+        try upgraded.close()
+    }
+
+    @Test func outboxEntriesOfAnOlderFileKeepTheOrderOfTheirGroups() throws {
+        let f = try StoreFixture()
+        try f.store.close()
+        try FileManager.default.removeItem(atPath: f.path)
+        // A file written before v3, with notifications waiting in three groups, one named with a NUL character.
+        let old = try SQLiteFindingsStore(path: f.path, migrations: [SQLiteMigration.v1, SQLiteMigration.v2])
+        try old.write("queue notifications as v2 did") { db in
+            for (n, group) in ["g", "h", "g\u{0}x", "g"].enumerated() {
+                let notification = Make.notification(id: "n-\(n + 1)", groupKey: group)
+                try db.run(
+                    "INSERT INTO outbox (receiver, notification, created_at, next_attempt_at) VALUES (?, ?, 0, 0)",
+                    [notification.receiver, try JSONColumn.text(notification)])
+            }
+        }
+        try old.close()
+        let upgraded = try SQLiteFindingsStore(path: f.path)
+        #expect(try upgraded.dueOutbox(now: 0, limit: 10).map(\.notification.id) == ["n-1", "n-2", "n-3"])
         try upgraded.close()
     }
 }

@@ -13,8 +13,10 @@ import Testing
     @Test func dueEntriesAreUndeliveredAndDueOldestFirst() throws {
         let f = try StoreFixture()
         try f.store.append(
-            StoreBatch(outbox: [Make.notification(id: "n-1"), Make.notification(id: "n-2")], queuedAt: 1_000))
-        try f.store.append(StoreBatch(outbox: [Make.notification(id: "n-3")], queuedAt: 2_000))
+            StoreBatch(
+                outbox: [Make.notification(id: "n-1", groupKey: "g-1"), Make.notification(id: "n-2", groupKey: "g-2")],
+                queuedAt: 1_000))
+        try f.store.append(StoreBatch(outbox: [Make.notification(id: "n-3", groupKey: "g-3")], queuedAt: 2_000))
 
         #expect(try f.store.dueOutbox(now: 999, limit: 10).isEmpty)
         #expect(try f.store.dueOutbox(now: 1_000, limit: 10).map(\.notification.id) == ["n-1", "n-2"])
@@ -25,7 +27,7 @@ import Testing
     @Test func theLimitIsPerReceiverSoOneBacklogHidesNoOtherReceiver() throws {
         let f = try StoreFixture()
         var backlog = (1...5).map { i in
-            var n = Make.notification(id: "slow-\(i)")
+            var n = Make.notification(id: "slow-\(i)", groupKey: "g-\(i)")
             n.receiver = "slow"
             return n
         }
@@ -65,7 +67,7 @@ import Testing
     @Test func deliveredAndAbandonedEntriesAreNeverDueAgain() throws {
         let f = try StoreFixture()
         try f.store.append(
-            StoreBatch(outbox: ["n-1", "n-2", "n-3"].map { Make.notification(id: $0) }, queuedAt: 0))
+            StoreBatch(outbox: ["n-1", "n-2", "n-3"].map { Make.notification(id: $0, groupKey: $0) }, queuedAt: 0))
         let ids = try f.store.dueOutbox(now: 0, limit: 10).map(\.id)
 
         try f.store.markDelivered(outboxID: ids[0], at: 10)
@@ -73,6 +75,69 @@ import Testing
 
         #expect(try f.store.dueOutbox(now: .max, limit: 10).map(\.id) == [ids[2]])
         #expect(try counts(f) == [1, 1, 1])
+    }
+
+    @Test func anEntryWaitingForItsRetryHoldsBackTheLaterOnesOfItsGroupOnly() throws {
+        let f = try StoreFixture()
+        // The resolution of one of the group's two alerts does not carry the other, so it supersedes nothing.
+        let firing = Make.notification(id: "firing", alerts: [Make.alert("fp-1"), Make.alert("fp-2")])
+        let resolved = Make.notification(id: "resolved", alerts: [Make.alert("fp-1", status: .resolved)])
+        let other = Make.notification(id: "other", groupKey: "another group")
+        try f.store.append(StoreBatch(outbox: [firing], queuedAt: 0))
+        let firingID = try #require(try f.store.dueOutbox(now: 0, limit: 10).first).id
+        try f.store.markFailed(outboxID: firingID, error: "HTTP 500", nextAttemptAt: 1_000, abandon: false)
+        try f.store.append(StoreBatch(outbox: [resolved, other], queuedAt: 10))
+
+        #expect(try f.store.dueOutbox(now: 10, limit: 10).map(\.notification.id) == ["other"])
+        try f.reopen()  // what holds the group back is in the file
+        #expect(try f.store.dueOutbox(now: 10, limit: 10).map(\.notification.id) == ["other"])
+        #expect(try f.store.dueOutbox(now: 1_000, limit: 10).map(\.notification.id) == ["firing", "other"])
+        try f.store.markDelivered(outboxID: firingID, at: 1_000)
+        #expect(try f.store.dueOutbox(now: 1_000, limit: 10).map(\.notification.id) == ["resolved", "other"])
+        #expect(try counts(f) == [2, 1, 0])
+    }
+
+    @Test func anAbandonedEntryNoLongerHoldsBackItsGroup() throws {
+        let f = try StoreFixture()
+        let firing = Make.notification(id: "firing", alerts: [Make.alert("fp-1"), Make.alert("fp-2")])
+        let resolved = Make.notification(id: "resolved", alerts: [Make.alert("fp-1", status: .resolved)])
+        try f.store.append(StoreBatch(outbox: [firing, resolved], queuedAt: 0))
+        let ids = try f.store.dueOutbox(now: 0, limit: 10).map(\.id)
+        #expect(ids.count == 1)
+        try f.store.markFailed(outboxID: ids[0], error: "HTTP 400", nextAttemptAt: 0, abandon: true)
+        #expect(try f.store.dueOutbox(now: 0, limit: 10).map(\.notification.id) == ["resolved"])
+    }
+
+    @Test func aLaterNotificationCarryingEveryAlertOfAWaitingOneSupersedesIt() throws {
+        let f = try StoreFixture()
+        try f.store.append(StoreBatch(outbox: [Make.notification(id: "firing")], queuedAt: 0))
+        let firingID = try #require(try f.store.dueOutbox(now: 0, limit: 10).first).id
+        try f.store.markFailed(outboxID: firingID, error: "HTTP 500", nextAttemptAt: 1_000, abandon: false)
+        let resolved = Make.notification(id: "resolved", alerts: [Make.alert("fp-1", status: .resolved)])
+        try f.store.append(StoreBatch(outbox: [resolved], queuedAt: 10))
+
+        #expect(try f.store.dueOutbox(now: 10, limit: 10).map(\.notification.id) == ["resolved"])
+        #expect(try counts(f) == [1, 0, 0])
+        // An attempt that was under way when it was superseded, and failed, does not bring it back.
+        try f.store.markFailed(outboxID: firingID, error: "HTTP 500", nextAttemptAt: 2_000, abandon: false)
+        #expect(try f.store.dueOutbox(now: .max, limit: 10).map(\.notification.id) == ["resolved"])
+    }
+
+    @Test func onlyANotificationOfTheSameReceiverAndGroupSupersedes() throws {
+        let f = try StoreFixture()
+        var otherReceiver = Make.notification(id: "other receiver")
+        otherReceiver.receiver = "team"
+        try f.store.append(
+            StoreBatch(
+                outbox: [
+                    Make.notification(id: "first"), Make.notification(id: "other group", groupKey: "another group"),
+                    otherReceiver,
+                ], queuedAt: 0))
+        #expect(
+            try f.store.dueOutbox(now: 0, limit: 10).map(\.notification.id) == ["first", "other group", "other receiver"])
+        try f.store.append(StoreBatch(outbox: [Make.notification(id: "second")], queuedAt: 0))
+        #expect(
+            try f.store.dueOutbox(now: 0, limit: 10).map(\.notification.id) == ["other group", "other receiver", "second"])
     }
 
     @Test func countsOfAnEmptyOutboxAreZero() throws {

@@ -63,16 +63,23 @@ enum Make {
             labels: ["model": "qwen3-4b"], value: 0.25, annotations: ["summary": "a quarter unsafe"])
     }
 
+    /// A notification of `alerts` (by default one firing alert, `fp-1`).
     static func notification(
-        id: String, receiver: String = "oncall", groupKey: String = "{}:{model=\"qwen3-4b\"}", time: Int64 = 1_000
+        id: String, receiver: String = "oncall", groupKey: String = "{}:{model=\"qwen3-4b\"}", time: Int64 = 1_000,
+        alerts: [NotifiedAlert]? = nil
     ) -> AlertNotification {
-        let alert = NotifiedAlert(
-            fingerprint: "fp-1", rule: "UnsafeAnswerRate", status: .firing,
-            labels: ["alertname": "UnsafeAnswerRate", "severity": "critical", "model": "qwen3-4b"],
-            annotations: ["summary": "a quarter unsafe"], value: 0.25, startsAt: time, endsAt: nil)
+        let alerts = alerts ?? [alert("fp-1", time: time)]
         return AlertNotification(
             id: id, receiver: receiver, receiverType: "webhook", groupKey: groupKey, groupLabels: ["model": "qwen3-4b"],
-            status: .firing, alerts: [alert], time: time)
+            status: alerts.contains { $0.status == .firing } ? .firing : .resolved, alerts: alerts, time: time)
+    }
+
+    static func alert(_ fingerprint: String, status: NotifiedAlert.Status = .firing, time: Int64 = 1_000) -> NotifiedAlert {
+        NotifiedAlert(
+            fingerprint: fingerprint, rule: "UnsafeAnswerRate", status: status,
+            labels: ["alertname": "UnsafeAnswerRate", "severity": "critical", "model": "qwen3-4b"],
+            annotations: ["summary": "a quarter unsafe"], value: 0.25, startsAt: time,
+            endsAt: status == .resolved ? time + 1 : nil)
     }
 
     static func silence(

@@ -11,6 +11,12 @@ import Synchronization
 /// delivered after the receiver accepted it, so a crash (or a failed store write) in between sends it again, with
 /// the same idempotency key.
 ///
+/// Notifications of one receiver and group go out in the order they were queued, as Alertmanager sends a group's
+/// notifications, so the last one a receiver gets carries the group's current state: the store hands out only the
+/// oldest waiting entry of each group (`FindingsStore.dueOutbox`), and a receiver's next batch is claimed only once
+/// its last one is done, so no entry is sent while an earlier one of its group is under way or waiting for a retry.
+/// Other groups go on meanwhile.
+///
 /// ```swift
 /// let worker = OutboxWorker(store: store, receivers: settings.map { OutboxReceiver(settings: $0) })
 /// await withDiscardingTaskGroup { group in

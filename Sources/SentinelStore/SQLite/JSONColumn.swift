@@ -19,7 +19,7 @@ enum JSONColumn {
     }
 
     static func decode<T: Decodable>(_ row: Row, _ column: String) throws -> T {
-        let text: String = try row.decode(forColumn: column)
+        let text: String = try row.text(column)
         do {
             return try JSONDecoder().decode(T.self, from: Data(text.utf8))
         } catch {

@@ -3,13 +3,13 @@ import GRDB
 /// A `WHERE` clause built from optional conditions: a condition whose value is nil is left out.
 struct SQLFilter {
     private var conditions: [String] = []
-    private(set) var arguments = StatementArguments()
+    private(set) var arguments: [(any DatabaseValueConvertible)?] = []
 
     /// Adds `condition` (with one `?`) bound to `value`, when there is a value.
     mutating func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
         guard let value else { return }
         conditions.append(condition)
-        arguments += [value]
+        arguments.append(value)
     }
 
     /// Adds a condition without arguments.

@@ -6,9 +6,8 @@ extension SQLiteFindingsStore {
             var filter = Self.filter(query)
             filter.add("id < ?", query.cursor)
             // One row more than the page tells whether another page follows.
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM findings \(filter.clause) ORDER BY id DESC LIMIT ?",
-                arguments: filter.arguments + [query.pageSize + 1])
+            let rows = try db.rows(
+                "SELECT * FROM findings \(filter.clause) ORDER BY id DESC LIMIT ?", filter.arguments + [query.pageSize + 1])
             let findings = try rows.prefix(query.pageSize).map(Self.finding)
             return FindingPage(findings: findings, nextCursor: rows.count > query.pageSize ? findings.last?.id : nil)
         }
@@ -22,14 +21,14 @@ extension SQLiteFindingsStore {
         try write("review finding \(findingID)") { db in
             guard let current = try Self.fetchFinding(id: findingID, db) else { return nil }
             if let expectedVersion, expectedVersion != current.version { throw ReviewConflict(current: current) }
-            try db.execute(
-                sql: """
-                    UPDATE findings
-                    SET input_label = ?, output_label = ?, review_note = ?, reviewer = ?, reviewed_at = ?,
-                        version = version + 1
-                    WHERE id = ?
-                    """,
-                arguments: [
+            try db.run(
+                """
+                UPDATE findings
+                SET input_label = ?, output_label = ?, review_note = ?, reviewer = ?, reviewed_at = ?,
+                    version = version + 1
+                WHERE id = ?
+                """,
+                [
                     review.inputLabel?.rawValue, review.outputLabel?.rawValue, review.note, review.reviewer,
                     review.time,
                     findingID,
@@ -41,7 +40,7 @@ extension SQLiteFindingsStore {
     public func deleteFindings(_ query: FindingQuery) throws -> Int {
         try write("delete findings") { db in
             let filter = Self.filter(query)
-            try db.execute(sql: "DELETE FROM findings \(filter.clause)", arguments: filter.arguments)
+            try db.run("DELETE FROM findings \(filter.clause)", filter.arguments)
             return db.changesCount
         }
     }
@@ -61,25 +60,25 @@ extension SQLiteFindingsStore {
 
     static func insert(_ finding: Finding, _ db: Database) throws -> Int64 {
         let review = finding.review
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO findings (time, rule, fingerprint, severity, labels, event_id, model, prompt, response,
-                    prompt_guard, response_guard, flagged, raw, input_label, output_label, review_note, reviewer,
-                    reviewed_at, version, dpo_pair_id, trace_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            finding.time, finding.rule, finding.fingerprint, finding.severity, try JSONColumn.text(finding.labels),
-            finding.eventID, finding.model, finding.prompt, finding.response, finding.promptGuard,
-            finding.responseGuard,
-            finding.flagged, finding.raw, review?.inputLabel?.rawValue, review?.outputLabel?.rawValue, review?.note,
-            review?.reviewer, review?.time, finding.version, finding.dpoPairID, finding.traceJSON,
-        ])
+        try db.run(
+            """
+            INSERT INTO findings (time, rule, fingerprint, severity, labels, event_id, model, prompt, response,
+                prompt_guard, response_guard, flagged, raw, input_label, output_label, review_note, reviewer,
+                reviewed_at, version, dpo_pair_id, trace_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                finding.time, finding.rule, finding.fingerprint, finding.severity, try JSONColumn.text(finding.labels),
+                finding.eventID, finding.model, finding.prompt, finding.response, finding.promptGuard,
+                finding.responseGuard, finding.flagged, finding.raw, review?.inputLabel?.rawValue,
+                review?.outputLabel?.rawValue, review?.note, review?.reviewer, review?.time, finding.version,
+                finding.dpoPairID, finding.traceJSON,
+            ])
         return db.lastInsertedRowID
     }
 
     private static func fetchFinding(id: Int64, _ db: Database) throws -> Finding? {
-        try Row.fetchOne(db, sql: "SELECT * FROM findings WHERE id = ?", arguments: [id]).map(finding)
+        try db.row("SELECT * FROM findings WHERE id = ?", [id]).map(finding)
     }
 
     private static func finding(_ row: Row) throws -> Finding {
@@ -87,23 +86,21 @@ extension SQLiteFindingsStore {
         let review = try reviewedAt.map { time in
             Review(
                 inputLabel: try label(row, "input_label"), outputLabel: try label(row, "output_label"),
-                note: try row.decode(forColumn: "review_note"), reviewer: try row.decode(forColumn: "reviewer"),
-                time: time)
+                note: try row.text("review_note"), reviewer: try row.text("reviewer"), time: time)
         }
         return Finding(
             id: try row.decode(forColumn: "id"), time: try row.decode(forColumn: "time"),
-            rule: try row.decode(forColumn: "rule"), fingerprint: try row.decode(forColumn: "fingerprint"),
-            severity: try row.decode(forColumn: "severity"), labels: try JSONColumn.decode(row, "labels"),
-            eventID: try row.decode(forColumn: "event_id"), model: try row.decode(forColumn: "model"),
-            prompt: try row.decode(forColumn: "prompt"), response: try row.decode(forColumn: "response"),
-            promptGuard: try row.decode(forColumn: "prompt_guard"),
-            responseGuard: try row.decode(forColumn: "response_guard"), flagged: try row.decode(forColumn: "flagged"),
-            raw: try row.decode(forColumn: "raw"), review: review, version: try row.decode(forColumn: "version"),
-            dpoPairID: try row.decode(forColumn: "dpo_pair_id"), traceJSON: try row.decode(forColumn: "trace_json"))
+            rule: try row.text("rule"), fingerprint: try row.text("fingerprint"), severity: try row.text("severity"),
+            labels: try JSONColumn.decode(row, "labels"), eventID: try row.text("event_id"),
+            model: try row.text("model"), prompt: try row.text("prompt"), response: try row.text("response"),
+            promptGuard: try row.text("prompt_guard"), responseGuard: try row.text("response_guard"),
+            flagged: try row.decode(forColumn: "flagged"), raw: try row.text("raw"), review: review,
+            version: try row.decode(forColumn: "version"),
+            dpoPairID: try row.decode(forColumn: "dpo_pair_id"), traceJSON: try row.text("trace_json"))
     }
 
     private static func label(_ row: Row, _ column: String) throws -> ReviewLabel? {
-        let text: String? = try row.decode(forColumn: column)
+        let text: String? = try row.text(column)
         return text.flatMap(ReviewLabel.init(rawValue:))
     }
 }

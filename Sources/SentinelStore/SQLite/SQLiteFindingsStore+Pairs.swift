@@ -22,57 +22,58 @@ extension SQLiteFindingsStore {
         if query.reviewedOnly { filter.add("(verdict = 'accepted' OR \(Self.markedUnsafe))") }
         let order = query.limit == nil ? "ORDER BY id" : "ORDER BY id DESC LIMIT \(max(query.limit!, 0))"
         return try read("read DPO pairs") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM dpo_pairs \(filter.clause) \(order)", arguments: filter.arguments)
-                .map(Self.storedPair)
+            try db.rows("SELECT * FROM dpo_pairs \(filter.clause) \(order)", filter.arguments).map(Self.storedPair)
         }
     }
 
     public func reviewPair(id: Int64, verdict: StoredPair.Verdict, reviewer: String, at time: Int64) throws -> StoredPair? {
         try write("review DPO pair \(id)") { db in
-            try db.execute(
-                sql: "UPDATE dpo_pairs SET verdict = ?, reviewer = ?, reviewed_at = ? WHERE id = ?",
-                arguments: [verdict.rawValue, reviewer, time, id])
-            return try Row.fetchOne(db, sql: "SELECT * FROM dpo_pairs WHERE id = ?", arguments: [id]).map(Self.storedPair)
+            try db.run(
+                "UPDATE dpo_pairs SET verdict = ?, reviewer = ?, reviewed_at = ? WHERE id = ?",
+                [verdict.rawValue, reviewer, time, id])
+            return try db.row("SELECT * FROM dpo_pairs WHERE id = ?", [id]).map(Self.storedPair)
         }
     }
 
     public func pairPromptKeys() throws -> Set<String> {
-        try read("read DPO pair prompts") { db in Set(try String.fetchAll(db, sql: "SELECT prompt_key FROM dpo_pairs")) }
+        try read("read DPO pair prompts") { db in
+            Set(try db.rows("SELECT prompt_key FROM dpo_pairs").map { try $0.text("prompt_key") })
+        }
     }
 
     /// Inserts a pair unless its normalised prompt has one, and links the finding of its rejected answer.
     static func insert(_ pair: DPOPair, at createdAt: Int64, _ db: Database) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT OR IGNORE INTO dpo_pairs (time, prompt, prompt_key, chosen, rejected, model, rule, categories,
-                    rejected_guard, chosen_guard, rejected_event_id, chosen_event_id, source, safety_instruction, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            pair.time, pair.prompt, pair.promptKey, pair.chosen, pair.rejected, pair.model, pair.rule,
-            try JSONColumn.text(pair.categories), pair.rejectedGuard, pair.chosenGuard, pair.rejectedEventID,
-            pair.chosenEventID, pair.source, pair.safetyInstruction, createdAt,
-        ])
+        try db.run(
+            """
+            INSERT OR IGNORE INTO dpo_pairs (time, prompt, prompt_key, chosen, rejected, model, rule, categories,
+                rejected_guard, chosen_guard, rejected_event_id, chosen_event_id, source, safety_instruction, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                pair.time, pair.prompt, pair.promptKey, pair.chosen, pair.rejected, pair.model, pair.rule,
+                try JSONColumn.text(pair.categories), pair.rejectedGuard, pair.chosenGuard, pair.rejectedEventID,
+                pair.chosenEventID, pair.source, pair.safetyInstruction, createdAt,
+            ])
         guard db.changesCount > 0 else { return }
-        try db.execute(
-            sql: "UPDATE findings SET dpo_pair_id = ? WHERE event_id = ? AND dpo_pair_id IS NULL",
-            arguments: [db.lastInsertedRowID, pair.rejectedEventID])
+        try db.run(
+            "UPDATE findings SET dpo_pair_id = ? WHERE event_id = ? AND dpo_pair_id IS NULL",
+            [db.lastInsertedRowID, pair.rejectedEventID])
     }
 
     private static func storedPair(_ row: Row) throws -> StoredPair {
-        let verdict: String? = try row.decode(forColumn: "verdict")
+        let verdict: String? = try row.text("verdict")
         var pair = DPOPair(
-            time: try row.decode(forColumn: "time"), prompt: try row.decode(forColumn: "prompt"),
-            chosen: try row.decode(forColumn: "chosen"), rejected: try row.decode(forColumn: "rejected"),
-            model: try row.decode(forColumn: "model"), rule: try row.decode(forColumn: "rule"),
-            categories: try JSONColumn.decode(row, "categories"), rejectedGuard: try row.decode(forColumn: "rejected_guard"),
-            chosenGuard: try row.decode(forColumn: "chosen_guard"), rejectedEventID: try row.decode(forColumn: "rejected_event_id"),
-            chosenEventID: try row.decode(forColumn: "chosen_event_id"), source: try row.decode(forColumn: "source"),
-            safetyInstruction: try row.decode(forColumn: "safety_instruction"))
-        pair.promptKey = try row.decode(forColumn: "prompt_key")
+            time: try row.decode(forColumn: "time"), prompt: try row.text("prompt"),
+            chosen: try row.text("chosen"), rejected: try row.text("rejected"),
+            model: try row.text("model"), rule: try row.text("rule"),
+            categories: try JSONColumn.decode(row, "categories"), rejectedGuard: try row.text("rejected_guard"),
+            chosenGuard: try row.text("chosen_guard"), rejectedEventID: try row.text("rejected_event_id"),
+            chosenEventID: try row.text("chosen_event_id"), source: try row.text("source"),
+            safetyInstruction: try row.text("safety_instruction"))
+        pair.promptKey = try row.text("prompt_key")
         return StoredPair(
             id: try row.decode(forColumn: "id"), pair: pair, verdict: verdict.flatMap(StoredPair.Verdict.init(rawValue:)),
-            reviewer: try row.decode(forColumn: "reviewer"), reviewedAt: try row.decode(forColumn: "reviewed_at"),
+            reviewer: try row.text("reviewer"), reviewedAt: try row.decode(forColumn: "reviewed_at"),
             createdAt: try row.decode(forColumn: "created_at"))
     }
 }

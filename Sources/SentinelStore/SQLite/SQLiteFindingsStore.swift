@@ -43,7 +43,10 @@ public final class SQLiteFindingsStore: FindingsStore {
     private func migrate(to migrations: [SQLiteMigration]) throws {
         var migrator = DatabaseMigrator()
         for migration in migrations {
-            migrator.registerMigration(migration.identifier) { db in try db.execute(sql: migration.sql) }
+            migrator.registerMigration(migration.identifier) { db in
+                try db.execute(sql: migration.sql)
+                try migration.then(db)
+            }
         }
         let applied = try read("read the schema version") { db in try migrator.appliedIdentifiers(db) }
         let unknown = applied.subtracting(migrations.map(\.identifier))
@@ -71,9 +74,9 @@ public final class SQLiteFindingsStore: FindingsStore {
             for entry in batch.notificationLog { try Self.upsert(entry, db) }
             for pair in batch.pairs { try Self.insert(pair, at: queuedAt, db) }
             for trace in batch.traces {
-                try db.execute(
-                    sql: "UPDATE findings SET trace_json = ? WHERE event_id = ? AND rule = ?",
-                    arguments: [trace.json, trace.eventID, trace.rule])
+                try db.run(
+                    "UPDATE findings SET trace_json = ? WHERE event_id = ? AND rule = ?",
+                    [trace.json, trace.eventID, trace.rule])
             }
             return ids
         }
@@ -124,7 +127,7 @@ public final class SQLiteFindingsStore: FindingsStore {
         case let error as DatabaseError:
             return StoreError(
                 .failed, path: path, "cannot \(action): \(error.message ?? "SQLite error \(error.resultCode)")")
-        case is JSONColumn.Corrupt, is RowDecodingError:
+        case is JSONColumn.Corrupt, is CorruptText, is RowDecodingError:
             return StoreError(.corruptRecord, path: path, "cannot \(action): a stored row is damaged: \(error)")
         default:
             return StoreError(.failed, path: path, "cannot \(action): \(error)")

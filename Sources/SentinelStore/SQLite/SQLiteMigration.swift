@@ -1,12 +1,16 @@
+import GRDB
+
 /// One step of the SQLite schema. The migrator applies each once per file, in order, and records its identifier in
 /// the file (GRDB's `grdb_migrations` table): that list is the file's schema version. Never edit a shipped step;
 /// add the next one.
 struct SQLiteMigration: Sendable {
     let identifier: String
     let sql: String
+    /// What SQL cannot do, run after `sql` in the same transaction.
+    var then: @Sendable (Database) throws -> Void = { _ in }
 
     /// Every step this version of Sentinel knows, oldest first.
-    static let all: [SQLiteMigration] = [v1, v2]
+    static let all: [SQLiteMigration] = [v1, v2, v3]
 
     // AUTOINCREMENT keeps ids from being reused after deletions: an id a client holds never names another row.
     static let v1 = SQLiteMigration(
@@ -121,4 +125,24 @@ struct SQLiteMigration: Sendable {
             CREATE INDEX dpo_pairs_rejected_event ON dpo_pairs (rejected_event_id);
             CREATE INDEX findings_event_id ON findings (event_id);
             """)
+
+    /// The outbox keeps each entry's group key (filled in from their notification for the entries still waiting, the
+    /// only ones it is read for) and which later entry of its group superseded it: see `FindingsStore.dueOutbox`.
+    static let v3 = SQLiteMigration(
+        identifier: "v3",
+        sql: """
+            ALTER TABLE outbox ADD COLUMN group_key TEXT NOT NULL DEFAULT '';
+            ALTER TABLE outbox ADD COLUMN superseded_by INTEGER;
+            CREATE INDEX outbox_group ON outbox (receiver, group_key, id)
+                WHERE delivered_at IS NULL AND abandoned = 0 AND superseded_by IS NULL;
+            """,
+        then: { db in
+            struct Grouped: Decodable { var groupKey: String }
+            for row in try db.rows("SELECT id, notification FROM outbox WHERE delivered_at IS NULL AND abandoned = 0") {
+                let notification: Grouped = try JSONColumn.decode(row, "notification")
+                try db.run(
+                    "UPDATE outbox SET group_key = ? WHERE id = ?",
+                    [notification.groupKey, row.decode(forColumn: "id") as Int64])
+            }
+        })
 }
