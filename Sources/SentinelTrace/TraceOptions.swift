@@ -45,7 +45,7 @@ public struct TraceOptions: Sendable, Hashable {
 
     /// How many spans an output of `words` words keeps.
     func spanBudget(words: Int) -> Int {
-        let byDensity = Int((maxSpanDensity * Double(words)).rounded(.up))
-        return min(byDensity, maxSpanCount ?? .max)
+        let byDensity = (maxSpanDensity * Double(words)).rounded(.up)
+        return min(byDensity < Double(Int.max) ? Int(byDensity) : .max, maxSpanCount ?? .max)
     }
 }

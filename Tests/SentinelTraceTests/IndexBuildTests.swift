@@ -1,4 +1,5 @@
 import Foundation
+import SentinelCore
 import Testing
 
 @testable import SentinelTrace
@@ -138,5 +139,69 @@ struct IndexBuildTests {
         try suffixArray.write(contentsOf: Data(repeating: 0xF0, count: size.intValue))
         try suffixArray.close()
         _ = try? await LocalIndex(path: fixture.indexPath).trace(output, options: TraceOptions(minSpanLength: 3))
+    }
+
+    @Test func offsetsPastTheFileTheyIndexAreADamagedIndexNamingTheOffsetsFile() async throws {
+        let fixture = try CorpusFixture()
+        defer { fixture.remove() }
+        try fixture.build(CorpusFixture.documents)
+        let output = "Yesterday The quick brown fox jumps over the lazy dog."
+        let options = TraceOptions(minSpanLength: 3)
+        for (file, entry) in [("document-offsets.bin", 4), ("document-offsets.bin", 1), ("metadata-offsets.bin", 1)] {
+            let path = fixture.indexPath + "/" + file
+            let pristine = try Data(contentsOf: URL(fileURLWithPath: path))
+            var damaged = pristine
+            damaged.replaceSubrange(entry * 8..<entry * 8 + 8, with: repeatElement(0xFF, count: 8))
+            try damaged.write(to: URL(fileURLWithPath: path))
+            await #expect {
+                try await LocalIndex(path: fixture.indexPath).trace(output, options: options)
+            } throws: { error in
+                "\(error)".hasPrefix("\(fixture.indexPath): error: damaged index: \(file) starts entry \(entry) at "
+                    + "18446744073709551615")
+            }
+            try pristine.write(to: URL(fileURLWithPath: path))
+        }
+        let manifestPath = fixture.indexPath + "/index.json"
+        let manifest = try String(contentsOfFile: manifestPath, encoding: .utf8)
+        try manifest.replacingOccurrences(of: "\"documents\" : 4", with: "\"documents\" : 9223372036854775807")
+            .write(toFile: manifestPath, atomically: true, encoding: .utf8)
+        #expect(throws: IndexError.self) { try LocalIndex(path: fixture.indexPath) }
+    }
+
+    /// Seeded random bytes written over the files of an index, the manifest too: opening it and tracing with it
+    /// give a result or an `IndexError` naming the folder, never a trap (which would end the test run).
+    @Test func randomlyDamagedIndexFilesGiveAResultOrAnIndexError() async throws {
+        let fixture = try CorpusFixture()
+        defer { fixture.remove() }
+        try fixture.build(CorpusFixture.documents)
+        let urls = (IndexFile.allCases.map(\.rawValue) + ["index.json"]).map {
+            URL(fileURLWithPath: fixture.indexPath + "/" + $0)
+        }
+        let pristine = try urls.map { try Data(contentsOf: $0) }
+        let outputs = [
+            "Yesterday The quick brown fox jumps over the lazy dog. We saw a sunny day in the park!",
+            "He said: and so on and so forth. Sie sagt: Der Bär läuft über die Brücke.",
+        ]
+        let options = TraceOptions(minSpanLength: 3, maxFrequency: 20, maxSpanDensity: 1)
+        var generator = SplitMix64(seed: 11)
+        var (results, errors) = (0, 0)
+        for _ in 0..<400 {
+            let file = Int.random(in: urls.indices, using: &generator)
+            var bytes = pristine[file]
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                bytes[Int.random(in: bytes.indices, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+            }
+            try bytes.write(to: urls[file])
+            do {
+                let index = try LocalIndex(path: fixture.indexPath)
+                for output in outputs { _ = try await index.trace(output, options: options) }
+                results += 1
+            } catch let error as IndexError {
+                #expect(error.description.hasPrefix("\(fixture.indexPath): error: "), "\(error)")
+                errors += 1
+            }
+            try pristine[file].write(to: urls[file])
+        }
+        #expect(results > 0 && errors > 0)
     }
 }

@@ -79,6 +79,27 @@ struct InfiniGramClientTests {
         }
     }
 
+    @Test func aMinimumSpanLongerThanEverySentenceAsksNothing() async throws {
+        let double = try Self.double()
+        try await double.serve { url in
+            let result = try await Self.client(url).trace(
+                "The quick brown fox jumps. We saw a sunny day in the park!",
+                options: TraceOptions(minSpanLength: .max))
+            #expect(result.spans.isEmpty && result.requests == 0)
+        }
+    }
+
+    @Test func aContextLongerThanAnyDocumentShowsAsMuchAsTheAPIGives() async throws {
+        let double = try Self.double()
+        try await double.serve { url in
+            let result = try await Self.client(url).trace(
+                "We saw a sunny day in the park!",
+                options: TraceOptions(minSpanLength: 3, maxSpanDensity: 1, contextLength: .max))
+            let texts = CorpusFixture.documents.map { $0["text"] as! String }
+            #expect(result.spans.first?.documents.map(\.context.text) == Array(texts[..<2]))
+        }
+    }
+
     @Test func anErrorAnswerFailsTheTraceWithItsMessageAndNoRetry() async throws {
         let double = try Self.double()
         try await double.serve { url in

@@ -1,4 +1,5 @@
 import Foundation
+import SentinelCore
 import Testing
 
 @testable import SentinelTrace
@@ -134,6 +135,146 @@ struct LocalIndexTests {
         #expect(Set(first.spans[0].documents.map(\.index)).count == 4)
         #expect(first.spans[0].documents.map(\.index) == again.spans[0].documents.map(\.index))
         #expect(DocumentSample.ranks(count: 5, limit: 10, seed: 1) == [0, 1, 2, 3, 4])
+    }
+
+    @Test func onlyOccurrencesOnWordBoundariesOfTheCorpusCountAndAreListed() async throws {
+        let fixture = try CorpusFixture()
+        defer { fixture.remove() }
+        let index = try fixture.build([
+            ["text": "We saw the lazy dog near the river."], ["text": "Then the lazy dogs ran forever."],
+            ["text": "A soothe lazy dog song."], ["text": "And the lazy dog, again."],
+        ])
+        let result = try await index.trace(
+            "Look at the lazy dog today.", options: TraceOptions(minSpanLength: 3, maxSpanDensity: 1))
+        #expect(result.spans.map(\.text) == ["the lazy dog"])
+        #expect(result.spans.map(\.count) == [2])
+        #expect(result.spans.first?.documents.map(\.index) == [0, 3])
+    }
+
+    @Test func occurrencesInsideCorpusWordsDoNotPushASpanPastTheMaximumFrequency() async throws {
+        let fixture = try CorpusFixture()
+        defer { fixture.remove() }
+        let documents: [[String: any Sendable]] =
+            Array(repeating: ["text": "the lazy dogs ran"], count: 20) + [["text": "Then the lazy dog slept."]]
+        let index = try fixture.build(documents)
+        let result = try await index.trace(
+            "Yes, the lazy dog.", options: TraceOptions(minSpanLength: 3, maxFrequency: 5, maxSpanDensity: 1))
+        #expect(result.spans.map(\.text) == ["the lazy dog"])
+        #expect(result.spans.map(\.count) == [1])
+        #expect(result.spans.first?.documents.map(\.index) == [20])
+    }
+
+    /// Random corpora and outputs over a few short words, the outputs partly cut from the corpus at any character,
+    /// so that matches often start or end inside corpus words and run long; the spans checked against their
+    /// definition, every stop of every word tried and whole-word occurrences counted naively.
+    @Test func maximalSpansAgreeWithABruteForceReference() throws {
+        var generator = SplitMix64(seed: 3)
+        let words = ["a", "b", "ab", "ba", "ä"]
+        let gaps = [" ", " ", " ", " ", ", ", "'", ". ", "\n"]
+        func text(words count: Int) -> String {
+            (0..<count).map { _ in words.randomElement(using: &generator)! + gaps.randomElement(using: &generator)! }
+                .joined()
+        }
+        for _ in 0..<8 {
+            let fixture = try CorpusFixture()
+            defer { fixture.remove() }
+            let documents = (0..<Int.random(in: 1...5, using: &generator)).map { _ in
+                text(words: Int.random(in: 0...40, using: &generator))
+            }
+            let index = try fixture.build(documents.map { ["text": $0] })
+            for _ in 0..<20 {
+                let output = (0..<Int.random(in: 1...3, using: &generator)).map { _ in
+                    let document = Array(documents.randomElement(using: &generator)!.unicodeScalars)
+                    guard Bool.random(using: &generator), !document.isEmpty else {
+                        return text(words: Int.random(in: 0...12, using: &generator))
+                    }
+                    let start = Int.random(in: 0..<document.count, using: &generator)
+                    var piece = ""
+                    piece.unicodeScalars.append(
+                        contentsOf: document[start..<Int.random(in: start...document.count, using: &generator)])
+                    return piece
+                }.joined()
+                for (minSpanLength, maxFrequency) in [(1, 1), (2, 5), (3, 2)] {
+                    let options = TraceOptions(minSpanLength: minSpanLength, maxFrequency: maxFrequency)
+                    let found = try index.maximalSpans(OutputText(output), options: options).0
+                    #expect(
+                        found.map { [$0.word, $0.stop, $0.count] }
+                            == Self.referenceSpans(OutputText(output), documents: documents, options: options),
+                        "\(output.debugDescription) in \(documents)")
+                }
+            }
+        }
+    }
+
+    /// The candidates by definition, as [word, stop, count]: from each word the furthest stop whose span has an
+    /// occurrence starting and ending on word boundaries of a document, kept by the rules ``LocalIndex`` applies.
+    private static func referenceSpans(_ output: OutputText, documents: [String], options: TraceOptions) -> [[Int]] {
+        let texts = documents.map { Array($0.utf8) }
+        func isBoundary(_ text: [UInt8], _ index: Int) -> Bool {
+            index == 0 || index == text.count || !OutputText.isWordByte(text[index - 1])
+                || !OutputText.isWordByte(text[index])
+        }
+        func count(_ pattern: ArraySlice<UInt8>) -> Int {
+            var count = 0
+            for text in texts where text.count >= pattern.count {
+                for start in 0...text.count - pattern.count
+                where text[start] == pattern.first && text[start..<start + pattern.count].elementsEqual(pattern)
+                    && isBoundary(text, start) && isBoundary(text, start + pattern.count)
+                {
+                    count += 1
+                }
+            }
+            return count
+        }
+        var found: [[Int]] = []
+        var lastEnd = -1
+        for word in output.words.indices {
+            let counts = output.stopsFromWord[word].map { stop in
+                (stop: stop, count: count(output.bytes[output.bytes(from: word, to: stop)]))
+            }
+            guard let longest = counts.last(where: { $0.count > 0 }),
+                output.wordCount(from: word, to: longest.stop) >= options.minSpanLength,
+                output.stops[longest.stop].byte > lastEnd, longest.count <= options.maxFrequency
+            else { continue }
+            found.append([word, longest.stop, longest.count])
+            lastEnd = output.stops[longest.stop].byte
+        }
+        return found
+    }
+
+    /// A sentence of 200 KB that the corpus holds many times over (so every word's match runs to its end), and the
+    /// same running on past what the corpus holds: each traced in far less than the seconds to minutes (quadratic
+    /// in the sentence) that looking every word's match up afresh took, even in a debug build.
+    @Test func aLongSentenceIsTracedInTimeLinearInItsLength() async throws {
+        let fixture = try CorpusFixture()
+        defer { fixture.remove() }
+        let corpus = String(repeating: "quick brown fox jumps over the lazy dog near the river bank ", count: 4_000)
+        let index = try fixture.build([["text": corpus]])
+        let sentence = String(corpus.prefix(200_000))
+        for output in [sentence, sentence + " zebra quokka"] {
+            let started = ContinuousClock.now
+            let result = try await index.trace(output, options: TraceOptions())
+            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(result.spans.isEmpty && result.outputWords > 30_000)
+        }
+    }
+
+    @Test func aContextLongerThanAnyDocumentShowsTheWholeDocument() async throws {
+        let result = try await trace(
+            "Yesterday The quick brown fox jumps over the lazy dog.",
+            TraceOptions(minSpanLength: 3, maxSpanDensity: 1, contextLength: .max))
+        #expect(
+            result.spans.first?.documents.map(\.context.text) == [
+                "The quick brown fox jumps over the lazy dog. It was a sunny day in the park."
+            ])
+    }
+
+    @Test func aDensityBeyondWhatIntHoldsKeepsEveryCandidate() async throws {
+        #expect(TraceOptions(maxSpanDensity: 1e300).spanBudget(words: 10) == .max)
+        let result = try await trace(
+            "Yesterday The quick brown fox jumps over the lazy dog. We saw a sunny day in the park!",
+            TraceOptions(minSpanLength: 3, maxSpanDensity: 1e300))
+        #expect(result.spans.count == result.candidates && result.candidates == 2)
     }
 
     @Test func invalidOptionsAreRefused() async throws {

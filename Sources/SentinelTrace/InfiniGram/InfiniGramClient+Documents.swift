@@ -40,7 +40,7 @@ extension InfiniGramClient {
     ) async throws -> TraceDocument {
         // Tokens of the document to show: the span and about as many tokens as characters of context wanted
         // (a token is ~4 characters, so that is ~2× the context on each side), within the API's 10 000.
-        let tokens = min(span.utf8.count + max(options.contextLength, options.snippetLength), 10_000)
+        let tokens = min(span.utf8.count + min(max(options.contextLength, options.snippetLength), 10_000), 10_000)
         let request = InfiniGramRequest(
             index: configuration.index, queryType: "get_doc_by_rank", query: span, shard: shard, rank: rank,
             maxDisplayLength: tokens)

@@ -13,11 +13,9 @@ extension InfiniGramClient {
         var longest = -1
         for word in sentence {
             let stops = output.stopsFromWord[word]
+            guard options.minSpanLength <= stops.count else { break }
             let shortest = stops.lowerBound + options.minSpanLength - 1
-            guard shortest < stops.upperBound, output.wordCount(from: word, to: shortest) >= options.minSpanLength
-            else {
-                break
-            }
+            guard output.wordCount(from: word, to: shortest) >= options.minSpanLength else { break }
             let start = output.words[word].lowerBound
             guard let furthest = stops.last(where: { output.stops[$0].byte - start <= configuration.maxQueryBytes })
             else { continue }

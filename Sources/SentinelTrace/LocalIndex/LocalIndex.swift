@@ -13,14 +13,15 @@ public struct LocalIndex: TraceBackend {
     public let path: String
     public let manifest: IndexManifest
     let corpus: SuffixArray
-    // Kept for their mappings: `corpus` reads the first two, documents and metadata the others.
+    private let documentOffsets: OffsetTable
+    private let metadataOffsets: OffsetTable
+    // Kept for their mappings: `corpus` reads the first two, `metadata(of:)` the last.
     private let textFile: MappedFile
     private let suffixArrayFile: MappedFile
-    private let documentOffsets: MappedFile
     private let metadataFile: MappedFile
-    private let metadataOffsets: MappedFile
 
-    /// Opens the index in `path`, checking its manifest and the sizes of its files.
+    /// Opens the index in `path`, checking its manifest and the sizes of its files. What the files hold is
+    /// checked as it is read: a damaged index fails the trace that meets the damage with `.damaged`.
     public init(path: String) throws(IndexError) {
         self.path = path
         manifest = try Self.readManifest(path)
@@ -36,12 +37,14 @@ public struct LocalIndex: TraceBackend {
         }
         textFile = try map(.text)
         suffixArrayFile = try map(.suffixArray)
-        documentOffsets = try map(.documentOffsets)
         metadataFile = try map(.metadata)
-        metadataOffsets = try map(.metadataOffsets)
-        corpus = SuffixArray(text: textFile.bytes, suffixes: suffixArrayFile.bytes)
-        guard Self.offset(documentOffsets.bytes, manifest.documents) == manifest.textBytes,
-            Self.offset(metadataOffsets.bytes, manifest.documents) == metadataFile.bytes.count
+        corpus = SuffixArray(path: path, text: textFile.bytes, suffixes: suffixArrayFile.bytes)
+        documentOffsets = OffsetTable(
+            path: path, file: .documentOffsets, limit: textFile.bytes.count, mapping: try map(.documentOffsets))
+        metadataOffsets = OffsetTable(
+            path: path, file: .metadataOffsets, limit: metadataFile.bytes.count, mapping: try map(.metadataOffsets))
+        guard try documentOffsets.start(manifest.documents) == manifest.textBytes,
+            try metadataOffsets.start(manifest.documents) == metadataFile.bytes.count
         else {
             throw .damaged(path: path, reason: "the document offsets do not end where the text ends")
         }
@@ -51,69 +54,48 @@ public struct LocalIndex: TraceBackend {
         let started = ContinuousClock.now
         if let problem = options.problem { throw TraceError.invalidOptions(problem) }
         let output = OutputText(text)
-        let (candidates, ranks) = maximalSpans(output, options: options)
+        let (candidates, ranks) = try maximalSpans(output, options: options)
         let spans = try candidates.rarest(options.spanBudget(words: output.words.count), in: output).map {
             index throws(IndexError) in
             let candidate = candidates[index]
             let range = output.bytes(from: candidate.word, to: candidate.stop)
             let seed = DocumentSample.seed(options.seed, span: output.text(range))
             return output.traceSpan(
-                candidate, documents: try documents(ranks[index], length: range.count, seed: seed, options: options))
+                candidate,
+                documents: try documents(
+                    ranks[index], count: candidate.count, length: range.count, seed: seed, options: options))
         }
         return TraceResult(
             backend: "local", index: path, spans: spans, candidates: candidates.count,
             outputWords: output.words.count, latencyMilliseconds: (ContinuousClock.now - started).milliseconds)
     }
 
-    /// infini-gram's `attribute()` on bytes: from each word, the longest prefix of the rest of its sentence that
-    /// occurs in the corpus, cut back to a stop; kept when long enough, rare enough and reaching further than
-    /// the span kept before it. Each candidate comes with its suffix-array ranks.
-    func maximalSpans(_ output: OutputText, options: TraceOptions) -> ([SpanCandidate], [Range<Int>]) {
-        var candidates: [SpanCandidate] = []
-        var ranks: [Range<Int>] = []
-        var lastEnd = -1
-        output.bytes.withUnsafeBufferPointer { bytes in
-            for word in output.words.indices {
-                let stops = output.stopsFromWord[word]
-                let furthest = stops.upperBound - 1
-                guard output.wordCount(from: word, to: furthest) >= options.minSpanLength,
-                    output.stops[furthest].byte > lastEnd
-                else { continue }
-                let start = output.words[word].lowerBound
-                let matched = corpus.longestMatch(
-                    UnsafeBufferPointer(rebasing: bytes[start..<output.stops[furthest].byte]))
-                guard let stop = stops.last(where: { output.stops[$0].byte - start <= matched }),
-                    output.wordCount(from: word, to: stop) >= options.minSpanLength, output.stops[stop].byte > lastEnd
-                else { continue }
-                let found = corpus.ranks(of: UnsafeBufferPointer(rebasing: bytes[output.bytes(from: word, to: stop)]))
-                guard found.count <= options.maxFrequency else { continue }
-                candidates.append(SpanCandidate(word: word, stop: stop, count: found.count))
-                ranks.append(found)
-                lastEnd = output.stops[stop].byte
-            }
+    /// The documents of a sample of a span's `count` whole-word occurrences (among its suffix-array `ranks`,
+    /// `length` bytes each), one entry per document, by document index. Offsets that contradict each other (an
+    /// index damaged after its sizes were checked) throw instead of reading outside the files.
+    private func documents(
+        _ ranks: Range<Int>, count: Int, length: Int, seed: UInt64, options: TraceOptions
+    ) throws(IndexError) -> [TraceDocument] {
+        let chosen = DocumentSample.ranks(count: count, limit: options.maxDocumentsPerSpan, seed: seed)
+        guard !chosen.isEmpty else { return [] }
+        var positions: [Int] = []
+        try corpus.forEachWholeWordOccurrence(in: ranks, length: length) { number, position in
+            if number == chosen[positions.count] { positions.append(position) }
+            return positions.count < chosen.count
         }
-        return (candidates, ranks)
-    }
-
-    /// The documents of a sample of a span's occurrences (its suffix-array `ranks`, `length` bytes each), one
-    /// entry per document, by document index. Offsets that contradict each other (an index damaged after its
-    /// sizes were checked) throw instead of reading outside the files.
-    private func documents(_ ranks: Range<Int>, length: Int, seed: UInt64, options: TraceOptions) throws(IndexError)
-        -> [TraceDocument]
-    {
         var documents: [Int: TraceDocument] = [:]
-        for rank in DocumentSample.ranks(count: ranks.count, limit: options.maxDocumentsPerSpan, seed: seed) {
-            let position = corpus.position(ofRank: ranks.lowerBound + rank)
-            let document = document(containing: position)
+        for position in positions {
+            let document = try document(containing: position)
             guard documents[document] == nil else { continue }
-            let start = Self.offset(documentOffsets.bytes, document)
-            let end = Self.offset(documentOffsets.bytes, document + 1) - 1
-            guard 0 <= start, start <= position, position + length <= end, end < corpus.text.count else {
+            let text = try documentOffsets.entry(document)
+            guard text.lowerBound <= position, position + length <= text.upperBound else {
                 throw .damaged(
-                    path: path, reason: "document \(document) does not hold the occurrence at byte \(position)")
+                    path: path,
+                    reason: "\(IndexFile.documentOffsets.rawValue) puts document \(document) at bytes \(text), "
+                        + "which do not hold the occurrence at byte \(position)")
             }
             let context = TraceExcerpt(
-                document: corpus.text[start..<end], match: position..<position + length,
+                document: corpus.text[text], match: position..<position + length,
                 characters: max(options.contextLength, options.snippetLength))
             documents[document] = TraceDocument(
                 index: document, metadata: try metadata(of: document),
@@ -124,27 +106,19 @@ public struct LocalIndex: TraceBackend {
     }
 
     /// The document whose text contains `position`: the last one starting at or before it.
-    private func document(containing position: Int) -> Int {
+    private func document(containing position: Int) throws(IndexError) -> Int {
         var low = 0
         var high = manifest.documents
         while high - low > 1 {
             let middle = (low + high) / 2
-            if Self.offset(documentOffsets.bytes, middle) <= position { low = middle } else { high = middle }
+            if try documentOffsets.start(middle) <= position { low = middle } else { high = middle }
         }
         return low
     }
 
     private func metadata(of document: Int) throws(IndexError) -> String {
-        let start = Self.offset(metadataOffsets.bytes, document)
-        let end = Self.offset(metadataOffsets.bytes, document + 1) - 1
-        guard 0 <= start, start <= end, end < metadataFile.bytes.count else {
-            throw .damaged(path: path, reason: "the metadata offsets of document \(document) are out of order")
-        }
-        return String(decoding: metadataFile.bytes[start..<end], as: UTF8.self)
-    }
-
-    private static func offset(_ offsets: UnsafeRawBufferPointer, _ index: Int) -> Int {
-        Int(UInt64(littleEndian: offsets.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)))
+        let line = try metadataOffsets.entry(document)
+        return String(decoding: metadataFile.bytes[line], as: UTF8.self)
     }
 }
 
@@ -169,11 +143,20 @@ extension LocalIndex {
         guard header.version == IndexManifest.currentVersion else {
             throw .otherVersion(path: path, found: header.version)
         }
+        let manifest: IndexManifest
         do {
-            return try JSONDecoder().decode(IndexManifest.self, from: data)
+            manifest = try JSONDecoder().decode(IndexManifest.self, from: data)
         } catch {
             throw .damaged(path: path, reason: "\(IndexManifest.fileName) is incomplete: \(error)")
         }
+        // Every document has at least its separator byte; the bound keeps the file sizes they imply within Int.
+        guard manifest.documents > 0, manifest.documents <= manifest.textBytes, manifest.textBytes < Int.max / 8 else {
+            throw .damaged(
+                path: path,
+                reason: "\(IndexManifest.fileName) lists \(manifest.documents) documents in \(manifest.textBytes) bytes "
+                    + "of text")
+        }
+        return manifest
     }
 
     /// The file exists with the size the manifest lists, and that size is the one the counts imply.

@@ -7,6 +7,8 @@
 /// Sendable although it holds pointers: it only reads, and the memory is a read-only mapping that the owner
 /// (``LocalIndex``) keeps alive.
 struct SuffixArray: @unchecked Sendable {
+    /// The index folder, which errors about a damaged suffix array name.
+    let path: String
     /// The text; in an index, documents separated by 0xFF.
     let text: UnsafeRawBufferPointer
     /// One little-endian Int64 per text byte: the start of the suffix at each rank.
@@ -15,6 +17,19 @@ struct SuffixArray: @unchecked Sendable {
     /// Where the suffix of `rank` starts in the text.
     func position(ofRank rank: Int) -> Int {
         Int(Int64(littleEndian: suffixes.loadUnaligned(fromByteOffset: rank &* 8, as: Int64.self)))
+    }
+
+    /// Where the occurrence of a `length`-byte pattern at `rank` starts: an entry that leaves no room for it in the
+    /// text (a damaged suffix array) throws rather than pointing outside the text.
+    func occurrence(ofRank rank: Int, length: Int) throws(IndexError) -> Int {
+        let position = position(ofRank: rank)
+        guard position >= 0, position <= text.count - length else {
+            throw .damaged(
+                path: path,
+                reason: "\(IndexFile.suffixArray.rawValue) puts rank \(rank) at byte \(position), outside "
+                    + "\(IndexFile.text.rawValue) (\(text.count) bytes) for a match of \(length) bytes")
+        }
+        return position
     }
 
     /// The ranks of the suffixes starting with `pattern`: as many as the pattern occurs.

@@ -27,6 +27,8 @@ extension TraceExcerpt {
     /// This excerpt cut to at most `characters` Unicode scalars either side of the match.
     func trimmed(to characters: Int) -> TraceExcerpt {
         let scalars = Array(text.unicodeScalars)
+        // More than the whole text is the whole text, and keeps the sums below from overflowing.
+        let characters = min(characters, scalars.count)
         let from = max(0, matchStart - characters)
         let to = min(scalars.count, matchEnd + characters)
         var text = ""
