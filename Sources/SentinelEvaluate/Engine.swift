@@ -67,8 +67,9 @@ public final class Engine {
     /// Rule indices evaluated on each tick interval (event-triggered rules have none; they ride the
     /// evaluation interval for re-checks).
     private var tickRules: [Int64: [Int]] = [:]
-    /// After this long without events (longest window span, or longest `for` + `keep_firing_for`) no alert changes.
-    private let settleHorizon: Int64
+    /// After this long without events (longest window span, or longest `for` + `keep_firing_for`) no alert changes;
+    /// after this long with events, an alert whose condition holds has fired again even from empty windows.
+    public let settleHorizon: Int64
     /// By rule index: whether `onMatch` reports its matches.
     var observedRules: [Bool]
     /// The line of the event being evaluated (empty during ticks); valid only while it is processed.

@@ -297,4 +297,30 @@ import Testing
         #expect(sent.sorted() == ["Gone  resolved", "R critical firing", "R warning resolved"])
         #expect(d.firingAlerts.map(\.labels["severity"]) == ["critical"])
     }
+
+    /// After a restart, an alert receivers were told is firing and that does not fire again within the grace is
+    /// sent resolved (it stayed firing at the receiver for ever); one that fires again is deduped, not resolved.
+    @Test func restoredAlertsThatDoNotFireAgainAreResolved() throws {
+        let policy = try Self.policy("{receiver: hook, group_by: [model], group_wait: 10s, group_interval: 1m, repeat_interval: 1h}")
+        let first = Dispatcher(policy: policy)
+        let r1 = Recorder()
+        r1.wire(first)
+        first.receive(Self.transition("R", .firing, at: 0, [("model", "a")]))
+        first.receive(Self.transition("R", .firing, at: 0, [("model", "b")]))
+        first.advance(to: 10 * Self.s)
+        let told = r1.sent.flatMap(\.alerts)
+        #expect(told.count == 2)
+        // "Restart": the log and the alerts it says are firing come back; only b fires again.
+        let second = Dispatcher(policy: policy, log: r1.log)
+        let r2 = Recorder()
+        r2.wire(second)
+        second.restore(firing: told, grace: 300 * Self.s)
+        second.advance(to: 1_000 * Self.s)
+        second.receive(Self.transition("R", .firing, at: 1_100, [("model", "b")]))
+        second.advance(to: 1_299 * Self.s)
+        #expect(r2.sent.isEmpty)
+        second.advance(to: 1_400 * Self.s)
+        #expect(r2.summary == ["hook resolved @1310 R:a=resolved"])
+        #expect(r2.sent.first?.alerts.first?.endsAt == 1_300 * Self.s)
+    }
 }

@@ -55,6 +55,11 @@ public final class Dispatcher {
     private var firing: [String: NotifiedAlert] = [:]
     private var log: [String: LogEntry] = [:]
     private var nextFlush = Int64.max
+    /// Alerts receivers were told are firing before a restart (see `restore`) that have not fired again since.
+    private var restored: [String: NotifiedAlert] = [:]
+    private var restoreGrace: Int64 = 0
+    /// When the restored alerts that have not fired again resolve: `restoreGrace` after the first time seen.
+    private var restoreDeadline: Int64?
     /// Notifications sent, and alerts muted at a flush, since the start.
     public private(set) var notificationsSent = 0
     public private(set) var alertsMuted = 0
@@ -76,6 +81,15 @@ public final class Dispatcher {
         return StableHash.hex(text)
     }
 
+    /// After a restart: `alerts` are those the notification log says receivers were told are firing. The engine
+    /// starts without their state, so one that does not fire again within `grace` of event time (from the first
+    /// time seen after the restart: long enough for its windows to refill and its `for` to pass) is sent resolved,
+    /// and no receiver keeps an alert that ended while Sentinel was down. One that fires again is deduped as usual.
+    public func restore(firing alerts: [NotifiedAlert], grace: Int64) {
+        for alert in alerts { restored[alert.fingerprint] = alert }
+        restoreGrace = grace
+    }
+
     /// Takes one transition. Pending transitions and pending alerts that resolve are not alerts to receivers.
     /// Flushes due before the transition's time run first, so a group never sends an alert before it happened.
     public func receive(_ transition: AlertTransition) {
@@ -95,6 +109,7 @@ public final class Dispatcher {
             startsAt: status == .firing ? transition.time : (firing[fingerprint]?.startsAt ?? transition.activeSince),
             endsAt: status == .resolved ? transition.time : nil)
         if status == .firing { firing[fingerprint] = alert } else { firing[fingerprint] = nil }
+        restored[fingerprint] = nil
         place(alert, at: transition.time)
     }
 
@@ -103,6 +118,7 @@ public final class Dispatcher {
     static let maxFlushesPerGap: Int64 = 10_000
 
     public func advance(to time: Int64) {
+        if !restored.isEmpty, time != .min { resolveRestored(by: time) }
         guard time >= nextFlush else { return }
         var soonest = Int64.max
         for key in groups.keys.sorted() {
@@ -178,6 +194,20 @@ public final class Dispatcher {
     }
 
     private static func logKey(_ receiver: String, _ groupKey: String) -> String { receiver + "\u{0}" + groupKey }
+
+    /// Resolves the restored alerts that have not fired again once their grace has passed by `time`.
+    private func resolveRestored(by time: Int64) {
+        let deadline = restoreDeadline ?? (time > Int64.max - restoreGrace ? Int64.max : time + restoreGrace)
+        restoreDeadline = deadline
+        guard time >= deadline else { return }
+        for fingerprint in restored.keys.sorted() {
+            var ended = restored[fingerprint]!
+            ended.status = .resolved
+            ended.endsAt = deadline
+            place(ended, at: deadline)
+        }
+        restored = [:]
+    }
 
     private func place(_ alert: NotifiedAlert, at time: Int64) {
         let labelPairs = alert.labels.filter { $0.key != "alertname" }.map { ($0.key, $0.value) }

@@ -54,6 +54,9 @@ public final class EvaluationLoop: @unchecked Sendable {
         engine = Engine(graph: graph)
         router = RouteTree(policy: graph.policy)
         dispatcher = Dispatcher(policy: graph.policy, log: notificationLog)
+        dispatcher.restore(
+            firing: try Self.notifiedFiring(notificationLog, store: store),
+            grace: engine.settleHorizon + graph.policy.evaluationIntervalMilliseconds)
         dispatcher.isSilenced = { labels, time in silences.mutes(labels, at: time) }
         findingRouting = FindingRouting(graph: graph)
         recorder = StoreRecorder(store: store, metrics: metrics, logger: logger)
@@ -69,6 +72,21 @@ public final class EvaluationLoop: @unchecked Sendable {
         idleAdvanceNanoseconds = UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
         wire(engine)
         wireDPO()
+    }
+
+    /// The alerts the notification log says receivers were told are firing, as their latest stored transitions
+    /// show them (an alert whose transitions the store has dropped is left out).
+    private static func notifiedFiring(_ log: [Dispatcher.LogEntry], store: any FindingsStore) throws -> [NotifiedAlert] {
+        try Set(log.flatMap(\.firing)).sorted().compactMap { fingerprint in
+            guard let last = try store.transitions(since: nil, rule: nil, fingerprint: fingerprint, limit: 1).first else {
+                return nil
+            }
+            var labels = last.labels
+            labels["alertname"] = last.rule
+            return NotifiedAlert(
+                fingerprint: fingerprint, rule: last.rule, status: .firing, labels: labels, annotations: last.annotations,
+                value: last.value, startsAt: last.time, endsAt: nil)
+        }
     }
 
     /// Starts the evaluation thread. It runs until the queue is closed and drained.
