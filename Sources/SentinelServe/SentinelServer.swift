@@ -7,6 +7,7 @@ import SentinelCore
 import SentinelEvaluate
 import SentinelNotify
 import SentinelStore
+import Synchronization
 
 /// The live service's shared parts: the queue into the evaluation thread, the loop that owns the engine, the
 /// alert book, the findings store and silences, the outbox worker that delivers to webhook and Alertmanager
@@ -28,6 +29,10 @@ public final class SentinelServer: Sendable {
     public let silences: SilenceBook
     public let delivery: OutboxWorker
     let reviewSessions: ReviewSessions
+    /// The field types of the graph being evaluated, with the count of successful reloads when they were read. Only
+    /// a reload changes the graph, and it is counted once the new graph is in place, so a count that moved on
+    /// means they are to be read again.
+    private let acceptedFieldTypes: Mutex<(reloads: UInt64, types: EventFieldTypes)>
     let logger: Logger
     let sections: [MetricsSection]
     let statusSections: [StatusSection]
@@ -38,6 +43,7 @@ public final class SentinelServer: Sendable {
         metricsSections: [MetricsSection] = [], statusSections: [StatusSection] = [], logger: Logger
     ) throws {
         self.store = store
+        acceptedFieldTypes = Mutex((0, EventFieldTypes(graph: graph)))
         reviewSessions = ReviewSessions(
             writeTokens: [configuration.auth.writeToken, configuration.auth.adminToken], readTokens: [configuration.auth.readToken])
         let delivery = OutboxWorker(store: store, receivers: receivers, logger: logger)
@@ -60,6 +66,17 @@ public final class SentinelServer: Sendable {
         self.statusSections = statusSections
     }
 
+    /// The field types events must have to be accepted: those the graph being evaluated reads, as the engine
+    /// checks them. After a reload they are read once from the evaluation loop.
+    public func fieldTypes() async -> EventFieldTypes {
+        let reloads = metrics.state.withLock { $0.reloadSuccesses }
+        let known = acceptedFieldTypes.withLock { $0 }
+        guard known.reloads != reloads else { return known.types }
+        guard let types = await queue.inspect({ loop in EventFieldTypes(graph: loop.engine.graph) }) else { return known.types }
+        acceptedFieldTypes.withLock { $0 = (reloads, types) }
+        return types
+    }
+
     /// Validates and queues events from a collector, waiting while the queue is full. Lines that fail validation
     /// are counted and logged (a collector bug), the rest queued.
     public func submit(_ lines: [String], source: EventBatch.Source) async {
@@ -68,7 +85,7 @@ public final class SentinelServer: Sendable {
             body.append(contentsOf: line.utf8)
             body.append(0x0A)
         }
-        let result = EventBatchReader().read(body, source: source)
+        let result = EventBatchReader(fieldTypes: await fieldTypes()).read(body, source: source)
         if result.problemCount > 0 {
             metrics.countRejected(.malformed, result.problemCount)
             logger.error("collector produced malformed events", metadata: ["source": "\(source)", "problems": "\(result.problems)"])

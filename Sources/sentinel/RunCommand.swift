@@ -158,6 +158,7 @@ struct RunCommand: AsyncParsableCommand {
         let address = configuration.listen
         let app = Application(
             router: server.makeRouter(),
+            server: SentinelServer.httpServer(),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "sentinel"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? address.port
@@ -189,7 +190,7 @@ struct RunCommand: AsyncParsableCommand {
         let level = Logger.Level(rawValue: settings.level) ?? .info
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler =
-                settings.format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+                settings.format == .json ? JSONLogHandler(label: label) : TextLogHandler(label: label)
             handler.logLevel = level
             return handler
         }

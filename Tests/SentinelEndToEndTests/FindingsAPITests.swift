@@ -111,11 +111,35 @@ import Testing
         #expect(ben.status == 409)
         let current = (ben.json["error"] as? [String: Any])?["current"] as? [String: Any]
         #expect((current?["review"] as? [String: Any])?["reviewer"] as? String == "ana")
+        // A misspelt key is refused, not read as an absent label; a version newer than the finding's is a mistake,
+        // not a conflict. Neither changes the review.
+        let typo = try await sentinel.post(
+            "/api/v1/findings/\(id)/review", #"{"reviewer":"ben","input":"unsafe","ouptut":"safe","version":2}"#, headers: Self.write)
+        #expect(typo.status == 400)
+        #expect((typo.json["error"] as? [String: Any])?["field"] as? String == "ouptut")
+        let future = try await sentinel.post(
+            "/api/v1/findings/\(id)/review", #"{"reviewer":"ben","input":"safe","version":99}"#, headers: Self.write)
+        #expect(future.status == 400)
+        #expect((future.json["error"] as? [String: Any])?["field"] as? String == "version")
+        let unchanged = try await sentinel.get("/api/v1/findings/\(id)").json
+        #expect(unchanged["version"] as? Int == 2)
+        #expect((unchanged["review"] as? [String: Any])?["output"] as? String == "unsafe")
         #expect(try await findings(sentinel, "?reviewed=false").count == 1)
 
         // Silences.
         let silence = #"{"matchers":[{"name":"model","value":"m1","isRegex":false,"isEqual":true}],"#
             + #""startsAt":"2026-01-01T00:00:00Z","endsAt":"2099-01-01T00:00:00Z","createdBy":"ana","comment":"known issue"}"#
+        // Members of the wrong type and names that are not label names are refused, naming the field.
+        for (from, to, field) in [
+            (#""isRegex":false"#, #""isRegex":"true""#, "matchers[0].isRegex"),
+            (#""startsAt":"2026-01-01T00:00:00Z""#, #""startsAt":1893456000"#, "startsAt"),
+            (#""name":"model""#, #""name":"1 bad name""#, "matchers[0].name"),
+        ] {
+            let wrong = try await sentinel.post("/api/v1/silences", silence.replacingOccurrences(of: from, with: to), headers: Self.write)
+            #expect(wrong.status == 400, "\(to)")
+            #expect((wrong.json["error"] as? [String: Any])?["field"] as? String == field, "\(wrong.body)")
+        }
+        #expect(try await sentinel.get("/api/v1/dpo-pairs?reviewed=yes").status == 400)
         #expect(try await sentinel.post("/api/v1/silences", silence).status == 401)
         #expect(try await sentinel.post("/api/v1/silences", #"{"matchers":[]}"#, headers: Self.write).status == 400)
         let badRegex = try await sentinel.post(

@@ -1,3 +1,6 @@
+import Foundation
+import SentinelCompile
+import SentinelEvaluate
 import SentinelServe
 import Testing
 
@@ -61,6 +64,35 @@ import Testing
         #expect(unterminated.problems[0].message.contains("unterminated"))
         let trailing = read(#"[{"ts":1,"kind":"a"}] x"#)
         #expect(trailing.problems.first?.message.contains("after the JSON array") == true)
+    }
+
+    @Test func anArrayClosedByABraceIsRefused() {
+        let outcome = read(#"[{"ts":1,"kind":"x"}}"#)
+        #expect(outcome.problemCount == 1)
+        #expect(outcome.batch.count == 0)
+        #expect(outcome.problems.first?.offset == 20)
+        let inside = read(#"[{"ts":1,"kind":"x","list":[1}]}]"#)
+        #expect(inside.problemCount == 1)
+        #expect(inside.batch.count == 0)
+    }
+
+    @Test func fieldsTheRulesReadMustHaveTheirSchemaTypes() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-types-\(UUID().uuidString).yaml").path
+        try "rules:\n  - {name: Refused, on: completion, when: \"response_guard.refusal and latency_ms > 1\"}\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let graph = try #require(Configuration.load(rules: [path], policies: []).graph)
+        let reader = EventBatchReader(fieldTypes: EventFieldTypes(graph: graph))
+        let body = #"{"ts":1,"kind":"completion","latency_ms":"1500"}"# + "\n"
+            + #"{"ts":2,"kind":"completion","response_guard":{"refusal":"true"}}"# + "\n"
+            + #"{"ts":3,"kind":"metric","latency_ms":"1500"}"# + "\n"
+            + #"{"ts":4,"kind":"completion","latency_ms":"NaN","response_guard":{"refusal":null}}"#
+        let outcome = reader.read(Array(body.utf8), source: .http)
+        #expect(outcome.problems.map(\.line) == [1, 2])
+        #expect(outcome.problems.map(\.field) == ["latency_ms", "response_guard.refusal"])
+        #expect(outcome.problems.first?.offset == 41)
+        #expect(outcome.problems.first?.message.contains("must be a number") == true)
+        // Kinds no rule reads, Prometheus' special floats and null pass, as in evaluation.
+        #expect(outcome.batch.count == 2)
     }
 
     @Test func neverCrashesOnArbitraryBytes() {

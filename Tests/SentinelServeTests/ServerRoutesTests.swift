@@ -4,8 +4,9 @@ import HummingbirdTesting
 import Logging
 import SentinelCompile
 import SentinelCore
-import SentinelServe
+@testable import SentinelServe
 import SentinelStore
+import Synchronization
 import Testing
 
 @Suite struct ServerRoutesTests {
@@ -17,10 +18,11 @@ import Testing
         return path
     }
 
-    static func server(queueEvents: Int = 1_000, rulesPath: String) throws -> SentinelServer {
+    static func server(queueEvents: Int = 1_000, maxBodyBytes: Int = 16 << 20, rulesPath: String) throws -> SentinelServer {
         var configuration = ServiceConfiguration()
         configuration.rules = [rulesPath]
         configuration.limits.queueEvents = queueEvents
+        configuration.limits.maxBodyBytes = maxBodyBytes
         let graph = try #require(Configuration.load(rules: [rulesPath], policies: []).graph)
         let store = try SQLiteFindingsStore(path: NSTemporaryDirectory() + "sentinel-routes-\(UUID().uuidString).db")
         return try SentinelServer(
@@ -74,6 +76,77 @@ import Testing
                 #expect(text.contains("sentinel_reloads_total{result=\"success\"} 1"))
                 #expect(text.contains("sentinel_reloads_total{result=\"failure\"} 1"))
             }
+        }
+    }
+
+    @Test func eventsWithFieldsOfTheWrongTypeForTheRulesAreRefusedWithLineOffsetAndField() async throws {
+        let rules = "rules:\n  - {name: Slow, on: completion, when: \"latency_ms > 1000\"}\n"
+        let server = try Self.server(rulesPath: try Self.ruleFile(rules))
+        let good = #"{"ts":1,"kind":"completion","latency_ms":1500}"#
+        let bad = #"{"ts":2,"kind":"completion","latency_ms":"1500"}"#
+        try await Application(router: server.makeRouter()).test(.router) { client in
+            try await client.execute(uri: "/api/v1/events", method: .post, body: ByteBuffer(string: good + "\n" + bad)) { response in
+                #expect(response.status == .badRequest)
+                let body = String(buffer: response.body)
+                #expect(body.contains(#""line":2"#), "\(body)")
+                // The offset in the body of the mistyped value, `"1500"}` being the line's last seven bytes.
+                #expect(body.contains(#""offset":\#(good.utf8.count + 1 + bad.utf8.count - 7)"#), "\(body)")
+                #expect(body.contains(#""field":"latency_ms""#), "\(body)")
+            }
+        }
+        #expect(server.queue.depth.events == 0)
+    }
+
+    @Test func afterAReloadEventsAreCheckedAgainstTheFieldsTheNewRulesRead() async throws {
+        let path = try Self.ruleFile(Self.rules)
+        let server = try Self.server(rulesPath: path)
+        server.loop.start()
+        defer { server.queue.close() }
+        let mistyped = ByteBuffer(string: #"{"ts":1,"kind":"completion","latency_ms":"1500"}"#)
+        try await Application(router: server.makeRouter()).test(.router) { client in
+            try await client.execute(uri: "/api/v1/events", method: .post, body: mistyped) { response in
+                #expect(response.status == .accepted)
+            }
+            try "rules:\n  - {name: Slow, on: completion, when: \"latency_ms > 1000\"}\n".write(toFile: path, atomically: true, encoding: .utf8)
+            try await client.execute(uri: "/-/reload", method: .post) { response in #expect(response.status == .ok) }
+            try await client.execute(uri: "/api/v1/events", method: .post, body: mistyped) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+
+    @Test func aChunkedBodyOverTheLimitIs413AndCounted() async throws {
+        let server = try Self.server(maxBodyBytes: 64, rulesPath: try Self.ruleFile(Self.rules))
+        let app = Application(router: server.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let connection = try RawConnection(port: try #require(client.port))
+            let chunk = String(repeating: #"{"ts":1,"kind":"x"}"# + "\n", count: 5)
+            connection.send(
+                "POST /api/v1/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                    + String(chunk.utf8.count, radix: 16) + "\r\n" + chunk + "\r\n0\r\n\r\n")
+            let reply = try #require(await connection.readResponseHead(seconds: 10))
+            #expect(reply.hasPrefix("HTTP/1.1 413"), "\(reply)")
+        }
+        #expect(server.metrics.state.withLock { $0.rejected[.tooLarge] } == 1)
+    }
+
+    @Test func aClientThatStallsInItsRequestIsDisconnected() async throws {
+        let server = try Self.server(rulesPath: try Self.ruleFile(Self.rules))
+        let app = Application(
+            router: server.makeRouter(), server: SentinelServer.httpServer(idleTimeout: .seconds(1)),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let inHead = try RawConnection(port: port)
+            inHead.send("POST /api/v1/events HTTP/1.1\r\nHost: x\r\nContent-Len")
+            let inBody = try RawConnection(port: port)
+            inBody.send("POST /api/v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"ts\":")
+            // Closed after about a second of silence; without a timeout both would still be open after ten.
+            #expect(await inHead.readUntilClosed(seconds: 10) != nil)
+            #expect(await inBody.readUntilClosed(seconds: 10) != nil)
+            let health = try RawConnection(port: port)
+            health.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(await health.readResponseHead(seconds: 10)?.hasPrefix("HTTP/1.1 200") == true)
         }
     }
 }

@@ -49,6 +49,18 @@ import Testing
         #expect(server.queue.depth.events == 2)
     }
 
+    @Test func linesWithFieldsOfTheWrongTypeForTheRulesAreMalformed() async throws {
+        let rules = "rules:\n  - {name: Slow, on: completion, when: \"latency_ms > 1000\"}\n"
+        let server = try ServerRoutesTests.server(rulesPath: try ServerRoutesTests.ruleFile(rules))
+        let file = try Self.traffic([
+            Self.event(0), #"{"ts":1777636801,"kind":"completion","latency_ms":"1500"}"#, Self.event(2),
+        ])
+        let replay = TrafficReplay(files: [file], speed: 0)
+        try await replay.run(into: server, logger: Logger(label: "test"))
+        #expect(replay.progress.malformed == 1)
+        #expect(server.queue.depth.events == 2)
+    }
+
     @Test func aMissingFileStopsTheReplayWithTheReason() async throws {
         let (replay, _, _) = try await Self.replay(["/nonexistent/traffic.jsonl"], speed: 0)
         #expect(replay.progress.failure?.contains("/nonexistent/traffic.jsonl") == true)

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import SentinelCore
 
 extension SentinelServer {
@@ -11,15 +12,21 @@ extension SentinelServer {
             metrics.countRejected(.tooLarge)
             return APIResponse.error(.contentTooLarge, "body of \(length) bytes is over the limit of \(limit) bytes")
         }
+        func tooLarge() -> Response {
+            metrics.countRejected(.tooLarge)
+            return APIResponse.error(.contentTooLarge, "body is over the limit of \(limit) bytes")
+        }
         let buffer: ByteBuffer
         do {
             var request = request
             buffer = try await request.collectBody(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            metrics.countRejected(.tooLarge)
-            return APIResponse.error(.contentTooLarge, "body is over the limit of \(limit) bytes")
+            return tooLarge()
+        } catch is NIOTooManyBytesError {
+            // A chunked body has no length to check up front: it is over the limit once read that far.
+            return tooLarge()
         }
-        let result = EventBatchReader().read(Array(buffer.readableBytesView), source: .http)
+        let result = EventBatchReader(fieldTypes: await fieldTypes()).read(Array(buffer.readableBytesView), source: .http)
         if result.problemCount > 0 {
             metrics.countRejected(.malformed, result.problemCount)
             let problems = result.problems.map { problem -> String in

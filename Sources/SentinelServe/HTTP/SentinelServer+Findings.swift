@@ -57,7 +57,7 @@ extension SentinelServer {
             var version: Int?
         }
         let body: Body
-        switch await Self.decode(Body.self, request, limit: 64 << 10) {
+        switch await Self.decode(Body.self, request, limit: 64 << 10, fields: ["reviewer", "input", "output", "note", "version"]) {
         case .success(let b): body = b
         case .failure(let problem): return APIResponse.error(.badRequest, problem.message, extra: problem.extra)
         }
@@ -74,6 +74,11 @@ extension SentinelServer {
             }
             return APIResponse.json(.ok, Self.json(updated))
         } catch let conflict as ReviewConflict {
+            if let version, version > conflict.current.version {
+                return APIResponse.error(
+                    .badRequest, "field 'version' is \(version), but finding \(id) is at version \(conflict.current.version); give the version you reviewed",
+                    extra: [("field", #""version""#)])
+            }
             let by = conflict.current.review.map { " by \($0.reviewer)" } ?? ""
             return APIResponse.error(
                 .conflict, "finding \(id) was reviewed\(by) since version \(version ?? 0); it is now version \(conflict.current.version)",
@@ -117,27 +122,40 @@ extension SentinelServer {
     /// "isEqual"}], "startsAt", "endsAt", "createdBy", "comment"}` (and `"id"` to update one). Answers
     /// `{"silenceID": …}`.
     func createSilenceResponse(_ request: Request) async throws -> Response {
-        let object: [String: Any]
-        switch await Self.jsonObject(request, limit: 64 << 10) {
-        case .success(let o): object = o
-        case .failure(let problem): return APIResponse.error(.badRequest, problem.message)
+        struct Body: Decodable {
+            struct Matcher: Decodable {
+                var name: String
+                var value: String
+                var isRegex: Bool?
+                var isEqual: Bool?
+            }
+            var matchers: [Matcher]
+            var startsAt: String?
+            var endsAt: String
+            var createdBy: String
+            var comment: String
+            var id: String?
+        }
+        let body: Body
+        // Alertmanager's clients post silences back as they read them (with `status`, `updatedAt`): members beyond
+        // these are ignored, as Alertmanager ignores them.
+        switch await Self.decode(Body.self, request, limit: 64 << 10, fields: nil) {
+        case .success(let b): body = b
+        case .failure(let problem): return APIResponse.error(.badRequest, problem.message, extra: problem.extra)
         }
         func bad(_ field: String, _ message: String) -> Response {
             APIResponse.error(.badRequest, "field '\(field)' \(message)", extra: [("field", JSONText.quoted(field))])
         }
-        guard let rawMatchers = object["matchers"] as? [[String: Any]], !rawMatchers.isEmpty else {
-            return bad("matchers", "must be a non-empty list of {name, value, isRegex, isEqual}")
-        }
+        guard !body.matchers.isEmpty else { return bad("matchers", "must be a non-empty list of {name, value, isRegex, isEqual}") }
         var matchers: [SilenceMatcher] = []
-        for (i, m) in rawMatchers.enumerated() {
-            guard let name = m["name"] as? String, !name.isEmpty, let value = m["value"] as? String else {
-                return bad("matchers[\(i)]", "needs a non-empty 'name' and a string 'value'")
+        for (i, m) in body.matchers.enumerated() {
+            guard Self.isLabelName(m.name) else {
+                return bad("matchers[\(i)].name", "must be a label name ([a-zA-Z_][a-zA-Z0-9_]*), not '\(m.name)'")
             }
-            let isRegex = m["isRegex"] as? Bool ?? false
             do {
-                matchers.append(try SilenceMatcher(name: name, value: value, isRegex: isRegex, isEqual: m["isEqual"] as? Bool ?? true))
+                matchers.append(try SilenceMatcher(name: m.name, value: m.value, isRegex: m.isRegex ?? false, isEqual: m.isEqual ?? true))
             } catch {
-                return bad("matchers[\(i)].value", "is not a valid regular expression: \(value) (\(error.reason))")
+                return bad("matchers[\(i)].value", "is not a valid regular expression: \(m.value) (\(error.reason))")
             }
         }
         guard matchers.contains(where: { !$0.matches("") }) else {
@@ -145,30 +163,38 @@ extension SentinelServer {
         }
         let now = WallClock.now()
         let startsAt: Int64
-        if let text = object["startsAt"] as? String {
+        if let text = body.startsAt {
             guard let t = Timestamp.parseRFC3339(text) else { return bad("startsAt", "must be an RFC 3339 time") }
             startsAt = t
         } else {
             startsAt = now
         }
-        guard let endsText = object["endsAt"] as? String, let endsAt = Timestamp.parseRFC3339(endsText) else {
-            return bad("endsAt", "is required: an RFC 3339 time")
-        }
+        guard let endsAt = Timestamp.parseRFC3339(body.endsAt) else { return bad("endsAt", "must be an RFC 3339 time") }
         guard endsAt > startsAt else { return bad("endsAt", "must be after startsAt") }
-        guard let createdBy = object["createdBy"] as? String, !createdBy.isEmpty else { return bad("createdBy", "is required") }
-        guard let comment = object["comment"] as? String, !comment.isEmpty else { return bad("comment", "is required") }
+        guard !body.createdBy.isEmpty else { return bad("createdBy", "is required") }
+        guard !body.comment.isEmpty else { return bad("comment", "is required") }
+        let createdBy = body.createdBy
         var silence = Silence(
-            matchers: matchers, startsAt: startsAt, endsAt: endsAt, createdBy: createdBy, comment: comment, createdAt: now,
+            matchers: matchers, startsAt: startsAt, endsAt: endsAt, createdBy: createdBy, comment: body.comment, createdAt: now,
             updatedAt: now)
-        if let id = object["id"] as? String {
+        if let id = body.id {
             guard let existing = try store.silence(id: id) else { return APIResponse.error(.notFound, "no silence \(id)") }
             silence.id = id
             silence.createdAt = existing.createdAt
         }
         try store.saveSilence(silence)
         silences.put(silence)
-        logger.notice("silence saved", metadata: ["id": "\(silence.id)", "by": "\(createdBy)", "until": "\(endsText)"])
+        logger.notice("silence saved", metadata: ["id": "\(silence.id)", "by": "\(createdBy)", "until": "\(Timestamp.format(endsAt))"])
         return APIResponse.json(.ok, #"{"silenceID":"# + JSONText.quoted(silence.id) + "}")
+    }
+
+    /// Whether `name` is a Prometheus label name, `[a-zA-Z_][a-zA-Z0-9_]*`, as a silence matcher's must be.
+    static func isLabelName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return false }
+        return name.utf8.allSatisfy { c in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(c | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
+                || c == UInt8(ascii: "_")
+        }
     }
 
     /// `DELETE /api/v1/silences/{id}`: expires it now.
@@ -189,15 +215,27 @@ extension SentinelServer {
         var extra: [(String, String)] = []
     }
 
-    /// A request body decoded as `T`, with an error that names the field and what was wrong with it.
-    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int) async -> Result<T, Problem> {
+    /// A request body decoded as `T`, with an error that names the field and what was wrong with it. A member
+    /// not among `fields` (when given) is an error too: a misspelt key would otherwise read as an absent one.
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int, fields: Set<String>?) async -> Result<T, Problem> {
         guard let buffer = try? await request.body.collect(upTo: limit) else {
             return .failure(Problem(message: "the body is larger than \(limit) bytes"))
         }
+        let data = Data(buffer.readableBytesView)
+        if let fields, let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let unknown = object.keys.sorted().first(where: { !fields.contains($0) })
+        {
+            return .failure(
+                Problem(
+                    message: "unknown field '\(unknown)' (the fields are \(fields.sorted().joined(separator: ", ")))",
+                    extra: [("field", JSONText.quoted(unknown))]))
+        }
         do {
-            return .success(try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView)))
+            return .success(try JSONDecoder().decode(T.self, from: data))
         } catch let error as DecodingError {
-            func field(_ path: [any CodingKey]) -> String { path.map(\.stringValue).joined(separator: ".") }
+            func field(_ path: [any CodingKey]) -> String {
+                String(path.map { key in key.intValue.map { "[\($0)]" } ?? "." + key.stringValue }.joined().trimmingPrefix("."))
+            }
             switch error {
             case .keyNotFound(let key, let context):
                 let name = field(context.codingPath + [key])
@@ -225,22 +263,6 @@ extension SentinelServer {
         }
     }
 
-    /// A request body that must be one JSON object, read up to `limit` bytes.
-    static func jsonObject(_ request: Request, limit: Int) async -> Result<[String: Any], Problem> {
-        guard let buffer = try? await request.body.collect(upTo: limit) else {
-            return .failure(Problem(message: "the body is larger than \(limit) bytes"))
-        }
-        let data = Data(buffer.readableBytesView)
-        do {
-            guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                return .failure(Problem(message: "the body must be a JSON object"))
-            }
-            return .success(object)
-        } catch {
-            return .failure(Problem(message: "the body is not valid JSON: \((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error)"))
-        }
-    }
-
     /// The filters of a findings query; an empty parameter (an empty form field) is no filter.
     static func findingQuery(_ request: Request, paging: Bool) -> Result<FindingQuery, Problem> {
         var parameters: [String: String] = [:]
@@ -254,19 +276,11 @@ extension SentinelServer {
             if let t = Timestamp.parseRFC3339(text) { return .success(t) }
             return .failure(Problem(message: "'\(name)' must be an RFC 3339 time or epoch milliseconds, not '\(text)'"))
         }
-        func flag(_ name: String) -> Result<Bool?, Problem> {
-            switch parameters[name] {
-            case nil: return .success(nil)
-            case "true": return .success(true)
-            case "false": return .success(false)
-            case let other?: return .failure(Problem(message: "'\(name)' must be true or false, not '\(other)'"))
-            }
-        }
         do {
             query.since = try time("since").get()
             query.until = try time("until").get()
-            query.flagged = try flag("flagged").get()
-            query.reviewed = try flag("reviewed").get()
+            query.flagged = try flag("flagged", parameters["flagged"]).get()
+            query.reviewed = try flag("reviewed", parameters["reviewed"]).get()
         } catch {
             return .failure(error)
         }
@@ -286,6 +300,16 @@ extension SentinelServer {
             }
         }
         return .success(query)
+    }
+
+    /// Query parameter `name` as a boolean: `true`, `false`, or nil when absent.
+    static func flag(_ name: String, _ text: String?) -> Result<Bool?, Problem> {
+        switch text {
+        case nil: return .success(nil)
+        case "true": return .success(true)
+        case "false": return .success(false)
+        case let other?: return .failure(Problem(message: "'\(name)' must be true or false, not '\(other)'"))
+        }
     }
 
     static func json(_ f: Finding) -> String {
@@ -365,8 +389,12 @@ extension SentinelServer {
             query.limit = n
         }
         query.model = parameters["model"].map(String.init)
-        query.reviewedOnly = parameters["reviewed"] == "true"
-        query.includeDropped = parameters["dropped"] == "true"
+        do {
+            query.reviewedOnly = try Self.flag("reviewed", parameters["reviewed"].map(String.init)).get() ?? false
+            query.includeDropped = try Self.flag("dropped", parameters["dropped"].map(String.init)).get() ?? false
+        } catch {
+            return APIResponse.error(.badRequest, error.message)
+        }
         let pairs = try store.pairs(query)
         var body = JSONText()
         body.add("pairs", raw: "[" + pairs.map(Self.json).joined(separator: ",") + "]")
@@ -382,7 +410,7 @@ extension SentinelServer {
             var verdict: StoredPair.Verdict
         }
         let body: Body
-        switch await Self.decode(Body.self, request, limit: 16 << 10) {
+        switch await Self.decode(Body.self, request, limit: 16 << 10, fields: ["reviewer", "verdict"]) {
         case .success(let b): body = b
         case .failure(let problem): return APIResponse.error(.badRequest, problem.message, extra: problem.extra)
         }

@@ -6,9 +6,10 @@ import SentinelEvaluate
 /// Turns a request body (NDJSON, a JSON array of events, or one JSON object) into an `EventBatch` of validated
 /// single-line events, or the list of what is wrong with it.
 ///
-/// Every event is validated completely (JSON syntax, `ts`, `kind`) before anything is queued, so a batch is
-/// accepted or refused as a whole and the evaluation thread never sees a malformed line. Line breaks inside an
-/// event (pretty-printed JSON) are folded to spaces, so every event is one line of recorded traffic.
+/// Every event is validated completely (JSON syntax, `ts`, `kind`, and the types of the fields the running graph
+/// reads, as the engine checks them) before anything is queued, so a batch is accepted or refused as a whole and
+/// the evaluation thread never sees a malformed line. Line breaks inside an event (pretty-printed JSON) are folded
+/// to spaces, so every event is one line of recorded traffic.
 public final class EventBatchReader {
     /// One malformed event: `line` is 1-based (the NDJSON line, or the array element's number for arrays),
     /// `offset` a byte offset into the body.
@@ -19,17 +20,30 @@ public final class EventBatchReader {
         public var message: String
     }
 
-    private let decoder = EventDecoder(paths: AnswerObservation.paths)
-    private let slots = UnsafeMutablePointer<Value>.allocate(capacity: AnswerObservation.paths.count)
+    private let fieldTypes: EventFieldTypes
+    /// Decodes the checked fields, then the overview's (`AnswerObservation.paths`).
+    private let decoder: EventDecoder
+    private let slots: UnsafeMutablePointer<Value>
     /// At most this many problems are listed; the count is always exact.
     public let maxProblems: Int
 
-    public init(maxProblems: Int = 20) {
+    /// A reader checking the field types `fieldTypes` gives (those of the graph the events are for).
+    public init(fieldTypes: EventFieldTypes = EventFieldTypes(), maxProblems: Int = 20) {
+        self.fieldTypes = fieldTypes
         self.maxProblems = maxProblems
-        slots.initialize(repeating: .missing, count: AnswerObservation.paths.count)
+        decoder = EventDecoder(paths: fieldTypes.paths + AnswerObservation.paths)
+        slots = .allocate(capacity: decoder.slotCount)
+        slots.initialize(repeating: .missing, count: decoder.slotCount)
     }
 
     deinit { slots.deallocate() }
+
+    /// Validates one event line; returns its header and, for a completion, what the overview charts of it.
+    public func readLine(_ line: UnsafeRawBufferPointer) throws(EventDecodeError) -> (header: EventHeader, answer: AnswerObservation?) {
+        let header = try decoder.decode(line, into: slots)
+        try fieldTypes.check(header, slots: slots, line: line)
+        return (header, AnswerObservation(header: header, slots: slots + fieldTypes.paths.count))
+    }
 
     public struct Outcome {
         public var batch: EventBatch
@@ -59,15 +73,13 @@ public final class EventBatchReader {
                 out.append(contentsOf: body[a..<b])
             }
             let decoded = out.withUnsafeBytes { raw in
-                Result { () throws(EventDecodeError) in
-                    try decoder.decode(UnsafeRawBufferPointer(rebasing: raw[outStart...]), into: slots)
-                }
+                Result { () throws(EventDecodeError) in try readLine(UnsafeRawBufferPointer(rebasing: raw[outStart...])) }
             }
             switch decoded {
-            case .success(let header):
+            case .success(let (header, answer)):
                 maxTimestamp = max(maxTimestamp, header.timestamp)
                 lines.append(outStart..<out.count)
-                if let answer = AnswerObservation(header: header, slots: slots) { answers.append(answer) }
+                if let answer { answers.append(answer) }
             case .failure(let error):
                 out.removeSubrange(outStart...)
                 problemCount += 1
@@ -113,7 +125,7 @@ public final class EventBatchReader {
         var elementStart = from + 1
         var number = 0
         var closedAt: Int?
-        Self.forEachStructuralByte(body, from: from) { i, c, depth in
+        let mismatch = Self.forEachStructuralByte(body, from: from) { i, c, depth in
             if depth == 0 {
                 if (elementStart..<i).contains(where: { !Self.isSpace(body[$0]) }) || number > 0 {
                     number += 1
@@ -128,6 +140,10 @@ public final class EventBatchReader {
                 elementStart = i + 1
             }
             return true
+        }
+        if let mismatch {
+            problem(mismatch, "'\(Character(UnicodeScalar(body[mismatch])))' does not close the bracket before it")
+            return
         }
         guard let closedAt else {
             problem(body.count, "unterminated JSON array")
@@ -151,9 +167,11 @@ public final class EventBatchReader {
     }
 
     /// Visits each byte outside string literals from `from` on, with the bracket depth after it (`[` and `{`
-    /// open, `]` and `}` close), until `visit` returns false.
-    private static func forEachStructuralByte(_ body: [UInt8], from: Int, _ visit: (Int, UInt8, Int) -> Bool) {
-        var depth = 0
+    /// open, `]` and `}` close), until `visit` returns false. Returns the offset of a bracket that closes one of
+    /// the other kind (`[ … }`), where the visit stops, or nil.
+    @discardableResult
+    private static func forEachStructuralByte(_ body: [UInt8], from: Int, _ visit: (Int, UInt8, Int) -> Bool) -> Int? {
+        var open: [UInt8] = []
         var inString = false
         var escaped = false
         for i in from..<body.count {
@@ -172,12 +190,16 @@ public final class EventBatchReader {
             case UInt8(ascii: "\""):
                 inString = true
                 continue
-            case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
-            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            case UInt8(ascii: "["), UInt8(ascii: "{"): open.append(c)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                // `[` and `]` are 0x5B and 0x5D, `{` and `}` 0x7B and 0x7D.
+                guard open.last == c - 2 else { return i }
+                open.removeLast()
             default: break
             }
-            if !visit(i, c, depth) { return }
+            if !visit(i, c, open.count) { return nil }
         }
+        return nil
     }
 
     /// The index of the first `\n` at or after `from`, found with `memchr`.

@@ -43,10 +43,8 @@ public final class TrafficReplay: Sendable {
         let began = clock.now
         var origin: Int64?
         var pending = EventBatch(bytes: [], lines: [], source: .replay)
-        let decoder = EventDecoder(paths: AnswerObservation.paths)
-        let slots = UnsafeMutablePointer<Value>.allocate(capacity: AnswerObservation.paths.count)
-        slots.initialize(repeating: .missing, count: AnswerObservation.paths.count)
-        defer { slots.deallocate() }
+        // Checks what the server's HTTP endpoint checks; renewed at each batch, so a reload's graph applies.
+        var events = EventBatchReader(fieldTypes: await server.fieldTypes())
 
         func flush() async {
             guard pending.count > 0 else { return }
@@ -55,6 +53,7 @@ public final class TrafficReplay: Sendable {
             pending = EventBatch(bytes: [], lines: [], source: .replay)
             await server.submit(batch)
             state.withLock { $0.events += batch.count }
+            events = EventBatchReader(fieldTypes: await server.fieldTypes())
         }
 
         for file in files {
@@ -71,8 +70,9 @@ public final class TrafficReplay: Sendable {
                 while let (line, number) = try reader.next() {
                     if LineReader.isBlank(line) { continue }
                     let header: EventHeader
+                    let answer: AnswerObservation?
                     do {
-                        header = try decoder.decode(line, into: slots)
+                        (header, answer) = try events.readLine(line)
                     } catch {
                         let count = state.withLock { progress in
                             progress.malformed += 1
@@ -96,7 +96,7 @@ public final class TrafficReplay: Sendable {
                     pending.bytes.append(contentsOf: line)
                     pending.lines.append(from..<pending.bytes.count)
                     pending.maxTimestamp = max(pending.maxTimestamp, header.timestamp)
-                    if let answer = AnswerObservation(header: header, slots: slots) { pending.answers.append(answer) }
+                    if let answer { pending.answers.append(answer) }
                     if pending.count >= Self.maxBatch { await flush() }
                 }
             } catch let error as LineReaderError {

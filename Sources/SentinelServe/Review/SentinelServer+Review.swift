@@ -11,8 +11,9 @@ import Synchronization
 /// and output (conflicts with another reviewer are shown, not overwritten), create a silence from an alert.
 /// Server-rendered HTML; every form carries the session's CSRF token and the cookie is `SameSite=Strict`.
 extension SentinelServer {
-    func addReviewRoutes(to router: Router<BasicRequestContext>) {
+    func addReviewRoutes(to parent: Router<BasicRequestContext>) {
         let sessions = reviewSessions
+        let router = parent.group().add(middleware: ReviewErrorMiddleware())
         router.get("/review/login") { _, _ in Self.html(ReviewPage.login(message: sessions.isConfigured ? nil : Self.noTokens)) }
         router.post("/review/login") { request, _ in
             let form = try await Self.form(request)
@@ -271,7 +272,7 @@ extension SentinelServer {
 
     // MARK: Actions
 
-    private func submitReview(id: Int64, _ form: [String: String], by session: ReviewSessions.Session) throws -> Response {
+    private func submitReview(id: Int64, _ form: FormBody, by session: ReviewSessions.Session) throws -> Response {
         func label(_ name: String) -> ReviewLabel? { form[name].flatMap(ReviewLabel.init(rawValue:)) }
         let review = Review(
             inputLabel: label("input"), outputLabel: label("output"), note: form["note"].flatMap { $0.isEmpty ? nil : $0 },
@@ -288,12 +289,13 @@ extension SentinelServer {
         }
     }
 
-    private func createSilence(_ form: [String: String], by session: ReviewSessions.Session) throws -> Response {
+    private func createSilence(_ form: FormBody, by session: ReviewSessions.Session) throws -> Response {
         guard let hours = form["hours"].flatMap(Double.init), hours > 0, hours <= 24 * 90, let comment = form["comment"], !comment.isEmpty
         else { return Self.redirect("/review/alerts?notice=" + "Give a duration of up to 90 days and a comment.".percentEncoded) }
         var matchers: [SilenceMatcher] = []
         if let name = form["alertname"] { matchers.append(try SilenceMatcher(name: "alertname", value: name)) }
-        for line in (form["matchers"] ?? "").split(separator: "\n") {
+        // Browsers send a form field's line breaks as CRLF.
+        for line in (form["matchers"] ?? "").split(whereSeparator: \.isNewline) {
             guard let eq = line.firstIndex(of: "=") else { continue }
             matchers.append(try SilenceMatcher(name: String(line[..<eq]), value: String(line[line.index(after: eq)...])))
         }
@@ -326,14 +328,11 @@ extension SentinelServer {
         html(ReviewPage.layout(title: "Not allowed", session: nil, body: "<p>Missing or wrong form token, or a read-only login.</p>"), status: .forbidden)
     }
 
-    /// An `application/x-www-form-urlencoded` body (up to 64 KiB).
-    static func form(_ request: Request) async throws -> [String: String] {
+    /// An `application/x-www-form-urlencoded` body (up to 64 KiB); one that is not form-encoded throws
+    /// `FormBody.Malformed`, which `ReviewErrorMiddleware` answers with a 400 page.
+    static func form(_ request: Request) async throws -> FormBody {
         let buffer = try await request.body.collect(upTo: 64 << 10)
-        var components = URLComponents()
-        components.percentEncodedQuery = String(buffer: buffer).replacingOccurrences(of: "+", with: "%20")
-        var fields: [String: String] = [:]
-        for item in components.queryItems ?? [] { fields[item.name] = item.value ?? "" }
-        return fields
+        return try FormBody(Array(buffer.readableBytesView))
     }
 }
 

@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+@testable import SentinelServe
+import SentinelCompile
+import SentinelStore
+import Testing
+
+/// The review page's forms: URL-encoded bodies decoded by hand (no trap on a stray `%`), silences from an alert's
+/// matchers as browsers send them, and failures answered as HTML pages.
+@Suite struct ReviewFormTests {
+    @Test func formBodiesDecodePlusAndPercentEscapesAndRefuseBrokenOnes() throws {
+        let form = try FormBody(Array("reviewer=Jane+Doe&note=caf%C3%A9+%26+co&empty=&flag&a=1&a=2".utf8))
+        #expect(form["reviewer"] == "Jane Doe")
+        #expect(form["note"] == "café & co")
+        #expect(form["empty"] == "")
+        #expect(form["flag"] == "")
+        #expect(form["a"] == "2")
+        for (body, offset) in [("token=100%", 9), ("token=%4", 6), ("t=%zz", 2), ("t=%FF", 2)] {
+            #expect(throws: FormBody.Malformed.self, "\(body)") { try FormBody(Array(body.utf8)) }
+            do {
+                _ = try FormBody(Array(body.utf8))
+            } catch {
+                #expect(error.offset == offset, "\(body)")
+            }
+        }
+    }
+
+    static func server(
+        writeToken: String, storePath: String = NSTemporaryDirectory() + "sentinel-review-\(UUID().uuidString).db"
+    ) throws -> SentinelServer {
+        var configuration = ServiceConfiguration()
+        configuration.auth.writeToken = writeToken
+        let rules = try ServerRoutesTests.ruleFile(ServerRoutesTests.rules)
+        configuration.rules = [rules]
+        let graph = try #require(Configuration.load(rules: [rules], policies: []).graph)
+        let store = try SQLiteFindingsStore(path: storePath)
+        return try SentinelServer(
+            configuration: configuration, graph: graph, store: store, reloadSources: { ([rules], [], []) },
+            logger: Logger(label: "test"))
+    }
+
+    @Test func aLoginFormThatIsNotURLEncodedIsA400PageNotACrash() async throws {
+        let server = try Self.server(writeToken: "W")
+        try await Application(router: server.makeRouter()).test(.router) { client in
+            let body = ByteBuffer(string: "reviewer=Jane+Doe&token=100%")
+            try await client.execute(uri: "/review/login", method: .post, body: body) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                #expect(String(buffer: response.body).contains("byte 27"))
+            }
+            try await client.execute(uri: "/health", method: .get) { response in #expect(response.status == .ok) }
+        }
+    }
+
+    @Test func theSilenceButtonSplitsMatchersOnCRLFAsBrowsersSendThem() async throws {
+        let server = try Self.server(writeToken: "W")
+        try await Application(router: server.makeRouter()).test(.router) { client in
+            let cookie = try await client.execute(
+                uri: "/review/login", method: .post, body: ByteBuffer(string: "reviewer=ana&token=W")
+            ) { response in
+                try #require(response.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+            }
+            let page = try await client.execute(uri: "/review/alerts", method: .get, headers: [.cookie: cookie]) {
+                String(buffer: $0.body)
+            }
+            let csrf = try #require(page.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)
+            let form = "csrf=\(csrf)&alertname=Busy&matchers=team%3Done%0D%0Amodel%3Da&hours=2&comment=known"
+            try await client.execute(
+                uri: "/review/silences", method: .post, headers: [.cookie: cookie], body: ByteBuffer(string: form)
+            ) { response in
+                #expect(response.status == .seeOther)
+            }
+        }
+        let matchers = try #require(try server.store.silences().first).matchers
+        #expect(matchers.map(\.name) == ["alertname", "team", "model"])
+        #expect(matchers.map(\.value) == ["Busy", "one", "a"])
+    }
+
+    @Test func aDamagedStoreRowMakesTheReviewPageAnHTMLErrorPageWithTheReason() async throws {
+        let path = NSTemporaryDirectory() + "sentinel-damaged-\(UUID().uuidString).db"
+        let server = try Self.server(writeToken: "W", storePath: path)
+        try server.store.append(StoreBatch(findings: [Finding(time: 1, rule: "Busy", fingerprint: "f", severity: "warning", raw: "{}")]))
+        let damage = Process()
+        damage.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        damage.arguments = [path, "UPDATE findings SET labels = '{not json'"]
+        try damage.run()
+        damage.waitUntilExit()
+        try #require(damage.terminationStatus == 0)
+        try await Application(router: server.makeRouter()).test(.router) { client in
+            let cookie = try await client.execute(
+                uri: "/review/login", method: .post, body: ByteBuffer(string: "reviewer=ana&token=W")
+            ) { response in
+                try #require(response.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+            }
+            try await client.execute(uri: "/review/findings", method: .get, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .internalServerError)
+                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                #expect(String(buffer: response.body).contains("column &#39;labels&#39; does not hold valid JSON"))
+            }
+        }
+    }
+}
