@@ -97,7 +97,7 @@ import Testing
             try await client.execute(uri: "/review/findings", method: .get, headers: [.cookie: cookie]) { response in
                 #expect(response.status == .internalServerError)
                 #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
-                #expect(String(buffer: response.body).contains("column &#39;labels&#39; does not hold valid JSON"))
+                #expect(String(buffer: response.body).contains("row 1: column &#39;labels&#39; does not hold valid JSON"))
             }
         }
     }

@@ -246,6 +246,6 @@ import Testing
         }
         let error = try #require(throws: StoreError.self) { try f.store.finding(id: id) }
         #expect(error.kind == .corruptRecord)
-        #expect(error.description.contains("column 'prompt' holds bytes that are not UTF-8 text"))
+        #expect(error.description.contains("row \(id): column 'prompt' holds bytes that are not UTF-8 text"))
     }
 }

@@ -6,9 +6,10 @@ enum JSONColumn {
     /// A stored column that does not hold what it should.
     struct Corrupt: Error, CustomStringConvertible {
         var column: String
+        var row: String
         var reason: String
 
-        var description: String { "column '\(column)' does not hold valid JSON (\(reason))" }
+        var description: String { "\(row)column '\(column)' does not hold valid JSON (\(reason))" }
     }
 
     /// Sorted keys: the same value is always the same text.
@@ -23,7 +24,7 @@ enum JSONColumn {
         do {
             return try JSONDecoder().decode(T.self, from: Data(text.utf8))
         } catch {
-            throw Corrupt(column: column, reason: "\(error)")
+            throw Corrupt(column: column, row: row.whichRow, reason: "\(error)")
         }
     }
 }

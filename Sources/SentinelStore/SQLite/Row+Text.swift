@@ -3,8 +3,9 @@ import GRDB
 /// A text column holds bytes that are not UTF-8 text.
 struct CorruptText: Error, CustomStringConvertible {
     var column: String
+    var row: String
 
-    var description: String { "column '\(column)' holds bytes that are not UTF-8 text" }
+    var description: String { "\(row)column '\(column)' holds bytes that are not UTF-8 text" }
 }
 
 extension Row {
@@ -15,8 +16,16 @@ extension Row {
         guard case .blob(let bytes) = try decode(DatabaseValue.self, forColumn: column).storage else {
             return try decode(forColumn: column)
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw CorruptText(column: column) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw CorruptText(column: column, row: whichRow)
+        }
         return text
+    }
+
+    /// `row 5: ` when the row has an `id` column, so a damaged row can be found (empty otherwise).
+    var whichRow: String {
+        guard hasColumn("id") else { return "" }
+        return "row \(self["id"] as DatabaseValue): "
     }
 
     /// The text in `column`, which must not be NULL.
