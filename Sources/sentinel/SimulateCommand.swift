@@ -240,9 +240,7 @@ struct SimulateCommand: AsyncParsableCommand {
 
     /// Fails unless `text` is an http:// or https:// URL with a host.
     private static func checkURL(_ text: String, flag: String) throws {
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            url.host?.isEmpty == false
-        else { throw ValidationError("\(flag) '\(text)' is not an http:// or https:// URL") }
+        guard HTTPURL(text) != nil else { throw ValidationError("\(flag) '\(text)' is not an http:// or https:// URL") }
     }
 
     private static func duration(_ text: String, flag: String) throws -> Duration {

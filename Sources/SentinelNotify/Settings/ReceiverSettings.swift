@@ -65,10 +65,7 @@ public struct ReceiverSettings: Sendable, Hashable {
             throw invalid(nil, "type '\(type)' is not delivered over HTTP (only \(kinds) are)")
         }
         guard let url = settings["url"] else { throw invalid("url", "missing: a \(type) receiver needs a URL") }
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
-            ["http", "https"].contains(scheme),
-            let host = parsed.host, !host.isEmpty
-        else { throw invalid("url", "'\(url)' is not an http or https URL with a host") }
+        guard HTTPURL(url) != nil else { throw invalid("url", "'\(url)' is not an http or https URL with a host") }
 
         var maxAttempts = try count("max_attempts")
         if let retries = try count("max_retries") {

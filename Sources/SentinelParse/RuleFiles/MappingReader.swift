@@ -115,6 +115,19 @@ public enum NodeValue {
         }
     }
 
+    /// A duration over zero: a timer that repeats (zero would fire again and again at the same instant) or a limit
+    /// on waiting.
+    public static func positiveDuration(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic])
+        -> Located<Int64>?
+    {
+        guard let duration = duration(node, what, &diagnostics) else { return nil }
+        guard duration.value > 0 else {
+            diagnostics.append(Diagnostic(.invalidValue, "\(what) must be longer than 0s", at: duration.range))
+            return nil
+        }
+        return duration
+    }
+
     public static func sequence(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic]) -> [YAMLNode]? {
         if case .sequence(let items) = node.content { return items }
         if case .scalar(let s) = node.content, s.isNull { return [] }

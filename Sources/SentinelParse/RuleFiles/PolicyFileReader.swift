@@ -146,9 +146,7 @@ public enum PolicyFileReader {
                 diagnostics.append(Diagnostic(.invalidValue, "\(what) must be a fraction from 0 to 1", at: node.range))
             }
         case "timeout":
-            if let v = NodeValue.duration(node, what, &diagnostics), v.value == 0 {
-                diagnostics.append(Diagnostic(.invalidValue, "\(what) must be longer than 0s", at: node.range))
-            }
+            _ = NodeValue.positiveDuration(node, what, &diagnostics)
         case "backend":
             if let v = NodeValue.string(node, what, &diagnostics), !["local", "infini_gram"].contains(v.value) {
                 diagnostics.append(
@@ -229,8 +227,8 @@ public enum PolicyFileReader {
             checkGroupBy(route.groupBy, &diagnostics)
         }
         if let n = map["group_wait"] { route.groupWait = NodeValue.duration(n, "'group_wait'", &diagnostics) }
-        if let n = map["group_interval"] { route.groupInterval = positiveDuration(n, "'group_interval'", &diagnostics) }
-        if let n = map["repeat_interval"] { route.repeatInterval = positiveDuration(n, "'repeat_interval'", &diagnostics) }
+        if let n = map["group_interval"] { route.groupInterval = NodeValue.positiveDuration(n, "'group_interval'", &diagnostics) }
+        if let n = map["repeat_interval"] { route.repeatInterval = NodeValue.positiveDuration(n, "'repeat_interval'", &diagnostics) }
         if let n = map["continue"] { route.continue = NodeValue.bool(n, "'continue'", &diagnostics)?.value ?? false }
         if let n = map["routes"], let items = NodeValue.sequence(n, "'routes'", &diagnostics) {
             route.routes = items.compactMap { readRoute($0, &diagnostics) }
@@ -238,15 +236,6 @@ public enum PolicyFileReader {
         return route
     }
 
-    /// A timer that repeats: zero would flush (or re-send) a group again and again at the same instant.
-    private static func positiveDuration(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic]) -> Located<Int64>? {
-        guard let duration = NodeValue.duration(node, what, &diagnostics) else { return nil }
-        guard duration.value > 0 else {
-            diagnostics.append(Diagnostic(.invalidValue, "\(what) must be longer than 0s", at: duration.range))
-            return nil
-        }
-        return duration
-    }
 
     private static func readInhibitRule(_ node: YAMLNode, _ diagnostics: inout [Diagnostic]) -> InhibitRuleSyntax? {
         guard let map = MappingReader(node, context: "an inhibit rule", diagnostics: &diagnostics) else { return nil }

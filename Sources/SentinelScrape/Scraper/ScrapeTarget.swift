@@ -1,4 +1,5 @@
 import Foundation
+import SentinelCore
 
 /// One `/metrics` endpoint and how to scrape it.
 ///
@@ -31,30 +32,21 @@ public struct ScrapeTarget: Sendable, Hashable {
     ) throws(ScrapeTargetError) {
         func invalid(_ message: String) -> ScrapeTargetError { ScrapeTargetError(target: name, message: message) }
         guard !name.isEmpty else { throw invalid("the name is empty") }
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            let host = parsed.host, !host.isEmpty
-        else { throw invalid("'\(url)' is not an http or https URL with a host") }
+        guard let parsed = HTTPURL(url) else { throw invalid("'\(url)' is not an http or https URL with a host") }
         guard interval > .zero else { throw invalid("the interval must be positive") }
         guard timeout > .zero, timeout <= interval else {
             throw invalid("the timeout must be positive and no longer than the interval")
         }
         guard bodySizeLimit > 0 else { throw invalid("the body size limit must be positive") }
-        for labelName in labels.keys.sorted() where !Self.isLabelName(labelName) {
+        for labelName in labels.keys.sorted() where !LabelName.isValid(labelName) {
             throw invalid("'\(labelName)' is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)")
         }
-        let port = parsed.port ?? (scheme == "https" ? 443 : 80)
-        let bracketedHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         self.name = name
         self.url = url
-        self.instance = labels["instance"] ?? "\(bracketedHost):\(port)"
+        self.instance = labels["instance"] ?? parsed.instance
         self.interval = interval
         self.timeout = timeout
         self.labels = labels
         self.bodySizeLimit = bodySizeLimit
-    }
-
-    static func isLabelName(_ name: String) -> Bool {
-        guard let first = name.utf8.first, PrometheusTextParser.isLabelNameStart(first) else { return false }
-        return name.utf8.allSatisfy { PrometheusTextParser.isLabelNameStart($0) || PrometheusTextParser.isDigit($0) }
     }
 }

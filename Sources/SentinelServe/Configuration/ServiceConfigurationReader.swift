@@ -173,8 +173,8 @@ public enum ServiceConfigurationReader {
             guard let scrape = MappingReader(node, context: "'collectors.scrape'", diagnostics: &d) else { return nil }
             scrape.rejectUnknownKeys(["interval", "timeout", "targets"], diagnostics: &d)
             var settings = ServiceConfiguration.ScrapeSettings()
-            let interval = scrape["interval"].flatMap { positiveDuration($0, "'collectors.scrape.interval'", &d) }
-            let timeout = scrape["timeout"].flatMap { positiveDuration($0, "'collectors.scrape.timeout'", &d) }
+            let interval = scrape["interval"].flatMap { NodeValue.positiveDuration($0, "'collectors.scrape.interval'", &d) }
+            let timeout = scrape["timeout"].flatMap { NodeValue.positiveDuration($0, "'collectors.scrape.timeout'", &d) }
             if let interval { settings.intervalMilliseconds = interval.value }
             if let timeout { settings.timeoutMilliseconds = timeout.value }
             guard let n = scrape.required("targets", diagnostics: &d),
@@ -188,14 +188,14 @@ public enum ServiceConfigurationReader {
                     let name = NodeValue.string(nameNode, "a scrape target's 'name'", &d),
                     let url = NodeValue.string(urlNode, "a scrape target's 'url'", &d)
                 else { continue }
-                guard let instance = Self.instance(of: url.value) else {
+                guard let instance = HTTPURL(url.value)?.instance else {
                     d.append(Diagnostic(.invalidValue, "'\(url.value)' is not an http:// or https:// URL", at: url.range))
                     continue
                 }
                 var t = ServiceConfiguration.ScrapeSettings.Target(name: name.value, url: url.value)
                 if let l = target["labels"] { t.labels = (NodeValue.stringMap(l, "'labels'", &d) ?? []).map { ($0.key.value, $0.value.value) } }
-                let ownInterval = target["interval"].flatMap { positiveDuration($0, "'interval'", &d) }
-                let ownTimeout = target["timeout"].flatMap { positiveDuration($0, "'timeout'", &d) }
+                let ownInterval = target["interval"].flatMap { NodeValue.positiveDuration($0, "'interval'", &d) }
+                let ownTimeout = target["timeout"].flatMap { NodeValue.positiveDuration($0, "'timeout'", &d) }
                 t.intervalMilliseconds = ownInterval?.value
                 t.timeoutMilliseconds = ownTimeout?.value
                 let (every, limit) = (ownInterval ?? interval, ownTimeout ?? timeout)
@@ -291,13 +291,13 @@ public enum ServiceConfigurationReader {
             guard let urlNode = map.required("url", diagnostics: &d), let modelNode = map.required("model", diagnostics: &d),
                 let url = NodeValue.string(urlNode, "\(what) 'url'", &d), let model = NodeValue.string(modelNode, "\(what) 'model'", &d)
             else { return nil }
-            guard Self.isHTTPURL(url.value) else {
+            guard HTTPURL(url.value) != nil else {
                 d.append(Diagnostic(.invalidValue, "'\(url.value)' is not an http:// or https:// URL", at: url.range))
                 return nil
             }
             var endpoint = ServiceConfiguration.SimulatorSettings.Endpoint(url: url.value, model: model.value)
             endpoint.apiKey = map["api_key"].flatMap { NodeValue.string($0, "'api_key'", &d)?.value }
-            if let n = map["timeout"], let v = positiveDuration(n, "'timeout'", &d) { endpoint.timeoutMilliseconds = v.value }
+            if let n = map["timeout"], let v = NodeValue.positiveDuration(n, "'timeout'", &d) { endpoint.timeoutMilliseconds = v.value }
             var format: String?
             if let n = map["format"], let v = NodeValue.string(n, "'format'", &d) {
                 let formats = ["qwen3guard", "llamaguard", "openai"]
@@ -311,27 +311,6 @@ public enum ServiceConfigurationReader {
                 }
             }
             return (endpoint, format)
-        }
-
-        func positiveDuration(_ node: YAMLNode, _ what: String, _ d: inout [Diagnostic]) -> Located<Int64>? {
-            guard let v = NodeValue.duration(node, what, &d) else { return nil }
-            guard v.value > 0 else {
-                d.append(Diagnostic(.invalidValue, "\(what) must be longer than 0", at: v.range))
-                return nil
-            }
-            return v
-        }
-
-        static func isHTTPURL(_ text: String) -> Bool { instance(of: text) != nil }
-
-        /// `host:port` of an http:// or https:// URL (the scheme's port when it names none; an IPv6 host in
-        /// brackets), as the scraper labels a target's series `instance`; nil for any other URL.
-        static func instance(of text: String) -> String? {
-            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-                let host = url.host, !host.isEmpty
-            else { return nil }
-            let port = url.port ?? (scheme == "https" ? 443 : 80)
-            return (host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host) + ":\(port)"
         }
     }
 

@@ -149,7 +149,7 @@ extension SentinelServer {
         guard !body.matchers.isEmpty else { return bad("matchers", "must be a non-empty list of {name, value, isRegex, isEqual}") }
         var matchers: [SilenceMatcher] = []
         for (i, m) in body.matchers.enumerated() {
-            guard Self.isLabelName(m.name) else {
+            guard LabelName.isValid(m.name) else {
                 return bad("matchers[\(i)].name", "must be a label name ([a-zA-Z_][a-zA-Z0-9_]*), not '\(m.name)'")
             }
             do {
@@ -186,15 +186,6 @@ extension SentinelServer {
         silences.put(silence)
         logger.notice("silence saved", metadata: ["id": "\(silence.id)", "by": "\(createdBy)", "until": "\(Timestamp.format(endsAt))"])
         return APIResponse.json(.ok, #"{"silenceID":"# + JSONText.quoted(silence.id) + "}")
-    }
-
-    /// Whether `name` is a Prometheus label name, `[a-zA-Z_][a-zA-Z0-9_]*`, as a silence matcher's must be.
-    static func isLabelName(_ name: String) -> Bool {
-        guard let first = name.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return false }
-        return name.utf8.allSatisfy { c in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(c | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
-                || c == UInt8(ascii: "_")
-        }
     }
 
     /// `DELETE /api/v1/silences/{id}`: expires it now.
