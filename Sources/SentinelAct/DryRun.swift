@@ -46,11 +46,11 @@ public final class DryRun {
     public private(set) var pairCount = 0
 
     public init(graph: ConditionGraph, format: Format = .json) {
-        engine = Engine(graph: graph)
+        dpo = DPOCapture(graph: graph)
+        engine = Engine(graph: graph, eventFields: dpo.isActive ? DPOCapture.eventFields : [])
         router = RouteTree(policy: graph.policy)
         dispatcher = Dispatcher(policy: graph.policy)
         findings = FindingRouting(graph: graph)
-        dpo = DPOCapture(graph: graph)
         engine.observeMatches(of: findings.observedRules)
         dpo.onPair = { [unowned self] pair in
             self.pairCount += 1
@@ -74,7 +74,11 @@ public final class DryRun {
             if format == .json { self.output(Self.line(for: request)) }
             self.dpo.take(request)
         }
-        if dpo.isActive { engine.onEvent = { [unowned self] line, time in self.dpo.observe(line, time: time) } }
+        if dpo.isActive {
+            engine.onEvent = { [unowned self] line, time in
+                self.dpo.observe(line, time: time, repromptOf: self.engine.eventField(0))
+            }
+        }
     }
 
     /// Replays the files in order. A malformed line is reported through `onMalformed` and skipped, or, when it

@@ -18,8 +18,12 @@ public final class Engine {
     /// Called at each event where an observed rule (see `observeMatches(of:)`) holds and so does its `evidence`.
     public var onMatch: (RuleMatch) -> Void = { _ in }
     /// Called for every event as it is evaluated (in event-time order; never for a late one), with its line (valid
-    /// only during the call) and time, before the rules read it. DPO capture looks for re-prompts here.
+    /// only during the call) and time, before the rules read it; `eventField(_:)` reads its `eventFields` then. DPO
+    /// capture looks for re-prompts here.
     public var onEvent: ((UnsafeRawBufferPointer, Int64) -> Void)?
+    /// Paths decoded from every event for `onEvent`, beside those the rules read (no rule reads them, so their types
+    /// are not checked).
+    public let eventFields: [[String]]
 
     public internal(set) var statistics = EngineStatistics()
     public internal(set) var ruleStatistics: [RuleStatistics]
@@ -91,10 +95,13 @@ public final class Engine {
         var value: Value
     }
 
-    public init(graph: ConditionGraph) {
+    /// - Parameter eventFields: paths `onEvent` reads with `eventField(_:)`; decoding them with the rules' fields
+    ///   spares a second pass over every line.
+    public init(graph: ConditionGraph, eventFields: [[String]] = []) {
         self.graph = graph
-        decoder = EventDecoder(paths: graph.fields)
-        let slotCount = max(1, graph.fields.count)
+        self.eventFields = eventFields
+        decoder = EventDecoder(paths: graph.fields + eventFields)
+        let slotCount = max(1, decoder.slotCount)
         eventSlots = .allocate(capacity: slotCount)
         eventSlots.initialize(repeating: .missing, count: slotCount)
         noEvent = .allocate(capacity: slotCount)
@@ -105,7 +112,7 @@ public final class Engine {
         readouts.initialize(repeating: Readout(epoch: 0, value: .missing), count: max(1, graph.nodes.count))
         let pool = self.pool
         for (i, node) in graph.nodes.enumerated() {
-            (ops + i).initialize(to: Op.make(node, constant: { pool.add($0) }))
+            (ops + i).initialize(to: Op.make(node, in: graph.nodes, constant: { pool.add($0) }))
         }
         lists = .allocate(capacity: graph.lists.count)
         _ = lists.initialize(from: graph.lists.map { ListMatcher($0, pool: pool) })
@@ -209,6 +216,9 @@ public final class Engine {
             }
         }
     }
+
+    /// During `onEvent`: the event's value at `eventFields[index]`.
+    public func eventField(_ index: Int) -> Value { eventSlots[graph.fields.count + index] }
 
     /// Reports the matches of these rules (by name) through `onMatch`; replaces the previous set.
     public func observeMatches(of rules: Set<String>) {

@@ -21,10 +21,12 @@ import Testing
 
         init(retention: Int64 = 3_600_000) throws {
             let graph = try EngineFixture.compile(DPOCaptureTests.rules, policy: DPOCaptureTests.policy)
-            engine = Engine(graph: graph)
+            engine = Engine(graph: graph, eventFields: DPOCapture.eventFields)
             capture = DPOCapture(graph: graph, retention: retention)
             engine.onAction = { [unowned self] in self.capture.take($0) }
-            engine.onEvent = { [unowned self] line, time in self.capture.observe(line, time: time) }
+            engine.onEvent = { [unowned self] line, time in
+                self.capture.observe(line, time: time, repromptOf: self.engine.eventField(0))
+            }
             capture.onPair = { [unowned self] in self.pairs.append($0) }
             capture.onSkip = { [unowned self] in self.skips.append($0) }
             capture.onUnanswered = { [unowned self] in self.unanswered.append($0.eventID) }
@@ -128,17 +130,22 @@ import Testing
         #expect(run.pairs.isEmpty)
     }
 
-    @Test func onlyLinesWithAStringRepromptOfAreParsed() {
-        func check(_ text: String) -> Bool { Array(text.utf8).withUnsafeBytes { DPOCapture.mayBeReprompt($0) } }
-        #expect(check(#"{"reprompt_of":"a"}"#))
-        #expect(check(#"{"reprompt_of" : "a"}"#))
-        #expect(!check(#"{"reprompt_of":null}"#))
-        #expect(!check(#"{"prompt":"reprompt_of"}"#))
-        #expect(check(#"{"finish_reason":"stop","reprompt_of":"a"}"#))
-        #expect(check(#"{"model_name":"m","reprompt_ox":"a","reprompt_of":"b"}"#))
-        #expect(!check(#"{"time_to_first":"a","reprompt_off":"a","reprompt_of" 1}"#))
-        #expect(!check(#""reprompt_of""#))
-        #expect(!check("_"))
+    /// Only a top-level `reprompt_of` holding a string makes an event a re-prompt (the engine decodes it with the
+    /// rules' fields): one nested in another object, a null, or the text inside a prompt does not.
+    @Test func onlyATopLevelStringRepromptOfMarksARepromptedExchange() throws {
+        func pairs(_ repromptMember: String) throws -> Int {
+            let run = try Run()
+            try run.send(Self.exchange(0, id: "a", prompt: "How to hurt?", response: "Like this.", safety: "unsafe"))
+            let line = #"{"ts":1,"kind":"completion","id":"b","model":"m","prompt":"reprompt_of","response":"No.","#
+                + #""response_guard":{"safety":"safe","refusal":true},\#(repromptMember)}"#
+            try run.send(line)
+            return run.pairs.count
+        }
+        #expect(try pairs(#""reprompt_of":"a""#) == 1)
+        #expect(try pairs(#""reprompt_of" : "a""#) == 1)
+        #expect(try pairs(#""reprompt_of":null"#) == 0)
+        #expect(try pairs(#""attrs":{"reprompt_of":"a"}"#) == 0)
+        #expect(try pairs(#""reprompt_off":"a""#) == 0)
     }
 
     /// The ASCII fast path of prompt normalisation agrees with the Unicode definition (lower-cased, whitespace runs

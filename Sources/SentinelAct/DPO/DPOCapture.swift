@@ -33,6 +33,9 @@ public final class DPOCapture {
         case repromptNotSafe = "reprompt_not_safe", duplicatePrompt = "duplicate_prompt", expired
     }
 
+    /// The paths `observe` needs decoded from every event (see `Engine.init(graph:eventFields:)`).
+    public static let eventFields = [["reprompt_of"]]
+
     public var onPair: (DPOPair) -> Void = { _ in }
     public var onSkip: (Skip) -> Void = { _ in }
     /// A candidate whose wait ended without a re-prompt in the stream.
@@ -136,11 +139,13 @@ public final class DPOCapture {
         }
     }
 
-    /// Looks at every evaluated event's line for a re-prompt (`"reprompt_of": "<id>"`); cheap for the others.
-    /// `time` is the event's time (see `Engine.onEvent`), so a pair is stamped when its re-prompt happened.
-    public func observe(_ line: UnsafeRawBufferPointer, time: Int64) {
+    /// Looks at every evaluated event for a re-prompt (`"reprompt_of": "<id>"`). `repromptOf` is the event's
+    /// `reprompt_of` as the engine decoded it (`Engine.eventField(_:)` with `eventFields`), so the line is read again
+    /// only for a re-prompt. `time` is the event's time (see `Engine.onEvent`), so a pair is stamped when its
+    /// re-prompt happened.
+    public func observe(_ line: UnsafeRawBufferPointer, time: Int64, repromptOf: Value) {
         if time > Int64.min + retention { expire(before: time - retention) }
-        guard Self.mayBeReprompt(line), fields.read(line), let original = fields.string(Field.repromptOf) else { return }
+        guard case .string = repromptOf, fields.read(line), let original = fields.string(Field.repromptOf) else { return }
         let reprompt = Reprompt(
             id: fields.string(Field.id), response: fields.string(Field.response), safety: fields.string(Field.safety),
             refusal: fields.bool(Field.refusal), verdict: fields.json(Field.verdict))
@@ -199,37 +204,4 @@ public final class DPOCapture {
         }
         nextExpiry = min(candidateExpiry.firstTime ?? .max, repromptExpiry.firstTime ?? .max)
     }
-
-    private static let repromptKey = Array(#""reprompt_of""#.utf8)
-
-    /// A line can only be a re-prompt if it has `"reprompt_of"` followed by a string.
-    static func mayBeReprompt(_ line: UnsafeRawBufferPointer) -> Bool {
-        guard let end = endOfRepromptKey(in: line) else { return false }
-        var j = end
-        while j < line.count, line[j] == 0x20 || line[j] == 0x3A || line[j] == 0x09 { j += 1 }
-        return j < line.count && line[j] == 0x22
-    }
-
-    /// Where the first `"reprompt_of"` ends. This runs on every line: memchr to each `_` (the key's rarest byte,
-    /// and its only `_`, so hits come in match order) is several times faster than a generic substring search.
-    private static func endOfRepromptKey(in line: UnsafeRawBufferPointer) -> Int? {
-        let key = repromptKey
-        let underscore = 9  // offset of `_` in the key
-        guard let base = line.baseAddress, line.count >= key.count else { return nil }
-        let last = line.count - (key.count - underscore)  // the last place the key's `_` can be
-        var from = underscore
-        while from <= last, let hit = memchr(base + from, 0x5F, last + 1 - from) {
-            let p = base.distance(to: UnsafeRawPointer(hit))
-            // Most `_` are in other names (`model_name`, `time_to_first_token`): the byte after rules them out
-            // without a call.
-            if base.load(fromByteOffset: p + 1, as: UInt8.self) == UInt8(ascii: "o"),
-                memcmp(base + p - underscore, key, key.count) == 0
-            {
-                return p - underscore + key.count
-            }
-            from = p + 1
-        }
-        return nil
-    }
-
 }

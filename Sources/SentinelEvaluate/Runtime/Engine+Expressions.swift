@@ -53,6 +53,7 @@ extension Engine {
         case .and: return holds(op.a) && holds(op.b)
         case .or: return holds(op.a) || holds(op.b)
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+            if op.flag == Op.numberOperand { return compare(op.code, value(op.a), number: op.number) }
             return compare(op.code, value(op.a), value(op.b))
         case .inList:
             let x = value(op.a)
@@ -151,6 +152,19 @@ extension Engine {
             }
         }
         guard let x = Self.numeric(a), let y = Self.numeric(b) else { return code == .notEqual }
+        return Self.compare(code, x, y)
+    }
+
+    /// `compare(code, a, .number(y))`, without building the constant's value.
+    @inline(__always)
+    private func compare(_ code: Op.Code, _ a: Value, number y: Double) -> Bool {
+        guard a.isPresent else { return false }
+        guard let x = Self.numeric(a) else { return code == .notEqual }
+        return Self.compare(code, x, y)
+    }
+
+    @inline(__always)
+    private static func compare(_ code: Op.Code, _ x: Double, _ y: Double) -> Bool {
         switch code {
         case .equal: return x == y
         case .notEqual: return x != y

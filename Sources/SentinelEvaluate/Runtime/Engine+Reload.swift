@@ -18,7 +18,7 @@ extension Engine {
     /// for re-ordering, its statistics, and the groups, window samples and alert states of every partition,
     /// window and rule whose definition did not change. Everything else starts empty, as on a fresh start.
     public convenience init(graph: ConditionGraph, continuing previous: Engine) {
-        self.init(graph: graph)
+        self.init(graph: graph, eventFields: previous.eventFields)
         carryOver = adoptState(of: previous)
     }
 

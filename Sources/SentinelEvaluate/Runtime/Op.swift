@@ -17,10 +17,13 @@ struct Op {
     var a: Int32 = 0
     var b: Int32 = 0
     var c: Int32 = 0
-    /// `inList`/`inArray`: negated. `window`: the readout.
+    /// `inList`/`inArray`: negated. `window`: the readout. Comparisons: `numberOperand` when the right operand is
+    /// a constant number, held in `number` (most thresholds are: `count(10m) >= 15`).
     var flag: UInt8 = 0
-    /// `window`: the quantile.
+    /// `window`: the quantile. Comparisons with `numberOperand`: the right operand.
     var number: Double = 0
+
+    static let numberOperand: UInt8 = 1
 
     /// Readout codes of `window` ops.
     enum Readout: UInt8 {
@@ -28,7 +31,8 @@ struct Op {
         case counterRate, counterIncrease, histogramQuantile, psi
     }
 
-    static func make(_ node: Node, constant: (Constant) -> Int32) -> Op {
+    /// The op of `node`, one of `nodes` (operands are looked at for constant numbers).
+    static func make(_ node: Node, in nodes: [Node], constant: (Constant) -> Int32) -> Op {
         func i(_ x: Int) -> Int32 { Int32(x) }
         switch node {
         case .constant(let c): return Op(code: .constant, a: constant(c))
@@ -47,7 +51,12 @@ struct Op {
                 .equal: .equal, .notEqual: .notEqual, .less: .less, .lessEqual: .lessEqual, .greater: .greater,
                 .greaterEqual: .greaterEqual,
             ]
-            return Op(code: codes[op]!, a: i(x), b: i(y))
+            var compare = Op(code: codes[op]!, a: i(x), b: i(y))
+            if case .constant(.number(let n)) = nodes[y] {
+                compare.flag = numberOperand
+                compare.number = n
+            }
+            return compare
         case .inList(let x, let list, let negated): return Op(code: .inList, a: i(x), b: i(list), flag: negated ? 1 : 0)
         case .inArray(let x, let array, let negated): return Op(code: .inArray, a: i(x), b: i(array), flag: negated ? 1 : 0)
         case .stringTest(let test, let x, let y):

@@ -51,7 +51,8 @@ public final class EvaluationLoop: @unchecked Sendable {
         store: any FindingsStore, silences: SilenceBook, notificationLog: [Dispatcher.LogEntry],
         reprompter: (any DPOReprompter)? = nil, idleAdvance: Duration, logger: Logger
     ) throws {
-        engine = Engine(graph: graph)
+        // Decoded whether or not capture is active now: a reload may declare a `capture_dpo` action.
+        engine = Engine(graph: graph, eventFields: DPOCapture.eventFields)
         router = RouteTree(policy: graph.policy)
         dispatcher = Dispatcher(policy: graph.policy, log: notificationLog)
         dispatcher.restore(
@@ -215,7 +216,7 @@ public final class EvaluationLoop: @unchecked Sendable {
             if request.type == .trace { trace(request) }
         }
         engine.onEvent = { [unowned self] line, time in
-            if dpo.isActive { dpo.observe(line, time: time) }
+            if dpo.isActive { dpo.observe(line, time: time, repromptOf: self.engine.eventField(0)) }
         }
         engine.onMatch = { [unowned self] match in
             guard findingRouting.isFinding(match) else { return }
