@@ -5,6 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ./setup.sh
 swift build --build-tests
+# The tests' temporary files (configurations, stores, traffic, corpora) go to one folder, removed at the end.
+TMPDIR=$(mktemp -d -t sentinel-tests.XXXXXX)
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
 # Suites named *TimingTests check wall-clock schedules; they run on their own, after the parallel run.
 swift test --skip-build --skip TimingTests
 swift test --skip-build --filter TimingTests --no-parallel
