@@ -31,6 +31,10 @@ final class ScriptedServer: Sendable {
     let url: String
     private let listener: Int32
     private let stopped = Atomic<Bool>(false)
+    /// Signalled when the accept loop has returned: only then may the listener's descriptor be closed. Closed
+    /// earlier, its number could be reused by another test's server socket, whose connections this loop would
+    /// then accept and answer with the wrong script.
+    private let acceptLoopEnded = DispatchSemaphore(value: 0)
     private let paths = Mutex<[String]>([])
 
     /// Requests received so far, by path.
@@ -55,6 +59,7 @@ final class ScriptedServer: Sendable {
         self.listener = listener
         url = "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))"
         Thread.detachNewThread { [self] in
+            defer { acceptLoopEnded.signal() }
             while true {
                 let connection = accept(listener, nil, nil)
                 guard connection >= 0 else { return }
@@ -74,7 +79,9 @@ final class ScriptedServer: Sendable {
 
     private func stop() {
         stopped.store(true, ordering: .releasing)
+        // Wakes a blocked `accept` (and fails later ones), so the loop returns before the descriptor is closed.
         shutdown(listener, Int32(SHUT_RDWR))
+        acceptLoopEnded.wait()
         close(listener)
     }
 
