@@ -53,7 +53,9 @@ struct GroupTable {
             if entry == Self.empty { break }
             if entry == Self.tombstone {
                 if firstTombstone < 0 { firstTombstone = position }
-            } else if entry & 0xFFFF_FFFF_0000_0000 == tag, Self.key(keys[Self.index(entry)], holds: slots, groupSlots) {
+            } else if entry & 0xFFFF_FFFF_0000_0000 == tag,
+                keys[Self.index(entry)].withUnsafeBufferPointer({ Self.key($0, holds: slots, groupSlots) })
+            {
                 return .existing(Self.index(entry))
             }
             position = (position + 1) & mask
@@ -157,27 +159,25 @@ struct GroupTable {
         return h
     }
 
-    /// Whether `key` is exactly what `encode` writes for the slots' values.
-    private static func key(_ key: [UInt8], holds slots: UnsafePointer<Value>, _ groupSlots: UnsafeBufferPointer<Int32>)
-        -> Bool
-    {
-        key.withUnsafeBufferPointer { k in
-            guard let base = k.baseAddress else { return groupSlots.isEmpty }
-            var i = 0
-            for slot in groupSlots {
-                let same = withLabelBytes(slots[Int(slot)]) { s in
-                    guard i + 4 + s.count <= k.count,
-                        UInt32(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self)) == UInt32(s.count)
-                    else { return false }
-                    i += 4
-                    if s.count > 0, memcmp(base + i, s.base!, s.count) != 0 { return false }
-                    i += s.count
-                    return true
-                }
-                if !same { return false }
+    /// Whether the key bytes `k` are exactly what `encode` writes for the slots' values.
+    private static func key(
+        _ k: UnsafeBufferPointer<UInt8>, holds slots: UnsafePointer<Value>, _ groupSlots: UnsafeBufferPointer<Int32>
+    ) -> Bool {
+        guard let base = k.baseAddress else { return groupSlots.isEmpty }
+        var i = 0
+        for slot in groupSlots {
+            let same = withLabelBytes(slots[Int(slot)]) { s in
+                guard i + 4 + s.count <= k.count,
+                    UInt32(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self)) == UInt32(s.count)
+                else { return false }
+                i += 4
+                if s.count > 0, memcmp(base + i, s.base!, s.count) != 0 { return false }
+                i += s.count
+                return true
             }
-            return i == k.count
+            if !same { return false }
         }
+        return i == k.count
     }
 
     /// Each label's length (4 bytes, little-endian), then its bytes.
