@@ -75,9 +75,7 @@ public final class DryRun {
             self.dpo.take(request)
         }
         if dpo.isActive {
-            engine.onEvent = { [unowned self] line, time in
-                self.dpo.observe(line, time: time, repromptOf: self.engine.eventField(0))
-            }
+            engine.onEvent = { [dpo] line, time, fields in dpo.observe(line, time: time, repromptOf: fields[0]) }
         }
     }
 

@@ -17,10 +17,10 @@ public final class Engine {
     public var onMalformed: (_ tag: Int, EventDecodeError) -> Void = { _, _ in }
     /// Called at each event where an observed rule (see `observeMatches(of:)`) holds and so does its `evidence`.
     public var onMatch: (RuleMatch) -> Void = { _ in }
-    /// Called for every event as it is evaluated (in event-time order; never for a late one), with its line (valid
-    /// only during the call) and time, before the rules read it; `eventField(_:)` reads its `eventFields` then. DPO
+    /// Called for every event as it is evaluated (in event-time order; never for a late one), before the rules
+    /// read it, with its line and its values at `eventFields` (both valid only during the call) and its time. DPO
     /// capture looks for re-prompts here.
-    public var onEvent: ((UnsafeRawBufferPointer, Int64) -> Void)?
+    public var onEvent: ((_ line: UnsafeRawBufferPointer, _ time: Int64, _ fields: UnsafeBufferPointer<Value>) -> Void)?
     /// Paths decoded from every event for `onEvent`, beside those the rules read (no rule reads them, so their types
     /// are not checked).
     public let eventFields: [[String]]
@@ -95,8 +95,8 @@ public final class Engine {
         var value: Value
     }
 
-    /// - Parameter eventFields: paths `onEvent` reads with `eventField(_:)`; decoding them with the rules' fields
-    ///   spares a second pass over every line.
+    /// - Parameter eventFields: paths whose values `onEvent` receives; decoding them with the rules' fields spares
+    ///   a second pass over every line.
     public init(graph: ConditionGraph, eventFields: [[String]] = []) {
         self.graph = graph
         self.eventFields = eventFields
@@ -217,9 +217,6 @@ public final class Engine {
         }
     }
 
-    /// During `onEvent`: the event's value at `eventFields[index]`.
-    public func eventField(_ index: Int) -> Value { eventSlots[graph.fields.count + index] }
-
     /// Reports the matches of these rules (by name) through `onMatch`; replaces the previous set.
     public func observeMatches(of rules: Set<String>) {
         observedRules = graph.rules.map { rules.contains($0.name) }
@@ -272,7 +269,7 @@ public final class Engine {
         watermark = time
         lastEventTime = time
         statistics.events += 1
-        onEvent?(currentLine, time)
+        onEvent?(currentLine, time, UnsafeBufferPointer(start: eventSlots + graph.fields.count, count: eventFields.count))
         guard let kind else { return }
         for p in tables.slice(tables.kindPartitions[kind]) { processPartition(Int(p), time: time) }
     }

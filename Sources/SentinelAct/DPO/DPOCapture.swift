@@ -140,9 +140,8 @@ public final class DPOCapture {
     }
 
     /// Looks at every evaluated event for a re-prompt (`"reprompt_of": "<id>"`). `repromptOf` is the event's
-    /// `reprompt_of` as the engine decoded it (`Engine.eventField(_:)` with `eventFields`), so the line is read again
-    /// only for a re-prompt. `time` is the event's time (see `Engine.onEvent`), so a pair is stamped when its
-    /// re-prompt happened.
+    /// `reprompt_of` as the engine decoded it (an engine made with `eventFields` hands it to `onEvent`), so the line is
+    /// read again only for a re-prompt. `time` is the event's time, so a pair is stamped when its re-prompt happened.
     public func observe(_ line: UnsafeRawBufferPointer, time: Int64, repromptOf: Value) {
         if time > Int64.min + retention { expire(before: time - retention) }
         guard case .string = repromptOf, fields.read(line), let original = fields.string(Field.repromptOf) else { return }

@@ -215,8 +215,8 @@ public final class EvaluationLoop: @unchecked Sendable {
             dpo.take(request)
             if request.type == .trace { trace(request) }
         }
-        engine.onEvent = { [unowned self] line, time in
-            if dpo.isActive { dpo.observe(line, time: time, repromptOf: self.engine.eventField(0)) }
+        engine.onEvent = { [dpo] line, time, fields in
+            if dpo.isActive { dpo.observe(line, time: time, repromptOf: fields[0]) }
         }
         engine.onMatch = { [unowned self] match in
             guard findingRouting.isFinding(match) else { return }
