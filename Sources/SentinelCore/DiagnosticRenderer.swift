@@ -143,8 +143,9 @@ public final class SourceCache: @unchecked Sendable {
         }
     }
 
-    /// Lines broken at LF or CRLF (in Swift, CRLF is one character), as positions count them (`YAMLSourceText`).
+    /// Lines broken at LF, CRLF (in Swift, CRLF is one character) or a lone CR, as positions count them
+    /// (`YAMLSourceText`).
     private static func split(_ text: String) -> [Substring] {
-        text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
     }
 }

@@ -27,6 +27,22 @@ import Testing
         #expect(result.stdout.contains("\(file.path):7:5: error: unknown key 'severty' in rule 'Broken' (did you mean 'severity'?) [E0301]"))
     }
 
+    /// Old-Mac files break lines at a lone CR; they are positioned and quoted line by line as LF and CRLF files.
+    @Test(arguments: ["\n", "\r\n", "\r"])
+    func everyLineBreakStyleIsPositionedAlike(newline: String) throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let file = dir.appendingPathComponent("bad.yaml")
+        let lines = [
+            "rules:", "  - name: Broken", "    on: completion", "    when: |", "      response_guard.safety == \"unsafe\"",
+            "        and zscroe(latency_ms, 5m) > 3", "    severty: critical",
+        ]
+        try Data((lines.joined(separator: newline) + newline).utf8).write(to: file)
+        let result = try SentinelProcess.run(["lint", file.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("\(file.path):6:13: error: unknown function 'zscroe' (did you mean 'zscore'?) [E0202]\n            and zscroe(latency_ms, 5m) > 3\n                ^" + String(repeating: "~", count: 21) + "\n"), "\(result.stdout)")
+        #expect(result.stdout.contains("\(file.path):7:5: error: unknown key 'severty' in rule 'Broken' (did you mean 'severity'?) [E0301]\n        severty: critical\n        ^~~~~~~\n"), "\(result.stdout)")
+    }
+
     @Test func aRulesFolderGivenAsASymlinkIsRead() throws {
         let dir = try SentinelProcess.temporaryDirectory()
         let link = dir.appendingPathComponent("rules-link")

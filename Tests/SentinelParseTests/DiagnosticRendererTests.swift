@@ -9,9 +9,9 @@ import Testing
         return DiagnosticRenderer(format: .text, sources: sources).render([diagnostic])
     }
 
-    /// CRLF (one character in Swift) breaks lines as LF does: the snippet is the right line.
-    @Test func crlfLineBreaksShowTheRightLine() {
-        for newline in ["\r\n", "\n"] {
+    /// CRLF (one character in Swift) and a lone CR break lines as LF does: the snippet is the right line.
+    @Test func crlfAndLoneCRLineBreaksShowTheRightLine() {
+        for newline in ["\r\n", "\n", "\r"] {
             let text = ["rules:", "  - name: A", "    when: zscroe(x) > 3"].joined(separator: newline) + newline
             let out = render(text, line: 3, column: 11)
             #expect(out.contains("\n        when: zscroe(x) > 3\n              ^\n"), "\(newline.unicodeScalars.map(\.value)): \(out)")

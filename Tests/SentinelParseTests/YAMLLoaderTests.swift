@@ -35,6 +35,24 @@ import SentinelParse
         #expect(withBOM["k"]?.range.start == at(1, 4, 6))
     }
 
+    /// libyaml breaks lines at a lone CR (old Mac files) as at LF and CR LF; positions, value locations inside
+    /// quoted and block scalars included, break them the same way.
+    @Test(arguments: ["\n", "\r\n", "\r"])
+    func everyLineBreakStyleGivesTheSamePositions(newline: String) throws {
+        let lines = ["rule:", "  when: |", "    a == 1", "      and b", "  quoted: \"x", "    y\"", "k: v"]
+        let text = lines.joined(separator: newline) + newline
+        let root = try loadOne(text)
+        let width = newline.utf8.count
+        #expect(root["k"]?.range.start == at(7, 4, 56 + 6 * width))
+        let block = try #require(root["rule"]?["when"]?.scalar)
+        #expect(block.value == "a == 1\n  and b\n")
+        #expect(block.location(ofValueOffset: 0) == at(3, 5, 18 + 2 * width))
+        #expect(block.location(ofValueOffset: 9) == at(4, 7, 30 + 3 * width))
+        let quoted = try #require(root["rule"]?["quoted"]?.scalar)
+        #expect(quoted.value == "x y")
+        #expect(quoted.location(ofValueOffset: 2) == at(6, 5, 51 + 5 * width))
+    }
+
     @Test func aByteOrderMarkIsNotIndentation() throws {
         // libyaml, forced to UTF-8, read the BOM as a column of the first line: a later key at column 1 then
         // closed the mapping ("did not find expected <document start>").

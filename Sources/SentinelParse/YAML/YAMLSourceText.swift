@@ -3,9 +3,9 @@ import SentinelCore
 /// The UTF-8 bytes of one YAML file with the tables that turn libyaml marks and byte offsets into
 /// `SourceLocation`s.
 ///
-/// libyaml's `mark.index` and `mark.column` count characters (Unicode scalars), not bytes, and its line
-/// counter also breaks at a lone CR, NEL, LS and PS. Lines here are split at LF only, like `SourceCache`, so
-/// positions agree with the snippets the renderer prints. A leading UTF-8 BOM is not counted as a column, and
+/// libyaml's `mark.index` and `mark.column` count characters (Unicode scalars), not bytes. Lines here break at
+/// LF, CR LF and a lone CR (old Mac files), like `SourceCache`, so positions agree with the snippets the renderer
+/// prints; NEL, LS and PS, which libyaml also counts as breaks, are left inside lines as editors show them. A leading UTF-8 BOM is not counted as a column, and
 /// libyaml never sees it (`yamlStart`): forced to UTF-8, it would read the BOM as indentation of the first line.
 /// Lookups remember the last line found, so the mostly increasing positions of a parse cost O(1) each.
 final class YAMLSourceText {
@@ -26,9 +26,9 @@ final class YAMLSourceText {
         yamlStart = Self.hasBOM(bytes) ? 3 : 0
         var lineStarts = [yamlStart]
         var isASCII = true
-        for (offset, byte) in bytes.enumerated() {
-            if byte == 0x0A { lineStarts.append(offset + 1) }
-            if byte >= 0x80 { isASCII = false }
+        for offset in bytes.indices {
+            if Self.endsLine(bytes, at: offset) { lineStarts.append(offset + 1) }
+            if bytes[offset] >= 0x80 { isASCII = false }
         }
         self.lineStarts = lineStarts
         if isASCII {
@@ -41,6 +41,15 @@ final class YAMLSourceText {
             }
             offsets.append(bytes.count)
             scalarOffsets = offsets
+        }
+    }
+
+    /// Whether the byte at `offset` is the last of a line break: an LF, or a CR not followed by LF.
+    static func endsLine<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at offset: Bytes.Index) -> Bool {
+        switch bytes[offset] {
+        case 0x0A: true
+        case 0x0D: bytes.index(after: offset) == bytes.endIndex || bytes[bytes.index(after: offset)] != 0x0A
+        default: false
         }
     }
 
@@ -124,12 +133,14 @@ struct YAMLSourceCursor: Sendable {
         SourceLocation(file: file, line: line, column: column, offset: offset)
     }
 
-    /// Moves past the scalar at `offset`, never beyond `limit`.
+    /// Moves past the scalar at `offset`, never beyond `limit`. Lines break where `YAMLSourceText` breaks them,
+    /// whatever `limit` cuts off: the CR of a CR LF is still on its line.
     mutating func advance(in bytes: UnsafeBufferPointer<UInt8>, limit: Int) {
         guard offset < limit else { return }
         let byte = bytes[offset]
+        let endsLine = YAMLSourceText.endsLine(bytes, at: offset)
         offset = min(offset + YAMLUTF8.width(ofLeadByte: byte), limit)
-        if byte == 0x0A {
+        if endsLine {
             line += 1
             column = 1
         } else {
