@@ -159,8 +159,26 @@ public struct RuleTestCase: Sendable {
         return test
     }
 
+    /// Whether events can carry time `t`: the event decoder reads it back from the `ts` a test writes, which is
+    /// so for years 0000–9999 (as for `ts` as epoch seconds in traffic).
+    static func isEventTime(_ t: Int64) -> Bool { Timestamp.parseRFC3339(Timestamp.format(t)) == t }
+
+    static let outsideEventYears = "falls outside years 0000-9999, the times events can carry"
+
     /// An `at:` offset (`90s`, `1h`, or a number of seconds) or a `ts:` RFC 3339 time.
     static func time(_ map: MappingReader, start: Int64, _ diagnostics: inout [Diagnostic]) -> Int64? {
+        guard let t = offsetOrTime(map, start: start, &diagnostics) else { return nil }
+        if isEventTime(t) { return t }
+        // An offset, or a `ts` in year 0000 with a positive UTC offset (before year 0000 in UTC).
+        let key = map["ts"] == nil ? "at" : "ts"
+        let node = map[key] ?? map.node
+        let from = key == "at" ? " from 'start'" : ""
+        let written = if case .scalar(let s) = node.content { s.value } else { "" }
+        diagnostics.append(Diagnostic(.badTestFile, "'\(key)' '\(written)'\(from) \(outsideEventYears)", at: node.range))
+        return nil
+    }
+
+    private static func offsetOrTime(_ map: MappingReader, start: Int64, _ diagnostics: inout [Diagnostic]) -> Int64? {
         if let n = map["ts"] {
             guard let text = NodeValue.string(n, "'ts'", &diagnostics) else { return nil }
             if let t = Timestamp.parseRFC3339(text.value) { return t }
@@ -206,6 +224,10 @@ public struct RuleTestCase: Sendable {
         if let n = map["every"] { every = NodeValue.duration(n, "'every'", &diagnostics)?.value ?? 0 }
         if repeatCount > 1, map["every"] == nil {
             diagnostics.append(Diagnostic(.missingKey, "'repeat' needs 'every' (the spacing of the copies)", at: node.range))
+        }
+        if let n = map["repeat"], !isEventTime(time + Int64(repeatCount - 1) * every) {
+            diagnostics.append(Diagnostic(.badTestFile, "the last copy ('repeat' copies 'every' apart) \(outsideEventYears)", at: n.range))
+            return []
         }
         guard let kind = map["kind"] else {
             diagnostics.append(Diagnostic(.missingKey, "an input event needs 'kind'", at: node.range))

@@ -88,6 +88,41 @@ extension TestCommandTests {
         }
     }
 
+    /// Input events and expectations past year 9999 (or before year 0000) once failed only when the test ran, as
+    /// malformed events; they are errors at the value that puts them there, for `test` and `lint` alike.
+    @Test func timesOutsideTheYearsEventsCanCarryArePositionedErrors() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try "rules:\n  - {name: R, on: completion, when: \"true\"}\n".write(
+            to: dir.appendingPathComponent("r.yaml"), atomically: true, encoding: .utf8)
+        let file = dir.appendingPathComponent("r.test.yaml")
+        try """
+            rule_files: [r.yaml]
+            tests:
+              - name: far future
+                start: 9999-12-01T00:00:00Z
+                events:
+                  - {at: 30d, kind: completion}
+                  - {at: 31d, kind: completion}
+                  - {at: 0s, repeat: 3, every: 16d, kind: completion}
+                  - {ts: "0000-01-01T00:00:00+01:00", kind: completion}
+                expect:
+                  - {at: 40d, alerts: []}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let outside = "falls outside years 0000-9999, the times events can carry [E0402]"
+        for command in ["test", "lint"] {
+            let result = try SentinelProcess.run([command, file.path])
+            #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+            let lines = result.stdout.split(separator: "\n").filter { $0.contains(": error: ") }
+            #expect(
+                lines == [
+                    "\(file.path):7:14: error: 'at' '31d' from 'start' \(outside)",
+                    "\(file.path):8:26: error: the last copy ('repeat' copies 'every' apart) \(outside)",
+                    "\(file.path):9:14: error: 'ts' '0000-01-01T00:00:00+01:00' \(outside)",
+                    "\(file.path):11:14: error: 'at' '40d' from 'start' \(outside)",
+                ], "\(result.stdout)")
+        }
+    }
+
     @Test func severityIsComparedOnlyWhenTheTestNamesIt() throws {
         let dir = try SentinelProcess.temporaryDirectory()
         try "rules:\n  - {name: Hot, on: completion, group_by: [model], when: \"latency_ms > 1000\", severity: critical}\n"
