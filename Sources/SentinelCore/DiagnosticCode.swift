@@ -1,7 +1,9 @@
 /// Stable codes for every diagnostic. The number never changes meaning; new findings get new numbers.
 ///
 /// E01xx: files and YAML. E02xx: expressions. E03xx: rule and policy structure. E04xx: rule tests.
-/// W-codes are warnings.
+/// W-codes are warnings. Retired numbers are not given out again: E0208 (undefined macro) was never emitted, as
+/// a name that is no macro reads a field (`E0207` on `completion` and `metric`, whose fields are known, naming
+/// the closest macro or field; `W0107` on free-form kinds).
 public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case fileUnreadable = "E0101"
     case yamlSyntax = "E0102"
@@ -16,7 +18,6 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case invalidRegex = "E0205"
     case badDuration = "E0206"
     case unknownField = "E0207"
-    case undefinedMacro = "E0208"
     case undefinedList = "E0209"
     case macroCycle = "E0210"
     case expressionTooDeep = "E0211"

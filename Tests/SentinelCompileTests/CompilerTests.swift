@@ -80,6 +80,22 @@ import Testing
         #expect(CompileFixture.errors(diagnostics).map(\.code).contains(code), "\(diagnostics)")
     }
 
+    /// On a kind whose fields are known a misspelt macro is an unknown field naming the macro; E0208 (undefined
+    /// macro), which no name could ever get, is retired.
+    @Test func aMisspeltMacroOnAKnownKindIsAnUnknownFieldNamingTheMacro() {
+        let (_, diagnostics) = CompileFixture.compile(
+            """
+            macros:
+              unsafe_answer: response_guard.safety == "unsafe"
+            rules:
+              - {name: R, on: completion, when: unsafe_answr}
+            """)
+        let errors = CompileFixture.errors(diagnostics)
+        #expect(errors.map(\.code) == [.unknownField], "\(diagnostics)")
+        #expect(errors.first?.message == "'completion' events have no field 'unsafe_answr' (did you mean 'unsafe_answer'?)")
+        #expect(DiagnosticCode(rawValue: "E0208") == nil)
+    }
+
     @Test func aMisspeltMacroOnAFreeFormKindIsAWarning() {
         let (graph, diagnostics) = CompileFixture.compile(
             """
