@@ -17,7 +17,10 @@ public struct CompiledPolicy: Sendable {
 public struct CompiledReceiver: Sendable {
     public var name: String
     public var type: String
+    /// The type's own settings as written (URLs, durations), read by the stage that delivers.
     public var settings: [String: String]
+    /// Whether resolved alerts are notified (`send_resolved`, default true).
+    public var sendResolved: Bool
     /// Where the receiver is declared, for diagnostics about its settings.
     public var range: SourceRange?
 }

@@ -41,7 +41,9 @@ extension GraphBuilder {
                 receivers[receiver.name.value] = receiver.name.range
                 let settings = Self.scalarSettings(receiver.settings)
                 policy.receivers.append(
-                    CompiledReceiver(name: receiver.name.value, type: receiver.type.value, settings: settings, range: receiver.name.range))
+                    CompiledReceiver(
+                        name: receiver.name.value, type: receiver.type.value, settings: settings,
+                        sendResolved: receiver.sendResolved?.value ?? true, range: receiver.name.range))
             }
             if let route = file.route {
                 if let routeRange {

@@ -92,6 +92,35 @@ import Testing
         #expect(result.stdout.contains(#"model=evil\n2026-05-01T12:00:00Z  RESOLVED  Fake"#))
     }
 
+    /// `send_resolved: false` keeps resolved notifications from a receiver; the default sends them.
+    @Test(arguments: [false, true])
+    func sendResolvedDecidesWhetherResolvedAlertsAreNotified(sendResolved: Bool) throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let rules = dir.appendingPathComponent("r.yaml")
+        try "rules:\n  - {name: Slow, on: completion, group_by: [model], when: \"latency_ms > 1000\", actions: [notify]}\n"
+            .write(to: rules, atomically: true, encoding: .utf8)
+        let policy = dir.appendingPathComponent("p.yaml")
+        try """
+            actions: {notify: {type: notify}}
+            receivers:
+              - {name: log, type: log, send_resolved: \(sendResolved)}
+            route: {receiver: log, group_by: [rule], group_wait: 0s, group_interval: 1m}
+            """.write(to: policy, atomically: true, encoding: .utf8)
+        let traffic = dir.appendingPathComponent("t.jsonl")
+        try ["12:00:00", "12:00:05", "12:10:00"].enumerated().map { i, time in
+            #"{"ts":"2026-05-01T\#(time)Z","kind":"completion","model":"m1","latency_ms":\#(i == 0 ? 5000 : 10)}"#
+        }.joined(separator: "\n").write(to: traffic, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["dry-run", "--rules", rules.path, "--policies", policy.path, traffic.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let objects = try result.stdout.split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+        let alerts = objects.filter { $0["type"] as? String == "alert" }.map { $0["state"] as? String }
+        #expect(alerts == ["firing", "resolved"], "\(result.stdout)")
+        let notified = objects.filter { $0["type"] as? String == "notification" }.map { $0["status"] as? String }
+        #expect(notified == (sendResolved ? ["firing", "resolved"] : ["firing"]), "\(result.stdout)")
+    }
+
     @Test func malformedLinesAreReportedWithTheirLineAndSkipped() throws {
         let dir = try SentinelProcess.temporaryDirectory()
         let traffic = dir.appendingPathComponent("t.jsonl")

@@ -189,7 +189,7 @@ public final class Dispatcher {
     private func configureReceivers() {
         receiverTypes = Dictionary(policy.receivers.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
         sendsResolved = Dictionary(
-            policy.receivers.map { ($0.name, $0.settings["send_resolved"]?.lowercased() != "false") },
+            policy.receivers.map { ($0.name, $0.sendResolved) },
             uniquingKeysWith: { a, _ in a })
     }
 

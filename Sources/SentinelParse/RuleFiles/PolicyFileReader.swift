@@ -173,11 +173,13 @@ public enum PolicyFileReader {
             return nil
         }
         map.rejectUnknownKeys(keys, diagnostics: &diagnostics)
-        if let n = map["send_resolved"] { _ = NodeValue.bool(n, "'send_resolved'", &diagnostics) }
+        let sendResolved = map["send_resolved"].flatMap { NodeValue.bool($0, "'send_resolved'", &diagnostics) }
         if ["webhook", "alertmanager"].contains(type.value), map["url"] == nil {
             diagnostics.append(Diagnostic(.missingKey, "\(type.value) receiver '\(name.value)' has no 'url'", at: node.range))
         }
-        return ReceiverSyntax(name: name, type: type, settings: settings(of: map, excluding: ["name", "type"]))
+        return ReceiverSyntax(
+            name: name, type: type, settings: settings(of: map, excluding: ["name", "type", "send_resolved"]),
+            sendResolved: sendResolved)
     }
 
     /// A route's `group_by`: label names, each once, or `['...']` alone (every label), as Alertmanager requires.

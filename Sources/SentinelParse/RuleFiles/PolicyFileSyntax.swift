@@ -39,6 +39,8 @@ public struct ReceiverSyntax: Sendable {
     public var name: Located<String>
     public var type: Located<String>
     public var settings: [(key: Located<String>, value: YAMLNode)]
+    /// `send_resolved`, when written as a boolean (it is not among `settings`).
+    public var sendResolved: Located<Bool>?
 }
 
 public struct RouteSyntax: Sendable {
