@@ -7,7 +7,8 @@ import SentinelCore
 /// LF, CR LF and a lone CR (old Mac files), like `SourceCache`, so positions agree with the snippets the renderer
 /// prints; NEL, LS and PS, which libyaml also counts as breaks, are left inside lines as editors show them. A
 /// leading UTF-8 BOM is not counted as a column, and libyaml never sees it (`yamlStart`): forced to UTF-8, it
-/// would read the BOM as indentation of the first line. Lookups remember the last line found, so the mostly increasing positions of a parse cost O(1) each.
+/// would read the BOM as indentation of the first line. Lookups remember the last line found, so the mostly
+/// increasing positions of a parse cost O(1) each.
 final class YAMLSourceText {
     let bytes: [UInt8]
     let file: String
