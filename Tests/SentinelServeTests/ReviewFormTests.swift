@@ -78,6 +78,40 @@ import Testing
         #expect(matchers.map(\.value) == ["Busy", "one", "a"])
     }
 
+    @Test func aReviewFormWithAVersionTheServerNeverIssuedIsA400PageNotAConflict() async throws {
+        let server = try Self.server(writeToken: "W")
+        let id = try server.store.append(
+            StoreBatch(findings: [Finding(time: 1, rule: "Busy", fingerprint: "f", severity: "warning", raw: "{}")]))[0]
+        try await Application(router: server.makeRouter()).test(.router) { client in
+            let cookie = try await client.execute(
+                uri: "/review/login", method: .post, body: ByteBuffer(string: "reviewer=ana&token=W")
+            ) { response in
+                try #require(response.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+            }
+            let page = try await client.execute(uri: "/review/findings/\(id)", method: .get, headers: [.cookie: cookie]) {
+                String(buffer: $0.body)
+            }
+            let csrf = try #require(page.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)
+            func submit(version: String) async throws -> (HTTPResponse.Status, String) {
+                try await client.execute(
+                    uri: "/review/findings/\(id)/review", method: .post, headers: [.cookie: cookie],
+                    body: ByteBuffer(string: "csrf=\(csrf)&version=\(version)&input=safe&output=unsafe")
+                ) { ($0.status, String(buffer: $0.body)) }
+            }
+            let (futureStatus, future) = try await submit(version: "99")
+            #expect(futureStatus == .badRequest)
+            #expect(future.contains("version 99 is not one this server issued"), "\(future)")
+            #expect(future.contains("at version 1"), "\(future)")
+            let (wordStatus, word) = try await submit(version: "two")
+            #expect(wordStatus == .badRequest)
+            #expect(word.contains("field &#39;version&#39; is &#39;two&#39;, not a version number"), "\(word)")
+            #expect(try server.store.finding(id: id)?.review == nil)
+            // The version the page issued still saves.
+            #expect(try await submit(version: "1").0 == .seeOther)
+        }
+        #expect(try server.store.finding(id: id)?.version == 2)
+    }
+
     @Test func aDamagedStoreRowMakesTheReviewPageAnHTMLErrorPageWithTheReason() async throws {
         let path = NSTemporaryDirectory() + "sentinel-damaged-\(UUID().uuidString).db"
         let server = try Self.server(writeToken: "W", storePath: path)

@@ -32,6 +32,21 @@ import Testing
         #expect(try f.store.finding(id: id) == afterAlice)
     }
 
+    @Test func aVersionNewerThanTheStoredOneIsAConflictThatSaysItWasNeverIssued() throws {
+        let f = try StoreFixture()
+        let id = try f.insert([Make.finding(time: 1)])[0].id
+        let stale = try #require(throws: ReviewConflict.self) {
+            try f.store.review(findingID: id, Self.alice, expectedVersion: 0)
+        }
+        #expect(!stale.isUnissuedVersion)
+        let future = try #require(throws: ReviewConflict.self) {
+            try f.store.review(findingID: id, Self.alice, expectedVersion: 2)
+        }
+        #expect(future.expected == 2 && future.isUnissuedVersion)
+        #expect(future.description.contains("never been at version 2"))
+        #expect(try f.store.finding(id: id)?.review == nil)
+    }
+
     @Test func reviewOfAnUnknownFindingIsNil() throws {
         let f = try StoreFixture()
         #expect(try f.store.review(findingID: 99, Self.alice, expectedVersion: 1) == nil)

@@ -64,24 +64,23 @@ extension SentinelServer {
         guard !body.reviewer.isEmpty else {
             return APIResponse.error(.badRequest, "field 'reviewer' must not be empty", extra: [("field", #""reviewer""#)])
         }
-        let version = body.version
         let review = Review(
             inputLabel: body.input, outputLabel: body.output, note: body.note, reviewer: body.reviewer,
             time: WallClock.now())
         do {
-            guard let updated = try store.review(findingID: id, review, expectedVersion: version) else {
+            guard let updated = try store.review(findingID: id, review, expectedVersion: body.version) else {
                 return APIResponse.error(.notFound, "no finding \(id)")
             }
             return APIResponse.json(.ok, Self.json(updated))
         } catch let conflict as ReviewConflict {
-            if let version, version > conflict.current.version {
+            if conflict.isUnissuedVersion {
                 return APIResponse.error(
-                    .badRequest, "field 'version' is \(version), but finding \(id) is at version \(conflict.current.version); give the version you reviewed",
+                    .badRequest, "field 'version' is \(conflict.expected), but finding \(id) is at version \(conflict.current.version); give the version you reviewed",
                     extra: [("field", #""version""#)])
             }
             let by = conflict.current.review.map { " by \($0.reviewer)" } ?? ""
             return APIResponse.error(
-                .conflict, "finding \(id) was reviewed\(by) since version \(version ?? 0); it is now version \(conflict.current.version)",
+                .conflict, "finding \(id) was reviewed\(by) since version \(conflict.expected); it is now version \(conflict.current.version)",
                 extra: [("current", Self.json(conflict.current))])
         }
     }

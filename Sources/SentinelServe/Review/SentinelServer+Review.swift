@@ -277,11 +277,23 @@ extension SentinelServer {
         let review = Review(
             inputLabel: label("input"), outputLabel: label("output"), note: form["note"].flatMap { $0.isEmpty ? nil : $0 },
             reviewer: session.reviewer, time: WallClock.now())
+        func badRequest(_ message: String) -> Response {
+            let body = "<p class=\"error\" id=\"message\">\(message.htmlEscaped)</p><p><a href=\"/review/findings/\(id)\">Back to finding #\(id)</a></p>"
+            return Self.html(ReviewPage.layout(title: "Not saved", session: session, body: body), status: .badRequest)
+        }
+        var version: Int?
+        if let text = form["version"] {
+            guard let number = Int(text) else { return badRequest("Not saved: the form's field 'version' is '\(text)', not a version number.") }
+            version = number
+        }
         do {
-            guard try store.review(findingID: id, review, expectedVersion: form["version"].flatMap(Int.init)) != nil else {
+            guard try store.review(findingID: id, review, expectedVersion: version) != nil else {
                 return Self.html(ReviewPage.layout(title: "No such finding", session: session, body: ""), status: .notFound)
             }
             return Self.redirect("/review/findings/\(id)")
+        } catch let conflict as ReviewConflict where conflict.isUnissuedVersion {
+            return badRequest(
+                "Not saved: the form's version \(conflict.expected) is not one this server issued (finding #\(id) is at version \(conflict.current.version)). Open the finding again and review it.")
         } catch let conflict as ReviewConflict {
             let by = conflict.current.review.map { " by \($0.reviewer)" } ?? ""
             let message = "Not saved: this finding was reviewed\(by) while you had it open. Their review is shown below; review again to replace it."

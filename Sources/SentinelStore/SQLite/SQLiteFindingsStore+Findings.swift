@@ -20,7 +20,9 @@ extension SQLiteFindingsStore {
     public func review(findingID: Int64, _ review: Review, expectedVersion: Int?) throws -> Finding? {
         try write("review finding \(findingID)") { db in
             guard let current = try Self.fetchFinding(id: findingID, db) else { return nil }
-            if let expectedVersion, expectedVersion != current.version { throw ReviewConflict(current: current) }
+            if let expectedVersion, expectedVersion != current.version {
+                throw ReviewConflict(current: current, expected: expectedVersion)
+            }
             try db.run(
                 """
                 UPDATE findings
