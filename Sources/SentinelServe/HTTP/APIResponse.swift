@@ -18,12 +18,17 @@ enum APIResponse {
     static func error(
         _ status: HTTPResponse.Status, _ message: String, extra: [(String, String)] = [], headers: HTTPFields = [:]
     ) -> Response {
+        json(status, errorBody(message, extra: extra), headers: headers)
+    }
+
+    /// The error shape's text, for answers written below the router (a request not read in time).
+    static func errorBody(_ message: String, extra: [(String, String)] = []) -> String {
         var error = JSONText()
         error.add("message", message)
         for (key, raw) in extra { error.add(key, raw: raw) }
         var body = JSONText()
         body.add("error", raw: error.result)
-        return json(status, body.result, headers: headers)
+        return body.result
     }
 }
 

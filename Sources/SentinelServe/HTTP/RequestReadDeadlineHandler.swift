@@ -1,0 +1,146 @@
+import Hummingbird
+import NIOCore
+import NIOHTTPTypes
+
+/// Closes a connection whose request, head and body, has not been read within `timeout` of its first byte,
+/// however steadily the bytes come: the idle timeout restarts with every byte, so a client dripping one byte just
+/// inside it would otherwise hold its connection, and the memory of its request, for ever. Every route's body is
+/// read through this one deadline, as is a body nobody reads (Hummingbird drains it before the next request).
+///
+/// A request pipelined behind unanswered ones gets its time from when they are answered: until then the server may
+/// not be reading it. On expiry the request is answered `408` when nothing has been written for it yet, and whoever
+/// is reading its body gets `HTTPError(.requestTimeout)`, so a cut body is never taken for a whole one. A request
+/// read in time is answered however long that takes.
+final class RequestReadDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private let timeout: TimeAmount
+    private var deadline: Scheduled<Void>?
+    /// Bytes of a request have arrived and its end has not.
+    private var reading = false
+    /// The request being read has its head (it counts in `requestsRead`).
+    private var headRead = false
+    /// Heads read and answers written to their end on this connection, which Hummingbird answers in order.
+    private var requestsRead = 0
+    private var answersEnded = 0
+    private var answerInProgress = false
+    /// A request ended in the current socket read: more bytes of that read need not start another one.
+    private var endedInThisRead = false
+    private var expired = false
+
+    init(timeout: TimeAmount) {
+        self.timeout = timeout
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !expired else { return }
+        switch unwrapInboundIn(data) {
+        case .head:
+            requestsRead += 1
+            headRead = true
+            reading = true
+            armDeadline(context)
+        case .body:
+            break
+        case .end:
+            cancelDeadline()
+            reading = false
+            headRead = false
+            endedInThisRead = true
+        }
+        context.fireChannelRead(data)
+    }
+
+    /// Fires after every socket read, also one whose bytes are not a whole head yet: that is where a request's
+    /// time starts, so a head dripped a byte at a time is bounded too.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if !endedInThisRead {
+            reading = true
+            armDeadline(context)
+        }
+        endedInThisRead = false
+        context.fireChannelReadComplete()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Nothing more can arrive: an unfinished request fails in the decoder, a finished one is being answered.
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            reading = false
+            cancelDeadline()
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        cancelDeadline()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        cancelDeadline()
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard !expired else {
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
+        switch unwrapOutboundIn(data) {
+        case .head:
+            answerInProgress = true
+        case .body:
+            break
+        case .end:
+            answerInProgress = false
+            answersEnded += 1
+        }
+        context.write(data, promise: promise)
+        armDeadline(context)
+    }
+
+    /// Requests before the one being read that are not answered to their end yet.
+    private var earlierUnanswered: Int { requestsRead - (headRead ? 1 : 0) - answersEnded }
+
+    private func armDeadline(_ context: ChannelHandlerContext) {
+        guard reading, deadline == nil, !expired, earlierUnanswered <= 0 else { return }
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { self.expire(context) }
+    }
+
+    private func cancelDeadline() {
+        deadline?.cancel()
+        deadline = nil
+    }
+
+    private func expire(_ context: ChannelHandlerContext) {
+        deadline = nil
+        let message =
+            "the request was not read within \(Self.describe(timeout)) of its first byte "
+            + "(its head and body must arrive within that); the connection is closed"
+        if !answerInProgress && earlierUnanswered == 0 {
+            let bytes = ByteBuffer(string: APIResponse.errorBody(message) + "\n")
+            let head = HTTPResponse(
+                status: .requestTimeout,
+                headerFields: [
+                    .contentType: "application/json; charset=utf-8", .contentLength: String(bytes.readableBytes),
+                    .connection: "close",
+                ])
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.write(wrapOutboundOut(.body(bytes)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+        expired = true
+        context.fireErrorCaught(HTTPError(.requestTimeout, message: message))
+        context.close(promise: nil)
+    }
+
+    private static func describe(_ amount: TimeAmount) -> String {
+        let ms = amount.nanoseconds / 1_000_000
+        return ms % 1000 == 0 ? "\(ms / 1000) s" : "\(ms) ms"
+    }
+}
+
+@available(*, unavailable)
+extension RequestReadDeadlineHandler: Sendable {}
