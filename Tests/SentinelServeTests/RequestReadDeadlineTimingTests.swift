@@ -58,14 +58,14 @@ import Testing
             let line = #"{"ts":1,"kind":"completion","model":"a"}"# + "\n"
             let (reply, seconds) = await Self.drip(
                 connection, start: "POST /api/v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" + line + line,
-                drip: line)
+                drip: "\n")
             let text = try #require(reply, "still open after 30 s")
             #expect(text.hasPrefix("HTTP/1.1 408"), "\(text)")
             #expect(text.contains("not read within 2 s"), "\(text)")
             #expect(seconds >= Self.deadline - 0.1 && seconds < Self.deadline + 10, "closed after \(seconds) s")
             try await Self.expectServing(port)
         }
-        // Whole event lines had arrived, but the request never ended: none of them counts.
+        // Two whole events and blank lines had arrived, a valid body had it ended there; it did not, so none counts.
         #expect(server.queue.depth.events == 0)
     }
 
