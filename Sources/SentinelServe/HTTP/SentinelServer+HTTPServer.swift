@@ -8,7 +8,7 @@ extension SentinelServer {
     public static let idleTimeout = TimeAmount.seconds(30)
 
     /// How long one request, head and body, may take to arrive from its first byte, however steadily its bytes
-    /// come (the idle timeout restarts with each of them). A fixed budget: at 60 s a body at the default 16 MiB
+    /// come (the idle timeout restarts with each body chunk, which can be one byte). A fixed budget: at 60 s a body at the default 16 MiB
     /// limit needs about 280 KB/s, which any client posting that much has.
     public static let requestReadTimeout = TimeAmount.seconds(60)
 
