@@ -5,8 +5,8 @@ import NIOHTTPTypes
 /// Closes a connection whose request, head and body, has not been read within `timeout` of its first byte,
 /// however steadily the bytes come: the idle timeout restarts with every body chunk, and a chunk can be one byte, so
 /// a client dripping bytes just inside it would otherwise hold its connection, and the memory of its request, for
-/// ever. Every route's body is
-/// read through this one deadline, as is a body nobody reads (Hummingbird drains it before the next request).
+/// ever. Every route's body is read through this one deadline, as is a body nobody reads (Hummingbird drains it
+/// before the next request).
 ///
 /// A request pipelined behind unanswered ones gets its time from when they are answered: until then the server may
 /// not be reading it. On expiry the request is answered `408` when nothing has been written for it yet, and whoever
