@@ -14,7 +14,7 @@ import Testing
     /// The rule that must fire for each incident of the shipped traffic (examples/incidents.json).
     static let rulesByIncident: [String: [String]] = [
         "a": ["UnsafeAnswerRate"], "b": ["JailbreakSuccess"], "c": ["RefusalCollapse"],
-        "d": ["LatencyAnomaly", "TTFTTail", "TTFTp99FromMetrics"], "e": ["TokenSpike"],
+        "d": ["LatencyAnomaly", "LatencyShift", "TTFTTail", "TTFTp99FromMetrics"], "e": ["TokenSpike"],
         "f": ["QueueSaturation", "KVCachePressure"], "g": ["GuardSilence"], "h": ["ErrorAbortRatio", "FrontierErrors"],
         "i": ["CategoryDrift"],
     ]
@@ -173,7 +173,8 @@ import Testing
 
     @Test func readsStandardInput() throws {
         let line = #"{"ts":"2026-05-01T12:00:00Z","kind":"error","model":"m","source":"guard","message":"x","status":500}"#
-        let input = (0..<5).map { _ in line }.joined(separator: "\n") + "\n"
+        // A model with no errors before alerts at its 9th in 10 minutes (FrontierErrors: count(10m) > 7 + its 6-hour rate).
+        let input = (0..<9).map { _ in line }.joined(separator: "\n") + "\n"
         let result = try SentinelProcess.run(["dry-run", "--rules", "rules", "--policies", "policies", "-"], stdin: input)
         #expect(result.status == 0)
         let firings = try Self.firings(result.stdout)
