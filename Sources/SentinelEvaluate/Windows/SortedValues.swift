@@ -66,7 +66,17 @@ struct SortedValues {
         guard lower + 1 < count else { return a }
         // The upper neighbour is next in the block or first in the next one.
         let b = k + 1 < sizes[i] ? blocks[i][k + 1] : blocks[i + 1][0]
-        return a + (b - a) * (rank - Double(lower))
+        return Self.interpolate(a, b, rank - Double(lower))
+    }
+
+    /// The value `fraction` of the way from `a` to `b`. With an infinite neighbour, as PromQL weighs them
+    /// (`a·(1−f) + b·f`: −∞ and −250 give −∞ halfway, where `a + (b − a)·f` gives NaN), and `a` itself at an exact
+    /// rank or between equal values.
+    @inline(__always)
+    static func interpolate(_ a: Double, _ b: Double, _ fraction: Double) -> Double {
+        if fraction == 0 || a == b { return a }
+        if a.isInfinite || b.isInfinite { return a * (1 - fraction) + b * fraction }
+        return a + (b - a) * fraction
     }
 
     /// Block and offset of the element of rank `r` (0-based, `r < count`), walking block sizes from the nearer
@@ -88,6 +98,11 @@ struct SortedValues {
             i -= 1
         }
         return (i, sizes[i] - 1 - above)
+    }
+
+    /// Calls `body` with every value, in order.
+    func forEach(_ body: (Double) -> Void) {
+        for block in blocks { for v in block { body(v) } }
     }
 
     mutating func removeAll() {

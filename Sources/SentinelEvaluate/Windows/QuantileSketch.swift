@@ -1,0 +1,104 @@
+import Foundation
+
+/// Order statistics of a large sliding window within a bounded relative error: counts in logarithmic bins (the
+/// scheme of DDSketch), summed by a Fenwick tree, so adding, removing and finding the k-th value each cost
+/// O(log bins) in 64 KiB, whatever the window holds.
+///
+/// A value `v > 0` falls in bin `k = ⌈log_γ v⌉`, which covers `(γ^(k−1), γ^k]` and reads back as `2γ^k / (γ + 1)`:
+/// within `relativeAccuracy` (0.5%) of every value in it. Negative values mirror positive ones; values under
+/// `smallest` in magnitude read back as 0; magnitudes over `largest` fall in the outermost finite bins; ±∞ have
+/// bins of their own and read back as themselves.
+struct QuantileSketch {
+    static let relativeAccuracy = 0.005
+    static let gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy)
+    private static let logGamma = log(gamma)
+    static let smallest = 1e-9
+    static let largest = 1e12
+    /// Bin exponents of `smallest` and `largest`.
+    private static let lowestExponent = Int((log(smallest) / logGamma).rounded(.up))
+    private static let highestExponent = Int((log(largest) / logGamma).rounded(.up))
+    private static let binsPerSign = highestExponent - lowestExponent + 1
+    /// Layout, in value order: −∞, negative bins (largest magnitude first), zero, positive bins, +∞.
+    private static let zeroBin = 1 + binsPerSign
+    private static let binCount = 2 * binsPerSign + 3
+    /// Fenwick tree size: a power of two, for the descent in `bin(ofRank:)`.
+    private static let treeSize = 1 << (Int.bitWidth - (binCount - 1).leadingZeroBitCount)
+
+    /// Fenwick tree over bin counts (1-based: `tree[i]` sums the `i & −i` bins ending at bin `i − 1`).
+    private var tree: [Int32]
+    private(set) var count = 0
+
+    init() {
+        tree = [Int32](repeating: 0, count: Self.treeSize + 1)
+    }
+
+    mutating func insert(_ v: Double) {
+        add(1, at: Self.bin(of: v))
+        count += 1
+    }
+
+    /// Removes one value that was inserted (any value of the same bin will do).
+    mutating func remove(_ v: Double) {
+        add(-1, at: Self.bin(of: v))
+        count -= 1
+    }
+
+    /// Quantile with linear interpolation between closest ranks, as `SortedValues.quantile` (over the bins' values).
+    func quantile(_ q: Double) -> Double? {
+        guard count > 0, q >= 0, q <= 1 else { return nil }
+        let rank = q * Double(count - 1)
+        let lower = Int(rank.rounded(.down))
+        let a = Self.value(ofBin: bin(ofRank: lower))
+        guard lower + 1 < count else { return a }
+        let b = Self.value(ofBin: bin(ofRank: lower + 1))
+        return SortedValues.interpolate(a, b, rank - Double(lower))
+    }
+
+    private mutating func add(_ delta: Int32, at bin: Int) {
+        var i = bin + 1
+        tree.withUnsafeMutableBufferPointer { t in
+            while i <= Self.treeSize {
+                t[i] &+= delta
+                i += i & -i
+            }
+        }
+    }
+
+    /// The bin holding the value of rank `r` (0-based, `r < count`).
+    private func bin(ofRank r: Int) -> Int {
+        var position = 0
+        var remaining = Int32(r)
+        var step = Self.treeSize
+        tree.withUnsafeBufferPointer { t in
+            while step > 0 {
+                let next = position + step
+                if next <= Self.treeSize, t[next] <= remaining {
+                    position = next
+                    remaining -= t[next]
+                }
+                step >>= 1
+            }
+        }
+        return position  // bins before it hold at most r values: it is bin `position` (0-based)
+    }
+
+    static func bin(of v: Double) -> Int {
+        if v.isNaN { return zeroBin }
+        if v == .infinity { return binCount - 1 }
+        if v == -.infinity { return 0 }
+        let magnitude = Swift.abs(v)
+        if magnitude < smallest { return zeroBin }
+        let exponent = Swift.min(Int((log(magnitude) / logGamma).rounded(.up)), highestExponent)
+        let offset = Swift.max(exponent, lowestExponent) - lowestExponent  // 0 ..< binsPerSign
+        return v > 0 ? zeroBin + 1 + offset : zeroBin - 1 - offset
+    }
+
+    static func value(ofBin bin: Int) -> Double {
+        if bin == 0 { return -.infinity }
+        if bin == binCount - 1 { return .infinity }
+        if bin == zeroBin { return 0 }
+        let offset = bin > zeroBin ? bin - zeroBin - 1 : zeroBin - 1 - bin
+        let magnitude = 2 * pow(gamma, Double(offset + lowestExponent)) / (gamma + 1)
+        return bin > zeroBin ? magnitude : -magnitude
+    }
+}
