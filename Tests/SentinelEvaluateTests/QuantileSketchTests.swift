@@ -48,8 +48,8 @@ import Testing
         #expect(abs(sketch.quantile(1)! - 4e5) <= 2e3)
     }
 
-    /// A frame column's order statistics are exact up to `exactOrderLimit` samples, within 0.5% beyond, and exact
-    /// again once the window has shrunk under a quarter of the limit.
+    /// A frame column's order statistics are exact up to `SampleFrame.exactOrderLimit` samples, within 0.5%
+    /// beyond, and exact again once the window has shrunk under a quarter of the limit.
     @Test func aFrameColumnSwitchesToTheSketchAndBack() {
         var frame = SampleFrame(columns: [.init(extremes: false, order: true)])
         var generator = SplitMix64(seed: 9)
@@ -59,7 +59,7 @@ import Testing
             let sorted = kept.map(\.value).sorted()
             for q in [0, 0.5, 0.99, 1] {
                 let expected = SortedValuesTests.quantile(q, sorted)!
-                let got = frame.columns[0].quantile(q)!
+                let got = frame.quantile(0, q)!
                 if exact {
                     #expect(got == expected, "q \(q) with \(kept.count) samples")
                 } else {

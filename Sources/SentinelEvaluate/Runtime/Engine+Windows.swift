@@ -98,7 +98,7 @@ extension Engine {
             case .minimum: return number(store.pointee.groups[g].minimum(c))
             case .maximum: return number(store.pointee.groups[g].maximum(c))
             case .stddev: return number(store.pointee.groups[g].standardDeviation(c))
-            case .quantile: return number(store.pointee.groups[g].columns[c].quantile(op.number))
+            case .quantile: return number(SampleFrame.quantile(store.pointee.groups[g].columns + c, op.number))
             case .eventRate:
                 return .number(Double(store.pointee.groups[g].columns[c].count) / (Double(store.pointee.milliseconds) / 1000))
             case .zscore:

@@ -81,17 +81,11 @@ struct SampleFrame {
             return s * s * (1 + 1e6) > 1e6 * n * shiftedSumOfSquares || shiftedSumOfSquares < 1e-3 * peakSumOfSquares
         }
 
-        func quantile(_ q: Double) -> Double? { sketch?.quantile(q) ?? sorted?.quantile(q) }
 
         fileprivate mutating func clear() {
             self = Column(extremes: extremes, order: order)
         }
     }
-
-    /// Order statistics are exact up to this many samples in a column; beyond, a sketch within 0.5% takes over (a
-    /// 6-hour baseline at 20 requests/s holds 432 000 samples, where sorted blocks cost a cache miss per step), and
-    /// they are exact again once the column is back under a quarter of it.
-    static let exactOrderLimit = 16_384
 
     /// Owns the rows; `base` and `mask` are copies of its pointer and capacity − 1, read on every event without a
     /// trip to the storage object.
@@ -135,6 +129,22 @@ struct SampleFrame {
     }
 
     @inline(__always) func value(sequence: Int, column c: Int) -> Double { row(sequence - firstSequence)[1 + c] }
+
+    /// Order statistics are exact up to this many samples in a column; beyond, a sketch within 0.5% takes over (a
+    /// 6-hour baseline at 20 requests/s holds 432 000 samples, where sorted blocks cost a cache miss per step), and
+    /// they are exact again once the column is back under a quarter of it.
+    static let exactOrderLimit = 16_384
+
+    /// Column `c`'s quantile `q`.
+    func quantile(_ c: Int, _ q: Double) -> Double? { Self.quantile(columns + c, q) }
+
+    /// The quantile of the column at `column`, read in place: a method of the column, or of a frame read from an
+    /// array, copied it (retaining its arrays) at every read.
+    static func quantile(_ column: UnsafePointer<Column>, _ q: Double) -> Double? {
+        if column.pointee.sketch != nil { return column.pointee.sketch!.quantile(q) }
+        if column.pointee.sorted != nil { return column.pointee.sorted!.quantile(q) }
+        return nil
+    }
 
     func maximum(_ c: Int) -> Double? {
         columns[c].maximaHead < columns[c].maxima.count ? value(sequence: columns[c].maxima[columns[c].maximaHead], column: c) : nil

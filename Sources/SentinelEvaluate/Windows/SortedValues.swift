@@ -1,58 +1,75 @@
 /// A multiset of doubles kept sorted in blocks (like a one-level B-tree), for exact order statistics of a
 /// sliding window: insert and remove cost O(log n + block), the k-th smallest O(n / block).
+///
+/// Blocks are fixed-size slots of one buffer (`BlockMemory`), so inserting or removing moves doubles within one
+/// slot with no array bookkeeping, retain or uniqueness check per step. Like the frame it belongs to, it is mutated
+/// only in place: a copy shares the slots.
 struct SortedValues {
     private static let maxBlock = 256
-    private var blocks: [[Double]] = []
-    /// By block, side by side: its size and its last (largest) element. Finding a block or a rank reads these
-    /// two contiguous arrays instead of one block header per step.
-    private var sizes: [Int] = []
+    private var memory = BlockMemory(slotSize: maxBlock)
+    /// By block, in value order, side by side: its slot, its size and its last (largest) element. Finding a block
+    /// or a rank reads these contiguous arrays instead of one block header per step.
+    private var slots: [Int32] = []
+    private var sizes: [Int32] = []
     private var lasts: [Double] = []
     private(set) var count = 0
 
+    @inline(__always) private func block(_ b: Int) -> UnsafeMutablePointer<Double> { memory.slot(slots[b]) }
+
     mutating func insert(_ v: Double) {
         count += 1
-        guard !blocks.isEmpty else {
-            blocks.append([v])
+        guard !slots.isEmpty else {
+            let slot = memory.allocate()
+            memory.slot(slot)[0] = v
+            slots.append(slot)
             sizes.append(1)
             lasts.append(v)
             return
         }
         let b = blockIndex(for: v)
-        let i = Self.lowerBound(blocks[b], v)
-        blocks[b].insert(v, at: i)
+        let n = Int(sizes[b])
+        let p = block(b)
+        let i = Self.lowerBound(p, n, v)
+        (p + i + 1).update(from: p + i, count: n - i)
+        p[i] = v
         sizes[b] += 1
-        if i == sizes[b] - 1 { lasts[b] = v }
-        if sizes[b] > Self.maxBlock {
-            let upper = Array(blocks[b][(Self.maxBlock / 2)...])
-            blocks[b].removeLast(blocks[b].count - Self.maxBlock / 2)
-            blocks.insert(upper, at: b + 1)
-            sizes[b] = Self.maxBlock / 2
-            sizes.insert(upper.count, at: b + 1)
-            lasts[b] = blocks[b][sizes[b] - 1]
-            lasts.insert(upper[upper.count - 1], at: b + 1)
+        if i == n { lasts[b] = v }
+        if n + 1 == Self.maxBlock {
+            // Full: the upper half moves to a new slot after this one.
+            let half = Self.maxBlock / 2
+            let slot = memory.allocate()
+            memory.slot(slot).update(from: block(b) + half, count: half)
+            slots.insert(slot, at: b + 1)
+            sizes.insert(Int32(half), at: b + 1)
+            lasts.insert(lasts[b], at: b + 1)
+            sizes[b] = Int32(half)
+            lasts[b] = block(b)[half - 1]
         }
     }
 
     /// Removes one copy of `v` (which must be present).
     mutating func remove(_ v: Double) {
-        guard !blocks.isEmpty else { return }
+        guard !slots.isEmpty else { return }
         var b = blockIndex(for: v)
-        var i = Self.lowerBound(blocks[b], v)
+        var i = Self.lowerBound(block(b), Int(sizes[b]), v)
         // Equal values can spill into the next block.
-        while i == sizes[b], b + 1 < blocks.count {
+        while i == Int(sizes[b]), b + 1 < slots.count {
             b += 1
-            i = Self.lowerBound(blocks[b], v)
+            i = Self.lowerBound(block(b), Int(sizes[b]), v)
         }
-        guard i < sizes[b], blocks[b][i] == v || (v.isNaN && blocks[b][i].isNaN) else { return }
-        blocks[b].remove(at: i)
+        let n = Int(sizes[b])
+        let p = block(b)
+        guard i < n, p[i] == v || (v.isNaN && p[i].isNaN) else { return }
+        (p + i).update(from: p + i + 1, count: n - i - 1)
         count -= 1
         sizes[b] -= 1
-        if sizes[b] == 0 {
-            blocks.remove(at: b)
+        if n == 1 {
+            memory.free(slots[b])
+            slots.remove(at: b)
             sizes.remove(at: b)
             lasts.remove(at: b)
-        } else if i == sizes[b] {
-            lasts[b] = blocks[b][i - 1]
+        } else if i == n - 1 {
+            lasts[b] = p[i - 1]
         }
     }
 
@@ -62,10 +79,10 @@ struct SortedValues {
         let rank = q * Double(count - 1)
         let lower = Int(rank.rounded(.down))
         let (i, k) = position(ofRank: lower)
-        let a = blocks[i][k]
+        let a = block(i)[k]
         guard lower + 1 < count else { return a }
         // The upper neighbour is next in the block or first in the next one.
-        let b = k + 1 < sizes[i] ? blocks[i][k + 1] : blocks[i + 1][0]
+        let b = k + 1 < Int(sizes[i]) ? block(i)[k + 1] : block(i + 1)[0]
         return Self.interpolate(a, b, rank - Double(lower))
     }
 
@@ -85,28 +102,32 @@ struct SortedValues {
         if r < count / 2 {
             var k = r
             var i = 0
-            while k >= sizes[i] {
-                k -= sizes[i]
+            while k >= Int(sizes[i]) {
+                k -= Int(sizes[i])
                 i += 1
             }
             return (i, k)
         }
         var above = count - 1 - r  // elements after rank r
         var i = sizes.count - 1
-        while above >= sizes[i] {
-            above -= sizes[i]
+        while above >= Int(sizes[i]) {
+            above -= Int(sizes[i])
             i -= 1
         }
-        return (i, sizes[i] - 1 - above)
+        return (i, Int(sizes[i]) - 1 - above)
     }
 
     /// Calls `body` with every value, in order.
     func forEach(_ body: (Double) -> Void) {
-        for block in blocks { for v in block { body(v) } }
+        for b in slots.indices {
+            let p = block(b)
+            for k in 0..<Int(sizes[b]) { body(p[k]) }
+        }
     }
 
     mutating func removeAll() {
-        blocks.removeAll()
+        for slot in slots { memory.free(slot) }
+        slots.removeAll()
         sizes.removeAll()
         lasts.removeAll()
         count = 0
@@ -114,22 +135,59 @@ struct SortedValues {
 
     private func blockIndex(for v: Double) -> Int {
         // First block whose last element is >= v; the last block otherwise.
-        var low = 0
-        var high = blocks.count - 1
-        while low < high {
-            let mid = (low + high) / 2
-            if lasts[mid] < v { low = mid + 1 } else { high = mid }
+        lasts.withUnsafeBufferPointer { l in
+            var low = 0
+            var high = l.count - 1
+            while low < high {
+                let mid = (low + high) / 2
+                if l[mid] < v { low = mid + 1 } else { high = mid }
+            }
+            return low
         }
-        return low
     }
 
-    private static func lowerBound(_ a: [Double], _ v: Double) -> Int {
+    private static func lowerBound(_ p: UnsafeMutablePointer<Double>, _ n: Int, _ v: Double) -> Int {
         var low = 0
-        var high = a.count
+        var high = n
         while low < high {
             let mid = (low + high) / 2
-            if a[mid] < v { low = mid + 1 } else { high = mid }
+            if p[mid] < v { low = mid + 1 } else { high = mid }
         }
         return low
     }
+}
+
+/// Fixed-size slots of doubles in one growable buffer, with a free list.
+final class BlockMemory {
+    private let slotSize: Int
+    private var base: UnsafeMutablePointer<Double>
+    private var capacity = 0
+    private var used = 0
+    private var freeSlots: [Int32] = []
+
+    init(slotSize: Int) {
+        self.slotSize = slotSize
+        base = .allocate(capacity: 0)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Valid until the next `allocate`.
+    @inline(__always) func slot(_ s: Int32) -> UnsafeMutablePointer<Double> { base + Int(s) * slotSize }
+
+    func allocate() -> Int32 {
+        if let slot = freeSlots.popLast() { return slot }
+        if used == capacity {
+            let larger = max(4, 2 * capacity)
+            let grown = UnsafeMutablePointer<Double>.allocate(capacity: larger * slotSize)
+            grown.update(from: base, count: used * slotSize)
+            base.deallocate()
+            base = grown
+            capacity = larger
+        }
+        used += 1
+        return Int32(used - 1)
+    }
+
+    func free(_ s: Int32) { freeSlots.append(s) }
 }
