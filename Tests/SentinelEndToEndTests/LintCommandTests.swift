@@ -50,7 +50,7 @@ import Testing
             at: link, withDestinationURL: SentinelProcess.packageRoot.appendingPathComponent("rules"))
         let result = try SentinelProcess.run(["lint", link.path, "policies"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("13 rule(s)"))
+        #expect(result.stdout.contains("14 rule(s)"))
     }
 
     @Test func unusableReceiverSettingsAndUnreachableRoutesArePositioned() throws {

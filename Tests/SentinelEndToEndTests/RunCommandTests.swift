@@ -36,7 +36,7 @@ import Testing
         #expect(evaluated)
 
         let rules = try await sentinel.get("/api/v1/rules").json["rules"] as? [[String: Any]] ?? []
-        #expect(rules.count == 13)
+        #expect(rules.count == 14)
         #expect(rules.contains { $0["name"] as? String == "UnsafeAnswerRate" && ($0["evaluations"] as? Int ?? 0) > 0 })
 
         // Incident a (unsafe answers on olmo-2-1b) lies in the first 6 000 events.
