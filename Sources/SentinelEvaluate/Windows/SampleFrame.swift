@@ -81,7 +81,6 @@ struct SampleFrame {
             return s * s * (1 + 1e6) > 1e6 * n * shiftedSumOfSquares || shiftedSumOfSquares < 1e-3 * peakSumOfSquares
         }
 
-
         fileprivate mutating func clear() {
             self = Column(extremes: extremes, order: order)
         }
