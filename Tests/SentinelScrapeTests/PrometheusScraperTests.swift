@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import SentinelCore
 import SentinelEvaluate
 import SentinelScrape
 import SentinelTestSupport
@@ -95,6 +96,26 @@ import Testing
             #expect(health.createdSamplesLastScrape == Self.fixture.created)
             #expect(health.lastScrapeMillis != nil && health.lastScrapeDuration != nil)
             #expect(health.instance == "127.0.0.1:\(port)")
+        }
+    }
+
+    /// The engine has one event-time clock: a scrape stamped at its start would be up to its timeout old when it is
+    /// submitted, and dropped as late once other sources have moved event time on.
+    @Test(arguments: [("delayed", Duration.seconds(5)), ("slow", .milliseconds(300))])
+    func eventsAreStampedWhenTheScrapeEndedNotWhenItStarted(path: String, timeout: Duration) async throws {
+        try await MetricsServer.with(Self.router()) { port in
+            let target = try Self.target(port, path, interval: .seconds(10), timeout: timeout)
+            let scraper = PrometheusScraper(targets: [target], sink: CollectingSink(), logger: LogRecorder().logger)
+            let before = WallClock.now()
+            let lines = await scraper.scrape(targetAt: 0)
+            let after = WallClock.now()
+            // `delayed` answers after 120 ms; `slow` fails at its 300 ms timeout.
+            let took: Int64 = path == "delayed" ? 120 : 300
+            let stamps = try Set(lines.map { try #require(Timestamp.parseRFC3339(try Self.object($0)["ts"] as? String ?? "")) })
+            #expect(stamps.count == 1)
+            let stamp = try #require(stamps.first)
+            #expect(stamp >= before + took && stamp <= after, "stamped \(stamp - before) ms after the start")
+            #expect(scraper.health()[0].lastScrapeMillis.map { $0 < before + took } == true, "health keeps the start")
         }
     }
 

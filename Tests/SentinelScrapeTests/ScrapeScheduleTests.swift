@@ -55,15 +55,16 @@ struct ScrapeScheduleTests {
             // Of 10 batches most come from each target; a starved machine can tilt the share a little.
             #expect(delayed.count >= 3 && failed.count >= 3)
 
-            // Each scrape of `delayed` takes 120 ms. Scrapes start on the interval's grid (a late wake-up or a
-            // skipped start aside); waiting an interval after each scrape would put the fourth start 360 ms off it.
-            // The tolerance is wide so that a loaded machine's late wake-ups do not fail the test.
-            let starts = try delayed.map { batch in
+            // Each scrape of `delayed` takes 120 ms, and is stamped when it ended. Scrapes start on the interval's
+            // grid (a late wake-up or a skipped start aside), so the stamps keep one phase; waiting an interval after
+            // each scrape would put the fourth 360 ms off it. The tolerance is wide so that a loaded machine's late
+            // wake-ups do not fail the test.
+            let stamps = try delayed.map { batch in
                 try #require(Timestamp.parseRFC3339(try Server.object(batch[0])["ts"] as? String ?? ""))
             }
-            for start in starts.prefix(4) {
-                let phase = ((start - starts[0]) % 1000 + 1000) % 1000
-                #expect(phase < 300 || phase > 700, "starts \(starts)")
+            for stamp in stamps.prefix(4) {
+                let phase = ((stamp - stamps[0]) % 1000 + 1000) % 1000
+                #expect(phase < 300 || phase > 700, "stamps \(stamps)")
             }
 
             let health = scraper.health()

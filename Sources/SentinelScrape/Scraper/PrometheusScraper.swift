@@ -5,7 +5,7 @@ import SentinelEvaluate
 import Synchronization
 
 /// Scrapes Prometheus `/metrics` endpoints, each on its own fixed schedule, and hands every scrape's events to an
-/// `EventSink` in one `submit` call.
+/// `EventSink` in one `submit` call, all stamped with the time the scrape ended (see `scrape(targetAt:)`).
 ///
 /// A failed scrape never ends the loop: it becomes a `scrape_error` event, `up 0`, and one warning log line.
 /// Samples of renamed vLLM metrics are emitted under their current names (`MetricRenames.vllm`).
@@ -86,16 +86,22 @@ public final class PrometheusScraper: Sendable {
 
     /// Scrapes one target once, records its health, and returns the scrape's lines (without submitting them).
     /// A scrape cancelled midway returns no lines and leaves the health as it was.
+    ///
+    /// Every line has the time the scrape ended (the body arrived and was parsed, or the scrape failed): when
+    /// Sentinel observed the values, and no earlier than the events other sources submit meanwhile, so a slow or
+    /// hanging target's events (its `up 0` included) are not late on the engine's one event-time clock. Prometheus
+    /// stamps the start, but keeps a clock per series; here that would make a scrape up to its timeout old.
     public func scrape(targetAt index: Int) async -> [String] {
         let target = targets[index]
         let startMillis = WallClock.now()
         let started = ContinuousClock.now
         let outcome = await fetchExposition(target)
         let duration = started.duration(to: .now)
+        let endMillis = WallClock.now()
         guard !Task.isCancelled else { return [] }
 
         let encoder = encoders[index]
-        let timestamp = Timestamp.format(startMillis)
+        let timestamp = Timestamp.format(endMillis)
         var lines: [String]
         switch outcome {
         case .success(let exposition):
