@@ -67,4 +67,29 @@ import Testing
         #expect(e2e.reduce(0) { $0 + $1.value } == fixture.e2eRequests)
         #expect(Set(e2e.compactMap { $0[label: "model_name"] }).count == 50)
     }
+
+    /// A line of 200 000 labels (3 MB) took 6 s when each label was compared with the ones before it. The bound is
+    /// loose, for a debug build on a loaded machine; a quadratic check needs minutes here.
+    @Test func aLineWithAHundredThousandLabelsParsesInLinearTimeAndItsDuplicateIsFound() throws {
+        let labels = (0..<100_000).map { "l\($0)=\"v\"" }.joined(separator: ",")
+        let started = ContinuousClock.now
+        let exposition = try PrometheusTextParser.parse("m{\(labels)} 1\n".utf8)
+        #expect(exposition.samples.first?.labels.count == 100_000)
+        #expect(started.duration(to: .now) < .seconds(10))
+
+        let error = #expect(throws: ExpositionError.self) {
+            try PrometheusTextParser.parse("m{\(labels)} 1\nm{a=\"1\",\(labels),l0=\"w\"} 2\n".utf8)
+        }
+        #expect(error?.line == 2 && error?.message == "duplicate label 'l0' in the labels of 'm'")
+    }
+
+    /// A body of short lines is millions of samples; the parse stops at the limit instead of building them all.
+    @Test func theParseStopsAtTheSampleLimit() throws {
+        let body = "# TYPE m counter\n" + String(repeating: "m_total 1\n", count: 1_000)
+        #expect(try PrometheusTextParser.parse(body.utf8, sampleLimit: 1_000).samples.count == 1_000)
+        let error = #expect(throws: ExpositionError.self) { try PrometheusTextParser.parse(body.utf8, sampleLimit: 999) }
+        #expect(error == ExpositionError(line: 1_001, column: 1, message: "more than 999 samples", sampleLimit: 999))
+        let malformed = #expect(throws: ExpositionError.self) { try PrometheusTextParser.parse("m{".utf8) }
+        #expect(malformed?.sampleLimit == nil)
+    }
 }

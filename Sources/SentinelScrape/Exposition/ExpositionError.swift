@@ -8,12 +8,15 @@ public struct ExpositionError: Error, Sendable, Hashable, CustomStringConvertibl
     public var column: Int
     /// What is wrong, without the position.
     public var message: String
+    /// The limit, when the exposition is not malformed but has more samples than the parse allowed.
+    public var sampleLimit: Int?
 
     /// An error at `line` and `column`.
-    public init(line: Int, column: Int, message: String) {
+    public init(line: Int, column: Int, message: String, sampleLimit: Int? = nil) {
         self.line = line
         self.column = column
         self.message = message
+        self.sampleLimit = sampleLimit
     }
 
     /// `line <n>, column <n>: <message>`.

@@ -1,6 +1,10 @@
 extension PrometheusTextParser {
     /// `name[{labels}] value [timestamp] [# exemplar]`, `i` at the name; leaves `i` at the line end.
     mutating func parseSample() throws(ExpositionError) {
+        guard samples.count < sampleLimit else {
+            throw ExpositionError(
+                line: line, column: 1, message: "more than \(sampleLimit) samples", sampleLimit: sampleLimit)
+        }
         var recent = recentName
         let nameID = try intern(try scanMetricName(expected: "expected a metric name"), recent: &recent)
         recentName = recent
@@ -51,7 +55,6 @@ extension PrometheusTextParser {
         i += 1
         var labels: [MetricLabel] = []
         labels.reserveCapacity(recentLabelNames.count)
-        labelNameIDs.removeAll(keepingCapacity: true)
         while true {
             skipBlanks()
             if i < b.count && b[i] == UInt8(ascii: "}") {
@@ -85,10 +88,14 @@ extension PrometheusTextParser {
             recent = recentLabelValues[position]
             let valueID = try scanLabelValue(of: labelName, recent: &recent)
             recentLabelValues[position] = recent
-            guard !labelNameIDs.contains(nameID) else {
+            let slot = Int(nameID)
+            if slot >= labelNameLines.count {
+                labelNameLines.append(contentsOf: repeatElement(0, count: slot + 1 - labelNameLines.count))
+            }
+            guard labelNameLines[slot] != line else {
                 throw error(at: nameStart, "duplicate label '\(labelName)' in the labels of '\(metric)'")
             }
-            labelNameIDs.append(nameID)
+            labelNameLines[slot] = line
             labels.append(MetricLabel(labelName, strings[valueID]))
             skipBlanks()
             if i < b.count && b[i] == UInt8(ascii: ",") {

@@ -21,6 +21,7 @@ public struct PrometheusTextParser {
     var line = 1
     var lineStart = 0
     var sawEOF = false
+    let sampleLimit: Int
 
     var strings = StringInterner()
     var families: [MetricFamily] = []
@@ -36,8 +37,10 @@ public struct PrometheusTextParser {
     var recentName = RecentToken()
     var recentLabelNames: [RecentToken] = []
     var recentLabelValues: [RecentToken] = []
-    /// Reused per sample line.
-    var labelNameIDs: [Int32] = []
+    /// By interned string: the last line that has it as a label name (0: none), so a duplicate label is found in
+    /// constant time however many labels a line has.
+    var labelNameLines: [Int] = []
+    /// Reused per escaped label value.
     var unescaped: [UInt8] = []
 
     /// Where an interned token was last read.
@@ -53,20 +56,23 @@ public struct PrometheusTextParser {
         var version = -1
     }
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, sampleLimit: Int) {
         b = bytes
+        self.sampleLimit = sampleLimit
     }
 
-    /// Parses a whole exposition: a `/metrics` body, or a `String`'s `utf8`.
-    public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(ExpositionError) -> Exposition {
-        let result =
-            bytes.withContiguousStorageIfAvailable(parse(buffer:))
-            ?? Array(bytes).withUnsafeBufferPointer(parse(buffer:))
+    /// Parses a whole exposition: a `/metrics` body, or a `String`'s `utf8`. With more than `sampleLimit` samples
+    /// it stops there, with an error whose `sampleLimit` is set.
+    public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes, sampleLimit: Int = .max)
+        throws(ExpositionError) -> Exposition
+    {
+        let parse = { (buffer: UnsafeBufferPointer<UInt8>) in Self.parse(buffer: buffer, sampleLimit: sampleLimit) }
+        let result = bytes.withContiguousStorageIfAvailable(parse) ?? Array(bytes).withUnsafeBufferPointer(parse)
         return try result.get()
     }
 
-    private static func parse(buffer: UnsafeBufferPointer<UInt8>) -> Result<Exposition, ExpositionError> {
-        var parser = PrometheusTextParser(buffer)
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>, sampleLimit: Int) -> Result<Exposition, ExpositionError> {
+        var parser = PrometheusTextParser(buffer, sampleLimit: sampleLimit)
         return Result { () throws(ExpositionError) in try parser.parseAll() }
     }
 
