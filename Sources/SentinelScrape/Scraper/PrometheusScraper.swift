@@ -22,21 +22,23 @@ public final class PrometheusScraper: Sendable {
     /// The targets, in the order `health()` reports them and `scrape(targetAt:)` indexes them.
     public let targets: [ScrapeTarget]
     let sink: any EventSink
-    let client: HTTPClient
+    /// Each target's client: the one given, or the scraper's own for the target's body size limit.
+    let clients: [HTTPClient]
     let logger: Logger
     let encoders: [ScrapeEventEncoder]
     let healthState: Mutex<[TargetHealth]>
 
     /// - Parameters:
-    ///   - client: the HTTP client to scrape with; `HTTPClient.shared` by default.
+    ///   - client: the HTTP client to scrape with. By default, one that asks for `gzip` and stops decompressing at
+    ///     the target's body size limit (`HTTPClient.shared` stops at 25 times the compressed size).
     ///   - renames: metric renames applied to every target's samples.
     public init(
-        targets: [ScrapeTarget], sink: any EventSink, client: HTTPClient = .shared, renames: MetricRenames = .vllm,
+        targets: [ScrapeTarget], sink: any EventSink, client: HTTPClient? = nil, renames: MetricRenames = .vllm,
         logger: Logger = Logger(label: "sentinel.scrape")
     ) {
         self.targets = targets
         self.sink = sink
-        self.client = client
+        clients = targets.map { client ?? Self.client(bodySizeLimit: $0.bodySizeLimit) }
         self.logger = logger
         encoders = targets.map { ScrapeEventEncoder(target: $0, renames: renames) }
         healthState = Mutex(targets.map { TargetHealth(job: $0.name, instance: $0.instance, url: $0.url) })
@@ -95,7 +97,7 @@ public final class PrometheusScraper: Sendable {
         let target = targets[index]
         let startMillis = WallClock.now()
         let started = ContinuousClock.now
-        let outcome = await fetchExposition(target)
+        let outcome = await fetchExposition(targetAt: index)
         let duration = started.duration(to: .now)
         let endMillis = WallClock.now()
         guard !Task.isCancelled else { return [] }

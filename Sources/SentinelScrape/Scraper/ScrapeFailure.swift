@@ -1,3 +1,4 @@
+import NIOHTTPCompression
 import SentinelCore
 import SentinelEvaluate
 
@@ -11,6 +12,12 @@ public enum ScrapeFailure: Error, Sendable, Hashable, CustomStringConvertible {
     case status(Int)
     /// A body over the target's size limit, in bytes.
     case bodyTooLarge(limit: Int)
+    /// A compressed body (`Content-Encoding` `gzip` or `deflate`) over the target's size limit once decompressed.
+    case decompressedBodyTooLarge(encoding: String, limit: Int)
+    /// A compressed body that does not decompress: corrupt, truncated, or with data after its end.
+    case invalidCompressedBody(encoding: String)
+    /// An exposition with more samples than the target's sample limit.
+    case sampleLimit(Int)
     /// A body that is not a valid exposition.
     case parse(ExpositionError)
 
@@ -26,8 +33,31 @@ public enum ScrapeFailure: Error, Sendable, Hashable, CustomStringConvertible {
         case .connection(let message): "connection failed: \(message)"
         case .timeout(let timeout): "no complete response within \(NumberFormatting.format(timeout.seconds))s"
         case .status(let code): "server returned HTTP status \(code)"
-        case .bodyTooLarge(let limit): "body larger than the limit of \(limit) bytes"
+        case .bodyTooLarge(let limit): "response body larger than \(Self.size(limit))"
+        case .decompressedBodyTooLarge(let encoding, let limit):
+            "response body: \(encoding) data larger than \(Self.size(limit)) when decompressed"
+        case .invalidCompressedBody(let encoding): "response body: invalid \(encoding) data"
+        case .sampleLimit(let limit): "more than \(limit) samples, the target's sample limit"
         case .parse(let error): "invalid exposition: \(error)"
         }
+    }
+
+    /// The failure for an error of the client's decompression, nil for any other error.
+    init?(decompressing error: any Error, encoding: String?, limit: Int) {
+        switch error {
+        case NIOHTTPDecompression.DecompressionError.limit:
+            self = .decompressedBodyTooLarge(encoding: encoding ?? "compressed", limit: limit)
+        case is NIOHTTPDecompression.DecompressionError, is NIOHTTPDecompression.ExtraDecompressionError:
+            self = .invalidCompressedBody(encoding: encoding ?? "compressed")
+        default:
+            return nil
+        }
+    }
+
+    /// `16 MiB`, `512 KiB` or `1000 bytes`.
+    static func size(_ bytes: Int) -> String {
+        if bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+        if bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+        return "\(bytes) bytes"
     }
 }

@@ -21,14 +21,21 @@ public struct ScrapeTarget: Sendable, Hashable {
     public let timeout: Duration
     /// Labels added to every event of the target, unless a sample has a label of the same name.
     public let labels: [String: String]
-    /// The largest body accepted, in bytes; a larger one fails the scrape.
+    /// The largest body accepted, in bytes (decompressed, for a `gzip` body); a larger one fails the scrape.
     public let bodySizeLimit: Int
+    /// The most samples a scrape may have (`_created` ones included, as `scrape_samples_scraped` counts); more fail
+    /// the scrape, as Prometheus' `sample_limit` does. A 16 MiB body of short lines would otherwise be millions of
+    /// events per scrape.
+    public let sampleLimit: Int
+
+    /// The default `sampleLimit`: a hundred times what a vLLM server with four engines exposes.
+    public static let defaultSampleLimit = 100_000
 
     /// Validates the target: an `http` or `https` URL with a host, a positive interval, a timeout no longer than
-    /// the interval, a positive body size limit, and label names `[a-zA-Z_][a-zA-Z0-9_]*`.
+    /// the interval, a positive body size and sample limit, and label names `[a-zA-Z_][a-zA-Z0-9_]*`.
     public init(
         name: String, url: String, interval: Duration = .seconds(15), timeout: Duration = .seconds(10),
-        labels: [String: String] = [:], bodySizeLimit: Int = 16 << 20
+        labels: [String: String] = [:], bodySizeLimit: Int = 16 << 20, sampleLimit: Int = defaultSampleLimit
     ) throws(ScrapeTargetError) {
         func invalid(_ message: String) -> ScrapeTargetError { ScrapeTargetError(target: name, message: message) }
         guard !name.isEmpty else { throw invalid("the name is empty") }
@@ -38,6 +45,7 @@ public struct ScrapeTarget: Sendable, Hashable {
             throw invalid("the timeout must be positive and no longer than the interval")
         }
         guard bodySizeLimit > 0 else { throw invalid("the body size limit must be positive") }
+        guard sampleLimit > 0 else { throw invalid("the sample limit must be positive") }
         for labelName in labels.keys.sorted() where !LabelName.isValid(labelName) {
             throw invalid("'\(labelName)' is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)")
         }
@@ -48,5 +56,6 @@ public struct ScrapeTarget: Sendable, Hashable {
         self.timeout = timeout
         self.labels = labels
         self.bodySizeLimit = bodySizeLimit
+        self.sampleLimit = sampleLimit
     }
 }
