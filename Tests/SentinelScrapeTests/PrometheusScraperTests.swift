@@ -40,6 +40,7 @@ import Testing
         }
         router.get("big") { _, _ in String(repeating: "m 1\n", count: 300_000) }
         router.get("many") { _, _ in (0..<5_001).map { "m{i=\"\($0)\"} 1\n" }.joined() }
+        router.get("duplicated") { _, _ in "# TYPE c counter\nc_total{a=\"1\",b=\"2\"} 5\nc_total{b=\"2\",a=\"1\"} 125\n" }
         // Comments compress about 150 times: 400 KB of them in 3 KB, and 2 MiB (over the 1 MiB limit) in 14 KB.
         router.get("gzip") { request, _ in
             gzipped(request, Gzip.compress(prefix: "m 1\nn 2\n", period: "# padding, compressed well\n", count: 15_000))
@@ -182,6 +183,27 @@ import Testing
                 "m", "n", "up", "scrape_duration_seconds", "scrape_samples_scraped",
             ])
             #expect(scraper.health()[0].up)
+        }
+    }
+
+    /// Prometheus keeps the first sample of a series and drops the rest; emitting both would look like a change of
+    /// value (an `increase` of 120 here) of a counter that never changed.
+    @Test func aRepeatedSeriesIsDroppedCountedAndLoggedOnceWhileItLasts() async throws {
+        try await MetricsServer.with(Self.router()) { port in
+            let log = LogRecorder()
+            let scraper = PrometheusScraper(
+                targets: [try Self.target(port, "duplicated", interval: .seconds(10), timeout: .seconds(10))], sink: CollectingSink(),
+                logger: log.logger)
+            for _ in 0..<2 {
+                let counters = try await scraper.scrape(targetAt: 0).map(Self.object).filter { $0["name"] as? String == "c_total" }
+                #expect(counters.map { $0["value"] as? Int } == [5])
+            }
+            let health = scraper.health()[0]
+            #expect(health.duplicateSamplesLastScrape == 1 && health.duplicateSamples == 2)
+            #expect(health.samplesLastScrape == 2, "scrape_samples_scraped counts every sample, as Prometheus does")
+            #expect(log.recorded == [
+                "warning duplicate series dropped, the first sample of each kept job=vllm samples=1 url=\(scraper.targets[0].url)"
+            ])
         }
     }
 

@@ -8,7 +8,7 @@ import Testing
     func lines(_ text: String, labels: [String: String] = ["cluster": "eu-1"]) throws -> [String] {
         let target = try ScrapeTarget(name: "vllm", url: "http://127.0.0.1:8000/metrics", labels: labels)
         return ScrapeEventEncoder(target: target, renames: .vllm)
-            .metricLines(try PrometheusTextParser.parse(text.utf8), timestamp: Self.ts)
+            .metricLines(try PrometheusTextParser.parse(text.utf8), timestamp: Self.ts).lines
     }
 
     /// Samples of the deprecated vLLM names in a one-model fixture, `_created` ones aside: `gpu_cache_usage_perc`,
@@ -119,5 +119,25 @@ import Testing
         let parseError = ScrapeFailure.parse(ExpositionError(line: 3, column: 9, message: "invalid value 'x' of 'm'"))
         #expect(encoder.errorLine(parseError, timestamp: Self.ts)
             == #"{"ts":"2026-05-01T12:00:00.250Z","kind":"scrape_error","target":"vllm","instance":"[::1]:8000","url":"http://[::1]:8000/metrics","error":"invalid exposition: line 3, column 9: invalid value 'x' of 'm'","status":null}"#)
+    }
+
+    @Test func aRepeatedSeriesKeepsItsFirstSampleWhateverItsLabelOrder() throws {
+        let target = try ScrapeTarget(name: "vllm", url: "http://127.0.0.1:8000/metrics")
+        let exposition = try PrometheusTextParser.parse(
+            """
+            # TYPE c counter
+            c_total{a="1",b="2"} 5
+            c_total{a="1",b="3"} 7
+            c_total{b="2",a="1"} 125
+            c_total{a="1",b="2"} 9
+            c_total 1
+            c_total 2
+            """.utf8)
+        let (lines, duplicates) = ScrapeEventEncoder(target: target, renames: .vllm)
+            .metricLines(exposition, timestamp: Self.ts)
+        #expect(duplicates == 3)
+        #expect(lines.map { $0.contains(#""value":5,"#) || $0.contains(#""value":7,"#) || $0.contains(#""value":1,"#) } == [
+            true, true, true,
+        ])
     }
 }

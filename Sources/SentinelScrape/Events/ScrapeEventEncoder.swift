@@ -22,14 +22,18 @@ struct ScrapeEventEncoder: Sendable {
     }
 
     /// A `metric` line for each sample that is not a `_created` sample, under its current name; when the
-    /// exposition has a renamed family under both names, only the current name's samples.
-    func metricLines(_ exposition: Exposition, timestamp: String) -> [String] {
+    /// exposition has a renamed family under both names, only the current name's samples. Of samples of the same
+    /// series (name and labels, in any order), only the first is kept, as Prometheus keeps it: two values of one
+    /// series at one time would look like a change of value. `duplicates` counts the others.
+    func metricLines(_ exposition: Exposition, timestamp: String) -> (lines: [String], duplicates: Int) {
         var currentPresent = [Bool](repeating: false, count: renames.families.count)
         for sample in exposition.samples {
             if let family = renames.currentFamily(of: sample.name) { currentPresent[family] = true }
         }
         var lines: [String] = []
         lines.reserveCapacity(exposition.samples.count + 3)
+        var seen = Set<Series>(minimumCapacity: exposition.samples.count)
+        var duplicates = 0
         for sample in exposition.samples {
             if sample.isCreated { continue }
             var renamedFrom: String?
@@ -38,6 +42,10 @@ struct ScrapeEventEncoder: Sendable {
                 if currentPresent[rename.family] { continue }
                 renamedFrom = sample.name
                 name = rename.name
+            }
+            guard seen.insert(Series(name: name, labels: sample.labels)).inserted else {
+                duplicates += 1
+                continue
             }
             var labels = sample.labels.map { ($0.name, $0.value) }
             for label in targetLabels where !sample.labels.contains(where: { $0.name == label.0 }) {
@@ -48,7 +56,19 @@ struct ScrapeEventEncoder: Sendable {
                     timestamp: timestamp, name: name, labels: labels, value: sample.value, type: sample.type,
                     renamedFrom: renamedFrom))
         }
-        return lines
+        return (lines, duplicates)
+    }
+
+    /// A series of one exposition: its name and its labels by name (the target's labels are the same for all).
+    struct Series: Hashable {
+        let name: String
+        let labels: [MetricLabel]
+
+        init(name: String, labels: [MetricLabel]) {
+            self.name = name
+            let inOrder = zip(labels, labels.dropFirst()).allSatisfy { $0.name < $1.name }
+            self.labels = inOrder ? labels : labels.sorted { $0.name < $1.name }
+        }
     }
 
     /// `up`, `scrape_duration_seconds` and `scrape_samples_scraped` (every sample of the exposition, `_created`

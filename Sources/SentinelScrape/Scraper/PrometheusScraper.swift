@@ -107,19 +107,30 @@ public final class PrometheusScraper: Sendable {
         var lines: [String]
         switch outcome {
         case .success(let exposition):
-            lines = encoder.metricLines(exposition, timestamp: timestamp)
+            let metrics = encoder.metricLines(exposition, timestamp: timestamp)
+            lines = metrics.lines
             lines += encoder.syntheticLines(
                 up: true, duration: duration, samplesScraped: exposition.samples.count, timestamp: timestamp)
-            healthState.withLock {
+            let hadDuplicates = healthState.withLock {
+                let before = $0[index].duplicateSamplesLastScrape
                 $0[index].record(
                     startMillis: startMillis, duration: duration, failure: nil, samples: exposition.samples.count,
-                    created: exposition.createdSampleCount)
+                    created: exposition.createdSampleCount, duplicates: metrics.duplicates)
+                return before > 0
+            }
+            // Once when a target starts repeating series, not on every scrape while it does.
+            if metrics.duplicates > 0 && !hadDuplicates {
+                logger.warning(
+                    "duplicate series dropped, the first sample of each kept",
+                    metadata: ["job": "\(target.name)", "url": "\(target.url)", "samples": "\(metrics.duplicates)"])
             }
         case .failure(let failure):
             lines = [encoder.errorLine(failure, timestamp: timestamp)]
             lines += encoder.syntheticLines(up: false, duration: duration, samplesScraped: 0, timestamp: timestamp)
             healthState.withLock {
-                $0[index].record(startMillis: startMillis, duration: duration, failure: failure, samples: 0, created: 0)
+                $0[index].record(
+                    startMillis: startMillis, duration: duration, failure: failure, samples: 0, created: 0,
+                    duplicates: 0)
             }
             logger.warning(
                 "scrape failed", metadata: ["job": "\(target.name)", "url": "\(target.url)", "error": "\(failure)"])

@@ -22,6 +22,10 @@ public struct TargetHealth: Sendable, Hashable {
     public var samplesLastScrape = 0
     /// Of those, `_created` samples: parsed, not emitted.
     public var createdSamplesLastScrape = 0
+    /// Samples of the last scrape dropped as repeats of an earlier sample of the same series.
+    public var duplicateSamplesLastScrape = 0
+    /// Samples dropped as repeats so far.
+    public var duplicateSamples = 0
 
     /// The health of a target not scraped yet.
     public init(job: String, instance: String, url: String) {
@@ -31,7 +35,9 @@ public struct TargetHealth: Sendable, Hashable {
     }
 
     /// Counts a scrape that started at `startMillis`; `failure` is nil when it succeeded.
-    mutating func record(startMillis: Int64, duration: Duration, failure: ScrapeFailure?, samples: Int, created: Int) {
+    mutating func record(
+        startMillis: Int64, duration: Duration, failure: ScrapeFailure?, samples: Int, created: Int, duplicates: Int
+    ) {
         scrapes += 1
         if failure != nil { failures += 1 }
         up = failure == nil
@@ -40,5 +46,7 @@ public struct TargetHealth: Sendable, Hashable {
         lastScrapeDuration = duration
         samplesLastScrape = samples
         createdSamplesLastScrape = created
+        duplicateSamplesLastScrape = duplicates
+        duplicateSamples += duplicates
     }
 }
