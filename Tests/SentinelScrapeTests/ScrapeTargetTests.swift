@@ -13,11 +13,12 @@ import Testing
         #expect(try ScrapeTarget(name: "vllm", url: url).instance == instance)
     }
 
-    @Test func defaultsAreFifteenSecondsTenSecondsAndSixteenMebibytes() throws {
+    @Test func defaultsAreFifteenSecondsTenSecondsSixteenMebibytesAndAHundredThousandSamples() throws {
         let target = try ScrapeTarget(name: "vllm", url: "http://h:1/metrics")
         #expect(target.interval == .seconds(15))
         #expect(target.timeout == .seconds(10))
         #expect(target.bodySizeLimit == 16 << 20)
+        #expect(target.sampleLimit == 100_000)
         #expect(target.labels.isEmpty)
     }
 
@@ -47,6 +48,12 @@ import Testing
         } == "scrape target 'v': the timeout must be positive and no longer than the interval")
         #expect(message { () throws(ScrapeTargetError) in try ScrapeTarget(name: "v", url: "http://h/m", bodySizeLimit: 0) }
             == "scrape target 'v': the body size limit must be positive")
+        #expect(message { () throws(ScrapeTargetError) in try ScrapeTarget(name: "v", url: "http://h/m", sampleLimit: 0) }
+            == "scrape target 'v': the sample limit must be positive")
+        for url in ["http://user:s3cret@h/m", "http://user@h/m"] {
+            #expect(message { () throws(ScrapeTargetError) in try ScrapeTarget(name: "v", url: url) }
+                == "scrape target 'v': the URL has credentials ('user:password@'), which are not sent; remove them")
+        }
         #expect(message { () throws(ScrapeTargetError) in try ScrapeTarget(name: "v", url: "http://h/m", labels: ["model-name": "x"]) }
             == "scrape target 'v': 'model-name' is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)")
     }

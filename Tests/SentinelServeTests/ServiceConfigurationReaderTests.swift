@@ -161,6 +161,25 @@ import Testing
         #expect(read?.scrape?.targets.count == 2)
     }
 
+    @Test func aScrapeTargetWithURLCredentialsOrABadLabelNameIsRefusedWhereItWasWritten() throws {
+        let text = try problems(
+            """
+            collectors:
+              scrape:
+                targets:
+                  - {name: a, url: "http://user:s3cret@127.0.0.1:8000/metrics"}
+                  - {name: b, url: "http://127.0.0.1:8001/metrics", labels: {ok: x, model-name: y}}
+            """)
+        #expect(
+            text.contains(
+                "sentinel.yaml:4:24: error: scrape target 'a': the URL has credentials ('user:password@'), which are not sent; remove them"))
+        // The message leaves the password out (the excerpt of the file below it is the file's own text).
+        #expect(!text.split(separator: "\n").contains { $0.contains("error:") && $0.contains("s3cret") })
+        #expect(
+            text.contains(
+                "sentinel.yaml:5:73: error: scrape target 'b': 'model-name' is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)"))
+    }
+
     @Test func environmentOverridesTheFile() {
         var c = ServiceConfiguration()
         let problems = ServiceConfigurationReader.applyEnvironment(

@@ -31,8 +31,9 @@ public struct ScrapeTarget: Sendable, Hashable {
     /// The default `sampleLimit`: a hundred times what a vLLM server with four engines exposes.
     public static let defaultSampleLimit = 100_000
 
-    /// Validates the target: an `http` or `https` URL with a host, a positive interval, a timeout no longer than
-    /// the interval, a positive body size and sample limit, and label names `[a-zA-Z_][a-zA-Z0-9_]*`.
+    /// Validates the target: an `http` or `https` URL with a host and without credentials, a positive interval, a
+    /// timeout no longer than the interval, a positive body size and sample limit, and label names
+    /// `[a-zA-Z_][a-zA-Z0-9_]*`.
     public init(
         name: String, url: String, interval: Duration = .seconds(15), timeout: Duration = .seconds(10),
         labels: [String: String] = [:], bodySizeLimit: Int = 16 << 20, sampleLimit: Int = defaultSampleLimit
@@ -40,6 +41,10 @@ public struct ScrapeTarget: Sendable, Hashable {
         func invalid(_ message: String) -> ScrapeTargetError { ScrapeTargetError(target: name, message: message) }
         guard !name.isEmpty else { throw invalid("the name is empty") }
         guard let parsed = HTTPURL(url) else { throw invalid("'\(url)' is not an http or https URL with a host") }
+        // Never sent, and the URL is logged and put in `scrape_error` events; the message leaves it out.
+        guard parsed.url.user == nil && parsed.url.password == nil else {
+            throw invalid("the URL has credentials ('user:password@'), which are not sent; remove them")
+        }
         guard interval > .zero else { throw invalid("the interval must be positive") }
         guard timeout > .zero, timeout <= interval else {
             throw invalid("the timeout must be positive and no longer than the interval")

@@ -188,12 +188,32 @@ public enum ServiceConfigurationReader {
                     let name = NodeValue.string(nameNode, "a scrape target's 'name'", &d),
                     let url = NodeValue.string(urlNode, "a scrape target's 'url'", &d)
                 else { continue }
-                guard let instance = HTTPURL(url.value)?.instance else {
+                guard let parsed = HTTPURL(url.value) else {
                     d.append(Diagnostic(.invalidValue, "'\(url.value)' is not an http:// or https:// URL", at: url.range))
                     continue
                 }
+                // Never sent, and the URL is logged and put in `scrape_error` events; the message leaves it out.
+                guard parsed.url.user == nil && parsed.url.password == nil else {
+                    d.append(
+                        Diagnostic(
+                            .invalidValue,
+                            "scrape target '\(name.value)': the URL has credentials ('user:password@'), which are not sent; remove them",
+                            at: url.range))
+                    continue
+                }
+                let instance = parsed.instance
                 var t = ServiceConfiguration.ScrapeSettings.Target(name: name.value, url: url.value)
-                if let l = target["labels"] { t.labels = (NodeValue.stringMap(l, "'labels'", &d) ?? []).map { ($0.key.value, $0.value.value) } }
+                if let l = target["labels"] {
+                    let labels = NodeValue.stringMap(l, "'labels'", &d) ?? []
+                    for label in labels where !LabelName.isValid(label.key.value) {
+                        d.append(
+                            Diagnostic(
+                                .invalidValue,
+                                "scrape target '\(name.value)': '\(label.key.value)' is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)",
+                                at: label.key.range))
+                    }
+                    t.labels = labels.map { ($0.key.value, $0.value.value) }
+                }
                 let ownInterval = target["interval"].flatMap { NodeValue.positiveDuration($0, "'interval'", &d) }
                 let ownTimeout = target["timeout"].flatMap { NodeValue.positiveDuration($0, "'timeout'", &d) }
                 t.intervalMilliseconds = ownInterval?.value
