@@ -28,7 +28,8 @@ struct Collectors {
                 name: target.name, url: target.url,
                 interval: .milliseconds(target.intervalMilliseconds ?? settings.intervalMilliseconds),
                 timeout: .milliseconds(target.timeoutMilliseconds ?? settings.timeoutMilliseconds),
-                labels: Dictionary(target.labels, uniquingKeysWith: { _, last in last }))
+                labels: Dictionary(target.labels, uniquingKeysWith: { _, last in last }),
+                sampleLimit: target.sampleLimit ?? settings.sampleLimit)
         }
         let holder = Holder<PrometheusScraper>()
         makers.append { server in
@@ -142,6 +143,10 @@ struct Collectors {
         out.family(
             "sentinel_scrape_samples", .gauge, help: "Samples in the target's last scrape.",
             samples: zip(labels, health).map { ($0, Double($1.samplesLastScrape)) })
+        out.family(
+            "sentinel_scrape_duplicate_samples_total", .counter,
+            help: "Samples dropped as repeats of an earlier sample of the same series in one scrape.",
+            samples: zip(labels, health).map { ($0, Double($1.duplicateSamples)) })
         out.family(
             "sentinel_scrape_last_timestamp_seconds", .gauge, help: "When the target's last scrape started (0: never).",
             samples: zip(labels, health).map { ($0, Double($1.lastScrapeMillis ?? 0) / 1000) })

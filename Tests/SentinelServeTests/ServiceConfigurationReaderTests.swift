@@ -26,8 +26,9 @@ import Testing
             collectors:
               scrape:
                 interval: 5s
+                sample_limit: 5000
                 targets:
-                  - {name: vllm, url: "http://127.0.0.1:8000/metrics", labels: {role: frontier}, timeout: 2s}
+                  - {name: vllm, url: "http://127.0.0.1:8000/metrics", labels: {role: frontier}, timeout: 2s, sample_limit: 200}
               simulator:
                 frontier: {url: "http://127.0.0.1:8000", model: olmo}
                 guard: {url: "http://127.0.0.1:8001", model: qwen3guard, format: llamaguard}
@@ -51,6 +52,7 @@ import Testing
         #expect(c.idleAdvanceMilliseconds == 2_000)
         #expect(c.scrape?.intervalMilliseconds == 5_000)
         #expect(c.scrape?.targets.first?.timeoutMilliseconds == 2_000)
+        #expect(c.scrape?.sampleLimit == 5_000 && c.scrape?.targets.first?.sampleLimit == 200)
         #expect(c.scrape?.targets.first?.labels.first?.1 == "frontier")
         #expect(c.simulator?.guardFormat == "llamaguard")
         #expect(c.simulator?.prompts == [base + "/prompts.jsonl"])

@@ -94,6 +94,8 @@ public struct ServiceConfiguration: Sendable {
     public struct ScrapeSettings: Sendable {
         public var intervalMilliseconds: Int64 = 15_000
         public var timeoutMilliseconds: Int64 = 10_000
+        /// Samples a scrape may have before it fails (Prometheus' `sample_limit`); the scraper's default.
+        public var sampleLimit = 100_000
         public var targets: [Target] = []
 
         public init() {}
@@ -104,6 +106,7 @@ public struct ServiceConfiguration: Sendable {
             public var labels: [(String, String)] = []
             public var intervalMilliseconds: Int64?
             public var timeoutMilliseconds: Int64?
+            public var sampleLimit: Int?
 
             public init(name: String, url: String) {
                 self.name = name

@@ -171,19 +171,22 @@ public enum ServiceConfigurationReader {
 
         func readScrape(_ node: YAMLNode, _ d: inout [Diagnostic]) -> ServiceConfiguration.ScrapeSettings? {
             guard let scrape = MappingReader(node, context: "'collectors.scrape'", diagnostics: &d) else { return nil }
-            scrape.rejectUnknownKeys(["interval", "timeout", "targets"], diagnostics: &d)
+            scrape.rejectUnknownKeys(["interval", "timeout", "sample_limit", "targets"], diagnostics: &d)
             var settings = ServiceConfiguration.ScrapeSettings()
             let interval = scrape["interval"].flatMap { NodeValue.positiveDuration($0, "'collectors.scrape.interval'", &d) }
             let timeout = scrape["timeout"].flatMap { NodeValue.positiveDuration($0, "'collectors.scrape.timeout'", &d) }
             if let interval { settings.intervalMilliseconds = interval.value }
             if let timeout { settings.timeoutMilliseconds = timeout.value }
+            if let n = scrape["sample_limit"], let v = NodeValue.integer(n, "'collectors.scrape.sample_limit'", min: 1, &d) {
+                settings.sampleLimit = v.value
+            }
             guard let n = scrape.required("targets", diagnostics: &d),
                 let items = NodeValue.sequence(n, "'collectors.scrape.targets'", &d)
             else { return nil }
             var jobsAndInstances: [ScrapeSeries: SourceRange] = [:]
             for item in items {
                 guard let target = MappingReader(item, context: "a scrape target", diagnostics: &d) else { continue }
-                target.rejectUnknownKeys(["name", "url", "labels", "interval", "timeout"], diagnostics: &d)
+                target.rejectUnknownKeys(["name", "url", "labels", "interval", "timeout", "sample_limit"], diagnostics: &d)
                 guard let nameNode = target.required("name", diagnostics: &d), let urlNode = target.required("url", diagnostics: &d),
                     let name = NodeValue.string(nameNode, "a scrape target's 'name'", &d),
                     let url = NodeValue.string(urlNode, "a scrape target's 'url'", &d)
@@ -218,6 +221,7 @@ public enum ServiceConfigurationReader {
                 let ownTimeout = target["timeout"].flatMap { NodeValue.positiveDuration($0, "'timeout'", &d) }
                 t.intervalMilliseconds = ownInterval?.value
                 t.timeoutMilliseconds = ownTimeout?.value
+                t.sampleLimit = target["sample_limit"].flatMap { NodeValue.integer($0, "'sample_limit'", min: 1, &d) }?.value
                 let (every, limit) = (ownInterval ?? interval, ownTimeout ?? timeout)
                 let (everyMilliseconds, limitMilliseconds) = (
                     every?.value ?? settings.intervalMilliseconds, limit?.value ?? settings.timeoutMilliseconds
