@@ -31,6 +31,22 @@ import Testing
         check(samples[45_000...])
     }
 
+    /// The sketch's constants are literals (read on every insert); they are what their definitions give.
+    @Test func constantsFollowFromTheRelativeAccuracy() {
+        let gamma = (1 + QuantileSketch.relativeAccuracy) / (1 - QuantileSketch.relativeAccuracy)
+        #expect(QuantileSketch.gamma == gamma)
+        #expect(QuantileSketch.logGamma == log(gamma))
+        let lowest = Int((log(QuantileSketch.smallest) / log(gamma)).rounded(.up))
+        let highest = Int((log(QuantileSketch.largest) / log(gamma)).rounded(.up))
+        #expect(QuantileSketch.lowestExponent == lowest)
+        #expect(QuantileSketch.highestExponent == highest)
+        #expect(QuantileSketch.binsPerSign == highest - lowest + 1)
+        #expect(QuantileSketch.zeroBin == 1 + QuantileSketch.binsPerSign)
+        #expect(QuantileSketch.binCount == 2 * QuantileSketch.binsPerSign + 3)
+        #expect(QuantileSketch.treeSize >= QuantileSketch.binCount && QuantileSketch.treeSize / 2 < QuantileSketch.binCount)
+        #expect(QuantileSketch.treeSize.nonzeroBitCount == 1)
+    }
+
     /// Negative values, zero, values too small to tell from zero, and infinities keep their order and read back as
     /// themselves (within 0.5% for finite ones).
     @Test func signsZeroAndInfinitiesKeepTheirPlaces() {

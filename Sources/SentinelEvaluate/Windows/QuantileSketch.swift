@@ -10,19 +10,21 @@ import Foundation
 /// bins of their own and read back as themselves.
 struct QuantileSketch {
     static let relativeAccuracy = 0.005
-    static let gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy)
-    private static let logGamma = log(gamma)
+    /// `(1 + relativeAccuracy) / (1 − relativeAccuracy)`. This and the constants below are literals, derived in
+    /// `QuantileSketchTests`: computed, every read on the hot path would go through a lazy initialiser's check.
+    static let gamma = 1.0100502512562812
+    static let logGamma = 0.010000083334583179
     static let smallest = 1e-9
     static let largest = 1e12
-    /// Bin exponents of `smallest` and `largest`.
-    private static let lowestExponent = Int((log(smallest) / logGamma).rounded(.up))
-    private static let highestExponent = Int((log(largest) / logGamma).rounded(.up))
-    private static let binsPerSign = highestExponent - lowestExponent + 1
+    /// Bin exponents of `smallest` and `largest`: ⌈log_γ⌉ of each.
+    static let lowestExponent = -2072
+    static let highestExponent = 2764
+    static let binsPerSign = 4837
     /// Layout, in value order: −∞, negative bins (largest magnitude first), zero, positive bins, +∞.
-    private static let zeroBin = 1 + binsPerSign
-    private static let binCount = 2 * binsPerSign + 3
-    /// Fenwick tree size: a power of two, for the descent in `bin(ofRank:)`.
-    private static let treeSize = 1 << (Int.bitWidth - (binCount - 1).leadingZeroBitCount)
+    static let zeroBin = 4838
+    static let binCount = 9677
+    /// Fenwick tree size: the power of two at or above `binCount`, for the descent in `bin(ofRank:)`.
+    static let treeSize = 16384
 
     /// Fenwick tree over bin counts (1-based: `tree[i]` sums the `i & −i` bins ending at bin `i − 1`).
     private var tree: [Int32]
