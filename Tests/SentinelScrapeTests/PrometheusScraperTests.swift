@@ -23,6 +23,8 @@ import Testing
             return "m 1\n"
         }
         router.get("error") { _, _ in Response(status: .internalServerError) }
+        router.get("no-content") { _, _ in Response(status: .noContent) }
+        router.get("partial") { _, _ in Response(status: .partialContent, body: .init(byteBuffer: ByteBuffer(string: "m 1\n"))) }
         router.get("garbage") { _, _ in "<html><body>oops</body></html>\n" }
         router.get("slow") { _, _ -> String in
             try await Task.sleep(for: .seconds(2))
@@ -139,6 +141,8 @@ import Testing
 
     @Test(arguments: [
         ("error", "server returned HTTP status 500", 500),
+        ("no-content", "server returned HTTP status 204", 204),
+        ("partial", "server returned HTTP status 206", 206),
         ("garbage", "invalid exposition: line 1, column 1: expected a metric name, found '<'", nil),
         ("slow", "no complete response within 0.3s", nil),
         ("slow-body", "no complete response within 0.3s", nil),

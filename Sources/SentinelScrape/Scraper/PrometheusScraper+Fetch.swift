@@ -53,7 +53,7 @@ extension PrometheusScraper {
         .mapError { $0.sampleLimit.map(ScrapeFailure.sampleLimit) ?? .parse($0) }
     }
 
-    /// The body of a 2xx response, decompressed. The client's deadline covers connecting and the response head (a
+    /// The body of a `200` response, decompressed. The client's deadline covers connecting and the response head (a
     /// refused connection is retried until then, and reported as the last connection error); the body is raced
     /// against the same deadline.
     private func fetchBody(_ target: ScrapeTarget, client: HTTPClient) async throws -> ByteBuffer {
@@ -62,7 +62,8 @@ extension PrometheusScraper {
         request.headers.add(name: "Accept", value: Self.accept)
         let timeout = TimeAmount.nanoseconds(Int64(target.timeout.seconds * 1e9))
         let response = try await client.execute(request, timeout: timeout, logger: logger)
-        guard (200..<300).contains(response.status.code) else {
+        // As Prometheus: any other status, `204 No Content` and `206 Partial Content` included, fails the scrape.
+        guard response.status.code == 200 else {
             throw ScrapeFailure.status(Int(response.status.code))
         }
         let encoding = response.headers.first(name: "content-encoding").map { $0.lowercased() }

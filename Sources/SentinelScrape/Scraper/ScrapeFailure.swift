@@ -8,7 +8,7 @@ public enum ScrapeFailure: Error, Sendable, Hashable, CustomStringConvertible {
     case connection(String)
     /// No whole response within the target's timeout.
     case timeout(Duration)
-    /// A response status outside 200–299.
+    /// A response status other than 200.
     case status(Int)
     /// A body over the target's size limit, in bytes.
     case bodyTooLarge(limit: Int)
