@@ -78,6 +78,14 @@ import Testing
         #expect(try only("m 1 9223372036854775807").timestampMillis == .max)
     }
 
+    @Test func readsOpenMetricsFloatSecondTimestampsAsMilliseconds() throws {
+        #expect(try only("x 1 1700000000.123").timestampMillis == 1_700_000_000_123)
+        #expect(try only("x{a=\"b\"} 1 1.7e9 # {trace_id=\"t\"} 1.0").timestampMillis == 1_700_000_000_000)
+        #expect(try only("x 1 -0.5").timestampMillis == -500)
+        let exposition = try parse("# TYPE x counter\nx_total 1 1700000000.5\nx_created 1699999999 1700000000.25\n# EOF\n")
+        #expect(exposition.samples.map(\.timestampMillis) == [1_700_000_000_500, 1_700_000_000_250])
+    }
+
     @Test func acceptsBlankLinesCRLFTabsAndNoFinalNewline() throws {
         let exposition = try parse("\r\n# TYPE a gauge\r\n\r\n  a 1\r\n\t\nb\t2 \t3\t\r\n\nc 3")
         #expect(exposition.samples.map(\.name) == ["a", "b", "c"])

@@ -97,8 +97,18 @@ extension PrometheusTextParser {
         }
     }
 
-    /// `[+-]digits` milliseconds that fit an `Int64`.
+    /// A sample timestamp in milliseconds: `[+-]digits` milliseconds that fit an `Int64` (the Prometheus text
+    /// format), or OpenMetrics' seconds with a fraction or exponent (`1700000000.123`, `1.7e9`), rounded to the
+    /// millisecond. An OpenMetrics timestamp in whole seconds reads as milliseconds: the two formats cannot be told
+    /// apart by the token, and the scraper stamps samples with the scrape's time anyway.
     static func parseTimestamp(_ token: UnsafeBufferPointer<UInt8>) -> Int64? {
+        if token.contains(where: { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") }) {
+            guard let seconds = parseValue(token), seconds.isFinite else { return nil }
+            let milliseconds = (seconds * 1000).rounded()
+            // 2^63 is the first double out of range; every smaller one converts.
+            guard milliseconds >= -0x1p63 && milliseconds < 0x1p63 else { return nil }
+            return Int64(milliseconds)
+        }
         var k = 0
         var negative = false
         if k < token.count && (token[k] == UInt8(ascii: "+") || token[k] == UInt8(ascii: "-")) {

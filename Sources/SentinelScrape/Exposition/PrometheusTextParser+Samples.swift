@@ -31,7 +31,7 @@ extension PrometheusTextParser {
             while !atTokenEnd { i += 1 }
             guard let t = Self.parseTimestamp(UnsafeBufferPointer(rebasing: b[start..<i])) else {
                 throw error(
-                    at: start, "invalid timestamp '\(text(start, i))' of '\(name)' (expected integer milliseconds)")
+                    at: start, "invalid timestamp '\(text(start, i))' of '\(name)' (expected integer milliseconds or OpenMetrics seconds)")
             }
             timestamp = t
             skipBlanks()
