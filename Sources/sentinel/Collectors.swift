@@ -17,7 +17,7 @@ struct Collectors {
     init(configuration: ServiceConfiguration, logger: Logger) throws {
         if let scrape = configuration.scrape { try addScraper(scrape, logger: logger) }
         if let simulator = configuration.simulator { try addSimulator(simulator, logger: logger) }
-        if let replay = configuration.replay { try addReplay(replay, logger: logger) }
+        if let replay = configuration.replay { try addReplay(replay, next: configuration, logger: logger) }
     }
 
     func services(_ server: SentinelServer) -> [CollectorService] { makers.map { $0(server) } }
@@ -96,8 +96,16 @@ struct Collectors {
         }
     }
 
-    private mutating func addReplay(_ settings: ServiceConfiguration.ReplaySettings, logger: Logger) throws {
+    private mutating func addReplay(
+        _ settings: ServiceConfiguration.ReplaySettings, next configuration: ServiceConfiguration, logger: Logger
+    ) throws {
         guard !settings.files.isEmpty else { throw CollectorSetupError("replay: no files (give --replay FILE or collectors.replay.files)") }
+        // A file's replay next to a live collector is refused where it stands; this one comes from `--replay`.
+        let live = configuration.liveCollectorsInUse
+        guard live.isEmpty else {
+            let file = configuration.file.map { " (in \($0))" } ?? ""
+            throw CollectorSetupError(ServiceConfiguration.replayNextToLiveCollectors("--replay", live: live) + file)
+        }
         for file in settings.files {
             do { _ = try LineReader(path: file) } catch { throw CollectorSetupError("replay: \(error)") }
         }

@@ -41,6 +41,31 @@ import Testing
         #expect(sentinel.stop() == 0)
     }
 
+    /// `--replay` next to a configuration file's live collector is refused as the file's own replay would be.
+    @Test func replayFlagsNextToALiveCollectorStopTheStartWithTheReason() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let config = dir.appendingPathComponent("sentinel.yaml").path
+        try """
+        collectors:
+          scrape:
+            targets: [{name: a, url: "http://127.0.0.1:1/metrics"}]
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let store = dir.appendingPathComponent("sentinel.db").path
+        let traffic = "examples/traffic.jsonl"
+        let result = try SentinelProcess.run(
+            ["run", "--config", config, "--rules", "rules", "--policies", "policies", "--listen", "127.0.0.1:0", "--store", store, "--replay", traffic])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("error: --replay cannot run next to 'collectors.scrape': replayed events keep their recorded times"), "\(result.stderr)")
+        #expect(result.stderr.contains("(in \(config))"))
+        #expect(!FileManager.default.fileExists(atPath: store))
+
+        try "collectors:\n  scrape:\n    targets: [{name: a, url: \"http://127.0.0.1:1/metrics\"}]\n  replay: {files: [traffic.jsonl]}\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let fromFile = try SentinelProcess.run(["run", "--config", config, "--rules", "rules", "--policies", "policies", "--listen", "127.0.0.1:0", "--store", store])
+        #expect(fromFile.status == 1)
+        #expect(fromFile.stderr.contains("sentinel.yaml:4:3: error: 'collectors.replay' cannot run next to 'collectors.scrape'"), "\(fromFile.stderr)")
+    }
+
     @Test func aReplayFileThatCannotBeReadStopsTheStartWithItsName() throws {
         let store = try SentinelProcess.temporaryDirectory().appendingPathComponent("sentinel.db").path
         let result = try SentinelProcess.run(

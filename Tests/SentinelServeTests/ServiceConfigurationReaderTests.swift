@@ -35,7 +35,6 @@ import Testing
                 rate: 20
                 prompts: [prompts.jsonl]
                 pipeline: true
-              replay: {files: [traffic.jsonl, /abs/more.jsonl], speed: 0}
             """)
         let (read, diagnostics) = ServiceConfigurationReader.read(path: path)
         #expect(diagnostics.isEmpty)
@@ -57,8 +56,36 @@ import Testing
         #expect(c.simulator?.guardFormat == "llamaguard")
         #expect(c.simulator?.prompts == [base + "/prompts.jsonl"])
         #expect(c.simulator?.pipeline == true)
+    }
+
+    @Test func readsAReplayAndResolvesItsFilesAgainstTheFilesFolder() throws {
+        let path = try write("collectors:\n  replay: {files: [traffic.jsonl, /abs/more.jsonl], speed: 0}\n")
+        let (read, diagnostics) = ServiceConfigurationReader.read(path: path)
+        #expect(diagnostics.isEmpty)
+        let c = try #require(read)
+        let base = (path as NSString).deletingLastPathComponent
         #expect(c.replay?.files == [base + "/traffic.jsonl", "/abs/more.jsonl"])
         #expect(c.replay?.speed == 0)
+    }
+
+    /// Replayed events keep their recorded times; next to a live source they would all be late on the one clock.
+    @Test func aReplayNextToALiveCollectorIsRefusedAtItsPosition() throws {
+        let text = try problems(
+            """
+            collectors:
+              scrape:
+                targets: [{name: a, url: "http://127.0.0.1:1/metrics"}]
+              simulator:
+                frontier: {url: "http://127.0.0.1:8000", model: m}
+                prompts: [p.jsonl]
+              replay: {files: [traffic.jsonl]}
+            """)
+        #expect(
+            text.contains(
+                "sentinel.yaml:7:3: error: 'collectors.replay' cannot run next to 'collectors.scrape' and 'collectors.simulator': replayed events keep their recorded times"
+            ), "\(text)")
+        #expect(text.contains("sentinel.yaml:2:3: note: the scrape collector"), "\(text)")
+        #expect(text.contains("sentinel.yaml:4:3: note: the simulator collector"), "\(text)")
     }
 
     @Test func reportsEveryProblemWithItsPosition() throws {

@@ -155,7 +155,25 @@ public struct ServiceConfiguration: Sendable {
         public init(frontier: Endpoint) { self.frontier = frontier }
     }
 
-    /// Recorded traffic replayed into the live pipeline (see `TrafficReplay`).
+    /// The collectors whose events carry the time they happen, in `collectors:` order.
+    public static let liveCollectors = ["scrape", "simulator"]
+
+    /// The live collectors this configuration turns on.
+    public var liveCollectorsInUse: [String] {
+        Self.liveCollectors.filter { ($0 == "scrape" && scrape != nil) || ($0 == "simulator" && simulator != nil) }
+    }
+
+    /// Why a replay (set by `what`) cannot run next to the `live` collectors. The engine keeps one event-time
+    /// clock for every source: once a live event has moved it to now, every replayed event, stamped with its
+    /// recorded time, is late and dropped.
+    public static func replayNextToLiveCollectors(_ what: String, live: [String]) -> String {
+        let names = live.map { "'collectors.\($0)'" }.joined(separator: " and ")
+        return "\(what) cannot run next to \(names): replayed events keep their recorded times and live ones carry "
+            + "the time now, on the engine's one event-time clock, so replayed events older than the live ones would "
+            + "be dropped as late; replay in a 'sentinel run' of its own (another store and port) or with 'sentinel dry-run'"
+    }
+
+    /// Recorded traffic replayed into the live pipeline (see `TrafficReplay`). Refused next to a live collector.
     public struct ReplaySettings: Sendable {
         /// JSON Lines files in the recorded-traffic format, replayed in order.
         public var files: [String]

@@ -152,6 +152,13 @@ public enum ServiceConfigurationReader {
                 if let n = collectors["scrape"] { c.scrape = readScrape(n, &d) }
                 if let n = collectors["simulator"] { c.simulator = readSimulator(n, &d) }
                 if let n = collectors["replay"] { c.replay = readReplay(n, &d) }
+                let live = ServiceConfiguration.liveCollectors.filter { collectors[$0] != nil }
+                if let replay = collectors.keyRange("replay"), !live.isEmpty {
+                    d.append(
+                        Diagnostic(
+                            .invalidValue, ServiceConfiguration.replayNextToLiveCollectors("'collectors.replay'", live: live), at: replay,
+                            notes: live.compactMap { name in collectors.keyRange(name).map { .init("the \(name) collector", at: $0) } }))
+                }
             }
             return c
         }
