@@ -120,6 +120,10 @@ struct Collectors {
                 "sentinel_replay_malformed_total", .counter, help: "Lines of the replayed files skipped as malformed.",
                 value: Double(p.malformed))
             out.family(
+                "sentinel_replay_time_jumps_total", .counter,
+                help: "Replayed events over an hour of event time away from the one before, not waited for.",
+                value: Double(p.jumps))
+            out.family(
                 "sentinel_replay_finished", .gauge, help: "1 once every replayed file has been read (or reading failed).",
                 value: p.finished ? 1 : 0)
         }
@@ -129,7 +133,7 @@ struct Collectors {
             return [
                 CollectorStatus(
                     name: "replay (\(settings.speed == 0 ? "as fast as possible" : String(format: "%g× speed", settings.speed)))",
-                    healthy: p.failure == nil, detail: "\(stage); \(p.events) events queued, \(p.malformed) malformed lines skipped")
+                    healthy: p.failure == nil, detail: "\(stage); \(p.events) events queued, \(p.malformed) malformed lines skipped, \(p.jumps) jumps in event time not waited for")
             ]
         }
     }

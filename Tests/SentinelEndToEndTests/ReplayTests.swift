@@ -41,6 +41,28 @@ import Testing
         #expect(sentinel.stop() == 0)
     }
 
+    /// A line dated ten years ahead is logged with its file and line, and neither it nor the line after it, back in
+    /// its own time, holds the replay back.
+    @Test func anOutlierTimestampIsLoggedWithItsLineAndNotWaitedFor() async throws {
+        let traffic = try SentinelProcess.temporaryDirectory().appendingPathComponent("outlier.jsonl").path
+        try """
+        {"ts":1796428800,"kind":"metric","name":"r1","labels":{},"value":1}
+        {"ts":2111788800,"kind":"metric","name":"future","labels":{},"value":1}
+        {"ts":1796428802,"kind":"metric","name":"r3","labels":{},"value":1}
+
+        """.write(toFile: traffic, atomically: true, encoding: .utf8)
+        let sentinel = try LiveSentinel(["--rules", "rules", "--policies", "policies", "--replay", traffic, "--replay-speed", "60"])
+        let finished = try await sentinel.eventually(60) { sentinel.stderr.contains("replay finished") }
+        #expect(finished, "\(sentinel.stderr.suffix(2000))")
+        #expect(try await sentinel.metric("sentinel_replay_events_total") == 3)
+        #expect(try await sentinel.metric("sentinel_replay_time_jumps_total") == 2)
+        let warnings = sentinel.stderr.split(separator: "\n").filter { $0.contains("far from the one before in event time") }
+        #expect(warnings.count == 2, "\(sentinel.stderr.suffix(2000))")
+        #expect(warnings.first?.contains("at=\(traffic):2") == true && warnings.first?.contains("gap=+521w3d") == true, "\(warnings)")
+        #expect(warnings.last?.contains("at=\(traffic):3") == true, "\(warnings)")
+        #expect(sentinel.stop() == 0)
+    }
+
     /// `--replay` next to a configuration file's live collector is refused as the file's own replay would be.
     @Test func replayFlagsNextToALiveCollectorStopTheStartWithTheReason() throws {
         let dir = try SentinelProcess.temporaryDirectory()

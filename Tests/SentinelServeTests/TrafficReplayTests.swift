@@ -32,6 +32,37 @@ import Testing
         #expect(replay.progress.finished)
     }
 
+    /// One line dated ten years ahead, or a first line at `ts: 0`, would hold every later line back for months.
+    @Test(arguments: [
+        [event(0), event(315_360_000), event(1), event(2)],
+        [#"{"ts":0,"kind":"completion","model":"a"}"#, event(0), event(1), event(2)],
+    ])
+    func anEventFarFromTheOneBeforeIsNotWaitedFor(lines: [String]) async throws {
+        let file = try Self.traffic(lines)
+        let (replay, server, elapsed) = try await Self.replay([file], speed: 60)
+        #expect(elapsed < .seconds(60), "decades of event time at 60× would take years")
+        #expect(server.queue.depth.events == 4)
+        #expect(replay.progress.events == 4)
+        #expect(replay.progress.jumps == (lines[0].contains("\"ts\":0,") ? 1 : 2))
+        #expect(replay.progress.finished)
+    }
+
+    @Test func pacingStartsAnewFromAnEventThatJumped() async throws {
+        // After the jump, 20 s of event time at 10× speed still take 2 s.
+        let file = try Self.traffic([Self.event(0), Self.event(86_400), Self.event(86_410), Self.event(86_420)])
+        let (replay, server, elapsed) = try await Self.replay([file], speed: 10)
+        #expect(elapsed >= .seconds(2))
+        #expect(server.queue.depth.events == 4)
+        #expect(replay.progress.jumps == 1)
+    }
+
+    @Test func jumpsAreGapsOfMoreThanAnHourEitherWay() {
+        #expect(TrafficReplay.jump(from: 0, to: 3_600_000) == nil)
+        #expect(TrafficReplay.jump(from: 0, to: -3_600_000) == nil)
+        #expect(TrafficReplay.jump(from: 0, to: 3_600_001) == "+1h1ms")
+        #expect(TrafficReplay.jump(from: 315_360_000_000, to: 0) == "-521w3d")
+    }
+
     @Test func speedZeroDoesNotWaitForEventTime() async throws {
         let file = try Self.traffic([Self.event(0), Self.event(3_600), Self.event(7_200)])
         let (_, server, elapsed) = try await Self.replay([file], speed: 0)

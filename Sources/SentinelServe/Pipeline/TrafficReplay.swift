@@ -8,12 +8,16 @@ import Synchronization
 /// by event time: an event is queued once `(ts − first ts) / speed` has passed since the replay began, so a
 /// recording plays back `speed` times faster than it happened. Speed 0 queues events as fast as evaluation takes
 /// them. A line that is not a valid event is logged with its file and line number and skipped; the files are
-/// only read.
+/// only read. An event more than `maxGap` of event time away from the one before (an outlier timestamp, `ts: 0`, a
+/// long pause, files of different days) is logged with its file and line and not waited for: pacing starts anew
+/// from it, so one line dated years ahead cannot hold every later line back for months.
 public final class TrafficReplay: Sendable {
     /// How far the replay has come, for the overview and the log.
     public struct Progress: Sendable {
         public var events = 0
         public var malformed = 0
+        /// Events more than `maxGap` of event time away from the one before, from which pacing started anew.
+        public var jumps = 0
         /// The file being read, nil before the start and after the end.
         public var file: String?
         public var finished = false
@@ -27,6 +31,10 @@ public final class TrafficReplay: Sendable {
     /// Events that fall due within this much of each other are queued as one batch.
     private static let batchWindow = Duration.milliseconds(10)
     private static let maxBatch = 4_096
+    /// The largest distance in event time between two events that the replay paces; a larger one is not waited for.
+    public static let maxGap = Duration.seconds(3_600)
+    /// Problems of each kind (malformed lines, jumps) logged before the rest are only counted.
+    private static let loggedProblems = 20
 
     public init(files: [String], speed: Double) {
         precondition(speed >= 0, "replay speed must not be negative")
@@ -41,7 +49,10 @@ public final class TrafficReplay: Sendable {
     public func run(into server: SentinelServer, logger: Logger) async throws {
         let clock = ContinuousClock()
         let began = clock.now
+        // Event `origin` is due at `paced`; both move to an event that jumps more than `maxGap`.
+        var paced = began
         var origin: Int64?
+        var previous: Int64?
         var pending = EventBatch(bytes: [], lines: [], source: .replay)
         // Checks what the server's HTTP endpoint checks; renewed at each batch, so a reload's graph applies.
         var events = EventBatchReader(fieldTypes: await server.fieldTypes())
@@ -78,15 +89,29 @@ public final class TrafficReplay: Sendable {
                             progress.malformed += 1
                             return progress.malformed
                         }
-                        if count <= 20 {
+                        if count <= Self.loggedProblems {
                             logger.warning("replay skipped a malformed line", metadata: ["at": "\(file):\(number)", "error": "\(error)"])
                         }
                         continue
                     }
+                    if let before = previous, let gap = Self.jump(from: before, to: header.timestamp) {
+                        let count = state.withLock { progress in
+                            progress.jumps += 1
+                            return progress.jumps
+                        }
+                        if count <= Self.loggedProblems {
+                            logger.warning(
+                                "replay: an event is far from the one before in event time; not waited for, pacing starts anew from it",
+                                metadata: ["at": "\(file):\(number)", "gap": "\(gap)"])
+                        }
+                        origin = header.timestamp
+                        paced = clock.now
+                    }
+                    previous = header.timestamp
                     if speed > 0 {
                         let start = origin ?? header.timestamp
                         origin = start
-                        let due = began + Self.scaled(milliseconds: header.timestamp - start, speed: speed)
+                        let due = paced + Self.scaled(milliseconds: header.timestamp - start, speed: speed)
                         if due - clock.now > Self.batchWindow {
                             await flush()
                             try await clock.sleep(until: due)
@@ -113,7 +138,18 @@ public final class TrafficReplay: Sendable {
         }
         logger.notice(
             "replay finished",
-            metadata: ["events": "\(final.events)", "malformed": "\(final.malformed)", "seconds": "\((clock.now - began).seconds)"])
+            metadata: [
+                "events": "\(final.events)", "malformed": "\(final.malformed)", "jumps": "\(final.jumps)",
+                "seconds": "\((clock.now - began).seconds)",
+            ])
+    }
+
+    /// The event-time distance from `previous` to `next` (`+3650d`, `-2h`) when it is more than `maxGap`.
+    static func jump(from previous: Int64, to next: Int64) -> String? {
+        // Event times lie within years 0000–9999, so the difference fits.
+        let gap = next - previous
+        guard gap.magnitude > UInt64(maxGap.seconds * 1000) else { return nil }
+        return (gap > 0 ? "+" : "") + DurationLiteral.format(milliseconds: gap)
     }
 
     /// Event-time distance `milliseconds` played back at `speed`, clamped to what a `Duration` sleep can take.
