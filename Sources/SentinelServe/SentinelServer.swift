@@ -61,7 +61,7 @@ public final class SentinelServer: Sendable {
             graph: graph, queue: queue, tap: tap, alerts: alerts, metrics: metrics, store: store, silences: silences,
             notificationLog: try store.notificationLog(), reprompter: reprompter, idleAdvance: .milliseconds(configuration.idleAdvanceMilliseconds), logger: logger)
         loop.onOutboxCommitted = { delivery.wake() }
-        reloader = Reloader(sources: reloadSources, queue: queue, metrics: metrics, delivery: delivery, logger: logger)
+        reloader = Reloader(sources: reloadSources, running: configuration, queue: queue, metrics: metrics, delivery: delivery, logger: logger)
         sections = metricsSections
         self.statusSections = statusSections
     }

@@ -131,7 +131,7 @@ struct RunCommand: AsyncParsableCommand {
                 let at = SourceLocation(file: next.file ?? command.config ?? "<command line>", line: 1, column: 1)
                 extra.append(Diagnostic(.missingKey, Self.noRules, at: at))
             }
-            return (next?.rules ?? [], next?.policies ?? [], diagnostics + extra)
+            return (next, diagnostics + extra)
         }
         let collectors: Collectors
         do {

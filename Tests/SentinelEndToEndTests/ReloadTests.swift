@@ -66,4 +66,44 @@ import Testing
         #expect(labels?["team"] == "two" && labels?["severity"] == "critical")
         #expect(sentinel.stop() == 0)
     }
+    /// Collectors start with the service: a reload applies the new rules, and says which collector changes wait
+    /// for a restart rather than dropping them silently.
+    @Test func aReloadNamesTheCollectorChangesItDoesNotApply() async throws {
+        let (config, _) = try Self.setUp()
+        let policies = SentinelProcess.packageRoot.appendingPathComponent("policies").path
+        func write(_ collectors: String) throws {
+            try "rules: [rules]\npolicies: [\(policies)]\ncollectors:\n\(collectors)".write(to: config, atomically: true, encoding: .utf8)
+        }
+        try write("  scrape:\n    interval: 1h\n    targets: [{name: a, url: \"http://127.0.0.1:1/metrics\"}]\n")
+        let sentinel = try LiveSentinel(["--config", config.path])
+        #expect(try await sentinel.post("/-/reload", "").status == 200)
+        #expect(!sentinel.stderr.contains("collectors:"), "an unchanged file changes nothing")
+
+        try write(
+            """
+              scrape:
+                interval: 30m
+                targets: [{name: a, url: "http://127.0.0.1:1/metrics"}, {name: b, url: "http://127.0.0.1:2/metrics"}]
+              replay: {files: [traffic.jsonl]}
+
+            """)
+        #expect(try await sentinel.post("/-/reload", "").status == 400, "a replay next to the scraper is refused on reload too")
+        try write(
+            """
+              scrape:
+                interval: 30m
+                targets: [{name: a, url: "http://127.0.0.1:1/metrics"}, {name: b, url: "http://127.0.0.1:2/metrics"}]
+              simulator:
+                frontier: {url: "http://127.0.0.1:3", model: m}
+                prompts: [p.jsonl]
+
+            """)
+        #expect(try await sentinel.post("/-/reload", "").status == 200)
+        let warning = sentinel.stderr.split(separator: "\n").first { $0.contains("reload does not apply changes under 'collectors:'") }
+        #expect(
+            warning?.contains("changes=collectors.scrape changed: interval; targets added b, collectors.simulator added") == true,
+            "\(sentinel.stderr.suffix(2000))")
+        #expect(try await sentinel.metric("sentinel_scrapes_total{job=\"b\",instance=\"127.0.0.1:2\"}") == nil)
+        #expect(sentinel.stop() == 0)
+    }
 }

@@ -37,7 +37,7 @@ import Testing
         let graph = try #require(Configuration.load(rules: [rules], policies: []).graph)
         let store = try SQLiteFindingsStore(path: storePath)
         return try SentinelServer(
-            configuration: configuration, graph: graph, store: store, reloadSources: { ([rules], [], []) },
+            configuration: configuration, graph: graph, store: store, reloadSources: { [configuration] in (configuration, []) },
             logger: Logger(label: "test"))
     }
 

@@ -27,7 +27,7 @@ import Testing
         let store = try SQLiteFindingsStore(path: NSTemporaryDirectory() + "sentinel-routes-\(UUID().uuidString).db")
         return try SentinelServer(
             configuration: configuration, graph: graph, store: store,
-            reloadSources: { ([rulesPath], [], []) }, logger: Logger(label: "test"))
+            reloadSources: { [configuration] in (configuration, []) }, logger: Logger(label: "test"))
     }
 
     @Test func aFullQueueAnswers429WithRetryAfterAndAcceptsNothing() async throws {

@@ -91,7 +91,7 @@ public struct ServiceConfiguration: Sendable {
         public init() {}
     }
 
-    public struct ScrapeSettings: Sendable {
+    public struct ScrapeSettings: Sendable, Equatable {
         public var intervalMilliseconds: Int64 = 15_000
         public var timeoutMilliseconds: Int64 = 10_000
         /// Samples a scrape may have before it fails (Prometheus' `sample_limit`); the scraper's default.
@@ -100,7 +100,7 @@ public struct ServiceConfiguration: Sendable {
 
         public init() {}
 
-        public struct Target: Sendable {
+        public struct Target: Sendable, Equatable {
             public var name: String
             public var url: String
             public var labels: [(String, String)] = []
@@ -112,11 +112,17 @@ public struct ServiceConfiguration: Sendable {
                 self.name = name
                 self.url = url
             }
+
+            public static func == (a: Target, b: Target) -> Bool {
+                a.name == b.name && a.url == b.url && a.labels.elementsEqual(b.labels, by: ==)
+                    && a.intervalMilliseconds == b.intervalMilliseconds && a.timeoutMilliseconds == b.timeoutMilliseconds
+                    && a.sampleLimit == b.sampleLimit
+            }
         }
     }
 
-    public struct SimulatorSettings: Sendable {
-        public struct Endpoint: Sendable {
+    public struct SimulatorSettings: Sendable, Equatable {
+        public struct Endpoint: Sendable, Equatable {
             public var url: String
             public var model: String
             public var apiKey: String?
@@ -174,7 +180,7 @@ public struct ServiceConfiguration: Sendable {
     }
 
     /// Recorded traffic replayed into the live pipeline (see `TrafficReplay`). Refused next to a live collector.
-    public struct ReplaySettings: Sendable {
+    public struct ReplaySettings: Sendable, Equatable {
         /// JSON Lines files in the recorded-traffic format, replayed in order.
         public var files: [String]
         /// Event time runs this many times faster than the recording; 0 replays as fast as evaluation goes.

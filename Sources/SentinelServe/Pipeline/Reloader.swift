@@ -6,7 +6,8 @@ import SentinelEvaluate
 import SentinelNotify
 
 /// Re-reads and compiles the configuration off the evaluation thread, then swaps the graph between two
-/// batches. A configuration with errors never replaces the running one. One reload at a time.
+/// batches. A configuration with errors never replaces the running one. One reload at a time. Rules and policies
+/// are what a reload applies; changes under `collectors:` are logged as needing a restart.
 public actor Reloader {
     /// What a reload did.
     public enum Outcome: Sendable {
@@ -27,17 +28,24 @@ public actor Reloader {
         public var windows = 0
     }
 
-    /// Produces the rule and policy paths to load (re-reading `sentinel.yaml` and re-applying overrides).
-    public typealias Sources = @Sendable () -> (rules: [String], policies: [String], diagnostics: [Diagnostic])
+    /// Produces the configuration to load (re-reading `sentinel.yaml` and re-applying overrides), nil when it has
+    /// errors, with its diagnostics.
+    public typealias Sources = @Sendable () -> (configuration: ServiceConfiguration?, diagnostics: [Diagnostic])
 
     private let sources: Sources
+    /// The configuration the service started with, whose collectors run until it stops.
+    private let running: ServiceConfiguration
     private let queue: IngestQueue
     private let metrics: ServiceMetrics
     private let delivery: OutboxWorker
     private let logger: Logger
 
-    public init(sources: @escaping Sources, queue: IngestQueue, metrics: ServiceMetrics, delivery: OutboxWorker, logger: Logger) {
+    public init(
+        sources: @escaping Sources, running: ServiceConfiguration, queue: IngestQueue, metrics: ServiceMetrics,
+        delivery: OutboxWorker, logger: Logger
+    ) {
         self.sources = sources
+        self.running = running
         self.queue = queue
         self.metrics = metrics
         self.delivery = delivery
@@ -45,12 +53,12 @@ public actor Reloader {
     }
 
     public func reload() async -> Outcome {
-        let (rules, policies, configurationDiagnostics) = sources()
+        let (next, configurationDiagnostics) = sources()
         var diagnostics = configurationDiagnostics
         var graph: ConditionGraph?
         var receivers: [OutboxReceiver] = []
-        if !diagnostics.hasErrors {
-            let loaded = Configuration.load(rules: rules, policies: policies)
+        if let next, !diagnostics.hasErrors {
+            let loaded = Configuration.load(rules: next.rules, policies: next.policies)
             diagnostics += loaded.diagnostics
             graph = loaded.graph
             if let policy = loaded.graph?.policy {
@@ -59,7 +67,7 @@ public actor Reloader {
                 diagnostics += made.diagnostics
             }
         }
-        guard let graph, !diagnostics.hasErrors else {
+        guard let next, let graph, !diagnostics.hasErrors else {
             metrics.countReload(succeeded: false)
             logger.error(
                 "reload failed; the running configuration is unchanged",
@@ -91,6 +99,12 @@ public actor Reloader {
                 "added": "\(diff.added)", "removed": "\(diff.removed)", "changed": "\(diff.changed)",
                 "unchanged": "\(diff.unchanged)", "windows_kept": "\(diff.keptWindows)/\(diff.windows)",
             ])
+        let collectorChanges = next.collectorChanges(from: running)
+        if !collectorChanges.isEmpty {
+            logger.warning(
+                "reload does not apply changes under 'collectors:'; they take effect at the next start",
+                metadata: ["changes": "\(collectorChanges.joined(separator: ", "))"])
+        }
         return .reloaded(diff)
     }
 }
