@@ -85,21 +85,13 @@ public final class TrafficReplay: Sendable {
                     do {
                         (header, answer) = try events.readLine(line)
                     } catch {
-                        let count = state.withLock { progress in
-                            progress.malformed += 1
-                            return progress.malformed
-                        }
-                        if count <= Self.loggedProblems {
+                        if count(\.malformed) {
                             logger.warning("replay skipped a malformed line", metadata: ["at": "\(file):\(number)", "error": "\(error)"])
                         }
                         continue
                     }
                     if let before = previous, let gap = Self.jump(from: before, to: header.timestamp) {
-                        let count = state.withLock { progress in
-                            progress.jumps += 1
-                            return progress.jumps
-                        }
-                        if count <= Self.loggedProblems {
+                        if count(\.jumps) {
                             logger.warning(
                                 "replay: an event is far from the one before in event time; not waited for, pacing starts anew from it",
                                 metadata: ["at": "\(file):\(number)", "gap": "\(gap)"])
@@ -150,6 +142,14 @@ public final class TrafficReplay: Sendable {
         let gap = next - previous
         guard gap.magnitude > UInt64(maxGap.seconds * 1000) else { return nil }
         return (gap > 0 ? "+" : "") + DurationLiteral.format(milliseconds: gap)
+    }
+
+    /// Counts a problem of one kind; true while its kind is still logged.
+    private func count(_ kind: WritableKeyPath<Progress, Int>) -> Bool {
+        state.withLock { progress in
+            progress[keyPath: kind] += 1
+            return progress[keyPath: kind] <= Self.loggedProblems
+        }
     }
 
     /// Event-time distance `milliseconds` played back at `speed`, clamped to what a `Duration` sleep can take.
