@@ -125,14 +125,6 @@ struct SortedValues {
         }
     }
 
-    mutating func removeAll() {
-        for slot in slots { memory.free(slot) }
-        slots.removeAll()
-        sizes.removeAll()
-        lasts.removeAll()
-        count = 0
-    }
-
     private func blockIndex(for v: Double) -> Int {
         // First block whose last element is >= v; the last block otherwise.
         lasts.withUnsafeBufferPointer { l in
