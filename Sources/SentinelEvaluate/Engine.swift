@@ -230,11 +230,17 @@ public final class Engine {
         if time > watermark { watermark = time }
     }
 
+    /// Evaluates every held-back event and runs the ticks due at the last event time, as `advance(to:)` would;
+    /// events can follow. A warm start ends with it, so the events it read are all evaluated before live ones.
+    public func drain() {
+        while reorder.firstTime != nil { releaseFirst() }
+        if lastEventTime != .min { runTicks(through: lastEventTime) }
+    }
+
     /// Flushes held-back events, runs the ticks due at the last event time (as `advance(to:)` would) and closes
     /// the run's statistics there.
     public func finish() {
-        while reorder.firstTime != nil { releaseFirst() }
-        if lastEventTime != .min { runTicks(through: lastEventTime) }
+        drain()
         for r in graph.rules.indices {
             for g in alerts[r].indices where alerts[r][g].state == .firing {
                 ruleStatistics[r].firingMilliseconds += max(0, watermark - alerts[r][g].firingSince)

@@ -59,11 +59,24 @@ public final class SentinelServer: Sendable {
         }
         loop = try EvaluationLoop(
             graph: graph, queue: queue, tap: tap, alerts: alerts, metrics: metrics, store: store, silences: silences,
-            notificationLog: try store.notificationLog(), reprompter: reprompter, idleAdvance: .milliseconds(configuration.idleAdvanceMilliseconds), logger: logger)
+            notificationLog: try store.notificationLog(), reprompter: reprompter,
+            idleAdvance: .milliseconds(configuration.idleAdvanceMilliseconds),
+            warmStartFrom: Self.warmStartDirectory(configuration, logger: logger), logger: logger)
         loop.onOutboxCommitted = { delivery.wake() }
         reloader = Reloader(sources: reloadSources, running: configuration, queue: queue, metrics: metrics, delivery: delivery, logger: logger)
         sections = metricsSections
         self.statusSections = statusSections
+    }
+
+    /// The tap folder to warm the engine from, if any. Not with a replay collector: a replay plays its recording on
+    /// its own event time from its first event, which a tap's later events would make late.
+    private static func warmStartDirectory(_ configuration: ServiceConfiguration, logger: Logger) -> String? {
+        guard let tap = configuration.tap, tap.warmStart else { return nil }
+        guard configuration.replay == nil else {
+            logger.info("no warm start from the tap: a replay runs on its own event time", metadata: ["tap": "\(tap.directory)"])
+            return nil
+        }
+        return tap.directory
     }
 
     /// The field types events must have to be accepted: those the graph being evaluated reads, as the engine

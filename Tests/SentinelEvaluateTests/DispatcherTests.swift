@@ -323,4 +323,37 @@ import Testing
         #expect(r2.summary == ["hook resolved @1310 R:a=resolved"])
         #expect(r2.sent.first?.alerts.first?.endsAt == 1_300 * Self.s)
     }
+
+    /// After a warm start the engine knows what is firing: those alerts fire again (deduped for receivers already
+    /// told, notified for one they were not), keep the start receivers know, and the restored alerts not among
+    /// them resolve at once when the windows were refilled completely, after their grace otherwise.
+    @Test(arguments: [true, false])
+    func aWarmStartResumesWhatTheEngineHasFiring(complete: Bool) throws {
+        let policy = try Self.policy("{receiver: hook, group_by: [model], group_wait: 10s, group_interval: 1m, repeat_interval: 1h}")
+        let first = Dispatcher(policy: policy)
+        let r1 = Recorder()
+        r1.wire(first)
+        for model in ["a", "b"] { first.receive(Self.transition("R", .firing, at: 0, [("model", model)])) }
+        first.advance(to: 10 * Self.s)
+        let told = r1.sent.flatMap(\.alerts)
+        #expect(told.count == 2)
+
+        let second = Dispatcher(policy: policy, log: r1.log)
+        let r2 = Recorder()
+        r2.wire(second)
+        second.restore(firing: told, grace: 300 * Self.s)
+        // The refilled engine has b firing (since 200 s: its windows reach back less far than the alert) and c,
+        // which fired after the last notification; a has ended.
+        let firingNow = ["b", "c"].map { model in
+            ActiveAlert(rule: "R", state: .firing, labels: [("model", model)], value: 1, annotations: [], activeSince: 200 * Self.s)
+        }
+        second.resume(firingNow: firingNow, at: 1_000 * Self.s, complete: complete)
+        second.advance(to: 1_010 * Self.s)
+        #expect(r2.summary.sorted() == (complete ? ["hook firing @1010 R:c=firing", "hook resolved @1010 R:a=resolved"] : ["hook firing @1010 R:c=firing"]))
+        #expect(second.firingAlerts.map { $0.labels["model"]! }.sorted() == ["b", "c"])
+        #expect(second.firingAlerts.first { $0.labels["model"] == "b" }?.startsAt == 0)
+        second.advance(to: 1_400 * Self.s)
+        #expect(r2.summary.count == 2)
+        if !complete { #expect(r2.summary.last == "hook resolved @1310 R:a=resolved") }  // 300 s after 1000 s, + group_wait
+    }
 }

@@ -18,7 +18,7 @@ import Testing
             rules: [rules, /abs/rules]
             policies: policies
             listen: "[::1]:9000"
-            tap: {dir: tap, max_file_bytes: 1048576, max_files: 3}
+            tap: {dir: tap, max_file_bytes: 1048576, max_files: 3, warm_start: false}
             log: {format: json, level: debug}
             auth: {ingest_token: a, read_token: b, admin_token: c}
             limits: {max_body_bytes: 2048, queue_events: 10, queue_bytes: 4096}
@@ -45,6 +45,7 @@ import Testing
         #expect(c.listen == .init(host: "::1", port: 9000))
         #expect(c.tap?.directory == base + "/tap")
         #expect(c.tap?.maxFiles == 3)
+        #expect(c.tap?.warmStart == false)
         #expect(c.log.format == .json)
         #expect(c.auth.adminToken == "c")
         #expect(c.limits.queueEvents == 10)
@@ -100,6 +101,7 @@ import Testing
                 targets:
                   - {name: a, url: "ftp://x"}
               replay: {files: t.jsonl, speed: -2}
+            tap: {dir: t, warm_start: yes please}
             """)
         let (read, diagnostics) = ServiceConfigurationReader.read(path: path)
         #expect(read == nil)
@@ -109,6 +111,7 @@ import Testing
         #expect(text.contains("sentinel.yaml:4:15: error: 'log.format' must be text or json"))
         #expect(text.contains("sentinel.yaml:8:24: error: 'ftp://x' is not an http:// or https:// URL"))
         #expect(text.contains("sentinel.yaml:9:35: error: 'collectors.replay.speed' must be 0 (as fast as possible) or above"))
+        #expect(text.contains("sentinel.yaml:10:27: error: 'tap.warm_start' must be true or false"))
     }
 
     /// The rendered diagnostics of reading `text`, which must not read.

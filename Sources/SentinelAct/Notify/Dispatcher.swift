@@ -90,6 +90,27 @@ public final class Dispatcher {
         restoreGrace = grace
     }
 
+    /// After a warm start (the engine's windows refilled from the traffic tap, see `restore`): `firingNow` is what
+    /// the engine has firing (of rules that notify) at `time`. Those are firing alerts again; receivers already told
+    /// are not told again within the repeat interval (the notification log dedupes them), others are notified.
+    /// When the refilled windows are `complete` (they reach back the rules' settle time), a restored alert not
+    /// among them has ended and resolves now; otherwise it resolves once its grace has passed from `time`.
+    public func resume(firingNow: [ActiveAlert], at time: Int64, complete: Bool) {
+        for active in firingNow {
+            let fingerprint = Self.fingerprint(rule: active.rule, labels: active.labels)
+            var alert = NotifiedAlert(firing: active, fingerprint: fingerprint)
+            // Receivers know it from when it started firing, which may be before the refilled windows.
+            if let known = restored[fingerprint], known.startsAt < alert.startsAt { alert.startsAt = known.startsAt }
+            firing[fingerprint] = alert
+            restored[fingerprint] = nil
+            place(alert, at: time)
+        }
+        guard !restored.isEmpty else { return }
+        // Either way the grace counts from the refilled windows' time, the first the restarted engine has seen.
+        if complete { restoreDeadline = time }
+        resolveRestored(by: time)
+    }
+
     /// Takes one transition. Pending transitions and pending alerts that resolve are not alerts to receivers.
     /// Flushes due before the transition's time run first, so a group never sends an alert before it happened.
     public func receive(_ transition: AlertTransition) {
@@ -165,12 +186,7 @@ public final class Dispatcher {
             firing[fingerprint] = nil
         }
         for (fingerprint, alert) in current where firing[fingerprint] == nil {
-            var labels = Dictionary(alert.labels, uniquingKeysWith: { a, _ in a })
-            labels["alertname"] = alert.rule
-            firing[fingerprint] = NotifiedAlert(
-                fingerprint: fingerprint, rule: alert.rule, status: .firing, labels: labels,
-                annotations: Dictionary(alert.annotations, uniquingKeysWith: { a, _ in a }), value: alert.value,
-                startsAt: alert.activeSince, endsAt: nil)
+            firing[fingerprint] = NotifiedAlert(firing: alert, fingerprint: fingerprint)
         }
         self.policy = policy
         router = RouteTree(policy: policy)
@@ -320,5 +336,17 @@ public final class Dispatcher {
             }
         }
         return false
+    }
+}
+
+extension NotifiedAlert {
+    /// A firing alert as the engine has it now.
+    init(firing alert: ActiveAlert, fingerprint: String) {
+        var labels = Dictionary(alert.labels, uniquingKeysWith: { a, _ in a })
+        labels["alertname"] = alert.rule
+        self.init(
+            fingerprint: fingerprint, rule: alert.rule, status: .firing, labels: labels,
+            annotations: Dictionary(alert.annotations, uniquingKeysWith: { a, _ in a }), value: alert.value,
+            startsAt: alert.activeSince, endsAt: nil)
     }
 }

@@ -49,6 +49,8 @@ public struct ServiceConfiguration: Sendable {
         public var maxFileBytes = 128 << 20
         /// Oldest files beyond this many are deleted; 0 keeps all.
         public var maxFiles = 0
+        /// Whether the engine's windows are refilled from the latest tap files at start (`TapWarmStart`).
+        public var warmStart = true
 
         public init(directory: String) { self.directory = directory }
     }

@@ -165,7 +165,7 @@ public enum ServiceConfigurationReader {
 
         func readTap(_ node: YAMLNode, _ d: inout [Diagnostic]) -> ServiceConfiguration.TapSettings? {
             guard let tap = MappingReader(node, context: "'tap'", diagnostics: &d) else { return nil }
-            tap.rejectUnknownKeys(["dir", "max_file_bytes", "max_files"], diagnostics: &d)
+            tap.rejectUnknownKeys(["dir", "max_file_bytes", "max_files", "warm_start"], diagnostics: &d)
             guard let dirNode = tap.required("dir", diagnostics: &d), let dir = NodeValue.string(dirNode, "'tap.dir'", &d)
             else { return nil }
             var settings = ServiceConfiguration.TapSettings(directory: path(dir.value))
@@ -173,6 +173,7 @@ public enum ServiceConfigurationReader {
                 settings.maxFileBytes = v.value
             }
             if let n = tap["max_files"], let v = NodeValue.integer(n, "'tap.max_files'", min: 0, &d) { settings.maxFiles = v.value }
+            if let n = tap["warm_start"], let v = NodeValue.bool(n, "'tap.warm_start'", &d) { settings.warmStart = v.value }
             return settings
         }
 

@@ -15,6 +15,9 @@ import SentinelStore
 /// (`{"ts":…,"kind":"heartbeat"}`) whose time is the stream's latest time plus the wall-clock time since then,
 /// so absence rules fire while a source is silent (from the first event on: before it there is no clock). Heartbeats go through the tap like any event, so replaying
 /// the tap reproduces the live run exactly.
+///
+/// With `warmStartFrom` (the tap folder), the engine's windows are refilled from the tap's latest events before the
+/// loop starts (`TapWarmStart`), so a restart goes on where the last run stopped.
 public final class EvaluationLoop: @unchecked Sendable {
     public private(set) var engine: Engine
     private var router: RouteTree
@@ -49,7 +52,7 @@ public final class EvaluationLoop: @unchecked Sendable {
     public init(
         graph: ConditionGraph, queue: IngestQueue, tap: TrafficTap?, alerts: AlertBook, metrics: ServiceMetrics,
         store: any FindingsStore, silences: SilenceBook, notificationLog: [Dispatcher.LogEntry],
-        reprompter: (any DPOReprompter)? = nil, idleAdvance: Duration, logger: Logger
+        reprompter: (any DPOReprompter)? = nil, idleAdvance: Duration, warmStartFrom: String? = nil, logger: Logger
     ) throws {
         // Decoded whether or not capture is active now: a reload may declare a `capture_dpo` action.
         engine = Engine(graph: graph, eventFields: DPOCapture.eventFields)
@@ -71,8 +74,50 @@ public final class EvaluationLoop: @unchecked Sendable {
         self.logger = logger
         let (seconds, attoseconds) = idleAdvance.components
         idleAdvanceNanoseconds = UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
+        if let warmStartFrom { warmStart(from: warmStartFrom) }
         wire(engine)
         wireDPO()
+    }
+
+    /// Refills the new engine's windows from the tap (see `TapWarmStart`) before any callback is wired, then
+    /// places what it has active: in the alert book, and its firing alerts with the dispatcher.
+    private func warmStart(from directory: String) {
+        let began = DispatchTime.now().uptimeNanoseconds
+        let horizon = engine.settleHorizon + engine.graph.policy.allowedLatenessMilliseconds
+        let outcome = TapWarmStart(directory: directory, horizon: horizon, logger: logger).run(into: engine)
+        guard outcome.events > 0, let through = outcome.through else { return }
+        let active = engine.activeAlerts()
+        let notifying = Self.notifyingRules(engine.graph)
+        dispatcher.resume(
+            firingNow: active.filter { $0.state == .firing && notifying.contains($0.rule) }, at: through,
+            complete: outcome.complete)
+        placeInAlertBook(active, graph: engine.graph, at: through)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+        logger.info(
+            "warm start from the tap",
+            metadata: [
+                "files": "\(outcome.files)", "events": "\(outcome.events)", "malformed": "\(outcome.malformed)",
+                "from": "\(outcome.from.map(Timestamp.format) ?? "-")", "through": "\(Timestamp.format(through))",
+                "complete": "\(outcome.complete)", "active_alerts": "\(active.count)",
+                "seconds": "\(String(format: "%.2f", seconds))",
+            ])
+    }
+
+    /// Names of the rules with an action that notifies.
+    private static func notifyingRules(_ graph: ConditionGraph) -> Set<String> {
+        Set(graph.rules.filter { rule in rule.actions.contains { !graph.actions[$0].type.runsOnMatch } }.map(\.name))
+    }
+
+    /// Makes `active` the alert book's active alerts, with their severities and receivers under `graph`.
+    private func placeInAlertBook(_ active: [ActiveAlert], graph: ConditionGraph, at time: Int64) {
+        let notifying = Self.notifyingRules(graph)
+        let severities = Dictionary(graph.rules.map { ($0.name, $0.severity.rawValue) }, uniquingKeysWith: { a, _ in a })
+        alerts.replaceActive(
+            active.map { alert in
+                let receivers = notifying.contains(alert.rule) ? router.receivers(rule: alert.rule, labels: alert.labels) : []
+                return (alert, severities[alert.rule] ?? "", receivers)
+            },
+            at: time)
     }
 
     /// The alerts the notification log says receivers were told are firing, as their latest stored transitions
@@ -186,17 +231,11 @@ public final class EvaluationLoop: @unchecked Sendable {
         wire(next)
         // Before the first event there is no clock, and no firing alert to place.
         let now = next.watermark == .min ? 0 : next.watermark
-        let notifying = Set(graph.rules.filter { rule in rule.actions.contains { !graph.actions[$0].type.runsOnMatch } }.map(\.name))
-        let severities = Dictionary(graph.rules.map { ($0.name, $0.severity.rawValue) }, uniquingKeysWith: { a, _ in a })
+        let notifying = Self.notifyingRules(graph)
         let active = next.activeAlerts()
         dispatcher.replace(
             policy: graph.policy, at: now, firingNow: active.filter { $0.state == .firing && notifying.contains($0.rule) })
-        alerts.replaceActive(
-            active.map { alert in
-                let receivers = notifying.contains(alert.rule) ? router.receivers(rule: alert.rule, labels: alert.labels) : []
-                return (alert, severities[alert.rule] ?? "", receivers)
-            },
-            at: now)
+        placeInAlertBook(active, graph: graph, at: now)
         return next.carryOver!
     }
 

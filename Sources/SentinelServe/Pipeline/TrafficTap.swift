@@ -80,10 +80,13 @@ public final class TrafficTap: @unchecked Sendable {
 
     private func pruneOldFiles() {
         guard maxFiles > 0 else { return }
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+        for path in Self.files(in: directory).dropLast(maxFiles) { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    /// The paths of the tap files in `directory`, in write order (empty when it cannot be read).
+    public static func files(in directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter { $0.hasPrefix("tap-") && $0.hasSuffix(".jsonl") }.sorted()
-        for name in files.dropLast(maxFiles) {
-            try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
-        }
+            .map { (directory as NSString).appendingPathComponent($0) }
     }
 }

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+/// A restarted `sentinel run` refills its windows from the tap: baselines survive the restart, an alert firing when
+/// it stopped is firing again without being notified again, and the next event is judged on the refilled windows.
+@Suite struct WarmStartTests {
+    static let rules = """
+        rules:
+          - name: SlowRequest
+            on: completion
+            group_by: [model]
+            when: latency_ms > 3 * avg(latency_ms, 1h) and count(1h) >= 20
+            severity: warning
+            actions: [notify]
+          - name: UnsafeAnswer
+            on: completion
+            group_by: [model]
+            when: response_guard.safety == "unsafe"
+            keep_firing_for: 2h
+            severity: critical
+            actions: [notify]
+        """
+
+    static let policy = """
+        actions: {notify: {type: notify}}
+        receivers: [{name: ops, type: log}]
+        route: {receiver: ops, group_by: [alertname, model], group_wait: 0s, group_interval: 1s}
+        """
+
+    /// A completion of model `m` at `minute` minutes past noon.
+    static func event(minute: Int, latency: Int, unsafe: Bool = false) -> String {
+        let time = String(format: "2026-05-01T%02d:%02d:00Z", 12 + minute / 60, minute % 60)
+        return #"{"ts":"\#(time)","kind":"completion","model":"m","latency_ms":\#(latency),"response":"r","#
+            + #""response_guard":{"safety":"\#(unsafe ? "unsafe" : "safe")","categories":[],"refusal":false}}"#
+    }
+
+    static func firing(_ rule: String, _ severity: String) -> String {
+        "sentinel_alerts{rule=\"\(rule)\",severity=\"\(severity)\",state=\"firing\"}"
+    }
+
+    @Test func aRestartGoesOnFromTheTappedWindows() async throws {
+        let directory = try SentinelProcess.temporaryDirectory()
+        let rules = directory.appendingPathComponent("rules.yaml")
+        let policy = directory.appendingPathComponent("policy.yaml")
+        try Self.rules.write(to: rules, atomically: true, encoding: .utf8)
+        try Self.policy.write(to: policy, atomically: true, encoding: .utf8)
+        func start(tap: String) throws -> LiveSentinel {
+            try LiveSentinel([
+                "--rules", rules.path, "--policies", policy.path, "--tap", directory.appendingPathComponent(tap).path,
+                "--store", directory.appendingPathComponent("\(tap).db").path,
+            ])
+        }
+
+        // Half an hour of steady 100 ms requests, one unsafe answer among them.
+        let first = try start(tap: "tap")
+        let steady = (0..<30).map { Self.event(minute: $0, latency: 100, unsafe: $0 == 20) }
+        #expect(try await first.post("/api/v1/events", steady.joined(separator: "\n")).status == 202)
+        #expect(try await first.eventually { try await first.metric(Self.firing("UnsafeAnswer", "critical")) == 1 })
+        #expect(try await first.eventually { try await first.metric("sentinel_notifications_total{receiver=\"ops\"}") == 1 })
+        #expect(first.stop() == 0)
+
+        // Later than the first run's heartbeats can have moved event time (idle seconds of wall clock).
+        let slow = Self.event(minute: 45, latency: 1_000)
+        let restarted = try start(tap: "tap")
+        #expect(restarted.stderr.contains("warm start from the tap"), "\(restarted.stderr)")
+        #expect(restarted.stderr.contains("malformed=0"), "\(restarted.stderr)")
+        // Firing again before any new event: the alert book shows it and receivers are not told again.
+        #expect(try await restarted.metric(Self.firing("UnsafeAnswer", "critical")) == 1)
+        #expect(try await restarted.post("/api/v1/events", slow).status == 202)
+        #expect(try await restarted.eventually { try await restarted.metric(Self.firing("SlowRequest", "warning")) == 1 })
+        try await Task.sleep(for: .seconds(2))  // group interval 1s: a repeat would have gone out
+        #expect(try await restarted.metric("sentinel_notifications_total{receiver=\"ops\"}") == 1, "SlowRequest only")
+        #expect(restarted.stop() == 0)
+        let tapped = try LiveSentinel.tapLines(directory.appendingPathComponent("tap"))
+            .filter { !$0.contains("\"kind\":\"heartbeat\"") }
+        #expect(tapped.count == 31, "the warm start reads the tap, it does not write it again")
+
+        // The same event after a start with nothing to refill from is judged on empty windows.
+        let cold = try start(tap: "empty-tap")
+        #expect(try await cold.post("/api/v1/events", slow).status == 202)
+        #expect(try await cold.eventually { try await cold.metric("sentinel_events_evaluated_total{source=\"http\"}") == 1 })
+        #expect(try await cold.metric(Self.firing("SlowRequest", "warning")) ?? 0 == 0)
+        #expect(cold.stop() == 0)
+    }
+}
