@@ -18,8 +18,9 @@ import Testing
         return path
     }
 
-    static func server(queueEvents: Int = 1_000, maxBodyBytes: Int = 16 << 20, rulesPath: String) throws -> SentinelServer {
+    static func server(queueEvents: Int = 1_000, maxBodyBytes: Int = 16 << 20, writeToken: String? = nil, rulesPath: String) throws -> SentinelServer {
         var configuration = ServiceConfiguration()
+        configuration.auth.writeToken = writeToken
         configuration.rules = [rulesPath]
         configuration.limits.queueEvents = queueEvents
         configuration.limits.maxBodyBytes = maxBodyBytes
@@ -28,6 +29,25 @@ import Testing
         return try SentinelServer(
             configuration: configuration, graph: graph, store: store,
             reloadSources: { [configuration] in (configuration, []) }, logger: Logger(label: "test"))
+    }
+
+    /// A review or silence body over its 64 KiB limit is refused as too large (413), not as malformed, and the
+    /// server goes on answering.
+    @Test func anOversizedReviewOrSilenceBodyAnswers413() async throws {
+        let server = try Self.server(writeToken: "w", rulesPath: try Self.ruleFile(Self.rules))
+        let app = Application(router: server.makeRouter())
+        let big = ByteBuffer(string: #"{"comment":""# + String(repeating: "x", count: 70_000) + #""}"#)
+        try await app.test(.router) { client in
+            for uri in ["/api/v1/silences", "/api/v1/findings/1/review"] {
+                try await client.execute(uri: uri, method: .post, headers: [.authorization: "Bearer w"], body: big) { response in
+                    #expect(response.status == .contentTooLarge, "\(uri)")
+                    #expect(String(buffer: response.body).contains("larger than 65536 bytes"))
+                }
+            }
+            try await client.execute(uri: "/api/v1/silences", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
     }
 
     @Test func aFullQueueAnswers429WithRetryAfterAndAcceptsNothing() async throws {

@@ -17,7 +17,7 @@ extension SentinelServer {
         let query: FindingQuery
         switch Self.findingQuery(request, paging: true) {
         case .success(let q): query = q
-        case .failure(let problem): return APIResponse.error(.badRequest, problem.message)
+        case .failure(let problem): return APIResponse.error(problem.status, problem.message)
         }
         let page = try store.findings(query)
         var body = JSONText()
@@ -59,7 +59,7 @@ extension SentinelServer {
         let body: Body
         switch await Self.decode(Body.self, request, limit: 64 << 10, fields: ["reviewer", "input", "output", "note", "version"]) {
         case .success(let b): body = b
-        case .failure(let problem): return APIResponse.error(.badRequest, problem.message, extra: problem.extra)
+        case .failure(let problem): return APIResponse.error(problem.status, problem.message, extra: problem.extra)
         }
         guard !body.reviewer.isEmpty else {
             return APIResponse.error(.badRequest, "field 'reviewer' must not be empty", extra: [("field", #""reviewer""#)])
@@ -91,7 +91,7 @@ extension SentinelServer {
         let query: FindingQuery
         switch Self.findingQuery(request, paging: false) {
         case .success(let q): query = q
-        case .failure(let problem): return APIResponse.error(.badRequest, problem.message)
+        case .failure(let problem): return APIResponse.error(problem.status, problem.message)
         }
         let filtered = query.since != nil || query.until != nil || query.rule != nil || query.model != nil
             || query.flagged != nil || query.reviewed != nil || query.fingerprint != nil
@@ -140,7 +140,7 @@ extension SentinelServer {
         // these are ignored, as Alertmanager ignores them.
         switch await Self.decode(Body.self, request, limit: 64 << 10, fields: nil) {
         case .success(let b): body = b
-        case .failure(let problem): return APIResponse.error(.badRequest, problem.message, extra: problem.extra)
+        case .failure(let problem): return APIResponse.error(problem.status, problem.message, extra: problem.extra)
         }
         func bad(_ field: String, _ message: String) -> Response {
             APIResponse.error(.badRequest, "field '\(field)' \(message)", extra: [("field", JSONText.quoted(field))])
@@ -203,13 +203,15 @@ extension SentinelServer {
         var message: String
         /// Extra members of the error object (serialised JSON), e.g. the field at fault.
         var extra: [(String, String)] = []
+        /// The answer's status: 400, or 413 for a body over its limit.
+        var status: HTTPResponse.Status = .badRequest
     }
 
     /// A request body decoded as `T`, with an error that names the field and what was wrong with it. A member
     /// not among `fields` (when given) is an error too: a misspelt key would otherwise read as an absent one.
     static func decode<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int, fields: Set<String>?) async -> Result<T, Problem> {
         guard let buffer = try? await request.body.collect(upTo: limit) else {
-            return .failure(Problem(message: "the body is larger than \(limit) bytes"))
+            return .failure(Problem(message: "the body is larger than \(limit) bytes", status: .contentTooLarge))
         }
         let data = Data(buffer.readableBytesView)
         if let fields, let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
@@ -402,7 +404,7 @@ extension SentinelServer {
         let body: Body
         switch await Self.decode(Body.self, request, limit: 16 << 10, fields: ["reviewer", "verdict"]) {
         case .success(let b): body = b
-        case .failure(let problem): return APIResponse.error(.badRequest, problem.message, extra: problem.extra)
+        case .failure(let problem): return APIResponse.error(problem.status, problem.message, extra: problem.extra)
         }
         guard !body.reviewer.isEmpty else {
             return APIResponse.error(.badRequest, "field 'reviewer' must not be empty", extra: [("field", #""reviewer""#)])
