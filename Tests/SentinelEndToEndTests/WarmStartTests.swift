@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// A restarted `sentinel run` refills its windows from the tap: baselines survive the restart, an alert firing when
-/// it stopped is firing again without being notified again, and the next event is judged on the refilled windows.
+/// it stopped is firing again without being notified again, the next event is judged on the refilled windows, and
+/// an unsafe answer still waiting for its re-prompt gets its DPO pair.
 @Suite struct WarmStartTests {
     static let rules = """
         rules:
@@ -18,19 +19,21 @@ import Testing
             when: response_guard.safety == "unsafe"
             keep_firing_for: 2h
             severity: critical
-            actions: [notify]
+            actions: [notify, capture_dpo]
         """
 
     static let policy = """
-        actions: {notify: {type: notify}}
+        actions: {notify: {type: notify}, capture_dpo: {type: capture_dpo}}
         receivers: [{name: ops, type: log}]
         route: {receiver: ops, group_by: [alertname, model], group_wait: 0s, group_interval: 1s}
         """
 
-    /// A completion of model `m` at `minute` minutes past noon.
-    static func event(minute: Int, latency: Int, unsafe: Bool = false) -> String {
+    /// A completion of model `m` at `minute` minutes past noon, with id `c-<minute>`.
+    static func event(minute: Int, latency: Int, unsafe: Bool = false, repromptOf: String? = nil) -> String {
         let time = String(format: "2026-05-01T%02d:%02d:00Z", 12 + minute / 60, minute % 60)
-        return #"{"ts":"\#(time)","kind":"completion","model":"m","latency_ms":\#(latency),"response":"r","#
+        let reprompt = repromptOf.map { #""reprompt_of":"\#($0)","# } ?? ""
+        return #"{"ts":"\#(time)","kind":"completion","id":"c-\#(minute)","model":"m","prompt":"p\#(minute)","#
+            + #""latency_ms":\#(latency),"response":"r\#(minute)",\#(reprompt)"#
             + #""response_guard":{"safety":"\#(unsafe ? "unsafe" : "safe")","categories":[],"refusal":false}}"#
     }
 
@@ -70,10 +73,13 @@ import Testing
         #expect(try await restarted.eventually { try await restarted.metric(Self.firing("SlowRequest", "warning")) == 1 })
         try await Task.sleep(for: .seconds(2))  // group interval 1s: a repeat would have gone out
         #expect(try await restarted.metric("sentinel_notifications_total{receiver=\"ops\"}") == 1, "SlowRequest only")
+        // The unsafe answer before the restart still waits for its re-prompt: a safe one now makes the pair.
+        #expect(try await restarted.post("/api/v1/events", Self.event(minute: 46, latency: 100, repromptOf: "c-20")).status == 202)
+        #expect(try await restarted.eventually { try await restarted.metric("sentinel_dpo_pairs_total{source=\"stream\"}") == 1 })
         #expect(restarted.stop() == 0)
         let tapped = try LiveSentinel.tapLines(directory.appendingPathComponent("tap"))
             .filter { !$0.contains("\"kind\":\"heartbeat\"") }
-        #expect(tapped.count == 31, "the warm start reads the tap, it does not write it again")
+        #expect(tapped.count == 32, "the warm start reads the tap, it does not write it again")
 
         // The same event after a start with nothing to refill from is judged on empty windows.
         let cold = try start(tap: "empty-tap")

@@ -79,10 +79,16 @@ public final class EvaluationLoop: @unchecked Sendable {
         wireDPO()
     }
 
-    /// Refills the new engine's windows from the tap (see `TapWarmStart`) before any callback is wired, then
-    /// places what it has active: in the alert book, and its firing alerts with the dispatcher.
+    /// Refills the new engine's windows from the tap (see `TapWarmStart`) before the loop's callbacks are wired,
+    /// then places what it has active: in the alert book, and its firing alerts with the dispatcher. DPO capture
+    /// sees the events too, with its own callbacks not wired yet (their pairs are in the store already, their
+    /// candidates were re-prompted live then), so candidates still waiting for a re-prompt in the stream carry over.
     private func warmStart(from directory: String) {
         let began = DispatchTime.now().uptimeNanoseconds
+        engine.onAction = { [dpo] request in dpo.take(request) }
+        engine.onEvent = { [dpo] line, time, fields in
+            if dpo.isActive { dpo.observe(line, time: time, repromptOf: fields[0]) }
+        }
         let horizon = engine.settleHorizon + engine.graph.policy.allowedLatenessMilliseconds
         let outcome = TapWarmStart(directory: directory, horizon: horizon, logger: logger).run(into: engine)
         guard outcome.events > 0, let through = outcome.through else { return }

@@ -8,8 +8,8 @@ import SentinelEvaluate
 ///
 /// The tap files are read in name (write) order from the newest one whose first event is at least `horizon`
 /// older than the newest file's first event, so the events read reach back at least `horizon` before the last
-/// one. Events go through the engine as in a replay, before any callback is wired: their transitions, findings,
-/// notifications and DPO pairs belong to the run that tapped them. A line that is not an event (the last line of a
+/// one. Events go through the engine as in a replay, before the service's callbacks are wired: their transitions,
+/// findings, notifications and DPO pairs belong to the run that tapped them. A line that is not an event (the last line of a
 /// file cut off by a crash) is counted, logged with its file and line, and skipped; an unreadable file is logged
 /// and skipped.
 struct TapWarmStart {
@@ -21,7 +21,7 @@ struct TapWarmStart {
         /// Whether the events read reach back the whole horizon before the last one (false: the tap holds less
         /// history, so windows are only partly refilled).
         var complete = false
-        /// Event time of the first event of the first file read, and the engine's after the last one (ms).
+        /// Event time of the first event read, and the engine's after the last one (ms).
         var from: Int64?
         var through: Int64?
     }
@@ -61,7 +61,7 @@ struct TapWarmStart {
             }
         }
         engine.drain()
-        outcome.from = files.first?.firstEvent
+        outcome.from = files.lazy.compactMap(\.firstEvent).first
         outcome.through = engine.watermark == .min ? nil : engine.watermark
         return outcome
     }
