@@ -237,6 +237,13 @@ public final class Engine {
         if lastEventTime != .min { runTicks(through: lastEventTime) }
     }
 
+    /// Zeroes the counters (`statistics`, `ruleStatistics`) and keeps everything else: after a warm start, so the
+    /// service's metrics count only what it evaluates itself.
+    public func resetStatistics() {
+        statistics = EngineStatistics()
+        ruleStatistics = graph.rules.map { _ in RuleStatistics() }
+    }
+
     /// Flushes held-back events, runs the ticks due at the last event time (as `advance(to:)` would) and closes
     /// the run's statistics there.
     public func finish() {

@@ -40,6 +40,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Write every evaluated event to rotating JSON Lines files in this folder.")
     var tap: String?
 
+    @Flag(name: .customLong("no-warm-start"), help: "Start with empty windows instead of refilling them from the tap.")
+    var noWarmStart = false
+
     @Option(help: "Replay this recorded-traffic file into the live pipeline (repeatable; replaces the file's list).")
     var replay: [String] = []
 
@@ -83,7 +86,8 @@ struct RunCommand: AsyncParsableCommand {
         if !policies.isEmpty { configuration.policies = policies }
         if let listen { configuration.listen = ServiceConfiguration.ListenAddress(parsing: listen)! }
         if let store { configuration.storePath = store }
-        if let tap { configuration.tap = .init(directory: tap) }
+        if let tap { configuration.useTap(tap) }
+        if noWarmStart { configuration.tap?.warmStart = false }
         if !replay.isEmpty { configuration.replay = .init(files: replay) }
         if let replaySpeed {
             if configuration.replay == nil { configuration.replay = .init(files: []) }

@@ -47,15 +47,14 @@ import Testing
         let policy = directory.appendingPathComponent("policy.yaml")
         try Self.rules.write(to: rules, atomically: true, encoding: .utf8)
         try Self.policy.write(to: policy, atomically: true, encoding: .utf8)
-        func start(tap: String) throws -> LiveSentinel {
-            try LiveSentinel([
-                "--rules", rules.path, "--policies", policy.path, "--tap", directory.appendingPathComponent(tap).path,
-                "--store", directory.appendingPathComponent("\(tap).db").path,
-            ])
+        func start(warm: Bool = true) throws -> LiveSentinel {
+            try LiveSentinel(
+                ["--rules", rules.path, "--policies", policy.path, "--tap", directory.appendingPathComponent("tap").path]
+                    + ["--store", directory.appendingPathComponent("store-\(warm).db").path] + (warm ? [] : ["--no-warm-start"]))
         }
 
         // Half an hour of steady 100 ms requests, one unsafe answer among them.
-        let first = try start(tap: "tap")
+        let first = try start()
         let steady = (0..<30).map { Self.event(minute: $0, latency: 100, unsafe: $0 == 20) }
         #expect(try await first.post("/api/v1/events", steady.joined(separator: "\n")).status == 202)
         #expect(try await first.eventually { try await first.metric(Self.firing("UnsafeAnswer", "critical")) == 1 })
@@ -64,7 +63,7 @@ import Testing
 
         // Later than the first run's heartbeats can have moved event time (idle seconds of wall clock).
         let slow = Self.event(minute: 45, latency: 1_000)
-        let restarted = try start(tap: "tap")
+        let restarted = try start()
         #expect(restarted.stderr.contains("warm start from the tap"), "\(restarted.stderr)")
         #expect(restarted.stderr.contains("malformed=0"), "\(restarted.stderr)")
         // Firing again before any new event: the alert book shows it and receivers are not told again.
@@ -81,11 +80,64 @@ import Testing
             .filter { !$0.contains("\"kind\":\"heartbeat\"") }
         #expect(tapped.count == 32, "the warm start reads the tap, it does not write it again")
 
-        // The same event after a start with nothing to refill from is judged on empty windows.
-        let cold = try start(tap: "empty-tap")
+        // The same event after a start that does not refill the windows is judged on empty ones.
+        let cold = try start(warm: false)
+        #expect(!cold.stderr.contains("warm start from the tap"))
         #expect(try await cold.post("/api/v1/events", slow).status == 202)
         #expect(try await cold.eventually { try await cold.metric("sentinel_events_evaluated_total{source=\"http\"}") == 1 })
         #expect(try await cold.metric(Self.firing("SlowRequest", "warning")) ?? 0 == 0)
         #expect(cold.stop() == 0)
+    }
+
+    /// The time Sentinel was down is not silence: after a two-hour outage an absence rule does not fire for it, and
+    /// an alert that was firing does not resolve and fire again across it (it fires again with the live events and
+    /// the notification log dedupes it).
+    @Test func theTimeSentinelWasDownIsNotSilence() async throws {
+        let directory = try SentinelProcess.temporaryDirectory()
+        let rules = directory.appendingPathComponent("rules.yaml")
+        let policy = directory.appendingPathComponent("policy.yaml")
+        try """
+            rules:
+              - name: UnsafeBurst
+                on: completion
+                group_by: [model]
+                when: count(response_guard.safety == "unsafe", 5m) >= 3
+                for: 1m
+                keep_firing_for: 5m
+                severity: critical
+                actions: [notify]
+              - name: ModelSilent
+                on: completion
+                group_by: [model]
+                every: 1m
+                when: count(1h) >= 10 and count(5m) == 0
+                for: 2m
+                severity: warning
+                actions: [notify]
+            """.write(to: rules, atomically: true, encoding: .utf8)
+        try Self.policy.write(to: policy, atomically: true, encoding: .utf8)
+        func start() throws -> LiveSentinel {
+            try LiveSentinel([
+                "--rules", rules.path, "--policies", policy.path, "--tap", directory.appendingPathComponent("tap").path,
+                "--store", directory.appendingPathComponent("store.db").path,
+            ])
+        }
+        let first = try start()
+        let before = (0...20).map { Self.event(minute: $0, latency: 100, unsafe: $0 >= 15) }
+        #expect(try await first.post("/api/v1/events", before.joined(separator: "\n")).status == 202)
+        #expect(try await first.eventually { try await first.metric(Self.firing("UnsafeBurst", "critical")) == 1 })
+        #expect(try await first.eventually { try await first.metric("sentinel_notifications_total{receiver=\"ops\"}") == 1 })
+        #expect(first.stop() == 0)
+
+        let restarted = try start()
+        let after = (120...125).map { Self.event(minute: $0, latency: 100, unsafe: true) }
+        #expect(try await restarted.post("/api/v1/events", after.joined(separator: "\n")).status == 202)
+        #expect(try await restarted.eventually { try await restarted.metric("sentinel_events_evaluated_total{source=\"http\"}") == 6 })
+        #expect(try await restarted.eventually { try await restarted.metric(Self.firing("UnsafeBurst", "critical")) == 1 })
+        try await Task.sleep(for: .seconds(2))  // group interval 1s: flushes would have happened
+        #expect(try await restarted.metric("sentinel_notifications_total{receiver=\"ops\"}") ?? 0 == 0)
+        #expect(try await restarted.metric("sentinel_alert_transitions_total{rule=\"ModelSilent\",state=\"firing\"}") == 0)
+        #expect(try await restarted.metric("sentinel_alert_transitions_total{rule=\"UnsafeBurst\",state=\"resolved\"}") == 0)
+        #expect(restarted.stop() == 0)
     }
 }

@@ -356,4 +356,30 @@ import Testing
         #expect(r2.summary.count == 2)
         if !complete { #expect(r2.summary.last == "hook resolved @1310 R:a=resolved") }  // 300 s after 1000 s, + group_wait
     }
+
+    /// Called again after time the engine did not observe: an alert that stopped firing in it is judged as a
+    /// restored one (resolved after its grace, deduped if it fires again), not resolved at once and fired again.
+    @Test func aSecondResumeJudgesAlertsThatEndedAsRestored() throws {
+        let policy = try Self.policy("{receiver: hook, group_by: [model], group_wait: 10s, group_interval: 1m, repeat_interval: 1h}")
+        let first = Dispatcher(policy: policy)
+        let r1 = Recorder()
+        r1.wire(first)
+        for model in ["a", "b"] { first.receive(Self.transition("R", .firing, at: 0, [("model", model)])) }
+        first.advance(to: 10 * Self.s)
+        let second = Dispatcher(policy: policy, log: r1.log)
+        let r2 = Recorder()
+        r2.wire(second)
+        second.restore(firing: r1.sent.flatMap(\.alerts), grace: 300 * Self.s)
+        let firingNow = ["a", "b"].map { model in
+            ActiveAlert(rule: "R", state: .firing, labels: [("model", model)], value: 1, annotations: [], activeSince: 0)
+        }
+        second.resume(firingNow: firingNow, at: 100 * Self.s, complete: true)
+        // Both stopped firing in the unobserved time; a fires again with the live events, b does not.
+        second.resume(firingNow: [], at: 5_000 * Self.s, complete: false)
+        #expect(second.firingAlerts.isEmpty)
+        second.receive(Self.transition("R", .firing, at: 5_100, [("model", "a")]))
+        second.advance(to: 6_000 * Self.s)
+        // No repeat of a or b dated in the unobserved time (a repeat interval ended there); a's repeat is due once it fires again.
+        #expect(r2.summary == ["hook firing @5110 R:a=firing", "hook resolved @5310 R:b=resolved"])
+    }
 }

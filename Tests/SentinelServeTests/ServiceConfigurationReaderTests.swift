@@ -223,6 +223,19 @@ import Testing
         #expect(problems == ["SENTINEL_LOG_FORMAT 'yaml' is not text or json"])
     }
 
+    /// SENTINEL_TAP (like `--tap`) moves the tap; the file's other tap settings stay.
+    @Test func theTapFolderFromTheEnvironmentKeepsTheFilesTapSettings() {
+        var c = ServiceConfiguration()
+        c.tap = .init(directory: "/file/tap")
+        c.tap?.maxFiles = 4
+        c.tap?.warmStart = false
+        _ = ServiceConfigurationReader.applyEnvironment(["SENTINEL_TAP": "/env/tap"], to: &c)
+        #expect(c.tap?.directory == "/env/tap" && c.tap?.maxFiles == 4 && c.tap?.warmStart == false)
+        var none = ServiceConfiguration()
+        _ = ServiceConfigurationReader.applyEnvironment(["SENTINEL_TAP": "/env/tap"], to: &none)
+        #expect(none.tap?.directory == "/env/tap" && none.tap?.warmStart == true)
+    }
+
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 

@@ -52,12 +52,41 @@ import Testing
         // The newest file starts at 12 600 s; the one starting at 0 is the newest at least an hour before that.
         #expect(outcome == .init(files: 4, events: 6, malformed: 1, complete: true, from: Self.base * 1000, through: (Self.base + 12_700) * 1000))
         #expect(engine.statistics.lateEvents == 0)
+        #expect(engine.statistics.events == 6)
     }
 
     @Test func aTapShorterThanTheHorizonIsReadWholeAndSaidIncomplete() throws {
         let outcome = TapWarmStart(directory: try Self.tap(Self.files), horizon: 200_000_000, logger: Logger(label: "test"))
             .run(into: try Self.engine())
         #expect(outcome.files == 5 && outcome.events == 7 && outcome.malformed == 1 && !outcome.complete)
+    }
+
+    /// Completeness is what was read: one file can hold the whole horizon.
+    @Test func oneFileHoldingTheHorizonIsComplete() throws {
+        let outcome = TapWarmStart(
+            directory: try Self.tap([[Self.event(0), Self.event(1_800), Self.event(3_600)]]), horizon: 3_600_000,
+            logger: Logger(label: "test")
+        ).run(into: try Self.engine())
+        #expect(outcome.files == 1 && outcome.events == 3 && outcome.complete)
+    }
+
+    /// A newest file of older events (a replay run into the tap) does not make the warm start read every file.
+    @Test func aNewestFileOfOlderEventsDoesNotMakeItReadTheWholeTap() throws {
+        let hour: Int64 = 3_600
+        let files = [[Self.event(0)], [Self.event(2 * hour)], [Self.event(4 * hour)], [Self.event(-1_000 * hour)]]
+        let outcome = TapWarmStart(directory: try Self.tap(files), horizon: 3_600_000, logger: Logger(label: "test"))
+            .run(into: try Self.engine())
+        #expect(outcome.files == 3, "the newest file, then back to the first at least an hour before a later one")
+    }
+
+    /// With `allowed_lateness` a line is decoded in full only when released; one broken after its `ts` and `kind`
+    /// is still counted and logged as not an event.
+    @Test func aLineBrokenAfterItsHeaderIsCountedAsNotAnEvent() throws {
+        let broken = #"{"ts":\#(Self.base + 20),"kind":"completion","model":"a","latency_ms":"#
+        let outcome = TapWarmStart(
+            directory: try Self.tap([[Self.event(0), Self.event(10), broken]]), horizon: 3_600_000, logger: Logger(label: "test")
+        ).run(into: try Self.engine())
+        #expect(outcome.events == 2 && outcome.malformed == 1)
     }
 
     @Test func anEmptyOrMissingTapChangesNothing() throws {

@@ -95,19 +95,32 @@ public final class Dispatcher {
     /// are not told again within the repeat interval (the notification log dedupes them), others are notified.
     /// When the refilled windows are `complete` (they reach back the rules' settle time), a restored alert not
     /// among them has ended and resolves now; otherwise it resolves once its grace has passed from `time`.
+    ///
+    /// Called again after the engine crossed time it did not observe (see the service's evaluation loop): a firing
+    /// alert from the first call that the engine no longer has is judged as a restored one.
     public func resume(firingNow: [ActiveAlert], at time: Int64, complete: Bool) {
-        for active in firingNow {
-            let fingerprint = Self.fingerprint(rule: active.rule, labels: active.labels)
-            var alert = NotifiedAlert(firing: active, fingerprint: fingerprint)
+        var current: [String: ActiveAlert] = [:]
+        for active in firingNow { current[Self.fingerprint(rule: active.rule, labels: active.labels)] = active }
+        for (fingerprint, alert) in firing where current[fingerprint] == nil {
+            restored[fingerprint] = alert
+            firing[fingerprint] = nil
+            // No repeats of it for the unobserved time: it is sent again only as resolved, or when it fires again.
+            for key in groups.keys { groups[key]!.alerts[fingerprint] = nil }
+        }
+        groups = groups.filter { !$0.value.alerts.isEmpty }
+        for fingerprint in current.keys.sorted() {
+            var alert = NotifiedAlert(firing: current[fingerprint]!, fingerprint: fingerprint)
             // Receivers know it from when it started firing, which may be before the refilled windows.
-            if let known = restored[fingerprint], known.startsAt < alert.startsAt { alert.startsAt = known.startsAt }
+            if let known = restored[fingerprint] ?? firing[fingerprint], known.startsAt < alert.startsAt {
+                alert.startsAt = known.startsAt
+            }
             firing[fingerprint] = alert
             restored[fingerprint] = nil
             place(alert, at: time)
         }
         guard !restored.isEmpty else { return }
-        // Either way the grace counts from the refilled windows' time, the first the restarted engine has seen.
-        if complete { restoreDeadline = time }
+        // The grace counts from the engine's time now, the first the restarted engine has seen.
+        restoreDeadline = complete ? time : (time > Int64.max - restoreGrace ? Int64.max : time + restoreGrace)
         resolveRestored(by: time)
     }
 

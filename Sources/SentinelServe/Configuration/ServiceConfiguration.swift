@@ -55,6 +55,11 @@ public struct ServiceConfiguration: Sendable {
         public init(directory: String) { self.directory = directory }
     }
 
+    /// Taps into `directory` (a flag or environment variable): the file's other tap settings stay.
+    public mutating func useTap(_ directory: String) {
+        if tap == nil { tap = TapSettings(directory: directory) } else { tap!.directory = directory }
+    }
+
     public struct LogSettings: Sendable {
         public enum Format: String, Sendable, CaseIterable {
             case text, json

@@ -52,7 +52,7 @@ public enum ServiceConfigurationReader {
                 problems.append("SENTINEL_LISTEN '\(v)' is not HOST:PORT")
             }
         }
-        if let v = environment["SENTINEL_TAP"] { configuration.tap = .init(directory: v) }
+        if let v = environment["SENTINEL_TAP"] { configuration.useTap(v) }
         if let v = environment["SENTINEL_STORE"] { configuration.storePath = v }
         if let v = environment["SENTINEL_LOG_FORMAT"] {
             if let format = ServiceConfiguration.LogSettings.Format(rawValue: v) {

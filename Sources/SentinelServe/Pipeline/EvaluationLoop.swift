@@ -41,6 +41,8 @@ public final class EvaluationLoop: @unchecked Sendable {
     /// Latest `ts` the stream has carried (epoch ms), and when it was seen (uptime ns).
     private var streamTime = Int64.min
     private var streamTimeSeenAt: UInt64 = 0
+    /// After a warm start, the event time it reached, until the first live batch has crossed the time after it.
+    private var warmedThrough: Int64?
     private let finished = DispatchSemaphore(value: 0)
 
     /// Called after a commit that wrote outbox entries, to wake the delivery worker.
@@ -79,25 +81,18 @@ public final class EvaluationLoop: @unchecked Sendable {
         wireDPO()
     }
 
-    /// Refills the new engine's windows from the tap (see `TapWarmStart`) before the loop's callbacks are wired,
-    /// then places what it has active: in the alert book, and its firing alerts with the dispatcher. DPO capture
-    /// sees the events too, with its own callbacks not wired yet (their pairs are in the store already, their
-    /// candidates were re-prompted live then), so candidates still waiting for a re-prompt in the stream carry over.
+    /// Refills the new engine's windows from the tap (see `TapWarmStart`) before the loop's callbacks are wired
+    /// (DPO capture aside, see `wireCaptureOnly`), then places what it has active: in the alert book, and its
+    /// firing alerts with the dispatcher. Its counters start at zero afterwards, so metrics count live events only.
     private func warmStart(from directory: String) {
         let began = DispatchTime.now().uptimeNanoseconds
-        engine.onAction = { [dpo] request in dpo.take(request) }
-        engine.onEvent = { [dpo] line, time, fields in
-            if dpo.isActive { dpo.observe(line, time: time, repromptOf: fields[0]) }
-        }
+        wireCaptureOnly()
         let horizon = engine.settleHorizon + engine.graph.policy.allowedLatenessMilliseconds
         let outcome = TapWarmStart(directory: directory, horizon: horizon, logger: logger).run(into: engine)
         guard outcome.events > 0, let through = outcome.through else { return }
-        let active = engine.activeAlerts()
-        let notifying = Self.notifyingRules(engine.graph)
-        dispatcher.resume(
-            firingNow: active.filter { $0.state == .firing && notifying.contains($0.rule) }, at: through,
-            complete: outcome.complete)
-        placeInAlertBook(active, graph: engine.graph, at: through)
+        engine.resetStatistics()
+        warmedThrough = through
+        let active = resume(at: through, complete: outcome.complete) { _ in true }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
         logger.info(
             "warm start from the tap",
@@ -107,6 +102,46 @@ public final class EvaluationLoop: @unchecked Sendable {
                 "complete": "\(outcome.complete)", "active_alerts": "\(active.count)",
                 "seconds": "\(String(format: "%.2f", seconds))",
             ])
+    }
+
+    /// The time between the warm start's last event and the first live one (`time`) is time Sentinel did not
+    /// observe (it was down), not silence: its ticks run without notifications, findings or stored transitions, so
+    /// absence rules do not fire for it and alerts do not resolve and fire again across it. An alert that ended
+    /// in it is judged as a restored one (sent resolved after its grace unless it fires again); one that started
+    /// in it is not notified (the alert book shows it, and it resolves or goes on with the live events).
+    private func crossUnobservedTime(before time: Int64?) {
+        warmedThrough = nil
+        guard let time, time - 1 > engine.watermark else { return }
+        wireCaptureOnly()
+        engine.advance(to: time - 1)
+        let told = Set(dispatcher.firingAlerts.map(\.fingerprint))
+        resume(at: time - 1, complete: false) { told.contains(Dispatcher.fingerprint(rule: $0.rule, labels: $0.labels)) }
+        wire(engine)
+    }
+
+    /// Hands what the engine has active after a warm start (or after crossing the time after it) to the dispatcher
+    /// (its firing alerts of notifying rules that `include` accepts) and to the alert book.
+    @discardableResult
+    private func resume(at time: Int64, complete: Bool, include: (ActiveAlert) -> Bool) -> [ActiveAlert] {
+        let active = engine.activeAlerts()
+        let notifying = Self.notifyingRules(engine.graph)
+        dispatcher.resume(
+            firingNow: active.filter { $0.state == .firing && notifying.contains($0.rule) && include($0) }, at: time,
+            complete: complete)
+        placeInAlertBook(active, graph: engine.graph, at: time)
+        return active
+    }
+
+    /// Only DPO capture sees what the engine evaluates (its own callbacks not wired yet during a warm start): pairs
+    /// made then are in the store already and candidates were re-prompted live, but candidates still waiting for a
+    /// re-prompt in the stream carry over.
+    private func wireCaptureOnly() {
+        engine.onTransition = { _ in }
+        engine.onMatch = { _ in }
+        engine.onAction = { [dpo] request in dpo.take(request) }
+        engine.onEvent = { [dpo] line, time, fields in
+            if dpo.isActive { dpo.observe(line, time: time, repromptOf: fields[0]) }
+        }
     }
 
     /// Names of the rules with an action that notifies.
@@ -179,6 +214,7 @@ public final class EvaluationLoop: @unchecked Sendable {
     }
 
     private func evaluate(_ batch: EventBatch) {
+        if warmedThrough != nil { crossUnobservedTime(before: Self.earliestTime(batch)) }
         batch.bytes.withUnsafeBytes { raw in
             for range in batch.lines {
                 let line = UnsafeRawBufferPointer(rebasing: raw[range])
@@ -193,12 +229,23 @@ public final class EvaluationLoop: @unchecked Sendable {
             }
         }
         dispatcher.advance(to: engine.watermark)
+        // The tap first: after a crash it may hold events the store lacks (a warm start evaluates them again),
+        // never the other way round (alerts stored and notified that the warm start would not know).
+        tap?.flush()
         recorder.commit()
         activity.record(batch.answers)
         let now = DispatchTime.now().uptimeNanoseconds
         metrics.recordEvaluated(batch.count, source: batch.source, latencySeconds: Double(now &- batch.acceptedAt) / 1e9)
         if batch.maxTimestamp > streamTime { streamTime = batch.maxTimestamp }
         streamTimeSeenAt = now
+    }
+
+    /// The earliest `ts` of a batch's events (they are validated, so each has one).
+    private static func earliestTime(_ batch: EventBatch) -> Int64? {
+        let decoder = EventDecoder(paths: [])
+        return batch.bytes.withUnsafeBytes { raw in
+            batch.lines.compactMap { try? decoder.header(of: UnsafeRawBufferPointer(rebasing: raw[$0])).timestamp }.min()
+        }
     }
 
     private func advanceIfIdle() {
@@ -216,6 +263,7 @@ public final class EvaluationLoop: @unchecked Sendable {
             try? engine.ingest(line)
         }
         dispatcher.advance(to: engine.watermark)
+        tap?.flush()
         recorder.commit()
         metrics.countHeartbeat()
         streamTime = time

@@ -7,8 +7,8 @@ import SentinelEvaluate
 /// as they would in a run that never stopped (a replay of the tap).
 ///
 /// The tap files are read in name (write) order from the newest one whose first event is at least `horizon`
-/// older than the newest file's first event, so the events read reach back at least `horizon` before the last
-/// one. Events go through the engine as in a replay, before the service's callbacks are wired: their transitions,
+/// older than the first event of a file after it, so the events read reach back at least `horizon` before the
+/// last one (a newer file of older events, a replay's, does not make it read the whole tap). Events go through the engine as in a replay, before the service's callbacks are wired: their transitions,
 /// findings, notifications and DPO pairs belong to the run that tapped them. A line that is not an event (the last line of a
 /// file cut off by a crash) is counted, logged with its file and line, and skipped; an unreadable file is logged
 /// and skipped.
@@ -36,24 +36,33 @@ struct TapWarmStart {
     /// Feeds the tap's recent events to `engine` and evaluates all of them (held-back ones included).
     func run(into engine: Engine) -> Outcome {
         var outcome = Outcome()
-        let (files, complete) = filesToRead()
-        outcome.complete = complete
+        let files = filesToRead()
         outcome.files = files.count
-        for file in files {
+        func problem(_ tag: Int, _ error: EventDecodeError) {
+            outcome.malformed += 1
+            guard outcome.malformed <= Self.loggedProblems else { return }
+            logger.warning(
+                "warm start skipped a line that is not an event",
+                metadata: ["file": "\(files[tag >> 40].path)", "line": "\(tag & (1 << 40 - 1))", "error": "\(error)"])
+        }
+        // A line held back for `allowed_lateness` is decoded in full only when released: its tag says where it was.
+        var heldBackMalformed = 0
+        engine.onMalformed = { tag, error in
+            heldBackMalformed += 1
+            problem(tag, error)
+        }
+        defer { engine.onMalformed = { _, _ in } }
+        for (index, file) in files.enumerated() {
             do {
                 let reader = try LineReader(path: file.path)
                 while let (line, number) = try reader.next() {
                     if LineReader.isBlank(line) { continue }
+                    let tag = index << 40 | number
                     do {
-                        try engine.ingest(line)
+                        try engine.ingest(line, tag: tag)
                         outcome.events += 1
                     } catch {
-                        outcome.malformed += 1
-                        if outcome.malformed <= Self.loggedProblems {
-                            logger.warning(
-                                "warm start skipped a line that is not an event",
-                                metadata: ["file": "\(file.path)", "line": "\(number)", "error": "\(error)"])
-                        }
+                        problem(tag, error)
                     }
                 }
             } catch {
@@ -61,27 +70,26 @@ struct TapWarmStart {
             }
         }
         engine.drain()
+        outcome.events -= heldBackMalformed
         outcome.from = files.lazy.compactMap(\.firstEvent).first
         outcome.through = engine.watermark == .min ? nil : engine.watermark
+        if let from = outcome.from, let through = outcome.through { outcome.complete = through - from >= horizon }
         return outcome
     }
 
-    /// The files to read, oldest first, and whether they reach back the whole horizon.
-    func filesToRead() -> (files: [(path: String, firstEvent: Int64?)], complete: Bool) {
+    /// The files to read, oldest first, with the time of their first event.
+    func filesToRead() -> [(path: String, firstEvent: Int64?)] {
         var chosen: [(path: String, firstEvent: Int64?)] = []
-        var cutoff: Int64?
+        var latest: Int64?
         for path in TrafficTap.files(in: directory).reversed() {
             let first = Self.firstEventTime(path)
             chosen.append((path, first))
             guard let first else { continue }  // nothing to read in it, nor to date it by
-            guard let limit = cutoff else {
-                cutoff = first > Int64.min + horizon ? first - horizon : Int64.min
-                if horizon == 0 { return (chosen.reversed(), true) }
-                continue
-            }
-            if first <= limit { return (chosen.reversed(), true) }
+            if let latest, first < latest, latest - first >= horizon { break }
+            latest = max(latest ?? first, first)
+            if horizon == 0 { break }
         }
-        return (chosen.reversed(), false)
+        return chosen.reversed()
     }
 
     /// The time of the first event line of a tap file, nil when it has none (a file of a run that wrote nothing,
