@@ -298,23 +298,30 @@ import Testing
         #expect(d.firingAlerts.map(\.labels["severity"]) == ["critical"])
     }
 
-    /// After a restart, an alert receivers were told is firing and that does not fire again within the grace is
-    /// sent resolved (it stayed firing at the receiver for ever); one that fires again is deduped, not resolved.
-    @Test func restoredAlertsThatDoNotFireAgainAreResolved() throws {
+    /// A dispatcher after a "restart": `R` of models a and b fired at 0 and receivers were told at 10 s (group_wait
+    /// 10s, repeat_interval 1h); the new one has the notification log and restores what it says is firing, with a
+    /// 300 s grace.
+    static func restarted() throws -> (Dispatcher, Recorder) {
         let policy = try Self.policy("{receiver: hook, group_by: [model], group_wait: 10s, group_interval: 1m, repeat_interval: 1h}")
         let first = Dispatcher(policy: policy)
         let r1 = Recorder()
         r1.wire(first)
-        first.receive(Self.transition("R", .firing, at: 0, [("model", "a")]))
-        first.receive(Self.transition("R", .firing, at: 0, [("model", "b")]))
+        for model in ["a", "b"] { first.receive(Self.transition("R", .firing, at: 0, [("model", model)])) }
         first.advance(to: 10 * Self.s)
         let told = r1.sent.flatMap(\.alerts)
         #expect(told.count == 2)
-        // "Restart": the log and the alerts it says are firing come back; only b fires again.
         let second = Dispatcher(policy: policy, log: r1.log)
         let r2 = Recorder()
         r2.wire(second)
         second.restore(firing: told, grace: 300 * Self.s)
+        return (second, r2)
+    }
+
+    /// After a restart, an alert receivers were told is firing and that does not fire again within the grace is
+    /// sent resolved (it stayed firing at the receiver for ever); one that fires again is deduped, not resolved.
+    @Test func restoredAlertsThatDoNotFireAgainAreResolved() throws {
+        let (second, r2) = try Self.restarted()
+        // Only b fires again.
         second.advance(to: 1_000 * Self.s)
         second.receive(Self.transition("R", .firing, at: 1_100, [("model", "b")]))
         second.advance(to: 1_299 * Self.s)
@@ -329,19 +336,7 @@ import Testing
     /// them resolve at once when the windows were refilled completely, after their grace otherwise.
     @Test(arguments: [true, false])
     func aWarmStartResumesWhatTheEngineHasFiring(complete: Bool) throws {
-        let policy = try Self.policy("{receiver: hook, group_by: [model], group_wait: 10s, group_interval: 1m, repeat_interval: 1h}")
-        let first = Dispatcher(policy: policy)
-        let r1 = Recorder()
-        r1.wire(first)
-        for model in ["a", "b"] { first.receive(Self.transition("R", .firing, at: 0, [("model", model)])) }
-        first.advance(to: 10 * Self.s)
-        let told = r1.sent.flatMap(\.alerts)
-        #expect(told.count == 2)
-
-        let second = Dispatcher(policy: policy, log: r1.log)
-        let r2 = Recorder()
-        r2.wire(second)
-        second.restore(firing: told, grace: 300 * Self.s)
+        let (second, r2) = try Self.restarted()
         // The refilled engine has b firing (since 200 s: its windows reach back less far than the alert) and c,
         // which fired after the last notification; a has ended.
         let firingNow = ["b", "c"].map { model in
@@ -360,16 +355,7 @@ import Testing
     /// Called again after time the engine did not observe: an alert that stopped firing in it is judged as a
     /// restored one (resolved after its grace, deduped if it fires again), not resolved at once and fired again.
     @Test func aSecondResumeJudgesAlertsThatEndedAsRestored() throws {
-        let policy = try Self.policy("{receiver: hook, group_by: [model], group_wait: 10s, group_interval: 1m, repeat_interval: 1h}")
-        let first = Dispatcher(policy: policy)
-        let r1 = Recorder()
-        r1.wire(first)
-        for model in ["a", "b"] { first.receive(Self.transition("R", .firing, at: 0, [("model", model)])) }
-        first.advance(to: 10 * Self.s)
-        let second = Dispatcher(policy: policy, log: r1.log)
-        let r2 = Recorder()
-        r2.wire(second)
-        second.restore(firing: r1.sent.flatMap(\.alerts), grace: 300 * Self.s)
+        let (second, r2) = try Self.restarted()
         let firingNow = ["a", "b"].map { model in
             ActiveAlert(rule: "R", state: .firing, labels: [("model", model)], value: 1, annotations: [], activeSince: 0)
         }
