@@ -37,7 +37,14 @@ public final class Engine {
     let decoder: EventDecoder
     let ops: UnsafeMutablePointer<Op>
     /// Field values of the event being evaluated; points at `noEvent` during ticks.
-    var slots: UnsafeMutablePointer<Value>
+    var slots: UnsafeMutablePointer<Value> {
+        didSet { slotsEpoch &+= 1 }
+    }
+    /// Moves on whenever `slots` is set (a new event, a tick, back to the event): `predicateMemos` older than it
+    /// were computed from other values.
+    var slotsEpoch = 1
+    /// By node, for ops that are `memoized`: the predicate's value at `slotsEpoch`.
+    let predicateMemos: UnsafeMutablePointer<PredicateMemo>
     let eventSlots: UnsafeMutablePointer<Value>
     let noEvent: UnsafeMutablePointer<Value>
     let pool = ConstantPool()
@@ -110,9 +117,14 @@ public final class Engine {
         ops = .allocate(capacity: max(1, graph.nodes.count))
         readouts = .allocate(capacity: max(1, graph.nodes.count))
         readouts.initialize(repeating: Readout(epoch: 0, value: .missing), count: max(1, graph.nodes.count))
+        predicateMemos = .allocate(capacity: max(1, graph.nodes.count))
+        predicateMemos.initialize(repeating: PredicateMemo(epoch: 0, holds: false), count: max(1, graph.nodes.count))
         let pool = self.pool
+        let memoized = PredicateMemo.sharedEventPredicates(in: graph)
         for (i, node) in graph.nodes.enumerated() {
-            (ops + i).initialize(to: Op.make(node, in: graph.nodes, constant: { pool.add($0) }))
+            var op = Op.make(node, in: graph.nodes, constant: { pool.add($0) })
+            op.memoized = memoized[i]
+            (ops + i).initialize(to: op)
         }
         lists = .allocate(capacity: graph.lists.count)
         _ = lists.initialize(from: graph.lists.map { ListMatcher($0, pool: pool) })
@@ -156,6 +168,7 @@ public final class Engine {
     deinit {
         ops.deallocate()
         readouts.deallocate()
+        predicateMemos.deallocate()
         eventSlots.deallocate()
         noEvent.deallocate()
         tables.deallocate()

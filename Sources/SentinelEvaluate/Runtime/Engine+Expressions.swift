@@ -48,6 +48,17 @@ extension Engine {
     /// predicates, so they are computed as plain booleans here rather than as `Value`s.
     func holds(_ i: Int32) -> Bool {
         let op = ops[Int(i)]
+        guard op.memoized else { return compute(op, node: i) }
+        let memo = predicateMemos + Int(i)
+        if memo.pointee.epoch == slotsEpoch { return memo.pointee.holds }
+        let result = compute(op, node: i)
+        memo.pointee = PredicateMemo(epoch: slotsEpoch, holds: result)
+        return result
+    }
+
+    /// `holds` of node `i`, whose op is `op`, computed.
+    @inline(__always)
+    private func compute(_ op: Op, node i: Int32) -> Bool {
         switch op.code {
         case .not: return !holds(op.a)
         case .and: return holds(op.a) && holds(op.b)

@@ -22,6 +22,8 @@ struct Op {
     var flag: UInt8 = 0
     /// `window`: the quantile. Comparisons with `numberOperand`: the right operand.
     var number: Double = 0
+    /// A predicate computed once per event (or tick) and kept in the engine's `predicateMemos` (see `PredicateMemo`).
+    var memoized = false
 
     static let numberOperand: UInt8 = 1
 
