@@ -161,13 +161,12 @@ struct SampleFrame {
 
     /// Adds a row: `values[c]` for column `c`, NaN for none. A row with no value at all is not kept.
     mutating func append(time: Int64, values: UnsafePointer<Double>) {
-        var any = false
-        for c in 0..<width where !values[c].isNaN { any = true }
-        guard any else { return }
+        guard (0..<width).contains(where: { !values[$0].isNaN }) else { return }
         if count == mask + 1 { grow() }
         let r = row(count)
         r[0] = Double(bitPattern: UInt64(bitPattern: time))
-        (r + 1).update(from: values, count: width)
+        // A row is a few doubles: copied in a loop, where `update(from:count:)` calls memmove.
+        for c in 0..<width { r[1 + c] = values[c] }
         let sequence = firstSequence + count
         if count == 0 { oldestTime = time }
         count += 1
@@ -210,7 +209,10 @@ struct SampleFrame {
 
     private mutating func grow() {
         let larger = RowStorage(stride: stride, rows: 2 * (mask + 1))
-        for i in 0..<count { (larger.base + i * stride).update(from: row(i), count: stride) }
+        // The rows run from `head` to the end of the buffer, then on from its start: two copies.
+        let tail = Swift.min(count, mask + 1 - head)
+        larger.base.update(from: row(0), count: tail * stride)
+        (larger.base + tail * stride).update(from: base, count: (count - tail) * stride)
         use(larger)
     }
 
