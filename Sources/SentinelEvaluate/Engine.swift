@@ -45,6 +45,8 @@ public final class Engine {
     var slotsEpoch = 1
     /// By node, for ops that are `memoized`: the predicate's value at `slotsEpoch`.
     let predicateMemos: UnsafeMutablePointer<PredicateMemo>
+    /// By slot: the `GroupTable.labelHash` of its value at an epoch of `slots` (see `labelHash(slot:)`).
+    let labelHashes: UnsafeMutablePointer<LabelHash>
     let eventSlots: UnsafeMutablePointer<Value>
     let noEvent: UnsafeMutablePointer<Value>
     let pool = ConstantPool()
@@ -102,6 +104,11 @@ public final class Engine {
         var value: Value
     }
 
+    struct LabelHash {
+        var epoch: Int
+        var hash: UInt64
+    }
+
     /// - Parameter eventFields: paths whose values `onEvent` receives; decoding them with the rules' fields spares
     ///   a second pass over every line.
     public init(graph: ConditionGraph, eventFields: [[String]] = []) {
@@ -114,6 +121,8 @@ public final class Engine {
         noEvent = .allocate(capacity: slotCount)
         noEvent.initialize(repeating: .missing, count: slotCount)
         slots = eventSlots
+        labelHashes = .allocate(capacity: slotCount)
+        labelHashes.initialize(repeating: LabelHash(epoch: 0, hash: 0), count: slotCount)
         ops = .allocate(capacity: max(1, graph.nodes.count))
         readouts = .allocate(capacity: max(1, graph.nodes.count))
         readouts.initialize(repeating: Readout(epoch: 0, value: .missing), count: max(1, graph.nodes.count))
@@ -169,6 +178,7 @@ public final class Engine {
         ops.deallocate()
         readouts.deallocate()
         predicateMemos.deallocate()
+        labelHashes.deallocate()
         eventSlots.deallocate()
         noEvent.deallocate()
         tables.deallocate()
@@ -304,7 +314,9 @@ public final class Engine {
         let partition = tables.partitions[p]
         if partition.filter >= 0, !holds(partition.filter) { return }
         let group: Int
-        switch groups[p].lookup(slots, tables.slice(partition.groupSlots), limit: graph.policy.maxGroupsPerRule) {
+        let groupSlots = tables.slice(partition.groupSlots)
+        let hash = GroupTable.keyHash(groupSlots) { labelHash(slot: $0) }
+        switch groups[p].lookup(slots, groupSlots, hash: hash, limit: graph.policy.maxGroupsPerRule) {
         case .existing(let g): group = g
         case .created(let g):
             group = g
@@ -318,6 +330,16 @@ public final class Engine {
         for w in tables.slice(partition.windows) { record(window: Int(w), group: group, time: time) }
         readoutEpoch &+= 1
         for r in tables.slice(partition.eventRules) { evaluate(rule: Int(r), group: group, time: time, atEvent: true) }
+    }
+
+    /// The group-key hash of slot `s`'s value, computed once per event: partitions grouping by `model`, by `model`
+    /// and `attrs.user`, and by `attrs.user` share it.
+    private func labelHash(slot s: Int32) -> UInt64 {
+        let memo = labelHashes + Int(s)
+        if memo.pointee.epoch != slotsEpoch {
+            memo.pointee = LabelHash(epoch: slotsEpoch, hash: GroupTable.labelHash(slots[Int(s)]))
+        }
+        return memo.pointee.hash
     }
 
     private func prepareGroup(_ g: Int, partition p: Int) {

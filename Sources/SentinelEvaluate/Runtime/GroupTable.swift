@@ -43,7 +43,13 @@ struct GroupTable {
 
     /// Finds or creates the group of the current event.
     mutating func lookup(_ slots: UnsafePointer<Value>, _ groupSlots: UnsafeBufferPointer<Int32>, limit: Int) -> Lookup {
-        let hash = Self.hash(slots, groupSlots)
+        lookup(slots, groupSlots, hash: Self.keyHash(groupSlots) { Self.labelHash(slots[Int($0)]) }, limit: limit)
+    }
+
+    /// `lookup`, with the key's hash already computed (`keyHash`).
+    mutating func lookup(
+        _ slots: UnsafePointer<Value>, _ groupSlots: UnsafeBufferPointer<Int32>, hash: UInt64, limit: Int
+    ) -> Lookup {
         let tag = hash & 0xFFFF_FFFF_0000_0000
         let mask = table.count - 1
         var position = Int(truncatingIfNeeded: hash) & mask
@@ -152,12 +158,16 @@ struct GroupTable {
         }
     }
 
-    /// The hash of the key `encode` would write, computed from the values themselves.
-    private static func hash(_ slots: UnsafePointer<Value>, _ groupSlots: UnsafeBufferPointer<Int32>) -> UInt64 {
+    /// The hash of the key `encode` would write for the values at `groupSlots`, from each one's `labelHash`.
+    @inline(__always)
+    static func keyHash(_ groupSlots: UnsafeBufferPointer<Int32>, labelHash: (Int32) -> UInt64) -> UInt64 {
         var h = ByteHashing.seed
-        for slot in groupSlots { ByteHashing.hash(withLabelBytes(slots[Int(slot)]) { $0.hash64() }, into: &h) }
+        for slot in groupSlots { ByteHashing.hash(labelHash(slot), into: &h) }
         return h
     }
+
+    /// The hash of one value of a group key (of its label bytes).
+    static func labelHash(_ value: Value) -> UInt64 { withLabelBytes(value) { $0.hash64() } }
 
     /// Whether the key bytes `k` are exactly what `encode` writes for the slots' values.
     private static func key(
