@@ -16,8 +16,7 @@ extension Engine {
             }
             rowScratch[i - columns.lowerBound] = v
         }
-        frames[f].advance(g, to: time)
-        frames[f].append(g, time: time, values: rowScratch)
+        frames[f].record(g, time: time, values: rowScratch)
     }
 
     /// Adds the current event to window `w` of group `g`, a window not kept in a frame.

@@ -103,11 +103,10 @@ struct FrameStore {
         groups[group].evict(through: now - milliseconds)
     }
 
-    mutating func append(_ group: Int, time: Int64, values: UnsafePointer<Double>) {
-        if groups[group].count >= maxSamples {
-            groups[group].removeOldest()
+    /// Moves the group's window to `time` and adds the event's row (dropping the oldest row at `maxSamples`).
+    mutating func record(_ group: Int, time: Int64, values: UnsafePointer<Double>) {
+        if groups[group].record(time: time, values: values, evictingThrough: time - milliseconds, limit: maxSamples) {
             overflow += 1
         }
-        groups[group].append(time: time, values: values)
     }
 }

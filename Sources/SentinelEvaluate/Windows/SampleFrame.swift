@@ -159,6 +159,16 @@ struct SampleFrame {
         while count > 0, oldestTime <= cutoff { removeOldest() }
     }
 
+    /// Evicts through `cutoff`, then appends a row, first dropping the oldest when the frame holds `limit` rows:
+    /// one access to a frame kept in an array. Whether a row was dropped for room.
+    mutating func record(time: Int64, values: UnsafePointer<Double>, evictingThrough cutoff: Int64, limit: Int) -> Bool {
+        evict(through: cutoff)
+        let full = count >= limit
+        if full { removeOldest() }
+        append(time: time, values: values)
+        return full
+    }
+
     /// Adds a row: `values[c]` for column `c`, NaN for none. A row with no value at all is not kept.
     mutating func append(time: Int64, values: UnsafePointer<Double>) {
         guard (0..<width).contains(where: { !values[$0].isNaN }) else { return }
