@@ -38,6 +38,22 @@ import Testing
         }
     }
 
+    /// A tally column (0/1 samples: `events`, `condition`) keeps only its count of ones and reads the same sum
+    /// and mean, bit for bit, as a column keeping the running sums, through eviction, a frame of holes and reset.
+    @Test func tallyColumnReadsWhatRunningSumsRead() {
+        var frame = SampleFrame(columns: [.init(extremes: false, order: false, tally: true), .init(extremes: false, order: false)])
+        var generator = SplitMix64(seed: 5)
+        for t in Int64(0)..<600 {
+            frame.evict(through: t - 50)
+            let v: Double = t % 7 == 0 ? .nan : Double(generator.next() % 2)
+            frame.append(time: t, values: [v, v])
+            #expect(frame.columns[0].count == frame.columns[1].count)
+            #expect(frame.columns[0].total == frame.columns[1].total)
+            #expect(frame.columns[0].mean == frame.columns[1].mean)
+            if t == 300 { frame.reset() }
+        }
+    }
+
     /// A huge sample that leaves the window takes nothing with it: the small samples it outweighed are still
     /// summed exactly (a plain running sum read 0.5 for 0.5 + 0.5 once 1e17 had come and gone).
     @Test(arguments: [1e17, 1e300, -3e200])

@@ -87,7 +87,14 @@ struct FrameStore {
         maxSamples = graph.policy.maxWindowSamples
         columns = frame.columns
         template = frame.windows.map {
-            SampleFrame.Column(extremes: graph.windows[$0].needsExtremes, order: graph.windows[$0].needsOrder)
+            let window = graph.windows[$0]
+            let tally: Bool
+            switch window.source {
+            // The compiler reads these windows only as count, rate, sum or ratio (never extremes or order).
+            case .events, .condition: tally = !window.needsExtremes && !window.needsOrder
+            case .samples, .values, .counter, .histogram, .categories: tally = false
+            }
+            return SampleFrame.Column(extremes: window.needsExtremes, order: window.needsOrder, tally: tally)
         }
     }
 

@@ -13,7 +13,12 @@ struct SampleFrame {
     struct Column {
         let extremes: Bool
         let order: Bool
+        /// Samples are 1 or 0 (an `events` window, a `condition` one), read only as a count, a sum or a mean: the
+        /// count of ones is the sum, exactly what the running sums would give, and nothing else is kept.
+        let tally: Bool
         fileprivate(set) var count = 0
+        /// Samples that are not 0, in a `tally` column.
+        fileprivate var ones = 0
         /// Samples that are +∞ and −∞ (`"+Inf"` in a metric, a number too large for a double). They stay out of the
         /// sums, which would otherwise turn NaN for good once one left the window.
         fileprivate var positiveInfinities = 0
@@ -41,13 +46,15 @@ struct SampleFrame {
         /// Replaces `sorted` while the column holds many samples (see `exactOrderLimit`).
         fileprivate var sketch: QuantileSketch?
 
-        init(extremes: Bool, order: Bool) {
+        init(extremes: Bool, order: Bool, tally: Bool = false) {
             self.extremes = extremes
             self.order = order
+            self.tally = tally
         }
 
         /// The sum, as IEEE arithmetic would give it: ±∞ with infinite samples of one sign, NaN with both.
         @inline(__always) var total: Double {
+            if tally { return Double(ones) }
             if positiveInfinities > 0 { return negativeInfinities > 0 ? .nan : .infinity }
             return negativeInfinities > 0 ? -.infinity : sum + sumError
         }
@@ -82,7 +89,7 @@ struct SampleFrame {
         }
 
         fileprivate mutating func clear() {
-            self = Column(extremes: extremes, order: order)
+            self = Column(extremes: extremes, order: order, tally: tally)
         }
     }
 
@@ -236,6 +243,11 @@ struct SampleFrame {
     // MARK: Column aggregates
 
     private mutating func add(_ value: Double, sequence: Int, column c: Int) {
+        if columns[c].tally {
+            columns[c].count += 1
+            if value != 0 { columns[c].ones += 1 }
+            return
+        }
         if value.isFinite {
             if columns[c].shift.isNaN { columns[c].shift = value }
             Self.compensatedAdd(value, to: &columns[c].sum, error: &columns[c].sumError)
@@ -275,6 +287,11 @@ struct SampleFrame {
 
     /// Takes out the column's oldest sample, `value` of row `sequence`, which has already left the ring.
     private mutating func remove(_ value: Double, sequence: Int, column c: Int) {
+        if columns[c].tally {
+            columns[c].count -= 1
+            if value != 0 { columns[c].ones -= 1 }
+            return
+        }
         columns[c].count -= 1
         if columns[c].count == 0 {
             columns[c].clear()
