@@ -117,9 +117,11 @@ public struct WindowNode: Sendable, Hashable {
     public var partition: Int
     public var source: WindowSource
     public var milliseconds: Int64
-    /// Which aggregates the readouts need beyond count/sum/sumsq.
+    /// Which aggregates the readouts need beyond the count: min/max, order statistics, sums (sum, mean, standard
+    /// deviation, z-score).
     public var needsExtremes = false
     public var needsOrder = false
+    public var needsMoments = false
     /// Slots that identify a counter series (metric name and labels object).
     public var seriesSlots: [Int] = []
     /// The definition (partition, source, span) as text, independent of node numbering: equal identities in two

@@ -456,6 +456,7 @@ extension GraphBuilder {
         switch readout {
         case .minimum, .maximum: windows[index].needsExtremes = true
         case .quantile: windows[index].needsOrder = true
+        case .sum, .average, .stddev, .zscore: windows[index].needsMoments = true
         default: break
         }
         return index

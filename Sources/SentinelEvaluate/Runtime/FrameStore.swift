@@ -94,7 +94,8 @@ struct FrameStore {
             case .events, .condition: tally = !window.needsExtremes && !window.needsOrder
             case .samples, .values, .counter, .histogram, .categories: tally = false
             }
-            return SampleFrame.Column(extremes: window.needsExtremes, order: window.needsOrder, tally: tally)
+            return SampleFrame.Column(
+                extremes: window.needsExtremes, order: window.needsOrder, moments: window.needsMoments, tally: tally)
         }
     }
 

@@ -13,6 +13,8 @@ struct SampleFrame {
     struct Column {
         let extremes: Bool
         let order: Bool
+        /// Whether the sums (and infinity counts) are kept: only sums, means and standard deviations read them.
+        let moments: Bool
         /// Samples are 1 or 0 (an `events` window, a `condition` one), read only as a count, a sum or a mean: the
         /// count of ones is the sum, exactly what the running sums would give, and nothing else is kept.
         let tally: Bool
@@ -46,9 +48,10 @@ struct SampleFrame {
         /// Replaces `sorted` while the column holds many samples (see `exactOrderLimit`).
         fileprivate var sketch: QuantileSketch?
 
-        init(extremes: Bool, order: Bool, tally: Bool = false) {
+        init(extremes: Bool, order: Bool, moments: Bool = true, tally: Bool = false) {
             self.extremes = extremes
             self.order = order
+            self.moments = moments
             self.tally = tally
         }
 
@@ -89,7 +92,7 @@ struct SampleFrame {
         }
 
         fileprivate mutating func clear() {
-            self = Column(extremes: extremes, order: order, tally: tally)
+            self = Column(extremes: extremes, order: order, moments: moments, tally: tally)
         }
     }
 
@@ -248,7 +251,9 @@ struct SampleFrame {
             if value != 0 { columns[c].ones += 1 }
             return
         }
-        if value.isFinite {
+        if !columns[c].moments {
+            // Order statistics or extremes only.
+        } else if value.isFinite {
             if columns[c].shift.isNaN { columns[c].shift = value }
             Self.compensatedAdd(value, to: &columns[c].sum, error: &columns[c].sumError)
             let d = value - columns[c].shift
@@ -297,7 +302,9 @@ struct SampleFrame {
             columns[c].clear()
             return
         }
-        if value.isFinite {
+        if !columns[c].moments {
+            // Order statistics or extremes only.
+        } else if value.isFinite {
             // Adding only raises the sum of squares and removing only lowers it, so its peak is reached just
             // before a removal.
             columns[c].peakSumOfSquares = max(columns[c].peakSumOfSquares, columns[c].shiftedSumOfSquares)
@@ -327,6 +334,7 @@ struct SampleFrame {
                 columns[c].sorted?.remove(value)
             }
         }
+        guard columns[c].moments else { return }
         columns[c].removalsSinceRefresh += 1
         // Subtracting accumulates rounding error; recomputing now and then keeps sums exact to a few ulps (and
         // `standardDeviation` recomputes them at once when they may have lost precision).
