@@ -75,7 +75,7 @@ public final class DryRun {
             self.dpo.take(request)
         }
         if dpo.isActive {
-            engine.onEvent = { [dpo] line, time, fields in dpo.observe(line, time: time, repromptOf: fields[0]) }
+            engine.onEvent = { [dpo] _, time, fields in dpo.observe(time: time, fields: fields) }
         }
     }
 

@@ -33,6 +33,8 @@ public struct ActionRequest {
     public var labels: [(String, String)]
     /// The matching event's JSON line, valid only during the `onAction` call.
     public var line: UnsafeRawBufferPointer
+    /// The matching event's values at the engine's `eventFields`, valid only during the `onAction` call.
+    public var fields: UnsafeBufferPointer<Value>
 }
 
 /// An event at which an observed rule held: the evidence behind its alert.

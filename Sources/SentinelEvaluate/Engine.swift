@@ -305,7 +305,7 @@ public final class Engine {
         watermark = time
         lastEventTime = time
         statistics.events += 1
-        onEvent?(currentLine, time, UnsafeBufferPointer(start: eventSlots + graph.fields.count, count: eventFields.count))
+        onEvent?(currentLine, time, currentEventFields)
         guard let kind else { return }
         for p in tables.slice(tables.kindPartitions[kind]) { processPartition(Int(p), time: time) }
     }
@@ -340,6 +340,11 @@ public final class Engine {
             memo.pointee = LabelHash(epoch: slotsEpoch, hash: GroupTable.labelHash(slots[Int(s)]))
         }
         return memo.pointee.hash
+    }
+
+    /// The current event's values at `eventFields`.
+    var currentEventFields: UnsafeBufferPointer<Value> {
+        UnsafeBufferPointer(start: eventSlots + graph.fields.count, count: eventFields.count)
     }
 
     private func prepareGroup(_ g: Int, partition p: Int) {

@@ -24,7 +24,7 @@ import Testing
             engine = Engine(graph: graph, eventFields: DPOCapture.eventFields)
             capture = DPOCapture(graph: graph, retention: retention)
             engine.onAction = { [unowned self] in self.capture.take($0) }
-            engine.onEvent = { [capture] line, time, fields in capture.observe(line, time: time, repromptOf: fields[0]) }
+            engine.onEvent = { [capture] _, time, fields in capture.observe(time: time, fields: fields) }
             capture.onPair = { [unowned self] in self.pairs.append($0) }
             capture.onSkip = { [unowned self] in self.skips.append($0) }
             capture.onUnanswered = { [unowned self] in self.unanswered.append($0.eventID) }

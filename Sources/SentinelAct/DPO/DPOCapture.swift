@@ -33,8 +33,10 @@ public final class DPOCapture {
         case repromptNotSafe = "reprompt_not_safe", duplicatePrompt = "duplicate_prompt", expired
     }
 
-    /// The paths `observe` needs decoded from every event (see `Engine.init(graph:eventFields:)`).
-    public static let eventFields = [["reprompt_of"]]
+    /// The paths `take` and `observe` read, decoded with every event by an engine made with them (see
+    /// `Engine.init(graph:eventFields:)`): the rules' decoding pass reads them, where reading a matched or
+    /// re-prompting line again cost a second pass over it.
+    public static let eventFields = Field.paths
 
     public var onPair: (DPOPair) -> Void = { _ in }
     public var onSkip: (Skip) -> Void = { _ in }
@@ -53,9 +55,8 @@ public final class DPOCapture {
     private var nextExpiry = Int64.max
     private let retention: Int64
     private let maxPending: Int
-    private let fields = LineFields(Field.paths)
 
-    /// The fields of an exchange that capture reads, by index into `fields`.
+    /// The fields of an exchange that capture reads, by index into `eventFields`.
     private enum Field {
         static let paths = [
             ["id"], ["prompt"], ["response"], ["model"], ["response_guard", "safety"], ["response_guard", "refusal"],
@@ -103,10 +104,11 @@ public final class DPOCapture {
         }
     }
 
-    /// Takes a `capture_dpo` action request (other requests are ignored).
+    /// Takes a `capture_dpo` action request (other requests are ignored) from an engine made with `eventFields`.
     public func take(_ request: ActionRequest) {
         guard request.type == .captureDPO, let setting = settings[request.action] else { return }
-        fields.read(request.line)
+        let fields = request.fields
+        guard fields.count == Field.paths.count else { return onSkip(.missingFields) }
         guard let id = fields.string(Field.id), !id.isEmpty, case .string = fields[Field.prompt],
             case .string = fields[Field.response]
         else { return onSkip(.missingFields) }
@@ -139,12 +141,12 @@ public final class DPOCapture {
         }
     }
 
-    /// Looks at every evaluated event for a re-prompt (`"reprompt_of": "<id>"`). `repromptOf` is the event's
-    /// `reprompt_of` as the engine decoded it (an engine made with `eventFields` hands it to `onEvent`), so the line is
-    /// read again only for a re-prompt. `time` is the event's time, so a pair is stamped when its re-prompt happened.
-    public func observe(_ line: UnsafeRawBufferPointer, time: Int64, repromptOf: Value) {
+    /// Looks at every evaluated event for a re-prompt (`"reprompt_of": "<id>"`). `fields` are the event's values at
+    /// `eventFields`, as an engine made with them hands them to `onEvent`. `time` is the event's time, so a pair is
+    /// stamped when its re-prompt happened.
+    public func observe(time: Int64, fields: UnsafeBufferPointer<Value>) {
         if time > Int64.min + retention { expire(before: time - retention) }
-        guard case .string = repromptOf, fields.read(line), let original = fields.string(Field.repromptOf) else { return }
+        guard fields.count == Field.paths.count, let original = fields.string(Field.repromptOf) else { return }
         let reprompt = Reprompt(
             id: fields.string(Field.id), response: fields.string(Field.response), safety: fields.string(Field.safety),
             refusal: fields.bool(Field.refusal), verdict: fields.json(Field.verdict))

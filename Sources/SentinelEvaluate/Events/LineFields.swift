@@ -29,30 +29,40 @@ public final class LineFields {
         }
     }
 
+    /// The fields of the last line read, by index.
+    public var values: UnsafeBufferPointer<Value> { UnsafeBufferPointer(start: slots, count: decoder.slotCount) }
+
     /// Field `i` of the last line read.
     public subscript(_ i: Int) -> Value { slots[i] }
 
     /// Field `i` when it is a string.
+    public func string(_ i: Int) -> String? { values.string(i) }
+}
+
+/// Typed reads of decoded fields by index: those of a `LineFields`, or those an engine hands out with an event
+/// (`Engine.eventFields`).
+extension UnsafeBufferPointer where Element == Value {
+    /// Field `i` when it is a string.
     public func string(_ i: Int) -> String? {
-        if case .string(let s) = slots[i] { return s.string }
+        if case .string(let s) = self[i] { return s.string }
         return nil
     }
 
     /// Field `i` when it is a boolean.
     public func bool(_ i: Int) -> Bool? {
-        if case .bool(let b) = slots[i] { return b }
+        if case .bool(let b) = self[i] { return b }
         return nil
     }
 
     /// Whether field `i` is the string `literal` (no copy).
     public func equals(_ i: Int, _ literal: StaticString) -> Bool {
-        if case .string(let s) = slots[i] { return s.equals(literal) }
+        if case .string(let s) = self[i] { return s.equals(literal) }
         return false
     }
 
     /// The string elements of field `i` when it is an array (others skipped); empty otherwise.
     public func strings(_ i: Int) -> [String] {
-        guard case .array(let array) = slots[i] else { return [] }
+        guard case .array(let array) = self[i] else { return [] }
         var out: [String] = []
         array.forEachElement { element in
             if case .string(let s) = element { out.append(s.string) }
@@ -62,7 +72,7 @@ public final class LineFields {
 
     /// Field `i` as the JSON text it was written as, when it is an array or an object.
     public func json(_ i: Int) -> String? {
-        switch slots[i] {
+        switch self[i] {
         case .array(let a): a.bytes.string
         case .object(let o): o.bytes.string
         default: nil

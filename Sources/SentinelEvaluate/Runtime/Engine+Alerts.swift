@@ -100,7 +100,7 @@ extension Engine {
             onAction(
                 ActionRequest(
                     time: time, rule: graph.rules[r].name, action: action.name, type: action.type, eventID: eventID,
-                    labels: labels, line: currentLine))
+                    labels: labels, line: currentLine, fields: currentEventFields))
         }
     }
 

@@ -308,8 +308,8 @@ public final class EvaluationLoop: @unchecked Sendable {
             dpo.take(request)
             if request.type == .trace { trace(request) }
         }
-        engine.onEvent = { [dpo] line, time, fields in
-            if dpo.isActive { dpo.observe(line, time: time, repromptOf: fields[0]) }
+        engine.onEvent = { [dpo] _, time, fields in
+            if dpo.isActive { dpo.observe(time: time, fields: fields) }
         }
         engine.onMatch = { [unowned self] match in
             guard findingRouting.isFinding(match) else { return }
