@@ -3,8 +3,16 @@ import Foundation
 /// Expr evaluation over the flattened ops, against the current event's slots and group.
 extension Engine {
     /// The value of node `i` for the current event (or tick) and group. Predicates are computed by `holds`.
+    @inline(__always)
     func value(_ i: Int32) -> Value {
         let op = ops[Int(i)]
+        // Most operands are fields: read in place, without a call.
+        if op.code == .field { return slots[Int(op.a)] }
+        return computeValue(op, node: i)
+    }
+
+    /// `value` of node `i`, whose op is `op`, computed.
+    private func computeValue(_ op: Op, node i: Int32) -> Value {
         switch op.code {
         case .constant: return constants[Int(op.a)]
         case .field: return slots[Int(op.a)]
@@ -48,17 +56,17 @@ extension Engine {
     /// predicates, so they are computed as plain booleans here rather than as `Value`s.
     func holds(_ i: Int32) -> Bool {
         let op = ops[Int(i)]
-        guard op.memoized else { return compute(op, node: i) }
+        guard op.memoized else { return computeHolds(op, node: i) }
         let memo = predicateMemos + Int(i)
         if memo.pointee.epoch == slotsEpoch { return memo.pointee.holds }
-        let result = compute(op, node: i)
+        let result = computeHolds(op, node: i)
         memo.pointee = PredicateMemo(epoch: slotsEpoch, holds: result)
         return result
     }
 
     /// `holds` of node `i`, whose op is `op`, computed.
     @inline(__always)
-    private func compute(_ op: Op, node i: Int32) -> Bool {
+    private func computeHolds(_ op: Op, node i: Int32) -> Bool {
         switch op.code {
         case .not: return !holds(op.a)
         case .and: return holds(op.a) && holds(op.b)
