@@ -245,6 +245,8 @@ struct SampleFrame {
 
     // MARK: Column aggregates
 
+    // Inlined into `append`, its one caller: most columns are tallies, whose add is a few instructions.
+    @inline(__always)
     private mutating func add(_ value: Double, sequence: Int, column c: Int) {
         if columns[c].tally {
             columns[c].count += 1
@@ -290,7 +292,9 @@ struct SampleFrame {
         }
     }
 
-    /// Takes out the column's oldest sample, `value` of row `sequence`, which has already left the ring.
+    /// Takes out the column's oldest sample, `value` of row `sequence`, which has already left the ring. Inlined
+    /// into `removeOldest`, its one caller.
+    @inline(__always)
     private mutating func remove(_ value: Double, sequence: Int, column c: Int) {
         if columns[c].tally {
             columns[c].count -= 1
