@@ -30,6 +30,31 @@ import Testing
         }
     }
 
+    /// Tens of thousands of values fill hundreds of blocks, many runs of blocks (a rank is found by stepping over
+    /// runs first): every rank from either end still matches, while growing and while shrinking.
+    @Test func ranksAcrossManyRunsOfBlocksMatchASortedArray() {
+        var generator = SplitMix64(seed: 11)
+        var values = SortedValues()
+        var reference: [Double] = []
+        for _ in 0..<40_000 {
+            let v = Double(generator.next() % 1_000_000)
+            values.insert(v)
+            reference.append(v)
+        }
+        reference.sort()
+        for step in 0..<40_001 {
+            if step % 2_000 == 0 {
+                for q in [0, 0.001, 0.05, 0.3, 0.5, 0.7, 0.95, 0.999, 1] {
+                    #expect(values.quantile(q) == Self.quantile(q, reference), "q \(q) at \(reference.count) values")
+                }
+            }
+            guard !reference.isEmpty else { break }
+            let v = reference.remove(at: Int(generator.next() % UInt64(reference.count)))
+            values.remove(v)
+        }
+        #expect(values.count == 0)
+    }
+
     static func quantile(_ q: Double, _ sorted: [Double]) -> Double? {
         guard !sorted.isEmpty else { return nil }
         let rank = q * Double(sorted.count - 1)

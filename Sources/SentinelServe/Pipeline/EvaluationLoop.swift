@@ -139,8 +139,13 @@ public final class EvaluationLoop: @unchecked Sendable {
         engine.onTransition = { _ in }
         engine.onMatch = { _ in }
         engine.onAction = { [dpo] request in dpo.take(request) }
-        engine.onEvent = { [dpo] line, time, fields in
-            if dpo.isActive { dpo.observe(line, time: time, repromptOf: fields[0]) }
+        observeForCapture(engine)
+    }
+
+    /// DPO capture looks at every event the engine evaluates for a re-prompt.
+    private func observeForCapture(_ engine: Engine) {
+        engine.onEvent = { [dpo] _, time, fields in
+            if dpo.isActive { dpo.observe(time: time, fields: fields) }
         }
     }
 
@@ -308,9 +313,7 @@ public final class EvaluationLoop: @unchecked Sendable {
             dpo.take(request)
             if request.type == .trace { trace(request) }
         }
-        engine.onEvent = { [dpo] _, time, fields in
-            if dpo.isActive { dpo.observe(time: time, fields: fields) }
-        }
+        observeForCapture(engine)
         engine.onMatch = { [unowned self] match in
             guard findingRouting.isFinding(match) else { return }
             recorder.record(match)
