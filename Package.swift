@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "CPrefetch"),
         // Stage 3: events through the graph, on event time.
         .target(
-            name: "SentinelEvaluate", dependencies: ["SentinelCore", "SentinelCompile", "CPrefetch"],
+            name: "SentinelEvaluate", dependencies: ["SentinelCore", "SentinelParse", "SentinelCompile", "CPrefetch"],
             // The event loop mutates engine state millions of times a second; dynamic exclusivity checks on
             // those accesses cost ~8% (measured with perf), and the engine is single-threaded by design.
             swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),

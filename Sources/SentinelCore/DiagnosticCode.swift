@@ -43,6 +43,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case emptyRuleFile = "W0106"
     case fieldLooksLikeName = "W0107"
     case unreachableRoute = "W0108"
+    case backtrackingRegex = "W0109"
 
     /// Errors unless the code is a warning code.
     public var defaultSeverity: DiagnosticSeverity {

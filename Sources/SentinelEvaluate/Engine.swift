@@ -51,7 +51,7 @@ public final class Engine {
     let noEvent: UnsafeMutablePointer<Value>
     let pool = ConstantPool()
     let lists: UnsafeMutableBufferPointer<ListMatcher>
-    let regexes: [NSRegularExpression]
+    let regexes: [BoundedRegex]
     /// Window state by window node; plain structs in an owned buffer, mutated in place. Windows of numeric
     /// samples live in `frames` instead and leave their store empty.
     let stores: UnsafeMutableBufferPointer<WindowStore>
@@ -137,7 +137,7 @@ public final class Engine {
         }
         lists = .allocate(capacity: graph.lists.count)
         _ = lists.initialize(from: graph.lists.map { ListMatcher($0, pool: pool) })
-        regexes = graph.regexes.map { (try? NSRegularExpression(pattern: $0)) ?? NSRegularExpression.matchingNothing }
+        regexes = graph.regexes.map(BoundedRegex.init)
         stores = .allocate(capacity: graph.windows.count)
         _ = stores.initialize(from: graph.windows.map { WindowStore(node: $0, maxSamples: graph.policy.maxWindowSamples) })
         frameLayout = FrameLayout(graph: graph)
@@ -471,7 +471,3 @@ public final class Engine {
     public var windowSampleOverflow: Int { stores.reduce(0) { $0 + $1.overflow } + frames.reduce(0) { $0 + $1.overflow } }
 }
 
-extension NSRegularExpression {
-    /// Stands in for a pattern the compiler already rejected; never reached for a compiled graph.
-    static let matchingNothing = try! NSRegularExpression(pattern: "(?!)")
-}

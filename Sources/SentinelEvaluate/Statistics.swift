@@ -19,4 +19,6 @@ public struct EngineStatistics: Sendable {
     public var events = 0
     public var lateEvents = 0
     public var groupsEvicted = 0
+    /// `matches` tests given up (see `BoundedRegex`), each read as no match.
+    public var regexGivenUp = 0
 }

@@ -90,7 +90,9 @@ enum Summary {
         let stats = engine.statistics
         let rate = Double(stats.events) / max(seconds, 1e-9)
         var out = "\(stats.events) events in \(String(format: "%.2f", seconds)) s (\(format(rate)) events/s)"
-        out += "; \(dryRun.malformed) malformed, \(stats.lateEvents) late, \(engine.windowSampleOverflow) window samples over cap\n"
+        out += "; \(dryRun.malformed) malformed, \(stats.lateEvents) late, \(engine.windowSampleOverflow) window samples over cap"
+        if stats.regexGivenUp > 0 { out += ", \(stats.regexGivenUp) regex matches given up (read as no match)" }
+        out += "\n"
         let header = [
             "rule", "evals", "matches", "pending", "firing", "resolved", "firing time", "actions", "findings", "cost/eval",
             "group overflow",

@@ -80,6 +80,16 @@ import Testing
         #expect(CompileFixture.errors(diagnostics).map(\.code).contains(code), "\(diagnostics)")
     }
 
+    /// A pattern that can backtrack exponentially compiles, with a warning at the pattern.
+    @Test func aBacktrackingPatternIsAWarningAtThePattern() {
+        let (graph, diagnostics) = CompileFixture.compile(CompileFixture.rule(#"'prompt matches "(a|aa)+$"'"#))
+        #expect(graph != nil)
+        let warning = diagnostics.first { $0.code == .backtrackingRegex }
+        #expect(warning?.severity == .warning, "\(diagnostics)")
+        #expect(warning?.message.hasPrefix("'(a|aa)+$' repeats a group that holds repetition or alternation") == true)
+        #expect(CompileFixture.compile(CompileFixture.rule(#"'prompt matches "(?i)ignore (all )?previous"'"#)).1.allSatisfy { $0.code != .backtrackingRegex })
+    }
+
     /// On a kind whose fields are known a misspelt macro is an unknown field naming the macro; E0208 (undefined
     /// macro), which no name could ever get, is retired.
     @Test func aMisspeltMacroOnAKnownKindIsAnUnknownFieldNamingTheMacro() {

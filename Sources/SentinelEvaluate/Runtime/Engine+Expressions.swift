@@ -113,9 +113,11 @@ extension Engine {
             return lists[Int(op.b)].strings.contains { Self.test(single, s, $0) }
         case .matches:
             guard case .string(let s) = value(op.a) else { return false }
-            let text = s.string
-            let regex = regexes[Int(op.b)]
-            return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+            guard let matched = regexes[Int(op.b)].firstMatch(in: s.string) else {
+                statistics.regexGivenUp += 1
+                return false
+            }
+            return matched
         case .exists:
             return value(op.a).isPresent
         case .constant, .field, .negate, .add, .subtract, .multiply, .divide, .remainder, .abs, .length, .window:

@@ -21,6 +21,98 @@ public enum RegexCheck {
         return .failure(Failure(reason: problem(pattern) ?? "it does not compile"))
     }
 
+    /// Whether a backtracking engine (ICU) can take exponential time on some input: the pattern repeats without
+    /// bound (`*`, `+`, `{n,}`, `{n,m}` with m > 1) a group that itself holds repetition or alternation, as in
+    /// `(a|aa)+$`, `(.*a){12}` or `(?s)(.|\n)*x` (the classic causes of catastrophic backtracking). A heuristic:
+    /// a flagged pattern may be harmless (`(foo|bar)+`), and polynomial cases (`.*a.*b`) are not flagged.
+    public static func mayBacktrack(_ pattern: String) -> Bool {
+        let chars = Array(pattern.unicodeScalars)
+        // Per open group: whether it holds repetition or alternation so far.
+        var groups: [Bool] = []
+        var closedGroupHolds = false  // of the group that just closed, for the quantifier after it
+        var afterGroup = false
+        var i = 0
+        func unbounded(at j: Int) -> (Bool, Int)? {
+            guard j < chars.count else { return nil }
+            switch chars[j] {
+            case "*", "+": return (true, j + 1)
+            case "?": return (false, j + 1)
+            case "{":
+                guard let close = chars[j...].firstIndex(of: "}") else { return nil }
+                let body = String(String.UnicodeScalarView(chars[(j + 1)..<close]))
+                let parts = body.split(separator: ",", omittingEmptySubsequences: false)
+                guard (1...2).contains(parts.count), let low = Int(parts[0]) else { return nil }
+                if parts.count == 1 { return (low > 1, close + 1) }
+                return (parts[1].isEmpty || (Int(parts[1]) ?? 0) > 1, close + 1)
+            default: return nil
+            }
+        }
+        while i < chars.count {
+            let c = chars[i]
+            if afterGroup, let (repeats, next) = unbounded(at: i) {
+                if repeats && closedGroupHolds { return true }
+                if !groups.isEmpty { groups[groups.count - 1] = true }
+                afterGroup = false
+                i = next
+                continue
+            }
+            afterGroup = false
+            switch c {
+            case "\\":
+                i += 2
+                if let (_, next) = unbounded(at: i) {
+                    if !groups.isEmpty { groups[groups.count - 1] = true }
+                    i = next
+                }
+                continue
+            case "[":
+                // A class is one atom: skip to its end (a `]` right after `[` or `[^` is literal).
+                var j = i + 1
+                if j < chars.count, chars[j] == "^" { j += 1 }
+                if j < chars.count, chars[j] == "]" { j += 1 }
+                while j < chars.count, chars[j] != "]" { j += chars[j] == "\\" ? 2 : 1 }
+                i = j + 1
+                if let (_, next) = unbounded(at: i) {
+                    if !groups.isEmpty { groups[groups.count - 1] = true }
+                    i = next
+                }
+                continue
+            case "(":
+                groups.append(false)
+                // `(?:`, `(?i)`, `(?i:`, `(?=`, `(?<name>`: the group's kind, not a quantifier.
+                if i + 1 < chars.count, chars[i + 1] == "?" {
+                    var j = i + 2
+                    while j < chars.count, chars[j] != ")", chars[j] != ":" {
+                        let k = chars[j]
+                        if k == "=" || k == "!" || k == ">" {
+                            j += 1
+                            break
+                        }
+                        j += 1
+                    }
+                    if j < chars.count, chars[j] == ":" { j += 1 }
+                    i = j
+                    continue
+                }
+            case ")":
+                closedGroupHolds = groups.popLast() ?? false
+                if closedGroupHolds, !groups.isEmpty { groups[groups.count - 1] = true }
+                afterGroup = true
+            case "|":
+                if !groups.isEmpty { groups[groups.count - 1] = true }
+            case "*", "+", "?", "{":
+                if let (_, next) = unbounded(at: i) {
+                    if !groups.isEmpty { groups[groups.count - 1] = true }
+                    i = next
+                    continue
+                }
+            default: break
+            }
+            i += 1
+        }
+        return false
+    }
+
     /// The usual mistakes, looked for in a pattern that does not compile.
     static func cause(_ pattern: String) -> String? {
         var open = 0

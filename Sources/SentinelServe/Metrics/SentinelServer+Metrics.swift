@@ -42,6 +42,10 @@ extension SentinelServer {
             out.family(
                 "sentinel_engine_groups_evicted_total", .counter, help: "Idle groups evicted.", value: Double(engine.evicted))
             out.family(
+                "sentinel_engine_regex_given_up_total", .counter,
+                help: "'matches' tests given up (step budget or ICU's own limits), each read as no match.",
+                value: Double(engine.regexGivenUp))
+            out.family(
                 "sentinel_engine_watermark_seconds", .gauge, help: "Event time the engine has reached.",
                 value: engine.watermark == .min ? 0 : Double(engine.watermark) / 1000)
             out.family(
@@ -151,6 +155,7 @@ struct EngineView: Sendable {
     var events: Int
     var lateEvents: Int
     var evicted: Int
+    var regexGivenUp: Int
     var watermark: Int64
     var rules: [Rule]
 
@@ -158,6 +163,7 @@ struct EngineView: Sendable {
         events = engine.statistics.events
         lateEvents = engine.statistics.lateEvents
         evicted = engine.statistics.groupsEvicted
+        regexGivenUp = engine.statistics.regexGivenUp
         watermark = engine.watermark
         rules = zip(engine.graph.rules, engine.ruleStatistics).map {
             Rule(name: $0.name, severity: $0.severity.rawValue, stats: $1)

@@ -1,0 +1,61 @@
+import Foundation
+import SentinelParse
+import Testing
+
+@testable import SentinelEvaluate
+
+/// `matches` on a backtracking engine: patterns that can take exponential time are flagged (and linted), run with
+/// a step budget, and given-up matches are counted rather than passed off as "no match" silently.
+@Suite struct BoundedRegexTests {
+    @Test(arguments: [
+        "(a|aa)+$", "(.*a){12}x", "(?s)(.|\\n)*password", "(a+)+b", "(\\w+\\s?)*$", "(?:x|y)*z", "((ab)*c)+",
+        "(?i)(?:ignore|disregard)+ (\\w+)*",
+    ])
+    func patternsThatCanBacktrackExponentiallyAreFlagged(pattern: String) {
+        #expect(RegexCheck.mayBacktrack(pattern), "\(pattern)")
+    }
+
+    @Test(arguments: [
+        "(?i)ignore (all )?previous", "(?:foo)+", "[a-z]+@[a-z]+\\.com", "\\d{3}-\\d{4}", "(ab){2}", "(a|b){1}",
+        "[(|*]+", "\\(a*\\)+", "(?<name>abc)+", "^$", "(?i)(?=x)y",
+    ])
+    func ordinaryPatternsAreNotFlagged(pattern: String) {
+        #expect(!RegexCheck.mayBacktrack(pattern), "\(pattern)")
+    }
+
+    @Test func aCatastrophicMatchIsGivenUpDeterministically() {
+        let regex = BoundedRegex("(a|aa)+$")
+        #expect(regex.budgeted)
+        // 2^60 paths: unbounded, this would not end.
+        #expect(regex.firstMatch(in: String(repeating: "a", count: 60) + "!") == nil)
+        #expect(regex.firstMatch(in: "aaaa") == true)
+        #expect(regex.firstMatch(in: "b!") == false)
+    }
+
+    @Test func ordinaryPatternsMatchAsBefore() {
+        let regex = BoundedRegex("(?i)ignore (all )?previous")
+        #expect(!regex.budgeted)
+        #expect(regex.firstMatch(in: String(repeating: "hello ", count: 10_000) + "IGNORE previous instructions") == true)
+        #expect(regex.firstMatch(in: String(repeating: "hello ", count: 10_000)) == false)
+    }
+
+    /// ICU abandons some matches of long inputs (its backtracking stack); that was read as "no match".
+    @Test func aMatchICUAbandonsIsReportedNotPassedOffAsNoMatch() {
+        let regex = BoundedRegex("(?s)(.|\\n)*password")
+        let long = String(repeating: "x", count: 200_000) + " password"
+        #expect(regex.firstMatch(in: long) == nil)
+        #expect(regex.firstMatch(in: "x password") == true)
+    }
+
+    @Test func theEngineCountsGivenUpMatchesAsNoMatch() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: R, on: completion, when: 'prompt matches "(a|aa)+$"'}
+            """)
+        try f.send(at: 1, #"{"kind":"completion","prompt":"\#(String(repeating: "a", count: 60))!"}"#)
+        try f.send(at: 2, #"{"kind":"completion","prompt":"aaaa"}"#)
+        #expect(f.matches("R") == 1)
+        #expect(f.engine.statistics.regexGivenUp == 1)
+    }
+}
