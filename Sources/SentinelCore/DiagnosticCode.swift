@@ -31,6 +31,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case invalidValue = "E0307"
     case undefinedReceiver = "E0308"
     case badTemplate = "E0309"
+    case misplacedFile = "E0311"
 
     case testFailed = "E0401"
     case badTestFile = "E0402"

@@ -30,6 +30,7 @@ struct LintCommand: ParsableCommand {
         let files = Set(Configuration.expand(paths, &diagnostics, tests: nil)).sorted()
         var ruleFiles: [RuleFileSyntax] = []
         var policyFiles: [PolicyFileSyntax] = []
+        var policyPaths: Set<String> = []
         for file in files {
             if Configuration.isTest(file) {
                 diagnostics += RuleTestRunner.check(path: file)
@@ -37,6 +38,7 @@ struct LintCommand: ParsableCommand {
             }
             let loaded = YAMLLoader.load(path: file)
             if Self.isPolicy(loaded) {
+                policyPaths.insert(file)
                 let (syntax, found) = PolicyFileReader.read(loaded: loaded, file: file)
                 policyFiles.append(syntax)
                 diagnostics += found
@@ -46,6 +48,14 @@ struct LintCommand: ParsableCommand {
                 diagnostics += found
             }
         }
+        // Files given one by one can be passed to `run` one by one; those found in a folder go in with the folder.
+        var ignored: [Diagnostic] = []
+        let folders = paths.filter { path in
+            var isFolder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+        }
+        let inFolders = Set(Configuration.expand(folders, &ignored, tests: nil)).filter { !Configuration.isTest($0) }
+        diagnostics += Self.mixedFolders(inFolders.sorted(), policies: policyPaths)
         diagnostics += Compiler.compile(rules: ruleFiles, policies: policyFiles).1
         // Receiver settings (URLs, durations) are checked on the policies alone, so rule errors do not hide them.
         if let policy = Compiler.compile(rules: [], policies: policyFiles).0?.policy {
@@ -64,6 +74,33 @@ struct LintCommand: ParsableCommand {
         output.flush()
         if diagnostics.contains(where: { $0.code == .fileUnreadable }) { throw ExitStatus.usage }
         if errors > 0 || (strict && warnings > 0) { throw ExitStatus.findings }
+    }
+
+    /// `lint` tells files apart by their keys, but `run` and `dry-run` by the flag that names their folder
+    /// (`--rules`, `--policies`), reading every file in it as that kind: a folder holding both kinds cannot be
+    /// loaded either way. Of `files` (those found in folders given to `lint`), the ones of the kind in the minority
+    /// in their folder (both kinds on a tie) are errors.
+    static func mixedFolders(_ files: [String], policies: Set<String>) -> [Diagnostic] {
+        var byFolder: [String: [String]] = [:]
+        for file in files { byFolder[(file as NSString).deletingLastPathComponent, default: []].append(file) }
+        var found: [Diagnostic] = []
+        for (folder, inFolder) in byFolder {
+            let policyCount = inFolder.filter(policies.contains).count
+            let ruleCount = inFolder.count - policyCount
+            guard policyCount > 0, ruleCount > 0 else { continue }
+            for file in inFolder.sorted() {
+                let isPolicy = policies.contains(file)
+                guard isPolicy ? policyCount <= ruleCount : ruleCount <= policyCount else { continue }
+                let (kind, other, flag) = isPolicy ? ("policy", "rule", "--rules") : ("rule", "policy", "--policies")
+                found.append(
+                    Diagnostic(
+                        .misplacedFile,
+                        "a \(kind) file in a folder of \(other) files: `sentinel run \(flag) \(folder)` reads every file "
+                            + "there as a \(other) file, so this one would not load; keep \(kind) files in a folder of their own",
+                        at: SourceLocation(file: file, line: 1, column: 1)))
+            }
+        }
+        return found
     }
 
     private static func isPolicy(_ loaded: YAMLLoader.Result) -> Bool {

@@ -43,6 +43,27 @@ import Testing
         #expect(result.stdout.contains("\(file.path):7:5: error: unknown key 'severty' in rule 'Broken' (did you mean 'severity'?) [E0301]\n        severty: critical\n        ^~~~~~~\n"), "\(result.stdout)")
     }
 
+    /// `run --rules DIR` reads every file in DIR as a rule file: a policy file there lints clean by its keys but
+    /// would not load, so lint says so for files it found in a folder (not for files given one by one).
+    @Test func aPolicyFileInAFolderOfRuleFilesIsAnError() throws {
+        let dir = try SentinelProcess.temporaryDirectory().appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for name in ["performance.yaml", "safety.yaml"] {
+            try FileManager.default.copyItem(
+                at: SentinelProcess.packageRoot.appendingPathComponent("rules/\(name)"), to: dir.appendingPathComponent(name))
+        }
+        try FileManager.default.copyItem(at: SentinelProcess.packageRoot.appendingPathComponent("rules/common.yaml"), to: dir.appendingPathComponent("common.yaml"))
+        let policy = dir.appendingPathComponent("zz-policy.yaml")
+        try FileManager.default.copyItem(at: SentinelProcess.packageRoot.appendingPathComponent("policies/default.yaml"), to: policy)
+        let result = try SentinelProcess.run(["lint", dir.path])
+        #expect(result.status == 1, "\(result.stdout)")
+        #expect(result.stdout.contains("\(policy.path):1:1: error: a policy file in a folder of rule files: `sentinel run --rules \(dir.path)` reads every file there as a rule file"), "\(result.stdout)")
+        // The same files given one by one are fine: `run --rules A --rules B --policies C` loads them.
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).map { dir.appendingPathComponent($0).path }
+        let oneByOne = try SentinelProcess.run(["lint"] + files)
+        #expect(oneByOne.status == 0, "\(oneByOne.stdout)")
+    }
+
     @Test func aRulesFolderGivenAsASymlinkIsRead() throws {
         let dir = try SentinelProcess.temporaryDirectory()
         let link = dir.appendingPathComponent("rules-link")
