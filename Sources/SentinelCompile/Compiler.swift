@@ -36,6 +36,9 @@ final class GraphBuilder {
     var canonicalText: [Int: String] = [:]
     var loweringDepth = 0
     static let maxLoweringDepth = 1000
+    /// Labels every alert gets from its rule, with where their values come from: no `labels:` entry or `group_by`
+    /// label may set them, so what routes, silences and inhibition read is what the alert carries.
+    static let ruleSetLabels = ["alertname": "its name", "rule": "its name", "severity": "its severity"]
     /// Nodes lowered for the current root expression, macro bodies counted at each use.
     var loweredNodes = 0
     /// Set once the current root expression is over a limit (reported once): lowering it stops.
@@ -193,10 +196,11 @@ final class GraphBuilder {
             }
             if groupLabels.contains(key.label) {
                 diagnostics.append(Diagnostic(.duplicateName, "group_by label '\(key.label)' appears twice", at: key.labelRange))
-            } else if key.label == "severity" {
+            } else if let source = Self.ruleSetLabels[key.label] {
                 diagnostics.append(
                     Diagnostic(
-                        .duplicateName, "label 'severity' is set by the rule itself (its severity); give this group_by entry another label with 'as:'",
+                        .duplicateName,
+                        "label '\(key.label)' is set by the rule itself (\(source)); give this group_by entry another label with 'as:'",
                         at: key.labelRange))
             }
             groupSlots.append(slot(path))
@@ -232,9 +236,8 @@ final class GraphBuilder {
         }
         var labels: [(String, String)] = []
         for (key, value) in rule.labels {
-            if key.value == "severity" || groupLabels.contains(key.value) {
-                diagnostics.append(
-                    Diagnostic(.duplicateName, "label '\(key.value)' is set by the rule itself (severity or group_by)", at: key.range))
+            if let source = Self.ruleSetLabels[key.value] ?? (groupLabels.contains(key.value) ? "a group_by label" : nil) {
+                diagnostics.append(Diagnostic(.duplicateName, "label '\(key.value)' is set by the rule itself (\(source))", at: key.range))
             }
             labels.append((key.value, value.value))
         }

@@ -1,4 +1,5 @@
-/// Prometheus label names, `[a-zA-Z_][a-zA-Z0-9_]*`: what scrape target labels and silence matchers may name.
+/// Prometheus label names, `[a-zA-Z_][a-zA-Z0-9_]*`: what alert labels, scrape target labels and
+/// silence matchers may name.
 public enum LabelName {
     /// Whether `name` is a label name.
     public static func isValid(_ name: String) -> Bool {

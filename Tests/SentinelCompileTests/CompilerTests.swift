@@ -166,6 +166,29 @@ import Testing
         #expect(errors.first?.message.hasPrefix("label 'severity' is set by the rule itself") == true)
     }
 
+    /// Alertmanager rejects alerts whose label names are not `[a-zA-Z_][a-zA-Z0-9_]*`, and routes read `alertname`
+    /// and `rule` as the rule's name: such labels are errors at their keys.
+    @Test func alertLabelsAreLabelNamesTheRuleDoesNotSetItself() {
+        let (graph, diagnostics) = CompileFixture.compile(
+            """
+            rules:
+              - name: A
+                on: completion
+                group_by: [{field: model, as: ""}, 'attrs["a-b"]', {field: attrs.x, as: alertname}]
+                labels: {alertname: Other, "bad key": y, rule: r, ok_1: z}
+                when: latency_ms > 1
+            """)
+        #expect(graph == nil)
+        let errors = CompileFixture.errors(diagnostics).sortedByLocation()
+        #expect(errors.map(\.code) == [.invalidName, .invalidName, .duplicateName, .duplicateName, .invalidName, .duplicateName])
+        #expect(errors.map { $0.range?.start.line } == [4, 4, 4, 5, 5, 5])
+        #expect(errors.map { $0.range?.start.column } == [35, 40, 77, 14, 32, 46])
+        #expect(errors[0].message.hasPrefix("label name '' must match [a-zA-Z_][a-zA-Z0-9_]*"))
+        #expect(errors[1].message.contains("would label alerts 'a-b', which is not a label name"))
+        #expect(errors[2].message.hasPrefix("label 'alertname' is set by the rule itself (its name)"))
+        #expect(errors[4].message.hasPrefix("label name 'bad key' must match"))
+    }
+
     @Test func aSecondSettingsBlockIsAnErrorAtTheSecond() throws {
         let (first, _) = PolicyFileReader.read(text: "settings:\n  evaluation_interval: 15s\n", file: "a.yaml")
         let (second, _) = PolicyFileReader.read(text: "# hourly\nsettings: {evaluation_interval: 1h}\n", file: "b.yaml")

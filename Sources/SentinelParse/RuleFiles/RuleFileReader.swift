@@ -121,7 +121,10 @@ public enum RuleFileReader {
         if let n = map["for"] { rule.forDuration = NodeValue.duration(n, "'for'", &diagnostics) }
         if let n = map["keep_firing_for"] { rule.keepFiringFor = NodeValue.duration(n, "'keep_firing_for'", &diagnostics) }
         if let n = map["severity"] { rule.severity = NodeValue.string(n, "'severity'", &diagnostics) }
-        if let n = map["labels"] { rule.labels = NodeValue.stringMap(n, "'labels'", &diagnostics) ?? [] }
+        if let n = map["labels"] {
+            rule.labels = NodeValue.stringMap(n, "'labels'", &diagnostics) ?? []
+            for (key, _) in rule.labels { checkLabelName(key, &diagnostics) }
+        }
         if let n = map["annotations"] { rule.annotations = NodeValue.stringMap(n, "'annotations'", &diagnostics) ?? [] }
         if let n = map["actions"] { rule.actions = NodeValue.stringList(n, "'actions'", &diagnostics) ?? [] }
         if let n = map["enabled"] { rule.enabled = NodeValue.bool(n, "'enabled'", &diagnostics)?.value ?? true }
@@ -142,12 +145,37 @@ public enum RuleFileReader {
                 guard let fieldNode = map.required("field", diagnostics: &diagnostics),
                     let field = NodeValue.string(fieldNode, "'field'", &diagnostics)
                 else { return nil }
-                let label = map["as"].flatMap { NodeValue.string($0, "'as'", &diagnostics) }
-                return GroupKeySyntax(
-                    field: field, label: label?.value ?? defaultLabel(field.value), labelRange: label?.range ?? field.range)
+                if let label = map["as"].flatMap({ NodeValue.string($0, "'as'", &diagnostics) }) {
+                    checkLabelName(label, &diagnostics)
+                    return GroupKeySyntax(field: field, label: label.value, labelRange: label.range)
+                }
+                return defaultGroupKey(field, &diagnostics)
             }
             guard let field = NodeValue.string(item, "a group_by entry", &diagnostics) else { return nil }
-            return GroupKeySyntax(field: field, label: defaultLabel(field.value), labelRange: field.range)
+            return defaultGroupKey(field, &diagnostics)
+        }
+    }
+
+    /// A group_by entry without `as:`, labelled after its field's last segment, which must then be a label name.
+    private static func defaultGroupKey(_ field: Located<String>, _ diagnostics: inout [Diagnostic]) -> GroupKeySyntax {
+        let label = defaultLabel(field.value)
+        if !LabelName.isValid(label) {
+            diagnostics.append(
+                Diagnostic(
+                    .invalidName,
+                    "group_by field '\(field.value)' would label alerts '\(label)', which is not a label name ([a-zA-Z_][a-zA-Z0-9_]*); name the label with 'as:'",
+                    at: field.range))
+        }
+        return GroupKeySyntax(field: field, label: label, labelRange: field.range)
+    }
+
+    /// Alert label names are Prometheus label names: Alertmanager rejects alerts with any other.
+    static func checkLabelName(_ name: Located<String>, _ diagnostics: inout [Diagnostic]) {
+        if !LabelName.isValid(name.value) {
+            diagnostics.append(
+                Diagnostic(
+                    .invalidName, "label name '\(name.value)' must match [a-zA-Z_][a-zA-Z0-9_]* (letters, digits and '_', not starting with a digit)",
+                    at: name.range))
         }
     }
 
