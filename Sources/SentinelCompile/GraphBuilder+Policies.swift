@@ -58,8 +58,8 @@ extension GraphBuilder {
             }
             policy.inhibitRules += file.inhibitRules.map { rule in
                 CompiledInhibitRule(
-                    sourceMatchers: rule.sourceMatchers.compactMap { LabelMatcher(parsing: $0.value) },
-                    targetMatchers: rule.targetMatchers.compactMap { LabelMatcher(parsing: $0.value) },
+                    sourceMatchers: rule.sourceMatchers.compactMap { try? LabelMatcher(parsing: $0.value) },
+                    targetMatchers: rule.targetMatchers.compactMap { try? LabelMatcher(parsing: $0.value) },
                     equal: rule.equal.map(\.value))
             }
         }
@@ -109,7 +109,7 @@ extension GraphBuilder {
             }
         }
         return CompiledRoute(
-            receiver: route.receiver?.value, matchers: route.matchers.compactMap { LabelMatcher(parsing: $0.value) },
+            receiver: route.receiver?.value, matchers: route.matchers.compactMap { try? LabelMatcher(parsing: $0.value) },
             groupBy: route.groupBy.map(\.value), groupWaitMilliseconds: route.groupWait?.value,
             groupIntervalMilliseconds: route.groupInterval?.value, repeatIntervalMilliseconds: route.repeatInterval?.value,
             continue: route.continue, routes: route.routes.map { compileRoute($0, receivers: receivers, used: &used) })
@@ -149,7 +149,7 @@ extension GraphBuilder {
     private func markReached(_ route: RouteSyntax, path: String, known: [String: String], unknown: Set<String>, into reached: inout Set<String>) {
         reached.insert(path)
         for (i, child) in route.routes.enumerated() {
-            let outcomes = child.matchers.compactMap { LabelMatcher(parsing: $0.value) }.map { outcome($0, known: known, unknown: unknown) }
+            let outcomes = child.matchers.compactMap { try? LabelMatcher(parsing: $0.value) }.map { outcome($0, known: known, unknown: unknown) }
             if outcomes.contains(.fails) { continue }
             markReached(child, path: "\(path).\(i)", known: known, unknown: unknown, into: &reached)
             if !child.continue, outcomes.allSatisfy({ $0 == .holds }) { break }

@@ -307,8 +307,14 @@ extension RuleTestCase {
         else { return nil }
         var matchers: [LabelMatcher] = []
         for text in texts {
-            guard let matcher = LabelMatcher(parsing: text.value) else {
-                diagnostics.append(Diagnostic(.badTestFile, "'\(text.value)' is not a matcher such as model=\"m1\" or model=~\"m.*\"", at: text.range))
+            let matcher: LabelMatcher
+            do throws(LabelMatcher.SyntaxError) {
+                matcher = try LabelMatcher(parsing: text.value)
+            } catch {
+                diagnostics.append(
+                    Diagnostic(
+                        .badTestFile, "'\(text.value)' is not a matcher such as model=\"m1\" or model=~\"m.*\": \(error.message)",
+                        at: text.range))
                 continue
             }
             if let problem = matcher.patternProblem {

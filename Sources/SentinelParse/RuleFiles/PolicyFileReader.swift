@@ -221,8 +221,7 @@ public enum PolicyFileReader {
         var route = RouteSyntax(range: node.range)
         if let n = map["receiver"] { route.receiver = NodeValue.string(n, "'receiver'", &diagnostics) }
         if let n = map["matchers"] {
-            route.matchers = NodeValue.stringList(n, "'matchers'", &diagnostics) ?? []
-            route.matchers.forEach { checkMatcher($0, &diagnostics) }
+            route.matchers = readMatchers(n, "'matchers'", &diagnostics) ?? []
         }
         if let n = map["group_by"] {
             route.groupBy = NodeValue.stringList(n, "'group_by'", &diagnostics) ?? []
@@ -243,28 +242,34 @@ public enum PolicyFileReader {
         guard let map = MappingReader(node, context: "an inhibit rule", diagnostics: &diagnostics) else { return nil }
         map.rejectUnknownKeys(["source_matchers", "target_matchers", "equal"], diagnostics: &diagnostics)
         let source = map.required("source_matchers", diagnostics: &diagnostics).flatMap {
-            NodeValue.stringList($0, "'source_matchers'", &diagnostics)
+            readMatchers($0, "'source_matchers'", &diagnostics)
         }
         let target = map.required("target_matchers", diagnostics: &diagnostics).flatMap {
-            NodeValue.stringList($0, "'target_matchers'", &diagnostics)
+            readMatchers($0, "'target_matchers'", &diagnostics)
         }
         let equal = map["equal"].flatMap { NodeValue.stringList($0, "'equal'", &diagnostics) } ?? []
         guard let source, let target else { return nil }
-        (source + target).forEach { checkMatcher($0, &diagnostics) }
         return InhibitRuleSyntax(sourceMatchers: source, targetMatchers: target, equal: equal, range: node.range)
     }
 
-    private static func checkMatcher(_ matcher: Located<String>, _ diagnostics: inout [Diagnostic]) {
-        guard let parsed = LabelMatcher(parsing: matcher.value) else {
-            diagnostics.append(
-                Diagnostic(
-                    .invalidValue,
-                    "invalid matcher '\(matcher.value)': write name=\"value\" with one of = != =~ !~",
-                    at: matcher.range))
-            return
-        }
-        if let problem = parsed.patternProblem {
-            diagnostics.append(Diagnostic(.invalidRegex, problem, at: matcher.range))
+    /// A list of matcher strings, each checked; a mistake inside one is reported where it is in the file.
+    private static func readMatchers(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic]) -> [Located<String>]? {
+        guard let items = NodeValue.sequence(node, what, &diagnostics) else { return nil }
+        return items.compactMap { item -> Located<String>? in
+            guard let matcher = NodeValue.string(item, "each item of \(what)", &diagnostics) else { return nil }
+            do throws(LabelMatcher.SyntaxError) {
+                let parsed = try LabelMatcher(parsing: matcher.value)
+                if let problem = parsed.patternProblem {
+                    diagnostics.append(Diagnostic(.invalidRegex, problem, at: matcher.range))
+                }
+            } catch {
+                var at = matcher.range
+                if case .scalar(let scalar) = item.content, let location = scalar.location(ofValueOffset: error.offset) {
+                    at = SourceRange(start: location, end: matcher.range.end)
+                }
+                diagnostics.append(Diagnostic(.invalidValue, "invalid matcher '\(matcher.value)': \(error.message)", at: at))
+            }
+            return matcher
         }
     }
 }

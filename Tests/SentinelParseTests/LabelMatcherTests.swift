@@ -1,0 +1,71 @@
+import SentinelCore
+import SentinelParse
+import Testing
+
+@Suite struct LabelMatcherTests {
+    @Test func aMatcherIsOneNameOperatorAndQuotedValue() throws {
+        let equal = try LabelMatcher(parsing: #" model = "m\"1\\" "#)
+        #expect(equal.name == "model")
+        #expect(equal.operation == .equal)
+        #expect(equal.value == #"m"1\"#)
+        let regex = try LabelMatcher(parsing: #"team!~"safe.*""#)
+        #expect(regex.operation == .notMatchesRegex)
+        #expect(!regex.matches("safety") && regex.matches("serving"))
+    }
+
+    /// Two matchers in one string used to become one matcher whose value ran on to the end of the string.
+    @Test func textAfterTheClosingQuoteIsAnErrorAtItsColumn() {
+        #expect(throws: LabelMatcher.SyntaxError.self) { try LabelMatcher(parsing: #"model="x", severity="y""#) }
+        do {
+            _ = try LabelMatcher(parsing: #"model="x", severity="y""#)
+        } catch {
+            #expect(error.offset == 9)
+            #expect(error.message.hasPrefix(#"unexpected ', severity="y"' at column 10, after the value"#))
+        }
+    }
+
+    /// An unquoted value is one word, as in Alertmanager: what follows it is not part of it.
+    @Test func anUnquotedValueEndsAtABlankOrComma() throws {
+        let matcher = try LabelMatcher(parsing: "team = safety ")
+        #expect(matcher.value == "safety")
+        for (text, offset) in [("model=x, severity=y", 7), ("model=x severity=y", 8), (#"model=x"y""#, 7)] {
+            do {
+                _ = try LabelMatcher(parsing: text)
+                Issue.record("'\(text)' parsed")
+            } catch {
+                #expect(error.offset == offset, "\(text): \(error.message)")
+            }
+        }
+    }
+
+    @Test func unclosedQuotesMissingOperatorsAndBadNamesAreErrors() {
+        let cases: [(String, Int)] = [
+            (#"model="x"#, 6), (#"1model="x""#, 0), (#"mödel="x""#, 1), (#"model=="x""#, 6), (#"model"#, 5),
+        ]
+        for (text, offset) in cases {
+            do {
+                _ = try LabelMatcher(parsing: text)
+                Issue.record("'\(text)' parsed")
+            } catch {
+                #expect(error.offset == offset, "\(text): \(error.message)")
+            }
+        }
+    }
+
+    @Test func policyMatcherMistakesArePositionedWhereTheyAreInTheFile() {
+        let (_, diagnostics) = PolicyFileReader.read(
+            text: """
+                route:
+                  receiver: log
+                  routes:
+                    - {matchers: ['model="x", severity="y"'], receiver: log}
+                inhibit_rules:
+                  - {source_matchers: ['a="b" c="d"'], target_matchers: ['e="f"']}
+                """,
+            file: "p.yaml")
+        #expect(diagnostics.map(\.code) == [.invalidValue, .invalidValue])
+        #expect(diagnostics.map { $0.range?.start.line } == [4, 6])
+        #expect(diagnostics.map { $0.range?.start.column } == [29, 31])
+        #expect(diagnostics.first?.message.hasPrefix(#"invalid matcher 'model="x", severity="y"': unexpected"#) == true)
+    }
+}
