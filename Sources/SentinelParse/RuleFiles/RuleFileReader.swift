@@ -111,6 +111,7 @@ public enum RuleFileReader {
             NodeValue.expression($0, "'when'", &diagnostics)
         }
         guard let on, let condition else { return nil }
+        checkEventKind(on, &diagnostics)
         var rule = RuleSyntax(name: name, on: on, condition: condition, range: node.range)
         if let n = map["description"] { rule.description = NodeValue.string(n, "'description'", &diagnostics)?.value }
         if let n = map["where"] { rule.filter = NodeValue.expression(n, "'where'", &diagnostics) }
@@ -167,6 +168,22 @@ public enum RuleFileReader {
                     at: field.range))
         }
         return GroupKeySyntax(field: field, label: label, labelRange: field.range)
+    }
+
+    /// A rule's `on:` names a kind events may have, and not the service's own heartbeats.
+    private static func checkEventKind(_ kind: Located<String>, _ diagnostics: inout [Diagnostic]) {
+        if kind.value == EventKind.heartbeat {
+            diagnostics.append(
+                Diagnostic(
+                    .invalidValue,
+                    "'on: heartbeat' is not an event kind a rule can read: heartbeats are Sentinel's own clock events, fed to the engine while the stream is idle (so 'run' has them and 'dry-run' has not); for absence use 'every:' on the kind you watch",
+                    at: kind.range))
+        } else if !EventKind.isValid(kind.value) {
+            diagnostics.append(
+                Diagnostic(
+                    .invalidValue, "'on' must be an event kind: a name without blanks or control characters, such as completion",
+                    at: kind.range))
+        }
     }
 
     /// Alert label names are Prometheus label names: Alertmanager rejects alerts with any other.

@@ -261,7 +261,7 @@ public final class EvaluationLoop: @unchecked Sendable {
         let time = streamTime + Int64((now &- streamTimeSeenAt) / 1_000_000)
         var heartbeat = JSONText()
         heartbeat.add("ts", Timestamp.format(time))
-        heartbeat.add("kind", "heartbeat")
+        heartbeat.add("kind", EventKind.heartbeat)
         let bytes = Array(heartbeat.result.utf8)
         bytes.withUnsafeBytes { line in
             tap?.write(line)

@@ -1,0 +1,11 @@
+/// Event kinds: the `kind` of every event line, and what a rule's `on:` names.
+public enum EventKind {
+    /// The kind of the clock events the live service feeds its engine while the stream is idle. No source sends
+    /// them and no rule may read them: `run` has them and `dry-run` has not, so such a rule would differ between the two.
+    public static let heartbeat = "heartbeat"
+
+    /// Whether `kind` is a kind: not empty, without whitespace or control characters (`schemas/traffic.schema.json`).
+    public static func isValid(_ kind: String) -> Bool {
+        !kind.isEmpty && !kind.unicodeScalars.contains { $0.properties.isWhitespace || $0.properties.generalCategory == .control }
+    }
+}
