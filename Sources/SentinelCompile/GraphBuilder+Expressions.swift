@@ -260,7 +260,32 @@ extension GraphBuilder {
         var inner = scope
         inner.source = macro.condition
         inner.macroUses.append(Scope.MacroUse(name: name, source: scope.source, start: use.start, end: use.end))
-        return lower(body, inner)
+        guard let lowered = lower(body, inner) else {
+            // Lowering stops at the first error (or limit), before the rest of the body: the macros the body uses
+            // are used all the same, not macros to warn about.
+            markMacrosUsed(in: body)
+            return nil
+        }
+        return lowered
+    }
+
+    /// Marks the macros `body` uses as used, and the ones they use in turn.
+    private func markMacrosUsed(in body: Expr) {
+        var pending = [body]
+        while let e = pending.popLast() {
+            switch e.kind {
+            case .path(let segments):
+                guard segments.count == 1, macros[segments[0]] != nil, usedMacros.insert(segments[0]).inserted,
+                    case .some(.some(let inner)) = parsedMacros[segments[0]]
+                else { continue }
+                pending.append(inner)
+            case .list(let items): pending += items
+            case .unary(_, let operand), .exists(let operand): pending.append(operand)
+            case .binary(_, let left, let right): pending += [left, right]
+            case .call(_, let arguments): pending += arguments
+            case .number, .string, .bool, .null, .duration: break
+            }
+        }
     }
 
     private func lowerBinary(

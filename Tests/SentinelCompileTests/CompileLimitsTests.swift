@@ -64,6 +64,34 @@ import Testing
         #expect(errors.map(\.message) == ["'group_interval' must be longer than 0s", "'repeat_interval' must be longer than 0s"])
     }
 
+    /// Expansion stops at the limit, before the macros deep down the chain: they are used all the same.
+    @Test func macrosNestingTooDeepAreOneErrorAndNoUnusedMacros() {
+        let macros = (1...1200).map { "  m\($0): not m\($0 - 1)" }
+        let (graph, diagnostics) = CompileFixture.compile(
+            "macros:\n  m0: latency_ms > 1\n" + macros.joined(separator: "\n")
+                + "\nrules:\n  - {name: R, on: completion, when: m1200}\n")
+        #expect(graph == nil)
+        let errors = CompileFixture.errors(diagnostics)
+        #expect(errors.map(\.code) == [.expressionTooDeep])
+        #expect(errors.first?.message == "expression nests deeper than 1000 levels once macros are expanded")
+        #expect(!diagnostics.contains { $0.code == .unusedMacro }, "\(diagnostics.filter { $0.code == .unusedMacro }.count) unused")
+    }
+
+    /// A macro whose expansion fails at an error stops before the rest of its body, whose macros are still used.
+    @Test func macrosAfterAnErrorInAMacroAreNotUnused() {
+        let (_, diagnostics) = CompileFixture.compile(
+            """
+            macros:
+              a: latency_ms > "slow" and b
+              b: c or true
+              c: latency_ms > 1
+            rules:
+              - {name: R, on: completion, when: a}
+            """)
+        #expect(CompileFixture.errors(diagnostics).map(\.code) == [.typeMismatch])
+        #expect(!diagnostics.contains { $0.code == .unusedMacro })
+    }
+
     @Test func exponentialMacroExpansionIsOneErrorAtTheMacroUse() {
         let macros = (1...30).map { "  m\($0): m\($0 - 1) and m\($0 - 1)" }
         let (graph, diagnostics) = CompileFixture.compile(
