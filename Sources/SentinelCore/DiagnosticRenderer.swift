@@ -24,18 +24,20 @@ public struct DiagnosticRenderer: Sendable {
         }
     }
 
+    /// Messages, notes and file names quote what files hold (keys, values, names), so their control characters
+    /// are written out: a crafted key cannot break the line and forge a diagnostic of its own.
     private func text(_ d: Diagnostic) -> String {
         var out = ""
         if let range = d.range {
-            out += "\(range.start): "
+            out += "\(Self.escapingControls("\(range.start)")): "
         }
-        out += "\(d.severity.rawValue): \(d.message) [\(d.code.rawValue)]\n"
+        out += "\(d.severity.rawValue): \(Self.escapingControls(d.message)) [\(d.code.rawValue)]\n"
         if let range = d.range { out += snippet(range) }
         for note in d.notes {
             if let range = note.range {
-                out += "\(range.start): note: \(note.message)\n" + snippet(range)
+                out += "\(Self.escapingControls("\(range.start)")): note: \(Self.escapingControls(note.message))\n" + snippet(range)
             } else {
-                out += "  note: \(note.message)\n"
+                out += "  note: \(Self.escapingControls(note.message))\n"
             }
         }
         return out
@@ -43,19 +45,41 @@ public struct DiagnosticRenderer: Sendable {
 
     private func snippet(_ range: SourceRange) -> String {
         guard let line = sources.line(range.start.line, of: range.start.file) else { return "" }
-        let shown = String(line.unicodeScalars.prefix(200))
         let caretColumn = max(1, range.start.column)
         var width = 1
         if range.end.line == range.start.line, range.end.column > range.start.column {
             width = range.end.column - range.start.column
         }
-        // Tabs keep their width under the caret, and wide characters take two columns, so it lines up in a
-        // terminal.
-        let pad = shown.unicodeScalars.prefix(caretColumn - 1).map { scalar in
-            scalar == "\t" ? "\t" : String(repeating: " ", count: Self.displayWidth(scalar))
-        }.joined()
+        // Tabs stay tabs, under the caret too, and wide characters take two columns, so it lines up in a terminal;
+        // other control characters are written out, as in messages, and padded as written.
+        var shown = ""
+        var pad = ""
+        for (column, scalar) in line.unicodeScalars.prefix(200).enumerated() {
+            let written = scalar == "\t" ? "\t" : Self.escaped(scalar)
+            shown += written
+            guard column < caretColumn - 1 else { continue }
+            pad += scalar == "\t" ? "\t" : String(repeating: " ", count: written.unicodeScalars.reduce(0) { $0 + Self.displayWidth($1) })
+        }
         return "    \(shown)\n    \(pad)^\(String(repeating: "~", count: max(0, min(width, 80) - 1)))\n"
     }
+
+    /// `text` with its control characters written out: `\n`, `\r`, `\t`, the others as `\u{1B}`.
+    static func escapingControls(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        return text.unicodeScalars.map(escaped).joined()
+    }
+
+    private static func escaped(_ scalar: Unicode.Scalar) -> String {
+        switch scalar {
+        case "\n": return "\\n"
+        case "\r": return "\\r"
+        case "\t": return "\\t"
+        case _ where isControl(scalar): return "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+        default: return String(scalar)
+        }
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.generalCategory == .control }
 
     /// Terminal columns a character takes: 2 for East Asian wide characters and emoji, 0 for combining marks.
     static func displayWidth(_ scalar: Unicode.Scalar) -> Int {

@@ -114,6 +114,20 @@ import Testing
         #expect(github.stdout.hasPrefix("::error file=\(file.path),line=2,col="))
     }
 
+    /// A key quoting a line break and a forged diagnostic stays on its own line in the text format.
+    @Test func controlCharactersInMessagesAreWrittenOut() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let file = dir.appendingPathComponent("bad.yaml")
+        try #"rules: [{name: R, on: completion, when: "true", "bad\nx.yaml:1:1: error: forged [E0000]\t\u001B": 1}]"#
+            .write(to: file, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["lint", file.path])
+        #expect(result.status == 1)
+        #expect(
+            result.stdout.contains(#"error: unknown key 'bad\nx.yaml:1:1: error: forged [E0000]\t\u{1B}' in rule 'R' [E0301]"#),
+            "\(result.stdout)")
+        #expect(!result.stdout.split(separator: "\n").contains { $0.hasPrefix("x.yaml") })
+    }
+
     @Test func warningsFailOnlyWithStrict() throws {
         let dir = try SentinelProcess.temporaryDirectory()
         let file = dir.appendingPathComponent("warn.yaml")

@@ -18,6 +18,19 @@ import Testing
         }
     }
 
+    /// Messages and notes quote file content; their control characters are written out, in the snippet too.
+    @Test func controlCharactersAreWrittenOutInText() {
+        let sources = SourceCache()
+        sources.register("k\u{1B}[2J: \u{7}v\n", for: "r.yaml")
+        let diagnostic = Diagnostic(
+            .unknownKey, "unknown key 'a\nb\rc\td\u{1B}'", at: SourceLocation(file: "r.yaml", line: 1, column: 9),
+            notes: [Diagnostic.Note("in\n'x'")])
+        let out = DiagnosticRenderer(format: .text, sources: sources).render([diagnostic])
+        #expect(
+            out == "r.yaml:1:9: error: unknown key 'a\\nb\\rc\\td\\u{1B}' [E0301]\n    k\\u{1B}[2J: \\u{7}v\n"
+                + String(repeating: " ", count: 4 + 17) + "^\n  note: in\\n'x'\n", "\(out)")
+    }
+
     /// Wide characters take two terminal columns, so the caret sits under the reported character.
     @Test func theCaretAccountsForWideCharacters() {
         let out = render(#"    when: prompt == "日本語" and zscroe(x)"#, line: 1, column: 31)
