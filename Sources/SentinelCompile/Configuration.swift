@@ -36,7 +36,7 @@ public enum Configuration {
 
     /// YAML files named by `paths`: files as given, folders searched recursively in name order, keeping rule
     /// tests (`*.test.yaml`) only when `tests` is true, everything else only when false, both when nil. A missing
-    /// path is an error diagnostic.
+    /// path is an error diagnostic. A folder inside one whose name ends in `.yaml` is searched, not taken for a file.
     public static func expand(_ paths: [String], _ diagnostics: inout [Diagnostic], tests: Bool? = false) -> [String] {
         var files: [String] = []
         let manager = FileManager.default
@@ -53,9 +53,15 @@ public enum Configuration {
             }
             // A folder given as a symlink is enumerated through its target (the enumerator does not follow it);
             // the files keep the path as given.
-            let found = (manager.enumerator(atPath: (path as NSString).resolvingSymlinksInPath)?.allObjects as? [String] ?? [])
+            let root = (path as NSString).resolvingSymlinksInPath
+            let found = (manager.enumerator(atPath: root)?.allObjects as? [String] ?? [])
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
                 .filter { tests == nil || isTest($0) == tests }
+                .filter { name in
+                    var isFolder: ObjCBool = false
+                    return !(manager.fileExists(atPath: (root as NSString).appendingPathComponent(name), isDirectory: &isFolder)
+                        && isFolder.boolValue)
+                }
                 .sorted()
             files += found.map { (path as NSString).appendingPathComponent($0) }
         }

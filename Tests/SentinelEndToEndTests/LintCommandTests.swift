@@ -74,6 +74,28 @@ import Testing
         #expect(result.stdout.contains("14 rule(s)"))
     }
 
+    /// Folders are searched: one named like a YAML file is searched too, not read as a file.
+    @Test func aFolderNamedLikeAYAMLFileIsSearched() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let folder = dir.appendingPathComponent("more.yaml")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "rules:\n  - {name: R, on: completion, when: 'latency_ms > 1'}\n".write(
+            to: folder.appendingPathComponent("inner.yaml"), atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["lint", dir.path])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("1 file(s), 1 rule(s): 0 error(s), 0 warning(s)"), "\(result.stdout)")
+    }
+
+    /// A named pipe in a rules folder once made lint wait forever for a writer.
+    @Test func aNamedPipeIsAnUnreadableFileNotAHang() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let fifo = dir.appendingPathComponent("fifo.yaml")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        let result = try SentinelProcess.run(["lint", dir.path])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("\(fifo.path):1:1: error: cannot read '\(fifo.path)': it is a named pipe, not a regular file [E0101]"), "\(result.stdout)")
+    }
+
     @Test func unusableReceiverSettingsAndUnreachableRoutesArePositioned() throws {
         let dir = try SentinelProcess.temporaryDirectory()
         let rules = dir.appendingPathComponent("rules.yaml")

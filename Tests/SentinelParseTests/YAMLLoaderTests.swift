@@ -482,6 +482,35 @@ import SentinelParse
         #expect(loaded.documents.first?["k"]?.range.start.file == path)
     }
 
+    /// A named pipe would block the read until a writer came, a device such as /dev/zero would never end: only
+    /// regular files are read, each error naming the file and what it is.
+    @Test func onlyRegularFilesAreRead() throws {
+        let device = YAMLLoader.load(path: "/dev/null")
+        #expect(device.diagnostics.map(\.code) == [.fileUnreadable])
+        #expect(device.diagnostics.first?.message == "cannot read '/dev/null': it is a character device, not a regular file")
+        #expect(device.diagnostics.first?.range?.start == SentinelCore.SourceLocation(file: "/dev/null", line: 1, column: 1))
+
+        let fifo = NSTemporaryDirectory() + "yaml-loader-\(UUID().uuidString).yaml"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { try? FileManager.default.removeItem(atPath: fifo) }
+        let pipe = YAMLLoader.load(path: fifo)
+        #expect(pipe.diagnostics.map(\.message) == ["cannot read '\(fifo)': it is a named pipe, not a regular file"])
+
+        let directory = YAMLLoader.load(path: NSTemporaryDirectory())
+        #expect(directory.diagnostics.first?.message.hasSuffix("it is a folder, not a regular file") == true)
+    }
+
+    @Test func filesOverTheSizeLimitAreNotRead() throws {
+        let path = NSTemporaryDirectory() + "yaml-loader-\(UUID().uuidString).yaml"
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: UInt64(YAMLLoader.maxFileBytes) + 1)
+        try handle.close()
+        let loaded = YAMLLoader.load(path: path)
+        #expect(loaded.diagnostics.map(\.message) == ["cannot read '\(path)': it is larger than 16 MiB"])
+    }
+
     @Test func thousandRulesLoadQuickly() throws {
         var text = "groups:\n  - name: g\n    rules:\n"
         for i in 0..<1000 {

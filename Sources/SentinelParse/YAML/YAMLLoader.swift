@@ -72,7 +72,13 @@ public struct YAMLLoader {
         return Result(documents: builder.documents, diagnostics: builder.diagnostics)
     }
 
-    /// Reads and parses the file at `path`; an unreadable file yields one E0101 diagnostic with the reason.
+    /// The largest file `load(path:)` reads: far beyond any rule, policy, test or service file, and a bound on the
+    /// memory a wrong path can take.
+    public static let maxFileBytes = 16 << 20
+
+    /// Reads and parses the file at `path`; an unreadable file yields one E0101 diagnostic with the reason. Only
+    /// regular files (symlinks followed) of at most `maxFileBytes` are read: a named pipe, device or folder is
+    /// unreadable, so a stray path neither blocks nor reads without end.
     public static func load(path: String, limits: Limits = .default) -> Result {
         switch readFile(path) {
         case .success(let bytes):
@@ -147,9 +153,17 @@ public struct YAMLLoader {
     }
 
     private static func readFile(_ path: String) -> Swift.Result<[UInt8], ReadError> {
-        let descriptor = open(path, O_RDONLY)
+        // Non-blocking, so opening a named pipe does not wait for a writer; what it is is checked on the descriptor.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { return .failure(ReadError(message: errorMessage(errno))) }
         defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return .failure(ReadError(message: errorMessage(errno))) }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            return .failure(ReadError(message: "it is \(fileType(status.st_mode)), not a regular file"))
+        }
+        let tooLarge = ReadError(message: "it is larger than \(maxFileBytes >> 20) MiB")
+        guard status.st_size <= maxFileBytes else { return .failure(tooLarge) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -160,6 +174,19 @@ public struct YAMLLoader {
                 return .failure(ReadError(message: errorMessage(errno)))
             }
             bytes.append(contentsOf: chunk[..<count])
+            // The file may grow while it is read.
+            if bytes.count > maxFileBytes { return .failure(tooLarge) }
+        }
+    }
+
+    private static func fileType(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: "a folder"
+        case S_IFIFO: "a named pipe"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        default: "not a file"
         }
     }
 
