@@ -8,10 +8,14 @@ public struct HTTPURL: Sendable {
     public let scheme: String
     public let host: String
 
-    /// Nil unless `text` is an http or https URL with a host.
+    /// What `init` accepts, for messages: "'…' is not \(HTTPURL.requirement)".
+    public static let requirement = "an http or https URL with a host (and a port from 1 to 65535)"
+
+    /// Nil unless `text` is an http or https URL with a host and, when it names a port, a port from 1 to 65535
+    /// (Foundation parses `:0` and `:99999` as ports, which no connection can use).
     public init?(_ text: String) {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            let host = url.host, !host.isEmpty
+            let host = url.host, !host.isEmpty, url.port.map({ (1...65535).contains($0) }) ?? true
         else { return nil }
         self.url = url
         self.scheme = scheme

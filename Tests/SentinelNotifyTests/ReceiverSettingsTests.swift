@@ -34,8 +34,10 @@ import Testing
     }
 
     @Test(arguments: [
-        (["url": "ftp://h/x"], "receiver 'hook': 'url': 'ftp://h/x' is not an http or https URL with a host"),
-        (["url": "http:///x"], "receiver 'hook': 'url': 'http:///x' is not an http or https URL with a host"),
+        (["url": "ftp://h/x"], "receiver 'hook': 'url': 'ftp://h/x' is not an http or https URL with a host (and a port from 1 to 65535)"),
+        (["url": "http:///x"], "receiver 'hook': 'url': 'http:///x' is not an http or https URL with a host (and a port from 1 to 65535)"),
+        (["url": "http://h:99999/"], "receiver 'hook': 'url': 'http://h:99999/' is not an http or https URL with a host (and a port from 1 to 65535)"),
+        (["url": "http://h:0/"], "receiver 'hook': 'url': 'http://h:0/' is not an http or https URL with a host (and a port from 1 to 65535)"),
         ([:], "receiver 'hook': 'url': missing: a webhook receiver needs a URL"),
         (
             ["url": "http://h/x", "timeout": "10 s"],

@@ -38,9 +38,9 @@ import Testing
         #expect(message { () throws(ScrapeTargetError) in try ScrapeTarget(name: "", url: "http://h/m") }
             == "scrape target '': the name is empty")
         #expect(message { () throws(ScrapeTargetError) in try ScrapeTarget(name: "v", url: "ftp://h/m") }
-            == "scrape target 'v': 'ftp://h/m' is not an http or https URL with a host")
+            == "scrape target 'v': 'ftp://h/m' is not an http or https URL with a host (and a port from 1 to 65535)")
         #expect(message { () throws(ScrapeTargetError) in try ScrapeTarget(name: "v", url: "not a url") }
-            == "scrape target 'v': 'not a url' is not an http or https URL with a host")
+            == "scrape target 'v': 'not a url' is not an http or https URL with a host (and a port from 1 to 65535)")
         #expect(message { () throws(ScrapeTargetError) in try ScrapeTarget(name: "v", url: "http://h/m", interval: .zero) }
             == "scrape target 'v': the interval must be positive")
         #expect(message { () throws(ScrapeTargetError) in

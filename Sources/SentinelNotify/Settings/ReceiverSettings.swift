@@ -65,7 +65,7 @@ public struct ReceiverSettings: Sendable, Hashable {
             throw invalid(nil, "type '\(type)' is not delivered over HTTP (only \(kinds) are)")
         }
         guard let url = settings["url"] else { throw invalid("url", "missing: a \(type) receiver needs a URL") }
-        guard HTTPURL(url) != nil else { throw invalid("url", "'\(url)' is not an http or https URL with a host") }
+        guard HTTPURL(url) != nil else { throw invalid("url", "'\(url)' is not \(HTTPURL.requirement)") }
 
         var maxAttempts = try count("max_attempts")
         if let retries = try count("max_retries") {

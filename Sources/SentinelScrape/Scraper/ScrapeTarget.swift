@@ -40,7 +40,7 @@ public struct ScrapeTarget: Sendable, Hashable {
     ) throws(ScrapeTargetError) {
         func invalid(_ message: String) -> ScrapeTargetError { ScrapeTargetError(target: name, message: message) }
         guard !name.isEmpty else { throw invalid("the name is empty") }
-        guard let parsed = HTTPURL(url) else { throw invalid("'\(url)' is not an http or https URL with a host") }
+        guard let parsed = HTTPURL(url) else { throw invalid("'\(url)' is not \(HTTPURL.requirement)") }
         // Never sent, and the URL is logged and put in `scrape_error` events; the message leaves it out.
         guard parsed.url.user == nil && parsed.url.password == nil else {
             throw invalid("the URL has credentials ('user:password@'), which are not sent; remove them")
