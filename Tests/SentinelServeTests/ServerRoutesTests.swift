@@ -117,6 +117,25 @@ import Testing
         #expect(server.queue.depth.events == 0)
     }
 
+    /// A gzip body was read as JSON and refused as "expected a JSON object" at byte 0.
+    @Test func aCompressedBodyIs415NamingTheEncoding() async throws {
+        let server = try Self.server(rulesPath: try Self.ruleFile(Self.rules))
+        let event = ByteBuffer(string: #"{"ts":1,"kind":"completion","model":"m"}"#)
+        try await Application(router: server.makeRouter()).test(.router) { client in
+            try await client.execute(
+                uri: "/api/v1/events", method: .post, headers: [.contentEncoding: "gzip"], body: ByteBuffer(bytes: [0x1F, 0x8B, 8, 0])
+            ) { response in
+                #expect(response.status == .unsupportedMediaType)
+                let body = String(buffer: response.body)
+                #expect(body.contains("Content-Encoding 'gzip' is not supported; send the body uncompressed"), "\(body)")
+            }
+            try await client.execute(uri: "/api/v1/events", method: .post, headers: [.contentEncoding: "identity"], body: event) { response in
+                #expect(response.status == .accepted)
+            }
+        }
+        #expect(server.queue.depth.events == 1)
+    }
+
     @Test func afterAReloadEventsAreCheckedAgainstTheFieldsTheNewRulesRead() async throws {
         let path = try Self.ruleFile(Self.rules)
         let server = try Self.server(rulesPath: path)

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import NIOCore
 import SentinelCore
@@ -5,8 +6,17 @@ import SentinelCore
 extension SentinelServer {
     /// `POST /api/v1/events`: NDJSON, a JSON array of events, or one event. All or nothing: a body with any
     /// malformed event is refused (400) with each problem's line, byte offset and field; a full queue answers
-    /// 429 with Retry-After; 202 means every event is queued for evaluation.
+    /// 429 with Retry-After; 202 means every event is queued for evaluation. A compressed body (any
+    /// Content-Encoding but identity) is refused with 415 before it is read.
     func acceptEvents(_ request: Request) async throws -> Response {
+        let encodings = request.headers[values: .contentEncoding].flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0.lowercased() != "identity" }
+        if !encodings.isEmpty {
+            metrics.countRejected(.malformed)
+            return APIResponse.error(
+                .unsupportedMediaType,
+                "Content-Encoding '\(encodings.joined(separator: ", "))' is not supported; send the body uncompressed")
+        }
         let limit = configuration.limits.maxBodyBytes
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
             metrics.countRejected(.tooLarge)
