@@ -81,7 +81,9 @@ public final class DryRun {
 
     /// Replays the files in order. A malformed line is reported through `onMalformed` and skipped, or, when it
     /// returns false, stops the replay with that error. Lines held back for re-ordering are reported when they
-    /// are evaluated, up to `allowed_lateness` of event time later.
+    /// are evaluated, up to `allowed_lateness` of event time later. A line over `LineReader.maxLineLength` in a
+    /// regular file is a malformed line too; elsewhere (a pipe, a device) it ends the replay with the reader's
+    /// error.
     public func replay(paths: [String], onMalformed: (MalformedLine) -> Bool) throws {
         var starts: [(tag: Int, path: String)] = []
         var deferred: [(tag: Int, error: EventDecodeError)] = []
@@ -103,7 +105,22 @@ public final class DryRun {
         let readers = try paths.map { path in path == "-" ? LineReader(fileDescriptor: 0) : try LineReader(path: path) }
         for (path, reader) in zip(paths, readers) {
             starts.append((linesRead, path))
-            while let (line, _) = try reader.next() {
+            while true {
+                var overLong: LineReaderError?
+                let next: (line: UnsafeRawBufferPointer, number: Int)?
+                do {
+                    next = try reader.next()
+                } catch {
+                    guard error.isResumable else { throw error }
+                    overLong = error
+                    next = nil
+                }
+                if let overLong {
+                    linesRead += 1
+                    try report(linesRead, EventDecodeError(message: overLong.message, offset: reader.maxLineLength))
+                    continue
+                }
+                guard let (line, _) = next else { break }
                 linesRead += 1
                 if linesRead & 0x3FFFF == 0 { progress?(linesRead) }
                 if LineReader.isBlank(line) { continue }

@@ -141,6 +141,28 @@ import Testing
         #expect(strict.status == 1)
     }
 
+    /// Lines had no length cap: `dry-run /dev/zero` grew to gigabytes. A line over 64 MiB is a malformed line in a
+    /// file (skipped, or the end with `--strict`); from a device it ends the run with exit 2.
+    @Test func aLineOverTheMaximumLengthIsMalformedAndEndlessInputStops() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let traffic = dir.appendingPathComponent("long.jsonl")
+        let event = #"{"ts":"2026-05-01T12:00:00Z","kind":"completion","model":"m","latency_ms":5}"#
+        var bytes = Data((event + "\n").utf8)
+        bytes.append(Data(repeating: 0x20, count: (64 << 20) + 1))
+        bytes.append(Data(("\n" + event + "\n").utf8))
+        try bytes.write(to: traffic)
+        let lenient = try SentinelProcess.run(["dry-run", "--rules", "rules", "--policies", "policies", traffic.path])
+        #expect(lenient.status == 0)
+        #expect(lenient.stderr.contains("\(traffic.path):2:"), "\(lenient.stderr)")
+        #expect(lenient.stderr.contains("line is longer than the limit of 64 MiB"))
+        #expect(lenient.stderr.contains("2 events in"))
+        let strict = try SentinelProcess.run(["dry-run", "--strict", "--rules", "rules", "--policies", "policies", traffic.path])
+        #expect(strict.status == 1)
+        let endless = try SentinelProcess.run(["dry-run", "--rules", "rules", "--policies", "policies", "/dev/zero"])
+        #expect(endless.status == 2)
+        #expect(endless.stderr.contains("/dev/zero:1: line is longer than the limit of 64 MiB"), "\(endless.stderr)")
+    }
+
     @Test func aByteOrderMarkAndCRLFLineEndingsAreAccepted() throws {
         let dir = try SentinelProcess.temporaryDirectory()
         let traffic = dir.appendingPathComponent("bom.jsonl")

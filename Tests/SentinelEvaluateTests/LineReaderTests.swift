@@ -113,6 +113,46 @@ func expectedLines(_ bytes: [UInt8]) -> [[UInt8]] {
         #expect(lines.map(\.number) == [1, 2, 3, 4, 5])
     }
 
+    /// Lines had no cap: `/dev/zero` grew the buffer by gigabytes. A line over the maximum is an error with the
+    /// file, its line number and the limit; in a regular file reading goes on at the next line.
+    @Test func aLineOverTheMaximumIsAnErrorAndReadingGoesOnAfterIt() throws {
+        let dir = TemporaryDirectory()
+        let bytes = Array("ok\n".utf8) + [UInt8](repeating: 0x61, count: 100) + Array("\nafter\n".utf8)
+            + [UInt8](repeating: 0x62, count: 65)
+        let path = dir.write("long", bytes)
+        for chunk in [1, 7, 64] {
+            let reader = try LineReader(path: path, chunkSize: chunk, maxLineLength: 64)
+            var lines: [String] = []
+            var errors: [LineReaderError] = []
+            while true {
+                do {
+                    guard let (line, number) = try reader.next() else { break }
+                    lines.append("\(number):\(String(decoding: line, as: UTF8.self))")
+                } catch {
+                    errors.append(error)
+                }
+            }
+            #expect(lines == ["1:ok", "3:after"], "chunk \(chunk)")
+            #expect(errors.map(\.line) == [2, 4])
+            #expect(errors.allSatisfy { $0.isResumable && $0.code == EFBIG })
+            #expect(errors.first?.description == "\(path):2: line is longer than the limit of 64 bytes (it starts at byte 3)")
+        }
+    }
+
+    /// A device that never ends a line (`/dev/zero`) stops at the limit instead of filling memory.
+    @Test func anEndlessLineFromADeviceStopsTheReader() throws {
+        let reader = try LineReader(path: "/dev/zero", chunkSize: 1 << 10, maxLineLength: 1 << 20)
+        #expect {
+            _ = try reader.next()
+        } throws: { error in
+            let error = error as? LineReaderError
+            return error?.line == 1 && error?.isResumable == false
+                && error?.description == "/dev/zero:1: line is longer than the limit of 1 MiB (it starts at byte 0); "
+                    + "reading stops here, as the input is not a regular file"
+        }
+        #expect(try reader.next() == nil)
+    }
+
     @Test func everyChunkBoundaryWithTinyChunks() throws {
         // With chunks of 1...9 bytes every line, CR and LF crosses a chunk boundary somewhere.
         let dir = TemporaryDirectory()

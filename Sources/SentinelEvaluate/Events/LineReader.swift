@@ -4,12 +4,18 @@
     import Darwin
 #endif
 
-/// A file that cannot be opened or read: its path and the system's reason (`strerror`).
+/// A file that cannot be opened or read: its path and the system's reason (`strerror`); or a line over the
+/// reader's maximum length, with its number.
 public struct LineReaderError: Error, Sendable, Equatable, CustomStringConvertible {
     public var path: String
     public var message: String
-    /// The `errno` value.
+    /// The `errno` value (`EFBIG` for a line over the maximum length).
     public var code: Int32
+    /// The line the error is about, for a line over the maximum length.
+    public var line: Int?
+    /// Whether reading can go on with the next line (a line over the maximum length in a regular file, whose end
+    /// the reader skips to); false when the input cannot be read further.
+    public var isResumable = false
 
     public init(path: String, code: Int32) {
         self.init(path: path, code: code, message: String(cString: strerror(code)))
@@ -21,17 +27,27 @@ public struct LineReaderError: Error, Sendable, Equatable, CustomStringConvertib
         self.message = message
     }
 
-    public var description: String { "\(path): \(message)" }
+    public var description: String {
+        if let line { return "\(path):\(line): \(message)" }
+        return "\(path): \(message)"
+    }
 }
 
 /// Reads a file or a file descriptor (stdin) line by line in 1 MiB `read(2)` chunks, without copying lines.
 ///
 /// Lines are split at `\n`; a `\r` before it is dropped, and so is a byte-order mark at the start of the input. A last line without a newline is returned; lines longer
-/// than the buffer grow it. Empty lines are returned (as empty buffers) so line numbers stay exact.
+/// than the buffer grow it, up to `maxLineLength`. Empty lines are returned (as empty buffers) so line numbers stay exact.
+///
+/// A line over `maxLineLength` bytes is an error (`EFBIG`, with its number). In a regular file the reader then
+/// skips to the line's end and goes on (`isResumable`); from a pipe, a device or stdin it stops there, as the end
+/// may never come (`/dev/zero`).
 public final class LineReader {
     public static let chunkSize = 1 << 20
+    /// The longest line read: 64 MiB.
+    public static let maxLineLength = 64 << 20
 
     public let path: String
+    public let maxLineLength: Int
     private let fd: Int32
     private let ownsDescriptor: Bool
     private var buffer: UnsafeMutablePointer<UInt8>
@@ -42,9 +58,17 @@ public final class LineReader {
     private var filled = 0
     private var atEOF = false
     private var lineNumber = 0
+    /// Bytes before `buffer[0]` in the input.
+    private var consumed = 0
+    /// Whether the reader can skip the rest of an over-long line (the input is a regular file).
+    private let canSkip: Bool
+    /// Set after an over-long line: skip to its end (`canSkip`), or stop (otherwise).
+    private var skippingLine = false
 
     /// Opens `path` for reading.
-    public init(path: String, chunkSize: Int = LineReader.chunkSize) throws(LineReaderError) {
+    public init(
+        path: String, chunkSize: Int = LineReader.chunkSize, maxLineLength: Int = LineReader.maxLineLength
+    ) throws(LineReaderError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw LineReaderError(path: path, code: errno) }
         var info = stat()
@@ -65,16 +89,24 @@ public final class LineReader {
         self.path = path
         self.fd = fd
         self.ownsDescriptor = true
-        self.capacity = max(chunkSize, 1)
+        self.maxLineLength = max(maxLineLength, 1)
+        self.canSkip = (info.st_mode & S_IFMT) == S_IFREG
+        self.capacity = min(max(chunkSize, 1), self.maxLineLength + 1)
         self.buffer = .allocate(capacity: capacity)
     }
 
     /// Reads from an open descriptor such as `STDIN_FILENO` (not closed by the reader). `name` is used in errors.
-    public init(fileDescriptor: Int32, name: String = "<stdin>", chunkSize: Int = LineReader.chunkSize) {
+    public init(
+        fileDescriptor: Int32, name: String = "<stdin>", chunkSize: Int = LineReader.chunkSize,
+        maxLineLength: Int = LineReader.maxLineLength
+    ) {
         self.path = name
         self.fd = fileDescriptor
         self.ownsDescriptor = false
-        self.capacity = max(chunkSize, 1)
+        self.maxLineLength = max(maxLineLength, 1)
+        var info = stat()
+        self.canSkip = fstat(fileDescriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        self.capacity = min(max(chunkSize, 1), self.maxLineLength + 1)
         self.buffer = .allocate(capacity: capacity)
     }
 
@@ -98,17 +130,54 @@ public final class LineReader {
 
     /// The next line (without its `\n` or `\r\n`) and its 1-based number, or nil at end of input. The bytes stay
     /// valid until the next call.
+    /// A line over `maxLineLength` throws (`EFBIG`); the next call goes on after that line's end when the error
+    /// `isResumable`, and returns nil otherwise.
     public func next() throws(LineReaderError) -> (line: UnsafeRawBufferPointer, number: Int)? {
+        if skippingLine {
+            guard canSkip, try skipToLineEnd() else { return nil }
+        }
         while true {
             if searched < filled, let found = memchr(buffer + searched, 0x0A, filled - searched) {
                 let newline = UnsafeMutableRawPointer(found).assumingMemoryBound(to: UInt8.self) - buffer
                 return line(to: newline, resumingAt: newline + 1)
             }
             searched = filled
+            if filled - start > maxLineLength { throw tooLong() }
             if atEOF {
                 guard start < filled else { return nil }
                 return line(to: filled, resumingAt: filled)
             }
+            try fill()
+        }
+    }
+
+    /// The error for the line at `start`, which is over the maximum length; the reader skips or stops after it.
+    private func tooLong() -> LineReaderError {
+        lineNumber += 1
+        skippingLine = true
+        let limit = maxLineLength % (1 << 20) == 0 ? "\(maxLineLength >> 20) MiB" : "\(maxLineLength) bytes"
+        var error = LineReaderError(
+            path: path, code: EFBIG,
+            message: "line is longer than the limit of \(limit) (it starts at byte \(consumed + start))"
+                + (canSkip ? "" : "; reading stops here, as the input is not a regular file"))
+        error.line = lineNumber
+        error.isResumable = canSkip
+        return error
+    }
+
+    /// Drops the rest of an over-long line, reading until its newline (then true) or the end of input (false).
+    private func skipToLineEnd() throws(LineReaderError) -> Bool {
+        while true {
+            if let found = memchr(buffer + start, 0x0A, filled - start) {
+                let newline = UnsafeMutableRawPointer(found).assumingMemoryBound(to: UInt8.self) - buffer
+                start = newline + 1
+                searched = start
+                skippingLine = false
+                return true
+            }
+            start = filled
+            searched = filled
+            if atEOF { return false }
             try fill()
         }
     }
@@ -135,21 +204,24 @@ public final class LineReader {
         line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     }
 
-    /// Moves the partial line to the front, grows the buffer if the partial line fills it, and reads more.
+    /// Moves the partial line to the front, grows the buffer if the partial line fills it (to one byte over the
+    /// maximum line length at most, enough to see that a line is over it), and reads more.
     private func fill() throws(LineReaderError) {
         if start > 0 {
             let remaining = filled - start
             if remaining > 0 { memmove(buffer, buffer + start, remaining) }
+            consumed += start
             filled = remaining
             searched -= start
             start = 0
         }
         if filled == capacity {
-            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+            let grownCapacity = min(capacity * 2, maxLineLength + 1)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: grownCapacity)
             grown.update(from: buffer, count: filled)
             buffer.deallocate()
             buffer = grown
-            capacity *= 2
+            capacity = grownCapacity
         }
         while true {
             let n = read(fd, buffer + filled, capacity - filled)
