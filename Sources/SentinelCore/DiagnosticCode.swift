@@ -10,6 +10,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case duplicateKey = "E0103"
     case aliasLimit = "E0104"
     case undefinedAlias = "E0105"
+    case unsupportedTag = "E0106"
 
     case expressionSyntax = "E0201"
     case unknownFunction = "E0202"

@@ -189,7 +189,7 @@ public struct RuleTestCase: Sendable {
             diagnostics.append(Diagnostic(.missingKey, "\(map.context) needs 'at' (offset from start) or 'ts'", at: map.node.range))
             return nil
         }
-        if case .scalar(let s) = n.content, s.style == .plain, let seconds = Double(s.value) {
+        if case .scalar(let s) = n.content, s.isPlain, let seconds = Double(s.value) {
             let milliseconds = (seconds * 1000).rounded()
             guard milliseconds.isFinite else {
                 diagnostics.append(Diagnostic(.badTestFile, "'at' must be a duration such as 90s or a number of seconds", at: n.range))
@@ -361,7 +361,7 @@ enum YAMLJSON {
     static func text(_ node: YAMLNode) -> String {
         switch node.content {
         case .scalar(let s):
-            if s.style == .plain {
+            if s.isPlain {
                 if s.isNull { return "null" }
                 if ["true", "True", "TRUE"].contains(s.value) { return "true" }
                 if ["false", "False", "FALSE"].contains(s.value) { return "false" }

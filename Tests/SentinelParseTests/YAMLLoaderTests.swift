@@ -71,7 +71,9 @@ import SentinelParse
 
     @Test func propertiesAreNotPartOfTheNodeRange() throws {
         let text = "a: &x !!str 5\nb: !custom\n  - 1\nc: [&y 1, !t z]\n"
-        let root = try loadOne(text)
+        let result = load(text)
+        #expect(result.diagnostics.map(\.code) == [.unsupportedTag, .unsupportedTag])
+        let root = try #require(result.documents.first)
         let a = try #require(root["a"])
         #expect(a.tag == "!!str")
         #expect(a.range.start == locate("5", in: text))
@@ -83,6 +85,37 @@ import SentinelParse
         // Found by fuzzing: an anchor name ends where libyaml ends it, not at the next blank.
         let glued = "k: &a:x\n"
         #expect(try loadOne(glued)["k"]?.range.start == locate(":x", in: glued))
+    }
+
+    // MARK: Tags
+
+    /// Tags were kept on the node and ignored: `!!str 2000` read as a number, `!!int completion` as text and
+    /// `!!binary aGVsbG8=` as its base64 text.
+    @Test func tagsDecideHowAScalarIsReadOrAreRefusedWithTheirPosition() throws {
+        let root = try loadOne("s: !!str 2000\nn: !!null ''\ni: !!int \"42\"\nf: !!float -1.5e3\nb: !!bool True\nm: !!map {k: v}\nq: !!seq [1]\n")
+        #expect(root["s"]?.scalar?.isPlain == false)
+        #expect(root["n"]?.scalar?.isNull == true)
+        #expect(root["i"]?.scalar?.isPlain == true)
+        #expect(root["f"]?.scalar?.isPlain == true)
+        #expect(root["b"]?.scalar?.isPlain == true)
+
+        let text = "on: !!int completion\nname: !!binary aGVsbG8=\nx: !foo 1\nl: !!str [1]\nz: !!float 1e\n"
+        let messages = load(text).diagnostics.map { "\($0.code.rawValue) \($0.range!.start.line):\($0.range!.start.column) \($0.message)" }
+        #expect(
+            messages == [
+                "E0106 1:5 tag '!!int' is on 'completion', which is not a whole number",
+                "E0106 2:7 tag '!!binary' is not supported (only !!str, !!int, !!float, !!bool, !!null, !!seq and !!map)",
+                "E0106 3:4 tag '!foo' is not supported (only !!str, !!int, !!float, !!bool, !!null, !!seq and !!map)",
+                "E0106 4:4 tag '!!str' is for a scalar, not a sequence",
+                "E0106 5:4 tag '!!float' is on '1e', which is not a number",
+            ])
+    }
+
+    /// Every file kind reads through the loader, so a tag mistake in a rule file is an error there too.
+    @Test func aRuleFileWithAMismatchedTagIsAnError() {
+        let (_, diagnostics) = RuleFileReader.read(
+            text: "rules:\n  - {name: R, on: !!int completion, when: \"count(1m) > 1\"}\n", file: "r.yaml")
+        #expect(diagnostics.contains { $0.code == .unsupportedTag && $0.severity == .error })
     }
 
     // MARK: Value locations by scalar style

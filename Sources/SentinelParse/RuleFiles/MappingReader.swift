@@ -53,7 +53,7 @@ public struct MappingReader {
 /// Typed reads of YAML nodes; each reports a positioned `wrongType` diagnostic and returns nil on mismatch.
 public enum NodeValue {
     public static func string(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic]) -> Located<String>? {
-        if case .scalar(let s) = node.content, !s.isNull || s.style != .plain {
+        if case .scalar(let s) = node.content, !s.isNull || !s.isPlain {
             return Located(s.value, at: node.range)
         }
         diagnostics.append(Diagnostic(.wrongType, "\(what) must be a string", at: node.range))
@@ -71,7 +71,7 @@ public enum NodeValue {
     }
 
     public static func bool(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic]) -> Located<Bool>? {
-        if case .scalar(let s) = node.content, s.style == .plain {
+        if case .scalar(let s) = node.content, s.isPlain {
             switch s.value {
             case "true", "True", "TRUE": return Located(true, at: node.range)
             case "false", "False", "FALSE": return Located(false, at: node.range)
@@ -85,7 +85,7 @@ public enum NodeValue {
     public static func integer(_ node: YAMLNode, _ what: String, min: Int, _ diagnostics: inout [Diagnostic])
         -> Located<Int>?
     {
-        if case .scalar(let s) = node.content, s.style == .plain, let n = Int(s.value) {
+        if case .scalar(let s) = node.content, s.isPlain, let n = Int(s.value) {
             if n >= min { return Located(n, at: node.range) }
             diagnostics.append(Diagnostic(.invalidValue, "\(what) must be at least \(min)", at: node.range))
             return nil
@@ -95,7 +95,7 @@ public enum NodeValue {
     }
 
     public static func number(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic]) -> Located<Double>? {
-        if case .scalar(let s) = node.content, s.style == .plain, let n = Double(s.value), n.isFinite {
+        if case .scalar(let s) = node.content, s.isPlain, let n = Double(s.value), n.isFinite {
             return Located(n, at: node.range)
         }
         diagnostics.append(Diagnostic(.wrongType, "\(what) must be a number", at: node.range))

@@ -76,7 +76,7 @@ public enum RuleFileReader {
                         Diagnostic(.wrongType, "items of list '\(name.value)' must be strings or numbers", at: item.range))
                     return nil
                 }
-                if s.style == .plain, let n = Double(s.value), n.isFinite { return Located(.number(n), at: item.range) }
+                if s.isPlain, let n = Double(s.value), n.isFinite { return Located(.number(n), at: item.range) }
                 return Located(.string(s.value), at: item.range)
             }
             return ListSyntax(name: name, items: values)

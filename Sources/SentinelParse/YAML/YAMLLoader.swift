@@ -10,8 +10,9 @@ import Darwin
 ///
 /// Every problem becomes a `Diagnostic` instead of a thrown error, so a linter can report all of them:
 /// syntax errors (E0102, parsing stops but complete documents are kept), duplicate keys (E0103),
-/// alias expansion beyond `Limits.maxExpandedNodes` (E0104, loading stops), undefined aliases (E0105) and
-/// nesting deeper than `Limits.maxDepth` (E0102, loading stops). Documents completed before loading stops are
+/// alias expansion beyond `Limits.maxExpandedNodes` (E0104, loading stops), undefined aliases (E0105), tags that
+/// are not supported or do not fit their node (E0106, see `YAMLTag`) and nesting deeper than `Limits.maxDepth`
+/// (E0102, loading stops). Documents completed before loading stops are
 /// returned.
 public struct YAMLLoader {
     /// Bounds on what a (possibly hostile) file may make the loader build.
@@ -105,9 +106,17 @@ public struct YAMLLoader {
             let last = source.location(scalarIndex: end)
             var first = YAMLSourceCursor(source.location(scalarIndex: start))
             if !properties.isEmpty { first = locator.skipProperties(from: first, limit: last.offset) }
-            let scalar = YAMLScalar(
+            var scalar = YAMLScalar(
                 value: value, style: style, bytes: source.bytes, file: source.file, start: first, end: last.offset)
             let range = SourceRange(start: first.location(in: source.file), end: last)
+            if let tag = properties.tag {
+                switch YAMLTag.resolve(tag, scalar: scalar) {
+                case .success(let isPlain): scalar.isPlain = isPlain
+                case .failure(let problem):
+                    let at = SourceRange(start: source.location(scalarIndex: start), end: last)
+                    builder.report(Diagnostic(.unsupportedTag, problem.message, at: at))
+                }
+            }
             let node = YAMLNode(content: .scalar(scalar), range: range, tag: properties.tag)
             builder.addScalar(node, anchor: properties.anchor)
         case let .sequenceStart(properties, start):
@@ -130,6 +139,10 @@ public struct YAMLLoader {
     ) {
         var first = YAMLSourceCursor(source.location(scalarIndex: start))
         if !properties.isEmpty { first = locator.skipProperties(from: first, limit: source.bytes.count) }
+        if let tag = properties.tag, let problem = YAMLTag.problem(tag, isMapping: isMapping) {
+            let at = SourceRange(start: source.location(scalarIndex: start), end: first.location(in: source.file))
+            builder.report(Diagnostic(.unsupportedTag, problem.message, at: at))
+        }
         builder.startCollection(
             isMapping: isMapping, at: first.location(in: source.file), tag: properties.tag, anchor: properties.anchor)
     }

@@ -40,6 +40,9 @@ public struct YAMLScalar: Sendable {
 
     public var value: String
     public var style: Style
+    /// Whether the value is read as typed YAML (null, a boolean, a number): written plain, or tagged `!!int`,
+    /// `!!float`, `!!bool` or `!!null`; false for a quoted scalar and for one tagged `!!str` (see `YAMLTag`).
+    public internal(set) var isPlain: Bool
     private var locations: Locations
 
     /// Where the value's scalars are in the file: given, or worked out from the source when asked (only
@@ -53,12 +56,14 @@ public struct YAMLScalar: Sendable {
     public init(value: String, style: Style, valueLocations: [SourceLocation]) {
         self.value = value
         self.style = style
+        isPlain = style == .plain
         locations = .given(valueLocations)
     }
 
     init(value: String, style: Style, bytes: [UInt8], file: String, start: YAMLSourceCursor, end: Int) {
         self.value = value
         self.style = style
+        isPlain = style == .plain
         locations = .source(bytes: bytes, file: file, start: start, end: end)
     }
 
@@ -81,8 +86,8 @@ public struct YAMLScalar: Sendable {
         return all[min(max(0, offset), all.count - 1)]
     }
 
-    /// `~`, `null`, `Null`, `NULL` or empty, written plain.
+    /// `~`, `null`, `Null`, `NULL` or empty, read as plain.
     public var isNull: Bool {
-        style == .plain && ["", "~", "null", "Null", "NULL"].contains(value)
+        isPlain && ["", "~", "null", "Null", "NULL"].contains(value)
     }
 }

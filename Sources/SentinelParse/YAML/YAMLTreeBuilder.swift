@@ -131,6 +131,11 @@ struct YAMLTreeBuilder {
         attach(anchored)
     }
 
+    /// Records a problem with a node that does not stop loading (a tag that does not fit).
+    mutating func report(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+    }
+
     /// Records a libyaml error; the current (incomplete) document is dropped.
     mutating func addSyntaxError(_ diagnostic: Diagnostic) {
         diagnostics.append(diagnostic)
