@@ -89,6 +89,15 @@ import Testing
         #expect(outcome.events == 2 && outcome.malformed == 1)
     }
 
+    /// A line over the reader's 64 MiB limit is skipped like any line that is not an event; the file goes on.
+    @Test func aLineOverTheReadersLimitIsSkippedAndTheFileReadOn() throws {
+        let huge = #"{"ts":\#(Self.base + 5),"kind":"completion","prompt":""# + String(repeating: "x", count: 65 << 20) + #""}"#
+        let outcome = TapWarmStart(
+            directory: try Self.tap([[Self.event(0), huge, Self.event(10)]]), horizon: 3_600_000, logger: Logger(label: "test")
+        ).run(into: try Self.engine())
+        #expect(outcome.events == 2 && outcome.malformed == 1)
+    }
+
     @Test func anEmptyOrMissingTapChangesNothing() throws {
         for directory in [try Self.tap([]), try Self.tap([[]]), "/nonexistent/sentinel-tap"] {
             let engine = try Self.engine()

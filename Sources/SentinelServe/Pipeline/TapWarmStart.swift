@@ -55,7 +55,16 @@ struct TapWarmStart {
         for (index, file) in files.enumerated() {
             do {
                 let reader = try LineReader(path: file.path)
-                while let (line, number) = try reader.next() {
+                while true {
+                    let next: (line: UnsafeRawBufferPointer, number: Int)?
+                    do {
+                        next = try reader.next()
+                    } catch let error where error.isResumable {
+                        // A line over the reader's limit: skipped like any line that is not an event.
+                        problem(index << 40 | (error.line ?? 0), EventDecodeError(message: error.message, offset: 0))
+                        continue
+                    }
+                    guard let (line, number) = next else { break }
                     if LineReader.isBlank(line) { continue }
                     let tag = index << 40 | number
                     do {
