@@ -16,11 +16,96 @@ public enum NumberFormatting {
         return text
     }
 
-    /// A number as a label value: whole numbers below 2⁵³ as integers, others in the shortest form that reads
-    /// back as the same double (`0.1234567`, `1e+17`), so two different numbers are never one label (or group).
+    /// A double as a label value: whole numbers below 2⁵³ as integers, others in the shortest form that reads
+    /// back as the same double (`0.1234567`, `1e+17`), so two different doubles are never one label (or group).
+    /// The same form as `label(jsonNumber:)` gives the double's shortest decimal.
     public static func label(_ n: Double) -> String {
         if n.isNaN || n.isInfinite { return format(n) }
         if n == n.rounded(), abs(n) < 9_007_199_254_740_992 { return String(Int64(n)) }
         return n.description
+    }
+
+    /// A JSON number as a label value, from its text: its exact decimal value, with every significant digit, in
+    /// the form `label(_:)` writes doubles in (`12.50e3` is `12500`, `1234567890123456789` is
+    /// `1.234567890123456789e+18`, `0.30000000000000000001` stays so). Equal numbers are one label however they
+    /// are written; numbers one double cannot tell apart are two. A power of ten beyond ±10⁹ keeps the text as
+    /// written (still exact).
+    public static func label(jsonNumber text: UnsafeBufferPointer<UInt8>) -> String {
+        var i = 0
+        let negative = i < text.count && text[i] == 0x2D
+        if negative { i += 1 }
+        var digits: [UInt8] = []
+        var integerDigits = 0
+        var leadingZeros = 0
+        while i < text.count, text[i] &- 0x30 < 10 {
+            if digits.isEmpty && text[i] == 0x30 { leadingZeros += 1 } else { digits.append(text[i]) }
+            integerDigits += 1
+            i += 1
+        }
+        if i < text.count, text[i] == 0x2E {
+            i += 1
+            while i < text.count, text[i] &- 0x30 < 10 {
+                if digits.isEmpty && text[i] == 0x30 { leadingZeros += 1 } else { digits.append(text[i]) }
+                i += 1
+            }
+        }
+        var exponent = 0
+        if i < text.count, text[i] | 0x20 == 0x65 {
+            i += 1
+            let exponentNegative = i < text.count && text[i] == 0x2D
+            if i < text.count, text[i] == 0x2B || text[i] == 0x2D { i += 1 }
+            while i < text.count, text[i] == 0x30 { i += 1 }
+            guard text.count - i <= 9 else { return String(decoding: text, as: UTF8.self) }
+            while i < text.count {
+                exponent = exponent * 10 + Int(text[i] &- 0x30)
+                i += 1
+            }
+            if exponentNegative { exponent = -exponent }
+        }
+        while digits.last == 0x30 { digits.removeLast() }
+        guard !digits.isEmpty else { return "0" }
+        return label(negative: negative, digits: digits, exponent: exponent + integerDigits - 1 - leadingZeros)
+    }
+
+    /// The label of `±d.ddd × 10^exponent` (`digits` without leading or trailing zeros), in the form of Swift's
+    /// `Double.description` except that whole numbers below 2⁵³ have no `.0`: exponent notation below 10⁻⁴ and
+    /// above 2⁵³, decimal notation between.
+    private static func label(negative: Bool, digits: [UInt8], exponent: Int) -> String {
+        let pow53: [UInt8] = Array("9007199254740992".utf8)
+        // How the number compares with 2⁵³ (16 digits, exponent 15).
+        var order = exponent < 15 ? -1 : exponent > 15 ? 1 : 0
+        if order == 0 {
+            for k in 0..<16 {
+                let d = k < digits.count ? digits[k] : 0x30
+                if d != pow53[k] {
+                    order = d < pow53[k] ? -1 : 1
+                    break
+                }
+            }
+            if order == 0 && digits.count > 16 { order = 1 }
+        }
+        var out: [UInt8] = negative ? [0x2D] : []
+        if exponent < -4 || order > 0 {
+            out.append(digits[0])
+            if digits.count > 1 {
+                out.append(0x2E)
+                out += digits[1...]
+            }
+            out += Array((exponent < 0 ? "e-" : "e+").utf8)
+            if abs(exponent) < 10 { out.append(0x30) }
+            out += Array(String(abs(exponent)).utf8)
+        } else if exponent < 0 {
+            out += Array("0.".utf8) + [UInt8](repeating: 0x30, count: -exponent - 1) + digits
+        } else {
+            let integer = digits.prefix(exponent + 1)
+            out += integer + [UInt8](repeating: 0x30, count: exponent + 1 - integer.count)
+            if digits.count > exponent + 1 {
+                out.append(0x2E)
+                out += digits[(exponent + 1)...]
+            } else if order == 0 {
+                out += Array(".0".utf8)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

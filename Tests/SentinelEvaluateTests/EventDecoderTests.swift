@@ -23,7 +23,7 @@ enum DecodedValue: Equatable, CustomStringConvertible {
         case .missing: self = .missing
         case .null: self = .null
         case .bool(let b): self = .bool(b)
-        case .number(let n): self = .number(n)
+        case .number(let n, _): self = .number(n)
         case .string(let s): self = .string(s.string)
         case .array(let a): self = .array(a.bytes.string)
         case .object(let o): self = .object(o.bytes.string)

@@ -16,6 +16,45 @@ import Testing
         #expect(Double(NumberFormatting.label(b)) == b)
     }
 
+    /// A label is the number as written, not its double: integers beyond 2⁵³ and numbers with more digits than a
+    /// double holds were one group per double (`1234567890123456789`, `…790` and `…801` one alert).
+    @Test func groupsOfNumbersBeyondADoubleAreTheirExactValues() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: PerX, on: completion, group_by: [attrs.x], when: "count(1h) >= 1"}
+            """)
+        let texts = [
+            "1234567890123456789", "1234567890123456790", "1234567890123456801", "9007199254740993", "9007199254740992",
+            "0.30000000000000000001", "0.3", "3e-1", "1000", "1e3", "1000.0000000000000000", "-1.5e+400", "-15e399",
+        ]
+        for (i, x) in texts.enumerated() {
+            try f.send(at: Double(i + 1), #"{"kind":"completion","model":"m","attrs":{"x":\#(x)}}"#)
+        }
+        let labels = f.transitions.filter { $0.state == .firing }.map { $0.labels.first { $0.0 == "x" }!.1 }
+        #expect(
+            labels == [
+                "1.234567890123456789e+18", "1.23456789012345679e+18", "1.234567890123456801e+18",
+                "9.007199254740993e+15", "9007199254740992.0", "0.30000000000000000001", "0.3", "1000", "-1.5e+400",
+            ])
+    }
+
+    /// A JSON number's label from its text is its double's label whenever the text is the double's shortest
+    /// form, however it is written, so numbers with and without their text in the value group together.
+    @Test(arguments: [
+        0.1, 0.30000000000000004, 1e17, 1.5e16, 9_007_199_254_740_992, 9_007_199_254_740_994, 123_456_789_012_345.67,
+        -2.5e-7, 0.0001, 0.00012, 1e-5, 5e-324, 1.7976931348623157e308, 1e22, 1e23, 42, -0.0, 2.5,
+    ])
+    func labelOfTextMatchesLabelOfDouble(n: Double) {
+        let parts = n.description.split(separator: "e", maxSplits: 1).map(String.init)
+        let padded = parts[0] + (parts[0].contains(".") ? "000" : ".000") + (parts.count > 1 ? "E" + parts[1] : "")
+        for text in [n.description, padded] {
+            var bytes = Array(text.utf8)
+            let label = bytes.withUnsafeMutableBufferPointer { NumberFormatting.label(jsonNumber: UnsafeBufferPointer($0)) }
+            #expect(label == NumberFormatting.label(n), "\(text)")
+        }
+    }
+
     /// Lookups, creations and removals of two-field keys (strings, numbers with -0 and 0 alike, booleans, missing
     /// values), through growth, tombstones and reuse of freed indices, against a dictionary of label values: values
     /// that read the same as labels (`1` and `"1"`, missing, null and `""`) are one group, existing groups keep their

@@ -311,8 +311,8 @@ struct EventScanner {
                     p = q + 1
                 } else if c &- 0x30 < 10 || c == 0x2D {
                     if slot >= 0 {
-                        let (e, v) = try JSONBytes.parseNumber(p, end)
-                        slots[slot] = .number(v)
+                        let (e, v, exact) = try JSONBytes.parseNumber(p, end)
+                        slots[slot] = .number(v, text: exact ? nil : p)
                         p = e
                     } else {
                         p = try JSONBytes.skipNumber(p, end)
@@ -406,8 +406,8 @@ struct EventScanner {
             return e
         default:
             guard c == 0x2D || c &- 0x30 < 10 else { throw ScanFailure(.expectedValue, p) }
-            let (e, v) = try JSONBytes.parseNumber(p, end)
-            if slot >= 0 { slots[slot] = .number(v) }
+            let (e, v, exact) = try JSONBytes.parseNumber(p, end)
+            if slot >= 0 { slots[slot] = .number(v, text: exact ? nil : p) }
             return e
         }
     }
@@ -434,7 +434,7 @@ struct EventScanner {
                 guard let t = Timestamp.epochMillis(n, text: p) else { throw ScanFailure(.timestampOutOfRange, p) }
                 timestamp = t
                 hasTimestamp = true
-                if slot >= 0 { slots[Int(slot)] = .number(JSONBytes.numberValue(n, text: p)) }
+                if slot >= 0 { slots[Int(slot)] = JSONBytes.value(n, text: p) }
                 return n.end
             } else {
                 throw ScanFailure(.badTimestamp, p)

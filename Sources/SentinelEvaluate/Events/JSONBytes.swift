@@ -94,6 +94,13 @@ struct NumberScan {
     /// `false` when the significand has more than 19 digits (then only `strtod` is exact).
     var fits: Bool
     var hasExponent: Bool
+    /// Significant digits in `significand` (trailing zeros included).
+    var digits: Int
+
+    /// Whether the number's double reads back as exactly its decimal value: up to 15 significant digits with a
+    /// power of ten Clinger's fast path takes, so well inside the double's range. Others keep their text for
+    /// their label.
+    var isExactDouble: Bool { digits <= 15 && exponent10 >= -22 && exponent10 <= 22 }
 }
 
 /// Byte-level JSON primitives shared by the event decoder and the `Value` helpers.
@@ -356,10 +363,12 @@ enum JSONBytes {
         return q
     }
 
-    /// Parses the number at `p`: integers of up to 19 digits inline (exact), everything else via `scanNumber`.
+    /// Parses the number at `p`: integers of up to 15 digits inline (exact), everything else via `scanNumber`.
+    /// `exact` is false when the double may not be the number (see `NumberScan.isExactDouble`): its `Value`
+    /// then keeps the text at `p`.
     @inline(__always)
     static func parseNumber(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) throws(ScanFailure) -> (
-        UnsafePointer<UInt8>, Double
+        end: UnsafePointer<UInt8>, value: Double, exact: Bool
     ) {
         var q = p
         let negative = q[0] == 0x2D
@@ -380,12 +389,30 @@ enum JSONBytes {
                 q += 1
             }
         }
-        if (q < end && (q[0] == 0x2E || q[0] | 0x20 == 0x65)) || q - digitsStart > 19 {
+        if (q < end && (q[0] == 0x2E || q[0] | 0x20 == 0x65)) || q - digitsStart > 15 {
             let n = try scanNumber(p, end)
-            return (n.end, numberValue(n, text: p))
+            return (n.end, numberValue(n, text: p), n.isExactDouble)
         }
         let v = Double(m)
-        return (q, negative ? -v : v)
+        return (q, negative ? -v : v, true)
+    }
+
+    /// The value of a scanned number (`text` is where it starts), with its text unless the double is exact.
+    @inline(__always)
+    static func value(_ n: NumberScan, text: UnsafePointer<UInt8>) -> Value {
+        .number(numberValue(n, text: text), text: n.isExactDouble ? nil : text)
+    }
+
+    /// The text of the (validated) number starting at `p`: it ends at the first byte that cannot be part of a
+    /// number, which a valid line always has after it.
+    static func numberText(at p: UnsafePointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var q = p
+        while true {
+            let c = q[0]
+            guard c &- 0x30 < 10 || c == 0x2E || c | 0x20 == 0x65 || c == 0x2B || c == 0x2D else { break }
+            q += 1
+        }
+        return UnsafeBufferPointer(start: p, count: q - p)
     }
 
     /// Scans a JSON number starting at `p` (a `-` or a digit) following the JSON grammar strictly.
@@ -452,7 +479,8 @@ enum JSONBytes {
             exp10 += expNegative ? -e : e
         }
         return NumberScan(
-            end: q, significand: m, exponent10: exp10, negative: negative, fits: fits, hasExponent: hasExponent)
+            end: q, significand: m, exponent10: exp10, negative: negative, fits: fits, hasExponent: hasExponent,
+            digits: digits)
     }
 
     @inline(__always)

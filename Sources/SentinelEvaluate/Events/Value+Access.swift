@@ -208,7 +208,7 @@ extension RawArray {
     /// Whether some element is a number equal to `number`.
     public func contains(number: Double) -> Bool {
         anyElement { v in
-            if case .number(let x) = v { return x == number }
+            if case .number(let x, _) = v { return x == number }
             return false
         }
     }

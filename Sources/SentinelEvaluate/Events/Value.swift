@@ -40,18 +40,21 @@ public struct RawObject: @unchecked Sendable {
     }
 }
 
-/// A field value of the event being evaluated. Trivial (no reference counting), so the hot loop never retains.
-public enum Value: Sendable {
+/// A field value of the event being evaluated. Trivial (no reference counting), so the hot loop never retains;
+/// its pointers borrow the event like `ByteString`, hence `@unchecked Sendable`.
+public enum Value: @unchecked Sendable {
     case missing
     case null
     case bool(Bool)
-    case number(Double)
+    /// A number, and its JSON text when the double may not be its exact value (more than 15 significant digits,
+    /// or a power of ten beyond the double's fast range), so its label keeps every digit.
+    case number(Double, text: UnsafePointer<UInt8>? = nil)
     case string(ByteString)
     case array(RawArray)
     case object(RawObject)
 
     public var number: Double? {
-        if case .number(let n) = self { return n }
+        if case .number(let n, _) = self { return n }
         return nil
     }
 

@@ -93,7 +93,7 @@ struct ListMatcher {
             if strings.count <= 8 { return strings.contains { $0.equals(s) } }
             guard let candidates = stringIndex[ByteHashing.hash(s.buffer)] else { return false }
             return candidates.contains { strings[$0].equals(s) }
-        case .number(let n): return numbers.contains(n)
+        case .number(let n, _): return numbers.contains(n)
         default: return false
         }
     }

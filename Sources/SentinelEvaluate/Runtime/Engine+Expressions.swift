@@ -128,7 +128,7 @@ extension Engine {
     /// Numbers, and the strings Prometheus writes for special floats.
     static func numeric(_ v: Value) -> Double? {
         switch v {
-        case .number(let n): return n
+        case .number(let n, _): return n
         case .string(let s) where s.count <= 4:
             switch s.string {
             case "NaN": return .nan
@@ -144,7 +144,7 @@ extension Engine {
         switch (a, b) {
         case (.string(let x), .string(let y)): return x.equals(y)
         case (.bool(let x), .bool(let y)): return x == y
-        case (.number(let x), .number(let y)): return x == y
+        case (.number(let x, _), .number(let y, _)): return x == y
         case (.null, .null): return true
         default:
             if let x = numeric(a), let y = numeric(b) { return x == y }

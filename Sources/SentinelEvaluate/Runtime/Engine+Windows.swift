@@ -70,7 +70,7 @@ extension Engine {
     /// reader takes the usual spellings without making a String; others go to `Double(_:)`.
     private static func parseNumber(_ v: Value) -> Double? {
         guard case .string(let s) = v, s.count < 40, let base = s.base, s.count > 0 else { return nil }
-        if let (end, n) = try? JSONBytes.parseNumber(base, base + s.count), end == base + s.count { return n }
+        if let (end, n, _) = try? JSONBytes.parseNumber(base, base + s.count), end == base + s.count { return n }
         return Double(s.string)
     }
 
@@ -81,7 +81,7 @@ extension Engine {
         if readout == .counterRate || readout == .counterIncrease || readout == .histogramQuantile {
             stores[Int(op.a)].evictSeries(g, to: currentTime)
         }
-        func number(_ n: Double?) -> Value { n.map(Value.number) ?? .missing }
+        func number(_ n: Double?) -> Value { n.map { .number($0) } ?? .missing }
         let place = tables.places[Int(op.a)]
         if place.frame >= 0 {
             let store = UnsafePointer(frames.baseAddress! + Int(place.frame))

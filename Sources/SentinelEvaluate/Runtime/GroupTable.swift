@@ -140,8 +140,9 @@ struct GroupTable {
     }
 
     /// Calls `body` with the bytes of `value` as an alert label: a group is its labels, so values that read the
-    /// same as labels (`5` and `"5"`, missing and `""`) are one group. Strings are their bytes, numbers as
-    /// formatted in labels, missing and null empty, arrays and objects their JSON text.
+    /// same as labels (`5` and `"5"`, missing and `""`) are one group. Strings are their bytes, numbers their
+    /// exact value as formatted in labels (from their text when the double is not exact), missing and null
+    /// empty, arrays and objects their JSON text.
     @inline(__always)
     static func withLabelBytes<R>(_ value: Value, _ body: (ByteString) -> R) -> R {
         switch value {
@@ -152,8 +153,9 @@ struct GroupTable {
         case .bool(let b):
             let text: StaticString = b ? "true" : "false"
             return body(ByteString(base: text.utf8Start, count: text.utf8CodeUnitCount))
-        case .number(let n):
-            var text = NumberFormatting.label(n)
+        case .number(let n, let json):
+            var text = json.map { NumberFormatting.label(jsonNumber: JSONBytes.numberText(at: $0)) }
+                ?? NumberFormatting.label(n)
             return text.withUTF8 { body(ByteString(base: $0.baseAddress, count: $0.count)) }
         }
     }
