@@ -1,5 +1,6 @@
 public import SentinelCompile
 import Foundation
+import SentinelParse
 
 /// Evaluates a compiled graph over events, on event time.
 ///

@@ -14,6 +14,20 @@ import Testing
     }
 
     /// Two matchers in one string used to become one matcher whose value ran on to the end of the string.
+    /// Regexes match the whole value, as RE2's anchoring does in Alertmanager (ICU's `$` also matched before a
+    /// trailing newline), and one that can backtrack exponentially is given up, not run for ever, counting as no match.
+    @Test func regexMatchersMatchTheWholeValueAndAreBounded() throws {
+        let model = try LabelMatcher(parsing: #"model=~"llama.*""#)
+        #expect(model.matches("llama-3"))
+        #expect(!model.matches("llama-3\n"))
+        #expect(!model.matches("big-llama"))
+        let bomb = try LabelMatcher(parsing: #"user=~"(a|aa)+""#)
+        #expect(bomb.matches("aaaa"))
+        #expect(!bomb.matches(String(repeating: "a", count: 60) + "!"))
+        let notBomb = try LabelMatcher(parsing: #"user!~"(a|aa)+""#)
+        #expect(notBomb.matches(String(repeating: "a", count: 60) + "!"))
+    }
+
     @Test func textAfterTheClosingQuoteIsAnErrorAtItsColumn() {
         #expect(throws: LabelMatcher.SyntaxError.self) { try LabelMatcher(parsing: #"model="x", severity="y""#) }
         do {

@@ -1,4 +1,5 @@
 import Foundation
+import SentinelParse
 
 /// Expr evaluation over the flattened ops, against the current event's slots and group.
 extension Engine {

@@ -14,10 +14,12 @@ public enum RegexCheck {
         public var reason: String
     }
 
-    /// `^(?:pattern)$` compiled, so that a whole value must match, as in Alertmanager's label matchers; or why the
-    /// pattern does not compile.
-    public static func anchored(_ pattern: String) -> Result<NSRegularExpression, Failure> {
-        if let regex = try? NSRegularExpression(pattern: "^(?:\(pattern))$") { return .success(regex) }
+    /// `^(?:pattern)$` compiled, so that a whole value must match (`BoundedRegex.wholeMatch`), as in Alertmanager's
+    /// label matchers; or why the pattern does not compile.
+    public static func anchored(_ pattern: String) -> Result<BoundedRegex, Failure> {
+        if let regex = try? NSRegularExpression(pattern: "^(?:\(pattern))$") {
+            return .success(BoundedRegex(compiled: regex, pattern: pattern))
+        }
         return .failure(Failure(reason: problem(pattern) ?? "it does not compile"))
     }
 

@@ -10,7 +10,7 @@ public struct LabelMatcher: Sendable, Hashable {
     public let operation: Operation
     public let value: String
     /// The anchored pattern of `=~`/`!~`, compiled once; nil for `=`/`!=` and for a pattern that does not compile.
-    private let regex: NSRegularExpression?
+    private let regex: BoundedRegex?
     /// Why the pattern of `=~`/`!~` does not compile (a diagnostic for whoever read the matcher); such a matcher
     /// never matches.
     public let patternProblem: String?
@@ -116,14 +116,14 @@ public struct LabelMatcher: Sendable, Hashable {
 }
 
 extension LabelMatcher {
-    /// Whether the matcher holds for a label's value ("" when the label is missing). Regexes are anchored, as in
-    /// Alertmanager.
+    /// Whether the matcher holds for a label's value ("" when the label is missing). Regexes match the whole value,
+    /// as in Alertmanager; a match given up (see `BoundedRegex`) counts as no match.
     public func matches(_ value: String) -> Bool {
         switch operation {
         case .equal: return value == self.value
         case .notEqual: return value != self.value
         case .matchesRegex, .notMatchesRegex:
-            let matched = regex.map { $0.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil } ?? false
+            let matched = regex?.wholeMatch(value) ?? false
             return matched == (operation == .matchesRegex)
         }
     }

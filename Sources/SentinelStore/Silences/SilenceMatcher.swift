@@ -19,7 +19,7 @@ public struct SilenceMatcher: Sendable, Codable, Equatable {
     /// false negates the matcher (`!=`, `!~`).
     public let isEqual: Bool
     /// Compiled once here, not on every alert the silence is checked against.
-    private let regex: NSRegularExpression?
+    private let regex: BoundedRegex?
 
     /// Throws `InvalidRegex` when `isRegex` and `value` does not compile.
     public init(name: String, value: String, isRegex: Bool = false, isEqual: Bool = true) throws(InvalidRegex) {
@@ -41,10 +41,8 @@ public struct SilenceMatcher: Sendable, Codable, Equatable {
     public func matches(_ labelValue: String) -> Bool {
         let equal: Bool
         if let regex {
-            let length = labelValue.utf16.count
-            let match = regex.firstMatch(in: labelValue, range: NSRange(location: 0, length: length))
-            // `$` also matches before a trailing newline; Alertmanager's anchoring (RE2) does not.
-            equal = match?.range.length == length
+            // A match given up (see `BoundedRegex`) counts as no match.
+            equal = regex.wholeMatch(labelValue) ?? false
         } else {
             equal = labelValue == value
         }
