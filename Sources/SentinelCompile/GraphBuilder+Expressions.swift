@@ -361,11 +361,7 @@ extension GraphBuilder {
                 return nil
             }
             if RegexCheck.mayBacktrack(pattern) {
-                report(
-                    .backtrackingRegex,
-                    "'\(pattern)' repeats a group that holds repetition or alternation: matching can take exponential "
-                        + "time on some inputs, so such a match is given up after a step budget (and counted); write it "
-                        + "without the nested repetition if you can", right, scope)
+                report(.backtrackingRegex, RegexCheck.backtrackingWarning(pattern), right, scope)
             }
             var index = regexes.firstIndex(of: pattern)
             if index == nil {

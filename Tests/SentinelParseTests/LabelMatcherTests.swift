@@ -28,6 +28,17 @@ import Testing
         #expect(notBomb.matches(String(repeating: "a", count: 60) + "!"))
     }
 
+    /// A policy matcher pattern that can backtrack exponentially is the same warning as in a rule (W0109).
+    @Test func aBacktrackingMatcherPatternIsAWarningWhereItIs() {
+        let (_, diagnostics) = PolicyFileReader.read(
+            text: "route:\n  receiver: r\n  routes:\n    - {receiver: r, matchers: ['user=~\"(a|aa)+\"', 'model=~\"m.*\"']}\n",
+            file: "p.yaml")
+        let warnings = diagnostics.filter { $0.code == .backtrackingRegex }
+        #expect(warnings.count == 1, "\(diagnostics)")
+        #expect(warnings.first?.severity == .warning)
+        #expect(warnings.first?.range?.start.line == 4)
+    }
+
     @Test func textAfterTheClosingQuoteIsAnErrorAtItsColumn() {
         #expect(throws: LabelMatcher.SyntaxError.self) { try LabelMatcher(parsing: #"model="x", severity="y""#) }
         do {

@@ -115,6 +115,13 @@ public enum RegexCheck {
         return false
     }
 
+    /// The `W0109` message for a pattern `mayBacktrack` flags.
+    public static func backtrackingWarning(_ pattern: String) -> String {
+        "'\(pattern)' repeats a group that holds repetition or alternation: matching can take exponential time on "
+            + "some inputs, so such a match is given up after a step budget (and counted); write it without the nested "
+            + "repetition if you can"
+    }
+
     /// The usual mistakes, looked for in a pattern that does not compile.
     static func cause(_ pattern: String) -> String? {
         var open = 0

@@ -261,6 +261,10 @@ public enum PolicyFileReader {
                 let parsed = try LabelMatcher(parsing: matcher.value)
                 if let problem = parsed.patternProblem {
                     diagnostics.append(Diagnostic(.invalidRegex, problem, at: matcher.range))
+                } else if parsed.operation == .matchesRegex || parsed.operation == .notMatchesRegex,
+                    RegexCheck.mayBacktrack(parsed.value)
+                {
+                    diagnostics.append(Diagnostic(.backtrackingRegex, RegexCheck.backtrackingWarning(parsed.value), at: matcher.range))
                 }
             } catch {
                 var at = matcher.range
