@@ -3,10 +3,12 @@
 public enum LabelName {
     /// Whether `name` is a label name.
     public static func isValid(_ name: String) -> Bool {
-        guard let first = name.utf8.first, isStart(first) else { return false }
-        return name.utf8.allSatisfy { isStart($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        guard let first = name.unicodeScalars.first, isNameScalar(first, first: true) else { return false }
+        return name.unicodeScalars.allSatisfy { isNameScalar($0, first: false) }
     }
 
-    /// A letter or `_`.
-    private static func isStart(_ c: UInt8) -> Bool { (c | 0x20) &- 0x61 < 26 || c == 0x5F }
+    /// Whether `scalar` may stand in a label name: a letter or `_`, or also a digit when it is not the `first`.
+    public static func isNameScalar(_ scalar: Unicode.Scalar, first: Bool) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_" || (!first && ("0"..."9").contains(scalar))
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SentinelCore
 
 /// An Alertmanager-style label matcher: `name="value"`, `name!="value"`, `name=~"regex"`, `name!~"regex"`.
 public struct LabelMatcher: Sendable, Hashable {
@@ -32,12 +33,9 @@ public struct LabelMatcher: Sendable, Hashable {
         let scalars = Array(text.unicodeScalars)
         var i = 0
         func skipSpaces() { while i < scalars.count, scalars[i] == " " { i += 1 } }
-        func isNameScalar(_ s: Unicode.Scalar, first: Bool) -> Bool {
-            ("a"..."z").contains(s) || ("A"..."Z").contains(s) || s == "_" || (!first && ("0"..."9").contains(s))
-        }
         skipSpaces()
         let nameStart = i
-        while i < scalars.count, isNameScalar(scalars[i], first: i == nameStart) { i += 1 }
+        while i < scalars.count, LabelName.isNameScalar(scalars[i], first: i == nameStart) { i += 1 }
         guard i > nameStart else {
             throw SyntaxError(message: "expected a label name ([a-zA-Z_][a-zA-Z0-9_]*) at column \(i + 1)", offset: i)
         }
