@@ -105,23 +105,15 @@ public final class DryRun {
         let readers = try paths.map { path in path == "-" ? LineReader(fileDescriptor: 0) : try LineReader(path: path) }
         for (path, reader) in zip(paths, readers) {
             starts.append((linesRead, path))
-            while true {
-                var overLong: LineReaderError?
-                let next: (line: UnsafeRawBufferPointer, number: Int)?
-                do {
-                    next = try reader.next()
-                } catch {
-                    guard error.isResumable else { throw error }
-                    overLong = error
-                    next = nil
-                }
-                if let overLong {
-                    linesRead += 1
+            while let next = try reader.nextOrSkipped() {
+                linesRead += 1
+                let line: UnsafeRawBufferPointer
+                switch next {
+                case .success(let read): line = read.line
+                case .failure(let overLong):
                     try report(linesRead, EventDecodeError(message: overLong.message, offset: reader.maxLineLength))
                     continue
                 }
-                guard let (line, _) = next else { break }
-                linesRead += 1
                 if linesRead & 0x3FFFF == 0 { progress?(linesRead) }
                 if LineReader.isBlank(line) { continue }
                 do {

@@ -151,6 +151,17 @@ public final class LineReader {
         }
     }
 
+    /// `next()` for readers that go on past a line over `maxLineLength` when they can: such a line comes back as
+    /// its error (`isResumable`) instead of being thrown, and reading goes on after it; nil at the end of input.
+    /// Errors that end reading are thrown.
+    public func nextOrSkipped() throws(LineReaderError) -> Result<(line: UnsafeRawBufferPointer, number: Int), LineReaderError>? {
+        do {
+            return try next().map { .success($0) }
+        } catch where error.isResumable {
+            return .failure(error)
+        }
+    }
+
     /// The error for the line at `start`, which is over the maximum length; the reader skips or stops after it.
     private func tooLong() -> LineReaderError {
         lineNumber += 1

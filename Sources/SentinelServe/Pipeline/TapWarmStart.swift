@@ -55,16 +55,15 @@ struct TapWarmStart {
         for (index, file) in files.enumerated() {
             do {
                 let reader = try LineReader(path: file.path)
-                while true {
-                    let next: (line: UnsafeRawBufferPointer, number: Int)?
-                    do {
-                        next = try reader.next()
-                    } catch let error where error.isResumable {
+                while let next = try reader.nextOrSkipped() {
+                    let (line, number): (UnsafeRawBufferPointer, Int)
+                    switch next {
+                    case .success(let read): (line, number) = read
+                    case .failure(let overLong):
                         // A line over the reader's limit: skipped like any line that is not an event.
-                        problem(index << 40 | (error.line ?? 0), EventDecodeError(message: error.message, offset: 0))
+                        problem(index << 40 | (overLong.line ?? 0), EventDecodeError(message: overLong.message, offset: 0))
                         continue
                     }
-                    guard let (line, number) = next else { break }
                     if LineReader.isBlank(line) { continue }
                     let tag = index << 40 | number
                     do {
