@@ -18,6 +18,7 @@ import Testing
         #expect(outcome.problemCount == 0)
         #expect(lines(outcome) == [#"{"ts":1,"kind":"a"}"#, #"{"ts":2,"kind":"b"}"#])
         #expect(outcome.batch.maxTimestamp == 2_000)
+        #expect(outcome.batch.minTimestamp == 1_000)
     }
 
     @Test func completionsAreObservedForTheOverviewWhileValidated() {

@@ -109,9 +109,9 @@ public final class EvaluationLoop: @unchecked Sendable {
     /// absence rules do not fire for it and alerts do not resolve and fire again across it. An alert that ended
     /// in it is judged as a restored one (sent resolved after its grace unless it fires again); one that started
     /// in it is not notified (the alert book shows it, and it resolves or goes on with the live events).
-    private func crossUnobservedTime(before time: Int64?) {
+    private func crossUnobservedTime(before time: Int64) {
         warmedThrough = nil
-        guard let time, time - 1 > engine.watermark else { return }
+        guard time != .max, time - 1 > engine.watermark else { return }
         wireCaptureOnly()
         engine.advance(to: time - 1)
         let told = Set(dispatcher.firingAlerts.map(\.fingerprint))
@@ -219,7 +219,7 @@ public final class EvaluationLoop: @unchecked Sendable {
     }
 
     private func evaluate(_ batch: EventBatch) {
-        if warmedThrough != nil { crossUnobservedTime(before: Self.earliestTime(batch)) }
+        if warmedThrough != nil { crossUnobservedTime(before: batch.minTimestamp) }
         batch.bytes.withUnsafeBytes { raw in
             for range in batch.lines {
                 let line = UnsafeRawBufferPointer(rebasing: raw[range])
@@ -243,14 +243,6 @@ public final class EvaluationLoop: @unchecked Sendable {
         metrics.recordEvaluated(batch.count, source: batch.source, latencySeconds: Double(now &- batch.acceptedAt) / 1e9)
         if batch.maxTimestamp > streamTime { streamTime = batch.maxTimestamp }
         streamTimeSeenAt = now
-    }
-
-    /// The earliest `ts` of a batch's events (they are validated, so each has one).
-    private static func earliestTime(_ batch: EventBatch) -> Int64? {
-        let decoder = EventDecoder(paths: [])
-        return batch.bytes.withUnsafeBytes { raw in
-            batch.lines.compactMap { try? decoder.header(of: UnsafeRawBufferPointer(rebasing: raw[$0])).timestamp }.min()
-        }
     }
 
     private func advanceIfIdle() {

@@ -13,8 +13,9 @@ public struct EventBatch: Sendable {
     public var source: Source
     /// `DispatchTime.now().uptimeNanoseconds` at acceptance.
     public var acceptedAt: UInt64
-    /// The latest `ts` among the events (epoch ms), `.min` when empty.
-    public var maxTimestamp = Int64.min
+    /// The earliest and the latest `ts` among the events (epoch ms); `.max` and `.min` when empty (see `include`).
+    public internal(set) var minTimestamp = Int64.max
+    public internal(set) var maxTimestamp = Int64.min
     /// The completions among the events, as the overview's charts count them.
     public var answers: [AnswerObservation] = []
 
@@ -26,4 +27,10 @@ public struct EventBatch: Sendable {
     }
 
     public var count: Int { lines.count }
+
+    /// Takes an event's `ts` into `minTimestamp` and `maxTimestamp`.
+    public mutating func include(timestamp: Int64) {
+        minTimestamp = min(minTimestamp, timestamp)
+        maxTimestamp = max(maxTimestamp, timestamp)
+    }
 }

@@ -58,6 +58,7 @@ public final class EventBatchReader {
         var lines: [Range<Int>] = []
         var problems: [Problem] = []
         var problemCount = 0
+        var minTimestamp = Int64.max
         var maxTimestamp = Int64.min
         var answers: [AnswerObservation] = []
 
@@ -77,6 +78,7 @@ public final class EventBatchReader {
             }
             switch decoded {
             case .success(let (header, answer)):
+                minTimestamp = min(minTimestamp, header.timestamp)
                 maxTimestamp = max(maxTimestamp, header.timestamp)
                 lines.append(outStart..<out.count)
                 if let answer { answers.append(answer) }
@@ -113,6 +115,7 @@ public final class EventBatchReader {
             }
         }
         var batch = EventBatch(bytes: out, lines: lines, source: source)
+        batch.minTimestamp = minTimestamp
         batch.maxTimestamp = maxTimestamp
         batch.answers = answers
         return Outcome(batch: batch, problems: problems, problemCount: problemCount)

@@ -112,7 +112,7 @@ public final class TrafficReplay: Sendable {
                     let from = pending.bytes.count
                     pending.bytes.append(contentsOf: line)
                     pending.lines.append(from..<pending.bytes.count)
-                    pending.maxTimestamp = max(pending.maxTimestamp, header.timestamp)
+                    pending.include(timestamp: header.timestamp)
                     if let answer { pending.answers.append(answer) }
                     if pending.count >= Self.maxBatch { await flush() }
                 }
