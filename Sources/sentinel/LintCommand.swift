@@ -27,11 +27,21 @@ struct LintCommand: ParsableCommand {
 
     func run() throws {
         var diagnostics: [Diagnostic] = []
-        let files = Set(Configuration.expand(paths, &diagnostics, tests: nil)).sorted()
+        // Files given one by one can be passed to `run` one by one; those found in a folder go in with the folder.
+        var files: Set<String> = []
+        var inFolders: Set<String> = []
+        for path in paths {
+            let found = Configuration.expand([path], &diagnostics, tests: nil)
+            files.formUnion(found)
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+                inFolders.formUnion(found.filter { !Configuration.isTest($0) })
+            }
+        }
         var ruleFiles: [RuleFileSyntax] = []
         var policyFiles: [PolicyFileSyntax] = []
         var policyPaths: Set<String> = []
-        for file in files {
+        for file in files.sorted() {
             if Configuration.isTest(file) {
                 diagnostics += RuleTestRunner.check(path: file)
                 continue
@@ -48,13 +58,6 @@ struct LintCommand: ParsableCommand {
                 diagnostics += found
             }
         }
-        // Files given one by one can be passed to `run` one by one; those found in a folder go in with the folder.
-        var ignored: [Diagnostic] = []
-        let folders = paths.filter { path in
-            var isFolder: ObjCBool = false
-            return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
-        }
-        let inFolders = Set(Configuration.expand(folders, &ignored, tests: nil)).filter { !Configuration.isTest($0) }
         diagnostics += Self.mixedFolders(inFolders.sorted(), policies: policyPaths)
         diagnostics += Compiler.compile(rules: ruleFiles, policies: policyFiles).1
         // Receiver settings (URLs, durations) are checked on the policies alone, so rule errors do not hide them.
