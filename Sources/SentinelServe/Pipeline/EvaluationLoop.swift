@@ -128,7 +128,7 @@ public final class EvaluationLoop: @unchecked Sendable {
         dispatcher.resume(
             firingNow: active.filter { $0.state == .firing && notifying.contains($0.rule) && include($0) }, at: time,
             complete: complete)
-        placeInAlertBook(active, graph: engine.graph, at: time)
+        placeInAlertBook(active, graph: engine.graph, notifying: notifying, at: time)
         return active
     }
 
@@ -154,9 +154,9 @@ public final class EvaluationLoop: @unchecked Sendable {
         Set(graph.rules.filter { rule in rule.actions.contains { !graph.actions[$0].type.runsOnMatch } }.map(\.name))
     }
 
-    /// Makes `active` the alert book's active alerts, with their severities and receivers under `graph`.
-    private func placeInAlertBook(_ active: [ActiveAlert], graph: ConditionGraph, at time: Int64) {
-        let notifying = Self.notifyingRules(graph)
+    /// Makes `active` the alert book's active alerts, with their severities and receivers under `graph` (whose
+    /// rules with a notifying action are `notifying`).
+    private func placeInAlertBook(_ active: [ActiveAlert], graph: ConditionGraph, notifying: Set<String>, at time: Int64) {
         let severities = Dictionary(graph.rules.map { ($0.name, $0.severity.rawValue) }, uniquingKeysWith: { a, _ in a })
         alerts.replaceActive(
             active.map { alert in
@@ -286,7 +286,7 @@ public final class EvaluationLoop: @unchecked Sendable {
         let active = next.activeAlerts()
         dispatcher.replace(
             policy: graph.policy, at: now, firingNow: active.filter { $0.state == .firing && notifying.contains($0.rule) })
-        placeInAlertBook(active, graph: graph, at: now)
+        placeInAlertBook(active, graph: graph, notifying: notifying, at: now)
         return next.carryOver!
     }
 
