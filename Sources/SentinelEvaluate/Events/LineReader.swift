@@ -1,3 +1,5 @@
+import SentinelCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -166,7 +168,7 @@ public final class LineReader {
     private func tooLong() -> LineReaderError {
         lineNumber += 1
         skippingLine = true
-        let limit = maxLineLength % (1 << 20) == 0 ? "\(maxLineLength >> 20) MiB" : "\(maxLineLength) bytes"
+        let limit = ByteCount.text(maxLineLength)
         var error = LineReaderError(
             path: path, code: EFBIG,
             message: "line is longer than the limit of \(limit) (it starts at byte \(consumed + start))"

@@ -175,7 +175,7 @@ public struct YAMLLoader {
         guard status.st_mode & S_IFMT == S_IFREG else {
             return .failure(ReadError(message: "it is \(fileType(status.st_mode)), not a regular file"))
         }
-        let tooLarge = ReadError(message: "it is larger than \(maxFileBytes >> 20) MiB")
+        let tooLarge = ReadError(message: "it is larger than \(ByteCount.text(maxFileBytes))")
         guard status.st_size <= maxFileBytes else { return .failure(tooLarge) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)

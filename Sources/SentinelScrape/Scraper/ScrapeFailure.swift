@@ -33,9 +33,9 @@ public enum ScrapeFailure: Error, Sendable, Hashable, CustomStringConvertible {
         case .connection(let message): "connection failed: \(message)"
         case .timeout(let timeout): "no complete response within \(NumberFormatting.format(timeout.seconds))s"
         case .status(let code): "server returned HTTP status \(code)"
-        case .bodyTooLarge(let limit): "response body larger than \(Self.size(limit))"
+        case .bodyTooLarge(let limit): "response body larger than \(ByteCount.text(limit))"
         case .decompressedBodyTooLarge(let encoding, let limit):
-            "response body: \(encoding) data larger than \(Self.size(limit)) when decompressed"
+            "response body: \(encoding) data larger than \(ByteCount.text(limit)) when decompressed"
         case .invalidCompressedBody(let encoding): "response body: invalid \(encoding) data"
         case .sampleLimit(let limit): "more than \(limit) samples, the target's sample limit"
         case .parse(let error): "invalid exposition: \(error)"
@@ -52,12 +52,5 @@ public enum ScrapeFailure: Error, Sendable, Hashable, CustomStringConvertible {
         default:
             return nil
         }
-    }
-
-    /// `16 MiB`, `512 KiB` or `1000 bytes`.
-    static func size(_ bytes: Int) -> String {
-        if bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
-        if bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
-        return "\(bytes) bytes"
     }
 }
