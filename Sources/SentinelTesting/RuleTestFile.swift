@@ -363,11 +363,8 @@ enum YAMLJSON {
         case .scalar(let s):
             if s.isPlain {
                 if s.isNull { return "null" }
-                if ["true", "True", "TRUE"].contains(s.value) { return "true" }
-                if ["false", "False", "FALSE"].contains(s.value) { return "false" }
-                if s.value.range(of: #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"#, options: .regularExpression) != nil {
-                    return s.value
-                }
+                if let value = YAMLScalar.boolean(s.value) { return value ? "true" : "false" }
+                if YAMLScalar.isJSONNumber(s.value) { return s.value }
             }
             var out = ""
             JSONText.appendString(s.value, to: &out)

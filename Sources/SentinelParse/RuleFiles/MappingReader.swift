@@ -71,12 +71,8 @@ public enum NodeValue {
     }
 
     public static func bool(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic]) -> Located<Bool>? {
-        if case .scalar(let s) = node.content, s.isPlain {
-            switch s.value {
-            case "true", "True", "TRUE": return Located(true, at: node.range)
-            case "false", "False", "FALSE": return Located(false, at: node.range)
-            default: break
-            }
+        if case .scalar(let s) = node.content, s.isPlain, let value = YAMLScalar.boolean(s.value) {
+            return Located(value, at: node.range)
         }
         diagnostics.append(Diagnostic(.wrongType, "\(what) must be true or false", at: node.range))
         return nil

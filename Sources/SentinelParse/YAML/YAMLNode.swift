@@ -87,7 +87,44 @@ public struct YAMLScalar: Sendable {
     }
 
     /// `~`, `null`, `Null`, `NULL` or empty, read as plain.
-    public var isNull: Bool {
-        isPlain && ["", "~", "null", "Null", "NULL"].contains(value)
+    public var isNull: Bool { isPlain && Self.nullWords.contains(value) }
+
+    /// The words YAML's core schema reads as null.
+    static let nullWords: Set<String> = ["", "~", "null", "Null", "NULL"]
+
+    /// The boolean YAML's core schema reads `text` as (`true`, `True`, `TRUE`, and the same for false), nil for any
+    /// other text.
+    public static func boolean(_ text: String) -> Bool? {
+        switch text {
+        case "true", "True", "TRUE": true
+        case "false", "False", "FALSE": false
+        default: nil
+        }
+    }
+
+    /// Whether `text` is a number as JSON writes it (the forms Sentinel reads; rule test files turn numbers into
+    /// JSON), and with `wholeOnly` without a fraction or exponent.
+    public static func isJSONNumber(_ text: String, wholeOnly: Bool = false) -> Bool {
+        var bytes = text.utf8[...]
+        func digits() -> Int {
+            let run = bytes.prefix { $0 >= 0x30 && $0 <= 0x39 }.count
+            bytes = bytes.dropFirst(run)
+            return run
+        }
+        if bytes.first == 0x2D { bytes = bytes.dropFirst() }
+        let first = bytes.first
+        let integerDigits = digits()
+        guard integerDigits > 0, first != 0x30 || integerDigits == 1 else { return false }
+        if wholeOnly { return bytes.isEmpty }
+        if bytes.first == 0x2E {
+            bytes = bytes.dropFirst()
+            guard digits() > 0 else { return false }
+        }
+        if let e = bytes.first, e == 0x65 || e == 0x45 {
+            bytes = bytes.dropFirst()
+            if let sign = bytes.first, sign == 0x2B || sign == 0x2D { bytes = bytes.dropFirst() }
+            guard digits() > 0 else { return false }
+        }
+        return bytes.isEmpty
     }
 }

@@ -8,11 +8,10 @@ enum YAMLTag {
         let value = scalar.value
         switch tag {
         case "!!str", "!": return .success(false)
-        case "!!null": return matches(value, ["", "~", "null", "Null", "NULL"].contains(value), tag, "null")
-        case "!!bool":
-            return matches(value, ["true", "True", "TRUE", "false", "False", "FALSE"].contains(value), tag, "true or false")
-        case "!!int": return matches(value, isNumber(value, wholeOnly: true), tag, "a whole number")
-        case "!!float": return matches(value, isNumber(value, wholeOnly: false), tag, "a number")
+        case "!!null": return matches(value, YAMLScalar.nullWords.contains(value), tag, "null")
+        case "!!bool": return matches(value, YAMLScalar.boolean(value) != nil, tag, "true or false")
+        case "!!int": return matches(value, YAMLScalar.isJSONNumber(value, wholeOnly: true), tag, "a whole number")
+        case "!!float": return matches(value, YAMLScalar.isJSONNumber(value), tag, "a number")
         case "!!merge" where scalar.style == .plain && value == "<<": return .success(true)
         default: return .failure(unsupported(tag))
         }
@@ -42,31 +41,5 @@ enum YAMLTag {
 
     private static func matches(_ value: String, _ fits: Bool, _ tag: String, _ expected: String) -> Result<Bool, Problem> {
         fits ? .success(true) : .failure(Problem("tag '\(tag)' is on '\(value)', which is not \(expected)"))
-    }
-
-    /// Whether `text` is a number as JSON writes it (the forms Sentinel reads; rule test files turn numbers into
-    /// JSON), and with `wholeOnly` without a fraction or exponent.
-    static func isNumber(_ text: String, wholeOnly: Bool) -> Bool {
-        var bytes = text.utf8[...]
-        func digits() -> Int {
-            let run = bytes.prefix { $0 >= 0x30 && $0 <= 0x39 }.count
-            bytes = bytes.dropFirst(run)
-            return run
-        }
-        if bytes.first == 0x2D { bytes = bytes.dropFirst() }
-        let first = bytes.first
-        let integerDigits = digits()
-        guard integerDigits > 0, first != 0x30 || integerDigits == 1 else { return false }
-        if wholeOnly { return bytes.isEmpty }
-        if bytes.first == 0x2E {
-            bytes = bytes.dropFirst()
-            guard digits() > 0 else { return false }
-        }
-        if let e = bytes.first, e == 0x65 || e == 0x45 {
-            bytes = bytes.dropFirst()
-            if let sign = bytes.first, sign == 0x2B || sign == 0x2D { bytes = bytes.dropFirst() }
-            guard digits() > 0 else { return false }
-        }
-        return bytes.isEmpty
     }
 }
