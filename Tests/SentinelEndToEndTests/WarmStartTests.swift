@@ -128,6 +128,8 @@ import Testing
         #expect(try await first.eventually { try await first.metric(Self.firing("UnsafeBurst", "critical")) == 1 })
         #expect(try await first.eventually { try await first.metric("sentinel_notifications_total{receiver=\"ops\"}") == 1 })
         #expect(first.stop() == 0)
+        // Sentinel was down for the hundred minutes between the two streams (the tap was last written then).
+        try Self.backdateTap(directory.appendingPathComponent("tap"), by: 95 * 60)
 
         let restarted = try start()
         let after = (120...125).map { Self.event(minute: $0, latency: 100, unsafe: true) }
@@ -138,6 +140,76 @@ import Testing
         #expect(try await restarted.metric("sentinel_notifications_total{receiver=\"ops\"}") ?? 0 == 0)
         #expect(try await restarted.metric("sentinel_alert_transitions_total{rule=\"ModelSilent\",state=\"firing\"}") == 0)
         #expect(try await restarted.metric("sentinel_alert_transitions_total{rule=\"UnsafeBurst\",state=\"resolved\"}") == 0)
+        #expect(restarted.stop() == 0)
+    }
+
+    static let silenceRule = """
+        rules:
+          - name: ModelSilent
+            on: completion
+            group_by: [model]
+            every: 1s
+            when: count(1h) >= 1 and count(15s) == 0
+            severity: warning
+            actions: [notify]
+        """
+
+    /// Sets the modification time of every tap file `seconds` back, as if Sentinel had stopped that long ago.
+    static func backdateTap(_ tap: URL, by seconds: TimeInterval) throws {
+        for file in try FileManager.default.contentsOfDirectory(atPath: tap.path) {
+            try FileManager.default.setAttributes(
+                [.modificationDate: Date().addingTimeInterval(-seconds)], ofItemAtPath: tap.appendingPathComponent(file).path)
+        }
+    }
+
+    /// Runs `sentinel run` with `silenceRule` and a tap, posts one completion dated now and stops; returns the
+    /// folder and a function that starts the service again on the same tap.
+    static func tapOneEventNow() async throws -> (tap: URL, start: () throws -> LiveSentinel) {
+        let directory = try SentinelProcess.temporaryDirectory()
+        let rules = directory.appendingPathComponent("rules.yaml")
+        let policy = directory.appendingPathComponent("policy.yaml")
+        try Self.silenceRule.write(to: rules, atomically: true, encoding: .utf8)
+        try Self.policy.write(to: policy, atomically: true, encoding: .utf8)
+        let tap = directory.appendingPathComponent("tap")
+        let start = {
+            try LiveSentinel(["--rules", rules.path, "--policies", policy.path, "--tap", tap.path])
+        }
+        let first = try start()
+        let now = ISO8601DateFormatter().string(from: Date())
+        let event = #"{"ts":"\#(now)","kind":"completion","id":"c-1","model":"m","latency_ms":100}"#
+        #expect(try await first.post("/api/v1/events", event).status == 202)
+        #expect(try await first.eventually { try await first.metric("sentinel_events_evaluated_total{source=\"http\"}") == 1 })
+        let silentFiring = "sentinel_alert_transitions_total{rule=\"ModelSilent\",state=\"firing\"}"
+        #expect(try await first.metric(silentFiring) ?? 0 == 0, "the first run stopped within 15 s of the event")
+        #expect(first.stop() == 0)
+        return (tap, start)
+    }
+
+    /// After a warm start the clock runs without live events, from the tap's last event at the time the tap was
+    /// last written: a model that stays silent is found silent by this run.
+    @Test func theClockRunsAfterAWarmStart() async throws {
+        let (_, start) = try await Self.tapOneEventNow()
+        let restarted = try start()
+        #expect(restarted.stderr.contains("warm start from the tap"), "\(restarted.stderr)")
+        #expect(
+            try await restarted.eventually(30) {
+                try await restarted.metric("sentinel_alert_transitions_total{rule=\"ModelSilent\",state=\"firing\"}") == 1
+            })
+        #expect(try await restarted.eventually { try await restarted.metric("sentinel_notifications_total{receiver=\"ops\"}") == 1 })
+        #expect(try await restarted.metric("sentinel_events_evaluated_total{source=\"http\"}") ?? 0 == 0)
+        #expect(restarted.stop() == 0)
+    }
+
+    /// The clock after a warm start counts the time since the tap was last written as time Sentinel was down: a
+    /// silence that began and ended in those two hours is not reported when the clock crosses them.
+    @Test func theClockAfterAWarmStartCrossesTheDowntimeUnobserved() async throws {
+        let (tap, start) = try await Self.tapOneEventNow()
+        try Self.backdateTap(tap, by: 2 * 3600)
+        let restarted = try start()
+        #expect(restarted.stderr.contains("unobserved_seconds=72"), "\(restarted.stderr)")
+        #expect(try await restarted.eventually { try await restarted.metric("sentinel_heartbeats_total") ?? 0 >= 2 })
+        #expect(try await restarted.metric("sentinel_alert_transitions_total{rule=\"ModelSilent\",state=\"firing\"}") ?? 0 == 0)
+        #expect(try await restarted.metric("sentinel_notifications_total{receiver=\"ops\"}") ?? 0 == 0)
         #expect(restarted.stop() == 0)
     }
 }

@@ -50,9 +50,29 @@ import Testing
         let outcome = TapWarmStart(directory: try Self.tap(Self.files), horizon: 3_600_000, logger: Logger(label: "test"))
             .run(into: engine)
         // The newest file starts at 12 600 s; the one starting at 0 is the newest at least an hour before that.
-        #expect(outcome == .init(files: 4, events: 6, malformed: 1, complete: true, from: Self.base * 1000, through: (Self.base + 12_700) * 1000))
+        #expect(outcome.lastWrite != nil)
+        #expect(
+            outcome
+                == .init(
+                    files: 4, events: 6, malformed: 1, complete: true, from: Self.base * 1000,
+                    through: (Self.base + 12_700) * 1000, lastWrite: outcome.lastWrite))
         #expect(engine.statistics.lateEvents == 0)
         #expect(engine.statistics.events == 6)
+    }
+
+    /// The clock after a warm start runs from when the stream reached the tap's last event: the modification time
+    /// of the newest file holding an event, not of a newer one a run that saw nothing left.
+    @Test func theLastWriteIsTheNewestFileHoldingAnEvent() throws {
+        let directory = try Self.tap([[Self.event(0)], [Self.event(60)], []])
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        let written = Date(timeIntervalSince1970: 1_800_000_000)
+        for (name, date) in zip(names, [written.addingTimeInterval(-60), written, written.addingTimeInterval(3_600)]) {
+            try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: directory + "/" + name)
+        }
+        let outcome = TapWarmStart(directory: directory, horizon: 3_600_000, logger: Logger(label: "test"))
+            .run(into: try Self.engine())
+        #expect(outcome.events == 2)
+        #expect(outcome.lastWrite == written)
     }
 
     @Test func aTapShorterThanTheHorizonIsReadWholeAndSaidIncomplete() throws {

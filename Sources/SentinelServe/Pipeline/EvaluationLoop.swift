@@ -13,11 +13,12 @@ import SentinelStore
 ///
 /// Event time moves with the stream. When no events arrive for `idleAdvance`, the loop feeds itself a heartbeat
 /// (`{"ts":…,"kind":"heartbeat"}`) whose time is the stream's latest time plus the wall-clock time since then,
-/// so absence rules fire while a source is silent (from the first event on: before it there is no clock). Heartbeats go through the tap like any event, so replaying
-/// the tap reproduces the live run exactly.
+/// so absence rules fire while a source is silent (from the first event on: before it there is no clock).
+/// Heartbeats go through the tap like any event, so replaying the tap reproduces the live run exactly.
 ///
 /// With `warmStartFrom` (the tap folder), the engine's windows are refilled from the tap's latest events before the
-/// loop starts (`TapWarmStart`), so a restart goes on where the last run stopped.
+/// loop starts (`TapWarmStart`), so a restart goes on where the last run stopped; the clock then runs from the
+/// tap's last event, which the stream reached when the tap was last written.
 public final class EvaluationLoop: @unchecked Sendable {
     public private(set) var engine: Engine
     private var router: RouteTree
@@ -41,8 +42,10 @@ public final class EvaluationLoop: @unchecked Sendable {
     /// Latest `ts` the stream has carried (epoch ms), and when it was seen (uptime ns).
     private var streamTime = Int64.min
     private var streamTimeSeenAt: UInt64 = 0
-    /// After a warm start, the event time it reached, until the first live batch has crossed the time after it.
-    private var warmedThrough: Int64?
+    /// After a warm start, the event time at which this run began: the tap's last event time plus the wall-clock
+    /// time since the tap was last written. Until a live batch or a heartbeat has crossed the time Sentinel did not
+    /// observe (see `crossUnobservedTime`).
+    private var startedAt: Int64?
     private let finished = DispatchSemaphore(value: 0)
 
     /// Called after a commit that wrote outbox entries, to wake the delivery worker.
@@ -91,26 +94,32 @@ public final class EvaluationLoop: @unchecked Sendable {
         let outcome = TapWarmStart(directory: directory, horizon: horizon, logger: logger).run(into: engine)
         guard outcome.events > 0, let through = outcome.through else { return }
         engine.resetStatistics()
-        warmedThrough = through
+        // The clock heartbeats follow: the stream reached `through` when the tap was last written.
+        let now = DispatchTime.now().uptimeNanoseconds
+        let downtime = outcome.lastWrite.map { max(0, Int64(Date().timeIntervalSince($0) * 1000)) } ?? 0
+        startedAt = through + downtime
+        streamTime = through
+        streamTimeSeenAt = now &- UInt64(downtime) &* 1_000_000
         let active = resume(at: through, complete: outcome.complete) { _ in true }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+        let seconds = Double(now - began) / 1e9
         logger.info(
             "warm start from the tap",
             metadata: [
                 "files": "\(outcome.files)", "events": "\(outcome.events)", "malformed": "\(outcome.malformed)",
                 "from": "\(outcome.from.map(Timestamp.format) ?? "-")", "through": "\(Timestamp.format(through))",
                 "complete": "\(outcome.complete)", "active_alerts": "\(active.count)",
-                "seconds": "\(String(format: "%.2f", seconds))",
+                "seconds": "\(String(format: "%.2f", seconds))", "unobserved_seconds": "\(downtime / 1000)",
             ])
     }
 
-    /// The time between the warm start's last event and the first live one (`time`) is time Sentinel did not
-    /// observe (it was down), not silence: its ticks run without notifications, findings or stored transitions, so
-    /// absence rules do not fire for it and alerts do not resolve and fire again across it. An alert that ended
-    /// in it is judged as a restored one (sent resolved after its grace unless it fires again); one that started
-    /// in it is not notified (the alert book shows it, and it resolves or goes on with the live events).
+    /// The time between the warm start's last event and the first live one (`time`), or this run's start when a
+    /// heartbeat comes first, is time Sentinel did not observe (it was down), not silence: its ticks run without
+    /// notifications, findings or stored transitions, so absence rules do not fire for it and alerts do not
+    /// resolve and fire again across it. An alert that ended in it is judged as a restored one (sent resolved after
+    /// its grace unless it fires again); one that started in it is not notified (the alert book shows it, and it
+    /// resolves or goes on with the live events).
     private func crossUnobservedTime(before time: Int64) {
-        warmedThrough = nil
+        startedAt = nil
         guard time != .max, time - 1 > engine.watermark else { return }
         wireCaptureOnly()
         engine.advance(to: time - 1)
@@ -207,8 +216,11 @@ public final class EvaluationLoop: @unchecked Sendable {
                 work(self)
                 recorder.commit()
             case .batch(let batch): evaluate(batch)
-            case .idle: advanceIfIdle()
+            case .idle: tap?.flush()
             }
+            // Also after control requests: a client polling `/metrics` faster than the queue's timeout must not
+            // stop the clock.
+            advanceIfIdle()
         }
         engine.finish()
         dispatcher.advance(to: engine.watermark)
@@ -219,7 +231,7 @@ public final class EvaluationLoop: @unchecked Sendable {
     }
 
     private func evaluate(_ batch: EventBatch) {
-        if warmedThrough != nil { crossUnobservedTime(before: batch.minTimestamp) }
+        if startedAt != nil { crossUnobservedTime(before: batch.minTimestamp) }
         batch.bytes.withUnsafeBytes { raw in
             for range in batch.lines {
                 let line = UnsafeRawBufferPointer(rebasing: raw[range])
@@ -246,11 +258,11 @@ public final class EvaluationLoop: @unchecked Sendable {
     }
 
     private func advanceIfIdle() {
-        tap?.flush()
         // Before the first event there is no clock to advance, and no group an absence rule could watch.
         let now = DispatchTime.now().uptimeNanoseconds
         guard streamTime != .min, now &- streamTimeSeenAt >= idleAdvanceNanoseconds else { return }
         let time = streamTime + Int64((now &- streamTimeSeenAt) / 1_000_000)
+        if let startedAt { crossUnobservedTime(before: startedAt + 1) }  // up to this run's start
         var heartbeat = JSONText()
         heartbeat.add("ts", Timestamp.format(time))
         heartbeat.add("kind", EventKind.heartbeat)

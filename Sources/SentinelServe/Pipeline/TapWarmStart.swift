@@ -24,6 +24,9 @@ struct TapWarmStart {
         /// Event time of the first event read, and the engine's after the last one (ms).
         var from: Int64?
         var through: Int64?
+        /// When the newest file read that holds an event was last written (wall clock): about when the tapped
+        /// stream reached `through`.
+        var lastWrite: Date?
     }
 
     /// Problems logged with their position before the rest are only counted.
@@ -81,6 +84,9 @@ struct TapWarmStart {
         outcome.events -= heldBackMalformed
         outcome.from = files.lazy.compactMap(\.firstEvent).first
         outcome.through = engine.watermark == .min ? nil : engine.watermark
+        outcome.lastWrite = files.last { $0.firstEvent != nil }.flatMap { file in
+            (try? FileManager.default.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date
+        }
         if let from = outcome.from, let through = outcome.through { outcome.complete = through - from >= horizon }
         return outcome
     }
