@@ -31,40 +31,25 @@ public enum NumberFormatting {
     /// are written; numbers one double cannot tell apart are two. A power of ten beyond ±10⁹ keeps the text as
     /// written (still exact).
     public static func label(jsonNumber text: UnsafeBufferPointer<UInt8>) -> String {
-        var i = 0
-        let negative = i < text.count && text[i] == 0x2D
-        if negative { i += 1 }
-        var digits: [UInt8] = []
-        var integerDigits = 0
-        var leadingZeros = 0
-        while i < text.count, text[i] &- 0x30 < 10 {
-            if digits.isEmpty && text[i] == 0x30 { leadingZeros += 1 } else { digits.append(text[i]) }
-            integerDigits += 1
-            i += 1
+        guard let value = ExactDecimal(jsonNumber: text) else { return String(decoding: text, as: UTF8.self) }
+        guard !value.digits.isEmpty else { return "0" }
+        return label(negative: value.negative, digits: value.digits, exponent: value.exponent)
+    }
+
+    /// How two numbers whose doubles are equal compare exactly (-1, 0 or 1): a double holds 15 to 17 significant
+    /// digits, so numbers with more (64-bit IDs) can share one. `text` is a number's JSON text when its double may
+    /// not be its value (see `Value.number`); a number without is its double's shortest decimal.
+    public static func exactOrder(
+        _ x: Double, text xText: UnsafePointer<UInt8>?, _ y: Double, text yText: UnsafePointer<UInt8>?
+    ) -> Int {
+        func exact(_ n: Double, _ text: UnsafePointer<UInt8>?) -> ExactDecimal? {
+            if let text { return ExactDecimal(jsonNumber: JSONBytes.numberText(at: text)) }
+            guard n.isFinite else { return nil }
+            var shortest = n.description  // JSON number syntax: `1e+18`, `12.5`, `-0.0`
+            return shortest.withUTF8 { ExactDecimal(jsonNumber: $0) }
         }
-        if i < text.count, text[i] == 0x2E {
-            i += 1
-            while i < text.count, text[i] &- 0x30 < 10 {
-                if digits.isEmpty && text[i] == 0x30 { leadingZeros += 1 } else { digits.append(text[i]) }
-                i += 1
-            }
-        }
-        var exponent = 0
-        if i < text.count, text[i] | 0x20 == 0x65 {
-            i += 1
-            let exponentNegative = i < text.count && text[i] == 0x2D
-            if i < text.count, text[i] == 0x2B || text[i] == 0x2D { i += 1 }
-            while i < text.count, text[i] == 0x30 { i += 1 }
-            guard text.count - i <= 9 else { return String(decoding: text, as: UTF8.self) }
-            while i < text.count {
-                exponent = exponent * 10 + Int(text[i] &- 0x30)
-                i += 1
-            }
-            if exponentNegative { exponent = -exponent }
-        }
-        while digits.last == 0x30 { digits.removeLast() }
-        guard !digits.isEmpty else { return "0" }
-        return label(negative: negative, digits: digits, exponent: exponent + integerDigits - 1 - leadingZeros)
+        guard let a = exact(x, xText), let b = exact(y, yText) else { return 0 }
+        return a.order(b)
     }
 
     /// The label of `±d.ddd × 10^exponent` (`digits` without leading or trailing zeros), in the form of Swift's
@@ -107,5 +92,70 @@ public enum NumberFormatting {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// A JSON number's exact decimal value: `±0.d₁d₂… × 10^(exponent + 1)`, i.e. `d₁.d₂… × 10^exponent`.
+struct ExactDecimal {
+    var negative: Bool
+    /// Significant digits (ASCII), without leading or trailing zeros; empty for zero.
+    var digits: [UInt8]
+    /// The power of ten of the first digit.
+    var exponent: Int
+
+    /// Reads JSON number text; nil when its exponent has more than 9 digits.
+    init?(jsonNumber text: UnsafeBufferPointer<UInt8>) {
+        var i = 0
+        let negative = i < text.count && text[i] == 0x2D
+        if negative { i += 1 }
+        var digits: [UInt8] = []
+        var integerDigits = 0
+        var leadingZeros = 0
+        while i < text.count, text[i] &- 0x30 < 10 {
+            if digits.isEmpty && text[i] == 0x30 { leadingZeros += 1 } else { digits.append(text[i]) }
+            integerDigits += 1
+            i += 1
+        }
+        if i < text.count, text[i] == 0x2E {
+            i += 1
+            while i < text.count, text[i] &- 0x30 < 10 {
+                if digits.isEmpty && text[i] == 0x30 { leadingZeros += 1 } else { digits.append(text[i]) }
+                i += 1
+            }
+        }
+        var exponent = 0
+        if i < text.count, text[i] | 0x20 == 0x65 {
+            i += 1
+            let exponentNegative = i < text.count && text[i] == 0x2D
+            if i < text.count, text[i] == 0x2B || text[i] == 0x2D { i += 1 }
+            while i < text.count, text[i] == 0x30 { i += 1 }
+            guard text.count - i <= 9 else { return nil }
+            while i < text.count {
+                exponent = exponent * 10 + Int(text[i] &- 0x30)
+                i += 1
+            }
+            if exponentNegative { exponent = -exponent }
+        }
+        while digits.last == 0x30 { digits.removeLast() }
+        self.negative = negative
+        self.digits = digits
+        self.exponent = exponent + integerDigits - 1 - leadingZeros
+    }
+
+    /// -1, 0 or 1 as `self` is less than, equal to or greater than `other`.
+    func order(_ other: ExactDecimal) -> Int {
+        let sign = digits.isEmpty ? 0 : negative ? -1 : 1
+        let otherSign = other.digits.isEmpty ? 0 : other.negative ? -1 : 1
+        if sign != otherSign { return sign < otherSign ? -1 : 1 }
+        if sign == 0 { return 0 }
+        var magnitude = exponent < other.exponent ? -1 : exponent > other.exponent ? 1 : 0
+        var k = 0
+        while magnitude == 0, k < max(digits.count, other.digits.count) {
+            let d = k < digits.count ? digits[k] : 0x30
+            let e = k < other.digits.count ? other.digits[k] : 0x30
+            if d != e { magnitude = d < e ? -1 : 1 }
+            k += 1
+        }
+        return sign * magnitude
     }
 }

@@ -39,6 +39,38 @@ import Testing
         for (i, e) in Self.events.enumerated() { try f.send(at: Double(i), e) }
         #expect(f.matches("R") == expected, "\(condition)")
     }
+
+    /// Numbers with more significant digits than a double holds (64-bit IDs) share doubles: `a` and `b` below are
+    /// one double apart in text only. Comparisons and `distinct` go by the exact decimal value, however written.
+    static let wideNumbers = [
+        #"{"kind":"feedback","a":1234567890123456789,"b":1234567890123456790,"c":12345678901234567890e-1}"#,
+        #"{"kind":"feedback","a":9007199254740993,"b":9007199254740992,"c":9007199254740993.0}"#,
+        #"{"kind":"feedback","a":1000000000000000000,"b":1e18,"c":1.0e+18}"#,
+    ]
+
+    @Test(arguments: [
+        ("a == b", 1), ("a != b", 2), ("a < b", 1), ("a > b", 1), ("a <= b", 2), ("a == c", 3), ("b <= c", 2),
+        ("a + 0 == b", 2),  // an arithmetic result is a double: 1234567890123456768 is not b
+    ])
+    func comparesWideNumbersExactly(condition: String, expected: Int) throws {
+        let f = try EngineFixture("rules:\n  - {name: R, on: feedback, when: '\(condition)'}")
+        for (i, e) in Self.wideNumbers.enumerated() { try f.send(at: Double(i), e) }
+        #expect(f.matches("R") == expected, "\(condition)")
+    }
+
+    @Test func countsWideNumbersDistinctByTheirExactValue() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: Three, on: feedback, when: "distinct(id, 1h) == 3"}
+              - {name: Four, on: feedback, when: "distinct(id, 1h) == 4"}
+            """)
+        // Three IDs one double holds, and one value written three ways.
+        let ids = ["1234567890123456789", "1234567890123456790", "1234567890123456791", "1e18", "1000000000000000000", "1.0e18"]
+        for (i, id) in ids.enumerated() { try f.send(at: Double(i), #"{"kind":"feedback","id":\#(id)}"#) }
+        #expect(f.matches("Three") == 1)
+        #expect(f.matches("Four") == 3)
+    }
 }
 
 import Foundation

@@ -25,7 +25,13 @@ enum ByteHashing {
         switch value {
         case .missing, .null: return nil
         case .bool(let b): return b ? 0x9e37_79b9_7f4a_7c15 : 0x6a09_e667_f3bc_c909
-        case .number(let n, _): return (n == 0 ? 0 : n).bitPattern &* 0xff51_afd7_ed55_8ccd
+        case .number(let n, let text):
+            if let text {
+                // Numbers sharing one double (64-bit IDs): their exact decimal tells them apart.
+                var label = NumberFormatting.label(jsonNumber: JSONBytes.numberText(at: text))
+                if label != NumberFormatting.label(n) { return label.withUTF8 { hash($0) } }
+            }
+            return (n == 0 ? 0 : n).bitPattern &* 0xff51_afd7_ed55_8ccd
         case .string(let s): return hash(s.buffer)
         case .array(let a): return hash(a.bytes.buffer)
         case .object(let o): return hash(o.bytes.buffer)

@@ -145,7 +145,8 @@ extension Engine {
         switch (a, b) {
         case (.string(let x), .string(let y)): return x.equals(y)
         case (.bool(let x), .bool(let y)): return x == y
-        case (.number(let x, _), .number(let y, _)): return x == y
+        case (.number(let x, let xText), .number(let y, let yText)):
+            return x == y && (xText == nil && yText == nil || NumberFormatting.exactOrder(x, text: xText, y, text: yText) == 0)
         case (.null, .null): return true
         default:
             if let x = numeric(a), let y = numeric(b) { return x == y }
@@ -172,6 +173,11 @@ extension Engine {
             case .notEqual: return x != y
             default: return false
             }
+        }
+        if case .number(let x, let xText) = a, case .number(let y, let yText) = b, x == y, xText != nil || yText != nil {
+            // One double, more digits than it holds: the exact decimals decide.
+            let order = NumberFormatting.exactOrder(x, text: xText, y, text: yText)
+            return Self.compare(code, Double(order), 0)
         }
         guard let x = Self.numeric(a), let y = Self.numeric(b) else { return code == .notEqual }
         return Self.compare(code, x, y)
