@@ -155,29 +155,13 @@ public final class DryRun {
 
     private static func text(for t: AlertTransition) -> String {
         let state = t.state.rawValue.uppercased().padding(toLength: 9, withPad: " ", startingAt: 0)
-        let labels = t.labels.filter { $0.0 != "severity" }.map { "\(printable($0.0))=\(printable($0.1))" }
+        let labels = t.labels.filter { $0.0 != "severity" }.map { "\($0.0.escapingControls())=\($0.1.escapingControls())" }
             .joined(separator: " ")
         let value = t.value.map(NumberFormatting.format) ?? "-"
-        let summary = printable(t.annotations.first { $0.0 == "summary" }?.1 ?? "")
+        let summary = (t.annotations.first { $0.0 == "summary" }?.1 ?? "").escapingControls()
         let time = Timestamp.format(t.time).padding(toLength: 24, withPad: " ", startingAt: 0)
         return "\(time)  \(state) \(t.rule.padding(toLength: 20, withPad: " ", startingAt: 0)) "
             + "\(t.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(labels)  value=\(value)  \(summary)"
-    }
-
-    /// `s` with control characters escaped: a label from the traffic must not start a line of its own.
-    static func printable(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return s }
-        var out = ""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{0}"..."\u{1F}", "\u{7F}": out += "\\u{" + String(scalar.value, radix: 16) + "}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 
     private static func line(for n: AlertNotification) -> String {

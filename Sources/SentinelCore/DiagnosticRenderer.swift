@@ -29,15 +29,15 @@ public struct DiagnosticRenderer: Sendable {
     private func text(_ d: Diagnostic) -> String {
         var out = ""
         if let range = d.range {
-            out += "\(Self.escapingControls("\(range.start)")): "
+            out += "\("\(range.start)".escapingControls()): "
         }
-        out += "\(d.severity.rawValue): \(Self.escapingControls(d.message)) [\(d.code.rawValue)]\n"
+        out += "\(d.severity.rawValue): \(d.message.escapingControls()) [\(d.code.rawValue)]\n"
         if let range = d.range { out += snippet(range) }
         for note in d.notes {
             if let range = note.range {
-                out += "\(Self.escapingControls("\(range.start)")): note: \(Self.escapingControls(note.message))\n" + snippet(range)
+                out += "\("\(range.start)".escapingControls()): note: \(note.message.escapingControls())\n" + snippet(range)
             } else {
-                out += "  note: \(Self.escapingControls(note.message))\n"
+                out += "  note: \(note.message.escapingControls())\n"
             }
         }
         return out
@@ -55,31 +55,13 @@ public struct DiagnosticRenderer: Sendable {
         var shown = ""
         var pad = ""
         for (column, scalar) in line.unicodeScalars.prefix(200).enumerated() {
-            let written = scalar == "\t" ? "\t" : Self.escaped(scalar)
+            let written = scalar == "\t" ? "\t" : scalar.lineEscape ?? String(scalar)
             shown += written
             guard column < caretColumn - 1 else { continue }
             pad += scalar == "\t" ? "\t" : String(repeating: " ", count: written.unicodeScalars.reduce(0) { $0 + Self.displayWidth($1) })
         }
         return "    \(shown)\n    \(pad)^\(String(repeating: "~", count: max(0, min(width, 80) - 1)))\n"
     }
-
-    /// `text` with its control characters written out: `\n`, `\r`, `\t`, the others as `\u{1B}`.
-    static func escapingControls(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        return text.unicodeScalars.map(escaped).joined()
-    }
-
-    private static func escaped(_ scalar: Unicode.Scalar) -> String {
-        switch scalar {
-        case "\n": return "\\n"
-        case "\r": return "\\r"
-        case "\t": return "\\t"
-        case _ where isControl(scalar): return "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-        default: return String(scalar)
-        }
-    }
-
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.generalCategory == .control }
 
     /// Terminal columns a character takes: 2 for East Asian wide characters and emoji, 0 for combining marks.
     static func displayWidth(_ scalar: Unicode.Scalar) -> Int {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SentinelCore
 import SentinelEvaluate
 
 /// A swift-log handler writing one line per entry to standard error, as swift-log's `StreamLogHandler` lays it
@@ -33,27 +34,6 @@ public struct TextLogHandler: LogHandler {
         return text
     }
 
-    static func escaped(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\\": out += "\\\\"
-            case _ where needsEscape(scalar): out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
-    /// Control characters, line and paragraph separators, and the backslash that starts an escape.
-    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .control, .lineSeparator, .paragraphSeparator: true
-        default: scalar == "\\"
-        }
-    }
+    /// Log text on one line, every escape unambiguous.
+    static func escaped(_ text: String) -> String { text.escapingControls(backslashes: true) }
 }
