@@ -387,7 +387,7 @@ extension GraphBuilder {
             return (intern(.call(function, lowered), result), result)
         }
         guard let signatures = FunctionTable.window[name] else {
-            report(.unknownFunction, "unknown function '\(name)'\(Suggestion.didYouMean(name, in: FunctionTable.names))", e, scope)
+            report(.unknownFunction, "unknown function '\(name)'\(FunctionTable.hint(for: name))", e, scope)
             return nil
         }
         guard let partition = scope.partition else {

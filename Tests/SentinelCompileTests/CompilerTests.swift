@@ -443,3 +443,15 @@ import Testing
         #expect(RegexCheck.problem(pattern) == problem)
     }
 }
+
+/// An unknown function's diagnostic names Sentinel's function for another language's name and for a misspelling.
+@Suite struct UnknownFunctionHintTests {
+    @Test(arguments: [
+        ("zscroe", " (did you mean 'zscore'?)"), ("avg_over_time", " (Sentinel writes it avg(x, w))"),
+        ("Median", " (Sentinel writes it quantile(0.5, x, w))"), ("lenght", " (did you mean 'len'?)"),
+        ("histogram_quantil", " (did you mean 'histogram_quantile'?)"), ("frobnicate", ""),
+    ])
+    func hints(name: String, hint: String) {
+        #expect(FunctionTable.hint(for: name) == hint)
+    }
+}
