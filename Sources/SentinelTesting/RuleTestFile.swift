@@ -25,7 +25,15 @@ public struct RuleTestFile: Sendable {
     static let notificationKeys = ["at", "ts", "receiver", "status", "alerts"]
     static let notifiedAlertKeys = ["rule", "labels", "status"]
 
-    /// Reads a test file; paths inside are resolved against the file's folder.
+    /// The rule file a test file without `rule_files` tests: `x.yaml` beside `x.test.yaml`, when there is one.
+    static func ruleFileBeside(_ path: String) -> String? {
+        guard path.hasSuffix(".test.yaml") else { return nil }
+        let beside = String(path.dropLast(".test.yaml".count)) + ".yaml"
+        return FileManager.default.fileExists(atPath: beside) ? beside : nil
+    }
+
+    /// Reads a test file; paths inside are resolved against the file's folder. Without `rule_files`, it tests the
+    /// rule file beside it (`ruleFileBeside`).
     public static func read(path: String) -> (RuleTestFile?, [Diagnostic]) {
         let loaded = YAMLLoader.load(path: path)
         var diagnostics = loaded.diagnostics
@@ -39,6 +47,14 @@ public struct RuleTestFile: Sendable {
         if let n = top["rule_files"] {
             let named = NodeValue.stringList(n, "'rule_files'", &diagnostics) ?? []
             file.ruleFiles = named.map { Located(resolve($0.value), at: $0.range) }
+        } else if let beside = ruleFileBeside(path) {
+            file.ruleFiles = [Located(beside, at: top.node.range)]
+        } else {
+            diagnostics.append(
+                Diagnostic(
+                    .missingKey,
+                    "a rule test file has no 'rule_files', and no rule file of its name is beside it (x.test.yaml tests x.yaml when it names none)",
+                    at: top.node.range))
         }
         if let n = top["policy_files"] {
             let named = NodeValue.stringList(n, "'policy_files'", &diagnostics) ?? []

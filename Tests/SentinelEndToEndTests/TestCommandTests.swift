@@ -56,6 +56,29 @@ import Testing
 }
 
 extension TestCommandTests {
+    /// A test file that names no rule files tests the rule file of its name beside it; with none there, that is
+    /// an error at the file's top.
+    @Test func withoutRuleFilesATestFileTestsTheRuleFileBesideIt() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try "rules:\n  - {name: Slow, on: completion, when: \"latency_ms > 1000\"}\n".write(
+            to: dir.appendingPathComponent("slow.yaml"), atomically: true, encoding: .utf8)
+        let test = """
+            tests:
+              - name: fires at once
+                events: [{at: 0s, kind: completion, latency_ms: 5000}]
+                expect: [{at: 1s, alerts: [{rule: Slow, state: firing}]}]
+            """
+        try test.write(to: dir.appendingPathComponent("slow.test.yaml"), atomically: true, encoding: .utf8)
+        let passing = try SentinelProcess.run(["test", dir.appendingPathComponent("slow.test.yaml").path])
+        #expect(passing.status == 0, "\(passing.stdout)")
+        #expect(passing.stdout.hasSuffix("1 passed, 0 failed\n"))
+
+        try test.write(to: dir.appendingPathComponent("fast.test.yaml"), atomically: true, encoding: .utf8)
+        let orphan = try SentinelProcess.run(["test", dir.appendingPathComponent("fast.test.yaml").path])
+        #expect(orphan.status == 1)
+        #expect(orphan.stdout.contains("fast.test.yaml:1:1: error: a rule test file has no 'rule_files'"), "\(orphan.stdout)")
+    }
+
     /// These once aborted `test` and `lint` (a 2.4 TB allocation, a trap converting the offset).
     @Test func eventCountsAndOffsetsBeyondTheirLimitsArePositionedErrors() throws {
         let dir = try SentinelProcess.temporaryDirectory()
