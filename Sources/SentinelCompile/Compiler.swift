@@ -11,6 +11,7 @@ public enum Compiler {
         let compiledRules = builder.compileRules(rules, actions: actions)
         builder.warnUnused()
         builder.warnUnreachableRoutes(rules: compiledRules, actions: actions.map(\.compiled))
+        builder.warnUnknownLabels(rules: compiledRules)
         let diagnostics = Array(Set(builder.diagnostics)).sortedByLocation()
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }
         return (builder.graph(rules: compiledRules, actions: actions.map(\.compiled), policy: policy), diagnostics)
@@ -51,8 +52,9 @@ final class GraphBuilder {
     var usedLists: Set<String> = []
     var usedMacros: Set<String> = []
     var usedActions: Set<String> = []
-    /// The route tree as written, for the reachability check once rules are compiled.
+    /// The route tree and inhibit rules as written, for the checks against the rules' labels once rules are compiled.
     var routeSyntax: RouteSyntax?
+    var inhibitSyntax: [InhibitRuleSyntax] = []
 
     struct DeclaredAction {
         var compiled: CompiledAction

@@ -56,6 +56,7 @@ extension GraphBuilder {
                     routeSyntax = route
                 }
             }
+            inhibitSyntax += file.inhibitRules
             policy.inhibitRules += file.inhibitRules.map { rule in
                 CompiledInhibitRule(
                     sourceMatchers: rule.sourceMatchers.compactMap { try? LabelMatcher(parsing: $0.value) },
@@ -136,6 +137,40 @@ extension GraphBuilder {
             markReached(root, path: "0", known: known, unknown: unknown, into: &reached)
         }
         reportUnreached(root, path: "0", reached: reached)
+    }
+
+    /// Warns about label names in routes' `group_by` and in inhibit rules that no rule's alerts carry: such a
+    /// label reads as "" on every alert, so an inhibition's `equal` on it holds across all values and a matcher
+    /// on it sees every alert alike (a misspelt `equal: [modle]` mutes every model's warnings).
+    func warnUnknownLabels(rules: [CompiledRule]) {
+        guard !rules.isEmpty else { return }
+        var carried: Set<String> = ["alertname", "rule", "severity"]
+        for rule in rules {
+            carried.formUnion(rule.labels.map(\.0))
+            carried.formUnion(rule.groupLabels)
+        }
+        func check(_ name: Located<String>, _ role: String) {
+            guard name.value != "...", LabelName.isValid(name.value), !carried.contains(name.value) else { return }
+            diagnostics.append(
+                Diagnostic(
+                    .unknownLabel,
+                    "\(role) names label '\(name.value)', which no rule's alerts carry: it is \"\" on every alert\(Suggestion.didYouMean(name.value, in: carried))",
+                    at: name.range))
+        }
+        func checkRoute(_ route: RouteSyntax) {
+            for name in route.groupBy { check(name, "the route's 'group_by'") }
+            route.routes.forEach(checkRoute)
+        }
+        if let routeSyntax { checkRoute(routeSyntax) }
+        for rule in inhibitSyntax {
+            for name in rule.equal { check(name, "the inhibit rule's 'equal'") }
+            for (matchers, role) in [(rule.sourceMatchers, "source_matchers"), (rule.targetMatchers, "target_matchers")] {
+                for matcher in matchers {
+                    guard let parsed = try? LabelMatcher(parsing: matcher.value) else { continue }
+                    check(Located(parsed.name, at: matcher.range), "a matcher of '\(role)'")
+                }
+            }
+        }
     }
 
     /// What a matcher can say about an alert: certainly holds, certainly fails, or depends on a group label.

@@ -46,6 +46,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case fieldLooksLikeName = "W0107"
     case unreachableRoute = "W0108"
     case backtrackingRegex = "W0109"
+    case unknownLabel = "W0110"
 
     /// Errors unless the code is a warning code.
     public var defaultSeverity: DiagnosticSeverity {

@@ -59,3 +59,41 @@ import Testing
         #expect(Self.unreachable(routes) == [])
     }
 }
+
+/// Label names in routes' `group_by` and in inhibit rules: not label names are errors, labels no rule's alerts
+/// carry are warnings (they read as "" on every alert, so a misspelt `equal` inhibits across all its values).
+@Suite struct PolicyLabelNameTests {
+    static func diagnostics(_ policy: String) -> [(DiagnosticCode, Int, String)] {
+        let (_, diagnostics) = CompileFixture.compile(RouteReachabilityTests.rules, policy: policy)
+        return diagnostics.filter { [.unknownLabel, .invalidName].contains($0.code) }
+            .sorted { ($0.range?.start.line ?? 0, $0.range?.start.column ?? 0) < ($1.range?.start.line ?? 0, $1.range?.start.column ?? 0) }
+            .map { ($0.code, $0.range?.start.line ?? 0, $0.message) }
+    }
+
+    @Test func misspeltAndInvalidLabelsAreFlagged() {
+        let found = Self.diagnostics(
+            """
+            actions: {notify: {type: notify}}
+            receivers: [{name: log, type: log}]
+            route: {receiver: log, group_by: [alertname, modle, "a b"]}
+            inhibit_rules:
+              - {source_matchers: ['sevrity="critical"'], target_matchers: ['team="sre"'], equal: [model, "7"]}
+            """)
+        #expect(found.map(\.0) == [.unknownLabel, .invalidName, .unknownLabel, .invalidName])
+        #expect(found.map(\.1) == [3, 3, 5, 5])
+        #expect(found[0].2.contains("'modle'") && found[0].2.contains("did you mean 'model'?"))
+        #expect(found[2].2.contains("'sevrity'") && found[2].2.contains("did you mean 'severity'?"))
+    }
+
+    @Test func labelsSomeRuleCarriesAreFine() {
+        let found = Self.diagnostics(
+            """
+            actions: {notify: {type: notify}}
+            receivers: [{name: log, type: log}]
+            route: {receiver: log, group_by: ['...']}
+            inhibit_rules:
+              - {source_matchers: ['severity="critical"', 'team="safety"'], target_matchers: ['rule="Slow"'], equal: [model, alertname]}
+            """)
+        #expect(found.isEmpty, "\(found)")
+    }
+}
