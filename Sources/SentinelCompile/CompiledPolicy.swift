@@ -21,8 +21,9 @@ public struct CompiledReceiver: Sendable {
     public var settings: [String: String]
     /// Whether resolved alerts are notified (`send_resolved`, default true).
     public var sendResolved: Bool
-    /// Where the receiver is declared, for diagnostics about its settings.
+    /// Where the receiver is declared, and where each setting's value is written, for diagnostics about them.
     public var range: SourceRange?
+    public var settingRanges: [String: SourceRange] = [:]
 }
 
 /// A node of the route tree (Alertmanager semantics: children in order, first match wins unless `continue`).

@@ -43,7 +43,8 @@ extension GraphBuilder {
                 policy.receivers.append(
                     CompiledReceiver(
                         name: receiver.name.value, type: receiver.type.value, settings: settings,
-                        sendResolved: receiver.sendResolved?.value ?? true, range: receiver.name.range))
+                        sendResolved: receiver.sendResolved?.value ?? true, range: receiver.name.range,
+                        settingRanges: Dictionary(receiver.settings.map { ($0.key.value, $0.value.range) }, uniquingKeysWith: { a, _ in a })))
             }
             if let route = file.route {
                 if let routeRange {

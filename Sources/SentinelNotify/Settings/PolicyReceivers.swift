@@ -3,8 +3,9 @@ public import SentinelCompile
 public import SentinelCore
 
 /// The `webhook` and `alertmanager` receivers of a compiled policy, checked and ready for the outbox worker. A
-/// setting that cannot be used (a bad URL or duration, an unset token variable) is a diagnostic at the receiver's
-/// declaration, so `lint`, the start and a reload all reject it the same way.
+/// setting that cannot be used (a bad URL or duration, an unset token variable) is a diagnostic at its value (at the
+/// receiver's declaration when no one setting is at fault), so `lint`, the start and a reload all reject it the same
+/// way.
 public enum PolicyReceivers {
     /// - Parameter checkEnvironment: whether `bearer_token_env` must name a variable that is set (true when the
     ///   service starts or reloads; `lint` checks only the policy).
@@ -21,7 +22,8 @@ public enum PolicyReceivers {
                     receiver: receiver.name, type: receiver.type, settings: receiver.settings, environment: lookup)
                 receivers.append(OutboxReceiver(settings: settings, client: client))
             } catch {
-                diagnostics.append(Diagnostic(.invalidValue, error.description, at: receiver.range))
+                diagnostics.append(
+                    Diagnostic(.invalidValue, error.description, at: error.key.flatMap { receiver.settingRanges[$0] } ?? receiver.range))
             }
         }
         return (receivers, diagnostics)
