@@ -50,9 +50,11 @@ struct QuantileSketch {
         guard count > 0, q >= 0, q <= 1 else { return nil }
         let rank = q * Double(count - 1)
         let lower = Int(rank.rounded(.down))
-        let a = Self.value(ofBin: bin(ofRank: lower))
+        let (bin, above) = bin(ofRank: lower)
+        let a = Self.value(ofBin: bin)
         guard lower + 1 < count else { return a }
-        let b = Self.value(ofBin: bin(ofRank: lower + 1))
+        // The next rank is in the same bin unless `lower` is its last value: one descent and one `pow`, not two.
+        let b = above > 0 ? a : Self.value(ofBin: self.bin(ofRank: lower + 1).bin)
         return SortedValues.interpolate(a, b, rank - Double(lower))
     }
 
@@ -66,12 +68,12 @@ struct QuantileSketch {
         }
     }
 
-    /// The bin holding the value of rank `r` (0-based, `r < count`).
-    private func bin(ofRank r: Int) -> Int {
-        var position = 0
-        var remaining = Int32(r)
-        var step = Self.treeSize
+    /// The bin holding the value of rank `r` (0-based, `r < count`), and how many of its values rank above `r`.
+    private func bin(ofRank r: Int) -> (bin: Int, above: Int) {
         tree.withUnsafeBufferPointer { t in
+            var position = 0
+            var remaining = Int32(r)
+            var step = Self.treeSize
             while step > 0 {
                 let next = position + step
                 if next <= Self.treeSize, t[next] <= remaining {
@@ -80,8 +82,17 @@ struct QuantileSketch {
                 }
                 step >>= 1
             }
+            // Bins before it hold at most r values: it is bin `position` (0-based). Its own count is its node's
+            // sum less the nodes below it.
+            let node = position + 1
+            var size = t[node]
+            var i = position
+            while i > node - (node & -node) {
+                size -= t[i]
+                i -= i & -i
+            }
+            return (position, Int(size - remaining - 1))
         }
-        return position  // bins before it hold at most r values: it is bin `position` (0-based)
     }
 
     static func bin(of v: Double) -> Int {
