@@ -5,7 +5,7 @@
 /// slot with no array bookkeeping, retain or uniqueness check per step. Like the frame it belongs to, it is mutated
 /// only in place: a copy shares the slots.
 struct SortedValues {
-    private static let maxBlock = 256
+    private static let maxBlock = 128
     private var memory = BlockMemory(slotSize: maxBlock)
     /// By block, in value order, side by side: its slot, its size and its last (largest) element. Finding a block
     /// or a rank reads these contiguous arrays instead of one block header per step.
