@@ -7,8 +7,9 @@ extension Engine {
     @inline(__always)
     func value(_ i: Int32) -> Value {
         let op = ops[Int(i)]
-        // Most operands are fields: read in place, without a call.
+        // Most operands are fields or constants (`2 * avg(latency_ms, 1h)`): read in place, without a call.
         if op.code == .field { return slots[Int(op.a)] }
+        if op.code == .constant { return constants[Int(op.a)] }
         return computeValue(op, node: i)
     }
 
