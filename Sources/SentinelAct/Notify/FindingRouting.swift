@@ -24,7 +24,10 @@ public final class FindingRouting {
     public func isFinding(_ match: RuleMatch) -> Bool {
         var key = [match.rule]
         key.reserveCapacity(1 + 2 * match.labels.count)
-        for (name, value) in match.labels { key += [name, value] }
+        for (name, value) in match.labels {
+            key.append(name)
+            key.append(value)
+        }
         if let known = cache[key] { return known }
         let routed = tree.receivers(rule: match.rule, labels: match.labels).contains { storeReceivers.contains($0) }
         if cache.count > 100_000 { cache.removeAll(keepingCapacity: true) }
