@@ -49,23 +49,30 @@ public struct DPOPair: Sendable, Codable, Equatable {
 
     /// Case-folded, whitespace collapsed and trimmed: prompts that differ only in spacing or case are one prompt.
     public static func normalise(_ prompt: String) -> String {
-        let utf8 = prompt.utf8
-        guard utf8.allSatisfy({ $0 < 0x80 }) else {
-            return prompt.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        }
-        // ASCII (most prompts): the same result byte by byte, without Unicode property lookups.
-        var out: [UInt8] = []
-        out.reserveCapacity(utf8.count)
-        var pendingSpace = false
-        for byte in utf8 {
-            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
-                pendingSpace = !out.isEmpty
-                continue
+        var text = prompt
+        let ascii: String? = text.withUTF8 { utf8 in
+            guard utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+            // ASCII (most prompts): the same result byte by byte, without Unicode property lookups, written in
+            // place (every space written stands for at least one whitespace byte read).
+            return String(unsafeUninitializedCapacity: utf8.count) { out in
+                var n = 0
+                var pendingSpace = false
+                for byte in utf8 {
+                    if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                        pendingSpace = n > 0
+                        continue
+                    }
+                    if pendingSpace {
+                        out[n] = 0x20
+                        n += 1
+                    }
+                    pendingSpace = false
+                    out[n] = byte &- 0x41 < 26 ? byte | 0x20 : byte
+                    n += 1
+                }
+                return n
             }
-            if pendingSpace { out.append(0x20) }
-            pendingSpace = false
-            out.append(byte &- 0x41 < 26 ? byte | 0x20 : byte)
         }
-        return String(decoding: out, as: UTF8.self)
+        return ascii ?? prompt.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }
