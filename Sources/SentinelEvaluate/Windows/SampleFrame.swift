@@ -181,12 +181,17 @@ struct SampleFrame {
 
     /// Adds a row: `values[c]` for column `c`, NaN for none. A row with no value at all is not kept.
     mutating func append(time: Int64, values: UnsafePointer<Double>) {
-        guard (0..<width).contains(where: { !values[$0].isNaN }) else { return }
         if count == mask + 1 { grow() }
         let r = row(count)
+        // A row is a few doubles: copied in a loop, where `update(from:count:)` calls memmove. It is kept (counted)
+        // only if some value is a sample.
+        var kept = false
+        for c in 0..<width {
+            r[1 + c] = values[c]
+            kept = kept || !values[c].isNaN
+        }
+        guard kept else { return }
         r[0] = Double(bitPattern: UInt64(bitPattern: time))
-        // A row is a few doubles: copied in a loop, where `update(from:count:)` calls memmove.
-        for c in 0..<width { r[1 + c] = values[c] }
         let sequence = firstSequence + count
         if count == 0 { oldestTime = time }
         count += 1
