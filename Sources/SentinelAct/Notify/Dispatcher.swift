@@ -338,17 +338,27 @@ public final class Dispatcher {
     /// matchers with the same values of the `equal` labels (a missing label equals an empty one). An alert that
     /// matches both sides cannot be inhibited by alerts that also match both sides.
     private func isInhibited(_ target: NotifiedAlert) -> Bool {
-        let targetLabels = Self.matchableLabels(target)
-        for rule in policy.inhibitRules where rule.targetMatchers.allSatisfy({ RouteTree.matches($0, targetLabels) }) {
-            let targetIsSource = rule.sourceMatchers.allSatisfy { RouteTree.matches($0, targetLabels) }
+        // Labels are read one by one (`matchableLabel`): every firing alert is a candidate source, and building
+        // each one's `matchableLabels` copied its dictionary at every check.
+        func holds(_ matcher: LabelMatcher, _ alert: NotifiedAlert) -> Bool {
+            matcher.matches(Self.matchableLabel(matcher.name, of: alert))
+        }
+        for rule in policy.inhibitRules where rule.targetMatchers.allSatisfy({ holds($0, target) }) {
+            let targetIsSource = rule.sourceMatchers.allSatisfy { holds($0, target) }
             for source in firing.values where source.fingerprint != target.fingerprint {
-                let sourceLabels = Self.matchableLabels(source)
-                guard rule.sourceMatchers.allSatisfy({ RouteTree.matches($0, sourceLabels) }) else { continue }
-                if targetIsSource, rule.targetMatchers.allSatisfy({ RouteTree.matches($0, sourceLabels) }) { continue }
-                if rule.equal.allSatisfy({ (sourceLabels[$0] ?? "") == (targetLabels[$0] ?? "") }) { return true }
+                guard rule.sourceMatchers.allSatisfy({ holds($0, source) }) else { continue }
+                if targetIsSource, rule.targetMatchers.allSatisfy({ holds($0, source) }) { continue }
+                if rule.equal.allSatisfy({ Self.matchableLabel($0, of: source) == Self.matchableLabel($0, of: target) }) {
+                    return true
+                }
             }
         }
         return false
+    }
+
+    /// Label `name` of `matchableLabels(alert)`, "" when it has none (as matchers read a missing label).
+    static func matchableLabel(_ name: String, of alert: NotifiedAlert) -> String {
+        alert.labels[name] ?? (name == "rule" ? alert.rule : "")
     }
 }
 
