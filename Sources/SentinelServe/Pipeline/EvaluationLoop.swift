@@ -96,7 +96,10 @@ public final class EvaluationLoop: @unchecked Sendable {
         engine.resetStatistics()
         // The clock heartbeats follow: the stream reached `through` when the tap was last written.
         let now = DispatchTime.now().uptimeNanoseconds
-        let downtime = outcome.lastWrite.map { max(0, Int64(Date().timeIntervalSince($0) * 1000)) } ?? 0
+        // A modification time far in the past (a copied or restored tap) counts as at most the longest duration.
+        let downtime = outcome.lastWrite.map {
+            min(DurationLimit.maxMilliseconds, max(0, Int64(Date().timeIntervalSince($0) * 1000)))
+        } ?? 0
         startedAt = through + downtime
         streamTime = through
         streamTimeSeenAt = now &- UInt64(downtime) &* 1_000_000
