@@ -145,7 +145,7 @@ extension GraphBuilder {
     /// on it sees every alert alike (a misspelt `equal: [modle]` mutes every model's warnings).
     func warnUnknownLabels(rules: [CompiledRule]) {
         guard !rules.isEmpty else { return }
-        var carried: Set<String> = ["alertname", "rule", "severity"]
+        var carried = Set(Self.ruleSetLabels.keys)
         for rule in rules {
             carried.formUnion(rule.labels.map(\.0))
             carried.formUnion(rule.groupLabels)
