@@ -190,8 +190,7 @@ public enum PolicyFileReader {
                 diagnostics.append(
                     Diagnostic(.invalidValue, "'...' in 'group_by' groups by every label and must stand alone", at: name.range))
             } else if name.value != "...", !LabelName.isValid(name.value) {
-                diagnostics.append(
-                    Diagnostic(.invalidName, "'group_by' names '\(name.value)', which is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)", at: name.range))
+                LabelName.check(name, &diagnostics)
             } else if !seen.insert(name.value).inserted {
                 diagnostics.append(Diagnostic(.duplicateName, "'group_by' names '\(name.value)' twice", at: name.range))
             }
@@ -251,9 +250,7 @@ public enum PolicyFileReader {
             readMatchers($0, "'target_matchers'", &diagnostics)
         }
         let equal = map["equal"].flatMap { NodeValue.stringList($0, "'equal'", &diagnostics) } ?? []
-        for name in equal where !LabelName.isValid(name.value) {
-            diagnostics.append(Diagnostic(.invalidName, "'equal' names '\(name.value)', which is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)", at: name.range))
-        }
+        for name in equal { LabelName.check(name, &diagnostics) }
         guard let source, let target else { return nil }
         return InhibitRuleSyntax(sourceMatchers: source, targetMatchers: target, equal: equal, range: node.range)
     }

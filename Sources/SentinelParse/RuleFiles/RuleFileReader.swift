@@ -124,7 +124,7 @@ public enum RuleFileReader {
         if let n = map["severity"] { rule.severity = NodeValue.string(n, "'severity'", &diagnostics) }
         if let n = map["labels"] {
             rule.labels = NodeValue.stringMap(n, "'labels'", &diagnostics) ?? []
-            for (key, _) in rule.labels { checkLabelName(key, &diagnostics) }
+            for (key, _) in rule.labels { LabelName.check(key, &diagnostics) }
         }
         if let n = map["annotations"] { rule.annotations = NodeValue.stringMap(n, "'annotations'", &diagnostics) ?? [] }
         if let n = map["actions"] { rule.actions = NodeValue.stringList(n, "'actions'", &diagnostics) ?? [] }
@@ -147,7 +147,7 @@ public enum RuleFileReader {
                     let field = NodeValue.string(fieldNode, "'field'", &diagnostics)
                 else { return nil }
                 if let label = map["as"].flatMap({ NodeValue.string($0, "'as'", &diagnostics) }) {
-                    checkLabelName(label, &diagnostics)
+                    LabelName.check(label, &diagnostics)
                     return GroupKeySyntax(field: field, label: label.value, labelRange: label.range)
                 }
                 return defaultGroupKey(field, &diagnostics)
@@ -183,16 +183,6 @@ public enum RuleFileReader {
                 Diagnostic(
                     .invalidValue, "'on' must be an event kind: a name without blanks or control characters, such as completion",
                     at: kind.range))
-        }
-    }
-
-    /// Alert label names are Prometheus label names: Alertmanager rejects alerts with any other.
-    static func checkLabelName(_ name: Located<String>, _ diagnostics: inout [Diagnostic]) {
-        if !LabelName.isValid(name.value) {
-            diagnostics.append(
-                Diagnostic(
-                    .invalidName, "label name '\(name.value)' must match [a-zA-Z_][a-zA-Z0-9_]* (letters, digits and '_', not starting with a digit)",
-                    at: name.range))
         }
     }
 
