@@ -34,6 +34,10 @@ public enum RegexCheck {
         var closedGroupHolds = false  // of the group that just closed, for the quantifier after it
         var afterGroup = false
         var i = 0
+        /// The innermost open group holds repetition or alternation.
+        func markInnermost() {
+            if !groups.isEmpty { groups[groups.count - 1] = true }
+        }
         func unbounded(at j: Int) -> (Bool, Int)? {
             guard j < chars.count else { return nil }
             switch chars[j] {
@@ -53,7 +57,7 @@ public enum RegexCheck {
             let c = chars[i]
             if afterGroup, let (repeats, next) = unbounded(at: i) {
                 if repeats && closedGroupHolds { return true }
-                if !groups.isEmpty { groups[groups.count - 1] = true }
+                markInnermost()
                 afterGroup = false
                 i = next
                 continue
@@ -63,7 +67,7 @@ public enum RegexCheck {
             case "\\":
                 i += 2
                 if let (_, next) = unbounded(at: i) {
-                    if !groups.isEmpty { groups[groups.count - 1] = true }
+                    markInnermost()
                     i = next
                 }
                 continue
@@ -75,7 +79,7 @@ public enum RegexCheck {
                 while j < chars.count, chars[j] != "]" { j += chars[j] == "\\" ? 2 : 1 }
                 i = j + 1
                 if let (_, next) = unbounded(at: i) {
-                    if !groups.isEmpty { groups[groups.count - 1] = true }
+                    markInnermost()
                     i = next
                 }
                 continue
@@ -98,13 +102,13 @@ public enum RegexCheck {
                 }
             case ")":
                 closedGroupHolds = groups.popLast() ?? false
-                if closedGroupHolds, !groups.isEmpty { groups[groups.count - 1] = true }
+                if closedGroupHolds { markInnermost() }
                 afterGroup = true
             case "|":
-                if !groups.isEmpty { groups[groups.count - 1] = true }
+                markInnermost()
             case "*", "+", "?", "{":
                 if let (_, next) = unbounded(at: i) {
-                    if !groups.isEmpty { groups[groups.count - 1] = true }
+                    markInnermost()
                     i = next
                     continue
                 }
