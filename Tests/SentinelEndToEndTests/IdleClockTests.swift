@@ -5,14 +5,11 @@ import Testing
 /// while sources are silent, however often clients query the service meanwhile.
 @Suite struct IdleClockTests {
     @Test func aClientPollingTheMetricsDoesNotStopTheClock() async throws {
-        let directory = try SentinelProcess.temporaryDirectory()
-        let rules = directory.appendingPathComponent("rules.yaml")
-        let policy = directory.appendingPathComponent("policy.yaml")
-        try """
-            rules:
-              - {name: ModelSilent, on: completion, group_by: [model], every: 1s, when: "count(1h) >= 1 and count(3s) == 0", actions: [notify]}
-            """.write(to: rules, atomically: true, encoding: .utf8)
-        try WarmStartTests.policy.write(to: policy, atomically: true, encoding: .utf8)
+        let (_, rules, policy) = try WarmStartTests.folder(
+            rules: """
+                rules:
+                  - {name: ModelSilent, on: completion, group_by: [model], every: 1s, when: "count(1h) >= 1 and count(3s) == 0", actions: [notify]}
+                """)
         let sentinel = try LiveSentinel(["--rules", rules.path, "--policies", policy.path])
         let now = ISO8601DateFormatter().string(from: Date())
         let event = #"{"ts":"\#(now)","kind":"completion","model":"m"}"#

@@ -37,16 +37,22 @@ import Testing
             + #""response_guard":{"safety":"\#(unsafe ? "unsafe" : "safe")","categories":[],"refusal":false}}"#
     }
 
+    /// A fresh folder holding `rules` as `rules.yaml` and `policy` as `policy.yaml`.
+    static func folder(rules: String, policy: String = policy) throws -> (directory: URL, rules: URL, policy: URL) {
+        let directory = try SentinelProcess.temporaryDirectory()
+        let rulesFile = directory.appendingPathComponent("rules.yaml")
+        let policyFile = directory.appendingPathComponent("policy.yaml")
+        try rules.write(to: rulesFile, atomically: true, encoding: .utf8)
+        try policy.write(to: policyFile, atomically: true, encoding: .utf8)
+        return (directory, rulesFile, policyFile)
+    }
+
     static func firing(_ rule: String, _ severity: String) -> String {
         "sentinel_alerts{rule=\"\(rule)\",severity=\"\(severity)\",state=\"firing\"}"
     }
 
     @Test func aRestartGoesOnFromTheTappedWindows() async throws {
-        let directory = try SentinelProcess.temporaryDirectory()
-        let rules = directory.appendingPathComponent("rules.yaml")
-        let policy = directory.appendingPathComponent("policy.yaml")
-        try Self.rules.write(to: rules, atomically: true, encoding: .utf8)
-        try Self.policy.write(to: policy, atomically: true, encoding: .utf8)
+        let (directory, rules, policy) = try Self.folder(rules: Self.rules)
         func start(warm: Bool = true) throws -> LiveSentinel {
             try LiveSentinel(
                 ["--rules", rules.path, "--policies", policy.path, "--tap", directory.appendingPathComponent("tap").path]
@@ -93,10 +99,8 @@ import Testing
     /// an alert that was firing does not resolve and fire again across it (it fires again with the live events and
     /// the notification log dedupes it).
     @Test func theTimeSentinelWasDownIsNotSilence() async throws {
-        let directory = try SentinelProcess.temporaryDirectory()
-        let rules = directory.appendingPathComponent("rules.yaml")
-        let policy = directory.appendingPathComponent("policy.yaml")
-        try """
+        let (directory, rules, policy) = try Self.folder(
+            rules: """
             rules:
               - name: UnsafeBurst
                 on: completion
@@ -114,8 +118,7 @@ import Testing
                 for: 2m
                 severity: warning
                 actions: [notify]
-            """.write(to: rules, atomically: true, encoding: .utf8)
-        try Self.policy.write(to: policy, atomically: true, encoding: .utf8)
+            """)
         func start() throws -> LiveSentinel {
             try LiveSentinel([
                 "--rules", rules.path, "--policies", policy.path, "--tap", directory.appendingPathComponent("tap").path,
@@ -165,11 +168,7 @@ import Testing
     /// Runs `sentinel run` with `silenceRule` and a tap, posts one completion dated now and stops; returns the
     /// folder and a function that starts the service again on the same tap.
     static func tapOneEventNow() async throws -> (tap: URL, start: () throws -> LiveSentinel) {
-        let directory = try SentinelProcess.temporaryDirectory()
-        let rules = directory.appendingPathComponent("rules.yaml")
-        let policy = directory.appendingPathComponent("policy.yaml")
-        try Self.silenceRule.write(to: rules, atomically: true, encoding: .utf8)
-        try Self.policy.write(to: policy, atomically: true, encoding: .utf8)
+        let (directory, rules, policy) = try Self.folder(rules: Self.silenceRule)
         let tap = directory.appendingPathComponent("tap")
         let start = {
             try LiveSentinel(["--rules", rules.path, "--policies", policy.path, "--tap", tap.path])

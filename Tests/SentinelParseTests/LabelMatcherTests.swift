@@ -49,17 +49,23 @@ import Testing
         }
     }
 
+    /// Why `text` is not a matcher; nil when it parses.
+    static func syntaxError(_ text: String) -> LabelMatcher.SyntaxError? {
+        do throws(LabelMatcher.SyntaxError) {
+            _ = try LabelMatcher(parsing: text)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     /// An unquoted value is one word, as in Alertmanager: what follows it is not part of it.
     @Test func anUnquotedValueEndsAtABlankOrComma() throws {
         let matcher = try LabelMatcher(parsing: "team = safety ")
         #expect(matcher.value == "safety")
         for (text, offset) in [("model=x, severity=y", 7), ("model=x severity=y", 8), (#"model=x"y""#, 7)] {
-            do {
-                _ = try LabelMatcher(parsing: text)
-                Issue.record("'\(text)' parsed")
-            } catch {
-                #expect(error.offset == offset, "\(text): \(error.message)")
-            }
+            let error = Self.syntaxError(text)
+            #expect(error?.offset == offset, "\(text): \(error?.message ?? "parsed")")
         }
     }
 
@@ -68,12 +74,8 @@ import Testing
             (#"model="x"#, 6), (#"1model="x""#, 0), (#"mödel="x""#, 1), (#"model=="x""#, 6), (#"model"#, 5),
         ]
         for (text, offset) in cases {
-            do {
-                _ = try LabelMatcher(parsing: text)
-                Issue.record("'\(text)' parsed")
-            } catch {
-                #expect(error.offset == offset, "\(text): \(error.message)")
-            }
+            let error = Self.syntaxError(text)
+            #expect(error?.offset == offset, "\(text): \(error?.message ?? "parsed")")
         }
     }
 
