@@ -292,44 +292,67 @@ final class GraphBuilder {
         return nil
     }
 
-    private func parseTemplate(_ text: Located<String>, allowed: [String]) -> Template? {
+    /// The placeholder a Prometheus or Alertmanager template name is written as here: `$value` and `.Value` are
+    /// `value`, `$labels.model` and `.Labels.model` are `model`.
+    static func sentinelPlaceholder(forPrometheus name: String) -> String? {
+        if name == "$value" || name == ".Value" { return "value" }
+        for prefix in ["$labels.", ".Labels.", "$externalLabels."] where name.hasPrefix(prefix) {
+            return String(name.dropFirst(prefix.count))
+        }
+        return nil
+    }
+
+    /// Splits a template into text and placeholders; errors point at the placeholder in the file.
+    private func parseTemplate(_ source: ExpressionSource, allowed: [String]) -> Template? {
         var parts: [Template.Part] = []
-        let bytes = Array(text.value.utf8)
+        // Unicode scalars, the unit of ExpressionSource offsets.
+        let scalars = Array(source.text.unicodeScalars)
         /// Where the next `{{` (or `}}`) starts, from `i` on.
-        func pair(_ b: UInt8, from i: Int) -> Int? {
+        func pair(_ c: Unicode.Scalar, from i: Int) -> Int? {
             var j = i
-            while j + 1 < bytes.count {
-                if bytes[j] == b, bytes[j + 1] == b { return j }
+            while j + 1 < scalars.count {
+                if scalars[j] == c, scalars[j + 1] == c { return j }
                 j += 1
             }
             return nil
         }
-        func string(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        func string(_ range: Range<Int>) -> String {
+            var text = ""
+            text.unicodeScalars.append(contentsOf: scalars[range])
+            return text
+        }
         var rest = 0
-        while let open = pair(UInt8(ascii: "{"), from: rest) {
+        var valid = true
+        while let open = pair("{", from: rest) {
             if open > rest { parts.append(.text(string(rest..<open))) }
-            guard let close = pair(UInt8(ascii: "}"), from: open + 2) else {
-                diagnostics.append(Diagnostic(.badTemplate, "unclosed '{{' in template", at: text.range))
+            guard let close = pair("}", from: open + 2) else {
+                diagnostics.append(
+                    Diagnostic(.badTemplate, "unclosed '{{' in template", at: source.range(from: open, to: open + 2)))
                 return nil
             }
             var a = open + 2
             var b = close
-            while a < b, bytes[a] == 0x20 || bytes[a] == 0x09 { a += 1 }
-            while b > a, bytes[b - 1] == 0x20 || bytes[b - 1] == 0x09 { b -= 1 }
+            while a < b, scalars[a] == " " || scalars[a] == "\t" { a += 1 }
+            while b > a, scalars[b - 1] == " " || scalars[b - 1] == "\t" { b -= 1 }
             let name = string(a..<b)
-            guard allowed.contains(name) else {
-                diagnostics.append(
-                    Diagnostic(
-                        .badTemplate,
-                        "template uses '\(name)', which is not value, rule, severity or a label of this rule\(Suggestion.didYouMean(name, in: allowed))",
-                        at: text.range))
-                return nil
+            if !allowed.contains(name) {
+                let message: String
+                if let written = Self.sentinelPlaceholder(forPrometheus: name), allowed.contains(written) {
+                    message = "template uses '\(name)', a Prometheus template name: Sentinel writes it {{ \(written) }}"
+                } else {
+                    let what = name.isEmpty ? "an empty placeholder" : "'\(name)'"
+                    message = "template uses \(what), which is not value, rule, severity or a label of this rule"
+                        + Suggestion.didYouMean(name, in: allowed)
+                }
+                let range = name.isEmpty ? source.range(from: open, to: close + 2) : source.range(from: a, to: b)
+                diagnostics.append(Diagnostic(.badTemplate, message, at: range))
+                valid = false
             }
             parts.append(.placeholder(name))
             rest = close + 2
         }
-        if rest < bytes.count { parts.append(.text(string(rest..<bytes.count))) }
-        return Template(parts: parts)
+        if rest < scalars.count { parts.append(.text(string(rest..<scalars.count))) }
+        return valid ? Template(parts: parts) : nil
     }
 }
 

@@ -299,6 +299,31 @@ import Testing
         #expect(diagnostics.contains { $0.code == .badTemplate && $0.message.contains("did you mean 'model'") })
     }
 
+    @Test func templateErrorsPointAtThePlaceholder() throws {
+        let (_, diagnostics) = CompileFixture.compile(
+            CompileFixture.rule(
+                "true",
+                extra: """
+                        annotations:
+                          summary: "{{ model }} – {{ modle }} and {{valu}}"
+                          description: >-
+                            Over {{ value }} for
+                            {{ $labels.model }}
+                          runbook: "{{ value"
+                          empty: "{{}}"
+                    """))
+        let errors = diagnostics.filter { $0.code == .badTemplate }
+        #expect(errors.map(\.range?.start.line) == [7, 7, 10, 11, 12])
+        // Columns count characters: the en dash before 'modle' is one.
+        #expect(errors.map(\.range?.start.column) == [34, 49, 12, 17, 15])
+        #expect(errors.map(\.range?.end.column) == [39, 53, 25, 19, 19])
+        #expect(errors[0].message.contains("did you mean 'model'"))
+        #expect(errors[1].message.contains("did you mean 'value'"))
+        #expect(errors[2].message.contains("Prometheus template name: Sentinel writes it {{ model }}"))
+        #expect(errors[3].message == "unclosed '{{' in template")
+        #expect(errors[4].message.hasPrefix("template uses an empty placeholder"))
+    }
+
     @Test func defaultValueIsTheLeftSideOfTheFirstComparison() throws {
         let (graph, _) = CompileFixture.compile(CompileFixture.rule("not false and avg(latency_ms, 5m) > 3"))
         let g = try #require(graph)

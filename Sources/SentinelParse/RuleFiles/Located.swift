@@ -11,7 +11,8 @@ public struct Located<Value: Sendable>: Sendable {
     }
 }
 
-/// Expr text as written in a YAML scalar; maps offsets inside the text back to file positions.
+/// Text parsed further (an expression, a template) as written in a YAML scalar; maps offsets inside the text
+/// back to file positions.
 public struct ExpressionSource: Sendable {
     public var text: String
     public var range: SourceRange

@@ -138,10 +138,30 @@ public enum NodeValue {
         return items.compactMap { string($0, "each item of \(what)", &diagnostics) }
     }
 
+    /// A string whose offsets map back to the file, for text that is parsed further (a template).
+    public static func text(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic]) -> ExpressionSource? {
+        guard let string = string(node, what, &diagnostics), case .scalar(let scalar) = node.content else { return nil }
+        return ExpressionSource(text: string.value, range: string.range, scalar: scalar)
+    }
+
     /// A mapping of strings to strings, in source order.
     public static func stringMap(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic])
         -> [(key: Located<String>, value: Located<String>)]?
     {
+        map(node, what, &diagnostics) { string($0, $1, &$2) }
+    }
+
+    /// A mapping of strings to text whose offsets map back to the file (templates), in source order.
+    public static func textMap(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic])
+        -> [(key: Located<String>, value: ExpressionSource)]?
+    {
+        map(node, what, &diagnostics) { text($0, $1, &$2) }
+    }
+
+    private static func map<Value>(
+        _ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic],
+        value read: (YAMLNode, String, inout [Diagnostic]) -> Value?
+    ) -> [(key: Located<String>, value: Value)]? {
         if case .scalar(let s) = node.content, s.isNull { return [] }
         guard case .mapping(let pairs) = node.content else {
             diagnostics.append(Diagnostic(.wrongType, "\(what) must be a mapping of strings", at: node.range))
@@ -149,7 +169,7 @@ public enum NodeValue {
         }
         return pairs.compactMap { pair in
             guard let key = string(pair.key, "a key of \(what)", &diagnostics),
-                let value = string(pair.value, "'\(key.value)' in \(what)", &diagnostics)
+                let value = read(pair.value, "'\(key.value)' in \(what)", &diagnostics)
             else { return nil }
             return (key, value)
         }

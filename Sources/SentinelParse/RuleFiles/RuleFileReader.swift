@@ -126,7 +126,7 @@ public enum RuleFileReader {
             rule.labels = NodeValue.stringMap(n, "'labels'", &diagnostics) ?? []
             for (key, _) in rule.labels { LabelName.check(key, &diagnostics) }
         }
-        if let n = map["annotations"] { rule.annotations = NodeValue.stringMap(n, "'annotations'", &diagnostics) ?? [] }
+        if let n = map["annotations"] { rule.annotations = NodeValue.textMap(n, "'annotations'", &diagnostics) ?? [] }
         if let n = map["actions"] { rule.actions = NodeValue.stringList(n, "'actions'", &diagnostics) ?? [] }
         if let n = map["enabled"] { rule.enabled = NodeValue.bool(n, "'enabled'", &diagnostics)?.value ?? true }
         if let every = rule.every, every.value < 1000 {

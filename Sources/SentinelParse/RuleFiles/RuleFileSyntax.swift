@@ -50,7 +50,7 @@ public struct RuleSyntax: Sendable {
     public var keepFiringFor: Located<Int64>?
     public var severity: Located<String>?
     public var labels: [(key: Located<String>, value: Located<String>)] = []
-    public var annotations: [(key: Located<String>, value: Located<String>)] = []
+    public var annotations: [(key: Located<String>, value: ExpressionSource)] = []
     public var actions: [Located<String>] = []
     public var enabled = true
     /// The whole rule item, for messages about the rule as a whole.
