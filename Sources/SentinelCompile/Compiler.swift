@@ -223,6 +223,8 @@ final class GraphBuilder {
         if let source = rule.evidence {
             evidence = lowerRoot(source, role: "'evidence'", kind: kind, partition: partition, expect: .bool, rule: name)
         }
+        checkHistogramSelection(
+            rule, filter: filter, groupSlots: groupSlots, roots: [condition, value, evidence].compactMap { $0 })
 
         var severity = Severity.warning
         if let written = rule.severity {

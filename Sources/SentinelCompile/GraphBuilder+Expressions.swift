@@ -454,6 +454,13 @@ extension GraphBuilder {
             (source, ms, readout) = (.samples(x), w, .quantile(q))
         case .histogramQuantile:
             guard let q = probability(arguments[0]), let w = window(arguments[1]) else { return nil }
+            if case .unknown = FieldCatalog.lookup(["labels", "le"], kind: scope.kind) {
+                report(
+                    .badArguments,
+                    "'histogram_quantile' reads Prometheus histogram buckets (labels.le, value), which 'metric' events carry and '\(scope.kind)' events do not; a quantile of a field is quantile(q, x, w)",
+                    e, scope)
+                return nil
+            }
             let le = intern(.field(slot: slot(["labels", "le"])), .any)
             let value = intern(.field(slot: slot(["value"])), .number)
             (source, ms, readout) = (.histogram(le: le, value: value), w, .histogramQuantile(q))

@@ -47,6 +47,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case unreachableRoute = "W0108"
     case backtrackingRegex = "W0109"
     case unknownLabel = "W0110"
+    case histogramSelection = "W0111"
 
     /// Errors unless the code is a warning code.
     public var defaultSeverity: DiagnosticSeverity {

@@ -1,0 +1,110 @@
+import SentinelCore
+import SentinelParse
+
+/// What a rule's `histogram_quantile` reads: one histogram's `_bucket` series per group, or the quantile means
+/// nothing (no `le` label on the series it selects, or buckets of several histograms added together by `le`).
+extension GraphBuilder {
+    /// The metric names a `where` lets through: some names, any name (no test on `name`), or a set no literal
+    /// describes (a regex, a prefix).
+    enum NameSelection: Equatable {
+        case names([String])
+        case described(suffix: String?)
+        case any
+    }
+
+    /// Warns (W0111) when `rule` reads histogram_quantile over series that are not one histogram's buckets.
+    func checkHistogramSelection(_ rule: RuleSyntax, filter: Int?, groupSlots: [Int], roots: [Int]) {
+        guard roots.contains(where: readsHistogramQuantile) else { return }
+        let nameSlot = fieldIndex[["name"]]
+        let groupsByName = nameSlot.map(groupSlots.contains) ?? false
+        let selection = filter.map { names(selectedBy: $0, nameSlot: nameSlot) } ?? .any
+        let at = rule.filter?.range ?? rule.on.range
+        switch selection {
+        case .names(let names):
+            if let plain = names.first(where: { !$0.hasSuffix("_bucket") }) {
+                warn(
+                    "histogram_quantile reads a histogram's '_bucket' series (labels.le), and this rule's 'where' selects '\(plain)', which has none; its buckets are '\(plain)_bucket'",
+                    at: at)
+            } else if Set(names).count > 1, !groupsByName {
+                warn(
+                    "histogram_quantile adds the buckets of every series in a group by 'le', and this rule's 'where' selects \(Set(names).count) histograms (\(names.map { "'\($0)'" }.joined(separator: ", "))); add 'name' to group_by or select one",
+                    at: at)
+            }
+        case .described(let suffix):
+            if let suffix, !suffix.hasSuffix("_bucket") {
+                warn(
+                    "histogram_quantile reads '_bucket' series (labels.le), and this rule's 'where' selects names ending '\(suffix)'",
+                    at: at)
+            }
+        case .any:
+            if !groupsByName {
+                warn(
+                    "histogram_quantile adds the buckets of every series in a group by 'le', and nothing selects one histogram: write where: name == \"<histogram>_bucket\" (or group_by name)",
+                    at: at)
+            }
+        }
+    }
+
+    private func warn(_ message: String, at range: SourceRange) {
+        diagnostics.append(Diagnostic(.histogramSelection, message, at: range))
+    }
+
+    private func readsHistogramQuantile(_ root: Int) -> Bool {
+        var seen = Set<Int>()
+        var stack = [root]
+        while let node = stack.popLast() {
+            guard seen.insert(node).inserted else { continue }
+            switch nodes[node] {
+            case .window(_, .histogramQuantile): return true
+            case .window, .constant, .field: break
+            case .not(let a), .negate(let a), .exists(let a), .matches(let a, _), .inList(let a, _, _),
+                .stringTestAny(_, let a, _):
+                stack.append(a)
+            case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b), .compare(_, let a, let b),
+                .inArray(let a, let b, _), .stringTest(_, let a, let b):
+                stack += [a, b]
+            case .call(_, let arguments): stack += arguments
+            }
+        }
+        return false
+    }
+
+    /// The metric names `node`, a `where` condition, lets through.
+    private func names(selectedBy node: Int, nameSlot: Int?) -> NameSelection {
+        guard let nameSlot else { return .any }
+        func isName(_ n: Int) -> Bool { nodes[n] == .field(slot: nameSlot) }
+        switch nodes[node] {
+        case .compare(.equal, let a, let b):
+            if isName(a), case .constant(.string(let s)) = nodes[b] { return .names([s]) }
+            if isName(b), case .constant(.string(let s)) = nodes[a] { return .names([s]) }
+            return .any
+        case .inList(let a, let list, negated: false) where isName(a):
+            return .names(compiledLists[list].items.compactMap { if case .string(let s) = $0 { s } else { nil } })
+        case .inArray(let a, let b, negated: false) where isName(a):
+            guard case .constant(.list(let items)) = nodes[b] else { return .described(suffix: nil) }
+            return .names(items.compactMap { if case .string(let s) = $0 { s } else { nil } })
+        case .stringTest(.endswith, let a, let b) where isName(a):
+            if case .constant(.string(let s)) = nodes[b] { return .described(suffix: s) }
+            return .described(suffix: nil)
+        case .stringTest(_, let a, _) where isName(a), .stringTestAny(_, let a, _) where isName(a),
+            .matches(let a, _) where isName(a):
+            return .described(suffix: nil)
+        case .and(let a, let b):
+            // Either side restricting the name is enough; names both sides list are what passes.
+            switch (names(selectedBy: a, nameSlot: nameSlot), names(selectedBy: b, nameSlot: nameSlot)) {
+            case (.any, let other), (let other, .any): return other
+            case (.names(let x), .names(let y)): return .names(x.filter(y.contains))
+            case (.names(let x), _), (_, .names(let x)): return .names(x)
+            case (.described(let x), .described(let y)): return .described(suffix: x ?? y)
+            }
+        case .or(let a, let b):
+            switch (names(selectedBy: a, nameSlot: nameSlot), names(selectedBy: b, nameSlot: nameSlot)) {
+            case (.any, _), (_, .any): return .any
+            case (.names(let x), .names(let y)): return .names(x + y.filter { !x.contains($0) })
+            default: return .described(suffix: nil)
+            }
+        default:
+            return .any
+        }
+    }
+}

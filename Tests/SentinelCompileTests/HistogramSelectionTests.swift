@@ -1,0 +1,74 @@
+import SentinelCore
+import Testing
+
+@testable import SentinelCompile
+
+/// histogram_quantile is only meaningful over one histogram's `_bucket` series per group.
+struct HistogramSelectionTests {
+    static func warnings(on kind: String = "metric", where filter: String?, groupBy: String = "[labels.model_name]") -> [Diagnostic] {
+        let rules = """
+            lists:
+              ttft_buckets: ["vllm:time_to_first_token_seconds_bucket"]
+              both: ["vllm:time_to_first_token_seconds_bucket", "vllm:e2e_request_latency_seconds_bucket"]
+            rules:
+              - name: P99
+                on: \(kind)
+            \(filter.map { "    where: '\($0)'" } ?? "")
+                group_by: \(groupBy)
+                every: 1m
+                when: histogram_quantile(0.99, 5m) > 1
+            """
+        let (_, diagnostics) = CompileFixture.compile(rules)
+        let others = diagnostics.filter { ![.histogramSelection, .badArguments, .unusedList, .unusedAction].contains($0.code) }
+        #expect(others.isEmpty, "\(others)")
+        return diagnostics.filter { [.histogramSelection, .badArguments].contains($0.code) }
+    }
+
+    @Test(arguments: [
+        #"name == "vllm:time_to_first_token_seconds_bucket""#,
+        #""vllm:time_to_first_token_seconds_bucket" == name and labels.model_name != "canary""#,
+        "name in ttft_buckets",
+        #"name in ["a_bucket"]"#,
+        #"name endswith "_bucket" and name startswith "vllm:time_to_first""#,
+        #"name matches "^vllm:time_to_first_token_seconds_bucket$""#,
+    ])
+    func oneHistogramsBucketsAreClean(filter: String) {
+        #expect(Self.warnings(where: filter).isEmpty)
+    }
+
+    @Test func aNameWithoutBucketsIsNamedWithItsBucketSeries() throws {
+        let found = Self.warnings(where: #"name == "vllm:time_to_first_token_seconds" and labels.model_name != "x""#)
+        let warning = try #require(found.first)
+        #expect(found.count == 1)
+        #expect(warning.severity == .warning)
+        #expect(warning.message.contains("'vllm:time_to_first_token_seconds', which has none; its buckets are 'vllm:time_to_first_token_seconds_bucket'"))
+        #expect(warning.range?.start.line == 7)
+    }
+
+    @Test func severalHistogramsNeedNameInTheGroup() {
+        #expect(Self.warnings(where: "name in both").map(\.message).first?.contains("selects 2 histograms") == true)
+        #expect(
+            Self.warnings(
+                where: #"name == "a_bucket" or name == "b_bucket""#
+            ).map(\.message).first?.contains("selects 2 histograms") == true)
+        #expect(Self.warnings(where: "name in both", groupBy: "[name, labels.model_name]").isEmpty)
+    }
+
+    @Test func noSelectionWarnsAtTheRuleKind() throws {
+        let found = Self.warnings(where: nil)
+        let warning = try #require(found.first)
+        #expect(warning.message.contains(#"write where: name == "<histogram>_bucket""#))
+        #expect(warning.range?.start.line == 6)
+        #expect(Self.warnings(where: #"labels.model_name == "m""#).count == 1)
+        #expect(Self.warnings(where: nil, groupBy: "[name, labels.model_name]").isEmpty)
+        #expect(Self.warnings(where: #"name endswith "_seconds""#).first?.message.contains("ending '_seconds'") == true)
+    }
+
+    @Test func completionsHaveNoBuckets() throws {
+        let found = Self.warnings(on: "completion", where: nil, groupBy: "[model]")
+        #expect(found.map(\.code) == [.badArguments])
+        #expect(found.first?.message.contains("a quantile of a field is quantile(q, x, w)") == true)
+        // A free-form kind may carry Prometheus-style samples.
+        #expect(Self.warnings(on: "exported_metric", where: #"name == "h_bucket""#, groupBy: "[model]").isEmpty)
+    }
+}
