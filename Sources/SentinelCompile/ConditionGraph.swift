@@ -147,6 +147,8 @@ public enum WindowReadout: Sendable, Hashable {
     case zscore(Int)
     case counterRate, counterIncrease
     case histogramQuantile(Double)
+    /// `histogram_count`: observations in the window, the increase of the `+Inf` buckets.
+    case histogramCount
     case psi
 }
 

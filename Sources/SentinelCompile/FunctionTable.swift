@@ -4,7 +4,7 @@ import SentinelCore
 /// functions compute from their arguments at the current event.
 public enum FunctionTable {
     /// How a window function's arguments are laid out.
-    enum Signature {
+    enum Signature: Equatable {
         /// `count(w)` / `rate(w)`: just the window.
         case window
         /// `f(x, w)`: a per-event value and the window.
@@ -13,6 +13,8 @@ public enum FunctionTable {
         case quantile
         /// `histogram_quantile(q, w)`.
         case histogramQuantile
+        /// `histogram_count(w)`.
+        case histogramCount
         /// `psi(x, current, baseline)`.
         case drift
     }
@@ -31,6 +33,7 @@ public enum FunctionTable {
         "increase": [.valueAndWindow(.number)],
         "quantile": [.quantile],
         "histogram_quantile": [.histogramQuantile],
+        "histogram_count": [.histogramCount],
         "psi": [.drift],
     ]
 
@@ -39,6 +42,7 @@ public enum FunctionTable {
         "min": "min(x, w)", "max": "max(x, w)", "stddev": "stddev(x, w)", "zscore": "zscore(x, w)",
         "distinct": "distinct(x, w)", "rate": "rate(w) or rate(counter, w)", "increase": "increase(counter, w)",
         "quantile": "quantile(q, x, w)", "histogram_quantile": "histogram_quantile(q, w)",
+        "histogram_count": "histogram_count(w)",
         "psi": "psi(x, current, baseline)", "abs": "abs(x)", "len": "len(x)",
     ]
 

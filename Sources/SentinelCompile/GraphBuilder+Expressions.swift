@@ -413,7 +413,7 @@ extension GraphBuilder {
         }
         let signature = signatures.first { signature in
             switch signature {
-            case .window: arguments.count == 1
+            case .window, .histogramCount: arguments.count == 1
             case .valueAndWindow, .histogramQuantile: arguments.count == 2
             case .quantile, .drift: arguments.count == 3
             }
@@ -452,18 +452,20 @@ extension GraphBuilder {
                 let (x, t) = lower(arguments[1], inner), expectType(t, .number, "'quantile'", arguments[1], scope)
             else { return nil }
             (source, ms, readout) = (.samples(x), w, .quantile(q))
-        case .histogramQuantile:
-            guard let q = probability(arguments[0]), let w = window(arguments[1]) else { return nil }
+        case .histogramQuantile, .histogramCount:
+            let q = signature == .histogramCount ? nil : probability(arguments[0])
+            guard signature == .histogramCount || q != nil, let w = window(arguments[arguments.count - 1]) else { return nil }
             if case .unknown = FieldCatalog.lookup(["labels", "le"], kind: scope.kind) {
                 report(
                     .badArguments,
-                    "'histogram_quantile' reads Prometheus histogram buckets (labels.le, value), which 'metric' events carry and '\(scope.kind)' events do not; a quantile of a field is quantile(q, x, w)",
+                    "'\(name)' reads Prometheus histogram buckets (labels.le, value), which 'metric' events carry and '\(scope.kind)' events do not; over a field, write \(q == nil ? "count(w)" : "quantile(q, x, w)")",
                     e, scope)
                 return nil
             }
             let le = intern(.field(slot: slot(["labels", "le"])), .any)
             let value = intern(.field(slot: slot(["value"])), .number)
-            (source, ms, readout) = (.histogram(le: le, value: value), w, .histogramQuantile(q))
+            (source, ms) = (.histogram(le: le, value: value), w)
+            readout = q.map { .histogramQuantile($0) } ?? .histogramCount
         case .drift:
             guard let current = window(arguments[1]), let baseline = window(arguments[2]),
                 let (x, _) = lower(arguments[0], inner)
@@ -539,6 +541,7 @@ extension GraphBuilder {
                 case .counterRate: "counterRate"
                 case .counterIncrease: "counterIncrease"
                 case .histogramQuantile(let q): "histogramQuantile(\(q))"
+                case .histogramCount: "histogramCount"
                 case .psi: "psi"
                 }
             return "window(\(canonical(source: windows[w].source)),\(windows[w].milliseconds),\(readoutText))"

@@ -1,8 +1,9 @@
 import SentinelCore
 import SentinelParse
 
-/// What a rule's `histogram_quantile` reads: one histogram's `_bucket` series per group, or the quantile means
-/// nothing (no `le` label on the series it selects, or buckets of several histograms added together by `le`).
+/// What a rule's `histogram_quantile` and `histogram_count` read: one histogram's `_bucket` series per group, or
+/// the result means nothing (no `le` label on the series selected, or buckets of several histograms added together
+/// by `le`).
 extension GraphBuilder {
     /// The metric names a `where` lets through: some names, any name (no test on `name`), or a set no literal
     /// describes (a regex, a prefix).
@@ -12,9 +13,9 @@ extension GraphBuilder {
         case any
     }
 
-    /// Warns (W0111) when `rule` reads histogram_quantile over series that are not one histogram's buckets.
+    /// Warns (W0111) when `rule` reads a histogram function over series that are not one histogram's buckets.
     func checkHistogramSelection(_ rule: RuleSyntax, filter: Int?, groupSlots: [Int], roots: [Int]) {
-        guard roots.contains(where: readsHistogramQuantile) else { return }
+        guard let function = roots.lazy.compactMap(histogramFunction).first else { return }
         let nameSlot = fieldIndex[["name"]]
         let groupsByName = nameSlot.map(groupSlots.contains) ?? false
         let selection = filter.map { names(selectedBy: $0, nameSlot: nameSlot) } ?? .any
@@ -23,23 +24,23 @@ extension GraphBuilder {
         case .names(let names):
             if let plain = names.first(where: { !$0.hasSuffix("_bucket") }) {
                 warn(
-                    "histogram_quantile reads a histogram's '_bucket' series (labels.le), and this rule's 'where' selects '\(plain)', which has none; its buckets are '\(plain)_bucket'",
+                    "\(function) reads a histogram's '_bucket' series (labels.le), and this rule's 'where' selects '\(plain)', which has none; its buckets are '\(plain)_bucket'",
                     at: at)
             } else if Set(names).count > 1, !groupsByName {
                 warn(
-                    "histogram_quantile adds the buckets of every series in a group by 'le', and this rule's 'where' selects \(Set(names).count) histograms (\(names.map { "'\($0)'" }.joined(separator: ", "))); add 'name' to group_by or select one",
+                    "\(function) adds the buckets of every series in a group by 'le', and this rule's 'where' selects \(Set(names).count) histograms (\(names.map { "'\($0)'" }.joined(separator: ", "))); add 'name' to group_by or select one",
                     at: at)
             }
         case .described(let suffix):
             if let suffix, !suffix.hasSuffix("_bucket") {
                 warn(
-                    "histogram_quantile reads '_bucket' series (labels.le), and this rule's 'where' selects names ending '\(suffix)'",
+                    "\(function) reads '_bucket' series (labels.le), and this rule's 'where' selects names ending '\(suffix)'",
                     at: at)
             }
         case .any:
             if !groupsByName {
                 warn(
-                    "histogram_quantile adds the buckets of every series in a group by 'le', and nothing selects one histogram: write where: name == \"<histogram>_bucket\" (or group_by name)",
+                    "\(function) adds the buckets of every series in a group by 'le', and nothing selects one histogram: write where: name == \"<histogram>_bucket\" (or group_by name)",
                     at: at)
             }
         }
@@ -49,13 +50,15 @@ extension GraphBuilder {
         diagnostics.append(Diagnostic(.histogramSelection, message, at: range))
     }
 
-    private func readsHistogramQuantile(_ root: Int) -> Bool {
+    /// The name of the first histogram function `root` reads, if any.
+    private func histogramFunction(_ root: Int) -> String? {
         var seen = Set<Int>()
         var stack = [root]
         while let node = stack.popLast() {
             guard seen.insert(node).inserted else { continue }
             switch nodes[node] {
-            case .window(_, .histogramQuantile): return true
+            case .window(_, .histogramQuantile): return "histogram_quantile"
+            case .window(_, .histogramCount): return "histogram_count"
             case .window, .constant, .field: break
             case .not(let a), .negate(let a), .exists(let a), .matches(let a, _), .inList(let a, _, _),
                 .stringTestAny(_, let a, _):
@@ -66,7 +69,7 @@ extension GraphBuilder {
             case .call(_, let arguments): stack += arguments
             }
         }
-        return false
+        return nil
     }
 
     /// The metric names `node`, a `where` condition, lets through.

@@ -64,10 +64,23 @@ struct HistogramSelectionTests {
         #expect(Self.warnings(where: #"name endswith "_seconds""#).first?.message.contains("ending '_seconds'") == true)
     }
 
+    @Test func histogramCountIsCheckedAlike() throws {
+        let rules = """
+            rules:
+              - {name: N, on: metric, where: 'name == "vllm:time_to_first_token_seconds"', every: 1m, when: histogram_count(5m) > 10}
+              - {name: C, on: completion, when: histogram_count(5m) > 10}
+            """
+        let (_, diagnostics) = CompileFixture.compile(rules)
+        let found = diagnostics.filter { [.histogramSelection, .badArguments].contains($0.code) }
+        #expect(found.map(\.code) == [.histogramSelection, .badArguments])
+        #expect(found.first?.message.hasPrefix("histogram_count reads a histogram's '_bucket' series") == true)
+        #expect(found.last?.message.contains("over a field, write count(w)") == true)
+    }
+
     @Test func completionsHaveNoBuckets() throws {
         let found = Self.warnings(on: "completion", where: nil, groupBy: "[model]")
         #expect(found.map(\.code) == [.badArguments])
-        #expect(found.first?.message.contains("a quantile of a field is quantile(q, x, w)") == true)
+        #expect(found.first?.message.contains("over a field, write quantile(q, x, w)") == true)
         // A free-form kind may carry Prometheus-style samples.
         #expect(Self.warnings(on: "exported_metric", where: #"name == "h_bucket""#, groupBy: "[model]").isEmpty)
     }

@@ -83,6 +83,32 @@ import Testing
         #expect(abs(try #require(v) - 0.3) < 1e-9)
     }
 
+    @Test func histogramCountIsTheIncreaseOfTheInfBuckets() throws {
+        var events: [(Double, String)] = []
+        // Two engines' series of one histogram; the +Inf buckets grow by 50 and 20, the finite ones are not counted.
+        for (t, scale) in [(0.0, 0.0), (30.0, 1.0)] {
+            for (engine, total) in [("0", 50.0), ("1", 20.0)] {
+                for (le, share) in [("0.5", 0.4), ("+Inf", 1.0)] {
+                    events.append(
+                        (t, #"{"kind":"metric","name":"vllm:time_to_first_token_seconds_bucket","labels":{"le":"\#(le)","model_name":"m","engine":"\#(engine)"},"value":\#(total * share * scale)}"#))
+                }
+            }
+        }
+        let rule = """
+            rules:
+              - name: TTFTCount
+                on: metric
+                where: name == "vllm:time_to_first_token_seconds_bucket"
+                group_by: [labels.model_name]
+                every: 30s
+                when: histogram_count(1m) >= 70
+            """
+        // Both counters start at 0, so PromQL's extrapolation stops at their zero point: exactly 50 + 20.
+        #expect(try valueAfter(rule, events: events, at: 30) == 70)
+        let unmet = rule.replacingOccurrences(of: ">= 70", with: "> 70")
+        #expect(try valueAfter(unmet, events: events, at: 30) == nil)
+    }
+
     @Test func psiComparesTheCurrentWindowWithTheBaselineBeforeIt() throws {
         var events: [(Double, String)] = []
         for i in 0..<100 { events.append((1 + Double(i) * 5, #"{"kind":"feedback","category":"\#(i % 2 == 0 ? "A" : "B")"}"#)) }

@@ -78,8 +78,10 @@ extension Engine {
     func windowValue(_ op: Op) -> Value {
         let g = currentGroup
         let readout = Op.Readout(rawValue: op.flag)!
-        if readout == .counterRate || readout == .counterIncrease || readout == .histogramQuantile {
+        switch readout {
+        case .counterRate, .counterIncrease, .histogramQuantile, .histogramCount:
             stores[Int(op.a)].evictSeries(g, to: currentTime)
+        default: break
         }
         func number(_ n: Double?) -> Value { n.map { .number($0) } ?? .missing }
         let place = tables.places[Int(op.a)]
@@ -105,7 +107,7 @@ extension Engine {
                     let sd = store.pointee.groups[g].standardDeviation(c), sd > 0
                 else { return .missing }
                 return .number((x - mean) / sd)
-            case .distinct, .counterRate, .counterIncrease, .histogramQuantile, .psi:
+            case .distinct, .counterRate, .counterIncrease, .histogramQuantile, .histogramCount, .psi:
                 return .missing  // read from stores, below; the compiler never asks a frame for these
             }
         }
@@ -117,6 +119,7 @@ extension Engine {
         case .counterRate: return number(store.pointee.counterValue(g, now: currentTime, perSecond: true))
         case .counterIncrease: return number(store.pointee.counterValue(g, now: currentTime, perSecond: false))
         case .histogramQuantile: return number(store.pointee.histogramQuantile(g, q: op.number, now: currentTime))
+        case .histogramCount: return number(store.pointee.histogramCount(g, now: currentTime))
         case .psi: return number(store.pointee.categories[g].psi)
         }
     }

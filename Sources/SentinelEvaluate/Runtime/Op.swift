@@ -30,7 +30,7 @@ struct Op {
     /// Readout codes of `window` ops.
     enum Readout: UInt8 {
         case count, sum, average, minimum, maximum, stddev, distinct, eventRate, quantile, zscore
-        case counterRate, counterIncrease, histogramQuantile, psi
+        case counterRate, counterIncrease, histogramQuantile, histogramCount, psi
     }
 
     /// The op of `node`, one of `nodes` (operands are looked at for constant numbers).
@@ -97,6 +97,7 @@ struct Op {
             case .histogramQuantile(let q):
                 op.flag = Readout.histogramQuantile.rawValue
                 op.number = q
+            case .histogramCount: op.flag = Readout.histogramCount.rawValue
             case .psi: op.flag = Readout.psi.rawValue
             }
             return op

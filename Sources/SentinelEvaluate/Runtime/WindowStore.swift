@@ -96,6 +96,18 @@ struct WindowStore {
         let buckets = byBound.sorted { $0.key < $1.key }.map { (upperBound: $0.key, count: $0.value) }
         return BucketQuantile.compute(q, buckets: buckets)
     }
+
+    /// `histogram_count`: observations over the window, the summed increase of the `+Inf` buckets (PromQL's
+    /// `increase(x_bucket{le="+Inf"}[w])`, which equals `increase(x_count[w])`); nil without a `+Inf` bucket.
+    func histogramCount(_ group: Int, now: Int64) -> Double? {
+        var total: Double?
+        for series in counters[group].series.values where series.upperBound == .infinity {
+            if let v = series.extrapolatedIncrease(rangeMilliseconds: node.milliseconds, end: now, perSecond: false) {
+                total = (total ?? 0) + v
+            }
+        }
+        return total
+    }
 }
 
 extension WindowStore {
