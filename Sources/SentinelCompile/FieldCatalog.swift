@@ -37,6 +37,20 @@ public enum FieldCatalog {
         ],
     ]
 
+    /// Sets of strings the traffic schema limits fields to (`limitedStrings` indexes them).
+    public static let stringSets: [[String]] = [["safe", "unsafe", "controversial"]]
+
+    /// By kind: the fields whose string values the schema limits, each to one of `stringSets`.
+    public static let limitedStrings: [String: [String: Int]] = [
+        "completion": ["prompt_guard.safety": 0, "response_guard.safety": 0]
+    ]
+
+    /// Whether some known kind types `path` as an object.
+    static func isObject(_ path: [String]) -> Bool {
+        let dotted = path.joined(separator: ".")
+        return kinds.values.contains { $0[dotted] == .object }
+    }
+
     public enum Lookup: Equatable {
         case known(ValueType)
         case unknown(suggestion: String?)

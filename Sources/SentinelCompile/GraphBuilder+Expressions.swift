@@ -69,6 +69,9 @@ extension GraphBuilder {
 
     func slot(_ path: [String]) -> Int {
         if let i = fieldIndex[path] { return i }
+        // A parent the traffic schema types as an object is decoded too, so an event that writes it flat
+        // ("prompt_guard": "unsafe") fails the field type check instead of reading as one with no verdict.
+        if path.count > 1, FieldCatalog.isObject(Array(path.dropLast())) { _ = slot(Array(path.dropLast())) }
         fields.append(path)
         fieldIndex[path] = fields.count - 1
         return fields.count - 1
@@ -172,6 +175,21 @@ extension GraphBuilder {
         if left == right || [left, right].contains(where: { $0 == .any || $0 == .null }) { return true }
         let rightText = rightIsList ? "a list of \(right.rawValue)s" : right.withArticle
         report(.typeMismatch, "cannot compare \(left.withArticle) with \(rightText)", e, scope)
+        return false
+    }
+
+    /// A field the traffic schema limits to some strings (a guard's `safety`) never equals another: events with
+    /// one are malformed. Compared with such a string, `node` is an error naming the values it may have.
+    private func expectAllowedStrings(_ node: Int, _ strings: [String], _ e: Expr, _ scope: Scope) -> Bool {
+        guard case .field(let slot) = nodes[node] else { return true }
+        let dotted = fields[slot].joined(separator: ".")
+        guard let set = FieldCatalog.limitedStrings[scope.kind]?[dotted] else { return true }
+        let allowed = FieldCatalog.stringSets[set]
+        guard let outside = strings.first(where: { !allowed.contains($0) }) else { return true }
+        report(
+            .impossibleValue,
+            "'\(dotted)' of \(scope.kind) events is one of \(allowed.joined(separator: ", ")), never '\(outside)'\(Suggestion.didYouMean(outside.lowercased(), in: allowed))",
+            e, scope)
         return false
     }
 
@@ -300,7 +318,10 @@ extension GraphBuilder {
             let list = lists[listName]!.index
             let elements = elementType(ofList: listName)
             if op == .in || op == .notIn {
-                guard expectComparable(lt, elements, rightIsList: true, right, scope) else { return nil }
+                let strings = lists[listName]!.syntax.items.compactMap { if case .string(let s) = $0.value { s } else { nil } }
+                guard expectComparable(lt, elements, rightIsList: true, right, scope),
+                    expectAllowedStrings(l, strings, e, scope)
+                else { return nil }
                 return (intern(.inList(l, list: list, negated: op == .notIn), .bool), .bool)
             }
             guard expectType(lt, .string, "'\(op.rawValue)'", left, scope),
@@ -329,6 +350,12 @@ extension GraphBuilder {
                 }
             }
             guard expectComparable(lt, rt, e, scope) else { return nil }
+            if !ordering {
+                for (field, other) in [(l, r), (r, l)] {
+                    guard case .constant(.string(let s)) = nodes[other] else { continue }
+                    guard expectAllowedStrings(field, [s], e, scope) else { return nil }
+                }
+            }
             if lt == .null || rt == .null {
                 // `x == null` asks whether x has no value; null itself is never compared (a JSON null field is
                 // absent, so `latency_ms > 1000` is false on it, as on a missing one).
@@ -343,6 +370,10 @@ extension GraphBuilder {
                 return nil
             }
             guard expectComparable(lt, elementType(ofNode: r), rightIsList: true, right, scope) else { return nil }
+            if case .constant(.list(let items)) = nodes[r] {
+                let strings = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+                guard expectAllowedStrings(l, strings, e, scope) else { return nil }
+            }
             return (intern(.inArray(l, r, negated: op == .notIn), .bool), .bool)
         case .contains where lt == .array:
             return (intern(.inArray(r, l, negated: false), .bool), .bool)

@@ -22,6 +22,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case undefinedList = "E0209"
     case macroCycle = "E0210"
     case expressionTooDeep = "E0211"
+    case impossibleValue = "E0212"
 
     case unknownKey = "E0301"
     case missingKey = "E0302"

@@ -293,7 +293,15 @@ public final class Engine {
             let value = eventSlots[Int(typed.slot)]
             if !FieldTypeCheck.fits(value, typed.type) {
                 throw FieldTypeCheck.error(
-                    path: graph.fields[Int(typed.slot)], type: typed.type, value: value, kind: header.kind.string, line: line)
+                    path: graph.fields[Int(typed.slot)], typed: typed, value: value, kind: header.kind.string, line: line)
+            }
+        }
+        for i in tables.kindLimitedSlots[k] {
+            let typed = tables.typedSlots[i]
+            let value = eventSlots[Int(typed.slot)]
+            if !FieldTypeCheck.isAllowed(value, typed) {
+                throw FieldTypeCheck.error(
+                    path: graph.fields[Int(typed.slot)], typed: typed, value: value, kind: header.kind.string, line: line)
             }
         }
         return k

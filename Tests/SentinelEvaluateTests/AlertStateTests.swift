@@ -207,6 +207,45 @@ import Testing
         #expect(f.matches("Full") == 1)
     }
 
+    /// A guard verdict outside the schema's values (`"Unsafe"`, as Qwen3Guard writes it in its own output) or a
+    /// verdict object written flat (`"prompt_guard": "unsafe"`) would match no safety rule; the line is malformed
+    /// instead, at the value, saying what to write.
+    @Test func verdictsOutsideTheSchemaMakeTheLineMalformed() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: Unsafe, on: completion, when: "response_guard.safety == \\"unsafe\\""}
+              - {name: Flagged, on: completion, when: "prompt_guard.safety != \\"safe\\""}
+              - {name: Other, on: review, when: "response_guard.safety == \\"unsafe\\""}
+            """)
+        func error(_ line: String) -> EventDecodeError? {
+            var bytes = Array(line.utf8)
+            return bytes.withUnsafeMutableBytes { raw -> EventDecodeError? in
+                do throws(EventDecodeError) {
+                    try f.engine.ingest(UnsafeRawBufferPointer(raw))
+                    return nil
+                } catch { return error }
+            }
+        }
+        let capitalised = #"{"ts":1,"kind":"completion","response_guard":{"safety":"Unsafe"}}"#
+        #expect(
+            error(capitalised)
+                == EventDecodeError(
+                    message: "'response_guard.safety' of a completion event must be one of safe, unsafe, controversial, not 'Unsafe' (write 'unsafe')",
+                    offset: capitalised.utf8.count - 10, field: "response_guard.safety"))
+        #expect(error(#"{"ts":1,"kind":"completion","prompt_guard":{"safety":"harmful"}}"#)?.message.hasSuffix("not 'harmful'") == true)
+        let flat = error(#"{"ts":1,"kind":"completion","prompt_guard":"unsafe"}"#)
+        #expect(flat?.message == "'prompt_guard' of a completion event must be an object, not a string")
+        #expect(f.engine.statistics.events == 0)
+        for safety in ["safe", "unsafe", "controversial"] {
+            try f.send(at: 2, #"{"kind":"completion","prompt_guard":{"safety":"\#(safety)"},"response_guard":{"safety":"\#(safety)"}}"#)
+        }
+        try f.send(at: 3, #"{"kind":"review","response_guard":{"safety":"Unsafe"}}"#)
+        #expect(f.engine.statistics.events == 4)
+        #expect(f.matches("Unsafe") == 1)
+        #expect(f.matches("Flagged") == 2)
+    }
+
     @Test func groupCapCountsOverflow() throws {
         let f = try EngineFixture(
             "rules:\n  - {name: PerUser, on: completion, group_by: [attrs.user], when: \"count(1m) > 100\"}\n",

@@ -33,9 +33,9 @@ public struct EventFieldTypes: Sendable {
     /// its type, with its offset in `line`. Events of kinds no rule reads pass.
     public func check(_ header: EventHeader, slots: UnsafePointer<Value>, line: UnsafeRawBufferPointer) throws(EventDecodeError) {
         guard let fields = kinds.first(where: { header.kind.buffer.elementsEqual($0.kind) })?.fields else { return }
-        for typed in fields where !FieldTypeCheck.fits(slots[Int(typed.slot)], typed.type) {
+        for typed in fields where !FieldTypeCheck.fits(slots[Int(typed.slot)], typed) {
             throw FieldTypeCheck.error(
-                path: paths[Int(typed.slot)], type: typed.type, value: slots[Int(typed.slot)], kind: header.kind.string,
+                path: paths[Int(typed.slot)], typed: typed, value: slots[Int(typed.slot)], kind: header.kind.string,
                 line: line)
         }
     }

@@ -1,23 +1,54 @@
 import SentinelCompile
+import SentinelCore
 
 /// A field the graph reads that the traffic schema types for an event kind (`completion`, `metric`).
 struct TypedSlot {
     var slot: Int32
     var type: ValueType
+    /// The set of `FieldCatalog.stringSets` a string value must be in (`FieldCatalog.limitedStrings`), or -1.
+    var allowed: Int16 = -1
 }
 
 /// Checks an event's decoded fields against the types the traffic schema gives them, so a mistyped field
 /// (`"refusal": "true"`, `"latency_ms": "1500"`) makes the line malformed instead of being read as something it
-/// is not. Only the fields the graph reads are checked; `null` stands for an absent field.
+/// is not, and a string outside the values the schema lists (`"safety": "Unsafe"`) makes it malformed instead of
+/// matching no rule. Only the fields the graph reads are checked; `null` stands for an absent field.
 enum FieldTypeCheck {
-    /// The typed fields among `paths` (slot order) on events of `kind`.
+    /// `FieldCatalog.stringSets` as byte strings, allocated once for the life of the process (a constant table).
+    nonisolated(unsafe) private static let stringSets: [UnsafeBufferPointer<ByteString>] = FieldCatalog.stringSets.map { set in
+        let strings = UnsafeMutableBufferPointer<ByteString>.allocate(capacity: set.count)
+        for (i, string) in set.enumerated() {
+            let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: string.utf8.count)
+            _ = bytes.initialize(from: string.utf8)
+            strings[i] = ByteString(base: UnsafePointer(bytes.baseAddress), count: bytes.count)
+        }
+        return UnsafeBufferPointer(strings)
+    }
+
+    /// The typed fields among `paths` (slot order) on events of `kind`; those with limited strings come last, so
+    /// the engine checks every type in one tight loop and the few limited values after it.
     static func typedSlots(paths: [[String]], kind: String) -> [TypedSlot] {
-        paths.enumerated().compactMap { slot, path in
+        let typed = paths.enumerated().compactMap { slot, path -> TypedSlot? in
             guard case .known(let type) = FieldCatalog.lookup(path, kind: kind), type != .any, type != .null else {
                 return nil
             }
-            return TypedSlot(slot: Int32(slot), type: type)
+            let allowed = FieldCatalog.limitedStrings[kind]?[path.joined(separator: ".")] ?? -1
+            return TypedSlot(slot: Int32(slot), type: type, allowed: Int16(allowed))
         }
+        return typed.filter { $0.allowed < 0 } + typed.filter { $0.allowed >= 0 }
+    }
+
+    /// Whether `value` has the slot's type and, for a limited string, one of its values.
+    static func fits(_ value: Value, _ typed: TypedSlot) -> Bool {
+        fits(value, typed.type) && isAllowed(value, typed)
+    }
+
+    /// Whether a string `value` is one the slot's limited set allows (anything else passes).
+    @inline(__always)
+    static func isAllowed(_ value: Value, _ typed: TypedSlot) -> Bool {
+        guard typed.allowed >= 0, case .string(let s) = value else { return true }
+        for string in stringSets[Int(typed.allowed)] where string.equals(s) { return true }
+        return false
     }
 
     @inline(__always)
@@ -33,14 +64,19 @@ enum FieldTypeCheck {
         }
     }
 
-    /// The error for a field that does not fit, placed at its value in `line`.
-    static func error(path: [String], type: ValueType, value: Value, kind: String, line: UnsafeRawBufferPointer)
+    /// The error for a field that does not fit `typed`, placed at its value in `line`.
+    static func error(path: [String], typed: TypedSlot, value: Value, kind: String, line: UnsafeRawBufferPointer)
         -> EventDecodeError
     {
         let dotted = path.joined(separator: ".")
-        return EventDecodeError(
-            message: "'\(dotted)' of a \(kind) event must be \(name(type)), not \(name(value))",
-            offset: EventDecoder.valueOffset(of: path, in: line) ?? 0, field: dotted)
+        var message = "'\(dotted)' of a \(kind) event must be \(name(typed.type)), not \(name(value))"
+        if fits(value, typed.type), case .string(let s) = value, typed.allowed >= 0 {
+            let allowed = FieldCatalog.stringSets[Int(typed.allowed)]
+            let written = String(s.string.prefix(40)).escapingControls()
+            message = "'\(dotted)' of a \(kind) event must be one of \(allowed.joined(separator: ", ")), not '\(written)'"
+            if let match = allowed.first(where: { $0 == s.string.lowercased() }) { message += " (write '\(match)')" }
+        }
+        return EventDecodeError(message: message, offset: EventDecoder.valueOffset(of: path, in: line) ?? 0, field: dotted)
     }
 
     private static func name(_ type: ValueType) -> String {

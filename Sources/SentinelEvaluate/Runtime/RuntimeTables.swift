@@ -40,6 +40,8 @@ struct RuntimeTables {
     let kindPartitions: UnsafeMutableBufferPointer<Range<Int>>
     /// By event kind: the fields the schema types, a range of `typedSlots`.
     let kindTypedSlots: UnsafeMutableBufferPointer<Range<Int>>
+    /// By event kind: the end of its `kindTypedSlots` range whose fields also have limited strings.
+    let kindLimitedSlots: UnsafeMutableBufferPointer<Range<Int>>
     let typedSlots: UnsafeMutableBufferPointer<TypedSlot>
 
     init(graph: ConditionGraph, layout: FrameLayout, matchActions: [[Int]], kinds: [String]) {
@@ -66,6 +68,9 @@ struct RuntimeTables {
             typed += FieldTypeCheck.typedSlots(paths: graph.fields, kind: kind)
             return start..<typed.count
         }
+        let limitedRanges = typedRanges.map { range in
+            (range.firstIndex { typed[$0].allowed >= 0 } ?? range.upperBound)..<range.upperBound
+        }
         let ruleValues = graph.rules.enumerated().map { i, r in
             RuleRuntime(
                 condition: Int32(r.condition), value: Int32(r.value ?? -1), partition: Int32(r.partition),
@@ -79,6 +84,7 @@ struct RuntimeTables {
         columnSources = Self.copy(layout.columnSources)
         kindPartitions = Self.copy(kindValues)
         kindTypedSlots = Self.copy(typedRanges)
+        kindLimitedSlots = Self.copy(limitedRanges)
         typedSlots = Self.copy(typed)
     }
 
@@ -97,6 +103,7 @@ struct RuntimeTables {
         columnSources.deallocate()
         kindPartitions.deallocate()
         kindTypedSlots.deallocate()
+        kindLimitedSlots.deallocate()
         typedSlots.deallocate()
     }
 
