@@ -38,11 +38,14 @@ public enum FieldCatalog {
     ]
 
     /// Sets of strings the traffic schema limits fields to (`limitedStrings` indexes them).
-    public static let stringSets: [[String]] = [["safe", "unsafe", "controversial"]]
+    public static let stringSets: [[String]] = [
+        ["safe", "unsafe", "controversial"], ["counter", "gauge", "histogram", "summary", "untyped"],
+    ]
 
     /// By kind: the fields whose string values the schema limits, each to one of `stringSets`.
     public static let limitedStrings: [String: [String: Int]] = [
-        "completion": ["prompt_guard.safety": 0, "response_guard.safety": 0]
+        "completion": ["prompt_guard.safety": 0, "response_guard.safety": 0],
+        "metric": ["type": 1],
     ]
 
     /// Whether some known kind types `path` as an object.

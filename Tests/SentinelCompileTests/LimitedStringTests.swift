@@ -44,6 +44,11 @@ struct LimitedStringTests {
         #expect(Self.errors(when).isEmpty)
     }
 
+    @Test func aMetricsTypeIsLimitedToPrometheusTypes() {
+        #expect(Self.errors(#"type == "Counter""#, kind: "metric").first?.message.hasSuffix("never 'Counter' (did you mean 'counter'?)") == true)
+        #expect(Self.errors(#"type in ["counter", "gauge"]"#, kind: "metric").isEmpty)
+    }
+
     @Test func freeFormKindsAreNotLimited() {
         #expect(Self.errors(#"response_guard.safety == "Unsafe""#, kind: "review").isEmpty)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SentinelCompile
 import SentinelParse
 import Testing
 
@@ -16,6 +17,27 @@ import Testing
     @Test func ruleFileKeys() throws {
         #expect(try properties("rules.schema.json", []) == Set(RuleFileReader.topLevelKeys))
         #expect(try properties("rules.schema.json", ["definitions", "rule"]) == Set(RuleFileReader.ruleKeys))
+    }
+
+    /// The values the engine allows a field (`FieldCatalog.limitedStrings`) are the traffic schema's `enum`.
+    @Test func limitedTrafficStrings() throws {
+        let schema = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: Self.schemas.appendingPathComponent("traffic.schema.json"))) as? [String: Any]
+        let definitions = schema?["definitions"] as? [String: Any] ?? [:]
+        var found: [String: [String: [String]]] = [:]
+        func walk(_ node: [String: Any], kind: String, path: [String]) {
+            if let values = node["enum"] as? [String], node["type"] as? String == "string" {
+                found[kind, default: [:]][path.joined(separator: ".")] = values
+            }
+            for (name, child) in node["properties"] as? [String: Any] ?? [:] {
+                if let child = child as? [String: Any] { walk(child, kind: kind, path: path + [name]) }
+            }
+        }
+        for kind in FieldCatalog.kinds.keys {
+            walk(definitions[kind] as? [String: Any] ?? [:], kind: kind, path: [])
+        }
+        let catalog = FieldCatalog.limitedStrings.mapValues { $0.mapValues { FieldCatalog.stringSets[$0] } }
+        #expect(found == catalog)
     }
 
     @Test func policyFileKeys() throws {
