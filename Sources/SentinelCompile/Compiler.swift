@@ -180,6 +180,15 @@ final class GraphBuilder {
         let name = rule.name.value
         let kind = rule.on.value
         let errorsBefore = diagnostics.filter { $0.severity == .error }.count
+        if !EventKind.produced.contains(kind),
+            let near = Suggestion.closest(to: kind.lowercased(), in: EventKind.produced)
+        {
+            diagnostics.append(
+                Diagnostic(
+                    .kindLooksMisspelt,
+                    "'\(kind)' is no kind Sentinel's simulator or scraper writes, so only events an application posts reach this rule; did you mean '\(near)'?",
+                    at: rule.on.range))
+        }
 
         var filter: Int?
         if let source = rule.filter {

@@ -49,6 +49,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case backtrackingRegex = "W0109"
     case unknownLabel = "W0110"
     case histogramSelection = "W0111"
+    case kindLooksMisspelt = "W0112"
 
     /// Errors unless the code is a warning code.
     public var defaultSeverity: DiagnosticSeverity {

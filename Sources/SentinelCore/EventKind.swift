@@ -4,6 +4,10 @@ public enum EventKind {
     /// them and no rule may read them: `run` has them and `dry-run` has not, so such a rule would differ between the two.
     public static let heartbeat = "heartbeat"
 
+    /// The kinds Sentinel's own sources write: the simulator (`completion`, `error`, `shed`) and the scraper
+    /// (`metric`, `scrape_error`). Applications may post any other.
+    public static let produced = ["completion", "metric", "error", "shed", "scrape_error"]
+
     /// Whether `kind` is a kind: not empty, without whitespace or control characters (`schemas/traffic.schema.json`).
     public static func isValid(_ kind: String) -> Bool {
         !kind.isEmpty && !kind.unicodeScalars.contains { $0.properties.isWhitespace || $0.properties.generalCategory == .control }

@@ -293,6 +293,19 @@ import Testing
         #expect(diagnostics.contains { $0.code == .unknownKey && $0.message.contains("did you mean 'severity'") })
     }
 
+    @Test func aKindCloseToOneSentinelWritesIsAWarningAtTheKind() {
+        let written = ["completions", "Metric", "COMPLETION", "eror", "scrape_errors", "feedback", "review", "completion"]
+        let rules = "rules:\n" + written.enumerated().map { i, kind in "  - {name: R\(i), on: \(kind), when: 'count(1m) > 1'}" }
+            .joined(separator: "\n")
+        let (_, diagnostics) = CompileFixture.compile(rules)
+        let warnings = diagnostics.filter { $0.code == .kindLooksMisspelt }
+        #expect(warnings.map(\.range?.start.line) == [2, 3, 4, 5, 6])
+        #expect(warnings.map { $0.message.components(separatedBy: "did you mean ").last } == [
+            "'completion'?", "'metric'?", "'completion'?", "'error'?", "'scrape_error'?",
+        ])
+        #expect(warnings.allSatisfy { $0.severity == .warning })
+    }
+
     @Test func templatesMayOnlyUseKnownNames() {
         let (_, diagnostics) = CompileFixture.compile(
             CompileFixture.rule("true", extra: "    annotations: {summary: \"{{ modle }} is {{ value }}\"}"))
