@@ -72,7 +72,7 @@ final class GraphBuilder {
         for (i, rule) in rules.enumerated() { partitions[rule.partition].rules.append(i) }
         for p in partitions.indices {
             let partition = partitions[p]
-            partitions[p].identity = "\(partition.kind)|\(partition.filter.map(canonical) ?? "")|"
+            partitions[p].identity = "\(partition.kinds.joined(separator: ","))|\(partition.filter.map(canonical) ?? "")|"
                 + partition.groupBy.map { fields[$0].joined(separator: ".") }.joined(separator: ",")
         }
         var windows = windows
@@ -178,31 +178,30 @@ final class GraphBuilder {
 
     private func compileRule(_ rule: RuleSyntax, actions: [Int]) -> (compiled: CompiledRule, enabled: Bool)? {
         let name = rule.name.value
-        let kind = rule.on.value
+        let kinds = Array(Set(rule.on.map(\.value))).sorted()
         let errorsBefore = diagnostics.filter { $0.severity == .error }.count
-        if !EventKind.produced.contains(kind),
-            let near = Suggestion.closest(to: kind.lowercased(), in: EventKind.produced)
-        {
+        for kind in rule.on where !EventKind.produced.contains(kind.value) {
+            guard let near = Suggestion.closest(to: kind.value.lowercased(), in: EventKind.produced) else { continue }
             diagnostics.append(
                 Diagnostic(
                     .kindLooksMisspelt,
-                    "'\(kind)' is no kind Sentinel's simulator or scraper writes, so only events an application posts reach this rule; did you mean '\(near)'?",
-                    at: rule.on.range))
+                    "'\(kind.value)' is no kind Sentinel's simulator or scraper writes, so only events an application posts reach this rule; did you mean '\(near)'?",
+                    at: kind.range))
         }
 
         var filter: Int?
         if let source = rule.filter {
-            filter = lowerRoot(source, role: "'where'", kind: kind, partition: nil, expect: .bool, rule: name)
+            filter = lowerRoot(source, role: "'where'", kinds: kinds, partition: nil, expect: .bool, rule: name)
         }
         var groupSlots: [Int] = []
         var groupLabels: [String] = []
         for key in rule.groupBy {
             guard let path = fieldPath(key.field) else { continue }
-            if case .unknown(let suggestion) = FieldCatalog.lookup(path, kind: kind) {
+            if case .unknown(let suggestion) = FieldCatalog.lookup(path, kinds: kinds) {
                 diagnostics.append(
                     Diagnostic(
                         .unknownField,
-                        "'\(kind)' events have no field '\(key.field.value)'\(suggestion.map { " (did you mean '\($0)'?)" } ?? "")",
+                        "\(FieldCatalog.describe(kinds)) events have no field '\(key.field.value)'\(suggestion.map { " (did you mean '\($0)'?)" } ?? "")",
                         at: key.field.range))
             }
             if groupLabels.contains(key.label) {
@@ -217,20 +216,20 @@ final class GraphBuilder {
             groupSlots.append(slot(path))
             groupLabels.append(key.label)
         }
-        let partition = internPartition(Partition(kind: kind, filter: filter, groupBy: groupSlots))
+        let partition = internPartition(Partition(kinds: kinds, filter: filter, groupBy: groupSlots))
         // Everything is checked even when the condition does not compile, so one lint run reports it all.
         let condition = lowerRoot(
-            rule.condition, role: "'when'", kind: kind, partition: partition, expect: .bool, rule: name)
+            rule.condition, role: "'when'", kinds: kinds, partition: partition, expect: .bool, rule: name)
         var value: Int?
         if let source = rule.value {
-            value = lowerRoot(source, role: "'value'", kind: kind, partition: partition, expect: .number, rule: name)
+            value = lowerRoot(source, role: "'value'", kinds: kinds, partition: partition, expect: .number, rule: name)
         } else if let condition {
             value = firstComparedValue(condition)
         }
 
         var evidence: Int?
         if let source = rule.evidence {
-            evidence = lowerRoot(source, role: "'evidence'", kind: kind, partition: partition, expect: .bool, rule: name)
+            evidence = lowerRoot(source, role: "'evidence'", kinds: kinds, partition: partition, expect: .bool, rule: name)
         }
         checkHistogramSelection(
             rule, filter: filter, groupSlots: groupSlots, roots: [condition, value, evidence].compactMap { $0 })
@@ -267,7 +266,7 @@ final class GraphBuilder {
 
         let forMs = rule.forDuration?.value ?? 0
         let keepMs = rule.keepFiringFor?.value ?? 0
-        var fingerprint = "\(kind)|\(filter.map(canonical) ?? "")|\(groupSlots.map { fields[$0].joined(separator: ".") })"
+        var fingerprint = "\(kinds.joined(separator: ","))|\(filter.map(canonical) ?? "")|\(groupSlots.map { fields[$0].joined(separator: ".") })"
         fingerprint += "|\(groupLabels)|\(canonical(condition))|\(value.map(canonical) ?? "")|\(rule.every?.value ?? 0)|\(forMs)|\(keepMs)"
         let compiled = CompiledRule(
             name: name, description: rule.description ?? "", partition: partition, condition: condition, value: value,

@@ -4,7 +4,7 @@ public import SentinelParse
 /// All rules of a configuration compiled into one graph.
 ///
 /// Expr nodes are hash-consed: an expression written twice (in two rules, or through one macro used by
-/// many) is one node. Rules reading the same event kind with the same `where` and `group_by` share a partition,
+/// many) is one node. Rules reading the same event kinds with the same `where` and `group_by` share a partition,
 /// and identical windows in a partition are one window node, updated once per event.
 public struct ConditionGraph: Sendable {
     /// Field paths the graph reads; slot `i` of a decoded event holds `fields[i]`.
@@ -20,6 +20,15 @@ public struct ConditionGraph: Sendable {
     public var policy: CompiledPolicy
     /// Slot of the event `id` field, decoded when a rule has per-match actions.
     public var idSlot: Int?
+
+    /// The event kinds some partition reads, in the order partitions first name them.
+    public var kinds: [String] {
+        var kinds: [String] = []
+        for partition in partitions {
+            for kind in partition.kinds where !kinds.contains(kind) { kinds.append(kind) }
+        }
+        return kinds
+    }
 }
 
 /// One step of an expression. Children are indices into `ConditionGraph.nodes`.
@@ -70,9 +79,10 @@ public struct CompiledList: Sendable {
     public var items: [ListSyntax.Item]
 }
 
-/// Events of one kind, passing one `where`, grouped by one key: the unit that owns groups and their windows.
+/// Events of some kinds, passing one `where`, grouped by one key: the unit that owns groups and their windows.
 public struct Partition: Sendable, Hashable {
-    public var kind: String
+    /// The kinds read, sorted, without repeats.
+    public var kinds: [String]
     public var filter: Int?
     public var groupBy: [Int]
     /// Windows and rules of this partition, by index.
@@ -80,16 +90,16 @@ public struct Partition: Sendable, Hashable {
     public var rules: [Int] = []
     /// Longest window span (ms) of the partition, for evicting idle groups.
     public var retentionMilliseconds: Int64 = 0
-    /// The definition (kind, `where`, `group_by`) as text, independent of node numbering: equal identities in two
+    /// The definition (kinds, `where`, `group_by`) as text, independent of node numbering: equal identities in two
     /// compilations mean the partition's groups can carry over a reload.
     public var identity = ""
 
     public static func == (a: Partition, b: Partition) -> Bool {
-        a.kind == b.kind && a.filter == b.filter && a.groupBy == b.groupBy
+        a.kinds == b.kinds && a.filter == b.filter && a.groupBy == b.groupBy
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(kind)
+        hasher.combine(kinds)
         hasher.combine(filter)
         hasher.combine(groupBy)
     }

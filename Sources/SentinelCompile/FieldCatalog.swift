@@ -59,6 +59,28 @@ public enum FieldCatalog {
         case unknown(suggestion: String?)
     }
 
+    /// The type of `path` on events of any of `kinds`: unknown only where no kind has it, the type the kinds that
+    /// have it agree on, else `any`.
+    public static func lookup(_ path: [String], kinds: [String]) -> Lookup {
+        let found = kinds.map { lookup(path, kind: $0) }
+        let types = found.compactMap { if case .known(let type) = $0 { type } else { nil } }
+        guard let first = types.first else { return found.first ?? .known(.any) }
+        return .known(types.allSatisfy { $0 == first } ? first : .any)
+    }
+
+    /// The set of strings `path` is limited to on every one of `kinds` (`limitedStrings`), if it is on all.
+    static func limitedSet(_ path: [String], kinds: [String]) -> Int? {
+        let dotted = path.joined(separator: ".")
+        let sets = kinds.map { limitedStrings[$0]?[dotted] }
+        guard let first = sets.first ?? nil, sets.allSatisfy({ $0 == first }) else { return nil }
+        return first
+    }
+
+    /// `'completion'`, `'completion' or 'error'`: the kinds a rule reads, for messages.
+    static func describe(_ kinds: [String]) -> String {
+        kinds.map { "'\($0)'" }.joined(separator: kinds.count == 2 ? " or " : ", ")
+    }
+
     /// The type of `path` on events of `kind`.
     public static func lookup(_ path: [String], kind: String) -> Lookup {
         let dotted = path.joined(separator: ".")

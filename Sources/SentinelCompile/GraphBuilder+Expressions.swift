@@ -7,7 +7,8 @@ extension GraphBuilder {
     /// Where an expression is being lowered: for field typing, positions and macro expansion chains.
     struct Scope {
         var source: ExpressionSource
-        var kind: String
+        /// The event kinds the rule reads.
+        var kinds: [String]
         /// The partition whose windows calls create; nil where windows are not allowed.
         var partition: Int?
         /// The macros being expanded, outermost first, each with where it was used.
@@ -34,7 +35,7 @@ extension GraphBuilder {
 
     /// Parses and lowers a rule's `when`/`where`/`value`; nil (with diagnostics) on any error.
     func lowerRoot(
-        _ source: ExpressionSource, role: String, kind: String, partition: Int?, expect: ValueType, rule: String
+        _ source: ExpressionSource, role: String, kinds: [String], partition: Int?, expect: ValueType, rule: String
     ) -> Int? {
         let expression: Expr
         do {
@@ -43,7 +44,7 @@ extension GraphBuilder {
             diagnostics.append(source.diagnostic(error))
             return nil
         }
-        let scope = Scope(source: source, kind: kind, partition: partition, macroUses: [])
+        let scope = Scope(source: source, kinds: kinds, partition: partition, macroUses: [])
         loweredNodes = 0
         loweringStopped = false
         guard let (node, type) = lower(expression, scope) else { return nil }
@@ -183,12 +184,12 @@ extension GraphBuilder {
     private func expectAllowedStrings(_ node: Int, _ strings: [String], _ e: Expr, _ scope: Scope) -> Bool {
         guard case .field(let slot) = nodes[node] else { return true }
         let dotted = fields[slot].joined(separator: ".")
-        guard let set = FieldCatalog.limitedStrings[scope.kind]?[dotted] else { return true }
+        guard let set = FieldCatalog.limitedSet(fields[slot], kinds: scope.kinds) else { return true }
         let allowed = FieldCatalog.stringSets[set]
         guard let outside = strings.first(where: { !allowed.contains($0) }) else { return true }
         report(
             .impossibleValue,
-            "'\(dotted)' of \(scope.kind) events is one of \(allowed.joined(separator: ", ")), never '\(outside)'\(Suggestion.didYouMean(outside.lowercased(), in: allowed))",
+            "'\(dotted)' of \(FieldCatalog.describe(scope.kinds)) events is one of \(allowed.joined(separator: ", ")), never '\(outside)'\(Suggestion.didYouMean(outside.lowercased(), in: allowed))",
             e, scope)
         return false
     }
@@ -234,16 +235,16 @@ extension GraphBuilder {
         }
         // A list is a name only where a list may stand: elsewhere suggesting one leads to another error.
         let names = Array(macros.keys) + (listPosition ? Array(lists.keys) : [])
-        switch FieldCatalog.lookup(segments, kind: scope.kind) {
+        switch FieldCatalog.lookup(segments, kinds: scope.kinds) {
         case .known(let type):
             // On kinds with free-form fields a misspelt macro or list silently reads a field that never exists.
-            if segments.count == 1, FieldCatalog.kinds[scope.kind] == nil,
+            if segments.count == 1, scope.kinds.contains(where: { FieldCatalog.kinds[$0] == nil }),
                 let name = Suggestion.closest(to: segments[0], in: names)
             {
                 diagnostics.append(
                     Diagnostic(
                         .fieldLooksLikeName,
-                        "'\(segments[0])' reads a field of '\(scope.kind)' events; did you mean '\(name)'?",
+                        "'\(segments[0])' reads a field of \(FieldCatalog.describe(scope.kinds)) events; did you mean '\(name)'?",
                         at: scope.source.range(from: e.start, to: e.end), notes: scope.notes))
             }
             return (intern(.field(slot: slot(segments)), type), type)
@@ -251,16 +252,16 @@ extension GraphBuilder {
             let name = segments.joined(separator: ".")
             let fieldHint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
             guard segments.count == 1 else {
-                report(.unknownField, "'\(scope.kind)' events have no field '\(name)'\(fieldHint)", e, scope)
+                report(.unknownField, "\(FieldCatalog.describe(scope.kinds)) events have no field '\(name)'\(fieldHint)", e, scope)
                 return nil
             }
             let nameHint = Suggestion.didYouMean(name, in: names)
             if listPosition {
                 let hint = nameHint.isEmpty ? fieldHint : nameHint
-                report(.undefinedList, "'\(name)' is neither a list nor a field of '\(scope.kind)' events\(hint)", e, scope)
+                report(.undefinedList, "'\(name)' is neither a list nor a field of \(FieldCatalog.describe(scope.kinds)) events\(hint)", e, scope)
             } else {
                 let hint = fieldHint.isEmpty ? nameHint : fieldHint
-                report(.unknownField, "'\(scope.kind)' events have no field '\(name)'\(hint)", e, scope)
+                report(.unknownField, "\(FieldCatalog.describe(scope.kinds)) events have no field '\(name)'\(hint)", e, scope)
             }
             return nil
         }
@@ -486,10 +487,10 @@ extension GraphBuilder {
         case .histogramQuantile, .histogramCount:
             let q = signature == .histogramCount ? nil : probability(arguments[0])
             guard signature == .histogramCount || q != nil, let w = window(arguments[arguments.count - 1]) else { return nil }
-            if case .unknown = FieldCatalog.lookup(["labels", "le"], kind: scope.kind) {
+            if case .unknown = FieldCatalog.lookup(["labels", "le"], kinds: scope.kinds) {
                 report(
                     .badArguments,
-                    "'\(name)' reads Prometheus histogram buckets (labels.le, value), which 'metric' events carry and '\(scope.kind)' events do not; over a field, write \(q == nil ? "count(w)" : "quantile(q, x, w)")",
+                    "'\(name)' reads Prometheus histogram buckets (labels.le, value), which 'metric' events carry and \(FieldCatalog.describe(scope.kinds)) events do not; over a field, write \(q == nil ? "count(w)" : "quantile(q, x, w)")",
                     e, scope)
                 return nil
             }

@@ -19,7 +19,7 @@ extension GraphBuilder {
         let nameSlot = fieldIndex[["name"]]
         let groupsByName = nameSlot.map(groupSlots.contains) ?? false
         let selection = filter.map { names(selectedBy: $0, nameSlot: nameSlot) } ?? .any
-        let at = rule.filter?.range ?? rule.on.range
+        let at = rule.filter?.range ?? rule.on[0].range
         switch selection {
         case .names(let names):
             if let plain = names.first(where: { !$0.hasSuffix("_bucket") }) {

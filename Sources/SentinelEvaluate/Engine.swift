@@ -152,8 +152,7 @@ public final class Engine {
         labelCache = graph.rules.map { _ in [] }
         ruleStatistics = graph.rules.map { _ in RuleStatistics() }
         observedRules = graph.rules.map { _ in false }
-        var kindNames: [String] = []
-        for partition in graph.partitions where !kindNames.contains(partition.kind) { kindNames.append(partition.kind) }
+        let kindNames = graph.kinds
         kinds = pool.buffer(kindNames.map { pool.bytes($0) })
         ruleActionsOnMatch = graph.rules.map { rule in rule.actions.filter { graph.actions[$0].type.runsOnMatch } }
         ruleActionsOnTransition = graph.rules.map { rule in

@@ -306,6 +306,22 @@ import Testing
         #expect(warnings.allSatisfy { $0.severity == .warning })
     }
 
+    /// A rule over several kinds reads a field any of them has; checks that hold for one kind hold for all.
+    @Test func fieldsOfARuleOverSeveralKindsAreCheckedAgainstAllOfThem() {
+        func errors(_ on: String, _ when: String) -> [Diagnostic] {
+            CompileFixture.errors(CompileFixture.compile("rules:\n  - {name: R, on: \(on), when: '\(when)'}").1)
+        }
+        let unknown = errors("[completion, metric]", #"modle == "x""#)
+        #expect(unknown.map(\.code) == [.unknownField])
+        #expect(unknown.first?.message == "'completion' or 'metric' events have no field 'modle' (did you mean 'model'?)")
+        #expect(errors("[completion, metric]", #"model == "x" and value > 1 and labels.le == "+Inf""#).isEmpty)
+        #expect(errors("[completion, metric]", #"model > 1"#).map(\.code) == [.typeMismatch])
+        #expect(errors("[completion, review]", #"response_guard.safety == "Unsafe" and score > 1"#).isEmpty)
+        #expect(errors("[completion, error]", #"response_guard.safety == "Unsafe""#).isEmpty)
+        #expect(errors("[completion, completion]", #"response_guard.safety == "Unsafe""#).map(\.code) == [.duplicateName, .impossibleValue])
+        #expect(errors("[completion, metric]", "histogram_quantile(0.9, 5m) > 1").isEmpty)
+    }
+
     @Test func templatesMayOnlyUseKnownNames() {
         let (_, diagnostics) = CompileFixture.compile(
             CompileFixture.rule("true", extra: "    annotations: {summary: \"{{ modle }} is {{ value }}\"}"))

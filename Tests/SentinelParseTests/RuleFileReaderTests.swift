@@ -21,4 +21,24 @@ import Testing
         #expect(diagnostics.first?.message.contains("heartbeats are Sentinel's own clock events") == true)
         #expect(diagnostics.last?.message.hasPrefix("'on' must be an event kind") == true)
     }
+
+    @Test func onMayListSeveralDistinctKinds() {
+        let (file, diagnostics) = RuleFileReader.read(
+            text: """
+                rules:
+                  - {name: A, on: [completion, error], when: "true"}
+                  - {name: B, on: [], when: "true"}
+                  - {name: C, on: [completion, completion], when: "true"}
+                  - {name: D, on: [error, heartbeat], when: "true"}
+                  - {name: E, on: [[error]], when: "true"}
+                  - {name: F, on: {kind: error}, when: "true"}
+                """,
+            file: "r.yaml")
+        #expect(file.rules.first?.on.map(\.value) == ["completion", "error"])
+        #expect(diagnostics.map(\.code) == [.invalidValue, .duplicateName, .invalidValue, .wrongType, .wrongType])
+        #expect(diagnostics.map { $0.range?.start.line } == [3, 4, 5, 6, 7])
+        #expect(diagnostics.map { $0.range?.start.column } == [19, 32, 27, 20, 19])
+        #expect(diagnostics[0].message == "'on' must name at least one event kind")
+        #expect(diagnostics[1].message == "'on' names 'completion' twice")
+    }
 }

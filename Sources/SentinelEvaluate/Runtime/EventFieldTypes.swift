@@ -24,9 +24,7 @@ public struct EventFieldTypes: Sendable {
 
     public init(graph: ConditionGraph) {
         paths = graph.fields
-        var names: [String] = []
-        for partition in graph.partitions where !names.contains(partition.kind) { names.append(partition.kind) }
-        kinds = names.map { (Array($0.utf8), FieldTypeCheck.typedSlots(paths: graph.fields, kind: $0)) }
+        kinds = graph.kinds.map { (Array($0.utf8), FieldTypeCheck.typedSlots(paths: graph.fields, kind: $0)) }
     }
 
     /// Throws the error the engine would for an event decoded (by `paths`) into `slots`: a field that does not fit

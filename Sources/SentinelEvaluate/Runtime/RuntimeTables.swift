@@ -61,7 +61,7 @@ struct RuntimeTables {
                 eventRules: append(p.rules.filter { graph.rules[$0].everyMilliseconds == nil }),
                 idleLimit: p.retentionMilliseconds + max(interval, graph.policy.evaluationIntervalMilliseconds))
         }
-        let kindValues = kinds.map { kind in append(graph.partitions.indices.filter { graph.partitions[$0].kind == kind }) }
+        let kindValues = kinds.map { kind in append(graph.partitions.indices.filter { graph.partitions[$0].kinds.contains(kind) }) }
         var typed: [TypedSlot] = []
         let typedRanges = kinds.map { kind in
             let start = typed.count

@@ -106,12 +106,11 @@ public enum RuleFileReader {
         map.rejectUnknownKeys(ruleKeys, diagnostics: &diagnostics)
         checkName(name, "rule", &diagnostics)
 
-        let on = map.required("on", diagnostics: &diagnostics).flatMap { NodeValue.string($0, "'on'", &diagnostics) }
+        let on = map.required("on", diagnostics: &diagnostics).flatMap { readKinds($0, &diagnostics) }
         let condition = map.required("when", diagnostics: &diagnostics).flatMap {
             NodeValue.expression($0, "'when'", &diagnostics)
         }
         guard let on, let condition else { return nil }
-        checkEventKind(on, &diagnostics)
         var rule = RuleSyntax(name: name, on: on, condition: condition, range: node.range)
         if let n = map["description"] { rule.description = NodeValue.string(n, "'description'", &diagnostics)?.value }
         if let n = map["where"] { rule.filter = NodeValue.expression(n, "'where'", &diagnostics) }
@@ -168,6 +167,30 @@ public enum RuleFileReader {
                     at: field.range))
         }
         return GroupKeySyntax(field: field, label: label, labelRange: field.range)
+    }
+
+    /// A rule's `on:`: one kind or a list of distinct kinds. Nil (with a diagnostic) when it names none.
+    private static func readKinds(_ node: YAMLNode, _ diagnostics: inout [Diagnostic]) -> [Located<String>]? {
+        let kinds: [Located<String>]
+        if case .sequence(let items) = node.content {
+            guard !items.isEmpty else {
+                diagnostics.append(Diagnostic(.invalidValue, "'on' must name at least one event kind", at: node.range))
+                return nil
+            }
+            kinds = items.compactMap { NodeValue.string($0, "each item of 'on'", &diagnostics) }
+            guard kinds.count == items.count else { return nil }
+        } else {
+            guard let kind = NodeValue.string(node, "'on'", &diagnostics) else { return nil }
+            kinds = [kind]
+        }
+        var seen: Set<String> = []
+        for kind in kinds {
+            checkEventKind(kind, &diagnostics)
+            if !seen.insert(kind.value).inserted {
+                diagnostics.append(Diagnostic(.duplicateName, "'on' names '\(kind.value)' twice", at: kind.range))
+            }
+        }
+        return kinds
     }
 
     /// A rule's `on:` names a kind events may have, and not the service's own heartbeats.

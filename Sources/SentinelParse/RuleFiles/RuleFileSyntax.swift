@@ -38,7 +38,8 @@ public struct GroupKeySyntax: Sendable {
 public struct RuleSyntax: Sendable {
     public var name: Located<String>
     public var description: String?
-    public var on: Located<String>
+    /// The event kinds the rule reads (`on:`, one or a list), at least one.
+    public var on: [Located<String>]
     public var filter: ExpressionSource?
     public var condition: ExpressionSource
     public var value: ExpressionSource?
