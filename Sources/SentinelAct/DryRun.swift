@@ -18,9 +18,9 @@ public final class DryRun {
         public var line: Int
         public var error: EventDecodeError
 
-        /// `file:line: error: ... (byte offset N, field 'f')`
+        /// `file:line:col: error: ... (field 'f') [byte offset N]`, the column in characters.
         public var description: String {
-            var text = "\(file):\(line):\(error.offset + 1): error: \(error.message)"
+            var text = "\(file):\(line):\(error.column ?? error.offset + 1): error: \(error.message)"
             if let field = error.field { text += " (field '\(field)')" }
             return text + " [byte offset \(error.offset)]"
         }
@@ -119,7 +119,7 @@ public final class DryRun {
                 do {
                     try engine.ingest(line, tag: linesRead)
                 } catch {
-                    try report(linesRead, error)
+                    try report(linesRead, error.located(in: line))
                 }
                 if !deferred.isEmpty { try drain() }
                 dispatcher.advance(to: engine.watermark)

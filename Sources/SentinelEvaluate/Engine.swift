@@ -235,7 +235,7 @@ public final class Engine {
                 process(header, kind: kind)
                 currentLine = UnsafeRawBufferPointer(start: nil, count: 0)
             } catch {
-                onMalformed(tag, error)
+                onMalformed(tag, error.located(in: line))
             }
         }
     }

@@ -23,6 +23,8 @@ public struct EventDecodeError: Error, Sendable, Equatable, CustomStringConverti
     public var message: String
     public var offset: Int
     public var field: String?
+    /// The 1-based column (in characters, as editors count) of `offset`, once `located(in:)` has read the line.
+    public var column: Int?
 
     public init(message: String, offset: Int, field: String? = nil) {
         self.message = message
@@ -33,6 +35,15 @@ public struct EventDecodeError: Error, Sendable, Equatable, CustomStringConverti
     public var description: String {
         if let field { return "\(message) at byte \(offset) (field '\(field)')" }
         return "\(message) at byte \(offset)"
+    }
+
+    /// The error with `column` counted in `line`, the line it was found in: one more than the Unicode scalars
+    /// (UTF-8 sequence starts) before `offset`, so text before it in any script counts one per character.
+    public func located(in line: UnsafeRawBufferPointer) -> EventDecodeError {
+        var located = self
+        let end = min(max(offset, 0), line.count)
+        located.column = 1 + line[..<end].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+        return located
     }
 }
 
