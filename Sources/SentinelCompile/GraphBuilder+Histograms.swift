@@ -7,7 +7,7 @@ import SentinelParse
 extension GraphBuilder {
     /// The metric names a `where` lets through: some names, any name (no test on `name`), or a set no literal
     /// describes (a regex, a prefix).
-    enum NameSelection: Equatable {
+    enum NameSelection {
         case names([String])
         case described(suffix: String?)
         case any
