@@ -38,6 +38,7 @@ import Testing
         let rules = try await sentinel.get("/api/v1/rules").json["rules"] as? [[String: Any]] ?? []
         #expect(rules.count == 14)
         #expect(rules.contains { $0["name"] as? String == "UnsafeAnswerRate" && ($0["evaluations"] as? Int ?? 0) > 0 })
+        #expect(rules.first { $0["name"] as? String == "QueueSaturation" }?["on"] as? [String] == ["metric"])
 
         // Incident a (unsafe answers on olmo-2-1b) lies in the first 6 000 events.
         let firing = try await sentinel.get("/api/v1/alerts?state=firing&label=model=olmo-2-1b").json["alerts"] as? [[String: Any]]

@@ -63,6 +63,7 @@ extension SentinelServer {
                 json.add("file", rule.range.start.file)
                 json.add("line", rule.range.start.line)
                 json.add("severity", rule.severity.rawValue)
+                json.add("on", strings: engine.graph.partitions[rule.partition].kinds)
                 json.add("group_by", strings: rule.groupLabels)
                 if let every = rule.everyMilliseconds { json.add("every_ms", Int(every)) }
                 json.add("for_ms", Int(rule.forMilliseconds))
