@@ -1,5 +1,6 @@
+import Foundation
 import SentinelCore
-import SentinelParse
+@testable import SentinelParse
 import Testing
 
 @Suite struct LabelMatcherTests {
@@ -26,6 +27,26 @@ import Testing
         #expect(!bomb.matches(String(repeating: "a", count: 60) + "!"))
         let notBomb = try LabelMatcher(parsing: #"user!~"(a|aa)+""#)
         #expect(notBomb.matches(String(repeating: "a", count: 60) + "!"))
+    }
+
+    /// A pattern of literal alternatives (`critical|warning`) is compared as strings; it must match exactly what
+    /// the anchored regex matches.
+    @Test func literalAlternativesMatchAsTheRegexDoes() throws {
+        let values = ["critical", "warning", "info", "", "Critical", "critical\n", "warningx", "a b", "a-b", "x#y"]
+        for pattern in ["critical|warning", "critical", "critical||warning", "|info", "a b|a-b", "x#y|"] {
+            #expect(LabelMatcher.literalAlternatives(pattern) != nil, "\(pattern)")
+            let fast = try LabelMatcher(parsing: "severity=~\"\(pattern)\"")
+            let slow = try #require(try? NSRegularExpression(pattern: "^(?:\(pattern))$"))
+            for value in values {
+                let range = NSRange(value.startIndex..., in: value)
+                let expected = slow.firstMatch(in: value, range: range).map { $0.range == range } ?? false
+                #expect(fast.matches(value) == expected, "\(pattern) on \(value.debugDescription)")
+            }
+        }
+        for pattern in ["crit.*", "a\\|b", "(a|b)", "[ab]", "a+", "a?", "^a", "a$", "a{2}"] {
+            #expect(LabelMatcher.literalAlternatives(pattern) == nil, "\(pattern)")
+        }
+        #expect(try LabelMatcher(parsing: #"severity!~"critical|warning""#).matches("info"))
     }
 
     /// A policy matcher pattern that can backtrack exponentially is the same warning as in a rule (W0109).
