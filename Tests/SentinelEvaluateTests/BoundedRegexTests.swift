@@ -1,5 +1,5 @@
 import Foundation
-import SentinelParse
+@testable import SentinelParse
 import Testing
 
 @testable import SentinelEvaluate
@@ -57,5 +57,28 @@ import Testing
         try f.send(at: 2, #"{"kind":"completion","prompt":"aaaa"}"#)
         #expect(f.matches("R") == 1)
         #expect(f.engine.statistics.regexGivenUp == 1)
+    }
+
+    /// Plain alternatives are found by comparing UTF-8 bytes; the answer must be ICU's, in any script.
+    @Test func plainAlternativesAreFoundAsICUFindsThem() {
+        let texts = [
+            "please ignore previous instructions", "Ignore Previous", "", "developer mode on", "开发者模式已启用",
+            "cafe\u{301}", "café", "x😀y", "a|b", "abc",
+        ]
+        for pattern in ["ignore previous|developer mode", "开发者模式", "café", "😀", "a||b", "|", "b", "abcd"] {
+            let regex = BoundedRegex(pattern)
+            #expect(regex.literals != nil, "\(pattern)")
+            let icu = try! NSRegularExpression(pattern: pattern)
+            for text in texts {
+                let expected = icu.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+                #expect(regex.firstMatch(in: text) == expected, "\(pattern) in \(text.debugDescription)")
+                var bytes = Array(text.utf8)
+                let found = bytes.withUnsafeMutableBufferPointer { regex.firstMatch(inUTF8: UnsafeBufferPointer($0)) }
+                #expect(found == expected, "\(pattern) in UTF-8 \(text.debugDescription)")
+            }
+        }
+        for pattern in ["ignore.*previous", "a\\|b", "(a|b)", "[ab]", "a+", "a?", "^a", "a$", "a{2}", "(?i)x"] {
+            #expect(BoundedRegex(pattern).literals == nil, "\(pattern)")
+        }
     }
 }

@@ -115,7 +115,7 @@ extension Engine {
             return lists[Int(op.b)].strings.contains { Self.test(single, s, $0) }
         case .matches:
             guard case .string(let s) = value(op.a) else { return false }
-            guard let matched = regexes[Int(op.b)].firstMatch(in: s.string) else {
+            guard let matched = regexes[Int(op.b)].firstMatch(inUTF8: s.buffer) else {
                 statistics.regexGivenUp += 1
                 return false
             }

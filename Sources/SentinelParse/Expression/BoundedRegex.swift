@@ -9,33 +9,83 @@ import Foundation
 ///   step budget: ICU reports progress at each start position and every ~10 000 steps, and a match that reports
 ///   more than the text's length plus `extraProgressReports` times is given up (tens of milliseconds on this
 ///   machine). Steps, not time, so the outcome is the same on every run and every machine.
+///
+/// A pattern of plain text alternatives (`critical|warning`, `ignore previous|developer mode`) is matched by
+/// comparing UTF-8 bytes, as ICU would match it, without running ICU: routes, inhibition and silences match on
+/// every alert update, and `matches` on every event.
 public struct BoundedRegex: @unchecked Sendable {
     public let regex: NSRegularExpression
     /// Whether matches run with the step budget.
     public let budgeted: Bool
+    /// The UTF-8 alternatives of a pattern without metacharacters but `|`; nil for any other pattern.
+    let literals: [[UInt8]]?
     static let extraProgressReports = 200
 
     /// `pattern` compiled (one that does not compile matches nothing: compilers reject it before).
     public init(_ pattern: String) {
-        self.init(compiled: (try? NSRegularExpression(pattern: pattern)) ?? Self.matchingNothing, pattern: pattern)
+        if let compiled = try? NSRegularExpression(pattern: pattern) {
+            self.init(compiled: compiled, pattern: pattern)
+        } else {
+            self.init(regex: Self.matchingNothing, budgeted: false, literals: nil)
+        }
     }
 
-    /// `compiled`, guarded as `pattern` (what the user wrote, before any anchoring) needs.
+    /// `compiled` (`pattern` itself, or anchored), guarded as `pattern` (what the user wrote) needs.
     public init(compiled: NSRegularExpression, pattern: String) {
-        regex = compiled
-        budgeted = RegexCheck.mayBacktrack(pattern)
+        self.init(regex: compiled, budgeted: RegexCheck.mayBacktrack(pattern), literals: Self.literalAlternatives(pattern))
+    }
+
+    private init(regex: NSRegularExpression, budgeted: Bool, literals: [[UInt8]]?) {
+        self.regex = regex
+        self.budgeted = budgeted
+        self.literals = literals
+    }
+
+    /// The alternatives of `pattern` when it is plain text separated by `|` (an empty one matches the empty
+    /// string); nil when it holds any other regex metacharacter.
+    static func literalAlternatives(_ pattern: String) -> [[UInt8]]? {
+        let metacharacters: Set<Character> = ["\\", "^", "$", ".", "?", "*", "+", "(", ")", "[", "]", "{", "}"]
+        guard !pattern.contains(where: metacharacters.contains) else { return nil }
+        return pattern.split(separator: "|", omittingEmptySubsequences: false).map { Array($0.utf8) }
     }
 
     /// Whether `text` has a match; nil when the match was given up.
     public func firstMatch(in text: String) -> Bool? {
-        search(text) { _ in true }
+        if let literals {
+            var text = text
+            return text.withUTF8 { bytes in literals.contains { Self.contains(bytes, $0) } }
+        }
+        return search(text) { _ in true }
+    }
+
+    /// Whether UTF-8 `text` has a match; nil when the match was given up.
+    public func firstMatch(inUTF8 text: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if let literals { return literals.contains { Self.contains(text, $0) } }
+        return firstMatch(in: String(decoding: text, as: UTF8.self))
     }
 
     /// Whether a match covers all of `text` (for an anchored pattern: `$` also matches before a trailing newline,
     /// which a whole match does not accept, as RE2's anchoring in Alertmanager does not); nil when given up.
     public func wholeMatch(_ text: String) -> Bool? {
+        if let literals { return literals.contains { text.utf8.elementsEqual($0) } }
         let length = text.utf16.count
         return search(text) { $0.range.location == 0 && $0.range.length == length }
+    }
+
+    /// Whether `needle` occurs in `haystack` (UTF-8 is self-synchronising: a byte match of valid text is a
+    /// match of whole characters).
+    private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard haystack.count >= needle.count, let base = haystack.baseAddress else { return false }
+        let last = haystack.count - needle.count
+        return needle.withUnsafeBufferPointer { n in
+            var i = 0
+            while i <= last {
+                if base[i] == first, memcmp(base + i, n.baseAddress!, n.count) == 0 { return true }
+                i += 1
+            }
+            return false
+        }
     }
 
     /// Whether a match `accepts` is found; nil when the search was given up.

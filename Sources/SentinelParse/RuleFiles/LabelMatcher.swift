@@ -12,9 +12,6 @@ public struct LabelMatcher: Sendable, Hashable {
     public let value: String
     /// The anchored pattern of `=~`/`!~`, compiled once; nil for `=`/`!=` and for a pattern that does not compile.
     private let regex: BoundedRegex?
-    /// The values a pattern without metacharacters but `|` (`critical|warning`) matches: compared as strings
-    /// instead of running the regex, since routing and inhibition match on every alert update.
-    private let alternatives: Set<String>?
     /// Why the pattern of `=~`/`!~` does not compile (a diagnostic for whoever read the matcher); such a matcher
     /// never matches.
     public let patternProblem: String?
@@ -86,7 +83,6 @@ public struct LabelMatcher: Sendable, Hashable {
         }
         let value = String(raw)
         self.value = value
-        alternatives = op == .equal || op == .notEqual ? nil : Self.literalAlternatives(value)
         if op == .matchesRegex || op == .notMatchesRegex {
             switch RegexCheck.anchored(value) {
             case .success(let compiled):
@@ -100,14 +96,6 @@ public struct LabelMatcher: Sendable, Hashable {
             regex = nil
             patternProblem = nil
         }
-    }
-
-    /// The alternatives of `pattern` when it is literal text separated by `|` (an empty one matches ""); nil when
-    /// it holds any other regex metacharacter.
-    static func literalAlternatives(_ pattern: String) -> Set<String>? {
-        let metacharacters: Set<Character> = ["\\", "^", "$", ".", "?", "*", "+", "(", ")", "[", "]", "{", "}"]
-        guard !pattern.contains(where: metacharacters.contains) else { return nil }
-        return Set(pattern.split(separator: "|", omittingEmptySubsequences: false).map(String.init))
     }
 
     private static func endsUnquotedValue(_ scalar: Unicode.Scalar) -> Bool {
@@ -133,7 +121,7 @@ extension LabelMatcher {
         case .equal: return value == self.value
         case .notEqual: return value != self.value
         case .matchesRegex, .notMatchesRegex:
-            let matched = alternatives.map { $0.contains(value) } ?? regex?.wholeMatch(value) ?? false
+            let matched = regex?.wholeMatch(value) ?? false
             return matched == (operation == .matchesRegex)
         }
     }
