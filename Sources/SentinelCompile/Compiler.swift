@@ -72,7 +72,7 @@ final class GraphBuilder {
         for (i, rule) in rules.enumerated() { partitions[rule.partition].rules.append(i) }
         for p in partitions.indices {
             let partition = partitions[p]
-            partitions[p].identity = "\(partition.kinds.joined(separator: ","))|\(partition.filter.map(canonical) ?? "")|"
+            partitions[p].identity = "\(Partition.text(of: partition.kinds))|\(partition.filter.map(canonical) ?? "")|"
                 + partition.groupBy.map { fields[$0].joined(separator: ".") }.joined(separator: ",")
         }
         var windows = windows
@@ -266,7 +266,7 @@ final class GraphBuilder {
 
         let forMs = rule.forDuration?.value ?? 0
         let keepMs = rule.keepFiringFor?.value ?? 0
-        var fingerprint = "\(kinds.joined(separator: ","))|\(filter.map(canonical) ?? "")|\(groupSlots.map { fields[$0].joined(separator: ".") })"
+        var fingerprint = "\(Partition.text(of: kinds))|\(filter.map(canonical) ?? "")|\(groupSlots.map { fields[$0].joined(separator: ".") })"
         fingerprint += "|\(groupLabels)|\(canonical(condition))|\(value.map(canonical) ?? "")|\(rule.every?.value ?? 0)|\(forMs)|\(keepMs)"
         let compiled = CompiledRule(
             name: name, description: rule.description ?? "", partition: partition, condition: condition, value: value,

@@ -98,6 +98,11 @@ public struct Partition: Sendable, Hashable {
         a.kinds == b.kinds && a.filter == b.filter && a.groupBy == b.groupBy
     }
 
+    /// `kinds` as text for identities and fingerprints: each quoted, since a kind may itself hold a comma.
+    static func text(of kinds: [String]) -> String {
+        kinds.map(\.debugDescription).joined(separator: ",")
+    }
+
     public func hash(into hasher: inout Hasher) {
         hasher.combine(kinds)
         hasher.combine(filter)

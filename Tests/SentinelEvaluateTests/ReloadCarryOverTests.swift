@@ -65,6 +65,19 @@ import Testing
         #expect(f.engine.activeAlerts().isEmpty)
     }
 
+    /// A kind may hold a comma: `on: "completion,error"` (one kind) and `on: [completion, error]` (two) are different
+    /// rules, whose alerts and windows must not carry over from one to the other.
+    @Test func aRuleMovingFromOneKindWithACommaToTwoKindsStartsAfresh() throws {
+        let one = "rules:\n  - {name: Errs, on: \"completion,error\", group_by: [model], when: \"count(10m) >= 3\"}"
+        let f = try EngineFixture(one)
+        for t in 0..<4 { try f.send(at: Double(t), #"{"kind":"completion,error","model":"m1"}"#) }
+        #expect(f.states("Errs") == ["firing@2"])
+        try f.reload(one.replacingOccurrences(of: "\"completion,error\"", with: "[completion, error]"))
+        #expect(f.engine.carryOver?.freshRules == ["Errs"])
+        #expect(f.engine.carryOver?.keptWindows == 0)
+        #expect(f.engine.activeAlerts().isEmpty)
+    }
+
     @Test func reloadRebuildsAWindowThatNowKeepsMoreAggregates() throws {
         let f = try EngineFixture("rules:\n  - {name: High, on: completion, group_by: [model], when: \"avg(latency_ms, 1m) > 100\"}")
         for (t, latency) in [(0.0, 50), (1, 400), (2, 20)] {
