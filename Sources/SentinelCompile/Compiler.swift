@@ -181,7 +181,8 @@ final class GraphBuilder {
         let kinds = Array(Set(rule.on.map(\.value))).sorted()
         let errorsBefore = diagnostics.filter { $0.severity == .error }.count
         for kind in rule.on where !EventKind.produced.contains(kind.value) {
-            guard let near = Suggestion.closest(to: kind.value.lowercased(), in: EventKind.produced) else { continue }
+            // One edit at most: an application's own kinds (`completed`, `errored`) are often near Sentinel's.
+            guard let near = Suggestion.closest(to: kind.value, in: EventKind.produced, maxDistance: 1) else { continue }
             diagnostics.append(
                 Diagnostic(
                     .kindLooksMisspelt,

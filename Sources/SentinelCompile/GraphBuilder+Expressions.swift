@@ -180,18 +180,20 @@ extension GraphBuilder {
     }
 
     /// A field the traffic schema limits to some strings (a guard's `safety`) never equals another: events with
-    /// one are malformed. Compared with such a string, `node` is an error naming the values it may have.
+    /// one are malformed. Compared only with such strings (`== "Unsafe"`, `in ["Unsafe"]`), `node` is an error
+    /// naming the values it may have; a list that also holds values it may have is a warning (the entry is dead).
     private func expectAllowedStrings(_ node: Int, _ strings: [String], _ e: Expr, _ scope: Scope) -> Bool {
         guard case .field(let slot) = nodes[node] else { return true }
         let dotted = fields[slot].joined(separator: ".")
         guard let set = FieldCatalog.limitedSet(fields[slot], kinds: scope.kinds) else { return true }
         let allowed = FieldCatalog.stringSets[set]
         guard let outside = strings.first(where: { !allowed.contains($0) }) else { return true }
+        let fatal = strings.allSatisfy { !allowed.contains($0) }
         report(
-            .impossibleValue,
+            fatal ? .impossibleValue : .deadListEntry,
             "'\(dotted)' of \(FieldCatalog.describe(scope.kinds)) events is one of \(allowed.joined(separator: ", ")), never '\(outside)'\(Suggestion.didYouMean(outside.lowercased(), in: allowed))",
             e, scope)
-        return false
+        return !fatal
     }
 
     /// The type every element shares; `any` for a mixed or empty list, whose elements may match either type.

@@ -72,14 +72,22 @@ extension GraphBuilder {
         return nil
     }
 
-    /// The metric names `node`, a `where` condition, lets through.
+    /// The metric names `node`, a `where` condition, lets through. Events of a kind without buckets
+    /// (`kind == "completion"` in a rule over several kinds) bring no names.
     private func names(selectedBy node: Int, nameSlot: Int?) -> NameSelection {
         guard let nameSlot else { return .any }
         func isName(_ n: Int) -> Bool { nodes[n] == .field(slot: nameSlot) }
+        func isKindWithoutBuckets(_ field: Int, _ value: Int) -> Bool {
+            guard let kindSlot = fieldIndex[["kind"]], nodes[field] == .field(slot: kindSlot),
+                case .constant(.string(let kind)) = nodes[value], case .unknown = FieldCatalog.lookup(["labels", "le"], kind: kind)
+            else { return false }
+            return true
+        }
         switch nodes[node] {
         case .compare(.equal, let a, let b):
             if isName(a), case .constant(.string(let s)) = nodes[b] { return .names([s]) }
             if isName(b), case .constant(.string(let s)) = nodes[a] { return .names([s]) }
+            if isKindWithoutBuckets(a, b) || isKindWithoutBuckets(b, a) { return .names([]) }
             return .any
         case .inList(let a, let list, negated: false) where isName(a):
             return .names(compiledLists[list].items.compactMap { if case .string(let s) = $0 { s } else { nil } })

@@ -50,6 +50,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case unknownLabel = "W0110"
     case histogramSelection = "W0111"
     case kindLooksMisspelt = "W0112"
+    case deadListEntry = "W0113"
 
     /// Errors unless the code is a warning code.
     public var defaultSeverity: DiagnosticSeverity {

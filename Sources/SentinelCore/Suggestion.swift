@@ -1,7 +1,9 @@
 /// "Did you mean" suggestions by edit distance.
 public enum Suggestion {
-    /// The closest candidate to `word`, if it is close enough to be a plausible typo.
-    public static func closest<S: Sequence>(to word: String, in candidates: S) -> String? where S.Element == String {
+    /// The closest candidate to `word`, if it is close enough to be a plausible typo: letter case aside, at most
+    /// `maxDistance` edits away (by default a third of the word's length, from 1 to 3).
+    public static func closest<S: Sequence>(to word: String, in candidates: S, maxDistance: Int? = nil) -> String?
+    where S.Element == String {
         let target = Array(word.lowercased().unicodeScalars)
         var best: (name: String, distance: Int)?
         for candidate in candidates {
@@ -9,7 +11,7 @@ public enum Suggestion {
             if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
         }
         guard let best else { return nil }
-        let limit = max(1, min(3, target.count / 3))
+        let limit = maxDistance ?? max(1, min(3, target.count / 3))
         return best.distance <= limit ? best.name : nil
     }
 

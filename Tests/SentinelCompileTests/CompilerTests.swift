@@ -294,7 +294,10 @@ import Testing
     }
 
     @Test func aKindCloseToOneSentinelWritesIsAWarningAtTheKind() {
-        let written = ["completions", "Metric", "COMPLETION", "eror", "scrape_errors", "feedback", "review", "completion"]
+        let written = [
+            "completions", "Metric", "COMPLETION", "eror", "scrape_errors", "feedback", "review", "completion", "completed",
+            "errored",
+        ]
         let rules = "rules:\n" + written.enumerated().map { i, kind in "  - {name: R\(i), on: \(kind), when: 'count(1m) > 1'}" }
             .joined(separator: "\n")
         let (_, diagnostics) = CompileFixture.compile(rules)

@@ -1,3 +1,4 @@
+import Foundation
 import SentinelCore
 import Testing
 
@@ -75,6 +76,24 @@ struct HistogramSelectionTests {
         #expect(found.map(\.code) == [.histogramSelection, .badArguments])
         #expect(found.first?.message.hasPrefix("histogram_count reads a histogram's '_bucket' series") == true)
         #expect(found.last?.message.contains("over a field, write count(w)") == true)
+    }
+
+    /// In a rule over metrics and completions, completions bring no buckets: selecting them beside one histogram
+    /// still selects one histogram.
+    @Test func kindsWithoutBucketsAddNoHistogram() {
+        let rules = """
+            rules:
+              - name: P
+                on: [metric, completion]
+                where: 'name == "lat_bucket" or kind == "completion"'
+                group_by: [model]
+                every: 1m
+                when: histogram_count(5m) > 10 and count(5m) > 10
+            """
+        let (_, diagnostics) = CompileFixture.compile(rules)
+        #expect(diagnostics.filter { $0.code == .histogramSelection }.isEmpty, "\(diagnostics)")
+        let loose = rules.replacingOccurrences(of: #"kind == "completion""#, with: #"kind == "metric""#)
+        #expect(CompileFixture.compile(loose).1.contains { $0.code == .histogramSelection })
     }
 
     @Test func completionsHaveNoBuckets() throws {

@@ -20,12 +20,12 @@ struct LimitedStringTests {
     @Test(arguments: [
         (#"response_guard.safety == "Unsafe""#, "never 'Unsafe' (did you mean 'unsafe'?)"),
         (#""unsafe " != response_guard.safety"#, "never 'unsafe ' (did you mean 'unsafe'?)"),
-        (#"prompt_guard.safety in ["safe", "harmful"]"#, "never 'harmful'"),
+        (#"prompt_guard.safety in ["harmful", "flagged"]"#, "never 'harmful'"),
         (#"prompt_guard.safety not in ["flagged"]"#, "never 'flagged'"),
-        (#"prompt_guard.safety in levels"#, "never 'Controversial' (did you mean 'controversial'?)"),
+        (#"prompt_guard.safety in levels"#, "never 'Unsafe' (did you mean 'unsafe'?)"),
     ])
     func comparisonsWithOtherStringsAreErrors(when: String, message: String) throws {
-        let found = Self.errors(when, lists: "lists:\n  levels: [unsafe, Controversial]")
+        let found = Self.errors(when, lists: "lists:\n  levels: [Unsafe, Controversial]")
         let error = try #require(found.first)
         #expect(found.count == 1)
         #expect(error.code == .impossibleValue)
@@ -42,6 +42,24 @@ struct LimitedStringTests {
     ])
     func theSchemasValuesAndOtherFieldsAreFine(when: String) {
         #expect(Self.errors(when).isEmpty)
+    }
+
+    /// A list that can match is not refused: its dead entries are warnings, the rule loads.
+    @Test func aListWithSomeValuesTheFieldHasWarnsAtItsDeadEntries() {
+        let rules = """
+            lists:
+              levels: [unsafe, Unsafe]
+            rules:
+              - {name: R, on: completion, when: 'prompt_guard.safety in levels or response_guard.safety in ["unsafe", "UNSAFE"]'}
+            """
+        let (graph, diagnostics) = CompileFixture.compile(rules)
+        #expect(graph != nil)
+        #expect(CompileFixture.errors(diagnostics).isEmpty)
+        let warnings = diagnostics.filter { $0.code == .deadListEntry }
+        #expect(warnings.count == 2)
+        #expect(warnings.first?.message.hasSuffix("never 'Unsafe' (did you mean 'unsafe'?)") == true)
+        #expect(warnings.last?.message.hasSuffix("never 'UNSAFE' (did you mean 'unsafe'?)") == true)
+        #expect(warnings.allSatisfy { $0.severity == .warning })
     }
 
     @Test func aMetricsTypeIsLimitedToPrometheusTypes() {
