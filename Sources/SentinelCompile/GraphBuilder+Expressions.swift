@@ -180,13 +180,20 @@ extension GraphBuilder {
     }
 
     /// A field the traffic schema limits to some strings (a guard's `safety`) never equals another: events with
-    /// one are malformed. Compared only with such strings (`== "Unsafe"`, `in ["Unsafe"]`), `node` is an error
-    /// naming the values it may have; a list that also holds values it may have is a warning (the entry is dead).
+    /// one are malformed; nor does `kind` equal a kind the rule does not read. Compared only with such strings
+    /// (`== "Unsafe"`, `in ["Unsafe"]`), `node` is an error naming the values it may have; a list that also holds
+    /// values it may have is a warning (the entry is dead).
     private func expectAllowedStrings(_ node: Int, _ strings: [String], _ e: Expr, _ scope: Scope) -> Bool {
         guard case .field(let slot) = nodes[node] else { return true }
         let dotted = fields[slot].joined(separator: ".")
-        guard let set = FieldCatalog.limitedSet(fields[slot], kinds: scope.kinds) else { return true }
-        let allowed = FieldCatalog.stringSets[set]
+        let allowed: [String]
+        if fields[slot] == ["kind"] {
+            allowed = scope.kinds
+        } else if let set = FieldCatalog.limitedSet(fields[slot], kinds: scope.kinds) {
+            allowed = FieldCatalog.stringSets[set]
+        } else {
+            return true
+        }
         guard let outside = strings.first(where: { !allowed.contains($0) }) else { return true }
         let fatal = strings.allSatisfy { !allowed.contains($0) }
         report(

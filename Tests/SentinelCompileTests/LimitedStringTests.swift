@@ -67,6 +67,21 @@ struct LimitedStringTests {
         #expect(Self.errors(#"type in ["counter", "gauge"]"#, kind: "metric").isEmpty)
     }
 
+    /// `kind` is one of the kinds the rule reads: a typo in a rule over several kinds never holds.
+    @Test func kindIsOneOfTheKindsTheRuleReads() {
+        let rules = """
+            rules:
+              - {name: A, on: [completion, error], when: 'ratio(kind == "eror", 10m) > 0.1'}
+              - {name: B, on: completion, when: 'kind == "error"'}
+              - {name: C, on: [completion, error], when: 'ratio(kind == "error", 10m) > 0.1 and kind in ["completion", "metric"]'}
+            """
+        let (_, diagnostics) = CompileFixture.compile(rules)
+        let found = diagnostics.filter { [.impossibleValue, .deadListEntry].contains($0.code) }
+        #expect(found.map(\.code) == [.impossibleValue, .impossibleValue, .deadListEntry])
+        #expect(found.first?.message == "'kind' of 'completion' or 'error' events is one of completion, error, never 'eror' (did you mean 'error'?)")
+        #expect(found.map { $0.range?.start.line } == [2, 3, 4])
+    }
+
     @Test func freeFormKindsAreNotLimited() {
         #expect(Self.errors(#"response_guard.safety == "Unsafe""#, kind: "review").isEmpty)
     }
