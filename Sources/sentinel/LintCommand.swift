@@ -25,6 +25,25 @@ struct LintCommand: ParsableCommand {
     @Flag(help: "Treat warnings as errors.")
     var strict = false
 
+    @Option(
+        name: .customLong("ignore"),
+        help: ArgumentHelp(
+            "A warning code not to report, such as W0112 (repeatable). Errors cannot be ignored: run would refuse them.",
+            valueName: "code"))
+    var ignored: [String] = []
+
+    func validate() throws {
+        for code in ignored {
+            guard let known = DiagnosticCode(rawValue: code) else {
+                let codes = DiagnosticCode.allCases.map(\.rawValue)
+                throw ValidationError("--ignore \(code): no such code\(Suggestion.didYouMean(code, in: codes))")
+            }
+            guard known.defaultSeverity == .warning else {
+                throw ValidationError("--ignore \(code): \(code) is an error, which would stop 'run' and 'dry-run' from loading; only warnings can be ignored")
+            }
+        }
+    }
+
     func run() throws {
         var diagnostics: [Diagnostic] = []
         // Files given one by one can be passed to `run` one by one; those found in a folder go in with the folder.
@@ -64,7 +83,8 @@ struct LintCommand: ParsableCommand {
         if let policy = Compiler.compile(rules: [], policies: policyFiles).0?.policy {
             diagnostics += PolicyReceivers.make(policy, environment: [:], checkEnvironment: false).diagnostics
         }
-        diagnostics = Array(Set(diagnostics)).sortedByLocation()
+        let ignoredCodes = Set(ignored.compactMap(DiagnosticCode.init(rawValue:)))
+        diagnostics = Array(Set(diagnostics)).filter { !ignoredCodes.contains($0.code) }.sortedByLocation()
         let output = Output.standard
         output.write(DiagnosticRenderer(format: format).render(diagnostics))
         let errors = diagnostics.filter { $0.severity == .error }.count

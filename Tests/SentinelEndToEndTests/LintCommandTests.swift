@@ -45,6 +45,28 @@ import Testing
 
     /// `run --rules DIR` reads every file in DIR as a rule file: a policy file there lints clean by its keys but
     /// would not load, so lint says so for files it found in a folder (not for files given one by one).
+    /// Warnings can be left out by code, so `--strict` can guard a pack with its own kinds; errors cannot.
+    @Test func warningsCanBeIgnoredByCodeErrorsCannot() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let rules = dir.appendingPathComponent("r.yaml")
+        try """
+            rules:
+              - {name: A, on: completions, when: 'count(1m) > 1'}
+            """.write(to: rules, atomically: true, encoding: .utf8)
+        let strict = try SentinelProcess.run(["lint", "--strict", rules.path])
+        #expect(strict.status == 1)
+        #expect(strict.stdout.contains("[W0112]"))
+        let ignored = try SentinelProcess.run(["lint", "--strict", "--ignore", "W0112", rules.path])
+        #expect(ignored.status == 0, "\(ignored.stdout)")
+        #expect(ignored.stdout.contains("0 error(s), 0 warning(s)"))
+        let error = try SentinelProcess.run(["lint", "--ignore", "E0207", rules.path])
+        #expect(error.status == 2)
+        #expect(error.stderr.contains("E0207 is an error"))
+        let unknown = try SentinelProcess.run(["lint", "--ignore", "w0112", rules.path])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("did you mean 'W0112'?"))
+    }
+
     @Test func aPolicyFileInAFolderOfRuleFilesIsAnError() throws {
         let dir = try SentinelProcess.temporaryDirectory().appendingPathComponent("rules")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
