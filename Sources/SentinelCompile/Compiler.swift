@@ -90,6 +90,23 @@ final class GraphBuilder {
 
     // MARK: Declarations
 
+    /// A list item written twice (W0114, at the second): harmless to matching, but in a long list of markers it is
+    /// usually a copy meant to be another phrase.
+    private func warnRepeatedItems(of list: ListSyntax) {
+        var seen: [ListSyntax.Item: SourceRange] = [:]
+        for item in list.items {
+            if let first = seen[item.value] {
+                diagnostics.append(
+                    Diagnostic(
+                        .repeatedListItem,
+                        "list '\(list.name.value)' already holds this item (line \(first.start.line)); was another one meant?",
+                        at: item.range))
+            } else {
+                seen[item.value] = item.range
+            }
+        }
+    }
+
     /// Registers lists and macros of all files first, so rules may use names from any file.
     func declare(_ files: [RuleFileSyntax]) {
         for file in files {
@@ -100,6 +117,7 @@ final class GraphBuilder {
                 }
                 lists[list.name.value] = (list, compiledLists.count)
                 compiledLists.append(CompiledList(name: list.name.value, items: list.items.map(\.value)))
+                warnRepeatedItems(of: list)
             }
             for macro in file.macros {
                 if let previous = macros[macro.name.value] {

@@ -51,6 +51,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case histogramSelection = "W0111"
     case kindLooksMisspelt = "W0112"
     case deadListEntry = "W0113"
+    case repeatedListItem = "W0114"
 
     /// Errors unless the code is a warning code.
     public var defaultSeverity: DiagnosticSeverity {

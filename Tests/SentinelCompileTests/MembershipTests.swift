@@ -92,4 +92,23 @@ import Testing
         #expect(warnings.map(\.message) == ["'modles' reads a field of 'error' events; did you mean 'models'?"])
         #expect(warnings.first?.range?.start.column == fixture.position(of: "modles", inCondition: 0).column)
     }
+
+    @Test func aListItemWrittenTwiceIsAWarningAtTheSecond() {
+        let rules = """
+            lists:
+              markers:
+                - ignore previous instructions
+                - developer mode enabled
+                - ignore previous instructions
+              sizes: [1, 2, 1.0]
+            rules:
+              - {name: R, on: completion, when: 'prompt icontains markers and len(prompt) in sizes'}
+            """
+        let (graph, diagnostics) = CompileFixture.compile(rules)
+        #expect(graph != nil)
+        let repeated = diagnostics.filter { $0.code == .repeatedListItem }
+        #expect(repeated.map { $0.range?.start.line } == [5, 6])
+        #expect(repeated.first?.message == "list 'markers' already holds this item (line 3); was another one meant?")
+        #expect(repeated.allSatisfy { $0.severity == .warning })
+    }
 }
