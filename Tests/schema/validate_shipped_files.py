@@ -297,6 +297,10 @@ def webhook_with(change):
 
 
 GOOD = [
+    ("rules", "rule over two kinds", """
+rules:
+  - {name: ErrorRate, on: [completion, error], group_by: [model], when: 'ratio(kind == "error", 10m) > 0.05'}
+"""),
     ("rules", "rule file using every key", """
 lists:
   jailbreak_markers: ["ignore all previous instructions", "developer mode", DAN]
@@ -420,6 +424,9 @@ BAD = [
      "pattern"),
     ("rules", "unknown top-level key", "rule:\n  - {name: R, on: completion, when: 'x > 1'}\n",
      "additionalProperties"),
+    ("rules", "empty kind list", "rules:\n  - {name: R, on: [], when: 'x > 1'}\n", None),
+    ("rules", "heartbeat in a kind list", "rules:\n  - {name: R, on: [completion, heartbeat], when: 'x > 1'}\n", None),
+    ("rules", "a kind listed twice", "rules:\n  - {name: R, on: [error, error], when: 'x > 1'}\n", None),
     ("rules", "group_by entry with unknown key",
      "rules:\n  - {name: R, on: completion, when: 'x > 1', group_by: [{field: model, label: m}]}\n", None),
     ("policy", "unknown action type", "actions:\n  page: {type: pager}\n", "enum"),
