@@ -217,12 +217,12 @@ import Testing
 
     @Test func readsStandardInput() throws {
         let line = #"{"ts":"2026-05-01T12:00:00Z","kind":"error","model":"m","source":"guard","message":"x","status":500}"#
-        // A model with no errors before alerts at its 9th in 10 minutes (FrontierErrors: count(10m) > 7 + its 6-hour rate).
-        let input = (0..<9).map { _ in line }.joined(separator: "\n") + "\n"
+        // Guard errors with no completions beside them are a share of 1: the 8th in 10 minutes alerts (GuardErrors).
+        let input = (0..<8).map { _ in line }.joined(separator: "\n") + "\n"
         let result = try SentinelProcess.run(["dry-run", "--rules", "rules", "--policies", "policies", "-"], stdin: input)
         #expect(result.status == 0)
         let firings = try Self.firings(result.stdout)
-        #expect(firings.map { $0["rule"] as? String } == ["FrontierErrors"])
+        #expect(firings.map { $0["rule"] as? String } == ["GuardErrors"])
     }
 
     @Test func configurationErrorsStopBeforeReplay() throws {
