@@ -118,8 +118,8 @@ public enum WindowSource: Sendable, Hashable {
     case samples(Int)
     /// A per-event condition: every event counts, as 1 when it holds and 0 otherwise.
     case condition(Int)
-    /// Values of a per-event expression, for distinct counting.
-    case values(Int)
+    /// Values of a per-event expression, for distinct counting; with a `condition`, only at events where it holds.
+    case values(Int, condition: Int?)
     /// Counter samples per series (metric name + labels), for `rate`/`increase`.
     case counter(Int)
     /// `_bucket` counter series by `le`, for `histogram_quantile`.

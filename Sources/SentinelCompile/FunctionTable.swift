@@ -9,6 +9,8 @@ public enum FunctionTable {
         case window
         /// `f(x, w)`: a per-event value and the window.
         case valueAndWindow(ValueType)
+        /// `distinct(x, cond, w)`: a per-event value, taken where a condition holds, and the window.
+        case valueConditionAndWindow
         /// `quantile(q, x, w)`.
         case quantile
         /// `histogram_quantile(q, w)`.
@@ -28,7 +30,7 @@ public enum FunctionTable {
         "max": [.valueAndWindow(.number)],
         "stddev": [.valueAndWindow(.number)],
         "zscore": [.valueAndWindow(.number)],
-        "distinct": [.valueAndWindow(.any)],
+        "distinct": [.valueAndWindow(.any), .valueConditionAndWindow],
         "rate": [.window, .valueAndWindow(.number)],
         "increase": [.valueAndWindow(.number)],
         "quantile": [.quantile],
@@ -40,7 +42,7 @@ public enum FunctionTable {
     static let usage: [String: String] = [
         "count": "count(w) or count(cond, w)", "ratio": "ratio(cond, w)", "sum": "sum(x, w)", "avg": "avg(x, w)",
         "min": "min(x, w)", "max": "max(x, w)", "stddev": "stddev(x, w)", "zscore": "zscore(x, w)",
-        "distinct": "distinct(x, w)", "rate": "rate(w) or rate(counter, w)", "increase": "increase(counter, w)",
+        "distinct": "distinct(x, w) or distinct(x, cond, w)", "rate": "rate(w) or rate(counter, w)", "increase": "increase(counter, w)",
         "quantile": "quantile(q, x, w)", "histogram_quantile": "histogram_quantile(q, w)",
         "histogram_count": "histogram_count(w)",
         "psi": "psi(x, current, baseline)", "abs": "abs(x)", "len": "len(x)",

@@ -456,7 +456,7 @@ extension GraphBuilder {
             switch signature {
             case .window, .histogramCount: arguments.count == 1
             case .valueAndWindow, .histogramQuantile: arguments.count == 2
-            case .quantile, .drift: arguments.count == 3
+            case .quantile, .drift, .valueConditionAndWindow: arguments.count == 3
             }
         }
         guard let signature else {
@@ -484,10 +484,15 @@ extension GraphBuilder {
             case "max": (source, readout) = (.samples(x), .maximum)
             case "stddev": (source, readout) = (.samples(x), .stddev)
             case "zscore": (source, readout) = (.samples(x), .zscore(x))
-            case "distinct": (source, readout) = (.values(x), .distinct)
+            case "distinct": (source, readout) = (.values(x, condition: nil), .distinct)
             case "rate": (source, readout) = (.counter(x), .counterRate)
             default: (source, readout) = (.counter(x), .counterIncrease)
             }
+        case .valueConditionAndWindow:
+            guard let w = window(arguments[2]), let (x, _) = lower(arguments[0], inner),
+                let (condition, t) = lower(arguments[1], inner), expectType(t, .bool, "'\(name)'", arguments[1], scope)
+            else { return nil }
+            (source, ms, readout) = (.values(x, condition: condition), w, .distinct)
         case .quantile:
             guard let q = probability(arguments[0]), let w = window(arguments[2]),
                 let (x, t) = lower(arguments[1], inner), expectType(t, .number, "'quantile'", arguments[1], scope)
@@ -606,7 +611,8 @@ extension GraphBuilder {
         case .events: "events"
         case .condition(let x): "condition(\(canonical(x)))"
         case .samples(let x): "samples(\(canonical(x)))"
-        case .values(let x): "values(\(canonical(x)))"
+        case .values(let x, nil): "values(\(canonical(x)))"
+        case .values(let x, let condition?): "values(\(canonical(x)),\(canonical(condition)))"
         case .counter(let x): "counter(\(canonical(x)))"
         case .histogram: "histogram"
         case .categories(let x, let baseline): "categories(\(canonical(x)),\(baseline))"

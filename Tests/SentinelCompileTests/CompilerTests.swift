@@ -28,6 +28,23 @@ import Testing
         #expect(compares.count == 1)
     }
 
+    /// `distinct(x, cond, w)` is its own window beside `distinct(x, w)`, one node however many rules use it.
+    @Test func conditionalDistinctIsOneWindowPerCondition() throws {
+        let (graph, diagnostics) = CompileFixture.compile(
+            """
+            rules:
+              - {name: A, on: completion, group_by: [model], when: "distinct(attrs.user, latency_ms > 100, 5m) > 2"}
+              - {name: B, on: completion, group_by: [model], when: "distinct(attrs.user, latency_ms > 100, 5m) > 5"}
+              - {name: C, on: completion, group_by: [model], when: "distinct(attrs.user, 5m) > 5"}
+              - {name: D, on: completion, group_by: [model], when: "distinct(attrs.user, latency_ms > 200, 5m) > 5"}
+            """)
+        #expect(CompileFixture.errors(diagnostics).isEmpty, "\(diagnostics)")
+        let g = try #require(graph)
+        #expect(g.windows.count == 3)
+        // attrs is decoded too: the traffic schema types it as an object, which is checked.
+        #expect(Set(g.fields) == [["model"], ["attrs"], ["attrs", "user"], ["latency_ms"]])
+    }
+
     @Test func graphReadsOnlyTheFieldsRulesUse() throws {
         let (graph, _) = CompileFixture.compile(CompileFixture.rule("latency_ms > 100"))
         let g = try #require(graph)
@@ -73,6 +90,9 @@ import Testing
         ("latency_ms = 1", .expressionSyntax),
         ("(latency_ms > 1", .expressionSyntax),
         ("ratio(5m) > 0.1", .badArguments),
+        ("distinct(attrs.user, latency_ms, 5m) > 1", .typeMismatch),
+        ("distinct(attrs.user, count(5m) > 1, 5m) > 1", .badArguments),
+        ("distinct(attrs.user, latency_ms > 1, 1) > 1", .badArguments),
     ])
     func malformedConditionsAreCompileErrors(when: String, code: DiagnosticCode) {
         let (graph, diagnostics) = CompileFixture.compile(CompileFixture.rule("'\(when.replacingOccurrences(of: "'", with: "''"))'"))

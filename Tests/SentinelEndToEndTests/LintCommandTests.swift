@@ -93,7 +93,7 @@ import Testing
             at: link, withDestinationURL: SentinelProcess.packageRoot.appendingPathComponent("rules"))
         let result = try SentinelProcess.run(["lint", link.path, "policies"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("15 rule(s)"))
+        #expect(result.stdout.contains("16 rule(s)"))
     }
 
     /// Folders are searched: one named like a YAML file is searched too, not read as a file.

@@ -36,7 +36,7 @@ import Testing
         #expect(evaluated)
 
         let rules = try await sentinel.get("/api/v1/rules").json["rules"] as? [[String: Any]] ?? []
-        #expect(rules.count == 15)
+        #expect(rules.count == 16)
         #expect(rules.contains { $0["name"] as? String == "UnsafeAnswerRate" && ($0["evaluations"] as? Int ?? 0) > 0 })
         #expect(rules.first { $0["name"] as? String == "QueueSaturation" }?["on"] as? [String] == ["metric"])
 

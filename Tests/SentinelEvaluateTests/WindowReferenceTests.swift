@@ -58,6 +58,7 @@ import Testing
         case "rate": return events / window
         case "ratio": return Double(xs.filter { $0 > 50 }.count) / events
         case "distinct": return Double(Set(all.map { ($0 / 10).rounded(.down) }).count)
+        case "distinctWhere": return Double(Set(xs.filter { $0 > 50 }.map { ($0 / 10).rounded(.down) }).count)
         case "zscore": return sd > 0 && !missing(i) ? (e.x - mean) / sd : nil
         case "quantile":
             guard !xs.isEmpty else { return nil }
@@ -74,7 +75,8 @@ import Testing
         "count": "count(60s)", "sum": "sum(latency_ms, 60s)", "avg": "avg(latency_ms, 60s)",
         "min": "min(latency_ms, 60s)", "max": "max(latency_ms, 60s)", "stddev": "stddev(latency_ms, 60s)",
         "rate": "rate(60s)", "ratio": "ratio(latency_ms > 50, 60s)",
-        "distinct": "distinct(attrs.bucket, 60s)", "zscore": "zscore(latency_ms, 60s)",
+        "distinct": "distinct(attrs.bucket, 60s)", "distinctWhere": "distinct(attrs.bucket, latency_ms > 50, 60s)",
+        "zscore": "zscore(latency_ms, 60s)",
         "quantile": "quantile(0.9, latency_ms, 60s)",
     ]
 
@@ -93,7 +95,9 @@ import Testing
         return (distinct[best] + distinct[min(best + 1, distinct.count - 1)]) / 2
     }
 
-    @Test(arguments: ["count", "sum", "avg", "min", "max", "stddev", "rate", "ratio", "distinct", "zscore", "quantile"])
+    @Test(arguments: [
+        "count", "sum", "avg", "min", "max", "stddev", "rate", "ratio", "distinct", "distinctWhere", "zscore", "quantile",
+    ])
     func matchesEqualTheReference(function: String) throws {
         let references = Self.events.indices.map { Self.reference(function, at: $0) }
         let threshold = Self.threshold(references.compactMap { $0 })

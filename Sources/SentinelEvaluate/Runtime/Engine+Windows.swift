@@ -25,7 +25,8 @@ extension Engine {
         switch stores[w].node.source {
         case .events, .condition, .samples:
             break  // kept in frames
-        case .values(let x):
+        case .values(let x, let condition):
+            if let condition, !holds(Int32(condition)) { return }
             if let identity = ByteHashing.identity(value(Int32(x))) { stores[w].appendDistinct(g, time: time, identity: identity) }
         case .counter(let x):
             guard let n = Self.numeric(value(Int32(x))), !n.isNaN else { return }

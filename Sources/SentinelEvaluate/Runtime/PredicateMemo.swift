@@ -26,7 +26,10 @@ struct PredicateMemo {
         for window in graph.windows {
             switch window.source {
             case .events: break
-            case .samples(let x), .condition(let x), .values(let x), .counter(let x), .categories(let x, _): uses[x] += 1
+            case .samples(let x), .condition(let x), .values(let x, nil), .counter(let x), .categories(let x, _): uses[x] += 1
+            case .values(let x, let condition?):
+                uses[x] += 1
+                uses[condition] += 1
             case .histogram(let le, let value):
                 uses[le] += 1
                 uses[value] += 1
