@@ -42,7 +42,8 @@ public enum FunctionTable {
     static let usage: [String: String] = [
         "count": "count(w) or count(cond, w)", "ratio": "ratio(cond, w)", "sum": "sum(x, w)", "avg": "avg(x, w)",
         "min": "min(x, w)", "max": "max(x, w)", "stddev": "stddev(x, w)", "zscore": "zscore(x, w)",
-        "distinct": "distinct(x, w) or distinct(x, cond, w)", "rate": "rate(w) or rate(counter, w)", "increase": "increase(counter, w)",
+        "distinct": "distinct(x, w) or distinct(x, cond, w)", "rate": "rate(w) or rate(counter, w)",
+        "increase": "increase(counter, w)",
         "quantile": "quantile(q, x, w)", "histogram_quantile": "histogram_quantile(q, w)",
         "histogram_count": "histogram_count(w)",
         "psi": "psi(x, current, baseline)", "abs": "abs(x)", "len": "len(x)",
