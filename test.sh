@@ -13,5 +13,7 @@ trap 'rm -rf "$TMPDIR"' EXIT
 swift test --skip-build --skip TimingTests
 swift test --skip-build --filter TimingTests --no-parallel
 python3 Tests/schema/validate_shipped_files.py
+# The libFuzzer targets build, take the shipped files as seeds and fuzz for 20 s each.
+Fuzz/smoke.sh
 examples/ops/check.sh
 examples/ops/stack.sh

@@ -13,24 +13,33 @@ nonisolated(unsafe) private let graph: ConditionGraph = {
     guard let graph = loaded.graph else { fatalError("shipped configuration does not compile: \(loaded.diagnostics)") }
     return graph
 }()
-nonisolated(unsafe) private let engine = Engine(graph: graph)
-/// DPO capture reads accepted lines with its own field reader, as `dry-run` and `run` do.
-nonisolated(unsafe) private let dpo = DPOCapture(graph: graph)
 
-/// libFuzzer entry point: arbitrary bytes, split into lines, through decoding, evaluation and DPO capture.
-/// Malformed lines must be errors with an offset inside the line; nothing may crash.
+/// libFuzzer entry point: arbitrary bytes, split into lines, through decoding, evaluation and DPO capture, wired
+/// as `dry-run` wires them. Each input gets a fresh engine, so a finding reproduces from its input alone (a shared
+/// engine's watermark, moved far ahead by one input, made every later input late). The shipped policy holds lines
+/// back for `allowed_lateness`, so their bodies are decoded when released: `drain` releases the rest, and
+/// malformed lines must be errors with an offset inside the line whether found on arrival or on release.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    let dpo = DPOCapture(graph: graph)
+    let engine = Engine(graph: graph, eventFields: DPOCapture.eventFields)
+    engine.onEvent = { [dpo] _, time, fields in dpo.observe(time: time, fields: fields) }
+    engine.onAction = { [dpo] request in dpo.take(request) }
+    var lengths: [Int] = []
+    engine.onMalformed = { tag, error in
+        precondition(error.offset >= 0 && error.offset <= lengths[tag], "error offset outside the held-back line")
+    }
     var start = 0
     for i in 0...size where i == size || data[i] == 0x0A {
         let line = UnsafeRawBufferPointer(start: data + start, count: i - start)
+        lengths.append(line.count)
         do {
-            try engine.ingest(line)
-            dpo.observe(line, time: engine.watermark)
+            try engine.ingest(line, tag: lengths.count - 1)
         } catch {
             precondition(error.offset >= 0 && error.offset <= line.count, "error offset outside the line")
         }
         start = i + 1
     }
+    engine.drain()
     return 0
 }
