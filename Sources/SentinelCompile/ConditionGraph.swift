@@ -60,6 +60,14 @@ public enum Constant: Sendable, Hashable {
     case number(Double)
     case string(String)
     case list([Constant])
+
+    /// The string, if the constant is one.
+    var string: String? { if case .string(let s) = self { s } else { nil } }
+}
+
+extension ListSyntax.Item {
+    /// The string, if the item is one.
+    var string: String? { if case .string(let s) = self { s } else { nil } }
 }
 
 public enum ArithmeticOperator: String, Sendable, Hashable {

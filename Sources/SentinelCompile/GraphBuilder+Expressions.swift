@@ -328,7 +328,7 @@ extension GraphBuilder {
             let list = lists[listName]!.index
             let elements = elementType(ofList: listName)
             if op == .in || op == .notIn {
-                let strings = lists[listName]!.syntax.items.compactMap { if case .string(let s) = $0.value { s } else { nil } }
+                let strings = compiledLists[list].items.compactMap(\.string)
                 guard expectComparable(lt, elements, rightIsList: true, right, scope),
                     expectAllowedStrings(l, strings, e, scope)
                 else { return nil }
@@ -381,7 +381,7 @@ extension GraphBuilder {
             }
             guard expectComparable(lt, elementType(ofNode: r), rightIsList: true, right, scope) else { return nil }
             if case .constant(.list(let items)) = nodes[r] {
-                let strings = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+                let strings = items.compactMap(\.string)
                 guard expectAllowedStrings(l, strings, e, scope) else { return nil }
             }
             return (intern(.inArray(l, r, negated: op == .notIn), .bool), .bool)

@@ -90,10 +90,10 @@ extension GraphBuilder {
             if isKindWithoutBuckets(a, b) || isKindWithoutBuckets(b, a) { return .names([]) }
             return .any
         case .inList(let a, let list, negated: false) where isName(a):
-            return .names(compiledLists[list].items.compactMap { if case .string(let s) = $0 { s } else { nil } })
+            return .names(compiledLists[list].items.compactMap(\.string))
         case .inArray(let a, let b, negated: false) where isName(a):
             guard case .constant(.list(let items)) = nodes[b] else { return .described(suffix: nil) }
-            return .names(items.compactMap { if case .string(let s) = $0 { s } else { nil } })
+            return .names(items.compactMap(\.string))
         case .stringTest(.endswith, let a, let b) where isName(a):
             if case .constant(.string(let s)) = nodes[b] { return .described(suffix: s) }
             return .described(suffix: nil)
