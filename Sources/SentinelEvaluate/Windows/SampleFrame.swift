@@ -102,6 +102,8 @@ struct SampleFrame {
     private var base: UnsafeMutablePointer<Double>
     private var mask: Int
     private let stride: Int
+    /// Rows in 256 doubles (32 cache lines): how far ahead of the oldest row eviction prefetches.
+    private let prefetchRows: Int
     private var head = 0
     /// Rows held.
     private(set) var count = 0
@@ -122,6 +124,7 @@ struct SampleFrame {
         self.columns = columnStorage.base
         width = columns.count
         stride = 1 + columns.count
+        prefetchRows = 256 / stride
         storage = RowStorage(stride: stride, rows: 8)
         base = storage.base
         mask = storage.rows - 1
@@ -130,7 +133,7 @@ struct SampleFrame {
     var isEmpty: Bool { count == 0 }
 
     @inline(__always) private func row(_ i: Int) -> UnsafeMutablePointer<Double> {
-        base + ((head + i) & mask) * stride
+        base + ((head &+ i) & mask) &* stride
     }
 
     @inline(__always) private func time(ofRow r: UnsafeMutablePointer<Double>) -> Int64 {
@@ -202,7 +205,7 @@ struct SampleFrame {
         let r = row(0)
         // Eviction walks the ring's oldest end, an hour behind the newest for a 1h window: ask now for the row
         // 32 cache lines (256 doubles) ahead, so it is in cache when its turn comes.
-        sentinel_prefetch(row(256 / stride))
+        sentinel_prefetch(row(prefetchRows))
         let sequence = firstSequence
         head = (head + 1) & mask
         count -= 1
