@@ -88,7 +88,6 @@ public final class Engine {
     var observedRules: [Bool]
     /// The line of the event being evaluated (empty during ticks); valid only while it is processed.
     var currentLine = UnsafeRawBufferPointer(start: nil, count: 0)
-    var costSampleCounter = 0
     /// Group and time of the evaluation in progress, for window reads.
     var currentGroup = 0
     var currentTime: Int64 = 0

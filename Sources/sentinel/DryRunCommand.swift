@@ -100,7 +100,7 @@ enum Summary {
         var rows = [header]
         for (i, rule) in engine.graph.rules.enumerated() {
             let s = engine.ruleStatistics[i]
-            let cost = s.evaluations > 0 ? s.evaluationNanoseconds / Double(s.evaluations) : 0
+            let cost = s.meanEvaluationNanoseconds
             rows.append([
                 rule.name, "\(s.evaluations)", "\(s.matches)", "\(s.pending)", "\(s.firing)", "\(s.resolved)",
                 DurationLiteral.format(milliseconds: s.firingMilliseconds / 1000 * 1000), "\(dryRun.actionCounts[rule.name] ?? 0)",

@@ -123,6 +123,24 @@ import Testing
         #expect(f.states("Silent") == ["firing@6", "resolved@\(gapSeconds + 1)"])
     }
 
+    /// Evaluation cost is sampled by each rule's own evaluations: sampled by one counter for all, two rules of one
+    /// partition (always evaluated in the same order) had every sample go to the first and read 0 ns for the other.
+    @Test func everyRuleHasItsEvaluationsTimed() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: A, on: completion, when: "count(5m) > 0"}
+              - {name: B, on: completion, when: "count(5m) > 1"}
+            """)
+        for i in 0..<32 { try f.send(at: Double(i), #"{"kind":"completion"}"#) }
+        for statistics in f.engine.ruleStatistics {
+            #expect(statistics.evaluations == 32)
+            #expect(statistics.timedEvaluations == 2)
+            #expect(statistics.meanEvaluationNanoseconds > 0)
+            #expect(statistics.evaluationNanoseconds == 16 * statistics.timedNanoseconds)
+        }
+    }
+
     @Test func sameInputGivesSameOutput() throws {
         func run() throws -> [String] {
             let f = try EngineFixture(Self.rule)

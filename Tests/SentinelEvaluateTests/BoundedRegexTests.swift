@@ -39,6 +39,22 @@ import Testing
         #expect(regex.firstMatch(in: String(repeating: "hello ", count: 10_000)) == false)
     }
 
+    /// Repetitions side by side backtrack polynomially: `a*a*a*a*b` over 200 `a`s ran 25 s unbudgeted.
+    @Test func patternsRepeatingMoreThanOnceRunWithTheBudget() {
+        for pattern in ["a*a*a*a*b", ".*x.*y", "\\s+\\S+\\s+$", "[a-z]*[a-z]*!"] {
+            #expect(RegexCheck.needsStepBudget(pattern), "\(pattern)")
+            #expect(!RegexCheck.mayBacktrack(pattern), "\(pattern) is polynomial, not exponential")
+        }
+        for pattern in ["(?i)ignore (all )?previous", "^sk-[A-Za-z0-9]{20,}", "a{2}b{3}"] {
+            #expect(!RegexCheck.needsStepBudget(pattern), "\(pattern)")
+        }
+        let regex = BoundedRegex("a*a*a*a*a*a*a*a*a*a*b")
+        #expect(regex.budgeted)
+        #expect(regex.firstMatch(in: String(repeating: "a", count: 200)) == nil)
+        #expect(regex.firstMatch(in: "aaab") == true)
+        #expect(BoundedRegex(".*x.*y").firstMatch(in: String(repeating: "a", count: 1000) + "x" + "y") == true)
+    }
+
     /// ICU abandons some matches of long inputs (its backtracking stack); that was read as "no match".
     @Test func aMatchICUAbandonsIsReportedNotPassedOffAsNoMatch() {
         let regex = BoundedRegex("(?s)(.|\\n)*password")

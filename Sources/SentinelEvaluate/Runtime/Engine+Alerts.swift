@@ -21,11 +21,12 @@ extension Engine {
         currentGroup = g
         currentTime = time
         let rule = tables.rules[r]
-        let measured = costSampleCounter & 15 == 0
-        costSampleCounter &+= 1
-        let started = measured ? DispatchTime.now().uptimeNanoseconds : 0
+        // Sampled by the rule's own evaluations: one counter for all rules would time the same rules every time
+        // when a partition's rules come in a fixed order.
+        let timed = ruleStatistics[r].allEvaluations & 15 == 0
+        let started = timed ? DispatchTime.now().uptimeNanoseconds : 0
         let matched = holds(Int32(rule.condition))
-        let nanoseconds = measured ? Double(DispatchTime.now().uptimeNanoseconds - started) * 16 : 0
+        let nanoseconds = timed ? Double(DispatchTime.now().uptimeNanoseconds - started) : nil
         ruleStatistics[r].record(at: time, counted: atEvent || rule.every != 0, matched: matched, nanoseconds: nanoseconds)
         var slot = alerts[r][g]
         // Most evaluations find the condition false with no alert: nothing to write back.
@@ -177,10 +178,15 @@ extension AlertState {
 
 extension RuleStatistics {
     /// One evaluation, in one access (the engine's statistics array is checked for uniqueness once per access).
-    /// `counted`: an evaluation at an event, or of a tick-evaluated rule; `nanoseconds`: its sampled cost share.
+    /// `counted`: an evaluation at an event, or of a tick-evaluated rule; `nanoseconds`: its time, if it was timed.
     @inline(__always)
-    mutating func record(at time: Int64, counted: Bool, matched: Bool, nanoseconds: Double) {
-        evaluationNanoseconds += nanoseconds
+    mutating func record(at time: Int64, counted: Bool, matched: Bool, nanoseconds: Double?) {
+        allEvaluations += 1
+        if let nanoseconds {
+            timedEvaluations += 1
+            timedNanoseconds += nanoseconds
+            evaluationNanoseconds += 16 * nanoseconds
+        }
         lastEvaluationTime = time
         if counted {
             evaluations += 1

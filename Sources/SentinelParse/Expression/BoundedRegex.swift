@@ -5,8 +5,8 @@ import Foundation
 ///
 /// - ICU's own failures (its backtracking stack limit, hit on long inputs such as `(.|\n)*x` over 200 000
 ///   characters) are reported as failures, not read as "no match";
-/// - a pattern that can backtrack exponentially (`RegexCheck.mayBacktrack`, which `lint` warns about) runs with a
-///   step budget: ICU reports progress at each start position and every ~10 000 steps, and a match that reports
+/// - a pattern that can backtrack exponentially (`RegexCheck.mayBacktrack`, which `lint` warns about) or
+///   polynomially (more than one unbounded repetition, `RegexCheck.needsStepBudget`) runs with a step budget: ICU reports progress at each start position and every ~10 000 steps, and a match that reports
 ///   more than the text's length plus `extraProgressReports` times is given up (tens of milliseconds on this
 ///   machine). Steps, not time, so the outcome is the same on every run and every machine.
 ///
@@ -32,7 +32,7 @@ public struct BoundedRegex: @unchecked Sendable {
 
     /// `compiled` (`pattern` itself, or anchored), guarded as `pattern` (what the user wrote) needs.
     public init(compiled: NSRegularExpression, pattern: String) {
-        self.init(regex: compiled, budgeted: RegexCheck.mayBacktrack(pattern), literals: Self.literalAlternatives(pattern))
+        self.init(regex: compiled, budgeted: RegexCheck.needsStepBudget(pattern), literals: Self.literalAlternatives(pattern))
     }
 
     private init(regex: NSRegularExpression, budgeted: Bool, literals: [[UInt8]]?) {

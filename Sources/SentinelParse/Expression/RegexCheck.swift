@@ -27,8 +27,22 @@ public enum RegexCheck {
     /// bound (`*`, `+`, `{n,}`, `{n,m}` with m > 1) a group that itself holds repetition or alternation, as in
     /// `(a|aa)+$`, `(.*a){12}` or `(?s)(.|\n)*x` (the classic causes of catastrophic backtracking). A heuristic:
     /// a flagged pattern may be harmless (`(foo|bar)+`), and polynomial cases (`.*a.*b`) are not flagged.
-    public static func mayBacktrack(_ pattern: String) -> Bool {
+    public static func mayBacktrack(_ pattern: String) -> Bool { repetition(in: pattern).nested }
+
+    /// Whether a match of `pattern` runs with a step budget (`BoundedRegex`): it may backtrack exponentially
+    /// (`mayBacktrack`), or it repeats without bound more than once, which backtracks polynomially on text that
+    /// almost matches (`a*a*a*a*b` over 200 `a`s takes seconds, `.*x.*y` over 100 000 characters without a `y`
+    /// minutes). Patterns with one repetition run unbudgeted: ICU's progress reports cost a call per position.
+    public static func needsStepBudget(_ pattern: String) -> Bool {
+        let repetition = repetition(in: pattern)
+        return repetition.nested || repetition.unbounded > 1
+    }
+
+    /// Whether the pattern repeats a group holding repetition or alternation, and how many of its quantifiers
+    /// let the number of repeats vary (`*`, `+`, `{n,}`, `{n,m}` with m > n), up to the first nested repetition.
+    private static func repetition(in pattern: String) -> (nested: Bool, unbounded: Int) {
         let chars = Array(pattern.unicodeScalars)
+        var unboundedCount = 0
         // Per open group: whether it holds repetition or alternation so far.
         var groups: [Bool] = []
         var closedGroupHolds = false  // of the group that just closed, for the quantifier after it
@@ -38,10 +52,14 @@ public enum RegexCheck {
         func markInnermost() {
             if !groups.isEmpty { groups[groups.count - 1] = true }
         }
+        /// The quantifier at `j`, if any: whether it can repeat more than once, and where it ends. One whose number
+        /// of repeats varies is counted in `unboundedCount`.
         func unbounded(at j: Int) -> (Bool, Int)? {
             guard j < chars.count else { return nil }
             switch chars[j] {
-            case "*", "+": return (true, j + 1)
+            case "*", "+":
+                unboundedCount += 1
+                return (true, j + 1)
             case "?": return (false, j + 1)
             case "{":
                 guard let close = chars[j...].firstIndex(of: "}") else { return nil }
@@ -49,14 +67,16 @@ public enum RegexCheck {
                 let parts = body.split(separator: ",", omittingEmptySubsequences: false)
                 guard (1...2).contains(parts.count), let low = Int(parts[0]) else { return nil }
                 if parts.count == 1 { return (low > 1, close + 1) }
-                return (parts[1].isEmpty || (Int(parts[1]) ?? 0) > 1, close + 1)
+                let high = parts[1].isEmpty ? Int.max : (Int(parts[1]) ?? 0)
+                if high > Swift.max(low, 1) { unboundedCount += 1 }
+                return (high > 1, close + 1)
             default: return nil
             }
         }
         while i < chars.count {
             let c = chars[i]
             if afterGroup, let (repeats, next) = unbounded(at: i) {
-                if repeats && closedGroupHolds { return true }
+                if repeats && closedGroupHolds { return (true, unboundedCount) }
                 markInnermost()
                 afterGroup = false
                 i = next
@@ -116,7 +136,7 @@ public enum RegexCheck {
             }
             i += 1
         }
-        return false
+        return (false, unboundedCount)
     }
 
     /// The `W0109` message for a pattern `mayBacktrack` flags.
