@@ -12,4 +12,15 @@ public enum EventKind {
     public static func isValid(_ kind: String) -> Bool {
         !kind.isEmpty && !kind.unicodeScalars.contains { $0.properties.isWhitespace || $0.properties.generalCategory == .control }
     }
+
+    /// `isValid` of a kind in UTF-8 (valid UTF-8: decoding checks it); an ASCII name is checked without a string.
+    public static func isValid(utf8 kind: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !kind.isEmpty else { return false }
+        var ascii = true
+        for byte in kind {
+            if byte <= 0x20 || byte == 0x7F { return false }
+            if byte >= 0x80 { ascii = false }
+        }
+        return ascii || isValid(String(decoding: kind, as: UTF8.self))
+    }
 }

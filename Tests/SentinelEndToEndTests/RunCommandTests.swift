@@ -98,6 +98,17 @@ import Testing
         #expect(problem["offset"] as? Int == 41 + 6)
         #expect((error["message"] as? String)?.contains("none accepted") == true)
 
+        // An event dated past the machine's clock and `max_future` would make every later event late.
+        let now = Date().timeIntervalSince1970
+        let future = try await sentinel.post(
+            "/api/v1/events", "{\"ts\":\(now),\"kind\":\"x\"}\n{\"ts\":\(now + 3600),\"kind\":\"x\"}\n", headers: auth)
+        #expect(future.status == 400)
+        let futureProblem = ((future.json["error"] as? [String: Any])?["problems"] as? [[String: Any]])?.first ?? [:]
+        #expect(futureProblem["line"] as? Int == 2)
+        #expect(futureProblem["field"] as? String == "ts")
+        #expect((futureProblem["message"] as? String)?.contains("past the latest time accepted, 10m ahead of this machine's clock (limits.max_future)") == true)
+        #expect(try await sentinel.post("/api/v1/events", "{\"ts\":\(now + 300),\"kind\":\"x\"}", headers: auth).status == 202)
+
         let big = String(repeating: String(Self.traffic[0]) + "\n", count: 20)
         let tooLarge = try await sentinel.post("/api/v1/events", big, headers: auth)
         #expect(tooLarge.status == 413)

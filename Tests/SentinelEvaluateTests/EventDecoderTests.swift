@@ -317,6 +317,23 @@ let readmeCompletion = #"""
         #expect(decodeError(#"{"ts":1,"kind":"a","x":{"ts":2,"kind":"b"}}"#, [["x", "ts"]]) == nil)
     }
 
+    /// A kind is a name (`schemas/traffic.schema.json`): an empty one or one with whitespace or a control
+    /// character is a malformed line, in the fast header path as in the full decode.
+    @Test(arguments: [#""""#, #""com pletion""#, #""a\u0000b""#, #""a\nb""#, #""\u0085""#, #""x\u00a0y""#])
+    func aKindThatIsNoNameIsAnError(kind: String) throws {
+        let line = #"{"ts":"2026-05-01T12:00:00Z","kind":\#(kind),"model":"m"}"#
+        let error = try #require(decodeError(line, [["model"]]))
+        #expect(error.field == "kind")
+        #expect(error.offset == 36)
+        #expect(error.message.hasPrefix("'kind' must be a name without whitespace or control characters"))
+        var bytes = Array(line.utf8)
+        let header = bytes.withUnsafeMutableBytes { raw in
+            Result { () throws(EventDecodeError) in try EventDecoder(paths: []).header(of: UnsafeRawBufferPointer(raw)) }
+        }
+        #expect(throws: EventDecodeError.self) { try header.get() }
+        #expect(decodeError(#"{"ts":1,"kind":"café.feedback"}"#) == nil)
+    }
+
     @Test func pathThroughNonObjectIsMissing() throws {
         for v in [#""s""#, "1", "true", "null", "[1,{\"b\":2}]"] {
             let e = try decodeLine(event(#""a":\#(v)"#), [["a", "b"], ["a", "b", "c"]]).get()
@@ -489,13 +506,17 @@ let readmeCompletion = #"""
         #""2026-05-01T12:00:00+2:00""#, #""2026-05-01T12:00:00+02:60""#, #""2026-05-01T12:00:00Zjunk""#,
         #""yesterday""#, #""""#, #""1777636800""#, "true", "null", "[1]", #"{"s":1}"#, "1e300", "-1e20",
         "253402300800", "1777636800000",
+        // Local times in years 0000-9999 whose UTC instant is not.
+        #""0000-01-01T00:00:00+01:00""#, #""9999-12-31T23:59:60Z""#, #""9999-12-31T23:30:00-01:00""#,
     ])
     func badTimestamp(ts: String) throws {
         let e = try #require(decodeError(#"{"kind":"k","ts":\#(ts)}"#))
         #expect(e.offset == 17 && e.field == "ts")
         let expected =
             switch ts.first {
-            case "\"": "'ts' is not an RFC 3339 time (such as 2026-05-01T12:00:00Z or 2026-05-01T14:00:00.5+02:00)"
+            case "\"":
+                "'ts' is not an RFC 3339 time in years 0000-9999 UTC (such as 2026-05-01T12:00:00Z or "
+                    + "2026-05-01T14:00:00.5+02:00)"
             case "-", "1", "2":
                 "'ts' is outside years 0000-9999 as epoch seconds (milliseconds since the epoch? 'ts' takes seconds, "
                     + "with a fraction)"
@@ -879,7 +900,7 @@ func outcome(_ bytes: [UInt8], _ decoder: EventDecoder) -> DecodeOutcome {
     }
 
     static func line(_ rng: inout SplitMix64) -> String {
-        var members = [#""ts":"2026-05-01T12:00:00.5Z""#, #""kind":"k\n""#]
+        var members = [#""ts":"2026-05-01T12:00:00.5Z""#, #""kind":"k\u0031""#]
         let keys = ["s", "t", "n", "o", "arr", "x", "long", "k\\\"ey", "bs\\\\", "other", "\\u0073"]
         for _ in 0..<Int.random(in: 0..<9, using: &rng) {
             let key = keys.randomElement(using: &rng)!

@@ -21,6 +21,19 @@ import Testing
         #expect(outcome.batch.minTimestamp == 1_000)
     }
 
+    /// With a latest time, an event after it is a problem at its line, naming `ts`; the rest are read as before.
+    @Test func eventsAfterTheLatestTimeAreProblems() {
+        let body = "{\"ts\":100,\"kind\":\"a\"}\n  {\"ts\":\"1970-01-01T00:03:20Z\",\"kind\":\"a\"}\n{\"ts\":160,\"kind\":\"a\"}"
+        let outcome = EventBatchReader().read(Array(body.utf8), source: .http, latest: 160_000, future: "the limit")
+        #expect(outcome.problemCount == 1)
+        let problem = outcome.problems.first
+        #expect(problem?.line == 2)
+        #expect(problem?.offset == 24)
+        #expect(problem?.field == "ts")
+        #expect(problem?.message == "'ts' 1970-01-01T00:03:20Z is 40s past the limit")
+        #expect(lines(outcome) == [#"{"ts":100,"kind":"a"}"#, #"{"ts":160,"kind":"a"}"#])
+    }
+
     @Test func completionsAreObservedForTheOverviewWhileValidated() {
         let outcome = read(
             #"{"ts":1,"kind":"completion","model":"m","latency_ms":120.5,"response_guard":{"safety":"unsafe"}}"# + "\n"

@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import SentinelCore
 
 /// Stage 2 of decoding: a validating walk over the line that stores the values the trie asks for.
 ///
@@ -65,7 +66,7 @@ struct EventScanner {
         var field: String?
         switch failure.code {
         case .badTimestamp, .badTimestampText, .timestampOutOfRange, .duplicateTimestamp: field = "ts"
-        case .kindNotString, .duplicateKind: field = "kind"
+        case .kindNotString, .badKind, .duplicateKind: field = "kind"
         default: field = topLevelKey(containing: failure.at)
         }
         return EventDecodeError(message: failure.code.message, offset: offset, field: field)
@@ -444,6 +445,7 @@ struct EventScanner {
             guard c == 0x22 else { throw ScanFailure(.kindNotString, p) }
             let (close, escaped) = try string(at: p)
             kind = makeString(p + 1, close, escaped)
+            guard EventKind.isValid(utf8: kind.buffer) else { throw ScanFailure(.badKind, p) }
             hasKind = true
             if slot >= 0 { slots[Int(slot)] = .string(kind) }
             return close + 1

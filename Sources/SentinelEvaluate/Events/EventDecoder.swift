@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import SentinelCore
 
 /// What every event carries: its time and its kind.
 public struct EventHeader: Sendable {
@@ -371,7 +372,9 @@ public final class EventDecoder {
             memcmp(tsEnd, Self.leadingKind, kindPrefix) == 0
         else { return nil }
         let kindStart = tsEnd + kindPrefix
-        guard let kindEnd = Self.closingQuote(from: kindStart, end: start + count) else { return nil }
+        guard let kindEnd = Self.closingQuote(from: kindStart, end: start + count),
+            EventKind.isValid(utf8: UnsafeBufferPointer(start: kindStart, count: kindEnd - kindStart))
+        else { return nil }
         return EventHeader(timestamp: timestamp, kind: ByteString(base: kindStart, count: kindEnd - kindStart))
     }
 

@@ -33,6 +33,8 @@ enum ScanCode: UInt8 {
     /// `ts` is a number outside years 0000–9999 as epoch seconds.
     case timestampOutOfRange
     case kindNotString
+    /// `kind` is empty or holds whitespace or a control character.
+    case badKind
     /// A second top-level `ts` or `kind`: which one orders the event would be a guess.
     case duplicateTimestamp
     case duplicateKind
@@ -60,11 +62,12 @@ enum ScanCode: UInt8 {
         case .trailingCharacters: "unexpected characters after the object"
         case .badTimestamp: "'ts' is not an RFC 3339 time or epoch seconds"
         case .badTimestampText:
-            "'ts' is not an RFC 3339 time (such as 2026-05-01T12:00:00Z or 2026-05-01T14:00:00.5+02:00)"
+            "'ts' is not an RFC 3339 time in years 0000-9999 UTC (such as 2026-05-01T12:00:00Z or 2026-05-01T14:00:00.5+02:00)"
         case .timestampOutOfRange:
             "'ts' is outside years 0000-9999 as epoch seconds (milliseconds since the epoch? 'ts' takes seconds, "
                 + "with a fraction)"
         case .kindNotString: "'kind' is not a string"
+        case .badKind: "'kind' must be a name without whitespace or control characters (completion, metric, error, ...)"
         case .duplicateTimestamp: "'ts' appears twice"
         case .duplicateKind: "'kind' appears twice"
         case .invalidUTF8: "invalid UTF-8"

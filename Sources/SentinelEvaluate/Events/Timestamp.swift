@@ -100,8 +100,15 @@ public enum Timestamp {
         let utcMinute = minute - offsetMinutes * 60_000
         // A leap second ends a UTC day (RFC 3339 §5.7): 23:59:60Z, or the same instant in another offset.
         if second == 60, floorModulo(utcMinute, 86_400_000) != 86_340_000 { return nil }
-        return utcMinute + second * 1_000 + millis
+        // Years 0000-9999 in UTC too: an offset or a leap second can carry a local time just past either end.
+        let ms = utcMinute + second * 1_000 + millis
+        guard ms >= lowestMillis, ms < endMillis else { return nil }
+        return ms
     }
+
+    /// 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z: event times are from the first up to the second.
+    static let lowestMillis: Int64 = -62_167_219_200_000
+    static let endMillis: Int64 = 253_402_300_800_000
 
     public static func parseRFC3339(_ text: String) -> Int64? {
         var text = text
@@ -209,8 +216,8 @@ public enum Timestamp {
     /// Milliseconds from a JSON number of epoch seconds, truncated toward the earlier millisecond; nil outside
     /// years 0000–9999.
     static func epochMillis(_ n: NumberScan, text: UnsafePointer<UInt8>) -> Int64? {
-        let lowest: Int64 = -62_167_219_200_000  // 0000-01-01T00:00:00Z
-        let highest: Int64 = 253_402_300_800_000  // 10000-01-01T00:00:00Z
+        let lowest = lowestMillis
+        let highest = endMillis
         if n.hasExponent || !n.fits {
             let seconds = JSONBytes.numberValue(n, text: text)
             let ms = (seconds * 1_000).rounded(.down)

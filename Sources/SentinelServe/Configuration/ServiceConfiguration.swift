@@ -94,6 +94,9 @@ public struct ServiceConfiguration: Sendable {
         /// Events and bytes waiting for evaluation before ingestion answers 429.
         public var queueEvents = 1_000_000
         public var queueBytes = 512 << 20
+        /// How far ahead of this machine's clock a posted event's `ts` may be (400 beyond): clocks drift, but one
+        /// event dated ahead would make every event after it late.
+        public var maxFutureMilliseconds: Int64 = 600_000
 
         public init() {}
     }

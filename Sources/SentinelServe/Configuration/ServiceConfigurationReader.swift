@@ -129,7 +129,10 @@ public enum ServiceConfigurationReader {
                 c.auth.adminToken = auth["admin_token"].flatMap { NodeValue.string($0, "'auth.admin_token'", &d)?.value }
             }
             if let node = top["limits"], let limits = MappingReader(node, context: "'limits'", diagnostics: &d) {
-                limits.rejectUnknownKeys(["max_body_bytes", "queue_events", "queue_bytes"], diagnostics: &d)
+                limits.rejectUnknownKeys(["max_body_bytes", "queue_events", "queue_bytes", "max_future"], diagnostics: &d)
+                if let n = limits["max_future"], let v = NodeValue.duration(n, "'limits.max_future'", &d) {
+                    c.limits.maxFutureMilliseconds = v.value
+                }
                 if let n = limits["max_body_bytes"], let v = NodeValue.integer(n, "'limits.max_body_bytes'", min: 1024, &d) {
                     c.limits.maxBodyBytes = v.value
                 }

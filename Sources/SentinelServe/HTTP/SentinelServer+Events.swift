@@ -7,7 +7,8 @@ extension SentinelServer {
     /// `POST /api/v1/events`: NDJSON, a JSON array of events, or one event. All or nothing: a body with any
     /// malformed event is refused (400) with each problem's line, byte offset and field; a full queue answers
     /// 429 with Retry-After; 202 means every event is queued for evaluation. A compressed body (any
-    /// Content-Encoding but identity) is refused with 415 before it is read.
+    /// Content-Encoding but identity) is refused with 415 before it is read. An event dated more than
+    /// `limits.max_future` ahead of the machine's clock is malformed.
     func acceptEvents(_ request: Request) async throws -> Response {
         let encodings = request.headers[values: .contentEncoding].flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0.lowercased() != "identity" }
@@ -36,7 +37,12 @@ extension SentinelServer {
             // A chunked body has no length to check up front: it is over the limit once read that far.
             return tooLarge()
         }
-        let result = EventBatchReader(fieldTypes: await fieldTypes()).read(Array(buffer.readableBytesView), source: .http)
+        let maxFuture = configuration.limits.maxFutureMilliseconds
+        let result = EventBatchReader(fieldTypes: await fieldTypes()).read(
+            Array(buffer.readableBytesView), source: .http, latest: WallClock.now() + maxFuture,
+            future: "the latest time accepted, \(DurationLiteral.format(milliseconds: maxFuture)) ahead of this "
+                + "machine's clock (limits.max_future): a later event would move event time ahead and make every "
+                + "event after it late")
         if result.problemCount > 0 {
             metrics.countRejected(.malformed, result.problemCount)
             let problems = result.problems.map { problem -> String in

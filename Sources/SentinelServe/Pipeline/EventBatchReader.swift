@@ -1,6 +1,7 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+import SentinelCore
 import SentinelEvaluate
 
 /// Turns a request body (NDJSON, a JSON array of events, or one JSON object) into an `EventBatch` of validated
@@ -51,8 +52,10 @@ public final class EventBatchReader {
         public var problemCount: Int
     }
 
-    /// Reads `body`. The batch holds the valid events; check `problemCount` before queueing it.
-    public func read(_ body: [UInt8], source: EventBatch.Source) -> Outcome {
+    /// Reads `body`. The batch holds the valid events; check `problemCount` before queueing it. With `latest`
+    /// (`future` to say where it comes from), an event whose `ts` is after it is a problem: one event from the
+    /// future would move event time there, and every event after it would be late.
+    public func read(_ body: [UInt8], source: EventBatch.Source, latest: Int64? = nil, future: String = "") -> Outcome {
         var out: [UInt8] = []
         out.reserveCapacity(body.count)
         var lines: [Range<Int>] = []
@@ -77,6 +80,16 @@ public final class EventBatchReader {
                 Result { () throws(EventDecodeError) in try readLine(UnsafeRawBufferPointer(rebasing: raw[outStart...])) }
             }
             switch decoded {
+            case .success(let (header, _)) where latest.map({ header.timestamp > $0 }) ?? false:
+                out.removeSubrange(outStart...)
+                problemCount += 1
+                if problems.count < maxProblems {
+                    let ahead = DurationLiteral.format(milliseconds: header.timestamp - latest!)
+                    problems.append(
+                        Problem(
+                            line: number, offset: a, field: "ts",
+                            message: "'ts' \(Timestamp.format(header.timestamp)) is \(ahead) past \(future)"))
+                }
             case .success(let (header, answer)):
                 minTimestamp = min(minTimestamp, header.timestamp)
                 maxTimestamp = max(maxTimestamp, header.timestamp)
