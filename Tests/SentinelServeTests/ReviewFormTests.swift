@@ -78,6 +78,42 @@ import Testing
         #expect(matchers.map(\.value) == ["Busy", "one", "a"])
     }
 
+    /// The silence form refuses what the API refuses: a matcher name that is no label name, a silence too short to
+    /// outlive its own page; an oversized form is a 413 page, not a 500.
+    @Test func theSilenceFormChecksWhatTheAPIChecksAndAnOversizedFormIsA413() async throws {
+        let server = try Self.server(writeToken: "W")
+        try await Application(router: server.makeRouter()).test(.router) { client in
+            let cookie = try await client.execute(
+                uri: "/review/login", method: .post, body: ByteBuffer(string: "reviewer=ana&token=W")
+            ) { response in
+                try #require(response.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+            }
+            let page = try await client.execute(uri: "/review/alerts", method: .get, headers: [.cookie: cookie]) {
+                String(buffer: $0.body)
+            }
+            let csrf = try #require(page.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)
+            for (fields, notice) in [
+                ("matchers=bad+name%3Dx&hours=2", "Not silenced: 'bad name' is not a label name"),
+                ("matchers=model%3Da&hours=1e-300", "Not silenced: give a duration from a minute"),
+            ] {
+                try await client.execute(
+                    uri: "/review/silences", method: .post, headers: [.cookie: cookie],
+                    body: ByteBuffer(string: "csrf=\(csrf)&alertname=Busy&\(fields)&comment=known")
+                ) { response in
+                    #expect(response.status == .seeOther)
+                    let location = response.headers[.location]?.removingPercentEncoding ?? ""
+                    #expect(location.contains(notice), "\(location)")
+                }
+            }
+            let big = ByteBuffer(string: "reviewer=" + String(repeating: "a", count: 70_000) + "&token=W")
+            try await client.execute(uri: "/review/login", method: .post, body: big) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(String(buffer: response.body).contains("over the limit of 65536 bytes"))
+            }
+        }
+        #expect(try server.store.silences().isEmpty)
+    }
+
     @Test func aReviewFormWithAVersionTheServerNeverIssuedIsA400PageNotAConflict() async throws {
         let server = try Self.server(writeToken: "W")
         let id = try server.store.append(
@@ -92,16 +128,21 @@ import Testing
                 String(buffer: $0.body)
             }
             let csrf = try #require(page.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)
-            func submit(version: String) async throws -> (HTTPResponse.Status, String) {
+            func submit(version: String, labels: String = "input=safe&output=unsafe") async throws -> (HTTPResponse.Status, String) {
                 try await client.execute(
                     uri: "/review/findings/\(id)/review", method: .post, headers: [.cookie: cookie],
-                    body: ByteBuffer(string: "csrf=\(csrf)&version=\(version)&input=safe&output=unsafe")
+                    body: ByteBuffer(string: "csrf=\(csrf)&version=\(version)&\(labels)")
                 ) { ($0.status, String(buffer: $0.body)) }
             }
+            // A label that is neither is refused, not saved as "left open" over the labels a finding had.
+            let (labelStatus, label) = try await submit(version: "1", labels: "input=maybe&output=UNSAFE")
+            #expect(labelStatus == .badRequest)
+            #expect(label.contains("field &#39;input&#39; is &#39;maybe&#39;, not &#39;safe&#39; or &#39;unsafe&#39;"), "\(label)")
             let (futureStatus, future) = try await submit(version: "99")
             #expect(futureStatus == .badRequest)
             #expect(future.contains("version 99 is not one this server issued"), "\(future)")
             #expect(future.contains("at version 1"), "\(future)")
+            #expect(try await submit(version: "-1").0 == .badRequest)
             let (wordStatus, word) = try await submit(version: "two")
             #expect(wordStatus == .badRequest)
             #expect(word.contains("field &#39;version&#39; is &#39;two&#39;, not a version number"), "\(word)")

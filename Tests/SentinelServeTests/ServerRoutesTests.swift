@@ -41,7 +41,7 @@ import Testing
             for uri in ["/api/v1/silences", "/api/v1/findings/1/review"] {
                 try await client.execute(uri: uri, method: .post, headers: [.authorization: "Bearer w"], body: big) { response in
                     #expect(response.status == .contentTooLarge, "\(uri)")
-                    #expect(String(buffer: response.body).contains("larger than 65536 bytes"))
+                    #expect(String(buffer: response.body).contains("the body is over the limit of 65536 bytes"))
                 }
             }
             try await client.execute(uri: "/api/v1/silences", method: .get) { response in
@@ -167,6 +167,22 @@ import Testing
             #expect(reply.hasPrefix("HTTP/1.1 413"), "\(reply)")
         }
         #expect(server.metrics.state.withLock { $0.rejected[.tooLarge] } == 1)
+    }
+
+    /// A chunk size that is not hex is the client's error, answered 400 with the reason, not a 500.
+    @Test func aMalformedChunkIs400WithTheReason() async throws {
+        let server = try Self.server(maxBodyBytes: 4096, rulesPath: try Self.ruleFile(Self.rules))
+        let app = Application(router: server.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let connection = try RawConnection(port: try #require(client.port))
+            connection.send(
+                "POST /api/v1/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                    + "zz\r\n" + #"{"ts":1,"kind":"x"}"# + "\r\n0\r\n\r\n")
+            let reply = try #require(await connection.readUntilClosed(seconds: 10))
+            #expect(reply.hasPrefix("HTTP/1.1 400"), "\(reply)")
+            #expect(reply.contains("the body could not be read"), "\(reply)")
+        }
+        #expect(server.metrics.state.withLock { $0.rejected[.malformed] } == 1)
     }
 
     @Test func aClientThatStallsInItsRequestIsDisconnected() async throws {

@@ -35,16 +35,23 @@ import Testing
     @Test func aVersionNewerThanTheStoredOneIsAConflictThatSaysItWasNeverIssued() throws {
         let f = try StoreFixture()
         let id = try f.insert([Make.finding(time: 1)])[0].id
+        for never in [0, -1] {
+            let unissued = try #require(throws: ReviewConflict.self) {
+                try f.store.review(findingID: id, Self.alice, expectedVersion: never)
+            }
+            #expect(unissued.isUnissuedVersion, "versions start at 1: \(never)")
+        }
+        _ = try f.store.review(findingID: id, Self.alice, expectedVersion: 1)
         let stale = try #require(throws: ReviewConflict.self) {
-            try f.store.review(findingID: id, Self.alice, expectedVersion: 0)
+            try f.store.review(findingID: id, Self.alice, expectedVersion: 1)
         }
         #expect(!stale.isUnissuedVersion)
         let future = try #require(throws: ReviewConflict.self) {
-            try f.store.review(findingID: id, Self.alice, expectedVersion: 2)
+            try f.store.review(findingID: id, Self.alice, expectedVersion: 3)
         }
-        #expect(future.expected == 2 && future.isUnissuedVersion)
-        #expect(future.description.contains("never been at version 2"))
-        #expect(try f.store.finding(id: id)?.review == nil)
+        #expect(future.expected == 3 && future.isUnissuedVersion)
+        #expect(future.description.contains("never been at version 3"))
+        #expect(try f.store.finding(id: id)?.version == 2)
     }
 
     @Test func reviewOfAnUnknownFindingIsNil() throws {

@@ -23,19 +23,12 @@ extension SentinelServer {
             metrics.countRejected(.tooLarge)
             return APIResponse.error(.contentTooLarge, "body of \(length) bytes is over the limit of \(limit) bytes")
         }
-        func tooLarge() -> Response {
-            metrics.countRejected(.tooLarge)
-            return APIResponse.error(.contentTooLarge, "body is over the limit of \(limit) bytes")
-        }
         let buffer: ByteBuffer
         do {
-            var request = request
-            buffer = try await request.collectBody(upTo: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            return tooLarge()
-        } catch is NIOTooManyBytesError {
-            // A chunked body has no length to check up front: it is over the limit once read that far.
-            return tooLarge()
+            buffer = try await RequestBody.collect(request, upTo: limit)
+        } catch {
+            metrics.countRejected(error.status == .contentTooLarge ? .tooLarge : .malformed)
+            return APIResponse.error(error.status, error.message)
         }
         let maxFuture = configuration.limits.maxFutureMilliseconds
         let result = EventBatchReader(fieldTypes: await fieldTypes()).read(

@@ -210,8 +210,11 @@ extension SentinelServer {
     /// A request body decoded as `T`, with an error that names the field and what was wrong with it. A member
     /// not among `fields` (when given) is an error too: a misspelt key would otherwise read as an absent one.
     static func decode<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int, fields: Set<String>?) async -> Result<T, Problem> {
-        guard let buffer = try? await request.body.collect(upTo: limit) else {
-            return .failure(Problem(message: "the body is larger than \(limit) bytes", status: .contentTooLarge))
+        let buffer: ByteBuffer
+        do {
+            buffer = try await RequestBody.collect(request, upTo: limit)
+        } catch {
+            return .failure(Problem(message: error.message, status: error.status))
         }
         let data = Data(buffer.readableBytesView)
         if let fields, let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],

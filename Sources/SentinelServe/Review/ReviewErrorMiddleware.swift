@@ -3,7 +3,7 @@ import Logging
 import SentinelCore
 
 /// Answers the review page's failures as HTML pages, as its other answers are: a form that is not URL-encoded is a
-/// 400 saying where, an error Hummingbird raises keeps its status, and anything else (a damaged store row, say) is
+/// 400 saying where, one over the limit a 413, an error Hummingbird raises keeps its status, and anything else (a damaged store row, say) is
 /// a 500 with the error's message instead of the API's JSON.
 struct ReviewErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
@@ -13,6 +13,8 @@ struct ReviewErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as FormBody.Malformed {
             return Self.page(.badRequest, "\(error)")
+        } catch let error as RequestBody.Unreadable {
+            return Self.page(error.status, error.message)
         } catch let error as HTTPError {
             return Self.page(error.status, error.body ?? error.status.reasonPhrase)
         } catch {

@@ -273,14 +273,23 @@ extension SentinelServer {
     // MARK: Actions
 
     private func submitReview(id: Int64, _ form: FormBody, by session: ReviewSessions.Session) throws -> Response {
-        func label(_ name: String) -> ReviewLabel? { form[name].flatMap(ReviewLabel.init(rawValue:)) }
-        let review = Review(
-            inputLabel: label("input"), outputLabel: label("output"), note: form["note"].flatMap { $0.isEmpty ? nil : $0 },
-            reviewer: session.reviewer, time: WallClock.now())
         func badRequest(_ message: String) -> Response {
             let body = "<p class=\"error\" id=\"message\">\(message.htmlEscaped)</p><p><a href=\"/review/findings/\(id)\">Back to finding #\(id)</a></p>"
             return Self.html(ReviewPage.layout(title: "Not saved", session: session, body: body), status: .badRequest)
         }
+        // An empty field is a label left open; any other value must be one (a typo must not erase a review).
+        var labels: [String: ReviewLabel] = [:]
+        for name in ["input", "output"] {
+            guard let text = form[name], !text.isEmpty else { continue }
+            guard let label = ReviewLabel(rawValue: text) else {
+                let choices = ReviewLabel.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or ")
+                return badRequest("Not saved: the form's field '\(name)' is '\(text)', not \(choices) (or empty to leave it open).")
+            }
+            labels[name] = label
+        }
+        let review = Review(
+            inputLabel: labels["input"], outputLabel: labels["output"], note: form["note"].flatMap { $0.isEmpty ? nil : $0 },
+            reviewer: session.reviewer, time: WallClock.now())
         var version: Int?
         if let text = form["version"] {
             guard let number = Int(text) else { return badRequest("Not saved: the form's field 'version' is '\(text)', not a version number.") }
@@ -302,14 +311,21 @@ extension SentinelServer {
     }
 
     private func createSilence(_ form: FormBody, by session: ReviewSessions.Session) throws -> Response {
-        guard let hours = form["hours"].flatMap(Double.init), hours > 0, hours <= 24 * 90, let comment = form["comment"], !comment.isEmpty
-        else { return Self.redirect("/review/alerts?notice=" + "Give a duration of up to 90 days and a comment.".percentEncoded) }
+        func notice(_ text: String) -> Response { Self.redirect("/review/alerts?notice=" + text.percentEncoded) }
+        // At least a minute: a shorter silence would have ended by the time the page says it was made.
+        guard let hours = form["hours"].flatMap(Double.init), hours >= 1.0 / 60, hours <= 24 * 90, let comment = form["comment"],
+            !comment.isEmpty
+        else { return notice("Not silenced: give a duration from a minute (0.017 hours) to 90 days, and a comment.") }
         var matchers: [SilenceMatcher] = []
         if let name = form["alertname"] { matchers.append(try SilenceMatcher(name: "alertname", value: name)) }
         // Browsers send a form field's line breaks as CRLF.
-        for line in (form["matchers"] ?? "").split(whereSeparator: \.isNewline) {
-            guard let eq = line.firstIndex(of: "=") else { continue }
-            matchers.append(try SilenceMatcher(name: String(line[..<eq]), value: String(line[line.index(after: eq)...])))
+        for line in (form["matchers"] ?? "").split(whereSeparator: \.isNewline) where !line.allSatisfy(\.isWhitespace) {
+            guard let eq = line.firstIndex(of: "=") else { return notice("Not silenced: matcher '\(line)' is not name=value.") }
+            let name = line[..<eq].trimmingCharacters(in: .whitespaces)
+            guard LabelName.isValid(name) else {
+                return notice("Not silenced: '\(name)' is not a label name ([a-zA-Z_][a-zA-Z0-9_]*).")
+            }
+            matchers.append(try SilenceMatcher(name: name, value: String(line[line.index(after: eq)...])))
         }
         guard matchers.contains(where: { !$0.matches("") }) else {
             return Self.redirect("/review/alerts?notice=" + "Not silenced: it \(Self.silencesEverything).".percentEncoded)
@@ -341,9 +357,10 @@ extension SentinelServer {
     }
 
     /// An `application/x-www-form-urlencoded` body (up to 64 KiB); one that is not form-encoded throws
-    /// `FormBody.Malformed`, which `ReviewErrorMiddleware` answers with a 400 page.
+    /// `FormBody.Malformed`, and one over the limit or unreadable `RequestBody.Unreadable`, which
+    /// `ReviewErrorMiddleware` answers with a 400 or 413 page.
     static func form(_ request: Request) async throws -> FormBody {
-        let buffer = try await request.body.collect(upTo: 64 << 10)
+        let buffer = try await RequestBody.collect(request, upTo: 64 << 10)
         return try FormBody(Array(buffer.readableBytesView))
     }
 }

@@ -1,5 +1,5 @@
 /// A review was given against a version of the finding that is not the current one: someone else reviewed it
-/// first, or (`isUnissuedVersion`) the version is newer than any the store has given out. Nothing was changed;
+/// first, or (`isUnissuedVersion`) the version is one the store never gives out (newer than the finding's, or under 1). Nothing was changed;
 /// show `current` to the reviewer and let them decide again.
 public struct ReviewConflict: Error, CustomStringConvertible {
     /// The finding as it is stored now.
@@ -13,7 +13,7 @@ public struct ReviewConflict: Error, CustomStringConvertible {
     }
 
     /// The review names a version the finding has never had: a bad request, not another reviewer's review.
-    public var isUnissuedVersion: Bool { expected > current.version }
+    public var isUnissuedVersion: Bool { expected > current.version || expected < 1 }
 
     public var description: String {
         isUnissuedVersion
