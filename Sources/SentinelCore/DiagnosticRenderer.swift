@@ -52,14 +52,20 @@ public struct DiagnosticRenderer: Sendable {
         }
         // Tabs stay tabs, under the caret too, and wide characters take two columns, so it lines up in a terminal;
         // other control characters are written out, as in messages, and padded as written.
-        var shown = ""
-        var pad = ""
-        for (column, scalar) in line.unicodeScalars.prefix(200).enumerated() {
+        // A long line is shown as 200 characters around the caret, cut ends marked with an ellipsis.
+        let scalars = Array(line.unicodeScalars)
+        let start = caretColumn > 160 ? caretColumn - 101 : 0
+        let end = min(scalars.count, start + 200)
+        var shown = start > 0 ? "…" : ""
+        var pad = start > 0 ? " " : ""
+        for column in start..<max(start, end) {
+            let scalar = scalars[column]
             let written = scalar == "\t" ? "\t" : scalar.lineEscape ?? String(scalar)
             shown += written
             guard column < caretColumn - 1 else { continue }
             pad += scalar == "\t" ? "\t" : String(repeating: " ", count: written.unicodeScalars.reduce(0) { $0 + Self.displayWidth($1) })
         }
+        if end < scalars.count { shown += "…" }
         return "    \(shown)\n    \(pad)^\(String(repeating: "~", count: max(0, min(width, 80) - 1)))\n"
     }
 
@@ -141,12 +147,22 @@ public final class SourceCache: @unchecked Sendable {
     /// Line `number` (1-based) of `file`, without its line break.
     public func line(_ number: Int, of file: String) -> Substring? {
         lock.withLock {
-            if lines[file] == nil, let data = FileManager.default.contents(atPath: file) {
+            // Only files small enough to have been parsed: the loader refuses larger ones without reading them.
+            if lines[file] == nil, Self.size(of: file).map({ $0 <= Self.maxFileBytes }) ?? false,
+                let data = FileManager.default.contents(atPath: file)
+            {
                 lines[file] = Self.split(String(decoding: data, as: UTF8.self))
             }
             guard let all = lines[file], number >= 1, number <= all.count else { return nil }
             return all[number - 1]
         }
+    }
+
+    /// The largest file shown (the YAML loader's limit): a stray 1 GiB file is refused, not read for a snippet.
+    public static let maxFileBytes = 16 << 20
+
+    private static func size(of file: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue
     }
 
     /// Lines broken at LF, CRLF (in Swift, CRLF is one character) or a lone CR, as positions count them

@@ -1,3 +1,4 @@
+import Foundation
 import SentinelCore
 import Testing
 
@@ -35,5 +36,32 @@ import Testing
     @Test func theCaretAccountsForWideCharacters() {
         let out = render(#"    when: prompt == "日本語" and zscroe(x)"#, line: 1, column: 31)
         #expect(out.contains(#"        when: prompt == "日本語" and zscroe(x)"# + "\n" + String(repeating: " ", count: 4 + 33) + "^\n"), "\(out)")
+    }
+
+    /// A long line is shown as 200 characters around the caret, with an ellipsis where it is cut: the caret was put
+    /// past the 200 characters shown, under other text.
+    @Test func aLongLineShowsTheStretchAroundTheCaret() {
+        let line = "  - {name: A, when: " + String(repeating: "x > 1 and ", count: 40) + "zscroe(x) > 3}"
+        let column = line.count - 13
+        let out = render(line + "\n", line: 1, column: column)
+        let lines = out.split(separator: "\n", omittingEmptySubsequences: false)
+        let shown = lines[1].dropFirst(4)
+        #expect(shown.hasPrefix("…") && !shown.hasSuffix("…"))
+        let caret = lines[2].dropFirst(4)
+        #expect(shown.dropFirst(caret.count - 1).hasPrefix("zscroe(x)"), "\(out)")
+        let early = render(line + "\n", line: 1, column: 5)
+        #expect(early.split(separator: "\n")[1].hasSuffix("…") && early.contains("\n        ^\n"), "\(early)")
+    }
+
+    /// A file too large to parse is not read to show a line of it (a 1 GiB file took 2 GB and 35 s).
+    @Test func aFileOverTheLimitIsNotReadForASnippet() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("big-\(UUID().uuidString).yaml").path
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: UInt64(SourceCache.maxFileBytes + 1))
+        try handle.close()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let diagnostic = Diagnostic(.yamlSyntax, "too large", at: SourceLocation(file: path, line: 1, column: 1))
+        #expect(DiagnosticRenderer(format: .text).render([diagnostic]) == "\(path):1:1: error: too large [E0102]\n")
     }
 }

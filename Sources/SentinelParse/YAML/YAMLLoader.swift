@@ -75,7 +75,7 @@ public struct YAMLLoader {
 
     /// The largest file `load(path:)` reads: far beyond any rule, policy, test or service file, and a bound on the
     /// memory a wrong path can take.
-    public static let maxFileBytes = 16 << 20
+    public static let maxFileBytes = SourceCache.maxFileBytes
 
     /// Reads and parses the file at `path`; an unreadable file yields one E0101 diagnostic with the reason. Only
     /// regular files (symlinks followed) of at most `maxFileBytes` are read: a named pipe, device or folder is
