@@ -139,7 +139,7 @@ public final class DryRun {
         if t.state == .resolved { json.add("was", t.previous.rawValue) }
         json.add("severity", t.severity.rawValue)
         json.add("labels", object: t.labels)
-        json.add("value", number: t.value)
+        json.add("value", sample: t.value)
         json.add("annotations", object: t.annotations)
         json.add("active_since", Timestamp.format(t.activeSince))
         let receivers = router.receivers(rule: t.rule, labels: t.labels)

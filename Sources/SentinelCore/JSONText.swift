@@ -55,6 +55,13 @@ public struct JSONText: Sendable {
         bytes.append(contentsOf: (number.map(Self.number) ?? "null").utf8)
     }
 
+    /// A sample value as Prometheus and recorded traffic write one: a number, or `"+Inf"`, `"-Inf"` or `"NaN"` (JSON
+    /// has none of them); `null` when there is none.
+    public mutating func add(_ k: String, sample: Double?) {
+        guard let sample, !sample.isFinite else { return add(k, number: sample) }
+        add(k, sample.isNaN ? "NaN" : sample > 0 ? "+Inf" : "-Inf")
+    }
+
     /// A JSON number: whole numbers without a fraction, others with full precision, non-finite ones `null`.
     public static func number(_ n: Double) -> String {
         guard n.isFinite else { return "null" }

@@ -92,6 +92,18 @@ import Testing
         #expect(result.stdout.contains(#"model=evil\n2026-05-01T12:00:00Z  RESOLVED  Fake"#))
     }
 
+    /// An infinite value is written as traffic writes it, `"+Inf"`: JSON has no infinity, and `null` means none.
+    @Test func anInfiniteValueIsWrittenAsPrometheusWritesIt() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let rules = dir.appendingPathComponent("r.yaml")
+        try "rules:\n  - {name: Big, on: metric, when: \"value > 1\"}\n".write(to: rules, atomically: true, encoding: .utf8)
+        let traffic = dir.appendingPathComponent("t.jsonl")
+        try #"{"ts":1,"kind":"metric","name":"m","labels":{},"value":"+Inf"}"#.write(to: traffic, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["dry-run", "--rules", rules.path, traffic.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try Self.firings(result.stdout).first?["value"] as? String == "+Inf", "\(result.stdout)")
+    }
+
     /// `send_resolved: false` keeps resolved notifications from a receiver; the default sends them.
     @Test(arguments: [false, true])
     func sendResolvedDecidesWhetherResolvedAlertsAreNotified(sendResolved: Bool) throws {

@@ -106,13 +106,7 @@ struct ScrapeEventEncoder: Sendable {
         json.add("kind", "metric")
         json.add("name", name)
         json.add("labels", object: labels)
-        if value.isNaN {
-            json.add("value", "NaN")
-        } else if value.isInfinite {
-            json.add("value", value > 0 ? "+Inf" : "-Inf")
-        } else {
-            json.add("value", raw: JSONText.number(value))
-        }
+        json.add("value", sample: value)
         json.add("type", type.rawValue)
         if let renamedFrom { json.add("renamed_from", renamedFrom) }
         return json.result

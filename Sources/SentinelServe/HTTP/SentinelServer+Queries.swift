@@ -37,7 +37,7 @@ extension SentinelServer {
             json.add("severity", entry.severity)
             json.add("labels", object: entry.labels)
             json.add("annotations", object: entry.annotations)
-            json.add("value", number: entry.value)
+            json.add("value", sample: entry.value)
             json.add("active_since", Timestamp.format(entry.activeSince))
             json.add(entry.state == .resolved ? "resolved_at" : "updated_at", Timestamp.format(entry.updatedAt))
             json.add("receivers", strings: entry.receivers)
