@@ -181,12 +181,15 @@ public struct RuleTestCase: Sendable {
 
     static let outsideEventYears = "falls outside years 0000-9999, the times events can carry"
 
-    /// An `at:` offset (`90s`, `1h`, or a number of seconds) or a `ts:` RFC 3339 time.
-    static func time(_ map: MappingReader, start: Int64, _ diagnostics: inout [Diagnostic]) -> Int64? {
-        guard let t = offsetOrTime(map, start: start, &diagnostics) else { return nil }
+    /// An `at:` offset (`90s`, `1h`, or a number of seconds, not negative) or, where `allowsTimestamp`, a `ts:`
+    /// RFC 3339 time.
+    static func time(_ map: MappingReader, start: Int64, allowsTimestamp: Bool = true, _ diagnostics: inout [Diagnostic])
+        -> Int64?
+    {
+        guard let t = offsetOrTime(map, start: start, allowsTimestamp: allowsTimestamp, &diagnostics) else { return nil }
         if isEventTime(t) { return t }
         // An offset, or a `ts` in year 0000 with a positive UTC offset (before year 0000 in UTC).
-        let key = map["ts"] == nil ? "at" : "ts"
+        let key = allowsTimestamp && map["ts"] != nil ? "ts" : "at"
         let node = map[key] ?? map.node
         let from = key == "at" ? " from 'start'" : ""
         let written = if case .scalar(let s) = node.content { s.value } else { "" }
@@ -194,21 +197,35 @@ public struct RuleTestCase: Sendable {
         return nil
     }
 
-    private static func offsetOrTime(_ map: MappingReader, start: Int64, _ diagnostics: inout [Diagnostic]) -> Int64? {
-        if let n = map["ts"] {
+    private static func offsetOrTime(
+        _ map: MappingReader, start: Int64, allowsTimestamp: Bool, _ diagnostics: inout [Diagnostic]
+    ) -> Int64? {
+        if allowsTimestamp, let n = map["ts"] {
+            if let at = map["at"] {
+                diagnostics.append(
+                    Diagnostic(.badTestFile, "give 'at' (an offset from 'start') or 'ts' (a time), not both", at: at.range))
+                return nil
+            }
             guard let text = NodeValue.string(n, "'ts'", &diagnostics) else { return nil }
             if let t = Timestamp.parseRFC3339(text.value) { return t }
-            diagnostics.append(Diagnostic(.badTestFile, "'ts' must be an RFC 3339 time", at: n.range))
+            diagnostics.append(
+                Diagnostic(.badTestFile, "'ts' '\(text.value)' is not an RFC 3339 time in years 0000-9999 (UTC)", at: n.range))
             return nil
         }
         guard let n = map["at"] else {
-            diagnostics.append(Diagnostic(.missingKey, "\(map.context) needs 'at' (offset from start) or 'ts'", at: map.node.range))
+            let choices = allowsTimestamp ? "'at' (an offset from 'start') or 'ts' (an RFC 3339 time)" : "'at' (an offset from 'start')"
+            diagnostics.append(Diagnostic(.missingKey, "\(map.context) needs \(choices)", at: map.node.range))
             return nil
         }
         if case .scalar(let s) = n.content, s.isPlain, let seconds = Double(s.value) {
             let milliseconds = (seconds * 1000).rounded()
             guard milliseconds.isFinite else {
                 diagnostics.append(Diagnostic(.badTestFile, "'at' must be a duration such as 90s or a number of seconds", at: n.range))
+                return nil
+            }
+            guard milliseconds >= 0 else {
+                diagnostics.append(
+                    Diagnostic(.badTestFile, "'at' is an offset from 'start' and cannot be negative ('\(s.value)')", at: n.range))
                 return nil
             }
             guard abs(milliseconds) <= Double(DurationLimit.maxMilliseconds) else {
@@ -271,7 +288,7 @@ public struct RuleTestCase: Sendable {
     private static func readExpectation(_ node: YAMLNode, start: Int64, _ diagnostics: inout [Diagnostic]) -> Expectation? {
         guard let map = MappingReader(node, context: "an expectation", diagnostics: &diagnostics) else { return nil }
         map.rejectUnknownKeys(RuleTestFile.expectationKeys, diagnostics: &diagnostics)
-        guard let time = time(map, start: start, &diagnostics) else { return nil }
+        guard let time = time(map, start: start, allowsTimestamp: false, &diagnostics) else { return nil }
         var alerts: [ExpectedAlert] = []
         if let n = map.required("alerts", diagnostics: &diagnostics), let items = NodeValue.sequence(n, "'alerts'", &diagnostics) {
             for item in items {
@@ -339,8 +356,18 @@ extension RuleTestCase {
             }
             matchers.append(matcher)
         }
+        // As the live API: a silence names what it mutes, and lasts a while.
+        if texts.isEmpty {
+            diagnostics.append(Diagnostic(.badTestFile, "a silence needs at least one matcher", at: n.range))
+        } else if !matchers.isEmpty, !matchers.contains(where: { !$0.matches("") }) {
+            diagnostics.append(
+                Diagnostic(.badTestFile, "every matcher matches an empty label, so the silence would mute every alert", at: n.range))
+        }
         let from = map["from"].flatMap { NodeValue.duration($0, "'from'", &diagnostics)?.value } ?? 0
         let until = map["until"].flatMap { NodeValue.duration($0, "'until'", &diagnostics)?.value } ?? Int64.max / 2
+        if let n = map["until"], until <= from {
+            diagnostics.append(Diagnostic(.badTestFile, "'until' must be after 'from'", at: n.range))
+        }
         return Silence(matchers: matchers, from: start + from, until: start + until)
     }
 

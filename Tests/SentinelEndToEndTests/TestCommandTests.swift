@@ -48,10 +48,30 @@ import Testing
                   - {at: 5q, kind: completion}
                 expect:
                   - {at: 1m, alerts: [{rule: Rr}]}
+              - name: times and silences that were accepted silently
+                events:
+                  - {at: -5, kind: completion}
+                  - {at: 0s, ts: 2026-05-01T13:00:00Z, kind: completion}
+                expect:
+                  - {alerts: []}
+                silences:
+                  - {matchers: []}
+                  - {matchers: ['model=~".*"']}
+                  - {matchers: ['model="m1"'], from: 5m, until: 1m}
             """.write(to: dir.appendingPathComponent("r.test.yaml"), atomically: true, encoding: .utf8)
         let result = try SentinelProcess.run(["test", dir.path])
         #expect(result.status == 1)
         #expect(result.stdout.contains("r.test.yaml:5:14: error: 'at' '5q' is not a duration"))
+        for expected in [
+            "r.test.yaml:10:14: error: 'at' is an offset from 'start' and cannot be negative ('-5') [E0402]",
+            "r.test.yaml:11:14: error: give 'at' (an offset from 'start') or 'ts' (a time), not both [E0402]",
+            "r.test.yaml:13:9: error: an expectation needs 'at' (an offset from 'start') [E0302]",
+            "r.test.yaml:15:20: error: a silence needs at least one matcher [E0402]",
+            "r.test.yaml:16:20: error: every matcher matches an empty label, so the silence would mute every alert [E0402]",
+            "r.test.yaml:17:53: error: 'until' must be after 'from' [E0402]",
+        ] {
+            #expect(result.stdout.contains(expected), "\(expected)\n\(result.stdout)")
+        }
     }
 }
 
@@ -140,7 +160,7 @@ extension TestCommandTests {
                 lines == [
                     "\(file.path):7:14: error: 'at' '31d' from 'start' \(outside)",
                     "\(file.path):8:26: error: the last copy ('repeat' copies 'every' apart) \(outside)",
-                    "\(file.path):9:14: error: 'ts' '0000-01-01T00:00:00+01:00' \(outside)",
+                    "\(file.path):9:14: error: 'ts' '0000-01-01T00:00:00+01:00' is not an RFC 3339 time in years 0000-9999 (UTC) [E0402]",
                     "\(file.path):11:14: error: 'at' '40d' from 'start' \(outside)",
                 ], "\(result.stdout)")
         }
