@@ -36,7 +36,7 @@ public enum Configuration {
 
     /// YAML files named by `paths`: files as given, folders searched recursively in name order, keeping rule
     /// tests (`*.test.yaml`) only when `tests` is true, everything else only when false, both when nil. A missing
-    /// path is an error diagnostic. A folder inside one whose name ends in `.yaml` is searched, not taken for a file.
+    /// path, or a folder with no such file, is an error diagnostic. A folder inside one whose name ends in `.yaml` is searched, not taken for a file.
     public static func expand(_ paths: [String], _ diagnostics: inout [Diagnostic], tests: Bool? = false) -> [String] {
         var files: [String] = []
         let manager = FileManager.default
@@ -63,6 +63,18 @@ public enum Configuration {
                         && isFolder.boolValue)
                 }
                 .sorted()
+            // A folder with nothing to read is a wrong path, not an empty configuration: a run with no rules would
+            // look healthy and watch nothing.
+            if found.isEmpty {
+                let wanted =
+                    switch tests {
+                    case true: "rule tests (*.test.yaml)"
+                    case false: "rule or policy files (*.yaml, *.yml; rule tests are not)"
+                    case nil: "YAML files (*.yaml, *.yml)"
+                    }
+                diagnostics.append(
+                    Diagnostic(.fileUnreadable, "the folder holds no \(wanted)", at: SourceLocation(file: path, line: 1, column: 1)))
+            }
             files += found.map { (path as NSString).appendingPathComponent($0) }
         }
         return files

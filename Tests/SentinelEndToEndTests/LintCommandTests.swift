@@ -8,6 +8,21 @@ import Testing
         #expect(result.stdout.contains("0 error(s), 0 warning(s)"))
     }
 
+    /// A folder with nothing to read is a wrong path: `lint` and `test` say so, and `dry-run` does not run with no
+    /// rules (it did, exit 0, watching nothing).
+    @Test func aFolderWithNothingToReadIsAnError() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try "notes".write(to: dir.appendingPathComponent("README.txt"), atomically: true, encoding: .utf8)
+        for (command, wanted) in [
+            (["lint", dir.path], "YAML files (*.yaml, *.yml)"), (["test", dir.path], "rule tests (*.test.yaml)"),
+            (["dry-run", "--rules", dir.path, "examples/traffic.jsonl"], "rule or policy files"),
+        ] {
+            let result = try SentinelProcess.run(command)
+            #expect(result.status != 0, "\(command)")
+            #expect((result.stdout + result.stderr).contains("\(dir.path):1:1: error: the folder holds no \(wanted)"), "\(result.stdout)\(result.stderr)")
+        }
+    }
+
     @Test func errorsArePositionedWithTheLineAndACaret() throws {
         let dir = try SentinelProcess.temporaryDirectory()
         let file = dir.appendingPathComponent("bad.yaml")
