@@ -29,6 +29,8 @@ public final class SentinelServer: Sendable {
     public let silences: SilenceBook
     public let delivery: OutboxWorker
     let reviewSessions: ReviewSessions
+    /// Event bodies being read at once: at most four bodies of the largest size.
+    let eventBodies: BodyBudget
     /// The field types of the graph being evaluated, with the count of successful reloads when they were read. Only
     /// a reload changes the graph, and it is counted once the new graph is in place, so a count that moved on
     /// means they are to be read again.
@@ -50,6 +52,7 @@ public final class SentinelServer: Sendable {
         self.delivery = delivery
         silences = SilenceBook(try store.silences())
         self.configuration = configuration
+        eventBodies = BodyBudget(limit: 4 * configuration.limits.maxBodyBytes)
         self.logger = logger
         queue = IngestQueue(maxEvents: configuration.limits.queueEvents, maxBytes: configuration.limits.queueBytes)
         alerts = AlertBook()

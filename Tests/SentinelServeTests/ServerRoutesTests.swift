@@ -169,6 +169,32 @@ import Testing
         #expect(server.metrics.state.withLock { $0.rejected[.tooLarge] } == 1)
     }
 
+    /// Event bodies read at once have a budget of four bodies of the largest size: beyond it a post is a 429 before
+    /// its body is read, and bodies given back make room again. One body larger than what is left is let through
+    /// alone.
+    @Test func eventBodiesBeyondTheirBudgetAre429UntilRoomIsMade() async throws {
+        let server = try Self.server(maxBodyBytes: 1024, rulesPath: try Self.ruleFile(Self.rules))
+        #expect(server.eventBodies.limit == 4096)
+        #expect(server.eventBodies.reserve(4090))
+        try await Application(router: server.makeRouter()).test(.router) { client in
+            let body = ByteBuffer(string: #"{"ts":1,"kind":"x"}"#)
+            try await client.execute(uri: "/api/v1/events", method: .post, body: body) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[.retryAfter] == "1")
+                #expect(String(buffer: response.body).contains("too many event bodies are being read at once"))
+            }
+            server.eventBodies.release(4090)
+            try await client.execute(uri: "/api/v1/events", method: .post, body: body) { response in
+                #expect(response.status == .accepted)
+            }
+        }
+        #expect(server.metrics.state.withLock { $0.rejected[.bodiesInFlight] } == 1)
+        let alone = BodyBudget(limit: 10)
+        #expect(alone.reserve(50) && !alone.reserve(1))
+        alone.release(50)
+        #expect(alone.reserve(10))
+    }
+
     /// A chunk size that is not hex is the client's error, answered 400 with the reason, not a 500.
     @Test func aMalformedChunkIs400WithTheReason() async throws {
         let server = try Self.server(maxBodyBytes: 4096, rulesPath: try Self.ruleFile(Self.rules))

@@ -19,10 +19,19 @@ extension SentinelServer {
                 "Content-Encoding '\(encodings.joined(separator: ", "))' is not supported; send the body uncompressed")
         }
         let limit = configuration.limits.maxBodyBytes
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+        let length = request.headers[.contentLength].flatMap({ Int($0) })
+        if let length, length > limit {
             metrics.countRejected(.tooLarge)
             return APIResponse.error(.contentTooLarge, "body of \(length) bytes is over the limit of \(limit) bytes")
         }
+        let reserved = length ?? limit
+        guard eventBodies.reserve(reserved) else {
+            metrics.countRejected(.bodiesInFlight)
+            return APIResponse.error(
+                .tooManyRequests, "too many event bodies are being read at once (\(eventBodies.limit) bytes); retry later",
+                headers: [.retryAfter: "1"])
+        }
+        defer { eventBodies.release(reserved) }
         let buffer: ByteBuffer
         do {
             buffer = try await RequestBody.collect(request, upTo: limit)
