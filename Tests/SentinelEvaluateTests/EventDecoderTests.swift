@@ -447,6 +447,7 @@ let readmeCompletion = #"""
         (#"{"a":1}x"#, "unexpected characters after the object", 7),
         (#"{"a":1} {"b":2}"#, "unexpected characters after the object", 8),
         (#"{"a":1}}"#, "unexpected characters after the object", 7),
+        ("{\"a\":1}\r{\"a\":2}", "unexpected characters after the object (after a carriage return: lines end in LF or CR LF, not CR alone)", 8),
     ])
     func malformed(line: String, message: String, offset: Int) {
         for paths in [[["a"]], [], [["a", "b"]]] {
@@ -464,6 +465,8 @@ let readmeCompletion = #"""
         #expect(e?.offset == line.utf8.count - 7)
         #expect(decodeError(#"{"a":1,"b"}"#)?.field == "b")
         #expect(decodeError(#"{"a":1,}"#)?.field == nil)
+        // Past the object is in no member (it named the last one).
+        #expect(decodeError(#"{"a":1,"b":2} x"#)?.field == nil)
         #expect(e?.description == "invalid literal at byte \(line.utf8.count - 7) (field 'attrs')")
     }
 

@@ -67,9 +67,21 @@ struct EventScanner {
         switch failure.code {
         case .badTimestamp, .badTimestampText, .timestampOutOfRange, .duplicateTimestamp: field = "ts"
         case .kindNotString, .badKind, .duplicateKind: field = "kind"
+        case .trailingCharacters: field = nil  // after the object: in no member
         default: field = topLevelKey(containing: failure.at)
         }
-        return EventDecodeError(message: failure.code.message, offset: offset, field: field)
+        var message = failure.code.message
+        if failure.code == .trailingCharacters {
+            // A file whose lines end in CR alone reads as one line: a CR in the whitespace before the next object.
+            var p = failure.at - 1
+            var carriageReturn = false
+            while p >= start, p[0] == 0x20 || p[0] == 0x09 || p[0] == 0x0D {
+                carriageReturn = carriageReturn || p[0] == 0x0D
+                p -= 1
+            }
+            if carriageReturn { message += " (after a carriage return: lines end in LF or CR LF, not CR alone)" }
+        }
+        return EventDecodeError(message: message, offset: offset, field: field)
     }
 
     /// The top-level key whose member (from the key to the following `,` or `}`) contains `at`, found by

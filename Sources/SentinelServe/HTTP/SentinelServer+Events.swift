@@ -27,6 +27,15 @@ extension SentinelServer {
         let reserved = length ?? limit
         guard eventBodies.reserve(reserved) else {
             metrics.countRejected(.bodiesInFlight)
+            // Read and dropped a part at a time, so that a client that sends its whole body before reading the
+            // answer gets it (an unread body made it fail on a closed connection) at no memory cost.
+            var discarded = 0
+            do {
+                for try await part in request.body {
+                    discarded += part.readableBytes
+                    if discarded > limit { break }
+                }
+            } catch {}
             return APIResponse.error(
                 .tooManyRequests, "too many event bodies are being read at once (\(eventBodies.limit) bytes); retry later",
                 headers: [.retryAfter: "1"])
