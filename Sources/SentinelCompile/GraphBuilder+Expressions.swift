@@ -439,11 +439,16 @@ extension GraphBuilder {
         inner.partition = nil
         let usage = FunctionTable.usage[name]!
         func window(_ argument: Expr) -> Int64? {
-            guard case .duration(let ms) = argument.kind, ms > 0 else {
+            switch argument.kind {
+            case .duration(let ms) where ms > 0: return ms
+            case .duration:
+                report(.badArguments, "'\(name)' needs a window longer than 0s: \(usage)", argument, scope)
+            case .unary(.negate, let inner) where { if case .duration = inner.kind { true } else { false } }():
+                report(.badArguments, "'\(name)' needs a window longer than 0s, not a negative one: \(usage)", argument, scope)
+            default:
                 report(.badArguments, "'\(name)' needs a window duration such as 5m here: \(usage)", argument, scope)
-                return nil
             }
-            return ms
+            return nil
         }
         func probability(_ argument: Expr) -> Double? {
             guard case .number(let q) = argument.kind, q >= 0, q <= 1 else {

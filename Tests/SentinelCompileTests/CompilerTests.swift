@@ -51,6 +51,18 @@ import Testing
         #expect(Set(g.fields) == [["model"], ["latency_ms"]])
     }
 
+    /// A window of 0s or a negative one is not "no duration": the message says what is wrong with it.
+    @Test(arguments: [
+        ("count(0s) > 1", "'count' needs a window longer than 0s: "), ("count(-5m) > 1", "not a negative one"),
+        ("count(latency_ms) > 1", "'count' needs a window duration such as 5m here"),
+    ])
+    func windowsThatAreNoWindowSayWhy(when: String, message: String) {
+        let (_, diagnostics) = CompileFixture.compile(CompileFixture.rule(when))
+        let error = CompileFixture.errors(diagnostics).first
+        #expect(error?.code == .badArguments)
+        #expect(error?.message.contains(message) == true, "\(String(describing: error?.message))")
+    }
+
     @Test func unknownFunctionSuggestsTheClosestName() {
         let (_, diagnostics) = CompileFixture.compile(CompileFixture.rule("zscroe(latency_ms, 5m) > 3"))
         let error = CompileFixture.errors(diagnostics).first

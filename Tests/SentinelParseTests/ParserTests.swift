@@ -42,6 +42,7 @@ import Testing
         ("a AND b", 2, "lower case"),
         ("\"open", 0, "unterminated string"),
         ("x > 5x", 4, "'5x' is not a duration"),
+        ("x > 1_000", 4, "'1_000': numbers have no digit separators (write 1000)"),
         ("a < b < c", 6, "cannot be chained"),
         ("s == \"\\q\"", 6, "unknown escape"),
         (

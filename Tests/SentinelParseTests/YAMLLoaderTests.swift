@@ -636,3 +636,21 @@ private extension YAMLNode {
     }
 }
 
+
+/// Whole numbers in settings: one written as a float (`1e12`) or past Int's range is told what to write.
+@Suite struct WholeNumberTests {
+    @Test(arguments: [
+        ("1e12", "'n' must be a whole number written in digits (1000000000000, not '1e12')"),
+        ("2.0", "'n' must be a whole number written in digits (2, not '2.0')"),
+        ("99999999999999999999", "'n' must be a whole number within ±9223372036854775807, not '99999999999999999999'"),
+        ("2.5", "'n' must be a whole number"), ("ten", "'n' must be a whole number"),
+    ])
+    func aNumberThatIsNoIntegerSaysWhatToWrite(written: String, message: String) throws {
+        let loaded = YAMLLoader.load(text: "n: \(written)\n", file: "t.yaml")
+        let node = try #require(loaded.documents.first)
+        guard case .mapping(let pairs) = node.content else { Issue.record("not a mapping"); return }
+        var diagnostics: [Diagnostic] = []
+        #expect(NodeValue.integer(pairs[0].value, "'n'", min: 1, &diagnostics) == nil)
+        #expect(diagnostics.map(\.message) == [message])
+    }
+}

@@ -102,6 +102,15 @@ public struct Lexer {
                 while index < scalars.count, isDigit(scalars[index]) { index += 1 }
             }
         }
+        if index + 1 < scalars.count, scalars[index] == "_", isDigit(scalars[index + 1]) {
+            var end = index
+            while end < scalars.count, isDigit(scalars[end]) || scalars[end] == "_" { end += 1 }
+            let written = asciiText(start..<end)
+            throw ExpressionError(
+                .expressionSyntax,
+                "'\(written)': numbers have no digit separators (write \(String(written.filter { $0 != "_" })))",
+                start: start, end: end)
+        }
         if index < scalars.count, isIdentifierStart(scalars[index]) {
             // A duration: digits and units, no spaces (`1h30m`).
             while index < scalars.count, isDigit(scalars[index]) || isLetter(scalars[index]) { index += 1 }

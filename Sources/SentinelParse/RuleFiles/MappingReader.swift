@@ -86,7 +86,13 @@ public enum NodeValue {
             diagnostics.append(Diagnostic(.invalidValue, "\(what) must be at least \(min)", at: node.range))
             return nil
         }
-        diagnostics.append(Diagnostic(.wrongType, "\(what) must be a whole number", at: node.range))
+        // `1e12` or `1000.0` has a whole value but is written as a float; a number past Int's range is whole too.
+        var written = ""
+        if case .scalar(let s) = node.content, s.isPlain, let value = Double(s.value), value.isFinite, value == value.rounded() {
+            written = value.magnitude < 9.2e18
+                ? " written in digits (\(Int(value)), not '\(s.value)')" : " within ±9223372036854775807, not '\(s.value)'"
+        }
+        diagnostics.append(Diagnostic(.wrongType, "\(what) must be a whole number\(written)", at: node.range))
         return nil
     }
 
