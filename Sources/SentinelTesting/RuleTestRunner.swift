@@ -57,15 +57,33 @@ public enum RuleTestRunner {
         diagnostics += loaded.diagnostics
         guard let graph = loaded.graph else { return (file, nil, diagnostics) }
         let ruleNames = Set(graph.rules.map(\.name))
+        let receiverNames = Set(graph.policy.receivers.map(\.name))
+        func unknownRule(_ name: String, at range: SourceRange) -> Diagnostic {
+            Diagnostic(.badTestFile, "no rule '\(name)' in the rule files\(Suggestion.didYouMean(name, in: ruleNames))", at: range)
+        }
+        func unknownReceiver(_ name: String, at range: SourceRange) -> Diagnostic {
+            Diagnostic(
+                .badTestFile, "no receiver '\(name)' in the policy files\(Suggestion.didYouMean(name, in: receiverNames))", at: range)
+        }
         for test in file.cases {
             for (rule, _) in test.expectedMatches where !ruleNames.contains(rule.value) {
-                diagnostics.append(
-                    Diagnostic(.badTestFile, "no rule '\(rule.value)' in the rule files\(Suggestion.didYouMean(rule.value, in: ruleNames))", at: rule.range))
+                diagnostics.append(unknownRule(rule.value, at: rule.range))
             }
             for expectation in test.expectations {
-                for alert in expectation.alerts where !ruleNames.contains(alert.rule) {
-                    diagnostics.append(
-                        Diagnostic(.badTestFile, "no rule '\(alert.rule)' in the rule files\(Suggestion.didYouMean(alert.rule, in: ruleNames))", at: alert.range))
+                for alert in expectation.alerts {
+                    if !ruleNames.contains(alert.rule) { diagnostics.append(unknownRule(alert.rule, at: alert.range)) }
+                    for receiver in alert.receivers ?? [] where !receiverNames.contains(receiver) {
+                        diagnostics.append(unknownReceiver(receiver, at: alert.range))
+                    }
+                }
+            }
+            // A name that is nowhere can only fail the test, with a diff that does not say why.
+            for notification in test.expectedNotifications ?? [] {
+                if !receiverNames.contains(notification.receiver) {
+                    diagnostics.append(unknownReceiver(notification.receiver, at: notification.range))
+                }
+                for alert in notification.alerts where !ruleNames.contains(alert.rule) {
+                    diagnostics.append(unknownRule(alert.rule, at: notification.range))
                 }
             }
         }

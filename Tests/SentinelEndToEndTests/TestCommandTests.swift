@@ -76,6 +76,34 @@ import Testing
 }
 
 extension TestCommandTests {
+    /// Receivers and rules a test expects notifications from must exist: a misspelt name could only fail the test,
+    /// with a diff that does not say why.
+    @Test func unknownReceiversAndRulesInExpectedNotificationsAreErrors() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try "rules:\n  - {name: R, on: completion, when: \"true\", actions: [notify]}\n".write(
+            to: dir.appendingPathComponent("r.yaml"), atomically: true, encoding: .utf8)
+        try "actions: {notify: {type: notify}}\nreceivers: [{name: log, type: log}]\nroute: {receiver: log}\n".write(
+            to: dir.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        try """
+            rule_files: [r.yaml]
+            policy_files: [p.yaml]
+            tests:
+              - name: names
+                events: [{at: 0s, kind: completion}]
+                expect: [{at: 1s, alerts: [{rule: R, receivers: [logg]}]}]
+                expect_notifications: [{at: 0s, receiver: lgo, alerts: [{rule: Rr}]}]
+            """.write(to: dir.appendingPathComponent("r.test.yaml"), atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["lint", dir.appendingPathComponent("r.test.yaml").path])
+        #expect(result.status == 1)
+        for expected in [
+            "r.test.yaml:6:32: error: no receiver 'logg' in the policy files (did you mean 'log'?) [E0402]",
+            "r.test.yaml:7:28: error: no receiver 'lgo' in the policy files (did you mean 'log'?) [E0402]",
+            "r.test.yaml:7:28: error: no rule 'Rr' in the rule files (did you mean 'R'?) [E0402]",
+        ] {
+            #expect(result.stdout.contains(expected), "\(expected)\n\(result.stdout)")
+        }
+    }
+
     /// A test file that names no rule files tests the rule file of its name beside it; with none there, that is
     /// an error at the file's top.
     @Test func withoutRuleFilesATestFileTestsTheRuleFileBesideIt() throws {
