@@ -71,6 +71,15 @@ import Testing
         #expect(error?.description == message)
     }
 
+    /// Every key is checked on its own: a bad URL hid a zero timeout until the URL was fixed.
+    @Test func everyBadSettingIsReported() {
+        let (settings, problems) = ReceiverSettings.check(
+            receiver: "hook", type: "webhook", settings: ["url": "ftp://x", "timeout": "0s", "max_attempts": "-1"],
+            environment: [:])
+        #expect(settings == nil)
+        #expect(problems.map(\.key) == ["url", "max_attempts", "timeout"])
+    }
+
     @Test func rejectsReceiverTypesNotDeliveredOverHTTP() {
         #expect(
             throws: ReceiverSettingsError(

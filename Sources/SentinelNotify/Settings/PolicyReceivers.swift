@@ -17,11 +17,10 @@ public enum PolicyReceivers {
         for receiver in policy.receivers where ReceiverSettings.Kind(rawValue: receiver.type) != nil {
             var lookup = environment
             if !checkEnvironment, let variable = receiver.settings["bearer_token_env"] { lookup[variable] = "unchecked" }
-            do {
-                let settings = try ReceiverSettings(
-                    receiver: receiver.name, type: receiver.type, settings: receiver.settings, environment: lookup)
-                receivers.append(OutboxReceiver(settings: settings, client: client))
-            } catch {
+            let (settings, problems) = ReceiverSettings.check(
+                receiver: receiver.name, type: receiver.type, settings: receiver.settings, environment: lookup)
+            if let settings { receivers.append(OutboxReceiver(settings: settings, client: client)) }
+            for error in problems {
                 diagnostics.append(
                     Diagnostic(.invalidValue, error.description, at: error.key.flatMap { receiver.settingRanges[$0] } ?? receiver.range))
             }

@@ -38,64 +38,100 @@ public struct ReceiverSettings: Sendable, Hashable {
     /// Alertmanager resolves a firing alert by itself `3 × resolveAfter` after Sentinel last sent it.
     public var resolveAfter: Duration
 
-    /// Reads the settings as the policy wrote them (scalars as text; keys the policy reader already checked).
+    /// Reads the settings as the policy wrote them (scalars as text; keys the policy reader already checked);
+    /// throws the first problem `check` finds.
     /// - Parameter environment: where `bearer_token_env` is looked up; the process's environment by default.
     public init(
         receiver: String, type: String, settings: [String: String],
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ReceiverSettingsError) {
-        func invalid(_ key: String?, _ message: String) -> ReceiverSettingsError {
-            ReceiverSettingsError(receiver: receiver, key: key, message: message)
+        let (read, problems) = Self.check(receiver: receiver, type: type, settings: settings, environment: environment)
+        guard let read else { throw problems[0] }
+        self = read
+    }
+
+    /// The settings, or nil and every problem with them (each key on its own, so one bad value hides no other).
+    public static func check(
+        receiver: String, type: String, settings: [String: String], environment: [String: String]
+    ) -> (settings: ReceiverSettings?, problems: [ReceiverSettingsError]) {
+        var problems: [ReceiverSettingsError] = []
+        func invalid(_ key: String?, _ message: String) {
+            problems.append(ReceiverSettingsError(receiver: receiver, key: key, message: message))
         }
-        func duration(_ key: String, default fallback: Duration) throws(ReceiverSettingsError) -> Duration {
+        func duration(_ key: String, default fallback: Duration) -> Duration {
             guard let text = settings[key] else { return fallback }
             switch DurationLiteral.checked(text, "") {
             case .success(let ms): return .milliseconds(ms)
-            case .failure(let error): throw invalid(key, error.message)
+            case .failure(let error):
+                invalid(key, error.message)
+                return fallback
             }
         }
-        func count(_ key: String) throws(ReceiverSettingsError) -> Int? {
+        func count(_ key: String) -> Int? {
             guard let text = settings[key] else { return nil }
-            guard let n = Int(text), n >= 0 else { throw invalid(key, "'\(text)' is not a whole number of 0 or more") }
+            guard let n = Int(text), n >= 0 else {
+                invalid(key, "'\(text)' is not a whole number of 0 or more")
+                return nil
+            }
             return n
         }
 
         guard let kind = Kind(rawValue: type) else {
             let kinds = Kind.allCases.map(\.rawValue).joined(separator: " and ")
-            throw invalid(nil, "type '\(type)' is not delivered over HTTP (only \(kinds) are)")
+            invalid(nil, "type '\(type)' is not delivered over HTTP (only \(kinds) are)")
+            return (nil, problems)
         }
-        guard let url = settings["url"] else { throw invalid("url", "missing: a \(type) receiver needs a URL") }
-        guard HTTPURL(url) != nil else { throw invalid("url", "'\(url)' is not \(HTTPURL.requirement)") }
+        let url = settings["url"] ?? ""
+        if settings["url"] == nil {
+            invalid("url", "missing: a \(type) receiver needs a URL")
+        } else if HTTPURL(url) == nil {
+            invalid("url", "'\(url)' is not \(HTTPURL.requirement)")
+        }
 
-        var maxAttempts = try count("max_attempts")
-        if let retries = try count("max_retries") {
-            guard maxAttempts == nil else {
-                throw invalid("max_retries", "give either 'max_attempts' or 'max_retries', not both")
+        var maxAttempts = count("max_attempts")
+        if let retries = count("max_retries") {
+            if maxAttempts != nil {
+                invalid("max_retries", "give either 'max_attempts' or 'max_retries', not both")
+            } else {
+                maxAttempts = retries + 1
             }
-            maxAttempts = retries + 1
         }
-        let backoff = try duration("backoff", default: .seconds(1))
-        let maxBackoff = try duration("max_backoff", default: .seconds(300))
-        guard maxBackoff >= backoff else {
-            throw invalid(
+        let backoff = duration("backoff", default: .seconds(1))
+        let maxBackoff = duration("max_backoff", default: .seconds(300))
+        if maxBackoff < backoff {
+            invalid(
                 "max_backoff",
                 "must be at least 'backoff' (\(DurationLiteral.format(milliseconds: Int64(backoff.milliseconds))))")
         }
 
         var bearerToken: String?
         if let variable = settings["bearer_token_env"] {
-            guard let token = environment[variable], !token.isEmpty else {
-                throw invalid("bearer_token_env", "the environment variable '\(variable)' is not set or empty")
+            if let token = environment[variable], !token.isEmpty {
+                bearerToken = token
+            } else {
+                invalid("bearer_token_env", "the environment variable '\(variable)' is not set or empty")
             }
-            bearerToken = token
         }
+        let timeout = duration("timeout", default: .seconds(10))
+        let resolveAfter = duration("resolve_after", default: .seconds(300))
+        guard problems.isEmpty else { return (nil, problems) }
+        let read = ReceiverSettings(
+            receiver: receiver, kind: kind, url: url, timeout: timeout,
+            retry: RetryPolicy(maxAttempts: maxAttempts ?? 10, initialBackoff: backoff, maxBackoff: maxBackoff),
+            bearerToken: bearerToken, resolveAfter: resolveAfter)
+        return (read, [])
+    }
 
+    private init(
+        receiver: String, kind: Kind, url: String, timeout: Duration, retry: RetryPolicy, bearerToken: String?,
+        resolveAfter: Duration
+    ) {
         self.receiver = receiver
         self.kind = kind
         self.url = url
-        self.timeout = try duration("timeout", default: .seconds(10))
-        self.retry = RetryPolicy(maxAttempts: maxAttempts ?? 10, initialBackoff: backoff, maxBackoff: maxBackoff)
+        self.timeout = timeout
+        self.retry = retry
         self.bearerToken = bearerToken
-        self.resolveAfter = try duration("resolve_after", default: .seconds(300))
+        self.resolveAfter = resolveAfter
     }
 }
