@@ -113,7 +113,9 @@ struct LintCommand: ParsableCommand {
             guard policyCount > 0, ruleCount > 0 else { continue }
             for file in inFolder.sorted() {
                 let isPolicy = policies.contains(file)
-                guard isPolicy ? policyCount <= ruleCount : ruleCount <= policyCount else { continue }
+                // The minority is misplaced; on a tie, the policy files (a folder of rules is the usual layout), so
+                // the two files do not each say the other's kind rules the folder.
+                guard isPolicy ? policyCount <= ruleCount : ruleCount < policyCount else { continue }
                 let (kind, other, flag) = isPolicy ? ("policy", "rule", "--rules") : ("rule", "policy", "--policies")
                 found.append(
                     Diagnostic(

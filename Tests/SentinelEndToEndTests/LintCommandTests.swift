@@ -99,6 +99,11 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).map { dir.appendingPathComponent($0).path }
         let oneByOne = try SentinelProcess.run(["lint"] + files)
         #expect(oneByOne.status == 0, "\(oneByOne.stdout)")
+        // One file of each kind: the policy file is the misplaced one, not both.
+        for name in ["performance.yaml", "safety.yaml"] { try FileManager.default.removeItem(at: dir.appendingPathComponent(name)) }
+        let tie = try SentinelProcess.run(["lint", dir.path])
+        #expect(tie.stdout.components(separatedBy: "[E0311]").count == 2, "\(tie.stdout)")
+        #expect(tie.stdout.contains("\(policy.path):1:1: error: a policy file in a folder of rule files"), "\(tie.stdout)")
     }
 
     @Test func aRulesFolderGivenAsASymlinkIsRead() throws {
