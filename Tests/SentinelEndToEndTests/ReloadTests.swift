@@ -42,6 +42,23 @@ import Testing
         #expect(sentinel.stop() == 0)
     }
 
+    /// An emptied rule file (a truncated write) is legal, so the reload goes ahead, but its warning is in the
+    /// answer and the log instead of only the list of removed rules.
+    @Test func aReloadWithAnEmptiedRuleFileSaysSo() async throws {
+        let (config, rule) = try Self.setUp()
+        let second = rule.deletingLastPathComponent().appendingPathComponent("q.yaml")
+        try Self.probe.replacingOccurrences(of: "name: Probe", with: "name: Second").write(to: second, atomically: true, encoding: .utf8)
+        let sentinel = try LiveSentinel(["--config", config.path])
+        try "".write(to: second, atomically: true, encoding: .utf8)
+        let reply = try await sentinel.post("/-/reload", "")
+        #expect(reply.status == 200, "\(reply.body)")
+        #expect(reply.json["removed"] as? [String] == ["Second"])
+        let warnings = reply.json["warnings"] as? [[String: Any]] ?? []
+        let empty = warnings.first { $0["code"] as? String == "W0106" }
+        #expect((empty?["file"] as? String)?.hasSuffix("q.yaml") == true, "\(reply.body)")
+        #expect(sentinel.stop() == 0)
+    }
+
     /// A kept rule whose labels and severity change shows one alert, with the new labels: the old entry stayed
     /// beside it, pending for ever.
     @Test func aKeptRuleWithNewLabelsShowsOneAlertWithThem() async throws {

@@ -96,18 +96,22 @@ extension SentinelServer {
             json.add("removed", strings: diff.removed)
             json.add("changed", strings: diff.changed)
             json.add("unchanged", diff.unchanged)
+            json.add("warnings", raw: Self.jsonList(diff.warnings))
             return APIResponse.json(.ok, json.result)
         case .failed(let diagnostics):
             let errors = diagnostics.filter { $0.severity == .error }
             let text = DiagnosticRenderer(format: .text).render(diagnostics)
-            let list = DiagnosticRenderer(format: .json).render(diagnostics)
-                .split(separator: "\n").joined(separator: ",")
             return APIResponse.error(
                 .badRequest, "reload failed with \(errors.count) error(s); the running configuration is unchanged",
-                extra: [("diagnostics", "[" + list + "]"), ("text", Self.quoted(text))])
+                extra: [("diagnostics", Self.jsonList(diagnostics)), ("text", Self.quoted(text))])
         case .unavailable:
             return APIResponse.error(.serviceUnavailable, "shutting down")
         }
+    }
+
+    /// Diagnostics as a JSON array of `lint --format json` objects.
+    static func jsonList(_ diagnostics: [Diagnostic]) -> String {
+        "[" + DiagnosticRenderer(format: .json).render(diagnostics).split(separator: "\n").joined(separator: ",") + "]"
     }
 
     static func quoted(_ text: String) -> String {

@@ -26,6 +26,8 @@ public actor Reloader {
         public var unchanged = 0
         public var keptWindows = 0
         public var windows = 0
+        /// The new configuration's warnings (an emptied rule file, say: its rules are gone, which is legal).
+        public var warnings: [Diagnostic] = []
     }
 
     /// Produces the configuration to load (re-reading `sentinel.yaml` and re-applying overrides), nil when it has
@@ -91,8 +93,14 @@ public actor Reloader {
             }
             if !queued { continuation.resume(returning: nil) }
         }
-        guard let diff else { return .unavailable }
+        guard var diff else { return .unavailable }
+        diff.warnings = diagnostics
         metrics.countReload(succeeded: true)
+        if !diagnostics.isEmpty {
+            logger.warning(
+                "the reloaded configuration has warnings",
+                metadata: ["diagnostics": "\n\(DiagnosticRenderer(format: .text).render(diagnostics))"])
+        }
         logger.notice(
             "reloaded",
             metadata: [
