@@ -41,6 +41,17 @@ import Testing
             logger: Logger(label: "test"))
     }
 
+    /// Logs in as a reviewer with the write token; the session cookie and the form token of `page`.
+    static func logIn(_ client: some TestClientProtocol, page: String) async throws -> (cookie: String, csrf: String) {
+        let cookie = try await client.execute(
+            uri: "/review/login", method: .post, body: ByteBuffer(string: "reviewer=ana&token=W")
+        ) { response in
+            try #require(response.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+        }
+        let html = try await client.execute(uri: page, method: .get, headers: [.cookie: cookie]) { String(buffer: $0.body) }
+        return (cookie, String(try #require(html.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)))
+    }
+
     @Test func aLoginFormThatIsNotURLEncodedIsA400PageNotACrash() async throws {
         let server = try Self.server(writeToken: "W")
         try await Application(router: server.makeRouter()).test(.router) { client in
@@ -57,15 +68,7 @@ import Testing
     @Test func theSilenceButtonSplitsMatchersOnCRLFAsBrowsersSendThem() async throws {
         let server = try Self.server(writeToken: "W")
         try await Application(router: server.makeRouter()).test(.router) { client in
-            let cookie = try await client.execute(
-                uri: "/review/login", method: .post, body: ByteBuffer(string: "reviewer=ana&token=W")
-            ) { response in
-                try #require(response.headers[.setCookie]?.split(separator: ";").first.map(String.init))
-            }
-            let page = try await client.execute(uri: "/review/alerts", method: .get, headers: [.cookie: cookie]) {
-                String(buffer: $0.body)
-            }
-            let csrf = try #require(page.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)
+            let (cookie, csrf) = try await Self.logIn(client, page: "/review/alerts")
             let form = "csrf=\(csrf)&alertname=Busy&matchers=team%3Done%0D%0Amodel%3Da&hours=2&comment=known"
             try await client.execute(
                 uri: "/review/silences", method: .post, headers: [.cookie: cookie], body: ByteBuffer(string: form)
@@ -83,15 +86,7 @@ import Testing
     @Test func theSilenceFormChecksWhatTheAPIChecksAndAnOversizedFormIsA413() async throws {
         let server = try Self.server(writeToken: "W")
         try await Application(router: server.makeRouter()).test(.router) { client in
-            let cookie = try await client.execute(
-                uri: "/review/login", method: .post, body: ByteBuffer(string: "reviewer=ana&token=W")
-            ) { response in
-                try #require(response.headers[.setCookie]?.split(separator: ";").first.map(String.init))
-            }
-            let page = try await client.execute(uri: "/review/alerts", method: .get, headers: [.cookie: cookie]) {
-                String(buffer: $0.body)
-            }
-            let csrf = try #require(page.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)
+            let (cookie, csrf) = try await Self.logIn(client, page: "/review/alerts")
             for (fields, notice) in [
                 ("matchers=bad+name%3Dx&hours=2", "Not silenced: 'bad name' is not a label name"),
                 ("matchers=model%3Da&hours=1e-300", "Not silenced: give a duration from a minute"),
@@ -119,15 +114,7 @@ import Testing
         let id = try server.store.append(
             StoreBatch(findings: [Finding(time: 1, rule: "Busy", fingerprint: "f", severity: "warning", raw: "{}")]))[0]
         try await Application(router: server.makeRouter()).test(.router) { client in
-            let cookie = try await client.execute(
-                uri: "/review/login", method: .post, body: ByteBuffer(string: "reviewer=ana&token=W")
-            ) { response in
-                try #require(response.headers[.setCookie]?.split(separator: ";").first.map(String.init))
-            }
-            let page = try await client.execute(uri: "/review/findings/\(id)", method: .get, headers: [.cookie: cookie]) {
-                String(buffer: $0.body)
-            }
-            let csrf = try #require(page.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/)?.1)
+            let (cookie, csrf) = try await Self.logIn(client, page: "/review/findings/\(id)")
             func submit(version: String, labels: String = "input=safe&output=unsafe") async throws -> (HTTPResponse.Status, String) {
                 try await client.execute(
                     uri: "/review/findings/\(id)/review", method: .post, headers: [.cookie: cookie],
