@@ -36,7 +36,8 @@ public enum Configuration {
 
     /// YAML files named by `paths`: files as given, folders searched recursively in name order, keeping rule
     /// tests (`*.test.yaml`) only when `tests` is true, everything else only when false, both when nil. A missing
-    /// path, or a folder with no such file, is an error diagnostic. A folder inside one whose name ends in `.yaml` is searched, not taken for a file.
+    /// path, or a folder with no such file, is an error diagnostic. A folder inside one whose name ends in `.yaml` is
+    /// searched, not taken for a file.
     public static func expand(_ paths: [String], _ diagnostics: inout [Diagnostic], tests: Bool? = false) -> [String] {
         var files: [String] = []
         let manager = FileManager.default

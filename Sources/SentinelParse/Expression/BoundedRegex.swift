@@ -6,9 +6,9 @@ import Foundation
 /// - ICU's own failures (its backtracking stack limit, hit on long inputs such as `(.|\n)*x` over 200 000
 ///   characters) are reported as failures, not read as "no match";
 /// - a pattern that can backtrack exponentially (`RegexCheck.mayBacktrack`, which `lint` warns about) or
-///   polynomially (more than one unbounded repetition, `RegexCheck.needsStepBudget`) runs with a step budget: ICU reports progress at each start position and every ~10 000 steps, and a match that reports
-///   more than the text's length plus `extraProgressReports` times is given up (tens of milliseconds on this
-///   machine). Steps, not time, so the outcome is the same on every run and every machine.
+///   polynomially (more than one unbounded repetition, `RegexCheck.needsStepBudget`) runs with a step budget: ICU
+///   reports progress at each start position and every ~10 000 steps, and a match that reports more than the text's
+///   length plus `extraProgressReports` times is given up (tens of milliseconds on this machine). Steps, not time, so the outcome is the same on every run and every machine.
 ///
 /// A pattern of plain text alternatives (`critical|warning`, `ignore previous|developer mode`) is matched by
 /// comparing UTF-8 bytes, as ICU would match it, without running ICU: routes, inhibition and silences match on

@@ -3,8 +3,8 @@ import Logging
 import SentinelCore
 
 /// Answers the review page's failures as HTML pages, as its other answers are: a form that is not URL-encoded is a
-/// 400 saying where, one over the limit a 413, an error Hummingbird raises keeps its status, and anything else (a damaged store row, say) is
-/// a 500 with the error's message instead of the API's JSON.
+/// 400 saying where, one over the limit a 413 (an unreadable one a 400), an error Hummingbird raises keeps its status,
+/// and anything else (a damaged store row, say) is a 500 with the error's message instead of the API's JSON.
 struct ReviewErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response

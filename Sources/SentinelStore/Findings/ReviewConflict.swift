@@ -1,6 +1,6 @@
 /// A review was given against a version of the finding that is not the current one: someone else reviewed it
-/// first, or (`isUnissuedVersion`) the version is one the store never gives out (newer than the finding's, or under 1). Nothing was changed;
-/// show `current` to the reviewer and let them decide again.
+/// first, or (`isUnissuedVersion`) the version is one the store never gives out (newer than the finding's, or under
+/// 1). Nothing was changed; show `current` to the reviewer and let them decide again.
 public struct ReviewConflict: Error, CustomStringConvertible {
     /// The finding as it is stored now.
     public var current: Finding
