@@ -9,7 +9,8 @@ public final class ServiceMetrics: Sendable {
     public enum RejectReason: String, Sendable, CaseIterable {
         case malformed, tooLarge = "too_large", queueFull = "queue_full", unauthorized
         case shuttingDown = "shutting_down", invalidAtEvaluation = "invalid_at_evaluation"
-        /// Refused unread: the bodies being read at once would have gone over their budget (`BodyBudget`).
+        /// Refused without keeping the body: the bodies being read at once would have gone over their budget
+        /// (`BodyBudget`).
         case bodiesInFlight = "bodies_in_flight"
     }
 
