@@ -334,6 +334,25 @@ let readmeCompletion = #"""
         #expect(decodeError(#"{"ts":1,"kind":"café.feedback"}"#) == nil)
     }
 
+    /// The word-at-a-time check of a kind agrees with the string one for every ASCII byte at every position.
+    @Test func theKindCheckAgreesWithTheStringOneForEveryByte() {
+        for length in [1, 7, 8, 9, 16, 17] {
+            for position in 0..<length {
+                for byte in UInt8(0)...UInt8(0x7F) {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "k"), count: length)
+                    bytes[position] = byte
+                    let text = String(decoding: bytes, as: UTF8.self)
+                    let fast = bytes.withUnsafeBufferPointer { EventKind.isValid(utf8: $0) }
+                    #expect(fast == EventKind.isValid(text), "\(bytes)")
+                }
+            }
+        }
+        for text in ["café", "x\u{85}y", "\u{2028}", "日本語", "emoji😀kind"] {
+            let fast = Array(text.utf8).withUnsafeBufferPointer { EventKind.isValid(utf8: $0) }
+            #expect(fast == EventKind.isValid(text), "\(text)")
+        }
+    }
+
     @Test func pathThroughNonObjectIsMissing() throws {
         for v in [#""s""#, "1", "true", "null", "[1,{\"b\":2}]"] {
             let e = try decodeLine(event(#""a":\#(v)"#), [["a", "b"], ["a", "b", "c"]]).get()
