@@ -50,6 +50,25 @@ import Testing
         }
     }
 
+    /// A review body that is not an object, not JSON, or has a number too large for its field says which.
+    @Test(arguments: [
+        ("[1, 2]", "the body must be a JSON object"),
+        (#"{"reviewer": "ana" "note": "x"}"#, "the body is not valid JSON: Invalid value around character 19"),
+        (#"{"reviewer": "ana", "version": 99999999999999999999}"#, "a number in the body does not fit its field"),
+    ])
+    func aReviewBodyThatCannotBeReadSaysWhy(body: String, message: String) async throws {
+        let server = try Self.server(writeToken: "w", rulesPath: try Self.ruleFile(Self.rules))
+        try await Application(router: server.makeRouter()).test(.router) { client in
+            try await client.execute(
+                uri: "/api/v1/findings/1/review", method: .post, headers: [.authorization: "Bearer w"],
+                body: ByteBuffer(string: body)
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains(message), "\(String(buffer: response.body))")
+            }
+        }
+    }
+
     @Test func aFullQueueAnswers429WithRetryAfterAndAcceptsNothing() async throws {
         let server = try Self.server(queueEvents: 2, rulesPath: try Self.ruleFile(Self.rules))
         let app = Application(router: server.makeRouter())

@@ -235,6 +235,8 @@ extension SentinelServer {
             case .keyNotFound(let key, let context):
                 let name = field(context.codingPath + [key])
                 return .failure(Problem(message: "field '\(name)' is required", extra: [("field", JSONText.quoted(name))]))
+            case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+                return .failure(Problem(message: "the body must be a JSON object"))
             case .typeMismatch(let expected, let context), .valueNotFound(let expected, let context):
                 let name = field(context.codingPath)
                 return .failure(Problem(message: "field '\(name)' must be \(Self.describe(expected))", extra: [("field", JSONText.quoted(name))]))
@@ -242,10 +244,22 @@ extension SentinelServer {
                 let name = field(context.codingPath)
                 return .failure(Problem(message: "field '\(name)': \(context.debugDescription)", extra: [("field", JSONText.quoted(name))]))
             default:
-                return .failure(Problem(message: "the body is not valid JSON"))
+                return .failure(Problem(message: notDecoded(data)))
             }
         } catch {
-            return .failure(Problem(message: "the body is not valid JSON"))
+            return .failure(Problem(message: notDecoded(data)))
+        }
+    }
+
+    /// Why a body JSONDecoder could not read, as near as Foundation says where: its JSON parser gives the
+    /// character; JSON it parses was refused for a number too large for its field.
+    private static func notDecoded(_ data: Data) -> String {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data)
+            return "a number in the body does not fit its field (whole numbers are at most 9223372036854775807)"
+        } catch {
+            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+            return "the body is not valid JSON" + (reason.map { ": \($0)" } ?? "")
         }
     }
 
