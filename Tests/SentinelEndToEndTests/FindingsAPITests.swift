@@ -140,6 +140,10 @@ import Testing
             #expect((wrong.json["error"] as? [String: Any])?["field"] as? String == field, "\(wrong.body)")
         }
         #expect(try await sentinel.get("/api/v1/dpo-pairs?reviewed=yes").status == 400)
+        // A cursor is a pair id from next_cursor; a time was taken for one.
+        let timeCursor = try await sentinel.get("/api/v1/dpo-pairs?cursor=2026-05-01T12:00:00Z")
+        #expect(timeCursor.status == 400)
+        #expect(timeCursor.body.contains("'cursor' must be the number a page's next_cursor gave"), "\(timeCursor.body)")
         #expect(try await sentinel.post("/api/v1/silences", silence).status == 401)
         #expect(try await sentinel.post("/api/v1/silences", #"{"matchers":[]}"#, headers: Self.write).status == 400)
         let badRegex = try await sentinel.post(

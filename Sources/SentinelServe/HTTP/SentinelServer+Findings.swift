@@ -384,12 +384,19 @@ extension SentinelServer {
     func pairsResponse(_ request: Request) throws -> Response {
         let parameters = request.uri.queryParameters
         var query = PairQuery(limit: 100)
-        for (name, keyPath) in [("since", \PairQuery.since), ("until", \PairQuery.until), ("cursor", \PairQuery.cursor)] {
+        for (name, keyPath) in [("since", \PairQuery.since), ("until", \PairQuery.until)] {
             guard let text = parameters[Substring(name)].map(String.init) else { continue }
             guard let value = Int64(text) ?? Timestamp.parseRFC3339(text) else {
                 return APIResponse.error(.badRequest, "'\(name)' must be an RFC 3339 time or epoch milliseconds, not '\(text)'")
             }
             query[keyPath: keyPath] = value
+        }
+        // The `next_cursor` of the previous page: a pair's id, not a time.
+        if let text = parameters["cursor"].map(String.init) {
+            guard let id = Int64(text) else {
+                return APIResponse.error(.badRequest, "'cursor' must be the number a page's next_cursor gave, not '\(text)'")
+            }
+            query.cursor = id
         }
         if let text = parameters["limit"] {
             guard let n = Int(text), (1...1000).contains(n) else {
