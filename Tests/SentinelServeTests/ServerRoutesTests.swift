@@ -214,6 +214,22 @@ import Testing
         #expect(alone.reserve(10))
     }
 
+    /// A transfer coding Sentinel does not decode is refused (501) before the body is read, not read as events.
+    @Test func aCompressedTransferCodingIs501() async throws {
+        let server = try Self.server(maxBodyBytes: 4096, rulesPath: try Self.ruleFile(Self.rules))
+        let app = Application(router: server.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let connection = try RawConnection(port: try #require(client.port))
+            let body = #"{"ts":1,"kind":"x"}"#
+            connection.send(
+                "POST /api/v1/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n"
+                    + String(body.utf8.count, radix: 16) + "\r\n" + body + "\r\n0\r\n\r\n")
+            let reply = try #require(await connection.readUntilClosed(seconds: 10))
+            #expect(reply.hasPrefix("HTTP/1.1 501"), "\(reply)")
+            #expect(reply.contains("Transfer-Encoding 'gzip' is not supported"), "\(reply)")
+        }
+    }
+
     /// A chunk size that is not hex is the client's error, answered 400 with the reason, not a 500.
     @Test func aMalformedChunkIs400WithTheReason() async throws {
         let server = try Self.server(maxBodyBytes: 4096, rulesPath: try Self.ruleFile(Self.rules))

@@ -18,6 +18,15 @@ extension SentinelServer {
                 .unsupportedMediaType,
                 "Content-Encoding '\(encodings.joined(separator: ", "))' is not supported; send the body uncompressed")
         }
+        // A transfer coding other than chunked (`gzip, chunked`) would be read as the events themselves.
+        let transferCodings = request.headers[values: .transferEncoding].flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty && $0 != "chunked" && $0 != "identity" }
+        if !transferCodings.isEmpty {
+            metrics.countRejected(.malformed)
+            return APIResponse.error(
+                .notImplemented,
+                "Transfer-Encoding '\(transferCodings.joined(separator: ", "))' is not supported; send the body uncompressed")
+        }
         let limit = configuration.limits.maxBodyBytes
         let length = request.headers[.contentLength].flatMap({ Int($0) })
         if let length, length > limit {
