@@ -230,6 +230,26 @@ import Testing
         }
     }
 
+    /// `Expect: 100-continue` is answered with `100 Continue` before the body is sent, then with the answer.
+    @Test func aClientExpectingContinueGetsItAndThenTheAnswer() async throws {
+        let server = try Self.server(maxBodyBytes: 4096, rulesPath: try Self.ruleFile(Self.rules))
+        let app = Application(
+            router: server.makeRouter(), server: SentinelServer.httpServer(),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let connection = try RawConnection(port: try #require(client.port))
+            let body = #"{"ts":1,"kind":"x"}"#
+            connection.send(
+                "POST /api/v1/events HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n"
+                    + "Connection: close\r\n\r\n")
+            let interim = try #require(await connection.readResponseHead(seconds: 10))
+            #expect(interim.hasPrefix("HTTP/1.1 100 Continue"), "\(interim)")
+            connection.send(body)
+            let reply = try #require(await connection.readUntilClosed(seconds: 10))
+            #expect(reply.contains("HTTP/1.1 202"), "\(reply)")
+        }
+    }
+
     /// A chunk size that is not hex is the client's error, answered 400 with the reason, not a 500.
     @Test func aMalformedChunkIs400WithTheReason() async throws {
         let server = try Self.server(maxBodyBytes: 4096, rulesPath: try Self.ruleFile(Self.rules))

@@ -39,11 +39,12 @@ final class RequestReadDeadlineHandler: ChannelDuplexHandler, RemovableChannelHa
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !expired else { return }
         switch unwrapInboundIn(data) {
-        case .head:
+        case .head(let head):
             requestsRead += 1
             headRead = true
             reading = true
             armDeadline(context)
+            continueIfExpected(head, context)
         case .body:
             break
         case .end:
@@ -100,6 +101,14 @@ final class RequestReadDeadlineHandler: ChannelDuplexHandler, RemovableChannelHa
         }
         context.write(data, promise: promise)
         armDeadline(context)
+    }
+
+    /// Answers `Expect: 100-continue` with `100 Continue` (Hummingbird does not), so a client that waits for it
+    /// (curl, for bodies over 1 MB) sends its body at once rather than after its own timeout. Only when nothing is
+    /// being answered on the connection, so the interim head cannot fall between another answer's parts.
+    private func continueIfExpected(_ head: HTTPRequest, _ context: ChannelHandlerContext) {
+        guard head.headerFields[.expect]?.lowercased() == "100-continue", !answerInProgress, earlierUnanswered == 0 else { return }
+        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
     }
 
     /// Requests before the one being read that are not answered to their end yet.
