@@ -250,6 +250,31 @@ import Testing
         }
     }
 
+    /// Requests the HTTP decoder refuses are answered with the API's JSON error saying why (they were an empty
+    /// 400), and the server goes on serving.
+    @Test(arguments: [
+        "POST /api/v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+        "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + String(repeating: "a", count: 200_000) + "\r\n\r\n",
+        "NOT A REQUEST LINE\r\n\r\n",
+    ])
+    func aRequestTheDecoderRefusesGetsAJSONErrorSayingWhy(request: String) async throws {
+        let server = try Self.server(maxBodyBytes: 4096, rulesPath: try Self.ruleFile(Self.rules))
+        let app = Application(
+            router: server.makeRouter(), server: SentinelServer.httpServer(),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let connection = try RawConnection(port: port)
+            connection.send(request)
+            let reply = try #require(await connection.readUntilClosed(seconds: 10))
+            #expect(reply.hasPrefix("HTTP/1.1 400"), "\(reply.prefix(300))")
+            #expect(reply.contains(#"{"error":{"message":"the request is not valid HTTP/1.1 ("#), "\(reply.prefix(300))")
+            let health = try RawConnection(port: port)
+            health.send("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            #expect(await health.readUntilClosed(seconds: 10)?.hasPrefix("HTTP/1.1 200") == true)
+        }
+    }
+
     /// A chunk size that is not hex is the client's error, answered 400 with the reason, not a 500.
     @Test func aMalformedChunkIs400WithTheReason() async throws {
         let server = try Self.server(maxBodyBytes: 4096, rulesPath: try Self.ruleFile(Self.rules))

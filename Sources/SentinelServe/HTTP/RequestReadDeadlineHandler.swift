@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 
 /// Closes a connection whose request, head and body, has not been read within `timeout` of its first byte,
@@ -12,6 +13,9 @@ import NIOHTTPTypes
 /// not be reading it. On expiry the request is answered `408` when nothing has been written for it yet, and whoever
 /// is reading its body gets `HTTPError(.requestTimeout)`, so a cut body is never taken for a whole one. A request
 /// read in time is answered however long that takes.
+///
+/// Since it knows whether an answer is under way on the connection, it also answers what Hummingbird leaves to the
+/// wire: `Expect: 100-continue`, and requests the HTTP decoder refuses (with the API's JSON error, not an empty 400).
 final class RequestReadDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -129,10 +133,27 @@ final class RequestReadDeadlineHandler: ChannelDuplexHandler, RemovableChannelHa
         let message =
             "the request was not read within \(Self.describe(timeout)) of its first byte "
             + "(its head and body must arrive within that); the connection is closed"
+        answerAndClose(context, status: .requestTimeout, message: message, error: HTTPError(.requestTimeout, message: message))
+    }
+
+    /// A request the HTTP decoder refuses (a bad `Content-Length`, a head over the size limit, a garbage request
+    /// line) is answered here with the API's JSON error saying why; Hummingbird answered an empty 400.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard !expired, let parserError = error as? HTTPParserError else { return context.fireErrorCaught(error) }
+        cancelDeadline()
+        let message = "the request is not valid HTTP/1.1 (\(parserError)); the connection is closed"
+        answerAndClose(context, status: .badRequest, message: message, error: error)
+    }
+
+    /// Answers `status` with `message` as the API's JSON error, unless another answer is under way on the
+    /// connection (its parts must not be interleaved), then fails whoever reads the request with `error` and closes.
+    private func answerAndClose(
+        _ context: ChannelHandlerContext, status: HTTPResponse.Status, message: String, error: any Error
+    ) {
         if !answerInProgress && earlierUnanswered == 0 {
             let bytes = ByteBuffer(string: APIResponse.errorBody(message) + "\n")
             let head = HTTPResponse(
-                status: .requestTimeout,
+                status: status,
                 headerFields: [
                     .contentType: "application/json; charset=utf-8", .contentLength: String(bytes.readableBytes),
                     .connection: "close",
@@ -142,7 +163,7 @@ final class RequestReadDeadlineHandler: ChannelDuplexHandler, RemovableChannelHa
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
         expired = true
-        context.fireErrorCaught(HTTPError(.requestTimeout, message: message))
+        context.fireErrorCaught(error)
         context.close(promise: nil)
     }
 
