@@ -290,6 +290,20 @@ import SentinelParse
         #expect(root["t"]?.range.start == locate("hello", in: text))
     }
 
+    /// What is wrong with an aliased node's use is reported at the alias, where it is used, not at the anchor:
+    /// the anchor's line was the only one named.
+    @Test func misusedAliasesAreReportedWhereTheyAreUsed() throws {
+        let merge = "s: &s text\nm:\n  <<: *s\n  k: v\n"
+        let mergeError = try #require(load(merge).diagnostics.first)
+        #expect(mergeError.message == "the value of merge key '<<' must be a mapping or a list of mappings")
+        #expect(mergeError.range?.start == locate("*s", in: merge))
+        let duplicate = "m:\n  &k name: a\n  other: b\n  *k : c\n"
+        let duplicateError = try #require(load(duplicate).diagnostics.first)
+        #expect(duplicateError.message == "duplicate key 'name'")
+        #expect(duplicateError.range?.start == locate("*k", in: duplicate))
+        #expect(duplicateError.notes.first?.range?.start == locate("name", in: duplicate))
+    }
+
     @Test func mergeKeysMergeMappingsAndExplicitKeysWin() throws {
         let text = """
             defaults: &d

@@ -17,6 +17,12 @@ struct YAMLTreeBuilder {
         var height: Int
         /// Stands in for an undefined alias (already reported).
         var isPlaceholder = false
+        /// Where the alias that brought this node in is written (nil for a node written where it stands): what is
+        /// wrong with a node's use (a duplicate key, a merge of a scalar) is reported there, not at the anchor.
+        var aliasRange: SourceRange?
+
+        /// Where the node is used.
+        var useRange: SourceRange { aliasRange ?? node.range }
     }
 
     /// Mappings a `<<` key (at `keyRange`) merges in before the pair at `position`.
@@ -128,7 +134,9 @@ struct YAMLTreeBuilder {
             rejectDepth(at: range)
             return
         }
-        attach(anchored)
+        var used = anchored
+        used.aliasRange = range
+        attach(used)
     }
 
     /// Records a problem with a node that does not stop loading (a tag that does not fit).
@@ -167,7 +175,7 @@ struct YAMLTreeBuilder {
         if case .scalar(let scalar) = key.node.content {
             if let first = frames[top].keys.insert(scalar.value, pairIndex: frames[top].pairs.count) {
                 diagnostics.append(Diagnostic(
-                    .duplicateKey, "duplicate key '\(scalar.value)'", at: key.node.range,
+                    .duplicateKey, "duplicate key '\(scalar.value)'", at: key.useRange,
                     notes: [Diagnostic.Note("first defined here", at: frames[top].pairs[first].key.range)]))
                 return
             }
@@ -235,7 +243,7 @@ struct YAMLTreeBuilder {
         case .sequence(let items):
             if let bad = items.first(where: { if case .mapping = $0.content { false } else { true } }) {
                 diagnostics.append(Diagnostic(
-                    .yamlSyntax, "each item of a merge key '<<' list must be a mapping", at: bad.range))
+                    .yamlSyntax, "each item of a merge key '<<' list must be a mapping", at: value.aliasRange ?? bad.range))
                 return items.filter { if case .mapping = $0.content { true } else { false } }
             }
             return items
@@ -243,7 +251,7 @@ struct YAMLTreeBuilder {
             if !value.isPlaceholder {
                 diagnostics.append(Diagnostic(
                     .yamlSyntax, "the value of merge key '<<' must be a mapping or a list of mappings",
-                    at: value.node.range))
+                    at: value.useRange))
             }
             return []
         }
