@@ -42,7 +42,8 @@ final class RawConnection: @unchecked Sendable {
         await read(seconds: seconds) { $0.contains("\r\n\r\n") }
     }
 
-    private func read(seconds: Int, until done: @escaping @Sendable (String) -> Bool) async -> String? {
+    /// What the server sends until `done` holds for it (or it closes the connection), nil after `seconds`.
+    func read(seconds: Int, until done: @escaping @Sendable (String) -> Bool) async -> String? {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: self.blockingRead(seconds: seconds, until: done)) }
         }

@@ -275,6 +275,37 @@ import Testing
         }
     }
 
+    /// Pipelined behind a request still to be answered, a refused request and a request expecting `100 Continue`
+    /// wait for that answer: the good request is answered (it had been answered with nothing while its event was
+    /// queued), and the interim answer follows it (it was never sent).
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        let server = try Self.server(maxBodyBytes: 4096, rulesPath: try Self.ruleFile(Self.rules))
+        let app = Application(
+            router: server.makeRouter(), server: SentinelServer.httpServer(),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let body = #"{"ts":1,"kind":"x"}"#
+            let post = "POST /api/v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
+            let bad = try RawConnection(port: port)
+            bad.send(post + "GARBAGE\r\n\r\n")
+            let badReply = try #require(await bad.readUntilClosed(seconds: 10))
+            #expect(badReply.hasPrefix("HTTP/1.1 202"), "\(badReply)")
+            #expect(badReply.contains("HTTP/1.1 400"), "\(badReply)")
+            let expecting = try RawConnection(port: port)
+            expecting.send(
+                "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "POST /api/v1/events HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n"
+                    + "Connection: close\r\n\r\n")
+            let answers = try #require(await expecting.read(seconds: 10) { $0.contains("100 Continue\r\n\r\n") })
+            #expect(answers.hasPrefix("HTTP/1.1 200"), "\(answers)")
+            #expect(answers.contains("HTTP/1.1 100 Continue"), "\(answers)")
+            expecting.send(body)
+            #expect(await expecting.readUntilClosed(seconds: 10)?.contains("HTTP/1.1 202") == true)
+        }
+        #expect(server.metrics.state.withLock { $0.accepted.values.reduce(0, +) } == 2)
+    }
+
     /// A chunk size that is not hex is the client's error, answered 400 with the reason, not a 500.
     @Test func aMalformedChunkIs400WithTheReason() async throws {
         let server = try Self.server(maxBodyBytes: 4096, rulesPath: try Self.ruleFile(Self.rules))

@@ -35,6 +35,9 @@ final class RequestReadDeadlineHandler: ChannelDuplexHandler, RemovableChannelHa
     /// A request ended in the current socket read: more bytes of that read need not start another one.
     private var endedInThisRead = false
     private var expired = false
+    /// The request being read asked for `100 Continue` while earlier answers were still being written: it is sent
+    /// once they end, unless the request's own answer starts first.
+    private var continuePending = false
 
     init(timeout: TimeAmount) {
         self.timeout = timeout
@@ -56,6 +59,7 @@ final class RequestReadDeadlineHandler: ChannelDuplexHandler, RemovableChannelHa
             reading = false
             headRead = false
             endedInThisRead = true
+            continuePending = false
         }
         context.fireChannelRead(data)
     }
@@ -94,24 +98,36 @@ final class RequestReadDeadlineHandler: ChannelDuplexHandler, RemovableChannelHa
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
         }
+        var continueNow = false
         switch unwrapOutboundIn(data) {
         case .head:
             answerInProgress = true
+            // The answer to the request that asked: it needs no interim one any more.
+            if earlierUnanswered == 0 { continuePending = false }
         case .body:
             break
         case .end:
             answerInProgress = false
             answersEnded += 1
+            continueNow = continuePending && headRead && earlierUnanswered == 0
         }
         context.write(data, promise: promise)
+        if continueNow {
+            continuePending = false
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+        }
         armDeadline(context)
     }
 
     /// Answers `Expect: 100-continue` with `100 Continue` (Hummingbird does not), so a client that waits for it
-    /// (curl, for bodies over 1 MB) sends its body at once rather than after its own timeout. Only when nothing is
-    /// being answered on the connection, so the interim head cannot fall between another answer's parts.
+    /// (curl, for bodies over 1 MB) sends its body at once rather than after its own timeout. When earlier answers
+    /// are still being written, after they end (`write`), so the interim head cannot fall between their parts.
     private func continueIfExpected(_ head: HTTPRequest, _ context: ChannelHandlerContext) {
-        guard head.headerFields[.expect]?.lowercased() == "100-continue", !answerInProgress, earlierUnanswered == 0 else { return }
+        guard head.headerFields[.expect]?.lowercased() == "100-continue" else { return }
+        guard !answerInProgress, earlierUnanswered == 0 else {
+            continuePending = true
+            return
+        }
         context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
     }
 
@@ -139,7 +155,11 @@ final class RequestReadDeadlineHandler: ChannelDuplexHandler, RemovableChannelHa
     /// A request the HTTP decoder refuses (a bad `Content-Length`, a head over the size limit, a garbage request
     /// line) is answered here with the API's JSON error saying why; Hummingbird answered an empty 400.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard !expired, let parserError = error as? HTTPParserError else { return context.fireErrorCaught(error) }
+        // With earlier requests still to be answered, Hummingbird answers them first and then the refusal (an
+        // empty 400): closing now would lose answers to requests already taken.
+        guard !expired, let parserError = error as? HTTPParserError, !answerInProgress, earlierUnanswered == 0 else {
+            return context.fireErrorCaught(error)
+        }
         cancelDeadline()
         let message = "the request is not valid HTTP/1.1 (\(parserError)); the connection is closed"
         answerAndClose(context, status: .badRequest, message: message, error: error)
