@@ -55,6 +55,16 @@ import Testing
         #expect(BoundedRegex(".*x.*y").firstMatch(in: String(repeating: "a", count: 1000) + "x" + "y") == true)
     }
 
+    /// On a long text the step count alone allowed ~0.1 ms a character (20 s on 200 000): the time limit gives up
+    /// sooner, and a match found quickly on a long text is still found.
+    @Test func aBudgetedMatchOnALongTextIsGivenUpWithinItsTimeLimit() {
+        let regex = BoundedRegex("a*a*a*a*b")
+        let started = DispatchTime.now().uptimeNanoseconds
+        #expect(regex.firstMatch(in: String(repeating: "a", count: 200_000)) == nil)
+        #expect(DispatchTime.now().uptimeNanoseconds - started < 5_000_000_000)
+        #expect(BoundedRegex(".*x.*y").firstMatch(in: "xy" + String(repeating: "q", count: 200_000)) == true)
+    }
+
     /// ICU abandons some matches of long inputs (its backtracking stack); that was read as "no match".
     @Test func aMatchICUAbandonsIsReportedNotPassedOffAsNoMatch() {
         let regex = BoundedRegex("(?s)(.|\\n)*password")

@@ -8,7 +8,9 @@ import Foundation
 /// - a pattern that can backtrack exponentially (`RegexCheck.mayBacktrack`, which `lint` warns about) or
 ///   polynomially (more than one unbounded repetition, `RegexCheck.needsStepBudget`) runs with a step budget: ICU
 ///   reports progress at each start position and every ~10 000 steps, and a match that reports more than the text's
-///   length plus `extraProgressReports` times is given up (tens of milliseconds on this machine). Steps, not time, so the outcome is the same on every run and every machine.
+///   length plus `extraProgressReports` times, or runs longer than `timeLimitNanoseconds` (100 ms), is given up.
+///   The count decides first on short texts, so those outcomes are the same on every run and machine; the time
+///   limit bounds long ones (the count alone let a match run ~0.1 ms a character: 20 s on 200 000).
 ///
 /// A pattern of plain text alternatives (`critical|warning`, `ignore previous|developer mode`) is matched by
 /// comparing UTF-8 bytes, as ICU would match it, without running ICU: routes, inhibition and silences match on
@@ -20,6 +22,8 @@ public struct BoundedRegex: @unchecked Sendable {
     /// The UTF-8 alternatives of a pattern without metacharacters but `|`; nil for any other pattern.
     let literals: [[UInt8]]?
     static let extraProgressReports = 200
+    /// How long a budgeted match may run before it is given up.
+    static let timeLimitNanoseconds: UInt64 = 100_000_000
 
     /// `pattern` compiled (one that does not compile matches nothing: compilers reject it before).
     public init(_ pattern: String) {
@@ -95,6 +99,10 @@ public struct BoundedRegex: @unchecked Sendable {
         var failed = false
         var reports = 0
         let budget = range.length + Self.extraProgressReports
+        // ICU reports once per start position and once per ~10 000 steps, so the budget allows ~10 000 steps a
+        // character: 20 s on 200 000 characters. A time limit bounds that; it decides only matches already far
+        // past any linear one, so ordinary results stay the same on every machine.
+        let deadline = DispatchTime.now().uptimeNanoseconds + Self.timeLimitNanoseconds
         let options: NSRegularExpression.MatchingOptions = budgeted ? [.reportProgress, .reportCompletion] : [.reportCompletion]
         // Foundation declares the block escaping; it runs only during the call.
         withoutActuallyEscaping(accepts) { accepts in
@@ -106,7 +114,7 @@ public struct BoundedRegex: @unchecked Sendable {
                     failed = true
                 } else if flags.contains(.progress) {
                     reports += 1
-                    if reports > budget {
+                    if reports > budget || (reports & 63 == 0 && DispatchTime.now().uptimeNanoseconds > deadline) {
                         failed = true
                         stop.pointee = true
                     }
