@@ -266,8 +266,13 @@ public struct RuleTestCase: Sendable {
             diagnostics.append(Diagnostic(.missingKey, "an input event needs 'kind'", at: node.range))
             return []
         }
-        guard YAMLJSON.text(kind).hasPrefix("\"") else {
+        guard YAMLJSON.text(kind).hasPrefix("\""), case .scalar(let name) = kind.content else {
             diagnostics.append(Diagnostic(.wrongType, "'kind' must be a string (an event kind such as completion)", at: kind.range))
+            return []
+        }
+        guard EventKind.isValid(name.value) else {
+            diagnostics.append(
+                Diagnostic(.badTestFile, "'kind' must be a name without whitespace or control characters", at: kind.range))
             return []
         }
         var fields = ""

@@ -52,6 +52,7 @@ import Testing
                 events:
                   - {at: -5, kind: completion}
                   - {at: 0s, ts: 2026-05-01T13:00:00Z, kind: completion}
+                  - {at: 1s, kind: "com pletion"}
                 expect:
                   - {alerts: []}
                 silences:
@@ -65,10 +66,11 @@ import Testing
         for expected in [
             "r.test.yaml:10:14: error: 'at' is an offset from 'start' and cannot be negative ('-5') [E0402]",
             "r.test.yaml:11:14: error: give 'at' (an offset from 'start') or 'ts' (a time), not both [E0402]",
-            "r.test.yaml:13:9: error: an expectation needs 'at' (an offset from 'start') [E0302]",
-            "r.test.yaml:15:20: error: a silence needs at least one matcher [E0402]",
-            "r.test.yaml:16:20: error: every matcher matches an empty label, so the silence would mute every alert [E0402]",
-            "r.test.yaml:17:53: error: 'until' must be after 'from' [E0402]",
+            "r.test.yaml:12:24: error: 'kind' must be a name without whitespace or control characters [E0402]",
+            "r.test.yaml:14:9: error: an expectation needs 'at' (an offset from 'start') [E0302]",
+            "r.test.yaml:16:20: error: a silence needs at least one matcher [E0402]",
+            "r.test.yaml:17:20: error: every matcher matches an empty label, so the silence would mute every alert [E0402]",
+            "r.test.yaml:18:53: error: 'until' must be after 'from' [E0402]",
         ] {
             #expect(result.stdout.contains(expected), "\(expected)\n\(result.stdout)")
         }
