@@ -158,7 +158,9 @@ extension SentinelServer {
                     "<a href=\"/review/findings?fingerprint=\(fingerprint)\">findings</a>",
                 ]
                 if silence, session.canWrite {
-                    let matchers = e.labels.filter { $0.0 != "severity" }.map { "\($0.0)=\($0.1)" }.joined(separator: "\n")
+                    // A value is percent-encoded: one from traffic may hold a line break, which would split it.
+                    let matchers = e.labels.filter { $0.0 != "severity" }.map { "\($0.0)=\($0.1.percentEncoded)" }
+                        .joined(separator: "\n")
                     cells.append(
                         """
                         <form method="post" action="/review/silences">\(ReviewPage.csrf(session))
@@ -325,7 +327,8 @@ extension SentinelServer {
             guard LabelName.isValid(name) else {
                 return notice("Not silenced: '\(name)' is not a label name ([a-zA-Z_][a-zA-Z0-9_]*).")
             }
-            matchers.append(try SilenceMatcher(name: name, value: String(line[line.index(after: eq)...])))
+            let value = String(line[line.index(after: eq)...])
+            matchers.append(try SilenceMatcher(name: name, value: value.removingPercentEncoding ?? value))
         }
         guard matchers.contains(where: { !$0.matches("") }) else {
             return Self.redirect("/review/alerts?notice=" + "Not silenced: it \(Self.silencesEverything).".percentEncoded)
