@@ -69,6 +69,22 @@ import Testing
         }
     }
 
+    /// Every body is refused unread when compressed (415), not only events: gzip bytes were read as a review's JSON.
+    @Test func aCompressedReviewOrSilenceBodyIs415() async throws {
+        let server = try Self.server(writeToken: "w", rulesPath: try Self.ruleFile(Self.rules))
+        try await Application(router: server.makeRouter()).test(.router) { client in
+            for uri in ["/api/v1/silences", "/api/v1/findings/1/review", "/api/v1/events"] {
+                try await client.execute(
+                    uri: uri, method: .post, headers: [.authorization: "Bearer w", .contentEncoding: "gzip"],
+                    body: ByteBuffer(string: "{}")
+                ) { response in
+                    #expect(response.status == .unsupportedMediaType, "\(uri)")
+                    #expect(String(buffer: response.body).contains("Content-Encoding 'gzip' is not supported"), "\(uri)")
+                }
+            }
+        }
+    }
+
     @Test func aFullQueueAnswers429WithRetryAfterAndAcceptsNothing() async throws {
         let server = try Self.server(queueEvents: 2, rulesPath: try Self.ruleFile(Self.rules))
         let app = Application(router: server.makeRouter())

@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import HTTPTypes
 import NIOCore
 
 /// Reads request bodies up to a limit, telling a body over it (413) from one that could not be read at all (400: a
@@ -10,7 +12,17 @@ enum RequestBody {
         var message: String
     }
 
+    /// The body, once its codings are ones read as they come: a compressed one (any `Content-Encoding` but
+    /// identity, 415; a transfer coding other than chunked, 501) would be read as the JSON or form itself.
     static func collect(_ request: Request, upTo limit: Int) async throws(Unreadable) -> ByteBuffer {
+        if let contentCodings = codings(request, .contentEncoding, allowed: ["identity"]) {
+            throw Unreadable(
+                status: .unsupportedMediaType, message: "Content-Encoding '\(contentCodings)' is not supported; send the body uncompressed")
+        }
+        if let transferCodings = codings(request, .transferEncoding, allowed: ["identity", "chunked"]) {
+            throw Unreadable(
+                status: .notImplemented, message: "Transfer-Encoding '\(transferCodings)' is not supported; send the body uncompressed")
+        }
         do {
             return try await request.body.collect(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
@@ -21,5 +33,12 @@ enum RequestBody {
         } catch {
             throw Unreadable(status: .badRequest, message: "the body could not be read: \(error)")
         }
+    }
+
+    /// The codings of `field` other than `allowed`, comma-separated; nil when there are none.
+    private static func codings(_ request: Request, _ field: HTTPField.Name, allowed: Set<String>) -> String? {
+        let codings = request.headers[values: field].flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty && !allowed.contains($0) }
+        return codings.isEmpty ? nil : codings.joined(separator: ", ")
     }
 }

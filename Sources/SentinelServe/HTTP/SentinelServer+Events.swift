@@ -10,23 +10,6 @@ extension SentinelServer {
     /// Content-Encoding but identity) is refused with 415 before it is read. An event dated more than
     /// `limits.max_future` ahead of the machine's clock is malformed.
     func acceptEvents(_ request: Request) async throws -> Response {
-        let encodings = request.headers[values: .contentEncoding].flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0.lowercased() != "identity" }
-        if !encodings.isEmpty {
-            metrics.countRejected(.malformed)
-            return APIResponse.error(
-                .unsupportedMediaType,
-                "Content-Encoding '\(encodings.joined(separator: ", "))' is not supported; send the body uncompressed")
-        }
-        // A transfer coding other than chunked (`gzip, chunked`) would be read as the events themselves.
-        let transferCodings = request.headers[values: .transferEncoding].flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty && $0 != "chunked" && $0 != "identity" }
-        if !transferCodings.isEmpty {
-            metrics.countRejected(.malformed)
-            return APIResponse.error(
-                .notImplemented,
-                "Transfer-Encoding '\(transferCodings.joined(separator: ", "))' is not supported; send the body uncompressed")
-        }
         let limit = configuration.limits.maxBodyBytes
         let length = request.headers[.contentLength].flatMap({ Int($0) })
         if let length, length > limit {
