@@ -55,6 +55,8 @@ import Testing
         ("[1, 2]", "the body must be a JSON object"),
         (#"{"reviewer": "ana" "note": "x"}"#, "the body is not valid JSON: Invalid value around character 19"),
         (#"{"reviewer": "ana", "version": 99999999999999999999}"#, "a number in the body does not fit its field"),
+        ("null", "the body must be a JSON object"),
+        (#"{"reviewer": "ana", "input": "Safe"}"#, #"field 'input' must be \"safe\", \"unsafe\" or null"#),
     ])
     func aReviewBodyThatCannotBeReadSaysWhy(body: String, message: String) async throws {
         let server = try Self.server(writeToken: "w", rulesPath: try Self.ruleFile(Self.rules))

@@ -235,14 +235,17 @@ extension SentinelServer {
             case .keyNotFound(let key, let context):
                 let name = field(context.codingPath + [key])
                 return .failure(Problem(message: "field '\(name)' is required", extra: [("field", JSONText.quoted(name))]))
-            case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            case .typeMismatch(_, let context) where context.codingPath.isEmpty,
+                .valueNotFound(_, let context) where context.codingPath.isEmpty:
                 return .failure(Problem(message: "the body must be a JSON object"))
             case .typeMismatch(let expected, let context), .valueNotFound(let expected, let context):
                 let name = field(context.codingPath)
                 return .failure(Problem(message: "field '\(name)' must be \(Self.describe(expected))", extra: [("field", JSONText.quoted(name))]))
             case .dataCorrupted(let context) where !context.codingPath.isEmpty:
                 let name = field(context.codingPath)
-                return .failure(Problem(message: "field '\(name)': \(context.debugDescription)", extra: [("field", JSONText.quoted(name))]))
+                // An enumeration's value outside its cases: say which values it takes, not Swift's type name.
+                let message = Self.choices[name].map { "field '\(name)' must be \($0)" } ?? "field '\(name)': \(context.debugDescription)"
+                return .failure(Problem(message: message, extra: [("field", JSONText.quoted(name))]))
             default:
                 return .failure(Problem(message: notDecoded(data)))
             }
@@ -256,12 +259,19 @@ extension SentinelServer {
     private static func notDecoded(_ data: Data) -> String {
         do {
             _ = try JSONSerialization.jsonObject(with: data)
-            return "a number in the body does not fit its field (whole numbers are at most 9223372036854775807)"
+            return "a number in the body does not fit its field (a whole number, at most 9223372036854775807, where one is "
+                + "expected)"
         } catch {
             let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
             return "the body is not valid JSON" + (reason.map { ": \($0)" } ?? "")
         }
     }
+
+    /// The values of the request fields that take one of a few strings.
+    static let choices = [
+        "input": "\"safe\", \"unsafe\" or null", "output": "\"safe\", \"unsafe\" or null",
+        "verdict": "\"accepted\" or \"rejected\"",
+    ]
 
     private static func describe(_ type: Any.Type) -> String {
         switch type {
