@@ -18,6 +18,14 @@ import Testing
         return path
     }
 
+    /// The server on a free loopback port, behind the HTTP server `sentinel run` uses (deadlines, `100 Continue`,
+    /// the decoder's refusals).
+    static func liveApplication(_ server: SentinelServer) -> some ApplicationProtocol {
+        Application(
+            router: server.makeRouter(), server: SentinelServer.httpServer(),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    }
+
     static func server(queueEvents: Int = 1_000, maxBodyBytes: Int = 16 << 20, writeToken: String? = nil, rulesPath: String) throws -> SentinelServer {
         var configuration = ServiceConfiguration()
         configuration.auth.writeToken = writeToken
@@ -251,10 +259,7 @@ import Testing
     /// `Expect: 100-continue` is answered with `100 Continue` before the body is sent, then with the answer.
     @Test func aClientExpectingContinueGetsItAndThenTheAnswer() async throws {
         let server = try Self.server(maxBodyBytes: 4096, rulesPath: try Self.ruleFile(Self.rules))
-        let app = Application(
-            router: server.makeRouter(), server: SentinelServer.httpServer(),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live) { client in
+        try await Self.liveApplication(server).test(.live) { client in
             let connection = try RawConnection(port: try #require(client.port))
             let body = #"{"ts":1,"kind":"x"}"#
             connection.send(
@@ -277,10 +282,7 @@ import Testing
     ])
     func aRequestTheDecoderRefusesGetsAJSONErrorSayingWhy(request: String) async throws {
         let server = try Self.server(maxBodyBytes: 4096, rulesPath: try Self.ruleFile(Self.rules))
-        let app = Application(
-            router: server.makeRouter(), server: SentinelServer.httpServer(),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live) { client in
+        try await Self.liveApplication(server).test(.live) { client in
             let port = try #require(client.port)
             let connection = try RawConnection(port: port)
             connection.send(request)
@@ -298,10 +300,7 @@ import Testing
     /// queued), and the interim answer follows it (it was never sent).
     @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
         let server = try Self.server(maxBodyBytes: 4096, rulesPath: try Self.ruleFile(Self.rules))
-        let app = Application(
-            router: server.makeRouter(), server: SentinelServer.httpServer(),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live) { client in
+        try await Self.liveApplication(server).test(.live) { client in
             let port = try #require(client.port)
             let body = #"{"ts":1,"kind":"x"}"#
             let post = "POST /api/v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
