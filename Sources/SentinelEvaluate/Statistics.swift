@@ -6,14 +6,15 @@ public struct RuleStatistics: Sendable {
     public var firing = 0
     public var resolved = 0
     public var firingMilliseconds: Int64 = 0
-    /// Time spent evaluating, estimated from the timed evaluations (the first of the rule's and one in 16 after it,
-    /// re-checks on ticks included), each standing for the 16 it samples: only grows, for a Prometheus counter.
-    public var evaluationNanoseconds: Double = 0
     /// Every evaluation, the re-checks on ticks that `evaluations` leaves out included.
     public var allEvaluations = 0
-    /// The timed evaluations and their total time.
+    /// The timed evaluations (the first of the rule's and one in 16 after it, re-checks on ticks included) and
+    /// their total time.
     public var timedEvaluations = 0
     public var timedNanoseconds: Double = 0
+    /// Time spent evaluating, estimated from the timed evaluations, each standing for the 16 it samples: only
+    /// grows, for a Prometheus counter.
+    public var evaluationNanoseconds: Double { 16 * timedNanoseconds }
     /// Mean time of one evaluation, over the timed ones; 0 before any.
     public var meanEvaluationNanoseconds: Double { timedEvaluations > 0 ? timedNanoseconds / Double(timedEvaluations) : 0 }
     /// Events of new groups dropped because the partition reached `max_groups_per_rule`.

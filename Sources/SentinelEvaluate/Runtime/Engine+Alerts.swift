@@ -185,7 +185,6 @@ extension RuleStatistics {
         if let nanoseconds {
             timedEvaluations += 1
             timedNanoseconds += nanoseconds
-            evaluationNanoseconds += 16 * nanoseconds
         }
         lastEvaluationTime = time
         if counted {

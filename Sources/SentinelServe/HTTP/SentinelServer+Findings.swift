@@ -267,11 +267,16 @@ extension SentinelServer {
         }
     }
 
-    /// The values of the request fields that take one of a few strings.
-    static let choices = [
-        "input": "\"safe\", \"unsafe\" or null", "output": "\"safe\", \"unsafe\" or null",
-        "verdict": "\"accepted\" or \"rejected\"",
-    ]
+    /// The values of the request fields that take one of a few strings, from the types they decode to.
+    static let choices: [String: String] = {
+        /// `"a", "b" or c`.
+        func alternatives(_ values: [String]) -> String {
+            values.dropLast().joined(separator: ", ") + " or " + values.last!
+        }
+        let label = alternatives(ReviewLabel.allCases.map { "\"\($0.rawValue)\"" } + ["null"])
+        let verdict = alternatives(StoredPair.Verdict.allCases.map { "\"\($0.rawValue)\"" })
+        return ["input": label, "output": label, "verdict": verdict]
+    }()
 
     private static func describe(_ type: Any.Type) -> String {
         switch type {
