@@ -109,4 +109,21 @@ import Testing
         }
         #expect(server.metrics.state.withLock { $0.rejected[.malformed] } == 1)
     }
+
+    /// HEAD on a GET route answers with the GET's status and headers and no body, so the next request on the
+    /// connection is read as a request (a body after a HEAD answer would be taken for the next answer's start).
+    @Test func headOnAGetRouteAnswersWithoutABody() async throws {
+        let server = try ServerRoutesTests.server(rulesPath: try ServerRoutesTests.ruleFile(ServerRoutesTests.rules))
+        try await ServerRoutesTests.liveApplication(server).test(.live) { client in
+            let connection = try RawConnection(port: try #require(client.port))
+            connection.send(
+                "HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n" + "HEAD /api/v1/nowhere HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let reply = try #require(await connection.readUntilClosed(seconds: 10))
+            let answers = reply.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
+            #expect(answers == ["200", "404", "200"], "\(reply)")
+            #expect(!reply.contains(#""status":"ok""#), "\(reply)")
+            #expect(reply.hasSuffix(#"{"status":"ready"}"# + "\n"), "\(reply)")
+        }
+    }
 }

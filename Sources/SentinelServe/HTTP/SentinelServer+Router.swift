@@ -4,9 +4,10 @@ extension SentinelServer {
     /// Every route of the API. Reads require the read token, ingestion the ingest token, reload the admin
     /// token (each only when configured); reviews and silences require the write (or admin) token and deleting
     /// findings the admin token, and stay closed (403) until one is configured. `/health`, `/ready` and `/metrics`
-    /// are open, as Prometheus expects. No GET changes state.
+    /// are open, as Prometheus expects. No GET changes state; every GET route also answers HEAD (its status and
+    /// headers, no body), as HTTP requires and load balancers' health checks use.
     public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: JSONErrorMiddleware())
         let ingest = BearerToken(configuration.auth.ingestToken)
         let read = BearerToken(configuration.auth.readToken)
