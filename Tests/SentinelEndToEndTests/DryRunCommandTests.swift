@@ -92,16 +92,25 @@ import Testing
         #expect(result.stdout.contains(#"model=evil\n2026-05-01T12:00:00Z  RESOLVED  Fake"#))
     }
 
-    /// An infinite value is written as traffic writes it, `"+Inf"`: JSON has no infinity, and `null` means none.
-    @Test func anInfiniteValueIsWrittenAsPrometheusWritesIt() throws {
+    /// An infinite or NaN value is written as traffic writes it, `"+Inf"`, `"NaN"`: JSON has neither, and `null`
+    /// means none (an empty window's `sum`).
+    @Test(arguments: [("+Inf", "value > 1", "value"), ("NaN", "name == 'm'", "value"), (nil, "name == 'm'", "sum(value, 1m)")])
+    func anInfiniteOrNaNValueIsWrittenAsPrometheusWritesIt(expected: String?, condition: String, value: String) throws {
         let dir = try SentinelProcess.temporaryDirectory()
         let rules = dir.appendingPathComponent("r.yaml")
-        try "rules:\n  - {name: Big, on: metric, when: \"value > 1\"}\n".write(to: rules, atomically: true, encoding: .utf8)
+        try "rules:\n  - {name: Big, on: metric, when: \"\(condition)\", value: \"\(value)\"}\n"
+            .write(to: rules, atomically: true, encoding: .utf8)
         let traffic = dir.appendingPathComponent("t.jsonl")
-        try #"{"ts":1,"kind":"metric","name":"m","labels":{},"value":"+Inf"}"#.write(to: traffic, atomically: true, encoding: .utf8)
+        let sample = expected ?? "NaN"
+        try #"{"ts":1,"kind":"metric","name":"m","labels":{},"value":"\#(sample)"}"#.write(to: traffic, atomically: true, encoding: .utf8)
         let result = try SentinelProcess.run(["dry-run", "--rules", rules.path, traffic.path])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try Self.firings(result.stdout).first?["value"] as? String == "+Inf", "\(result.stdout)")
+        let firing = try #require(try Self.firings(result.stdout).first, "\(result.stdout)")
+        if let expected {
+            #expect(firing["value"] as? String == expected, "\(result.stdout)")
+        } else {
+            #expect(firing["value"] is NSNull, "\(result.stdout)")
+        }
     }
 
     /// `send_resolved: false` keeps resolved notifications from a receiver; the default sends them.

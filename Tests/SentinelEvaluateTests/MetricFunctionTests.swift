@@ -42,6 +42,44 @@ import Testing
         #expect(abs(try #require(v) - 40) < 1e-9)
     }
 
+    @Test func anEmptyOrNullLabelIsAnAbsentOneInASeries() throws {
+        // `"engine":""` and `"engine":null` on every other sample: still one series (Prometheus' data model), so the
+        // increase is 40 as for one clean series, not two series of two samples each extrapolated on their own.
+        for empty in [#""""#, "null"] {
+            let events = [0.0, 10, 20, 30, 40].enumerated().map { i, v in
+                let labels = i % 2 == 0 ? #"{"model_name":"m"}"# : #"{"model_name":"m","engine":\#(empty)}"#
+                return (Double(i) * 15, #"{"kind":"metric","name":"vllm:generation_tokens_total","labels":\#(labels),"value":\#(v)}"#)
+            }
+            let v = try valueAfter(Self.counterRule, events: events, at: 60)
+            #expect(abs(try #require(v) - 40) < 1e-9, "\(empty)")
+        }
+    }
+
+    @Test func theExtrapolationThresholdIsDecidedOnWholeMilliseconds() throws {
+        // Samples 0 and 10 four seconds apart, read 4.4 s after the second: the gap to the window end is exactly
+        // 1.1 average intervals, so (as in Prometheus, which subtracts millisecond times) extrapolation stops half
+        // an interval past the last sample: 10 · (4 + 0 + 2) / 4 = 15. Differences of times in seconds made the
+        // gap 4.39999996 s and extrapolated to the window end (21).
+        let rule = """
+            rules:
+              - name: Increase
+                on: [metric, probe]
+                group_by: [{field: labels.model_name, as: model}]
+                when: kind == "probe"
+                value: increase(value, 1m)
+            """
+        let f = try EngineFixture(rule)
+        let metric = #""kind":"metric","name":"vllm:generation_tokens_total","labels":{"model_name":"m"}"#
+        for (ts, rest) in [("12:10:55.164", metric + #","value":0"#), ("12:10:59.164", metric + #","value":10"#),
+                           ("12:11:03.564", #""kind":"probe","labels":{"model_name":"m"}"#)] {
+            var line = Array(#"{"ts":"2026-05-01T\#(ts)Z",\#(rest)}"#.utf8)
+            try line.withUnsafeMutableBytes { try f.engine.ingest(UnsafeRawBufferPointer($0)) }
+        }
+        f.engine.advance(to: 1_777_637_463_564)  // 2026-05-01T12:11:03.564Z
+        let v = f.engine.activeAlerts().first?.value
+        #expect(abs(try #require(v) - 15) < 1e-9)
+    }
+
     @Test func increaseCorrectsCounterResets() throws {
         // 10, 20, then a restart to 5, 15: increase 25 over 45 s, extrapolated to 60 s.
         let v = try valueAfter(Self.counterRule, events: Self.counter([0, 10, 20, 5, 15]), at: 60)

@@ -8,7 +8,8 @@ struct AlertSlot {
     var firingSince: Int64 = 0
     /// When the condition stopped holding while firing; `.min` while it holds.
     var keepFiringSince: Int64 = .min
-    var value = Double.nan
+    /// The rule's value at the latest match: nil when it had none there, NaN when it was NaN (a `"NaN"` gauge).
+    var value: Double?
 }
 
 extension Engine {
@@ -34,7 +35,7 @@ extension Engine {
         let wasActive = slot.state.isActive
         if matched {
             // The value at this match; none when it has none now (not a value left from an earlier match).
-            if rule.value >= 0 { slot.value = Self.numeric(value(rule.value)) ?? .nan }
+            if rule.value >= 0 { slot.value = Self.numeric(value(rule.value)) }
             slot.keepFiringSince = .min
             switch slot.state {
             case .inactive, .resolved:
@@ -85,7 +86,7 @@ extension Engine {
     private func emit(_ r: Int, _ g: Int, _ slot: AlertSlot, state: AlertState, previous: AlertState, time: Int64) {
         let rule = graph.rules[r]
         let labels = alertLabels(rule: r, group: g)
-        let value = slot.value.isNaN ? nil : slot.value
+        let value = slot.value
         onTransition(
             AlertTransition(
                 time: time, rule: rule.name, state: state, previous: previous, severity: rule.severity, labels: labels,
@@ -160,7 +161,7 @@ extension Engine {
                 let slot = alerts[r][g]
                 guard slot.state.isActive, groups[rule.partition].live[g] else { continue }
                 let labels = alertLabels(rule: r, group: g)
-                let value = slot.value.isNaN ? nil : slot.value
+                let value = slot.value
                 result.append(
                     ActiveAlert(
                         rule: rule.name, state: slot.state, labels: labels, value: value,

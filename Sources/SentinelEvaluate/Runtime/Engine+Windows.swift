@@ -128,9 +128,16 @@ extension Engine {
 
 extension ByteHashing {
     /// An order-independent hash of a JSON object's members, so `{"a":1,"b":2}` and `{"b":2,"a":1}` are one series.
+    /// A member whose value is `""` or `null` is left out: in Prometheus' data model an empty label is an absent
+    /// one, so `{"pod":""}` and `{}` are one series.
     static func unorderedPairs(_ object: RawObject) -> UInt64 {
         var total: UInt64 = 0
         object.forEachMember { key, value in
+            switch value {
+            case .null, .missing: return
+            case .string(let s) where s.count == 0: return
+            default: break
+            }
             var h = hash(key.buffer)
             hash(identity(value) ?? 0, into: &h)
             h ^= h >> 33

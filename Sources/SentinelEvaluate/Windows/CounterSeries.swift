@@ -42,13 +42,12 @@ struct CounterSeries {
         guard ring.count >= 2 else { return nil }
         let first = ring.oldestValue
         var result = ring.newestValue - first + correction
-        let rangeStart = Double(end - rangeMilliseconds) / 1000
-        let firstTime = Double(ring.oldestTime) / 1000
-        let lastTime = Double(ring.newestTime) / 1000
-        let sampled = lastTime - firstTime
+        // Durations from whole-millisecond differences, as Prometheus takes them: differences of times in seconds
+        // are inexact, which decides the 1.1× threshold the wrong way when a gap is exactly 1.1 intervals.
+        let sampled = Double(ring.newestTime - ring.oldestTime) / 1000
         guard sampled > 0 else { return nil }
-        var toStart = firstTime - rangeStart
-        var toEnd = Double(end) / 1000 - lastTime
+        var toStart = Double(ring.oldestTime - (end - rangeMilliseconds)) / 1000
+        var toEnd = Double(end - ring.newestTime) / 1000
         let averageInterval = sampled / Double(ring.count - 1)
         let threshold = averageInterval * 1.1
         if toStart >= threshold { toStart = averageInterval / 2 }
