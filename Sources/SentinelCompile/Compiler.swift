@@ -366,8 +366,15 @@ final class GraphBuilder {
             let name = string(a..<b)
             if !allowed.contains(name) {
                 let message: String
-                if let written = Self.sentinelPlaceholder(forPrometheus: name), allowed.contains(written) {
-                    message = "template uses '\(name)', a Prometheus template name: Sentinel writes it {{ \(written) }}"
+                let bar = name.firstIndex(of: "|")
+                let base = bar.map { String(name[..<$0].reversed().drop { $0 == " " }.reversed()) } ?? name
+                let translated = Self.sentinelPlaceholder(forPrometheus: base)
+                let written = translated ?? base
+                let needsLabel = allowed.contains(written) ? "" : ", and '\(written)' must be a label of this rule (group_by or labels)"
+                if bar != nil, !written.isEmpty {
+                    message = "template uses '\(name)': placeholders take no pipes or functions; write {{ \(written) }}\(needsLabel)"
+                } else if let translated {
+                    message = "template uses '\(name)', a Prometheus template name: Sentinel writes it {{ \(translated) }}\(needsLabel)"
                 } else {
                     let what = name.isEmpty ? "an empty placeholder" : "'\(name)'"
                     message = "template uses \(what), which is not value, rule, severity or a label of this rule"

@@ -92,7 +92,11 @@ public enum FieldCatalog {
             if path.count >= 2, path[0] == prefix { return .known(path.count == 2 ? type : .any) }
         }
         let candidates = fields.keys.filter { !$0.hasSuffix("*") } + Array(common.keys)
-        return .unknown(suggestion: Suggestion.closest(to: dotted, in: candidates))
+        if let close = Suggestion.closest(to: dotted, in: candidates) { return .unknown(suggestion: close) }
+        // Prometheus' names for a sample's parts: `__name__` is `name`, a bare label name is under `labels`.
+        if dotted == "__name__", fields["name"] != nil { return .unknown(suggestion: "name") }
+        if path.count == 1, fields["labels.*"] != nil { return .unknown(suggestion: "labels.\(dotted)") }
+        return .unknown(suggestion: nil)
     }
 }
 

@@ -1,4 +1,5 @@
 import SentinelCore
+import SentinelParse
 
 /// Every function of the expression language, in one table. Window functions read the rule's windows; scalar
 /// functions compute from their arguments at the current event.
@@ -58,22 +59,12 @@ public enum FunctionTable {
     /// All function names, for suggestions.
     public static var names: [String] { Array(window.keys) + Array(scalar.keys) }
 
-    /// What other rule and query languages (PromQL, SQL, pandas) call Sentinel's functions, as Sentinel writes them.
-    static let otherNames: [String: String] = [
-        "count_over_time": "count(w)", "sum_over_time": "sum(x, w)", "avg_over_time": "avg(x, w)",
-        "min_over_time": "min(x, w)", "max_over_time": "max(x, w)", "stddev_over_time": "stddev(x, w)",
-        "quantile_over_time": "quantile(q, x, w)", "irate": "rate(counter, w)", "delta": "increase(counter, w)",
-        "mean": "avg(x, w)", "average": "avg(x, w)", "std": "stddev(x, w)", "stdev": "stddev(x, w)",
-        "median": "quantile(0.5, x, w)", "percentile": "quantile(q, x, w)", "count_distinct": "distinct(x, w)",
-        "nunique": "distinct(x, w)", "uniq": "distinct(x, w)", "length": "len(x)", "size": "len(x)", "strlen": "len(x)",
-    ]
-
     /// The unknown-function diagnostic's hint for `name`: Sentinel's function when `name` is another language's
     /// for it, the closest function name (or such a name) when `name` looks misspelt, or the empty string.
     public static func hint(for name: String) -> String {
-        if let ours = otherNames[name.lowercased()] { return " (Sentinel writes it \(ours))" }
-        guard let close = Suggestion.closest(to: name, in: names + otherNames.keys) else { return "" }
-        let ours = otherNames[close].map { String($0.prefix { $0 != "(" }) } ?? close
+        if let ours = ForeignFunctions.sentinelForms[name.lowercased()] { return " (Sentinel writes it \(ours))" }
+        guard let close = Suggestion.closest(to: name, in: names + ForeignFunctions.sentinelForms.keys) else { return "" }
+        let ours = ForeignFunctions.sentinelForms[close].map { String($0.prefix { $0 != "(" }) } ?? close
         return " (did you mean '\(ours)'?)"
     }
 }

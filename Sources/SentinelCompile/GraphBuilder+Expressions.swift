@@ -269,7 +269,12 @@ extension GraphBuilder {
                 let hint = nameHint.isEmpty ? fieldHint : nameHint
                 report(.undefinedList, "'\(name)' is neither a list nor a field of \(FieldCatalog.describe(scope.kinds)) events\(hint)", e, scope)
             } else {
-                let hint = fieldHint.isEmpty ? nameHint : fieldHint
+                var hint = fieldHint.isEmpty ? nameHint : fieldHint
+                if hint.isEmpty {
+                    hint =
+                        ["true", "false", "null"].contains(name.lowercased())
+                        ? " (\(name.lowercased()) is written in lower case)" : " (if you meant the text, quote it: \"\(name)\")"
+                }
                 report(.unknownField, "\(FieldCatalog.describe(scope.kinds)) events have no field '\(name)'\(hint)", e, scope)
             }
             return nil

@@ -38,8 +38,9 @@ public struct RuleTestFile: Sendable {
         let loaded = YAMLLoader.load(path: path)
         var diagnostics = loaded.diagnostics
         guard let document = loaded.documents.first,
-            let top = MappingReader(document, context: "a rule test file", diagnostics: &diagnostics)
+            var top = MappingReader(document, context: "a rule test file", diagnostics: &diagnostics)
         else { return (nil, diagnostics) }
+        top.foreign = { ForeignKeys.testFile[$0] }
         top.rejectUnknownKeys(keys, diagnostics: &diagnostics)
         let folder = (path as NSString).deletingLastPathComponent
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : (folder as NSString).appendingPathComponent(p) }
@@ -130,7 +131,8 @@ public struct RuleTestCase: Sendable {
     static func read(
         _ node: YAMLNode, index: Int, resolve: (String) -> String, _ diagnostics: inout [Diagnostic]
     ) -> RuleTestCase? {
-        guard let map = MappingReader(node, context: "test #\(index)", diagnostics: &diagnostics) else { return nil }
+        guard var map = MappingReader(node, context: "test #\(index)", diagnostics: &diagnostics) else { return nil }
+        map.foreign = { ForeignKeys.testCase[$0] }
         map.rejectUnknownKeys(RuleTestFile.caseKeys, diagnostics: &diagnostics)
         let name = map["name"].flatMap { NodeValue.string($0, "'name'", &diagnostics)?.value } ?? "test #\(index)"
         var test = RuleTestCase(name: name, range: node.range)
@@ -291,13 +293,15 @@ public struct RuleTestCase: Sendable {
     }
 
     private static func readExpectation(_ node: YAMLNode, start: Int64, _ diagnostics: inout [Diagnostic]) -> Expectation? {
-        guard let map = MappingReader(node, context: "an expectation", diagnostics: &diagnostics) else { return nil }
+        guard var map = MappingReader(node, context: "an expectation", diagnostics: &diagnostics) else { return nil }
+        map.foreign = { ForeignKeys.expectation[$0] }
         map.rejectUnknownKeys(RuleTestFile.expectationKeys, diagnostics: &diagnostics)
         guard let time = time(map, start: start, allowsTimestamp: false, &diagnostics) else { return nil }
         var alerts: [ExpectedAlert] = []
         if let n = map.required("alerts", diagnostics: &diagnostics), let items = NodeValue.sequence(n, "'alerts'", &diagnostics) {
             for item in items {
-                guard let alert = MappingReader(item, context: "an expected alert", diagnostics: &diagnostics) else { continue }
+                guard var alert = MappingReader(item, context: "an expected alert", diagnostics: &diagnostics) else { continue }
+                alert.foreign = { ForeignKeys.expectedAlert[$0] }
                 alert.rejectUnknownKeys(RuleTestFile.alertKeys, diagnostics: &diagnostics)
                 guard let ruleNode = alert.required("rule", diagnostics: &diagnostics),
                     let rule = NodeValue.string(ruleNode, "'rule'", &diagnostics)

@@ -388,6 +388,33 @@ import Testing
         #expect(errors[4].message.hasPrefix("template uses an empty placeholder"))
     }
 
+    /// Prometheus' placeholders for a label the rule does not have, and pipes, say what to write and what it needs.
+    @Test func prometheusPlaceholdersAndPipesSayWhatToWrite() {
+        let (_, diagnostics) = CompileFixture.compile(
+            CompileFixture.rule(
+                "true", extra: "    annotations: {summary: \"{{ $labels.user }} {{ $value | humanize }} {{ model|title }}\"}"))
+        let messages = diagnostics.filter { $0.code == .badTemplate }.map(\.message)
+        #expect(
+            messages == [
+                "template uses '$labels.user', a Prometheus template name: Sentinel writes it {{ user }}, and 'user' must be a label of this rule (group_by or labels)",
+                "template uses '$value | humanize': placeholders take no pipes or functions; write {{ value }}",
+                "template uses 'model|title': placeholders take no pipes or functions; write {{ model }}",
+            ], "\(diagnostics)")
+    }
+
+    /// An unknown bare name says what was likely meant: a label of a metric, the metric's name, text left
+    /// unquoted, a boolean in capitals.
+    @Test(arguments: [
+        ("metric", "model_name == \\\"m\\\"", "'metric' events have no field 'model_name' (did you mean 'labels.model_name'?)"),
+        ("metric", "__name__ == \\\"m\\\"", "'metric' events have no field '__name__' (did you mean 'name'?)"),
+        ("completion", "response_guard.safety == unsafe", "'completion' events have no field 'unsafe' (if you meant the text, quote it: \"unsafe\")"),
+        ("completion", "response_guard.refusal == True", "'completion' events have no field 'True' (true is written in lower case)"),
+    ])
+    func unknownBareNamesSayWhatWasMeant(kind: String, condition: String, message: String) {
+        let (_, diagnostics) = CompileFixture.compile("rules:\n  - {name: R, on: \(kind), when: \"\(condition)\"}\n")
+        #expect(CompileFixture.errors(diagnostics).map(\.message) == [message], "\(diagnostics)")
+    }
+
     @Test func defaultValueIsTheLeftSideOfTheFirstComparison() throws {
         let (graph, _) = CompileFixture.compile(CompileFixture.rule("not false and avg(latency_ms, 5m) > 3"))
         let g = try #require(graph)

@@ -42,6 +42,40 @@ import Testing
         #expect(result.stdout.contains("\(file.path):7:5: error: unknown key 'severty' in rule 'Broken' (did you mean 'severity'?) [E0301]"))
     }
 
+    /// A promtool test brought over: each promtool key is one error saying what Sentinel writes; keys that stand
+    /// for Sentinel's (`eval_time`, `exp_alerts`, `exp_labels`) are read in their place, so there is no second
+    /// "has no 'at'" or "has no 'alerts'" error.
+    @Test func promtoolTestKeysSayWhatToWrite() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try "rules:\n  - {name: Slow, on: completion, group_by: [model], when: latency_ms > 1000}\n"
+            .write(to: dir.appendingPathComponent("lat.yaml"), atomically: true, encoding: .utf8)
+        let file = dir.appendingPathComponent("lat.test.yaml")
+        try """
+            evaluation_interval: 1m
+            tests:
+              - input_series: [{series: x, values: "1"}]
+                events:
+                  - {at: 0m, kind: completion, model: m1, latency_ms: 5000}
+                expect:
+                  - eval_time: 0m
+                    exp_alerts:
+                      - exp_labels: {model: m1}
+                        alertname: Slow
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["lint", dir.path])
+        #expect(result.status == 1)
+        let errors = result.stdout.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(
+            errors.map { $0.replacingOccurrences(of: file.path, with: "t") } == [
+                "t:1:1: error: unknown key 'evaluation_interval' in a rule test file (promtool's 'evaluation_interval': rules are evaluated at each event they read, or on the ticks of their 'every:') [E0301]",
+                "t:3:5: error: unknown key 'input_series' in test #1 (promtool's 'input_series': input is a list of events: events: [{at: 0m, kind: metric, name: ..., labels: {...}, value: 1}]) [E0301]",
+                "t:7:9: error: unknown key 'eval_time' in an expectation (promtool's 'eval_time': the time is 'at:') [E0301]",
+                "t:8:9: error: unknown key 'exp_alerts' in an expectation (promtool's 'exp_alerts': the expected alerts are 'alerts:') [E0301]",
+                "t:9:13: error: unknown key 'exp_labels' in an expected alert (promtool's 'exp_labels': write 'labels:') [E0301]",
+                "t:10:13: error: unknown key 'alertname' in an expected alert (promtool's 'alertname': write 'rule:') [E0301]",
+            ], "\(result.stdout)")
+    }
+
     /// Old-Mac files break lines at a lone CR; they are positioned and quoted line by line as LF and CRLF files.
     @Test(arguments: ["\n", "\r\n", "\r"])
     func everyLineBreakStyleIsPositionedAlike(newline: String) throws {

@@ -50,6 +50,18 @@ import Testing
             "where: name == \"vllm:generation_tokens_total\" on a metric rule and read their 'value'"
         ),
         ("a > :b", 4, "unexpected character ':'"),
+        // Other languages' forms, with what Sentinel writes.
+        ("rate(value[5m]) > 10", 5, "'value[5m]' is PromQL's range selector; write rate(value, 5m)"),
+        ("quantile_over_time(0.99, ttft_ms[10m]) > 3", 25, "write quantile(0.99, ttft_ms, 10m)"),
+        ("count_over_time(x[1h]) > 3", 16, "write count(1h)"),
+        ("latency_ms[5m] > 3", 0, "a window is the last argument of a window function: avg(latency_ms, 5m)"),
+        ("prompt =~ \"x\"", 7, "write x matches \"pattern\""),
+        ("prompt !~ \"x\"", 7, "write not (x matches \"pattern\")"),
+        ("x in (\"a\", \"b\")", 5, "a list is written in brackets: x in [\"a\", \"b\"]"),
+        ("latency_ms > 3 regex \"x\"", 15, "Falco's 'regex' is 'matches' here"),
+        ("x pmatch (a)", 2, "'startswith' here, with a list"),
+        ("sum by (model) (x) > 1", 4, "the rule's group_by"),
+        ("a unless b", 2, "'and not'"),
     ])
     func errorsAreAtTheOffendingToken(text: String, offset: Int, message: String) {
         do {
@@ -58,6 +70,20 @@ import Testing
         } catch {
             #expect(error.start == offset, "\(error)")
             #expect(error.message.contains(message), "\(error.message)")
+        }
+    }
+
+    /// A missing closing bracket names the one it would close in a note (the message alone gave its offset in the
+    /// expression, which no one can find in a file).
+    @Test(arguments: [("(a > 1 and (b > 2)", 0, "'('"), ("count(5m", 5, "'('"), ("x in [1, 2", 5, "'['")])
+    func aMissingCloseBracketPointsAtTheOpeningOne(text: String, opened: Int, bracket: String) throws {
+        do {
+            _ = try Parser.parse(text)
+            Issue.record("parsed: \(text)")
+        } catch {
+            let related = try #require(error.related, "\(error)")
+            #expect(related.start == opened && related.message == "the \(bracket) it closes", "\(related)")
+            #expect(!error.message.contains("offset"), "\(error.message)")
         }
     }
 

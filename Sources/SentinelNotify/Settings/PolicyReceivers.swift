@@ -14,7 +14,8 @@ public enum PolicyReceivers {
     ) -> (receivers: [OutboxReceiver], diagnostics: [Diagnostic]) {
         var receivers: [OutboxReceiver] = []
         var diagnostics: [Diagnostic] = []
-        for receiver in policy.receivers where ReceiverSettings.Kind(rawValue: receiver.type) != nil {
+        // A receiver without a URL is already an error of the policy file (and not reported twice).
+        for receiver in policy.receivers where ReceiverSettings.Kind(rawValue: receiver.type) != nil && receiver.settings["url"] != nil {
             var lookup = environment
             if !checkEnvironment, let variable = receiver.settings["bearer_token_env"] { lookup[variable] = "unchecked" }
             let (settings, problems) = ReceiverSettings.check(

@@ -6,11 +6,20 @@ public struct ExpressionError: Error, Sendable, Equatable {
     public var message: String
     public var start: Int
     public var end: Int
+    /// A second place in the expression that explains the error ("the '(' opened here"), as a note.
+    public var related: Related?
 
-    public init(_ code: DiagnosticCode, _ message: String, start: Int, end: Int) {
+    public struct Related: Sendable, Equatable {
+        public var message: String
+        public var start: Int
+        public var end: Int
+    }
+
+    public init(_ code: DiagnosticCode, _ message: String, start: Int, end: Int, related: Related? = nil) {
         self.code = code
         self.message = message
         self.start = start
         self.end = end
+        self.related = related
     }
 }

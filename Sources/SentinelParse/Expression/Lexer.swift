@@ -43,15 +43,20 @@ public struct Lexer {
         }
         let hint: String
         switch c {
+        case "=" where next(start) == "~": hint = " (PromQL's regex match: write x matches \"pattern\")"
         case "=": hint = " (use '==' to compare)"
         case "&": hint = " (use 'and')"
         case "|": hint = " (use 'or')"
+        case "!" where next(start) == "~": hint = " (PromQL's negated regex match: write not (x matches \"pattern\"))"
         case "!": hint = " (use 'not', or '!=' to compare)"
         case ":" where start > 0 && isIdentifierPart(scalars[start - 1]): hint = metricNameHint(around: start)
         default: hint = ""
         }
         throw ExpressionError(.expressionSyntax, "unexpected character '\(c)'\(hint)", start: start, end: start + 1)
     }
+
+    /// The character after `i`, if any.
+    private func next(_ i: Int) -> Unicode.Scalar? { i + 1 < scalars.count ? scalars[i + 1] : nil }
 
     /// For a Prometheus metric name written as a field (`rate(vllm:generation_tokens_total, 5m)`): how rules
     /// read metric samples instead.

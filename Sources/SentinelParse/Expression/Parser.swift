@@ -22,6 +22,9 @@ public struct Parser {
 
     private let tokens: [Token]
     private var position = 0
+    /// The calls whose arguments are being parsed, innermost last, with the arguments read so far (for PromQL's
+    /// `f(x[5m])`, rewritten in the message).
+    private var calls: [(name: String, arguments: [Expr])] = []
     private var depth = 0
     private var nodeCount = 0
 
@@ -43,12 +46,25 @@ public struct Parser {
     }
 
     private static func joinerHint(_ token: Token) -> String {
-        if case .identifier(let word) = token.kind, ["AND", "OR", "NOT", "And", "Or", "Not"].contains(word) {
-            return " (operators are lower case: '\(word.lowercased())')"
-        }
-        if case .identifier = token.kind { return " (missing 'and' or 'or'?)" }
-        return ""
+        guard case .identifier(let word) = token.kind else { return "" }
+        if ["AND", "OR", "NOT", "And", "Or", "Not"].contains(word) { return " (operators are lower case: '\(word.lowercased())')" }
+        if let advice = foreignOperators[word.lowercased()] { return " (\(advice))" }
+        return " (missing 'and' or 'or'?)"
     }
+
+    /// Operators of other rule languages (Falco, PromQL, SQL) that read as a word after a complete expression.
+    private static let foreignOperators: [String: String] = [
+        "regex": "Falco's 'regex' is 'matches' here: x matches \"pattern\"",
+        "glob": "write contains, startswith or endswith, or 'matches' with a regular expression",
+        "pmatch": "Falco's 'pmatch' is 'startswith' here, with a list: x startswith list_name",
+        "like": "write contains, startswith or endswith, or 'matches' with a regular expression",
+        "ilike": "write icontains, or 'matches' with (?i) in the pattern",
+        "by": "PromQL's aggregation labels are the rule's group_by: [label]",
+        "without": "PromQL's aggregation labels are the rule's group_by: [label]",
+        "unless": "PromQL's 'unless' is 'and not' here",
+        "offset": "no 'offset': compare a short window with a long one (avg(x, 5m) > 2 * avg(x, 1h)), or psi(x, current, baseline)",
+        "is": "write x == null for no value, x exists for a value",
+    ]
 
     private var peek: Token { tokens[position] }
 
@@ -68,11 +84,18 @@ public struct Parser {
         return nil
     }
 
-    private mutating func expect(_ symbol: Token.Symbol, _ context: String) throws(ExpressionError) -> Token {
+    /// The `symbol` at the cursor, consumed; `opened` is the bracket it closes, shown in a note when it is missing.
+    private mutating func expect(_ symbol: Token.Symbol, _ context: String, opened: Token? = nil) throws(ExpressionError) -> Token {
         if let token = accept(symbol) { return token }
         throw ExpressionError(
             .expressionSyntax, "expected '\(symbol.rawValue)' \(context), found \(peek.display)",
-            start: peek.start, end: peek.end)
+            start: peek.start, end: peek.end,
+            related: opened.map { .init(message: "the '\(Self.text(of: $0))' it closes", start: $0.start, end: $0.end) })
+    }
+
+    private static func text(of bracket: Token) -> String {
+        if case .symbol(let s) = bracket.kind { return s.rawValue }
+        return bracket.display
     }
 
     private func tooDeep(at token: Token) -> ExpressionError {
@@ -161,6 +184,7 @@ public struct Parser {
                 .exists(left.expr), start: left.expr.start, end: operatorToken.end, childHeight: left.height,
                 at: operatorToken)
         }
+        if op == .in || op == .notIn, let list = parenthesisedList() { throw list }
         let right = try parseAdditive()
         let result = try binary(op, left, right, at: operatorToken)
         if let (_, chained) = peekComparisonOperator() {
@@ -243,6 +267,30 @@ public struct Parser {
         return try parsePrimary()
     }
 
+    /// The error for SQL's and Falco's `x in (a, b)` at the cursor: a parenthesis holding a comma at its own level.
+    private func parenthesisedList() -> ExpressionError? {
+        guard peek.kind == .symbol(.lparen) else { return nil }
+        var level = 0
+        var hasComma = false
+        for token in tokens[position...] {
+            switch token.kind {
+            case .symbol(.lparen), .symbol(.lbracket): level += 1
+            case .symbol(.rparen), .symbol(.rbracket):
+                level -= 1
+                if level == 0 {
+                    guard hasComma else { return nil }
+                    return ExpressionError(
+                        .expressionSyntax, "a list is written in brackets: x in [\"a\", \"b\"] (or x in list_name)",
+                        start: peek.start, end: token.end)
+                }
+            case .symbol(.comma) where level == 1: hasComma = true
+            case .end: return nil
+            default: break
+            }
+        }
+        return nil
+    }
+
     private mutating func parsePrimary() throws(ExpressionError) -> Tree {
         let token = advance()
         switch token.kind {
@@ -254,14 +302,16 @@ public struct Parser {
         case .keyword(.null): return try node(.null, start: token.start, end: token.end, at: token)
         case .symbol(.lparen):
             let inner = try parseOr()
-            let close = try expect(.rparen, "to close '(' at offset \(token.start)")
+            let close = try expect(.rparen, "to close '('", opened: token)
             return Tree(expr: Expr(inner.expr.kind, start: token.start, end: close.end), height: inner.height)
         case .symbol(.lbracket):
-            let (items, height) = try parseItems(closing: .rbracket, "to close the list")
+            let (items, height) = try parseItems(closing: .rbracket, "to close the list", opened: token)
             return try node(.list(items), start: token.start, end: tokens[position - 1].end, childHeight: height, at: token)
         case .identifier(let name):
-            if accept(.lparen) != nil {
-                let (arguments, height) = try parseItems(closing: .rparen, "to close the arguments of '\(name)'")
+            if let open = accept(.lparen) {
+                calls.append((name, []))
+                let (arguments, height) = try parseItems(closing: .rparen, "to close the arguments of '\(name)'", opened: open)
+                calls.removeLast()
                 return try node(
                     .call(name: name, arguments: arguments), start: token.start, end: tokens[position - 1].end,
                     childHeight: height, at: token)
@@ -275,16 +325,17 @@ public struct Parser {
     }
 
     /// Comma-separated expressions up to `closing` (already past the opening bracket), with their greatest height.
-    private mutating func parseItems(closing: Token.Symbol, _ context: String) throws(ExpressionError) -> ([Expr], Int) {
+    private mutating func parseItems(closing: Token.Symbol, _ context: String, opened: Token) throws(ExpressionError) -> ([Expr], Int) {
         var items: [Expr] = []
         var height = 0
         if accept(closing) == nil {
             repeat {
                 let item = try parseOr()
                 items.append(item.expr)
+                if closing == .rparen, !calls.isEmpty { calls[calls.count - 1].arguments.append(item.expr) }
                 height = max(height, item.height)
             } while accept(.comma) != nil
-            _ = try expect(closing, context)
+            _ = try expect(closing, context, opened: opened)
         }
         return (items, height)
     }
@@ -306,6 +357,17 @@ public struct Parser {
                 end = token.end
             } else if accept(.lbracket) != nil {
                 let token = advance()
+                if case .duration(let ms) = token.kind {
+                    let field = segments.joined(separator: ".")
+                    let window = DurationLiteral.format(milliseconds: ms)
+                    var quantile: String?
+                    if case .number(let q) = calls.last?.arguments.first?.kind { quantile = "\(q)" }
+                    let advice = ForeignFunctions.rangeSelectorAdvice(
+                        function: calls.last?.name, field: field, window: window, quantile: quantile)
+                    throw ExpressionError(
+                        .expressionSyntax, "'\(field)[\(window)]' is PromQL's range selector; \(advice)",
+                        start: head.start, end: tokens[position].kind == .symbol(.rbracket) ? tokens[position].end : token.end)
+                }
                 guard case .string(let key) = token.kind else {
                     throw ExpressionError(
                         .expressionSyntax, "expected a quoted key inside '[ ]', found \(token.display)",

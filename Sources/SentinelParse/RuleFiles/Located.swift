@@ -36,6 +36,7 @@ public struct ExpressionSource: Sendable {
 
     /// Turns an error inside the expression into a positioned diagnostic.
     public func diagnostic(_ error: ExpressionError, notes: [Diagnostic.Note] = []) -> Diagnostic {
-        Diagnostic(error.code, error.message, at: range(from: error.start, to: error.end), notes: notes)
+        let related = error.related.map { Diagnostic.Note($0.message, at: range(from: $0.start, to: $0.end)) }
+        return Diagnostic(error.code, error.message, at: range(from: error.start, to: error.end), notes: (related.map { [$0] } ?? []) + notes)
     }
 }

@@ -7,6 +7,9 @@ public struct MappingReader {
     private var order: [String] = []
     /// What the mapping is, for messages ("rule 'UnsafeAnswerRate'").
     public var context: String
+    /// Keys other tools use in this kind of mapping (`ForeignKeys`): reported with what Sentinel writes, and read in
+    /// place of the key they stand for when that one is absent.
+    public var foreign: (String) -> ForeignKey? = { _ in nil }
 
     /// Nil (with a diagnostic) when `node` is not a mapping.
     public init?(_ node: YAMLNode, context: String, diagnostics: inout [Diagnostic]) {
@@ -26,17 +29,19 @@ public struct MappingReader {
         }
     }
 
-    /// Reports every key not in `known`, with a suggestion for near misses.
+    /// Reports every key not in `known`, with another tool's translation or a suggestion for near misses.
     public func rejectUnknownKeys(_ known: [String], diagnostics: inout [Diagnostic]) {
         for key in order where !known.contains(key) {
-            diagnostics.append(
-                Diagnostic(
-                    .unknownKey, "unknown key '\(key)' in \(context)\(Suggestion.didYouMean(key, in: known))",
-                    at: entries[key]!.key.range))
+            let hint = foreign(key)?.hint(for: key) ?? Suggestion.didYouMean(key, in: known)
+            diagnostics.append(Diagnostic(.unknownKey, "unknown key '\(key)' in \(context)\(hint)", at: entries[key]!.key.range))
         }
     }
 
-    public subscript(key: String) -> YAMLNode? { entries[key]?.value }
+    /// The value of `key`, or of a foreign key standing for it (already reported as unknown).
+    public subscript(key: String) -> YAMLNode? {
+        if let pair = entries[key] { return pair.value }
+        return order.first { foreign($0)?.standsFor == key }.flatMap { entries[$0]?.value }
+    }
 
     /// The key node, for positioning messages about the entry as a whole.
     public func keyRange(_ key: String) -> SourceRange? { entries[key]?.key.range }
@@ -44,7 +49,7 @@ public struct MappingReader {
     public var keys: [String] { order }
 
     public func required(_ key: String, diagnostics: inout [Diagnostic]) -> YAMLNode? {
-        if let value = entries[key]?.value { return value }
+        if let value = self[key] { return value }
         diagnostics.append(Diagnostic(.missingKey, "\(context) has no '\(key)'", at: node.range))
         return nil
     }

@@ -161,10 +161,18 @@ public enum PolicyFileReader {
     private static func readReceiver(
         _ node: YAMLNode, unreadable: inout Set<String>, _ diagnostics: inout [Diagnostic]
     ) -> ReceiverSyntax? {
-        guard let map = MappingReader(node, context: "a receiver", diagnostics: &diagnostics),
+        guard var map = MappingReader(node, context: "a receiver", diagnostics: &diagnostics),
             let nameNode = map.required("name", diagnostics: &diagnostics),
             let name = NodeValue.string(nameNode, "'name'", &diagnostics)
         else { return nil }
+        map.foreign = ForeignKeys.receiver
+        if map["type"] == nil, map.keys.contains(where: { ForeignKeys.receiver($0) != nil }) {
+            // Alertmanager's form (`webhook_configs: [...]`): its keys say what to write; no type is a consequence.
+            map.context = "receiver '\(name.value)'"
+            map.rejectUnknownKeys(["name"], diagnostics: &diagnostics)
+            unreadable.insert(name.value)
+            return nil
+        }
         guard let typeNode = map.required("type", diagnostics: &diagnostics),
             let type = NodeValue.string(typeNode, "'type'", &diagnostics),
             let keys = knownKeys(of: type, in: receiverKeys, types: receiverTypes, what: "receiver", &diagnostics)

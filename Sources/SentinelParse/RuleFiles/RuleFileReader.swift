@@ -31,9 +31,20 @@ public enum RuleFileReader {
         var diagnostics = diagnostics
         var syntax = RuleFileSyntax(file: file)
         guard let document = singleDocument(documents, file: file, &diagnostics) else { return (syntax, diagnostics) }
-        guard let top = MappingReader(document, context: "a rule file", diagnostics: &diagnostics) else {
+        if case .sequence = document.content {
+            diagnostics.append(
+                Diagnostic(
+                    .wrongType,
+                    "a rule file must be a mapping of 'lists', 'macros' and 'rules' (a list of '- rule:', '- macro:' and "
+                        + "'- list:' items is Falco's form: here rules go under 'rules:', macros under 'macros:' as "
+                        + "name: expression, lists under 'lists:' as name: [items])",
+                    at: document.range))
             return (syntax, diagnostics)
         }
+        guard var top = MappingReader(document, context: "a rule file", diagnostics: &diagnostics) else {
+            return (syntax, diagnostics)
+        }
+        top.foreign = { ForeignKeys.ruleFile[$0] }
         top.rejectUnknownKeys(topLevelKeys, diagnostics: &diagnostics)
         if let lists = top["lists"] { syntax.lists = readLists(lists, &diagnostics) }
         if let macros = top["macros"] { syntax.macros = readMacros(macros, &diagnostics) }
@@ -99,18 +110,20 @@ public enum RuleFileReader {
 
     private static func readRule(_ node: YAMLNode, index: Int, _ diagnostics: inout [Diagnostic]) -> RuleSyntax? {
         guard var map = MappingReader(node, context: "rule #\(index)", diagnostics: &diagnostics) else { return nil }
-        guard let nameNode = map.required("name", diagnostics: &diagnostics),
-            let name = NodeValue.string(nameNode, "'name'", &diagnostics)
-        else { return nil }
-        map.context = "rule '\(name.value)'"
+        map.foreign = { ForeignKeys.rule[$0] }
+        // Without a name the rest of the rule is still checked, so one mistake does not hide the others.
+        let name = map.required("name", diagnostics: &diagnostics).flatMap { NodeValue.string($0, "'name'", &diagnostics) }
+        if let name {
+            map.context = "rule '\(name.value)'"
+            checkName(name, "rule", &diagnostics)
+        }
         map.rejectUnknownKeys(ruleKeys, diagnostics: &diagnostics)
-        checkName(name, "rule", &diagnostics)
 
         let on = map.required("on", diagnostics: &diagnostics).flatMap { readKinds($0, &diagnostics) }
         let condition = map.required("when", diagnostics: &diagnostics).flatMap {
             NodeValue.expression($0, "'when'", &diagnostics)
         }
-        guard let on, let condition else { return nil }
+        guard let name, let on, let condition else { return nil }
         var rule = RuleSyntax(name: name, on: on, condition: condition, range: node.range)
         if let n = map["description"] { rule.description = NodeValue.string(n, "'description'", &diagnostics)?.value }
         if let n = map["where"] { rule.filter = NodeValue.expression(n, "'where'", &diagnostics) }

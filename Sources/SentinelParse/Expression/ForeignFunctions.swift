@@ -1,0 +1,26 @@
+/// What other rule and query languages (PromQL, SQL, pandas) call Sentinel's functions, as Sentinel writes them:
+/// `x` (or `counter`) is the value, `w` the window, `q` the quantile.
+public enum ForeignFunctions {
+    public static let sentinelForms: [String: String] = [
+        "count_over_time": "count(w)", "sum_over_time": "sum(x, w)", "avg_over_time": "avg(x, w)",
+        "min_over_time": "min(x, w)", "max_over_time": "max(x, w)", "stddev_over_time": "stddev(x, w)",
+        "quantile_over_time": "quantile(q, x, w)", "irate": "rate(counter, w)", "delta": "increase(counter, w)",
+        "mean": "avg(x, w)", "average": "avg(x, w)", "std": "stddev(x, w)", "stdev": "stddev(x, w)",
+        "median": "quantile(0.5, x, w)", "percentile": "quantile(q, x, w)", "count_distinct": "distinct(x, w)",
+        "nunique": "distinct(x, w)", "uniq": "distinct(x, w)", "length": "len(x)", "size": "len(x)", "strlen": "len(x)",
+    ]
+
+    /// How Sentinel writes `function(field[window])`, PromQL's range selector inside a function call (`function`
+    /// nil when the selector stands alone): the window is the function's last argument. `quantile` is the call's
+    /// first argument when it is a number.
+    static func rangeSelectorAdvice(function: String?, field: String, window: String, quantile: String?) -> String {
+        guard let function else {
+            return "a window is the last argument of a window function: avg(\(field), \(window)), rate(\(field), \(window))"
+        }
+        let form = sentinelForms[function.lowercased()] ?? "\(function)(x, w)"
+        guard let open = form.firstIndex(of: "("), form.hasSuffix(")") else { return form }
+        let arguments = form[form.index(after: open)..<form.index(before: form.endIndex)]
+            .split(separator: ", ").map { $0 == "x" || $0 == "counter" ? field : $0 == "w" ? window : $0 == "q" ? quantile ?? "q" : String($0) }
+        return "write \(form[..<open])(\(arguments.joined(separator: ", ")))"
+    }
+}
