@@ -179,7 +179,10 @@ final class GraphBuilder {
                 diagnostics.append(
                     Diagnostic(
                         .undefinedAction,
-                        "rule '\(rule.name.value)' names action '\(action.value)', which no policy file declares\(Suggestion.didYouMean(action.value, in: actionNames))",
+                        "rule '\(rule.name.value)' names action '\(action.value)', which no policy file declares"
+                            + (actionNames.isEmpty
+                                ? " (no policy file declares any action: check the rules with their policies, as in sentinel lint rules policies)"
+                                : Suggestion.didYouMean(action.value, in: actionNames)),
                         at: action.range))
                 return nil
             }

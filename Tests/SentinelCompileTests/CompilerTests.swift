@@ -272,6 +272,12 @@ import Testing
         #expect(diagnostics.contains { $0.code == .unusedList })
         #expect(diagnostics.contains { $0.code == .unusedMacro })
         #expect(diagnostics.contains { $0.code == .unusedAction && $0.message.contains("capture_dpo") })
+        // Rules checked without their policies: the likely cause, not a suggestion among no names.
+        let (_, alone) = CompileFixture.compile("rules:\n  - {name: R, on: completion, when: \"true\", actions: [notify]}\n", policy: "")
+        #expect(
+            alone.filter { $0.code == .undefinedAction }.map(\.message) == [
+                "rule 'R' names action 'notify', which no policy file declares (no policy file declares any action: check the rules with their policies, as in sentinel lint rules policies)"
+            ], "\(alone)")
     }
 
     @Test func errorsInsideBlockScalarsPointAtTheFileLine() {

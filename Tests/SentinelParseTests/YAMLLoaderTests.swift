@@ -24,6 +24,20 @@ import SentinelParse
         #expect(quoted.scalar?.valueLocations == [locate("ü", in: text), closingQuote])
     }
 
+    /// libyaml's complaints about expressions written as plain YAML values say what usually causes them.
+    @Test(arguments: [
+        ("when: \"m1\" == model\n", 1, 12, "a value that starts with a quote ends at its closing quote"),
+        ("when: 'm1' == model\n", 1, 12, "a value that starts with a quote ends at its closing quote"),
+        ("when: prompt icontains \"system: now\"\n", 1, 31, "a ': ' inside an unquoted value starts a mapping"),
+        ("a:\n  name: A\n   on: completion\n", 3, 6, "is this key indented differently from the keys beside it?"),
+    ])
+    func yamlErrorsInRuleValuesSayWhatUsuallyCausesThem(text: String, line: Int, column: Int, hint: String) throws {
+        let result = YAMLLoader.load(text: text, file: "t.yaml")
+        let error = try #require(result.diagnostics.first, "\(result.diagnostics)")
+        #expect(error.range?.start.line == line && error.range?.start.column == column, "\(error)")
+        #expect(error.message.contains(hint), "\(error.message)")
+    }
+
     @Test func crlfLineBreaksAndByteOrderMark() throws {
         let crlf = "a: b\r\nc: 'd'\r\n"
         let root = try loadOne(crlf)

@@ -156,7 +156,31 @@ public struct YAMLLoader {
         if let context = error.context, let mark = error.contextMark {
             notes.append(Diagnostic.Note(context, at: SourceRange(source.location(scalarIndex: mark))))
         }
-        return Diagnostic(.yamlSyntax, error.problem, at: location, notes: notes)
+        return Diagnostic(.yamlSyntax, error.problem + hint(for: error.problem, at: location.offset, in: source.bytes), at: location, notes: notes)
+    }
+
+    /// What usually causes libyaml's most common complaints in rule files, where values are expressions full of
+    /// quotes and colons.
+    private static func hint(for problem: String, at offset: Int, in bytes: [UInt8]) -> String {
+        let end = min(offset, bytes.count)
+        if problem == "mapping values are not allowed in this context" {
+            // A second ': ' on the line is inside a value; a first one is a key the indentation put inside one.
+            var i = end - 1
+            var keyBefore = false
+            while i > 0, bytes[i] != 0x0A, bytes[i] != 0x0D {
+                if bytes[i - 1] == 0x3A, bytes[i] == 0x20 || bytes[i] == 0x09 { keyBefore = true }
+                i -= 1
+            }
+            return keyBefore
+                ? " (a ': ' inside an unquoted value starts a mapping: quote the whole value, or write it as a block with >-)"
+                : " (is this key indented differently from the keys beside it?)"
+        }
+        var before = end - 1
+        while before >= 0, bytes[before] == 0x20 || bytes[before] == 0x09 { before -= 1 }
+        if problem.hasPrefix("did not find expected"), before >= 0, bytes[before] == 0x22 || bytes[before] == 0x27 {
+            return " (a value that starts with a quote ends at its closing quote: quote the whole value, or write it as a block with >-)"
+        }
+        return ""
     }
 
     // MARK: Files
