@@ -93,6 +93,8 @@ public enum FieldCatalog {
         }
         let candidates = fields.keys.filter { !$0.hasSuffix("*") } + Array(common.keys)
         if let close = Suggestion.closest(to: dotted, in: candidates) { return .unknown(suggestion: close) }
+        // A duration's unit left off (`latency` for `latency_ms`): too many letters away for a typo.
+        if candidates.contains(dotted + "_ms") { return .unknown(suggestion: dotted + "_ms") }
         // Prometheus' names for a sample's parts: `__name__` is `name`, a bare label name is under `labels`.
         if dotted == "__name__", fields["name"] != nil { return .unknown(suggestion: "name") }
         if path.count == 1, fields["labels.*"] != nil { return .unknown(suggestion: "labels.\(dotted)") }

@@ -52,6 +52,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case kindLooksMisspelt = "W0112"
     case deadListEntry = "W0113"
     case repeatedListItem = "W0114"
+    case unknownEventField = "W0115"
 
     /// Errors unless the code is a warning code.
     public var defaultSeverity: DiagnosticSeverity {

@@ -1,5 +1,6 @@
 public import SentinelCore
 public import SentinelParse
+import SentinelCompile
 import SentinelEvaluate
 import Foundation
 
@@ -277,6 +278,7 @@ public struct RuleTestCase: Sendable {
                 Diagnostic(.badTestFile, "'kind' must be a name without whitespace or control characters", at: kind.range))
             return []
         }
+        checkFields(of: map, kind: name.value, &diagnostics)
         var fields = ""
         for key in map.keys where !RuleTestFile.eventControlKeys.contains(key) {
             var quoted = ""
@@ -289,6 +291,31 @@ public struct RuleTestCase: Sendable {
             return Event(
                 time: t, json: "{\"ts\":\"\(Timestamp.format(t))\"" + fields + "}",
                 origin: repeatCount > 1 ? "\(origin) (copy \(i + 1))" : origin)
+        }
+    }
+
+    /// Warns about fields a `completion` or `metric` input event has that its schema does not (`latency` for
+    /// `latency_ms`): no rule can read them, so the test would fail, or pass, for the wrong reason.
+    private static func checkFields(of map: MappingReader, kind: String, _ diagnostics: inout [Diagnostic]) {
+        guard FieldCatalog.kinds[kind] != nil else { return }
+        func check(_ path: [String], _ node: YAMLNode, at key: YAMLNode?) {
+            switch FieldCatalog.lookup(path, kind: kind) {
+            case .known(let type):
+                guard type == .object, case .mapping(let pairs) = node.content else { return }
+                for pair in pairs {
+                    if case .scalar(let k) = pair.key.content { check(path + [k.value], pair.value, at: pair.key) }
+                }
+            case .unknown(let suggestion):
+                diagnostics.append(
+                    Diagnostic(
+                        .unknownEventField,
+                        "'\(kind)' events have no field '\(path.joined(separator: "."))', so no rule reads it"
+                            + (suggestion.map { " (did you mean '\($0)'?)" } ?? ""),
+                        at: key?.range ?? node.range))
+            }
+        }
+        for key in map.keys where !RuleTestFile.eventControlKeys.contains(key) && key != "kind" {
+            check([key], map[key]!, at: map.keyNode(key))
         }
     }
 

@@ -76,6 +76,33 @@ import Testing
             ], "\(result.stdout)")
     }
 
+    /// An input event's field its kind does not have is a warning at the key, with the field meant: no rule can
+    /// read it, so the test passes or fails for the wrong reason.
+    @Test func aTestEventsUnknownFieldIsAWarningAtTheKey() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try "rules:\n  - {name: Slow, on: completion, group_by: [model], when: latency_ms > 1000}\n"
+            .write(to: dir.appendingPathComponent("lat.yaml"), atomically: true, encoding: .utf8)
+        let file = dir.appendingPathComponent("lat.test.yaml")
+        try """
+            tests:
+              - events:
+                  - {at: 0m, kind: completion, model: m1, latency: 5000, attrs: {user: u}, response_guard: {safty: unsafe}}
+                  - {at: 1m, kind: metric, name: x, model_name: m1, labels: {model_name: m1}, value: 1}
+                  - {at: 2m, kind: feedback, anything: 1}
+                expect:
+                  - {at: 0m, alerts: []}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["lint", dir.path])
+        #expect(result.status == 0, "\(result.stdout)")
+        let warnings = result.stdout.split(separator: "\n").filter { $0.contains(": warning: ") }
+        #expect(
+            warnings.map { $0.replacingOccurrences(of: file.path, with: "t") } == [
+                "t:3:47: warning: 'completion' events have no field 'latency', so no rule reads it (did you mean 'latency_ms'?) [W0115]",
+                "t:3:97: warning: 'completion' events have no field 'response_guard.safty', so no rule reads it (did you mean 'response_guard.safety'?) [W0115]",
+                "t:4:41: warning: 'metric' events have no field 'model_name', so no rule reads it (did you mean 'labels.model_name'?) [W0115]",
+            ], "\(result.stdout)")
+    }
+
     /// Old-Mac files break lines at a lone CR; they are positioned and quoted line by line as LF and CRLF files.
     @Test(arguments: ["\n", "\r\n", "\r"])
     func everyLineBreakStyleIsPositionedAlike(newline: String) throws {

@@ -46,6 +46,8 @@ public struct MappingReader {
     /// The key node, for positioning messages about the entry as a whole.
     public func keyRange(_ key: String) -> SourceRange? { entries[key]?.key.range }
 
+    public func keyNode(_ key: String) -> YAMLNode? { entries[key]?.key }
+
     public var keys: [String] { order }
 
     public func required(_ key: String, diagnostics: inout [Diagnostic]) -> YAMLNode? {
