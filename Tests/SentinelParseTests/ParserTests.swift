@@ -62,6 +62,9 @@ import Testing
         ("x pmatch (a)", 2, "'startswith' here, with a list"),
         ("sum by (model) (x) > 1", 4, "the rule's group_by"),
         ("a unless b", 2, "'and not'"),
+        ("avg(latency_ms, 5 min) > 3", 18, "a duration is written without a space or a word: 5m"),
+        ("latency_ms > 2 seconds", 15, "a duration is written without a space or a word: 2s"),
+        ("exists(response_guard)", 0, "'exists' follows the field: x exists"),
     ])
     func errorsAreAtTheOffendingToken(text: String, offset: Int, message: String) {
         do {

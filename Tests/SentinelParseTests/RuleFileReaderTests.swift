@@ -65,7 +65,7 @@ import Testing
         #expect(diagnostics[2].message.contains("(Falco's 'priority': write 'severity:'"))
         #expect(diagnostics[3].message.hasSuffix("(did you mean 'severity'?)"))
         #expect(diagnostics[6].message.contains("the alert's text is an annotation"))
-        #expect(diagnostics[7].message == "rule 'Unsafe' has no 'on'")
+        #expect(diagnostics[7].message == "rule 'Unsafe' has no 'on' (the kind of event it reads, such as on: completion or on: metric)")
         let rule = try #require(file.rules.first)
         #expect(rule.name.value == "HighLatency" && rule.condition.text == "latency_ms > 1000" && rule.severity?.value == "CRITICAL")
         #expect(file.rules.count == 1)

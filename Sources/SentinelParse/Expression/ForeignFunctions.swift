@@ -8,6 +8,9 @@ public enum ForeignFunctions {
         "mean": "avg(x, w)", "average": "avg(x, w)", "std": "stddev(x, w)", "stdev": "stddev(x, w)",
         "median": "quantile(0.5, x, w)", "percentile": "quantile(q, x, w)", "count_distinct": "distinct(x, w)",
         "nunique": "distinct(x, w)", "uniq": "distinct(x, w)", "length": "len(x)", "size": "len(x)", "strlen": "len(x)",
+        "absent": "count(w) == 0, on a rule with every: (evaluated while no events come)",
+        "absent_over_time": "count(w) == 0, on a rule with every: (evaluated while no events come)",
+        "exists": "x exists", "isnull": "x == null", "is_null": "x == null",
     ]
 
     /// How Sentinel writes `function(field[window])`, PromQL's range selector inside a function call (`function`

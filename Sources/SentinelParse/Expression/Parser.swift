@@ -38,8 +38,9 @@ public struct Parser {
         let expression = try parser.parseOr()
         let next = parser.peek
         guard next.kind == .end else {
+            let hint = parser.spacedUnitHint.isEmpty ? joinerHint(next) : parser.spacedUnitHint
             throw ExpressionError(
-                .expressionSyntax, "unexpected \(next.display) after a complete expression\(joinerHint(next))",
+                .expressionSyntax, "unexpected \(next.display) after a complete expression\(hint)",
                 start: next.start, end: next.end)
         }
         return expression.expr
@@ -88,10 +89,25 @@ public struct Parser {
     private mutating func expect(_ symbol: Token.Symbol, _ context: String, opened: Token? = nil) throws(ExpressionError) -> Token {
         if let token = accept(symbol) { return token }
         throw ExpressionError(
-            .expressionSyntax, "expected '\(symbol.rawValue)' \(context), found \(peek.display)",
+            .expressionSyntax, "expected '\(symbol.rawValue)' \(context), found \(peek.display)\(spacedUnitHint)",
             start: peek.start, end: peek.end,
             related: opened.map { .init(message: "the '\(Self.text(of: $0))' it closes", start: $0.start, end: $0.end) })
     }
+
+    /// For `5 min`, a number then a unit word at the cursor: how a duration is written.
+    private var spacedUnitHint: String {
+        guard position > 0, case .number(let n) = tokens[position - 1].kind, case .identifier(let word) = peek.kind,
+            let unit = Self.unitWords[word.lowercased()]
+        else { return "" }
+        let count = n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : "\(n)"
+        return " (a duration is written without a space or a word: \(count)\(unit))"
+    }
+
+    private static let unitWords: [String: String] = [
+        "ms": "ms", "millisecond": "ms", "milliseconds": "ms", "s": "s", "sec": "s", "secs": "s", "second": "s",
+        "seconds": "s", "m": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m", "h": "h", "hr": "h",
+        "hrs": "h", "hour": "h", "hours": "h", "d": "d", "day": "d", "days": "d", "w": "w", "week": "w", "weeks": "w",
+    ]
 
     private static func text(of bracket: Token) -> String {
         if case .symbol(let s) = bracket.kind { return s.rawValue }
@@ -318,8 +334,9 @@ public struct Parser {
             }
             return try parsePath(first: name, at: token)
         default:
+            let hint = token.kind == .keyword(.exists) ? " ('exists' follows the field: x exists)" : ""
             throw ExpressionError(
-                .expressionSyntax, "expected a value, field or '(', found \(token.display)", start: token.start,
+                .expressionSyntax, "expected a value, field or '(', found \(token.display)\(hint)", start: token.start,
                 end: token.end)
         }
     }
