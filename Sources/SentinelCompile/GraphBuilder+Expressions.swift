@@ -98,7 +98,7 @@ extension GraphBuilder {
             return nil
         }
         switch e.kind {
-        case .number(let n): return (intern(.constant(.number(n)), .number), .number)
+        case .number(let n): return (intern(.constant(numberConstant(n, e, scope)), .number), .number)
         case .string(let s): return (intern(.constant(.string(s)), .string), .string)
         case .bool(let b): return (intern(.constant(.bool(b)), .bool), .bool)
         case .null: return (intern(.constant(.null), .null), .null)
@@ -108,7 +108,7 @@ extension GraphBuilder {
             var constants: [Constant] = []
             for item in items {
                 switch item.kind {
-                case .number(let n): constants.append(.number(n))
+                case .number(let n): constants.append(numberConstant(n, item, scope))
                 case .string(let s): constants.append(.string(s))
                 case .bool(let b): constants.append(.bool(b))
                 case .duration(let ms): constants.append(.number(Double(ms) / 1000))
@@ -225,12 +225,24 @@ extension GraphBuilder {
         return elementType(
             items.map {
                 switch $0 {
-                case .number: .number
+                case .number, .exactNumber: .number
                 case .string: .string
                 case .bool: .bool
                 case .null, .list: .any
                 }
             })
+    }
+
+    /// The constant of number literal `e`: with its digits when it has more significant ones than a double holds.
+    private func numberConstant(_ n: Double, _ e: Expr, _ scope: Scope) -> Constant {
+        let scalars = Array(scope.source.text.unicodeScalars)
+        guard e.start >= 0, e.end <= scalars.count, e.start < e.end else { return .number(n) }
+        var written = ""
+        written.unicodeScalars.append(contentsOf: scalars[e.start..<e.end])
+        let mantissa = written.prefix { $0 != "e" && $0 != "E" }
+        let significant = mantissa.filter(\.isNumber).drop { $0 == "0" }
+        guard significant.count > 15, written.first?.isNumber == true else { return .number(n) }
+        return .exactNumber(n, digits: written)
     }
 
     private func lowerPath(_ segments: [String], _ e: Expr, _ scope: Scope, listPosition: Bool = false) -> (Int, ValueType)? {
@@ -611,6 +623,7 @@ extension GraphBuilder {
         case .null: "null"
         case .bool(let b): b ? "true" : "false"
         case .number(let n): n.description
+        case .exactNumber(_, let digits): digits
         case .string(let s): s.debugDescription
         case .list(let items): "[" + items.map(describe).joined(separator: ",") + "]"
         }

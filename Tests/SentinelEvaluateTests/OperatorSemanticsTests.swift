@@ -51,11 +51,29 @@ import Testing
     @Test(arguments: [
         ("a == b", 1), ("a != b", 2), ("a < b", 1), ("a > b", 1), ("a <= b", 2), ("a == c", 3), ("b <= c", 2),
         ("a + 0 == b", 2),  // an arithmetic result is a double: 1234567890123456768 is not b
+        // A literal with more digits than a double holds keeps them: an ID in a rule matches that ID only.
+        ("a == 9007199254740992", 0), ("a > 9007199254740992", 3), ("a <= 1234567890123456768", 2),
+        ("a == 1000000000000000000", 1), ("b == 1234567890123456789", 0), ("a == 1234567890123456789", 1),
+        ("a in [1234567890123456790, 5]", 0), ("b in [1234567890123456790]", 1),
     ])
     func comparesWideNumbersExactly(condition: String, expected: Int) throws {
         let f = try EngineFixture("rules:\n  - {name: R, on: feedback, when: '\(condition)'}")
         for (i, e) in Self.wideNumbers.enumerated() { try f.send(at: Double(i), e) }
         #expect(f.matches("R") == expected, "\(condition)")
+    }
+
+    /// Elements of an array field keep their exact value as well: an ID one double apart is not in the array.
+    @Test func arrayElementsCompareWideNumbersExactly() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: In, on: feedback, when: "a in ids"}
+              - {name: Literal, on: feedback, when: "1234567890123456789 in ids"}
+            """)
+        try f.send(at: 1, #"{"kind":"feedback","a":1234567890123456789,"ids":[1234567890123456790]}"#)
+        try f.send(at: 2, #"{"kind":"feedback","a":1234567890123456790,"ids":[1234567890123456790, 1]}"#)
+        #expect(f.matches("In") == 1)
+        #expect(f.matches("Literal") == 0)
     }
 
     @Test func countsWideNumbersDistinctByTheirExactValue() throws {

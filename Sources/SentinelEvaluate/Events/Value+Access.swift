@@ -103,7 +103,7 @@ enum RawElements {
             return (v, e)
         default:
             guard c == 0x2D || c &- 0x30 < 10, let n = try? JSONBytes.scanNumber(p, end) else { return nil }
-            return (.number(JSONBytes.numberValue(n, text: p)), n.end)
+            return (JSONBytes.value(n, text: p), n.end)
         }
     }
 

@@ -33,6 +33,8 @@ final class ConstantPool {
         case .null: value = .null
         case .bool(let b): value = .bool(b)
         case .number(let n): value = .number(n)
+        // The digits end in a space, where the number reader stops.
+        case .exactNumber(let n, let digits): value = .number(n, text: bytes(digits + " ").base)
         case .string(let s): value = .string(bytes(s))
         case .list(let items):
             // A list literal becomes a JSON array, so it is matched exactly like an array field.
@@ -48,6 +50,7 @@ final class ConstantPool {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
         case .number(let n): return JSONText.number(n)
+        case .exactNumber(_, let digits): return digits
         case .string(let s):
             var out = ""
             JSONText.appendString(s, to: &out)
