@@ -92,6 +92,18 @@ import Testing
         #expect(frame.standardDeviation(0) == 0)
     }
 
+    /// Finite samples whose squares overflow a double (over ~1.3e154) have an infinite spread, as numpy gives,
+    /// not 0 (which made `zscore` lose its value); once they leave, the spread is exact again.
+    @Test func overflowingSquaresGiveAnInfiniteSpreadWhileInTheWindow() {
+        var frame = SampleFrame(columns: [.init(extremes: false, order: false)])
+        frame.append(time: 0, values: [2e154])
+        frame.append(time: 1, values: [0])
+        #expect(frame.standardDeviation(0) == .infinity)
+        frame.append(time: 2, values: [4])
+        frame.evict(through: 0)
+        #expect(frame.standardDeviation(0) == 2)
+    }
+
     /// Equal samples left behind by a far larger one have a standard deviation of exactly 0 (the shift the sums
     /// were taken from is renewed once it is far from the samples), and a spread close to numpy's otherwise.
     @Test func theStandardDeviationStaysExactAfterAnOutlierLeaves() {

@@ -73,10 +73,13 @@ struct SampleFrame {
 
         @inline(__always) fileprivate var finiteCount: Int { count - positiveInfinities - negativeInfinities }
 
-        /// Population variance of the finite samples.
+        /// Population variance of the finite samples: +∞ once their squares overflow a double (samples over
+        /// ~1e154 apart), as numpy's gives, not the 0 that ∞ − ∞ would leave.
         @inline(__always) fileprivate var variance: Double {
             let n = Double(finiteCount)
-            return n > 0 ? max(0, (shiftedSumOfSquares - shiftedSum * shiftedSum / n) / n) : 0
+            guard n > 0 else { return 0 }
+            guard shiftedSumOfSquares.isFinite else { return .infinity }
+            return max(0, (shiftedSumOfSquares - shiftedSum * shiftedSum / n) / n)
         }
 
         /// Whether the running sums may have lost precision: the shift lies so far from the samples' mean, against
@@ -350,7 +353,10 @@ struct SampleFrame {
         columns[c].removalsSinceRefresh += 1
         // Subtracting accumulates rounding error; recomputing now and then keeps sums exact to a few ulps (and
         // `standardDeviation` recomputes them at once when they may have lost precision).
-        if columns[c].removalsSinceRefresh > 2 * columns[c].count + 64 { refreshSums(c) }
+        // A square that overflowed to +∞ leaves ∞ − ∞ = NaN when it goes: recomputed at once.
+        if columns[c].removalsSinceRefresh > 2 * columns[c].count + 64 || !columns[c].shiftedSumOfSquares.isFinite {
+            refreshSums(c)
+        }
     }
 
     /// Column `c`'s order statistics move from sorted blocks to a sketch.
