@@ -72,6 +72,19 @@ import Testing
         #expect(frame.columns[0].total == 0.25)
     }
 
+    /// Samples of very different sizes that all leave take nothing with them: one error term alone kept the
+    /// rounding of 1e16 against 1e33 and read −1 for a window holding only 0.
+    @Test(arguments: [[1e16, 1e33, 1], [1e10, 1e27, 0.001], [3e15, -7e31, 0.3]])
+    func samplesOfVeryDifferentSizesLeaveTheSumExact(values: [Double]) {
+        var frame = SampleFrame(columns: [.init(extremes: false, order: false)])
+        for (t, v) in values.enumerated() { frame.append(time: Int64(t), values: [v]) }
+        frame.append(time: 10, values: [0])
+        frame.evict(through: Int64(values.count - 1))
+        #expect(frame.columns[0].total == 0)
+        frame.append(time: 11, values: [0.25])
+        #expect(frame.columns[0].total == 0.25 && frame.columns[0].mean == 0.125)
+    }
+
     /// An infinite sample makes the sum infinite while it is in the window, and leaves no trace once it is out
     /// (a running sum that had subtracted it would stay NaN).
     @Test func infiniteSamplesCountWhileInTheWindowOnly() {

@@ -25,11 +25,9 @@ struct SampleFrame {
         /// sums, which would otherwise turn NaN for good once one left the window.
         fileprivate var positiveInfinities = 0
         fileprivate var negativeInfinities = 0
-        /// Sum of the finite samples, compensated (Neumaier): `sum + sumError` keeps what plain adding and
-        /// subtracting would round away, so a large sample that leaves takes no small ones with it (1e17 in, 0.5
-        /// in, 1e17 out: 0.5, where a plain running sum reads 0).
-        fileprivate var sum = 0.0
-        fileprivate var sumError = 0.0
+        /// Sum of the finite samples, compensated: a large sample that leaves takes no small ones with it (1e17
+        /// in, 0.5 in, 1e17 out: 0.5, where a plain running sum reads 0).
+        fileprivate var sum = CompensatedSum()
         /// Sums of (value − shift) and its square over the finite samples: shifting by a sample value keeps the
         /// variance stable.
         fileprivate var shift = Double.nan  // NaN until a finite sample comes
@@ -59,7 +57,7 @@ struct SampleFrame {
         @inline(__always) var total: Double {
             if tally { return Double(ones) }
             if positiveInfinities > 0 { return negativeInfinities > 0 ? .nan : .infinity }
-            return negativeInfinities > 0 ? -.infinity : sum + sumError
+            return negativeInfinities > 0 ? -.infinity : sum.value
         }
 
         @inline(__always) var mean: Double? { count > 0 ? total / Double(count) : nil }
@@ -268,7 +266,7 @@ struct SampleFrame {
             // Order statistics or extremes only.
         } else if value.isFinite {
             if columns[c].shift.isNaN { columns[c].shift = value }
-            Self.compensatedAdd(value, to: &columns[c].sum, error: &columns[c].sumError)
+            columns[c].sum.add(value)
             let d = value - columns[c].shift
             columns[c].shiftedSum += d
             columns[c].shiftedSumOfSquares += d * d
@@ -323,7 +321,7 @@ struct SampleFrame {
             // Adding only raises the sum of squares and removing only lowers it, so its peak is reached just
             // before a removal.
             columns[c].peakSumOfSquares = max(columns[c].peakSumOfSquares, columns[c].shiftedSumOfSquares)
-            Self.compensatedAdd(-value, to: &columns[c].sum, error: &columns[c].sumError)
+            columns[c].sum.add(-value)
             let d = value - columns[c].shift
             columns[c].shiftedSum -= d
             columns[c].shiftedSumOfSquares -= d * d
@@ -386,14 +384,6 @@ struct SampleFrame {
         }
     }
 
-    /// Neumaier's step: adds `x` to `sum` and what the addition rounded off to `error`.
-    @inline(__always)
-    private static func compensatedAdd(_ x: Double, to sum: inout Double, error: inout Double) {
-        let t = sum + x
-        error += abs(sum) >= abs(x) ? (sum - t) + x : (x - t) + sum
-        sum = t
-    }
-
     /// Column `c`'s population standard deviation, from sums recomputed first when they may have lost precision.
     /// The check is amortised: after a refresh the shift is the newest sample, so the offset is at most √n standard
     /// deviations until that sample leaves, and the squares must first grow 1000-fold and shrink back.
@@ -411,22 +401,20 @@ struct SampleFrame {
             shift = row(i)[1 + c]
             break
         }
-        var sum = 0.0
-        var sumError = 0.0
+        var sum = CompensatedSum()
         var shiftedSum = 0.0
         var shiftedSumOfSquares = 0.0
         let s = shift ?? .nan
         for i in 0..<count {
             let v = row(i)[1 + c]
             guard v.isFinite else { continue }
-            Self.compensatedAdd(v, to: &sum, error: &sumError)
+            sum.add(v)
             shiftedSum += v - s
             shiftedSumOfSquares += (v - s) * (v - s)
         }
         columns[c].removalsSinceRefresh = 0
         columns[c].shift = s
         columns[c].sum = sum
-        columns[c].sumError = sumError
         columns[c].shiftedSum = shiftedSum
         columns[c].shiftedSumOfSquares = shiftedSumOfSquares
         columns[c].peakSumOfSquares = shiftedSumOfSquares
@@ -466,4 +454,25 @@ final class RowStorage {
     }
 
     deinit { base.deallocate() }
+}
+
+/// A running sum that keeps what rounding takes off, to second order (Klein's cascade of Neumaier's step): adding
+/// and later subtracting samples of very different sizes (1e16, 1e33, 1) leaves the sum of what stays, where one
+/// error term alone drifts by the small ones.
+struct CompensatedSum {
+    private var sum = 0.0
+    private var error = 0.0
+    private var secondError = 0.0
+
+    var value: Double { sum + (error + secondError) }
+
+    @inline(__always)
+    mutating func add(_ x: Double) {
+        let t = sum + x
+        let c = abs(sum) >= abs(x) ? (sum - t) + x : (x - t) + sum
+        sum = t
+        let u = error + c
+        secondError += abs(error) >= abs(c) ? (error - u) + c : (c - u) + error
+        error = u
+    }
 }
