@@ -8,7 +8,7 @@ public enum Compiler {
         let builder = GraphBuilder()
         let (actions, policy) = builder.compilePolicies(policies)
         builder.declare(rules)
-        let compiledRules = builder.compileRules(rules, actions: actions)
+        let compiledRules = builder.compileRules(rules, actions: actions, policiesGiven: !policies.isEmpty)
         builder.warnUnused()
         builder.warnUnreachableRoutes(rules: compiledRules, actions: actions.map(\.compiled))
         builder.warnUnknownLabels(rules: compiledRules)
@@ -160,7 +160,9 @@ final class GraphBuilder {
 
     // MARK: Rules
 
-    func compileRules(_ files: [RuleFileSyntax], actions: [DeclaredAction]) -> [CompiledRule] {
+    /// `policiesGiven`: whether any policy file was compiled with the rules (an action none declares is then a
+    /// misspelling, not a missing file).
+    func compileRules(_ files: [RuleFileSyntax], actions: [DeclaredAction], policiesGiven: Bool) -> [CompiledRule] {
         var seen: [String: SourceRange] = [:]
         var compiled: [CompiledRule] = []
         let actionNames = actions.map(\.compiled.name)
@@ -180,8 +182,8 @@ final class GraphBuilder {
                     Diagnostic(
                         .undefinedAction,
                         "rule '\(rule.name.value)' names action '\(action.value)', which no policy file declares"
-                            + (actionNames.isEmpty
-                                ? " (no policy file declares any action: check the rules with their policies, as in sentinel lint rules policies)"
+                            + (!policiesGiven
+                                ? " (no policy file was given: check the rules with their policies, as in sentinel lint rules policies)"
                                 : Suggestion.didYouMean(action.value, in: actionNames)),
                         at: action.range))
                 return nil
@@ -374,8 +376,11 @@ final class GraphBuilder {
                 let translated = Self.sentinelPlaceholder(forPrometheus: base)
                 let written = translated ?? base
                 let needsLabel = allowed.contains(written) ? "" : ", and '\(written)' must be a label of this rule (group_by or labels)"
-                if bar != nil, !written.isEmpty {
+                let isName = !written.isEmpty && written.unicodeScalars.allSatisfy { $0 == "_" || $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+                if bar != nil, isName {
                     message = "template uses '\(name)': placeholders take no pipes or functions; write {{ \(written) }}\(needsLabel)"
+                } else if bar != nil || base.contains(" ") {
+                    message = "template uses '\(name)': placeholders take no pipes or functions, only a name: value, rule, severity or a label of this rule"
                 } else if let translated {
                     message = "template uses '\(name)', a Prometheus template name: Sentinel writes it {{ \(translated) }}\(needsLabel)"
                 } else {

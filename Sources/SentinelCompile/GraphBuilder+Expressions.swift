@@ -109,6 +109,8 @@ extension GraphBuilder {
             for item in items {
                 switch item.kind {
                 case .number(let n): constants.append(numberConstant(n, item, scope))
+                case .unary(.negate, let inner) where negatedNumberConstant(inner, scope) != nil:
+                    constants.append(negatedNumberConstant(inner, scope)!)
                 case .string(let s): constants.append(.string(s))
                 case .bool(let b): constants.append(.bool(b))
                 case .duration(let ms): constants.append(.number(Double(ms) / 1000))
@@ -122,6 +124,7 @@ extension GraphBuilder {
             guard let (a, t) = lower(operand, scope), expectType(t, .bool, "'not'", operand, scope) else { return nil }
             return (intern(.not(a), .bool), .bool)
         case .unary(.negate, let operand):
+            if let constant = negatedNumberConstant(operand, scope) { return (intern(.constant(constant), .number), .number) }
             guard let (a, t) = lower(operand, scope), expectType(t, .number, "'-'", operand, scope) else { return nil }
             return (intern(.negate(a), .number), .number)
         case .exists(let operand):
@@ -214,7 +217,7 @@ extension GraphBuilder {
             lists[name]!.syntax.items.map {
                 switch $0.value {
                 case .string: .string
-                case .number: .number
+                case .number, .wideNumber: .number
                 }
             })
     }
@@ -233,16 +236,21 @@ extension GraphBuilder {
             })
     }
 
+    /// The constant of `-e` when `e` is a number literal: a negative literal is a constant, exact like a positive
+    /// one (a negative 64-bit ID), and a list may hold it.
+    private func negatedNumberConstant(_ e: Expr, _ scope: Scope) -> Constant? {
+        guard case .number(let n) = e.kind else { return nil }
+        if case .exactNumber(_, let digits) = numberConstant(n, e, scope) { return .exactNumber(-n, digits: "-" + digits) }
+        return .number(-n)
+    }
+
     /// The constant of number literal `e`: with its digits when it has more significant ones than a double holds.
     private func numberConstant(_ n: Double, _ e: Expr, _ scope: Scope) -> Constant {
         let scalars = Array(scope.source.text.unicodeScalars)
         guard e.start >= 0, e.end <= scalars.count, e.start < e.end else { return .number(n) }
         var written = ""
         written.unicodeScalars.append(contentsOf: scalars[e.start..<e.end])
-        let mantissa = written.prefix { $0 != "e" && $0 != "E" }
-        let significant = mantissa.filter(\.isNumber).drop { $0 == "0" }
-        guard significant.count > 15, written.first?.isNumber == true else { return .number(n) }
-        return .exactNumber(n, digits: written)
+        return WideNumber.digits(of: written).map { .exactNumber(n, digits: $0) } ?? .number(n)
     }
 
     private func lowerPath(_ segments: [String], _ e: Expr, _ scope: Scope, listPosition: Bool = false) -> (Int, ValueType)? {
@@ -282,15 +290,25 @@ extension GraphBuilder {
                 report(.undefinedList, "'\(name)' is neither a list nor a field of \(FieldCatalog.describe(scope.kinds)) events\(hint)", e, scope)
             } else {
                 var hint = fieldHint.isEmpty ? nameHint : fieldHint
-                if hint.isEmpty {
-                    hint =
-                        ["true", "false", "null"].contains(name.lowercased())
-                        ? " (\(name.lowercased()) is written in lower case)" : " (if you meant the text, quote it: \"\(name)\")"
-                }
+                if hint.isEmpty { hint = Self.bareNameHint(name, kinds: scope.kinds) }
                 report(.unknownField, "\(FieldCatalog.describe(scope.kinds)) events have no field '\(name)'\(hint)", e, scope)
             }
             return nil
         }
+    }
+
+    /// What an unknown bare name on a kind with known fields may have meant: a constant in another language's
+    /// spelling, a free-form field, or text left unquoted.
+    static func bareNameHint(_ name: String, kinds: [String]) -> String {
+        switch name.lowercased() {
+        case "true", "false": return " (write \(name.lowercased()))"
+        case "null", "none", "nil": return " (no value is written null)"
+        default: break
+        }
+        let freeForm = kinds.lazy.compactMap { FieldCatalog.kinds[$0]?.keys.first { $0.hasSuffix(".*") } }.first
+        let quoted = "text is quoted: \"\(name)\""
+        guard let freeForm else { return " (\(quoted))" }
+        return " (a free-form field is read as \(freeForm.dropLast(2)).\(name); \(quoted))"
     }
 
     private func expandMacro(_ macro: MacroSyntax, _ use: Expr, _ scope: Scope) -> (Int, ValueType)? {

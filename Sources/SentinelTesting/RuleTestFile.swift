@@ -297,8 +297,22 @@ public struct RuleTestCase: Sendable {
     /// Warns about fields a `completion` or `metric` input event has that its schema does not (`latency` for
     /// `latency_ms`): no rule can read them, so the test would fail, or pass, for the wrong reason.
     private static func checkFields(of map: MappingReader, kind: String, _ diagnostics: inout [Diagnostic]) {
-        guard FieldCatalog.kinds[kind] != nil else { return }
+        guard let fields = FieldCatalog.kinds[kind] else { return }
         func check(_ path: [String], _ node: YAMLNode, at key: YAMLNode?) {
+            let parent = path.dropLast().joined(separator: ".")
+            if let last = path.last, last.contains("."), fields[parent.isEmpty ? "*" : parent + ".*"] == nil {
+                // `"prompt_guard.safety": safe` is one key with dots in its name, not the nested field.
+                let parts = last.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+                if case .known = FieldCatalog.lookup(Array(path.dropLast()) + parts, kind: kind) {
+                    let nested = parts.dropFirst().reversed().reduce("...") { "{\($1): \($0)}" }
+                    diagnostics.append(
+                        Diagnostic(
+                            .unknownEventField,
+                            "'\(last)' is one key with dots in its name, which no rule reads; nest it: \(parts[0]): \(nested)",
+                            at: key?.range ?? node.range))
+                    return
+                }
+            }
             switch FieldCatalog.lookup(path, kind: kind) {
             case .known(let type):
                 guard type == .object, case .mapping(let pairs) = node.content else { return }

@@ -273,11 +273,15 @@ import Testing
         #expect(diagnostics.contains { $0.code == .unusedMacro })
         #expect(diagnostics.contains { $0.code == .unusedAction && $0.message.contains("capture_dpo") })
         // Rules checked without their policies: the likely cause, not a suggestion among no names.
-        let (_, alone) = CompileFixture.compile("rules:\n  - {name: R, on: completion, when: \"true\", actions: [notify]}\n", policy: "")
+        let (rules, _) = RuleFileReader.read(text: "rules:\n  - {name: R, on: completion, when: \"true\", actions: [notify]}\n", file: "r.yaml")
+        let (_, alone) = Compiler.compile(rules: [rules], policies: [])
         #expect(
             alone.filter { $0.code == .undefinedAction }.map(\.message) == [
-                "rule 'R' names action 'notify', which no policy file declares (no policy file declares any action: check the rules with their policies, as in sentinel lint rules policies)"
+                "rule 'R' names action 'notify', which no policy file declares (no policy file was given: check the rules with their policies, as in sentinel lint rules policies)"
             ], "\(alone)")
+        // A policy without actions was given: no advice to give one.
+        let (_, withPolicy) = CompileFixture.compile("rules:\n  - {name: R, on: completion, when: \"true\", actions: [notify]}\n", policy: "route: {receiver: x}\nreceivers: [{name: x, type: log}]\n")
+        #expect(withPolicy.filter { $0.code == .undefinedAction }.map(\.message) == ["rule 'R' names action 'notify', which no policy file declares"], "\(withPolicy)")
     }
 
     @Test func errorsInsideBlockScalarsPointAtTheFileLine() {
@@ -398,13 +402,14 @@ import Testing
     @Test func prometheusPlaceholdersAndPipesSayWhatToWrite() {
         let (_, diagnostics) = CompileFixture.compile(
             CompileFixture.rule(
-                "true", extra: "    annotations: {summary: \"{{ $labels.user }} {{ $value | humanize }} {{ model|title }}\"}"))
+                "true", extra: "    annotations: {summary: \"{{ $labels.user }} {{ $value | humanize }} {{ model|title }} {{ printf \\\"%.2f\\\" $value | x }}\"}"))
         let messages = diagnostics.filter { $0.code == .badTemplate }.map(\.message)
         #expect(
             messages == [
                 "template uses '$labels.user', a Prometheus template name: Sentinel writes it {{ user }}, and 'user' must be a label of this rule (group_by or labels)",
                 "template uses '$value | humanize': placeholders take no pipes or functions; write {{ value }}",
                 "template uses 'model|title': placeholders take no pipes or functions; write {{ model }}",
+                "template uses 'printf \"%.2f\" $value | x': placeholders take no pipes or functions, only a name: value, rule, severity or a label of this rule",
             ], "\(diagnostics)")
     }
 
@@ -413,8 +418,10 @@ import Testing
     @Test(arguments: [
         ("metric", "model_name == \\\"m\\\"", "'metric' events have no field 'model_name' (did you mean 'labels.model_name'?)"),
         ("metric", "__name__ == \\\"m\\\"", "'metric' events have no field '__name__' (did you mean 'name'?)"),
-        ("completion", "response_guard.safety == unsafe", "'completion' events have no field 'unsafe' (if you meant the text, quote it: \"unsafe\")"),
-        ("completion", "response_guard.refusal == True", "'completion' events have no field 'True' (true is written in lower case)"),
+        ("completion", "response_guard.safety == unsafe", "'completion' events have no field 'unsafe' (a free-form field is read as attrs.unsafe; text is quoted: \"unsafe\")"),
+        ("completion", "user == 'alice'", "'completion' events have no field 'user' (a free-form field is read as attrs.user; text is quoted: \"user\")"),
+        ("completion", "response_guard.refusal == True", "'completion' events have no field 'True' (write true)"),
+        ("completion", "model == None", "'completion' events have no field 'None' (no value is written null)"),
     ])
     func unknownBareNamesSayWhatWasMeant(kind: String, condition: String, message: String) {
         let (_, diagnostics) = CompileFixture.compile("rules:\n  - {name: R, on: \(kind), when: \"\(condition)\"}\n")

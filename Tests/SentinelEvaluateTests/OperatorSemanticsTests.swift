@@ -76,6 +76,31 @@ import Testing
         #expect(f.matches("Literal") == 0)
     }
 
+    /// Negative and `.`-led literals, list literals and declared lists keep their digits as well.
+    @Test func negativeLiteralsAndListsKeepTheirDigits() throws {
+        let f = try EngineFixture(
+            """
+            lists:
+              ids: [1234567890123456789, 5, -1234567890123456789]
+            rules:
+              - {name: Negative, on: feedback, when: "id == -1234567890123456789"}
+              - {name: Fraction, on: feedback, when: "id == .1234567890123456789"}
+              - {name: Literal, on: feedback, when: "id in [-1234567890123456789, 1234567890123456789, 5]"}
+              - {name: Declared, on: feedback, when: "id in ids"}
+              - {name: NotDeclared, on: feedback, when: "id not in ids"}
+            """)
+        let ids = [
+            "1234567890123456789", "1234567890123456788", "5", "-1234567890123456789", "1234567890123456768",
+            "0.1234567890123456789", "0.1234567890123456788",
+        ]
+        for (i, id) in ids.enumerated() { try f.send(at: Double(i), #"{"kind":"feedback","id":\#(id)}"#) }
+        #expect(f.matches("Negative") == 1)
+        #expect(f.matches("Fraction") == 1)
+        #expect(f.matches("Literal") == 3)
+        #expect(f.matches("Declared") == 3)
+        #expect(f.matches("NotDeclared") == 4)
+    }
+
     @Test func countsWideNumbersDistinctByTheirExactValue() throws {
         let f = try EngineFixture(
             """

@@ -55,15 +55,20 @@ import Testing
         ("quantile_over_time(0.99, ttft_ms[10m]) > 3", 25, "write quantile(0.99, ttft_ms, 10m)"),
         ("count_over_time(x[1h]) > 3", 16, "write count(1h)"),
         ("latency_ms[5m] > 3", 0, "a window is the last argument of a window function: avg(latency_ms, 5m)"),
-        ("prompt =~ \"x\"", 7, "write x matches \"pattern\""),
-        ("prompt !~ \"x\"", 7, "write not (x matches \"pattern\")"),
+        ("quantile(0.9, latency_ms[5m]) > 3", 14, "write quantile(0.9, latency_ms, 5m)"),
+        ("quantile(q, latency_ms[5m]) > 3", 12, "write quantile(q, latency_ms, 5m)"),
+        ("psi(x[5m], 1h) > 3", 4, "a window is the last argument of a window function: avg(x, 5m)"),
+        ("avg(attrs[\"a b\"][5m]) > 3", 4, "write avg(attrs[\"a b\"], 5m)"),
+        ("avg(attrs[\"x.y\"][5m]) > 3", 4, "write avg(attrs[\"x.y\"], 5m)"),
+        ("prompt =~ \"x\"", 7, "write x matches \"^(pattern)$\""),
+        ("prompt !~ \"x\"", 7, "write not (x matches \"^(pattern)$\")"),
         ("x in (\"a\", \"b\")", 5, "a list is written in brackets: x in [\"a\", \"b\"]"),
         ("latency_ms > 3 regex \"x\"", 15, "Falco's 'regex' is 'matches' here"),
         ("x pmatch (a)", 2, "'startswith' here, with a list"),
         ("sum by (model) (x) > 1", 4, "the rule's group_by"),
         ("a unless b", 2, "'and not'"),
-        ("avg(latency_ms, 5 min) > 3", 18, "a duration is written without a space or a word: 5m"),
-        ("latency_ms > 2 seconds", 15, "a duration is written without a space or a word: 2s"),
+        ("avg(latency_ms, 5 min) > 3", 18, "a window is written without a space or a word: 5m"),
+        ("count(1 hours) > 3", 8, "a window is written without a space or a word: 1h"),
         ("exists(response_guard)", 0, "'exists' follows the field: x exists"),
     ])
     func errorsAreAtTheOffendingToken(text: String, offset: Int, message: String) {
@@ -73,6 +78,18 @@ import Testing
         } catch {
             #expect(error.start == offset, "\(error)")
             #expect(error.message.contains(message), "\(error.message)")
+        }
+    }
+
+    /// A unit after a compared number gets no duration advice: `ttft_ms > 500ms` would compare with 0.5 (a
+    /// duration is seconds), nor does a fraction (`1.5h` is no duration).
+    @Test(arguments: ["ttft_ms > 500 ms", "count(1.5 hours) > 1", "count(latency_ms > 500 ms, 5m) > 1"])
+    func unitsAfterComparedNumbersGetNoDurationAdvice(text: String) {
+        do {
+            _ = try Parser.parse(text)
+            Issue.record("parsed: \(text)")
+        } catch {
+            #expect(!error.message.contains("written without a space"), "\(error.message)")
         }
     }
 

@@ -29,7 +29,8 @@ import SentinelParse
         ("when: \"m1\" == model\n", 1, 12, "a value that starts with a quote ends at its closing quote"),
         ("when: 'm1' == model\n", 1, 12, "a value that starts with a quote ends at its closing quote"),
         ("when: prompt icontains \"system: now\"\n", 1, 31, "a ': ' inside an unquoted value starts a mapping"),
-        ("a:\n  name: A\n   on: completion\n", 3, 6, "is this key indented differently from the keys beside it?"),
+        ("a:\n  name: A\n   on: completion\n", 3, 6, "a key indented differently from the keys beside it, or a ': ' inside"),
+        ("a:\n  when: x >\n    y \"note: z\"\n", 3, 12, "or a ': ' inside an unquoted value starts a mapping"),
     ])
     func yamlErrorsInRuleValuesSayWhatUsuallyCausesThem(text: String, line: Int, column: Int, hint: String) throws {
         let result = YAMLLoader.load(text: text, file: "t.yaml")

@@ -67,14 +67,18 @@ struct ListMatcher {
     let lowercased: CaseInsensitiveNeedles
     private let stringIndex: [UInt64: [Int]]
     private let numbers: Set<Double>
+    /// Items with more digits than a double holds, by their double: their digits (in the pool, ending in a space).
+    private let wideNumbers: [Double: [UnsafePointer<UInt8>]]
 
     init(_ list: CompiledList, pool: ConstantPool) {
         var strings: [ByteString] = []
         var numbers: Set<Double> = []
+        var wideNumbers: [Double: [UnsafePointer<UInt8>]] = [:]
         for item in list.items {
             switch item {
             case .string(let s): strings.append(pool.bytes(s))
             case .number(let n): numbers.insert(n)
+            case .wideNumber(let n, let digits): wideNumbers[n, default: []].append(pool.bytes(digits + " ").base!)
             }
         }
         var index: [UInt64: [Int]] = [:]
@@ -87,6 +91,7 @@ struct ListMatcher {
         self.lowercased = CaseInsensitiveNeedles(lowercased, pool: pool)
         self.stringIndex = index
         self.numbers = numbers
+        self.wideNumbers = wideNumbers
     }
 
     func contains(_ value: Value) -> Bool {
@@ -96,7 +101,10 @@ struct ListMatcher {
             if strings.count <= 8 { return strings.contains { $0.equals(s) } }
             guard let candidates = stringIndex[ByteHashing.hash(s.buffer)] else { return false }
             return candidates.contains { strings[$0].equals(s) }
-        case .number(let n, _): return numbers.contains(n)
+        case .number(let n, let text):
+            // Exactly as comparisons go: a number without digits of its own is its double's shortest decimal.
+            if numbers.contains(n), text == nil || NumberFormatting.exactOrder(n, text: text, n, text: nil) == 0 { return true }
+            return wideNumbers[n]?.contains { NumberFormatting.exactOrder(n, text: text, n, text: $0) == 0 } ?? false
         default: return false
         }
     }

@@ -14,14 +14,14 @@ public enum PolicyReceivers {
     ) -> (receivers: [OutboxReceiver], diagnostics: [Diagnostic]) {
         var receivers: [OutboxReceiver] = []
         var diagnostics: [Diagnostic] = []
-        // A receiver without a URL is already an error of the policy file (and not reported twice).
-        for receiver in policy.receivers where ReceiverSettings.Kind(rawValue: receiver.type) != nil && receiver.settings["url"] != nil {
+        for receiver in policy.receivers where ReceiverSettings.Kind(rawValue: receiver.type) != nil {
             var lookup = environment
             if !checkEnvironment, let variable = receiver.settings["bearer_token_env"] { lookup[variable] = "unchecked" }
             let (settings, problems) = ReceiverSettings.check(
                 receiver: receiver.name, type: receiver.type, settings: receiver.settings, environment: lookup)
             if let settings { receivers.append(OutboxReceiver(settings: settings, client: client)) }
-            for error in problems {
+            // A missing URL is already an error of the policy file, which every command reads: not reported twice.
+            for error in problems where !(error.key == "url" && receiver.settings["url"] == nil) {
                 diagnostics.append(
                     Diagnostic(.invalidValue, error.description, at: error.key.flatMap { receiver.settingRanges[$0] } ?? receiver.range))
             }

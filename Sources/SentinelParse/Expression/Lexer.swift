@@ -43,11 +43,12 @@ public struct Lexer {
         }
         let hint: String
         switch c {
-        case "=" where next(start) == "~": hint = " (PromQL's regex match: write x matches \"pattern\")"
+        // PromQL anchors its patterns; `matches` does not.
+        case "=" where next(start) == "~": hint = " (PromQL's regex match: write x matches \"^(pattern)$\")"
         case "=": hint = " (use '==' to compare)"
         case "&": hint = " (use 'and')"
         case "|": hint = " (use 'or')"
-        case "!" where next(start) == "~": hint = " (PromQL's negated regex match: write not (x matches \"pattern\"))"
+        case "!" where next(start) == "~": hint = " (PromQL's negated regex match: write not (x matches \"^(pattern)$\"))"
         case "!": hint = " (use 'not', or '!=' to compare)"
         case ":" where start > 0 && isIdentifierPart(scalars[start - 1]): hint = metricNameHint(around: start)
         default: hint = ""

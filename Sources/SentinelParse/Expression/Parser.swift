@@ -94,13 +94,15 @@ public struct Parser {
             related: opened.map { .init(message: "the '\(Self.text(of: $0))' it closes", start: $0.start, end: $0.end) })
     }
 
-    /// For `5 min`, a number then a unit word at the cursor: how a duration is written.
+    /// For `avg(x, 5 min)`, a whole number standing alone as a call's argument, then a unit word at the cursor: how
+    /// a window is written. Elsewhere (`ttft_ms > 500 ms`) a duration would be read as seconds, so no advice.
     private var spacedUnitHint: String {
-        guard position > 0, case .number(let n) = tokens[position - 1].kind, case .identifier(let word) = peek.kind,
+        guard position > 1, !calls.isEmpty, case .number(let n) = tokens[position - 1].kind,
+            tokens[position - 2].kind == .symbol(.comma) || tokens[position - 2].kind == .symbol(.lparen),
+            n == n.rounded(), n >= 0, n < 1e9, case .identifier(let word) = peek.kind,
             let unit = Self.unitWords[word.lowercased()]
         else { return "" }
-        let count = n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : "\(n)"
-        return " (a duration is written without a space or a word: \(count)\(unit))"
+        return " (a window is written without a space or a word: \(Int64(n))\(unit))"
     }
 
     private static let unitWords: [String: String] = [
@@ -108,6 +110,28 @@ public struct Parser {
         "seconds": "s", "m": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m", "h": "h", "hr": "h",
         "hrs": "h", "hour": "h", "hours": "h", "d": "d", "day": "d", "days": "d", "w": "w", "week": "w", "weeks": "w",
     ]
+
+    /// A field path as written: `attrs.user`, `labels["le"]`, `attrs["a b"]`.
+    static func written(path segments: [String]) -> String {
+        var text = ""
+        for (i, segment) in segments.enumerated() {
+            let scalars = Array(segment.unicodeScalars)
+            let isName =
+                !scalars.isEmpty && (scalars[0] == "_" || scalars[0].properties.isAlphabetic && scalars[0].isASCII)
+                && scalars.allSatisfy { $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) }
+            if isName {
+                text += i == 0 ? segment : "." + segment
+            } else {
+                var quoted = "\""
+                for c in segment.unicodeScalars {
+                    if c == "\"" || c == "\\" { quoted.unicodeScalars.append("\\") }
+                    quoted.unicodeScalars.append(c)
+                }
+                text += "[" + quoted + "\"]"
+            }
+        }
+        return text
+    }
 
     private static func text(of bracket: Token) -> String {
         if case .symbol(let s) = bracket.kind { return s.rawValue }
@@ -375,7 +399,7 @@ public struct Parser {
             } else if accept(.lbracket) != nil {
                 let token = advance()
                 if case .duration(let ms) = token.kind {
-                    let field = segments.joined(separator: ".")
+                    let field = Self.written(path: segments)
                     let window = DurationLiteral.format(milliseconds: ms)
                     var quantile: String?
                     if case .number(let q) = calls.last?.arguments.first?.kind { quantile = "\(q)" }

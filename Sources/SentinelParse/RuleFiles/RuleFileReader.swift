@@ -87,7 +87,9 @@ public enum RuleFileReader {
                         Diagnostic(.wrongType, "items of list '\(name.value)' must be strings or numbers", at: item.range))
                     return nil
                 }
-                if s.isPlain, let n = Double(s.value), n.isFinite { return Located(.number(n), at: item.range) }
+                if s.isPlain, let n = Double(s.value), n.isFinite {
+                    return Located(WideNumber.digits(of: s.value).map { .wideNumber(n, digits: $0) } ?? .number(n), at: item.range)
+                }
                 return Located(.string(s.value), at: item.range)
             }
             return ListSyntax(name: name, items: values)

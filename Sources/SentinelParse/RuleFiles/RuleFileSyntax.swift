@@ -16,6 +16,8 @@ public struct ListSyntax: Sendable {
     public enum Item: Sendable, Hashable {
         case string(String)
         case number(Double)
+        /// A number with more significant digits than a double holds, with its digits (`WideNumber`).
+        case wideNumber(Double, digits: String)
     }
 
     public var name: Located<String>

@@ -171,13 +171,13 @@ public struct YAMLLoader {
                 if bytes[i - 1] == 0x3A, bytes[i] == 0x20 || bytes[i] == 0x09 { keyBefore = true }
                 i -= 1
             }
-            return keyBefore
-                ? " (a ': ' inside an unquoted value starts a mapping: quote the whole value, or write it as a block with >-)"
-                : " (is this key indented differently from the keys beside it?)"
+            let inValue = "a ': ' inside an unquoted value starts a mapping: quote the whole value, or write it as a block with >-"
+            // A first ': ' on its line: a key indented apart from its siblings, or a value's continuation line.
+            return keyBefore ? " (\(inValue))" : " (a key indented differently from the keys beside it, or \(inValue))"
         }
         var before = end - 1
         while before >= 0, bytes[before] == 0x20 || bytes[before] == 0x09 { before -= 1 }
-        if problem.hasPrefix("did not find expected"), before >= 0, bytes[before] == 0x22 || bytes[before] == 0x27 {
+        if problem == "did not find expected key", before >= 0, bytes[before] == 0x22 || bytes[before] == 0x27 {
             return " (a value that starts with a quote ends at its closing quote: quote the whole value, or write it as a block with >-)"
         }
         return ""
