@@ -175,6 +175,13 @@ public struct RuleTestCase: Sendable {
                 diagnostics.append(Diagnostic(.wrongType, "'expect_matches' must map rule names to counts", at: n.range))
             }
         }
+        if map["expect"] == nil, map["expect_matches"] == nil, map["expect_notifications"] == nil {
+            // It would pass whatever the rules do.
+            diagnostics.append(
+                Diagnostic(
+                    .badTestFile, "test '\(name)' checks nothing: give it 'expect', 'expect_matches' or 'expect_notifications'",
+                    at: node.range))
+        }
         return test
     }
 
