@@ -42,15 +42,25 @@ import Testing
         #expect(result.stdout.contains("\(file.path):7:5: error: unknown key 'severty' in rule 'Broken' (did you mean 'severity'?) [E0301]"))
     }
 
-    /// A promtool test brought over: each promtool key is one error saying what Sentinel writes; keys that stand
-    /// for Sentinel's (`eval_time`, `exp_alerts`, `exp_labels`) are read in their place, so there is no second
-    /// "has no 'at'" or "has no 'alerts'" error.
-    @Test func promtoolTestKeysSayWhatToWrite() throws {
+    /// Lints `test` as `lat.test.yaml` beside a rule file holding `Slow`: the exit status, and the diagnostic lines
+    /// of `severity` with the test file's path written `t`.
+    static func lintRuleTest(_ test: String, severity: String) throws -> (status: Int32, lines: [String], output: String) {
         let dir = try SentinelProcess.temporaryDirectory()
         try "rules:\n  - {name: Slow, on: completion, group_by: [model], when: latency_ms > 1000}\n"
             .write(to: dir.appendingPathComponent("lat.yaml"), atomically: true, encoding: .utf8)
         let file = dir.appendingPathComponent("lat.test.yaml")
-        try """
+        try test.write(to: file, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["lint", dir.path])
+        let lines = result.stdout.split(separator: "\n").filter { $0.contains(": \(severity): ") }
+        return (result.status, lines.map { $0.replacingOccurrences(of: file.path, with: "t") }, result.stdout)
+    }
+
+    /// A promtool test brought over: each promtool key is one error saying what Sentinel writes; keys that stand
+    /// for Sentinel's (`eval_time`, `exp_alerts`, `exp_labels`) are read in their place, so there is no second
+    /// "has no 'at'" or "has no 'alerts'" error.
+    @Test func promtoolTestKeysSayWhatToWrite() throws {
+        let (status, errors, output) = try Self.lintRuleTest(
+            """
             evaluation_interval: 1m
             tests:
               - input_series: [{series: x, values: "1"}]
@@ -61,29 +71,24 @@ import Testing
                     exp_alerts:
                       - exp_labels: {model: m1}
                         alertname: Slow
-            """.write(to: file, atomically: true, encoding: .utf8)
-        let result = try SentinelProcess.run(["lint", dir.path])
-        #expect(result.status == 1)
-        let errors = result.stdout.split(separator: "\n").filter { $0.contains(": error: ") }
+            """, severity: "error")
+        #expect(status == 1)
         #expect(
-            errors.map { $0.replacingOccurrences(of: file.path, with: "t") } == [
+            errors == [
                 "t:1:1: error: unknown key 'evaluation_interval' in a rule test file (promtool's 'evaluation_interval': rules are evaluated at each event they read, or on the ticks of their 'every:') [E0301]",
                 "t:3:5: error: unknown key 'input_series' in test #1 (promtool's 'input_series': input is a list of events: events: [{at: 0m, kind: metric, name: ..., labels: {...}, value: 1}]) [E0301]",
                 "t:7:9: error: unknown key 'eval_time' in an expectation (promtool's 'eval_time': the time is 'at:') [E0301]",
                 "t:8:9: error: unknown key 'exp_alerts' in an expectation (promtool's 'exp_alerts': the expected alerts are 'alerts:') [E0301]",
                 "t:9:13: error: unknown key 'exp_labels' in an expected alert (promtool's 'exp_labels': write 'labels:') [E0301]",
                 "t:10:13: error: unknown key 'alertname' in an expected alert (promtool's 'alertname': write 'rule:') [E0301]",
-            ], "\(result.stdout)")
+            ], "\(output)")
     }
 
     /// An input event's field its kind does not have is a warning at the key, with the field meant: no rule can
     /// read it, so the test passes or fails for the wrong reason.
     @Test func aTestEventsUnknownFieldIsAWarningAtTheKey() throws {
-        let dir = try SentinelProcess.temporaryDirectory()
-        try "rules:\n  - {name: Slow, on: completion, group_by: [model], when: latency_ms > 1000}\n"
-            .write(to: dir.appendingPathComponent("lat.yaml"), atomically: true, encoding: .utf8)
-        let file = dir.appendingPathComponent("lat.test.yaml")
-        try """
+        let (status, warnings, output) = try Self.lintRuleTest(
+            """
             tests:
               - events:
                   - {at: 0m, kind: completion, model: m1, latency: 5000, attrs: {user: u}, response_guard: {safty: unsafe}}
@@ -91,16 +96,14 @@ import Testing
                   - {at: 2m, kind: feedback, anything: 1}
                 expect:
                   - {at: 0m, alerts: []}
-            """.write(to: file, atomically: true, encoding: .utf8)
-        let result = try SentinelProcess.run(["lint", dir.path])
-        #expect(result.status == 0, "\(result.stdout)")
-        let warnings = result.stdout.split(separator: "\n").filter { $0.contains(": warning: ") }
+            """, severity: "warning")
+        #expect(status == 0, "\(output)")
         #expect(
-            warnings.map { $0.replacingOccurrences(of: file.path, with: "t") } == [
+            warnings == [
                 "t:3:47: warning: 'completion' events have no field 'latency', so no rule reads it (did you mean 'latency_ms'?) [W0115]",
                 "t:3:97: warning: 'completion' events have no field 'response_guard.safty', so no rule reads it (did you mean 'response_guard.safety'?) [W0115]",
                 "t:4:41: warning: 'metric' events have no field 'model_name', so no rule reads it (did you mean 'labels.model_name'?) [W0115]",
-            ], "\(result.stdout)")
+            ], "\(output)")
     }
 
     /// Old-Mac files break lines at a lone CR; they are positioned and quoted line by line as LF and CRLF files.
