@@ -183,7 +183,7 @@ final class GraphBuilder {
                         .undefinedAction,
                         "rule '\(rule.name.value)' names action '\(action.value)', which no policy file declares"
                             + (!policiesGiven
-                                ? " (no policy file was given: check the rules with their policies, as in sentinel lint rules policies)"
+                                ? " (no policy file was given: rules that name actions are read with the policy files that declare them)"
                                 : Suggestion.didYouMean(action.value, in: actionNames)),
                         at: action.range))
                 return nil

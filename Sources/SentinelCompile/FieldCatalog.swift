@@ -82,6 +82,16 @@ public enum FieldCatalog {
         kinds.map { "'\($0)'" }.joined(separator: kinds.count == 2 ? " or " : ", ")
     }
 
+    /// `name` under each free-form object of `kinds` (`attrs.user`, `labels.model_name`).
+    public static func freeFormFields(_ name: String, kinds: [String]) -> [String] {
+        var seen: Set<String> = []
+        return kinds.compactMap { kind in
+            guard let prefix = Self.kinds[kind]?.keys.sorted().first(where: { $0.hasSuffix(".*") }) else { return nil }
+            let field = prefix.dropLast(2) + "." + name
+            return seen.insert(field).inserted ? field : nil
+        }
+    }
+
     /// The type of `path` on events of `kind`.
     public static func lookup(_ path: [String], kind: String) -> Lookup {
         let dotted = path.joined(separator: ".")
@@ -96,9 +106,8 @@ public enum FieldCatalog {
         if let close = Suggestion.closest(to: dotted, in: candidates) { return .unknown(suggestion: close) }
         // A duration's unit left off (`latency` for `latency_ms`): too many letters away for a typo.
         if candidates.contains(dotted + "_ms") { return .unknown(suggestion: dotted + "_ms") }
-        // Prometheus' names for a sample's parts: `__name__` is `name`, a bare label name is under `labels`.
+        // Prometheus' name for a sample's name.
         if dotted == "__name__", fields["name"] != nil { return .unknown(suggestion: "name") }
-        if path.count == 1, fields["labels.*"] != nil { return .unknown(suggestion: "labels.\(dotted)") }
         return .unknown(suggestion: nil)
     }
 }

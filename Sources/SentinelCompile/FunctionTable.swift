@@ -59,6 +59,9 @@ public enum FunctionTable {
     /// All function names, for suggestions.
     public static var names: [String] { Array(window.keys) + Array(scalar.keys) }
 
+    /// The window functions' names.
+    public static var windowNames: Set<String> { Set(window.keys) }
+
     /// The unknown-function diagnostic's hint for `name`: Sentinel's function when `name` is another language's
     /// for it, the closest function name (or such a name) when `name` looks misspelt, or the empty string.
     public static func hint(for name: String) -> String {

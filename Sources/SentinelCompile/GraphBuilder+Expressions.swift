@@ -248,8 +248,15 @@ extension GraphBuilder {
     private func numberConstant(_ n: Double, _ e: Expr, _ scope: Scope) -> Constant {
         let scalars = Array(scope.source.text.unicodeScalars)
         guard e.start >= 0, e.end <= scalars.count, e.start < e.end else { return .number(n) }
+        // `(1234567890123456789)`: the parentheses are part of the node's text.
+        var range = e.start..<e.end
+        while range.count > 2, scalars[range.lowerBound] == "(", scalars[range.upperBound - 1] == ")" {
+            range = (range.lowerBound + 1)..<(range.upperBound - 1)
+            while range.count > 0, scalars[range.lowerBound].properties.isWhitespace { range = (range.lowerBound + 1)..<range.upperBound }
+            while range.count > 0, scalars[range.upperBound - 1].properties.isWhitespace { range = range.lowerBound..<(range.upperBound - 1) }
+        }
         var written = ""
-        written.unicodeScalars.append(contentsOf: scalars[e.start..<e.end])
+        written.unicodeScalars.append(contentsOf: scalars[range])
         return WideNumber.digits(of: written).map { .exactNumber(n, digits: $0) } ?? .number(n)
     }
 
@@ -305,10 +312,10 @@ extension GraphBuilder {
         case "null", "none", "nil": return " (no value is written null)"
         default: break
         }
-        let freeForm = kinds.lazy.compactMap { FieldCatalog.kinds[$0]?.keys.first { $0.hasSuffix(".*") } }.first
+        let freeForm = FieldCatalog.freeFormFields(name, kinds: kinds)
         let quoted = "text is quoted: \"\(name)\""
-        guard let freeForm else { return " (\(quoted))" }
-        return " (a free-form field is read as \(freeForm.dropLast(2)).\(name); \(quoted))"
+        guard !freeForm.isEmpty else { return " (\(quoted))" }
+        return " (\(quoted); a free-form field is read as \(freeForm.joined(separator: " or ")))"
     }
 
     private func expandMacro(_ macro: MacroSyntax, _ use: Expr, _ scope: Scope) -> (Int, ValueType)? {

@@ -327,11 +327,14 @@ public struct RuleTestCase: Sendable {
                     if case .scalar(let k) = pair.key.content { check(path + [k.value], pair.value, at: pair.key) }
                 }
             case .unknown(let suggestion):
+                var hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
+                if hint.isEmpty, path.count == 1, let field = FieldCatalog.freeFormFields(path[0], kinds: [kind]).first {
+                    let object = field.prefix { $0 != "." }
+                    hint = " (free-form fields go under \(object): \(object): {\(path[0]): ...})"
+                }
                 diagnostics.append(
                     Diagnostic(
-                        .unknownEventField,
-                        "'\(kind)' events have no field '\(path.joined(separator: "."))', so no rule reads it"
-                            + (suggestion.map { " (did you mean '\($0)'?)" } ?? ""),
+                        .unknownEventField, "'\(kind)' events have no field '\(path.joined(separator: "."))', so no rule reads it\(hint)",
                         at: key?.range ?? node.range))
             }
         }

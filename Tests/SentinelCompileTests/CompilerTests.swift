@@ -277,7 +277,7 @@ import Testing
         let (_, alone) = Compiler.compile(rules: [rules], policies: [])
         #expect(
             alone.filter { $0.code == .undefinedAction }.map(\.message) == [
-                "rule 'R' names action 'notify', which no policy file declares (no policy file was given: check the rules with their policies, as in sentinel lint rules policies)"
+                "rule 'R' names action 'notify', which no policy file declares (no policy file was given: rules that name actions are read with the policy files that declare them)"
             ], "\(alone)")
         // A policy without actions was given: no advice to give one.
         let (_, withPolicy) = CompileFixture.compile("rules:\n  - {name: R, on: completion, when: \"true\", actions: [notify]}\n", policy: "route: {receiver: x}\nreceivers: [{name: x, type: log}]\n")
@@ -416,10 +416,12 @@ import Testing
     /// An unknown bare name says what was likely meant: a label of a metric, the metric's name, text left
     /// unquoted, a boolean in capitals.
     @Test(arguments: [
-        ("metric", "model_name == \\\"m\\\"", "'metric' events have no field 'model_name' (did you mean 'labels.model_name'?)"),
+        ("metric", "model_name == \\\"m\\\"", "'metric' events have no field 'model_name' (text is quoted: \"model_name\"; a free-form field is read as labels.model_name)"),
+        ("metric", "value == None", "'metric' events have no field 'None' (no value is written null)"),
+        ("[completion, metric]", "x == 1", "'completion' or 'metric' events have no field 'x' (text is quoted: \"x\"; a free-form field is read as attrs.x or labels.x)"),
         ("metric", "__name__ == \\\"m\\\"", "'metric' events have no field '__name__' (did you mean 'name'?)"),
-        ("completion", "response_guard.safety == unsafe", "'completion' events have no field 'unsafe' (a free-form field is read as attrs.unsafe; text is quoted: \"unsafe\")"),
-        ("completion", "user == 'alice'", "'completion' events have no field 'user' (a free-form field is read as attrs.user; text is quoted: \"user\")"),
+        ("completion", "response_guard.safety == unsafe", "'completion' events have no field 'unsafe' (text is quoted: \"unsafe\"; a free-form field is read as attrs.unsafe)"),
+        ("completion", "user == 'alice'", "'completion' events have no field 'user' (text is quoted: \"user\"; a free-form field is read as attrs.user)"),
         ("completion", "response_guard.refusal == True", "'completion' events have no field 'True' (write true)"),
         ("completion", "model == None", "'completion' events have no field 'None' (no value is written null)"),
     ])
@@ -582,5 +584,10 @@ import Testing
     ])
     func hints(name: String, hint: String) {
         #expect(FunctionTable.hint(for: name) == hint)
+    }
+
+    /// The parser's list of window functions (for its advice on `avg(x, 5 min)`) is the compiler's.
+    @Test func theParsersWindowFunctionsAreTheCompilers() {
+        #expect(ForeignFunctions.windowFunctions == FunctionTable.windowNames)
     }
 }

@@ -102,8 +102,29 @@ import Testing
             warnings == [
                 "t:3:47: warning: 'completion' events have no field 'latency', so no rule reads it (did you mean 'latency_ms'?) [W0115]",
                 "t:3:97: warning: 'completion' events have no field 'response_guard.safty', so no rule reads it (did you mean 'response_guard.safety'?) [W0115]",
-                "t:4:41: warning: 'metric' events have no field 'model_name', so no rule reads it (did you mean 'labels.model_name'?) [W0115]",
+                "t:4:41: warning: 'metric' events have no field 'model_name', so no rule reads it (free-form fields go under labels: labels: {model_name: ...}) [W0115]",
             ], "\(output)")
+    }
+
+    /// A receiver without a `url` is one error and its other settings are still checked; a `url` that is no plain
+    /// value is an error too.
+    @Test func receiverURLsAreReportedOnceAndOtherSettingsStillChecked() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let file = dir.appendingPathComponent("p.yaml")
+        try """
+            receivers:
+              - {name: a, type: webhook, timeout: banana}
+              - {name: b, type: alertmanager, url: []}
+            route: {receiver: a}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["lint", file.path])
+        #expect(result.status == 1)
+        let errors = result.stdout.split(separator: "\n").filter { $0.contains(": error: ") }.map { $0.replacingOccurrences(of: file.path, with: "p") }
+        #expect(errors.count == 3, "\(result.stdout)")
+        #expect(errors.filter { $0.contains("'url'") }.count == 2, "\(result.stdout)")
+        #expect(errors.contains { $0.hasPrefix("p:2:5: error: webhook receiver 'a' has no 'url'") }, "\(result.stdout)")
+        #expect(errors.contains { $0.contains("'timeout': 'banana' is not a duration") }, "\(result.stdout)")
+        #expect(errors.contains { $0.hasPrefix("p:3:40: error: 'url' must be a string") }, "\(result.stdout)")
     }
 
     /// Old-Mac files break lines at a lone CR; they are positioned and quoted line by line as LF and CRLF files.

@@ -84,6 +84,7 @@ import Testing
               ids: [1234567890123456789, 5, -1234567890123456789]
             rules:
               - {name: Negative, on: feedback, when: "id == -1234567890123456789"}
+              - {name: Parenthesised, on: feedback, when: "id == ( 1234567890123456789 ) or id in [(5)]"}
               - {name: Fraction, on: feedback, when: "id == .1234567890123456789"}
               - {name: Literal, on: feedback, when: "id in [-1234567890123456789, 1234567890123456789, 5]"}
               - {name: Declared, on: feedback, when: "id in ids"}
@@ -95,6 +96,7 @@ import Testing
         ]
         for (i, id) in ids.enumerated() { try f.send(at: Double(i), #"{"kind":"feedback","id":\#(id)}"#) }
         #expect(f.matches("Negative") == 1)
+        #expect(f.matches("Parenthesised") == 2)
         #expect(f.matches("Fraction") == 1)
         #expect(f.matches("Literal") == 3)
         #expect(f.matches("Declared") == 3)

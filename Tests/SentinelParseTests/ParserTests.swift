@@ -69,6 +69,9 @@ import Testing
         ("a unless b", 2, "'and not'"),
         ("avg(latency_ms, 5 min) > 3", 18, "a window is written without a space or a word: 5m"),
         ("count(1 hours) > 3", 8, "a window is written without a space or a word: 1h"),
+        ("count(x > (1), 10 mins) > 3", 18, "a window is written without a space or a word: 10m"),
+        ("x not in (\"a\", \"b\")", 9, "a list is written in brackets: x not in [\"a\", \"b\"]"),
+        ("delta(value[1h]) > 0", 6, "a window is the last argument of a window function"),
         ("exists(response_guard)", 0, "'exists' follows the field: x exists"),
     ])
     func errorsAreAtTheOffendingToken(text: String, offset: Int, message: String) {
@@ -83,7 +86,10 @@ import Testing
 
     /// A unit after a compared number gets no duration advice: `ttft_ms > 500ms` would compare with 0.5 (a
     /// duration is seconds), nor does a fraction (`1.5h` is no duration).
-    @Test(arguments: ["ttft_ms > 500 ms", "count(1.5 hours) > 1", "count(latency_ms > 500 ms, 5m) > 1"])
+    @Test(arguments: [
+        "ttft_ms > 500 ms", "count(1.5 hours) > 1", "count(latency_ms > 500 ms, 5m) > 1", "count(latency_ms > (500 ms), 5m) > 1",
+        "count(abs(500 ms) < latency_ms, 5m) > 1", "count(x in [1, 5 min], 5m) > 1", "abs(5 min) > 1",
+    ])
     func unitsAfterComparedNumbersGetNoDurationAdvice(text: String) {
         do {
             _ = try Parser.parse(text)

@@ -20,7 +20,8 @@ public enum PolicyReceivers {
             let (settings, problems) = ReceiverSettings.check(
                 receiver: receiver.name, type: receiver.type, settings: receiver.settings, environment: lookup)
             if let settings { receivers.append(OutboxReceiver(settings: settings, client: client)) }
-            // A missing URL is already an error of the policy file, which every command reads: not reported twice.
+            // A receiver without a `url`, or with one that is not a string, is already an error of the policy file,
+            // which every command reads: not reported twice.
             for error in problems where !(error.key == "url" && receiver.settings["url"] == nil) {
                 diagnostics.append(
                     Diagnostic(.invalidValue, error.description, at: error.key.flatMap { receiver.settingRanges[$0] } ?? receiver.range))

@@ -83,7 +83,7 @@ public struct ReceiverSettings: Sendable, Hashable {
         }
         let url = settings["url"] ?? ""
         if settings["url"] == nil {
-            invalid("url", "missing: a \(type) receiver needs a URL")
+            invalid("url", "missing: \(type.first.map { "aeiou".contains($0) } == true ? "an" : "a") \(type) receiver needs a URL")
         } else if HTTPURL(url) == nil {
             invalid("url", "'\(url)' is not \(HTTPURL.requirement)")
         }

@@ -4,7 +4,7 @@ public enum ForeignFunctions {
     public static let sentinelForms: [String: String] = [
         "count_over_time": "count(w)", "sum_over_time": "sum(x, w)", "avg_over_time": "avg(x, w)",
         "min_over_time": "min(x, w)", "max_over_time": "max(x, w)", "stddev_over_time": "stddev(x, w)",
-        "quantile_over_time": "quantile(q, x, w)", "irate": "rate(counter, w)", "delta": "increase(counter, w)",
+        "quantile_over_time": "quantile(q, x, w)", "irate": "rate(counter, w)",
         "mean": "avg(x, w)", "average": "avg(x, w)", "std": "stddev(x, w)", "stdev": "stddev(x, w)",
         "median": "quantile(0.5, x, w)", "percentile": "quantile(q, x, w)", "count_distinct": "distinct(x, w)",
         "nunique": "distinct(x, w)", "uniq": "distinct(x, w)", "length": "len(x)", "size": "len(x)", "strlen": "len(x)",
@@ -13,13 +13,20 @@ public enum ForeignFunctions {
         "exists": "x exists", "isnull": "x == null", "is_null": "x == null",
     ]
 
+    /// Sentinel's window functions (the compiler's `FunctionTable.window`, which a test keeps equal): the ones whose
+    /// last argument is a window.
+    public static let windowFunctions: Set<String> = [
+        "count", "ratio", "sum", "avg", "min", "max", "stddev", "zscore", "distinct", "rate", "increase", "quantile",
+        "histogram_quantile", "histogram_count", "psi",
+    ]
+
     /// How a range selector inside each function is written in Sentinel: PromQL's `_over_time` and counter
     /// functions, and Sentinel's own window functions written with one.
     static let rangeForms: [String: String] = [
         "count_over_time": "count(w)", "sum_over_time": "sum(x, w)", "avg_over_time": "avg(x, w)",
         "min_over_time": "min(x, w)", "max_over_time": "max(x, w)", "stddev_over_time": "stddev(x, w)",
-        "quantile_over_time": "quantile(q, x, w)", "rate": "rate(x, w)", "irate": "rate(x, w)",
-        "increase": "increase(x, w)", "delta": "increase(x, w)", "count": "count(w)", "sum": "sum(x, w)",
+        "quantile_over_time": "quantile(q, x, w)", "rate": "rate(x, w)", "increase": "increase(x, w)",
+        "count": "count(w)", "sum": "sum(x, w)",
         "avg": "avg(x, w)", "min": "min(x, w)", "max": "max(x, w)", "stddev": "stddev(x, w)",
         "quantile": "quantile(q, x, w)", "distinct": "distinct(x, w)", "zscore": "zscore(x, w)",
     ]

@@ -94,15 +94,42 @@ public struct Parser {
             related: opened.map { .init(message: "the '\(Self.text(of: $0))' it closes", start: $0.start, end: $0.end) })
     }
 
-    /// For `avg(x, 5 min)`, a whole number standing alone as a call's argument, then a unit word at the cursor: how
-    /// a window is written. Elsewhere (`ttft_ms > 500 ms`) a duration would be read as seconds, so no advice.
+    /// For `avg(x, 5 min)`, a whole number then a unit word (at the cursor) as the last argument of a window
+    /// function: how a window is written. Anywhere else (`ttft_ms > 500 ms`, `(500 ms)`) a duration would be read
+    /// as seconds, so no advice.
     private var spacedUnitHint: String {
-        guard position > 1, !calls.isEmpty, case .number(let n) = tokens[position - 1].kind,
-            tokens[position - 2].kind == .symbol(.comma) || tokens[position - 2].kind == .symbol(.lparen),
-            n == n.rounded(), n >= 0, n < 1e9, case .identifier(let word) = peek.kind,
-            let unit = Self.unitWords[word.lowercased()]
+        guard position > 2, let call = calls.last, ForeignFunctions.windowFunctions.contains(call.name),
+            case .number(let n) = tokens[position - 1].kind, n == n.rounded(), n >= 0, n < 1e9,
+            case .identifier(let word) = peek.kind, let unit = Self.unitWords[word.lowercased()],
+            position + 1 < tokens.count, tokens[position + 1].kind == .symbol(.rparen)
         else { return "" }
+        // Right after the call's own '(' or after a ',' of its arguments (commas of nested brackets are passed).
+        let before = tokens[position - 2]
+        let isArgument: Bool
+        switch before.kind {
+        case .symbol(.lparen): isArgument = tokens[position - 3].kind == .identifier(call.name)
+        case .symbol(.comma): isArgument = call.arguments.count > 0 && Self.commaIsTopLevel(tokens[..<(position - 2)], callName: call.name)
+        default: isArgument = false
+        }
+        guard isArgument else { return "" }
         return " (a window is written without a space or a word: \(Int64(n))\(unit))"
+    }
+
+    /// Whether the tokens end inside the argument list of the innermost call named `callName`, at its own level
+    /// (not inside a parenthesis or list of an argument).
+    private static func commaIsTopLevel(_ before: ArraySlice<Token>, callName: String) -> Bool {
+        var level = 0
+        for i in before.indices.reversed() {
+            switch before[i].kind {
+            case .symbol(.rparen), .symbol(.rbracket): level += 1
+            case .symbol(.lbracket): if level == 0 { return false } else { level -= 1 }
+            case .symbol(.lparen):
+                if level == 0 { return i > before.startIndex && before[i - 1].kind == .identifier(callName) }
+                level -= 1
+            default: break
+            }
+        }
+        return false
     }
 
     private static let unitWords: [String: String] = [
@@ -224,7 +251,7 @@ public struct Parser {
                 .exists(left.expr), start: left.expr.start, end: operatorToken.end, childHeight: left.height,
                 at: operatorToken)
         }
-        if op == .in || op == .notIn, let list = parenthesisedList() { throw list }
+        if op == .in || op == .notIn, let list = parenthesisedList(negated: op == .notIn) { throw list }
         let right = try parseAdditive()
         let result = try binary(op, left, right, at: operatorToken)
         if let (_, chained) = peekComparisonOperator() {
@@ -308,7 +335,7 @@ public struct Parser {
     }
 
     /// The error for SQL's and Falco's `x in (a, b)` at the cursor: a parenthesis holding a comma at its own level.
-    private func parenthesisedList() -> ExpressionError? {
+    private func parenthesisedList(negated: Bool) -> ExpressionError? {
         guard peek.kind == .symbol(.lparen) else { return nil }
         var level = 0
         var hasComma = false
@@ -320,7 +347,8 @@ public struct Parser {
                 if level == 0 {
                     guard hasComma else { return nil }
                     return ExpressionError(
-                        .expressionSyntax, "a list is written in brackets: x in [\"a\", \"b\"] (or x in list_name)",
+                        .expressionSyntax,
+                        "a list is written in brackets: x \(negated ? "not in" : "in") [\"a\", \"b\"] (or x \(negated ? "not in" : "in") list_name)",
                         start: peek.start, end: token.end)
                 }
             case .symbol(.comma) where level == 1: hasComma = true

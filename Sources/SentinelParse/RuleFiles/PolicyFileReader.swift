@@ -185,6 +185,7 @@ public enum PolicyFileReader {
         if ["webhook", "alertmanager"].contains(type.value), map["url"] == nil {
             diagnostics.append(Diagnostic(.missingKey, "\(type.value) receiver '\(name.value)' has no 'url'", at: node.range))
         }
+        if let url = map["url"] { _ = NodeValue.string(url, "'url'", &diagnostics) }
         return ReceiverSyntax(
             name: name, type: type, settings: settings(of: map, excluding: ["name", "type", "send_resolved"]),
             sendResolved: sendResolved)
