@@ -21,6 +21,8 @@ public enum Compiler {
 /// Mutable state of one compilation. Expr lowering lives in `GraphBuilder+Expressions.swift`.
 final class GraphBuilder {
     var diagnostics: [Diagnostic] = []
+    /// The scalars of the expression whose number literals were last read (`sourceScalars`).
+    var literalScalars: (range: SourceRange, count: Int, scalars: [Unicode.Scalar])?
     /// Actions and receivers declared with a mistake that was reported: references to them are not errors again.
     var unreadableActions: Set<String> = []
     var unreadableReceivers: Set<String> = []
@@ -372,12 +374,12 @@ final class GraphBuilder {
             if !allowed.contains(name) {
                 let message: String
                 let bar = name.firstIndex(of: "|")
-                let base = bar.map { String(name[..<$0].reversed().drop { $0 == " " }.reversed()) } ?? name
+                var base = bar.map { String(name[..<$0]) } ?? name
+                while base.last == " " || base.last == "\t" { base.removeLast() }
                 let translated = Self.sentinelPlaceholder(forPrometheus: base)
                 let written = translated ?? base
                 let needsLabel = allowed.contains(written) ? "" : ", and '\(written)' must be a label of this rule (group_by or labels)"
-                let isName = !written.isEmpty && written.unicodeScalars.allSatisfy { $0 == "_" || $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0) }
-                if bar != nil, isName {
+                if bar != nil, Lexer.isIdentifier(written) {
                     message = "template uses '\(name)': placeholders take no pipes or functions; write {{ \(written) }}\(needsLabel)"
                 } else if bar != nil || base.contains(" ") {
                     message = "template uses '\(name)': placeholders take no pipes or functions, only a name: value, rule, severity or a label of this rule"

@@ -60,7 +60,7 @@ public enum Constant: Sendable, Hashable {
     case number(Double)
     /// A number literal written with more significant digits than a double holds (a 64-bit ID), with its digits:
     /// it compares with event numbers by its exact value, as they compare with each other.
-    case exactNumber(Double, digits: String)
+    case wideNumber(Double, digits: String)
     case string(String)
     case list([Constant])
 

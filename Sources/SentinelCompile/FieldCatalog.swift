@@ -82,7 +82,7 @@ public enum FieldCatalog {
         kinds.map { "'\($0)'" }.joined(separator: kinds.count == 2 ? " or " : ", ")
     }
 
-    /// `name` under each free-form object of `kinds` (`attrs.user`, `labels.model_name`).
+    /// `name` under the free-form object of each of `kinds` that has one (`attrs.user`, `labels.model_name`).
     public static func freeFormFields(_ name: String, kinds: [String]) -> [String] {
         var seen: Set<String> = []
         return kinds.compactMap { kind in

@@ -67,8 +67,9 @@ public enum FunctionTable {
     public static func hint(for name: String) -> String {
         if let ours = ForeignFunctions.sentinelForms[name.lowercased()] { return " (Sentinel writes it \(ours))" }
         guard let close = Suggestion.closest(to: name, in: names + ForeignFunctions.sentinelForms.keys) else { return "" }
-        let ours = ForeignFunctions.sentinelForms[close].map { String($0.prefix { $0 != "(" }) } ?? close
-        return " (did you mean '\(ours)'?)"
+        guard let form = ForeignFunctions.sentinelForms[close] else { return " (did you mean '\(close)'?)" }
+        // Another language's name, misspelt: Sentinel's function, or its form when it is none (`x exists`).
+        return form.contains("(") ? " (did you mean '\(form.prefix { $0 != "(" })'?)" : " (Sentinel writes it \(form))"
     }
 }
 

@@ -107,17 +107,20 @@ extension GraphBuilder {
         case .list(let items):
             var constants: [Constant] = []
             for item in items {
-                switch item.kind {
-                case .number(let n): constants.append(numberConstant(n, item, scope))
-                case .unary(.negate, let inner) where negatedNumberConstant(inner, scope) != nil:
-                    constants.append(negatedNumberConstant(inner, scope)!)
-                case .string(let s): constants.append(.string(s))
-                case .bool(let b): constants.append(.bool(b))
-                case .duration(let ms): constants.append(.number(Double(ms) / 1000))
-                default:
+                let constant: Constant? =
+                    switch item.kind {
+                    case .number(let n): numberConstant(n, item, scope)
+                    case .unary(.negate, let inner): negatedNumberConstant(inner, scope)
+                    case .string(let s): .string(s)
+                    case .bool(let b): .bool(b)
+                    case .duration(let ms): .number(Double(ms) / 1000)
+                    default: nil
+                    }
+                guard let constant else {
                     report(.typeMismatch, "list literals hold only strings, numbers and booleans", item, scope)
                     return nil
                 }
+                constants.append(constant)
             }
             return (intern(.constant(.list(constants)), .array), .array)
         case .unary(.not, let operand):
@@ -228,7 +231,7 @@ extension GraphBuilder {
         return elementType(
             items.map {
                 switch $0 {
-                case .number, .exactNumber: .number
+                case .number, .wideNumber: .number
                 case .string: .string
                 case .bool: .bool
                 case .null, .list: .any
@@ -240,14 +243,16 @@ extension GraphBuilder {
     /// one (a negative 64-bit ID), and a list may hold it.
     private func negatedNumberConstant(_ e: Expr, _ scope: Scope) -> Constant? {
         guard case .number(let n) = e.kind else { return nil }
-        if case .exactNumber(_, let digits) = numberConstant(n, e, scope) { return .exactNumber(-n, digits: "-" + digits) }
+        if case .wideNumber(_, let digits) = numberConstant(n, e, scope) { return .wideNumber(-n, digits: "-" + digits) }
         return .number(-n)
     }
 
     /// The constant of number literal `e`: with its digits when it has more significant ones than a double holds.
     private func numberConstant(_ n: Double, _ e: Expr, _ scope: Scope) -> Constant {
-        let scalars = Array(scope.source.text.unicodeScalars)
-        guard e.start >= 0, e.end <= scalars.count, e.start < e.end else { return .number(n) }
+        // Sixteen characters at least hold sixteen significant digits; shorter literals are doubles as written.
+        guard e.end - e.start > 15 else { return .number(n) }
+        let scalars = sourceScalars(scope.source)
+        guard e.start >= 0, e.end <= scalars.count else { return .number(n) }
         // `(1234567890123456789)`: the parentheses are part of the node's text.
         var range = e.start..<e.end
         while range.count > 2, scalars[range.lowerBound] == "(", scalars[range.upperBound - 1] == ")" {
@@ -257,7 +262,16 @@ extension GraphBuilder {
         }
         var written = ""
         written.unicodeScalars.append(contentsOf: scalars[range])
-        return WideNumber.digits(of: written).map { .exactNumber(n, digits: $0) } ?? .number(n)
+        return WideNumber.digits(of: written).map { .wideNumber(n, digits: $0) } ?? .number(n)
+    }
+
+    /// The Unicode scalars of `source`'s text, kept for the expression being lowered: its long number literals
+    /// read their digits from it, and copying the text for each one made a list of them quadratic.
+    private func sourceScalars(_ source: ExpressionSource) -> [Unicode.Scalar] {
+        if let cached = literalScalars, cached.range == source.range, cached.count == source.text.utf8.count { return cached.scalars }
+        let scalars = Array(source.text.unicodeScalars)
+        literalScalars = (source.range, source.text.utf8.count, scalars)
+        return scalars
     }
 
     private func lowerPath(_ segments: [String], _ e: Expr, _ scope: Scope, listPosition: Bool = false) -> (Int, ValueType)? {
@@ -648,7 +662,7 @@ extension GraphBuilder {
         case .null: "null"
         case .bool(let b): b ? "true" : "false"
         case .number(let n): n.description
-        case .exactNumber(_, let digits): digits
+        case .wideNumber(_, let digits): digits
         case .string(let s): s.debugDescription
         case .list(let items): "[" + items.map(describe).joined(separator: ",") + "]"
         }

@@ -132,6 +132,7 @@ public struct RuleTestCase: Sendable {
     static func read(
         _ node: YAMLNode, index: Int, resolve: (String) -> String, _ diagnostics: inout [Diagnostic]
     ) -> RuleTestCase? {
+        let diagnosticsBefore = diagnostics.count
         guard var map = MappingReader(node, context: "test #\(index)", diagnostics: &diagnostics) else { return nil }
         map.foreign = { ForeignKeys.testCase[$0] }
         map.rejectUnknownKeys(RuleTestFile.caseKeys, diagnostics: &diagnostics)
@@ -175,8 +176,10 @@ public struct RuleTestCase: Sendable {
                 diagnostics.append(Diagnostic(.wrongType, "'expect_matches' must map rule names to counts", at: n.range))
             }
         }
-        if map["expect"] == nil, map["expect_matches"] == nil, map["expect_notifications"] == nil {
-            // It would pass whatever the rules do.
+        if test.expectations.isEmpty, test.expectedMatches.isEmpty, test.expectedNotifications == nil,
+            !diagnostics[diagnosticsBefore...].contains(where: { $0.severity == .error })
+        {
+            // It would pass whatever the rules do (`expect_notifications: []` does check: that none is sent).
             diagnostics.append(
                 Diagnostic(
                     .badTestFile, "test '\(name)' checks nothing: give it 'expect', 'expect_matches' or 'expect_notifications'",

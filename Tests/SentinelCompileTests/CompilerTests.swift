@@ -581,6 +581,7 @@ import Testing
         ("zscroe", " (did you mean 'zscore'?)"), ("avg_over_time", " (Sentinel writes it avg(x, w))"),
         ("Median", " (Sentinel writes it quantile(0.5, x, w))"), ("lenght", " (did you mean 'len'?)"),
         ("histogram_quantil", " (did you mean 'histogram_quantile'?)"), ("frobnicate", ""),
+        ("exist", " (Sentinel writes it x exists)"), ("quantile_over_tme", " (did you mean 'quantile'?)"),
     ])
     func hints(name: String, hint: String) {
         #expect(FunctionTable.hint(for: name) == hint)

@@ -62,6 +62,11 @@ import Testing
               - name: checks nothing
                 events:
                   - {at: 0s, kind: completion}
+              - name: checks nothing either
+                events:
+                  - {at: 0s, kind: completion}
+                expect: []
+                expect_matches: {}
             """.write(to: dir.appendingPathComponent("r.test.yaml"), atomically: true, encoding: .utf8)
         let result = try SentinelProcess.run(["test", dir.path])
         #expect(result.status == 1)
@@ -75,6 +80,7 @@ import Testing
             "r.test.yaml:17:20: error: every matcher matches an empty label, so the silence would mute every alert [E0402]",
             "r.test.yaml:18:53: error: 'until' must be after 'from' [E0402]",
             "r.test.yaml:19:5: error: test 'checks nothing' checks nothing: give it 'expect', 'expect_matches' or 'expect_notifications' [E0402]",
+            "r.test.yaml:22:5: error: test 'checks nothing either' checks nothing: give it 'expect', 'expect_matches' or 'expect_notifications' [E0402]",
         ] {
             #expect(result.stdout.contains(expected), "\(expected)\n\(result.stdout)")
         }

@@ -117,6 +117,33 @@ import Testing
         #expect(frame.standardDeviation(0) == 2)
     }
 
+    /// Large samples whose squares do not overflow have their spread (S² / n overflowed first and read 0), and a
+    /// sum past the largest double reads +∞, not NaN, and is exact again once its large samples leave.
+    @Test func largeSamplesKeepTheirSpreadAndAnOverflowingSumRecovers() throws {
+        var spread = SampleFrame(columns: [.init(extremes: false, order: false)])
+        for t in Int64(0)..<200 { spread.append(time: t, values: [t % 2 == 0 ? 0 : 1e153]) }
+        let sd = try #require(spread.standardDeviation(0))
+        #expect(abs(sd - 5e152) / 5e152 < 1e-9, "\(sd)")
+        var sum = SampleFrame(columns: [.init(extremes: false, order: false)])
+        for t in Int64(1)...3 { sum.append(time: t, values: [8e307]) }
+        #expect(sum.columns[0].total == .infinity)
+        sum.append(time: 10, values: [1])
+        sum.evict(through: 3)
+        #expect(sum.columns[0].total == 1)
+    }
+
+    /// One sample whose square overflows costs one recomputation when it leaves, not one per eviction while it
+    /// is in the window (which made a long window quadratic).
+    @Test func oneHugeSampleDoesNotMakeEvictionQuadratic() {
+        var frame = SampleFrame(columns: [.init(extremes: false, order: false)])
+        frame.append(time: 0, values: [1e200])
+        for t in Int64(1)...200_000 {
+            frame.append(time: t, values: [Double(t % 7)])
+            frame.evict(through: t - 100_000)
+        }
+        #expect(frame.standardDeviation(0).map { $0 > 1 && $0 < 3 } == true)
+    }
+
     /// Equal samples left behind by a far larger one have a standard deviation of exactly 0 (the shift the sums
     /// were taken from is renewed once it is far from the samples), and a spread close to numpy's otherwise.
     @Test func theStandardDeviationStaysExactAfterAnOutlierLeaves() {

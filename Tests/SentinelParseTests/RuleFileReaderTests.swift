@@ -67,7 +67,7 @@ import Testing
         #expect(diagnostics[6].message.contains("the alert's text is an annotation"))
         #expect(diagnostics[7].message == "rule 'Unsafe' has no 'on' (the kind of event it reads, such as on: completion or on: metric)")
         let rule = try #require(file.rules.first)
-        #expect(rule.name.value == "HighLatency" && rule.condition.text == "latency_ms > 1000" && rule.severity?.value == "CRITICAL")
+        #expect(rule.name.value == "HighLatency" && rule.condition.text == "latency_ms > 1000" && rule.severity == nil)
         #expect(file.rules.count == 1)
     }
 

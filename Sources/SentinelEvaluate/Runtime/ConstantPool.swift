@@ -13,6 +13,9 @@ final class ConstantPool {
         for pointer in storage { pointer.deallocate() }
     }
 
+    /// A number's digits where the JSON number reader can read them: they end in a space, where it stops.
+    func numberText(_ digits: String) -> UnsafePointer<UInt8> { bytes(digits + " ").base! }
+
     func bytes(_ string: String) -> ByteString {
         let utf8 = buffer(Array(string.utf8))
         return ByteString(base: UnsafePointer(utf8.baseAddress), count: utf8.count)
@@ -33,8 +36,7 @@ final class ConstantPool {
         case .null: value = .null
         case .bool(let b): value = .bool(b)
         case .number(let n): value = .number(n)
-        // The digits end in a space, where the number reader stops.
-        case .exactNumber(let n, let digits): value = .number(n, text: bytes(digits + " ").base)
+        case .wideNumber(let n, let digits): value = .number(n, text: numberText(digits))
         case .string(let s): value = .string(bytes(s))
         case .list(let items):
             // A list literal becomes a JSON array, so it is matched exactly like an array field.
@@ -50,7 +52,7 @@ final class ConstantPool {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
         case .number(let n): return JSONText.number(n)
-        case .exactNumber(_, let digits): return digits
+        case .wideNumber(_, let digits): return digits
         case .string(let s):
             var out = ""
             JSONText.appendString(s, to: &out)
@@ -78,7 +80,7 @@ struct ListMatcher {
             switch item {
             case .string(let s): strings.append(pool.bytes(s))
             case .number(let n): numbers.insert(n)
-            case .wideNumber(let n, let digits): wideNumbers[n, default: []].append(pool.bytes(digits + " ").base!)
+            case .wideNumber(let n, let digits): wideNumbers[n, default: []].append(pool.numberText(digits))
             }
         }
         var index: [UInt64: [Int]] = [:]
@@ -94,17 +96,21 @@ struct ListMatcher {
         self.wideNumbers = wideNumbers
     }
 
-    func contains(_ value: Value) -> Bool {
+    /// Whether the list at `list` holds `value`, read in place: a method of the list, read from the engine's
+    /// buffer, copied it (retaining its arrays and dictionaries) at every call.
+    static func contains(_ list: UnsafePointer<ListMatcher>, _ value: Value) -> Bool {
         switch value {
         case .string(let s):
             // A short list is faster to compare than to hash into a dictionary (most lists are short).
-            if strings.count <= 8 { return strings.contains { $0.equals(s) } }
-            guard let candidates = stringIndex[ByteHashing.hash(s.buffer)] else { return false }
-            return candidates.contains { strings[$0].equals(s) }
+            if list.pointee.strings.count <= 8 { return list.pointee.strings.contains { $0.equals(s) } }
+            guard let candidates = list.pointee.stringIndex[ByteHashing.hash(s.buffer)] else { return false }
+            return candidates.contains { list.pointee.strings[$0].equals(s) }
         case .number(let n, let text):
             // Exactly as comparisons go: a number without digits of its own is its double's shortest decimal.
-            if numbers.contains(n), text == nil || NumberFormatting.exactOrder(n, text: text, n, text: nil) == 0 { return true }
-            return wideNumbers[n]?.contains { NumberFormatting.exactOrder(n, text: text, n, text: $0) == 0 } ?? false
+            if list.pointee.numbers.contains(n), text == nil || NumberFormatting.exactOrder(n, text: text, n, text: nil) == 0 {
+                return true
+            }
+            return list.pointee.wideNumbers[n]?.contains { NumberFormatting.exactOrder(n, text: text, n, text: $0) == 0 } ?? false
         default: return false
         }
     }

@@ -86,11 +86,10 @@ extension Engine {
     private func emit(_ r: Int, _ g: Int, _ slot: AlertSlot, state: AlertState, previous: AlertState, time: Int64) {
         let rule = graph.rules[r]
         let labels = alertLabels(rule: r, group: g)
-        let value = slot.value
         onTransition(
             AlertTransition(
                 time: time, rule: rule.name, state: state, previous: previous, severity: rule.severity, labels: labels,
-                value: value, annotations: Self.annotations(rule, labels: labels, value: value),
+                value: slot.value, annotations: Self.annotations(rule, labels: labels, value: slot.value),
                 actions: ruleActionsOnTransition[r], activeSince: slot.activeAt))
     }
 
@@ -161,11 +160,10 @@ extension Engine {
                 let slot = alerts[r][g]
                 guard slot.state.isActive, groups[rule.partition].live[g] else { continue }
                 let labels = alertLabels(rule: r, group: g)
-                let value = slot.value
                 result.append(
                     ActiveAlert(
-                        rule: rule.name, state: slot.state, labels: labels, value: value,
-                        annotations: Self.annotations(rule, labels: labels, value: value), activeSince: slot.activeAt))
+                        rule: rule.name, state: slot.state, labels: labels, value: slot.value,
+                        annotations: Self.annotations(rule, labels: labels, value: slot.value), activeSince: slot.activeAt))
             }
         }
         return result.sorted { ($0.rule, "\($0.labels)") < ($1.rule, "\($1.labels)") }

@@ -79,7 +79,7 @@ extension Engine {
         case .inList:
             let x = value(op.a)
             guard x.isPresent else { return false }
-            return lists[Int(op.b)].contains(x) != (op.flag == 1)
+            return ListMatcher.contains(UnsafePointer(lists.baseAddress! + Int(op.b)), x) != (op.flag == 1)
         case .inArray:
             let x = value(op.a)
             guard x.isPresent, case .array(let array) = value(op.b) else { return false }

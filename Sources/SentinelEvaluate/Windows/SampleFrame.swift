@@ -77,7 +77,8 @@ struct SampleFrame {
             let n = Double(finiteCount)
             guard n > 0 else { return 0 }
             guard shiftedSumOfSquares.isFinite else { return .infinity }
-            return max(0, (shiftedSumOfSquares - shiftedSum * shiftedSum / n) / n)
+            // S · (S / n), not S² / n: S² alone can overflow where the variance does not.
+            return max(0, (shiftedSumOfSquares - shiftedSum * (shiftedSum / n)) / n)
         }
 
         /// Whether the running sums may have lost precision: the shift lies so far from the samples' mean, against
@@ -87,9 +88,10 @@ struct SampleFrame {
         @inline(__always) fileprivate var sumsAreStale: Bool {
             let n = Double(finiteCount)
             guard n > 0 else { return false }
-            // offset² > 10⁶ · variance, with offset = S / n and variance = (Q − S² / n) / n, without dividing.
-            let s = shiftedSum
-            return s * s * (1 + 1e6) > 1e6 * n * shiftedSumOfSquares || shiftedSumOfSquares < 1e-3 * peakSumOfSquares
+            // offset² > 10⁶ · variance, with offset m = S / n and variance = Q / n − m², in terms that overflow no
+            // sooner than the variance itself.
+            let m = shiftedSum / n
+            return m * m * (1 + 1e6) > 1e6 * (shiftedSumOfSquares / n) || shiftedSumOfSquares < 1e-3 * peakSumOfSquares
         }
 
         fileprivate mutating func clear() {
@@ -351,10 +353,16 @@ struct SampleFrame {
         columns[c].removalsSinceRefresh += 1
         // Subtracting accumulates rounding error; recomputing now and then keeps sums exact to a few ulps (and
         // `standardDeviation` recomputes them at once when they may have lost precision).
-        // A square that overflowed to +∞ leaves ∞ − ∞ = NaN when it goes: recomputed at once.
-        if columns[c].removalsSinceRefresh > 2 * columns[c].count + 64 || !columns[c].shiftedSumOfSquares.isFinite {
-            refreshSums(c)
-        }
+        // Squares are taken from the shift, a sample: one ~1e154 from it overflows them to +∞ (and a sample of
+        // ~1e308 the sum). Recomputed at once when such a sample leaves (∞ − ∞ = NaN), or the shift's own sample
+        // does while the squares are +∞ (the rest may be close to each other); only those leavings do it, so one
+        // huge sample in a long window costs one recomputation, not one per eviction.
+        let d = value - columns[c].shift
+        let overflowed =
+            value.isFinite
+            && (!(d * d).isFinite || !columns[c].shiftedSumOfSquares.isFinite && value == columns[c].shift
+                || !columns[c].sum.value.isFinite && value.magnitude >= 0x1p1000)
+        if columns[c].removalsSinceRefresh > 2 * columns[c].count + 64 || overflowed { refreshSums(c) }
     }
 
     /// Column `c`'s order statistics move from sorted blocks to a sketch.
@@ -464,11 +472,17 @@ struct CompensatedSum {
     private var error = 0.0
     private var secondError = 0.0
 
-    var value: Double { sum + (error + secondError) }
+    /// ±∞ once the samples' sum is beyond a double (the error terms are then meaningless).
+    var value: Double { sum.isFinite ? sum + (error + secondError) : sum }
 
     @inline(__always)
     mutating func add(_ x: Double) {
         let t = sum + x
+        guard t.isFinite else {
+            // Overflowed: the frame recomputes the sum when a sample large enough to have caused it leaves.
+            sum = t
+            return
+        }
         let c = abs(sum) >= abs(x) ? (sum - t) + x : (x - t) + sum
         sum = t
         let u = error + c

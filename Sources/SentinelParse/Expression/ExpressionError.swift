@@ -9,6 +9,7 @@ public struct ExpressionError: Error, Sendable, Equatable {
     /// A second place in the expression that explains the error ("the '(' opened here"), as a note.
     public var related: Related?
 
+    /// The note's text and the offsets it points at.
     public struct Related: Sendable, Equatable {
         public var message: String
         public var start: Int

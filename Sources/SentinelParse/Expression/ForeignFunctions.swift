@@ -1,6 +1,7 @@
-/// What other rule and query languages (PromQL, SQL, pandas) call Sentinel's functions, as Sentinel writes them:
-/// `x` (or `counter`) is the value, `w` the window, `q` the quantile.
+/// Other rule and query languages' functions (PromQL, SQL, pandas), for hints that say how Sentinel writes them.
 public enum ForeignFunctions {
+    /// By the other language's name, Sentinel's form: `x` (or `counter`) is the value, `w` the window, `q` the
+    /// quantile; a form without parentheses (`x exists`) is no function.
     public static let sentinelForms: [String: String] = [
         "count_over_time": "count(w)", "sum_over_time": "sum(x, w)", "avg_over_time": "avg(x, w)",
         "min_over_time": "min(x, w)", "max_over_time": "max(x, w)", "stddev_over_time": "stddev(x, w)",

@@ -25,11 +25,11 @@ public struct Lexer {
         let start = index
         guard index < scalars.count else { return Token(kind: .end, start: start, end: start) }
         let c = scalars[index]
-        if isDigit(c) || (c == "." && index + 1 < scalars.count && isDigit(scalars[index + 1])) {
+        if Self.isDigit(c) || (c == "." && index + 1 < scalars.count && Self.isDigit(scalars[index + 1])) {
             return try number(start)
         }
-        if isIdentifierStart(c) {
-            while index < scalars.count, isIdentifierPart(scalars[index]) { index += 1 }
+        if Self.isIdentifierStart(c) {
+            while index < scalars.count, Self.isIdentifierPart(scalars[index]) { index += 1 }
             let word = asciiText(start..<index)
             if let keyword = Token.Keyword(rawValue: word) {
                 return Token(kind: .keyword(keyword), start: start, end: index)
@@ -50,7 +50,7 @@ public struct Lexer {
         case "|": hint = " (use 'or')"
         case "!" where next(start) == "~": hint = " (PromQL's negated regex match: write not (x matches \"^(pattern)$\"))"
         case "!": hint = " (use 'not', or '!=' to compare)"
-        case ":" where start > 0 && isIdentifierPart(scalars[start - 1]): hint = metricNameHint(around: start)
+        case ":" where start > 0 && Self.isIdentifierPart(scalars[start - 1]): hint = metricNameHint(around: start)
         default: hint = ""
         }
         throw ExpressionError(.expressionSyntax, "unexpected character '\(c)'\(hint)", start: start, end: start + 1)
@@ -63,9 +63,9 @@ public struct Lexer {
     /// read metric samples instead.
     private func metricNameHint(around colon: Int) -> String {
         var first = colon
-        while first > 0, isIdentifierPart(scalars[first - 1]) { first -= 1 }
+        while first > 0, Self.isIdentifierPart(scalars[first - 1]) { first -= 1 }
         var end = colon
-        while end < scalars.count, isIdentifierPart(scalars[end]) || scalars[end] == ":" { end += 1 }
+        while end < scalars.count, Self.isIdentifierPart(scalars[end]) || scalars[end] == ":" { end += 1 }
         let name = asciiText(first..<end)
         return " (a metric name is not a field: select its samples with where: name == \"\(name)\" on "
             + "a metric rule and read their 'value', e.g. rate(value, 5m))"
@@ -98,28 +98,28 @@ public struct Lexer {
     }
 
     private mutating func number(_ start: Int) throws(ExpressionError) -> Token {
-        while index < scalars.count, isDigit(scalars[index]) || scalars[index] == "." { index += 1 }
+        while index < scalars.count, Self.isDigit(scalars[index]) || scalars[index] == "." { index += 1 }
         // Exponent: 1e3, 2.5E-4 (but `1e` alone is not a unit: there is no `e` unit).
         if index < scalars.count, scalars[index] == "e" || scalars[index] == "E" {
             var probe = index + 1
             if probe < scalars.count, scalars[probe] == "+" || scalars[probe] == "-" { probe += 1 }
-            if probe < scalars.count, isDigit(scalars[probe]) {
+            if probe < scalars.count, Self.isDigit(scalars[probe]) {
                 index = probe
-                while index < scalars.count, isDigit(scalars[index]) { index += 1 }
+                while index < scalars.count, Self.isDigit(scalars[index]) { index += 1 }
             }
         }
-        if index + 1 < scalars.count, scalars[index] == "_", isDigit(scalars[index + 1]) {
+        if index + 1 < scalars.count, scalars[index] == "_", Self.isDigit(scalars[index + 1]) {
             var end = index
-            while end < scalars.count, isDigit(scalars[end]) || scalars[end] == "_" { end += 1 }
+            while end < scalars.count, Self.isDigit(scalars[end]) || scalars[end] == "_" { end += 1 }
             let written = asciiText(start..<end)
             throw ExpressionError(
                 .expressionSyntax,
                 "'\(written)': numbers have no digit separators (write \(String(written.filter { $0 != "_" })))",
                 start: start, end: end)
         }
-        if index < scalars.count, isIdentifierStart(scalars[index]) {
+        if index < scalars.count, Self.isIdentifierStart(scalars[index]) {
             // A duration: digits and units, no spaces (`1h30m`).
-            while index < scalars.count, isDigit(scalars[index]) || isLetter(scalars[index]) { index += 1 }
+            while index < scalars.count, Self.isDigit(scalars[index]) || Self.isLetter(scalars[index]) { index += 1 }
             let text = asciiText(start..<index)
             switch DurationLiteral.checked(text, "", allowZero: true) {
             case .success(let ms): return Token(kind: .duration(milliseconds: ms), start: start, end: index)
@@ -176,8 +176,16 @@ public struct Lexer {
     private func isWhitespace(_ c: Unicode.Scalar) -> Bool {
         c.isASCII ? c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0B}" || c == "\u{0C}" : c.properties.isWhitespace
     }
-    private func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
-    private func isLetter(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
-    private func isIdentifierStart(_ c: Unicode.Scalar) -> Bool { isLetter(c) || c == "_" }
-    private func isIdentifierPart(_ c: Unicode.Scalar) -> Bool { isIdentifierStart(c) || isDigit(c) }
+
+    private static func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
+    private static func isLetter(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
+    private static func isIdentifierStart(_ c: Unicode.Scalar) -> Bool { Self.isLetter(c) || c == "_" }
+    private static func isIdentifierPart(_ c: Unicode.Scalar) -> Bool { Self.isIdentifierStart(c) || Self.isDigit(c) }
+
+    /// Whether `word` is an identifier of the expression language (a field path segment or a name written bare):
+    /// an ASCII letter or `_`, then letters, digits and `_`.
+    public static func isIdentifier(_ word: String) -> Bool {
+        guard let first = word.unicodeScalars.first, Self.isIdentifierStart(first) else { return false }
+        return word.unicodeScalars.allSatisfy(isIdentifierPart)
+    }
 }

@@ -38,9 +38,8 @@ public struct Parser {
         let expression = try parser.parseOr()
         let next = parser.peek
         guard next.kind == .end else {
-            let hint = parser.spacedUnitHint.isEmpty ? joinerHint(next) : parser.spacedUnitHint
             throw ExpressionError(
-                .expressionSyntax, "unexpected \(next.display) after a complete expression\(hint)",
+                .expressionSyntax, "unexpected \(next.display) after a complete expression\(joinerHint(next))",
                 start: next.start, end: next.end)
         }
         return expression.expr
@@ -142,11 +141,7 @@ public struct Parser {
     static func written(path segments: [String]) -> String {
         var text = ""
         for (i, segment) in segments.enumerated() {
-            let scalars = Array(segment.unicodeScalars)
-            let isName =
-                !scalars.isEmpty && (scalars[0] == "_" || scalars[0].properties.isAlphabetic && scalars[0].isASCII)
-                && scalars.allSatisfy { $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) }
-            if isName {
+            if Lexer.isIdentifier(segment) {
                 text += i == 0 ? segment : "." + segment
             } else {
                 var quoted = "\""

@@ -39,7 +39,8 @@ public enum ForeignKeys {
         "rule": ForeignKey("Falco", "the rule's name is 'name:'", standsFor: "name"),
         "condition": ForeignKey("Falco", "the condition is 'when:'", standsFor: "when"),
         "desc": ForeignKey("Falco", "write 'description:'", standsFor: "description"),
-        "priority": ForeignKey("Falco", "write 'severity:' (info, warning or critical)", standsFor: "severity"),
+        // Not read as `severity`: Falco's levels (CRITICAL, NOTICE, ...) are not Sentinel's.
+        "priority": ForeignKey("Falco", "write 'severity:' (info, warning or critical)"),
         "output": ForeignKey(
             "Falco", "the alert's text is an annotation: annotations: {summary: \"{{ model }}: ...\"}"),
         "tags": ForeignKey("Falco", "alert labels are a map: labels: {team: safety}"),

@@ -46,15 +46,19 @@ public struct MappingReader {
     /// The key node, for positioning messages about the entry as a whole.
     public func keyRange(_ key: String) -> SourceRange? { entries[key]?.key.range }
 
+    /// The key node of `key`, for messages about the key itself.
     public func keyNode(_ key: String) -> YAMLNode? { entries[key]?.key }
+
 
     public var keys: [String] { order }
 
-    public func required(_ key: String, diagnostics: inout [Diagnostic]) -> YAMLNode? {
+    /// The value of `key`; when it is missing, nil and a diagnostic, ending in `hint` ("(the kind of event ...)").
+    public func required(_ key: String, hint: String = "", diagnostics: inout [Diagnostic]) -> YAMLNode? {
         if let value = self[key] { return value }
-        diagnostics.append(Diagnostic(.missingKey, "\(context) has no '\(key)'", at: node.range))
+        diagnostics.append(Diagnostic(.missingKey, "\(context) has no '\(key)'\(hint)", at: node.range))
         return nil
     }
+
 }
 
 /// Typed reads of YAML nodes; each reports a positioned `wrongType` diagnostic and returns nil on mismatch.

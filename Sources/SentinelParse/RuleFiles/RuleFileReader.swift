@@ -121,13 +121,8 @@ public enum RuleFileReader {
         }
         map.rejectUnknownKeys(ruleKeys, diagnostics: &diagnostics)
 
-        if map["on"] == nil {
-            diagnostics.append(
-                Diagnostic(
-                    .missingKey, "\(map.context) has no 'on' (the kind of event it reads, such as on: completion or on: metric)",
-                    at: node.range))
-        }
-        let on = map["on"].flatMap { readKinds($0, &diagnostics) }
+        let on = map.required("on", hint: " (the kind of event it reads, such as on: completion or on: metric)", diagnostics: &diagnostics)
+            .flatMap { readKinds($0, &diagnostics) }
         let condition = map.required("when", diagnostics: &diagnostics).flatMap {
             NodeValue.expression($0, "'when'", &diagnostics)
         }

@@ -164,7 +164,8 @@ public struct YAMLLoader {
     private static func hint(for problem: String, at offset: Int, in bytes: [UInt8]) -> String {
         let end = min(offset, bytes.count)
         if problem == "mapping values are not allowed in this context" {
-            // A second ': ' on the line is inside a value; a first one is a key the indentation put inside one.
+            // A ': ' earlier on the line means this one is inside a value; a first one is a key the indentation put
+            // inside a value, or a value's continuation line.
             var i = end - 1
             var keyBefore = false
             while i > 0, bytes[i] != 0x0A, bytes[i] != 0x0D {
@@ -172,7 +173,6 @@ public struct YAMLLoader {
                 i -= 1
             }
             let inValue = "a ': ' inside an unquoted value starts a mapping: quote the whole value, or write it as a block with >-"
-            // A first ': ' on its line: a key indented apart from its siblings, or a value's continuation line.
             return keyBefore ? " (\(inValue))" : " (a key indented differently from the keys beside it, or \(inValue))"
         }
         var before = end - 1
