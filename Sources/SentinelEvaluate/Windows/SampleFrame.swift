@@ -37,6 +37,9 @@ struct SampleFrame {
         /// in proportion to it, which matters once the sum has fallen far below it (a large sample left).
         fileprivate var peakSumOfSquares = 0.0
         fileprivate var removalsSinceRefresh = 0
+        /// Whether the squares were +∞ right after the last recomputation: a sample far from the new shift is in
+        /// the window, so the shift's value leaving again is no reason to recompute.
+        fileprivate var squaresOverflowAtShift = false
         /// Row sequence numbers of the window's maxima and minima candidates, oldest first from the head.
         fileprivate var maxima: [Int] = []
         fileprivate var maximaHead = 0
@@ -354,13 +357,15 @@ struct SampleFrame {
         // Subtracting accumulates rounding error; recomputing now and then keeps sums exact to a few ulps (and
         // `standardDeviation` recomputes them at once when they may have lost precision).
         // Squares are taken from the shift, a sample: one ~1e154 from it overflows them to +∞ (and a sample of
-        // ~1e308 the sum). Recomputed at once when such a sample leaves (∞ − ∞ = NaN), or the shift's own sample
-        // does while the squares are +∞ (the rest may be close to each other); only those leavings do it, so one
-        // huge sample in a long window costs one recomputation, not one per eviction.
+        // ~1e308 the sum). Recomputed at once when such a sample leaves (∞ − ∞ = NaN), or the shift's value does
+        // while the squares are +∞ and were not so after the last recomputation (the shift itself was the far
+        // sample); only those leavings do it, so one huge sample in a long window costs a recomputation or two, not
+        // one per eviction.
         let d = value - columns[c].shift
         let overflowed =
             value.isFinite
-            && (!(d * d).isFinite || !columns[c].shiftedSumOfSquares.isFinite && value == columns[c].shift
+            && (!(d * d).isFinite
+                || !columns[c].shiftedSumOfSquares.isFinite && value == columns[c].shift && !columns[c].squaresOverflowAtShift
                 || !columns[c].sum.value.isFinite && value.magnitude >= 0x1p1000)
         if columns[c].removalsSinceRefresh > 2 * columns[c].count + 64 || overflowed { refreshSums(c) }
     }
@@ -426,6 +431,7 @@ struct SampleFrame {
         columns[c].shiftedSum = shiftedSum
         columns[c].shiftedSumOfSquares = shiftedSumOfSquares
         columns[c].peakSumOfSquares = shiftedSumOfSquares
+        columns[c].squaresOverflowAtShift = !shiftedSumOfSquares.isFinite
     }
 }
 

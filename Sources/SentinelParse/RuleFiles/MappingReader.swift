@@ -49,7 +49,6 @@ public struct MappingReader {
     /// The key node of `key`, for messages about the key itself.
     public func keyNode(_ key: String) -> YAMLNode? { entries[key]?.key }
 
-
     public var keys: [String] { order }
 
     /// The value of `key`; when it is missing, nil and a diagnostic, ending in `hint` ("(the kind of event ...)").
@@ -58,7 +57,6 @@ public struct MappingReader {
         diagnostics.append(Diagnostic(.missingKey, "\(context) has no '\(key)'\(hint)", at: node.range))
         return nil
     }
-
 }
 
 /// Typed reads of YAML nodes; each reports a positioned `wrongType` diagnostic and returns nil on mismatch.
