@@ -145,6 +145,48 @@ import Testing
         #expect(frame.standardDeviation(0).map { period == 1 ? $0 == 0 : $0 > 1 && $0 < 3 } == true)
     }
 
+    /// Sums beyond a double's range part way (the largest double M: [−M, −M, M, M, M], [M, M, −M]) end where the
+    /// true sum is, and a mean of [M, M] is M; one error term cancelling the sum leaves the second.
+    @Test(arguments: [
+        ([-Double.greatestFiniteMagnitude, -.greatestFiniteMagnitude, .greatestFiniteMagnitude, .greatestFiniteMagnitude, .greatestFiniteMagnitude], Double.greatestFiniteMagnitude),
+        ([.greatestFiniteMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude], .greatestFiniteMagnitude),
+        ([.greatestFiniteMagnitude, .greatestFiniteMagnitude], 2 * Double.greatestFiniteMagnitude),
+    ])
+    func sumsBeyondADoublePartWayEndWhereTheTrueSumIs(values: [Double], total: Double) {
+        var frame = SampleFrame(columns: [.init(extremes: false, order: false)])
+        for (t, v) in values.enumerated() { frame.append(time: Int64(t), values: [v]) }
+        #expect(frame.columns[0].total == total)
+        #expect(frame.columns[0].mean == (values.count == 2 ? .greatestFiniteMagnitude : total / Double(values.count)))
+    }
+
+    @Test func theSecondErrorTermSurvivesTheFirstCancellingTheSum() {
+        var frame = SampleFrame(columns: [.init(extremes: false, order: false)])
+        for (t, v) in [1e17, 3, 1e-17].enumerated() { frame.append(time: Int64(t), values: [v]) }
+        frame.evict(through: 1)
+        #expect(frame.columns[0].total == 1e-17)
+    }
+
+    /// Samples far apart throughout (1e200 and 1 alternating, or ±M) keep eviction O(1); the spread is +∞ while
+    /// far samples are in the window and exact once they are gone, also when the far one was the shift.
+    @Test func farSamplesKeepEvictionLinearAndTheSpreadRecovers() {
+        for huge in [1e200, Double.greatestFiniteMagnitude] {
+            var frame = SampleFrame(columns: [.init(extremes: false, order: false)])
+            for t in Int64(0)..<200_000 {
+                frame.append(time: t, values: [t % 2 == 0 ? huge : (t % 4 == 1 ? 1 : -huge)])
+                frame.evict(through: t - 100_000)
+            }
+            #expect(frame.standardDeviation(0) == .infinity)
+        }
+        var shifted = SampleFrame(columns: [.init(extremes: false, order: false)])
+        for (t, v) in [1.0, 2, 1e200, 1e200, 1e200].enumerated() { shifted.append(time: Int64(t), values: [v]) }
+        shifted.evict(through: 1)
+        #expect(shifted.standardDeviation(0) == 0)
+        var offset = SampleFrame(columns: [.init(extremes: false, order: false)])
+        for (t, v) in [-5.07e152, -726.3, 8e-304].enumerated() { offset.append(time: Int64(t), values: [v]) }
+        offset.evict(through: 0)
+        #expect(offset.standardDeviation(0).map { abs($0 - 363.15) < 1e-9 } == true)
+    }
+
     /// Equal samples left behind by a far larger one have a standard deviation of exactly 0 (the shift the sums
     /// were taken from is renewed once it is far from the samples), and a spread close to numpy's otherwise.
     @Test func theStandardDeviationStaysExactAfterAnOutlierLeaves() {

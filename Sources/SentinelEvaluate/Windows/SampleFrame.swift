@@ -37,9 +37,12 @@ struct SampleFrame {
         /// in proportion to it, which matters once the sum has fallen far below it (a large sample left).
         fileprivate var peakSumOfSquares = 0.0
         fileprivate var removalsSinceRefresh = 0
-        /// Whether the squares were +∞ right after the last recomputation: a sample far from the new shift is in
-        /// the window, so the shift's value leaving again is no reason to recompute.
-        fileprivate var squaresOverflowAtShift = false
+        /// Finite samples so far from the shift (~1e154) that their square overflows a double: kept out of the
+        /// shifted sums, which stay finite; while one is in the window the spread is +∞.
+        fileprivate var farSamples = 0
+        /// Whether the spread was +∞ right after the last recomputation: a sample far from the new shift is in the
+        /// window, so the shift's value leaving again is no reason to recompute.
+        fileprivate var farAtShift = false
         /// Row sequence numbers of the window's maxima and minima candidates, oldest first from the head.
         fileprivate var maxima: [Int] = []
         fileprivate var maximaHead = 0
@@ -63,7 +66,11 @@ struct SampleFrame {
             return negativeInfinities > 0 ? -.infinity : sum.value
         }
 
-        @inline(__always) var mean: Double? { count > 0 ? total / Double(count) : nil }
+        @inline(__always) var mean: Double? {
+            guard count > 0 else { return nil }
+            if tally || positiveInfinities > 0 || negativeInfinities > 0 { return total / Double(count) }
+            return sum.mean(of: Double(count))
+        }
 
         /// NaN when a sample is infinite (as numpy's `std` gives).
         @inline(__always) fileprivate var populationStandardDeviation: Double? {
@@ -74,12 +81,12 @@ struct SampleFrame {
 
         @inline(__always) fileprivate var finiteCount: Int { count - positiveInfinities - negativeInfinities }
 
-        /// Population variance of the finite samples: +∞ once their squares overflow a double (samples over
-        /// ~1e154 apart), as numpy's gives, not the 0 that ∞ − ∞ would leave.
+        /// Population variance of the finite samples: +∞ while their squared distances from the shift overflow a
+        /// double (samples ~1e154 apart), as numpy's do.
         @inline(__always) fileprivate var variance: Double {
             let n = Double(finiteCount)
             guard n > 0 else { return 0 }
-            guard shiftedSumOfSquares.isFinite else { return .infinity }
+            guard farSamples == 0, shiftedSumOfSquares.isFinite else { return .infinity }
             // S · (S / n), not S² / n: S² alone can overflow where the variance does not.
             return max(0, (shiftedSumOfSquares - shiftedSum * (shiftedSum / n)) / n)
         }
@@ -91,10 +98,10 @@ struct SampleFrame {
         @inline(__always) fileprivate var sumsAreStale: Bool {
             let n = Double(finiteCount)
             guard n > 0 else { return false }
-            // offset² > 10⁶ · variance, with offset m = S / n and variance = Q / n − m², in terms that overflow no
-            // sooner than the variance itself.
+            // offset² > 10⁶ · variance, with offset m = S / n and variance = Q / n − m²: (Q / n) / m² < 1 + 10⁻⁶,
+            // divided rather than squared, so that an offset of 1e152 does not overflow to ∞ > ∞.
             let m = shiftedSum / n
-            return m * m * (1 + 1e6) > 1e6 * (shiftedSumOfSquares / n) || shiftedSumOfSquares < 1e-3 * peakSumOfSquares
+            return m != 0 && shiftedSumOfSquares / n / m / m < 1 + 1e-6 || shiftedSumOfSquares < 1e-3 * peakSumOfSquares
         }
 
         fileprivate mutating func clear() {
@@ -273,8 +280,12 @@ struct SampleFrame {
             if columns[c].shift.isNaN { columns[c].shift = value }
             columns[c].sum.add(value)
             let d = value - columns[c].shift
-            columns[c].shiftedSum += d
-            columns[c].shiftedSumOfSquares += d * d
+            if (d * d).isFinite {
+                columns[c].shiftedSum += d
+                columns[c].shiftedSumOfSquares += d * d
+            } else {
+                columns[c].farSamples += 1
+            }
         } else if value > 0 {
             columns[c].positiveInfinities += 1
         } else {
@@ -328,8 +339,12 @@ struct SampleFrame {
             columns[c].peakSumOfSquares = max(columns[c].peakSumOfSquares, columns[c].shiftedSumOfSquares)
             columns[c].sum.add(-value)
             let d = value - columns[c].shift
-            columns[c].shiftedSum -= d
-            columns[c].shiftedSumOfSquares -= d * d
+            if (d * d).isFinite {
+                columns[c].shiftedSum -= d
+                columns[c].shiftedSumOfSquares -= d * d
+            } else {
+                columns[c].farSamples -= 1
+            }
         } else if value > 0 {
             columns[c].positiveInfinities -= 1
         } else {
@@ -356,18 +371,17 @@ struct SampleFrame {
         columns[c].removalsSinceRefresh += 1
         // Subtracting accumulates rounding error; recomputing now and then keeps sums exact to a few ulps (and
         // `standardDeviation` recomputes them at once when they may have lost precision).
-        // Squares are taken from the shift, a sample: one ~1e154 from it overflows them to +∞ (and a sample of
-        // ~1e308 the sum). Recomputed at once when such a sample leaves (∞ − ∞ = NaN), or the shift's value does
-        // while the squares are +∞ and were not so after the last recomputation (the shift itself was the far
-        // sample); only those leavings do it, so one huge sample in a long window costs a recomputation or two, not
-        // one per eviction.
-        let d = value - columns[c].shift
-        let overflowed =
-            value.isFinite
-            && (!(d * d).isFinite
-                || !columns[c].shiftedSumOfSquares.isFinite && value == columns[c].shift && !columns[c].squaresOverflowAtShift
-                || !columns[c].sum.value.isFinite && value.magnitude >= 0x1p1000)
-        if columns[c].removalsSinceRefresh > 2 * columns[c].count + 64 || overflowed { refreshSums(c) }
+        // Far samples are counted from the shift, itself a sample: when the shift's value leaves while the spread
+        // is +∞ (and was not so after the last recomputation), the far one may have been the shift, with the rest
+        // close together: recomputed, at most once per quarter of the window's samples, so samples far apart
+        // (1e200 and 1 alternating) cost O(1) an eviction.
+        let spreadIsInfinite = columns[c].farSamples > 0 || !columns[c].shiftedSumOfSquares.isFinite
+        if columns[c].removalsSinceRefresh > 2 * columns[c].count + 64
+            || spreadIsInfinite && value == columns[c].shift && !columns[c].farAtShift
+                && 4 * columns[c].removalsSinceRefresh >= columns[c].count
+        {
+            refreshSums(c)
+        }
     }
 
     /// Column `c`'s order statistics move from sorted blocks to a sketch.
@@ -417,11 +431,16 @@ struct SampleFrame {
         var sum = CompensatedSum()
         var shiftedSum = 0.0
         var shiftedSumOfSquares = 0.0
+        var farSamples = 0
         let s = shift ?? .nan
         for i in 0..<count {
             let v = row(i)[1 + c]
             guard v.isFinite else { continue }
             sum.add(v)
+            guard ((v - s) * (v - s)).isFinite else {
+                farSamples += 1
+                continue
+            }
             shiftedSum += v - s
             shiftedSumOfSquares += (v - s) * (v - s)
         }
@@ -431,7 +450,8 @@ struct SampleFrame {
         columns[c].shiftedSum = shiftedSum
         columns[c].shiftedSumOfSquares = shiftedSumOfSquares
         columns[c].peakSumOfSquares = shiftedSumOfSquares
-        columns[c].squaresOverflowAtShift = !shiftedSumOfSquares.isFinite
+        columns[c].farSamples = farSamples
+        columns[c].farAtShift = farSamples > 0 || !shiftedSumOfSquares.isFinite
     }
 }
 
@@ -470,25 +490,41 @@ final class RowStorage {
     deinit { base.deallocate() }
 }
 
-/// A running sum that keeps what rounding takes off, to second order (Klein's cascade of Neumaier's step): adding
-/// and later subtracting samples of very different sizes (1e16, 1e33, 1) leaves the sum of what stays, where one
-/// error term alone drifts by the small ones.
+/// A running sum of finite samples that keeps what rounding takes off, to second order (Klein's cascade of
+/// Neumaier's step), and cannot overflow while the true sum fits a double: adding and later subtracting samples of
+/// very different sizes (1e16, 1e33, 1) leaves the sum of what stays, and [M, M, −M] of the largest double sums
+/// to M, in any order.
 struct CompensatedSum {
+    /// Samples of magnitude 2⁵¹² or more, scaled by 2⁻⁵¹² (exactly: a power of two), and the rest as they are:
+    /// neither part can overflow, and neither loses the other's small terms.
+    private var large = KleinSum()
+    private var normal = KleinSum()
+
+    /// ±∞ only when the sum itself is beyond a double.
+    var value: Double { large.value * 0x1p512 + normal.value }
+
+    /// The mean of `count` samples, finite whenever they are (their sum may be beyond a double).
+    func mean(of count: Double) -> Double { (large.value / count) * 0x1p512 + normal.value / count }
+
+    @inline(__always)
+    mutating func add(_ x: Double) {
+        if abs(x) >= 0x1p512 { large.add(x * 0x1p-512) } else { normal.add(x) }
+    }
+}
+
+/// Klein's second-order compensated sum (of terms that do not overflow it).
+private struct KleinSum {
     private var sum = 0.0
     private var error = 0.0
     private var secondError = 0.0
 
-    /// ±∞ once the samples' sum is beyond a double (the error terms are then meaningless).
-    var value: Double { sum.isFinite ? sum + (error + secondError) : sum }
+    /// The error terms are added to the sum in order: when the sum and the first error cancel, the second is
+    /// what remains.
+    var value: Double { (sum + error) + secondError }
 
     @inline(__always)
     mutating func add(_ x: Double) {
         let t = sum + x
-        guard t.isFinite else {
-            // Overflowed: the frame recomputes the sum when a sample large enough to have caused it leaves.
-            sum = t
-            return
-        }
         let c = abs(sum) >= abs(x) ? (sum - t) + x : (x - t) + sum
         sum = t
         let u = error + c
