@@ -21,8 +21,6 @@ public enum Compiler {
 /// Mutable state of one compilation. Expr lowering lives in `GraphBuilder+Expressions.swift`.
 final class GraphBuilder {
     var diagnostics: [Diagnostic] = []
-    /// The scalars of the expression whose number literals were last read (`sourceScalars`).
-    var literalScalars: (range: SourceRange, count: Int, scalars: [Unicode.Scalar])?
     /// Actions and receivers declared with a mistake that was reported: references to them are not errors again.
     var unreadableActions: Set<String> = []
     var unreadableReceivers: Set<String> = []

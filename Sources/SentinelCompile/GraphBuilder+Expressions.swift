@@ -98,7 +98,7 @@ extension GraphBuilder {
             return nil
         }
         switch e.kind {
-        case .number(let n): return (intern(.constant(numberConstant(n, e, scope)), .number), .number)
+        case .number(let n, let digits): return (intern(.constant(Self.numberConstant(n, digits)), .number), .number)
         case .string(let s): return (intern(.constant(.string(s)), .string), .string)
         case .bool(let b): return (intern(.constant(.bool(b)), .bool), .bool)
         case .null: return (intern(.constant(.null), .null), .null)
@@ -109,8 +109,8 @@ extension GraphBuilder {
             for item in items {
                 let constant: Constant? =
                     switch item.kind {
-                    case .number(let n): numberConstant(n, item, scope)
-                    case .unary(.negate, let inner): negatedNumberConstant(inner, scope)
+                    case .number(let n, let digits): Self.numberConstant(n, digits)
+                    case .unary(.negate, let inner): Self.negatedNumberConstant(inner)
                     case .string(let s): .string(s)
                     case .bool(let b): .bool(b)
                     case .duration(let ms): .number(Double(ms) / 1000)
@@ -127,7 +127,7 @@ extension GraphBuilder {
             guard let (a, t) = lower(operand, scope), expectType(t, .bool, "'not'", operand, scope) else { return nil }
             return (intern(.not(a), .bool), .bool)
         case .unary(.negate, let operand):
-            if let constant = negatedNumberConstant(operand, scope) { return (intern(.constant(constant), .number), .number) }
+            if let constant = Self.negatedNumberConstant(operand) { return (intern(.constant(constant), .number), .number) }
             guard let (a, t) = lower(operand, scope), expectType(t, .number, "'-'", operand, scope) else { return nil }
             return (intern(.negate(a), .number), .number)
         case .exists(let operand):
@@ -241,37 +241,14 @@ extension GraphBuilder {
 
     /// The constant of `-e` when `e` is a number literal: a negative literal is a constant, exact like a positive
     /// one (a negative 64-bit ID), and a list may hold it.
-    private func negatedNumberConstant(_ e: Expr, _ scope: Scope) -> Constant? {
-        guard case .number(let n) = e.kind else { return nil }
-        if case .wideNumber(_, let digits) = numberConstant(n, e, scope) { return .wideNumber(-n, digits: "-" + digits) }
-        return .number(-n)
+    private static func negatedNumberConstant(_ e: Expr) -> Constant? {
+        guard case .number(let n, let digits) = e.kind else { return nil }
+        return numberConstant(-n, digits.map { "-" + $0 })
     }
 
-    /// The constant of number literal `e`: with its digits when it has more significant ones than a double holds.
-    private func numberConstant(_ n: Double, _ e: Expr, _ scope: Scope) -> Constant {
-        // Sixteen characters at least hold sixteen significant digits; shorter literals are doubles as written.
-        guard e.end - e.start > 15 else { return .number(n) }
-        let scalars = sourceScalars(scope.source)
-        guard e.start >= 0, e.end <= scalars.count else { return .number(n) }
-        // `(1234567890123456789)`: the parentheses are part of the node's text.
-        var range = e.start..<e.end
-        while range.count > 2, scalars[range.lowerBound] == "(", scalars[range.upperBound - 1] == ")" {
-            range = (range.lowerBound + 1)..<(range.upperBound - 1)
-            while range.count > 0, scalars[range.lowerBound].properties.isWhitespace { range = (range.lowerBound + 1)..<range.upperBound }
-            while range.count > 0, scalars[range.upperBound - 1].properties.isWhitespace { range = range.lowerBound..<(range.upperBound - 1) }
-        }
-        var written = ""
-        written.unicodeScalars.append(contentsOf: scalars[range])
-        return WideNumber.digits(of: written).map { .wideNumber(n, digits: $0) } ?? .number(n)
-    }
-
-    /// The Unicode scalars of `source`'s text, kept for the expression being lowered: its long number literals
-    /// read their digits from it, and copying the text for each one made a list of them quadratic.
-    private func sourceScalars(_ source: ExpressionSource) -> [Unicode.Scalar] {
-        if let cached = literalScalars, cached.range == source.range, cached.count == source.text.utf8.count { return cached.scalars }
-        let scalars = Array(source.text.unicodeScalars)
-        literalScalars = (source.range, source.text.utf8.count, scalars)
-        return scalars
+    /// The constant of a number literal: with its digits when it has more significant ones than a double holds.
+    private static func numberConstant(_ n: Double, _ digits: String?) -> Constant {
+        digits.map { .wideNumber(n, digits: $0) } ?? .number(n)
     }
 
     private func lowerPath(_ segments: [String], _ e: Expr, _ scope: Scope, listPosition: Bool = false) -> (Int, ValueType)? {
@@ -507,7 +484,7 @@ extension GraphBuilder {
             return nil
         }
         func probability(_ argument: Expr) -> Double? {
-            guard case .number(let q) = argument.kind, q >= 0, q <= 1 else {
+            guard case .number(let q, _) = argument.kind, q >= 0, q <= 1 else {
                 report(.badArguments, "'\(name)' needs a quantile between 0 and 1 as its first argument", argument, scope)
                 return nil
             }

@@ -6,7 +6,7 @@ import Testing
     /// A compact rendering of the tree, for comparing shapes.
     func shape(_ e: Expr) -> String {
         switch e.kind {
-        case .number(let n): return n == n.rounded() ? String(Int(n)) : "\(n)"
+        case .number(let n, _): return n == n.rounded() ? String(Int(n)) : "\(n)"
         case .string(let s): return "\"\(s)\""
         case .bool(let b): return "\(b)"
         case .null: return "null"

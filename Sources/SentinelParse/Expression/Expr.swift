@@ -1,6 +1,8 @@
 /// A parsed rule expression. Offsets (`start`, `end`) count Unicode scalars of the expression text.
 public indirect enum ExprKind: Sendable, Equatable {
-    case number(Double)
+    /// `digits`: the literal as written (JSON number text) when it has more significant digits than a double holds
+    /// (`WideNumber`), so it compares with event numbers by its exact value.
+    case number(Double, digits: String? = nil)
     case string(String)
     case bool(Bool)
     case null

@@ -130,7 +130,7 @@ public struct Lexer {
         guard let value = Double(text), value.isFinite else {
             throw ExpressionError(.expressionSyntax, "invalid number '\(text)'", start: start, end: index)
         }
-        return Token(kind: .number(value), start: start, end: index)
+        return Token(kind: .number(value, digits: WideNumber.digits(of: text)), start: start, end: index)
     }
 
     private mutating func string(quote: Unicode.Scalar, start: Int) throws(ExpressionError) -> Token {

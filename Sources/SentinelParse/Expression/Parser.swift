@@ -98,7 +98,7 @@ public struct Parser {
     /// as seconds, so no advice.
     private var spacedUnitHint: String {
         guard position > 2, let call = calls.last, ForeignFunctions.windowFunctions.contains(call.name),
-            case .number(let n) = tokens[position - 1].kind, n == n.rounded(), n >= 0, n < 1e9,
+            case .number(let n, _) = tokens[position - 1].kind, n == n.rounded(), n >= 0, n < 1e9,
             case .identifier(let word) = peek.kind, let unit = Self.unitWords[word.lowercased()],
             position + 1 < tokens.count, tokens[position + 1].kind == .symbol(.rparen)
         else { return "" }
@@ -357,7 +357,7 @@ public struct Parser {
     private mutating func parsePrimary() throws(ExpressionError) -> Tree {
         let token = advance()
         switch token.kind {
-        case .number(let n): return try node(.number(n), start: token.start, end: token.end, at: token)
+        case .number(let n, let digits): return try node(.number(n, digits: digits), start: token.start, end: token.end, at: token)
         case .duration(let ms): return try node(.duration(milliseconds: ms), start: token.start, end: token.end, at: token)
         case .string(let s): return try node(.string(s), start: token.start, end: token.end, at: token)
         case .keyword(.true): return try node(.bool(true), start: token.start, end: token.end, at: token)
@@ -425,7 +425,7 @@ public struct Parser {
                     let field = Self.written(path: segments)
                     let window = DurationLiteral.format(milliseconds: ms)
                     var quantile: String?
-                    if case .number(let q) = calls.last?.arguments.first?.kind { quantile = "\(q)" }
+                    if case .number(let q, _) = calls.last?.arguments.first?.kind { quantile = "\(q)" }
                     let advice = ForeignFunctions.rangeSelectorAdvice(
                         function: calls.last?.name, field: field, window: window, quantile: quantile)
                     throw ExpressionError(

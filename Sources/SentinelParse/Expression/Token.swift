@@ -1,7 +1,8 @@
 /// A lexical token of the rule expression language. Offsets count Unicode scalars of the expression text.
 public struct Token: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
-        case number(Double)
+        /// `digits` as in `ExprKind.number`.
+        case number(Double, digits: String? = nil)
         case duration(milliseconds: Int64)
         case string(String)
         case identifier(String)
@@ -27,7 +28,7 @@ public struct Token: Sendable, Equatable {
     /// How the token reads in an error message.
     public var display: String {
         switch kind {
-        case .number(let n): return "number \(n)"
+        case .number(let n, _): return "number \(n)"
         case .duration: return "duration"
         case .string(let s): return "string \"\(s)\""
         case .identifier(let s): return "'\(s)'"
