@@ -22,9 +22,11 @@ public struct Parser {
 
     private let tokens: [Token]
     private var position = 0
-    /// The calls whose arguments are being parsed, innermost last, with the arguments read so far (for PromQL's
-    /// `f(x[5m])`, rewritten in the message).
-    private var calls: [(name: String, arguments: [Expr])] = []
+    /// The brackets being parsed, innermost last: a call's (with its name and the arguments read so far, for
+    /// PromQL's `f(x[5m])` rewritten in a message), a list's or a grouping parenthesis (no name).
+    private var brackets: [(call: String?, arguments: [Expr])] = []
+    /// The innermost call being parsed, inside any lists and parentheses of its arguments.
+    private var innermostCall: (call: String?, arguments: [Expr])? { brackets.last { $0.call != nil } }
     private var depth = 0
     private var nodeCount = 0
 
@@ -97,38 +99,15 @@ public struct Parser {
     /// function: how a window is written. Anywhere else (`ttft_ms > 500 ms`, `(500 ms)`) a duration would be read
     /// as seconds, so no advice.
     private var spacedUnitHint: String {
-        guard position > 2, let call = calls.last, ForeignFunctions.windowFunctions.contains(call.name),
+        guard position > 1, let call = brackets.last?.call, ForeignFunctions.windowFunctions.contains(call),
             case .number(let n, _) = tokens[position - 1].kind, n == n.rounded(), n >= 0, n < 1e9,
             case .identifier(let word) = peek.kind, let unit = Self.unitWords[word.lowercased()],
             position + 1 < tokens.count, tokens[position + 1].kind == .symbol(.rparen)
         else { return "" }
-        // Right after the call's own '(' or after a ',' of its arguments (commas of nested brackets are passed).
-        let before = tokens[position - 2]
-        let isArgument: Bool
-        switch before.kind {
-        case .symbol(.lparen): isArgument = tokens[position - 3].kind == .identifier(call.name)
-        case .symbol(.comma): isArgument = call.arguments.count > 0 && Self.commaIsTopLevel(tokens[..<(position - 2)], callName: call.name)
-        default: isArgument = false
-        }
-        guard isArgument else { return "" }
+        // Right after the call's own '(' or after a ',' of its arguments: the call is the innermost bracket.
+        let before = tokens[position - 2].kind
+        guard before == .symbol(.lparen) || before == .symbol(.comma) else { return "" }
         return " (a window is written without a space or a word: \(Int64(n))\(unit))"
-    }
-
-    /// Whether the tokens end inside the argument list of the innermost call named `callName`, at its own level
-    /// (not inside a parenthesis or list of an argument).
-    private static func commaIsTopLevel(_ before: ArraySlice<Token>, callName: String) -> Bool {
-        var level = 0
-        for i in before.indices.reversed() {
-            switch before[i].kind {
-            case .symbol(.rparen), .symbol(.rbracket): level += 1
-            case .symbol(.lbracket): if level == 0 { return false } else { level -= 1 }
-            case .symbol(.lparen):
-                if level == 0 { return i > before.startIndex && before[i - 1].kind == .identifier(callName) }
-                level -= 1
-            default: break
-            }
-        }
-        return false
     }
 
     private static let unitWords: [String: String] = [
@@ -364,17 +343,21 @@ public struct Parser {
         case .keyword(.false): return try node(.bool(false), start: token.start, end: token.end, at: token)
         case .keyword(.null): return try node(.null, start: token.start, end: token.end, at: token)
         case .symbol(.lparen):
+            brackets.append((nil, []))
             let inner = try parseOr()
             let close = try expect(.rparen, "to close '('", opened: token)
+            brackets.removeLast()
             return Tree(expr: Expr(inner.expr.kind, start: token.start, end: close.end), height: inner.height)
         case .symbol(.lbracket):
+            brackets.append((nil, []))
             let (items, height) = try parseItems(closing: .rbracket, "to close the list", opened: token)
+            brackets.removeLast()
             return try node(.list(items), start: token.start, end: tokens[position - 1].end, childHeight: height, at: token)
         case .identifier(let name):
             if let open = accept(.lparen) {
-                calls.append((name, []))
+                brackets.append((name, []))
                 let (arguments, height) = try parseItems(closing: .rparen, "to close the arguments of '\(name)'", opened: open)
-                calls.removeLast()
+                brackets.removeLast()
                 return try node(
                     .call(name: name, arguments: arguments), start: token.start, end: tokens[position - 1].end,
                     childHeight: height, at: token)
@@ -396,7 +379,7 @@ public struct Parser {
             repeat {
                 let item = try parseOr()
                 items.append(item.expr)
-                if closing == .rparen, !calls.isEmpty { calls[calls.count - 1].arguments.append(item.expr) }
+                brackets[brackets.count - 1].arguments.append(item.expr)
                 height = max(height, item.height)
             } while accept(.comma) != nil
             _ = try expect(closing, context, opened: opened)
@@ -425,9 +408,9 @@ public struct Parser {
                     let field = Self.written(path: segments)
                     let window = DurationLiteral.format(milliseconds: ms)
                     var quantile: String?
-                    if case .number(let q, _) = calls.last?.arguments.first?.kind { quantile = "\(q)" }
+                    if case .number(let q, _) = innermostCall?.arguments.first?.kind { quantile = "\(q)" }
                     let advice = ForeignFunctions.rangeSelectorAdvice(
-                        function: calls.last?.name, field: field, window: window, quantile: quantile)
+                        function: innermostCall?.call, field: field, window: window, quantile: quantile)
                     throw ExpressionError(
                         .expressionSyntax, "'\(field)[\(window)]' is PromQL's range selector; \(advice)",
                         start: head.start, end: tokens[position].kind == .symbol(.rbracket) ? tokens[position].end : token.end)
