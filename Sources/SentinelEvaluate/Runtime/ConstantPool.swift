@@ -105,12 +105,10 @@ struct ListMatcher {
             if list.pointee.strings.count <= 8 { return list.pointee.strings.contains { $0.equals(s) } }
             guard let candidates = list.pointee.stringIndex[ByteHashing.hash(s.buffer)] else { return false }
             return candidates.contains { list.pointee.strings[$0].equals(s) }
-        case .number(let n, let text):
-            // Exactly as comparisons go: a number without digits of its own is its double's shortest decimal.
-            if list.pointee.numbers.contains(n), text == nil || NumberFormatting.exactOrder(n, text: text, n, text: nil) == 0 {
-                return true
-            }
-            return list.pointee.wideNumbers[n]?.contains { NumberFormatting.exactOrder(n, text: text, n, text: $0) == 0 } ?? false
+        case .number(let n, _):
+            // Equal as `==` has it: by the exact value of a number with more digits than its double holds.
+            if list.pointee.numbers.contains(n), Engine.equal(value, .number(n)) { return true }
+            return list.pointee.wideNumbers[n]?.contains { Engine.equal(value, .number(n, text: $0)) } ?? false
         default: return false
         }
     }

@@ -188,10 +188,8 @@ extension Engine {
     @inline(__always)
     private func compare(_ code: Op.Code, _ a: Value, number y: Double) -> Bool {
         guard a.isPresent else { return false }
-        if case .number(let x, let text?) = a, x == y {
-            // An event number with more digits than its double holds: its exact decimals decide, as above.
-            return Self.compare(code, Double(NumberFormatting.exactOrder(x, text: text, y, text: nil)), 0)
-        }
+        // An event number with more digits than its double holds: its exact decimals decide, as with any operand.
+        if case .number(let x, _?) = a, x == y { return compare(code, a, .number(y)) }
         guard let x = Self.numeric(a) else { return code == .notEqual }
         return Self.compare(code, x, y)
     }
