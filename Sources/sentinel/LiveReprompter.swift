@@ -39,6 +39,10 @@ struct LiveReprompter: DPOReprompter {
                     model: candidate.model ?? model, messages: [ChatMessage(role: "system", content: instruction), .user(candidate.prompt)],
                     maxTokens: maxTokens, temperature: 0.7, requestID: "sentinel-dpo-\(candidate.eventID)-\(attempt)")
                 let answer = try await chat.stream(request)
+                guard DPOCapture.canChoose(answer.content, over: candidate.response) else {
+                    logger.info("re-prompt answer blank or unchanged", metadata: ["event": "\(candidate.eventID)", "attempt": "\(attempt)"])
+                    continue
+                }
                 let verdict = try await moderation.moderate(prompt: candidate.prompt, response: answer.content)
                 guard verdict.safety == .safe || verdict.refusal == true, verdict.safety != .unsafe else {
                     logger.info("re-prompt answer not safe", metadata: ["event": "\(candidate.eventID)", "attempt": "\(attempt)"])

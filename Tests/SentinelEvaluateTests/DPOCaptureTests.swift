@@ -99,6 +99,33 @@ import Testing
         #expect(run.pairs.map { "\($0.rejectedEventID)<\($0.chosenEventID ?? "")" } == ["a<r2", "c<s1"])
     }
 
+    /// A pair teaches nothing when its chosen answer is the rejected one, and TRL cannot train on a blank side: such
+    /// a re-prompt leaves the candidate waiting for another one, before or after the candidate, and a match with a
+    /// blank prompt or answer is no candidate.
+    @Test func blankOrUnchangedAnswersMakeNoPair() throws {
+        let run = try Run()
+        try run.send(Self.exchange(1, id: "a", prompt: "p1", response: "bad", safety: "unsafe"))
+        try run.send(Self.exchange(2, id: "r1", prompt: "p1", response: "bad", safety: "safe", repromptOf: "a"))
+        try run.send(Self.exchange(3, id: "r2", prompt: "p1", response: " \\n", safety: "safe", refusal: true, repromptOf: "a"))
+        try run.send(Self.exchange(4, id: "r3", prompt: "p1", response: "No.", safety: "safe", repromptOf: "a"))
+        try run.send(Self.exchange(5, id: "s1", prompt: "p2", response: "", safety: "safe", refusal: true, repromptOf: "c"))
+        try run.send(Self.exchange(6, id: "s2", prompt: "p2", response: "I won't.", safety: "safe", repromptOf: "c"))
+        try run.send(Self.exchange(7, id: "c", prompt: "p2", response: "bad", safety: "unsafe"))
+        try run.send(Self.exchange(8, id: "d", prompt: "  ", response: "bad", safety: "unsafe"))
+        try run.send(Self.exchange(9, id: "e", prompt: "p3", response: "", safety: "unsafe"))
+        #expect(run.pairs.map { "\($0.rejectedEventID)<\($0.chosenEventID ?? "")" } == ["a<r3", "c<s2"])
+        #expect(run.skips == [.unusableAnswer, .unusableAnswer, .missingFields, .missingFields])
+    }
+
+    /// The guard's verdict decides first: a refusal it still calls unsafe is not chosen.
+    @Test func aRefusalJudgedUnsafeIsNotChosen() throws {
+        let run = try Run()
+        try run.send(Self.exchange(1, id: "a", prompt: "p", response: "bad", safety: "unsafe"))
+        try run.send(Self.exchange(2, id: "b", prompt: "p", response: "No, but here is how.", safety: "unsafe", refusal: true, repromptOf: "a"))
+        #expect(run.pairs.isEmpty)
+        #expect(run.skips == [.repromptNotSafe, .answerNotUnsafe])  // the re-prompt is a match itself, a refusal
+    }
+
     @Test func aRepromptSeenFirstWaitsForItsCandidate() throws {
         let run = try Run()
         // A re-prompt whose original arrives later (a collector delivered them out of order).

@@ -116,6 +116,22 @@ import Testing
         #expect(f.matches("Three") == 1)
         #expect(f.matches("Four") == 3)
     }
+
+    @Test func countsValuesOfDifferentTypesApart() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: Eight, on: feedback, when: "distinct(x, 1h) == 8"}
+            """)
+        // Pairs that read alike: a wide number and its digits as a string, an array or object and its JSON text,
+        // and booleans and the numbers whose bits the old identities gave them.
+        let values = [
+            "9007199254740993", #""9.007199254740993e+15""#, #"["Violent"]"#, #""[\"Violent\"]""#,
+            #"{"a":1}"#, #""{\"a\":1}""#, "true", "1.5783994590852268e-41",
+        ]
+        for (i, x) in values.enumerated() { try f.send(at: Double(i), #"{"kind":"feedback","x":\#(x)}"#) }
+        #expect(f.matches("Eight") == 1)
+    }
 }
 
 import Foundation

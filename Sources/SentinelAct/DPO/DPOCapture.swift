@@ -7,7 +7,8 @@ import SentinelCore
 ///
 /// A `capture_dpo` match whose answer the guard judged unsafe (and not a refusal) is a *candidate*: its prompt and
 /// answer wait up to `retention` of event time for a later exchange with `reprompt_of` = its id whose answer the
-/// guard judged safe or a refusal; together they are a pair. A re-prompt seen before its candidate (re-ordered
+/// guard judged safe, or a refusal not judged unsafe, and which differs from the rejected one; together they are a
+/// pair. A pair never has a blank prompt or answer, nor a chosen answer equal to its rejected one. A re-prompt seen before its candidate (re-ordered
 /// traffic) waits as well. Pairs are deduplicated by normalised prompt. Candidates no re-prompt answers are handed
 /// to `onUnanswered` when they expire, for the live service to re-prompt the frontier itself.
 public final class DPOCapture {
@@ -31,6 +32,8 @@ public final class DPOCapture {
     public enum Skip: String, Sendable, CaseIterable {
         case answerNotUnsafe = "answer_not_unsafe", missingFields = "missing_fields", notSampled = "not_sampled"
         case repromptNotSafe = "reprompt_not_safe", duplicatePrompt = "duplicate_prompt", expired
+        /// The re-prompt's answer is blank, or the rejected answer itself.
+        case unusableAnswer = "unusable_answer"
     }
 
     /// The paths `take` and `observe` read, decoded with every event by an engine made with them (see
@@ -75,9 +78,10 @@ public final class DPOCapture {
         /// The guard's verdict on the answer, as written in the event.
         var verdict: String?
 
-        /// Whether its answer can be the chosen one: judged safe or a refusal (and not unsafe).
+        /// Whether its answer can be the chosen one by the guard's verdict: judged safe or a refusal (and not
+        /// unsafe). Whether it can for a given candidate is `canChoose(_:over:)`.
         var canBeChosen: Bool {
-            (safety == "safe" || refusal == true) && safety != "unsafe" && response != nil
+            response != nil && (safety == "safe" || refusal == true) && safety != "unsafe"
         }
     }
 
@@ -119,6 +123,7 @@ public final class DPOCapture {
         // Copied out only now: most matches of a rate rule are at answers that are not unsafe themselves.
         let prompt = fields.string(Field.prompt)!
         let response = fields.string(Field.response)!
+        guard !isBlank(prompt), !isBlank(response) else { return onSkip(.missingFields) }
         if setting.sample < 1, Double(StableHash.fnv1a(id) % 10_000) / 10_000 >= setting.sample { return onSkip(.notSampled) }
         var categories = fields.strings(Field.categories)
         if categories.isEmpty { categories = fields.strings(Field.promptCategories) }
@@ -127,7 +132,12 @@ public final class DPOCapture {
             response: response, model: fields.string(Field.model), categories: categories,
             guardVerdict: fields.json(Field.verdict), safetyInstruction: setting.instruction,
             maxAttempts: setting.attempts)
-        if let waiting = reprompts.removeValue(forKey: id) {
+        var waiting = reprompts.removeValue(forKey: id)
+        if let reprompt = waiting?.reprompt, !Self.canChoose(reprompt.response!, over: response) {
+            onSkip(.unusableAnswer)  // the candidate waits for another re-prompt
+            waiting = nil
+        }
+        if let waiting {
             pair(candidate, waiting.reprompt, time: max(waiting.time, request.time))
         } else if prompts.contains(DPOPair.normalise(prompt)) {
             onSkip(.duplicatePrompt)
@@ -151,10 +161,14 @@ public final class DPOCapture {
             id: fields.string(Field.id), response: fields.string(Field.response), safety: fields.string(Field.safety),
             refusal: fields.bool(Field.refusal), verdict: fields.json(Field.verdict))
         // An answer that cannot be chosen leaves the candidate waiting for a later re-prompt (a second attempt).
-        if candidates[original] != nil {
+        if let candidate = candidates[original] {
             guard reprompt.canBeChosen else { return onSkip(.repromptNotSafe) }
-            pair(candidates.removeValue(forKey: original)!, reprompt, time: time)
-        } else if reprompt.canBeChosen, reprompts[original] == nil, reprompts.count < maxPending {
+            guard Self.canChoose(reprompt.response!, over: candidate.response) else { return onSkip(.unusableAnswer) }
+            candidates[original] = nil
+            pair(candidate, reprompt, time: time)
+        } else if reprompt.canBeChosen, !isBlank(reprompt.response!), reprompts[original] == nil,
+            reprompts.count < maxPending
+        {
             // Before its candidate: the first answer that can be chosen waits.
             reprompts[original] = (time, reprompt)
             repromptExpiry.push(original, at: time)
@@ -172,11 +186,19 @@ public final class DPOCapture {
         nextExpiry = .max
     }
 
-    /// Records a pair made outside the stream (a live re-prompt), with the same dedupe.
+    /// Records a pair made outside the stream (a live re-prompt), with the same dedupe and the same checks of its
+    /// answers.
     public func accept(_ pair: DPOPair) {
         candidates[pair.rejectedEventID] = nil
+        guard Self.canChoose(pair.chosen, over: pair.rejected) else { return onSkip(.unusableAnswer) }
         guard prompts.insert(pair.promptKey).inserted else { return onSkip(.duplicatePrompt) }
         onPair(pair)
+    }
+
+    /// Whether `answer` can be the chosen side of a pair whose rejected side is `rejected`: not blank, and not the
+    /// rejected answer itself (a pair that teaches nothing, and that TRL's loss cannot use).
+    public static func canChoose(_ answer: String, over rejected: String) -> Bool {
+        !isBlank(answer) && answer != rejected
     }
 
     // MARK: Internals
@@ -205,4 +227,9 @@ public final class DPOCapture {
         }
         nextExpiry = min(candidateExpiry.firstTime ?? .max, repromptExpiry.firstTime ?? .max)
     }
+}
+
+/// Empty or only whitespace: no prompt or answer to learn from.
+private func isBlank(_ text: String) -> Bool {
+    text.unicodeScalars.allSatisfy(\.properties.isWhitespace)
 }

@@ -20,21 +20,49 @@ enum ByteHashing {
         h ^= h >> 29
     }
 
-    /// Identity of a value for distinct counting and categories: equal values, equal identities.
+    /// Identity of a value for distinct counting and categories: equal values, equal identities; values of
+    /// different types (`true` and a number, the string `"[1]"` and the array `[1]`, the number
+    /// 9007199254740993 and the string of its digits) apart, as `==` keeps them. Numbers that a double holds map
+    /// one to one; texts (strings, arrays and objects as written, numbers beyond a double) are hashed.
     static func identity(_ value: Value) -> UInt64? {
+        var h: UInt64
         switch value {
         case .missing, .null: return nil
-        case .bool(let b): return b ? 0x9e37_79b9_7f4a_7c15 : 0x6a09_e667_f3bc_c909
+        case .bool(let b):
+            h = Tag.bool
+            hash(b ? 1 : 0, into: &h)
         case .number(let n, let text):
             if let text {
                 // Numbers sharing one double (64-bit IDs): their exact decimal tells them apart.
                 var label = NumberFormatting.label(jsonNumber: JSONBytes.numberText(at: text))
-                if label != NumberFormatting.label(n) { return label.withUTF8 { hash($0) } }
+                if label != NumberFormatting.label(n) {
+                    h = Tag.wideNumber
+                    label.withUTF8 { hash($0, into: &h) }
+                    return h
+                }
             }
-            return (n == 0 ? 0 : n).bitPattern &* 0xff51_afd7_ed55_8ccd
-        case .string(let s): return hash(s.buffer)
-        case .array(let a): return hash(a.bytes.buffer)
-        case .object(let o): return hash(o.bytes.buffer)
+            h = Tag.number
+            hash((n == 0 ? 0 : n).bitPattern, into: &h)
+        case .string(let s):
+            h = Tag.string
+            hash(s.buffer, into: &h)
+        case .array(let a):
+            h = Tag.array
+            hash(a.bytes.buffer, into: &h)
+        case .object(let o):
+            h = Tag.object
+            hash(o.bytes.buffer, into: &h)
         }
+        return h
+    }
+
+    /// A starting hash per type of value, so that values of two types meet only by chance.
+    private enum Tag {
+        static let bool: UInt64 = 0x9e37_79b9_7f4a_7c15
+        static let number: UInt64 = 0x6a09_e667_f3bc_c909
+        static let wideNumber: UInt64 = 0xbb67_ae85_84ca_a73b
+        static let string: UInt64 = 0x3c6e_f372_fe94_f82b
+        static let array: UInt64 = 0xa54f_f53a_5f1d_36f1
+        static let object: UInt64 = 0x510e_527f_ade6_82d1
     }
 }
