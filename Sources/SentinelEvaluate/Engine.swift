@@ -76,6 +76,8 @@ public final class Engine {
     let constants: UnsafeMutableBufferPointer<Value>
 
     var reorder = ReorderBuffer()
+    /// Tells the events this engine held back (`HeldEvent`) from those held over a reload, decoded for another graph.
+    var heldGeneration = 0
     var tickIntervals: [Int64] = []
     var nextTicks: [Int64] = []
     /// Rule indices evaluated on each tick interval (event-triggered rules have none; they ride the
@@ -213,28 +215,46 @@ public final class Engine {
             currentLine = UnsafeRawBufferPointer(start: nil, count: 0)
             return
         }
-        let header = try decoder.header(of: line)
+        let time = try decoder.header(of: line).timestamp
         // Late: behind what was already evaluated, or more than the lateness behind the newest event seen.
-        if header.timestamp < watermark || (reorder.maxTime != .min && header.timestamp < reorder.maxTime - lateness) {
+        if time < watermark || (reorder.maxTime != .min && time < reorder.maxTime - lateness) {
             statistics.lateEvents += 1
             return
         }
-        reorder.insert(time: header.timestamp, tag: tag, line: line)
+        // Decoded whole on arrival: a line found malformed only on release would already have moved the newest
+        // time seen, and events after it within the lateness would have been dropped as late.
+        let count = decoder.slotCount
+        try reorder.insert(time: time, tag: tag, capacity: HeldEvent.capacity(values: count, line: line.count)) {
+            (block) throws(EventDecodeError) -> Int in
+            try HeldEvent.write(
+                line, into: block, generation: heldGeneration, values: eventSlots, count: count, decoder: decoder
+            ) { (copy) throws(EventDecodeError) -> (EventHeader, Int?) in
+                let header = try decoder.decode(copy, into: eventSlots)
+                return (header, try kindIndex(header, line: copy))
+            }
+        }
         while let first = reorder.firstTime, first <= reorder.maxTime - lateness { releaseFirst() }
     }
 
     private func releaseFirst() {
-        reorder.removeFirst { time, tag, line in
+        reorder.removeFirst { time, tag, block in
+            let held = HeldEvent(block)
             do throws(EventDecodeError) {
-                var header = try decoder.decode(line, into: eventSlots)
-                // The time it was ordered by (decoding rejects a second `ts`, so they agree).
+                var header: EventHeader
+                var kind = held.kind
+                if held.generation == heldGeneration {
+                    header = held.restore(into: eventSlots)
+                } else {
+                    // Held over a reload, it follows the previous graph's slots: decoded again for this one.
+                    header = try decoder.decode(held.line, into: eventSlots)
+                    kind = try kindIndex(header, line: held.line)
+                }
                 header.timestamp = time
-                let kind = try kindIndex(header, line: line)
-                currentLine = line
+                currentLine = held.line
                 process(header, kind: kind)
                 currentLine = UnsafeRawBufferPointer(start: nil, count: 0)
             } catch {
-                onMalformed(tag, error.located(in: line))
+                onMalformed(tag, error.located(in: held.line))
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SentinelCore
 import SentinelEvaluate
 import Testing
 
@@ -190,6 +191,62 @@ import Testing
         #expect(f.engine.statistics.lateEvents == 2)  // 3 (7 s behind 10) and 13 (7 s behind 20), not 15 (5 s)
         #expect(f.engine.statistics.events == 4)
         #expect(f.states("Burst") == ["firing@15"])
+    }
+
+    /// A held-back line is read whole when it arrives: a malformed one is rejected then, and its time, an hour
+    /// ahead, does not make the events after it late (it did: they were more than the lateness behind it).
+    @Test func aMalformedLineDoesNotMoveTheClock() throws {
+        let f = try EngineFixture(
+            "rules:\n  - {name: Burst, on: completion, when: \"count(1m) >= 3\"}\n", policy: "settings: {allowed_lateness: 5s}\n")
+        try f.send(at: 1, #"{"kind":"completion"}"#)
+        try f.send(at: 2, #"{"kind":"completion"}"#)
+        #expect(throws: EventDecodeError.self) { try f.send(at: 3600, #"{"kind":"completion","latency_ms":01}"#) }
+        #expect(throws: EventDecodeError.self) { try f.send(at: 3600, #"{"kind":"completion","tags":["a",]}"#) }
+        try f.send(at: 3, #"{"kind":"completion"}"#)
+        try f.send(at: 4, #"{"kind":"completion"}"#)
+        f.engine.finish()
+        #expect(f.engine.statistics.lateEvents == 0)
+        #expect(f.engine.statistics.events == 4)
+        #expect(f.matches("Burst") == 2)
+    }
+
+    /// Held-back events keep their decoded values (strings with escapes, wide numbers, arrays) while thousands more
+    /// arrive around them: shuffled within a minute's lateness, they give what the same events in order give.
+    @Test func heldBackEventsKeepTheirValues() throws {
+        let rules = """
+            rules:
+              - name: Users
+                on: completion
+                group_by: [model]
+                when: distinct(attrs.user, 10m) >= 5 and count(prompt == "say \\"hi\\"\\n", 10m) >= 2
+              - name: Tagged
+                on: completion
+                group_by: [attrs.user]
+                when: '"Jailbreak" in prompt_guard.categories and attrs.id != 12345678901234567890'
+            """
+        let ordered = try EngineFixture(rules, policy: "settings: {allowed_lateness: 0s, evaluation_interval: 15s}\n")
+        let shuffled = try EngineFixture(rules, policy: "settings: {allowed_lateness: 1m, evaluation_interval: 15s}\n")
+        var generator = SplitMix64(seed: 7)
+        var events: [(Double, String)] = []
+        for i in 0..<6_000 {
+            let user = #"u\u00e9\#(generator.next() % 40)"#  // escaped: unescaped into the decoder's scratch
+            let prompt = generator.next() % 3 == 0 ? #"say \"hi\"\n"# : "prompt \(i) " + String(repeating: "x", count: Int(generator.next() % 300))
+            let category = generator.next() % 5 == 0 ? #"Jail\u0062reak"# : "Violent"
+            let id = generator.next() % 4 == 0 ? "12345678901234567890" : "12345678901234567891"
+            events.append((Double(i) * 0.5, #"{"kind":"completion","model":"m\#(i % 3)","prompt":"\#(prompt)","prompt_guard":{"categories":["\#(category)"]},"attrs":{"user":"\#(user)","id":\#(id)}}"#))
+        }
+        for (t, json) in events { try ordered.send(at: t, json) }
+        // Each event arrives as if sent up to 50 s late: never more than 50 s behind the newest.
+        let arrival = events.map { $0.0 + Double(generator.next() % 50_000) / 1000 }
+        for i in events.indices.sorted(by: { arrival[$0] < arrival[$1] }) { try shuffled.send(at: events[i].0, events[i].1) }
+        ordered.engine.finish()
+        shuffled.engine.finish()
+        #expect(shuffled.engine.statistics.lateEvents == 0)
+        for rule in ["Users", "Tagged"] {
+            #expect(ordered.matches(rule) > 0)
+            #expect(shuffled.matches(rule) == ordered.matches(rule))
+            #expect(shuffled.states(rule) == ordered.states(rule))
+        }
     }
 
     /// A field the rules read that has the wrong type for its kind in the traffic schema makes the line malformed

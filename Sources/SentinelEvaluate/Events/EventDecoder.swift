@@ -133,6 +133,10 @@ public final class EventDecoder {
     let buffers: UnsafeMutablePointer<LineBuffers>
     let pad: UnsafeMutablePointer<UInt8>
 
+    /// The unescaped strings of the last line decoded: values may borrow from them as well as from the line.
+    public var scratch: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: buffers.pointee.scratch, count: scratchUsed) }
+    private var scratchUsed = 0
+
     /// Slot i receives the value at `paths[i]` (e.g. `["response_guard", "safety"]`, `["labels", "le"]`).
     /// An empty path receives the whole event object.
     public init(paths: [[String]]) {
@@ -326,6 +330,7 @@ public final class EventDecoder {
         if aliasCount > 0 {
             for i in 0..<aliasCount { slots[Int(aliases[2 * i + 1])] = slots[Int(aliases[2 * i])] }
         }
+        scratchUsed = scanner.scratch - buffers.pointee.scratch
         return EventHeader(timestamp: scanner.timestamp, kind: scanner.kind)
     }
 

@@ -27,6 +27,7 @@ extension Engine {
         watermark = previous.watermark
         lastEventTime = previous.lastEventTime
         reorder = previous.reorder
+        heldGeneration = previous.heldGeneration &+ 1
         statistics = previous.statistics
         if !previous.nextTicks.isEmpty {
             let carried = Dictionary(uniqueKeysWithValues: zip(previous.tickIntervals, previous.nextTicks))

@@ -1,8 +1,9 @@
-/// Events held back for re-ordering, released by time with ties in arrival order.
+/// Events held back for re-ordering, released by time with ties in arrival order. Each is a block of bytes (its
+/// line, or the engine's `HeldEvent`) that stays at one address while held.
 ///
-/// Most events arrive in time order (or tie): those go to a FIFO whose lines sit back to back in 64 KiB chunks,
-/// recycled once every line in them is released, so holding back an hour of a steady stream costs one copy per
-/// line, no per-line allocation and no compaction. Events behind the FIFO's newest go to a binary min-heap on
+/// Most events arrive in time order (or tie): those go to a FIFO whose blocks sit back to back in 64 KiB chunks,
+/// recycled once every block in them is released, so holding back an hour of a steady stream costs one copy per
+/// event, no per-event allocation and no compaction. Events behind the FIFO's newest go to a binary min-heap on
 /// (time, arrival number): one that arrives behind thousands of held-back ones (several producers posting at once,
 /// a long `allowed_lateness`) costs O(log n), not a scan and a shift. Release takes the earlier of the two heads,
 /// so the order is exactly a stable sort by time.
@@ -12,7 +13,7 @@ struct ReorderBuffer {
         /// Arrival number: breaks ties in time so that equal times leave in the order they came.
         var sequence: Int
         var tag: Int
-        /// FIFO: the line's chunk (counted from the first chunk ever used) and offset in it. Heap: its buffer.
+        /// FIFO: the block's chunk (counted from the first chunk ever used) and offset in it. Heap: its buffer.
         var chunk: Int
         var offset: Int
         var count: Int
@@ -20,18 +21,32 @@ struct ReorderBuffer {
         func precedes(_ other: Entry) -> Bool { time < other.time || (time == other.time && sequence < other.sequence) }
     }
 
-    // The in-order FIFO: entries from `fifoHead` on; their lines in `chunks`, the first of which is chunk number
-    // `chunkBase`. Lines leave in the order they came, so chunks are freed from the front.
+    /// Memory that never moves while a block in it is held: a held block may point into itself.
+    private final class Chunk {
+        let base: UnsafeMutableRawPointer
+        let capacity: Int
+        var used = 0
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            base = .allocate(byteCount: max(1, capacity), alignment: 16)
+        }
+
+        deinit { base.deallocate() }
+    }
+
+    // The in-order FIFO: entries from `fifoHead` on; their blocks in `chunks`, the first of which is chunk number
+    // `chunkBase`. Blocks leave in the order they came, so chunks are freed from the front.
     private static let chunkSize = 1 << 16
     private var fifo: [Entry] = []
     private var fifoHead = 0
-    private var chunks: [[UInt8]] = []
+    private var chunks: [Chunk] = []
     private var chunkBase = 0
-    private var spareChunks: [[UInt8]] = []
+    private var spareChunks: [Chunk] = []
 
     // Out-of-order arrivals.
     private var heap: [Entry] = []
-    private var buffers: [[UInt8]] = []
+    private var buffers: [Chunk] = []
     private var freeBuffers: [Int] = []
 
     private var arrivals = 0
@@ -46,42 +61,59 @@ struct ReorderBuffer {
         return top.precedes(inOrder) ? top : inOrder
     }
 
-    mutating func insert(time: Int64, tag: Int, line: UnsafeRawBufferPointer) {
-        defer {
-            arrivals += 1
-            maxTime = max(maxTime, time)
-        }
+    /// Holds a block that `write` fills at the address it keeps until it is released: at most `capacity` bytes,
+    /// as many as `write` returns. Nothing is held (and the time does not count) when `write` throws.
+    mutating func insert<Failure: Error>(
+        time: Int64, tag: Int, capacity: Int, write: (UnsafeMutableRawPointer) throws(Failure) -> Int
+    ) throws(Failure) {
         if fifoHead == fifo.count || fifo[fifo.count - 1].time <= time {
-            if chunks.isEmpty || chunks[chunks.count - 1].count + line.count > chunks[chunks.count - 1].capacity {
-                var chunk = spareChunks.popLast() ?? []
-                chunk.reserveCapacity(max(Self.chunkSize, line.count))
+            if chunks.isEmpty || chunks[chunks.count - 1].used + capacity > chunks[chunks.count - 1].capacity {
+                var chunk = spareChunks.popLast() ?? Chunk(capacity: max(Self.chunkSize, capacity))
+                if chunk.capacity < capacity { chunk = Chunk(capacity: capacity) }
+                chunk.used = 0
                 chunks.append(chunk)
             }
-            let last = chunks.count - 1
-            fifo.append(
-                Entry(time: time, sequence: arrivals, tag: tag, chunk: chunkBase + last, offset: chunks[last].count, count: line.count))
-            chunks[last].append(contentsOf: line)
-            return
-        }
-        let b: Int
-        if let reused = freeBuffers.popLast() {
-            b = reused
-            buffers[b].removeAll(keepingCapacity: true)
+            let chunk = chunks[chunks.count - 1]
+            let count = try write(chunk.base + chunk.used)
+            fifo.append(Entry(time: time, sequence: arrivals, tag: tag, chunk: chunkBase + chunks.count - 1, offset: chunk.used, count: count))
+            chunk.used += count
         } else {
-            b = buffers.count
-            buffers.append([])
+            let b: Int
+            if let reused = freeBuffers.popLast() {
+                b = reused
+                if buffers[b].capacity < capacity { buffers[b] = Chunk(capacity: capacity) }
+            } else {
+                b = buffers.count
+                buffers.append(Chunk(capacity: capacity))
+            }
+            let count: Int
+            do {
+                count = try write(buffers[b].base)
+            } catch {
+                freeBuffers.append(b)
+                throw error
+            }
+            heap.append(Entry(time: time, sequence: arrivals, tag: tag, chunk: b, offset: 0, count: count))
+            siftUp(heap.count - 1)
         }
-        buffers[b].append(contentsOf: line)
-        heap.append(Entry(time: time, sequence: arrivals, tag: tag, chunk: b, offset: 0, count: line.count))
-        siftUp(heap.count - 1)
+        arrivals += 1
+        maxTime = max(maxTime, time)
     }
 
-    /// Hands the earliest held-back line to `body`, then forgets it. Call only when `firstTime` is not nil.
+    /// Holds a copy of `line`.
+    mutating func insert(time: Int64, tag: Int, line: UnsafeRawBufferPointer) {
+        insert(time: time, tag: tag, capacity: line.count) { block in
+            if let bytes = line.baseAddress { block.copyMemory(from: bytes, byteCount: line.count) }
+            return line.count
+        }
+    }
+
+    /// Hands the earliest held-back block to `body`, then forgets it. Call only when `firstTime` is not nil.
     mutating func removeFirst(_ body: (Int64, Int, UnsafeRawBufferPointer) -> Void) {
         if fifoHead < fifo.count, heap.isEmpty || !heap[0].precedes(fifo[fifoHead]) {
             let entry = fifo[fifoHead]
-            let c = entry.chunk - chunkBase
-            chunks[c].withUnsafeBytes { body(entry.time, entry.tag, UnsafeRawBufferPointer(rebasing: $0[entry.offset..<entry.offset + entry.count])) }
+            let chunk = chunks[entry.chunk - chunkBase]
+            body(entry.time, entry.tag, UnsafeRawBufferPointer(start: chunk.base + entry.offset, count: entry.count))
             fifoHead += 1
             releaseChunks()
             return
@@ -92,17 +124,16 @@ struct ReorderBuffer {
             heap[0] = last
             siftDown(0)
         }
-        buffers[top.chunk].withUnsafeBytes { body(top.time, top.tag, $0) }
+        body(top.time, top.tag, UnsafeRawBufferPointer(start: buffers[top.chunk].base, count: top.count))
         freeBuffers.append(top.chunk)
     }
 
-    /// Recycles the chunks before the next FIFO line, and drops released entries once they are over half of the
-    /// FIFO (amortized O(1) per line).
+    /// Recycles the chunks before the next FIFO block, and drops released entries once they are over half of the
+    /// FIFO (amortized O(1) per block).
     private mutating func releaseChunks() {
         let done = fifoHead == fifo.count ? chunks.count : fifo[fifoHead].chunk - chunkBase
         if done > 0 {
-            for i in 0..<done where spareChunks.count < 4 {
-                chunks[i].removeAll(keepingCapacity: true)
+            for i in 0..<done where spareChunks.count < 4 && chunks[i].capacity == Self.chunkSize {
                 spareChunks.append(chunks[i])
             }
             chunks.removeFirst(done)
