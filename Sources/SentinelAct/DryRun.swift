@@ -56,6 +56,7 @@ public final class DryRun {
             self.pairCount += 1
             if format == .json { self.output(Self.line(for: pair)) }
         }
+        engine.onSettled = { [unowned self] time in self.dispatcher.advance(to: time) }
         engine.onTransition = { [unowned self] transition in
             self.output(format == .json ? self.line(for: transition) : Self.text(for: transition))
             if !transition.actions.isEmpty { self.dispatcher.receive(transition) }
@@ -122,7 +123,6 @@ public final class DryRun {
                     try report(linesRead, error.located(in: line))
                 }
                 if !deferred.isEmpty { try drain() }
-                dispatcher.advance(to: engine.watermark)
             }
         }
         engine.finish()

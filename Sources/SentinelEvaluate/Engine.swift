@@ -18,6 +18,10 @@ public final class Engine {
     public var onMalformed: (_ tag: Int, EventDecodeError) -> Void = { _, _ in }
     /// Called at each event where an observed rule (see `observeMatches(of:)`) holds and so does its `evidence`.
     public var onMatch: (RuleMatch) -> Void = { _ in }
+    /// Called with t − 1 before anything at time t is evaluated, an event or a tick: no transition at or before it
+    /// can come any more. What acts on time (a dispatcher's group flushes) advances with it, so it depends on the
+    /// events' times, not on how their lines arrive (in one batch, or held back for re-ordering).
+    public var onSettled: ((Int64) -> Void)?
     /// Called for every event as it is evaluated (in event-time order; never for a late one), before the rules
     /// read it, with its line and its values at `eventFields` (both valid only during the call) and its time. DPO
     /// capture looks for re-prompts here.
@@ -328,6 +332,7 @@ public final class Engine {
     private func process(_ header: EventHeader, kind: Int?) {
         let time = header.timestamp
         runTicks(through: time - 1)
+        onSettled?(time - 1)
         slots = eventSlots
         watermark = time
         lastEventTime = time
@@ -404,6 +409,7 @@ public final class Engine {
         while true {
             guard let earliest = nextTicks.min(), earliest <= time else { return }
             if skipIdleGap(to: time, from: earliest) { continue }
+            onSettled?(earliest - 1)
             for (i, interval) in tickIntervals.enumerated() where nextTicks[i] == earliest {
                 tick(interval: interval, at: earliest)
                 nextTicks[i] += interval

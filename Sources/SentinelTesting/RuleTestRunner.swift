@@ -114,6 +114,7 @@ public enum RuleTestRunner {
         }
         dispatcher.onNotification = { notifications.append($0) }
         engine.onTransition = { if !$0.actions.isEmpty { dispatcher.receive($0) } }
+        engine.onSettled = { dispatcher.advance(to: $0) }
         var malformed: [String] = []
         engine.onMalformed = { index, error in malformed.append(Self.malformed(events[index], error)) }
         var next = 0
@@ -129,7 +130,6 @@ public enum RuleTestRunner {
                     result.failures.append("\(events[next].origin): \(error)")
                 }
                 next += 1
-                dispatcher.advance(to: engine.watermark)
             }
             engine.advance(to: time)
             dispatcher.advance(to: time)

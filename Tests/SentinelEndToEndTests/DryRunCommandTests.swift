@@ -1,4 +1,5 @@
 import Foundation
+import SentinelCore
 import Testing
 
 @Suite struct DryRunCommandTests {
@@ -236,6 +237,49 @@ import Testing
         let second = try SentinelProcess.run(arguments)
         #expect(first.stdout == second.stdout)
         #expect(!first.stdout.isEmpty)
+    }
+
+    /// Notifications are flushed as event time passes, not as lines arrive: the shipped traffic shuffled within a
+    /// minute, or held back for a minute in order, gives the output of the traffic read at once, byte for byte
+    /// (alert and notification lines interleaved by time, repeats on their intervals).
+    @Test func outputDoesNotDependOnArrivalOrderWithinTheLateness() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let shipped = try String(contentsOfFile: "policies/default.yaml", encoding: .utf8)
+        #expect(shipped.contains("allowed_lateness: 5s"))
+        for lateness in ["0s", "1m"] {
+            let folder = dir.appendingPathComponent("policies-\(lateness)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try shipped.replacingOccurrences(of: "allowed_lateness: 5s", with: "allowed_lateness: \(lateness)")
+                .write(to: folder.appendingPathComponent("default.yaml"), atomically: true, encoding: .utf8)
+        }
+        // Each line arrives as if sent up to 50 s late (lines of one time together): never more than 50 s behind.
+        let lines = try String(contentsOfFile: "examples/traffic.jsonl", encoding: .utf8).split(separator: "\n")
+        var generator = SplitMix64(seed: 11)
+        var delays: [Substring: Double] = [:]
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let whole = ISO8601DateFormatter()
+        let arrivals = try lines.map { line -> Double in
+            let open = try #require(line.firstRange(of: #""ts":""#)).upperBound
+            let ts = line[open...].prefix { $0 != "\"" }
+            let time = try #require(fractional.date(from: String(ts)) ?? whole.date(from: String(ts)))
+            if delays[ts] == nil { delays[ts] = Double(generator.next() % 50_000) / 1000 }
+            return time.timeIntervalSince1970 + delays[ts]!
+        }
+        let shuffled = dir.appendingPathComponent("shuffled.jsonl")
+        try (lines.indices.sorted { (arrivals[$0], $0) < (arrivals[$1], $1) }.map { lines[$0] }.joined(separator: "\n") + "\n")
+            .write(to: shuffled, atomically: true, encoding: .utf8)
+        func run(_ lateness: String, _ traffic: String) throws -> String {
+            let folder = dir.appendingPathComponent("policies-\(lateness)").path
+            let result = try SentinelProcess.run(["dry-run", "--quiet", "--rules", "rules", "--policies", folder, traffic])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(!result.stderr.contains("late"), "\(result.stderr)")
+            return result.stdout
+        }
+        let atOnce = try run("0s", "examples/traffic.jsonl")
+        #expect(atOnce.contains(#""type":"notification""#))
+        #expect(try run("1m", "examples/traffic.jsonl") == atOnce)
+        #expect(try run("1m", shuffled.path) == atOnce)
     }
 
     @Test func readsStandardInput() throws {

@@ -148,6 +148,7 @@ public final class EvaluationLoop: @unchecked Sendable {
     /// made then are in the store already and candidates were re-prompted live, but candidates still waiting for a
     /// re-prompt in the stream carry over.
     private func wireCaptureOnly() {
+        engine.onSettled = nil
         engine.onTransition = { _ in }
         engine.onMatch = { _ in }
         engine.onAction = { [dpo] request in dpo.take(request) }
@@ -248,7 +249,6 @@ public final class EvaluationLoop: @unchecked Sendable {
                 }
             }
         }
-        dispatcher.advance(to: engine.watermark)
         // The tap first: after a crash it may hold events the store lacks (a warm start evaluates them again),
         // never the other way round (alerts stored and notified that the warm start would not know).
         tap?.flush()
@@ -274,7 +274,6 @@ public final class EvaluationLoop: @unchecked Sendable {
             tap?.write(line)
             try? engine.ingest(line)
         }
-        dispatcher.advance(to: engine.watermark)
         tap?.flush()
         recorder.commit()
         metrics.countHeartbeat()
@@ -287,6 +286,7 @@ public final class EvaluationLoop: @unchecked Sendable {
     /// Replaces the graph between two batches, carrying over the state of unchanged rules. Runs on the loop.
     public func replace(with graph: ConditionGraph) -> ReloadCarryOver {
         let next = Engine(graph: graph, continuing: engine)
+        engine.onSettled = nil
         engine.onTransition = { _ in }
         engine.onAction = { _ in }
         engine.onEvent = nil
@@ -307,6 +307,7 @@ public final class EvaluationLoop: @unchecked Sendable {
 
     private func wire(_ engine: Engine) {
         engine.observeMatches(of: findingRouting.observedRules)
+        engine.onSettled = { [unowned self] time in dispatcher.advance(to: time) }
         engine.onTransition = { [unowned self] transition in
             let receivers = transition.actions.isEmpty ? [] : router.receivers(rule: transition.rule, labels: transition.labels)
             alerts.record(transition, receivers: receivers)
