@@ -81,25 +81,20 @@ public final class DryRun {
     }
 
     /// Replays the files in order. A malformed line is reported through `onMalformed` and skipped, or, when it
-    /// returns false, stops the replay with that error. Lines held back for re-ordering are reported when they
-    /// are evaluated, up to `allowed_lateness` of event time later. A line over `LineReader.maxLineLength` in a
-    /// regular file is a malformed line too; elsewhere (a pipe, a device) it ends the replay with the reader's
-    /// error.
+    /// returns false, stops the replay with that error once the lines before it are evaluated. A line over
+    /// `LineReader.maxLineLength` in a regular file is a malformed line too; elsewhere (a pipe, a device) it ends
+    /// the replay with the reader's error.
     public func replay(paths: [String], onMalformed: (MalformedLine) -> Bool) throws {
         var starts: [(tag: Int, path: String)] = []
-        var deferred: [(tag: Int, error: EventDecodeError)] = []
-        engine.onMalformed = { deferred.append(($0, $1)) }
-        defer { engine.onMalformed = { _, _ in } }
         func report(_ tag: Int, _ error: EventDecodeError) throws {
             malformed += 1
             let start = starts.last { $0.tag < tag }!
             let line = MalformedLine(file: start.path, line: tag - start.tag, error: error)
-            if !onMalformed(line) { throw line }
-        }
-        func drain() throws {
-            while !deferred.isEmpty {
-                let (tag, error) = deferred.removeFirst()
-                try report(tag, error)
+            guard onMalformed(line) else {
+                // Everything before the line is evaluated, as it is with no lateness: the events held back too.
+                engine.drain()
+                dispatcher.advance(to: engine.watermark)
+                throw line
             }
         }
         // Every file is opened first: a missing last file should not cost the output of the ones before it.
@@ -122,12 +117,10 @@ public final class DryRun {
                 } catch {
                     try report(linesRead, error.located(in: line))
                 }
-                if !deferred.isEmpty { try drain() }
             }
         }
         engine.finish()
         dispatcher.advance(to: engine.watermark)
-        try drain()
     }
 
     private func line(for t: AlertTransition) -> String {

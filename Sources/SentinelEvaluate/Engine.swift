@@ -13,8 +13,9 @@ public final class Engine {
     public var onTransition: (AlertTransition) -> Void = { _ in }
     /// Called for every per-match action request.
     public var onAction: (ActionRequest) -> Void = { _ in }
-    /// Called for a held-back line that turns out malformed when it is released for evaluation, with the tag it
-    /// was ingested with (its line number, say). Lines are only read for `ts` and `kind` when they arrive.
+    /// Called for a line held back over a reload that the new graph finds malformed when it is released (it reads
+    /// other fields, of other types), with the tag it was ingested with. Otherwise a malformed line is rejected by
+    /// `ingest`, when it arrives.
     public var onMalformed: (_ tag: Int, EventDecodeError) -> Void = { _, _ in }
     /// Called at each event where an observed rule (see `observeMatches(of:)`) holds and so does its `evidence`.
     public var onMatch: (RuleMatch) -> Void = { _ in }
@@ -203,8 +204,8 @@ public final class Engine {
     // MARK: Input
 
     /// Takes one JSON event line. Throws (and changes nothing) when the line is malformed. With
-    /// `allowed_lateness`, lines are held back and fully decoded when released; a line malformed past its `ts` and
-    /// `kind` is then reported through `onMalformed` with `tag`.
+    /// `allowed_lateness`, lines are decoded and held back, and evaluated in time order once the lateness has
+    /// passed; `tag` goes with a held line to `onMalformed`.
     public func ingest(_ line: UnsafeRawBufferPointer, tag: Int = 0) throws(EventDecodeError) {
         let lateness = graph.policy.allowedLatenessMilliseconds
         if lateness == 0 {

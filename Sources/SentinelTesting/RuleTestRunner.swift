@@ -115,8 +115,6 @@ public enum RuleTestRunner {
         dispatcher.onNotification = { notifications.append($0) }
         engine.onTransition = { if !$0.actions.isEmpty { dispatcher.receive($0) } }
         engine.onSettled = { dispatcher.advance(to: $0) }
-        var malformed: [String] = []
-        engine.onMalformed = { index, error in malformed.append(Self.malformed(events[index], error)) }
         var next = 0
         func feed(through time: Int64) {
             while next < events.count, events[next].time <= time {
@@ -146,7 +144,6 @@ public enum RuleTestRunner {
         if let expected = test.expectedNotifications, let failure = compareNotifications(expected, notifications, start: test.start) {
             result.failures.append(failure)
         }
-        result.failures += malformed
         for (rule, expected) in test.expectedMatches {
             guard let r = graph.rules.firstIndex(where: { $0.name == rule.value }) else { continue }
             let actual = engine.ruleStatistics[r].matches

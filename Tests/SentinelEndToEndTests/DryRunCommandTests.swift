@@ -165,6 +165,30 @@ import Testing
         #expect(strict.status == 1)
     }
 
+    /// `--strict` stops at the first malformed line once the lines before it are evaluated, held back or not: with
+    /// the shipped 5 s lateness the two events before it were never evaluated.
+    @Test(arguments: ["0s", "5s"])
+    func strictEvaluatesWhatCameBeforeTheMalformedLine(lateness: String) throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let rules = dir.appendingPathComponent("seen.yaml")
+        try "rules:\n  - {name: Seen, on: e, group_by: [id], when: \"count(1h) >= 1\"}\n".write(to: rules, atomically: true, encoding: .utf8)
+        let policy = dir.appendingPathComponent("policy.yaml")
+        try "settings: {allowed_lateness: \(lateness)}\n".write(to: policy, atomically: true, encoding: .utf8)
+        let traffic = dir.appendingPathComponent("t.jsonl")
+        try """
+            {"ts":1,"kind":"e","id":"g1"}
+            {"ts":2,"kind":"e","id":"g2"}
+            {"ts":"yesterday","kind":"e","id":"g3"}
+            {"ts":4,"kind":"e","id":"g4"}
+
+            """.write(to: traffic, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["dry-run", "--strict", "--quiet", "--rules", rules.path, "--policies", policy.path, traffic.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(traffic.path):3:"), "\(result.stderr)")
+        let firing = try Self.firings(result.stdout).compactMap { ($0["labels"] as? [String: Any])?["id"] as? String }
+        #expect(firing == ["g1", "g2"])
+    }
+
     /// The column of a malformed value counts characters, as lint and editors do: after a prompt in Chinese
     /// with an emoji it is not the byte offset (given as well). Lines held back for re-ordering (the shipped policy
     /// allows 5 s of lateness) and lines decoded on arrival (no lateness) are reported alike.

@@ -48,13 +48,6 @@ struct TapWarmStart {
                 "warm start skipped a line that is not an event",
                 metadata: ["file": "\(files[tag >> 40].path)", "line": "\(tag & (1 << 40 - 1))", "error": "\(error)"])
         }
-        // A line held back for `allowed_lateness` is decoded in full only when released: its tag says where it was.
-        var heldBackMalformed = 0
-        engine.onMalformed = { tag, error in
-            heldBackMalformed += 1
-            problem(tag, error)
-        }
-        defer { engine.onMalformed = { _, _ in } }
         for (index, file) in files.enumerated() {
             do {
                 let reader = try LineReader(path: file.path)
@@ -81,7 +74,6 @@ struct TapWarmStart {
             }
         }
         engine.drain()
-        outcome.events -= heldBackMalformed
         outcome.from = files.lazy.compactMap(\.firstEvent).first
         outcome.through = engine.watermark == .min ? nil : engine.watermark
         outcome.lastWrite = files.last { $0.firstEvent != nil }.flatMap { file in
