@@ -510,6 +510,18 @@ let readmeCompletion = #"""
         ("-1.5", -1_500),
         ("-0.0001", -1),
         ("0.0001", 0),
+        // With an exponent or more than 19 digits: exact too (a double put these a millisecond early).
+        ("1.001e0", 1_001),
+        ("1001e-3", 1_001),
+        ("1.0010000000000000000001", 1_001),
+        ("0.0015E3", 1_500),
+        ("1777636800123e-3", 1_777_636_800_123),
+        ("-1.001e0", -1_001),
+        ("-1e-7", -1),
+        ("-0.0010000000000000000000", -1),
+        ("-0.00100000000000000000001", -2),
+        ("1e-400", 0),
+        ("0e5", 0),
     ])
     func timestampForms(ts: String, expected: Int64) throws {
         let e = try decodeLine(#"{"kind":"k","ts":\#(ts)}"#, [["ts"]]).get()

@@ -218,12 +218,7 @@ public enum Timestamp {
     static func epochMillis(_ n: NumberScan, text: UnsafePointer<UInt8>) -> Int64? {
         let lowest = lowestMillis
         let highest = endMillis
-        if n.hasExponent || !n.fits {
-            let seconds = JSONBytes.numberValue(n, text: text)
-            let ms = (seconds * 1_000).rounded(.down)
-            guard ms >= Double(lowest), ms < Double(highest) else { return nil }
-            return Int64(ms)
-        }
+        if n.hasExponent || !n.fits { return epochMillis(digitsFrom: text, to: n.end) }
         // Plain decimal: exact. significand × 10^exponent10 seconds, exponent10 <= 0.
         var m = n.significand
         var e = n.exponent10 + 3  // now in milliseconds
@@ -245,6 +240,51 @@ public enum Timestamp {
             if inexact { ms -= 1 }
         }
         guard ms >= lowest, ms < highest else { return nil }
+        return ms
+    }
+
+    /// `epochMillis` of a number with an exponent or more than 19 digits, from its digits: exact like the plain
+    /// path (`1.001e0`, `1001e-3` and `1.0010000000000000000001` are all 1001 ms; a double lost a millisecond).
+    static func epochMillis(digitsFrom text: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>) -> Int64? {
+        var p = text
+        let negative = p[0] == 0x2D
+        if negative { p += 1 }
+        // The digits with leading zeros dropped, and where the decimal point falls among them.
+        var digits: [UInt8] = []
+        var point = 0
+        var seenPoint = false
+        while p < end, p[0] != 0x65, p[0] != 0x45 {
+            if p[0] == 0x2E {
+                seenPoint = true
+            } else if !(digits.isEmpty && p[0] == 0x30) {
+                digits.append(p[0] &- 0x30)
+                if !seenPoint { point += 1 }
+            } else if seenPoint {
+                point -= 1  // a leading zero after the point
+            }
+            p += 1
+        }
+        if p < end {  // the exponent, already validated by the scan; large ones only need to stay large
+            p += 1
+            let expNegative = p[0] == 0x2D
+            if p[0] == 0x2B || p[0] == 0x2D { p += 1 }
+            var e = 0
+            while p < end {
+                e = min(e * 10 + Int(p[0] &- 0x30), 1_000_000)
+                p += 1
+            }
+            point += expNegative ? -e : e
+        }
+        point += 3  // milliseconds
+        guard !digits.isEmpty, point > 0 else { return negative && digits.contains { $0 != 0 } ? -1 : 0 }
+        guard point <= 16 else { return nil }  // 10^16 ms is past year 9999
+        var ms: Int64 = 0
+        for i in 0..<point { ms = ms * 10 + Int64(i < digits.count ? digits[i] : 0) }
+        if negative {
+            ms = -ms
+            if digits.dropFirst(point).contains(where: { $0 != 0 }) { ms -= 1 }
+        }
+        guard ms >= lowestMillis, ms < endMillis else { return nil }
         return ms
     }
 }
