@@ -356,6 +356,20 @@ import Testing
         #expect(f.engine.windowSampleOverflow == 2)
     }
 
+    /// An event that gives a frame no sample (no `latency_ms`) is not one of its events: it drops nothing for
+    /// room (it dropped the oldest sample, and `max` lost its 1500 ms at 20 s while the window held one sample).
+    @Test func anEventWithoutASampleDropsNothingForRoom() throws {
+        let f = try EngineFixture(
+            "rules:\n  - {name: Peak, on: completion, when: \"max(latency_ms, 5m) >= 1500\"}\n",
+            policy: "settings: {max_window_samples: 2}\n")
+        for (i, latency) in ["1500", nil, nil, "1400", nil].enumerated() {
+            try f.send(at: Double(10 * i), latency.map { #"{"kind":"completion","latency_ms":\#($0)}"# } ?? #"{"kind":"completion"}"#)
+        }
+        #expect(f.states("Peak") == ["firing@0"])
+        #expect(f.matches("Peak") == 5)
+        #expect(f.engine.windowSampleOverflow == 0)
+    }
+
     /// The cap holds for `distinct` and `psi` windows too: they keep their own entries, not a frame's rows.
     @Test func windowSampleCapBoundsDistinctAndCategoryWindows() throws {
         let f = try EngineFixture(

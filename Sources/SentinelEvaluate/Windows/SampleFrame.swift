@@ -186,9 +186,13 @@ struct SampleFrame {
     }
 
     /// Evicts through `cutoff`, then appends a row, first dropping the oldest when the frame holds `limit` rows:
-    /// one access to a frame kept in an array. Whether a row was dropped for room.
+    /// one access to a frame kept in an array. Whether a row was dropped for room (never for a row that is not kept,
+    /// one with no value at all).
     mutating func record(time: Int64, values: UnsafePointer<Double>, evictingThrough cutoff: Int64, limit: Int) -> Bool {
         evict(through: cutoff)
+        var kept = false
+        for c in 0..<width where !values[c].isNaN { kept = true }
+        guard kept else { return false }
         let full = count >= limit
         if full { removeOldest() }
         append(time: time, values: values)
