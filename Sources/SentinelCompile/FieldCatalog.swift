@@ -19,8 +19,8 @@ public enum ValueType: String, Sendable, Hashable {
 
 /// The fields of the event kinds Sentinel knows; rules over other kinds may read any field.
 public enum FieldCatalog {
-    /// Fields of every event.
-    public static let common: [String: ValueType] = ["ts": .any, "kind": .string]
+    /// Fields of every event. `ts` reads as the event's time in epoch seconds, whichever form the line wrote it in.
+    public static let common: [String: ValueType] = ["ts": .number, "kind": .string]
 
     /// Known kinds and their fields. A prefix ending in `.*` is free-form below it.
     public static let kinds: [String: [String: ValueType]] = [

@@ -77,6 +77,9 @@ public final class Engine {
     let ruleActionsOnMatch: [[Int]]
     let ruleActionsOnTransition: [[String]]
     let tables: RuntimeTables
+    /// Slot of `ts` when a rule reads it (else −1): it reads as the event's time in epoch seconds, a number, however
+    /// the line wrote it (an RFC 3339 string, or a number).
+    let timeSlot: Int
     /// Constant values by index, owned by `pool`.
     let constants: UnsafeMutableBufferPointer<Value>
 
@@ -165,6 +168,7 @@ public final class Engine {
             rule.actions.filter { !graph.actions[$0].type.runsOnMatch }.map { graph.actions[$0].name }
         }
         tables = RuntimeTables(graph: graph, layout: frameLayout, matchActions: ruleActionsOnMatch, kinds: kindNames)
+        timeSlot = graph.fields.firstIndex(of: ["ts"]) ?? -1
         constants = .allocate(capacity: pool.values.count)
         _ = constants.initialize(from: pool.values)
         var intervals: Set<Int64> = [graph.policy.evaluationIntervalMilliseconds]
@@ -335,6 +339,7 @@ public final class Engine {
         runTicks(through: time - 1)
         onSettled?(time - 1)
         slots = eventSlots
+        if timeSlot >= 0 { eventSlots[timeSlot] = .number(Double(time) / 1000) }
         watermark = time
         lastEventTime = time
         statistics.events += 1

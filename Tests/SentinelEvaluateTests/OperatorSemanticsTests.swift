@@ -1,3 +1,4 @@
+import SentinelEvaluate
 import Testing
 
 /// What each operator does with present, missing and odd values: the number of events (of the fixed set below)
@@ -115,6 +116,24 @@ import Testing
         for (i, id) in ids.enumerated() { try f.send(at: Double(i), #"{"kind":"feedback","id":\#(id)}"#) }
         #expect(f.matches("Three") == 1)
         #expect(f.matches("Four") == 3)
+    }
+
+    /// `ts` reads as the event's time in epoch seconds, whether the line wrote an RFC 3339 time (with an offset,
+    /// say) or a number: it was the raw value, a string that never compared with a number.
+    @Test func tsReadsAsEpochSeconds() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: Early, on: feedback, when: "ts >= 1777636800 and ts < 1777636800.5"}
+            """)
+        for line in [
+            #"{"ts":"2026-05-01T12:00:00.250Z","kind":"feedback"}"#, #"{"ts":1777636800.3,"kind":"feedback"}"#,
+            #"{"ts":"2026-05-01T14:00:00.400+02:00","kind":"feedback"}"#, #"{"ts":"2026-05-01T12:00:01Z","kind":"feedback"}"#,
+        ] {
+            var bytes = Array(line.utf8)
+            try bytes.withUnsafeMutableBytes { try f.engine.ingest(UnsafeRawBufferPointer($0)) }
+        }
+        #expect(f.matches("Early") == 3)
     }
 
     @Test func countsValuesOfDifferentTypesApart() throws {

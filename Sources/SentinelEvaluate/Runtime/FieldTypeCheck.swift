@@ -29,7 +29,8 @@ enum FieldTypeCheck {
     /// the engine checks every type in one tight loop and the few limited values after it.
     static func typedSlots(paths: [[String]], kind: String) -> [TypedSlot] {
         let typed = paths.enumerated().compactMap { slot, path -> TypedSlot? in
-            guard case .known(let type) = FieldCatalog.lookup(path, kind: kind), type != .any, type != .null else {
+            // `ts` is checked as the event's time, and read as its value in seconds.
+            guard path != ["ts"], case .known(let type) = FieldCatalog.lookup(path, kind: kind), type != .any, type != .null else {
                 return nil
             }
             let allowed = FieldCatalog.limitedStrings[kind]?[path.joined(separator: ".")] ?? -1
