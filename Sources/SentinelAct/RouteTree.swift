@@ -5,7 +5,7 @@ import SentinelParse
 /// Finds where an alert goes through the route tree (Alertmanager semantics: a route matches when all its
 /// matchers do; children are tried in order and the first match wins unless it has `continue: true`; a route with
 /// no matching child delivers to its own receiver). Unset `receiver`, `group_by` and timers are inherited from the
-/// parent; the root's defaults are Alertmanager's (30s, 5m, 4h).
+/// parent; the root's defaults are Alertmanager's: one group of all its alerts (`group_by: []`), 30s, 5m, 4h.
 public struct RouteTree: Sendable {
     /// A route an alert reached, with its effective settings.
     public struct Match: Sendable, Equatable {
@@ -33,7 +33,7 @@ public struct RouteTree: Sendable {
         all["alertname"] = rule
         all["rule"] = rule
         let inherited = Match(
-            receiver: root.receiver ?? "", path: "0", groupBy: nil, groupWaitMilliseconds: 30_000,
+            receiver: root.receiver ?? "", path: "0", groupBy: [], groupWaitMilliseconds: 30_000,
             groupIntervalMilliseconds: 300_000, repeatIntervalMilliseconds: 14_400_000)
         var result: [Match] = []
         walk(root, path: "0", inherited: inherited, labels: all, into: &result)
@@ -52,7 +52,7 @@ public struct RouteTree: Sendable {
         var settings = inherited
         settings.path = path
         if let receiver = route.receiver { settings.receiver = receiver }
-        if !route.groupBy.isEmpty { settings.groupBy = route.groupBy == ["..."] ? nil : route.groupBy }
+        if let groupBy = route.groupBy { settings.groupBy = groupBy == ["..."] ? nil : groupBy }
         if let v = route.groupWaitMilliseconds { settings.groupWaitMilliseconds = v }
         if let v = route.groupIntervalMilliseconds { settings.groupIntervalMilliseconds = v }
         if let v = route.repeatIntervalMilliseconds { settings.repeatIntervalMilliseconds = v }

@@ -30,7 +30,8 @@ public struct CompiledReceiver: Sendable {
 public struct CompiledRoute: Sendable {
     public var receiver: String?
     public var matchers: [LabelMatcher]
-    public var groupBy: [String]
+    /// Nil when inherited from the parent; `[]` groups by no label, `["..."]` by every label.
+    public var groupBy: [String]?
     public var groupWaitMilliseconds: Int64?
     public var groupIntervalMilliseconds: Int64?
     public var repeatIntervalMilliseconds: Int64?

@@ -112,7 +112,7 @@ extension GraphBuilder {
         }
         return CompiledRoute(
             receiver: route.receiver?.value, matchers: route.matchers.compactMap { try? LabelMatcher(parsing: $0.value) },
-            groupBy: route.groupBy.map(\.value), groupWaitMilliseconds: route.groupWait?.value,
+            groupBy: route.groupBy?.map(\.value), groupWaitMilliseconds: route.groupWait?.value,
             groupIntervalMilliseconds: route.groupInterval?.value, repeatIntervalMilliseconds: route.repeatInterval?.value,
             continue: route.continue, routes: route.routes.map { compileRoute($0, receivers: receivers, used: &used) })
     }
@@ -159,7 +159,7 @@ extension GraphBuilder {
                     at: name.range))
         }
         func checkRoute(_ route: RouteSyntax) {
-            for name in route.groupBy { check(name, "the route's 'group_by'") }
+            for name in route.groupBy ?? [] where name.value != "..." { check(name, "the route's 'group_by'") }
             route.routes.forEach(checkRoute)
         }
         if let routeSyntax { checkRoute(routeSyntax) }

@@ -57,6 +57,24 @@ import Testing
         #expect(r.summary == ["ops firing @130 R:a=firing,R:b=firing"])
     }
 
+    /// As Alertmanager: a route without `group_by` (inheriting the root's) puts all its alerts in one group,
+    /// `group_by: ['...']` gives each alert its own, and a child's `group_by: []` groups by no label again.
+    @Test(arguments: [
+        ("{receiver: ops, group_wait: 30s}", ["ops firing @130 R:a=firing,R:b=firing"]),
+        ("{receiver: ops, group_wait: 30s, group_by: ['...']}", ["ops firing @130 R:a=firing", "ops firing @130 R:b=firing"]),
+        ("{receiver: ops, group_wait: 30s, group_by: [model], routes: [{group_by: []}]}", ["ops firing @130 R:a=firing,R:b=firing"]),
+        ("{receiver: ops, group_wait: 30s, group_by: [model], routes: [{receiver: ops}]}", ["ops firing @130 R:a=firing", "ops firing @130 R:b=firing"]),
+    ])
+    func groupByDefaultsToOneGroupPerRoute(route: String, expected: [String]) throws {
+        let d = Dispatcher(policy: try Self.policy(route))
+        let r = Recorder()
+        r.wire(d)
+        d.receive(Self.transition("R", .firing, at: 100, [("model", "a")]))
+        d.receive(Self.transition("R", .firing, at: 100, [("model", "b")]))
+        d.advance(to: 130 * Self.s)
+        #expect(r.summary.sorted() == expected)
+    }
+
     @Test func aFiringGroupIsNotRepeatedBeforeRepeatIntervalAndIsAfter() throws {
         let d = Dispatcher(policy: try Self.policy("{receiver: ops, group_by: [rule], group_wait: 10s, group_interval: 1m, repeat_interval: 5m}"))
         let r = Recorder()

@@ -235,8 +235,8 @@ public enum PolicyFileReader {
             route.matchers = readMatchers(n, "'matchers'", &diagnostics) ?? []
         }
         if let n = map["group_by"] {
-            route.groupBy = NodeValue.stringList(n, "'group_by'", &diagnostics) ?? []
-            checkGroupBy(route.groupBy, &diagnostics)
+            route.groupBy = NodeValue.stringList(n, "'group_by'", &diagnostics)
+            checkGroupBy(route.groupBy ?? [], &diagnostics)
         }
         if let n = map["group_wait"] { route.groupWait = NodeValue.duration(n, "'group_wait'", &diagnostics) }
         if let n = map["group_interval"] { route.groupInterval = NodeValue.positiveDuration(n, "'group_interval'", &diagnostics) }

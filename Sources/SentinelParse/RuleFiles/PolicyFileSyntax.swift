@@ -46,7 +46,8 @@ public struct ReceiverSyntax: Sendable {
 public struct RouteSyntax: Sendable {
     public var receiver: Located<String>?
     public var matchers: [Located<String>] = []
-    public var groupBy: [Located<String>] = []
+    /// Nil when unset (inherited); `[]` groups by no label.
+    public var groupBy: [Located<String>]?
     public var groupWait: Located<Int64>?
     public var groupInterval: Located<Int64>?
     public var repeatInterval: Located<Int64>?
