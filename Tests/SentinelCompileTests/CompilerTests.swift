@@ -478,6 +478,22 @@ import Testing
         #expect(errors.map { $0.range?.start.file } == ["policy.yaml", "policy.yaml", "policy.yaml"])
     }
 
+    /// A trace action needs its index: without one it passed lint and failed every trace when it ran.
+    @Test func aTraceActionWithoutAnIndexIsAnError() {
+        let (_, diagnostics) = CompileFixture.compile(
+            CompileFixture.rule("true", extra: "    actions: [tr]"),
+            policy: """
+                actions:
+                  tr: {type: trace, backend: local}
+                receivers: [{name: log, type: log}]
+                route: {receiver: log}
+                """)
+        let errors = CompileFixture.errors(diagnostics)
+        #expect(errors.map(\.code) == [.missingKey])
+        #expect(errors.first?.message.hasPrefix("trace action 'tr' has no 'index'") == true)
+        #expect(errors.first.map { "\($0.range!.start.line):\($0.range!.start.column)" } == "2:3")
+    }
+
     /// Action settings are checked where they are written: a value the action could not use was silently ignored
     /// (or, for a trace timeout, failed every trace at run time).
     @Test func actionSettingValuesAreChecked() {

@@ -126,6 +126,14 @@ public enum PolicyFileReader {
             }
             map.rejectUnknownKeys(keys, diagnostics: &diagnostics)
             for key in map.keys where keys.contains(key) { checkActionSetting(key, map[key]!, &diagnostics) }
+            if type.value == "trace", map["index"] == nil {
+                // Else every trace would fail when it runs.
+                diagnostics.append(
+                    Diagnostic(
+                        .missingKey,
+                        "trace action '\(name.value)' has no 'index' (a folder built by `sentinel index build`, or with backend: infini_gram the API's index name)",
+                        at: name.range))
+            }
             return ActionSyntax(name: name, type: type, settings: settings(of: map, excluding: ["type"]))
         }
     }
