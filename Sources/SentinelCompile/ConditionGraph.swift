@@ -73,6 +73,17 @@ extension ListSyntax.Item {
     var string: String? { if case .string(let s) = self { s } else { nil } }
 }
 
+extension Constant {
+    /// A declared list's item as a literal.
+    init(_ item: ListSyntax.Item) {
+        switch item {
+        case .string(let s): self = .string(s)
+        case .number(let n): self = .number(n)
+        case .wideNumber(let n, let digits): self = .wideNumber(n, digits: digits)
+        }
+    }
+}
+
 public enum ArithmeticOperator: String, Sendable, Hashable {
     case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
 }

@@ -367,6 +367,9 @@ extension GraphBuilder {
                 else { return nil }
                 return (intern(.inList(l, list: list, negated: op == .notIn), .bool), .bool)
             }
+            if op == .contains, lt == .array {
+                return (anyOf(compiledLists[list].items.map(Constant.init), isElementOf: l), .bool)
+            }
             guard expectType(lt, .string, "'\(op.rawValue)'", left, scope),
                 expectComparable(.string, elements, rightIsList: true, right, scope)
             else { return nil }
@@ -419,7 +422,15 @@ extension GraphBuilder {
             }
             return (intern(.inArray(l, r, negated: op == .notIn), .bool), .bool)
         case .contains where lt == .array:
+            if case .constant(.list(let items)) = nodes[r] { return (anyOf(items, isElementOf: l), .bool) }
             return (intern(.inArray(r, l, negated: false), .bool), .bool)
+        case .contains where lt != .array && rt == .array:
+            // Of a [list], any item, as with a declared list; a free-form field may hold a string or an array.
+            guard case .constant(.list(let items)) = nodes[r], expectType(lt, .string, "'contains'", left, scope) else {
+                _ = expectType(rt, .string, "'contains'", right, scope)
+                return nil
+            }
+            return (anyOf(items) { intern(.stringTest(.contains, l, $0), .bool) }, .bool)
         case .contains, .icontains, .startswith, .endswith:
             guard expectType(lt, .string, "'\(op.rawValue)'", left, scope), expectType(rt, .string, "'\(op.rawValue)'", right, scope)
             else { return nil }
@@ -444,6 +455,26 @@ extension GraphBuilder {
             }
             return (intern(.matches(l, regex: index!), .bool), .bool)
         }
+    }
+
+    /// Whether any of `items` is an element of the array at node `array`.
+    private func anyOf(_ items: [Constant], isElementOf array: Int) -> Int {
+        anyOf(items) { intern(.inArray($0, array, negated: false), .bool) }
+    }
+
+    /// Whether `test` holds for any of `items` (given each item's constant node): a balanced `or`, so a long list
+    /// adds no depth to speak of.
+    private func anyOf(_ items: [Constant], _ test: (Int) -> Int) -> Int {
+        func node(_ items: ArraySlice<Constant>) -> Int {
+            guard items.count > 1 else {
+                guard let item = items.first else { return intern(.constant(.bool(false)), .bool) }
+                let type: ValueType = if case .string = item { .string } else { .number }
+                return test(intern(.constant(item), type))
+            }
+            let middle = items.startIndex + items.count / 2
+            return intern(.or(node(items[..<middle]), node(items[middle...])), .bool)
+        }
+        return node(items[...])
     }
 
     private func lowerCall(_ name: String, _ arguments: [Expr], _ e: Expr, _ scope: Scope) -> (Int, ValueType)? {

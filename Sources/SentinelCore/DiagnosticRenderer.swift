@@ -97,16 +97,15 @@ public struct DiagnosticRenderer: Sendable {
             object["end_line"] = r.end.line
             object["end_column"] = r.end.column
         }
-        if !d.notes.isEmpty {
-            object["notes"] = d.notes.map { note -> [String: Any] in
-                var n: [String: Any] = ["message": note.message]
-                if let r = note.range {
-                    n["file"] = r.start.file
-                    n["line"] = r.start.line
-                    n["column"] = r.start.column
-                }
-                return n
+        // Always present (empty when there are none), so every object has the same keys.
+        object["notes"] = d.notes.map { note -> [String: Any] in
+            var n: [String: Any] = ["message": note.message]
+            if let r = note.range {
+                n["file"] = r.start.file
+                n["line"] = r.start.line
+                n["column"] = r.start.column
             }
+            return n
         }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)

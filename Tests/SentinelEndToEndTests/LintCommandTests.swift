@@ -260,6 +260,7 @@ import Testing
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.split(separator: "\n")[0].utf8)) as? [String: Any]
         #expect(object?["code"] as? String == "E0206")
         #expect(object?["line"] as? Int == 2)
+        #expect((object?["notes"] as? [Any])?.isEmpty == true)  // every object has the same keys
         let github = try SentinelProcess.run(["lint", "--format", "github", file.path])
         #expect(github.stdout.hasPrefix("::error file=\(file.path),line=2,col="))
     }

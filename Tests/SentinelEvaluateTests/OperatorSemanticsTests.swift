@@ -22,6 +22,9 @@ import Testing
         ("s endswith \"world\"", 1), ("s contains \"\"", 3), ("s icontains markers", 2), ("s startswith markers", 0),
         ("s matches \"(?i)^ignore\"", 1), ("s matches \"^$\"", 1),
         ("\"PII\" in tags", 2), ("tags contains \"Violent\"", 1), ("\"PII\" not in tags", 1), ("n in [3, 0]", 2),
+        // An array field's `contains` of a list: any item (a [list] literal compared whole never matched).
+        ("tags contains [\"Violent\", \"Sexual\"]", 1), ("tags contains [\"X\", \"PII\"]", 2), ("tags contains []", 0),
+        ("tags contains categories", 2), ("not (tags contains categories)", 2), ("s contains [\"world\", \"zzz\"]", 1),
         ("n in numbers", 2), ("n not in numbers", 1), ("s in [\"hello world\", \"\"]", 2),
         ("len(tags) == 2", 1), ("len(s) == 0", 1), ("abs(n) > 5", 1), ("n * 2 + 1 == 7", 1), ("n / 0 > 0 or n / 0 <= 0", 0),
         ("n % 2 == 1", 1), ("v > 1e308", 1), ("v == v", 2),
@@ -34,6 +37,7 @@ import Testing
             lists:
               markers: ["ignore all previous", "HELLO"]
               numbers: [3, 0]
+              categories: [PII, Sexual]
             rules:
               - {name: R, on: feedback, when: '\(quoted)'}
             """)

@@ -342,10 +342,11 @@ settings:
   max_window_samples: 500000
 actions:
   notify: {type: notify}
-  capture_dpo: {safety_instruction: "Refuse harmful requests.", max_attempts: 2}
+  capture_dpo: {safety_instruction: "Refuse harmful requests.", max_attempts: 2, sample: 0.25}
   trace: {type: trace, backend: infini_gram, url: "https://api.infini-gram.io/", index: v4_olmo-mix-1124_llama,
-          min_span_length: 4, max_span_count: 10, max_documents_per_span: 3, timeout: 10s}
-  page_oncall: {type: notify, some_later_setting: 3}
+          min_span_length: 4, max_span_count: 10, max_documents_per_span: 3, max_frequency: 10,
+          max_span_density: 0.05, timeout: 10s}
+  page_oncall: {type: notify}
 receivers:
   - {name: oncall-log, type: log, send_resolved: false}
   - {name: safety-webhook, type: webhook, url: "http://127.0.0.1:9000/hook", timeout: 5s, max_retries: 3,
@@ -408,6 +409,58 @@ tests:
 {"ts":"2026-05-01T12:00:07Z","kind":"feedback","anything":{"goes":[1,2]}}
 """),
     ("webhook", "resolved group with one alert", WEBHOOK),
+    # Sentinel accepts each of these; the schema must too (each pins one past mismatch).
+    ("rules", "annotation keys are any text", """
+rules:
+  - {name: R, on: completion, when: 'latency_ms > 1', annotations: {run-book: "https://x", 1a: y}}
+"""),
+    ("rules", "plain scalars read as text: description, on, a list item", """
+lists:
+  flags: [true, 3, abc]
+rules:
+  - {name: R, description: 5, on: 5, when: 'x > 1'}
+"""),
+    ("test", "test without a name", """
+rule_files: [a.yaml]
+tests:
+  - events: [{at: 0s, kind: x}]
+    expect_matches: {R: 1}
+"""),
+    ("test", "RFC 3339 times with offsets, lowercase t/z and fractions", """
+rule_files: [a.yaml]
+policy_files: [p.yaml]
+tests:
+  - name: t
+    start: 2026-05-01T12:00:00+02:00
+    events:
+      - {ts: 2026-05-01t10:00:00.123456789z, kind: x}
+      - {ts: 2026-05-01T09:30:00.5-00:30, kind: x}
+    expect_notifications: [{ts: 2026-05-01T23:59:60Z, receiver: r}]
+  - name: u
+    start: 2026-05-01t12:00:00.5z
+    expect_matches: {R: 0}
+"""),
+    ("test", "'at' as a number of seconds; annotation keys any text", """
+rule_files: [a.yaml]
+tests:
+  - name: t
+    events: [{at: 5, kind: x}, {at: 1.5, kind: x}]
+    expect: [{at: 10, alerts: [{rule: R, annotations: {run-book: x}}]}]
+"""),
+    ("traffic", "special floats and zone offsets", """
+{"ts":"2026-05-01T14:00:00+02:00","kind":"completion","id":"c","model":"m","latency_ms":"NaN","ttft_ms":"+Inf","prompt_tokens":"-Inf","completion_tokens":"Inf"}
+{"ts":"2026-05-01t12:00:01.123456789z","kind":"metric","name":"x","value":"Inf"}
+{"ts":"2026-05-01T12:00:02-23:59","kind":"metric","name":"x","value":"+Inf"}
+{"ts":-62167219200,"kind":"metric","name":"x","value":"-Inf"}
+{"ts":253402300799.999,"kind":"metric","name":"x","value":"NaN"}
+"""),
+    ("policy", "an action's explicit type decides its keys, even under another type's name", """
+actions:
+  trace: {type: notify}
+  notify: {type: capture_dpo, sample: 1}
+  capture_dpo: {type: trace, index: idx, timeout: 1ms}
+"""),
+    ("service", "idle_advance of 100ms", "idle_advance: 0s100ms\n"),
 ]
 
 BAD = [
@@ -464,6 +517,39 @@ BAD = [
      webhook_with(lambda d: d["alerts"][0].update(endsAt="2026-05-01T14:05:00+02:00")), "pattern"),
     ("webhook", "alert without alertname", webhook_with(lambda d: d["alerts"][0].update(labels={})), "required"),
     ("webhook", "value as text", webhook_with(lambda d: d["alerts"][0].update(value="1.5")), "type"),
+    # Sentinel refuses each of these; the schema must too (each pins one past mismatch).
+    ("policy", "zero group_interval", "receivers: [{name: r, type: log}]\nroute: {receiver: r, group_interval: 0s}\n", "not"),
+    ("policy", "zero repeat_interval", "receivers: [{name: r, type: log}]\nroute: {receiver: r, repeat_interval: 0m0s}\n", "not"),
+    ("rules", "'every' under 1s", "rules:\n  - {name: R, on: completion, when: 'latency_ms > 1', every: 0s500ms}\n", "not"),
+    ("policy", "evaluation_interval under 1s", "settings: {evaluation_interval: 0m999ms}\n", "not"),
+    ("policy", "zero receiver timeout", "receivers:\n  - {name: w, type: webhook, url: 'http://h', timeout: 0s}\n",
+     "not"),
+    ("policy", "zero trace timeout", "actions:\n  t: {type: trace, index: i, timeout: 0ms}\n", "not"),
+    ("policy", "misspelt action key", "actions:\n  page: {type: notify, recievers: [a]}\n", "additionalProperties"),
+    ("policy", "notify action with a trace key", "actions:\n  page: {type: notify, index: i}\n", "enum"),
+    ("policy", "action named capture_dpo, no type, with a trace key", "actions:\n  capture_dpo: {backend: local}\n",
+     "enum"),
+    ("policy", "sample as text", "actions:\n  capture_dpo: {sample: abc}\n", "type"),
+    ("policy", "sample over 1", "actions:\n  c: {type: capture_dpo, sample: 2}\n", "maximum"),
+    ("policy", "receiver with max_retries and max_attempts",
+     "receivers:\n  - {name: w, type: webhook, url: 'http://h', max_retries: 2, max_attempts: 3}\n", "not"),
+    ("test", "event ts as a number",
+     "rule_files: [a.yaml]\ntests:\n  - name: t\n    events:\n      - {ts: 5, kind: x}\n", "type"),
+    ("test", "expected alert value NaN",
+     "rule_files: [a.yaml]\ntests:\n  - name: t\n    expect:\n      - {at: 1m, alerts: [{rule: R, value: NaN}]}\n",
+     "type"),
+    ("test", "start with a zone offset without colon",
+     "rule_files: [a.yaml]\ntests:\n  - name: t\n    start: 2026-05-01T12:00:00+0200\n    expect_matches: {R: 0}\n",
+     "pattern"),
+    ("policy", "trace action without index", "actions:\n  t: {type: trace, backend: local}\n", "required"),
+    ("policy", "action named trace, no type, without index", "actions:\n  trace: {backend: local}\n", "required"),
+    ("service", "idle_advance under 100ms", "idle_advance: 0s99ms\n", "not"),
+    ("service", "zero scrape interval",
+     "collectors:\n  scrape: {interval: 0s, targets: [{name: a, url: 'http://h/metrics'}]}\n", "not"),
+    ("traffic", "completion latency_ms 'inf'",
+     '{"ts":"2026-05-01T12:00:00Z","kind":"completion","id":"c","model":"m","latency_ms":"inf"}', None),
+    ("traffic", "hour 24", '{"ts":"2026-05-01T24:00:00Z","kind":"error"}', "pattern"),
+    ("traffic", "epoch seconds past year 9999", '{"ts":253402300800,"kind":"error"}', "exclusiveMaximum"),
 ]
 
 

@@ -105,7 +105,17 @@ extension Engine {
             guard case .string(let s) = value(op.a) else { return false }
             return lists[Int(op.b)].lowercased.occurs(in: s)
         case .containsAny, .startswithAny, .endswithAny:
-            guard case .string(let s) = value(op.a) else { return false }
+            let left = value(op.a)
+            // A field of a free-form event may turn out to be an array: `contains` of a list is then any item.
+            if op.code == .containsAny, case .array(let array) = left {
+                let list = UnsafePointer(lists.baseAddress! + Int(op.b))
+                var found = false
+                array.forEachElement { element in
+                    if !found, ListMatcher.contains(list, element) { found = true }
+                }
+                return found
+            }
+            guard case .string(let s) = left else { return false }
             let single: Op.Code =
                 switch op.code {
                 case .containsAny: .contains
