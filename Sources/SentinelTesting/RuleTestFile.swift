@@ -66,6 +66,10 @@ public struct RuleTestFile: Sendable {
             file.cases = items.enumerated().compactMap { i, item in
                 RuleTestCase.read(item, index: i + 1, resolve: resolve, &diagnostics)
             }
+            // A file of no tests passes whatever the rules do, as a test that checks nothing would.
+            if items.isEmpty {
+                diagnostics.append(Diagnostic(.badTestFile, "'tests' is empty: the file tests nothing", at: n.range))
+            }
         }
         return (diagnostics.hasErrors ? nil : file, diagnostics)
     }

@@ -125,6 +125,17 @@ import Testing
             #expect(result.stdout.contains(expected), "\(expected)\n\(result.stdout)")
         }
     }
+
+    /// A file whose `tests` is empty tests nothing: it passed ("0 passed, 0 failed").
+    @Test func aFileOfNoTestsIsAnError() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try "rules:\n  - {name: R, on: completion, when: \"true\"}\n".write(
+            to: dir.appendingPathComponent("r.yaml"), atomically: true, encoding: .utf8)
+        try "rule_files: [r.yaml]\ntests: []\n".write(to: dir.appendingPathComponent("r.test.yaml"), atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["test", dir.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("r.test.yaml:2:8: error: 'tests' is empty: the file tests nothing [E0402]"), "\(result.stdout)")
+    }
 }
 
 extension TestCommandTests {
@@ -287,7 +298,7 @@ extension TestCommandTests {
                   - {at: 1m, alerts: [{rule: C, severity: critical, labels: {severity: warning}}]}
                 expect_matches: {Nope: 0}
             """.write(to: dir.appendingPathComponent("a.test.yaml"), atomically: true, encoding: .utf8)
-        try "rule_files: [nope.yaml]\ntests: []\n".write(
+        try "rule_files: [nope.yaml]\ntests:\n  - {name: t, expect: [{at: 0s, alerts: []}]}\n".write(
             to: dir.appendingPathComponent("b.test.yaml"), atomically: true, encoding: .utf8)
         let lint = try SentinelProcess.run(["lint", dir.path])
         #expect(lint.status == 1)
