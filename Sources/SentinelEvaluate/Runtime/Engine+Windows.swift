@@ -3,7 +3,9 @@ import SentinelCompile
 /// Feeding events into window nodes and reading window functions.
 extension Engine {
     /// Adds the current event as a row to frame `f` of group `g`: 1 for an `events` column, 1 or 0 for a
-    /// condition, the number for a sample expression (no sample, NaN, when it is not a number).
+    /// condition, the number for a sample expression (no sample, NaN, when it is not a number). Inlined, with the
+    /// frame's `record`, into the loop over a partition's frames (out of line, each call retained the frames).
+    @inline(__always)
     func record(frame f: Int, group g: Int, time: Int64) {
         let columns = frames[f].columns
         for i in columns {

@@ -112,6 +112,7 @@ struct FrameStore {
     }
 
     /// Moves the group's window to `time` and adds the event's row (dropping the oldest row at `maxSamples`).
+    @inline(__always)
     mutating func record(_ group: Int, time: Int64, values: UnsafePointer<Double>) {
         if groups[group].record(time: time, values: values, evictingThrough: time - milliseconds, limit: maxSamples) {
             overflow += 1

@@ -190,11 +190,11 @@ struct SampleFrame {
     /// one with no value at all).
     mutating func record(time: Int64, values: UnsafePointer<Double>, evictingThrough cutoff: Int64, limit: Int) -> Bool {
         evict(through: cutoff)
-        var kept = false
-        for c in 0..<width where !values[c].isNaN { kept = true }
-        guard kept else { return false }
         let full = count >= limit
-        if full { removeOldest() }
+        if full {
+            guard hasSample(values) else { return false }
+            removeOldest()
+        }
         append(time: time, values: values)
         return full
     }
@@ -216,6 +216,13 @@ struct SampleFrame {
         if count == 0 { oldestTime = time }
         count += 1
         for c in 0..<width where !values[c].isNaN { add(values[c], sequence: sequence, column: c) }
+    }
+
+    /// Whether a row of `values` would be kept. Out of line: it runs only at the cap, and inlined it kept `record`
+    /// from being inlined into the engine's loop.
+    @inline(never)
+    private func hasSample(_ values: UnsafePointer<Double>) -> Bool {
+        (0..<width).contains { !values[$0].isNaN }
     }
 
     mutating func removeOldest() {
