@@ -17,8 +17,9 @@ nonisolated(unsafe) private let graph: ConditionGraph = {
 /// libFuzzer entry point: arbitrary bytes, split into lines, through decoding, evaluation and DPO capture, wired
 /// as `dry-run` wires them. Each input gets a fresh engine, so a finding reproduces from its input alone (a shared
 /// engine's watermark, moved far ahead by one input, made every later input late). The shipped policy holds lines
-/// back for `allowed_lateness`, so their bodies are decoded when released: `drain` releases the rest, and
-/// malformed lines must be errors with an offset inside the line whether found on arrival or on release.
+/// back for `allowed_lateness`, decoded into the re-order buffer's blocks: `drain` releases the rest, and malformed
+/// lines must be errors with an offset inside the line (a line held over a reload, the one case found on release,
+/// does not arise here).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let dpo = DPOCapture(graph: graph)
