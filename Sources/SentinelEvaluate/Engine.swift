@@ -207,26 +207,30 @@ public final class Engine {
 
     // MARK: Input
 
-    /// Takes one JSON event line. Throws (and changes nothing) when the line is malformed. With
+    /// Takes one JSON event line. Throws (and changes nothing) when the line is malformed, late or not. With
     /// `allowed_lateness`, lines are decoded and held back, and evaluated in time order once the lateness has
     /// passed; `tag` goes with a held line to `onMalformed`.
     public func ingest(_ line: UnsafeRawBufferPointer, tag: Int = 0) throws(EventDecodeError) {
         let lateness = graph.policy.allowedLatenessMilliseconds
-        if lateness == 0 {
+        // Without lateness, read and evaluated at once; unless events are still held (a reload lowered the
+        // lateness to 0): then they go first, in time order, as with any lateness.
+        if lateness == 0, reorder.firstTime == nil {
             let header = try decoder.decode(line, into: eventSlots)
+            let kind = try kindIndex(header, line: line)
             if header.timestamp < watermark {
                 statistics.lateEvents += 1
                 return
             }
-            let kind = try kindIndex(header, line: line)
             currentLine = line
             process(header, kind: kind)
             currentLine = UnsafeRawBufferPointer(start: nil, count: 0)
             return
         }
         let time = try decoder.header(of: line).timestamp
-        // Late: behind what was already evaluated, or more than the lateness behind the newest event seen.
+        // Late: behind what was already evaluated, or more than the lateness behind the newest event seen. A late
+        // line is read whole all the same, so that one malformed is reported as such, with or without lateness.
         if time < watermark || (reorder.maxTime != .min && time < reorder.maxTime - lateness) {
+            _ = try kindIndex(try decoder.decode(line, into: eventSlots), line: line)
             statistics.lateEvents += 1
             return
         }

@@ -210,6 +210,37 @@ import Testing
         #expect(f.matches("Burst") == 2)
     }
 
+    /// A late line that is broken is reported as malformed, with or without lateness (with it, it was counted as
+    /// late without a word; without it, a late line with a mistyped field was).
+    @Test(arguments: ["0s", "1m"])
+    func aBrokenLateLineIsMalformed(lateness: String) throws {
+        let f = try EngineFixture(
+            "rules:\n  - {name: Slow, on: completion, when: \"latency_ms > 100\"}\n",
+            policy: "settings: {allowed_lateness: \(lateness)}\n")
+        try f.send(at: 1000, #"{"kind":"completion","latency_ms":5}"#)
+        #expect(throws: EventDecodeError.self) { try f.send(at: 10, #"{"kind":"completion","latency_ms":}"#) }
+        #expect(throws: EventDecodeError.self) { try f.send(at: 10, #"{"kind":"completion","latency_ms":"slow"}"#) }
+        try f.send(at: 10, #"{"kind":"completion","latency_ms":5}"#)
+        #expect(f.engine.statistics.lateEvents == 1)
+    }
+
+    /// Events held back when a reload lowers the lateness to 0 are evaluated in time order before the next event
+    /// (they waited until the end, and were evaluated after later events).
+    @Test func eventsHeldWhenTheLatenessDropsToZeroGoFirst() throws {
+        let rules = "rules:\n  - {name: Burst, on: completion, when: \"count(1m) >= 3\"}\n"
+        let f = try EngineFixture(rules, policy: "settings: {allowed_lateness: 5s}\n")
+        try f.send(at: 10, #"{"kind":"completion"}"#)
+        try f.send(at: 8, #"{"kind":"completion"}"#)
+        #expect(f.engine.statistics.events == 0)
+        try f.reload(rules, policy: "settings: {allowed_lateness: 0s}\n")
+        try f.send(at: 20, #"{"kind":"completion"}"#)
+        #expect(f.engine.statistics.events == 3)
+        #expect(f.states("Burst") == ["firing@20"])
+        try f.send(at: 25, #"{"kind":"completion"}"#)
+        #expect(f.engine.statistics.events == 4)
+        #expect(f.engine.statistics.lateEvents == 0)
+    }
+
     /// Held-back events keep their decoded values (strings with escapes, wide numbers, arrays) while thousands more
     /// arrive around them: shuffled within a minute's lateness, they give what the same events in order give.
     @Test func heldBackEventsKeepTheirValues() throws {

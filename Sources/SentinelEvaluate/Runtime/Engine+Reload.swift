@@ -27,6 +27,8 @@ extension Engine {
         watermark = previous.watermark
         lastEventTime = previous.lastEventTime
         reorder = previous.reorder
+        // The held blocks are this engine's now: the previous one must not write into them.
+        previous.reorder = ReorderBuffer()
         heldGeneration = previous.heldGeneration &+ 1
         statistics = previous.statistics
         if !previous.nextTicks.isEmpty {
