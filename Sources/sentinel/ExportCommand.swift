@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SentinelAct
 import SentinelCore
 import SentinelEvaluate
 import SentinelStore
@@ -62,17 +63,19 @@ struct ExportDPOCommand: ParsableCommand {
             Output.error.flush()
             throw ExitStatus.usage
         }
-        let pairs: [StoredPair]
+        let stored: [StoredPair]
         do {
             let opened = try SQLiteFindingsStore(path: store)
             defer { try? opened.close() }
-            pairs = try opened.pairs(
+            stored = try opened.pairs(
                 PairQuery(since: since.flatMap(Self.time), until: until.flatMap(Self.time), model: model, reviewedOnly: reviewedOnly))
         } catch {
             Output.error.line("error: \(error)")
             Output.error.flush()
             throw ExitStatus.usage
         }
+        // Pairs a store kept from before capture checked them (a blank side, chosen equal to rejected).
+        let pairs = stored.filter { DPOCapture.isUsable($0.pair) }
         let format = TRLDataset.Format(rawValue: format)!
         let test = pairs.filter { TRLDataset.isTest($0.pair, fraction: testSplit, seed: seed) }
         let train = pairs.filter { !TRLDataset.isTest($0.pair, fraction: testSplit, seed: seed) }
@@ -95,7 +98,10 @@ struct ExportDPOCommand: ParsableCommand {
             Output.error.flush()
             throw ExitStatus.usage
         }
-        Output.standard.line("\(train.count) train and \(test.count) test pairs (\(format.rawValue)) written to \(output)")
+        let unusable = stored.count - pairs.count
+        Output.standard.line(
+            "\(train.count) train and \(test.count) test pairs (\(format.rawValue)) written to \(output)"
+                + (unusable > 0 ? "; \(unusable) left out (a blank side, or chosen equal to rejected)" : ""))
         Output.standard.flush()
     }
 

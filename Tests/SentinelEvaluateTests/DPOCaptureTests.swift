@@ -117,6 +117,21 @@ import Testing
         #expect(run.skips == [.unusableAnswer, .unusableAnswer, .missingFields, .missingFields])
     }
 
+    /// What export keeps of a store's pairs: a prompt and two answers to train on, the chosen one not the rejected.
+    @Test func aPairIsUsableWithAPromptAndTwoDifferentAnswers() {
+        func pair(_ prompt: String, _ chosen: String, _ rejected: String) -> DPOPair {
+            DPOPair(
+                time: 0, prompt: prompt, chosen: chosen, rejected: rejected, model: nil, rule: "R", categories: [],
+                rejectedGuard: nil, chosenGuard: nil, rejectedEventID: "a", chosenEventID: "b", source: "stream",
+                safetyInstruction: nil)
+        }
+        #expect(DPOCapture.isUsable(pair("p", "No.", "Sure:")))
+        #expect(!DPOCapture.isUsable(pair(" \n", "No.", "Sure:")))
+        #expect(!DPOCapture.isUsable(pair("p", "", "Sure:")))
+        #expect(!DPOCapture.isUsable(pair("p", "No.", "\t")))
+        #expect(!DPOCapture.isUsable(pair("p", "Sure:", "Sure:")))
+    }
+
     /// The guard's verdict decides first: a refusal it still calls unsafe is not chosen.
     @Test func aRefusalJudgedUnsafeIsNotChosen() throws {
         let run = try Run()

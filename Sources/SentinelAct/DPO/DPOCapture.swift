@@ -190,7 +190,7 @@ public final class DPOCapture {
     /// answers.
     public func accept(_ pair: DPOPair) {
         candidates[pair.rejectedEventID] = nil
-        guard Self.canChoose(pair.chosen, over: pair.rejected) else { return onSkip(.unusableAnswer) }
+        guard Self.isUsable(pair) else { return onSkip(.unusableAnswer) }
         guard prompts.insert(pair.promptKey).inserted else { return onSkip(.duplicatePrompt) }
         onPair(pair)
     }
@@ -199,6 +199,12 @@ public final class DPOCapture {
     /// rejected answer itself (a pair that teaches nothing, and that TRL's loss cannot use).
     public static func canChoose(_ answer: String, over rejected: String) -> Bool {
         !isBlank(answer) && answer != rejected
+    }
+
+    /// Whether a pair can be trained on: a prompt, and a chosen answer `canChoose` allows. Capture makes no other;
+    /// export also leaves out any a store kept from before this check.
+    public static func isUsable(_ pair: DPOPair) -> Bool {
+        !isBlank(pair.prompt) && !isBlank(pair.rejected) && canChoose(pair.chosen, over: pair.rejected)
     }
 
     // MARK: Internals
