@@ -368,7 +368,8 @@ extension GraphBuilder {
                 return (intern(.inList(l, list: list, negated: op == .notIn), .bool), .bool)
             }
             if op == .contains, lt == .array {
-                return (anyOf(compiledLists[list].items.map(Constant.init), isElementOf: l), .bool)
+                // Any element in the list: the string test of a list reads an array so, a hashed lookup each.
+                return (intern(.stringTestAny(.contains, l, list: list), .bool), .bool)
             }
             guard expectType(lt, .string, "'\(op.rawValue)'", left, scope),
                 expectComparable(.string, elements, rightIsList: true, right, scope)
@@ -426,8 +427,13 @@ extension GraphBuilder {
             return (intern(.inArray(r, l, negated: false), .bool), .bool)
         case .contains where lt != .array && rt == .array:
             // Of a [list], any item, as with a declared list; a free-form field may hold a string or an array.
-            guard case .constant(.list(let items)) = nodes[r], expectType(lt, .string, "'contains'", left, scope) else {
+            guard case .constant(.list(let items)) = nodes[r] else {
                 _ = expectType(rt, .string, "'contains'", right, scope)
+                return nil
+            }
+            guard expectType(lt, .string, "'contains'", left, scope) else { return nil }
+            if lt == .string, items.contains(where: { $0.string == nil }) {
+                report(.typeMismatch, "'contains' of a [list] looks for text: every item must be a string", right, scope)
                 return nil
             }
             return (anyOf(items) { intern(.stringTest(.contains, l, $0), .bool) }, .bool)
@@ -468,7 +474,12 @@ extension GraphBuilder {
         func node(_ items: ArraySlice<Constant>) -> Int {
             guard items.count > 1 else {
                 guard let item = items.first else { return intern(.constant(.bool(false)), .bool) }
-                let type: ValueType = if case .string = item { .string } else { .number }
+                let type: ValueType =
+                    switch item {
+                    case .string: .string
+                    case .bool: .bool
+                    default: .number
+                    }
                 return test(intern(.constant(item), type))
             }
             let middle = items.startIndex + items.count / 2

@@ -97,7 +97,7 @@ public struct DiagnosticRenderer: Sendable {
             object["end_line"] = r.end.line
             object["end_column"] = r.end.column
         }
-        // Always present (empty when there are none), so every object has the same keys.
+        // Always present (empty when there are none): a reader need not test for it.
         object["notes"] = d.notes.map { note -> [String: Any] in
             var n: [String: Any] = ["message": note.message]
             if let r = note.range {

@@ -40,11 +40,15 @@ import Testing
             ("response_guard.refusal in [1]", "[1]", "cannot compare a bool with a list of numbers"),
             ("len(latency_ms) > 1", "latency_ms", "'len' needs a string or an array, but this is a number"),
             ("len(true) > 0", "true", "'len' needs a string or an array, but this is a bool"),
+            ("model contains [1, 2]", "[1, 2]", "'contains' of a [list] looks for text: every item must be a string"),
+            ("latency_ms contains [\"a\"]", "latency_ms", "'contains' needs a string, but this is a number"),
         ]
         let accepted = [
             "model in mixed", "model in [1, \"a\"]", "latency_ms in nums", "model in models", "prompt contains models",
             "attrs.tier in nums", "attrs.tier in [\"a\"]", "\"Violent\" in response_guard.categories",
             "len(prompt) > 1", "len(response_guard.categories) > 1", "len(attrs.tags) > 1",
+            "prompt contains [\"a\", \"b\"]", "response_guard.categories contains models",
+            "response_guard.categories contains [\"Violent\", 1]", "attrs.tags contains [1, \"a\"]",
         ]
         let fixture = Fixture(conditions: rejected.map(\.0) + accepted)
         let (_, diagnostics) = CompileFixture.compile(fixture.text)

@@ -114,7 +114,18 @@ import Testing
         try run.send(Self.exchange(8, id: "d", prompt: "  ", response: "bad", safety: "unsafe"))
         try run.send(Self.exchange(9, id: "e", prompt: "p3", response: "", safety: "unsafe"))
         #expect(run.pairs.map { "\($0.rejectedEventID)<\($0.chosenEventID ?? "")" } == ["a<r3", "c<s2"])
-        #expect(run.skips == [.unusableAnswer, .unusableAnswer, .missingFields, .missingFields])
+        #expect(run.skips == [.unusableAnswer, .unusableAnswer, .unusableAnswer, .missingFields, .missingFields])
+    }
+
+    /// Re-prompts seen before their candidate all wait (a few): the first that differs from the rejected answer,
+    /// known only once the candidate comes, makes the pair.
+    @Test func anEarlyRepromptEqualToTheRejectedAnswerLeavesTheNextOne() throws {
+        let run = try Run()
+        try run.send(Self.exchange(1, id: "r1", prompt: "p", response: "Same.", safety: "safe", repromptOf: "x"))
+        try run.send(Self.exchange(2, id: "r2", prompt: "p", response: "No.", safety: "safe", repromptOf: "x"))
+        try run.send(Self.exchange(3, id: "x", prompt: "p", response: "Same.", safety: "unsafe"))
+        #expect(run.pairs.map { "\($0.rejectedEventID)<\($0.chosenEventID ?? "")" } == ["x<r2"])
+        #expect(run.skips == [.unusableAnswer])
     }
 
     /// What export keeps of a store's pairs: a prompt and two answers to train on, the chosen one not the rejected.

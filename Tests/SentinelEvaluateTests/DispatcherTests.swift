@@ -64,6 +64,7 @@ import Testing
         ("{receiver: ops, group_wait: 30s, group_by: ['...']}", ["ops firing @130 R:a=firing", "ops firing @130 R:b=firing"]),
         ("{receiver: ops, group_wait: 30s, group_by: [model], routes: [{group_by: []}]}", ["ops firing @130 R:a=firing,R:b=firing"]),
         ("{receiver: ops, group_wait: 30s, group_by: [model], routes: [{receiver: ops}]}", ["ops firing @130 R:a=firing", "ops firing @130 R:b=firing"]),
+        ("{receiver: ops, group_wait: 30s, group_by: [model], routes: [{group_by: ~}]}", ["ops firing @130 R:a=firing", "ops firing @130 R:b=firing"]),
     ])
     func groupByDefaultsToOneGroupPerRoute(route: String, expected: [String]) throws {
         let d = Dispatcher(policy: try Self.policy(route))

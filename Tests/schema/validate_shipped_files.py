@@ -499,6 +499,8 @@ BAD = [
     ("test", "alert state 'resolved'",
      "rule_files: [a.yaml]\ntests:\n  - name: t\n    expect:\n      - {at: 1m, alerts: [{rule: R, state: resolved}]}\n",
      "enum"),
+    ("test", "empty tests", "rule_files: [a.yaml]\ntests: []\n", "minItems"),
+    ("test", "null tests", "rule_files: [a.yaml]\ntests:\n", "type"),
     ("test", "repeat 0",
      "rule_files: [a.yaml]\ntests:\n  - name: t\n    events:\n      - {at: 0s, repeat: 0, kind: x}\n", "minimum"),
     ("traffic", "completion with unknown safety",

@@ -50,7 +50,10 @@ public final class DPOCapture {
 
     private var settings: [String: (instruction: String?, sample: Double, attempts: Int)] = [:]
     private var candidates: [String: Candidate] = [:]
-    private var reprompts: [String: (time: Int64, reprompt: Reprompt)] = [:]
+    /// Re-prompts seen before their candidate, by its id, oldest first (at most `earlyReprompts` each): which one
+    /// can be chosen is known only once the rejected answer is.
+    private var reprompts: [String: [(time: Int64, reprompt: Reprompt)]] = [:]
+    private static let earlyReprompts = 4
     private var prompts: Set<String> = []
     private var candidateExpiry = ExpiryQueue()
     private var repromptExpiry = ExpiryQueue()
@@ -132,10 +135,10 @@ public final class DPOCapture {
             response: response, model: fields.string(Field.model), categories: categories,
             guardVerdict: fields.json(Field.verdict), safetyInstruction: setting.instruction,
             maxAttempts: setting.attempts)
-        var waiting = reprompts.removeValue(forKey: id)
-        if let reprompt = waiting?.reprompt, !Self.canChoose(reprompt.response!, over: response) {
-            onSkip(.unusableAnswer)  // the candidate waits for another re-prompt
-            waiting = nil
+        // The first early re-prompt whose answer is not the rejected one; the others are skipped.
+        var waiting: (time: Int64, reprompt: Reprompt)?
+        for early in reprompts.removeValue(forKey: id) ?? [] where waiting == nil {
+            if Self.canChoose(early.reprompt.response!, over: response) { waiting = early } else { onSkip(.unusableAnswer) }
         }
         if let waiting {
             pair(candidate, waiting.reprompt, time: max(waiting.time, request.time))
@@ -166,11 +169,12 @@ public final class DPOCapture {
             guard Self.canChoose(reprompt.response!, over: candidate.response) else { return onSkip(.unusableAnswer) }
             candidates[original] = nil
             pair(candidate, reprompt, time: time)
-        } else if reprompt.canBeChosen, !isBlank(reprompt.response!), reprompts[original] == nil,
-            reprompts.count < maxPending
-        {
-            // Before its candidate: the first answer that can be chosen waits.
-            reprompts[original] = (time, reprompt)
+        } else if reprompt.canBeChosen {
+            // Before its candidate: the first few answers that can be chosen wait.
+            guard !isBlank(reprompt.response!) else { return onSkip(.unusableAnswer) }
+            let held = reprompts[original]?.count ?? 0
+            guard held < Self.earlyReprompts, held > 0 || reprompts.count < maxPending else { return }
+            reprompts[original, default: []].append((time, reprompt))
             repromptExpiry.push(original, at: time)
             nextExpiry = min(nextExpiry, time)
         }
@@ -201,8 +205,8 @@ public final class DPOCapture {
         !isBlank(answer) && answer != rejected
     }
 
-    /// Whether a pair can be trained on: a prompt, and a chosen answer `canChoose` allows. Capture makes no other;
-    /// export also leaves out any a store kept from before this check.
+    /// Whether a pair can be trained on: a prompt, a rejected answer, and a chosen one `canChoose` allows (neither
+    /// blank). Capture makes no other; export also leaves out any a store kept from before this check.
     public static func isUsable(_ pair: DPOPair) -> Bool {
         !isBlank(pair.prompt) && !isBlank(pair.rejected) && canChoose(pair.chosen, over: pair.rejected)
     }
@@ -229,7 +233,8 @@ public final class DPOCapture {
             onUnanswered(candidate)
         }
         for original in repromptExpiry.popKeys(before: cutoff) {
-            if let waiting = reprompts[original], waiting.time < cutoff { reprompts[original] = nil }
+            reprompts[original]?.removeAll { $0.time < cutoff }
+            if reprompts[original]?.isEmpty == true { reprompts[original] = nil }
         }
         nextExpiry = min(candidateExpiry.firstTime ?? .max, repromptExpiry.firstTime ?? .max)
     }

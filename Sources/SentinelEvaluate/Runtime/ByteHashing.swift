@@ -22,15 +22,18 @@ enum ByteHashing {
 
     /// Identity of a value for distinct counting and categories: equal values, equal identities; values of
     /// different types (`true` and a number, the string `"[1]"` and the array `[1]`, the number
-    /// 9007199254740993 and the string of its digits) apart, as `==` keeps them. Numbers that a double holds map
-    /// one to one; texts (strings, arrays and objects as written, numbers beyond a double) are hashed.
+    /// 9007199254740993 and the string of its digits) apart, as `==` keeps them. Numbers that a double holds and
+    /// booleans map one to one and never meet; texts (strings, arrays and objects as written, numbers beyond a
+    /// double) are hashed from a starting value per type, so they meet each other or a number only by a 64-bit
+    /// hash collision.
     static func identity(_ value: Value) -> UInt64? {
         var h: UInt64
         switch value {
         case .missing, .null: return nil
         case .bool(let b):
-            h = Tag.bool
-            hash(b ? 1 : 0, into: &h)
+            // Among the numbers, as NaN bit patterns, which no JSON number has: no number can meet them.
+            h = Tag.number
+            hash(b ? 0x7ff8_0000_0000_0001 : 0x7ff8_0000_0000_0002, into: &h)
         case .number(let n, let text):
             if let text {
                 // Numbers sharing one double (64-bit IDs): their exact decimal tells them apart.
@@ -58,7 +61,6 @@ enum ByteHashing {
 
     /// A starting hash per type of value, so that values of two types meet only by chance.
     private enum Tag {
-        static let bool: UInt64 = 0x9e37_79b9_7f4a_7c15
         static let number: UInt64 = 0x6a09_e667_f3bc_c909
         static let wideNumber: UInt64 = 0xbb67_ae85_84ca_a73b
         static let string: UInt64 = 0x3c6e_f372_fe94_f82b

@@ -111,7 +111,8 @@ struct FrameStore {
         groups[group].evict(through: now - milliseconds)
     }
 
-    /// Moves the group's window to `time` and adds the event's row (dropping the oldest row at `maxSamples`).
+    /// Moves the group's window to `time` and adds the event's row (dropping the oldest row at `maxSamples`, when
+    /// the event gives the frame a sample).
     @inline(__always)
     mutating func record(_ group: Int, time: Int64, values: UnsafePointer<Double>) {
         if groups[group].record(time: time, values: values, evictingThrough: time - milliseconds, limit: maxSamples) {

@@ -242,7 +242,8 @@ public enum PolicyFileReader {
         if let n = map["matchers"] {
             route.matchers = readMatchers(n, "'matchers'", &diagnostics) ?? []
         }
-        if let n = map["group_by"] {
+        // `group_by: ~` is unset, as in Alertmanager: inherited.
+        if let n = map["group_by"], !n.isNull {
             route.groupBy = NodeValue.stringList(n, "'group_by'", &diagnostics)
             checkGroupBy(route.groupBy ?? [], &diagnostics)
         }

@@ -9,6 +9,12 @@ public struct YAMLNode: Sendable {
     }
 
     public var content: Content
+
+    /// A plain null scalar (`~`, `null`, or nothing): a key written with no value.
+    public var isNull: Bool {
+        if case .scalar(let s) = content { s.isNull } else { false }
+    }
+
     /// From the first character of the node (indicator or quote included) to just past its last character.
     public var range: SourceRange
     /// Explicit tag (`!!str`, `!custom`), if any.
