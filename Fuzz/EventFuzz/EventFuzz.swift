@@ -26,7 +26,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let engine = Engine(graph: graph, eventFields: DPOCapture.eventFields)
     engine.onEvent = { [dpo] _, time, fields in dpo.observe(time: time, fields: fields) }
     engine.onAction = { [dpo] request in dpo.take(request) }
-    engine.onMalformed = { _, _ in preconditionFailure("a held line was found malformed on release, without a reload") }
+    engine.onMalformed = { _ in preconditionFailure("a held line was found malformed on release, without a reload") }
     var start = 0
     for i in 0...size where i == size || data[i] == 0x0A {
         let line = UnsafeRawBufferPointer(start: data + start, count: i - start)

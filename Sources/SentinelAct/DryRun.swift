@@ -113,7 +113,7 @@ public final class DryRun {
                 if linesRead & 0x3FFFF == 0 { progress?(linesRead) }
                 if LineReader.isBlank(line) { continue }
                 do {
-                    try engine.ingest(line, tag: linesRead)
+                    try engine.ingest(line)
                 } catch {
                     try report(linesRead, error.located(in: line))
                 }

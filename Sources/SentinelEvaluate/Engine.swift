@@ -14,9 +14,8 @@ public final class Engine {
     /// Called for every per-match action request.
     public var onAction: (ActionRequest) -> Void = { _ in }
     /// Called for a line held back over a reload that the new graph finds malformed when it is released (it reads
-    /// other fields, of other types), with the tag it was ingested with. Otherwise a malformed line is rejected by
-    /// `ingest`, when it arrives.
-    public var onMalformed: (_ tag: Int, EventDecodeError) -> Void = { _, _ in }
+    /// other fields, of other types). Otherwise a malformed line is rejected by `ingest`, when it arrives.
+    public var onMalformed: (EventDecodeError) -> Void = { _ in }
     /// Called at each event where an observed rule (see `observeMatches(of:)`) holds and so does its `evidence`.
     public var onMatch: (RuleMatch) -> Void = { _ in }
     /// Called with t − 1 before anything at time t is evaluated, an event or a tick: no transition at or before it
@@ -209,8 +208,8 @@ public final class Engine {
 
     /// Takes one JSON event line. Throws (and changes nothing) when the line is malformed, late or not. With
     /// `allowed_lateness`, lines are decoded and held back, and evaluated in time order once the lateness has
-    /// passed; `tag` goes with a held line to `onMalformed`.
-    public func ingest(_ line: UnsafeRawBufferPointer, tag: Int = 0) throws(EventDecodeError) {
+    /// passed.
+    public func ingest(_ line: UnsafeRawBufferPointer) throws(EventDecodeError) {
         let lateness = graph.policy.allowedLatenessMilliseconds
         // Without lateness, read and evaluated at once; unless events are still held (a reload lowered the
         // lateness to 0): then they go first, in time order, as with any lateness.
@@ -237,7 +236,7 @@ public final class Engine {
         // Decoded whole on arrival: a line found malformed only on release would already have moved the newest
         // time seen, and events after it within the lateness would have been dropped as late.
         let count = decoder.slotCount
-        try reorder.insert(time: time, tag: tag, capacity: HeldEvent.capacity(values: count, line: line.count)) {
+        try reorder.insert(time: time, capacity: HeldEvent.capacity(values: count, line: line.count)) {
             (block) throws(EventDecodeError) -> Int in
             try HeldEvent.write(
                 line, into: block, generation: heldGeneration, values: eventSlots, count: count, decoder: decoder
@@ -250,7 +249,7 @@ public final class Engine {
     }
 
     private func releaseFirst() {
-        reorder.removeFirst { time, tag, block in
+        reorder.removeFirst { time, block in
             let held = HeldEvent(block)
             do throws(EventDecodeError) {
                 var header: EventHeader
@@ -267,7 +266,7 @@ public final class Engine {
                 process(header, kind: kind)
                 currentLine = UnsafeRawBufferPointer(start: nil, count: 0)
             } catch {
-                onMalformed(tag, error.located(in: held.line))
+                onMalformed(error.located(in: held.line))
             }
         }
     }

@@ -119,9 +119,8 @@ public enum RuleTestRunner {
         func feed(through time: Int64) {
             while next < events.count, events[next].time <= time {
                 var bytes = Array(events[next].json.utf8)
-                let index = next
                 do {
-                    try bytes.withUnsafeMutableBytes { try engine.ingest(UnsafeRawBufferPointer($0), tag: index) }
+                    try bytes.withUnsafeMutableBytes { try engine.ingest(UnsafeRawBufferPointer($0)) }
                 } catch let error as EventDecodeError {
                     result.failures.append(Self.malformed(events[next], error))
                 } catch {

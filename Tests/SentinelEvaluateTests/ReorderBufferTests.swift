@@ -17,51 +17,50 @@ import Testing
                 // Runs of 50 in order, each run a random step back or ahead: producers posting bodies at once.
                 let time = Int64(i) + (round % 6 < 3 ? 0 : Int64((i / 50) % 4) * 120) + Int64.random(in: 0..<spread, using: &generator)
                 let text = "line \(i) " + String(repeating: "x", count: i % 64)  // enough bytes to fill and recycle chunks
-                Array(text.utf8).withUnsafeBytes { buffer.insert(time: time, tag: i, line: $0) }
+                Array(text.utf8).withUnsafeBytes { buffer.insert(time: time, line: $0) }
                 let at = reference.lastIndex { $0.time <= time }.map { $0 + 1 } ?? 0
                 reference.insert((time, text), at: at)
                 let limit = buffer.maxTime - 300
                 while let first = buffer.firstTime, first <= limit {
-                    buffer.removeFirst { _, _, line in released.append(String(decoding: line, as: UTF8.self)) }
+                    buffer.removeFirst { _, line in released.append(String(decoding: line, as: UTF8.self)) }
                 }
                 while let first = reference.first, first.time <= limit { expected.append(reference.removeFirst().text) }
             }
             while buffer.firstTime != nil {
-                buffer.removeFirst { _, _, line in released.append(String(decoding: line, as: UTF8.self)) }
+                buffer.removeFirst { _, line in released.append(String(decoding: line, as: UTF8.self)) }
             }
             expected += reference.map(\.text)
             #expect(released == expected)
         }
     }
 
-    @Test func theTagAndTheLineComeBackWithTheirTime() {
+    @Test func theLineComesBackWithItsTime() {
         var buffer = ReorderBuffer()
-        for (time, tag) in [(30, 3), (10, 1), (20, 2), (10, 4)] as [(Int64, Int)] {
-            Array("t\(tag)".utf8).withUnsafeBytes { buffer.insert(time: time, tag: tag, line: $0) }
+        for (time, n) in [(30, 3), (10, 1), (20, 2), (10, 4)] as [(Int64, Int)] {
+            Array("t\(n)".utf8).withUnsafeBytes { buffer.insert(time: time, line: $0) }
         }
         #expect(buffer.maxTime == 30)
         var out: [String] = []
         while buffer.firstTime != nil {
-            buffer.removeFirst { time, tag, line in out.append("\(time):\(tag):\(String(decoding: line, as: UTF8.self))") }
+            buffer.removeFirst { time, line in out.append("\(time):\(String(decoding: line, as: UTF8.self))") }
         }
-        #expect(out == ["10:1:t1", "10:4:t4", "20:2:t2", "30:3:t3"])
+        #expect(out == ["10:t1", "10:t4", "20:t2", "30:t3"])
     }
 
     /// Lines larger than a storage chunk, and lines that exactly fill one, come back whole.
     @Test func linesOfAnySizeComeBackWhole() {
         var buffer = ReorderBuffer()
         let sizes = [10, 70_000, 5, 65_536, 3, 65_530, 9, 200_000]
+        // Line i is `sizes[i]` copies of byte 65 + i: the first byte says which line came back.
+        func check(_ line: UnsafeRawBufferPointer) {
+            let i = Int(line.first!) - 65
+            #expect(line.count == sizes[i] && line.allSatisfy { $0 == UInt8(65 + i) })
+        }
         for (i, size) in sizes.enumerated() {
             let line = [UInt8](repeating: UInt8(65 + i), count: size)
-            line.withUnsafeBytes { buffer.insert(time: Int64(i / 2), tag: i, line: $0) }
-            if i % 3 == 2, buffer.firstTime != nil {
-                buffer.removeFirst { _, tag, line in
-                    #expect(line.count == sizes[tag] && line.allSatisfy { $0 == UInt8(65 + tag) })
-                }
-            }
+            line.withUnsafeBytes { buffer.insert(time: Int64(i / 2), line: $0) }
+            if i % 3 == 2, buffer.firstTime != nil { buffer.removeFirst { _, line in check(line) } }
         }
-        while buffer.firstTime != nil {
-            buffer.removeFirst { _, tag, line in #expect(line.count == sizes[tag] && line.allSatisfy { $0 == UInt8(65 + tag) }) }
-        }
+        while buffer.firstTime != nil { buffer.removeFirst { _, line in check(line) } }
     }
 }

@@ -12,7 +12,6 @@ struct ReorderBuffer {
         var time: Int64
         /// Arrival number: breaks ties in time so that equal times leave in the order they came.
         var sequence: Int
-        var tag: Int
         /// FIFO: the block's chunk (counted from the first chunk ever used) and offset in it. Heap: its buffer.
         var chunk: Int
         var offset: Int
@@ -64,7 +63,7 @@ struct ReorderBuffer {
     /// Holds a block that `write` fills at the address it keeps until it is released: at most `capacity` bytes,
     /// as many as `write` returns. Nothing is held (and the time does not count) when `write` throws.
     mutating func insert<Failure: Error>(
-        time: Int64, tag: Int, capacity: Int, write: (UnsafeMutableRawPointer) throws(Failure) -> Int
+        time: Int64, capacity: Int, write: (UnsafeMutableRawPointer) throws(Failure) -> Int
     ) throws(Failure) {
         if fifoHead == fifo.count || fifo[fifo.count - 1].time <= time {
             if chunks.isEmpty || chunks[chunks.count - 1].used + capacity > chunks[chunks.count - 1].capacity {
@@ -75,7 +74,7 @@ struct ReorderBuffer {
             }
             let chunk = chunks[chunks.count - 1]
             let count = try write(chunk.base + chunk.used)
-            fifo.append(Entry(time: time, sequence: arrivals, tag: tag, chunk: chunkBase + chunks.count - 1, offset: chunk.used, count: count))
+            fifo.append(Entry(time: time, sequence: arrivals, chunk: chunkBase + chunks.count - 1, offset: chunk.used, count: count))
             chunk.used += count
         } else {
             let b: Int
@@ -93,7 +92,7 @@ struct ReorderBuffer {
                 freeBuffers.append(b)
                 throw error
             }
-            heap.append(Entry(time: time, sequence: arrivals, tag: tag, chunk: b, offset: 0, count: count))
+            heap.append(Entry(time: time, sequence: arrivals, chunk: b, offset: 0, count: count))
             siftUp(heap.count - 1)
         }
         arrivals += 1
@@ -101,19 +100,19 @@ struct ReorderBuffer {
     }
 
     /// Holds a copy of `line`.
-    mutating func insert(time: Int64, tag: Int, line: UnsafeRawBufferPointer) {
-        insert(time: time, tag: tag, capacity: line.count) { block in
+    mutating func insert(time: Int64, line: UnsafeRawBufferPointer) {
+        insert(time: time, capacity: line.count) { block in
             if let bytes = line.baseAddress { block.copyMemory(from: bytes, byteCount: line.count) }
             return line.count
         }
     }
 
     /// Hands the earliest held-back block to `body`, then forgets it. Call only when `firstTime` is not nil.
-    mutating func removeFirst(_ body: (Int64, Int, UnsafeRawBufferPointer) -> Void) {
+    mutating func removeFirst(_ body: (Int64, UnsafeRawBufferPointer) -> Void) {
         if fifoHead < fifo.count, heap.isEmpty || !heap[0].precedes(fifo[fifoHead]) {
             let entry = fifo[fifoHead]
             let chunk = chunks[entry.chunk - chunkBase]
-            body(entry.time, entry.tag, UnsafeRawBufferPointer(start: chunk.base + entry.offset, count: entry.count))
+            body(entry.time, UnsafeRawBufferPointer(start: chunk.base + entry.offset, count: entry.count))
             fifoHead += 1
             releaseChunks()
             return
@@ -124,7 +123,7 @@ struct ReorderBuffer {
             heap[0] = last
             siftDown(0)
         }
-        body(top.time, top.tag, UnsafeRawBufferPointer(start: buffers[top.chunk].base, count: top.count))
+        body(top.time, UnsafeRawBufferPointer(start: buffers[top.chunk].base, count: top.count))
         freeBuffers.append(top.chunk)
     }
 

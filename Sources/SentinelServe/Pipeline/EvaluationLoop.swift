@@ -336,7 +336,7 @@ public final class EvaluationLoop: @unchecked Sendable {
             }
         }
         dispatcher.onLogUpdate = { [unowned self] entry in recorder.record(entry) }
-        engine.onMalformed = { [unowned self] _, error in
+        engine.onMalformed = { [unowned self] error in
             metrics.countRejected(.invalidAtEvaluation)
             logger.error("held-back event failed at evaluation", metadata: ["error": "\(error)"])
         }

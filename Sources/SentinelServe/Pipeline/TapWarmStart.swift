@@ -63,7 +63,7 @@ struct TapWarmStart {
                     if LineReader.isBlank(line) { continue }
                     let tag = index << 40 | number
                     do {
-                        try engine.ingest(line, tag: tag)
+                        try engine.ingest(line)
                         outcome.events += 1
                     } catch {
                         problem(tag, error)
