@@ -8,9 +8,10 @@ import SentinelCore
 /// A `capture_dpo` match whose answer the guard judged unsafe (and not a refusal) is a *candidate*: its prompt and
 /// answer wait up to `retention` of event time for a later exchange with `reprompt_of` = its id whose answer the
 /// guard judged safe, or a refusal not judged unsafe, and which differs from the rejected one; together they are a
-/// pair. A pair never has a blank prompt or answer, nor a chosen answer equal to its rejected one. A re-prompt seen before its candidate (re-ordered
-/// traffic) waits as well. Pairs are deduplicated by normalised prompt. Candidates no re-prompt answers are handed
-/// to `onUnanswered` when they expire, for the live service to re-prompt the frontier itself.
+/// pair. A pair never has a blank prompt or answer, nor a chosen answer equal to its rejected one. Re-prompts seen
+/// before their candidate (re-ordered traffic) wait as well. Pairs are deduplicated by normalised prompt.
+/// Candidates no re-prompt answers are handed to `onUnanswered` when they expire, for the live service to re-prompt
+/// the frontier itself.
 public final class DPOCapture {
     /// A rejected answer waiting for its chosen one.
     public struct Candidate: Sendable {

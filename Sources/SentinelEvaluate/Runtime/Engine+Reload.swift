@@ -15,8 +15,9 @@ public struct ReloadCarryOver: Sendable {
 
 extension Engine {
     /// An engine for `graph` that continues where `previous` stopped: the same clock, the events it holds back
-    /// for re-ordering (taken from `previous`, which holds none after), its statistics, and the groups, window samples and alert states of every partition,
-    /// window and rule whose definition did not change. Everything else starts empty, as on a fresh start.
+    /// for re-ordering (taken from `previous`, which holds none after), its statistics, and the groups, window
+    /// samples and alert states of every partition, window and rule whose definition did not change. Everything else
+    /// starts empty, as on a fresh start.
     public convenience init(graph: ConditionGraph, continuing previous: Engine) {
         self.init(graph: graph, eventFields: previous.eventFields)
         carryOver = adoptState(of: previous)
