@@ -69,6 +69,19 @@ public enum FieldCatalog {
         return .known(types.allSatisfy { $0 == first } ? first : .any)
     }
 
+    /// By kind: the element type of array fields whose elements the schema types.
+    static let arrayElements: [String: [String: ValueType]] = [
+        "completion": ["prompt_guard.categories": .string, "response_guard.categories": .string]
+    ]
+
+    /// The element type of the array field `path` on every one of `kinds`, `any` unless all type it alike.
+    static func elementType(_ path: [String], kinds: [String]) -> ValueType {
+        let dotted = path.joined(separator: ".")
+        let types = kinds.map { arrayElements[$0]?[dotted] }
+        guard let first = types.first ?? nil, types.allSatisfy({ $0 == first }) else { return .any }
+        return first
+    }
+
     /// The set of strings `path` is limited to on every one of `kinds` (`limitedStrings`), if it is on all.
     static func limitedSet(_ path: [String], kinds: [String]) -> Int? {
         let dotted = path.joined(separator: ".")

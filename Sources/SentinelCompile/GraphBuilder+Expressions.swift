@@ -225,8 +225,10 @@ extension GraphBuilder {
             })
     }
 
-    /// The element type of a `[...]` literal; `any` for every other node (an array field's elements are unknown).
-    private func elementType(ofNode node: Int) -> ValueType {
+    /// The element type of a `[...]` literal, or of an array field whose elements the schema types (a guard's
+    /// categories); `any` for every other node.
+    private func elementType(ofNode node: Int, _ scope: Scope) -> ValueType {
+        if case .field(let slot) = nodes[node] { return FieldCatalog.elementType(fields[slot], kinds: scope.kinds) }
         guard case .constant(.list(let items)) = nodes[node] else { return .any }
         return elementType(
             items.map {
@@ -367,8 +369,11 @@ extension GraphBuilder {
                 else { return nil }
                 return (intern(.inList(l, list: list, negated: op == .notIn), .bool), .bool)
             }
-            if op == .contains, lt == .array {
-                // Any element in the list: the string test of a list reads an array so, a hashed lookup each.
+            if op == .contains, lt == .array || lt == .any {
+                // Any element in the list: the string test of a list reads an array so, a hashed lookup each (and
+                // a free-form field may hold either).
+                guard lt == .any || expectComparable(elementType(ofNode: l, scope), elements, rightIsList: true, right, scope)
+                else { return nil }
                 return (intern(.stringTestAny(.contains, l, list: list), .bool), .bool)
             }
             guard expectType(lt, .string, "'\(op.rawValue)'", left, scope),
@@ -396,6 +401,16 @@ extension GraphBuilder {
                     return nil
                 }
             }
+            // `ts` was the raw JSON value before it read as epoch seconds: a rule comparing it with text says so.
+            if [lt, rt] == [.number, .string] || [lt, rt] == [.string, .number],
+                [l, r].contains(where: { if case .field(let slot) = nodes[$0] { fields[slot] == ["ts"] } else { false } })
+            {
+                report(
+                    .typeMismatch,
+                    "'ts' reads as the event's time in epoch seconds, a number: compare it with one (ts >= 1777636800), not with text",
+                    e, scope)
+                return nil
+            }
             guard expectComparable(lt, rt, e, scope) else { return nil }
             if !ordering {
                 for (field, other) in [(l, r), (r, l)] {
@@ -416,14 +431,19 @@ extension GraphBuilder {
                 report(.typeMismatch, "the right side of '\(op.rawValue)' must be a list name, a [list] or an array field", right, scope)
                 return nil
             }
-            guard expectComparable(lt, elementType(ofNode: r), rightIsList: true, right, scope) else { return nil }
+            guard expectComparable(lt, elementType(ofNode: r, scope), rightIsList: true, right, scope) else { return nil }
             if case .constant(.list(let items)) = nodes[r] {
                 let strings = items.compactMap(\.string)
                 guard expectAllowedStrings(l, strings, e, scope) else { return nil }
             }
             return (intern(.inArray(l, r, negated: op == .notIn), .bool), .bool)
         case .contains where lt == .array:
-            if case .constant(.list(let items)) = nodes[r] { return (anyOf(items, isElementOf: l), .bool) }
+            let elements = elementType(ofNode: l, scope)
+            if case .constant(.list(let items)) = nodes[r] {
+                guard expectComparable(elements, elementType(ofNode: r, scope), rightIsList: true, right, scope) else { return nil }
+                return (anyOf(items, isElementOf: l), .bool)
+            }
+            guard expectComparable(rt, elements, rightIsList: true, right, scope) else { return nil }
             return (intern(.inArray(r, l, negated: false), .bool), .bool)
         case .contains where lt != .array && rt == .array:
             // Of a [list], any item, as with a declared list; a free-form field may hold a string or an array.

@@ -478,13 +478,15 @@ import Testing
         #expect(errors.map { $0.range?.start.file } == ["policy.yaml", "policy.yaml", "policy.yaml"])
     }
 
-    /// A trace action needs its index: without one it passed lint and failed every trace when it ran.
-    @Test func aTraceActionWithoutAnIndexIsAnError() {
+    /// A trace action needs its index: without one (or with a blank one) it passed lint and failed every trace
+    /// when it ran.
+    @Test(arguments: ["{type: trace, backend: local}", "{type: trace, index: ''}", "{type: trace, index: '  '}"])
+    func aTraceActionWithoutAnIndexIsAnError(action: String) {
         let (_, diagnostics) = CompileFixture.compile(
             CompileFixture.rule("true", extra: "    actions: [tr]"),
             policy: """
                 actions:
-                  tr: {type: trace, backend: local}
+                  tr: \(action)
                 receivers: [{name: log, type: log}]
                 route: {receiver: log}
                 """)

@@ -42,13 +42,18 @@ import Testing
             ("len(true) > 0", "true", "'len' needs a string or an array, but this is a bool"),
             ("model contains [1, 2]", "[1, 2]", "'contains' of a [list] looks for text: every item must be a string"),
             ("latency_ms contains [\"a\"]", "latency_ms", "'contains' needs a string, but this is a number"),
+            // A guard's categories are strings: no number is among them.
+            ("response_guard.categories contains nums", "nums", "cannot compare a string with a list of numbers"),
+            ("response_guard.categories contains [1]", "[1]", "cannot compare a string with a list of numbers"),
+            ("response_guard.categories contains 1", "1", "cannot compare a number with a list of strings"),
+            ("1 in response_guard.categories", "response_guard.categories", "cannot compare a number with a list of strings"),
         ]
         let accepted = [
             "model in mixed", "model in [1, \"a\"]", "latency_ms in nums", "model in models", "prompt contains models",
             "attrs.tier in nums", "attrs.tier in [\"a\"]", "\"Violent\" in response_guard.categories",
             "len(prompt) > 1", "len(response_guard.categories) > 1", "len(attrs.tags) > 1",
             "prompt contains [\"a\", \"b\"]", "response_guard.categories contains models",
-            "response_guard.categories contains [\"Violent\", 1]", "attrs.tags contains [1, \"a\"]",
+            "attrs.tags contains [1, \"a\"]", "attrs.tags contains nums", "attrs.tags contains models",
         ]
         let fixture = Fixture(conditions: rejected.map(\.0) + accepted)
         let (_, diagnostics) = CompileFixture.compile(fixture.text)
@@ -59,6 +64,15 @@ import Testing
             #expect(here.map(\.code) == [.typeMismatch], "\(rejected[i].0): \(errors)")
             #expect(here.first?.message == message)
         }
+    }
+
+    /// `ts` reads as epoch seconds: comparing it with text, as a rule written for the raw value would, says so.
+    @Test func comparingTsWithTextSaysItIsEpochSeconds() {
+        let (_, diagnostics) = CompileFixture.compile(Fixture(conditions: ["ts > \"2026-05-01\"", "ts >= 1777636800"]).text)
+        let errors = CompileFixture.errors(diagnostics)
+        #expect(errors.map(\.code) == [.typeMismatch])
+        #expect(errors.first?.message.hasPrefix("'ts' reads as the event's time in epoch seconds") == true)
+        #expect(errors.first?.range?.start.line == 3)
     }
 
     @Test func freeFormKindsTypeNoFieldAndSuggestNoListLeftOfIn() {

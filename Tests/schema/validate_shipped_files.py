@@ -526,6 +526,7 @@ BAD = [
     ("policy", "evaluation_interval under 1s", "settings: {evaluation_interval: 0m999ms}\n", "not"),
     ("policy", "zero receiver timeout", "receivers:\n  - {name: w, type: webhook, url: 'http://h', timeout: 0s}\n",
      "not"),
+    ("policy", "blank trace index", "actions:\n  t: {type: trace, index: '  '}\n", "pattern"),
     ("policy", "zero trace timeout", "actions:\n  t: {type: trace, index: i, timeout: 0ms}\n", "not"),
     ("policy", "misspelt action key", "actions:\n  page: {type: notify, recievers: [a]}\n", "additionalProperties"),
     ("policy", "notify action with a trace key", "actions:\n  page: {type: notify, index: i}\n", "enum"),
