@@ -263,6 +263,18 @@ import Testing
         #expect(r.summary == ["ops firing @10 R:a=firing", "ops resolved @40 R:a=resolved"])
     }
 
+    /// A `group_by` label an alert does not have is not among its group's labels, as in Alertmanager (it was
+    /// `modle=""` in the group key and the webhook's groupLabels).
+    @Test func anAbsentGroupByLabelIsLeftOut() throws {
+        let d = Dispatcher(policy: try Self.policy("{receiver: ops, group_by: [rule, modle], group_wait: 10s}"))
+        let r = Recorder()
+        r.wire(d)
+        d.receive(Self.transition("R", .firing, at: 0, [("model", "a")]))
+        d.advance(to: 10 * Self.s)
+        #expect(r.sent.map(\.groupKey) == [#"0/ops/{rule="R"}"#])
+        #expect(r.sent.first?.groupLabels == ["rule": "R"])
+    }
+
     /// Label values that contain the separators of the group key or fingerprint do not merge groups or alerts.
     @Test func labelValuesCannotImitateSeparators() throws {
         #expect(

@@ -241,8 +241,12 @@ public final class Dispatcher {
     private func place(_ alert: NotifiedAlert, at time: Int64) {
         let labelPairs = alert.labels.filter { $0.key != "alertname" }.map { ($0.key, $0.value) }
         for route in router.matches(rule: alert.rule, labels: labelPairs) where !route.receiver.isEmpty {
+            // A label the alert does not have is left out of its group's labels, as Alertmanager does (an empty
+            // label is an absent one, so the groups are the same either way).
             let groupLabels = route.groupBy.map { names in
-                Dictionary(names.map { ($0, $0 == "rule" ? alert.rule : alert.labels[$0] ?? "") }, uniquingKeysWith: { a, _ in a })
+                Dictionary(
+                    names.compactMap { name in name == "rule" ? (name, alert.rule) : alert.labels[name].map { (name, $0) } },
+                    uniquingKeysWith: { a, _ in a })
             } ?? alert.labels
             let key = "\(route.path)/\(route.receiver)/" + Self.labelSetText(groupLabels)
             if groups[key] == nil {
