@@ -35,6 +35,8 @@ public final class DryRun {
     public var output: (String) -> Void = { print($0) }
     /// Called every 2^18 lines with the count so far, for a progress display.
     public var progress: ((Int) -> Void)?
+    /// Called before reading more from a pipe or a terminal (which may wait for its writer), to flush the output.
+    public var beforeWaiting: (() -> Void)?
     public private(set) var malformed = 0
     public private(set) var linesRead = 0
     /// Per-match action requests by rule name.
@@ -99,6 +101,7 @@ public final class DryRun {
         }
         // Every file is opened first: a missing last file should not cost the output of the ones before it.
         let readers = try paths.map { path in path == "-" ? LineReader(fileDescriptor: 0) : try LineReader(path: path) }
+        for reader in readers { reader.beforeWaiting = beforeWaiting }
         for (path, reader) in zip(paths, readers) {
             starts.append((linesRead, path))
             while let next = try reader.nextOrSkipped() {

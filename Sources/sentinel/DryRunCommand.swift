@@ -52,6 +52,11 @@ struct DryRunCommand: ParsableCommand {
         let output = Output.standard
         let dryRun = DryRun(graph: graph, format: format)
         dryRun.output = { output.line($0) }
+        // From a pipe (`tail -f traffic.jsonl | sentinel dry-run … -`), what is known shows before more input comes.
+        dryRun.beforeWaiting = {
+            output.flush()
+            errors.flush()
+        }
         let started = Date()
         if errors.isTerminal {
             dryRun.progress = { lines in

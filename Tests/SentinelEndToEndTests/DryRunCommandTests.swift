@@ -306,6 +306,34 @@ import Testing
         #expect(try run("1m", shuffled.path) == atOnce)
     }
 
+    /// From a pipe that stays open (`tail -f … | sentinel dry-run -`), alerts show as their lines come, not at the
+    /// end of the input (the output was buffered until then).
+    @Test func alertsFromAnOpenPipeShowBeforeItCloses() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let rules = dir.appendingPathComponent("r.yaml")
+        try "rules:\n  - {name: Seen, on: e, when: \"count(1m) >= 1\"}\n".write(to: rules, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        let process = Process()
+        process.executableURL = SentinelProcess.executable
+        process.arguments = ["dry-run", "--quiet", "--rules", rules.path, "-"]
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = FileHandle.nullDevice
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        input.fileHandleForWriting.write(Data(#"{"ts":1,"kind":"e"}"#.utf8 + [0x0A]))
+        var shown = ""
+        for _ in 0..<100 where !shown.contains(#""state":"firing""#) {
+            Thread.sleep(forTimeInterval: 0.1)
+            shown = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+        }
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(shown.contains(#""state":"firing""#), "nothing shown while the pipe was open: \(shown)")
+        #expect(process.terminationStatus == 0)
+    }
+
     @Test func readsStandardInput() throws {
         let line = #"{"ts":"2026-05-01T12:00:00Z","kind":"error","model":"m","source":"guard","message":"x","status":500}"#
         // Guard errors with no completions beside them are a share of 1: the 8th in 10 minutes alerts (GuardErrors).

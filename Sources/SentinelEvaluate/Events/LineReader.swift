@@ -66,6 +66,9 @@ public final class LineReader {
     private let canSkip: Bool
     /// Set after an over-long line: skip to its end (`canSkip`), or stop (otherwise).
     private var skippingLine = false
+    /// Called before each read from an input that is not a regular file (a pipe, a terminal), where the read may
+    /// wait for a writer: what was made of the lines so far can be shown first (`tail -f | sentinel dry-run -`).
+    public var beforeWaiting: (() -> Void)?
 
     /// Opens `path` for reading.
     public init(
@@ -236,6 +239,7 @@ public final class LineReader {
             buffer = grown
             capacity = grownCapacity
         }
+        if !canSkip { beforeWaiting?() }
         while true {
             let n = read(fd, buffer + filled, capacity - filled)
             if n > 0 {
