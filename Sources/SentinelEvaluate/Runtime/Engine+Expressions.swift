@@ -83,21 +83,13 @@ extension Engine {
         case .inArray:
             let x = value(op.a)
             guard x.isPresent, case .array(let array) = value(op.b) else { return false }
-            var found = false
-            array.forEachElement { element in
-                if !found, Self.equal(x, element) { found = true }
-            }
-            return found != (op.flag == 1)
+            return array.anyElement { Self.equal(x, $0) } != (op.flag == 1)
         case .contains, .icontains, .startswith, .endswith:
             let left = value(op.a)
             // A field of a free-form event may turn out to be an array: `contains` is then membership.
             if op.code == .contains, case .array(let array) = left {
                 let item = value(op.b)
-                var found = false
-                array.forEachElement { element in
-                    if !found, Self.equal(item, element) { found = true }
-                }
-                return found
+                return array.anyElement { Self.equal(item, $0) }
             }
             guard case .string(let s) = left, case .string(let t) = value(op.b) else { return false }
             return Self.test(op.code, s, t)
@@ -109,11 +101,7 @@ extension Engine {
             // A field of a free-form event may turn out to be an array: `contains` of a list is then any item.
             if op.code == .containsAny, case .array(let array) = left {
                 let list = UnsafePointer(lists.baseAddress! + Int(op.b))
-                var found = false
-                array.forEachElement { element in
-                    if !found, ListMatcher.contains(list, element) { found = true }
-                }
-                return found
+                return array.anyElement { ListMatcher.contains(list, $0) }
             }
             guard case .string(let s) = left else { return false }
             let single: Op.Code =
