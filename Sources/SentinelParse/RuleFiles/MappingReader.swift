@@ -141,7 +141,7 @@ public enum NodeValue {
 
     public static func sequence(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic]) -> [YAMLNode]? {
         if case .sequence(let items) = node.content { return items }
-        if case .scalar(let s) = node.content, s.isNull { return [] }
+        if node.isNull { return [] }
         diagnostics.append(Diagnostic(.wrongType, "\(what) must be a list", at: node.range))
         return nil
     }
@@ -177,7 +177,7 @@ public enum NodeValue {
         _ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic],
         value read: (YAMLNode, String, inout [Diagnostic]) -> Value?
     ) -> [(key: Located<String>, value: Value)]? {
-        if case .scalar(let s) = node.content, s.isNull { return [] }
+        if node.isNull { return [] }
         guard case .mapping(let pairs) = node.content else {
             diagnostics.append(Diagnostic(.wrongType, "\(what) must be a mapping of strings", at: node.range))
             return nil

@@ -67,7 +67,7 @@ public enum RuleFileReader {
             }
             return nil
         }
-        if case .scalar(let s) = first.content, s.isNull { return nil }
+        if first.isNull { return nil }
         return first
     }
 
