@@ -29,8 +29,8 @@ public enum FieldCatalog {
             "ttft_ms": .number, "prompt_tokens": .number, "completion_tokens": .number, "finish_reason": .string,
             "prompt_guard": .object, "prompt_guard.safety": .string, "prompt_guard.categories": .array,
             "prompt_guard.raw": .string, "response_guard": .object, "response_guard.safety": .string,
-            "response_guard.categories": .array, "response_guard.refusal": .bool, "response_guard.raw": .string, "reprompt_of": .string, "attrs": .object, "attrs.*": .any,
-            "guard_model": .string,
+            "response_guard.categories": .array, "response_guard.refusal": .bool, "response_guard.raw": .string,
+            "reprompt_of": .string, "attrs": .object, "attrs.*": .any, "guard_model": .string,
         ],
         "metric": [
             "name": .string, "labels": .object, "labels.*": .string, "value": .number, "type": .string,

@@ -134,7 +134,7 @@ public final class EventDecoder {
     let pad: UnsafeMutablePointer<UInt8>
 
     /// The unescaped strings of the last line decoded: values may borrow from them as well as from the line.
-    public var scratch: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: buffers.pointee.scratch, count: scratchUsed) }
+    var scratch: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: buffers.pointee.scratch, count: scratchUsed) }
     private var scratchUsed = 0
 
     /// Slot i receives the value at `paths[i]` (e.g. `["response_guard", "safety"]`, `["labels", "le"]`).
