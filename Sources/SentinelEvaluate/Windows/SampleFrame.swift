@@ -6,8 +6,9 @@ import CPrefetch
 /// The windows of a span see the same events, so the cutoff is found once per event for all of them and a row
 /// leaves every window at once; one row sits in one or two cache lines, where a ring per window would touch a
 /// line per window at both ends. Each column keeps exact running aggregates of its samples: count, sum and
-/// population variance always, min/max (monotonic deques) and order statistics on demand: exact (sorted blocks)
-/// while the column holds up to `exactOrderLimit` samples, within 0.5% (`QuantileSketch`) beyond.
+/// population variance always, min/max (monotonic deques) and order statistics on demand, exact while the
+/// column's samples are whole numbers under 2²⁰ (`IntegerCounts`, once it holds `countsThreshold` of them) or
+/// while it holds up to `exactOrderLimit` samples (sorted blocks), within 0.5% (`QuantileSketch`) beyond.
 struct SampleFrame {
     /// Aggregates of one column's samples; the samples themselves are the frame's rows.
     struct Column {
@@ -51,6 +52,13 @@ struct SampleFrame {
         fileprivate var sorted: SortedValues?
         /// Replaces `sorted` while the column holds many samples (see `exactOrderLimit`).
         fileprivate var sketch: QuantileSketch?
+        /// Replaces both while the column holds many samples, all of which it can count.
+        fileprivate var counts: IntegerCounts?
+        /// Samples `IntegerCounts` cannot count (fractions, negatives, 2²⁰ and over), in an `order` column.
+        fileprivate var uncountable: Int32 = 0
+        /// The count at which the column next tries `IntegerCounts`: doubled after finding its samples so spread
+        /// out that counting them would take more memory than it is worth, so that trying costs O(1) a sample.
+        fileprivate var countsTry = Int32(SampleFrame.countsThreshold)
 
         init(extremes: Bool, order: Bool, moments: Bool = true, tally: Bool = false) {
             self.extremes = extremes
@@ -160,15 +168,29 @@ struct SampleFrame {
     /// they are exact again once the column is back under a quarter of it.
     static let exactOrderLimit = 16_384
 
+    /// Order statistics of whole numbers under 2²⁰ move to `IntegerCounts` (exact, whatever the count, and cheaper
+    /// to keep than sorted blocks) from this many samples, and back to sorted blocks under a quarter of it.
+    static let countsThreshold = 1_024
+
     /// Column `c`'s quantile `q`.
     func quantile(_ c: Int, _ q: Double) -> Double? { Self.quantile(columns + c, q) }
 
     /// The quantile of the column at `column`, read in place: a method of the column, or of a frame read from an
     /// array, copied it (retaining its arrays) at every read.
     static func quantile(_ column: UnsafePointer<Column>, _ q: Double) -> Double? {
+        if column.pointee.counts != nil { return column.pointee.counts!.quantile(q) }
         if column.pointee.sketch != nil { return column.pointee.sketch!.quantile(q) }
         if column.pointee.sorted != nil { return column.pointee.sorted!.quantile(q) }
         return nil
+    }
+
+    /// How column `c` keeps its order statistics.
+    enum OrderKeeping { case none, sortedValues, integerCounts, sketch }
+
+    func orderKeeping(_ c: Int) -> OrderKeeping {
+        if columns[c].counts != nil { return .integerCounts }
+        if columns[c].sketch != nil { return .sketch }
+        return columns[c].sorted != nil ? .sortedValues : .none
     }
 
     func maximum(_ c: Int) -> Double? {
@@ -318,6 +340,17 @@ struct SampleFrame {
             columns[c].minima.append(sequence)
         }
         if columns[c].order {
+            let countable = IntegerCounts.canCount(value)
+            if !countable { columns[c].uncountable += 1 }
+            if columns[c].counts != nil {
+                guard countable else { return useSortedValuesOrSketch(c) }
+                columns[c].counts!.insert(value)
+                if Self.tooSpread(pages: columns[c].counts!.pagesInUse, samples: columns[c].count) {
+                    columns[c].countsTry = Int32(clamping: 2 * columns[c].count)
+                    useSortedValuesOrSketch(c)
+                }
+                return
+            }
             if columns[c].sketch != nil {
                 columns[c].sketch!.insert(value)
             } else {
@@ -325,6 +358,7 @@ struct SampleFrame {
                 columns[c].sorted!.insert(value)
                 if columns[c].sorted!.count > Self.exactOrderLimit { useSketch(c) }
             }
+            if columns[c].uncountable == 0, columns[c].count >= Int(columns[c].countsTry) { tryCounts(c) }
         }
     }
 
@@ -371,7 +405,11 @@ struct SampleFrame {
             compactDeques(c)
         }
         if columns[c].order {
-            if columns[c].sketch != nil {
+            if !IntegerCounts.canCount(value) { columns[c].uncountable -= 1 }
+            if columns[c].counts != nil {
+                columns[c].counts!.remove(value)
+                if columns[c].count < Self.countsThreshold / 4 { useSortedValues(c) }
+            } else if columns[c].sketch != nil {
                 columns[c].sketch!.remove(value)
                 if columns[c].count < Self.exactOrderLimit / 4 { useSortedValues(c) }
             } else {
@@ -409,7 +447,38 @@ struct SampleFrame {
         for i in 0..<count where !row(i)[1 + c].isNaN { sorted.insert(row(i)[1 + c]) }
         columns[c].sorted = sorted
         columns[c].sketch = nil
+        columns[c].counts = nil
     }
+
+    /// Column `c`'s order statistics leave `IntegerCounts` for what its count calls for, from the rows.
+    private func useSortedValuesOrSketch(_ c: Int) {
+        guard columns[c].count > Self.exactOrderLimit else { return useSortedValues(c) }
+        var sketch = QuantileSketch()
+        for i in 0..<count where !row(i)[1 + c].isNaN { sketch.insert(row(i)[1 + c]) }
+        columns[c].sketch = sketch
+        columns[c].counts = nil
+    }
+
+    /// Column `c`'s order statistics move to `IntegerCounts`, counted from the rows, unless its samples are too
+    /// spread out (then it tries again at twice its count). Every sample in it can be counted.
+    private func tryCounts(_ c: Int) {
+        let counts = IntegerCounts()
+        for i in 0..<count where !row(i)[1 + c].isNaN {
+            counts.insert(row(i)[1 + c])
+            if Self.tooSpread(pages: counts.pagesInUse, samples: columns[c].count) {
+                columns[c].countsTry = Int32(clamping: 2 * columns[c].count)
+                return
+            }
+        }
+        columns[c].counts = counts
+        columns[c].sorted = nil
+        columns[c].sketch = nil
+    }
+
+    /// Whether samples in this many pages of `IntegerCounts` take more memory than counting is worth: fewer than
+    /// 16 samples a page (~70 bytes a sample; sorted blocks take ~12, a frame row at least 16).
+    @inline(__always)
+    private static func tooSpread(pages: Int, samples: Int) -> Bool { pages > samples / 16 + 16 }
 
     private mutating func compactDeques(_ c: Int) {
         if columns[c].maximaHead > 64, columns[c].maximaHead * 2 > columns[c].maxima.count {

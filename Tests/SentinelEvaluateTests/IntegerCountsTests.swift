@@ -1,0 +1,135 @@
+import SentinelCore
+import Testing
+
+@testable import SentinelEvaluate
+
+@Suite struct IntegerCountsTests {
+    @Test func countsWholeNumbersUnderTheLimitOnly() {
+        for v in [0, 1, 17, 65_535, 1_048_575] as [Double] { #expect(IntegerCounts.canCount(v), "\(v)") }
+        for v in [-0.0, -1, 0.5, 1_048_576, 1e300, .infinity, -.infinity, .nan] as [Double] {
+            #expect(!IntegerCounts.canCount(v), "\(v)")
+        }
+    }
+
+    /// Against a sorted array: inserts and removes over the whole range (pages filling, emptying and taken again,
+    /// many equal values), as a window grows, shrinks to nothing and grows again.
+    @Test func quantilesMatchASortedArray() {
+        var generator = SplitMix64(seed: 5)
+        let counts = IntegerCounts()
+        var reference: [Double] = []
+        for step in 0..<30_000 {
+            let growing = (step / 6_000) % 2 == 0
+            if !reference.isEmpty, !growing || generator.next() % 4 == 0 {
+                let v = reference[Int(generator.next() % UInt64(reference.count))]
+                counts.remove(v)
+                reference.remove(at: reference.firstIndex(of: v)!)
+            } else {
+                let v: Double =
+                    switch step % 4 {
+                    case 0: Double(generator.next() % 8)  // runs of equal values
+                    case 1: Double(generator.next() % UInt64(IntegerCounts.valueLimit))
+                    case 2: Double(IntegerCounts.valueLimit - 1 - Int(generator.next() % 300))
+                    default: Double(200 + generator.next() % 5_000)
+                    }
+                counts.insert(v)
+                reference.insert(v, at: reference.firstIndex { $0 >= v } ?? reference.count)
+            }
+            #expect(counts.count == reference.count)
+            guard step % 89 == 0 else { continue }
+            for q in [0, 0.01, 0.25, 0.5, 0.95, 0.99, 1] {
+                #expect(counts.quantile(q) == SortedValuesTests.quantile(q, reference), "q \(q) at step \(step)")
+            }
+        }
+        #expect(counts.pagesInUse <= reference.count)
+    }
+
+    @Test func removingASampleItDoesNotHoldChangesNothing() {
+        let counts = IntegerCounts()
+        counts.insert(300)
+        counts.remove(301)
+        counts.remove(70_000)
+        counts.remove(0.5)
+        counts.remove(-1)
+        #expect(counts.count == 1)
+        #expect(counts.quantile(0.5) == 300)
+        counts.remove(300)
+        #expect(counts.count == 0)
+        #expect(counts.pagesInUse == 0)
+        #expect(counts.quantile(0.5) == nil)
+    }
+
+    /// A frame column of whole-number samples (milliseconds) is exact at any size: past `exactOrderLimit` it counts
+    /// them instead of sketching them. A fraction entering sends it back to sorted blocks or the sketch, as its
+    /// count calls for, and once the fraction has left it counts again.
+    @Test func aFrameColumnCountsWholeNumbersAndStepsAsideForOthers() {
+        var frame = SampleFrame(columns: [.init(extremes: false, order: true)])
+        var generator = SplitMix64(seed: 21)
+        var kept: [(time: Int64, value: Double)] = []
+        var t: Int64 = 0
+        func append(_ v: Double) {
+            frame.append(time: t, values: [v])
+            kept.append((t, v))
+            t += 1
+        }
+        func evict(through cutoff: Int64) {
+            frame.evict(through: cutoff)
+            kept.removeAll { $0.time <= cutoff }
+        }
+        func check(_ keeping: SampleFrame.OrderKeeping, exact: Bool = true, _ note: String) {
+            #expect(frame.orderKeeping(0) == keeping, "\(note)")
+            let sorted = kept.map(\.value).sorted()
+            for q in [0, 0.5, 0.9, 0.99, 1] {
+                let expected = SortedValuesTests.quantile(q, sorted)!
+                let got = frame.quantile(0, q)!
+                if exact {
+                    #expect(got == expected, "q \(q), \(note)")
+                } else {
+                    #expect(abs(got - expected) <= 0.005 * abs(expected) * (1 + 1e-9), "q \(q), \(note)")
+                }
+            }
+        }
+        let latency = { Double(80 + generator.next() % 20_000) }
+        for _ in 0..<(SampleFrame.countsThreshold - 1) { append(latency()) }
+        check(.sortedValues, "under the threshold")
+        append(latency())
+        check(.integerCounts, "at the threshold")
+        for _ in 0..<SampleFrame.exactOrderLimit { append(latency()) }
+        check(.integerCounts, "past the exact limit")
+        // A fraction: sorted blocks at first, the sketch within 0.5% once past the exact limit.
+        let fractionTime = t
+        append(1234.5)
+        check(.sketch, exact: false, "a fraction among many")
+        evict(through: fractionTime - Int64(SampleFrame.exactOrderLimit / 4) + 100)
+        check(.sortedValues, "a fraction among fewer")
+        for _ in 0..<SampleFrame.exactOrderLimit { append(latency()) }
+        check(.sketch, exact: false, "while the fraction stays")
+        // The fraction leaves: counted again at the next sample.
+        evict(through: fractionTime)
+        check(.sketch, exact: false, "the fraction has just left")
+        append(latency())
+        check(.integerCounts, "the fraction has left")
+        // Shrunk under a quarter of the threshold: sorted blocks.
+        evict(through: t - Int64(SampleFrame.countsThreshold / 4) + 1)
+        check(.sortedValues, "shrunk")
+        // A negative sample below the threshold keeps sorted blocks past it.
+        append(-3)
+        for _ in 0..<SampleFrame.countsThreshold { append(latency()) }
+        check(.sortedValues, "a negative sample")
+    }
+
+    /// Whole numbers spread thinly over the range would take a page each: the column keeps sorted blocks (and
+    /// tries counting again only at twice the count).
+    @Test func thinlySpreadWholeNumbersAreNotCounted() {
+        var frame = SampleFrame(columns: [.init(extremes: false, order: true)])
+        var generator = SplitMix64(seed: 4)
+        var values: [Double] = []
+        for t in 0..<(3 * SampleFrame.countsThreshold) {
+            let v = Double(generator.next() % UInt64(IntegerCounts.valueLimit))
+            frame.append(time: Int64(t), values: [v])
+            values.append(v)
+        }
+        #expect(frame.orderKeeping(0) == .sortedValues)
+        let sorted = values.sorted()
+        for q in [0, 0.5, 0.99, 1] { #expect(frame.quantile(0, q) == SortedValuesTests.quantile(q, sorted)) }
+    }
+}
