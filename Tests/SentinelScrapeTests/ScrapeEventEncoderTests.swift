@@ -140,4 +140,29 @@ import Testing
             true, true, true,
         ])
     }
+
+    /// A label with an empty value is an absent one, and a sample's `job` or `instance` equal to the target's is the
+    /// target's: either way the same series as the sample without it, whose first sample alone is kept (two
+    /// values at one time would read as a counter moving).
+    @Test func emptyLabelsAndTheTargetsOwnLabelsDoNotMakeAnotherSeries() throws {
+        let target = try ScrapeTarget(name: "vllm", url: "http://127.0.0.1:8000/metrics", labels: ["cluster": "eu-1"])
+        let exposition = try PrometheusTextParser.parse(
+            """
+            # TYPE c counter
+            c_total{x=""} 5
+            c_total 10
+            c_total{job="vllm"} 11
+            c_total{instance="127.0.0.1:8000",cluster="eu-1",x=""} 12
+            c_total{job=""} 13
+            c_total{job="other"} 14
+            c_total{cluster=""} 15
+            """.utf8)
+        let (lines, duplicates) = ScrapeEventEncoder(target: target, renames: .vllm)
+            .metricLines(exposition, timestamp: Self.ts)
+        #expect(duplicates == 5)
+        #expect(lines == [
+            #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"c_total","labels":{"cluster":"eu-1","instance":"127.0.0.1:8000","job":"vllm"},"value":5,"type":"counter"}"#,
+            #"{"ts":"2026-05-01T12:00:00.250Z","kind":"metric","name":"c_total","labels":{"job":"other","cluster":"eu-1","instance":"127.0.0.1:8000"},"value":14,"type":"counter"}"#,
+        ])
+    }
 }

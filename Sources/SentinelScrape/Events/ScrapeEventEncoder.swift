@@ -5,7 +5,8 @@ import SentinelCore
 ///
 /// Labels of a metric event: the sample's own, in exposition order, then the target's configured labels (by
 /// name), `instance` and `job`, each unless the sample already has a label of that name (the sample wins, like
-/// Prometheus' `honor_labels: true`).
+/// Prometheus' `honor_labels: true`). A sample's label with an empty value is an absent one, as in Prometheus:
+/// it is left out, and the target's label of that name applies.
 struct ScrapeEventEncoder: Sendable {
     let target: ScrapeTarget
     let renames: MetricRenames
@@ -23,8 +24,9 @@ struct ScrapeEventEncoder: Sendable {
 
     /// A `metric` line for each sample that is not a `_created` sample, under its current name; when the
     /// exposition has a renamed family under both names, only the current name's samples. Of samples of the same
-    /// series (name and labels, in any order), only the first is kept, as Prometheus keeps it: two values of one
-    /// series at one time would look like a change of value. `duplicates` counts the others.
+    /// series (name and the event's labels, in any order: `m{a=""}` is `m`, and `m{job="vllm"}` is `m` on target
+    /// `vllm`), only the first is kept, as Prometheus keeps it: two values of one series at one time would look
+    /// like a change of value. `duplicates` counts the others.
     func metricLines(_ exposition: Exposition, timestamp: String) -> (lines: [String], duplicates: Int) {
         var currentPresent = [Bool](repeating: false, count: renames.families.count)
         for sample in exposition.samples {
@@ -43,23 +45,23 @@ struct ScrapeEventEncoder: Sendable {
                 renamedFrom = sample.name
                 name = rename.name
             }
-            guard seen.insert(Series(name: name, labels: sample.labels)).inserted else {
+            var labels = sample.labels.filter { !$0.value.isEmpty }
+            for label in targetLabels where !labels.contains(where: { $0.name == label.0 }) {
+                labels.append(MetricLabel(label.0, label.1))
+            }
+            guard seen.insert(Series(name: name, labels: labels)).inserted else {
                 duplicates += 1
                 continue
             }
-            var labels = sample.labels.map { ($0.name, $0.value) }
-            for label in targetLabels where !sample.labels.contains(where: { $0.name == label.0 }) {
-                labels.append(label)
-            }
             lines.append(
                 Self.metricLine(
-                    timestamp: timestamp, name: name, labels: labels, value: sample.value, type: sample.type,
-                    renamedFrom: renamedFrom))
+                    timestamp: timestamp, name: name, labels: labels.map { ($0.name, $0.value) }, value: sample.value,
+                    type: sample.type, renamedFrom: renamedFrom))
         }
         return (lines, duplicates)
     }
 
-    /// A series of one exposition: its name and its labels by name (the target's labels are the same for all).
+    /// A series of one exposition: its name and its labels by name.
     struct Series: Hashable {
         let name: String
         let labels: [MetricLabel]
