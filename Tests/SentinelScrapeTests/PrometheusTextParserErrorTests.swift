@@ -83,4 +83,18 @@ import Testing
         #expect(error("m\u{1}1".utf8)?.message == "unexpected byte 0x01 after 'm'")
         #expect(error("m 1\r2".utf8)?.message == "invalid value '1\r2' of 'm'")
     }
+
+    /// A huge token is shown by its first 64 characters and its length: one broken line in a target's page must
+    /// not make each failed scrape a log line and an event of megabytes.
+    @Test func showsALongTokenByItsStartAndLength() {
+        let value = String(repeating: "9", count: 1_000_000) + "x"
+        #expect(error("m \(value)".utf8)?.message
+            == "invalid value '\(String(repeating: "9", count: 64))…' (1000001 bytes) of 'm'")
+        let name = "m" + String(repeating: "a", count: 100_000)
+        #expect(error("\(name){a=\"1\"}".utf8)?.message == "expected a value after '\(name.prefix(64))…' (100001 bytes)")
+        let long = String(repeating: "n", count: 70)
+        #expect(error("# TYPE \(long) x y".utf8)?.message
+            == "unknown metric type 'x y' (expected counter, gauge, histogram, summary or untyped)")
+        #expect(error("# UNIT \(long){".utf8)?.message == "unexpected '{' after '# UNIT \(long.prefix(57))…' (77 bytes)")
+    }
 }

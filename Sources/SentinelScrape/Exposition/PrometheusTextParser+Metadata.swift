@@ -30,7 +30,7 @@ extension PrometheusTextParser {
         let nameID = try intern(try scanMetricName(expected: "expected a metric name after '# \(keyword)'"))
         let name = strings[nameID]
         guard atLineEnd || Self.isBlank(b[i]) else {
-            throw error(at: i, "unexpected \(describe(i)) after '# \(keyword) \(name)'")
+            throw error(at: i, "unexpected \(describe(i)) after \(quoted("# \(keyword) \(name)"))")
         }
         skipBlanks()
         let start = i
@@ -46,12 +46,12 @@ extension PrometheusTextParser {
             families[index].unit = text(start, end)
         default:
             while end > start && Self.isBlank(b[end - 1]) { end -= 1 }
-            guard end > start else { throw error(at: start, "expected a metric type after '# TYPE \(name)'") }
+            guard end > start else { throw error(at: start, "expected a metric type after \(quoted("# TYPE \(name)"))") }
             let typeName = text(start, end)
             guard let type = MetricType(typeName: typeName) else {
                 throw error(
                     at: start,
-                    "unknown metric type '\(typeName)' (expected counter, gauge, histogram, summary or untyped)")
+                    "unknown metric type \(quoted(typeName)) (expected counter, gauge, histogram, summary or untyped)")
             }
             families[index].type = type
             declaredTypes[name] = type

@@ -14,15 +14,15 @@ extension PrometheusTextParser {
             sampleLabels = try parseLabels(of: name)
         }
         guard i < b.count && Self.isBlank(b[i]) else {
-            if atLineEnd { throw error(at: i, "expected a value after '\(name)'") }
-            throw error(at: i, "unexpected \(describe(i)) after '\(name)'")
+            if atLineEnd { throw error(at: i, "expected a value after \(quoted(name))") }
+            throw error(at: i, "unexpected \(describe(i)) after \(quoted(name))")
         }
         skipBlanks()
         let valueStart = i
         while !atTokenEnd { i += 1 }
-        guard i > valueStart else { throw error(at: i, "expected a value after '\(name)'") }
+        guard i > valueStart else { throw error(at: i, "expected a value after \(quoted(name))") }
         guard let value = Self.parseValue(UnsafeBufferPointer(rebasing: b[valueStart..<i])) else {
-            throw error(at: valueStart, "invalid value '\(text(valueStart, i))' of '\(name)'")
+            throw error(at: valueStart, "invalid value \(quoted(text(valueStart, i))) of \(quoted(name))")
         }
         skipBlanks()
         var timestamp: Int64?
@@ -31,7 +31,7 @@ extension PrometheusTextParser {
             while !atTokenEnd { i += 1 }
             guard let t = Self.parseTimestamp(UnsafeBufferPointer(rebasing: b[start..<i])) else {
                 throw error(
-                    at: start, "invalid timestamp '\(text(start, i))' of '\(name)' (expected integer milliseconds or OpenMetrics seconds)")
+                    at: start, "invalid timestamp \(quoted(text(start, i))) of \(quoted(name)) (expected integer milliseconds or OpenMetrics seconds)")
             }
             timestamp = t
             skipBlanks()
@@ -39,7 +39,7 @@ extension PrometheusTextParser {
         if !atLineEnd {
             // An OpenMetrics exemplar (`# {trace_id="…"} 1.0`) annotates the sample; the sample is what counts.
             guard b[i] == UInt8(ascii: "#") else {
-                throw error(at: i, "unexpected \(describe(i)) after the sample of '\(name)'")
+                throw error(at: i, "unexpected \(describe(i)) after the sample of \(quoted(name))")
             }
             skipToLineEnd()
         }
@@ -63,8 +63,8 @@ extension PrometheusTextParser {
             }
             let nameStart = i
             guard i < b.count && Self.isLabelNameStart(b[i]) else {
-                if atLineEnd { throw error(at: i, "unterminated labels of '\(metric)': expected '}'") }
-                throw error(at: i, "expected a label name or '}' in the labels of '\(metric)', found \(describe(i))")
+                if atLineEnd { throw error(at: i, "unterminated labels of \(quoted(metric)): expected '}'") }
+                throw error(at: i, "expected a label name or '}' in the labels of \(quoted(metric)), found \(describe(i))")
             }
             repeat { i += 1 } while i < b.count && (Self.isLabelNameStart(b[i]) || Self.isDigit(b[i]))
             let position = labels.count
@@ -78,12 +78,12 @@ extension PrometheusTextParser {
             let labelName = strings[nameID]
             skipBlanks()
             guard i < b.count && b[i] == UInt8(ascii: "=") else {
-                throw error(at: i, "expected '=' after label name '\(labelName)'")
+                throw error(at: i, "expected '=' after label name \(quoted(labelName))")
             }
             i += 1
             skipBlanks()
             guard i < b.count && b[i] == UInt8(ascii: "\"") else {
-                throw error(at: i, "expected '\"' to open the value of label '\(labelName)'")
+                throw error(at: i, "expected '\"' to open the value of label \(quoted(labelName))")
             }
             recent = recentLabelValues[position]
             let valueID = try scanLabelValue(of: labelName, recent: &recent)
@@ -93,7 +93,7 @@ extension PrometheusTextParser {
                 labelNameLines.append(contentsOf: repeatElement(0, count: slot + 1 - labelNameLines.count))
             }
             guard labelNameLines[slot] != line else {
-                throw error(at: nameStart, "duplicate label '\(labelName)' in the labels of '\(metric)'")
+                throw error(at: nameStart, "duplicate label \(quoted(labelName)) in the labels of \(quoted(metric))")
             }
             labelNameLines[slot] = line
             labels.append(MetricLabel(labelName, strings[valueID]))
@@ -101,7 +101,7 @@ extension PrometheusTextParser {
             if i < b.count && b[i] == UInt8(ascii: ",") {
                 i += 1
             } else if !(i < b.count && b[i] == UInt8(ascii: "}")) {
-                throw error(at: i, "expected ',' or '}' after the value of label '\(labelName)'")
+                throw error(at: i, "expected ',' or '}' after the value of label \(quoted(labelName))")
             }
         }
     }
@@ -115,14 +115,14 @@ extension PrometheusTextParser {
         var escaped = false
         while true {
             guard i < b.count && b[i] != 0x0A else {
-                throw error(at: open, "unterminated value of label '\(labelName)'")
+                throw error(at: open, "unterminated value of label \(quoted(labelName))")
             }
             let c = b[i]
             if c == UInt8(ascii: "\"") { break }
             if c == UInt8(ascii: "\\") {
                 escaped = true
                 guard i + 1 < b.count && b[i + 1] != 0x0A else {
-                    throw error(at: open, "unterminated value of label '\(labelName)'")
+                    throw error(at: open, "unterminated value of label \(quoted(labelName))")
                 }
                 i += 2
             } else {
@@ -141,7 +141,7 @@ extension PrometheusTextParser {
         } else {
             id = strings.intern(UnsafeBufferPointer(rebasing: b[start..<end]))
         }
-        guard let id else { throw error(at: start, "value of label '\(labelName)' is not valid UTF-8") }
+        guard let id else { throw error(at: start, "value of label \(quoted(labelName)) is not valid UTF-8") }
         recent = escaped ? RecentToken() : RecentToken(start: start, length: end - start, id: id)
         return id
     }

@@ -133,6 +133,13 @@ public struct PrometheusTextParser {
         String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
     }
 
+    /// `token` in quotes as an error message shows it: its first 64 characters and how long it is when longer, so
+    /// a 4 MB token does not make each failed scrape a 4 MB log line and event.
+    func quoted(_ token: String) -> String {
+        guard token.count > 64 else { return "'\(token)'" }
+        return "'\(token.prefix(64))…' (\(token.utf8.count) bytes)"
+    }
+
     /// The byte at `position` as an error message shows it.
     func describe(_ position: Int) -> String {
         guard position < b.count else { return "end of input" }
