@@ -31,6 +31,9 @@ final class IntegerCounts {
     /// Pages holding at least one sample.
     private(set) var pagesInUse = 0
 
+    /// Memory taken with `pages` pages in use.
+    static func bytes(pages: Int) -> Int { (2 * pageCount + 1 + pages * pageStride) * MemoryLayout<Int32>.stride }
+
     /// Whether `v` can be counted: a whole number in `0 ..< valueLimit` (−0 is not: it would read back as 0).
     @inline(__always)
     static func canCount(_ v: Double) -> Bool {

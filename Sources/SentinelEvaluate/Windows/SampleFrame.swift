@@ -170,7 +170,7 @@ struct SampleFrame {
 
     /// Order statistics of whole numbers under 2²⁰ move to `IntegerCounts` (exact, whatever the count, and cheaper
     /// to keep than sorted blocks) from this many samples, and back to sorted blocks under a quarter of it.
-    static let countsThreshold = 1_024
+    static let countsThreshold = 2_048
 
     /// Column `c`'s quantile `q`.
     func quantile(_ c: Int, _ q: Double) -> Double? { Self.quantile(columns + c, q) }
@@ -475,10 +475,10 @@ struct SampleFrame {
         columns[c].sketch = nil
     }
 
-    /// Whether samples in this many pages of `IntegerCounts` take more memory than counting is worth: fewer than
-    /// 16 samples a page (~70 bytes a sample; sorted blocks take ~12, a frame row at least 16).
+    /// Whether counting `samples` in this many pages of `IntegerCounts` takes over 4 times the memory sorted blocks
+    /// would (~12 bytes a sample; a frame row takes at least 16 more).
     @inline(__always)
-    private static func tooSpread(pages: Int, samples: Int) -> Bool { pages > samples / 16 + 16 }
+    private static func tooSpread(pages: Int, samples: Int) -> Bool { IntegerCounts.bytes(pages: pages) > 48 * samples }
 
     private mutating func compactDeques(_ c: Int) {
         if columns[c].maximaHead > 64, columns[c].maximaHead * 2 > columns[c].maxima.count {
