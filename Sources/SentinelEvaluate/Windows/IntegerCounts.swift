@@ -37,7 +37,8 @@ final class IntegerCounts {
     /// Whether `v` can be counted: a whole number in `0 ..< valueLimit` (−0 is not: it would read back as 0).
     @inline(__always)
     static func canCount(_ v: Double) -> Bool {
-        v >= 0 && v < Double(valueLimit) && v.rounded(.towardZero) == v && v.sign == .plus
+        // Converting to an integer and back, not `rounded`, which is a call into libm on baseline x86-64.
+        v >= 0 && v < Double(valueLimit) && Double(Int(v)) == v && v.sign == .plus
     }
 
     init() {
@@ -100,7 +101,7 @@ final class IntegerCounts {
     func quantile(_ q: Double) -> Double? {
         guard count > 0, q >= 0, q <= 1 else { return nil }
         let rank = q * Double(count - 1)
-        let lower = Int(rank.rounded(.down))
+        let lower = Int(rank)  // the floor: rank >= 0 (and `rounded` is a call into libm on baseline x86-64)
         let (a, above) = value(ofRank: lower)
         guard lower + 1 < count else { return a }
         let b = above > 0 ? a : value(ofRank: lower + 1).value

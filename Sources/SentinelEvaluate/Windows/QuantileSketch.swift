@@ -49,7 +49,7 @@ struct QuantileSketch {
     func quantile(_ q: Double) -> Double? {
         guard count > 0, q >= 0, q <= 1 else { return nil }
         let rank = q * Double(count - 1)
-        let lower = Int(rank.rounded(.down))
+        let lower = Int(rank)  // the floor: rank >= 0 (and `rounded` is a call into libm on baseline x86-64)
         let (bin, above) = bin(ofRank: lower)
         let a = Self.value(ofBin: bin)
         guard lower + 1 < count else { return a }
