@@ -140,6 +140,24 @@ import Testing
             try f.store.dueOutbox(now: 0, limit: 10).map(\.notification.id) == ["other group", "other receiver", "second"])
     }
 
+    /// An alert's value may be ±∞ or NaN (a `"+Inf"` metric sample): stored and read back as it was. JSON has no
+    /// such numbers; failing to encode one failed that batch and every later one it was retried with.
+    @Test func notificationsOfAlertsWithValuesThatAreNotFiniteAreStored() throws {
+        let f = try StoreFixture()
+        var notification = Make.notification(id: "n-inf")
+        notification.alerts = [.infinity, -.infinity, .nan, 0.5].enumerated().map { i, value in
+            var alert = Make.alert("a-\(i)")
+            alert.value = value
+            return alert
+        }
+        try f.store.append(StoreBatch(outbox: [notification], queuedAt: 1_000))
+        try f.store.append(StoreBatch(outbox: [Make.notification(id: "n-next", groupKey: "g-2")], queuedAt: 1_000))
+        let due = try f.store.dueOutbox(now: 1_000, limit: 10)
+        #expect(due.map(\.notification.id) == ["n-inf", "n-next"])
+        let values = due[0].notification.alerts.map { $0.value! }
+        #expect(values[0] == .infinity && values[1] == -.infinity && values[2].isNaN && values[3] == 0.5)
+    }
+
     @Test func countsOfAnEmptyOutboxAreZero() throws {
         let f = try StoreFixture()
         #expect(try counts(f) == [0, 0, 0])

@@ -12,17 +12,26 @@ enum JSONColumn {
         var description: String { "\(row)column '\(column)' does not hold valid JSON (\(reason))" }
     }
 
-    /// Sorted keys: the same value is always the same text.
+    /// Sorted keys: the same value is always the same text. A number that is not finite (an alert's value from a
+    /// `"+Inf"` sample) is written as traffic writes it, `"+Inf"`, `"-Inf"` or `"NaN"`: JSON has no such numbers,
+    /// and failing to encode one would fail every batch that carries it.
     static func text(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = nonFinite
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
+
+    private static let nonFinite = JSONEncoder.NonConformingFloatEncodingStrategy.convertToString(
+        positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
 
     static func decode<T: Decodable>(_ row: Row, _ column: String) throws -> T {
         let text: String = try row.text(column)
         do {
-            return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+            let decoder = JSONDecoder()
+            decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+                positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+            return try decoder.decode(T.self, from: Data(text.utf8))
         } catch {
             throw Corrupt(column: column, row: row.whichRow, reason: "\(error)")
         }
