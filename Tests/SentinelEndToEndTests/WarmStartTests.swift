@@ -169,11 +169,12 @@ import Testing
     /// depends on how long a first run would take to start and stop). Returns the tap folder and a function that
     /// starts `sentinel run` with `silenceRule` on it. The silence window (40 s) is longer than `LiveSentinel`
     /// waits for a start (30 s), so the silence cannot have begun before the service is up.
-    static func tapOneEventNow() throws -> (tap: URL, start: () throws -> LiveSentinel) {
+    static func tapOneEventNow(secondsAgo: TimeInterval = 0) throws -> (tap: URL, start: () throws -> LiveSentinel) {
         let (directory, rules, policy) = try Self.folder(rules: Self.silenceRule)
         let tap = directory.appendingPathComponent("tap")
         try FileManager.default.createDirectory(at: tap, withIntermediateDirectories: true)
-        let event = #"{"ts":\#(Date().timeIntervalSince1970),"kind":"completion","id":"c-1","model":"m","latency_ms":100}"#
+        let time = Date().timeIntervalSince1970 - secondsAgo
+        let event = #"{"ts":\#(time),"kind":"completion","id":"c-1","model":"m","latency_ms":100}"#
         try (event + "\n").write(to: tap.appendingPathComponent("tap-20260501T120000Z-0001.jsonl"), atomically: true, encoding: .utf8)
         let start = {
             try LiveSentinel(["--rules", rules.path, "--policies", policy.path, "--tap", tap.path])
@@ -193,6 +194,24 @@ import Testing
             })
         #expect(try await restarted.eventually { try await restarted.metric("sentinel_notifications_total{receiver=\"ops\"}") == 1 })
         #expect(try await restarted.metric("sentinel_events_evaluated_total{source=\"http\"}") ?? 0 == 0)
+        #expect(restarted.stop() == 0)
+    }
+
+    /// A model that went silent while Sentinel was down (its last event a minute before the restart) and stays silent
+    /// is reported once the silence window (40 s) has passed in observed time. Its alert started in the downtime,
+    /// unreported, and goes on firing: it was neither stored nor notified, ever.
+    @Test func aSilenceThatBeganInTheDowntimeAndGoesOnIsReported() async throws {
+        let (tap, start) = try Self.tapOneEventNow(secondsAgo: 60)
+        try Self.backdateTap(tap, by: 60)
+        let restarted = try start()
+        // Not at once: the downtime alone is no silence.
+        #expect(try await restarted.eventually(60) { try await restarted.metric("sentinel_heartbeats_total") ?? 0 >= 2 })
+        #expect(try await restarted.metric("sentinel_alert_transitions_total{rule=\"ModelSilent\",state=\"firing\"}") ?? 0 == 0)
+        #expect(
+            try await restarted.eventually(90) {
+                try await restarted.metric("sentinel_alert_transitions_total{rule=\"ModelSilent\",state=\"firing\"}") == 1
+            })
+        #expect(try await restarted.eventually { try await restarted.metric("sentinel_notifications_total{receiver=\"ops\"}") == 1 })
         #expect(restarted.stop() == 0)
     }
 

@@ -153,6 +153,31 @@ extension Engine {
     }
 
     /// Alerts pending or firing now, by rule then labels.
+    /// Reports a transition to `firing` at `time` for each firing alert that `include` accepts, as `onTransition`
+    /// reports one: for alerts whose start went unreported (it fell in time the service did not observe).
+    public func reportFiring(at time: Int64, where include: (ActiveAlert) -> Bool) {
+        for (r, rule) in graph.rules.enumerated() {
+            for g in alerts[r].indices {
+                let slot = alerts[r][g]
+                guard slot.state == .firing, groups[rule.partition].live[g] else { continue }
+                let labels = alertLabels(rule: r, group: g)
+                let alert = ActiveAlert(
+                    rule: rule.name, state: slot.state, labels: labels, value: slot.value,
+                    annotations: Self.annotations(rule, labels: labels, value: slot.value), activeSince: slot.activeAt)
+                if include(alert) { emit(r, g, slot, state: .firing, previous: .pending, time: time) }
+            }
+        }
+    }
+
+    /// How long after a moment an alert of rule `name` that still fires has fired on what came after it: its `for`
+    /// and the shortest window its partition keeps, the recent one an absence rule finds empty (`count(5m) == 0`
+    /// beside a `count(1h)` or a 6-hour ratio, whose baselines would take hours to be observed alone).
+    public func confirmationDelay(ofRule name: String) -> Int64 {
+        guard let rule = graph.rules.first(where: { $0.name == name }) else { return settleHorizon }
+        let spans = graph.partitions[rule.partition].windows.map { graph.windows[$0].milliseconds }
+        return (spans.min() ?? 0) + rule.forMilliseconds
+    }
+
     public func activeAlerts() -> [ActiveAlert] {
         var result: [ActiveAlert] = []
         for (r, rule) in graph.rules.enumerated() {

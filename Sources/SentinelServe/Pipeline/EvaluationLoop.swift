@@ -46,6 +46,12 @@ public final class EvaluationLoop: @unchecked Sendable {
     /// time since the tap was last written. Until a live batch or a heartbeat has crossed the time Sentinel did not
     /// observe (see `crossUnobservedTime`).
     private var startedAt: Int64?
+    /// After a warm start, the firing alerts the tap left (identified by fingerprint and start): their start was
+    /// reported by the run that tapped it.
+    private var firingAfterWarmStart: Set<String> = []
+    /// Firing alerts that started in the time Sentinel did not observe, and when they are reported if they still
+    /// fire (see `reportConfirmedAlerts`).
+    private var unconfirmed: [(alert: String, confirmAt: Int64)] = []
     private let finished = DispatchSemaphore(value: 0)
 
     /// Called after a commit that wrote outbox entries, to wake the delivery worker.
@@ -104,6 +110,7 @@ public final class EvaluationLoop: @unchecked Sendable {
         streamTime = through
         streamTimeSeenAt = now &- UInt64(downtime) &* 1_000_000
         let active = resume(at: through, complete: outcome.complete) { _ in true }
+        firingAfterWarmStart = Set(active.filter { $0.state == .firing }.map(Self.identity))
         let seconds = Double(now - began) / 1e9
         logger.info(
             "warm start from the tap",
@@ -119,16 +126,39 @@ public final class EvaluationLoop: @unchecked Sendable {
     /// heartbeat comes first, is time Sentinel did not observe (it was down), not silence: its ticks run without
     /// notifications, findings or stored transitions, so absence rules do not fire for it and alerts do not
     /// resolve and fire again across it. An alert that ended in it is judged as a restored one (sent resolved after
-    /// its grace unless it fires again); one that started in it is not notified (the alert book shows it, and it
-    /// resolves or goes on with the live events).
+    /// its grace unless it fires again); one that started in it is not reported yet (the alert book shows it): only
+    /// if it still fires once its rule has had observed time enough (`reportConfirmedAlerts`).
     private func crossUnobservedTime(before time: Int64) {
         startedAt = nil
         guard time != .max, time - 1 > engine.watermark else { return }
         wireCaptureOnly()
         engine.advance(to: time - 1)
         let told = Set(dispatcher.firingAlerts.map(\.fingerprint))
-        resume(at: time - 1, complete: false) { told.contains(Dispatcher.fingerprint(rule: $0.rule, labels: $0.labels)) }
+        let active = resume(at: time - 1, complete: false) {
+            told.contains(Dispatcher.fingerprint(rule: $0.rule, labels: $0.labels))
+        }
+        unconfirmed = active.filter { $0.state == .firing && !firingAfterWarmStart.contains(Self.identity($0)) }.map {
+            (Self.identity($0), time - 1 + engine.confirmationDelay(ofRule: $0.rule))
+        }
+        firingAfterWarmStart = []
         wire(engine)
+    }
+
+    /// Reports (stores, notifies) the alerts that started firing in the time Sentinel did not observe and still
+    /// fire, from the same start, once their rule's shortest window and `for` have passed in observed time
+    /// (`Engine.confirmationDelay`): a source that went silent while Sentinel was down and stays silent is
+    /// reported as a silence that began at this start would be, where an outage of Sentinel's own alone is not.
+    private func reportConfirmedAlerts() {
+        let now = engine.watermark
+        guard unconfirmed.contains(where: { $0.confirmAt <= now }) else { return }
+        let due = Set(unconfirmed.filter { $0.confirmAt <= now }.map(\.alert))
+        unconfirmed.removeAll { $0.confirmAt <= now }
+        engine.reportFiring(at: now) { due.contains(Self.identity($0)) }
+    }
+
+    /// An active alert's rule, labels and start: the same alert only while it has not ended and started again.
+    private static func identity(_ alert: ActiveAlert) -> String {
+        "\(Dispatcher.fingerprint(rule: alert.rule, labels: alert.labels))@\(alert.activeSince)"
     }
 
     /// Hands what the engine has active after a warm start (or after crossing the time after it) to the dispatcher
@@ -249,6 +279,7 @@ public final class EvaluationLoop: @unchecked Sendable {
                 }
             }
         }
+        reportConfirmedAlerts()
         // The tap first: after a crash it may hold events the store lacks (a warm start evaluates them again),
         // never the other way round (alerts stored and notified that the warm start would not know).
         tap?.flush()
@@ -274,6 +305,7 @@ public final class EvaluationLoop: @unchecked Sendable {
             tap?.write(line)
             try? engine.ingest(line)
         }
+        reportConfirmedAlerts()
         tap?.flush()
         recorder.commit()
         metrics.countHeartbeat()
