@@ -72,7 +72,9 @@ public final class EvaluationLoop: @unchecked Sendable {
         dispatcher.restore(
             firing: try Self.notifiedFiring(notificationLog, store: store),
             grace: engine.settleHorizon + graph.policy.evaluationIntervalMilliseconds)
-        dispatcher.isSilenced = { labels, time in silences.mutes(labels, at: time) }
+        // Silences are the operator's, in the machine's time (as in Alertmanager): a flush is checked against the
+        // clock when it runs, whatever the events' times (a replay, a backfill, a producer running late).
+        dispatcher.isSilenced = { labels, _ in silences.mutes(labels, at: WallClock.now()) }
         findingRouting = FindingRouting(graph: graph)
         recorder = StoreRecorder(store: store, metrics: metrics, logger: logger)
         dpo = DPOCapture(graph: graph, knownPrompts: try store.pairPromptKeys())
