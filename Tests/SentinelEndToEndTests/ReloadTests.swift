@@ -83,18 +83,19 @@ import Testing
         #expect(labels?["team"] == "two" && labels?["severity"] == "critical")
         #expect(sentinel.stop() == 0)
     }
-    /// Collectors start with the service: a reload applies the new rules, and says which collector changes wait
-    /// for a restart rather than dropping them silently.
-    @Test func aReloadNamesTheCollectorChangesItDoesNotApply() async throws {
+    /// Collectors, tokens and limits are taken at the start: a reload applies the new rules, and says which of those
+    /// changes wait for a restart (in its answer and the log) rather than dropping them silently.
+    @Test func aReloadNamesTheStartupChangesItDoesNotApply() async throws {
         let (config, _) = try Self.setUp()
         let policies = SentinelProcess.packageRoot.appendingPathComponent("policies").path
-        func write(_ collectors: String) throws {
-            try "rules: [rules]\npolicies: [\(policies)]\ncollectors:\n\(collectors)".write(to: config, atomically: true, encoding: .utf8)
+        func write(_ collectors: String, settings: String = "") throws {
+            try "rules: [rules]\npolicies: [\(policies)]\n\(settings)collectors:\n\(collectors)".write(
+                to: config, atomically: true, encoding: .utf8)
         }
         try write("  scrape:\n    interval: 1h\n    targets: [{name: a, url: \"http://127.0.0.1:1/metrics\"}]\n")
         let sentinel = try LiveSentinel(["--config", config.path])
         #expect(try await sentinel.post("/-/reload", "").status == 200)
-        #expect(!sentinel.stderr.contains("collectors:"), "an unchanged file changes nothing")
+        #expect(!sentinel.stderr.contains("reload does not apply"), "an unchanged file changes nothing")
 
         try write(
             """
@@ -114,12 +115,16 @@ import Testing
                 frontier: {url: "http://127.0.0.1:3", model: m}
                 prompts: [p.jsonl]
 
-            """)
-        #expect(try await sentinel.post("/-/reload", "").status == 200)
-        let warning = sentinel.stderr.split(separator: "\n").first { $0.contains("reload does not apply changes under 'collectors:'") }
-        #expect(
-            warning?.contains("changes=collectors.scrape changed: interval; targets added b, collectors.simulator added") == true,
-            "\(sentinel.stderr.suffix(2000))")
+            """, settings: "auth: {ingest_token: rotated-secret}\nlimits: {max_body_bytes: 1048576}\n")
+        let reply = try await sentinel.post("/-/reload", "")
+        #expect(reply.status == 200)
+        let expected = ["auth", "limits", "collectors.scrape changed: interval; targets added b", "collectors.simulator added"]
+        #expect(reply.json["not_applied"] as? [String] == expected, "\(reply.body)")
+        let warning = sentinel.stderr.split(separator: "\n").first { $0.contains("reload does not apply these settings") }
+        #expect(warning?.contains("changes=\(expected.joined(separator: ", "))") == true, "\(sentinel.stderr.suffix(2000))")
+        #expect(!sentinel.stderr.contains("rotated-secret"))
+        // The running service keeps the tokens it started with: ingestion is still open.
+        #expect(try await sentinel.post("/api/v1/events", #"{"ts":"2026-05-01T12:00:00Z","kind":"x"}"#).status == 202)
         #expect(try await sentinel.metric("sentinel_scrapes_total{job=\"b\",instance=\"127.0.0.1:2\"}") == nil)
         #expect(sentinel.stop() == 0)
     }

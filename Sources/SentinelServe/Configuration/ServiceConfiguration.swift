@@ -44,7 +44,7 @@ public struct ServiceConfiguration: Sendable {
         public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
     }
 
-    public struct TapSettings: Sendable {
+    public struct TapSettings: Sendable, Equatable {
         public var directory: String
         public var maxFileBytes = 128 << 20
         /// Oldest files beyond this many are deleted; 0 keeps all.
@@ -60,7 +60,7 @@ public struct ServiceConfiguration: Sendable {
         if tap == nil { tap = TapSettings(directory: directory) } else { tap!.directory = directory }
     }
 
-    public struct LogSettings: Sendable {
+    public struct LogSettings: Sendable, Equatable {
         public enum Format: String, Sendable, CaseIterable {
             case text, json
         }
@@ -75,7 +75,7 @@ public struct ServiceConfiguration: Sendable {
     /// Bearer tokens. An unset ingest, read or admin token leaves ingestion, reads and reload open (fine on
     /// loopback, not beyond); the endpoints that change stored findings and silences are closed until a write or
     /// admin token is set.
-    public struct AuthSettings: Sendable {
+    public struct AuthSettings: Sendable, Equatable {
         /// For `POST /api/v1/events`.
         public var ingestToken: String?
         /// For the `GET` endpoints under `/api/`.
@@ -88,7 +88,7 @@ public struct ServiceConfiguration: Sendable {
         public init() {}
     }
 
-    public struct Limits: Sendable {
+    public struct Limits: Sendable, Equatable {
         /// Largest request body accepted (413 beyond).
         public var maxBodyBytes = 16 << 20
         /// Events and bytes waiting for evaluation before ingestion answers 429.

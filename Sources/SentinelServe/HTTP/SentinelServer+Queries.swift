@@ -97,6 +97,7 @@ extension SentinelServer {
             json.add("changed", strings: diff.changed)
             json.add("unchanged", diff.unchanged)
             json.add("warnings", raw: Self.jsonList(diff.warnings))
+            json.add("not_applied", strings: diff.notApplied)
             return APIResponse.json(.ok, json.result)
         case .failed(let diagnostics):
             let errors = diagnostics.filter { $0.severity == .error }

@@ -7,7 +7,8 @@ import SentinelNotify
 
 /// Re-reads and compiles the configuration off the evaluation thread, then swaps the graph between two
 /// batches. A configuration with errors never replaces the running one. One reload at a time. Rules and policies
-/// are what a reload applies; changes under `collectors:` are logged as needing a restart.
+/// are what a reload applies; changes to settings taken at the start (collectors, tokens, limits, …) are reported
+/// as needing a restart.
 public actor Reloader {
     /// What a reload did.
     public enum Outcome: Sendable {
@@ -28,6 +29,8 @@ public actor Reloader {
         public var windows = 0
         /// The new configuration's warnings (an emptied rule file, say: its rules are gone, which is legal).
         public var warnings: [Diagnostic] = []
+        /// Settings that changed and that only a restart applies (`ServiceConfiguration.startupChanges`).
+        public var notApplied: [String] = []
     }
 
     /// Produces the configuration to load (re-reading `sentinel.yaml` and re-applying overrides), nil when it has
@@ -35,7 +38,7 @@ public actor Reloader {
     public typealias Sources = @Sendable () -> (configuration: ServiceConfiguration?, diagnostics: [Diagnostic])
 
     private let sources: Sources
-    /// The configuration the service started with, whose collectors run until it stops.
+    /// The configuration the service started with, whose collectors, tokens and limits hold until it stops.
     private let running: ServiceConfiguration
     private let queue: IngestQueue
     private let metrics: ServiceMetrics
@@ -107,11 +110,11 @@ public actor Reloader {
                 "added": "\(diff.added)", "removed": "\(diff.removed)", "changed": "\(diff.changed)",
                 "unchanged": "\(diff.unchanged)", "windows_kept": "\(diff.keptWindows)/\(diff.windows)",
             ])
-        let collectorChanges = next.collectorChanges(from: running)
-        if !collectorChanges.isEmpty {
+        diff.notApplied = next.startupChanges(from: running)
+        if !diff.notApplied.isEmpty {
             logger.warning(
-                "reload does not apply changes under 'collectors:'; they take effect at the next start",
-                metadata: ["changes": "\(collectorChanges.joined(separator: ", "))"])
+                "reload does not apply these settings; they take effect at the next start",
+                metadata: ["changes": "\(diff.notApplied.joined(separator: ", "))"])
         }
         return .reloaded(diff)
     }

@@ -1,9 +1,18 @@
 extension ServiceConfiguration {
-    /// What differs under `collectors:` from `running` to this configuration, one entry per collector
-    /// (`collectors.scrape: targets added b; interval`, `collectors.replay removed`); empty when nothing does.
-    /// Collectors start with the service, so a reload reports these and a restart applies them.
-    public func collectorChanges(from running: ServiceConfiguration) -> [String] {
+    /// What differs from `running` to this configuration among the settings the service takes only when it starts
+    /// (`listen`, `store`, `tap`, `log`, `auth`, `limits`, `idle_advance`, one entry per collector:
+    /// `collectors.scrape changed: interval; targets added b`, `collectors.replay removed`); empty when nothing
+    /// does. A reload applies rules and policies, so it reports these and a restart applies them. Values are not
+    /// named: a token's would end up in the log.
+    public func startupChanges(from running: ServiceConfiguration) -> [String] {
         var changes: [String] = []
+        if listen != running.listen { changes.append("listen") }
+        if storePath != running.storePath { changes.append("store") }
+        if tap != running.tap { changes.append("tap") }
+        if log != running.log { changes.append("log") }
+        if auth != running.auth { changes.append("auth") }
+        if limits != running.limits { changes.append("limits") }
+        if idleAdvanceMilliseconds != running.idleAdvanceMilliseconds { changes.append("idle_advance") }
         func compare<T: Equatable>(_ name: String, _ old: T?, _ new: T?, details: (T, T) -> [String] = { _, _ in [] }) {
             switch (old, new) {
             case (nil, nil): return
