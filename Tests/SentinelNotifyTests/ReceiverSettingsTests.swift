@@ -1,3 +1,4 @@
+import Foundation
 import SentinelNotify
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
         #expect(settings.url == "http://127.0.0.1:9000/hook")
         #expect(settings.timeout == .seconds(10))
         #expect(settings.retry == RetryPolicy(maxAttempts: 10, initialBackoff: .seconds(1), maxBackoff: .seconds(300)))
-        #expect(settings.bearerToken == nil)
+        #expect(settings.authorization == nil)
     }
 
     @Test func readsEveryKey() throws {
@@ -23,8 +24,23 @@ import Testing
         #expect(settings.timeout == .milliseconds(2500))
         #expect(
             settings.retry == RetryPolicy(maxAttempts: 0, initialBackoff: .milliseconds(250), maxBackoff: .seconds(60)))
-        #expect(settings.bearerToken == "s3cret")
+        #expect(settings.authorization == "Bearer s3cret")
         #expect(settings.resolveAfter == .seconds(120))
+    }
+
+    /// Credentials in the URL are sent as Basic authentication, as Go's HTTP client (Alertmanager's) sends them,
+    /// and kept out of the URL, which may be logged. They were dropped: a receiver behind basic auth answered 401.
+    @Test func credentialsInTheURLAreSentAsBasicAuthentication() throws {
+        let settings = try ReceiverSettings(
+            receiver: "hook", type: "webhook", settings: ["url": "https://admin:s3%3Acret@hooks.example:8443/in?x=1"],
+            environment: [:])
+        #expect(settings.url == "https://hooks.example:8443/in?x=1")
+        #expect(settings.authorization == "Basic " + Data("admin:s3:cret".utf8).base64EncodedString())
+        #expect(throws: ReceiverSettingsError.self) {
+            try ReceiverSettings(
+                receiver: "hook", type: "webhook", settings: ["url": "http://a:b@h/x", "bearer_token_env": "T"],
+                environment: ["T": "t"])
+        }
     }
 
     @Test func maxRetriesCountsTheAttemptsAfterTheFirst() throws {

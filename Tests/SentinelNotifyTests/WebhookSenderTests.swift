@@ -86,9 +86,27 @@ import Testing
     }
 
     @Test func alertmanagerSenderPostsToTheAlertsEndpoint() throws {
-        for base in ["http://127.0.0.1:9093", "http://127.0.0.1:9093/"] {
+        for (base, alerts) in [
+            ("http://127.0.0.1:9093", "http://127.0.0.1:9093/api/v2/alerts"),
+            ("http://127.0.0.1:9093/", "http://127.0.0.1:9093/api/v2/alerts"),
+            // Behind a proxy: its path prefix and query are kept (the path went after the query).
+            ("http://proxy.example/am/?tenant=a%20b", "http://proxy.example/am/api/v2/alerts?tenant=a%20b"),
+            ("http://u:p@proxy.example/am?tenant=a", "http://proxy.example/am/api/v2/alerts?tenant=a"),
+        ] {
             let settings = try ReceiverSettings(receiver: "am", type: "alertmanager", settings: ["url": base])
-            #expect(AlertmanagerSender(settings: settings).alertsURL == "http://127.0.0.1:9093/api/v2/alerts")
+            #expect(AlertmanagerSender(settings: settings).alertsURL == alerts)
+        }
+    }
+
+    @Test func credentialsInTheURLGoAsBasicAuthentication() async throws {
+        let receiver = ReceiverDouble()
+        try await receiver.serve { port in
+            let settings = try ReceiverSettings(
+                receiver: "hook", type: "webhook", settings: ["url": "http://admin:s3cret@127.0.0.1:\(port)/hook"],
+                environment: [:])
+            try await WebhookSender(settings: settings).send(NotificationFixture.firing())
+            let request = try #require(receiver.received.first)
+            #expect(request.headers["authorization"] == "Basic YWRtaW46czNjcmV0")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import AsyncHTTPClient
 import SentinelAct
 import SentinelCore
@@ -23,9 +24,13 @@ public struct AlertmanagerSender: NotificationSender {
         self.now = now
     }
 
-    /// `<url>/api/v2/alerts`, whether or not the base URL ends in `/`.
+    /// `<url>/api/v2/alerts`, whether or not the base URL's path ends in `/`, its query kept (a proxy's
+    /// `?tenant=a`).
     public var alertsURL: String {
-        (settings.url.hasSuffix("/") ? String(settings.url.dropLast()) : settings.url) + "/api/v2/alerts"
+        guard var components = URLComponents(string: settings.url) else { return settings.url + "/api/v2/alerts" }
+        let path = components.percentEncodedPath
+        components.percentEncodedPath = (path.hasSuffix("/") ? String(path.dropLast()) : path) + "/api/v2/alerts"
+        return components.string ?? settings.url + "/api/v2/alerts"
     }
 
     /// One POST; throws why it failed.

@@ -1,6 +1,6 @@
 extension ReceiverSettings {
-    /// `Authorization: Bearer <token>` when the receiver has a token.
+    /// `Authorization` when the receiver has a token or credentials.
     var authorizationHeader: [(String, String)] {
-        bearerToken.map { [("Authorization", "Bearer \($0)")] } ?? []
+        authorization.map { [("Authorization", $0)] } ?? []
     }
 }

@@ -5,7 +5,7 @@ import SentinelCore
 ///
 /// | key | receivers | meaning (default) |
 /// |---|---|---|
-/// | `url` | both | webhook: where to POST; alertmanager: the base URL (`http://127.0.0.1:9093`) |
+/// | `url` | both | webhook: where to POST; alertmanager: the base URL (`http://127.0.0.1:9093`); credentials in it (`http://user:password@…`) are sent as `Authorization: Basic`, as Go's client (Alertmanager's) sends them |
 /// | `timeout` | both | connecting and the response head, per attempt (`10s`) |
 /// | `max_attempts` | both | attempts before a notification is abandoned; `0` retries forever (`10`) |
 /// | `max_retries` | both | the same as `max_attempts` of one more (the key older policies use) |
@@ -27,14 +27,16 @@ public struct ReceiverSettings: Sendable, Hashable {
     public var receiver: String
     /// Which sender delivers to it.
     public var kind: Kind
-    /// An `http` or `https` URL with a host.
+    /// An `http` or `https` URL with a host, without the credentials the policy's had (they are in `authorization`,
+    /// and the URL may be logged).
     public var url: String
     /// Time limit for connecting and receiving the response head of one attempt.
     public var timeout: Duration
     /// From `max_attempts` (or `max_retries`), `backoff` and `max_backoff`.
     public var retry: RetryPolicy
-    /// The token read from `bearer_token_env`, sent as `Authorization: Bearer <token>`.
-    public var bearerToken: String?
+    /// The `Authorization` header's value: `Bearer <token>` with the token read from `bearer_token_env`, or `Basic
+    /// <base64 of user:password>` from credentials in the URL.
+    public var authorization: String?
     /// Alertmanager resolves a firing alert by itself `3 × resolveAfter` after Sentinel last sent it.
     public var resolveAfter: Duration
 
@@ -81,10 +83,16 @@ public struct ReceiverSettings: Sendable, Hashable {
             invalid(nil, "type '\(type)' is not delivered over HTTP (only \(kinds) are)")
             return (nil, problems)
         }
-        let url = settings["url"] ?? ""
+        var url = settings["url"] ?? ""
+        var basicAuthorization: String?
         if settings["url"] == nil {
             invalid("url", "missing: \(type.first.map { "aeiou".contains($0) } == true ? "an" : "a") \(type) receiver needs a URL")
-        } else if HTTPURL(url) == nil {
+        } else if let parsed = HTTPURL(url) {
+            if let (withoutCredentials, credentials) = Self.splitCredentials(parsed.url) {
+                url = withoutCredentials
+                basicAuthorization = "Basic " + Data(credentials.utf8).base64EncodedString()
+            }
+        } else {
             invalid("url", "'\(url)' is not \(HTTPURL.requirement)")
         }
 
@@ -104,10 +112,12 @@ public struct ReceiverSettings: Sendable, Hashable {
                 "must be at least 'backoff' (\(DurationLiteral.format(milliseconds: Int64(backoff.milliseconds))))")
         }
 
-        var bearerToken: String?
+        var authorization = basicAuthorization
         if let variable = settings["bearer_token_env"] {
-            if let token = environment[variable], !token.isEmpty {
-                bearerToken = token
+            if basicAuthorization != nil {
+                invalid("bearer_token_env", "the URL has credentials ('user:password@') too: give one way to authenticate")
+            } else if let token = environment[variable], !token.isEmpty {
+                authorization = "Bearer \(token)"
             } else {
                 invalid("bearer_token_env", "the environment variable '\(variable)' is not set or empty")
             }
@@ -118,12 +128,24 @@ public struct ReceiverSettings: Sendable, Hashable {
         let read = ReceiverSettings(
             receiver: receiver, kind: kind, url: url, timeout: timeout,
             retry: RetryPolicy(maxAttempts: maxAttempts ?? 10, initialBackoff: backoff, maxBackoff: maxBackoff),
-            bearerToken: bearerToken, resolveAfter: resolveAfter)
+            authorization: authorization, resolveAfter: resolveAfter)
         return (read, [])
     }
 
+    /// `url` without its user and password, and `user:password` (percent-decoded), when it has them.
+    private static func splitCredentials(_ url: URL) -> (url: String, credentials: String)? {
+        guard url.user != nil || url.password != nil,
+            var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        else { return nil }
+        let credentials = (components.user ?? "") + ":" + (components.password ?? "")
+        components.user = nil
+        components.password = nil
+        guard let stripped = components.string else { return nil }
+        return (stripped, credentials)
+    }
+
     private init(
-        receiver: String, kind: Kind, url: String, timeout: Duration, retry: RetryPolicy, bearerToken: String?,
+        receiver: String, kind: Kind, url: String, timeout: Duration, retry: RetryPolicy, authorization: String?,
         resolveAfter: Duration
     ) {
         self.receiver = receiver
@@ -131,7 +153,7 @@ public struct ReceiverSettings: Sendable, Hashable {
         self.url = url
         self.timeout = timeout
         self.retry = retry
-        self.bearerToken = bearerToken
+        self.authorization = authorization
         self.resolveAfter = resolveAfter
     }
 }
