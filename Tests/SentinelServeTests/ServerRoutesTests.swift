@@ -199,6 +199,35 @@ import Testing
         }
     }
 
+    /// A browser's cross-site request that would change state (a page the operator visits posting events, or a
+    /// reload, to an API open while no token is set) is refused; API clients send no `Origin`, and a page of the
+    /// server's own origin may post. Reads are not refused.
+    @Test func browsersCrossSiteRequestsThatChangeStateAreRefused() async throws {
+        let server = try Self.server(rulesPath: try Self.ruleFile(Self.rules))
+        let app = Application(router: server.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            func head(_ method: String, _ path: String, _ headers: String) async throws -> String {
+                let body = #"{"ts":"2026-05-01T12:00:00Z","kind":"completion","model":"m"}"#
+                let connection = try RawConnection(port: port)
+                connection.send(
+                    "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\(headers)Content-Type: text/plain\r\n"
+                        + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+                return try #require(await connection.readUntilClosed(seconds: 10))
+            }
+            let refused = try await head("POST", "/api/v1/events", "Origin: https://evil.example\r\n")
+            #expect(refused.hasPrefix("HTTP/1.1 403"), "\(refused)")
+            #expect(refused.contains("a request from another origin is refused: Origin 'https://evil.example'"), "\(refused)")
+            #expect(try await head("POST", "/-/reload", "Origin: null\r\n").hasPrefix("HTTP/1.1 403"))
+            #expect(try await head("POST", "/api/v1/events", "Sec-Fetch-Site: cross-site\r\n").hasPrefix("HTTP/1.1 403"))
+            #expect(try await head("POST", "/api/v1/events", "").hasPrefix("HTTP/1.1 202"))
+            #expect(try await head("POST", "/api/v1/events", "Origin: http://127.0.0.1:\(port)\r\n").hasPrefix("HTTP/1.1 202"))
+            #expect(try await head("GET", "/api/v1/alerts", "Origin: https://evil.example\r\n").hasPrefix("HTTP/1.1 200"))
+        }
+        #expect(CrossSiteRefusal<BasicRequestContext>.authority(ofOrigin: "HTTPS://Host.Example:443") == "host.example")
+        #expect(CrossSiteRefusal<BasicRequestContext>.authority(ofOrigin: "http://[::1]:9595") == "[::1]:9595")
+    }
+
     @Test func aChunkedBodyOverTheLimitIs413AndCounted() async throws {
         let server = try Self.server(maxBodyBytes: 64, rulesPath: try Self.ruleFile(Self.rules))
         let app = Application(router: server.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))

@@ -5,10 +5,12 @@ extension SentinelServer {
     /// token (each only when configured); reviews and silences require the write (or admin) token and deleting
     /// findings the admin token, and stay closed (403) until one is configured. `/health`, `/ready` and `/metrics`
     /// are open, as Prometheus expects. No GET changes state; every GET route also answers HEAD (its status and
-    /// headers, no body), as HTTP requires and load balancers' health checks use.
+    /// headers, no body), as HTTP requires and load balancers' health checks use. A browser's cross-site request
+    /// that would change state is refused (`CrossSiteRefusal`).
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: CrossSiteRefusal())
         let ingest = BearerToken(configuration.auth.ingestToken)
         let read = BearerToken(configuration.auth.readToken)
         let admin = BearerToken(configuration.auth.adminToken)
