@@ -95,5 +95,23 @@ import Testing
         #expect(SVGChart.niceCeiling(2.2) == 2.5)
         #expect(SVGChart.niceCeiling(730) == 1000)
         #expect(SVGChart.niceCeiling(.nan) == 1)
+        #expect(SVGChart.niceCeiling(1.2e308) == 1.2e308)
+    }
+
+    /// One absurd value (a latency of 1e308 ms) puts nothing outside the plot and no infinity in the drawing; the
+    /// other series stay drawn.
+    @Test func aHugeValueKeepsTheChartDrawable() {
+        let chart = SVGChart(
+            title: "t",
+            series: [
+                .init(name: "a", color: "#000", values: [1.2e308, 1e308]), .init(name: "b", color: "#111", values: [100, 200]),
+                .init(name: "c", color: "#222", values: [.infinity, -5]),
+            ],
+            xLabels: ("a", "b"), formatY: { String(format: "%.3g", $0) })
+        let svg = chart.render()
+        #expect(!svg.lowercased().contains("inf") && !svg.lowercased().contains("nan"), "\(svg)")
+        let ys = svg.components(separatedBy: " y1=\"").dropFirst().compactMap { Double($0.prefix { $0 != "\"" }) }
+            + svg.components(separatedBy: " cy=\"").dropFirst().compactMap { Double($0.prefix { $0 != "\"" }) }
+        #expect(!ys.isEmpty && ys.allSatisfy { $0 >= 8 && $0 <= 130 }, "\(ys)")
     }
 }

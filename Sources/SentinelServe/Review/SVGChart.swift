@@ -30,16 +30,17 @@ struct SVGChart {
         let plotWidth = width - m.left - m.right
         let plotHeight = height - m.top - m.bottom
         let count = series.map(\.values.count).max() ?? 0
-        let top = Self.niceCeiling(series.flatMap { $0.values.compactMap { $0 } }.max() ?? 0)
+        let top = Self.niceCeiling(series.flatMap { $0.values.compactMap { $0 } }.filter(\.isFinite).max() ?? 0)
         func x(_ i: Int) -> Double { m.left + (count > 1 ? Double(i) / Double(count - 1) * plotWidth : plotWidth / 2) }
-        func y(_ v: Double) -> Double { m.top + plotHeight - v / top * plotHeight }
+        // Within the plot whatever the value (a negative one at the axis).
+        func y(_ v: Double) -> Double { m.top + plotHeight - min(max(v / top, 0), 1) * plotHeight }
 
         var svg = """
             <figure class="chart"><figcaption>\(title.htmlEscaped)</figcaption>
             <svg viewBox="0 0 \(Self.format(width)) \(Self.format(height))" width="\(Self.format(width))" height="\(Self.format(height))" role="img" aria-label="\(title.htmlEscaped)">
             """
         for step in 0...2 {
-            let v = top * Double(step) / 2
+            let v = top / 2 * Double(step)  // top * 2 would overflow at the largest doubles
             svg += "<line x1=\"\(Self.format(m.left))\" x2=\"\(Self.format(width - m.right))\" y1=\"\(Self.format(y(v)))\" y2=\"\(Self.format(y(v)))\" stroke=\"#e3e6ee\"/>"
             svg += "<text x=\"\(Self.format(m.left - 4))\" y=\"\(Self.format(y(v) + 4))\" text-anchor=\"end\" font-size=\"10\" fill=\"#555\">\(formatY(v).htmlEscaped)</text>"
         }
@@ -79,12 +80,15 @@ struct SVGChart {
         return runs
     }
 
-    /// The smallest of 1, 2, 2.5, 5 times a power of ten that is at least `value` (1 for nothing to show).
+    /// The smallest of 1, 2, 2.5, 5 times a power of ten that is at least `value` (1 for nothing to show; `value`
+    /// itself when that would be beyond a double).
     static func niceCeiling(_ value: Double) -> Double {
         guard value > 0, value.isFinite else { return 1 }
         let power = pow(10, (log10(value)).rounded(.down))
-        for factor in [1.0, 2, 2.5, 5, 10] where factor * power >= value * (1 - 1e-9) { return factor * power }
-        return 10 * power
+        for factor in [1.0, 2, 2.5, 5, 10] where factor * power >= value * (1 - 1e-9) {
+            return (factor * power).isFinite ? factor * power : value
+        }
+        return value
     }
 
     static func format(_ v: Double) -> String { String(format: "%.1f", v) }

@@ -119,7 +119,7 @@ extension SentinelServer {
         let latency = SVGChart(
             title: "Latency by model: p50 solid, p99 dashed",
             series: series { $0.p50 } + series({ $0.p99 }, dashed: true, suffix: " p99"), xLabels: labels,
-            formatY: { $0 >= 1000 ? String(format: "%.1f s", $0 / 1000) : String(format: "%.0f ms", $0) })
+            formatY: { $0 >= 1000 ? String(format: "%.3g s", $0 / 1000) : String(format: "%.0f ms", $0) })
         return """
             <h2>Last hour of event time (\(Timestamp.format(first).htmlEscaped) to \(Timestamp.format(last + 60_000).htmlEscaped))</h2>
             <div class="charts" id="activity">\(answers.render())\(unsafe.render())\(latency.render())</div>
