@@ -103,11 +103,11 @@ import Testing
         check(.sortedValues, "a fraction among fewer")
         for _ in 0..<SampleFrame.exactOrderLimit { append(latency()) }
         check(.sketch, exact: false, "while the fraction stays")
-        // The fraction leaves: counted again at the next sample.
+        // The fraction leaves, by an eviction alone (an event without the field, a tick): counted again at once.
         evict(through: fractionTime)
-        check(.sketch, exact: false, "the fraction has just left")
-        append(latency())
         check(.integerCounts, "the fraction has left")
+        append(latency())
+        check(.integerCounts, "and a sample came")
         // Shrunk under a quarter of the threshold: sorted blocks.
         evict(through: t - Int64(SampleFrame.countsThreshold / 4) + 1)
         check(.sortedValues, "shrunk")
@@ -148,5 +148,26 @@ import Testing
         #expect(frame.orderKeeping(0) == .integerCounts)
         let sorted = values.sorted()
         for q in [0, 0.5, 0.99, 1] { #expect(frame.quantile(0, q) == SortedValuesTests.quantile(q, sorted)) }
+    }
+
+    /// A burst of thinly spread whole numbers makes counting too costly while it is in the window; once every
+    /// sample of that time has left, the column counts again, though it never doubled (it waited for a doubling
+    /// that a steady window never reaches).
+    @Test func countingResumesOnceASpreadBurstHasLeft() {
+        var frame = SampleFrame(columns: [.init(extremes: false, order: true)])
+        var generator = SplitMix64(seed: 13)
+        let window: Int64 = 20_000
+        var t: Int64 = 0
+        func step(_ v: Double) {
+            frame.evict(through: t - window)
+            frame.append(time: t, values: [v])
+            t += 1
+        }
+        for _ in 0..<window { step(Double(generator.next() % 500)) }
+        #expect(frame.orderKeeping(0) == .integerCounts)
+        for _ in 0..<4_000 { step(Double(generator.next() % UInt64(IntegerCounts.valueLimit))) }
+        #expect(frame.orderKeeping(0) == .sketch)
+        for _ in 0..<(2 * window) { step(Double(generator.next() % 500)) }
+        #expect(frame.orderKeeping(0) == .integerCounts)
     }
 }

@@ -187,6 +187,27 @@ import Testing
         #expect(offset.standardDeviation(0).map { abs($0 - 363.15) < 1e-9 } == true)
     }
 
+    /// A huge sample the sums were re-based on (the newest when an eviction recomputed them, with ordinary samples
+    /// before it) takes the infinite spread with it when it leaves: the ordinary samples after it read their own
+    /// spread at once. It stayed +∞ until the periodic recomputation, dozens of evictions later.
+    @Test func theSpreadIsFiniteAgainOnceAHugeShiftLeaves() {
+        var frame = SampleFrame(columns: [.init(extremes: false, order: false)])
+        let samples: [(Int64, Double)] =
+            [(0, 256), (725, 12), (750, 256), (4_725, 1e300)] + (0..<40).map { (6_000 + 200 * $0, $0 % 2 == 0 ? 500 : 600) }
+        for (t, v) in samples {
+            frame.evict(through: t - 4_000)  // a 4-second window
+            frame.append(time: t, values: [v])
+            let kept = samples.filter { $0.0 > t - 4_000 && $0.0 <= t }.map(\.1)
+            if kept.contains(1e300) {
+                #expect(frame.standardDeviation(0) == .infinity, "at \(t)")
+            } else {
+                let mean = kept.reduce(0, +) / Double(kept.count)
+                let sd = (kept.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(kept.count)).squareRoot()
+                #expect(frame.standardDeviation(0).map { abs($0 - sd) <= 1e-9 * sd } == true, "at \(t)")
+            }
+        }
+    }
+
     /// Equal samples left behind by a far larger one have a standard deviation of exactly 0 (the shift the sums
     /// were taken from is renewed once it is far from the samples), and a spread close to numpy's otherwise.
     @Test func theStandardDeviationStaysExactAfterAnOutlierLeaves() {

@@ -56,9 +56,11 @@ struct SampleFrame {
         fileprivate var counts: IntegerCounts?
         /// Samples `IntegerCounts` cannot count (fractions, negatives, 2²⁰ and over), in an `order` column.
         fileprivate var uncountable: Int32 = 0
-        /// The count at which the column next tries `IntegerCounts`: doubled after finding its samples so spread
-        /// out that counting them would take more memory than it is worth, so that trying costs O(1) a sample.
-        fileprivate var countsTry = Int32(SampleFrame.countsThreshold)
+        /// After a try of `IntegerCounts` that found the samples so spread out that counting them would take more
+        /// memory than it is worth: the next try comes once the column holds twice as many (`countsTry`) or once the
+        /// samples it held then have left (`countsWait` more removals), so that trying costs O(1) a sample.
+        fileprivate var countsTry: Int32 = 0
+        fileprivate var countsWait: Int32 = 0
 
         init(extremes: Bool, order: Bool, moments: Bool = true, tally: Bool = false) {
             self.extremes = extremes
@@ -346,7 +348,7 @@ struct SampleFrame {
                 guard countable else { return useSortedValuesOrSketch(c) }
                 columns[c].counts!.insert(value)
                 if Self.tooSpread(pages: columns[c].counts!.pagesInUse, samples: columns[c].count) {
-                    columns[c].countsTry = Int32(clamping: 2 * columns[c].count)
+                    postponeCounts(c)
                     useSortedValuesOrSketch(c)
                 }
                 return
@@ -358,7 +360,7 @@ struct SampleFrame {
                 columns[c].sorted!.insert(value)
                 if columns[c].sorted!.count > Self.exactOrderLimit { useSketch(c) }
             }
-            if columns[c].uncountable == 0, columns[c].count >= Int(columns[c].countsTry) { tryCounts(c) }
+            if countsDue(c) { tryCounts(c) }
         }
     }
 
@@ -406,14 +408,19 @@ struct SampleFrame {
         }
         if columns[c].order {
             if !IntegerCounts.canCount(value) { columns[c].uncountable -= 1 }
+            if columns[c].countsWait > 0 { columns[c].countsWait -= 1 }
             if columns[c].counts != nil {
                 columns[c].counts!.remove(value)
                 if columns[c].count < Self.countsThreshold / 4 { useSortedValues(c) }
-            } else if columns[c].sketch != nil {
-                columns[c].sketch!.remove(value)
-                if columns[c].count < Self.exactOrderLimit / 4 { useSortedValues(c) }
             } else {
-                columns[c].sorted?.remove(value)
+                if columns[c].sketch != nil {
+                    columns[c].sketch!.remove(value)
+                    if columns[c].count < Self.exactOrderLimit / 4 { useSortedValues(c) }
+                } else {
+                    columns[c].sorted?.remove(value)
+                }
+                // The last fraction may just have left, with events that bring no sample (or ticks) only evicting.
+                if countsDue(c) { tryCounts(c) }
             }
         }
         guard columns[c].moments else { return }
@@ -423,11 +430,14 @@ struct SampleFrame {
         // Far samples are counted from the shift, itself a sample: when the shift's value leaves while the spread
         // is +∞ (and was not so after the last recomputation), the far one may have been the shift, with the rest
         // close together: recomputed, at most once per quarter of the window's samples, so samples far apart
-        // (1e200 and 1 alternating) cost O(1) an eviction.
+        // (1e200 and 1 alternating) cost O(1) an eviction. When every sample left is far from it, the shift was
+        // the far one for certain (1e300 after 256, 12, 256, and only ordinary samples after it): recomputed at
+        // once, which the next shift, the newest sample, leaving can ask again only after the window turned over.
         let spreadIsInfinite = columns[c].farSamples > 0 || !columns[c].shiftedSumOfSquares.isFinite
+        let shiftLeft = spreadIsInfinite && value == columns[c].shift
         if columns[c].removalsSinceRefresh > 2 * columns[c].count + 64
-            || spreadIsInfinite && value == columns[c].shift && !columns[c].farAtShift
-                && 4 * columns[c].removalsSinceRefresh >= columns[c].count
+            || shiftLeft && columns[c].farSamples == columns[c].finiteCount
+            || shiftLeft && !columns[c].farAtShift && 4 * columns[c].removalsSinceRefresh >= columns[c].count
         {
             refreshSums(c)
         }
@@ -459,16 +469,27 @@ struct SampleFrame {
         columns[c].counts = nil
     }
 
+    /// Whether column `c`, not counting, should try `IntegerCounts`: it can count every sample, holds enough of
+    /// them, and its last try found them too spread out, if ever, before it doubled or they all left.
+    @inline(__always)
+    private func countsDue(_ c: Int) -> Bool {
+        columns[c].uncountable == 0 && columns[c].count >= Self.countsThreshold
+            && (columns[c].countsWait == 0 || columns[c].count >= Int(columns[c].countsTry))
+    }
+
+    /// Column `c`'s samples are too spread out to count: the next try waits (see `countsTry`).
+    private func postponeCounts(_ c: Int) {
+        columns[c].countsTry = Int32(clamping: 2 * columns[c].count)
+        columns[c].countsWait = Int32(clamping: columns[c].count)
+    }
+
     /// Column `c`'s order statistics move to `IntegerCounts`, counted from the rows, unless its samples are too
-    /// spread out (then it tries again at twice its count). Every sample in it can be counted.
+    /// spread out. Every sample in it can be counted.
     private func tryCounts(_ c: Int) {
         let counts = IntegerCounts()
         for i in 0..<count where !row(i)[1 + c].isNaN {
             counts.insert(row(i)[1 + c])
-            if Self.tooSpread(pages: counts.pagesInUse, samples: columns[c].count) {
-                columns[c].countsTry = Int32(clamping: 2 * columns[c].count)
-                return
-            }
+            if Self.tooSpread(pages: counts.pagesInUse, samples: columns[c].count) { return postponeCounts(c) }
         }
         columns[c].counts = counts
         columns[c].sorted = nil
