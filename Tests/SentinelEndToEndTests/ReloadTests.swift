@@ -78,9 +78,14 @@ import Testing
         let fired = try await sentinel.eventually { try await alerts().first?["state"] as? String == "firing" }
         #expect(fired)
         let now = try await alerts()
-        #expect(now.count == 1, "\(now)")
-        let labels = now.first?["labels"] as? [String: String]
+        let active = now.filter { $0["state"] as? String != "resolved" }
+        #expect(active.count == 1, "\(now)")
+        let labels = active.first?["labels"] as? [String: String]
         #expect(labels?["team"] == "two" && labels?["severity"] == "critical")
+        // The alert under the old labels ended with the reload: listed as resolved, and stored so.
+        let ended = now.filter { $0["state"] as? String == "resolved" }
+        #expect(ended.count == 1 && (ended.first?["labels"] as? [String: String])?["team"] == "one", "\(now)")
+        #expect(try await sentinel.metric("sentinel_alert_transitions_total{rule=\"Probe\",state=\"resolved\"}") == 1)
         #expect(sentinel.stop() == 0)
     }
     /// Collectors, tokens and limits are taken at the start: a reload applies the new rules, and says which of those

@@ -320,6 +320,7 @@ public final class EvaluationLoop: @unchecked Sendable {
     /// Replaces the graph between two batches, carrying over the state of unchanged rules. Runs on the loop.
     public func replace(with graph: ConditionGraph) -> ReloadCarryOver {
         let next = Engine(graph: graph, continuing: engine)
+        let previous = (graph: engine.graph, router: router, active: engine.activeAlerts())
         engine.onSettled = nil
         engine.onTransition = { _ in }
         engine.onAction = { _ in }
@@ -333,10 +334,28 @@ public final class EvaluationLoop: @unchecked Sendable {
         let now = next.watermark == .min ? 0 : next.watermark
         let notifying = Self.notifyingRules(graph)
         let active = next.activeAlerts()
+        let carried = Set(active.map(Self.identity))
+        for alert in previous.active where !carried.contains(Self.identity(alert)) {
+            recordEnded(alert, graph: previous.graph, router: previous.router, at: now)
+        }
         dispatcher.replace(
             policy: graph.policy, at: now, firingNow: active.filter { $0.state == .firing && notifying.contains($0.rule) })
         placeInAlertBook(active, graph: graph, notifying: notifying, at: now)
         return next.carryOver!
+    }
+
+    /// An alert a reload ended (its rule removed or changed, or its labels changed): resolved in the alert book, the
+    /// store and the metrics, as the engine would have reported it. Receivers hear of it from the dispatcher.
+    private func recordEnded(_ alert: ActiveAlert, graph: ConditionGraph, router: RouteTree, at time: Int64) {
+        guard let rule = graph.rules.first(where: { $0.name == alert.rule }) else { return }
+        let actions = rule.actions.map { graph.actions[$0] }.filter { !$0.type.runsOnMatch }.map(\.name)
+        let transition = AlertTransition(
+            time: time, rule: alert.rule, state: .resolved, previous: alert.state, severity: rule.severity,
+            labels: alert.labels, value: alert.value, annotations: alert.annotations, actions: actions,
+            activeSince: alert.activeSince)
+        alerts.record(transition, receivers: actions.isEmpty ? [] : router.receivers(rule: alert.rule, labels: alert.labels))
+        recorder.record(transition)
+        metrics.countTransition(rule: alert.rule, state: .resolved)
     }
 
     private func wire(_ engine: Engine) {
