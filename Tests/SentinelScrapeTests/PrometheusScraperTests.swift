@@ -86,7 +86,7 @@ import Testing
         try await MetricsServer.with(Self.router()) { port in
             let log = LogRecorder()
             let scraper = PrometheusScraper(
-                targets: [try Self.target(port, "metrics")], sink: CollectingSink(), logger: log.logger)
+                targets: [try Self.target(port, "metrics", interval: .seconds(10), timeout: .seconds(10))], sink: CollectingSink(), logger: log.logger)
             let lines = await scraper.scrape(targetAt: 0)
             #expect(log.recorded.isEmpty)
             let events = try lines.map(Self.object)
