@@ -99,13 +99,11 @@ final class IntegerCounts {
 
     /// Quantile with linear interpolation between closest ranks, as `SortedValues.quantile`.
     func quantile(_ q: Double) -> Double? {
-        guard count > 0, q >= 0, q <= 1 else { return nil }
-        let rank = q * Double(count - 1)
-        let lower = Int(rank)  // the floor: rank >= 0 (and `rounded` is a call into libm on baseline x86-64)
-        let (a, above) = value(ofRank: lower)
-        guard lower + 1 < count else { return a }
-        let b = above > 0 ? a : value(ofRank: lower + 1).value
-        return SortedValues.interpolate(a, b, rank - Double(lower))
+        SortedValues.quantile(q, count: count) { r in
+            let (a, above) = value(ofRank: r)
+            guard r + 1 < count else { return (a, nil) }
+            return (a, above > 0 ? a : value(ofRank: r + 1).value)
+        }
     }
 
     private func addToTree(_ delta: Int32, page: Int) {

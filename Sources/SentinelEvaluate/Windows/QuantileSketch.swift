@@ -47,15 +47,13 @@ struct QuantileSketch {
 
     /// Quantile with linear interpolation between closest ranks, as `SortedValues.quantile` (over the bins' values).
     func quantile(_ q: Double) -> Double? {
-        guard count > 0, q >= 0, q <= 1 else { return nil }
-        let rank = q * Double(count - 1)
-        let lower = Int(rank)  // the floor: rank >= 0 (and `rounded` is a call into libm on baseline x86-64)
-        let (bin, above) = bin(ofRank: lower)
-        let a = Self.value(ofBin: bin)
-        guard lower + 1 < count else { return a }
-        // The next rank is in the same bin unless `lower` is its last value: one descent and one `pow`, not two.
-        let b = above > 0 ? a : Self.value(ofBin: self.bin(ofRank: lower + 1).bin)
-        return SortedValues.interpolate(a, b, rank - Double(lower))
+        SortedValues.quantile(q, count: count) { r in
+            let (bin, above) = bin(ofRank: r)
+            let a = Self.value(ofBin: bin)
+            guard r + 1 < count else { return (a, nil) }
+            // The next rank is in the same bin unless `r` is its last value: one descent and one `pow`, not two.
+            return (a, above > 0 ? a : Self.value(ofBin: self.bin(ofRank: r + 1).bin))
+        }
     }
 
     private mutating func add(_ delta: Int32, at bin: Int) {

@@ -86,15 +86,26 @@ struct SortedValues {
 
     /// Quantile with linear interpolation between closest ranks (numpy's default, PromQL's quantile_over_time).
     func quantile(_ q: Double) -> Double? {
+        Self.quantile(q, count: count) { r in
+            let (i, k) = position(ofRank: r)
+            let a = block(i)[k]
+            guard r + 1 < count else { return (a, nil) }
+            // The upper neighbour is next in the block or first in the next one.
+            return (a, k + 1 < Int(sizes[i]) ? block(i)[k + 1] : block(i + 1)[0])
+        }
+    }
+
+    /// Quantile `q` of `count` ordered samples with linear interpolation between closest ranks, where
+    /// `neighbours(r)` gives the samples of ranks `r` and `r + 1` (nil when `r` is the last): the arithmetic every
+    /// order statistic here shares, each finding the neighbours its own way.
+    @inline(__always)
+    static func quantile(_ q: Double, count: Int, neighbours: (Int) -> (Double, Double?)) -> Double? {
         guard count > 0, q >= 0, q <= 1 else { return nil }
         let rank = q * Double(count - 1)
         let lower = Int(rank)  // the floor: rank >= 0 (and `rounded` is a call into libm on baseline x86-64)
-        let (i, k) = position(ofRank: lower)
-        let a = block(i)[k]
-        guard lower + 1 < count else { return a }
-        // The upper neighbour is next in the block or first in the next one.
-        let b = k + 1 < Int(sizes[i]) ? block(i)[k + 1] : block(i + 1)[0]
-        return Self.interpolate(a, b, rank - Double(lower))
+        let (a, b) = neighbours(lower)
+        guard let b else { return a }
+        return interpolate(a, b, rank - Double(lower))
     }
 
     /// The value `fraction` of the way from `a` to `b`. With an infinite neighbour, as PromQL weighs them
