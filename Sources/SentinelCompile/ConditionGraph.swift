@@ -52,6 +52,36 @@ public enum Node: Sendable, Hashable {
     case exists(Int)
     case call(ScalarFunction, [Int])
     case window(Int, WindowReadout)
+
+    /// The nodes this one reads (a window's own source expression is the window node's, not an operand).
+    public var operands: [Int] {
+        switch self {
+        case .constant, .field: []
+        case .window(_, let readout): if case .zscore(let x) = readout { [x] } else { [] }
+        case .not(let a), .negate(let a), .exists(let a), .matches(let a, _), .inList(let a, _, _),
+            .stringTestAny(_, let a, _):
+            [a]
+        case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b), .compare(_, let a, let b),
+            .inArray(let a, let b, _), .stringTest(_, let a, let b):
+            [a, b]
+        case .call(_, let arguments): arguments
+        }
+    }
+}
+
+extension ConditionGraph {
+    /// The window nodes `root` reads, directly or through its operands.
+    public func windows(readBy root: Int) -> Set<Int> {
+        var windows = Set<Int>()
+        var seen = Set<Int>()
+        var stack = [root]
+        while let node = stack.popLast() {
+            guard seen.insert(node).inserted else { continue }
+            if case .window(let w, _) = nodes[node] { windows.insert(w) }
+            stack += nodes[node].operands
+        }
+        return windows
+    }
 }
 
 public enum Constant: Sendable, Hashable {

@@ -59,14 +59,7 @@ extension GraphBuilder {
             switch nodes[node] {
             case .window(_, .histogramQuantile): return "histogram_quantile"
             case .window(_, .histogramCount): return "histogram_count"
-            case .window, .constant, .field: break
-            case .not(let a), .negate(let a), .exists(let a), .matches(let a, _), .inList(let a, _, _),
-                .stringTestAny(_, let a, _):
-                stack.append(a)
-            case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b), .compare(_, let a, let b),
-                .inArray(let a, let b, _), .stringTest(_, let a, let b):
-                stack += [a, b]
-            case .call(_, let arguments): stack += arguments
+            default: stack += nodes[node].operands
             }
         }
         return nil

@@ -21,22 +21,6 @@ public struct AlertTransition: Sendable {
     public var actions: [String]
     /// When the condition started holding.
     public var activeSince: Int64
-
-    public init(
-        time: Int64, rule: String, state: AlertState, previous: AlertState, severity: Severity, labels: [(String, String)],
-        value: Double?, annotations: [(String, String)], actions: [String], activeSince: Int64
-    ) {
-        self.time = time
-        self.rule = rule
-        self.state = state
-        self.previous = previous
-        self.severity = severity
-        self.labels = labels
-        self.value = value
-        self.annotations = annotations
-        self.actions = actions
-        self.activeSince = activeSince
-    }
 }
 
 /// A per-match action the engine asks for (DPO capture, trace).

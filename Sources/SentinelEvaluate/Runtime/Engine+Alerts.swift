@@ -84,13 +84,18 @@ extension Engine {
     }
 
     private func emit(_ r: Int, _ g: Int, _ slot: AlertSlot, state: AlertState, previous: AlertState, time: Int64) {
+        onTransition(transition(r, g, slot, state: state, previous: previous, time: time))
+    }
+
+    private func transition(
+        _ r: Int, _ g: Int, _ slot: AlertSlot, state: AlertState, previous: AlertState, time: Int64
+    ) -> AlertTransition {
         let rule = graph.rules[r]
         let labels = alertLabels(rule: r, group: g)
-        onTransition(
-            AlertTransition(
-                time: time, rule: rule.name, state: state, previous: previous, severity: rule.severity, labels: labels,
-                value: slot.value, annotations: Self.annotations(rule, labels: labels, value: slot.value),
-                actions: ruleActionsOnTransition[r], activeSince: slot.activeAt))
+        return AlertTransition(
+            time: time, rule: rule.name, state: state, previous: previous, severity: rule.severity, labels: labels,
+            value: slot.value, annotations: Self.annotations(rule, labels: labels, value: slot.value),
+            actions: ruleActionsOnTransition[r], activeSince: slot.activeAt)
     }
 
     private func requestActions(rule r: Int, group g: Int, time: Int64) {
@@ -152,45 +157,62 @@ extension Engine {
         }
     }
 
-    /// Alerts pending or firing now, by rule then labels.
-    /// Reports a transition to `firing` at `time` for each firing alert that `include` accepts, as `onTransition`
-    /// reports one: for alerts whose start went unreported (it fell in time the service did not observe).
-    public func reportFiring(at time: Int64, where include: (ActiveAlert) -> Bool) {
-        for (r, rule) in graph.rules.enumerated() {
-            for g in alerts[r].indices {
-                let slot = alerts[r][g]
-                guard slot.state == .firing, groups[rule.partition].live[g] else { continue }
-                let labels = alertLabels(rule: r, group: g)
-                let alert = ActiveAlert(
-                    rule: rule.name, state: slot.state, labels: labels, value: slot.value,
-                    annotations: Self.annotations(rule, labels: labels, value: slot.value), activeSince: slot.activeAt)
-                if include(alert) { emit(r, g, slot, state: .firing, previous: .pending, time: time) }
-            }
+    /// Transitions to `firing` at `time`, as the engine would have reported them, of the alerts that fire on their
+    /// condition now (not only kept by `keep_firing_for`) and that `include` accepts: for alerts whose start went
+    /// unreported (it fell in time the service did not observe).
+    public func firingTransitions(at time: Int64, where include: (ActiveAlert) -> Bool) -> [AlertTransition] {
+        activeTransitions { r, slot, alert in
+            guard slot.state == .firing, slot.keepFiringSince == .min, include(alert) else { return nil }
+            let previous: AlertState = graph.rules[r].forMilliseconds > 0 ? .pending : .inactive
+            return (state: .firing, previous: previous, time: time)
         }
     }
 
-    /// How long after a moment an alert of rule `name` that still fires has fired on what came after it: its `for`
-    /// and the shortest window its partition keeps, the recent one an absence rule finds empty (`count(5m) == 0`
-    /// beside a `count(1h)` or a 6-hour ratio, whose baselines would take hours to be observed alone).
-    public func confirmationDelay(ofRule name: String) -> Int64 {
-        guard let rule = graph.rules.first(where: { $0.name == name }) else { return settleHorizon }
-        let spans = graph.partitions[rule.partition].windows.map { graph.windows[$0].milliseconds }
-        return (spans.min() ?? 0) + rule.forMilliseconds
+    /// Transitions to `resolved` at `time` of the pending and firing alerts that `ends` accepts: for alerts a reload
+    /// ends, before this engine is replaced.
+    public func endingTransitions(at time: Int64, where ends: (ActiveAlert) -> Bool) -> [AlertTransition] {
+        activeTransitions { _, slot, alert in ends(alert) ? (state: .resolved, previous: slot.state, time: time) : nil }
     }
 
-    public func activeAlerts() -> [ActiveAlert] {
-        var result: [ActiveAlert] = []
+    /// A transition for each active alert `make` gives one for.
+    private func activeTransitions(
+        _ make: (Int, AlertSlot, ActiveAlert) -> (state: AlertState, previous: AlertState, time: Int64)?
+    ) -> [AlertTransition] {
+        var result: [AlertTransition] = []
+        forEachActiveAlert { r, g, slot, alert in
+            guard let (state, previous, time) = make(r, slot, alert) else { return }
+            result.append(transition(r, g, slot, state: state, previous: previous, time: time))
+        }
+        return result
+    }
+
+    /// Calls `body` with each pending or firing alert's rule, group, slot and description, by rule then group.
+    private func forEachActiveAlert(_ body: (Int, Int, AlertSlot, ActiveAlert) -> Void) {
         for (r, rule) in graph.rules.enumerated() {
             for g in alerts[r].indices {
                 let slot = alerts[r][g]
                 guard slot.state.isActive, groups[rule.partition].live[g] else { continue }
                 let labels = alertLabels(rule: r, group: g)
-                result.append(
+                body(
+                    r, g, slot,
                     ActiveAlert(
                         rule: rule.name, state: slot.state, labels: labels, value: slot.value,
                         annotations: Self.annotations(rule, labels: labels, value: slot.value), activeSince: slot.activeAt))
             }
         }
+    }
+
+    /// The shortest window rule `name`'s condition reads (nil when it reads none, or there is no such rule): the
+    /// recent one an absence rule finds empty (`count(5m) == 0` beside a `count(1h)` or a 6-hour ratio).
+    public func shortestWindow(ofRule name: String) -> Int64? {
+        guard let r = graph.rules.firstIndex(where: { $0.name == name }) else { return nil }
+        return shortestConditionWindows[r]
+    }
+
+    /// Alerts pending or firing now, by rule then labels.
+    public func activeAlerts() -> [ActiveAlert] {
+        var result: [ActiveAlert] = []
+        forEachActiveAlert { _, _, _, alert in result.append(alert) }
         return result.sorted { ($0.rule, "\($0.labels)") < ($1.rule, "\($1.labels)") }
     }
 }

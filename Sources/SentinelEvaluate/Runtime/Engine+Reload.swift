@@ -6,7 +6,8 @@ public struct ReloadCarryOver: Sendable {
     public var keptRules: [String] = []
     /// Rules new in this graph or changed since the previous one: they start with no alert state.
     public var freshRules: [String] = []
-    /// Rules of the previous graph that this one no longer has (their alerts end without a transition).
+    /// Rules of the previous graph that this one no longer has (their alerts end: the service records them resolved,
+    /// `Engine.endingTransitions`).
     public var removedRules: [String] = []
     /// Windows whose samples carried over, of all windows in the new graph.
     public var keptWindows = 0

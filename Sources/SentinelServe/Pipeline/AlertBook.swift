@@ -51,8 +51,8 @@ public final class AlertBook: Sendable {
         }
     }
 
-    /// After a reload: the active alerts are the new graph's (`alerts`, with their receivers). Those of rules
-    /// that were removed or changed end without a transition; a kept rule's alerts show its new labels and
+    /// After a reload (or a warm start): the active alerts are the new graph's (`alerts`, with their receivers).
+    /// Those that ended are recorded resolved first (`record`); a kept rule's alerts show its new labels and
     /// severity (not beside the old ones).
     public func replaceActive(_ alerts: [(alert: ActiveAlert, severity: String, receivers: [String])], at time: Int64) {
         state.withLock { state in

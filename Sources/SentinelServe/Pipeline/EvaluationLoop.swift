@@ -140,27 +140,43 @@ public final class EvaluationLoop: @unchecked Sendable {
             told.contains(Dispatcher.fingerprint(rule: $0.rule, labels: $0.labels))
         }
         unconfirmed = active.filter { $0.state == .firing && !firingAfterWarmStart.contains(Self.identity($0)) }.map {
-            (Self.identity($0), time - 1 + engine.confirmationDelay(ofRule: $0.rule))
+            (Self.identity($0), time - 1 + confirmationDelay(ofRule: $0.rule))
         }
         firingAfterWarmStart = []
         wire(engine)
     }
 
     /// Reports (stores, notifies) the alerts that started firing in the time Sentinel did not observe and still
-    /// fire, from the same start, once their rule's shortest window and `for` have passed in observed time
-    /// (`Engine.confirmationDelay`): a source that went silent while Sentinel was down and stays silent is
-    /// reported as a silence that began at this start would be, where an outage of Sentinel's own alone is not.
+    /// fire on their condition, from the same start, once their rule's shortest window and `for` have passed in
+    /// observed time: a source that went silent while Sentinel was down and stays silent is reported as a silence
+    /// that began at this start would be, where an outage of Sentinel's own alone is not. One that ends before is
+    /// never reported (see `record`).
     private func reportConfirmedAlerts() {
         let now = engine.watermark
         guard unconfirmed.contains(where: { $0.confirmAt <= now }) else { return }
         let due = Set(unconfirmed.filter { $0.confirmAt <= now }.map(\.alert))
         unconfirmed.removeAll { $0.confirmAt <= now }
-        engine.reportFiring(at: now) { due.contains(Self.identity($0)) }
+        for transition in engine.firingTransitions(at: now, where: { due.contains(Self.identity($0)) }) { record(transition) }
     }
 
-    /// An active alert's rule, labels and start: the same alert only while it has not ended and started again.
+    /// How long after a moment an alert of rule `name` that still fires has fired on what came after it alone: its
+    /// `for` and the shortest window its condition reads (the recent one an absence rule finds empty, beside
+    /// baselines that would take hours to be observed alone).
+    private func confirmationDelay(ofRule name: String) -> Int64 {
+        (engine.shortestWindow(ofRule: name) ?? 0) + (engine.graph.rules.first { $0.name == name }?.forMilliseconds ?? 0)
+    }
+
+    /// An alert's rule, labels and start: the same alert only while it has not ended and started again.
     private static func identity(_ alert: ActiveAlert) -> String {
-        "\(Dispatcher.fingerprint(rule: alert.rule, labels: alert.labels))@\(alert.activeSince)"
+        identity(rule: alert.rule, labels: alert.labels, activeSince: alert.activeSince)
+    }
+
+    private static func identity(_ transition: AlertTransition) -> String {
+        identity(rule: transition.rule, labels: transition.labels, activeSince: transition.activeSince)
+    }
+
+    private static func identity(rule: String, labels: [(String, String)], activeSince: Int64) -> String {
+        "\(Dispatcher.fingerprint(rule: rule, labels: labels))@\(activeSince)"
     }
 
     /// Hands what the engine has active after a warm start (or after crossing the time after it) to the dispatcher
@@ -319,56 +335,62 @@ public final class EvaluationLoop: @unchecked Sendable {
 
     /// Replaces the graph between two batches, carrying over the state of unchanged rules. Runs on the loop.
     public func replace(with graph: ConditionGraph) -> ReloadCarryOver {
+        let previous = engine.activeAlerts()
         let next = Engine(graph: graph, continuing: engine)
-        let previous = (graph: engine.graph, router: router, active: engine.activeAlerts())
         engine.onSettled = nil
         engine.onTransition = { _ in }
         engine.onAction = { _ in }
         engine.onEvent = nil
+        // Before the first event there is no clock, and no firing alert to place.
+        let now = next.watermark == .min ? 0 : next.watermark
+        let active = next.activeAlerts()
+        // Alerts the reload ends (rule removed or changed, labels changed) are resolved, and alerts it carries over
+        // under new labels fire under them, as the engines would have reported it (receivers hear of both from the
+        // dispatcher, below).
+        let before = Set(previous.map(Self.identity))
+        let after = Set(active.map(Self.identity))
+        for transition in engine.endingTransitions(at: now, where: { !after.contains(Self.identity($0)) }) {
+            record(transition, dispatch: false)
+        }
         engine = next
         router = RouteTree(policy: graph.policy)
         findingRouting = FindingRouting(graph: graph)
         dpo.configure(graph)
         wire(next)
-        // Before the first event there is no clock, and no firing alert to place.
-        let now = next.watermark == .min ? 0 : next.watermark
-        let notifying = Self.notifyingRules(graph)
-        let active = next.activeAlerts()
-        let carried = Set(active.map(Self.identity))
-        for alert in previous.active where !carried.contains(Self.identity(alert)) {
-            recordEnded(alert, graph: previous.graph, router: previous.router, at: now)
+        for transition in next.firingTransitions(at: now, where: { !before.contains(Self.identity($0)) }) {
+            record(transition, dispatch: false)
         }
+        let notifying = Self.notifyingRules(graph)
         dispatcher.replace(
             policy: graph.policy, at: now, firingNow: active.filter { $0.state == .firing && notifying.contains($0.rule) })
         placeInAlertBook(active, graph: graph, notifying: notifying, at: now)
         return next.carryOver!
     }
 
-    /// An alert a reload ended (its rule removed or changed, or its labels changed): resolved in the alert book, the
-    /// store and the metrics, as the engine would have reported it. Receivers hear of it from the dispatcher.
-    private func recordEnded(_ alert: ActiveAlert, graph: ConditionGraph, router: RouteTree, at time: Int64) {
-        guard let rule = graph.rules.first(where: { $0.name == alert.rule }) else { return }
-        let actions = rule.actions.map { graph.actions[$0] }.filter { !$0.type.runsOnMatch }.map(\.name)
-        let transition = AlertTransition(
-            time: time, rule: alert.rule, state: .resolved, previous: alert.state, severity: rule.severity,
-            labels: alert.labels, value: alert.value, annotations: alert.annotations, actions: actions,
-            activeSince: alert.activeSince)
-        alerts.record(transition, receivers: actions.isEmpty ? [] : router.receivers(rule: alert.rule, labels: alert.labels))
+    /// Where an alert transition goes: the alert book, the store, the metrics, the debug log, and (`dispatch`) the
+    /// dispatcher for a rule that notifies. The end of an alert whose start was never reported (it started in time
+    /// Sentinel did not observe and ended before it was confirmed, see `reportConfirmedAlerts`) goes to the alert
+    /// book alone.
+    private func record(_ transition: AlertTransition, dispatch: Bool = true) {
+        let receivers = transition.actions.isEmpty ? [] : router.receivers(rule: transition.rule, labels: transition.labels)
+        alerts.record(transition, receivers: receivers)
+        if transition.state == .resolved, !unconfirmed.isEmpty {
+            let identity = Self.identity(transition)
+            if let i = unconfirmed.firstIndex(where: { $0.alert == identity }) {
+                unconfirmed.remove(at: i)
+                return
+            }
+        }
         recorder.record(transition)
-        metrics.countTransition(rule: alert.rule, state: .resolved)
+        metrics.countTransition(rule: transition.rule, state: transition.state)
+        if logger.logLevel <= .debug { log(transition) }
+        if dispatch, !transition.actions.isEmpty { dispatcher.receive(transition) }
     }
 
     private func wire(_ engine: Engine) {
         engine.observeMatches(of: findingRouting.observedRules)
         engine.onSettled = { [unowned self] time in dispatcher.advance(to: time) }
-        engine.onTransition = { [unowned self] transition in
-            let receivers = transition.actions.isEmpty ? [] : router.receivers(rule: transition.rule, labels: transition.labels)
-            alerts.record(transition, receivers: receivers)
-            recorder.record(transition)
-            metrics.countTransition(rule: transition.rule, state: transition.state)
-            if logger.logLevel <= .debug { log(transition) }
-            if !transition.actions.isEmpty { dispatcher.receive(transition) }
-        }
+        engine.onTransition = { [unowned self] transition in record(transition) }
         engine.onAction = { [unowned self] request in
             metrics.countAction(rule: request.rule, action: request.action)
             dpo.take(request)
