@@ -215,6 +215,23 @@ import Testing
         #expect(restarted.stop() == 0)
     }
 
+    /// The same silence, but the model sends again right after the restart: its alert, started in the downtime and
+    /// ended before it was confirmed, is never stored, counted or sent (neither firing nor resolved).
+    @Test func aSilenceInTheDowntimeThatEndsAtTheRestartIsNotReported() async throws {
+        let (tap, start) = try Self.tapOneEventNow(secondsAgo: 60)
+        try Self.backdateTap(tap, by: 60)
+        let restarted = try start()
+        let event = #"{"ts":\#(Date().timeIntervalSince1970),"kind":"completion","id":"c-2","model":"m","latency_ms":100}"#
+        #expect(try await restarted.post("/api/v1/events", event).status == 202)
+        #expect(try await restarted.eventually { try await restarted.metric("sentinel_events_evaluated_total{source=\"http\"}") == 1 })
+        #expect(try await restarted.eventually(60) { try await restarted.metric("sentinel_heartbeats_total") ?? 0 >= 2 })
+        for state in ["firing", "resolved"] {
+            #expect(try await restarted.metric("sentinel_alert_transitions_total{rule=\"ModelSilent\",state=\"\(state)\"}") ?? 0 == 0)
+        }
+        #expect(try await restarted.metric("sentinel_notifications_total{receiver=\"ops\"}") ?? 0 == 0)
+        #expect(restarted.stop() == 0)
+    }
+
     /// The clock after a warm start counts the time since the tap was last written as time Sentinel was down: a
     /// silence that began and ended in those two hours is not reported when the clock crosses them.
     @Test func theClockAfterAWarmStartCrossesTheDowntimeUnobserved() async throws {

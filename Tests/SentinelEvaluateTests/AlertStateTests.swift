@@ -30,6 +30,38 @@ import Testing
         #expect(f.transitions.last?.previous == .pending)
     }
 
+    /// The transitions a service reports for alerts whose start it did not observe: only alerts firing on their
+    /// condition (not those kept by `keep_firing_for`), from the state `fire` leaves (no `for`: inactive); and the
+    /// ends of alerts a reload drops, from their state.
+    @Test func firingAndEndingTransitionsOfActiveAlerts() throws {
+        let f = try EngineFixture(Self.rule.replacingOccurrences(of: "for: 60s", with: "for: 0s"))
+        try f.send(at: 0, #"{"kind":"completion","model":"a","latency_ms":2000}"#)
+        let firing = f.engine.firingTransitions(at: 5_000) { _ in true }
+        #expect(firing.map { "\($0.state.rawValue)@\($0.time / 1000) from \($0.previous.rawValue)" } == ["firing@5 from inactive"])
+        #expect(firing.first?.activeSince == 0)
+        #expect(f.engine.endingTransitions(at: 6_000) { _ in true }.map(\.previous) == [.firing])
+        // Only kept firing by keep_firing_for: not reported as firing.
+        try f.send(at: 10, #"{"kind":"completion","model":"a","latency_ms":5}"#)
+        #expect(f.engine.activeAlerts().map(\.state) == [.firing])
+        #expect(f.engine.firingTransitions(at: 11_000) { _ in true }.isEmpty)
+        #expect(f.transitions.count == 1, "building transitions reports none")
+    }
+
+    /// The window a rule's confirmation after a restart waits for is the shortest its own condition reads, not
+    /// another rule's in the same partition.
+    @Test func theShortestWindowIsTheRulesOwn() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: Silent, on: completion, group_by: [model], every: 1m, when: "count(1h) >= 3 and count(5m) == 0"}
+              - {name: Slow, on: completion, group_by: [model], when: "avg(latency_ms, 30s) > 1000"}
+              - {name: Any, on: completion, group_by: [model], when: "latency_ms > 10"}
+            """)
+        #expect(f.engine.shortestWindow(ofRule: "Silent") == 300_000)
+        #expect(f.engine.shortestWindow(ofRule: "Slow") == 30_000)
+        #expect(f.engine.shortestWindow(ofRule: "Any") == nil)
+    }
+
     @Test func groupsHaveIndependentAlerts() throws {
         let f = try EngineFixture(Self.rule.replacingOccurrences(of: "for: 60s", with: "for: 0s"))
         try f.send(at: 0, #"{"kind":"completion","model":"a","latency_ms":2000}"#)
