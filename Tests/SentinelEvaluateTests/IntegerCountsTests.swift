@@ -170,4 +170,21 @@ import Testing
         for _ in 0..<(2 * window) { step(Double(generator.next() % 500)) }
         #expect(frame.orderKeeping(0) == .integerCounts)
     }
+
+    /// A column that once counted samples spread over the whole range keeps a page buffer that size; once its
+    /// samples are few, the next sample sends it to sorted blocks, which frees the buffer.
+    @Test func aColumnDoesNotKeepThePagesOfSamplesThatLeft() {
+        var frame = SampleFrame(columns: [.init(extremes: false, order: true)])
+        var generator = SplitMix64(seed: 17)
+        var t: Int64 = 0
+        for _ in 0..<200_000 {
+            frame.append(time: t, values: [Double(generator.next() % UInt64(IntegerCounts.valueLimit))])
+            t += 1
+        }
+        #expect(frame.orderKeeping(0) == .integerCounts)  // 200 000 samples pay for ~4 000 pages
+        frame.evict(through: t - 1_500)
+        #expect(frame.orderKeeping(0) == .integerCounts)
+        frame.append(time: t, values: [7])
+        #expect(frame.orderKeeping(0) == .sortedValues)
+    }
 }

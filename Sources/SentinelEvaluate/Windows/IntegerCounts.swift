@@ -4,7 +4,8 @@
 ///
 /// Adding or removing a sample costs O(log pages), with no search and no values moved, where sorted blocks search
 /// twice and shift half a block; the value of rank k costs O(log pages) plus a walk over at most 16 group totals
-/// and 16 counts. Memory is 32 KiB plus ~1 KiB for each page in use, whatever the window holds. A class, so that a
+/// and 16 counts. Memory is 32 KiB plus ~1 KiB for each page it has held at once (`bytes`: its page buffer does
+/// not shrink; a frame column whose samples thin out leaves counting), whatever the window holds. A class, so that a
 /// frame column holds it in one word and changes it in place.
 final class IntegerCounts {
     /// Samples are counted when they are whole numbers under this.
@@ -31,8 +32,8 @@ final class IntegerCounts {
     /// Pages holding at least one sample.
     private(set) var pagesInUse = 0
 
-    /// Memory taken with `pages` pages in use.
-    static func bytes(pages: Int) -> Int { (2 * pageCount + 1 + pages * pageStride) * MemoryLayout<Int32>.stride }
+    /// Memory held: the page table, the tree and the page buffer.
+    var bytes: Int { (2 * Self.pageCount + 1 + capacity * Self.pageStride) * MemoryLayout<Int32>.stride }
 
     /// Whether `v` can be counted: a whole number in `0 ..< valueLimit` (−0 is not: it would read back as 0).
     @inline(__always)

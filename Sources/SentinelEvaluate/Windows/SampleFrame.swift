@@ -171,7 +171,9 @@ struct SampleFrame {
     static let exactOrderLimit = 16_384
 
     /// Order statistics of whole numbers under 2²⁰ move to `IntegerCounts` (exact, whatever the count, and cheaper
-    /// to keep than sorted blocks) from this many samples, and back to sorted blocks under a quarter of it.
+    /// to keep than sorted blocks) from this many samples, unless that would take over 4 times the memory of sorted
+    /// blocks (`tooSpread`). They go back to sorted blocks under a quarter of it, or at the next sample once counting
+    /// takes that much memory (under ~700 samples its fixed 32 KiB does).
     static let countsThreshold = 2_048
 
     /// Column `c`'s quantile `q`.
@@ -347,7 +349,7 @@ struct SampleFrame {
             if columns[c].counts != nil {
                 guard countable else { return useSortedValuesOrSketch(c) }
                 columns[c].counts!.insert(value)
-                if Self.tooSpread(pages: columns[c].counts!.pagesInUse, samples: columns[c].count) {
+                if Self.tooSpread(columns[c].counts!, samples: columns[c].count) {
                     postponeCounts(c)
                     useSortedValuesOrSketch(c)
                 }
@@ -451,10 +453,15 @@ struct SampleFrame {
         columns[c].sorted = nil
     }
 
+    /// Calls `body` with each of column `c`'s samples, oldest first, from the rows.
+    private func forEachSample(ofColumn c: Int, _ body: (Double) -> Void) {
+        for i in 0..<count where !row(i)[1 + c].isNaN { body(row(i)[1 + c]) }
+    }
+
     /// Column `c`'s order statistics are exact again: sorted blocks of the samples in the rows.
     private func useSortedValues(_ c: Int) {
         var sorted = SortedValues()
-        for i in 0..<count where !row(i)[1 + c].isNaN { sorted.insert(row(i)[1 + c]) }
+        forEachSample(ofColumn: c) { sorted.insert($0) }
         columns[c].sorted = sorted
         columns[c].sketch = nil
         columns[c].counts = nil
@@ -464,7 +471,7 @@ struct SampleFrame {
     private func useSortedValuesOrSketch(_ c: Int) {
         guard columns[c].count > Self.exactOrderLimit else { return useSortedValues(c) }
         var sketch = QuantileSketch()
-        for i in 0..<count where !row(i)[1 + c].isNaN { sketch.insert(row(i)[1 + c]) }
+        forEachSample(ofColumn: c) { sketch.insert($0) }
         columns[c].sketch = sketch
         columns[c].counts = nil
     }
@@ -487,19 +494,22 @@ struct SampleFrame {
     /// spread out. Every sample in it can be counted.
     private func tryCounts(_ c: Int) {
         let counts = IntegerCounts()
-        for i in 0..<count where !row(i)[1 + c].isNaN {
-            counts.insert(row(i)[1 + c])
-            if Self.tooSpread(pages: counts.pagesInUse, samples: columns[c].count) { return postponeCounts(c) }
+        var spread = false
+        forEachSample(ofColumn: c) {
+            guard !spread else { return }
+            counts.insert($0)
+            spread = Self.tooSpread(counts, samples: columns[c].count)
         }
+        if spread { return postponeCounts(c) }
         columns[c].counts = counts
         columns[c].sorted = nil
         columns[c].sketch = nil
     }
 
-    /// Whether counting `samples` in this many pages of `IntegerCounts` takes over 4 times the memory sorted blocks
-    /// would (~12 bytes a sample; a frame row takes at least 16 more).
+    /// Whether `counts`, holding `samples`, takes over 4 times the memory sorted blocks would (~12 bytes a sample; a
+    /// frame row takes at least 16 more): its samples are spread thinly, or were when it held more of them.
     @inline(__always)
-    private static func tooSpread(pages: Int, samples: Int) -> Bool { IntegerCounts.bytes(pages: pages) > 48 * samples }
+    private static func tooSpread(_ counts: IntegerCounts, samples: Int) -> Bool { counts.bytes > 48 * samples }
 
     private mutating func compactDeques(_ c: Int) {
         if columns[c].maximaHead > 64, columns[c].maximaHead * 2 > columns[c].maxima.count {
