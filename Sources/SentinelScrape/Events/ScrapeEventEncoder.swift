@@ -5,8 +5,8 @@ import SentinelCore
 ///
 /// Labels of a metric event: the sample's own, in exposition order, then the target's configured labels (by
 /// name), `instance` and `job`, each unless the sample already has a label of that name (the sample wins, like
-/// Prometheus' `honor_labels: true`). A sample's label with an empty value is an absent one, as in Prometheus:
-/// it is left out, and the target's label of that name applies.
+/// Prometheus' `honor_labels: true`, even with an empty value). Labels with an empty value are then left out, as
+/// Prometheus drops them: `m{job=""}` has no `job` label.
 struct ScrapeEventEncoder: Sendable {
     let target: ScrapeTarget
     let renames: MetricRenames
@@ -45,10 +45,11 @@ struct ScrapeEventEncoder: Sendable {
                 renamedFrom = sample.name
                 name = rename.name
             }
-            var labels = sample.labels.filter { !$0.value.isEmpty }
-            for label in targetLabels where !labels.contains(where: { $0.name == label.0 }) {
+            var labels = sample.labels
+            for label in targetLabels where !sample.labels.contains(where: { $0.name == label.0 }) {
                 labels.append(MetricLabel(label.0, label.1))
             }
+            labels.removeAll { $0.value.isEmpty }
             guard seen.insert(Series(name: name, labels: labels)).inserted else {
                 duplicates += 1
                 continue
