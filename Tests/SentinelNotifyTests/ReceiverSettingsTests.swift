@@ -1,5 +1,5 @@
 import Foundation
-import SentinelNotify
+@testable import SentinelNotify
 import Testing
 
 @Suite struct ReceiverSettingsTests {
@@ -41,6 +41,13 @@ import Testing
                 receiver: "hook", type: "webhook", settings: ["url": "http://a:b@h/x", "bearer_token_env": "T"],
                 environment: ["T": "t"])
         }
+        // A URL refused for another reason is quoted without its password.
+        let refused = #expect(throws: ReceiverSettingsError.self) {
+            try ReceiverSettings(receiver: "hook", type: "webhook", settings: ["url": "ftp://admin:s3cret@h/x"], environment: [:])
+        }
+        #expect(refused.map { "\($0)" }?.contains("s3cret") == false)
+        #expect(ReceiverSettings.redacted("http://u:p@h:80/a@b?c@d") == "http://***@h:80/a@b?c@d")
+        #expect(ReceiverSettings.redacted("http://h/a@b") == "http://h/a@b")
     }
 
     @Test func maxRetriesCountsTheAttemptsAfterTheFirst() throws {

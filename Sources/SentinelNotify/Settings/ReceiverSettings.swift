@@ -88,12 +88,16 @@ public struct ReceiverSettings: Sendable, Hashable {
         if settings["url"] == nil {
             invalid("url", "missing: \(type.first.map { "aeiou".contains($0) } == true ? "an" : "a") \(type) receiver needs a URL")
         } else if let parsed = HTTPURL(url) {
-            if let (withoutCredentials, credentials) = Self.splitCredentials(parsed.url) {
-                url = withoutCredentials
-                basicAuthorization = "Basic " + Data(credentials.utf8).base64EncodedString()
+            if parsed.url.user != nil || parsed.url.password != nil {
+                if let (withoutCredentials, credentials) = Self.splitCredentials(parsed.url) {
+                    url = withoutCredentials
+                    basicAuthorization = "Basic " + Data(credentials.utf8).base64EncodedString()
+                } else {
+                    invalid("url", "'\(Self.redacted(url))': its credentials could not be taken out of it")
+                }
             }
         } else {
-            invalid("url", "'\(url)' is not \(HTTPURL.requirement)")
+            invalid("url", "'\(Self.redacted(url))' is not \(HTTPURL.requirement)")
         }
 
         var maxAttempts = count("max_attempts")
@@ -132,16 +136,22 @@ public struct ReceiverSettings: Sendable, Hashable {
         return (read, [])
     }
 
-    /// `url` without its user and password, and `user:password` (percent-decoded), when it has them.
+    /// `url` without its user and password, and `user:password` (percent-decoded).
     private static func splitCredentials(_ url: URL) -> (url: String, credentials: String)? {
-        guard url.user != nil || url.password != nil,
-            var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
-        else { return nil }
+        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return nil }
         let credentials = (components.user ?? "") + ":" + (components.password ?? "")
         components.user = nil
         components.password = nil
         guard let stripped = components.string else { return nil }
         return (stripped, credentials)
+    }
+
+    /// `text` with what stands before an `@` in its authority shown as `***`: a message must not repeat a password.
+    static func redacted(_ text: String) -> String {
+        guard let scheme = text.range(of: "://") else { return text }
+        let authorityEnd = text[scheme.upperBound...].firstIndex { "/?#".contains($0) } ?? text.endIndex
+        guard let at = text[scheme.upperBound..<authorityEnd].lastIndex(of: "@") else { return text }
+        return String(text[..<scheme.upperBound]) + "***" + String(text[at...])
     }
 
     private init(

@@ -14,7 +14,8 @@ import SentinelStore
 /// Event time moves with the stream. When no events arrive for `idleAdvance`, the loop feeds itself a heartbeat
 /// (`{"ts":…,"kind":"heartbeat"}`) whose time is the stream's latest time plus the wall-clock time since then,
 /// so absence rules fire while a source is silent (from the first event on: before it there is no clock).
-/// Heartbeats go through the tap like any event, so replaying the tap reproduces the live run exactly.
+/// Heartbeats go through the tap like any event, so replaying the tap reproduces the live run's alerts exactly
+/// (silences, which follow the machine's clock, are not in the tap).
 ///
 /// With `warmStartFrom` (the tap folder), the engine's windows are refilled from the tap's latest events before the
 /// loop starts (`TapWarmStart`), so a restart goes on where the last run stopped; the clock then runs from the
