@@ -89,12 +89,12 @@ import Testing
     @Test func showsALongTokenByItsStartAndLength() {
         let value = String(repeating: "9", count: 1_000_000) + "x"
         #expect(error("m \(value)".utf8)?.message
-            == "invalid value '\(String(repeating: "9", count: 64))…' (1000001 bytes) of 'm'")
+            == "invalid value '\(String(repeating: "9", count: 64))…' (1000001 characters) of 'm'")
         let name = "m" + String(repeating: "a", count: 100_000)
-        #expect(error("\(name){a=\"1\"}".utf8)?.message == "expected a value after '\(name.prefix(64))…' (100001 bytes)")
+        #expect(error("\(name){a=\"1\"}".utf8)?.message == "expected a value after '\(name.prefix(64))…' (100001 characters)")
         let long = String(repeating: "n", count: 70)
         #expect(error("# TYPE \(long) x y".utf8)?.message
             == "unknown metric type 'x y' (expected counter, gauge, histogram, summary or untyped)")
-        #expect(error("# UNIT \(long){".utf8)?.message == "unexpected '{' after '# UNIT \(long.prefix(57))…' (77 bytes)")
+        #expect(error("# UNIT \(long){".utf8)?.message == "unexpected '{' after '# UNIT \(long.prefix(57))…' (77 characters)")
     }
 }

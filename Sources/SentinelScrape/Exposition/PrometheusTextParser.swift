@@ -137,7 +137,7 @@ public struct PrometheusTextParser {
     /// a 4 MB token does not make each failed scrape a 4 MB log line and event.
     func quoted(_ token: String) -> String {
         guard token.count > 64 else { return "'\(token)'" }
-        return "'\(token.prefix(64))…' (\(token.utf8.count) bytes)"
+        return "'\(token.prefix(64))…' (\(token.count) characters)"
     }
 
     /// The byte at `position` as an error message shows it.

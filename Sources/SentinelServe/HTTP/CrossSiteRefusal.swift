@@ -20,22 +20,29 @@ struct CrossSiteRefusal<Context: RequestContext>: RouterMiddleware {
         guard request.method != .get, request.method != .head, request.method != .options else { return nil }
         let path = request.uri.path
         guard path.hasPrefix("/api/") || path.hasPrefix("/-/") else { return nil }
-        if request.headers[HTTPField.Name("Sec-Fetch-Site")!]?.lowercased() == "cross-site" {
+        if request.headers[OriginCheck.fetchSite]?.lowercased() == "cross-site" {
             return "a cross-site request from a browser is refused (Sec-Fetch-Site: cross-site)"
         }
         guard let origin = request.headers[.origin] else { return nil }
         let host = request.head.authority ?? ""
-        guard Self.authority(ofOrigin: origin) != host.lowercased() else { return nil }
+        guard !OriginCheck.isSameSite(origin: origin, host: host) else { return nil }
         return "a request from another origin is refused: Origin '\(origin)' is not this server ('\(host)')"
     }
+}
 
-    /// `host[:port]` of an `Origin` value, lower case, its scheme's default port left out as a `Host` leaves it
-    /// out; nil for `null` (a sandboxed or local page) or anything that is not a URL.
-    static func authority(ofOrigin origin: String) -> String? {
-        guard let url = URL(string: origin), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased()
-        else { return nil }
-        let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-        guard let port = url.port, port != (scheme == "https" ? 443 : 80) else { return bracketed }
-        return "\(bracketed):\(port)"
+/// Whether a browser's `Origin` names the server a request was sent to.
+enum OriginCheck {
+    static let fetchSite = HTTPField.Name("Sec-Fetch-Site")!
+
+    /// Whether `origin` is `host` (the request's `Host`): the same name, and the same port, a scheme's default one
+    /// written or not (`http://h` is `h` and `h:80`). `null` (a sandboxed or local page) is no site.
+    static func isSameSite(origin: String, host: String) -> Bool {
+        guard let url = URL(string: origin), let scheme = url.scheme?.lowercased(), let name = url.host?.lowercased()
+        else { return false }
+        let bracketed = name.contains(":") && !name.hasPrefix("[") ? "[\(name)]" : name
+        let defaultPort = scheme == "https" ? 443 : 80
+        let port = url.port ?? defaultPort
+        let host = host.lowercased()
+        return host == "\(bracketed):\(port)" || port == defaultPort && host == bracketed
     }
 }

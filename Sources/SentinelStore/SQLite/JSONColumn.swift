@@ -18,19 +18,21 @@ enum JSONColumn {
     static func text(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = nonFinite
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: nonFinite.positive, negativeInfinity: nonFinite.negative, nan: nonFinite.nan)
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    private static let nonFinite = JSONEncoder.NonConformingFloatEncodingStrategy.convertToString(
-        positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+    /// How traffic writes numbers that are not finite; the webhook payload writes `null` instead (its schema's
+    /// `value` is a number).
+    private static let nonFinite = (positive: "+Inf", negative: "-Inf", nan: "NaN")
 
     static func decode<T: Decodable>(_ row: Row, _ column: String) throws -> T {
         let text: String = try row.text(column)
         do {
             let decoder = JSONDecoder()
             decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-                positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+                positiveInfinity: nonFinite.positive, negativeInfinity: nonFinite.negative, nan: nonFinite.nan)
             return try decoder.decode(T.self, from: Data(text.utf8))
         } catch {
             throw Corrupt(column: column, row: row.whichRow, reason: "\(error)")
