@@ -219,6 +219,7 @@ import Testing
             #expect(refused.hasPrefix("HTTP/1.1 403"), "\(refused)")
             #expect(refused.contains("a request from another origin is refused: Origin 'https://evil.example'"), "\(refused)")
             #expect(try await send("POST", "/-/reload", "Origin: null\r\n").hasPrefix("HTTP/1.1 403"))
+            #expect(try await send("POST", "//api/v1/events", "Origin: https://evil.example\r\n").hasPrefix("HTTP/1.1 403"))
             #expect(try await send("POST", "/api/v1/events", "Sec-Fetch-Site: cross-site\r\n").hasPrefix("HTTP/1.1 403"))
             #expect(try await send("POST", "/api/v1/events", "").hasPrefix("HTTP/1.1 202"))
             #expect(try await send("POST", "/api/v1/events", "Origin: http://127.0.0.1:\(port)\r\n").hasPrefix("HTTP/1.1 202"))

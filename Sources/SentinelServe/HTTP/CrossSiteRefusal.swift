@@ -18,8 +18,9 @@ struct CrossSiteRefusal<Context: RequestContext>: RouterMiddleware {
     /// Why `request` is refused, nil when it is not.
     static func refusal(_ request: Request) -> String? {
         guard request.method != .get, request.method != .head, request.method != .options else { return nil }
-        let path = request.uri.path
-        guard path.hasPrefix("/api/") || path.hasPrefix("/-/") else { return nil }
+        // By its first segment, as the router matches it (`//api/v1/events` is `/api/v1/events`).
+        let segment = request.uri.path.split(separator: "/").first
+        guard segment == "api" || segment == "-" else { return nil }
         if request.headers[OriginCheck.fetchSite]?.lowercased() == "cross-site" {
             return "a cross-site request from a browser is refused (Sec-Fetch-Site: cross-site)"
         }
