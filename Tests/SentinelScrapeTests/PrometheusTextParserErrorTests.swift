@@ -96,5 +96,8 @@ import Testing
         #expect(error("# TYPE \(long) x y".utf8)?.message
             == "unknown metric type 'x y' (expected counter, gauge, histogram, summary or untyped)")
         #expect(error("# UNIT \(long){".utf8)?.message == "unexpected '{' after '# UNIT \(long.prefix(57))…' (77 characters)")
+        // One letter and 200 000 combining marks: one character, 400 kB.
+        let marks = "e" + String(repeating: "\u{301}", count: 200_000)
+        #expect(error("m \(marks)".utf8)?.message.utf8.count ?? .max < 300)
     }
 }

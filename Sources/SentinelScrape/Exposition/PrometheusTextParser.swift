@@ -136,8 +136,10 @@ public struct PrometheusTextParser {
     /// `token` in quotes as an error message shows it: its first 64 characters and how long it is when longer, so
     /// a 4 MB token does not make each failed scrape a 4 MB log line and event.
     func quoted(_ token: String) -> String {
-        guard token.count > 64 else { return "'\(token)'" }
-        return "'\(token.prefix(64))…' (\(token.count) characters)"
+        // Counted in Unicode scalars: one character can hold any number of combining marks.
+        let scalars = token.unicodeScalars
+        guard scalars.count > 64 else { return "'\(token)'" }
+        return "'\(String(String.UnicodeScalarView(scalars.prefix(64))))…' (\(scalars.count) characters)"
     }
 
     /// The byte at `position` as an error message shows it.
