@@ -217,6 +217,24 @@ import Testing
         #expect(restarted.stop() == 0)
     }
 
+    /// A silence whose alert was pending when Sentinel came back (its `for` begun in the downtime) is reported no
+    /// sooner than one that began at the restart: after the window and the `for` in observed time (20 s + 10 s),
+    /// not after what was left of the `for`.
+    @Test func anAlertPendingFromTheDowntimeWaitsForObservedTime() async throws {
+        let rules = Self.silenceRule.replacingOccurrences(of: "count(40s) == 0", with: "count(20s) == 0\n    for: 10s")
+        let (tap, start) = try Self.tapOneEventNow(secondsAgo: 25, rules: rules)
+        try Self.backdateTap(tap, by: 25)
+        let started = Date()
+        let restarted = try start()
+        #expect(
+            try await restarted.eventually(120) {
+                try await restarted.metric("sentinel_alert_transitions_total{rule=\"ModelSilent\",state=\"firing\"}") == 1
+            })
+        #expect(Date().timeIntervalSince(started) >= 28)
+        #expect(try await restarted.eventually { try await restarted.metric("sentinel_notifications_total{receiver=\"ops\"}") == 1 })
+        #expect(restarted.stop() == 0)
+    }
+
     /// The same silence, but the model sends again right after the restart: its alert, started in the downtime and
     /// ended before it was confirmed, is never stored, counted or sent (neither firing nor resolved).
     @Test func aSilenceInTheDowntimeThatEndsAtTheRestartIsNotReported() async throws {

@@ -47,11 +47,11 @@ public final class EvaluationLoop: @unchecked Sendable {
     /// time since the tap was last written. Until a live batch or a heartbeat has crossed the time Sentinel did not
     /// observe (see `crossUnobservedTime`).
     private var startedAt: Int64?
-    /// After a warm start, the firing alerts the tap left (identified by fingerprint and start): their start was
-    /// reported by the run that tapped it.
-    private var firingAfterWarmStart: Set<String> = []
-    /// Firing alerts that started in the time Sentinel did not observe, and when they are reported if they still
-    /// fire (see `reportConfirmedAlerts`).
+    /// After a warm start, the pending and firing alerts the tap left (identified by fingerprint and start): they
+    /// started in time the run that tapped it observed.
+    private var activeAfterWarmStart: Set<String> = []
+    /// Alerts that started (pending or firing) in the time Sentinel did not observe, and when they are reported if
+    /// they fire then (see `reportConfirmedAlerts`).
     private var unconfirmed: [(alert: String, confirmAt: Int64)] = []
     private let finished = DispatchSemaphore(value: 0)
 
@@ -113,7 +113,7 @@ public final class EvaluationLoop: @unchecked Sendable {
         streamTime = through
         streamTimeSeenAt = now &- UInt64(downtime) &* 1_000_000
         let active = resume(at: through, complete: outcome.complete) { _ in true }
-        firingAfterWarmStart = Set(active.filter { $0.state == .firing }.map(Self.identity))
+        activeAfterWarmStart = Set(active.map(Self.identity))
         let seconds = Double(now - began) / 1e9
         logger.info(
             "warm start from the tap",
@@ -140,18 +140,18 @@ public final class EvaluationLoop: @unchecked Sendable {
         let active = resume(at: time - 1, complete: false) {
             told.contains(Dispatcher.fingerprint(rule: $0.rule, labels: $0.labels))
         }
-        unconfirmed = active.filter { $0.state == .firing && !firingAfterWarmStart.contains(Self.identity($0)) }.map {
+        unconfirmed = active.filter { !activeAfterWarmStart.contains(Self.identity($0)) }.map {
             (Self.identity($0), time - 1 + confirmationDelay(ofRule: $0.rule))
         }
-        firingAfterWarmStart = []
+        activeAfterWarmStart = []
         wire(engine)
     }
 
-    /// Reports (stores, notifies) the alerts that started firing in the time Sentinel did not observe and still
-    /// fire on their condition, from the same start, once their rule's shortest window and `for` have passed in
+    /// Reports (stores, notifies) the alerts that started (pending or firing) in the time Sentinel did not observe
+    /// and fire on their condition, from the same start, once their rule's shortest window and `for` have passed in
     /// observed time: a source that went silent while Sentinel was down and stays silent is reported as a silence
     /// that began at this start would be, where an outage of Sentinel's own alone is not. One that ends before is
-    /// never reported (see `record`).
+    /// never reported, and one still pending then is reported as usual when it fires (see `record`).
     private func reportConfirmedAlerts() {
         let now = engine.watermark
         guard unconfirmed.contains(where: { $0.confirmAt <= now }) else { return }
@@ -362,30 +362,37 @@ public final class EvaluationLoop: @unchecked Sendable {
             record(transition, dispatch: false)
         }
         let notifying = Self.notifyingRules(graph)
+        // Alerts still waiting for their confirmation stay unknown to receivers.
+        let waiting = Set(unconfirmed.map(\.alert))
         dispatcher.replace(
-            policy: graph.policy, at: now, firingNow: active.filter { $0.state == .firing && notifying.contains($0.rule) })
+            policy: graph.policy, at: now,
+            firingNow: active.filter {
+                $0.state == .firing && notifying.contains($0.rule) && !waiting.contains(Self.identity($0))
+            })
         placeInAlertBook(active, graph: graph, notifying: notifying, at: now)
         return next.carryOver!
     }
 
     /// Where an alert transition goes: the alert book, the store, the metrics, the debug log, and (`dispatch`) the
-    /// dispatcher for a rule that notifies. The end of an alert whose start was never reported (it started in time
-    /// Sentinel did not observe and ended before it was confirmed, see `reportConfirmedAlerts`) goes to the alert
-    /// book alone.
+    /// dispatcher for a rule that notifies. A transition of an alert not confirmed yet (it started in time Sentinel
+    /// did not observe, see `reportConfirmedAlerts`) goes to the alert book alone: its firing before the
+    /// confirmation, and its end (which also ends the wait).
     private func record(_ transition: AlertTransition, dispatch: Bool = true) {
         let receivers = transition.actions.isEmpty ? [] : router.receivers(rule: transition.rule, labels: transition.labels)
         alerts.record(transition, receivers: receivers)
-        if transition.state == .resolved, !unconfirmed.isEmpty {
-            let identity = Self.identity(transition)
-            if let i = unconfirmed.firstIndex(where: { $0.alert == identity }) {
-                unconfirmed.remove(at: i)
-                return
-            }
-        }
+        if !unconfirmed.isEmpty, isUnconfirmed(transition) { return }
         recorder.record(transition)
         metrics.countTransition(rule: transition.rule, state: transition.state)
         if logger.logLevel <= .debug { log(transition) }
         if dispatch, !transition.actions.isEmpty { dispatcher.receive(transition) }
+    }
+
+    /// Whether `transition` is of an alert not confirmed yet; its end also ends the wait.
+    private func isUnconfirmed(_ transition: AlertTransition) -> Bool {
+        let identity = Self.identity(transition)
+        guard let i = unconfirmed.firstIndex(where: { $0.alert == identity }) else { return false }
+        if transition.state == .resolved { unconfirmed.remove(at: i) }
+        return true
     }
 
     private func wire(_ engine: Engine) {
