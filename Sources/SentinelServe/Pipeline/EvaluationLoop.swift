@@ -88,7 +88,7 @@ public final class EvaluationLoop: @unchecked Sendable {
         self.logger = logger
         let (seconds, attoseconds) = idleAdvance.components
         idleAdvanceNanoseconds = UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
-        if let warmStartFrom { warmStart(from: warmStartFrom) }
+        if let warmStartFrom { warmStart(from: warmStartFrom, store: store) }
         wire(engine)
         wireDPO()
     }
@@ -96,7 +96,7 @@ public final class EvaluationLoop: @unchecked Sendable {
     /// Refills the new engine's windows from the tap (see `TapWarmStart`) before the loop's callbacks are wired
     /// (DPO capture aside, see `wireCaptureOnly`), then places what it has active: in the alert book, and its
     /// firing alerts with the dispatcher. Its counters start at zero afterwards, so metrics count live events only.
-    private func warmStart(from directory: String) {
+    private func warmStart(from directory: String, store: any FindingsStore) {
         let began = DispatchTime.now().uptimeNanoseconds
         wireCaptureOnly()
         let horizon = engine.settleHorizon + engine.graph.policy.allowedLatenessMilliseconds
@@ -112,8 +112,16 @@ public final class EvaluationLoop: @unchecked Sendable {
         startedAt = through + downtime
         streamTime = through
         streamTimeSeenAt = now &- UInt64(downtime) &* 1_000_000
-        let active = resume(at: through, complete: outcome.complete) { _ in true }
-        activeAfterWarmStart = Set(active.map(Self.identity))
+        // A firing alert whose firing the store lacks was still waiting for its confirmation when the last run
+        // stopped (it started in an earlier downtime): it waits again, rather than being taken as reported.
+        func reported(_ alert: ActiveAlert) -> Bool {
+            let fingerprint = Dispatcher.fingerprint(rule: alert.rule, labels: alert.labels)
+            guard let last = try? store.transitions(since: nil, rule: nil, fingerprint: fingerprint, limit: 1).first
+            else { return false }
+            return last.state == AlertState.firing.rawValue && last.time >= alert.activeSince
+        }
+        let active = resume(at: through, complete: outcome.complete) { reported($0) }
+        activeAfterWarmStart = Set(active.filter { $0.state != .firing || reported($0) }.map(Self.identity))
         let seconds = Double(now - began) / 1e9
         logger.info(
             "warm start from the tap",
@@ -133,18 +141,19 @@ public final class EvaluationLoop: @unchecked Sendable {
     /// if it still fires once its rule has had observed time enough (`reportConfirmedAlerts`).
     private func crossUnobservedTime(before time: Int64) {
         startedAt = nil
-        guard time != .max, time - 1 > engine.watermark else { return }
-        wireCaptureOnly()
-        engine.advance(to: time - 1)
-        let told = Set(dispatcher.firingAlerts.map(\.fingerprint))
-        let active = resume(at: time - 1, complete: false) {
-            told.contains(Dispatcher.fingerprint(rule: $0.rule, labels: $0.labels))
+        defer { activeAfterWarmStart = [] }
+        var active = engine.activeAlerts()
+        let end = max(engine.watermark, time == .max ? engine.watermark : time - 1)
+        if end > engine.watermark {
+            wireCaptureOnly()
+            engine.advance(to: end)
+            let told = Set(dispatcher.firingAlerts.map(\.fingerprint))
+            active = resume(at: end, complete: false) { told.contains(Dispatcher.fingerprint(rule: $0.rule, labels: $0.labels)) }
+            wire(engine)
         }
         unconfirmed = active.filter { !activeAfterWarmStart.contains(Self.identity($0)) }.map {
-            (Self.identity($0), time - 1 + confirmationDelay(ofRule: $0.rule))
+            (Self.identity($0), end + confirmationDelay(ofRule: $0.rule))
         }
-        activeAfterWarmStart = []
-        wire(engine)
     }
 
     /// Reports (stores, notifies) the alerts that started (pending or firing) in the time Sentinel did not observe
