@@ -19,7 +19,7 @@ struct ScrapeEventEncoder: Sendable {
         var labels = target.labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         if target.labels["instance"] == nil { labels.append(("instance", target.instance)) }
         if target.labels["job"] == nil { labels.append(("job", target.name)) }
-        targetLabels = labels
+        targetLabels = labels.filter { !$0.1.isEmpty }  // an empty label is no label
     }
 
     /// A `metric` line for each sample that is not a `_created` sample, under its current name; when the
