@@ -14,12 +14,12 @@ struct PredicateMemo {
     /// operand of several nodes, a window source, a `where` filter, a rule's condition or evidence).
     static func sharedEventPredicates(in graph: ConditionGraph) -> [Bool] {
         var uses = Array(repeating: 0, count: graph.nodes.count)
-        for node in graph.nodes { for operand in operands(of: node) { uses[operand] += 1 } }
+        for node in graph.nodes { for operand in node.operands { uses[operand] += 1 } }
         var readsWindow: [Int: Bool] = [:]
         func reads(_ i: Int) -> Bool {
             if let known = readsWindow[i] { return known }
             let result: Bool
-            if case .window = graph.nodes[i] { result = true } else { result = operands(of: graph.nodes[i]).contains(where: reads) }
+            if case .window = graph.nodes[i] { result = true } else { result = graph.nodes[i].operands.contains(where: reads) }
             readsWindow[i] = result
             return result
         }
@@ -41,21 +41,6 @@ struct PredicateMemo {
             if let evidence = rule.evidence { uses[evidence] += 1 }
         }
         return graph.nodes.indices.map { i in isPredicate(graph.nodes[i]) && uses[i] > 1 && !reads(i) }
-    }
-
-    private static func operands(of node: Node) -> [Int] {
-        switch node {
-        case .constant, .field: []
-        case .not(let x), .negate(let x), .exists(let x), .matches(let x, _), .inList(let x, _, _),
-            .stringTestAny(_, let x, _):
-            [x]
-        case .and(let x, let y), .or(let x, let y), .arithmetic(_, let x, let y), .compare(_, let x, let y),
-            .inArray(let x, let y, _), .stringTest(_, let x, let y):
-            [x, y]
-        case .call(_, let arguments): arguments
-        case .window(_, .zscore(let x)): [x]
-        case .window: []
-        }
     }
 
     /// Nodes `Engine.holds` computes as booleans (the others it reads as values).

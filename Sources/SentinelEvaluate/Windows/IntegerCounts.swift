@@ -107,28 +107,11 @@ final class IntegerCounts {
         }
     }
 
-    private func addToTree(_ delta: Int32, page: Int) {
-        var i = page + 1
-        while i <= Self.pageCount {
-            tree[i] += delta
-            i += i & -i
-        }
-    }
+    private func addToTree(_ delta: Int32, page: Int) { FenwickTree.add(delta, at: page, in: tree, size: Self.pageCount) }
 
     /// The sample of rank `r` (0-based, `r < count`), and how many samples equal to it rank above it.
     private func value(ofRank r: Int) -> (value: Double, above: Int) {
-        // The page: the last one whose preceding pages hold at most r samples.
-        var page = 0
-        var remaining = Int32(r)
-        var step = Self.pageCount
-        while step > 0 {
-            let next = page + step
-            if next <= Self.pageCount, tree[next] <= remaining {
-                page = next
-                remaining -= tree[next]
-            }
-            step >>= 1
-        }
+        var (page, remaining) = FenwickTree.slot(ofRank: r, in: tree, size: Self.pageCount)
         let p = pageStart(slots[page])
         var group = 0
         while remaining >= p[1 + group] {

@@ -57,29 +57,13 @@ struct QuantileSketch {
     }
 
     private mutating func add(_ delta: Int32, at bin: Int) {
-        var i = bin + 1
-        tree.withUnsafeMutableBufferPointer { t in
-            while i <= Self.treeSize {
-                t[i] &+= delta
-                i += i & -i
-            }
-        }
+        tree.withUnsafeMutableBufferPointer { FenwickTree.add(delta, at: bin, in: $0.baseAddress!, size: Self.treeSize) }
     }
 
     /// The bin holding the value of rank `r` (0-based, `r < count`), and how many of its values rank above `r`.
     private func bin(ofRank r: Int) -> (bin: Int, above: Int) {
         tree.withUnsafeBufferPointer { t in
-            var position = 0
-            var remaining = Int32(r)
-            var step = Self.treeSize
-            while step > 0 {
-                let next = position + step
-                if next <= Self.treeSize, t[next] <= remaining {
-                    position = next
-                    remaining -= t[next]
-                }
-                step >>= 1
-            }
+            let (position, remaining) = FenwickTree.slot(ofRank: r, in: t.baseAddress!, size: Self.treeSize)
             // Bins before it hold at most r values: it is bin `position` (0-based). Its own count is its node's
             // sum less the nodes below it.
             let node = position + 1
