@@ -49,24 +49,15 @@ struct SampleFrame {
         fileprivate var maximaHead = 0
         fileprivate var minima: [Int] = []
         fileprivate var minimaHead = 0
-        fileprivate var sorted: SortedValues?
-        /// Replaces `sorted` while the column holds many samples (see `exactOrderLimit`).
-        fileprivate var sketch: QuantileSketch?
-        /// Replaces both while the column holds many samples, all of which it can count.
-        fileprivate var counts: IntegerCounts?
-        /// Samples `IntegerCounts` cannot count (fractions, negatives, 2²⁰ and over), in an `order` column.
-        fileprivate var uncountable: Int32 = 0
-        /// After a try of `IntegerCounts` that found the samples so spread out that counting them would take more
-        /// memory than it is worth: the next try comes once the column holds twice as many (`countsTry`) or once the
-        /// samples it held then have left (`countsWait` more removals), so that trying costs O(1) a sample.
-        fileprivate var countsTry: Int32 = 0
-        fileprivate var countsWait: Int32 = 0
+        /// Kept by `order` columns only (nil otherwise), so that the others do not carry its room.
+        fileprivate var ranks: Ranks?
 
         init(extremes: Bool, order: Bool, moments: Bool = true, tally: Bool = false) {
             self.extremes = extremes
             self.order = order
             self.moments = moments
             self.tally = tally
+            ranks = order ? Ranks() : nil
         }
 
         /// The sum, as IEEE arithmetic would give it: ±∞ with infinite samples of one sign, NaN with both.
@@ -117,6 +108,23 @@ struct SampleFrame {
         fileprivate mutating func clear() {
             self = Column(extremes: extremes, order: order, moments: moments, tally: tally)
         }
+    }
+
+    /// An `order` column's order statistics: sorted blocks, the sketch or counts of whole numbers, one at a time
+    /// (nil the others), and when to try counting. A class, so that a column holds it in one word.
+    final class Ranks {
+        fileprivate var sorted: SortedValues?
+        /// Replaces `sorted` while the column holds many samples (see `exactOrderLimit`).
+        fileprivate var sketch: QuantileSketch?
+        /// Replaces both while the column holds many samples, all of which it can count.
+        fileprivate var counts: IntegerCounts?
+        /// Samples `IntegerCounts` cannot count (fractions, negatives, 2²⁰ and over).
+        fileprivate var uncountable = 0
+        /// After a try of `IntegerCounts` that found the samples so spread out that counting them would take more
+        /// memory than it is worth: the next try comes once the column holds twice as many (`countsTry`) or once the
+        /// samples it held then have left (`countsWait` more removals), so that trying costs O(1) a sample.
+        fileprivate var countsTry = 0
+        fileprivate var countsWait = 0
     }
 
     /// Owns the rows; `base` and `mask` are copies of its pointer and capacity − 1, read on every event without a
@@ -182,9 +190,10 @@ struct SampleFrame {
     /// The quantile of the column at `column`, read in place: a method of the column, or of a frame read from an
     /// array, copied it (retaining its arrays) at every read.
     static func quantile(_ column: UnsafePointer<Column>, _ q: Double) -> Double? {
-        if column.pointee.counts != nil { return column.pointee.counts!.quantile(q) }
-        if column.pointee.sketch != nil { return column.pointee.sketch!.quantile(q) }
-        if column.pointee.sorted != nil { return column.pointee.sorted!.quantile(q) }
+        guard let ranks = column.pointee.ranks else { return nil }
+        if ranks.counts != nil { return ranks.counts!.quantile(q) }
+        if ranks.sketch != nil { return ranks.sketch!.quantile(q) }
+        if ranks.sorted != nil { return ranks.sorted!.quantile(q) }
         return nil
     }
 
@@ -192,9 +201,10 @@ struct SampleFrame {
     enum OrderKeeping { case none, sortedValues, integerCounts, sketch }
 
     func orderKeeping(_ c: Int) -> OrderKeeping {
-        if columns[c].counts != nil { return .integerCounts }
-        if columns[c].sketch != nil { return .sketch }
-        return columns[c].sorted != nil ? .sortedValues : .none
+        guard let ranks = columns[c].ranks else { return .none }
+        if ranks.counts != nil { return .integerCounts }
+        if ranks.sketch != nil { return .sketch }
+        return ranks.sorted != nil ? .sortedValues : .none
     }
 
     func maximum(_ c: Int) -> Double? {
@@ -343,24 +353,24 @@ struct SampleFrame {
             }
             columns[c].minima.append(sequence)
         }
-        if columns[c].order {
+        if let ranks = columns[c].ranks {
             let countable = IntegerCounts.canCount(value)
-            if !countable { columns[c].uncountable += 1 }
-            if columns[c].counts != nil {
+            if !countable { ranks.uncountable += 1 }
+            if ranks.counts != nil {
                 guard countable else { return useSortedValuesOrSketch(c) }
-                columns[c].counts!.insert(value)
-                if Self.tooSpread(columns[c].counts!, samples: columns[c].count) {
+                ranks.counts!.insert(value)
+                if Self.tooSpread(ranks.counts!, samples: columns[c].count) {
                     postponeCounts(c)
                     useSortedValuesOrSketch(c)
                 }
                 return
             }
-            if columns[c].sketch != nil {
-                columns[c].sketch!.insert(value)
+            if ranks.sketch != nil {
+                ranks.sketch!.insert(value)
             } else {
-                if columns[c].sorted == nil { columns[c].sorted = SortedValues() }
-                columns[c].sorted!.insert(value)
-                if columns[c].sorted!.count > Self.exactOrderLimit { useSketch(c) }
+                if ranks.sorted == nil { ranks.sorted = SortedValues() }
+                ranks.sorted!.insert(value)
+                if ranks.sorted!.count > Self.exactOrderLimit { useSketch(c) }
             }
             if countsDue(c) { tryCounts(c) }
         }
@@ -408,18 +418,18 @@ struct SampleFrame {
             }
             compactDeques(c)
         }
-        if columns[c].order {
-            if !IntegerCounts.canCount(value) { columns[c].uncountable -= 1 }
-            if columns[c].countsWait > 0 { columns[c].countsWait -= 1 }
-            if columns[c].counts != nil {
-                columns[c].counts!.remove(value)
+        if let ranks = columns[c].ranks {
+            if !IntegerCounts.canCount(value) { ranks.uncountable -= 1 }
+            if ranks.countsWait > 0 { ranks.countsWait -= 1 }
+            if ranks.counts != nil {
+                ranks.counts!.remove(value)
                 if columns[c].count < Self.countsThreshold / 4 { useSortedValues(c) }
             } else {
-                if columns[c].sketch != nil {
-                    columns[c].sketch!.remove(value)
+                if ranks.sketch != nil {
+                    ranks.sketch!.remove(value)
                     if columns[c].count < Self.exactOrderLimit / 4 { useSortedValues(c) }
                 } else {
-                    columns[c].sorted?.remove(value)
+                    ranks.sorted?.remove(value)
                 }
                 // The last fraction may just have left, with events that bring no sample (or ticks) only evicting.
                 if countsDue(c) { tryCounts(c) }
@@ -447,10 +457,11 @@ struct SampleFrame {
 
     /// Column `c`'s order statistics move from sorted blocks to a sketch.
     private func useSketch(_ c: Int) {
+        let ranks = columns[c].ranks!
         var sketch = QuantileSketch()
-        columns[c].sorted!.forEach { sketch.insert($0) }
-        columns[c].sketch = sketch
-        columns[c].sorted = nil
+        ranks.sorted!.forEach { sketch.insert($0) }
+        ranks.sketch = sketch
+        ranks.sorted = nil
     }
 
     /// Calls `body` with each of column `c`'s samples, oldest first, from the rows.
@@ -460,39 +471,44 @@ struct SampleFrame {
 
     /// Column `c`'s order statistics are exact again: sorted blocks of the samples in the rows.
     private func useSortedValues(_ c: Int) {
+        let ranks = columns[c].ranks!
         var sorted = SortedValues()
         forEachSample(ofColumn: c) { sorted.insert($0) }
-        columns[c].sorted = sorted
-        columns[c].sketch = nil
-        columns[c].counts = nil
+        ranks.sorted = sorted
+        ranks.sketch = nil
+        ranks.counts = nil
     }
 
     /// Column `c`'s order statistics leave `IntegerCounts` for what its count calls for, from the rows.
     private func useSortedValuesOrSketch(_ c: Int) {
+        let ranks = columns[c].ranks!
         guard columns[c].count > Self.exactOrderLimit else { return useSortedValues(c) }
         var sketch = QuantileSketch()
         forEachSample(ofColumn: c) { sketch.insert($0) }
-        columns[c].sketch = sketch
-        columns[c].counts = nil
+        ranks.sketch = sketch
+        ranks.counts = nil
     }
 
     /// Whether column `c`, not counting, should try `IntegerCounts`: it can count every sample, holds enough of
     /// them, and its last try found them too spread out, if ever, before it doubled or they all left.
     @inline(__always)
     private func countsDue(_ c: Int) -> Bool {
-        columns[c].uncountable == 0 && columns[c].count >= Self.countsThreshold
-            && (columns[c].countsWait == 0 || columns[c].count >= Int(columns[c].countsTry))
+        let ranks = columns[c].ranks!
+        return ranks.uncountable == 0 && columns[c].count >= Self.countsThreshold
+            && (ranks.countsWait == 0 || columns[c].count >= ranks.countsTry)
     }
 
     /// Column `c`'s samples are too spread out to count: the next try waits (see `countsTry`).
     private func postponeCounts(_ c: Int) {
-        columns[c].countsTry = Int32(clamping: 2 * columns[c].count)
-        columns[c].countsWait = Int32(clamping: columns[c].count)
+        let ranks = columns[c].ranks!
+        ranks.countsTry = 2 * columns[c].count
+        ranks.countsWait = columns[c].count
     }
 
     /// Column `c`'s order statistics move to `IntegerCounts`, counted from the rows, unless its samples are too
     /// spread out. Every sample in it can be counted.
     private func tryCounts(_ c: Int) {
+        let ranks = columns[c].ranks!
         let counts = IntegerCounts()
         var spread = false
         forEachSample(ofColumn: c) {
@@ -501,9 +517,9 @@ struct SampleFrame {
             spread = Self.tooSpread(counts, samples: columns[c].count)
         }
         if spread { return postponeCounts(c) }
-        columns[c].counts = counts
-        columns[c].sorted = nil
-        columns[c].sketch = nil
+        ranks.counts = counts
+        ranks.sorted = nil
+        ranks.sketch = nil
     }
 
     /// Whether `counts`, holding `samples`, takes over 4 times the memory sorted blocks would (~12 bytes a sample; a
