@@ -49,7 +49,7 @@ struct SampleFrame {
         fileprivate var maximaHead = 0
         fileprivate var minima: [Int] = []
         fileprivate var minimaHead = 0
-        /// Kept by `order` columns only (nil otherwise), so that the others do not carry its room.
+        /// An `order` column's order statistics (nil in the others, which so do not carry their ~90 bytes).
         fileprivate var ranks: Ranks?
 
         init(extremes: Bool, order: Bool, moments: Bool = true, tally: Bool = false) {
