@@ -75,8 +75,6 @@ public final class Engine {
     let kinds: UnsafeMutableBufferPointer<ByteString>
     let ruleActionsOnMatch: [[Int]]
     let ruleActionsOnTransition: [[String]]
-    /// By rule: the shortest window its condition reads (nil: none).
-    let shortestConditionWindows: [Int64?]
     let tables: RuntimeTables
     /// Slot of `ts` when a rule reads it (else −1): it reads as the event's time in epoch seconds, a number, however
     /// the line wrote it (an RFC 3339 string, or a number).
@@ -167,9 +165,6 @@ public final class Engine {
         ruleActionsOnMatch = graph.rules.map { rule in rule.actions.filter { graph.actions[$0].type.runsOnMatch } }
         ruleActionsOnTransition = graph.rules.map { rule in
             rule.actions.filter { !graph.actions[$0].type.runsOnMatch }.map { graph.actions[$0].name }
-        }
-        shortestConditionWindows = graph.rules.map { rule in
-            graph.windows(readBy: rule.condition).map { graph.windows[$0].milliseconds }.min()
         }
         tables = RuntimeTables(graph: graph, layout: frameLayout, matchActions: ruleActionsOnMatch, kinds: kindNames)
         timeSlot = graph.fields.firstIndex(of: ["ts"]) ?? -1

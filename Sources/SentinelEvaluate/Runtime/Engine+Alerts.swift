@@ -202,13 +202,6 @@ extension Engine {
         }
     }
 
-    /// The shortest window rule `name`'s condition reads (nil when it reads none, or there is no such rule): the
-    /// recent one an absence rule finds empty (`count(5m) == 0` beside a `count(1h)` or a 6-hour ratio).
-    public func shortestWindow(ofRule name: String) -> Int64? {
-        guard let r = graph.rules.firstIndex(where: { $0.name == name }) else { return nil }
-        return shortestConditionWindows[r]
-    }
-
     /// Alerts pending or firing now, by rule then labels.
     public func activeAlerts() -> [ActiveAlert] {
         var result: [ActiveAlert] = []

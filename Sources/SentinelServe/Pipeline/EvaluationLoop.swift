@@ -173,7 +173,10 @@ public final class EvaluationLoop: @unchecked Sendable {
     /// `for` and the shortest window its condition reads (the recent one an absence rule finds empty, beside
     /// baselines that would take hours to be observed alone).
     private func confirmationDelay(ofRule name: String) -> Int64 {
-        (engine.shortestWindow(ofRule: name) ?? 0) + (engine.graph.rules.first { $0.name == name }?.forMilliseconds ?? 0)
+        let graph = engine.graph
+        guard let rule = graph.rules.first(where: { $0.name == name }) else { return 0 }
+        let shortest = graph.windows(readBy: rule.condition).map { graph.windows[$0].milliseconds }.min()
+        return (shortest ?? 0) + rule.forMilliseconds
     }
 
     /// An alert's rule, labels and start: the same alert only while it has not ended and started again.
