@@ -114,14 +114,15 @@ public final class EvaluationLoop: @unchecked Sendable {
         streamTimeSeenAt = now &- UInt64(downtime) &* 1_000_000
         // A firing alert whose firing the store lacks was still waiting for its confirmation when the last run
         // stopped (it started in an earlier downtime): it waits again, rather than being taken as reported.
-        func reported(_ alert: ActiveAlert) -> Bool {
-            let fingerprint = Dispatcher.fingerprint(rule: alert.rule, labels: alert.labels)
-            guard let last = try? store.transitions(since: nil, rule: nil, fingerprint: fingerprint, limit: 1).first
-            else { return false }
-            return last.state == AlertState.firing.rawValue && last.time >= alert.activeSince
-        }
-        let active = resume(at: through, complete: outcome.complete) { reported($0) }
-        activeAfterWarmStart = Set(active.filter { $0.state != .firing || reported($0) }.map(Self.identity))
+        let reported = Set(
+            engine.activeAlerts().filter { alert in
+                guard alert.state == .firing else { return false }
+                let fingerprint = Dispatcher.fingerprint(rule: alert.rule, labels: alert.labels)
+                let last = try? store.transitions(since: nil, rule: nil, fingerprint: fingerprint, limit: 1).first
+                return last.map { $0.state == AlertState.firing.rawValue && $0.time >= alert.activeSince } ?? false
+            }.map(Self.identity))
+        let active = resume(at: through, complete: outcome.complete) { reported.contains(Self.identity($0)) }
+        activeAfterWarmStart = Set(active.filter { $0.state != .firing || reported.contains(Self.identity($0)) }.map(Self.identity))
         let seconds = Double(now - began) / 1e9
         logger.info(
             "warm start from the tap",
