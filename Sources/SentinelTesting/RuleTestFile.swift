@@ -209,7 +209,7 @@ public struct RuleTestCase: Sendable {
         let key = allowsTimestamp && map["ts"] != nil ? "ts" : "at"
         let node = map[key] ?? map.node
         let from = key == "at" ? " from 'start'" : ""
-        let written = if case .scalar(let s) = node.content { s.value } else { "" }
+        let written = node.scalarText ?? ""
         diagnostics.append(Diagnostic(.badTestFile, "'\(key)' '\(written)'\(from) \(outsideEventYears)", at: node.range))
         return nil
     }

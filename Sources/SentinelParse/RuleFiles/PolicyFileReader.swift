@@ -126,8 +126,7 @@ public enum PolicyFileReader {
             }
             map.rejectUnknownKeys(keys, diagnostics: &diagnostics)
             for key in map.keys where keys.contains(key) { checkActionSetting(key, map[key]!, &diagnostics) }
-            let index = map["index"].flatMap { node -> String? in if case .scalar(let s) = node.content { s.value } else { nil } }
-            if type.value == "trace", index?.allSatisfy(\.isWhitespace) ?? true {
+            if type.value == "trace", map["index"]?.scalarText?.allSatisfy(\.isWhitespace) ?? true {
                 // Else every trace would fail when it runs.
                 diagnostics.append(
                     Diagnostic(

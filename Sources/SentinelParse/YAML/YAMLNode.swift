@@ -15,6 +15,11 @@ public struct YAMLNode: Sendable {
         if case .scalar(let s) = content { s.isNull } else { false }
     }
 
+    /// A scalar's text as written (unquoted); nil for a sequence or a mapping.
+    public var scalarText: String? {
+        if case .scalar(let s) = content { s.value } else { nil }
+    }
+
     /// From the first character of the node (indicator or quote included) to just past its last character.
     public var range: SourceRange
     /// Explicit tag (`!!str`, `!custom`), if any.
