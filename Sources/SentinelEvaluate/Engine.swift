@@ -110,7 +110,7 @@ public final class Engine {
 
     struct Readout {
         var epoch: Int
-        var value: Value
+        var value: Double?
     }
 
     struct LabelHash {
@@ -134,7 +134,7 @@ public final class Engine {
         labelHashes.initialize(repeating: LabelHash(epoch: 0, hash: 0), count: slotCount)
         ops = .allocate(capacity: max(1, graph.nodes.count))
         readouts = .allocate(capacity: max(1, graph.nodes.count))
-        readouts.initialize(repeating: Readout(epoch: 0, value: .missing), count: max(1, graph.nodes.count))
+        readouts.initialize(repeating: Readout(epoch: 0, value: nil), count: max(1, graph.nodes.count))
         predicateMemos = .allocate(capacity: max(1, graph.nodes.count))
         predicateMemos.initialize(repeating: PredicateMemo(epoch: 0, holds: false), count: max(1, graph.nodes.count))
         let pool = self.pool

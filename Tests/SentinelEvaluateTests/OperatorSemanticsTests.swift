@@ -29,6 +29,10 @@ import Testing
         ("len(tags) == 2", 1), ("len(s) == 0", 1), ("abs(n) > 5", 1), ("n * 2 + 1 == 7", 1), ("n / 0 > 0 or n / 0 <= 0", 0),
         ("n % 2 == 1", 1), ("v > 1e308", 1), ("v == v", 2),
         ("1h == 3600 and 1h30m > 5399", 4),
+        // Arithmetic on both sides compares as doubles: missing (a missing operand, division by 0) never holds,
+        // not even `!=`, and the special-float strings are numbers.
+        ("n * 2 > n + 1", 1), ("-n != abs(n)", 1), ("missing_field * 2 != n", 0), ("n / 0 != 1", 0),
+        ("v + 0 != v + 0", 1), ("-v < 0", 1), ("n - 1 >= -8.5", 3),
     ])
     func matches(condition: String, expected: Int) throws {
         let quoted = condition.replacingOccurrences(of: "'", with: "''")

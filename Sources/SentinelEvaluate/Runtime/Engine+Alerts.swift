@@ -35,7 +35,7 @@ extension Engine {
         let wasActive = slot.state.isActive
         if matched {
             // The value at this match; none when it has none now (not a value left from an earlier match).
-            if rule.value >= 0 { slot.value = Self.numeric(value(rule.value)) }
+            if rule.value >= 0 { slot.value = number(rule.value) }
             slot.keepFiringSince = .min
             switch slot.state {
             case .inactive, .resolved:

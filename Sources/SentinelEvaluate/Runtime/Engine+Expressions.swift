@@ -3,7 +3,8 @@ import SentinelParse
 
 /// Expr evaluation over the flattened ops, against the current event's slots and group.
 extension Engine {
-    /// The value of node `i` for the current event (or tick) and group. Predicates are computed by `holds`.
+    /// The value of node `i` for the current event (or tick) and group. Predicates are computed by `holds`, numbers
+    /// by `number`.
     @inline(__always)
     func value(_ i: Int32) -> Value {
         let op = ops[Int(i)]
@@ -18,21 +19,8 @@ extension Engine {
         switch op.code {
         case .constant: return constants[Int(op.a)]
         case .field: return slots[Int(op.a)]
-        case .negate:
-            guard let n = Self.numeric(value(op.a)) else { return .missing }
-            return .number(-n)
-        case .add, .subtract, .multiply, .divide, .remainder:
-            guard let x = Self.numeric(value(op.a)), let y = Self.numeric(value(op.b)) else { return .missing }
-            switch op.code {
-            case .add: return .number(x + y)
-            case .subtract: return .number(x - y)
-            case .multiply: return .number(x * y)
-            case .divide: return y == 0 ? .missing : .number(x / y)
-            default: return y == 0 ? .missing : .number(x.truncatingRemainder(dividingBy: y))
-            }
-        case .abs:
-            guard let n = Self.numeric(value(op.a)) else { return .missing }
-            return .number(Swift.abs(n))
+        case .negate, .add, .subtract, .multiply, .divide, .remainder, .abs, .window:
+            return number(i).map { .number($0) } ?? .missing
         case .length:
             switch value(op.a) {
             case .string(let s): return .number(Double(Self.scalarCount(s)))
@@ -42,15 +30,43 @@ extension Engine {
                 return .number(Double(n))
             default: return .missing
             }
-        case .window:
-            if readouts[Int(i)].epoch == readoutEpoch { return readouts[Int(i)].value }
-            let v = windowValue(op)
-            readouts[Int(i)] = Readout(epoch: readoutEpoch, value: v)
-            return v
         case .not, .and, .or, .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .inList, .inArray,
             .contains, .icontains, .startswith, .endswith, .containsAny, .icontainsAny, .startswithAny, .endswithAny,
             .matches, .exists:
             return .bool(holds(i))
+        }
+    }
+
+    /// `numeric(value(i))`: arithmetic and window readouts, whose values are numbers or missing, are computed as
+    /// doubles here without building a `Value` at each step.
+    @inline(__always)
+    func number(_ i: Int32) -> Double? {
+        let op = ops[Int(i)]
+        switch op.code {
+        case .window:
+            if readouts[Int(i)].epoch == readoutEpoch { return readouts[Int(i)].value }
+            let v = windowNumber(op)
+            readouts[Int(i)] = Readout(epoch: readoutEpoch, value: v)
+            return v
+        case .negate, .add, .subtract, .multiply, .divide, .remainder, .abs: return computeNumber(op)
+        default: return Self.numeric(value(i))
+        }
+    }
+
+    /// `number` of an arithmetic op.
+    private func computeNumber(_ op: Op) -> Double? {
+        switch op.code {
+        case .negate: return number(op.a).map { -$0 }
+        case .abs: return number(op.a).map { Swift.abs($0) }
+        default:
+            guard let x = number(op.a), let y = number(op.b) else { return nil }
+            switch op.code {
+            case .add: return x + y
+            case .subtract: return x - y
+            case .multiply: return x * y
+            case .divide: return y == 0 ? nil : x / y
+            default: return y == 0 ? nil : x.truncatingRemainder(dividingBy: y)
+            }
         }
     }
 
@@ -74,7 +90,18 @@ extension Engine {
         case .and: return holds(op.a) && holds(op.b)
         case .or: return holds(op.a) || holds(op.b)
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
-            if op.flag == Op.numberOperand { return compare(op.code, value(op.a), number: op.number) }
+            // Operands that are always a number or missing compare as doubles (missing: false, as `compare` has it).
+            if op.flag & Op.numericLeft != 0 {
+                if op.flag & Op.numberOperand != 0 {
+                    guard let x = number(op.a) else { return false }
+                    return Self.compare(op.code, x, op.number)
+                }
+                if op.flag & Op.numericRight != 0 {
+                    guard let x = number(op.a), let y = number(op.b) else { return false }
+                    return Self.compare(op.code, x, y)
+                }
+            }
+            if op.flag & Op.numberOperand != 0 { return compare(op.code, value(op.a), number: op.number) }
             return compare(op.code, value(op.a), value(op.b))
         case .inList:
             let x = value(op.a)

@@ -14,7 +14,7 @@ extension Engine {
             switch source.kind {
             case .event: v = 1
             case .condition: v = holds(source.node) ? 1 : 0
-            case .samples: v = Self.numeric(value(source.node)) ?? .nan
+            case .samples: v = number(source.node) ?? .nan
             }
             rowScratch[i - columns.lowerBound] = v
         }
@@ -31,12 +31,12 @@ extension Engine {
             if let condition, !holds(Int32(condition)) { return }
             if let identity = ByteHashing.identity(value(Int32(x))) { stores[w].appendDistinct(g, time: time, identity: identity) }
         case .counter(let x):
-            guard let n = Self.numeric(value(Int32(x))), !n.isNaN else { return }
+            guard let n = number(Int32(x)), !n.isNaN else { return }
             let series = seriesIdentity(stores[w].node.seriesSlots)
             stores[w].appendCounter(g, series: series, time: time, value: n, upperBound: .nan)
         case .histogram(let le, let v):
-            guard let bound = Self.numeric(value(Int32(le))) ?? Self.parseNumber(value(Int32(le))),
-                let n = Self.numeric(value(Int32(v))), !n.isNaN
+            guard let bound = number(Int32(le)) ?? Self.parseNumber(value(Int32(le))),
+                let n = number(Int32(v)), !n.isNaN
             else { return }
             let series = seriesIdentity(stores[w].node.seriesSlots)
             stores[w].appendCounter(g, series: series, time: time, value: n, upperBound: bound)
@@ -77,8 +77,8 @@ extension Engine {
         return Double(s.string)
     }
 
-    /// The value of a window function for the current group and time.
-    func windowValue(_ op: Op) -> Value {
+    /// The value of a window function for the current group and time (nil: none, such as the mean of no samples).
+    func windowNumber(_ op: Op) -> Double? {
         let g = currentGroup
         let readout = Op.Readout(rawValue: op.flag)!
         switch readout {
@@ -86,44 +86,43 @@ extension Engine {
             stores[Int(op.a)].evictSeries(g, to: currentTime)
         default: break
         }
-        func number(_ n: Double?) -> Value { n.map { .number($0) } ?? .missing }
         let place = tables.places[Int(op.a)]
         if place.frame >= 0 {
             let store = UnsafePointer(frames.baseAddress! + Int(place.frame))
             let c = Int(place.column)
             // Read in place: a copy of the column would retain its arrays.
             switch readout {
-            case .count: return .number(Double(store.pointee.groups[g].columns[c].count))
+            case .count: return Double(store.pointee.groups[g].columns[c].count)
             case .sum:
                 let column = store.pointee.columns.lowerBound + c
-                if tables.columnSources[column].kind == .condition { return .number(store.pointee.groups[g].columns[c].total) }
-                return store.pointee.groups[g].columns[c].count > 0 ? .number(store.pointee.groups[g].columns[c].total) : .missing
-            case .average: return number(store.pointee.groups[g].columns[c].mean)
-            case .minimum: return number(store.pointee.groups[g].minimum(c))
-            case .maximum: return number(store.pointee.groups[g].maximum(c))
-            case .stddev: return number(store.pointee.groups[g].standardDeviation(c))
-            case .quantile: return number(SampleFrame.quantile(store.pointee.groups[g].columns + c, op.number))
+                if tables.columnSources[column].kind == .condition { return store.pointee.groups[g].columns[c].total }
+                return store.pointee.groups[g].columns[c].count > 0 ? store.pointee.groups[g].columns[c].total : nil
+            case .average: return store.pointee.groups[g].columns[c].mean
+            case .minimum: return store.pointee.groups[g].minimum(c)
+            case .maximum: return store.pointee.groups[g].maximum(c)
+            case .stddev: return store.pointee.groups[g].standardDeviation(c)
+            case .quantile: return SampleFrame.quantile(store.pointee.groups[g].columns + c, op.number)
             case .eventRate:
-                return .number(Double(store.pointee.groups[g].columns[c].count) / (Double(store.pointee.milliseconds) / 1000))
+                return Double(store.pointee.groups[g].columns[c].count) / (Double(store.pointee.milliseconds) / 1000)
             case .zscore:
-                guard let x = Self.numeric(value(op.b)), let mean = store.pointee.groups[g].columns[c].mean,
+                guard let x = number(op.b), let mean = store.pointee.groups[g].columns[c].mean,
                     let sd = store.pointee.groups[g].standardDeviation(c), sd > 0
-                else { return .missing }
-                return .number((x - mean) / sd)
+                else { return nil }
+                return (x - mean) / sd
             case .distinct, .counterRate, .counterIncrease, .histogramQuantile, .histogramCount, .psi:
-                return .missing  // read from stores, below; the compiler never asks a frame for these
+                return nil  // read from stores, below; the compiler never asks a frame for these
             }
         }
         let store = UnsafePointer(stores.baseAddress! + Int(op.a))
         switch readout {
         case .count, .sum, .average, .minimum, .maximum, .stddev, .quantile, .eventRate, .zscore:
-            return .missing  // kept in frames, above
-        case .distinct: return .number(Double(store.pointee.distinct[g].distinctCount))
-        case .counterRate: return number(store.pointee.counterValue(g, now: currentTime, perSecond: true))
-        case .counterIncrease: return number(store.pointee.counterValue(g, now: currentTime, perSecond: false))
-        case .histogramQuantile: return number(store.pointee.histogramQuantile(g, q: op.number, now: currentTime))
-        case .histogramCount: return number(store.pointee.histogramCount(g, now: currentTime))
-        case .psi: return number(store.pointee.categories[g].psi)
+            return nil  // kept in frames, above
+        case .distinct: return Double(store.pointee.distinct[g].distinctCount)
+        case .counterRate: return store.pointee.counterValue(g, now: currentTime, perSecond: true)
+        case .counterIncrease: return store.pointee.counterValue(g, now: currentTime, perSecond: false)
+        case .histogramQuantile: return store.pointee.histogramQuantile(g, q: op.number, now: currentTime)
+        case .histogramCount: return store.pointee.histogramCount(g, now: currentTime)
+        case .psi: return store.pointee.categories[g].psi
         }
     }
 }

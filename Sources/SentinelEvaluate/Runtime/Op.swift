@@ -18,7 +18,8 @@ struct Op {
     var b: Int32 = 0
     var c: Int32 = 0
     /// `inList`/`inArray`: negated. `window`: the readout. Comparisons: `numberOperand` when the right operand is
-    /// a constant number, held in `number` (most thresholds are: `count(10m) >= 15`).
+    /// a constant number, held in `number` (most thresholds are: `count(10m) >= 15`), with `numericLeft` and
+    /// `numericRight` for operands whose value is always a number or missing.
     var flag: UInt8 = 0
     /// `window`: the quantile. Comparisons with `numberOperand`: the right operand.
     var number: Double = 0
@@ -26,6 +27,17 @@ struct Op {
     var memoized = false
 
     static let numberOperand: UInt8 = 1
+    static let numericLeft: UInt8 = 2
+    static let numericRight: UInt8 = 4
+
+    /// Whether `node`'s value is always a number (never with digits beyond its double) or missing: arithmetic and
+    /// window readouts, which comparisons then read as doubles.
+    static func isNumeric(_ node: Node) -> Bool {
+        switch node {
+        case .window, .arithmetic, .negate, .call(.abs, _): true
+        default: false
+        }
+    }
 
     /// Readout codes of `window` ops.
     enum Readout: UInt8 {
@@ -58,6 +70,8 @@ struct Op {
                 compare.flag = numberOperand
                 compare.number = n
             }
+            if isNumeric(nodes[x]) { compare.flag |= numericLeft }
+            if isNumeric(nodes[y]) { compare.flag |= numericRight }
             return compare
         case .inList(let x, let list, let negated): return Op(code: .inList, a: i(x), b: i(list), flag: negated ? 1 : 0)
         case .inArray(let x, let array, let negated): return Op(code: .inArray, a: i(x), b: i(array), flag: negated ? 1 : 0)
