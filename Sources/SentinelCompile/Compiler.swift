@@ -124,12 +124,13 @@ final class GraphBuilder {
                     duplicate("macro", macro.name, previous: previous.name.range)
                     continue
                 }
-                if lists[macro.name.value] != nil {
-                    diagnostics.append(
-                        Diagnostic(.duplicateName, "macro '\(macro.name.value)' has the name of a list", at: macro.name.range))
-                }
+                checkMacroName(macro.name)
                 macros[macro.name.value] = macro
             }
+        }
+        // After every file, so that a list declared in a later file is seen too, whatever order files come in.
+        for (name, macro) in macros where lists[name] != nil {
+            diagnostics.append(Diagnostic(.duplicateName, "macro '\(name)' has the name of a list", at: macro.name.range))
         }
         // Parse every macro once, so syntax errors are reported even for unused macros.
         for (name, macro) in macros {
@@ -139,6 +140,23 @@ final class GraphBuilder {
                 diagnostics.append(macro.condition.diagnostic(error, notes: [Diagnostic.Note("in macro '\(name)'")]))
                 parsedMacros[name] = .some(nil)
             }
+        }
+    }
+
+    /// A macro named like a keyword can never be used; one named like an event field would be read by `when:`
+    /// where `group_by`, labels and templates read the field.
+    private func checkMacroName(_ name: Located<String>) {
+        if Token.Keyword(rawValue: name.value) != nil {
+            diagnostics.append(
+                Diagnostic(
+                    .invalidName, "macro '\(name.value)' is a keyword of the rule language: a condition cannot name it",
+                    at: name.range))
+        } else if let owner = FieldCatalog.ownerOfTopLevelField(name.value) {
+            diagnostics.append(
+                Diagnostic(
+                    .duplicateName,
+                    "macro '\(name.value)' has the name of a field of \(owner): `when:` would read the macro where group_by, labels and templates read the field; rename the macro",
+                    at: name.range))
         }
     }
 

@@ -30,6 +30,13 @@ public enum Configuration {
         var graph: ConditionGraph?
         let (compiled, found) = Compiler.compile(rules: ruleSyntax, policies: policySyntax)
         diagnostics += found
+        // Files that define no rule at all (`rules: []`, empty files) would run healthy and watch nothing.
+        if let first = ruleFiles.first, !diagnostics.hasErrors, ruleSyntax.allSatisfy({ $0.rules.isEmpty }) {
+            diagnostics.append(
+                Diagnostic(
+                    .missingKey, "no rules: the rule files given define none",
+                    at: SourceLocation(file: first, line: 1, column: 1)))
+        }
         if !diagnostics.hasErrors { graph = compiled }
         return Loaded(graph: graph, diagnostics: diagnostics.sortedByLocation(), ruleFiles: ruleFiles, policyFiles: policyFiles)
     }
@@ -38,6 +45,7 @@ public enum Configuration {
     /// tests (`*.test.yaml`) only when `tests` is true, everything else only when false, both when nil. A missing
     /// path, or a folder with no such file, is an error diagnostic. A folder inside one whose name ends in `.yaml` is
     /// searched, not taken for a file.
+    /// A file reached twice (a folder and a file in it, `a.yaml` and `./a.yaml`) is listed once, where first found.
     public static func expand(_ paths: [String], _ diagnostics: inout [Diagnostic], tests: Bool? = false) -> [String] {
         var files: [String] = []
         let manager = FileManager.default
@@ -78,7 +86,13 @@ public enum Configuration {
             }
             files += found.map { (path as NSString).appendingPathComponent($0) }
         }
-        return files
+        var seen: Set<String> = []
+        return files.filter { seen.insert(canonicalPath($0)).inserted }
+    }
+
+    /// `path` absolute, without `.` or `..` and with symbolic links resolved: one spelling per file.
+    public static func canonicalPath(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
     /// Whether a file is a rule test (`*.test.yaml`).

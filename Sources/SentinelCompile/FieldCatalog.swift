@@ -49,6 +49,13 @@ public enum FieldCatalog {
         "metric": ["type": 1],
     ]
 
+    /// What has a top-level field named `name`: "every event" (`ts`, `kind`) or a known kind (the first in name
+    /// order); nil when nothing does.
+    public static func ownerOfTopLevelField(_ name: String) -> String? {
+        if common[name] != nil { return "every event" }
+        return kinds.keys.sorted().first { kind in kinds[kind]!.keys.contains { $0 == name || $0.hasPrefix(name + ".") } }
+    }
+
     /// Whether some known kind types `path` as an object.
     static func isObject(_ path: [String]) -> Bool {
         let dotted = path.joined(separator: ".")

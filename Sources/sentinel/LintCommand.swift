@@ -49,8 +49,12 @@ struct LintCommand: ParsableCommand {
         // Files given one by one can be passed to `run` one by one; those found in a folder go in with the folder.
         var files: Set<String> = []
         var inFolders: Set<String> = []
+        // A file named twice (`rules rules/a.yaml`, `a.yaml ./a.yaml`) is read once, as `run` reads it.
+        var seen: Set<String> = []
         for path in paths {
-            let found = Configuration.expand([path], &diagnostics, tests: nil)
+            let found = Configuration.expand([path], &diagnostics, tests: nil).filter {
+                seen.insert(Configuration.canonicalPath($0)).inserted
+            }
             files.formUnion(found)
             var isFolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
@@ -66,6 +70,8 @@ struct LintCommand: ParsableCommand {
                 continue
             }
             let loaded = YAMLLoader.load(path: file)
+            // An empty file is of neither kind (W0106): it makes no folder mixed.
+            if loaded.documents.isEmpty { inFolders.remove(file) }
             if Self.isPolicy(loaded) {
                 policyPaths.insert(file)
                 let (syntax, found) = PolicyFileReader.read(loaded: loaded, file: file)

@@ -27,10 +27,10 @@ struct TestCommand: ParsableCommand {
             for result in results {
                 if result.passed {
                     passed += 1
-                    output.line("PASS \(file): \(result.name)")
+                    output.line("PASS \(file): \(result.name.escapingControls())")
                 } else {
                     failed += 1
-                    output.line("FAIL \(file): \(result.name)")
+                    output.line("FAIL \(file): \(result.name.escapingControls())")
                     for failure in result.failures { output.line(failure) }
                 }
             }

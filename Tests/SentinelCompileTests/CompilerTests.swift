@@ -246,6 +246,51 @@ import Testing
         #expect(CompileFixture.errors(diagnostics).contains { $0.code == .macroCycle })
     }
 
+    /// `when:` would read such a macro while `group_by` reads the field: an alert labelled by one and matched by
+    /// the other.
+    @Test(arguments: [("model", "completion"), ("ts", "every event"), ("labels", "metric"), ("prompt_guard", "completion")])
+    func aMacroNamedLikeAFieldIsAnError(name: String, owner: String) {
+        let (_, diagnostics) = CompileFixture.compile(
+            """
+            macros:
+              \(name): attrs.m == "x"
+            rules:
+              - {name: R, on: completion, group_by: [model], when: attrs.user exists}
+            """)
+        let errors = CompileFixture.errors(diagnostics)
+        #expect(errors.count == 1)
+        #expect(errors.first?.code == .duplicateName)
+        #expect(errors.first?.message.hasPrefix("macro '\(name)' has the name of a field of \(owner):") == true)
+        #expect(errors.first?.range?.start.line == 2)
+    }
+
+    @Test(arguments: ["and", "true", "in", "null"])
+    func aMacroNamedLikeAKeywordIsAnError(name: String) {
+        let (_, diagnostics) = CompileFixture.compile(
+            """
+            macros:
+              "\(name)": latency_ms > 5
+            rules:
+              - {name: R, on: completion, when: latency_ms > 1}
+            """)
+        #expect(CompileFixture.errors(diagnostics).map(\.message) == ["macro '\(name)' is a keyword of the rule language: a condition cannot name it"])
+    }
+
+    /// Whichever file comes first: lint sorts its paths, `dry-run` keeps the order of `--rules`.
+    @Test(arguments: [false, true])
+    func aMacroAndAListOfOneNameAreAnErrorInEitherFileOrder(listFirst: Bool) {
+        let macroFile = RuleFileReader.read(text: "macros:\n  foo: latency_ms > 5\n", file: "a.yaml").0
+        let listFile = RuleFileReader.read(
+            text: "lists:\n  foo: [x]\nrules:\n  - {name: R, on: completion, when: model in foo}\n", file: "b.yaml"
+        ).0
+        let policy = PolicyFileReader.read(text: CompileFixture.defaultPolicy, file: "policy.yaml").0
+        let files = listFirst ? [listFile, macroFile] : [macroFile, listFile]
+        let (_, diagnostics) = Compiler.compile(rules: files, policies: [policy])
+        let errors = CompileFixture.errors(diagnostics)
+        #expect(errors.map(\.message) == ["macro 'foo' has the name of a list"])
+        #expect(errors.first?.range?.start.file == "a.yaml")
+    }
+
     @Test func duplicateRuleNamesPointAtTheFirstDefinition() {
         let (_, diagnostics) = CompileFixture.compile(
             """

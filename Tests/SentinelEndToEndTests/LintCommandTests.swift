@@ -23,6 +23,44 @@ import Testing
         }
     }
 
+    /// A file reached twice (through its folder and by name, or as `./x`) is read once by `lint` and by
+    /// `dry-run`: its rules are not "defined twice".
+    @Test func aFileNamedTwiceIsReadOnce() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let file = dir.appendingPathComponent("r.yaml")
+        try "rules:\n  - {name: Slow, on: completion, group_by: [model], when: latency_ms > 1000}\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        for command in [
+            ["lint", dir.path, file.path], ["lint", file.path, dir.path + "/./r.yaml"],
+            ["dry-run", "--rules", dir.path, "--rules", file.path, "examples/traffic.jsonl"],
+        ] {
+            let result = try SentinelProcess.run(command)
+            #expect(result.status == 0, "\(command): \(result.stdout)\(result.stderr)")
+            #expect(!(result.stdout + result.stderr).contains("E0304"), "\(command)")
+        }
+    }
+
+    /// An empty file is of neither kind: beside a policy file it makes no folder mixed.
+    @Test func anEmptyFileBesideAPolicyFileIsOnlyEmpty() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try FileManager.default.copyItem(atPath: "policies/default.yaml", toPath: dir.appendingPathComponent("default.yaml").path)
+        try "# nothing yet\n".write(to: dir.appendingPathComponent("extra.yaml"), atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["lint", "rules", dir.path])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(!result.stdout.contains("E0311"))
+        #expect(result.stdout.contains("extra.yaml:1:1: warning: file is empty [W0106]"))
+    }
+
+    /// Rule files that define no rule at all would run healthy and watch nothing.
+    @Test func rulesFilesDefiningNoRuleDoNotRun() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let file = dir.appendingPathComponent("none.yaml")
+        try "lists:\n  a: [x]\nrules: []\n".write(to: file, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["dry-run", "--rules", file.path, "examples/traffic.jsonl"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(file.path):1:1: error: no rules: the rule files given define none [E0302]"), "\(result.stderr)")
+    }
+
     @Test func errorsArePositionedWithTheLineAndACaret() throws {
         let dir = try SentinelProcess.temporaryDirectory()
         let file = dir.appendingPathComponent("bad.yaml")

@@ -76,6 +76,59 @@ import Testing
         #expect(result.stdout.hasSuffix("0 passed, 1 failed\n"))
     }
 
+    /// Values compare within a relative 5·10⁻⁶ (6 significant digits): 2e-7 is not -7e-7, nor 9e-7 1e-7. Label values
+    /// from traffic are written escaped, so a newline in one cannot forge a PASS line.
+    @Test func valuesCompareRelativelyAndLabelValuesAreEscaped() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try """
+            rules:
+              - {name: Small, on: completion, group_by: [model], when: "latency_ms > 0", value: latency_ms}
+            """.write(to: dir.appendingPathComponent("small.yaml"), atomically: true, encoding: .utf8)
+        try """
+            rule_files: [small.yaml]
+            tests:
+              - name: close enough
+                events: [{at: 0s, kind: completion, model: m1, latency_ms: 1000.0000001}]
+                expect: [{at: 0s, alerts: [{rule: Small, state: firing, labels: {model: m1}, value: 1000}]}]
+              - name: wrong sign
+                events: [{at: 0s, kind: completion, model: "a\\nPASS forged", latency_ms: 2e-7}]
+                expect: [{at: 0s, alerts: [{rule: Small, state: firing, labels: {model: "a\\nPASS forged"}, value: -7e-7}]}]
+              - name: nine times
+                events: [{at: 0s, kind: completion, model: m1, latency_ms: 9e-7}]
+                expect: [{at: 0s, alerts: [{rule: Small, state: firing, labels: {model: m1}, value: 1e-7}]}]
+            """.write(to: dir.appendingPathComponent("small.test.yaml"), atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["test", dir.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("PASS \(dir.path)/small.test.yaml: close enough"))
+        #expect(result.stdout.contains("value of Small firing {model=\"a\\nPASS forged\", severity=\"warning\"}: expected -7e-07, got 2e-07"), "\(result.stdout)")
+        #expect(result.stdout.contains("FAIL \(dir.path)/small.test.yaml: nine times"))
+        #expect(!result.stdout.contains("\nPASS forged"))
+        #expect(result.stdout.hasSuffix("1 passed, 2 failed\n"))
+    }
+
+    /// A folder, or a named pipe (which would block the test forever), is no events_file.
+    @Test func anEventsFileThatIsNotARegularFileIsAPositionedError() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try "rules:\n  - {name: Slow, on: completion, group_by: [model], when: latency_ms > 1000}\n"
+            .write(to: dir.appendingPathComponent("slow.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("folder"), withIntermediateDirectories: true)
+        #expect(mkfifo(dir.appendingPathComponent("pipe").path, 0o600) == 0)
+        for name in ["folder", "pipe"] {
+            try """
+                rule_files: [slow.yaml]
+                tests:
+                  - name: t
+                    events_file: \(name)
+                    expect: [{at: 0s, alerts: []}]
+                """.write(to: dir.appendingPathComponent("slow.test.yaml"), atomically: true, encoding: .utf8)
+            for command in ["test", "lint"] {
+                let result = try SentinelProcess.run([command, dir.appendingPathComponent("slow.test.yaml").path])
+                #expect(result.status == 1, "\(command) \(name)")
+                #expect(result.stdout.contains("slow.test.yaml:4:18: error: events_file \(dir.path)/\(name) is not a regular file [E0402]"), "\(result.stdout)")
+            }
+        }
+    }
+
     @Test func badTestFilesArePositionedErrors() throws {
         let dir = try SentinelProcess.temporaryDirectory()
         try "rules:\n  - {name: R, on: completion, when: \"true\"}\n".write(
