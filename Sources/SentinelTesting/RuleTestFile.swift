@@ -350,6 +350,26 @@ public struct RuleTestCase: Sendable {
         }
     }
 
+    /// An expected alert's labels. A plain number is written as the engine labels that number (`1e3` and `1000.0`
+    /// are `1000`), as an input event's plain number becomes one; a quoted one is kept as written.
+    private static func expectedLabels(_ node: YAMLNode, _ diagnostics: inout [Diagnostic])
+        -> [(key: Located<String>, value: Located<String>)]?
+    {
+        guard let labels = NodeValue.stringMap(node, "'labels'", &diagnostics), case .mapping(let pairs) = node.content else {
+            return nil
+        }
+        var numbers: [String: String] = [:]
+        for pair in pairs {
+            guard case .scalar(let key) = pair.key.content, case .scalar(let value) = pair.value.content, value.isPlain,
+                YAMLScalar.isJSONNumber(value.value)
+            else { continue }
+            numbers[key.value] = Array(value.value.utf8).withUnsafeBufferPointer { NumberFormatting.label(jsonNumber: $0) }
+        }
+        return labels.map { label in
+            (label.key, numbers[label.key.value].map { Located($0, at: label.value.range) } ?? label.value)
+        }
+    }
+
     private static func readExpectation(_ node: YAMLNode, start: Int64, _ diagnostics: inout [Diagnostic]) -> Expectation? {
         guard var map = MappingReader(node, context: "an expectation", diagnostics: &diagnostics) else { return nil }
         map.foreign = { ForeignKeys.expectation[$0] }
@@ -372,7 +392,7 @@ public struct RuleTestCase: Sendable {
                         diagnostics.append(Diagnostic(.badTestFile, "'state' must be pending or firing", at: n.range))
                     }
                 }
-                var labels = alert["labels"].flatMap { NodeValue.stringMap($0, "'labels'", &diagnostics) } ?? []
+                var labels = alert["labels"].flatMap { Self.expectedLabels($0, &diagnostics) } ?? []
                 if let n = alert["severity"], let severity = NodeValue.string(n, "'severity'", &diagnostics) {
                     if let label = labels.first(where: { $0.key.value == "severity" }), label.value.value != severity.value {
                         diagnostics.append(
@@ -457,7 +477,7 @@ extension RuleTestCase {
                 guard let ruleNode = alert.required("rule", diagnostics: &diagnostics),
                     let rule = NodeValue.string(ruleNode, "'rule'", &diagnostics)
                 else { continue }
-                let labels = alert["labels"].flatMap { NodeValue.stringMap($0, "'labels'", &diagnostics) } ?? []
+                let labels = alert["labels"].flatMap { Self.expectedLabels($0, &diagnostics) } ?? []
                 let alertStatus = alert["status"].flatMap { NodeValue.string($0, "'status'", &diagnostics)?.value }
                 alerts.append((rule.value, alertStatus, Dictionary(labels.map { ($0.key.value, $0.value.value) }, uniquingKeysWith: { $1 })))
             }

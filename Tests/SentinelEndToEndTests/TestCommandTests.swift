@@ -106,6 +106,27 @@ import Testing
         #expect(result.stdout.hasSuffix("1 passed, 2 failed\n"))
     }
 
+    /// A plain number in expected labels is the label the engine gives that number, however it is written.
+    @Test func expectedLabelsOfPlainNumbersAreTheEnginesLabels() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try "rules:\n  - {name: N, on: feedback, group_by: [n], when: n exists}\n"
+            .write(to: dir.appendingPathComponent("n.yaml"), atomically: true, encoding: .utf8)
+        try """
+            rule_files: [n.yaml]
+            tests:
+              - name: plain
+                events: [{at: 0s, kind: feedback, n: 1000.0}, {at: 0s, kind: feedback, n: -0}]
+                expect: [{at: 0s, alerts: [{rule: N, state: firing, labels: {n: 1e3}}, {rule: N, state: firing, labels: {n: 0.0}}]}]
+              - name: quoted
+                events: [{at: 0s, kind: feedback, n: 1000}]
+                expect: [{at: 0s, alerts: [{rule: N, state: firing, labels: {n: "1e3"}}]}]
+            """.write(to: dir.appendingPathComponent("n.test.yaml"), atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["test", dir.path])
+        #expect(result.stdout.contains("PASS \(dir.path)/n.test.yaml: plain"), "\(result.stdout)")
+        #expect(result.stdout.contains("FAIL \(dir.path)/n.test.yaml: quoted"))
+        #expect(result.stdout.contains("- expected N firing {n=\"1e3\"}"), "\(result.stdout)")
+    }
+
     /// A folder, or a named pipe (which would block the test forever), is no events_file.
     @Test func anEventsFileThatIsNotARegularFileIsAPositionedError() throws {
         let dir = try SentinelProcess.temporaryDirectory()
