@@ -234,7 +234,7 @@ public struct RuleTestCase: Sendable {
             diagnostics.append(Diagnostic(.missingKey, "\(map.context) needs \(choices)", at: map.node.range))
             return nil
         }
-        if case .scalar(let s) = n.content, s.isPlain, let seconds = Double(s.value) {
+        if case .scalar(let s) = n.content, s.isPlain, let seconds = YAMLScalar.number(s.value) {
             let milliseconds = (seconds * 1000).rounded()
             guard milliseconds.isFinite else {
                 diagnostics.append(Diagnostic(.badTestFile, "'at' must be a duration such as 90s or a number of seconds", at: n.range))

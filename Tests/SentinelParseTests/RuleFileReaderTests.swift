@@ -22,6 +22,23 @@ import Testing
         #expect(diagnostics.last?.message.hasPrefix("'on' must be an event kind") == true)
     }
 
+    /// A plain list item is a number when written as JSON writes one (as tags and rule test events read numbers);
+    /// one that other readers would take for a number (`.5`, `0x1p3`, `+1`) is an error, not silently text or a
+    /// number; `nan`, `inf` and quoted items are text.
+    @Test func listItemsAreNumbersOnlyWhenWrittenAsJSONWritesThem() throws {
+        let (file, diagnostics) = RuleFileReader.read(
+            text: """
+                lists:
+                  ids: [8, 0.5, -1e3, abc, nan, inf, "0x1p3", "7"]
+                  odd: [.5, 0x1p3, +1, 1., 0x1F]
+                """,
+            file: "r.yaml")
+        #expect(diagnostics.map(\.code) == Array(repeating: .invalidValue, count: 5))
+        #expect(diagnostics.first?.message == "item '.5' of list 'odd': write a number as JSON does (0.5, 31, 1e3), or quote it to mean text")
+        let ids = try #require(file.lists.first { $0.name.value == "ids" })
+        #expect(ids.items.map(\.value) == [.number(8), .number(0.5), .number(-1000), .string("abc"), .string("nan"), .string("inf"), .string("0x1p3"), .string("7")])
+    }
+
     @Test func onMayListSeveralDistinctKinds() {
         let (file, diagnostics) = RuleFileReader.read(
             text: """

@@ -97,7 +97,7 @@ public enum NodeValue {
         }
         // `1e12` or `1000.0` has a whole value but is written as a float; a number past Int's range is whole too.
         var written = ""
-        if case .scalar(let s) = node.content, s.isPlain, let value = Double(s.value), value.isFinite, value == value.rounded() {
+        if case .scalar(let s) = node.content, s.isPlain, let value = YAMLScalar.number(s.value), value == value.rounded() {
             written = value.magnitude < 9.2e18
                 ? " written in digits (\(Int(value)), not '\(s.value)')" : " within ±9223372036854775807, not '\(s.value)'"
         }
@@ -106,10 +106,14 @@ public enum NodeValue {
     }
 
     public static func number(_ node: YAMLNode, _ what: String, _ diagnostics: inout [Diagnostic]) -> Located<Double>? {
-        if case .scalar(let s) = node.content, s.isPlain, let n = Double(s.value), n.isFinite {
+        if case .scalar(let s) = node.content, s.isPlain, let n = YAMLScalar.number(s.value) {
             return Located(n, at: node.range)
         }
-        diagnostics.append(Diagnostic(.wrongType, "\(what) must be a number", at: node.range))
+        var hint = ""
+        if case .scalar(let s) = node.content, s.isPlain, YAMLScalar.looksLikeNumber(s.value) {
+            hint = " written as JSON writes numbers (0.5, 31, 1e3), not '\(s.value)'"
+        }
+        diagnostics.append(Diagnostic(.wrongType, "\(what) must be a number\(hint)", at: node.range))
         return nil
     }
 

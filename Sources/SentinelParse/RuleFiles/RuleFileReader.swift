@@ -87,8 +87,16 @@ public enum RuleFileReader {
                         Diagnostic(.wrongType, "items of list '\(name.value)' must be strings or numbers", at: item.range))
                     return nil
                 }
-                if s.isPlain, let n = Double(s.value), n.isFinite {
+                if s.isPlain, let n = YAMLScalar.number(s.value) {
                     return Located(WideNumber.digits(of: s.value).map { .wideNumber(n, digits: $0) } ?? .number(n), at: item.range)
+                }
+                if s.isPlain, YAMLScalar.looksLikeNumber(s.value) {
+                    diagnostics.append(
+                        Diagnostic(
+                            .invalidValue,
+                            "item '\(s.value)' of list '\(name.value)': write a number as JSON does (0.5, 31, 1e3), or quote it to mean text",
+                            at: item.range))
+                    return nil
                 }
                 return Located(.string(s.value), at: item.range)
             }

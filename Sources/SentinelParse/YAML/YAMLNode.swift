@@ -113,6 +113,19 @@ public struct YAMLScalar: Sendable {
         }
     }
 
+    /// The number a plain scalar `text` is: one written as JSON writes numbers (as `!!int`, `!!float` and rule test
+    /// events read them), finite; nil for any other text.
+    public static func number(_ text: String) -> Double? {
+        guard isJSONNumber(text), let n = Double(text), n.isFinite else { return nil }
+        return n
+    }
+
+    /// Whether `text` is not a number by `number` but would be one in other YAML readers or Swift (`.5`, `+1`,
+    /// `0x1F`, `1.`): such plain text is refused where a number or text could be meant, so neither is taken silently.
+    public static func looksLikeNumber(_ text: String) -> Bool {
+        number(text) == nil && (Double(text)?.isFinite ?? false)
+    }
+
     /// Whether `text` is a number as JSON writes it (the forms Sentinel reads; rule test files turn numbers into
     /// JSON), and with `wholeOnly` without a fraction or exponent.
     public static func isJSONNumber(_ text: String, wholeOnly: Bool = false) -> Bool {
