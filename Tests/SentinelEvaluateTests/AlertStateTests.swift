@@ -88,6 +88,23 @@ import Testing
         #expect(f.states("Busy") == ["firing@2", "resolved@60"])
     }
 
+    /// An alert of an event-triggered rule that fires on a tick re-check (its group quiet) carries the value of
+    /// its latest match, the last event at which the condition held, not the value read with no event (null).
+    @Test func aTickRecheckKeepsTheValueOfTheLatestMatch() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: Burst, on: completion, group_by: [model], when: "count(latency_ms > 1000, 5m) >= 2", value: latency_ms, for: 50s}
+            """)
+        for (t, latency) in [(0.0, 1500), (10, 1700), (20, 1900)] {
+            try f.send(at: t, #"{"kind":"completion","model":"a","latency_ms":\#(latency)}"#)
+        }
+        f.engine.advance(to: 120_000)
+        #expect(f.states("Burst") == ["pending@10", "firing@60"])
+        #expect(f.transitions.map(\.value) == [1700, 1900])
+        #expect(f.matches("Burst") == 2)
+    }
+
     @Test func absenceRuleFiresOnTicksAfterSilence() throws {
         let f = try EngineFixture(
             """

@@ -1,5 +1,5 @@
 import Foundation
-import SentinelEvaluate
+@testable import SentinelEvaluate
 import Testing
 
 /// Counter, histogram and drift functions against values worked out by hand with PromQL's formulas.
@@ -31,6 +31,43 @@ import Testing
         // Window (0, 60]: samples 10..40 at 15..60 s; 30 over 45 s, extrapolated by 15 s to the window start.
         let v = try valueAfter(Self.counterRule, events: Self.counter([0, 10, 20, 30, 40]), at: 60)
         #expect(abs(try #require(v) - 40) < 1e-9)
+    }
+
+    /// A `+Inf` sample before a drop is a reset correction of +Inf while it is in the window; once it has left,
+    /// the increase is the finite samples' again (it stayed NaN for as long as the series had samples).
+    @Test func increaseRecoversOnceAnInfiniteSampleHasLeft() throws {
+        let events = [1.0, .infinity, 3, 5, 7, 9, 11].enumerated().map { i, v in
+            (Double(i) * 15, #"{"kind":"metric","name":"vllm:generation_tokens_total","labels":{"model_name":"m"},"value":\#(v.isInfinite ? "\"+Inf\"" : "\(v)")}"#)
+        }
+        let f = try EngineFixture(Self.counterRule)
+        var values: [Double?] = []
+        for (t, json) in events {
+            try f.send(at: t, json)
+            values.append(f.engine.activeAlerts().first?.value)
+        }
+        // +Inf while the +Inf sample leads a drop in the window (15-45 s); at 60 s it is the first sample, so
+        // 7 − ∞ + ∞ is NaN, as in PromQL. At 90 s the window (30, 90] holds 5, 7, 9, 11 at 45..90 s: 6 over 45 s,
+        // extrapolated by 15 s to the window start, 8.
+        #expect(values[1] == .infinity && values[3] == .infinity)
+        #expect(abs(try #require(values[6]) - 8) < 1e-9, "\(values)")
+        #expect(f.matches("Tokens") == 5)
+    }
+
+    /// Series are summed in the order of their identities, not a dictionary's, which changes from one process to
+    /// the next and with it the last bits of the sum (a threshold was crossed in some runs and not others).
+    @Test func seriesAreSummedInTheOrderOfTheirIdentities() throws {
+        var window = CounterWindow()
+        let ids: [UInt64] = [9, 3, 7, 1, 12, 5, 2]
+        for (i, id) in ids.enumerated() {
+            for t in 0..<3 {
+                _ = window.record(
+                    series: id, upperBound: .nan, time: Int64(t * 10_000), value: Double(t) * (0.1 + Double(i) * 0.37),
+                    windowMilliseconds: 30_000, maxSamples: 1_000)
+            }
+        }
+        #expect(window.seriesInOrder.map { $0.ring.newestValue } == ids.sorted().map { id in
+            2 * (0.1 + Double(ids.firstIndex(of: id)!) * 0.37)
+        })
     }
 
     @Test func labelOrderDoesNotSplitASeries() throws {

@@ -34,8 +34,9 @@ extension Engine {
         if !matched, !slot.state.isActive { return }
         let wasActive = slot.state.isActive
         if matched {
-            // The value at this match; none when it has none now (not a value left from an earlier match).
-            if rule.value >= 0 { slot.value = number(rule.value) }
+            // The value at this match; none when it has none now (not a value left from an earlier match). A
+            // re-check of an event-triggered rule on a tick is no match: the value stays its latest match's.
+            if rule.value >= 0, atEvent || rule.every != 0 { slot.value = number(rule.value) }
             slot.keepFiringSince = .min
             switch slot.state {
             case .inactive, .resolved:

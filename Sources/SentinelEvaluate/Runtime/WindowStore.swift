@@ -77,7 +77,7 @@ struct WindowStore {
     /// Sum over the group's series of PromQL's extrapolated rate or increase.
     func counterValue(_ group: Int, now: Int64, perSecond: Bool) -> Double? {
         var total: Double?
-        for series in counters[group].series.values {
+        for series in counters[group].seriesInOrder {
             if let v = series.extrapolatedIncrease(rangeMilliseconds: node.milliseconds, end: now, perSecond: perSecond) {
                 total = (total ?? 0) + v
             }
@@ -88,7 +88,7 @@ struct WindowStore {
     /// `histogram_quantile(q, rate(bucket[w]))` with buckets of equal `le` summed across series.
     func histogramQuantile(_ group: Int, q: Double, now: Int64) -> Double? {
         var byBound: [Double: Double] = [:]
-        for series in counters[group].series.values where !series.upperBound.isNaN {
+        for series in counters[group].seriesInOrder where !series.upperBound.isNaN {
             if let rate = series.extrapolatedIncrease(rangeMilliseconds: node.milliseconds, end: now, perSecond: true) {
                 byBound[series.upperBound, default: 0] += rate
             }
@@ -101,7 +101,7 @@ struct WindowStore {
     /// `increase(x_bucket{le="+Inf"}[w])`, which equals `increase(x_count[w])`); nil without a `+Inf` bucket.
     func histogramCount(_ group: Int, now: Int64) -> Double? {
         var total: Double?
-        for series in counters[group].series.values where series.upperBound == .infinity {
+        for series in counters[group].seriesInOrder where series.upperBound == .infinity {
             if let v = series.extrapolatedIncrease(rangeMilliseconds: node.milliseconds, end: now, perSecond: false) {
                 total = (total ?? 0) + v
             }

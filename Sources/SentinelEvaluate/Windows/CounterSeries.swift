@@ -1,8 +1,11 @@
 /// Samples of one counter series in a window, with the running reset correction PromQL's `rate` needs.
 struct CounterSeries {
     var ring = SampleRing()
-    /// Sum of the values just before each reset inside the window (a drop means the counter restarted at 0).
-    private var correction = 0.0
+    /// Sum of the values just before each reset inside the window (a drop means the counter restarted at 0):
+    /// compensated, so that a huge value leaving takes no small ones with it, and with `+Inf` ones counted apart
+    /// (added and later subtracted, one would leave NaN for as long as the series has samples).
+    private var correction = CompensatedSum()
+    private var infiniteCorrections = 0
     /// Upper bound of the bucket, for histogram series.
     var upperBound = Double.nan
 
@@ -19,7 +22,7 @@ struct CounterSeries {
     mutating func append(time: Int64, value: Double) {
         if !ring.isEmpty {
             let last = ring.newestValue
-            if value < last { correction += last }
+            if value < last { addCorrection(last, sign: 1) }
         }
         ring.append(time: time, value: value)
     }
@@ -31,8 +34,20 @@ struct CounterSeries {
     /// Removes the oldest sample, and the reset correction it carried.
     mutating func dropOldest() {
         let first = ring.removeOldest()
-        if !ring.isEmpty, ring.oldestValue < first { correction -= first }
-        if ring.isEmpty { correction = 0 }
+        if !ring.isEmpty, ring.oldestValue < first { addCorrection(first, sign: -1) }
+        if ring.isEmpty {
+            correction = CompensatedSum()
+            infiniteCorrections = 0
+        }
+    }
+
+    /// Adds (`sign` 1) or takes out (−1) the value before a reset. Only `+Inf` can be one: nothing is below `−Inf`.
+    private mutating func addCorrection(_ value: Double, sign: Int) {
+        if value.isInfinite {
+            infiniteCorrections += sign
+        } else {
+            correction.add(Double(sign) * value)
+        }
     }
 
     /// PromQL's `extrapolatedRate` for a counter over the window `(end − range, end]`:
@@ -41,7 +56,7 @@ struct CounterSeries {
     func extrapolatedIncrease(rangeMilliseconds: Int64, end: Int64, perSecond: Bool) -> Double? {
         guard ring.count >= 2 else { return nil }
         let first = ring.oldestValue
-        var result = ring.newestValue - first + correction
+        var result = ring.newestValue - first + (infiniteCorrections > 0 ? .infinity : correction.value)
         // Durations from whole-millisecond differences, as Prometheus takes them: differences of times in seconds
         // are inexact, which decides the 1.1× threshold the wrong way when a gap is exactly 1.1 intervals.
         let sampled = Double(ring.newestTime - ring.oldestTime) / 1000

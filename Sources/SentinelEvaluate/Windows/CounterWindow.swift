@@ -9,6 +9,11 @@ struct CounterWindow {
     private var arrivals: [(series: UInt64, time: Int64)] = []
     private var arrivalsHead = 0
 
+    /// The series in the order of their identities: summed in a dictionary's order, which changes from one process
+    /// to the next, their rates differed in the last bits between two runs over the same events (and decided a
+    /// threshold both ways).
+    var seriesInOrder: [CounterSeries] { series.sorted { $0.key < $1.key }.map(\.value) }
+
     /// Adds a sample to its series after trimming the window to end at `time`; when the group already holds
     /// `maxSamples` samples its oldest is dropped first (returns true).
     mutating func record(
