@@ -84,6 +84,11 @@ public struct RuleTestCase: Sendable {
         public var origin: String
         /// Whether `json` is a line of `events_file` as written (so byte offsets in it mean something).
         public var fromEventsFile = false
+        /// Of an event written in the test file: where it is, where each field's value is, by dotted path
+        /// (`response_guard.safety`), and whether it is a `repeat` copy of the one before.
+        public var range: SourceRange?
+        public var valueRanges: [String: SourceRange] = [:]
+        public var isCopy = false
     }
 
     public struct ExpectedAlert: Sendable {
@@ -300,11 +305,21 @@ public struct RuleTestCase: Sendable {
             fields += "," + quoted + ":" + YAMLJSON.text(map[key]!)
         }
         let origin = "\(node.range.start)"
+        var valueRanges: [String: SourceRange] = [:]
+        func collect(_ path: String, _ value: YAMLNode) {
+            valueRanges[path] = value.range
+            guard case .mapping(let pairs) = value.content else { return }
+            for pair in pairs {
+                if case .scalar(let k) = pair.key.content { collect(path + "." + k.value, pair.value) }
+            }
+        }
+        for key in map.keys where !RuleTestFile.eventControlKeys.contains(key) { collect(key, map[key]!) }
         return (0..<repeatCount).map { i in
             let t = time + Int64(i) * every
             return Event(
                 time: t, json: "{\"ts\":\"\(Timestamp.format(t))\"" + fields + "}",
-                origin: repeatCount > 1 ? "\(origin) (copy \(i + 1))" : origin)
+                origin: repeatCount > 1 ? "\(origin) (copy \(i + 1))" : origin, range: node.range, valueRanges: valueRanges,
+                isCopy: i > 0)
         }
     }
 

@@ -63,6 +63,7 @@ public enum RuleTestRunner {
         let loaded = Configuration.load(rules: file.ruleFiles.map(\.value), policies: file.policyFiles.map(\.value))
         diagnostics += loaded.diagnostics
         guard let graph = loaded.graph else { return (file, nil, diagnostics) }
+        diagnostics += checkEvents(file, graph: graph)
         let ruleNames = Set(graph.rules.map(\.name))
         let receiverNames = Set(graph.policy.receivers.map(\.name))
         func unknownRule(_ name: String, at range: SourceRange) -> Diagnostic {
@@ -160,11 +161,42 @@ public enum RuleTestRunner {
         return result
     }
 
-    /// A malformed input event, at the place it was written (a byte offset only means something in a file).
+    /// A malformed input event, at the place it was written: its field's value in the test file, or its line in
+    /// `events_file` with a byte offset.
     static func malformed(_ event: RuleTestCase.Event, _ error: EventDecodeError) -> String {
         let field = error.field.map { " (field '\($0)')" } ?? ""
         let offset = event.fromEventsFile ? " [byte offset \(error.offset)]" : ""
-        return "\(event.origin): input event is malformed: \(error.message)\(field)\(offset)"
+        let at = error.field.flatMap { event.valueRanges[$0] }.map { "\($0.start)" } ?? event.origin
+        return "\(at): input event is malformed: \(error.message)\(field)\(offset)"
+    }
+
+    /// Input events written in the test file whose fields do not have the types the rules read them as (the check
+    /// the engine makes of every event), each as an error at the field's value: `lint` reports them too.
+    static func checkEvents(_ file: RuleTestFile, graph: ConditionGraph) -> [Diagnostic] {
+        let types = EventFieldTypes(graph: graph)
+        let decoder = EventDecoder(paths: types.paths)
+        let slots = UnsafeMutablePointer<Value>.allocate(capacity: max(1, decoder.slotCount))
+        slots.initialize(repeating: .missing, count: max(1, decoder.slotCount))
+        defer { slots.deallocate() }
+        var diagnostics: [Diagnostic] = []
+        for test in file.cases {
+            for event in test.events where !event.isCopy {
+                var bytes = Array(event.json.utf8)
+                let problem: EventDecodeError? = bytes.withUnsafeMutableBytes { raw in
+                    let line = UnsafeRawBufferPointer(raw)
+                    do throws(EventDecodeError) {
+                        let header = try decoder.decode(line, into: slots)
+                        try types.check(header, slots: slots, line: line)
+                        return nil
+                    } catch {
+                        return error
+                    }
+                }
+                guard let problem, let range = problem.field.flatMap({ event.valueRanges[$0] }) ?? event.range else { continue }
+                diagnostics.append(Diagnostic(.badTestFile, "input event is malformed: \(problem.message)", at: range))
+            }
+        }
+        return diagnostics
     }
 
     private static func readEvents(_ path: String) throws -> [RuleTestCase.Event] {

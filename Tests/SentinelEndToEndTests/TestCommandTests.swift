@@ -396,7 +396,8 @@ extension TestCommandTests {
         #expect((again.stdout + again.stderr).contains("a.test.yaml:5:22: error: no rule 'Nope' in the rule files"), "\(again.stdout)")
     }
 
-    /// A malformed input event is reported where the test wrote it, not at a byte of the JSON made from it.
+    /// A malformed input event is reported where the test wrote the offending value, not at a byte of the JSON
+    /// made from it, by `test` and by `lint`.
     @Test func aMalformedInputEventIsReportedWhereItIsWritten() throws {
         let dir = try SentinelProcess.temporaryDirectory()
         try "rules:\n  - {name: R, on: completion, when: \"latency_ms > 1\"}\n".write(
@@ -409,8 +410,10 @@ extension TestCommandTests {
                   - {at: 0s, kind: completion, latency_ms: "slow"}
                 expect_matches: {R: 0}
             """.write(to: dir.appendingPathComponent("t.test.yaml"), atomically: true, encoding: .utf8)
-        let result = try SentinelProcess.run(["test", dir.path])
-        #expect(result.status == 1)
-        #expect(result.stdout.contains("t.test.yaml:5:9: input event is malformed: 'latency_ms' of a completion event must be a number, not a string (field 'latency_ms')"), "\(result.stdout)")
+        for command in ["test", "lint"] {
+            let result = try SentinelProcess.run([command, dir.appendingPathComponent("t.test.yaml").path])
+            #expect(result.status == 1)
+            #expect(result.stdout.contains("t.test.yaml:5:48: error: input event is malformed: 'latency_ms' of a completion event must be a number, not a string [E0402]"), "\(result.stdout)")
+        }
     }
 }
