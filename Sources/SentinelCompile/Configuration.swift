@@ -57,6 +57,13 @@ public enum Configuration {
                 continue
             }
             guard isDirectory.boolValue else {
+                if tests == false, isTest(path) {
+                    diagnostics.append(
+                        Diagnostic(
+                            .misplacedFile, "a rule test (*.test.yaml), not a rule or policy file: run it with `sentinel test \(path)`",
+                            at: SourceLocation(file: path, line: 1, column: 1)))
+                    continue
+                }
                 files.append(path)
                 continue
             }

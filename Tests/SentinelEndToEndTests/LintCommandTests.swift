@@ -51,6 +51,13 @@ import Testing
         #expect(result.stdout.contains("extra.yaml:1:1: warning: file is empty [W0106]"))
     }
 
+    /// A rule test given as a rule file is named for what it is (its `tests` key was "promtool's" before).
+    @Test func aRuleTestGivenAsRulesIsAMisplacedFile() throws {
+        let result = try SentinelProcess.run(["dry-run", "--rules", "rules/safety.test.yaml", "examples/traffic.jsonl"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("rules/safety.test.yaml:1:1: error: a rule test (*.test.yaml), not a rule or policy file: run it with `sentinel test rules/safety.test.yaml` [E0311]"), "\(result.stderr)")
+    }
+
     /// Rule files that define no rule at all would run healthy and watch nothing.
     @Test func rulesFilesDefiningNoRuleDoNotRun() throws {
         let dir = try SentinelProcess.temporaryDirectory()
