@@ -43,6 +43,28 @@ import Testing
         #expect(counts.pagesInUse <= reference.count)
     }
 
+    /// The tree covers the pages used so far and widens as larger values come, keeping the samples it holds.
+    @Test func quantilesStayExactAsLargerValuesWidenTheTree() {
+        var generator = SplitMix64(seed: 11)
+        let counts = IntegerCounts()
+        var reference: [Double] = []
+        for magnitude in [10, 300, 3_000, 70_000, 1_048_575] {
+            for _ in 0..<200 {
+                let v = Double(generator.next() % UInt64(magnitude + 1))
+                counts.insert(v)
+                reference.insert(v, at: reference.firstIndex { $0 >= v } ?? reference.count)
+            }
+            for _ in 0..<50 {
+                let v = reference[Int(generator.next() % UInt64(reference.count))]
+                counts.remove(v)
+                reference.remove(at: reference.firstIndex(of: v)!)
+            }
+            for q in [0, 0.1, 0.5, 0.9, 0.99, 1] {
+                #expect(counts.quantile(q) == SortedValuesTests.quantile(q, reference), "q \(q) up to \(magnitude)")
+            }
+        }
+    }
+
     @Test func removingASampleItDoesNotHoldChangesNothing() {
         let counts = IntegerCounts()
         counts.insert(300)
