@@ -192,6 +192,41 @@ import Testing
         #expect(r.summary == ["ops firing @130 R:a=firing"])
     }
 
+    /// A flush whose alerts are all muted sends nothing and leaves the notification log alone: the receiver that
+    /// was told R fires is told it resolved (the log was emptied and the resolution never went out), and R, still
+    /// firing unchanged when the mute ends, is not sent again within the repeat interval (it was, at once).
+    @Test(arguments: [true, false])
+    func aFlushWithEveryAlertMutedLeavesTheLogAsItWas(resolves: Bool) throws {
+        let d = Dispatcher(policy: try Self.policy("{receiver: ops, group_by: [model], group_wait: 10s, group_interval: 1m, repeat_interval: 1h}"))
+        let r = Recorder()
+        r.wire(d)
+        d.isSilenced = { labels, time in labels["model"] == "a" && time >= 30 * Self.s && time < 80 * Self.s }
+        d.receive(Self.transition("R", .firing, at: 0, [("model", "a")]))
+        d.advance(to: 75 * Self.s)
+        #expect(r.summary == ["ops firing @10 R:a=firing"])
+        #expect(d.alertsMuted == 1)
+        if resolves { d.receive(Self.transition("R", .resolved, at: 100, [("model", "a")])) }
+        d.advance(to: 600 * Self.s)
+        #expect(r.summary == ["ops firing @10 R:a=firing"] + (resolves ? ["ops resolved @130 R:a=resolved"] : []))
+    }
+
+    /// A resolved alert whose inhibiting source still fires is muted too: its resolution is not sent.
+    @Test func aResolvedAlertIsInhibitedWhileItsSourceFires() throws {
+        let d = Dispatcher(
+            policy: try Self.policy(
+                "{receiver: ops, group_by: [alertname], group_wait: 10s, group_interval: 1m}",
+                inhibit: "inhibit_rules: [{source_matchers: ['severity=\"critical\"'], target_matchers: ['severity=\"warning\"'], equal: [model]}]"))
+        let r = Recorder()
+        r.wire(d)
+        d.receive(Self.transition("Warn", .firing, at: 0, [("model", "a"), ("severity", "warning")]))
+        d.receive(Self.transition("Warn", .firing, at: 0, [("model", "b"), ("severity", "warning")]))
+        d.advance(to: 10 * Self.s)
+        d.receive(Self.transition("Crit", .firing, at: 20, [("model", "a"), ("severity", "critical")]))
+        d.receive(Self.transition("Warn", .resolved, at: 100, [("model", "a"), ("severity", "warning")]))
+        d.advance(to: 300 * Self.s)
+        #expect(r.summary == ["ops firing @10 Warn:a=firing,Warn:b=firing", "ops firing @30 Crit:a=firing"])
+    }
+
     @Test func theNotificationLogCarriesDedupeAcrossARestart() throws {
         let policy = try Self.policy("{receiver: ops, group_by: [rule], group_wait: 10s, group_interval: 1m, repeat_interval: 1h}")
         let first = Dispatcher(policy: policy)

@@ -272,6 +272,10 @@ public final class Dispatcher {
         }
         // Resolved alerts are handed on once, then leave the group.
         group.alerts = group.alerts.filter { $0.value.status == .firing }
+        // Every alert muted: nothing goes on, and the notification log keeps what the receiver was last told (as
+        // Alertmanager's pipeline stops after its mute stage), so an alert it was told fires is later told resolved,
+        // and one unchanged when the mute ends is not sent again within the repeat interval.
+        if firingNow.isEmpty && resolvedNow.isEmpty { return }
 
         let receiver = group.route.receiver
         let logKey = Self.logKey(receiver, group.key)
@@ -326,9 +330,10 @@ public final class Dispatcher {
         return entry.sentAt <= now - repeatInterval
     }
 
+    /// Silences and inhibition mute by labels, whether the alert fires or has resolved (as Alertmanager's do): a
+    /// resolved alert whose inhibiting source still fires is not sent either.
     private func isMuted(_ alert: NotifiedAlert, at time: Int64) -> Bool {
-        if isSilenced(Self.matchableLabels(alert), time) { return true }
-        return alert.status == .firing && isInhibited(alert)
+        isSilenced(Self.matchableLabels(alert), time) || isInhibited(alert)
     }
 
     /// What silence and inhibition matchers see, as routes do: the alert's labels, `alertname` and `rule`.
