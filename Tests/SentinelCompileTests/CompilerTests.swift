@@ -291,6 +291,19 @@ import Testing
         #expect(errors.first?.range?.start.file == "a.yaml")
     }
 
+    /// A rule repeated by an alias is reported where the alias is written, with the anchor as the first definition.
+    @Test func aRuleRepeatedByAnAliasIsReportedAtTheAlias() {
+        let (_, diagnostics) = CompileFixture.compile(
+            """
+            rules:
+              - &r {name: A, on: completion, when: latency_ms > 1}
+              - *r
+            """)
+        let error = CompileFixture.errors(diagnostics).first { $0.code == .duplicateName }
+        #expect(error?.range?.start.line == 3 && error?.range?.start.column == 5)
+        #expect(error?.notes.first?.range?.start.line == 2 && error?.notes.first?.range?.start.column == 15)
+    }
+
     @Test func duplicateRuleNamesPointAtTheFirstDefinition() {
         let (_, diagnostics) = CompileFixture.compile(
             """

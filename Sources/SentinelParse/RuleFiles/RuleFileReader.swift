@@ -122,7 +122,10 @@ public enum RuleFileReader {
         guard var map = MappingReader(node, context: "rule #\(index)", diagnostics: &diagnostics) else { return nil }
         map.foreign = { ForeignKeys.rule[$0] }
         // Without a name the rest of the rule is still checked, so one mistake does not hide the others.
-        let name = map.required("name", diagnostics: &diagnostics).flatMap { NodeValue.string($0, "'name'", &diagnostics) }
+        var name = map.required("name", diagnostics: &diagnostics).flatMap { NodeValue.string($0, "'name'", &diagnostics) }
+        // A rule repeated by an alias (`- *slow`) is named where the alias is written, so that "defined twice" points
+        // at the repeat, not at the anchor it copies.
+        if let aliasRange = node.aliasRange { name?.range = aliasRange }
         if let name {
             map.context = "rule '\(name.value)'"
             checkName(name, "rule", &diagnostics)

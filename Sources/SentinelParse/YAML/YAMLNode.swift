@@ -24,6 +24,9 @@ public struct YAMLNode: Sendable {
     public var range: SourceRange
     /// Explicit tag (`!!str`, `!custom`), if any.
     public var tag: String?
+    /// Where the alias that brought this node in is written, for the root of an alias's copy (nil for a node
+    /// written where it stands): a use of the node (a rule repeated by `- *rule`) is reported there.
+    public var aliasRange: SourceRange?
 
     public init(content: Content, range: SourceRange, tag: String? = nil) {
         self.content = content

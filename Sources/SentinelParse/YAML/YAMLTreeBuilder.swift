@@ -136,6 +136,7 @@ struct YAMLTreeBuilder {
         }
         var used = anchored
         used.aliasRange = range
+        used.node.aliasRange = range
         attach(used)
     }
 
