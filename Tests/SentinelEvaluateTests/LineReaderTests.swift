@@ -139,6 +139,32 @@ func expectedLines(_ bytes: [UInt8]) -> [[UInt8]] {
         }
     }
 
+    /// The limit is on the line without its line end: a line of the longest length ending in CR LF is read (it was
+    /// over the limit by its CR), one a byte longer is not, whether or not a CR follows.
+    @Test func theLimitLeavesOutTheCarriageReturnOfALineEnd() throws {
+        let dir = TemporaryDirectory()
+        let full = [UInt8](repeating: 0x61, count: 64)
+        let bytes = full + Array("\r\n".utf8) + full + Array("\n".utf8) + full + Array("b\r\n".utf8) + full + Array("bc\n".utf8)
+            + full + Array("\r".utf8)
+        let path = dir.write("crlf", bytes)
+        for chunk in [1, 7, 64, 65, 66, 1 << 20] {
+            let reader = try LineReader(path: path, chunkSize: chunk, maxLineLength: 64)
+            var lines: [Int] = []
+            var errors: [Int] = []
+            while true {
+                do {
+                    guard let (line, number) = try reader.next() else { break }
+                    #expect(line.count == 64, "chunk \(chunk) line \(number)")
+                    lines.append(number)
+                } catch {
+                    errors.append(error.line ?? 0)
+                }
+            }
+            #expect(lines == [1, 2, 5], "chunk \(chunk)")
+            #expect(errors == [3, 4], "chunk \(chunk)")
+        }
+    }
+
     /// A device that never ends a line (`/dev/zero`) stops at the limit instead of filling memory.
     @Test func anEndlessLineFromADeviceStopsTheReader() throws {
         let reader = try LineReader(path: "/dev/zero", chunkSize: 1 << 10, maxLineLength: 1 << 20)

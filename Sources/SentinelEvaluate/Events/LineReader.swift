@@ -96,7 +96,7 @@ public final class LineReader {
         self.ownsDescriptor = true
         self.maxLineLength = max(maxLineLength, 1)
         self.canSkip = (info.st_mode & S_IFMT) == S_IFREG
-        self.capacity = min(max(chunkSize, 1), self.maxLineLength + 1)
+        self.capacity = min(max(chunkSize, 1), self.maxLineLength + 2)
         self.buffer = .allocate(capacity: capacity)
     }
 
@@ -111,7 +111,7 @@ public final class LineReader {
         self.maxLineLength = max(maxLineLength, 1)
         var info = stat()
         self.canSkip = fstat(fileDescriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
-        self.capacity = min(max(chunkSize, 1), self.maxLineLength + 1)
+        self.capacity = min(max(chunkSize, 1), self.maxLineLength + 2)
         self.buffer = .allocate(capacity: capacity)
     }
 
@@ -144,10 +144,16 @@ public final class LineReader {
         while true {
             if searched < filled, let found = memchr(buffer + searched, 0x0A, filled - searched) {
                 let newline = UnsafeMutableRawPointer(found).assumingMemoryBound(to: UInt8.self) - buffer
+                if newline - start > maxLineLength, !(newline - start == maxLineLength + 1 && buffer[newline - 1] == 0x0D) {
+                    throw tooLong()
+                }
                 return line(to: newline, resumingAt: newline + 1)
             }
             searched = filled
-            if filled - start > maxLineLength { throw tooLong() }
+            // The limit is on the line without its line end: a CR (of CR LF) may follow a line of the longest length.
+            if filled - start > maxLineLength + 1 || filled - start == maxLineLength + 1 && buffer[filled - 1] != 0x0D {
+                throw tooLong()
+            }
             if atEOF {
                 guard start < filled else { return nil }
                 return line(to: filled, resumingAt: filled)
@@ -220,8 +226,8 @@ public final class LineReader {
         line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     }
 
-    /// Moves the partial line to the front, grows the buffer if the partial line fills it (to one byte over the
-    /// maximum line length at most, enough to see that a line is over it), and reads more.
+    /// Moves the partial line to the front, grows the buffer if the partial line fills it (to two bytes over the
+    /// maximum line length at most, enough to see that a line with its CR LF is over it), and reads more.
     private func fill() throws(LineReaderError) {
         if start > 0 {
             let remaining = filled - start
@@ -232,7 +238,7 @@ public final class LineReader {
             start = 0
         }
         if filled == capacity {
-            let grownCapacity = min(capacity * 2, maxLineLength + 1)
+            let grownCapacity = min(capacity * 2, maxLineLength + 2)
             let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: grownCapacity)
             grown.update(from: buffer, count: filled)
             buffer.deallocate()
