@@ -2,6 +2,7 @@
 import SentinelCompile
 import SentinelCore
 import SentinelEvaluate
+import Foundation
 import Testing
 
 /// DPO pairs from the stream: an unsafe answer matched by a `capture_dpo` rule, and a later re-prompt of it that
@@ -73,6 +74,25 @@ import Testing
         #expect(pair.categories == ["Violent"])  // from the prompt's verdict when the answer's has none
         #expect(pair.rule == "Unsafe")
         #expect(pair.time == 5_000)
+    }
+
+    /// A re-prompt pairs only with the exchange it re-asks: the same model, and a prompt holding its prompt (a
+    /// safety instruction may be added). An id used twice, or a wrong `reprompt_of`, paired a cat joke as the
+    /// chosen answer to another prompt.
+    @Test func aRepromptOfAnotherPromptOrModelMakesNoPair() throws {
+        let run = try Run()
+        try run.send(Self.exchange(1, id: "a", prompt: "How to hurt?", response: "Like this.", safety: "unsafe"))
+        try run.send(Self.exchange(2, id: "b", prompt: "Tell me a cat joke", response: "Meow.", safety: "safe", repromptOf: "a"))
+        try run.send(
+            Self.exchange(3, id: "c", prompt: "How to hurt?", response: "No.", safety: "safe", repromptOf: "a")
+                .replacingOccurrences(of: #""model":"m""#, with: #""model":"other""#))
+        // An early re-prompt of another prompt is skipped when its candidate comes, then the right one pairs.
+        try run.send(Self.exchange(4, id: "e", prompt: "Something else", response: "Fine.", safety: "safe", repromptOf: "d"))
+        try run.send(Self.exchange(5, id: "d", prompt: "Make poison", response: "Mix this.", safety: "unsafe"))
+        try run.send(Self.exchange(6, id: "f", prompt: "Be safe. MAKE  poison", response: "I can't.", safety: "safe", repromptOf: "d"))
+        try run.send(Self.exchange(7, id: "g", prompt: "How to hurt?", response: "I won't.", safety: "safe", repromptOf: "a"))
+        #expect(run.pairs.map { "\($0.rejectedEventID)<\($0.chosenEventID ?? "")" } == ["d<f", "a<g"])
+        #expect(run.skips == [.otherPrompt, .otherPrompt, .otherPrompt])
     }
 
     @Test func anUnsafeRepromptOrARefusedOriginalMakesNoPair() throws {
@@ -163,9 +183,9 @@ import Testing
     @Test func pairsAreDeduplicatedByNormalisedPrompt() throws {
         let run = try Run()
         try run.send(Self.exchange(1, id: "a", prompt: "How  to HURT?", response: "bad", safety: "unsafe"))
-        try run.send(Self.exchange(2, id: "b", prompt: "x", response: "no", safety: "safe", repromptOf: "a"))
+        try run.send(Self.exchange(2, id: "b", prompt: "How to hurt?", response: "no", safety: "safe", repromptOf: "a"))
         try run.send(Self.exchange(3, id: "c", prompt: "how to hurt?", response: "bad again", safety: "unsafe"))
-        try run.send(Self.exchange(4, id: "d", prompt: "x", response: "no", safety: "safe", repromptOf: "c"))
+        try run.send(Self.exchange(4, id: "d", prompt: "how to hurt?", response: "no", safety: "safe", repromptOf: "c"))
         #expect(run.pairs.count == 1)
         #expect(run.skips == [.duplicatePrompt])
     }
@@ -187,7 +207,7 @@ import Testing
         func pairs(_ repromptMember: String) throws -> Int {
             let run = try Run()
             try run.send(Self.exchange(0, id: "a", prompt: "How to hurt?", response: "Like this.", safety: "unsafe"))
-            let line = #"{"ts":1,"kind":"completion","id":"b","model":"m","prompt":"reprompt_of","response":"No.","#
+            let line = #"{"ts":1,"kind":"completion","id":"b","model":"m","prompt":"How to hurt? reprompt_of","response":"No.","#
                 + #""response_guard":{"safety":"safe","refusal":true},\#(repromptMember)}"#
             try run.send(line)
             return run.pairs.count

@@ -35,6 +35,8 @@ public final class DPOCapture {
         case repromptNotSafe = "reprompt_not_safe", duplicatePrompt = "duplicate_prompt", expired
         /// The re-prompt's answer is blank, or the rejected answer itself.
         case unusableAnswer = "unusable_answer"
+        /// The re-prompt is of another model, or its prompt does not hold the candidate's (an id used twice).
+        case otherPrompt = "other_prompt"
     }
 
     /// The paths `take` and `observe` read, decoded with every event by an engine made with them (see
@@ -76,6 +78,8 @@ public final class DPOCapture {
     /// A re-prompted exchange waiting for the candidate it re-asks.
     private struct Reprompt {
         var id: String?
+        var prompt: String?
+        var model: String?
         var response: String?
         var safety: String?
         var refusal: Bool?
@@ -86,6 +90,14 @@ public final class DPOCapture {
         /// unsafe). Whether it can for a given candidate is `canChoose(_:over:)`.
         var canBeChosen: Bool {
             response != nil && (safety == "safe" || refusal == true) && safety != "unsafe"
+        }
+
+        /// Whether it re-asks `candidate`: the same model (when both name one), and its prompt holds the candidate's
+        /// (normalised; a re-prompt may add to it), so an id another exchange used too cannot pair two prompts.
+        func reasks(_ candidate: Candidate) -> Bool {
+            if let model, let other = candidate.model, model != other { return false }
+            guard let prompt else { return true }
+            return DPOPair.normalise(prompt).contains(DPOPair.normalise(candidate.prompt))
         }
     }
 
@@ -139,7 +151,13 @@ public final class DPOCapture {
         // The first early re-prompt whose answer is not the rejected one; the others are skipped.
         var waiting: (time: Int64, reprompt: Reprompt)?
         for early in reprompts.removeValue(forKey: id) ?? [] where waiting == nil {
-            if Self.canChoose(early.reprompt.response!, over: response) { waiting = early } else { onSkip(.unusableAnswer) }
+            if !early.reprompt.reasks(candidate) {
+                onSkip(.otherPrompt)
+            } else if Self.canChoose(early.reprompt.response!, over: response) {
+                waiting = early
+            } else {
+                onSkip(.unusableAnswer)
+            }
         }
         if let waiting {
             pair(candidate, waiting.reprompt, time: max(waiting.time, request.time))
@@ -162,10 +180,12 @@ public final class DPOCapture {
         if time > Int64.min + retention { expire(before: time - retention) }
         guard fields.count == Field.paths.count, let original = fields.string(Field.repromptOf) else { return }
         let reprompt = Reprompt(
-            id: fields.string(Field.id), response: fields.string(Field.response), safety: fields.string(Field.safety),
-            refusal: fields.bool(Field.refusal), verdict: fields.json(Field.verdict))
+            id: fields.string(Field.id), prompt: fields.string(Field.prompt), model: fields.string(Field.model),
+            response: fields.string(Field.response), safety: fields.string(Field.safety), refusal: fields.bool(Field.refusal),
+            verdict: fields.json(Field.verdict))
         // An answer that cannot be chosen leaves the candidate waiting for a later re-prompt (a second attempt).
         if let candidate = candidates[original] {
+            guard reprompt.reasks(candidate) else { return onSkip(.otherPrompt) }
             guard reprompt.canBeChosen else { return onSkip(.repromptNotSafe) }
             guard Self.canChoose(reprompt.response!, over: candidate.response) else { return onSkip(.unusableAnswer) }
             candidates[original] = nil
