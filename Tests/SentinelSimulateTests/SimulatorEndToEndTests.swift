@@ -21,7 +21,8 @@ import VLLMDouble
             guardDouble: .init(role: .guard, guardFormat: .qwen3guard))
         #expect(run.events.count == 3)
         #expect(run.completions.count == 3)
-        #expect(Set(run.completions.compactMap { $0["id"] as? String }) == ["c-000001", "c-000002", "c-000003"])
+        #expect(Set(run.completions.compactMap { $0["id"] as? String }) == Set((1...3).map(run.exchangeID)))
+        #expect(!run.runID.isEmpty)
         for event in run.completions {
             #expect(event["model"] as? String == "allenai/OLMo-2-0425-1B-Instruct")
             #expect(event["guard_model"] as? String == "Qwen/Qwen3Guard-Gen-0.6B")
@@ -94,7 +95,7 @@ import VLLMDouble
         #expect(error["model"] as? String == "allenai/OLMo-2-0425-1B-Instruct")
         #expect(error["error_type"] as? String == errorType)
         #expect(error["status"] as? Int == status)
-        #expect(error["request_id"] as? String == "c-000001")
+        #expect(error["request_id"] as? String == run.exchangeID(1))
         #expect((error["message"] as? String)?.isEmpty == false)
         #expect(SimulatorRun.milliseconds(error["ts"]) != nil)
         #expect(run.statistics.errors == [.init(source: "frontier", type: errorType): 1])

@@ -25,6 +25,11 @@ final class CollectingSink: EventSink {
 struct SimulatorRun {
     var events: [[String: Any]]
     var statistics: SimulatorStatistics
+    /// The simulator's run id, in its exchange ids (`c-<run>-000001`).
+    var runID = ""
+
+    /// The id of the run's exchange `number`.
+    func exchangeID(_ number: Int) -> String { "c-\(runID)-" + String(format: "%06d", number) }
 
     func of(kind: String) -> [[String: Any]] { events.filter { $0["kind"] as? String == kind } }
     var completions: [[String: Any]] { of(kind: "completion") }
@@ -91,6 +96,6 @@ struct SimulatorRun {
         let simulator = Simulator(
             configuration: configuration, prompts: prompts.map { Prompt(text: $0, dataset: "test") }, sink: sink)
         try await simulator.run()
-        return SimulatorRun(events: sink.events, statistics: simulator.statistics)
+        return SimulatorRun(events: sink.events, statistics: simulator.statistics, runID: simulator.runID)
     }
 }

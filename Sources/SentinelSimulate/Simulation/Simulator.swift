@@ -26,6 +26,10 @@ public final class Simulator: Sendable {
     private let sink: any EventSink
     private let httpClient: HTTPClient?
     private let recorder = StatisticsRecorder()
+    /// Names this simulator's exchanges (`c-<run>-000042`): the clock's milliseconds at its making and a random
+    /// number, in base 36, so that two runs (a restart against the same store) never give two exchanges one id.
+    public let runID =
+        String(UInt64(Date().timeIntervalSince1970 * 1000), radix: 36) + String(UInt16.random(in: 1296...46655), radix: 36)
 
     /// A simulator over the configuration's prompt files; fails when a file cannot be read or has no usable row.
     ///
@@ -111,11 +115,11 @@ public final class Simulator: Sendable {
                 let now = clock.now
                 var exchange = Exchange(id: "", prompt: prompt, user: user, scheduled: due)
                 let admitted = recorder.arrive(at: now, lag: now - due, cap: configuration.concurrency) { number in
-                    exchange.id = Self.exchangeID(number)
+                    exchange.id = Self.exchangeID(number, run: runID)
                     return exchange.shedLine(at: timestamp(now), configuration: configuration)
                 }
                 guard let number = admitted else { continue }
-                exchange.id = Self.exchangeID(number)
+                exchange.id = Self.exchangeID(number, run: runID)
                 let started = exchange
                 group.addTask {
                     let outcome = await started.perform(
@@ -144,10 +148,10 @@ public final class Simulator: Sendable {
             timeToFirstToken: cancelled ? nil : completion?.timeToFirstToken)
     }
 
-    /// `c-000042`.
-    static func exchangeID(_ number: Int) -> String {
+    /// `c-<run>-000042`.
+    static func exchangeID(_ number: Int, run: String) -> String {
         let digits = String(number)
-        return "c-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+        return "c-\(run)-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 
     /// A client whose pool holds a connection per exchange in flight, frontier and guard each, and that reports a
