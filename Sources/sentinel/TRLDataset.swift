@@ -62,7 +62,27 @@ enum TRLDataset {
         fraction > 0 && Double(StableHash.fnv1a("\(seed)|\(pair.promptKey)") % 1_000_000) < fraction * 1_000_000
     }
 
-    /// README.md: Hugging Face front matter naming the splits, then what the pairs are and counts.
+    /// The card's `dataset_info` features: every column typed, so `datasets` does not type a column from the first
+    /// rows it reads (a `model` unknown, or `categories` empty, there and text later failed the whole load).
+    static func features(_ format: Format) -> String {
+        let text =
+            switch format {
+            case .standard: "    dtype: string"
+            case .conversational: "    list:\n    - name: role\n      dtype: string\n    - name: content\n      dtype: string"
+            }
+        let metadata: [(String, String)] = [
+            ("pair_id", "dtype: int64"), ("time", "dtype: timestamp[ms, tz=UTC]"), ("model", "dtype: string"),
+            ("rule", "dtype: string"), ("categories", "sequence: string"), ("source", "dtype: string"),
+            ("safety_instruction", "dtype: string"), ("rejected_guard", "dtype: string"), ("chosen_guard", "dtype: string"),
+            ("rejected_event_id", "dtype: string"), ("chosen_event_id", "dtype: string"), ("reviewed", "dtype: bool"),
+        ]
+        return "dataset_info:\n  features:\n"
+            + ["prompt", "chosen", "rejected"].map { "  - name: \($0)\n\(text)\n" }.joined()
+            + "  - name: metadata\n    struct:\n" + metadata.map { "    - name: \($0.0)\n      \($0.1)\n" }.joined()
+    }
+
+    /// README.md: Hugging Face front matter naming the splits and typing the columns, then what the pairs are and
+    /// counts.
     static func card(train: [StoredPair], test: [StoredPair], format: Format, filters: [String]) -> String {
         let all = train + test
         func counts(_ key: (StoredPair) -> [String]) -> String {
@@ -81,6 +101,7 @@ enum TRLDataset {
             - config_name: default
               data_files:
             \(files.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            \(features(format))
             tags:
             - dpo
             - safety
@@ -98,7 +119,8 @@ enum TRLDataset {
             - one pair per prompt (case and whitespace folded); pairs a reviewer rejected, and pairs whose answer a
               reviewer marked safe, are left out.
 
-            Load it with `datasets.load_dataset("json", data_files={"train": "train.jsonl"\(test.isEmpty ? "" : #", "test": "test.jsonl""#)})`.
+            Load it with `datasets.load_dataset("<this folder>")`, which types the columns by `dataset_info` above (a
+            column that is null or `[]` in the first rows and text later does not load when typed from the rows).
 
             | split | pairs |
             |---|---|

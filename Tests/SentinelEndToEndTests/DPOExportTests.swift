@@ -63,6 +63,44 @@ import VLLMDouble
         #expect(missing.status == 2)
     }
 
+    /// A column null or `[]` in the first rows and text later (a pair with no categories alone in train, others
+    /// with) loads: the card types every column. `datasets` typed them from the first rows and refused the rest.
+    @Test func columnsEmptyInTheFirstRowsLoadThroughTheCardsTypes() async throws {
+        guard Self.hasDatasets() else { return }
+        let dir = try SentinelProcess.temporaryDirectory()
+        let rules = dir.appendingPathComponent("rules.yaml")
+        try "rules:\n  - {name: Unsafe, on: completion, when: response_guard.safety == \"unsafe\", actions: [capture_dpo]}\n"
+            .write(to: rules, atomically: true, encoding: .utf8)
+        let policy = dir.appendingPathComponent("policy.yaml")
+        try "settings: {allowed_lateness: 0s}\nactions: {capture_dpo: {type: capture_dpo}}\nreceivers: [{name: log, type: log}]\nroute: {receiver: log}\n"
+            .write(to: policy, atomically: true, encoding: .utf8)
+        var lines: [String] = []
+        for i in 0..<4 {
+            let categories = i < 2 ? "[]" : #"["Violent"]"#
+            let model = i == 0 ? "" : #""model":"m","#
+            lines.append(
+                #"{"ts":\#(2 * i + 1),"kind":"completion","id":"a\#(i)",\#(model)"prompt":"prompt \#(i)","response":"bad \#(i)","response_guard":{"safety":"unsafe","categories":\#(categories),"refusal":false}}"#)
+            lines.append(
+                #"{"ts":\#(2 * i + 2),"kind":"completion","id":"b\#(i)",\#(model)"prompt":"prompt \#(i)","response":"good \#(i)","response_guard":{"safety":"safe","categories":[],"refusal":true},"reprompt_of":"a\#(i)"}"#)
+        }
+        let traffic = dir.appendingPathComponent("t.jsonl")
+        try (lines.joined(separator: "\n") + "\n").write(to: traffic, atomically: true, encoding: .utf8)
+        let store = dir.appendingPathComponent("s.db").path
+        let sentinel = try LiveSentinel(
+            ["--rules", rules.path, "--policies", policy.path, "--store", store, "--replay", traffic.path, "--replay-speed", "0"])
+        #expect(try await sentinel.eventually { try await sentinel.metric("sentinel_dpo_pairs_total{source=\"stream\"}") == 4 })
+        #expect(sentinel.stop() == 0)
+        for format in ["standard", "conversational"] {
+            let out = dir.appendingPathComponent(format)
+            // Seed 12 puts one pair without categories alone in train.
+            let export = try SentinelProcess.run(
+                ["export", "dpo", "--store", store, "--output", out.path, "--format", format, "--test-split", "0.5", "--seed", "12"])
+            #expect(export.stdout.hasPrefix("1 train and 3 test pairs"), "\(export.stdout)\(export.stderr)")
+            let check = try SentinelProcess.shell("python3 examples/dpo/check_export.py \(out.path) --format \(format)")
+            #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        }
+    }
+
     @Test func aLiveRepromptWithTheSafetyInstructionMakesAPairWhenTheGuardApproves() async throws {
         let guardConfiguration = VLLMDouble.Configuration(role: .guard, guardFormat: .qwen3guard, servedModelName: "qwen3guard")
         try await VLLMDouble.withRunning(VLLMDouble.Configuration(role: .frontier, servedModelName: "olmo-2-1b")) { frontier in
