@@ -341,6 +341,8 @@ public enum RuleTestRunner {
     /// or a tenth of the size never does.
     static func almostEqual(_ actual: Double, _ expected: Double) -> Bool {
         if actual == expected { return true }
+        // ∞ is within any fraction of itself: an infinite value matches only the same infinity.
+        guard actual.isFinite, expected.isFinite else { return false }
         return abs(actual - expected) <= 5e-6 * max(abs(actual), abs(expected)) && actual.sign == expected.sign
     }
 }

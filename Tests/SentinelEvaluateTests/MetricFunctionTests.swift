@@ -54,20 +54,27 @@ import Testing
     }
 
     /// Series are summed in the order of their identities, not a dictionary's, which changes from one process to
-    /// the next and with it the last bits of the sum (a threshold was crossed in some runs and not others).
+    /// the next and with it the last bits of the sum (a threshold was crossed in some runs and not others). The
+    /// order is kept as series come and leave.
     @Test func seriesAreSummedInTheOrderOfTheirIdentities() throws {
         var window = CounterWindow()
         let ids: [UInt64] = [9, 3, 7, 1, 12, 5, 2]
         for (i, id) in ids.enumerated() {
             for t in 0..<3 {
                 _ = window.record(
-                    series: id, upperBound: .nan, time: Int64(t * 10_000), value: Double(t) * (0.1 + Double(i) * 0.37),
+                    series: id, upperBound: .nan, time: Int64(i * 10_000 + t * 1_000), value: Double(t) * (0.1 + Double(i) * 0.37),
                     windowMilliseconds: 30_000, maxSamples: 1_000)
             }
         }
-        #expect(window.seriesInOrder.map { $0.ring.newestValue } == ids.sorted().map { id in
-            2 * (0.1 + Double(ids.firstIndex(of: id)!) * 0.37)
-        })
+        var visited: [Double] = []
+        window.forEachSeries { visited.append($0.ring.newestValue) }
+        #expect(visited == ids.sorted().map { id in 2 * (0.1 + Double(ids.firstIndex(of: id)!) * 0.37) })
+        #expect(window.order == ids.sorted())
+        // Evicting through 22 s empties the series sampled at 0-22 s: 9, 3 and 7.
+        window.evict(through: 22_000)
+        #expect(window.order == [1, 2, 5, 12])
+        _ = window.record(series: 4, upperBound: .nan, time: 53_000, value: 1, windowMilliseconds: 30_000, maxSamples: 1_000)
+        #expect(window.order == [1, 2, 4, 5, 12])
     }
 
     @Test func labelOrderDoesNotSplitASeries() throws {

@@ -77,7 +77,7 @@ struct WindowStore {
     /// Sum over the group's series of PromQL's extrapolated rate or increase.
     func counterValue(_ group: Int, now: Int64, perSecond: Bool) -> Double? {
         var total: Double?
-        for series in counters[group].seriesInOrder {
+        counters[group].forEachSeries { series in
             if let v = series.extrapolatedIncrease(rangeMilliseconds: node.milliseconds, end: now, perSecond: perSecond) {
                 total = (total ?? 0) + v
             }
@@ -88,10 +88,11 @@ struct WindowStore {
     /// `histogram_quantile(q, rate(bucket[w]))` with buckets of equal `le` summed across series.
     func histogramQuantile(_ group: Int, q: Double, now: Int64) -> Double? {
         var byBound: [Double: Double] = [:]
-        for series in counters[group].seriesInOrder where !series.upperBound.isNaN {
-            if let rate = series.extrapolatedIncrease(rangeMilliseconds: node.milliseconds, end: now, perSecond: true) {
-                byBound[series.upperBound, default: 0] += rate
-            }
+        counters[group].forEachSeries { series in
+            guard !series.upperBound.isNaN,
+                let rate = series.extrapolatedIncrease(rangeMilliseconds: node.milliseconds, end: now, perSecond: true)
+            else { return }
+            byBound[series.upperBound, default: 0] += rate
         }
         let buckets = byBound.sorted { $0.key < $1.key }.map { (upperBound: $0.key, count: $0.value) }
         return BucketQuantile.compute(q, buckets: buckets)
@@ -101,10 +102,11 @@ struct WindowStore {
     /// `increase(x_bucket{le="+Inf"}[w])`, which equals `increase(x_count[w])`); nil without a `+Inf` bucket.
     func histogramCount(_ group: Int, now: Int64) -> Double? {
         var total: Double?
-        for series in counters[group].seriesInOrder where series.upperBound == .infinity {
-            if let v = series.extrapolatedIncrease(rangeMilliseconds: node.milliseconds, end: now, perSecond: false) {
-                total = (total ?? 0) + v
-            }
+        counters[group].forEachSeries { series in
+            guard series.upperBound == .infinity,
+                let v = series.extrapolatedIncrease(rangeMilliseconds: node.milliseconds, end: now, perSecond: false)
+            else { return }
+            total = (total ?? 0) + v
         }
         return total
     }

@@ -9,10 +9,34 @@ struct CounterWindow {
     private var arrivals: [(series: UInt64, time: Int64)] = []
     private var arrivalsHead = 0
 
-    /// The series in the order of their identities: summed in a dictionary's order, which changes from one process
-    /// to the next, their rates differed in the last bits between two runs over the same events (and decided a
-    /// threshold both ways).
-    var seriesInOrder: [CounterSeries] { series.sorted { $0.key < $1.key }.map(\.value) }
+    /// The identities of `series`, in order: readouts sum the series in this order, where a dictionary's changes
+    /// from one process to the next (two runs over the same events differed in the last bits and decided a threshold
+    /// both ways). Kept as series come and go, so a readout neither sorts nor allocates.
+    private(set) var order: [UInt64] = []
+
+    /// Calls `body` with each series, in the order of their identities.
+    func forEachSeries(_ body: (CounterSeries) -> Void) {
+        for id in order { body(series[id]!) }
+    }
+
+    private mutating func seriesAppeared(_ id: UInt64) {
+        order.insert(id, at: insertionIndex(id))
+    }
+
+    private mutating func seriesLeft(_ id: UInt64) {
+        order.remove(at: insertionIndex(id))
+    }
+
+    /// The index of `id` in `order`, or where it would go.
+    private func insertionIndex(_ id: UInt64) -> Int {
+        var low = 0
+        var high = order.count
+        while low < high {
+            let middle = (low + high) / 2
+            if order[middle] < id { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
 
     /// Adds a sample to its series after trimming the window to end at `time`; when the group already holds
     /// `maxSamples` samples its oldest is dropped first (returns true).
@@ -28,8 +52,12 @@ struct CounterWindow {
             // Once trimmed to the window, the series' oldest sample is the group's oldest.
             series[oldest]?.evict(through: cutoff)
             series[oldest]?.dropOldest()
-            if series[oldest]?.ring.isEmpty == true { series[oldest] = nil }
+            if series[oldest]?.ring.isEmpty == true {
+                series[oldest] = nil
+                seriesLeft(oldest)
+            }
         }
+        if series[id] == nil { seriesAppeared(id) }
         series[id, default: CounterSeries(upperBound: upperBound)].record(time: time, value: value, windowMilliseconds: windowMilliseconds)
         arrivals.append((id, time))
         if arrivalsHead > 1024, arrivalsHead * 2 > arrivals.count {
@@ -47,7 +75,10 @@ struct CounterWindow {
             series.values[i].evict(through: cutoff)
             if series.values[i].ring.isEmpty { emptied = true }
         }
-        if emptied { series = series.filter { !$0.value.ring.isEmpty } }
+        if emptied {
+            series = series.filter { !$0.value.ring.isEmpty }
+            order.removeAll { series[$0] == nil }
+        }
     }
 
     mutating func reset() {
