@@ -10,6 +10,8 @@ public enum Configuration {
         public var diagnostics: [Diagnostic]
         public var ruleFiles: [String]
         public var policyFiles: [String]
+        /// The rule files compiled without errors but define no enabled rule (the error is among `diagnostics`).
+        public var definesNoRules = false
     }
 
     /// Reads rule files and policy files (paths of files or folders) and compiles them together.
@@ -30,15 +32,19 @@ public enum Configuration {
         var graph: ConditionGraph?
         let (compiled, found) = Compiler.compile(rules: ruleSyntax, policies: policySyntax)
         diagnostics += found
-        // Files that define no rule at all (`rules: []`, empty files) would run healthy and watch nothing.
-        if let first = ruleFiles.first, !diagnostics.hasErrors, ruleSyntax.allSatisfy({ $0.rules.isEmpty }) {
+        // Files that define no enabled rule (`rules: []`, empty files, every rule `enabled: false`) would run healthy
+        // and watch nothing.
+        let definesNoRules = !ruleFiles.isEmpty && !diagnostics.hasErrors && compiled?.rules.isEmpty == true
+        if definesNoRules, let first = ruleFiles.first {
             diagnostics.append(
                 Diagnostic(
-                    .missingKey, "no rules: the rule files given define none",
+                    .missingKey, "no rules: the rule files given define no enabled rule",
                     at: SourceLocation(file: first, line: 1, column: 1)))
         }
         if !diagnostics.hasErrors { graph = compiled }
-        return Loaded(graph: graph, diagnostics: diagnostics.sortedByLocation(), ruleFiles: ruleFiles, policyFiles: policyFiles)
+        return Loaded(
+            graph: graph, diagnostics: diagnostics.sortedByLocation(), ruleFiles: ruleFiles, policyFiles: policyFiles,
+            definesNoRules: definesNoRules)
     }
 
     /// YAML files named by `paths`: files as given, folders searched recursively in name order, keeping rule

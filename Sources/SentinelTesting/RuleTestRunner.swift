@@ -44,8 +44,13 @@ public enum RuleTestRunner {
         guard let file else { return (nil, nil, fileDiagnostics) }
         var diagnostics = fileDiagnostics
         // A missing rule or policy file is reported where the test names it.
-        for named in file.ruleFiles + file.policyFiles where !FileManager.default.fileExists(atPath: named.value) {
-            diagnostics.append(Diagnostic(.badTestFile, "no such file or folder: \(named.value)", at: named.range))
+        for named in file.ruleFiles + file.policyFiles {
+            if !FileManager.default.fileExists(atPath: named.value) {
+                diagnostics.append(Diagnostic(.badTestFile, "no such file or folder: \(named.value)", at: named.range))
+            } else if Configuration.isTest(named.value) {
+                diagnostics.append(
+                    Diagnostic(.misplacedFile, "a rule test (*.test.yaml) is not a rule or policy file", at: named.range))
+            }
         }
         for test in file.cases {
             guard let path = test.eventsFile else { continue }
@@ -62,6 +67,16 @@ public enum RuleTestRunner {
         if diagnostics.hasErrors { return (file, nil, diagnostics) }
         let loaded = Configuration.load(rules: file.ruleFiles.map(\.value), policies: file.policyFiles.map(\.value))
         diagnostics += loaded.diagnostics
+        // Also where the test names the rule files: `check` leaves what is at the files themselves to linting them,
+        // and this is no fault of any one of them.
+        if loaded.definesNoRules {
+            let message = "no rules: the rule files this test names define no enabled rule"
+            if let named = file.ruleFiles.first {
+                diagnostics.append(Diagnostic(.missingKey, message, at: named.range))
+            } else {
+                diagnostics.append(Diagnostic(.missingKey, message, at: SourceLocation(file: path, line: 1, column: 1)))
+            }
+        }
         guard let graph = loaded.graph else { return (file, nil, diagnostics) }
         diagnostics += checkEvents(file, graph: graph)
         let ruleNames = Set(graph.rules.map(\.name))

@@ -50,10 +50,14 @@ struct LintCommand: ParsableCommand {
         var files: Set<String> = []
         var inFolders: Set<String> = []
         // A file named twice (`rules rules/a.yaml`, `a.yaml ./a.yaml`) is read once, as `run` reads it.
-        var seen: Set<String> = []
+        var seen: [String: String] = [:]
         for path in paths {
-            let found = Configuration.expand([path], &diagnostics, tests: nil).filter {
-                seen.insert(Configuration.canonicalPath($0)).inserted
+            // As first found: a file named again (through its folder, or as ./x) is the same file.
+            let found = Configuration.expand([path], &diagnostics, tests: nil).map { file in
+                let canonical = Configuration.canonicalPath(file)
+                if let first = seen[canonical] { return first }
+                seen[canonical] = file
+                return file
             }
             files.formUnion(found)
             var isFolder: ObjCBool = false

@@ -58,14 +58,35 @@ import Testing
         #expect(result.stderr.contains("rules/safety.test.yaml:1:1: error: a rule test (*.test.yaml), not a rule or policy file: run it with `sentinel test rules/safety.test.yaml` [E0311]"), "\(result.stderr)")
     }
 
-    /// Rule files that define no rule at all would run healthy and watch nothing.
-    @Test func rulesFilesDefiningNoRuleDoNotRun() throws {
+    /// Rule files that define no enabled rule would run healthy and watch nothing. A test naming them says so
+    /// where it names them (lint reports it there too), and a test naming another test as its rules is E0311.
+    @Test(arguments: ["rules: []\n", "rules:\n  - {name: A, on: completion, when: latency_ms > 1, enabled: false}\n"])
+    func ruleFilesDefiningNoEnabledRuleDoNotRun(rules: String) throws {
         let dir = try SentinelProcess.temporaryDirectory()
         let file = dir.appendingPathComponent("none.yaml")
-        try "lists:\n  a: [x]\nrules: []\n".write(to: file, atomically: true, encoding: .utf8)
+        try ("lists:\n  a: [x]\n" + rules).write(to: file, atomically: true, encoding: .utf8)
         let result = try SentinelProcess.run(["dry-run", "--rules", file.path, "examples/traffic.jsonl"])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("\(file.path):1:1: error: no rules: the rule files given define none [E0302]"), "\(result.stderr)")
+        #expect(result.stderr.contains("\(file.path):1:1: error: no rules: the rule files given define no enabled rule [E0302]"), "\(result.stderr)")
+        try "rule_files: [none.yaml]\ntests:\n  - name: t\n    events: [{at: 0s, kind: completion}]\n    expect: [{at: 0s, alerts: []}]\n"
+            .write(to: dir.appendingPathComponent("none.test.yaml"), atomically: true, encoding: .utf8)
+        try "rule_files: [none.test.yaml]\ntests:\n  - name: t\n    events: [{at: 0s, kind: completion}]\n    expect: [{at: 0s, alerts: []}]\n"
+            .write(to: dir.appendingPathComponent("other.test.yaml"), atomically: true, encoding: .utf8)
+        let lint = try SentinelProcess.run(["lint", dir.appendingPathComponent("none.test.yaml").path, dir.appendingPathComponent("other.test.yaml").path])
+        #expect(lint.status == 1)
+        #expect(lint.stdout.contains("none.test.yaml:1:14: error: no rules: the rule files this test names define no enabled rule [E0302]"), "\(lint.stdout)")
+        #expect(lint.stdout.contains("other.test.yaml:1:14: error: a rule test (*.test.yaml) is not a rule or policy file [E0311]"))
+    }
+
+    /// A file named before its folder still counts in the folder: a rule file among policy files is E0311.
+    @Test func aFileNamedBeforeItsFolderStillCountsInTheFolder() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try FileManager.default.copyItem(atPath: "policies/default.yaml", toPath: dir.appendingPathComponent("a.yaml").path)
+        try FileManager.default.copyItem(atPath: "policies/default.yaml", toPath: dir.appendingPathComponent("b.yaml").path)
+        let rule = dir.appendingPathComponent("r.yaml")
+        try "rules:\n  - {name: Slow, on: completion, group_by: [model], when: latency_ms > 1000}\n".write(to: rule, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["lint", rule.path, dir.path])
+        #expect(result.stdout.contains("\(rule.path):1:1: error: a rule file in a folder of policy files"), "\(result.stdout)")
     }
 
     @Test func errorsArePositionedWithTheLineAndACaret() throws {

@@ -90,7 +90,7 @@ public enum NodeValue {
     public static func integer(_ node: YAMLNode, _ what: String, min: Int, _ diagnostics: inout [Diagnostic])
         -> Located<Int>?
     {
-        if case .scalar(let s) = node.content, s.isPlain, let n = Int(s.value) {
+        if case .scalar(let s) = node.content, s.isPlain, YAMLScalar.isJSONNumber(s.value, wholeOnly: true), let n = Int(s.value) {
             if n >= min { return Located(n, at: node.range) }
             diagnostics.append(Diagnostic(.invalidValue, "\(what) must be at least \(min)", at: node.range))
             return nil
@@ -100,6 +100,8 @@ public enum NodeValue {
         if case .scalar(let s) = node.content, s.isPlain, let value = YAMLScalar.number(s.value), value == value.rounded() {
             written = value.magnitude < 9.2e18
                 ? " written in digits (\(Int(value)), not '\(s.value)')" : " within ±9223372036854775807, not '\(s.value)'"
+        } else if case .scalar(let s) = node.content, s.isPlain, let n = Int(s.value) {
+            written = " written as JSON writes numbers (\(n), not '\(s.value)')"
         }
         diagnostics.append(Diagnostic(.wrongType, "\(what) must be a whole number\(written)", at: node.range))
         return nil
