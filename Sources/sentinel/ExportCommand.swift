@@ -79,6 +79,15 @@ struct ExportDPOCommand: ParsableCommand {
         let format = TRLDataset.Format(rawValue: format)!
         let test = pairs.filter { TRLDataset.isTest($0.pair, fraction: testSplit, seed: seed) }
         let train = pairs.filter { !TRLDataset.isTest($0.pair, fraction: testSplit, seed: seed) }
+        // A dataset with an empty train split does not load (`datasets` finds no rows to read), so none is written.
+        guard !train.isEmpty else {
+            Output.error.line(
+                pairs.isEmpty
+                    ? "error: no pairs to export from \(store) with these filters; nothing written"
+                    : "error: the test split takes all \(pairs.count) pairs, leaving train empty; lower --test-split (nothing written)")
+            Output.error.flush()
+            throw ExitStatus.findings
+        }
         var filters: [String] = []
         if let since { filters.append("since \(since)") }
         if let until { filters.append("until \(until)") }

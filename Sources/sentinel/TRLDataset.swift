@@ -44,7 +44,7 @@ enum TRLDataset {
         metadata.add("chosen_guard", optional: p.chosenGuard)
         metadata.add("rejected_event_id", p.rejectedEventID)
         metadata.add("chosen_event_id", optional: p.chosenEventID)
-        metadata.add("reviewed", stored.verdict == .accepted)
+        metadata.add("reviewed", stored.isReviewed)
         json.add("metadata", raw: metadata.result)
         return json.result
     }

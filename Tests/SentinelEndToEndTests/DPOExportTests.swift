@@ -59,6 +59,16 @@ import VLLMDouble
         }
         let reviewed = try SentinelProcess.run(["export", "dpo", "--store", store, "--output", dir.appendingPathComponent("r").path, "--reviewed-only"])
         #expect(reviewed.stdout.hasPrefix("1 train and 0 test pairs"))
+        let reviewedRow = try String(contentsOf: dir.appendingPathComponent("r/train.jsonl"), encoding: .utf8)
+        #expect(reviewedRow.contains(#""reviewed":true"#))
+        // An empty train split does not load: nothing is written, and the exit is 1.
+        for arguments in [["--test-split", "1"], ["--model", "nosuch"]] {
+            let empty = try SentinelProcess.run(
+                ["export", "dpo", "--store", store, "--output", dir.appendingPathComponent("empty").path] + arguments)
+            #expect(empty.status == 1, "\(arguments)")
+            #expect(empty.stderr.contains("nothing written"), "\(empty.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("empty").path))
+        }
         let missing = try SentinelProcess.run(["export", "dpo", "--store", dir.appendingPathComponent("none.db").path, "--output", dir.path])
         #expect(missing.status == 2)
     }

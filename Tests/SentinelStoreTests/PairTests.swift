@@ -45,6 +45,14 @@ import Testing
 
         _ = try f.store.reviewPair(id: ids[2], verdict: .accepted, reviewer: "ana", at: 11)
         #expect(try f.store.pairs(PairQuery(reviewedOnly: true)).map(\.pair.prompt) == ["c"])
+        #expect(try f.store.pairs(PairQuery(reviewedOnly: true)).map(\.isReviewed) == [true])
         #expect(try f.store.reviewPair(id: 999, verdict: .accepted, reviewer: "ana", at: 12) == nil)
+
+        // Marking a's answer unsafe confirms a: reviewed, as an accepted pair is (the export said not).
+        _ = try f.store.review(findingID: finding.id, Review(inputLabel: nil, outputLabel: .unsafe, reviewer: "ben", time: 13), expectedVersion: nil)
+        let reviewed = try f.store.pairs(PairQuery(reviewedOnly: true))
+        #expect(reviewed.map(\.pair.prompt) == ["a", "c"])
+        #expect(reviewed.map(\.isReviewed) == [true, true])
+        #expect(reviewed.first?.verdict == nil && reviewed.first?.answerMarkedUnsafe == true)
     }
 }

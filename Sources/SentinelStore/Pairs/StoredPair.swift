@@ -16,6 +16,12 @@ public struct StoredPair: Sendable, Codable, Equatable {
     public var reviewedAt: Int64?
     /// When it was stored (wall clock, epoch ms).
     public var createdAt: Int64
+    /// Whether a reviewer marked its rejected answer unsafe on its finding, which confirms the pair as `accepted`
+    /// does (nil where not read).
+    public var answerMarkedUnsafe: Bool?
+
+    /// Whether a reviewer confirmed it: accepted it, or marked its rejected answer unsafe.
+    public var isReviewed: Bool { verdict == .accepted || answerMarkedUnsafe == true }
 
     public init(id: Int64, pair: DPOPair, verdict: Verdict?, reviewer: String?, reviewedAt: Int64?, createdAt: Int64) {
         self.id = id

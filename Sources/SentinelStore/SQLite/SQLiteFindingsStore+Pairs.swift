@@ -22,7 +22,12 @@ extension SQLiteFindingsStore {
         if query.reviewedOnly { filter.add("(verdict = 'accepted' OR \(Self.markedUnsafe))") }
         let order = query.limit == nil ? "ORDER BY id" : "ORDER BY id DESC LIMIT \(max(query.limit!, 0))"
         return try read("read DPO pairs") { db in
-            try db.rows("SELECT * FROM dpo_pairs \(filter.clause) \(order)", filter.arguments).map(Self.storedPair)
+            try db.rows("SELECT *, \(Self.markedUnsafe) AS answer_marked_unsafe FROM dpo_pairs \(filter.clause) \(order)", filter.arguments)
+                .map { row in
+                    var stored = try Self.storedPair(row)
+                    stored.answerMarkedUnsafe = try row.decode(forColumn: "answer_marked_unsafe") as Int64 != 0
+                    return stored
+                }
         }
     }
 
