@@ -107,7 +107,9 @@ struct TraceCommand: AsyncParsableCommand {
             text == "-"
             ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: text))
         var latencies: [Double] = []
-        for (number, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() {
+        // Blank lines are skipped, but counted: errors name the line as an editor numbers it.
+        for (number, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
                 let output = object["text"] as? String
             else {

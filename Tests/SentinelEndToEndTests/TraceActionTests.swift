@@ -75,6 +75,20 @@ import Testing
         #expect(sentinel.stop() == 0)
     }
 
+    /// `trace --batch` names a bad line by its number in the file, blank lines counted (it named line 5 as 3).
+    @Test func aBadBatchLineIsNamedByItsLineInTheFile() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let corpus = dir.appendingPathComponent("corpus.jsonl")
+        try (Self.corpus.joined(separator: "\n") + "\n").write(to: corpus, atomically: true, encoding: .utf8)
+        let index = dir.appendingPathComponent("index").path
+        #expect(try SentinelProcess.run(["index", "build", corpus.path, "--output", index, "--quiet"]).status == 0)
+        let batch = dir.appendingPathComponent("batch.jsonl")
+        try "{\"text\":\"stir it for ten minutes\"}\n\n  \n\nnot json\n".write(to: batch, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["trace", "--index", index, "--batch", batch.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(batch.path):5: not a JSON object with a string \"text\""), "\(result.stderr)")
+    }
+
     @Test func aBrokenIndexIsACountedFailureAndEvaluationGoesOn() async throws {
         let dir = try SentinelProcess.temporaryDirectory()
         let broken = dir.appendingPathComponent("broken")

@@ -205,3 +205,39 @@ struct IndexBuildTests {
         #expect(results > 0 && errors > 0)
     }
 }
+
+/// Over-long corpus lines: reported and skipped in a file, reading stops on a device that may never end one, and a
+/// long line is read in time linear in its length.
+@Suite struct CorpusLineLimitTests {
+    @Test func aLineOverTheLimitIsABadLineAndReadingGoesOn() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corpus-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("c.jsonl").path
+        let long = #"{"text":""# + String(repeating: "a", count: 200) + #""}"#
+        try [#"{"text":"one"}"#, long, #"{"text":"three"}"#, long].joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let reader = try CorpusReader(path: path, maxLineLength: 64)
+        var texts: [String] = []
+        var bad: [String] = []
+        while true {
+            do {
+                guard let document = try reader.next() else { break }
+                texts.append(document.text)
+            } catch {
+                bad.append(error.description)
+            }
+        }
+        #expect(texts == ["one", "three"])
+        #expect(bad == ["\(path):2: error: longer than the limit of 64 bytes", "\(path):4: error: longer than the limit of 64 bytes"])
+    }
+
+    @Test func aDeviceThatNeverEndsALineStopsAtTheLimit() throws {
+        let reader = try CorpusReader(path: "/dev/zero", maxLineLength: 1 << 20)
+        #expect(throws: IndexError.self) { _ = try reader.next() }
+        do {
+            _ = try reader.next()
+        } catch {
+            #expect(error.description.contains("not a regular file"), "\(error)")
+        }
+    }
+}

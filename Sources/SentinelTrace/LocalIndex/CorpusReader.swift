@@ -1,4 +1,5 @@
 import Foundation
+import SentinelCore
 
 /// A JSONL corpus read a buffer at a time, so a multi-gigabyte file never sits in memory whole: each line's
 /// `text` and its other fields, as metadata.
@@ -12,6 +13,12 @@ final class CorpusReader {
     let path: String
     /// The file's size in bytes.
     let size: Int
+    /// The longest line read by default, as `dry-run` reads traffic: 64 MiB.
+    static let maxLineLength = 64 << 20
+    let maxLineLength: Int
+    /// Whether the corpus is a regular file: past an over-long line, reading goes on only in one (a device such as
+    /// `/dev/zero` may never end the line).
+    private let isRegularFile: Bool
     /// The line last read, from 1.
     private(set) var line = 0
     /// Bytes consumed so far, up to the end of the last line read.
@@ -22,8 +29,9 @@ final class CorpusReader {
     private var scanned = 0
     private var atEnd = false
 
-    init(path: String) throws(IndexError) {
+    init(path: String, maxLineLength: Int = CorpusReader.maxLineLength) throws(IndexError) {
         self.path = path
+        self.maxLineLength = maxLineLength
         descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { throw .corpusUnreadable(path: path, reason: String(cString: strerror(errno))) }
         var status = stat()
@@ -33,6 +41,7 @@ final class CorpusReader {
             throw .corpusUnreadable(path: path, reason: "it is a folder")
         }
         size = Int(status.st_size)
+        isRegularFile = status.st_mode & S_IFMT == S_IFREG
     }
 
     deinit {
@@ -77,11 +86,38 @@ final class CorpusReader {
     private func nextLine() throws(IndexError) -> ArraySlice<UInt8>? {
         while true {
             if let newline = buffer[scanned...].firstIndex(of: 0x0A) {
+                if newline - cursor > maxLineLength + 1 || newline - cursor == maxLineLength + 1 && buffer[newline - 1] != 0x0D {
+                    try skipLongLine()
+                }
                 return take(upTo: newline, skipping: 1)
             }
             scanned = buffer.count
+            if buffer.count - cursor > maxLineLength { try skipLongLine() }
             if atEnd {
                 return cursor < buffer.count ? take(upTo: buffer.count, skipping: 0) : nil
+            }
+            try fill()
+        }
+    }
+
+    /// Drops the line at `cursor`, over `maxLineLength`, through its end, then reports it (`.badLine`, after which
+    /// reading goes on), or stops reading where the corpus is not a regular file.
+    private func skipLongLine() throws(IndexError) {
+        line += 1
+        let limit = "longer than the limit of \(ByteCount.text(maxLineLength))"
+        while true {
+            if let newline = buffer[scanned...].firstIndex(of: 0x0A) {
+                consumed += newline + 1 - cursor
+                cursor = newline + 1
+                scanned = cursor
+                throw .badLine(path: path, line: line, reason: limit)
+            }
+            consumed += buffer.count - cursor
+            cursor = buffer.count
+            scanned = cursor
+            if atEnd { throw .badLine(path: path, line: line, reason: limit) }
+            guard isRegularFile else {
+                throw .corpusUnreadable(path: path, reason: "line \(line) is \(limit), and the corpus is not a regular file")
             }
             try fill()
         }
@@ -104,7 +140,7 @@ final class CorpusReader {
         cursor = 0
         let chunk = 1 << 20
         let old = buffer.count
-        buffer.reserveCapacity(old + chunk)
+        // Grown by `append`, geometrically: reserving the exact size at every chunk copied a long line each time.
         buffer.append(contentsOf: repeatElement(0, count: chunk))
         let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + old, chunk) }
         guard count >= 0 else { throw .corpusUnreadable(path: path, reason: String(cString: strerror(errno))) }
