@@ -100,6 +100,15 @@ import Testing
         #expect(try await sentinel.eventually(30) { try await sentinel.metric("sentinel_traces_total{outcome=\"failed\"}") == 1 })
         #expect(try await sentinel.eventually { (try await sentinel.get("/api/v1/findings").json["findings"] as? [[String: Any]])?.count == 1 })
         #expect(sentinel.stderr.contains("trace failed"))
+
+        // The index mended (built where the broken one was), the next trace uses it without a restart.
+        try FileManager.default.removeItem(at: broken)
+        let corpus = dir.appendingPathComponent("corpus.jsonl")
+        try (Self.corpus.joined(separator: "\n") + "\n").write(to: corpus, atomically: true, encoding: .utf8)
+        #expect(try SentinelProcess.run(["index", "build", corpus.path, "--output", broken.path, "--quiet"]).status == 0)
+        let second = Self.event.replacingOccurrences(of: #""id":"c-1""#, with: #""id":"c-2""#).replacingOccurrences(of: #""ts":1"#, with: #""ts":2"#)
+        #expect(try await sentinel.post("/api/v1/events", second).status == 202)
+        #expect(try await sentinel.eventually(30) { try await sentinel.metric("sentinel_traces_total{outcome=\"traced\"}") == 1 })
         #expect(sentinel.stop() == 0)
     }
 }

@@ -19,7 +19,8 @@ final class TraceQueue: Sendable {
 
     private let maxInFlight: Int
     private let inFlight = Mutex(0)
-    private let backends = Mutex<[String: Result<any TraceBackend, TraceActionError>]>([:])
+    /// Backends opened, by settings, with the stamp of the local index they opened (see `indexStamp`).
+    private let backends = Mutex<[String: (backend: any TraceBackend, stamp: String?)]>([:])
     private let metrics: ServiceMetrics
     private let logger: Logger
 
@@ -57,15 +58,27 @@ final class TraceQueue: Sendable {
         }
     }
 
-    /// The action's backend, opened once per distinct settings (a reload with the same settings keeps it).
+    /// The action's backend, opened once per distinct settings (a reload with the same settings keeps it), and again
+    /// when its local index was rebuilt since. A backend that failed to open is not kept: the next trace tries
+    /// again, so an index built after the start (or mended) is used without a restart.
     private func backend(for action: CompiledAction) -> Result<any TraceBackend, TraceActionError> {
         let key = action.settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
+        let stamp = Self.indexStamp(action.settings)
         return backends.withLock { cache in
-            if let known = cache[key] { return known }
+            if let known = cache[key], known.stamp == stamp { return .success(known.backend) }
             let made = Self.makeBackend(action.settings)
-            cache[key] = made
+            if case .success(let backend) = made { cache[key] = (backend, stamp) } else { cache[key] = nil }
             return made
         }
+    }
+
+    /// For a local index, its manifest's inode, size and modification time: a rebuild (a new `index.json`) changes
+    /// it. Nil for other backends, and when there is no manifest.
+    static func indexStamp(_ settings: [String: String]) -> String? {
+        guard settings["backend"] ?? "local" == "local", let path = settings["index"] else { return nil }
+        var status = stat()
+        guard stat((path as NSString).appendingPathComponent("index.json"), &status) == 0 else { return nil }
+        return "\(status.st_ino):\(status.st_size):\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
     }
 
     static func makeBackend(_ settings: [String: String]) -> Result<any TraceBackend, TraceActionError> {
