@@ -33,28 +33,52 @@ struct SuffixArray: @unchecked Sendable {
     }
 
     /// The ranks of the suffixes starting with `pattern`: as many as the pattern occurs.
-    func ranks(of pattern: UnsafeBufferPointer<UInt8>) -> Range<Int> {
-        let lower = search(pattern, afterMatches: false).rank
-        let upper = search(pattern, afterMatches: true).rank
+    func ranks(of pattern: UnsafeBufferPointer<UInt8>) throws(IndexError) -> Range<Int> {
+        let lower = try search(pattern, afterMatches: false).rank
+        let upper = try search(pattern, afterMatches: true).rank
         return lower..<upper
     }
 
+    /// `ranks(of:)` of `bytes[range]`.
+    func ranks(of bytes: [UInt8], _ range: Range<Int>) throws(IndexError) -> Range<Int> {
+        try withPattern(bytes, range) { pattern throws(IndexError) in try ranks(of: pattern) }
+    }
+
+    /// `longestMatch` of `bytes[range]`.
+    func longestMatch(_ bytes: [UInt8], _ range: Range<Int>) throws(IndexError) -> Int {
+        try withPattern(bytes, range) { pattern throws(IndexError) in try longestMatch(pattern) }
+    }
+
+    /// `body` of the bytes of `bytes[range]` in place, its error passed on as it is.
+    private func withPattern<T>(
+        _ bytes: [UInt8], _ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) throws(IndexError) -> T
+    ) throws(IndexError) -> T {
+        let result: Result<T, IndexError> = bytes.withUnsafeBufferPointer { buffer in
+            do throws(IndexError) {
+                return .success(try body(UnsafeBufferPointer(rebasing: buffer[range])))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
     /// The length of the longest prefix of `pattern` that occurs in the text.
-    func longestMatch(_ pattern: UnsafeBufferPointer<UInt8>) -> Int {
+    func longestMatch(_ pattern: UnsafeBufferPointer<UInt8>) throws(IndexError) -> Int {
         // The suffix sharing the most with the pattern sorts right before or right after where it would go.
-        search(pattern, afterMatches: false).common
+        try search(pattern, afterMatches: false).common
     }
 
     /// The first rank whose suffix sorts after the pattern, or (`afterMatches` false) does not sort before it; and
     /// the longer of the common prefixes of the pattern with the suffixes on either side of that rank.
-    private func search(_ pattern: UnsafeBufferPointer<UInt8>, afterMatches: Bool) -> (rank: Int, common: Int) {
+    private func search(_ pattern: UnsafeBufferPointer<UInt8>, afterMatches: Bool) throws(IndexError) -> (rank: Int, common: Int) {
         var low = -1
         var high = text.count
         var commonLow = 0
         var commonHigh = 0
         while high - low > 1 {
             let middle = low + (high - low) / 2
-            let (common, order) = compare(pattern, position(ofRank: middle), known: min(commonLow, commonHigh))
+            let (common, order) = try compare(pattern, rank: middle, known: min(commonLow, commonHigh))
             if order < 0 || (order == 0 && afterMatches) {
                 low = middle
                 commonLow = common
@@ -66,12 +90,19 @@ struct SuffixArray: @unchecked Sendable {
         return (high, max(commonLow, commonHigh))
     }
 
-    /// The common prefix of `pattern` and the suffix at `position`, whose first `known` bytes are known to match,
-    /// and how the suffix sorts against the pattern: -1 before, 0 starting with it, 1 after. A position outside
-    /// the text (a damaged suffix array) reads as an empty suffix rather than outside the mapping.
-    private func compare(_ pattern: UnsafeBufferPointer<UInt8>, _ position: Int, known: Int) -> (Int, Int) {
+    /// The common prefix of `pattern` and the suffix of `rank`, whose first `known` bytes are known to match, and
+    /// how the suffix sorts against the pattern: -1 before, 0 starting with it, 1 after. A position outside the
+    /// text (a damaged suffix array) throws `.damaged` naming the file, rather than reading outside the mapping.
+    private func compare(_ pattern: UnsafeBufferPointer<UInt8>, rank: Int, known: Int) throws(IndexError) -> (Int, Int) {
+        let position = position(ofRank: rank)
+        guard position >= 0, position <= text.count else {
+            throw .damaged(
+                path: path,
+                reason: "\(IndexFile.suffixArray.rawValue) puts rank \(rank) at byte \(position), outside "
+                    + "\(IndexFile.text.rawValue) (\(text.count) bytes)")
+        }
         var common = known
-        let available = position >= 0 ? text.count - position : 0
+        let available = text.count - position
         while common < pattern.count {
             guard common < available else { return (common, -1) }
             let byte = text[position &+ common]
