@@ -63,6 +63,13 @@ struct ExportDPOCommand: ParsableCommand {
             Output.error.flush()
             throw ExitStatus.usage
         }
+        // Opening a store creates its tables: an empty or foreign file would silently become one.
+        let header = FileHandle(forReadingAtPath: store).flatMap { try? $0.read(upToCount: 16) }
+        guard header == Data("SQLite format 3\u{0}".utf8) else {
+            Output.error.line("error: \(store): not a findings store (an SQLite database); nothing written")
+            Output.error.flush()
+            throw ExitStatus.usage
+        }
         let stored: [StoredPair]
         do {
             let opened = try SQLiteFindingsStore(path: store)

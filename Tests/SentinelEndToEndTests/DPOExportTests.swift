@@ -71,6 +71,13 @@ import VLLMDouble
         }
         let missing = try SentinelProcess.run(["export", "dpo", "--store", dir.appendingPathComponent("none.db").path, "--output", dir.path])
         #expect(missing.status == 2)
+        // An empty file is no store, and stays empty (opening it as one wrote the schema into it).
+        let empty = dir.appendingPathComponent("empty.db")
+        try Data().write(to: empty)
+        let notStore = try SentinelProcess.run(["export", "dpo", "--store", empty.path, "--output", dir.appendingPathComponent("x").path])
+        #expect(notStore.status == 2)
+        #expect(notStore.stderr.contains("not a findings store"), "\(notStore.stderr)")
+        #expect(try Data(contentsOf: empty).isEmpty)
     }
 
     /// A column null or `[]` in the first rows and text later (a pair with no categories alone in train, others
