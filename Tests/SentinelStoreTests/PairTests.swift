@@ -23,6 +23,47 @@ import Testing
         #expect(try f.store.pairPromptKeys() == ["how to hurt?"])
     }
 
+    /// Two events that used one id (a restarted simulator, an application's reused ids): a pair and a trace go to
+    /// the latest finding of that id and rule, and the earlier one keeps its own.
+    @Test func aReusedEventIDLinksAndTracesOnlyTheLatestFinding() throws {
+        let f = try StoreFixture()
+        func traced(_ json: String) -> StoreBatch {
+            var batch = StoreBatch()
+            batch.traces = [TraceRecord(eventID: "c-7", rule: "UnsafeAnswerRate", json: json)]
+            return batch
+        }
+        var old = Make.finding(time: 500)
+        old.eventID = "c-7"
+        var new = Make.finding(time: 900)
+        new.eventID = "c-7"
+        let first = try #require(try f.insert([old]).first)
+        try f.store.append(traced(#"{"spans":[1]}"#))
+        try f.store.append(StoreBatch(pairs: [Self.pair("first prompt", rejectedEventID: "c-7")]))
+        let second = try #require(try f.insert([new]).first)
+        try f.store.append(traced(#"{"spans":[]}"#))
+        try f.store.append(StoreBatch(pairs: [Self.pair("second prompt", rejectedEventID: "c-7")]))
+        let pairs = try f.store.pairs(PairQuery())
+        #expect(try f.store.finding(id: first.id)?.traceJSON == #"{"spans":[1]}"#)
+        #expect(try f.store.finding(id: second.id)?.traceJSON == #"{"spans":[]}"#)
+        #expect(try f.store.finding(id: first.id)?.dpoPairID == pairs.first { $0.pair.prompt == "first prompt" }?.id)
+        #expect(try f.store.finding(id: second.id)?.dpoPairID == pairs.first { $0.pair.prompt == "second prompt" }?.id)
+    }
+
+    /// Deleting a finding whose answer a reviewer marked safe keeps its pair dropped (it came back, and was
+    /// exported again).
+    @Test func deletingAFindingMarkedSafeKeepsItsPairDropped() throws {
+        let f = try StoreFixture()
+        let finding = try #require(try f.insert([Make.finding(time: 500)]).first)
+        try f.store.append(StoreBatch(pairs: [Self.pair("a", rejectedEventID: "c-500")]))
+        _ = try f.store.review(findingID: finding.id, Review(inputLabel: nil, outputLabel: .safe, reviewer: "ben", time: 10), expectedVersion: nil)
+        #expect(try f.store.pairs(PairQuery()).isEmpty)
+        #expect(try f.store.deleteFindings(FindingQuery(reviewed: true)) == 1)
+        #expect(try f.store.pairs(PairQuery()).isEmpty)
+        let dropped = try f.store.pairs(PairQuery(includeDropped: true))
+        #expect(dropped.map(\.verdict) == [.rejected])
+        #expect(dropped.first?.reviewer == "ben" && dropped.first?.reviewedAt == 10)
+    }
+
     @Test func reviewsDropOrSelectPairs() throws {
         let f = try StoreFixture()
         let finding = try #require(try f.insert([Make.finding(time: 500)]).first)

@@ -42,6 +42,17 @@ extension SQLiteFindingsStore {
     public func deleteFindings(_ query: FindingQuery) throws -> Int {
         try write("delete findings") { db in
             let filter = Self.filter(query)
+            // A pair is dropped while its answer's finding is marked safe: before the finding goes, that decision is
+            // kept on the pair (rejected, by the finding's reviewer), or deleting findings would bring it back.
+            var safe = filter
+            safe.add("output_label = 'safe'")
+            try db.run(
+                """
+                UPDATE dpo_pairs SET verdict = 'rejected', reviewer = marked.reviewer, reviewed_at = marked.reviewed_at
+                FROM (SELECT event_id, reviewer, reviewed_at FROM findings \(safe.clause)) AS marked
+                WHERE dpo_pairs.verdict IS NULL AND dpo_pairs.rejected_event_id = marked.event_id
+                """,
+                safe.arguments)
             try db.run("DELETE FROM findings \(filter.clause)", filter.arguments)
             return db.changesCount
         }

@@ -60,9 +60,14 @@ extension SQLiteFindingsStore {
                 pair.chosenEventID, pair.source, pair.safetyInstruction, createdAt,
             ])
         guard db.changesCount > 0 else { return }
+        // The findings of the latest event with that id (every rule's): an event that used the id before (a
+        // restarted simulator, an application's reused ids) must not take the pair.
         try db.run(
-            "UPDATE findings SET dpo_pair_id = ? WHERE event_id = ? AND dpo_pair_id IS NULL",
-            [db.lastInsertedRowID, pair.rejectedEventID])
+            """
+            UPDATE findings SET dpo_pair_id = ? WHERE event_id = ? AND dpo_pair_id IS NULL
+                AND time = (SELECT max(time) FROM findings WHERE event_id = ?)
+            """,
+            [db.lastInsertedRowID, pair.rejectedEventID, pair.rejectedEventID])
     }
 
     private static func storedPair(_ row: Row) throws -> StoredPair {

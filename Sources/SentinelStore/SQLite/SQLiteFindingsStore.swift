@@ -73,9 +73,10 @@ public final class SQLiteFindingsStore: FindingsStore {
             for notification in batch.outbox { try Self.enqueue(notification, at: queuedAt, db) }
             for entry in batch.notificationLog { try Self.upsert(entry, db) }
             for pair in batch.pairs { try Self.insert(pair, at: queuedAt, db) }
+            // On the latest finding of the traced event and rule: an earlier one with a reused id keeps its own.
             for trace in batch.traces {
                 try db.run(
-                    "UPDATE findings SET trace_json = ? WHERE event_id = ? AND rule = ?",
+                    "UPDATE findings SET trace_json = ? WHERE id = (SELECT max(id) FROM findings WHERE event_id = ? AND rule = ?)",
                     [trace.json, trace.eventID, trace.rule])
             }
             return ids
