@@ -47,6 +47,9 @@ import Testing
         #expect(try f.store.finding(id: second.id)?.traceJSON == #"{"spans":[]}"#)
         #expect(try f.store.finding(id: first.id)?.dpoPairID == pairs.first { $0.pair.prompt == "first prompt" }?.id)
         #expect(try f.store.finding(id: second.id)?.dpoPairID == pairs.first { $0.pair.prompt == "second prompt" }?.id)
+        // Marking the second event's answer safe drops its pair only.
+        _ = try f.store.review(findingID: second.id, Review(inputLabel: nil, outputLabel: .safe, reviewer: "ben", time: 10), expectedVersion: nil)
+        #expect(try f.store.pairs(PairQuery()).map(\.pair.prompt) == ["first prompt"])
     }
 
     /// Deleting a finding whose answer a reviewer marked safe keeps its pair dropped (it came back, and was

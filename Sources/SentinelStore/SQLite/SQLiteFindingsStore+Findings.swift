@@ -49,8 +49,8 @@ extension SQLiteFindingsStore {
             try db.run(
                 """
                 UPDATE dpo_pairs SET verdict = 'rejected', reviewer = marked.reviewer, reviewed_at = marked.reviewed_at
-                FROM (SELECT event_id, reviewer, reviewed_at FROM findings \(safe.clause)) AS marked
-                WHERE dpo_pairs.verdict IS NULL AND dpo_pairs.rejected_event_id = marked.event_id
+                FROM (SELECT dpo_pair_id, reviewer, reviewed_at FROM findings \(safe.clause)) AS marked
+                WHERE dpo_pairs.verdict IS NULL AND dpo_pairs.id = marked.dpo_pair_id
                 """,
                 safe.arguments)
             try db.run("DELETE FROM findings \(filter.clause)", filter.arguments)
