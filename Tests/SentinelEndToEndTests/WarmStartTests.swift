@@ -78,8 +78,11 @@ import Testing
         #expect(try await restarted.eventually { try await restarted.metric(Self.firing("SlowRequest", "warning")) == 1 })
         try await Task.sleep(for: .seconds(2))  // group interval 1s: a repeat would have gone out
         #expect(try await restarted.metric("sentinel_notifications_total{receiver=\"ops\"}") == 1, "SlowRequest only")
-        // The unsafe answer before the restart still waits for its re-prompt: a safe one now makes the pair.
-        #expect(try await restarted.post("/api/v1/events", Self.event(minute: 46, latency: 100, repromptOf: "c-20")).status == 202)
+        // The unsafe answer before the restart still waits for its re-prompt: a safe one (of its prompt) now makes
+        // the pair.
+        let reprompt = Self.event(minute: 46, latency: 100, repromptOf: "c-20")
+            .replacingOccurrences(of: #""prompt":"p46""#, with: #""prompt":"p20""#)
+        #expect(try await restarted.post("/api/v1/events", reprompt).status == 202)
         #expect(try await restarted.eventually { try await restarted.metric("sentinel_dpo_pairs_total{source=\"stream\"}") == 1 })
         #expect(restarted.stop() == 0)
         let tapped = try LiveSentinel.tapLines(directory.appendingPathComponent("tap"))
