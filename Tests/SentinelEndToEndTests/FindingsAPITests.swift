@@ -83,6 +83,10 @@ import Testing
 
         // Filters and paging.
         #expect(try await findings(sentinel, "?model=m2").isEmpty)
+        // The query reads as forms encode it: `+` is a space, `%2B` a plus.
+        #expect(try await findings(sentinel, "?model=m+1").isEmpty)
+        #expect(try await findings(sentinel, "?rule=Unsafe+Answer").isEmpty)
+        #expect(try await findings(sentinel, "?model=%6D1").count == 2)
         // An alert links to its evidence through its fingerprint.
         let alerts = try await sentinel.get("/api/v1/alerts?rule=UnsafeAnswer").json["alerts"] as? [[String: Any]] ?? []
         let fingerprint = try #require(alerts.first?["fingerprint"] as? String)

@@ -71,7 +71,8 @@ struct ReviewPageTests {
             try await shoot("finding")
             try await browser.click("input[name=output][value=unsafe]")
             try await browser.click("input[name=input][value=safe]")
-            try await browser.type("input[name=note]", "<b>jailbreak</b> worked")
+            // A text area: a note's line breaks are kept (a one-line input dropped them), stored as LF.
+            try await browser.type("textarea[name=note]", "<b>jailbreak</b> worked\nstep two")
             try await browser.clickAndWaitForPage("#review button")
             #expect(try await browser.text("#current-review").contains("<b>jailbreak</b> worked"))
             #expect(try await browser.source.contains("&lt;b&gt;jailbreak&lt;/b&gt;"))
@@ -80,6 +81,7 @@ struct ReviewPageTests {
             #expect(review["output"] as? String == "unsafe")
             #expect(review["input"] as? String == "safe")
             #expect(review["reviewer"] as? String == "ana")
+            #expect(review["note"] as? String == "<b>jailbreak</b> worked\nstep two")
 
             // Ben reviews through the API while Ana's page is open: her next save is a conflict, not an overwrite.
             let version = try #require(stored["version"] as? Int)

@@ -10,6 +10,14 @@ import Testing
 /// The review page's forms: URL-encoded bodies decoded by hand (no trap on a stray `%`), silences from an alert's
 /// matchers as browsers send them, and failures answered as HTML pages.
 @Suite struct ReviewFormTests {
+    /// A verdict is coloured by its `safety`, not by the word "unsafe" anywhere in it (a category named so).
+    @Test func aVerdictIsColouredByItsSafety() {
+        #expect(ReviewPage.verdict(#"{"safety":"safe","categories":["unsafe"]}"#).hasPrefix(#"<code class="safe">"#))
+        #expect(ReviewPage.verdict(#"{"safety":"unsafe","categories":[]}"#).hasPrefix(#"<code class="unsafe">"#))
+        #expect(ReviewPage.verdict(#"{"safety":"controversial"}"#).hasPrefix(#"<code class="">"#))
+        #expect(ReviewPage.verdict("not json").hasPrefix(#"<code class="">"#))
+    }
+
     @Test func formBodiesDecodePlusAndPercentEscapesAndRefuseBrokenOnes() throws {
         let form = try FormBody(Array("reviewer=Jane+Doe&note=caf%C3%A9+%26+co&empty=&flag&a=1&a=2".utf8))
         #expect(form["reviewer"] == "Jane Doe")

@@ -287,11 +287,15 @@ extension SentinelServer {
         }
     }
 
-    /// The filters of a findings query; an empty parameter (an empty form field) is no filter.
+    /// The filters of a findings query; an empty parameter (an empty form field) is no filter. The query is read as
+    /// forms encode it, `+` a space (the review page's filter form, Python's `requests`): `model=llama+3` is the
+    /// model `llama 3`.
     static func findingQuery(_ request: Request, paging: Bool) -> Result<FindingQuery, Problem> {
-        var parameters: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters where !value.isEmpty && parameters[String(key)] == nil {
-            parameters[String(key)] = String(value)
+        let parameters: [String: String]
+        do {
+            parameters = try FormBody(Array((request.uri.query ?? "").utf8)).fields.filter { !$0.value.isEmpty }
+        } catch {
+            return .failure(Problem(message: "the query \(error.description.replacingOccurrences(of: "the form ", with: ""))"))
         }
         var query = FindingQuery()
         func time(_ name: String) -> Result<Int64?, Problem> {

@@ -1,3 +1,4 @@
+import Foundation
 import SentinelCore
 import SentinelTrace
 
@@ -66,9 +67,11 @@ enum ReviewPage {
             .joined(separator: " ")
     }
 
+    /// A guard verdict, coloured by its `safety` (a category named "unsafe" is no unsafe verdict).
     static func verdict(_ json: String?) -> String {
         guard let json else { return "<em>none</em>" }
-        let css = json.contains("\"unsafe\"") ? "unsafe" : (json.contains("\"safe\"") ? "safe" : "")
+        let safety = (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["safety"] as? String
+        let css = safety == "unsafe" || safety == "safe" ? safety! : ""
         return "<code class=\"\(css)\">\(json.htmlEscaped)</code>"
     }
 }

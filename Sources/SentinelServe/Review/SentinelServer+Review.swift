@@ -187,10 +187,11 @@ extension SentinelServer {
         case .failure(let problem): return ReviewPage.layout(title: "Findings", session: session, body: "<p class=\"error\">\(problem.message.htmlEscaped)</p>")
         }
         let page = try store.findings(query)
-        let p = request.uri.queryParameters
-        func value(_ name: String) -> String { p[Substring(name)].map { String($0).htmlEscaped } ?? "" }
+        // Read as `findingQuery` read them (it refused a query that is not form-encoded above).
+        let p = (try? FormBody(Array((request.uri.query ?? "").utf8)).fields) ?? [:]
+        func value(_ name: String) -> String { p[name].map { $0.htmlEscaped } ?? "" }
         func option(_ name: String, _ v: String, _ label: String) -> String {
-            "<option value=\"\(v)\"\(p[Substring(name)].map(String.init) == v ? " selected" : "")>\(label)</option>"
+            "<option value=\"\(v)\"\(p[name] == v ? " selected" : "")>\(label)</option>"
         }
         var body = """
             <form method="get" action="/review/findings" id="filters">
@@ -233,9 +234,9 @@ extension SentinelServer {
         body += """
             <p>\(Timestamp.format(f.time).htmlEscaped) · rule <b>\(f.rule.htmlEscaped)</b> · \(ReviewPage.labels(f.labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
             · event <code>\((f.eventID ?? "").htmlEscaped)</code></p>
-            <h2>Prompt</h2><pre id="prompt">\((f.prompt ?? "").htmlEscaped)</pre>
+            <h2>Prompt</h2><pre id="prompt">\("\n" + (f.prompt ?? "").htmlEscaped)</pre>
             <p>Prompt guard: \(ReviewPage.verdict(f.promptGuard))</p>
-            <h2>Answer</h2><pre id="response">\(trace.map { TraceHTML.highlighted(f.response ?? "", $0.spans) } ?? (f.response ?? "").htmlEscaped)</pre>
+            <h2>Answer</h2><pre id="response">\("\n" + (trace.map { TraceHTML.highlighted(f.response ?? "", $0.spans) } ?? (f.response ?? "").htmlEscaped))</pre>
             <p>Response guard: \(ReviewPage.verdict(f.responseGuard))</p>
             <details><summary>Raw event</summary><pre>\(f.raw.htmlEscaped)</pre></details>
             """
@@ -265,7 +266,7 @@ extension SentinelServer {
                 <input type="hidden" name="version" value="\(f.version)">
                 <p>Input: \(radio("input", .safe, current?.inputLabel)) \(radio("input", .unsafe, current?.inputLabel)) \(radio("input", nil, current?.inputLabel))</p>
                 <p>Output: \(radio("output", .safe, current?.outputLabel)) \(radio("output", .unsafe, current?.outputLabel)) \(radio("output", nil, current?.outputLabel))</p>
-                <p><label>Note <input name="note" size="60" value="\((current?.note ?? "").htmlEscaped)"></label></p>
+                <p><label>Note <textarea name="note" rows="3" cols="60">\("\n" + (current?.note ?? "").htmlEscaped)</textarea></label></p>
                 <p><button>Save review</button></p></form>
                 """
         }
@@ -289,8 +290,11 @@ extension SentinelServer {
             }
             labels[name] = label
         }
+        // Browsers send a text area's line breaks as CR LF: read back as the LF the API stores, so saving the page
+        // leaves a note as it was.
+        let note = form["note"].map { $0.replacingOccurrences(of: "\r\n", with: "\n") }
         let review = Review(
-            inputLabel: labels["input"], outputLabel: labels["output"], note: form["note"].flatMap { $0.isEmpty ? nil : $0 },
+            inputLabel: labels["input"], outputLabel: labels["output"], note: note.flatMap { $0.isEmpty ? nil : $0 },
             reviewer: session.reviewer, time: WallClock.now())
         var version: Int?
         if let text = form["version"] {
