@@ -61,12 +61,13 @@ extension SentinelServer {
         case .success(let b): body = b
         case .failure(let problem): return APIResponse.error(problem.status, problem.message, extra: problem.extra)
         }
-        guard !body.reviewer.isEmpty else {
+        // Trimmed, as the page's login trims names: "   " names nobody.
+        let reviewer = body.reviewer.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reviewer.isEmpty else {
             return APIResponse.error(.badRequest, "field 'reviewer' must not be empty", extra: [("field", #""reviewer""#)])
         }
         let review = Review(
-            inputLabel: body.input, outputLabel: body.output, note: body.note, reviewer: body.reviewer,
-            time: WallClock.now())
+            inputLabel: body.input, outputLabel: body.output, note: body.note, reviewer: reviewer, time: WallClock.now())
         do {
             guard let updated = try store.review(findingID: id, review, expectedVersion: body.version) else {
                 return APIResponse.error(.notFound, "no finding \(id)")
