@@ -546,6 +546,8 @@ extension GraphBuilder {
             return nil
         }
         func probability(_ argument: Expr) -> Double? {
+            // `-0` is 0, written with a sign.
+            if case .unary(.negate, let inner) = argument.kind, case .number(0, _) = inner.kind { return 0 }
             guard case .number(let q, _) = argument.kind, q >= 0, q <= 1 else {
                 report(.badArguments, "'\(name)' needs a quantile between 0 and 1 as its first argument", argument, scope)
                 return nil

@@ -97,6 +97,7 @@ import Testing
         ("prompt matches \"(unclosed\"", .invalidRegex),
         ("count(latency_ms > 1) > 1", .badArguments),
         ("quantile(2, latency_ms, 5m) > 1", .badArguments),
+        ("quantile(-0.5, latency_ms, 5m) > 1", .badArguments),
         ("avg(count(5m), 5m) > 1", .badArguments),
         ("latency_ms > 1 > 2", .expressionSyntax),
         ("latency_ms = 1", .expressionSyntax),
@@ -110,6 +111,12 @@ import Testing
         let (graph, diagnostics) = CompileFixture.compile(CompileFixture.rule("'\(when.replacingOccurrences(of: "'", with: "''"))'"))
         #expect(graph == nil)
         #expect(CompileFixture.errors(diagnostics).map(\.code).contains(code), "\(diagnostics)")
+    }
+
+    /// `-0` is 0 written with a sign: a quantile like `0` (it was refused as outside 0 to 1).
+    @Test func aQuantileOfMinusZeroIsTheMinimum() {
+        let (graph, diagnostics) = CompileFixture.compile(CompileFixture.rule("'quantile(-0, latency_ms, 5m) > 1'"))
+        #expect(graph != nil, "\(diagnostics)")
     }
 
     /// A pattern that can backtrack exponentially compiles, with a warning at the pattern.
