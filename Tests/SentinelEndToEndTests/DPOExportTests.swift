@@ -22,6 +22,8 @@ import VLLMDouble
         #expect(try await sentinel.eventually { try await sentinel.metric("sentinel_dpo_pairs_total{source=\"stream\"}") == 9 })
         let pairs = try await sentinel.get("/api/v1/dpo-pairs").json["pairs"] as? [[String: Any]] ?? []
         #expect(pairs.count == 9)
+        // An empty parameter (an empty form field) is no filter, as on the findings API (it filtered for model "").
+        #expect((try await sentinel.get("/api/v1/dpo-pairs?model=&since=").json["pairs"] as? [Any])?.count == 9)
         #expect(pairs.allSatisfy { ($0["prompt"] as? String)?.isEmpty == false && $0["chosen"] as? String != $0["rejected"] as? String })
         let rejectedID = try #require(pairs.first?["id"] as? Int)
         let review = try await sentinel.post(

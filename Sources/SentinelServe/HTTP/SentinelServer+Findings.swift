@@ -288,15 +288,23 @@ extension SentinelServer {
         }
     }
 
-    /// The filters of a findings query; an empty parameter (an empty form field) is no filter. The query is read as
-    /// forms encode it, `+` a space (the review page's filter form, Python's `requests`): `model=llama+3` is the
-    /// model `llama 3`.
-    static func findingQuery(_ request: Request, paging: Bool) -> Result<FindingQuery, Problem> {
-        let parameters: [String: String]
+    /// A request's query parameters, read as forms encode them, `+` a space (the review page's filter form, Python's
+    /// `requests`: `model=llama+3` is the model `llama 3`); an empty one (an empty form field) is left out, as no
+    /// filter.
+    static func queryParameters(_ request: Request) -> Result<[String: String], Problem> {
         do {
-            parameters = try FormBody(Array((request.uri.query ?? "").utf8)).fields.filter { !$0.value.isEmpty }
+            return .success(try FormBody(Array((request.uri.query ?? "").utf8)).fields.filter { !$0.value.isEmpty })
         } catch {
             return .failure(Problem(message: "the query \(error.description.replacingOccurrences(of: "the form ", with: ""))"))
+        }
+    }
+
+    /// The filters of a findings query (see `queryParameters`).
+    static func findingQuery(_ request: Request, paging: Bool) -> Result<FindingQuery, Problem> {
+        let parameters: [String: String]
+        switch queryParameters(request) {
+        case .success(let read): parameters = read
+        case .failure(let problem): return .failure(problem)
         }
         var query = FindingQuery()
         func time(_ name: String) -> Result<Int64?, Problem> {
@@ -402,17 +410,21 @@ extension SentinelServer {
 
     /// `GET /api/v1/dpo-pairs?model=&since=&until=&reviewed=true&dropped=true&limit=&cursor=`: newest first.
     func pairsResponse(_ request: Request) throws -> Response {
-        let parameters = request.uri.queryParameters
+        let parameters: [String: String]
+        switch Self.queryParameters(request) {
+        case .success(let read): parameters = read
+        case .failure(let problem): return APIResponse.error(.badRequest, problem.message)
+        }
         var query = PairQuery(limit: 100)
         for (name, keyPath) in [("since", \PairQuery.since), ("until", \PairQuery.until)] {
-            guard let text = parameters[Substring(name)].map(String.init) else { continue }
+            guard let text = parameters[name] else { continue }
             guard let value = Int64(text) ?? Timestamp.parseRFC3339(text) else {
                 return APIResponse.error(.badRequest, "'\(name)' must be an RFC 3339 time or epoch milliseconds, not '\(text)'")
             }
             query[keyPath: keyPath] = value
         }
         // The `next_cursor` of the previous page: a pair's id, not a time.
-        if let text = parameters["cursor"].map(String.init) {
+        if let text = parameters["cursor"] {
             guard let id = Int64(text) else {
                 return APIResponse.error(.badRequest, "'cursor' must be the number a page's next_cursor gave, not '\(text)'")
             }
@@ -424,10 +436,10 @@ extension SentinelServer {
             }
             query.limit = n
         }
-        query.model = parameters["model"].map(String.init)
+        query.model = parameters["model"]
         do {
-            query.reviewedOnly = try Self.flag("reviewed", parameters["reviewed"].map(String.init)).get() ?? false
-            query.includeDropped = try Self.flag("dropped", parameters["dropped"].map(String.init)).get() ?? false
+            query.reviewedOnly = try Self.flag("reviewed", parameters["reviewed"]).get() ?? false
+            query.includeDropped = try Self.flag("dropped", parameters["dropped"]).get() ?? false
         } catch {
             return APIResponse.error(.badRequest, error.message)
         }

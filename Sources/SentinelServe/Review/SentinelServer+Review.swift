@@ -188,7 +188,7 @@ extension SentinelServer {
         }
         let page = try store.findings(query)
         // Read as `findingQuery` read them (it refused a query that is not form-encoded above).
-        let p = (try? FormBody(Array((request.uri.query ?? "").utf8)).fields) ?? [:]
+        let p = (try? Self.queryParameters(request).get()) ?? [:]
         func value(_ name: String) -> String { p[name].map { $0.htmlEscaped } ?? "" }
         func option(_ name: String, _ v: String, _ label: String) -> String {
             "<option value=\"\(v)\"\(p[name] == v ? " selected" : "")>\(label)</option>"
