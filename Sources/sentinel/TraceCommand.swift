@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SentinelCore
+import SentinelEvaluate
 import SentinelTrace
 
 struct TraceCommand: AsyncParsableCommand {
@@ -109,7 +110,7 @@ struct TraceCommand: AsyncParsableCommand {
         var latencies: [Double] = []
         // Blank lines are skipped, but counted: errors name the line as an editor numbers it.
         for (number, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            if line.withUnsafeBytes(LineReader.isBlank) { continue }
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
                 let output = object["text"] as? String
             else {

@@ -17,12 +17,11 @@ struct YAMLTreeBuilder {
         var height: Int
         /// Stands in for an undefined alias (already reported).
         var isPlaceholder = false
-        /// Where the alias that brought this node in is written (nil for a node written where it stands): what is
-        /// wrong with a node's use (a duplicate key, a merge of a scalar) is reported there, not at the anchor.
-        var aliasRange: SourceRange?
 
-        /// Where the node is used.
-        var useRange: SourceRange { aliasRange ?? node.range }
+        /// Where the node is used: where the alias that brought it in is written (`YAMLNode.aliasRange`), else where
+        /// it stands. What is wrong with a node's use (a duplicate key, a merge of a scalar) is reported there, not
+        /// at the anchor.
+        var useRange: SourceRange { node.aliasRange ?? node.range }
     }
 
     /// Mappings a `<<` key (at `keyRange`) merges in before the pair at `position`.
@@ -135,7 +134,6 @@ struct YAMLTreeBuilder {
             return
         }
         var used = anchored
-        used.aliasRange = range
         used.node.aliasRange = range
         attach(used)
     }
@@ -244,7 +242,7 @@ struct YAMLTreeBuilder {
         case .sequence(let items):
             if let bad = items.first(where: { if case .mapping = $0.content { false } else { true } }) {
                 diagnostics.append(Diagnostic(
-                    .yamlSyntax, "each item of a merge key '<<' list must be a mapping", at: value.aliasRange ?? bad.range))
+                    .yamlSyntax, "each item of a merge key '<<' list must be a mapping", at: value.node.aliasRange ?? bad.range))
                 return items.filter { if case .mapping = $0.content { true } else { false } }
             }
             return items
