@@ -68,7 +68,9 @@ extension LocalIndex {
     private func longestReach(_ output: OutputText, from word: Int, beyond known: Reach?) throws(IndexError) -> Reach? {
         let stops = output.stopsFromWord[word]
         let start = output.words[word].lowerBound
-        let matched = try corpus.longestMatch(output.bytes, start..<output.stops[stops.upperBound - 1].byte)
+        let matched = try output.bytes.withUnsafeBufferPointer { bytes throws(IndexError) in
+            try corpus.longestMatch(UnsafeBufferPointer(rebasing: bytes[start..<output.stops[stops.upperBound - 1].byte]))
+        }
         let upper = (stops.firstHit { output.stops[$0].byte - start > matched ? $0 : nil } ?? stops.upperBound) - 1
         let lowest = known.map { $0.stop + 1 } ?? stops.lowerBound
         guard upper >= lowest else { return known }
@@ -81,7 +83,9 @@ extension LocalIndex {
     /// The suffix-array ranks of the span from `word` to `stop` when it has a whole-word occurrence, else nil.
     private func wholeWordRanks(_ output: OutputText, from word: Int, to stop: Int) throws(IndexError) -> Range<Int>? {
         let span = output.bytes(from: word, to: stop)
-        let ranks = try corpus.ranks(of: output.bytes, span)
+        let ranks = try output.bytes.withUnsafeBufferPointer { bytes throws(IndexError) in
+            try corpus.ranks(of: UnsafeBufferPointer(rebasing: bytes[span]))
+        }
         return try corpus.wholeWordCount(in: ranks, length: span.count, stoppingAbove: 0) > 0 ? ranks : nil
     }
 }

@@ -39,29 +39,6 @@ struct SuffixArray: @unchecked Sendable {
         return lower..<upper
     }
 
-    /// `ranks(of:)` of `bytes[range]`.
-    func ranks(of bytes: [UInt8], _ range: Range<Int>) throws(IndexError) -> Range<Int> {
-        try withPattern(bytes, range) { pattern throws(IndexError) in try ranks(of: pattern) }
-    }
-
-    /// `longestMatch` of `bytes[range]`.
-    func longestMatch(_ bytes: [UInt8], _ range: Range<Int>) throws(IndexError) -> Int {
-        try withPattern(bytes, range) { pattern throws(IndexError) in try longestMatch(pattern) }
-    }
-
-    /// `body` of the bytes of `bytes[range]` in place, its error passed on as it is.
-    private func withPattern<T>(
-        _ bytes: [UInt8], _ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) throws(IndexError) -> T
-    ) throws(IndexError) -> T {
-        let result: Result<T, IndexError> = bytes.withUnsafeBufferPointer { buffer in
-            do throws(IndexError) {
-                return .success(try body(UnsafeBufferPointer(rebasing: buffer[range])))
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
-    }
 
     /// The length of the longest prefix of `pattern` that occurs in the text.
     func longestMatch(_ pattern: UnsafeBufferPointer<UInt8>) throws(IndexError) -> Int {
