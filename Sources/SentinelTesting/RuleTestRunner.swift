@@ -196,19 +196,15 @@ public enum RuleTestRunner {
         var diagnostics: [Diagnostic] = []
         for test in file.cases {
             for event in test.events where !event.isCopy {
-                var bytes = Array(event.json.utf8)
-                let problem: EventDecodeError? = bytes.withUnsafeMutableBytes { raw in
-                    let line = UnsafeRawBufferPointer(raw)
-                    do throws(EventDecodeError) {
-                        let header = try decoder.decode(line, into: slots)
-                        try types.check(header, slots: slots, line: line)
-                        return nil
-                    } catch {
-                        return error
+                do throws(EventDecodeError) {
+                    try Array(event.json.utf8).withUnsafeBufferPointer { bytes throws(EventDecodeError) in
+                        let line = UnsafeRawBufferPointer(bytes)
+                        try types.check(try decoder.decode(line, into: slots), slots: slots, line: line)
                     }
+                } catch {
+                    guard let range = error.field.flatMap({ event.valueRanges[$0] }) ?? event.range else { continue }
+                    diagnostics.append(Diagnostic(.badTestFile, "input event is malformed: \(error.message)", at: range))
                 }
-                guard let problem, let range = problem.field.flatMap({ event.valueRanges[$0] }) ?? event.range else { continue }
-                diagnostics.append(Diagnostic(.badTestFile, "input event is malformed: \(problem.message)", at: range))
             }
         }
         return diagnostics
