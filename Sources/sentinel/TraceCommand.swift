@@ -111,10 +111,12 @@ struct TraceCommand: AsyncParsableCommand {
         // Blank lines are skipped, but counted: errors name the line as an editor numbers it.
         for (number, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             if line.withUnsafeBytes(LineReader.isBlank) { continue }
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                let output = object["text"] as? String
-            else {
-                throw ValidationError("\(text):\(number + 1): not a JSON object with a string \"text\"")
+            let data = Data(line)
+            guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+                throw ValidationError("\(text):\(number + 1): \(JSONSyntaxProblem.notAnObject(data) ?? "not a JSON object")")
+            }
+            guard let output = object["text"] as? String else {
+                throw ValidationError("\(text):\(number + 1): no string \"text\" field")
             }
             let result = try await backend.trace(output, options: options)
             latencies.append(result.latencyMilliseconds)

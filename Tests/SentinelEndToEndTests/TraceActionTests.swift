@@ -83,10 +83,15 @@ import Testing
         let index = dir.appendingPathComponent("index").path
         #expect(try SentinelProcess.run(["index", "build", corpus.path, "--output", index, "--quiet"]).status == 0)
         let batch = dir.appendingPathComponent("batch.jsonl")
-        try "{\"text\":\"stir it for ten minutes\"}\n\n  \n\nnot json\n".write(to: batch, atomically: true, encoding: .utf8)
-        let result = try SentinelProcess.run(["trace", "--index", index, "--batch", batch.path])
-        #expect(result.status == 2)
-        #expect(result.stderr.contains("\(batch.path):5: not a JSON object with a string \"text\""), "\(result.stderr)")
+        for (line, message) in [
+            ("not json", "not valid JSON: invalid value at byte 1"), ("[\"text\"]", "not a JSON object (an array)"),
+            ("{\"text\": 5}", "no string \"text\" field"),
+        ] {
+            try "{\"text\":\"stir it for ten minutes\"}\n\n  \n\n\(line)\n".write(to: batch, atomically: true, encoding: .utf8)
+            let result = try SentinelProcess.run(["trace", "--index", index, "--batch", batch.path])
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("\(batch.path):5: \(message)"), "\(result.stderr)")
+        }
     }
 
     @Test func aBrokenIndexIsACountedFailureAndEvaluationGoesOn() async throws {

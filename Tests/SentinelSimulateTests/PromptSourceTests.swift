@@ -104,7 +104,7 @@ import Testing
         #expect(prompts.map(\.text) == ["fine"])
         #expect(
             skipped.map(\.description) == [
-                "\(folder.path)/bad.jsonl:3: not a JSON object",
+                "\(folder.path)/bad.jsonl:3: not valid JSON: invalid value at byte 1",
                 "\(folder.path)/bad.jsonl:4: column 'adversarial': expected true or false, found a string",
                 "\(folder.path)/bad.jsonl:5: column 'prompt': empty prompt",
                 "\(folder.path)/bad.jsonl:6: no prompt column (expected one of adversarial, vanilla, prompt.text, prompt, text)",

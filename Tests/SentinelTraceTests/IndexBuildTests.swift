@@ -40,7 +40,10 @@ struct IndexBuildTests {
         let fixture = try CorpusFixture()
         defer { fixture.remove() }
         for (line, reason) in [
-            ("{broken", "not valid JSON"), ("[1, 2]", "not a JSON object"),
+            ("{broken", "not valid JSON: invalid value at byte 1"), ("[1, 2]", "not a JSON object (an array)"),
+            (#"{"text": "a" "b"}"#, "not valid JSON: invalid value at byte 13"),
+            (#"{"text": "\ud800"}"#, "not valid JSON: a \\uD800-\\uDBFF escape without the low surrogate that must follow it"),
+            (#"{"text": "abc"#, "not valid JSON: unexpected end of file during JSON parse (at byte 13, the end)"),
             (#"{"text": 5}"#, "\"text\" is not a string"),
         ] {
             try fixture.writeCorpus([#"{"text": "ok"}"#, line])

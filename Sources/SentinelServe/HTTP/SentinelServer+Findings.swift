@@ -263,8 +263,7 @@ extension SentinelServer {
             return "a number in the body does not fit its field (a whole number, at most 9223372036854775807, where one is "
                 + "expected)"
         } catch {
-            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
-            return "the body is not valid JSON" + (reason.map { ": \($0)" } ?? "")
+            return "the body is not valid JSON" + (JSONSyntaxProblem.reason(error, length: data.count).map { ": \($0)" } ?? "")
         }
     }
 

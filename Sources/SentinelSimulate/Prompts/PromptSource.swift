@@ -1,5 +1,6 @@
 import Foundation
 import SentinelEvaluate
+import SentinelCore
 
 /// A file of prompts: JSON Lines, CSV or TSV (as WildJailbreak ships it), with the columns of WildGuardMix,
 /// WildJailbreak, RealToxicityPrompts, or just a `prompt` or `text` column.
@@ -83,8 +84,10 @@ public struct PromptSource: Sendable {
             }
             guard let (line, number) = next else { break }
             if LineReader.isBlank(line) { continue }
-            guard let object = try? decoder.decode([String: JSONValue].self, from: Data(line)) else {
-                skipped.append(PromptSourceError(file: path, line: number, message: "not a JSON object"))
+            let data = Data(line)
+            guard let object = try? decoder.decode([String: JSONValue].self, from: data) else {
+                let problem = JSONSyntaxProblem.notAnObject(data) ?? "not a JSON object"
+                skipped.append(PromptSourceError(file: path, line: number, message: problem))
                 continue
             }
             do {

@@ -59,11 +59,9 @@ final class CorpusReader {
     }
 
     private func document(_ bytes: ArraySlice<UInt8>) throws(IndexError) -> Document {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) else {
-            throw .badLine(path: path, line: line, reason: "not valid JSON")
-        }
-        guard var fields = object as? [String: Any] else {
-            throw .badLine(path: path, line: line, reason: "not a JSON object")
+        let data = Data(bytes)
+        guard var fields = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw .badLine(path: path, line: line, reason: JSONSyntaxProblem.notAnObject(data) ?? "not a JSON object")
         }
         guard let value = fields.removeValue(forKey: "text") else {
             let keys = fields.keys.sorted().prefix(8).joined(separator: ", ")
