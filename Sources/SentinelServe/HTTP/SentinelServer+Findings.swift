@@ -248,22 +248,31 @@ extension SentinelServer {
                 let message = Self.choices[name].map { "field '\(name)' must be \($0)" } ?? "field '\(name)': \(context.debugDescription)"
                 return .failure(Problem(message: message, extra: [("field", JSONText.quoted(name))]))
             default:
-                return .failure(Problem(message: notDecoded(data)))
+                return .failure(notDecoded(data))
             }
         } catch {
-            return .failure(Problem(message: notDecoded(data)))
+            return .failure(notDecoded(data))
         }
     }
 
-    /// Why a body JSONDecoder could not read, as near as Foundation says where: its JSON parser gives the
-    /// character; JSON it parses was refused for a number too large for its field.
-    private static func notDecoded(_ data: Data) -> String {
+    /// Why a body JSONDecoder could not read, as near as Foundation says where: its JSON parser gives the byte;
+    /// JSON it parses was refused for a number that does not fit a whole-number field (Foundation's decoder names
+    /// no field then: the member whose number is not a whole number, when one is, is the field).
+    private static func notDecoded(_ data: Data) -> Problem {
         do {
-            _ = try JSONSerialization.jsonObject(with: data)
-            return "a number in the body does not fit its field (a whole number, at most 9223372036854775807, where one is "
-                + "expected)"
+            let object = try JSONSerialization.jsonObject(with: data)
+            let wholeNumber = "a whole number, at most 9223372036854775807"
+            let unfit = (object as? [String: Any])?.filter { _, value in
+                guard let number = value as? NSNumber else { return false }
+                return Int64(exactly: number.doubleValue) == nil && Int64(number.stringValue) == nil
+            }.keys.sorted() ?? []
+            if unfit.count == 1 {
+                return Problem(message: "field '\(unfit[0])' must be \(wholeNumber)", extra: [("field", JSONText.quoted(unfit[0]))])
+            }
+            return Problem(message: "a number in the body does not fit its field (\(wholeNumber), where one is expected)")
         } catch {
-            return "the body is not valid JSON" + (JSONSyntaxProblem.reason(error, length: data.count).map { ": \($0)" } ?? "")
+            return Problem(
+                message: "the body is not valid JSON" + (JSONSyntaxProblem.reason(error, length: data.count).map { ": \($0)" } ?? ""))
         }
     }
 
