@@ -12,6 +12,8 @@ public enum TraceError: Error, Sendable, Hashable, CustomStringConvertible {
     case badResponse(url: String, queryType: String, reason: String)
     /// The trace needed more requests than its budget (`InfiniGramClient.Configuration.maxRequests`).
     case requestBudgetExhausted(Int)
+    /// A local index searched longer than `TraceOptions.timeLimit`.
+    case timeLimit(index: String, after: Duration)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum TraceError: Error, Sendable, Hashable, CustomStringConvertible {
         case .badResponse(let url, let queryType, let reason): "\(url): unexpected answer to '\(queryType)': \(reason)"
         case .requestBudgetExhausted(let budget):
             "the trace needed more than \(budget) infini-gram requests; raise the budget or trace a shorter text"
+        case .timeLimit(let index, let after):
+            "\(index): the trace took longer than its timeout of \(after); raise it or trace a shorter text"
         }
     }
 }

@@ -17,10 +17,14 @@ public struct TraceOptions: Sendable, Hashable {
     public var snippetLength: Int
     /// Seed of the document sample, so the same trace shows the same documents.
     public var seed: UInt64
+    /// How long a local index may search for one trace before it gives up (`TraceError.timeLimit`); nil: no limit.
+    /// The infini-gram backend bounds each request instead (`InfiniGramClient.Configuration.timeout`).
+    public var timeLimit: Duration?
 
     public init(
         minSpanLength: Int = 5, maxFrequency: Int = 10, maxSpanDensity: Double = 0.05, maxSpanCount: Int? = nil,
-        maxDocumentsPerSpan: Int = 10, contextLength: Int = 250, snippetLength: Int = 40, seed: UInt64 = 42
+        maxDocumentsPerSpan: Int = 10, contextLength: Int = 250, snippetLength: Int = 40, seed: UInt64 = 42,
+        timeLimit: Duration? = nil
     ) {
         self.minSpanLength = minSpanLength
         self.maxFrequency = maxFrequency
@@ -30,6 +34,7 @@ public struct TraceOptions: Sendable, Hashable {
         self.contextLength = contextLength
         self.snippetLength = snippetLength
         self.seed = seed
+        self.timeLimit = timeLimit
     }
 
     /// What is wrong with these options, or nil when they can be used.
@@ -40,6 +45,7 @@ public struct TraceOptions: Sendable, Hashable {
         if let maxSpanCount, maxSpanCount < 1 { return "max_span_count must be at least 1" }
         if maxDocumentsPerSpan < 0 { return "max_documents_per_span must not be negative" }
         if contextLength < 0 || snippetLength < 0 { return "context lengths must not be negative" }
+        if let timeLimit, timeLimit <= .zero { return "timeout must be positive" }
         return nil
     }
 

@@ -196,7 +196,7 @@ struct LocalIndexTests {
                 }.joined()
                 for (minSpanLength, maxFrequency) in [(1, 1), (2, 5), (3, 2)] {
                     let options = TraceOptions(minSpanLength: minSpanLength, maxFrequency: maxFrequency)
-                    let found = try index.maximalSpans(OutputText(output), options: options).0
+                    let found = try index.maximalSpans(OutputText(output), options: options)!.0
                     #expect(
                         found.map { [$0.word, $0.stop, $0.count] }
                             == Self.referenceSpans(OutputText(output), documents: documents, options: options),
@@ -257,6 +257,23 @@ struct LocalIndexTests {
             #expect(ContinuousClock.now - started < .seconds(5))
             #expect(result.spans.isEmpty && result.outputWords > 30_000)
         }
+    }
+
+    /// A trace's time limit stops a search that runs past it; a limit it keeps within changes nothing.
+    @Test func aTraceOverItsTimeLimitGivesUp() async throws {
+        let fixture = try CorpusFixture()
+        defer { fixture.remove() }
+        let corpus = String(repeating: "quick brown fox jumps over the lazy dog near the river bank ", count: 4_000)
+        let index = try fixture.build([["text": corpus]])
+        let long = String(corpus.prefix(200_000))
+        await #expect(throws: TraceError.timeLimit(index: index.path, after: .milliseconds(1))) {
+            try await index.trace(long, options: TraceOptions(timeLimit: .milliseconds(1)))
+        }
+        let short = "He saw the quick brown fox jumps over the lazy dog near the river bank today."
+        let unlimited = try await index.trace(short, options: TraceOptions(maxFrequency: 10_000))
+        let limited = try await index.trace(short, options: TraceOptions(maxFrequency: 10_000, timeLimit: .seconds(60)))
+        #expect(!unlimited.spans.isEmpty && limited.spans == unlimited.spans)
+        #expect(TraceOptions(timeLimit: .zero).problem == "timeout must be positive")
     }
 
     @Test func aContextLongerThanAnyDocumentShowsTheWholeDocument() async throws {

@@ -115,6 +115,12 @@ final class TraceQueue: Sendable {
         if let v = settings["max_span_density"].flatMap(Double.init) { options.maxSpanDensity = v }
         if let v = settings["max_span_count"].flatMap(Int.init) { options.maxSpanCount = v }
         if let v = settings["max_documents_per_span"].flatMap(Int.init) { options.maxDocumentsPerSpan = v }
+        // A local trace's whole search (the infini-gram client bounds each request with it, in `makeBackend`).
+        if settings["backend"] ?? "local" == "local", let timeout = settings["timeout"],
+            case .success(let ms) = DurationLiteral.checked(timeout, "timeout")
+        {
+            options.timeLimit = .milliseconds(ms)
+        }
         return options
     }
 }

@@ -16,9 +16,10 @@ extension LocalIndex {
     /// only asks whether it reaches one stop further than the match before it, and the words that do not are
     /// skipped by a galloping search: the suffix-array lookups grow with the words and stops of a sentence, not with
     /// their square. (Each lookup still reads the span it looks up.)
-    func maximalSpans(_ output: OutputText, options: TraceOptions) throws(IndexError) -> (
+    /// Nil when `stop` says to give up (asked before each word).
+    func maximalSpans(_ output: OutputText, options: TraceOptions, stop: () -> Bool = { false }) throws(IndexError) -> (
         [SpanCandidate], [Range<Int>]
-    ) {
+    )? {
         var candidates: [SpanCandidate] = []
         var ranks: [Range<Int>] = []
         var lastEnd = -1
@@ -27,6 +28,7 @@ extension LocalIndex {
             var reach: Reach?
             var word = sentence.lowerBound
             while word < sentence.upperBound, output.wordCount(from: word, to: furthest) >= options.minSpanLength {
+                if stop() { return nil }
                 if let inherited = reach, inherited.stop >= output.stopsFromWord[word].lowerBound {
                     guard inherited.stop < furthest else { break }
                     let next = inherited.stop + 1

@@ -54,7 +54,11 @@ public struct LocalIndex: TraceBackend {
         let started = ContinuousClock.now
         if let problem = options.problem { throw TraceError.invalidOptions(problem) }
         let output = OutputText(text)
-        let (candidates, ranks) = try maximalSpans(output, options: options)
+        let deadline = options.timeLimit.map { started + $0 }
+        guard let (candidates, ranks) = try maximalSpans(output, options: options, stop: { deadline.map { .now >= $0 } ?? false })
+        else {
+            throw TraceError.timeLimit(index: path, after: options.timeLimit!)
+        }
         let spans = try candidates.rarest(options.spanBudget(words: output.words.count), in: output).map {
             index throws(IndexError) in
             let candidate = candidates[index]
