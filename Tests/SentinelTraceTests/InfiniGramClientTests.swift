@@ -5,7 +5,7 @@ import Testing
 
 struct InfiniGramClientTests {
     /// The shared corpus as the double serves it: two shards, metadata as JSON strings.
-    private static func double() throws -> InfiniGramDouble {
+    private static func double(maxQueryTokens: Int? = nil) throws -> InfiniGramDouble {
         let documents = try CorpusFixture.documents.map { document in
             var fields = document
             let text = fields.removeValue(forKey: "text") as! String
@@ -13,7 +13,7 @@ struct InfiniGramClientTests {
                 withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])
             return (text: text, metadata: String(decoding: metadata, as: UTF8.self))
         }
-        return InfiniGramDouble(shards: [Array(documents[..<2]), Array(documents[2...])])
+        return InfiniGramDouble(maxQueryTokens: maxQueryTokens, shards: [Array(documents[..<2]), Array(documents[2...])])
     }
 
     private static func client(
@@ -97,6 +97,23 @@ struct InfiniGramClientTests {
                 options: TraceOptions(minSpanLength: 3, maxSpanDensity: 1, contextLength: .max))
             let texts = CorpusFixture.documents.map { $0["text"] as! String }
             #expect(result.spans.first?.documents.map(\.context.text) == Array(texts[..<2]))
+        }
+    }
+
+    /// A span longer than the API's token limit ends where the API still counts it, as at `maxQueryBytes`: the
+    /// limit's error answer failed the whole trace.
+    @Test func aSpanOverTheAPIsTokenLimitEndsWithinIt() async throws {
+        let double = try Self.double(maxQueryTokens: 30)
+        try await double.serve { url in
+            let result = try await Self.client(url).trace(
+                "Yesterday The quick brown fox jumps over the lazy dog. We saw a sunny day in the park!",
+                options: Self.options)
+            #expect(
+                result.spans.map(\.text) == [
+                    "The quick brown fox jumps over", "quick brown fox jumps over the", "brown fox jumps over the lazy",
+                    "fox jumps over the lazy dog.", "a sunny day in the park",
+                ])
+            #expect(double.requests.contains { $0.query.utf8.count > 30 })
         }
     }
 

@@ -31,12 +31,15 @@ final class InfiniGramDouble: Sendable {
     }
 
     let index: String
+    /// The API's `MAX_QUERY_TOKENS`, a query's bytes standing for its tokens here (nil: no limit).
+    let maxQueryTokens: Int?
     private let shards: [Shard]
     private let state = Mutex(State())
 
     /// `shards`: documents as (text, metadata JSON).
-    init(index: String = "v4_test_llama", shards: [[(text: String, metadata: String)]]) {
+    init(index: String = "v4_test_llama", maxQueryTokens: Int? = nil, shards: [[(text: String, metadata: String)]]) {
         self.index = index
+        self.maxQueryTokens = maxQueryTokens
         self.shards = shards.map { documents in
             let texts = documents.map { (text: Array($0.text.utf8), metadata: $0.metadata) }
             let suffixes = texts.indices.flatMap { document in texts[document].text.indices.map { (document, $0) } }
@@ -90,6 +93,10 @@ final class InfiniGramDouble: Sendable {
             return Self.json(["error": "[Flask] Invalid index: \(request["index"] ?? "")"], status: .badRequest)
         }
         let needle = Array(query.utf8)
+        if let maxQueryTokens, needle.count > maxQueryTokens {
+            // As `api_server.py` answers it: status 200.
+            return Self.json(["error": "Please limit your input to <= \(maxQueryTokens) tokens!"])
+        }
         switch queryType {
         case "count":
             let count = shards.reduce(0) { $0 + segment(of: needle, in: $1).count }

@@ -5,7 +5,9 @@ extension InfiniGramClient {
     /// From one start word to the next the longest match never shrinks (a suffix of a match matches), so a start
     /// only needs probing beyond the longest match found before it (which a kept span never reaches past) and
     /// the minimum length: if that much does not occur, the start cannot give a new maximal span. When it does,
-    /// the match is extended by doubling steps, then bisected.
+    /// the match is extended by doubling steps, then bisected. A query over the API's token limit (its
+    /// `MAX_QUERY_TOKENS`, 500 Llama tokens, which a list of numbers or non-Latin text reaches well within
+    /// `maxQueryBytes`) reads as not occurring: the span ends before it, as it would at the byte limit.
     func maximalSpans(
         in sentence: Range<Int>, of output: OutputText, options: TraceOptions, budget: RequestBudget
     ) async throws -> [SpanCandidate] {
@@ -22,7 +24,7 @@ extension InfiniGramClient {
             let lowest = max(shortest, longest + 1)
             guard lowest <= furthest else { continue }
             let count = { (stop: Int) in
-                try await self.count(output.text(output.bytes(from: word, to: stop)), budget: budget)
+                try await self.count(output.text(output.bytes(from: word, to: stop)), budget: budget) ?? 0
             }
             var matched = (stop: lowest, count: try await count(lowest))
             guard matched.count > 0 else { continue }
@@ -51,8 +53,13 @@ extension InfiniGramClient {
         return found
     }
 
-    private func count(_ query: String, budget: RequestBudget) async throws -> Int {
+    /// Occurrences of `query`; nil when it is longer than the API takes.
+    private func count(_ query: String, budget: RequestBudget) async throws -> Int? {
         let request = InfiniGramRequest(index: configuration.index, queryType: "count", query: query)
-        return try await send(request, as: InfiniGramCount.self, budget: budget).count
+        do {
+            return try await send(request, as: InfiniGramCount.self, budget: budget).count
+        } catch TraceError.api(_, let message) where message.hasPrefix("Please limit your input to <=") {
+            return nil
+        }
     }
 }
