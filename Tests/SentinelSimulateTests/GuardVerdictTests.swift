@@ -36,11 +36,23 @@ import Testing
         #expect(verdict.categories == ["Non-violent Illegal Acts", "Suicide & Self-Harm", "Jailbreak"])
     }
 
+    /// As Qwen3Guard's own parser reads them: one stray token (a full stop, a category it does not list, the policy's
+    /// long name for PII, an odd refusal) does not cost an Unsafe verdict, which a monitor would then miss.
+    @Test func qwen3GuardKeepsTheVerdictAroundAStrayToken() throws {
+        let twoCategories = try GuardVerdict.parseQwen3Guard("Safety: Unsafe\nCategories: Violent, Misinformation")
+        #expect(twoCategories.safety == .unsafe && twoCategories.categories == ["Violent", "Misinformation"])
+        let longName = try GuardVerdict.parseQwen3Guard("Safety: Unsafe\nCategories: Personally Identifiable Information")
+        #expect(longName.categories == ["PII"])
+        let fullStops = try GuardVerdict.parseQwen3Guard("Safety: Unsafe.\nCategories: Violent.\nRefusal: No.")
+        #expect(fullStops.safety == .unsafe && fullStops.categories == ["Violent"] && fullStops.refusal == false)
+        let oddRefusal = try GuardVerdict.parseQwen3Guard("Safety: Safe\nCategories: None\nRefusal: Perhaps")
+        #expect(oddRefusal.safety == .safe && oddRefusal.refusal == nil)
+    }
+
     @Test(arguments: [
         ("Categories: Violent", "no 'Safety:' line"),
+        ("Safety: Safely\nCategories: None", "unknown safety level 'Safely'"),
         ("Safety: Maybe\nCategories: None", "unknown safety level 'Maybe'"),
-        ("Safety: Unsafe\nCategories: Violence", "unknown category 'Violence'"),
-        ("Safety: Safe\nCategories: None\nRefusal: Perhaps", "unknown refusal 'Perhaps'"),
         ("I cannot judge this.", "no 'Safety:' line"),
         ("", "no 'Safety:' line"),
     ])

@@ -9,9 +9,12 @@ extension GuardVerdict {
     /// Reads Qwen3Guard-Gen output: `Safety: Safe|Unsafe|Controversial`, `Categories: a, b` or `None`, and in
     /// response moderation `Refusal: Yes|No`.
     ///
-    /// Keys and values are matched ignoring case and surrounding spaces, lines in any order, other lines ignored;
-    /// categories are returned in the model's exact spelling. No `Safety:` line, an unknown category or a refusal
-    /// other than yes/no is an error.
+    /// As leniently as Qwen3Guard's own parser (a regular-expression search), so that one stray token does not cost
+    /// the verdict: keys and values are matched ignoring case, surrounding spaces and a trailing full stop, lines in
+    /// any order, other lines ignored; the safety level is the value's first word. Categories are returned in the
+    /// model's exact spelling ("Personally Identifiable Information", its policy's name for it, as `PII`); a category
+    /// it does not list is kept as written. A refusal other than yes/no reads as none given. No `Safety:` line or an
+    /// unknown safety level is an error.
     public static func parseQwen3Guard(_ text: String) throws(GuardParseError) -> GuardVerdict {
         var safety: Safety?
         var categories: [String] = []
@@ -22,24 +25,25 @@ extension GuardVerdict {
             let value = line[line.index(after: colon)...].trimmingSpaces
             switch key {
             case "safety" where safety == nil:
-                guard let level = Safety(rawValue: value.lowercased()) else {
+                let word = value.prefix(while: \.isLetter)
+                guard let level = Safety(rawValue: word.lowercased()) else {
                     throw GuardParseError("unknown safety level '\(value)' (expected Safe, Unsafe or Controversial)")
                 }
                 safety = level
             case "categories":
-                for token in value.split(separator: ",").map(\.trimmingSpaces) where !token.isEmpty {
+                for token in value.split(separator: ",").map({ withoutFullStop($0.trimmingSpaces) }) where !token.isEmpty {
                     if token.lowercased() == "none" { continue }
-                    let spaced = token.split(separator: " ").joined(separator: " ").lowercased()
-                    guard let category = qwen3GuardCategories.first(where: { $0.lowercased() == spaced }) else {
-                        throw GuardParseError("unknown category '\(token)'")
-                    }
+                    let spaced = token.split(separator: " ").joined(separator: " ")
+                    let category =
+                        spaced.lowercased() == "personally identifiable information"
+                        ? "PII" : qwen3GuardCategories.first(where: { $0.lowercased() == spaced.lowercased() }) ?? spaced
                     if !categories.contains(category) { categories.append(category) }
                 }
             case "refusal":
-                switch value.lowercased() {
+                switch withoutFullStop(value).lowercased() {
                 case "yes": refusal = true
                 case "no": refusal = false
-                default: throw GuardParseError("unknown refusal '\(value)' (expected Yes or No)")
+                default: continue
                 }
             default:
                 continue
@@ -47,5 +51,9 @@ extension GuardVerdict {
         }
         guard let safety else { throw GuardParseError("no 'Safety:' line") }
         return GuardVerdict(safety: safety, categories: categories, refusal: refusal, raw: text)
+    }
+
+    private static func withoutFullStop(_ text: String) -> String {
+        text.hasSuffix(".") ? String(text.dropLast()).trimmingSpaces : text
     }
 }
