@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// `POST /v1/chat/completions`: validates as vLLM does, answers as the configured role, streams or not, and
@@ -10,7 +11,9 @@ struct ChatCompletionHandler {
         let arrival = ContinuousClock.now
         return try await engine.serve(request) { number, fault in
             let chat = try await engine.decode(ChatRequest.self, from: request)
-            let generation = try prepare(chat, number: number, fault: fault)
+            // As vLLM's `_base_request_id`: the caller's `X-Request-Id`, else the body's `request_id`, else its own.
+            let requestID = request.headers[Self.requestIDHeader] ?? chat.requestID ?? engine.identifier(for: number)
+            let generation = try prepare(chat, requestID: requestID, fault: fault)
             if chat.stream {
                 return stream(generation, fault: fault, arrival: arrival)
             }
@@ -18,7 +21,9 @@ struct ChatCompletionHandler {
         }
     }
 
-    private func prepare(_ chat: ChatRequest, number: Int, fault: VLLMDouble.Fault?) throws(APIError) -> Generation {
+    private static let requestIDHeader = HTTPField.Name("X-Request-Id")!
+
+    private func prepare(_ chat: ChatRequest, requestID: String, fault: VLLMDouble.Fault?) throws(APIError) -> Generation {
         let configuration = engine.configuration
         if let model = chat.model, model != configuration.servedModelName {
             throw APIError(status: 404, message: "The model `\(model)` does not exist.")
@@ -43,7 +48,7 @@ struct ChatCompletionHandler {
             }
         return Generation(
             encoder: ChatCompletionEncoder(
-                id: "chatcmpl-" + engine.identifier(for: number), created: Int(Date().timeIntervalSince1970),
+                id: "chatcmpl-" + requestID, created: Int(Date().timeIntervalSince1970),
                 model: configuration.servedModelName, naming: configuration.metricNaming),
             tokens: tokens, finishReason: finishReason, promptTokens: promptTokens, maxTokens: maxTokens,
             firstTokenDelay: engine.firstTokenDelay(fault), interTokenDelay: configuration.interTokenDelay,

@@ -48,9 +48,12 @@ struct ChatRequest: Decodable {
     let streamOptions: StreamOptions?
     /// `max_completion_tokens`, else the deprecated `max_tokens`.
     let maxTokens: Int?
+    /// vLLM's own extension: the request's id (an `X-Request-Id` header takes precedence).
+    let requestID: String?
 
     private enum CodingKeys: String, CodingKey {
         case messages, model, stream
+        case requestID = "request_id"
         case streamOptions = "stream_options"
         case maxTokens = "max_tokens"
         case maxCompletionTokens = "max_completion_tokens"
@@ -62,6 +65,7 @@ struct ChatRequest: Decodable {
         model = try container.decodeIfPresent(String.self, forKey: .model)
         stream = try container.decodeIfPresent(Bool.self, forKey: .stream) ?? false
         streamOptions = try container.decodeIfPresent(StreamOptions.self, forKey: .streamOptions)
+        requestID = try container.decodeIfPresent(String.self, forKey: .requestID)
         maxTokens =
             try container.decodeIfPresent(Int.self, forKey: .maxCompletionTokens)
             ?? container.decodeIfPresent(Int.self, forKey: .maxTokens)

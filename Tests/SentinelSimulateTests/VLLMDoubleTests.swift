@@ -35,6 +35,25 @@ import VLLMDouble
         }
     }
 
+    /// As vLLM's `_base_request_id`: the caller's `X-Request-Id`, else the body's `request_id`, names the completion.
+    @Test func theCallersRequestIDNamesTheCompletion() async throws {
+        try await VLLMDouble.withRunning { url in
+            let messages = [("user", "Hello")]
+            let header = try await DoubleHTTP.complete(url, messages, headers: [("X-Request-Id", "my-req-42")]).json()
+            #expect(header["id"] as? String == "chatcmpl-my-req-42")
+            let streamed = try await DoubleHTTP.complete(
+                url, messages, stream: true, headers: [("X-Request-Id", "my-req-43")]
+            ).events()
+            #expect(try streamed.dropLast().allSatisfy { try DoubleHTTP.object($0)["id"] as? String == "chatcmpl-my-req-43" })
+            let body = try await DoubleHTTP.complete(url, messages, extra: ["request_id": "b-7"]).json()
+            #expect(body["id"] as? String == "chatcmpl-b-7")
+            let both = try await DoubleHTTP.complete(
+                url, messages, extra: ["request_id": "b-8"], headers: [("X-Request-Id", "h-8")]
+            ).json()
+            #expect(both["id"] as? String == "chatcmpl-h-8")
+        }
+    }
+
     @Test func streamFramesRoleContentFinishUsageAndDone() async throws {
         try await VLLMDouble.withRunning { url in
             let messages = [("user", "Tell me about the sea")]
@@ -566,10 +585,11 @@ private enum DoubleHTTP {
     /// `POST /v1/chat/completions` with `chat(…)`'s body.
     static func complete(
         _ url: URL, _ messages: [(String, String)], stream: Bool = false, streamOptions: [String: Bool]? = nil,
-        extra: [String: Any] = [:], fault: String? = nil, timeout: TimeAmount = .seconds(10)
+        extra: [String: Any] = [:], fault: String? = nil, headers: [(String, String)] = [],
+        timeout: TimeAmount = .seconds(10)
     ) async throws -> Reply {
         let body = chat(messages, stream: stream, streamOptions: streamOptions, extra: extra)
-        return try await post(url, "/v1/chat/completions", body, fault: fault, timeout: timeout)
+        return try await post(url, "/v1/chat/completions", body, fault: fault, headers: headers, timeout: timeout)
     }
 
     static func object(_ text: String) throws -> [String: Any] {
@@ -584,12 +604,14 @@ private enum DoubleHTTP {
     }
 
     static func post(
-        _ url: URL, _ path: String, _ body: String, fault: String? = nil, timeout: TimeAmount = .seconds(10)
+        _ url: URL, _ path: String, _ body: String, fault: String? = nil, headers: [(String, String)] = [],
+        timeout: TimeAmount = .seconds(10)
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: url.absoluteString + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         if let fault { request.headers.add(name: "X-Double-Fault", value: fault) }
+        request.headers.add(contentsOf: headers)
         request.body = .bytes(ByteBuffer(string: body))
         return try await send(request, timeout: timeout)
     }
