@@ -73,8 +73,39 @@ final class Engine: Sendable {
         }
         do {
             return try JSONDecoder().decode(Body.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw .badRequest(Self.validationMessage(error))
         } catch {
-            throw .badRequest("Invalid request body: \(error)")
+            throw .badRequest("Invalid request body: \(error.localizedDescription)")
+        }
+    }
+
+    /// A body that does not decode, in the words of vLLM's pydantic validation (`messages: Field required`), not
+    /// Swift's description of the error.
+    static func validationMessage(_ error: DecodingError) -> String {
+        func location(_ path: [any CodingKey]) -> String {
+            path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "1 validation error: \(location(context.codingPath + [key])): Field required"
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            let expected =
+                switch type {
+                case is String.Type: "a valid string"
+                case is Bool.Type: "a valid boolean"
+                case is Int.Type: "a valid integer"
+                case is [Any].Type: "a valid list"
+                default: "a valid value"
+                }
+            let name = context.codingPath.isEmpty ? "body" : location(context.codingPath)
+            return "1 validation error: \(name): Input should be \(expected)"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty
+                ? "JSON decode error: the body is not valid JSON"
+                : "1 validation error: \(location(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "Invalid request body"
         }
     }
 

@@ -141,6 +141,22 @@ import VLLMDouble
         }
     }
 
+    /// A body that does not decode is a 400 in pydantic's words, naming the field (Swift's error text leaked).
+    @Test func anInvalidBodyIsA400NamingTheField() async throws {
+        try await VLLMDouble.withRunning { url in
+            for (body, message) in [
+                (#"{"model":"m"}"#, "1 validation error: messages: Field required"),
+                (#"{"messages":[{"role":"user","content":"hi"}],"stream":"yes"}"#, "1 validation error: stream: Input should be a valid boolean"),
+                (#"{"messages":[{"content":"hi"}]}"#, "1 validation error: messages.0.role: Field required"),
+                ("{not json", "JSON decode error: the body is not valid JSON"),
+            ] {
+                let reply = try await DoubleHTTP.post(url, "/v1/chat/completions", body)
+                #expect(reply.status == 400)
+                #expect(try reply.errorMessage() == message, "\(body)")
+            }
+        }
+    }
+
     @Test func legacyErrorShapeIsFlat() async throws {
         try await VLLMDouble.withRunning(.init(errorShape: .legacy)) { url in
             let reply = try await DoubleHTTP.complete(url, [("user", "hi")], extra: ["model": "gpt-4"])
