@@ -169,8 +169,8 @@ struct LocalIndexTests {
     /// definition, every stop of every word tried and whole-word occurrences counted naively.
     @Test func maximalSpansAgreeWithABruteForceReference() throws {
         var generator = SplitMix64(seed: 3)
-        let words = ["a", "b", "ab", "ba", "ä"]
-        let gaps = [" ", " ", " ", " ", ", ", "'", ". ", "\n"]
+        let words = ["a", "b", "ab", "ba", "ä", "中", "文", "中文", "a中"]
+        let gaps = [" ", " ", " ", " ", ", ", "'", ". ", "\n", "", "。"]
         func text(words count: Int) -> String {
             (0..<count).map { _ in words.randomElement(using: &generator)! + gaps.randomElement(using: &generator)! }
                 .joined()
@@ -210,9 +210,23 @@ struct LocalIndexTests {
     /// occurrence starting and ending on word boundaries of a document, kept by the rules ``LocalIndex`` applies.
     private static func referenceSpans(_ output: OutputText, documents: [String], options: TraceOptions) -> [[Int]] {
         let texts = documents.map { Array($0.utf8) }
+        // Words run over ASCII letters, digits, `_` and other non-ASCII characters, but not over ideographs (each a
+        // word by itself) or `。`; never inside a character.
+        func joins(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.isASCII
+                ? scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_"
+                : !scalar.properties.isIdeographic && scalar != "。"
+        }
         func isBoundary(_ text: [UInt8], _ index: Int) -> Bool {
-            index == 0 || index == text.count || !OutputText.isWordByte(text[index - 1])
-                || !OutputText.isWordByte(text[index])
+            guard index > 0, index < text.count else { return true }
+            guard text[index] & 0xC0 != 0x80 else { return false }
+            var lead = index - 1
+            while text[lead] & 0xC0 == 0x80 { lead -= 1 }
+            let before = String(decoding: text[lead..<index], as: UTF8.self).unicodeScalars.first!
+            var end = index + 1
+            while end < text.count, text[end] & 0xC0 == 0x80 { end += 1 }
+            let after = String(decoding: text[index..<end], as: UTF8.self).unicodeScalars.first!
+            return !(joins(before) && joins(after))
         }
         func count(_ pattern: ArraySlice<UInt8>) -> Int {
             var count = 0
@@ -257,6 +271,24 @@ struct LocalIndexTests {
             #expect(ContinuousClock.now - started < .seconds(5))
             #expect(result.spans.isEmpty && result.outputWords > 30_000)
         }
+    }
+
+    /// Chinese and Japanese text, written without spaces, is traced character by character (it had no word
+    /// boundaries, so no span was ever found); an occurrence must still start and end on whole characters and words.
+    @Test func textWithoutSpacesIsTracedCharacterByCharacter() async throws {
+        let fixture = try CorpusFixture()
+        defer { fixture.remove() }
+        let index = try fixture.build([
+            ["text": "今天天气很好，我们去公园散步吧。その後、東京タワーに行きました！"],
+            ["text": "Model output: 我们去公园散步吧 and more."],
+        ])
+        let result = try await index.trace(
+            "他说：我们去公园散步吧。然后东京タワーに行きました。", options: TraceOptions(minSpanLength: 5, maxSpanDensity: 1))
+        #expect(result.spans.map(\.text) == ["我们去公园散步吧。", "京タワーに行きました"])
+        #expect(result.spans.map(\.count) == [1, 1])
+        let output = OutputText("東京タワー。abc中文def")
+        #expect(output.words.map { output.text($0) } == ["東", "京", "タ", "ワ", "ー", "abc", "中", "文", "def"])
+        #expect(output.sentences.count == 2)
     }
 
     /// A trace's time limit stops a search that runs past it; a limit it keeps within changes nothing.

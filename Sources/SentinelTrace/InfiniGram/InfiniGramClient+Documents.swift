@@ -61,8 +61,8 @@ extension InfiniGramClient {
         var characters = 0
         for piece in pieces {
             guard let pieceText = piece.first ?? nil, !pieceText.isEmpty else { continue }
-            if let last = text.utf8.last, let first = pieceText.utf8.first, OutputText.isWordByte(last),
-                OutputText.isWordByte(first)
+            if let last = text.unicodeScalars.last, let first = pieceText.unicodeScalars.first,
+                WordCharacter.joins(WordCharacter(last.value), WordCharacter(first.value))
             {
                 text += " "
                 characters += 1

@@ -29,9 +29,8 @@ extension SuffixArray {
     }
 
     /// Whether no word runs across the place before byte `index` of the text: words as ``OutputText`` has them,
-    /// and the document separator (0xFF, which a word byte test would take for UTF-8) as no word byte.
+    /// and the document separator (0xFF, no UTF-8 byte) between words.
     private func isWordBoundary(_ index: Int) -> Bool {
-        let isWordByte = { (byte: UInt8) in byte != IndexBuilder.separator && OutputText.isWordByte(byte) }
-        return index == 0 || index == text.count || !isWordByte(text[index - 1]) || !isWordByte(text[index])
+        WordCharacter.isBoundary(index, in: text)
     }
 }

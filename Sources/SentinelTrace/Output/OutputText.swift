@@ -1,10 +1,11 @@
 /// A model output as UTF-8 bytes cut into words and sentences: where spans may start and end.
 ///
-/// A word is a run of word bytes: ASCII letters, digits and `_`, and every byte of a non-ASCII character (so a
-/// boundary never splits a UTF-8 sequence; non-ASCII punctuation such as curly quotes is part of the word it
-/// touches). A sentence ends at `.`, `!`, `?` or a newline. A span starts at a word, never crosses a sentence end,
-/// and ends at a *stop* of its sentence: the end of one of its words, or just past the `.`, `!` or `?` that closes
-/// the sentence (a span may end with one; a newline is never part of a span).
+/// A word is a run of ASCII letters, digits and `_` and of non-ASCII characters (so a boundary never splits a
+/// character; non-ASCII punctuation such as curly quotes is part of the word it touches), or one Chinese or Japanese
+/// character (see ``WordCharacter``). A sentence ends at `.`, `!`, `?` (or `。`, `！`, `？`) or a newline. A span
+/// starts at a word, never crosses a sentence end, and ends at a *stop* of its sentence: the end of one of its
+/// words, or just past the `.`, `!` or `?` that closes the sentence (a span may end with one; a newline is never
+/// part of a span).
 struct OutputText {
     /// A place a span may end: the byte after it, and the last word it completes.
     struct Stop {
@@ -41,21 +42,24 @@ struct OutputText {
         }
         var index = 0
         while index < bytes.count {
-            let byte = bytes[index]
-            if Self.isWordByte(byte) {
-                var end = index + 1
-                while end < bytes.count, Self.isWordByte(bytes[end]) { end += 1 }
+            let (character, length) = WordCharacter.at(index, in: bytes)
+            switch character {
+            case .word, .standalone:
+                var end = index + length
+                while character == .word, end < bytes.count {
+                    let (next, nextLength) = WordCharacter.at(end, in: bytes)
+                    guard next == .word else { break }
+                    end += nextLength
+                }
                 words.append(index..<end)
                 stops.append(Stop(byte: end, lastWord: words.count - 1))
                 index = end
                 continue
+            case .sentenceEnd: closeSentence(terminator: index + length)
+            case .newline: closeSentence(terminator: nil)
+            case .separator: break
             }
-            switch byte {
-            case UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"): closeSentence(terminator: index + 1)
-            case UInt8(ascii: "\n"): closeSentence(terminator: nil)
-            default: break
-            }
-            index += 1
+            index += length
         }
         closeSentence(terminator: nil)
         self.bytes = bytes
@@ -63,15 +67,6 @@ struct OutputText {
         self.stops = stops
         self.stopsFromWord = stopsFromWord
         self.sentences = sentences
-    }
-
-    static func isWordByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), 0x80...:
-            true
-        default: false
-        }
     }
 
     /// Bytes of the span from `word` to `stop`.
