@@ -176,6 +176,27 @@ struct IndexBuildTests {
         #expect(throws: IndexError.self) { try LocalIndex(path: fixture.indexPath) }
     }
 
+    /// Document offsets swapped (each still inside the text, so every check of bounds passes) put a match in a
+    /// document that is not one: a damaged index, not a match attributed to the wrong document.
+    @Test func documentOffsetsOutOfOrderAreADamagedIndex() async throws {
+        let fixture = try CorpusFixture()
+        defer { fixture.remove() }
+        try fixture.build(CorpusFixture.documents)
+        let path = fixture.indexPath + "/document-offsets.bin"
+        var offsets = try Data(contentsOf: URL(fileURLWithPath: path))
+        let second = offsets[8..<16]
+        offsets.replaceSubrange(8..<16, with: offsets[16..<24])
+        offsets.replaceSubrange(16..<24, with: second)
+        try offsets.write(to: URL(fileURLWithPath: path))
+        await #expect {
+            try await LocalIndex(path: fixture.indexPath).trace(
+                "On a sunny day in the park we met.", options: TraceOptions(minSpanLength: 3))
+        } throws: { error in
+            "\(error)".contains("damaged index: document-offsets.bin puts document")
+                && "\(error)".contains("which are not one document of the text")
+        }
+    }
+
     /// Seeded random bytes written over the files of an index, the manifest too: opening it and tracing with it
     /// give a result or an `IndexError` naming the folder, never a trap (which would end the test run).
     @Test func randomlyDamagedIndexFilesGiveAResultOrAnIndexError() async throws {

@@ -98,6 +98,13 @@ public struct LocalIndex: TraceBackend {
                     reason: "\(IndexFile.documentOffsets.rawValue) puts document \(document) at bytes \(text), "
                         + "which do not hold the occurrence at byte \(position)")
             }
+            // Offsets out of order still bracket the occurrence, but not between the separators of one document.
+            guard isOneDocument(text) else {
+                throw .damaged(
+                    path: path,
+                    reason: "\(IndexFile.documentOffsets.rawValue) puts document \(document) at bytes \(text), "
+                        + "which are not one document of the text")
+            }
             let context = TraceExcerpt(
                 document: corpus.text[text], match: position..<position + length,
                 characters: max(options.contextLength, options.snippetLength))
@@ -107,6 +114,16 @@ public struct LocalIndex: TraceBackend {
             )
         }
         return documents.keys.sorted().map { documents[$0]! }
+    }
+
+    /// Whether the bytes `range` of the text are one whole document: a separator just before (or the start) and
+    /// just after, none inside.
+    private func isOneDocument(_ range: Range<Int>) -> Bool {
+        let text = corpus.text
+        guard range.upperBound < text.count, text[range.upperBound] == IndexBuilder.separator,
+            range.lowerBound == 0 || text[range.lowerBound - 1] == IndexBuilder.separator
+        else { return false }
+        return range.isEmpty || memchr(text.baseAddress! + range.lowerBound, Int32(IndexBuilder.separator), range.count) == nil
     }
 
     /// The document whose text contains `position`: the last one starting at or before it.
