@@ -12,7 +12,9 @@ public final class IngestQueue: @unchecked Sendable {
     public let maxEvents: Int
     public let maxBytes: Int
     private let condition = NSCondition()
-    private var batches: [EventBatch] = []
+    /// Batches from `head` on are queued; a slot before it is nil once its batch was taken, so a batch's memory
+    /// is released as soon as the evaluation thread has it (the slots themselves are dropped now and then).
+    private var batches: [EventBatch?] = []
     private var head = 0
     private var controls: [Control] = []
     private var queuedEvents = 0
@@ -81,6 +83,13 @@ public final class IngestQueue: @unchecked Sendable {
         return (queuedEvents, queuedBytes)
     }
 
+    /// Batches whose memory the queue holds: those queued, none taken.
+    var batchesHeld: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return batches.count { $0 != nil }
+    }
+
     enum Item {
         case control(Control)
         case batch(EventBatch)
@@ -98,7 +107,8 @@ public final class IngestQueue: @unchecked Sendable {
             if !condition.wait(until: deadline) { return .idle }
         }
         if !controls.isEmpty { return .control(controls.removeFirst()) }
-        let batch = batches[head]
+        let batch = batches[head]!
+        batches[head] = nil
         head += 1
         if head > 256, head * 2 > batches.count {
             batches.removeFirst(head)
