@@ -112,6 +112,13 @@ extension SentinelServer {
             "sentinel_store_dropped_records_total", .counter,
             help: "Transitions and findings dropped because the store stayed unwritable.", value: Double(s.storeDropped))
         out.family(
+            "sentinel_tap_write_failures_total", .counter,
+            help: "Tap files that could not be opened or written.", value: Double(s.tapFailures))
+        out.family(
+            "sentinel_tap_dropped_events_total", .counter,
+            help: "Evaluated events the tap could not write (no file would open, or a write failed).",
+            value: Double(s.tapDropped))
+        out.family(
             "sentinel_outbox_written_total", .counter, help: "Notifications written to the outbox for delivery.",
             value: Double(s.outboxWritten))
         out.family(

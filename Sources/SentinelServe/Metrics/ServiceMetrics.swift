@@ -32,6 +32,8 @@ public final class ServiceMetrics: Sendable {
         var storeCommits: UInt64 = 0
         var storeFailures: UInt64 = 0
         var storeDropped: UInt64 = 0
+        var tapFailures: UInt64 = 0
+        var tapDropped: UInt64 = 0
         var outboxWritten: UInt64 = 0
         var pairs: [String: UInt64] = [:]
         var pairSkips: [String: UInt64] = [:]
@@ -121,6 +123,10 @@ public final class ServiceMetrics: Sendable {
     func countStoreFailure() { state.withLock { $0.storeFailures += 1 } }
 
     func countStoreDropped(_ n: Int) { state.withLock { $0.storeDropped += UInt64(n) } }
+
+    func countTapFailure() { state.withLock { $0.tapFailures += 1 } }
+
+    func countTapDropped(_ n: Int) { state.withLock { $0.tapDropped += UInt64(n) } }
 
     public func countReload(succeeded: Bool) {
         let now = Date().timeIntervalSince1970

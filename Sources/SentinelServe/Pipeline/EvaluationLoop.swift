@@ -83,6 +83,17 @@ public final class EvaluationLoop: @unchecked Sendable {
         traces = TraceQueue(metrics: metrics, logger: logger)
         self.queue = queue
         self.tap = tap
+        tap?.onProblem = { [logger, metrics] problem in
+            switch problem {
+            case .failed(let path, let reason):
+                metrics.countTapFailure()
+                logger.warning(
+                    "the tap cannot write; events are dropped from it until a file opens (tried every second)",
+                    metadata: ["file": "\(path)", "error": "\(reason)"])
+            case .dropped(let events): metrics.countTapDropped(events)
+            case .recovered(let path): logger.info("the tap writes again", metadata: ["file": "\(path)"])
+            }
+        }
         self.alerts = alerts
         self.metrics = metrics
         self.logger = logger

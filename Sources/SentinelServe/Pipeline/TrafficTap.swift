@@ -4,26 +4,49 @@ import SentinelEvaluate
 /// Writes every event the engine evaluates, in evaluation order, to rotating JSON Lines files in the
 /// recorded-traffic format: `sentinel dry-run DIR/*.jsonl` replays them in name order and reproduces the run.
 ///
-/// Files are named `tap-<UTC start time>-<sequence>.jsonl`, so name order is write order across restarts. A
-/// file is closed at `maxFileBytes` and the oldest files beyond `maxFiles` are deleted (0 keeps all).
-/// Buffered; the evaluation loop flushes when idle and at shutdown. Used from one thread only.
+/// Files are named `tap-<UTC start time>-<sequence>.jsonl` (eight digits, so that name order is write order
+/// within a second too), so name order is write order across restarts. A file is closed at `maxFileBytes` and the
+/// oldest files beyond `maxFiles` are deleted (0 keeps all). Buffered; the evaluation loop flushes when idle and at
+/// shutdown. A file that cannot be opened or written (the folder removed, a full disk) costs the events meanwhile,
+/// never memory: they are dropped and reported through `onProblem`, and a new file is tried once a second (the
+/// folder is made again when it is gone). Used from one thread only.
 public final class TrafficTap: @unchecked Sendable {
+    /// What `onProblem` reports.
+    public enum Problem: Sendable, Equatable {
+        /// A file could not be opened or written.
+        case failed(path: String, reason: String)
+        /// Events not written because no file could take them.
+        case dropped(events: Int)
+        /// A file opened after failures.
+        case recovered(path: String)
+    }
+
     public let directory: String
     public let maxFileBytes: Int
     public let maxFiles: Int
+    /// How long after a failure a new file is tried.
+    let retryNanoseconds: UInt64
+    /// Told of failures, of the events they cost (at each flush) and of the recovery.
+    public var onProblem: (Problem) -> Void = { _ in }
     private var descriptor: Int32 = -1
     private var fileBytes = 0
     private var sequence = 0
     private var buffer: [UInt8] = []
+    /// Lines in `buffer`.
+    private var bufferedLines = 0
+    /// Lines dropped since the last report.
+    private var unreportedDrops = 0
+    /// While no file is open after a failure: when (uptime, nanoseconds) to try a new one.
+    private var retryAt: UInt64 = 0
+    private var failing = false
     public private(set) var currentPath: String?
-    /// Write failures since start (a full disk, say); the tap keeps trying with the next file.
-    public private(set) var errors = 0
 
     /// Creates the folder if needed. Throws when it cannot be created.
-    public init(directory: String, maxFileBytes: Int = 128 << 20, maxFiles: Int = 0) throws {
+    public init(directory: String, maxFileBytes: Int = 128 << 20, maxFiles: Int = 0, retryAfter: Duration = .seconds(1)) throws {
         self.directory = directory
         self.maxFileBytes = maxFileBytes
         self.maxFiles = maxFiles
+        retryNanoseconds = UInt64(retryAfter / .nanoseconds(1))
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         buffer.reserveCapacity(1 << 16)
     }
@@ -31,29 +54,51 @@ public final class TrafficTap: @unchecked Sendable {
     deinit { close() }
 
     public func write(_ line: UnsafeRawBufferPointer) {
-        if descriptor < 0 || fileBytes >= maxFileBytes { rotate() }
+        if descriptor < 0 {
+            if DispatchTime.now().uptimeNanoseconds >= retryAt { rotate() }
+        } else if fileBytes >= maxFileBytes {
+            rotate()
+        }
+        guard descriptor >= 0 else {
+            unreportedDrops += 1
+            return
+        }
         buffer.append(contentsOf: line)
         buffer.append(0x0A)
+        bufferedLines += 1
         fileBytes += line.count + 1
         if buffer.count >= 1 << 16 { flush() }
     }
 
     public func flush() {
-        guard !buffer.isEmpty, descriptor >= 0 else { return }
-        let ok = buffer.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
+        if !buffer.isEmpty, descriptor >= 0 {
+            let written = buffer.withUnsafeBytes { raw -> Int32 in
+                var offset = 0
+                while offset < raw.count {
+                    let n = Foundation.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        return errno
+                    }
+                    offset += n
                 }
-                offset += n
+                return 0
             }
-            return true
+            if written != 0 {
+                // What part of the buffer reached the file is unknown: counted as lost, and the file given up.
+                unreportedDrops += bufferedLines
+                fail(path: currentPath ?? directory, errno: written)
+                Foundation.close(descriptor)
+                descriptor = -1
+                currentPath = nil
+            }
         }
-        if !ok { errors += 1 }
         buffer.removeAll(keepingCapacity: true)
+        bufferedLines = 0
+        if unreportedDrops > 0 {
+            onProblem(.dropped(events: unreportedDrops))
+            unreportedDrops = 0
+        }
     }
 
     public func close() {
@@ -70,23 +115,52 @@ public final class TrafficTap: @unchecked Sendable {
         sequence += 1
         let seconds = Int64(Date().timeIntervalSince1970) * 1000
         let stamp = Timestamp.format(seconds).replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
-        let path = (directory as NSString).appendingPathComponent(String(format: "tap-%@-%04d.jsonl", stamp, sequence))
+        let path = (directory as NSString).appendingPathComponent(String(format: "tap-%@-%08d.jsonl", stamp, sequence))
         descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        if descriptor < 0 { errors += 1 }
-        currentPath = descriptor >= 0 ? path : nil
+        if descriptor < 0, errno == ENOENT,
+            (try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil
+        {
+            descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        }
         fileBytes = 0
+        guard descriptor >= 0 else {
+            currentPath = nil
+            return fail(path: path, errno: errno)
+        }
+        currentPath = path
+        if failing {
+            failing = false
+            onProblem(.recovered(path: path))
+        }
         pruneOldFiles()
+    }
+
+    private func fail(path: String, errno code: Int32) {
+        failing = true
+        retryAt = DispatchTime.now().uptimeNanoseconds + retryNanoseconds
+        onProblem(.failed(path: path, reason: String(cString: strerror(code))))
     }
 
     private func pruneOldFiles() {
         guard maxFiles > 0 else { return }
-        for path in Self.files(in: directory).dropLast(maxFiles) { try? FileManager.default.removeItem(atPath: path) }
+        for path in Self.files(in: directory).dropLast(maxFiles) where path != currentPath {
+            try? FileManager.default.removeItem(atPath: path)
+        }
     }
 
-    /// The paths of the tap files in `directory`, in write order (empty when it cannot be read).
+    /// The paths of the tap files in `directory`, in write order (empty when it cannot be read): by start time,
+    /// then by sequence as a number (files of earlier versions have four digits).
     public static func files(in directory: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasPrefix("tap-") && $0.hasSuffix(".jsonl") }.sorted()
+        func order(_ name: String) -> (String, Int) {
+            let stem = name.dropLast(".jsonl".count)
+            guard let dash = stem.lastIndex(of: "-"), let sequence = Int(stem[stem.index(after: dash)...]) else {
+                return (String(stem), 0)
+            }
+            return (String(stem[..<dash]), sequence)
+        }
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasPrefix("tap-") && $0.hasSuffix(".jsonl") }
+            .sorted { order($0) < order($1) }
             .map { (directory as NSString).appendingPathComponent($0) }
     }
 }
