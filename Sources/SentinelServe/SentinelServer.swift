@@ -64,7 +64,8 @@ public final class SentinelServer: Sendable {
             graph: graph, queue: queue, tap: tap, alerts: alerts, metrics: metrics, store: store, silences: silences,
             notificationLog: try store.notificationLog(), reprompter: reprompter,
             idleAdvance: .milliseconds(configuration.idleAdvanceMilliseconds),
-            warmStartFrom: Self.warmStartDirectory(configuration, logger: logger), logger: logger)
+            warmStartFrom: Self.warmStartDirectory(configuration, logger: logger),
+            maxFutureMilliseconds: configuration.limits.maxFutureMilliseconds, logger: logger)
         loop.onOutboxCommitted = { delivery.wake() }
         reloader = Reloader(sources: reloadSources, running: configuration, queue: queue, metrics: metrics, delivery: delivery, logger: logger)
         sections = metricsSections

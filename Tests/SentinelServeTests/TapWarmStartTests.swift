@@ -99,6 +99,18 @@ import Testing
         #expect(outcome.files == 3, "the newest file, then back to the first at least an hour before a later one")
     }
 
+    /// An event after `latest` (tapped while the clock was ahead) is skipped and counted: it moved event time to
+    /// 2030, and every live event after the restart was dropped as late.
+    @Test func anEventLaterThanTheClockAllowsIsSkipped() throws {
+        let engine = try Self.engine()
+        let outcome = TapWarmStart(
+            directory: try Self.tap([[Self.event(0), Self.event(10), Self.event(100_000_000), Self.event(20)]]),
+            horizon: 3_600_000, logger: Logger(label: "test"), latest: (Self.base + 1_000) * 1000
+        ).run(into: engine)
+        #expect(outcome.events == 3 && outcome.future == 1)
+        #expect(outcome.through == (Self.base + 20) * 1000 && engine.watermark == (Self.base + 20) * 1000)
+    }
+
     /// With `allowed_lateness` a line is decoded in full only when released; one broken after its `ts` and `kind`
     /// is still counted and logged as not an event.
     @Test func aLineBrokenAfterItsHeaderIsCountedAsNotAnEvent() throws {

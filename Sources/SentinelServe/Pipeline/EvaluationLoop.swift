@@ -64,7 +64,8 @@ public final class EvaluationLoop: @unchecked Sendable {
     public init(
         graph: ConditionGraph, queue: IngestQueue, tap: TrafficTap?, alerts: AlertBook, metrics: ServiceMetrics,
         store: any FindingsStore, silences: SilenceBook, notificationLog: [Dispatcher.LogEntry],
-        reprompter: (any DPOReprompter)? = nil, idleAdvance: Duration, warmStartFrom: String? = nil, logger: Logger
+        reprompter: (any DPOReprompter)? = nil, idleAdvance: Duration, warmStartFrom: String? = nil,
+        maxFutureMilliseconds: Int64 = 600_000, logger: Logger
     ) throws {
         // Decoded whether or not capture is active now: a reload may declare a `capture_dpo` action.
         engine = Engine(graph: graph, eventFields: DPOCapture.eventFields)
@@ -99,7 +100,7 @@ public final class EvaluationLoop: @unchecked Sendable {
         self.logger = logger
         let (seconds, attoseconds) = idleAdvance.components
         idleAdvanceNanoseconds = UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
-        if let warmStartFrom { warmStart(from: warmStartFrom, store: store) }
+        if let warmStartFrom { warmStart(from: warmStartFrom, latest: WallClock.now() + maxFutureMilliseconds, store: store) }
         wire(engine)
         wireDPO()
     }
@@ -107,11 +108,11 @@ public final class EvaluationLoop: @unchecked Sendable {
     /// Refills the new engine's windows from the tap (see `TapWarmStart`) before the loop's callbacks are wired
     /// (DPO capture aside, see `wireCaptureOnly`), then places what it has active: in the alert book, and its
     /// firing alerts with the dispatcher. Its counters start at zero afterwards, so metrics count live events only.
-    private func warmStart(from directory: String, store: any FindingsStore) {
+    private func warmStart(from directory: String, latest: Int64, store: any FindingsStore) {
         let began = DispatchTime.now().uptimeNanoseconds
         wireCaptureOnly()
         let horizon = engine.settleHorizon + engine.graph.policy.allowedLatenessMilliseconds
-        let outcome = TapWarmStart(directory: directory, horizon: horizon, logger: logger).run(into: engine)
+        let outcome = TapWarmStart(directory: directory, horizon: horizon, logger: logger, latest: latest).run(into: engine)
         guard outcome.events > 0, let through = outcome.through else { return }
         engine.resetStatistics()
         // The clock heartbeats follow: the stream reached `through` when the tap was last written.
@@ -139,6 +140,7 @@ public final class EvaluationLoop: @unchecked Sendable {
             "warm start from the tap",
             metadata: [
                 "files": "\(outcome.files)", "events": "\(outcome.events)", "malformed": "\(outcome.malformed)",
+                "future": "\(outcome.future)",
                 "from": "\(outcome.from.map(Timestamp.format) ?? "-")", "through": "\(Timestamp.format(through))",
                 "complete": "\(outcome.complete)", "active_alerts": "\(active.count)",
                 "seconds": "\(String(format: "%.2f", seconds))", "unobserved_seconds": "\(downtime / 1000)",

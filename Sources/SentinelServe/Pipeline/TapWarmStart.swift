@@ -18,6 +18,8 @@ struct TapWarmStart {
         var files = 0
         var events = 0
         var malformed = 0
+        /// Events after `latest`, skipped.
+        var future = 0
         /// Whether the events read reach back the whole horizon before the last one (false: the tap holds less
         /// history, so windows are only partly refilled).
         var complete = false
@@ -35,6 +37,9 @@ struct TapWarmStart {
     let directory: String
     let horizon: Int64
     let logger: Logger
+    /// Events after this time (ms) are skipped: tapped while the machine's clock was ahead, one would move event
+    /// time there and make every live event late until then.
+    var latest = Int64.max
 
     /// Feeds the tap's recent events to `engine` and evaluates all of them (held-back ones included).
     func run(into engine: Engine) -> Outcome {
@@ -48,6 +53,7 @@ struct TapWarmStart {
                 "warm start skipped a line that is not an event",
                 metadata: ["file": "\(files[tag >> 40].path)", "line": "\(tag & (1 << 40 - 1))", "error": "\(error)"])
         }
+        let headers = EventDecoder(paths: [])
         for (index, file) in files.enumerated() {
             do {
                 let reader = try LineReader(path: file.path)
@@ -62,6 +68,15 @@ struct TapWarmStart {
                     }
                     if LineReader.isBlank(line) { continue }
                     let tag = index << 40 | number
+                    if latest != .max, let time = try? headers.header(of: line).timestamp, time > latest {
+                        outcome.future += 1
+                        if outcome.future <= Self.loggedProblems {
+                            logger.warning(
+                                "warm start skipped an event later than this machine's clock allows (limits.max_future)",
+                                metadata: ["file": "\(file.path)", "line": "\(number)", "ts": "\(Timestamp.format(time))"])
+                        }
+                        continue
+                    }
                     do {
                         try engine.ingest(line)
                         outcome.events += 1
