@@ -28,7 +28,7 @@ import Testing
         #expect(outcome.problemCount == 1)
         let problem = outcome.problems.first
         #expect(problem?.line == 2)
-        #expect(problem?.offset == 24)
+        #expect(problem?.offset == 30, "at the value of ts")
         #expect(problem?.field == "ts")
         #expect(problem?.message == "'ts' 1970-01-01T00:03:20Z is 40s past the limit")
         #expect(lines(outcome) == [#"{"ts":100,"kind":"a"}"#, #"{"ts":160,"kind":"a"}"#])
@@ -49,6 +49,22 @@ import Testing
         let outcome = read("[\n {\"ts\": 1,\n  \"kind\": \"a\", \"list\": [1, {\"x\": \"],\"}]},\n {\"ts\": 2, \"kind\": \"b\"}\n]\n")
         #expect(outcome.problemCount == 0)
         #expect(lines(outcome) == [#"{"ts": 1,   "kind": "a", "list": [1, {"x": "],"}]}"#, #"{"ts": 2, "kind": "b"}"#])
+    }
+
+    /// A raw line break inside a string is invalid JSON, in a pretty-printed object or array as in NDJSON: it was
+    /// folded to a space with the rest, and the prompt recorded altered.
+    @Test func aLineBreakInsideAStringIsRefusedNotFolded() {
+        for body in [
+            "{\n  \"ts\": 1,\n  \"kind\": \"a\",\n  \"prompt\": \"line one\nline two\"\n}\n",
+            "[{\"ts\": 1, \"kind\": \"a\", \"prompt\": \"line one\r\nline two\"}]",
+        ] {
+            let outcome = read(body)
+            #expect(outcome.problemCount == 1 && outcome.batch.lines.isEmpty, "\(body.debugDescription)")
+            #expect(outcome.problems.first?.field == "prompt")
+            #expect(outcome.problems.first.map { Array(body.utf8)[$0.offset] == 0x0A || Array(body.utf8)[$0.offset] == 0x0D } == true)
+        }
+        let escaped = read("{\n  \"ts\": 1, \"kind\": \"a\", \"prompt\": \"a \\\" quote\\nand\"\n}")
+        #expect(lines(escaped) == [#"{   "ts": 1, "kind": "a", "prompt": "a \" quote\nand" }"#])
     }
 
     @Test func readsOnePrettyPrintedObject() {

@@ -9,8 +9,9 @@ import SentinelEvaluate
 ///
 /// Every event is validated completely (JSON syntax, `ts`, `kind`, and the types of the fields the running graph
 /// reads, as the engine checks them) before anything is queued, so a batch is accepted or refused as a whole and
-/// the evaluation thread never sees a malformed line. Line breaks inside an event (pretty-printed JSON) are folded
-/// to spaces, so every event is one line of recorded traffic.
+/// the evaluation thread never sees a malformed line. Line breaks between the tokens of an event (pretty-printed
+/// JSON) are folded to spaces, so every event is one line of recorded traffic; one inside a string is invalid JSON,
+/// refused as such.
 public final class EventBatchReader {
     /// One malformed event: `line` is 1-based (the NDJSON line, or the array element's number for arrays),
     /// `offset` a byte offset into the body.
@@ -72,7 +73,18 @@ public final class EventBatchReader {
             while b > a, Self.isSpace(body[b - 1]) { b -= 1 }
             let outStart = out.count
             if fold {
-                for i in a..<b { out.append(body[i] == 0x0A || body[i] == 0x0D ? 0x20 : body[i]) }
+                var inString = false
+                var escaped = false
+                for i in a..<b {
+                    let c = body[i]
+                    if inString {
+                        if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inString = false }
+                        out.append(c)
+                    } else {
+                        if c == UInt8(ascii: "\"") { inString = true }
+                        out.append(c == 0x0A || c == 0x0D ? 0x20 : c)
+                    }
+                }
             } else {
                 out.append(contentsOf: body[a..<b])
             }
@@ -81,13 +93,14 @@ public final class EventBatchReader {
             }
             switch decoded {
             case .success(let (header, _)) where latest.map({ header.timestamp > $0 }) ?? false:
+                let ts = Self.valueOffset(ofTopLevelKey: "ts", in: out[outStart...]) ?? 0
                 out.removeSubrange(outStart...)
                 problemCount += 1
                 if problems.count < maxProblems {
                     let ahead = DurationLiteral.format(milliseconds: header.timestamp - latest!)
                     problems.append(
                         Problem(
-                            line: number, offset: a, field: "ts",
+                            line: number, offset: a + ts, field: "ts",
                             message: "'ts' \(Timestamp.format(header.timestamp)) is \(ahead) past \(future)"))
                 }
             case .success(let (header, answer)):
@@ -214,6 +227,38 @@ public final class EventBatchReader {
             default: break
             }
             if !visit(i, c, open.count) { return nil }
+        }
+        return nil
+    }
+
+    /// Where the value of the top-level member `key` starts in `line` (a valid JSON object), from its start.
+    static func valueOffset(ofTopLevelKey key: String, in line: ArraySlice<UInt8>) -> Int? {
+        let name = Array(key.utf8)
+        var depth = 0
+        var i = line.startIndex
+        while i < line.endIndex {
+            let c = line[i]
+            if c == UInt8(ascii: "\"") {
+                let open = i
+                var escaped = false
+                i += 1
+                while i < line.endIndex, escaped || line[i] != UInt8(ascii: "\"") {
+                    escaped = !escaped && line[i] == UInt8(ascii: "\\")
+                    i += 1
+                }
+                var next = i + 1
+                while next < line.endIndex, isSpace(line[next]) { next += 1 }
+                if depth == 1, next < line.endIndex, line[next] == UInt8(ascii: ":"), line[(open + 1)..<i].elementsEqual(name) {
+                    next += 1
+                    while next < line.endIndex, isSpace(line[next]) { next += 1 }
+                    return next - line.startIndex
+                }
+            } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
+                depth += 1
+            } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
+                depth -= 1
+            }
+            i += 1
         }
         return nil
     }
