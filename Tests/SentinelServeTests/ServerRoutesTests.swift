@@ -249,6 +249,28 @@ import Testing
         #expect(server.metrics.state.withLock { $0.rejected[.tooLarge] } == 1)
     }
 
+    /// A chunked body reserves its parts as they arrive, not the whole body limit: four slow chunked uploads of a
+    /// few bytes held the whole budget and every other post was a 429. One that outgrows the room left is a 429.
+    @Test func aChunkedBodyReservesWhatItSends() async throws {
+        let server = try Self.server(maxBodyBytes: 1024, rulesPath: try Self.ruleFile(Self.rules))
+        let app = Application(router: server.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        #expect(server.eventBodies.reserve(4000))
+        try await app.test(.live) { client in
+            for (count, status) in [(1, "202"), (8, "429")] {
+                let connection = try RawConnection(port: try #require(client.port))
+                let chunk = String(repeating: #"{"ts":1,"kind":"x"}"# + "\n", count: count)
+                connection.send(
+                    "POST /api/v1/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                        + String(chunk.utf8.count, radix: 16) + "\r\n" + chunk + "\r\n0\r\n\r\n")
+                let reply = try #require(await connection.readResponseHead(seconds: 10))
+                #expect(reply.hasPrefix("HTTP/1.1 \(status)"), "\(reply)")
+            }
+        }
+        server.eventBodies.release(4000)
+        #expect(server.eventBodies.reserve(4096), "every reservation given back")
+        #expect(server.metrics.state.withLock { $0.rejected[.bodiesInFlight] } == 1)
+    }
+
     /// Event bodies read at once have a budget of four bodies of the largest size: beyond it a post is a 429 before
     /// its body is read, and bodies given back make room again. One body larger than what is left is let through
     /// alone.

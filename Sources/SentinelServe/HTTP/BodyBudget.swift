@@ -1,7 +1,7 @@
 import Synchronization
 
 /// Bytes of event bodies being read and validated at once. Each `POST /api/v1/events` reserves its
-/// `Content-Length` (the body limit when chunked) before reading and gives it back when done; one that would take
+/// `Content-Length` before reading (a chunked one each part as it arrives) and gives it back when done; one that would take
 /// the total over the budget is answered 429, its body dropped as it arrives. A body takes about 2.5 times its size while it is validated,
 /// so without a bound 150 concurrent 16 MiB uploads took 4 GB, and the queue's own limit counts only queued events.
 final class BodyBudget: Sendable {

@@ -16,8 +16,13 @@ extension SentinelServer {
             metrics.countRejected(.tooLarge)
             return APIResponse.error(.contentTooLarge, "body of \(length) bytes is over the limit of \(limit) bytes")
         }
-        let reserved = length ?? limit
-        guard eventBodies.reserve(reserved) else {
+        let tooMany = APIResponse.error(
+            .tooManyRequests, "too many event bodies are being read at once (\(eventBodies.limit) bytes); retry later",
+            headers: [.retryAfter: "1"])
+        // A body with a length reserves it up front; a chunked one reserves its parts as they arrive (reserving the
+        // whole limit let four slow chunked uploads of a few bytes hold the budget and refuse every other post).
+        var reserved = length ?? 0
+        if let length, !eventBodies.reserve(length) {
             metrics.countRejected(.bodiesInFlight)
             // Read and dropped a part at a time, so that a client that sends its whole body before reading the
             // answer gets it (an unread body made it fail on a closed connection) at no memory cost.
@@ -28,15 +33,24 @@ extension SentinelServer {
                     if discarded > limit { break }
                 }
             } catch {}
-            return APIResponse.error(
-                .tooManyRequests, "too many event bodies are being read at once (\(eventBodies.limit) bytes); retry later",
-                headers: [.retryAfter: "1"])
+            return tooMany
         }
         defer { eventBodies.release(reserved) }
         let buffer: ByteBuffer
         do {
-            buffer = try await RequestBody.collect(request, upTo: limit)
+            let budget = eventBodies
+            buffer = try await RequestBody.collect(
+                request, upTo: limit,
+                reserve: length != nil ? nil : { bytes in
+                    guard budget.reserve(bytes) else { return false }
+                    reserved += bytes
+                    return true
+                })
         } catch {
+            if error.status == .tooManyRequests {
+                metrics.countRejected(.bodiesInFlight)
+                return tooMany
+            }
             metrics.countRejected(error.status == .contentTooLarge ? .tooLarge : .malformed)
             return APIResponse.error(error.status, error.message)
         }
