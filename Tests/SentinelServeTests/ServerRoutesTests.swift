@@ -26,9 +26,13 @@ import Testing
             configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 
-    static func server(queueEvents: Int = 1_000, maxBodyBytes: Int = 16 << 20, writeToken: String? = nil, rulesPath: String) throws -> SentinelServer {
+    static func server(
+        queueEvents: Int = 1_000, maxBodyBytes: Int = 16 << 20, writeToken: String? = nil, rulesPath: String,
+        configure: (inout ServiceConfiguration) -> Void = { _ in }
+    ) throws -> SentinelServer {
         var configuration = ServiceConfiguration()
         configuration.auth.writeToken = writeToken
+        configure(&configuration)
         configuration.rules = [rulesPath]
         configuration.limits.queueEvents = queueEvents
         configuration.limits.maxBodyBytes = maxBodyBytes
@@ -54,6 +58,34 @@ import Testing
             }
             try await client.execute(uri: "/api/v1/silences", method: .get) { response in
                 #expect(response.status == .ok)
+            }
+        }
+    }
+
+    /// Reads take the read, write or admin token, the scheme in any case (`bearer r`); the write and admin tokens
+    /// were refused on reads their holders need to review.
+    @Test func readsTakeAnyReadingTokenAndTheSchemeInAnyCase() async throws {
+        let server = try Self.server(writeToken: "w", rulesPath: try Self.ruleFile(Self.rules)) {
+            $0.auth.readToken = "r"
+            $0.auth.adminToken = "a"
+            $0.auth.ingestToken = "i"
+        }
+        try await Application(router: server.makeRouter()).test(.router) { client in
+            for (authorization, status) in [
+                ("Bearer r", HTTPResponse.Status.ok), ("Bearer w", .ok), ("Bearer a", .ok), ("bearer r", .ok),
+                ("BEARER  r", .ok), ("Bearer i", .unauthorized), ("Bearerr", .unauthorized), ("Bearer", .unauthorized),
+                ("Basic r", .unauthorized), ("", .unauthorized),
+            ] {
+                let headers: HTTPFields = authorization.isEmpty ? [:] : [.authorization: authorization]
+                try await client.execute(uri: "/api/v1/findings", method: .get, headers: headers) { response in
+                    #expect(response.status == status, "\(authorization)")
+                }
+            }
+            try await client.execute(
+                uri: "/api/v1/events", method: .post, headers: [.authorization: "bearer i"],
+                body: ByteBuffer(string: #"{"ts":1,"kind":"x"}"#)
+            ) { response in
+                #expect(response.status == .accepted)
             }
         }
     }

@@ -1,6 +1,7 @@
 import Hummingbird
 
-/// Checks `Authorization: Bearer <token>` against a configured token in constant time.
+/// Checks `Authorization: Bearer <token>` against a configured token in constant time. The scheme is matched
+/// ignoring case, as RFC 9110 §11.1 has it (`bearer t` is `Bearer t`).
 struct BearerToken: Sendable {
     let expected: [UInt8]?
 
@@ -9,8 +10,13 @@ struct BearerToken: Sendable {
     /// True when no token is configured, or the request carries the right one.
     func admits(_ request: Request) -> Bool {
         guard let expected else { return true }
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
-        return Self.constantTimeEqual(Array(header.utf8.dropFirst(7)), expected)
+        guard let header = request.headers[.authorization] else { return false }
+        let bytes = Array(header.utf8)
+        guard bytes.count > 7, String(decoding: bytes[..<6], as: UTF8.self).lowercased() == "bearer" else { return false }
+        var start = 6
+        guard bytes[start] == 0x20 else { return false }
+        while start < bytes.count, bytes[start] == 0x20 { start += 1 }
+        return Self.constantTimeEqual(Array(bytes[start...]), expected)
     }
 
     /// Compares every byte whatever the first difference, so the time taken does not reveal the prefix matched.
@@ -24,6 +30,22 @@ struct BearerToken: Sendable {
 
     static func unauthorized() -> Response {
         APIResponse.error(.unauthorized, "missing or wrong bearer token", headers: [.wwwAuthenticate: "Bearer"])
+    }
+}
+
+/// Access to endpoints that only read: open when no read token is configured; otherwise the read token admits, and
+/// so do the write and admin tokens (who may change the data may read it, as the review page lets them).
+struct ReadAccess: Sendable {
+    let read: BearerToken
+    let others: [BearerToken]
+
+    init(read: String?, others: [String?]) {
+        self.read = BearerToken(read)
+        self.others = others.compactMap { $0 }.map { BearerToken($0) }
+    }
+
+    func admits(_ request: Request) -> Bool {
+        read.admits(request) || others.contains { $0.admits(request) }
     }
 }
 

@@ -1,8 +1,8 @@
 import Hummingbird
 
 extension SentinelServer {
-    /// Every route of the API. Reads require the read token, ingestion the ingest token, reload the admin
-    /// token (each only when configured); reviews and silences require the write (or admin) token and deleting
+    /// Every route of the API. Reads require the read token (or the write or admin token), ingestion the ingest
+    /// token, reload the admin token (each only when configured); reviews and silences require the write (or admin) token and deleting
     /// findings the admin token, and stay closed (403) until one is configured. `/health`, `/ready` and `/metrics`
     /// are open, as Prometheus expects. No GET changes state; every GET route also answers HEAD (its status and
     /// headers, no body), as HTTP requires and load balancers' health checks use. A browser's cross-site request
@@ -12,7 +12,7 @@ extension SentinelServer {
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: CrossSiteRefusal())
         let ingest = BearerToken(configuration.auth.ingestToken)
-        let read = BearerToken(configuration.auth.readToken)
+        let read = ReadAccess(read: configuration.auth.readToken, others: [configuration.auth.writeToken, configuration.auth.adminToken])
         let admin = BearerToken(configuration.auth.adminToken)
         let write = StoreAccess(tokens: [configuration.auth.writeToken, configuration.auth.adminToken], role: "write_token")
         let delete = StoreAccess(tokens: [configuration.auth.adminToken], role: "admin_token")
