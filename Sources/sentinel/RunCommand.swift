@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import SentinelCompile
 import SentinelCore
 import SentinelNotify
@@ -154,10 +155,17 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitStatus.usage
         }
         defer { try? store.close() }
-        let server = try SentinelServer(
-            configuration: configuration, graph: graph, store: store, receivers: delivery.receivers,
-            reprompter: LiveReprompter(configuration: configuration, logger: logger), reloadSources: reloadSources,
-            metricsSections: collectors.metricsSections, statusSections: collectors.statusSections, logger: logger)
+        let server: SentinelServer
+        do {
+            server = try SentinelServer(
+                configuration: configuration, graph: graph, store: store, receivers: delivery.receivers,
+                reprompter: LiveReprompter(configuration: configuration, logger: logger), reloadSources: reloadSources,
+                metricsSections: collectors.metricsSections, statusSections: collectors.statusSections, logger: logger)
+        } catch {
+            errors.line("error: \(error)")
+            errors.flush()
+            throw ExitStatus.usage
+        }
 
         let address = configuration.listen
         let app = Application(
@@ -187,7 +195,16 @@ struct RunCommand: AsyncParsableCommand {
         services.append(.init(service: ReloadSignalService(reloader: server.reloader), serviceName: "sighup"))
         var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
         groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]
-        try await ServiceGroup(configuration: groupConfiguration).run()
+        do {
+            try await ServiceGroup(configuration: groupConfiguration).run()
+        } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
+            let host = address.host.contains(":") ? "[\(address.host)]" : address.host
+            errors.line(
+                "error: cannot listen on \(host):\(address.port) (listen, --listen or SENTINEL_LISTEN): "
+                    + String(cString: strerror(error.errnoCode)))
+            errors.flush()
+            throw ExitStatus.usage
+        }
     }
 
     static func makeLogger(_ settings: ServiceConfiguration.LogSettings) -> Logger {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Testing
 
 /// `sentinel run` with its SQLite store: findings from matching events, reviews with conflict detection, silences,
@@ -212,5 +215,30 @@ import Testing
             ["run", "--rules", files.rules, "--policies", files.policies, "--store", files.store, "--listen", "127.0.0.1:0"])
         #expect(result.status == 2)
         #expect(result.stderr.contains(files.store))
+    }
+
+    /// A tap folder that cannot be made and an address already taken stop the start with what and where (a
+    /// Foundation dump without the word tap, and NIO's `bind(descriptor:ptr:bytes:)` text, before).
+    @Test func anUnusableTapFolderOrAddressStopsTheStartSayingWhich() throws {
+        let files = try Self.setUp()
+        let tap = try SentinelProcess.run(
+            ["run", "--rules", files.rules, "--policies", files.policies, "--store", files.store, "--listen", "127.0.0.1:0",
+             "--tap", files.rules + "/tap"])
+        #expect(tap.status == 2)
+        #expect(tap.stderr.contains("error: tap folder '\(files.rules)/tap' cannot be created: Not a directory"), "\(tap.stderr)")
+        let taken = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(taken) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(taken, $0, length) } }
+        _ = listen(taken, 1)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(taken, $0, &length) } }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let busy = try SentinelProcess.run(
+            ["run", "--rules", files.rules, "--policies", files.policies, "--store", files.store, "--listen", "127.0.0.1:\(port)"])
+        #expect(busy.status == 2)
+        #expect(busy.stderr.contains("error: cannot listen on 127.0.0.1:\(port) (listen, --listen or SENTINEL_LISTEN): Address already in use"), "\(busy.stderr)")
     }
 }

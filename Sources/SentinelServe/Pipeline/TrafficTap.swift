@@ -41,13 +41,27 @@ public final class TrafficTap: @unchecked Sendable {
     private var failing = false
     public private(set) var currentPath: String?
 
-    /// Creates the folder if needed. Throws when it cannot be created.
-    public init(directory: String, maxFileBytes: Int = 128 << 20, maxFiles: Int = 0, retryAfter: Duration = .seconds(1)) throws {
+    /// Why the tap's folder cannot be used.
+    public struct FolderError: Error, CustomStringConvertible {
+        public let directory: String
+        public let reason: String
+        public var description: String { "tap folder '\(directory)' cannot be created: \(reason)" }
+    }
+
+    /// Creates the folder if needed. Throws `FolderError` when it cannot be created.
+    public init(directory: String, maxFileBytes: Int = 128 << 20, maxFiles: Int = 0, retryAfter: Duration = .seconds(1)) throws(FolderError) {
         self.directory = directory
         self.maxFileBytes = maxFileBytes
         self.maxFiles = maxFiles
         retryNanoseconds = UInt64(retryAfter / .nanoseconds(1))
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            // Foundation's own text names no cause ("error 512"); the POSIX error under it does.
+            let posix = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? any Error).map { ($0 as NSError).code }
+            throw FolderError(
+                directory: directory, reason: posix.map { String(cString: strerror(Int32($0))) } ?? error.localizedDescription)
+        }
         buffer.reserveCapacity(1 << 16)
     }
 
