@@ -162,6 +162,11 @@ import Testing
         #expect(own.contains("sentinel.yaml:4:80: error: scrape target 't': the timeout 3s is longer than the interval 2s"))
     }
 
+    @Test func aScrapeSectionWithoutTargetsIsRefused() throws {
+        let text = try problems("collectors:\n  scrape:\n    targets: []\n")
+        #expect(text.contains("sentinel.yaml:3:14: error: 'collectors.scrape.targets' is empty: list the endpoints to scrape, or remove 'scrape'"), "\(text)")
+    }
+
     @Test func twoScrapeTargetsWithOneJobAndInstanceAreRefused() throws {
         let text = try problems(
             """
@@ -173,12 +178,15 @@ import Testing
                   - {name: vllm, url: "http://127.0.0.1:80/metrics"}
                   - {name: vllm, url: "http://127.0.0.1/x", labels: {instance: b}}
                   - {name: vllm, url: "http://127.0.0.1:8000/y", labels: {instance: b}}
+                  - {name: other, url: "http://127.0.0.1:8000/z", labels: {job: vllm}}
             """)
         #expect(
             text.contains(
-                "sentinel.yaml:5:16: error: scrape target 'vllm' has the job and instance (127.0.0.1:8000) of an earlier target"))
+                "sentinel.yaml:5:16: error: scrape target 'vllm' has the job (vllm) and instance (127.0.0.1:8000) of an earlier target"))
         #expect(text.contains("sentinel.yaml:4:16: note: the earlier target"))
-        #expect(text.contains("sentinel.yaml:8:16: error: scrape target 'vllm' has the job and instance (b)"))
+        #expect(text.contains("sentinel.yaml:8:16: error: scrape target 'vllm' has the job (vllm) and instance (b)"))
+        // A job label is the events' job: `other` is a second vllm at 127.0.0.1:8000.
+        #expect(text.contains("sentinel.yaml:9:16: error: scrape target 'other' has the job (vllm) and instance (127.0.0.1:8000)"))
         #expect(!text.contains("sentinel.yaml:6:"))
         #expect(!text.contains("sentinel.yaml:7:16: error"))
         let (read, _) = ServiceConfigurationReader.read(

@@ -194,6 +194,14 @@ public enum ServiceConfigurationReader {
             guard let n = scrape.required("targets", diagnostics: &d),
                 let items = NodeValue.sequence(n, "'collectors.scrape.targets'", &d)
             else { return nil }
+            if items.isEmpty {
+                // Else the service starts watching nothing, saying nothing.
+                d.append(
+                    Diagnostic(
+                        .invalidValue, "'collectors.scrape.targets' is empty: list the endpoints to scrape, or remove 'scrape'",
+                        at: n.range))
+                return nil
+            }
             var jobsAndInstances: [ScrapeSeries: SourceRange] = [:]
             for item in items {
                 guard let target = MappingReader(item, context: "a scrape target", diagnostics: &d) else { continue }
@@ -247,12 +255,14 @@ public enum ServiceConfigurationReader {
                             at: (limit ?? every)?.range ?? name.range))
                 }
                 // The scraper's job and instance labels: its health series and events must not be one target's twice.
-                let series = ScrapeSeries(job: name.value, instance: t.labels.last { $0.0 == "instance" }?.1 ?? instance)
+                // A `job` label replaces the name as the events' job.
+                let series = ScrapeSeries(
+                    job: t.labels.last { $0.0 == "job" }?.1 ?? name.value, instance: t.labels.last { $0.0 == "instance" }?.1 ?? instance)
                 if let first = jobsAndInstances[series] {
                     d.append(
                         Diagnostic(
                             .duplicateName,
-                            "scrape target '\(name.value)' has the job and instance (\(series.instance)) of an earlier target; give it another 'name' or an 'instance' label",
+                            "scrape target '\(name.value)' has the job (\(series.job)) and instance (\(series.instance)) of an earlier target; give it another 'name', 'job' or 'instance' label",
                             at: name.range, notes: [.init("the earlier target", at: first)]))
                 } else {
                     jobsAndInstances[series] = name.range
