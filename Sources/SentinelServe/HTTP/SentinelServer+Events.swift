@@ -42,7 +42,13 @@ extension SentinelServer {
             buffer = try await RequestBody.collect(
                 request, upTo: limit,
                 reserve: length != nil ? nil : { bytes in
-                    guard budget.reserve(bytes) else { return false }
+                    guard budget.reserve(bytes) else {
+                        // Refused: what it holds goes back at once, not after the rest of its body is drained, so
+                        // other bodies growing at the same time can finish.
+                        budget.release(reserved)
+                        reserved = 0
+                        return false
+                    }
                     reserved += bytes
                     return true
                 })
