@@ -113,7 +113,7 @@ extension SentinelServer {
             help: "Transitions and findings dropped because the store stayed unwritable.", value: Double(s.storeDropped))
         out.family(
             "sentinel_tap_write_failures_total", .counter,
-            help: "Tap files that could not be opened or written.", value: Double(s.tapFailures))
+            help: "Failed opens and writes of tap files.", value: Double(s.tapFailures))
         out.family(
             "sentinel_tap_dropped_events_total", .counter,
             help: "Evaluated events the tap could not write (no file would open, or a write failed).",

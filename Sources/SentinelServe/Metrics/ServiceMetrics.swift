@@ -124,7 +124,7 @@ public final class ServiceMetrics: Sendable {
 
     func countStoreDropped(_ n: Int) { state.withLock { $0.storeDropped += UInt64(n) } }
 
-    func countTapFailure() { state.withLock { $0.tapFailures += 1 } }
+    func countTapFailures(_ n: Int) { state.withLock { $0.tapFailures += UInt64(n) } }
 
     func countTapDropped(_ n: Int) { state.withLock { $0.tapDropped += UInt64(n) } }
 

@@ -86,11 +86,11 @@ public final class EvaluationLoop: @unchecked Sendable {
         self.tap = tap
         tap?.onProblem = { [logger, metrics] problem in
             switch problem {
-            case .failed(let path, let reason):
-                metrics.countTapFailure()
+            case .failed(let path, let reason, let failures):
+                metrics.countTapFailures(failures)
                 logger.warning(
-                    "the tap cannot write; events are dropped from it until a file opens (tried every second)",
-                    metadata: ["file": "\(path)", "error": "\(reason)"])
+                    "the tap cannot write; its events are dropped until the file takes them again (tried every second)",
+                    metadata: ["file": "\(path)", "error": "\(reason)", "failures": "\(failures)"])
             case .dropped(let events): metrics.countTapDropped(events)
             case .recovered(let path): logger.info("the tap writes again", metadata: ["file": "\(path)"])
             }

@@ -8,27 +8,33 @@ import SentinelEvaluate
 /// within a second too), so name order is write order across restarts. A file is closed at `maxFileBytes` and the
 /// oldest files beyond `maxFiles` are deleted (0 keeps all). Buffered; the evaluation loop flushes when idle and at
 /// shutdown. A file that cannot be opened or written (the folder removed, a full disk) costs the events meanwhile,
-/// never memory: they are dropped and reported through `onProblem`, and a new file is tried once a second (the
-/// folder is made again when it is gone). Used from one thread only.
+/// never memory: they are dropped and counted, a write that failed part-way is cut back to its last whole line, and
+/// the same file is opened again once a second (its folder made again when it is gone) until a write succeeds; no
+/// file is made or pruned meanwhile. Failures go to `onProblem` when they start or change, then once a minute.
+/// Used from one thread only.
 public final class TrafficTap: @unchecked Sendable {
     /// What `onProblem` reports.
     public enum Problem: Sendable, Equatable {
-        /// A file could not be opened or written.
-        case failed(path: String, reason: String)
+        /// The file could not be opened or written: `failures` times since the last report.
+        case failed(path: String, reason: String, failures: Int)
         /// Events not written because no file could take them.
         case dropped(events: Int)
-        /// A file opened after failures.
+        /// A write succeeded after failures.
         case recovered(path: String)
     }
 
     public let directory: String
     public let maxFileBytes: Int
     public let maxFiles: Int
-    /// How long after a failure a new file is tried.
+    /// How long after a failure the file is tried again.
     let retryNanoseconds: UInt64
     /// Told of failures, of the events they cost (at each flush) and of the recovery.
     public var onProblem: (Problem) -> Void = { _ in }
+    /// Opens a tap file for appending (a test stands in a device that fails).
+    var openFile: (String) -> Int32 = { open($0, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644) }
     private var descriptor: Int32 = -1
+    /// Bytes of the current file on disk, and those with the buffer's.
+    private var writtenBytes = 0
     private var fileBytes = 0
     private var sequence = 0
     private var buffer: [UInt8] = []
@@ -36,9 +42,14 @@ public final class TrafficTap: @unchecked Sendable {
     private var bufferedLines = 0
     /// Lines dropped since the last report.
     private var unreportedDrops = 0
-    /// While no file is open after a failure: when (uptime, nanoseconds) to try a new one.
-    private var retryAt: UInt64 = 0
+    /// Since a failure, until a write succeeds.
     private var failing = false
+    /// While no file is open after a failure: when (uptime, nanoseconds) to open it again.
+    private var retryAt: UInt64 = 0
+    /// The failure last reported, when, and the failures since.
+    private var reportedFailure: (reason: String, at: UInt64)?
+    private var unreportedFailures = 0
+    /// The file being written (or to be opened again after a failure).
     public private(set) var currentPath: String?
 
     /// Why the tap's folder cannot be used.
@@ -69,8 +80,12 @@ public final class TrafficTap: @unchecked Sendable {
 
     public func write(_ line: UnsafeRawBufferPointer) {
         if descriptor < 0 {
-            if DispatchTime.now().uptimeNanoseconds >= retryAt { rotate() }
-        } else if fileBytes >= maxFileBytes {
+            guard DispatchTime.now().uptimeNanoseconds >= retryAt else {
+                unreportedDrops += 1
+                return
+            }
+            if currentPath == nil { rotate() } else { reopen() }
+        } else if fileBytes >= maxFileBytes, !failing {
             rotate()
         }
         guard descriptor >= 0 else {
@@ -86,7 +101,7 @@ public final class TrafficTap: @unchecked Sendable {
 
     public func flush() {
         if !buffer.isEmpty, descriptor >= 0 {
-            let written = buffer.withUnsafeBytes { raw -> Int32 in
+            let code = buffer.withUnsafeBytes { raw -> Int32 in
                 var offset = 0
                 while offset < raw.count {
                     let n = Foundation.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
@@ -98,13 +113,21 @@ public final class TrafficTap: @unchecked Sendable {
                 }
                 return 0
             }
-            if written != 0 {
-                // What part of the buffer reached the file is unknown: counted as lost, and the file given up.
-                unreportedDrops += bufferedLines
-                fail(path: currentPath ?? directory, errno: written)
+            if code == 0 {
+                writtenBytes += buffer.count
+                if failing {
+                    failing = false
+                    reportedFailure = nil
+                    onProblem(.recovered(path: currentPath ?? directory))
+                }
+            } else {
+                // Whatever part reached the file is cut off, so that it holds whole lines; the lines are lost.
+                _ = ftruncate(descriptor, off_t(writtenBytes))
                 Foundation.close(descriptor)
                 descriptor = -1
-                currentPath = nil
+                fileBytes = writtenBytes
+                unreportedDrops += bufferedLines
+                fail(errno: code)
             }
         }
         buffer.removeAll(keepingCapacity: true)
@@ -124,35 +147,44 @@ public final class TrafficTap: @unchecked Sendable {
         }
     }
 
+    /// Closes the file and starts the next one.
     private func rotate() {
         close()
         sequence += 1
         let seconds = Int64(Date().timeIntervalSince1970) * 1000
         let stamp = Timestamp.format(seconds).replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
-        let path = (directory as NSString).appendingPathComponent(String(format: "tap-%@-%08d.jsonl", stamp, sequence))
-        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        currentPath = (directory as NSString).appendingPathComponent(String(format: "tap-%@-%08d.jsonl", stamp, sequence))
+        writtenBytes = 0
+        fileBytes = 0
+        reopen()
+        if descriptor >= 0, !failing { pruneOldFiles() }
+    }
+
+    /// Opens `currentPath` for appending, making the folder again when it is gone.
+    private func reopen() {
+        guard let path = currentPath else { return }
+        descriptor = openFile(path)
         if descriptor < 0, errno == ENOENT,
             (try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil
         {
-            descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            descriptor = openFile(path)
         }
-        fileBytes = 0
-        guard descriptor >= 0 else {
-            currentPath = nil
-            return fail(path: path, errno: errno)
-        }
-        currentPath = path
-        if failing {
-            failing = false
-            onProblem(.recovered(path: path))
-        }
-        pruneOldFiles()
+        guard descriptor >= 0 else { return fail(errno: errno) }
+        let size = lseek(descriptor, 0, SEEK_END)
+        writtenBytes = size >= 0 ? Int(size) : 0
+        fileBytes = writtenBytes
     }
 
-    private func fail(path: String, errno code: Int32) {
+    private func fail(errno code: Int32) {
         failing = true
-        retryAt = DispatchTime.now().uptimeNanoseconds + retryNanoseconds
-        onProblem(.failed(path: path, reason: String(cString: strerror(code))))
+        let now = DispatchTime.now().uptimeNanoseconds
+        retryAt = now + retryNanoseconds
+        unreportedFailures += 1
+        let reason = String(cString: strerror(code))
+        if let reported = reportedFailure, reported.reason == reason, now - reported.at < 60_000_000_000 { return }
+        onProblem(.failed(path: currentPath ?? directory, reason: reason, failures: unreportedFailures))
+        reportedFailure = (reason, now)
+        unreportedFailures = 0
     }
 
     private func pruneOldFiles() {
