@@ -179,6 +179,7 @@ import Testing
                   - {name: vllm, url: "http://127.0.0.1/x", labels: {instance: b}}
                   - {name: vllm, url: "http://127.0.0.1:8000/y", labels: {instance: b}}
                   - {name: other, url: "http://127.0.0.1:8000/z", labels: {job: vllm}}
+                  - {name: vllm, url: "http://127.0.0.1:80/w", labels: {job: a}}
             """)
         #expect(
             text.contains(
@@ -187,7 +188,9 @@ import Testing
         #expect(text.contains("sentinel.yaml:8:16: error: scrape target 'vllm' has the job (vllm) and instance (b)"))
         // A job label is the events' job: `other` is a second vllm at 127.0.0.1:8000.
         #expect(text.contains("sentinel.yaml:9:16: error: scrape target 'other' has the job (vllm) and instance (127.0.0.1:8000)"))
-        #expect(!text.contains("sentinel.yaml:6:"))
+        // Its events' job is `a`, but its health series and errors go by the name `vllm`, as the target at line 6.
+        #expect(text.contains("sentinel.yaml:10:16: error: scrape target 'vllm' has the job (vllm) and instance (127.0.0.1:80)"))
+        #expect(!text.contains("sentinel.yaml:6:16: error"))
         #expect(!text.contains("sentinel.yaml:7:16: error"))
         let (read, _) = ServiceConfigurationReader.read(
             path: try write(

@@ -255,17 +255,19 @@ public enum ServiceConfigurationReader {
                             at: (limit ?? every)?.range ?? name.range))
                 }
                 // The scraper's job and instance labels: its health series and events must not be one target's twice.
-                // A `job` label replaces the name as the events' job.
-                let series = ScrapeSeries(
-                    job: t.labels.last { $0.0 == "job" }?.1 ?? name.value, instance: t.labels.last { $0.0 == "instance" }?.1 ?? instance)
-                if let first = jobsAndInstances[series] {
+                // The events' job is a `job` label if there is one; the target's health series and scrape_error
+                // events go by its name: neither pair may be an earlier target's.
+                let instanceLabel = t.labels.last { $0.0 == "instance" }?.1 ?? instance
+                let job = t.labels.last { $0.0 == "job" }?.1 ?? name.value
+                let pairs = Set([ScrapeSeries(job: job, instance: instanceLabel), ScrapeSeries(job: name.value, instance: instanceLabel)])
+                if let (series, first) = pairs.lazy.compactMap({ pair in jobsAndInstances[pair].map { (pair, $0) } }).first {
                     d.append(
                         Diagnostic(
                             .duplicateName,
                             "scrape target '\(name.value)' has the job (\(series.job)) and instance (\(series.instance)) of an earlier target; give it another 'name', 'job' or 'instance' label",
                             at: name.range, notes: [.init("the earlier target", at: first)]))
                 } else {
-                    jobsAndInstances[series] = name.range
+                    for pair in pairs { jobsAndInstances[pair] = name.range }
                 }
                 settings.targets.append(t)
             }
