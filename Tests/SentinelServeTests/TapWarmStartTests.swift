@@ -109,6 +109,12 @@ import Testing
         ).run(into: engine)
         #expect(outcome.events == 3 && outcome.future == 1)
         #expect(outcome.through == (Self.base + 20) * 1000 && engine.watermark == (Self.base + 20) * 1000)
+        // A file that starts with one does not date the files before it by it (only the newest two were read).
+        let files = [[Self.event(0)], [Self.event(600)], [Self.event(100_000_000), Self.event(1_200)]]
+        let chosen = TapWarmStart(
+            directory: try Self.tap(files), horizon: 3_600_000, logger: Logger(label: "test"), latest: (Self.base + 5_000) * 1000
+        ).filesToRead()
+        #expect(chosen.map(\.firstEvent) == [(Self.base) * 1000, (Self.base + 600) * 1000, (Self.base + 1_200) * 1000])
     }
 
     /// With `allowed_lateness` a line is decoded in full only when released; one broken after its `ts` and `kind`

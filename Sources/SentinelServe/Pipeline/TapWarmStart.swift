@@ -101,13 +101,13 @@ struct TapWarmStart {
     /// The files to read, oldest first, with the time of their first event.
     func filesToRead() -> [(path: String, firstEvent: Int64?)] {
         var chosen: [(path: String, firstEvent: Int64?)] = []
-        var latest: Int64?
+        var newest: Int64?
         for path in TrafficTap.files(in: directory).reversed() {
-            let first = Self.firstEventTime(path)
+            let first = Self.firstEventTime(path, latest: latest)
             chosen.append((path, first))
             guard let first else { continue }  // nothing to read in it, nor to date it by
-            if let latest, first < latest, latest - first >= horizon { break }
-            latest = max(latest ?? first, first)
+            if let newest, first < newest, newest - first >= horizon { break }
+            newest = max(newest ?? first, first)
             if horizon == 0 { break }
         }
         return chosen.reversed()
@@ -115,12 +115,13 @@ struct TapWarmStart {
 
     /// The time of the first event line of a tap file, nil when it has none (a file of a run that wrote nothing,
     /// or one that cannot be read).
-    static func firstEventTime(_ path: String) -> Int64? {
+    /// Events after `latest` are passed over, as `run` skips them.
+    static func firstEventTime(_ path: String, latest: Int64 = .max) -> Int64? {
         guard let reader = try? LineReader(path: path, chunkSize: 1 << 16) else { return nil }
         let decoder = EventDecoder(paths: [])
         while let (line, _) = try? reader.next() {
             if LineReader.isBlank(line) { continue }
-            if let header = try? decoder.header(of: line) { return header.timestamp }
+            if let header = try? decoder.header(of: line), header.timestamp <= latest { return header.timestamp }
         }
         return nil
     }
