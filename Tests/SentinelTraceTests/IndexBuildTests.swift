@@ -128,7 +128,9 @@ struct IndexBuildTests {
         let fixture = try CorpusFixture()
         defer { fixture.remove() }
         try fixture.build(CorpusFixture.documents)
-        let offsets = try FileHandle(forWritingTo: URL(fileURLWithPath: fixture.indexPath + "/document-offsets.bin"))
+        let offsetsPath = fixture.indexPath + "/document-offsets.bin"
+        let pristine = try Data(contentsOf: URL(fileURLWithPath: offsetsPath))
+        let offsets = try FileHandle(forWritingTo: URL(fileURLWithPath: offsetsPath))
         try offsets.seek(toOffset: 8)
         try offsets.write(contentsOf: Data(repeating: 0x7F, count: 8))
         try offsets.close()
@@ -136,6 +138,7 @@ struct IndexBuildTests {
         await #expect(throws: IndexError.self) {
             try await LocalIndex(path: fixture.indexPath).trace(output, options: TraceOptions(minSpanLength: 3))
         }
+        try pristine.write(to: URL(fileURLWithPath: offsetsPath))
         let suffixArrayPath = fixture.indexPath + "/suffix-array.bin"
         let size = try #require(try FileManager.default.attributesOfItem(atPath: suffixArrayPath)[.size] as? NSNumber)
         let suffixArray = try FileHandle(forWritingTo: URL(fileURLWithPath: suffixArrayPath))
@@ -176,24 +179,22 @@ struct IndexBuildTests {
         #expect(throws: IndexError.self) { try LocalIndex(path: fixture.indexPath) }
     }
 
-    /// Document offsets swapped (each still inside the text, so every check of bounds passes) put a match in a
-    /// document that is not one: a damaged index, not a match attributed to the wrong document.
-    @Test func documentOffsetsOutOfOrderAreADamagedIndex() async throws {
+    /// Document offsets out of order (each still inside the text, so every check of bounds passes) put a match in
+    /// another document: a damaged index when it is opened. Swapping the 2nd and 3rd, and moving the 2nd to the
+    /// 4th place ([s0, s2, s3, s1, s4], where a binary search finds document 1 exactly where document 2 is).
+    @Test(arguments: [[0, 2, 1, 3, 4], [0, 2, 3, 1, 4]])
+    func documentOffsetsOutOfOrderAreADamagedIndex(order: [Int]) async throws {
         let fixture = try CorpusFixture()
         defer { fixture.remove() }
         try fixture.build(CorpusFixture.documents)
         let path = fixture.indexPath + "/document-offsets.bin"
-        var offsets = try Data(contentsOf: URL(fileURLWithPath: path))
-        let second = offsets[8..<16]
-        offsets.replaceSubrange(8..<16, with: offsets[16..<24])
-        offsets.replaceSubrange(16..<24, with: second)
-        try offsets.write(to: URL(fileURLWithPath: path))
-        await #expect {
-            try await LocalIndex(path: fixture.indexPath).trace(
-                "On a sunny day in the park we met.", options: TraceOptions(minSpanLength: 3))
+        let offsets = try Data(contentsOf: URL(fileURLWithPath: path))
+        let entries = (0..<5).map { offsets[($0 * 8)..<($0 * 8 + 8)] }
+        try Data(order.flatMap { entries[$0] }).write(to: URL(fileURLWithPath: path))
+        #expect {
+            try LocalIndex(path: fixture.indexPath)
         } throws: { error in
-            "\(error)".contains("damaged index: document-offsets.bin puts document")
-                && "\(error)".contains("which are not one document of the text")
+            "\(error)".contains("damaged index: document-offsets.bin starts entry") && "\(error)".contains(", not after entry")
         }
     }
 

@@ -1,8 +1,8 @@
 import Foundation
 import SentinelCore
 
-/// A corpus index on disk (built by ``IndexBuilder``), memory-mapped: opening it reads only the manifest, and a
-/// query touches a few pages of the text and suffix array per word of the output.
+/// A corpus index on disk (built by ``IndexBuilder``), memory-mapped: opening it reads the manifest and the offset
+/// tables (8 bytes a document), and a query touches a few pages of the text and suffix array per word of the output.
 ///
 /// ```swift
 /// let index = try LocalIndex(path: "corpus.index")
@@ -20,8 +20,9 @@ public struct LocalIndex: TraceBackend {
     private let suffixArrayFile: MappedFile
     private let metadataFile: MappedFile
 
-    /// Opens the index in `path`, checking its manifest and the sizes of its files. What the files hold is
-    /// checked as it is read: a damaged index fails the trace that meets the damage with `.damaged`.
+    /// Opens the index in `path`, checking its manifest, the sizes of its files and that the offset tables go up
+    /// (a document found by binary search among offsets out of order would be another one). What the other files
+    /// hold is checked as it is read: a damaged index fails the trace that meets the damage with `.damaged`.
     public init(path: String) throws(IndexError) {
         self.path = path
         manifest = try Self.readManifest(path)
@@ -48,6 +49,8 @@ public struct LocalIndex: TraceBackend {
         else {
             throw .damaged(path: path, reason: "the document offsets do not end where the text ends")
         }
+        try documentOffsets.checkIncreasing(entries: manifest.documents)
+        try metadataOffsets.checkIncreasing(entries: manifest.documents)
     }
 
     public func trace(_ text: String, options: TraceOptions) async throws -> TraceResult {

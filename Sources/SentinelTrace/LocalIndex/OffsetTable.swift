@@ -21,6 +21,21 @@ struct OffsetTable {
         return Int(value)
     }
 
+    /// Checks that the starts of the `entries` entries and the end go up strictly (every entry has at least the byte
+    /// that ends it), so that a binary search among them finds the entry holding a byte.
+    func checkIncreasing(entries: Int) throws(IndexError) {
+        var previous: Int?
+        for index in 0...entries {
+            let value = try start(index)
+            if let previous, value <= previous {
+                throw .damaged(
+                    path: path,
+                    reason: "\(file.rawValue) starts entry \(index) at \(value), not after entry \(index - 1) at \(previous)")
+            }
+            previous = value
+        }
+    }
+
     /// The bytes of entry `index`, without the byte that ends it (0xFF after a text, a newline after metadata).
     func entry(_ index: Int) throws(IndexError) -> Range<Int> {
         let (first, end) = (try start(index), try start(index + 1))
