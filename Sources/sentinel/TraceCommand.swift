@@ -111,9 +111,11 @@ struct TraceCommand: AsyncParsableCommand {
         // Blank lines are skipped, but counted: errors name the line as an editor numbers it.
         for (number, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             if line.withUnsafeBytes(LineReader.isBlank) { continue }
-            let data = Data(line)
-            guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-                throw ValidationError("\(text):\(number + 1): \(JSONSyntaxProblem.notAnObject(data) ?? "not a JSON object")")
+            let object: [String: Any]
+            do {
+                object = try JSONSyntaxProblem.object(Data(line))
+            } catch {
+                throw ValidationError("\(text):\(number + 1): \(error.message)")
             }
             guard let output = object["text"] as? String else {
                 throw ValidationError("\(text):\(number + 1): no string \"text\" field")

@@ -43,7 +43,8 @@ struct IndexBuildTests {
             ("{broken", "not valid JSON: invalid value at byte 1"), ("[1, 2]", "not a JSON object (an array)"),
             (#"{"text": "a" "b"}"#, "not valid JSON: invalid value at byte 13"),
             (#"{"text": "\ud800"}"#, "not valid JSON: a \\uD800-\\uDBFF escape without the low surrogate that must follow it"),
-            (#"{"text": "abc"#, "not valid JSON: unexpected end of file during JSON parse (at byte 13, the end)"),
+            (#"{"text": "abc"#, "not valid JSON: unexpected end of file during JSON parse (the parser gives no position; the text is 13 bytes)"),
+            (#"{"text": "\u12G4"}"#, #"not valid JSON: invalid hex encoded sequence in "12G4" at byte 12"#),
             (#"{"text": 5}"#, "\"text\" is not a string"),
         ] {
             try fixture.writeCorpus([#"{"text": "ok"}"#, line])

@@ -86,8 +86,10 @@ public struct PromptSource: Sendable {
             if LineReader.isBlank(line) { continue }
             let data = Data(line)
             guard let object = try? decoder.decode([String: JSONValue].self, from: data) else {
-                let problem = JSONSyntaxProblem.notAnObject(data) ?? "not a JSON object"
-                skipped.append(PromptSourceError(file: path, line: number, message: problem))
+                // Read again only to say what is wrong (the decoder's errors name no position).
+                let problem = Result { () throws(JSONSyntaxProblem.NotAnObject) in try JSONSyntaxProblem.object(data) }
+                let message = if case .failure(let error) = problem { error.message } else { "not a JSON object" }
+                skipped.append(PromptSourceError(file: path, line: number, message: message))
                 continue
             }
             do {

@@ -59,9 +59,11 @@ final class CorpusReader {
     }
 
     private func document(_ bytes: ArraySlice<UInt8>) throws(IndexError) -> Document {
-        let data = Data(bytes)
-        guard var fields = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw .badLine(path: path, line: line, reason: JSONSyntaxProblem.notAnObject(data) ?? "not a JSON object")
+        var fields: [String: Any]
+        do {
+            fields = try JSONSyntaxProblem.object(Data(bytes))
+        } catch {
+            throw .badLine(path: path, line: line, reason: error.message)
         }
         guard let value = fields.removeValue(forKey: "text") else {
             let keys = fields.keys.sorted().prefix(8).joined(separator: ", ")
