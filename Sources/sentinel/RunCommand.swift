@@ -168,13 +168,13 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         let address = configuration.listen
+        let host = address.host.contains(":") ? "[\(address.host)]" : address.host
         let app = Application(
             router: server.makeRouter(),
             server: SentinelServer.httpServer(),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "sentinel"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? address.port
-                let host = address.host.contains(":") ? "[\(address.host)]" : address.host
                 Output.standard.line("listening on http://\(host):\(port)")
                 Output.standard.flush()
                 logger.notice(
@@ -198,7 +198,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             try await ServiceGroup(configuration: groupConfiguration).run()
         } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
-            let host = address.host.contains(":") ? "[\(address.host)]" : address.host
+            // The HTTP server's bind: the only socket a service binds (collectors connect).
             errors.line(
                 "error: cannot listen on \(host):\(address.port) (listen, --listen or SENTINEL_LISTEN): "
                     + String(cString: strerror(error.errnoCode)))

@@ -65,7 +65,7 @@ public final class EvaluationLoop: @unchecked Sendable {
         graph: ConditionGraph, queue: IngestQueue, tap: TrafficTap?, alerts: AlertBook, metrics: ServiceMetrics,
         store: any FindingsStore, silences: SilenceBook, notificationLog: [Dispatcher.LogEntry],
         reprompter: (any DPOReprompter)? = nil, idleAdvance: Duration, warmStartFrom: String? = nil,
-        maxFutureMilliseconds: Int64 = 600_000, logger: Logger
+        maxFutureMilliseconds: Int64 = ServiceConfiguration.Limits().maxFutureMilliseconds, logger: Logger
     ) throws {
         // Decoded whether or not capture is active now: a reload may declare a `capture_dpo` action.
         engine = Engine(graph: graph, eventFields: DPOCapture.eventFields)

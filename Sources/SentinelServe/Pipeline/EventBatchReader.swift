@@ -72,28 +72,22 @@ public final class EventBatchReader {
             while a < b, Self.isSpace(body[a]) { a += 1 }
             while b > a, Self.isSpace(body[b - 1]) { b -= 1 }
             let outStart = out.count
+            out.append(contentsOf: body[a..<b])
             if fold {
-                var inString = false
-                var escaped = false
-                for i in a..<b {
-                    let c = body[i]
-                    if inString {
-                        if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inString = false }
-                        out.append(c)
-                    } else {
-                        if c == UInt8(ascii: "\"") { inString = true }
-                        out.append(c == 0x0A || c == 0x0D ? 0x20 : c)
-                    }
+                // Collected, then folded: writing to `out` while it is scanned would copy it.
+                var breaks: [Int] = []
+                Self.forEachStructuralByte(out, in: outStart..<out.count) { i, c, _ in
+                    if c == 0x0A || c == 0x0D { breaks.append(i) }
+                    return true
                 }
-            } else {
-                out.append(contentsOf: body[a..<b])
+                for i in breaks { out[i] = 0x20 }
             }
             let decoded = out.withUnsafeBytes { raw in
                 Result { () throws(EventDecodeError) in try readLine(UnsafeRawBufferPointer(rebasing: raw[outStart...])) }
             }
             switch decoded {
             case .success(let (header, _)) where latest.map({ header.timestamp > $0 }) ?? false:
-                let ts = Self.valueOffset(ofTopLevelKey: "ts", in: out[outStart...]) ?? 0
+                let ts = Self.valueOffset(ofTopLevelKey: "ts", in: out, range: outStart..<out.count) ?? 0
                 out.removeSubrange(outStart...)
                 problemCount += 1
                 if problems.count < maxProblems {
@@ -154,7 +148,7 @@ public final class EventBatchReader {
         var elementStart = from + 1
         var number = 0
         var closedAt: Int?
-        let mismatch = Self.forEachStructuralByte(body, from: from) { i, c, depth in
+        let mismatch = Self.forEachStructuralByte(body, in: from..<body.count) { i, c, depth in
             if depth == 0 {
                 if (elementStart..<i).contains(where: { !Self.isSpace(body[$0]) }) || number > 0 {
                     number += 1
@@ -187,7 +181,7 @@ public final class EventBatchReader {
     /// whitespace follows the object that starts at `from`.
     private static func isSingleObject(_ body: [UInt8], from: Int) -> Bool {
         var single = false
-        forEachStructuralByte(body, from: from) { i, _, depth in
+        forEachStructuralByte(body, in: from..<body.count) { i, _, depth in
             guard depth == 0 else { return true }
             single = !body[(i + 1)...].contains { !isSpace($0) }
             return false
@@ -195,15 +189,17 @@ public final class EventBatchReader {
         return single
     }
 
-    /// Visits each byte outside string literals from `from` on, with the bracket depth after it (`[` and `{`
-    /// open, `]` and `}` close), until `visit` returns false. Returns the offset of a bracket that closes one of
-    /// the other kind (`[ … }`), where the visit stops, or nil.
+    /// Visits each byte of `range` outside string literals, and the quotes that open and close them, with the
+    /// bracket depth after it (`[` and `{` open, `]` and `}` close), until `visit` returns false. Returns the
+    /// offset of a bracket that closes one of the other kind (`[ … }`), where the visit stops, or nil.
     @discardableResult
-    private static func forEachStructuralByte(_ body: [UInt8], from: Int, _ visit: (Int, UInt8, Int) -> Bool) -> Int? {
+    private static func forEachStructuralByte(
+        _ body: [UInt8], in range: Range<Int>, _ visit: (Int, UInt8, Int) -> Bool
+    ) -> Int? {
         var open: [UInt8] = []
         var inString = false
         var escaped = false
-        for i in from..<body.count {
+        for i in range {
             let c = body[i]
             if inString {
                 if escaped {
@@ -212,13 +208,13 @@ public final class EventBatchReader {
                     escaped = true
                 } else if c == UInt8(ascii: "\"") {
                     inString = false
+                    if !visit(i, c, open.count) { return nil }
                 }
                 continue
             }
             switch c {
             case UInt8(ascii: "\""):
                 inString = true
-                continue
             case UInt8(ascii: "["), UInt8(ascii: "{"): open.append(c)
             case UInt8(ascii: "]"), UInt8(ascii: "}"):
                 // `[` and `]` are 0x5B and 0x5D, `{` and `}` 0x7B and 0x7D.
@@ -231,36 +227,31 @@ public final class EventBatchReader {
         return nil
     }
 
-    /// Where the value of the top-level member `key` starts in `line` (a valid JSON object), from its start.
-    static func valueOffset(ofTopLevelKey key: String, in line: ArraySlice<UInt8>) -> Int? {
+    /// Where the value of the top-level member `key` starts in bytes `range` of `body` (a valid JSON object),
+    /// from the range's start.
+    static func valueOffset(ofTopLevelKey key: String, in body: [UInt8], range: Range<Int>) -> Int? {
         let name = Array(key.utf8)
-        var depth = 0
-        var i = line.startIndex
-        while i < line.endIndex {
-            let c = line[i]
-            if c == UInt8(ascii: "\"") {
-                let open = i
-                var escaped = false
-                i += 1
-                while i < line.endIndex, escaped || line[i] != UInt8(ascii: "\"") {
-                    escaped = !escaped && line[i] == UInt8(ascii: "\\")
-                    i += 1
-                }
-                var next = i + 1
-                while next < line.endIndex, isSpace(line[next]) { next += 1 }
-                if depth == 1, next < line.endIndex, line[next] == UInt8(ascii: ":"), line[(open + 1)..<i].elementsEqual(name) {
-                    next += 1
-                    while next < line.endIndex, isSpace(line[next]) { next += 1 }
-                    return next - line.startIndex
-                }
-            } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
-                depth += 1
-            } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
-                depth -= 1
+        var quotes: [Int] = []  // the last string's quotes at depth 1, while a colon may follow it
+        var found: Int?
+        var colon = false
+        forEachStructuralByte(body, in: range) { i, c, depth in
+            if colon {
+                if isSpace(c) { return true }
+                found = i - range.lowerBound
+                return false
             }
-            i += 1
+            if c == UInt8(ascii: "\""), depth == 1 {
+                quotes = quotes.count == 1 ? quotes + [i] : [i]
+            } else if c == UInt8(ascii: ":"), depth == 1, quotes.count == 2,
+                body[(quotes[0] + 1)..<quotes[1]].elementsEqual(name)
+            {
+                colon = true
+            } else if !isSpace(c) {
+                quotes = []
+            }
+            return true
         }
-        return nil
+        return found
     }
 
     /// The index of the first `\n` at or after `from`, found with `memchr`.
