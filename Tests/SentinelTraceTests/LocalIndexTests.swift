@@ -169,8 +169,8 @@ struct LocalIndexTests {
     /// definition, every stop of every word tried and whole-word occurrences counted naively.
     @Test func maximalSpansAgreeWithABruteForceReference() throws {
         var generator = SplitMix64(seed: 3)
-        let words = ["a", "b", "ab", "ba", "ä", "中", "文", "中文", "a中"]
-        let gaps = [" ", " ", " ", " ", ", ", "'", ". ", "\n", "", "。"]
+        let words = ["a", "b", "ab", "ba", "ä", "中", "文", "中文", "a中", "か", "カナ", "々", "ｶ"]
+        let gaps = [" ", " ", " ", " ", ", ", "'", ". ", "\n", "", "。", "、", "・", "「"]
         func text(words count: Int) -> String {
             (0..<count).map { _ in words.randomElement(using: &generator)! + gaps.randomElement(using: &generator)! }
                 .joined()
@@ -210,12 +210,13 @@ struct LocalIndexTests {
     /// occurrence starting and ending on word boundaries of a document, kept by the rules ``LocalIndex`` applies.
     private static func referenceSpans(_ output: OutputText, documents: [String], options: TraceOptions) -> [[Int]] {
         let texts = documents.map { Array($0.utf8) }
-        // Words run over ASCII letters, digits, `_` and other non-ASCII characters, but not over ideographs (each a
-        // word by itself) or `。`; never inside a character.
+        // Words run over ASCII letters, digits, `_` and other non-ASCII characters, but not over ideographs and kana
+        // (each a word by itself) or CJK punctuation; never inside a character.
         func joins(_ scalar: Unicode.Scalar) -> Bool {
-            scalar.isASCII
-                ? scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_"
-                : !scalar.properties.isIdeographic && scalar != "。"
+            if scalar.isASCII { return scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_" }
+            let kana = ["HIRAGANA", "KATAKANA"].contains { (scalar.properties.name ?? "").contains($0) }
+            let punctuation = ["。", "、", "・", "「"].contains(scalar)
+            return !scalar.properties.isIdeographic && !kana && !punctuation && scalar != "々"
         }
         func isBoundary(_ text: [UInt8], _ index: Int) -> Bool {
             guard index > 0, index < text.count else { return true }

@@ -27,6 +27,9 @@ enum WordCharacter: Equatable {
         case 0...0x7F: self = .separator
         // 。 ！ ． ？ and the half-width ｡
         case 0x3002, 0xFF01, 0xFF0E, 0xFF1F, 0xFF61: self = .sentenceEnd
+        // 々 (repeats the ideograph before it), 〆 and 〇 are written as ideographs; ・ separates words.
+        case 0x3005...0x3007: self = .standalone
+        case 0x30FB: self = .separator
         // CJK symbols and punctuation (、「」 and the ideographic space), full-width ASCII punctuation.
         case 0x3000...0x303F, 0xFF00...0xFF0F, 0xFF1A...0xFF20, 0xFF3B...0xFF40, 0xFF5B...0xFF65: self = .separator
         // Hiragana, katakana (with its phonetic extensions and half-width forms), CJK ideographs (the unified ones,
