@@ -192,6 +192,11 @@ final class EngineMetrics: Sendable {
             out.histogram(
                 "vllm:inter_token_latency_seconds", help: "Histogram of inter-token latency in seconds.",
                 state.interTokenLatency)
+            // Deprecated in 0.11 and still served by it (hidden from 0.12 on): a scraper sees both names.
+            out.histogram(
+                "vllm:time_per_output_token_seconds",
+                help: "Histogram of time per output token in seconds.",
+                state.interTokenLatency)
             out.histogram(
                 "vllm:request_time_per_output_token_seconds",
                 help: "Histogram of time_per_output_token_seconds per request.", state.timePerOutputToken)

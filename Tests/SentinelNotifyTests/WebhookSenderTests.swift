@@ -66,6 +66,21 @@ import Testing
         }
     }
 
+    /// A redirect is a failure that names where it points, not followed: a 301, 302 or 303 was followed with a GET
+    /// without the body, whose 200 counted as a delivery (an http:// URL moved to https:// lost every notification).
+    @Test(arguments: [301, 302, 303, 307, 308])
+    func aRedirectIsAFailureNotFollowed(status: Int) async throws {
+        let receiver = ReceiverDouble([.redirect(status)])
+        try await receiver.serve { port in
+            let failure = await #expect(throws: DeliveryFailure.self) {
+                try await Self.sender(port: port).send(NotificationFixture.firing())
+            }
+            #expect(failure == .httpStatus(status, body: "redirects to /landing; set the receiver's url to where it points"))
+            #expect(failure?.isPermanent == false)
+            #expect(receiver.landed == 0)
+        }
+    }
+
     @Test func slowReceiverTimesOut() async throws {
         let receiver = ReceiverDouble([.delay(.seconds(3))])
         try await receiver.serve { port in

@@ -414,6 +414,8 @@ import VLLMDouble
                 "vllm:time_to_first_token_seconds_bucket{\(labels),le=\"2560.0\"} 6.0",
                 "vllm:e2e_request_latency_seconds_count{\(labels)} 6.0",
                 "vllm:inter_token_latency_seconds_count{\(labels)} 41.0",
+                // 0.11 still serves the name it deprecates.
+                "vllm:time_per_output_token_seconds_count{\(labels)} 41.0",
                 "vllm:request_generation_tokens_bucket{\(labels),le=\"10.0\"} 6.0",
                 "# TYPE vllm:e2e_request_latency_seconds_created gauge",
             ] {

@@ -14,10 +14,10 @@ public struct AlertmanagerSender: NotificationSender {
     let now: @Sendable () -> Int64
 
     /// - Parameters:
-    ///   - client: shared by every sender; `HTTPClient.shared` by default.
+    ///   - client: shared by every sender; `HTTPClient.delivery` (redirects not followed) by default.
     ///   - now: the wall clock (epoch ms) that firing alerts' `endsAt` counts from.
     public init(
-        settings: ReceiverSettings, client: HTTPClient = .shared, now: @escaping @Sendable () -> Int64 = WallClock.now
+        settings: ReceiverSettings, client: HTTPClient = .delivery, now: @escaping @Sendable () -> Int64 = WallClock.now
     ) {
         self.settings = settings
         self.client = client

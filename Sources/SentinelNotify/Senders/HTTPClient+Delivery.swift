@@ -11,6 +11,15 @@ import SentinelCore
 #endif
 
 extension HTTPClient {
+    /// The client notifications go through: `HTTPClient.shared`'s settings, but a redirect is an answer, not followed
+    /// (a 301, 302 or 303 is followed with a GET without the body, whose 200 counted as a delivery). Made on first
+    /// use and kept for the life of the process.
+    public static let delivery: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     /// POSTs `body` as JSON and returns once a 2xx response has come; throws why not otherwise.
     ///
     /// `timeout` covers connecting (a refused connection is retried until then and reported as the last connection
@@ -37,6 +46,10 @@ extension HTTPClient {
             throw .connection(String(describing: error))
         }
         let prefix = await response.body.textPrefix(until: deadline)
+        if (300..<400).contains(response.status.code), let location = response.headers.first(name: "Location") {
+            throw .httpStatus(
+                Int(response.status.code), body: "redirects to \(location.prefix(200)); set the receiver's url to where it points")
+        }
         guard (200..<300).contains(response.status.code) else {
             throw .httpStatus(Int(response.status.code), body: prefix)
         }

@@ -11,8 +11,8 @@ public struct WebhookSender: NotificationSender {
     public let settings: ReceiverSettings
     let client: HTTPClient
 
-    /// - Parameter client: shared by every sender; `HTTPClient.shared` by default.
-    public init(settings: ReceiverSettings, client: HTTPClient = .shared) {
+    /// - Parameter client: shared by every sender; `HTTPClient.delivery` (redirects not followed) by default.
+    public init(settings: ReceiverSettings, client: HTTPClient = .delivery) {
         self.settings = settings
         self.client = client
     }

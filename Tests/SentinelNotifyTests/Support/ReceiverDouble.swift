@@ -18,9 +18,12 @@ final class ReceiverDouble: Sendable {
         case status(Int, body: String = "")
         /// Waits this long before answering 200 (the request is recorded first).
         case delay(Duration)
+        /// A redirect (`status` 3xx) to `/landing`, which records what reaches it.
+        case redirect(Int)
     }
 
     private let requests = Mutex<[Request]>([])
+    private let landings = Mutex(0)
     private let concurrency = Mutex((now: 0, most: 0))
     private let script: Mutex<[Reply]>
     private let fallback: Reply
@@ -32,6 +35,9 @@ final class ReceiverDouble: Sendable {
     }
 
     var received: [Request] { requests.withLock { $0 } }
+
+    /// Requests that reached `/landing`, where `.redirect` points.
+    var landed: Int { landings.withLock { $0 } }
 
     /// The most requests it was answering at once.
     var mostConcurrent: Int { concurrency.withLock { $0.most } }
@@ -57,7 +63,17 @@ final class ReceiverDouble: Sendable {
             case .delay(let duration):
                 try await Task.sleep(for: duration)
                 return Response(status: .ok)
+            case .redirect(let code):
+                return Response(status: .init(code: code), headers: [.location: "/landing"])
             }
+        }
+        router.on("landing", method: .get) { _, _ in
+            self.landings.withLock { $0 += 1 }
+            return Response(status: .ok)
+        }
+        router.on("landing", method: .post) { _, _ in
+            self.landings.withLock { $0 += 1 }
+            return Response(status: .ok)
         }
         return router
     }
