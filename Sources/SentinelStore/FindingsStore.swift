@@ -37,8 +37,9 @@ public protocol FindingsStore: AnyObject, Sendable {
     /// oldest entry still waiting (not delivered, abandoned or superseded), if its `nextAttemptAt <= now`. So a
     /// group's notifications are delivered one at a time, in the order they were queued: an entry waiting for a
     /// retry holds back the later ones of its group, and only those. An entry a later one of its group supersedes
-    /// (`AlertNotification.supersedes`, decided when the later one is appended) is never handed out again.
-    func dueOutbox(now: Int64, limit: Int) throws -> [OutboxEntry]
+    /// (`AlertNotification.supersedes`, decided when the later one is appended) is never handed out again. Entries
+    /// of the receivers in `excluding` (those with deliveries under way) are left out.
+    func dueOutbox(now: Int64, limit: Int, excluding: Set<String>) throws -> [OutboxEntry]
     /// Records a successful delivery; does nothing for an unknown id.
     func markDelivered(outboxID: Int64, at: Int64) throws
     /// Records a failed attempt (`attempts` goes up by one): retried at `nextAttemptAt` (unless superseded
@@ -57,4 +58,11 @@ public protocol FindingsStore: AnyObject, Sendable {
 
     /// Releases the backend's resources; every later call fails.
     func close() throws
+}
+
+extension FindingsStore {
+    /// `dueOutbox(now:limit:excluding:)` of every receiver.
+    public func dueOutbox(now: Int64, limit: Int) throws -> [OutboxEntry] {
+        try dueOutbox(now: now, limit: limit, excluding: [])
+    }
 }

@@ -46,6 +46,24 @@ import Testing
         try await body(store)
     }
 
+    /// A batch that ends while the store is read for the next one is not sent again: the read saw its entries still
+    /// due, and the receiver was idle again by the time it was claimed (healthy receivers got duplicates).
+    @Test func aBatchEndingDuringAReadIsNotSentAgain() async throws {
+        let receiver = ReceiverDouble([.delay(.milliseconds(300))])
+        try await receiver.serve { port in
+            let store = InMemoryOutbox()
+            store.add(NotificationFixture.firing())
+            let worker = Self.worker(store, [try Self.receiver(port: port)])
+            let first = Task { await worker.drainOnce(now: 5_000) }
+            #expect(try await Self.eventually { receiver.received.count == 1 })
+            store.afterRead { usleep(700_000) }  // the first batch ends meanwhile
+            let second = await worker.drainOnce(now: 5_000)
+            #expect(await first.value == 1)
+            #expect(second == 0)
+            #expect(receiver.received.count == 1)
+        }
+    }
+
     @Test func deliversTheWebhookWithItsIdempotencyKey() async throws {
         let receiver = ReceiverDouble()
         try await receiver.serve { port in

@@ -131,10 +131,15 @@ public final class OutboxWorker: Sendable {
     }
 
     /// The entries due at `now`, by receiver, oldest first, of receivers that are not busy; marks those busy.
+    ///
+    /// Only receivers idle before the store is read are claimed: a batch that ended between the read and the claim
+    /// had entries the read saw still due, which were sent again. Busy receivers' entries are not read at all (a
+    /// backlog behind a hanging receiver was read and decoded at every poll).
     private func claimDue(now: Int64) -> [(receiver: String, entries: [OutboxEntry])] {
+        let busy = state.withLock { $0.busy }
         let due: [OutboxEntry]
         do {
-            due = try store.dueOutbox(now: now, limit: batchLimit)
+            due = try store.dueOutbox(now: now, limit: batchLimit, excluding: busy)
         } catch {
             logger.error("cannot read the notification outbox", metadata: ["error": "\(error)"])
             return []
@@ -146,7 +151,7 @@ public final class OutboxWorker: Sendable {
             byReceiver[entry.receiver, default: []].append(entry)
         }
         return state.withLock { state in
-            order.filter { state.busy.insert($0).inserted }.map { ($0, byReceiver[$0]!) }
+            order.filter { !busy.contains($0) && state.busy.insert($0).inserted }.map { ($0, byReceiver[$0]!) }
         }
     }
 

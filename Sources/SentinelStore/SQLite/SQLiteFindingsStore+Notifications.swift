@@ -21,22 +21,24 @@ extension SQLiteFindingsStore {
         }
     }
 
-    public func dueOutbox(now: Int64, limit: Int) throws -> [OutboxEntry] {
-        try read("read the notification outbox") { db in
+    public func dueOutbox(now: Int64, limit: Int, excluding: Set<String>) throws -> [OutboxEntry] {
+        let skipped = excluding.sorted()
+        let skip = skipped.isEmpty ? "" : "AND receiver NOT IN (\(skipped.map { _ in "?" }.joined(separator: ", ")))"
+        return try read("read the notification outbox") { db in
             try db.rows(
                 // Only the oldest waiting entry of each group, so a group's notifications go out one after another;
                 // up to `limit` per receiver, so one receiver's backlog never hides another's entries.
                 """
                 SELECT * FROM (
                     SELECT *, ROW_NUMBER() OVER (PARTITION BY receiver ORDER BY id) AS rank FROM outbox
-                    WHERE \(Self.waiting("outbox")) AND next_attempt_at <= ?
+                    WHERE \(Self.waiting("outbox")) AND next_attempt_at <= ? \(skip)
                         AND NOT EXISTS (
                             SELECT 1 FROM outbox earlier
                             WHERE \(Self.waiting("earlier")) AND earlier.receiver = outbox.receiver
                                 AND earlier.group_key = outbox.group_key AND earlier.id < outbox.id)
                 ) WHERE rank <= ? ORDER BY id
                 """,
-                [now, max(limit, 0)]
+                [now] + skipped + [max(limit, 0)]
             ).map(Self.outboxEntry)
         }
     }

@@ -19,6 +19,10 @@ final class InMemoryOutbox: FindingsStore {
     }
 
     private let state = Mutex(State())
+    private let readHook = Mutex<(@Sendable () -> Void)?>(nil)
+
+    /// Runs after every `dueOutbox` read, before it returns (a test holds a read back with it).
+    func afterRead(_ hook: (@Sendable () -> Void)?) { readHook.withLock { $0 = hook } }
 
     /// Queues `notification` for its receiver at `queuedAt`; returns the entry's id.
     @discardableResult
@@ -42,13 +46,17 @@ final class InMemoryOutbox: FindingsStore {
 
     func entry(_ id: Int64) -> OutboxEntry { state.withLock { $0.entries[Int(id) - 1] } }
 
-    func dueOutbox(now: Int64, limit: Int) throws -> [OutboxEntry] {
-        state.withLock { state in
+    func dueOutbox(now: Int64, limit: Int, excluding: Set<String>) throws -> [OutboxEntry] {
+        let due = state.withLock { state in
             state.polls += 1
             return Array(
-                state.entries.filter { $0.deliveredAt == nil && !$0.abandoned && $0.nextAttemptAt <= now }
+                state.entries.filter {
+                    $0.deliveredAt == nil && !$0.abandoned && $0.nextAttemptAt <= now && !excluding.contains($0.receiver)
+                }
                     .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.prefix(limit))
         }
+        readHook.withLock { $0 }?()
+        return due
     }
 
     func markDelivered(outboxID: Int64, at: Int64) throws {
