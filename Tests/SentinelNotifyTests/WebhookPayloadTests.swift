@@ -28,7 +28,7 @@ import Testing
     @Test func decodedPayloadCarriesEveryField() throws {
         let data = WebhookPayload(NotificationFixture.firing()).encoded()
         let payload = try JSONDecoder().decode(WebhookPayload.self, from: data)
-        #expect(payload.version == "1")
+        #expect(payload.version == "4" && payload.externalURL == "" && payload.truncatedAlerts == 0)
         #expect(payload.source == "sentinel")
         #expect(payload.idempotencyKey == "n-7f3a9c")
         #expect(payload.receiver == "safety-webhook")

@@ -283,10 +283,10 @@ def check_schema_documentation(report, name, schema):
 
 # ---------------------------------------------------------------------------------------------------- inline docs
 
-WEBHOOK = """{"version":"1","source":"sentinel","idempotencyKey":"n-1","receiver":"hook","status":"resolved","groupKey":"{}:{}",
- "groupLabels":{},"commonLabels":{"alertname":"R"},"commonAnnotations":{},
+WEBHOOK = """{"version":"4","source":"sentinel","idempotencyKey":"n-1","receiver":"hook","status":"resolved","groupKey":"{}:{}",
+ "groupLabels":{},"commonLabels":{"alertname":"R"},"commonAnnotations":{},"externalURL":"","truncatedAlerts":0,
  "alerts":[{"status":"resolved","labels":{"alertname":"R"},"annotations":{},"startsAt":"2026-05-01T12:00:00Z",
-            "endsAt":"2026-05-01T12:05:00.250Z","fingerprint":"0123456789abcdef","value":1.5}]}"""
+            "endsAt":"2026-05-01T12:05:00.250Z","generatorURL":"","fingerprint":"0123456789abcdef","value":1.5}]}"""
 
 
 def webhook_with(change):
@@ -514,7 +514,8 @@ BAD = [
     ("traffic", "missing kind", '{"ts":"2026-05-01T12:00:00Z"}', "required"),
     ("webhook", "payload without idempotencyKey", webhook_with(lambda d: d.pop("idempotencyKey")), "required"),
     ("webhook", "status 'pending'", webhook_with(lambda d: d.update(status="pending")), "enum"),
-    ("webhook", "unknown top-level key", webhook_with(lambda d: d.update(truncatedAlerts=0)), "additionalProperties"),
+    ("webhook", "unknown top-level key", webhook_with(lambda d: d.update(orgId=1)), "additionalProperties"),
+    ("webhook", "version 1", webhook_with(lambda d: d.update(version="1")), "const"),
     ("webhook", "endsAt with a zone offset",
      webhook_with(lambda d: d["alerts"][0].update(endsAt="2026-05-01T14:05:00+02:00")), "pattern"),
     ("webhook", "alert without alertname", webhook_with(lambda d: d["alerts"][0].update(labels={})), "required"),

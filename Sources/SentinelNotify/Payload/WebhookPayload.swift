@@ -2,14 +2,16 @@ import Foundation
 import SentinelAct
 import SentinelEvaluate
 
-/// The JSON body a `webhook` receiver is POSTed (`schemas/webhook.schema.json`), shaped like Alertmanager's webhook
-/// payload so that its consumers read it: one aggregation group, its common labels and its alerts.
+/// The JSON body a `webhook` receiver is POSTed (`schemas/webhook.schema.json`): Alertmanager's webhook payload,
+/// version 4, so that its consumers read it (one aggregation group, its common labels and its alerts), plus
+/// `source`, `idempotencyKey` and each alert's `value`. `externalURL` and `generatorURL` are empty (Sentinel has no
+/// URL of its own to give), `truncatedAlerts` is 0 (every alert is sent).
 ///
 /// ```json
-/// {"version":"1","source":"sentinel","idempotencyKey":"…","receiver":"safety-webhook","status":"firing",
+/// {"version":"4","source":"sentinel","externalURL":"","truncatedAlerts":0,"idempotencyKey":"…","receiver":"safety-webhook","status":"firing",
 ///  "groupKey":"…","groupLabels":{"rule":"UnsafeAnswerRate"},"commonLabels":{…},"commonAnnotations":{…},
 ///  "alerts":[{"status":"firing","labels":{…},"annotations":{…},"startsAt":"2026-05-01T12:27:15Z",
-///             "endsAt":"0001-01-01T00:00:00Z","fingerprint":"…","value":0.33}]}
+///             "endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"…","value":0.33}]}
 /// ```
 public struct WebhookPayload: Codable, Sendable, Equatable {
     /// One alert of the group.
@@ -24,6 +26,8 @@ public struct WebhookPayload: Codable, Sendable, Equatable {
         public var startsAt: String
         /// RFC 3339, UTC; `WebhookPayload.notEnded` while the alert fires.
         public var endsAt: String
+        /// Alertmanager's link to what generated the alert: empty.
+        public var generatorURL = ""
         /// The alert's identity as a stable hex digest.
         public var fingerprint: String
         /// The rule's value when the alert last changed state; `null` when it had none or it was not finite.
@@ -61,6 +65,7 @@ public struct WebhookPayload: Codable, Sendable, Equatable {
             try container.encode(annotations, forKey: .annotations)
             try container.encode(startsAt, forKey: .startsAt)
             try container.encode(endsAt, forKey: .endsAt)
+            try container.encode(generatorURL, forKey: .generatorURL)
             try container.encode(fingerprint, forKey: .fingerprint)
             try container.encode(value, forKey: .value)
         }
@@ -69,8 +74,12 @@ public struct WebhookPayload: Codable, Sendable, Equatable {
     /// The `endsAt` of an alert that still fires (Alertmanager's zero time).
     public static let notEnded = "0001-01-01T00:00:00Z"
 
-    /// The payload format's version: `"1"`.
+    /// Alertmanager's webhook format version: `"4"`.
     public var version: String
+    /// Alertmanager's own URL in its payloads: empty.
+    public var externalURL = ""
+    /// Alerts left out of `alerts` (Alertmanager's `max_alerts`): 0.
+    public var truncatedAlerts = 0
     /// Always `"sentinel"`.
     public var source: String
     /// The notification's id; also sent as the `Idempotency-Key` header. A retry repeats it.
@@ -92,7 +101,7 @@ public struct WebhookPayload: Codable, Sendable, Equatable {
 
     /// The payload reporting `notification`.
     public init(_ notification: AlertNotification) {
-        version = "1"
+        version = "4"
         source = "sentinel"
         idempotencyKey = notification.id
         receiver = notification.receiver
