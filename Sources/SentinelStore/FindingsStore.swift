@@ -48,6 +48,9 @@ public protocol FindingsStore: AnyObject, Sendable {
     /// How many entries wait for delivery, were delivered, were given up on (superseded ones that were never
     /// delivered count in none).
     func outboxCounts() throws -> (pending: Int, delivered: Int, abandoned: Int)
+    /// Deletes the entries that were done with (delivered, given up on or superseded) before `time`: the outbox
+    /// would otherwise grow by every notification ever sent. Returns how many were deleted.
+    func pruneOutbox(finishedBefore time: Int64) throws -> Int
 
     /// DPO pairs the query selects.
     func pairs(_ query: PairQuery) throws -> [StoredPair]

@@ -41,6 +41,25 @@ import Testing
         #expect(try f.store.dueOutbox(now: 0, limit: 9, excluding: ["slow", "fast"]).isEmpty)
     }
 
+    /// Entries done with (delivered, abandoned, superseded) are deleted once older than the cut-off; waiting ones
+    /// never are (the outbox grew by every notification ever sent, 1 GB in 90 s of re-sends).
+    @Test func pruningDeletesOnlyEntriesDoneWithBeforeTheCutOff() throws {
+        let f = try StoreFixture()
+        try f.store.append(
+            StoreBatch(
+                outbox: ["n-1", "n-2", "n-3", "n-4"].enumerated().map { Make.notification(id: $1, groupKey: "g-\($0)") },
+                queuedAt: 0))
+        let ids = try f.store.dueOutbox(now: 0, limit: 10).map(\.id)
+        try f.store.markDelivered(outboxID: ids[0], at: 1_000)
+        try f.store.markFailed(outboxID: ids[1], error: "HTTP 400", nextAttemptAt: 2_000, abandon: true)
+        try f.store.markDelivered(outboxID: ids[2], at: 9_000)
+        #expect(try f.store.pruneOutbox(finishedBefore: 5_000) == 2)
+        #expect(try f.store.outboxCounts() == (1, 1, 0))
+        #expect(try f.store.dueOutbox(now: 10_000, limit: 10).map(\.notification.id) == ["n-4"])
+        #expect(try f.store.pruneOutbox(finishedBefore: .max) == 1)
+        #expect(try f.store.outboxCounts() == (1, 0, 0))
+    }
+
     @Test func entriesWithoutAQueueTimeAreStampedWithTheWallClockWhenAppended() throws {
         let f = try StoreFixture()
         let before = Int64(Date().timeIntervalSince1970 * 1000)

@@ -70,15 +70,26 @@ public final class OutboxWorker: Sendable {
         update(receivers: receivers)
     }
 
+    /// How long entries that were done with stay in the outbox, and how often they are looked for.
+    static let retention: Int64 = 24 * 3_600_000
+    static let pruneInterval = Duration.seconds(3_600)
+
     /// Delivers due entries until the task is cancelled: every `pollInterval` and at once after `wake()`. A receiver
     /// still busy with earlier entries is skipped by a poll, so it never holds up the others. Attempts cut short by
-    /// cancellation are not recorded (the entries stay due). Call it once per worker.
+    /// cancellation are not recorded (the entries stay due). Every hour, entries done with over a day ago are
+    /// deleted. Call it once per worker.
     public func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask {
                 while !Task.isCancelled {
                     self.wake()
                     try? await Task.sleep(for: self.pollInterval)
+                }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    self.prune(now: self.clock())
+                    try? await Task.sleep(for: Self.pruneInterval)
                 }
             }
             for await _ in wakeups {
@@ -90,6 +101,16 @@ public final class OutboxWorker: Sendable {
                 }
             }
             group.cancelAll()
+        }
+    }
+
+    /// Deletes the entries done with before `now` − `retention`.
+    func prune(now: Int64) {
+        do {
+            let deleted = try store.pruneOutbox(finishedBefore: now - Self.retention)
+            if deleted > 0 { logger.debug("pruned the notification outbox", metadata: ["entries": "\(deleted)"]) }
+        } catch {
+            logger.error("cannot prune the notification outbox", metadata: ["error": "\(error)"])
         }
     }
 

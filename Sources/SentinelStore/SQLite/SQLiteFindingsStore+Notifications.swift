@@ -78,6 +78,20 @@ extension SQLiteFindingsStore {
         }
     }
 
+    public func pruneOutbox(finishedBefore time: Int64) throws -> Int {
+        try write("prune the notification outbox") { db in
+            // Done with at its delivery, its last attempt or (superseded) its queueing, whichever is latest.
+            try db.run(
+                """
+                DELETE FROM outbox
+                WHERE NOT (\(Self.waiting("outbox")))
+                    AND MAX(created_at, next_attempt_at, COALESCE(delivered_at, 0)) < ?
+                """,
+                [time])
+            return db.changesCount
+        }
+    }
+
     /// Queues `notification`, and marks the waiting entries of its receiver and group that it supersedes (see
     /// `AlertNotification.supersedes`).
     static func enqueue(_ notification: AlertNotification, at time: Int64, _ db: Database) throws {

@@ -59,6 +59,8 @@ final class InMemoryOutbox: FindingsStore {
         return due
     }
 
+    func pruneOutbox(finishedBefore time: Int64) throws -> Int { 0 }
+
     func markDelivered(outboxID: Int64, at: Int64) throws {
         state.withLock { $0.entries[Int(outboxID) - 1].deliveredAt = at }
     }
