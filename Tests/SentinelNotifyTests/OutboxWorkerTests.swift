@@ -148,7 +148,7 @@ import Testing
             #expect(stats.failed == [.permanent: 1] && stats.abandoned == 1 && stats.sent == 0)
             #expect(
                 log.recorded == [
-                    #"error notification abandoned attempt=1 error=HTTP status 400: {"error":"bad payload"} outbox_id=1 receiver=safety-webhook"#
+                    #"error notification abandoned alerts=2 attempt=1 error=HTTP status 400: {"error":"bad payload"} group={}/{severity="critical"}:{rule="UnsafeAnswerRate"} outbox_id=1 receiver=safety-webhook status=firing"#
                 ])
         }
     }

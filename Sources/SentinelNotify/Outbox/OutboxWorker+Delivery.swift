@@ -1,4 +1,5 @@
 import Logging
+import SentinelAct
 import SentinelCore
 import SentinelEvaluate
 import SentinelStore
@@ -73,6 +74,10 @@ extension OutboxWorker {
             "error": "\(error)",
         ]
         if abandon {
+            // What is lost: the group and its alerts, not only an outbox row.
+            metadata["group"] = "\(entry.notification.groupKey)"
+            metadata["status"] = "\(entry.notification.status.rawValue)"
+            metadata["alerts"] = "\(entry.notification.alerts.count)"
             logger.error("notification abandoned", metadata: metadata)
         } else {
             metadata["retry_at"] = "\(Timestamp.format(retryAt))"
