@@ -27,7 +27,7 @@ import Testing
         router.get("partial") { _, _ in Response(status: .partialContent, body: .init(byteBuffer: ByteBuffer(string: "m 1\n"))) }
         router.get("garbage") { _, _ in "<html><body>oops</body></html>\n" }
         router.get("slow") { _, _ -> String in
-            try await Task.sleep(for: .seconds(2))
+            try await Task.sleep(for: .seconds(5))
             return "m 1\n"
         }
         router.get("slow-body") { _, _ in
@@ -35,7 +35,7 @@ import Testing
                 status: .ok,
                 body: ResponseBody { writer in
                     try await writer.write(ByteBuffer(string: "m 1\n"))
-                    try await Task.sleep(for: .seconds(2))
+                    try await Task.sleep(for: .seconds(5))
                     try await writer.write(ByteBuffer(string: "n 2\n"))
                     try await writer.finish(nil)
                 })
@@ -162,7 +162,8 @@ import Testing
             let scraper = PrometheusScraper(targets: [target], sink: CollectingSink(), logger: log.logger)
             let started = ContinuousClock.now
             let lines = await scraper.scrape(targetAt: 0)
-            #expect(started.duration(to: .now) < timeout + .seconds(2), "the timeout covers the whole scrape")
+            // Well under the slow routes' 5 s, with room for a loaded machine's late timer.
+            #expect(started.duration(to: .now) < timeout + .seconds(4), "the timeout covers the whole scrape")
             try Self.expectFailure(lines, url: target.url, instance: "127.0.0.1:\(port)", error: error, status: status)
 
             let health = try #require(scraper.health().first)

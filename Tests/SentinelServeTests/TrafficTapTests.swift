@@ -19,7 +19,8 @@ struct TrafficTapTests {
         let directory = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let tap = try TrafficTap(directory: directory, maxFileBytes: 1, maxFiles: 3)
-        for i in 1...10_003 { Self.write(tap, "{\"n\":\(i)}") }
+        tap.sequence = 9_997
+        for i in 9_998...10_003 { Self.write(tap, "{\"n\":\(i)}") }
         tap.close()
         let files = TrafficTap.files(in: directory)
         #expect(try files.map { try String(contentsOfFile: $0, encoding: .utf8) } == ["{\"n\":10001}\n", "{\"n\":10002}\n", "{\"n\":10003}\n"])

@@ -8,7 +8,8 @@ import SentinelEvaluate
 /// URL of its own to give), `truncatedAlerts` is 0 (every alert is sent).
 ///
 /// ```json
-/// {"version":"4","source":"sentinel","externalURL":"","truncatedAlerts":0,"idempotencyKey":"…","receiver":"safety-webhook","status":"firing",
+/// {"version":"4","source":"sentinel","externalURL":"","truncatedAlerts":0,"idempotencyKey":"…",
+///  "receiver":"safety-webhook","status":"firing",
 ///  "groupKey":"…","groupLabels":{"rule":"UnsafeAnswerRate"},"commonLabels":{…},"commonAnnotations":{…},
 ///  "alerts":[{"status":"firing","labels":{…},"annotations":{…},"startsAt":"2026-05-01T12:27:15Z",
 ///             "endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":"…","value":0.33}]}

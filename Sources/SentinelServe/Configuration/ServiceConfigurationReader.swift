@@ -259,7 +259,7 @@ public enum ServiceConfigurationReader {
                 // events go by its name: neither pair may be an earlier target's.
                 let instanceLabel = t.labels.last { $0.0 == "instance" }?.1 ?? instance
                 let job = t.labels.last { $0.0 == "job" }?.1 ?? name.value
-                let pairs = Set([ScrapeSeries(job: job, instance: instanceLabel), ScrapeSeries(job: name.value, instance: instanceLabel)])
+                let pairs = [ScrapeSeries(job: job, instance: instanceLabel), ScrapeSeries(job: name.value, instance: instanceLabel)]
                 if let (series, first) = pairs.lazy.compactMap({ pair in jobsAndInstances[pair].map { (pair, $0) } }).first {
                     d.append(
                         Diagnostic(

@@ -36,7 +36,8 @@ public final class TrafficTap: @unchecked Sendable {
     /// Bytes of the current file on disk, and those with the buffer's.
     private var writtenBytes = 0
     private var fileBytes = 0
-    private var sequence = 0
+    /// The last file's sequence number in this run (a test starts it high).
+    var sequence = 0
     private var buffer: [UInt8] = []
     /// Lines in `buffer`.
     private var bufferedLines = 0
