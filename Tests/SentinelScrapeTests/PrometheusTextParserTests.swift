@@ -183,14 +183,21 @@ import Testing
             build_info{version="1"} 1
             # TYPE thing unknown
             thing 1
+            # TYPE queue gaugehistogram
+            queue_bucket{le="+Inf"} 4
+            queue_gcount 4
+            queue_gsum 9.5
             # EOF
 
             """)
         #expect(exposition.families.first == MetricFamily(name: "latency_seconds", type: .histogram, help: "Latency.", unit: "seconds"))
-        #expect(exposition.samples.count == 7)
+        #expect(exposition.samples.count == 10)
         #expect(exposition.createdSampleCount == 1)
         #expect(exposition.samples[1].timestampMillis == 1_714_567_890_123)
-        #expect(exposition.families.map(\.type) == [.histogram, .gauge, .untyped])
+        #expect(exposition.families.map(\.type) == [.histogram, .gauge, .untyped, .histogram])
+        // An info family's `_info` samples are its gauge; a gauge histogram's `_gcount` and `_gsum` its histogram's.
+        #expect(exposition.samples.filter { ["build_info", "queue_gcount", "queue_gsum"].contains($0.name) }.map(\.type)
+            == [.gauge, .histogram, .histogram])
     }
 
     @Test func stopsAtEOF() throws {

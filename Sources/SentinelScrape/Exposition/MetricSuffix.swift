@@ -5,4 +5,8 @@ enum MetricSuffix: String, CaseIterable {
     case count = "_count"
     case created = "_created"
     case total = "_total"
+    /// OpenMetrics: an `info` family's samples, and a `gaugehistogram`'s count and sum.
+    case info = "_info"
+    case gcount = "_gcount"
+    case gsum = "_gsum"
 }

@@ -16,10 +16,12 @@ public enum MetricType: String, Sendable, Hashable, CaseIterable {
     }
 
     /// Whether a family of this type exposes samples named `<family><suffix>` (`_bucket`, `_sum`, `_count`,
-    /// `_created`, `_total`).
+    /// `_created`, `_total`; OpenMetrics' `_info` of an `info` family, a gauge here, and `_gcount` and `_gsum` of a
+    /// `gaugehistogram`, a histogram here).
     func exposes(suffix: MetricSuffix) -> Bool {
         switch (self, suffix) {
         case (.histogram, .bucket), (.histogram, .sum), (.histogram, .count), (.histogram, .created),
+            (.histogram, .gcount), (.histogram, .gsum), (.gauge, .info),
             (.summary, .sum), (.summary, .count), (.summary, .created),
             (.counter, .total), (.counter, .created):
             true
