@@ -153,6 +153,23 @@ import Testing
         }
     }
 
+    /// The next attempt comes no sooner than a 429's `Retry-After` asks, and no later than the longest backoff (it
+    /// came after the usual 0.75 s).
+    @Test func retryAfterDelaysTheNextAttemptUpToTheLongestBackoff() async throws {
+        let receiver = ReceiverDouble([.retryAfter(429, "20"), .retryAfter(429, "3600")])
+        try await receiver.serve { port in
+            let store = InMemoryOutbox()
+            let id = store.add(NotificationFixture.firing())
+            let worker = Self.worker(
+                store, [try Self.receiver(port: port, settings: ["max_backoff": "1m"])], jitter: 0.75)
+            #expect(await worker.drainOnce(now: 0) == 1)
+            #expect(store.entry(id).nextAttemptAt == 20_000)
+            #expect(await worker.drainOnce(now: 20_000) == 1)
+            #expect(store.entry(id).nextAttemptAt == 20_000 + 60_000)
+            #expect(store.entry(id).lastError == "HTTP status 429, retry after 1h")
+        }
+    }
+
     @Test func retriesStopAfterMaxAttempts() async throws {
         let receiver = ReceiverDouble(then: .status(503))
         try await receiver.serve { port in

@@ -81,6 +81,24 @@ import Testing
         }
     }
 
+    /// A 429 or 503 with `Retry-After` (seconds or an HTTP date) says how long to wait; elsewhere it is ignored.
+    @Test func retryAfterOfA429Or503IsKept() async throws {
+        let receiver = ReceiverDouble([
+            .retryAfter(429, "2"), .retryAfter(503, "Sun, 06 Nov 1994 08:49:37 GMT"), .retryAfter(500, "7"),
+            .retryAfter(429, "soon"),
+        ])
+        try await receiver.serve { port in
+            var failures: [DeliveryFailure?] = []
+            for _ in 0..<4 {
+                failures.append(await #expect(throws: DeliveryFailure.self) { try await Self.sender(port: port).send(NotificationFixture.firing()) })
+            }
+            #expect(failures[0] == .throttled(429, body: "", retryAfter: .seconds(2)))
+            #expect(failures[0]?.description == "HTTP status 429, retry after 2s" && failures[0]?.reason == .httpStatus)
+            #expect(failures[1] == .throttled(503, body: "", retryAfter: .zero), "a date in the past")
+            #expect(failures[2] == .httpStatus(500, body: "") && failures[3] == .httpStatus(429, body: ""))
+        }
+    }
+
     @Test func slowReceiverTimesOut() async throws {
         let receiver = ReceiverDouble([.delay(.seconds(3))])
         try await receiver.serve { port in

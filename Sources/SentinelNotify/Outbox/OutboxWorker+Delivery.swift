@@ -48,7 +48,10 @@ extension OutboxWorker {
         }
         guard !Task.isCancelled else { return }
         let abandon = failure.isPermanent || receiver.retry.isExhausted(attempts: entry.attempts + 1)
-        let backoff = receiver.retry.backoff(afterAttempts: entry.attempts, jitter: jitter())
+        // No sooner than the receiver asked (a 429's or 503's Retry-After), up to the longest backoff.
+        let backoff = max(
+            receiver.retry.backoff(afterAttempts: entry.attempts, jitter: jitter()),
+            min(failure.retryAfter ?? .zero, receiver.retry.maxBackoff))
         recordFailure(
             entry, error: failure.description, reason: failure.reason, abandon: abandon,
             retryAt: now() + Int64(backoff.milliseconds))

@@ -5,7 +5,8 @@ import SentinelCore
 ///
 /// A 4xx answer other than 408 (request timeout) and 429 (too many requests) is **permanent**: the receiver
 /// understood the request and refused it, so sending it again cannot help, and the notification is abandoned at
-/// once. Every other failure (timeouts, connection errors, 408, 429, 5xx, 3xx) is retried.
+/// once. Every other failure (timeouts, connection errors, 408, 429, 5xx, 3xx) is retried, no sooner than a 429's or
+/// 503's `Retry-After` asks (up to the receiver's `max_backoff`).
 public enum DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// No response head within the receiver's timeout.
     case timeout(Duration)
@@ -13,6 +14,8 @@ public enum DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertible 
     case connection(String)
     /// A status outside 200–299, with the first 200 bytes of the body.
     case httpStatus(Int, body: String)
+    /// A 429 or 503 with a `Retry-After`: the receiver asks for the next attempt no sooner than that.
+    case throttled(Int, body: String, retryAfter: Duration)
 
     /// What the worker counts failures by (the `reason` label of the delivery metrics).
     public enum Reason: String, Sendable, Hashable, CaseIterable {
@@ -38,7 +41,14 @@ public enum DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertible 
         case .timeout: .timeout
         case .connection: .connection
         case .httpStatus: isPermanent ? .permanent : .httpStatus
+        case .throttled: .httpStatus
         }
+    }
+
+    /// How long the receiver asked to be left alone (`Retry-After`); nil when it did not.
+    public var retryAfter: Duration? {
+        guard case .throttled(_, _, let wait) = self else { return nil }
+        return wait
     }
 
     /// `no response within 10s`, `connection failed: …`, `HTTP status 503: <body>`.
@@ -48,6 +58,9 @@ public enum DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertible 
             "no response within \(DurationLiteral.format(milliseconds: Int64(timeout.milliseconds)))"
         case .connection(let message): "connection failed: \(message)"
         case .httpStatus(let code, let body): "HTTP status \(code)" + (body.isEmpty ? "" : ": \(body)")
+        case .throttled(let code, let body, let wait):
+            "HTTP status \(code), retry after \(DurationLiteral.format(milliseconds: Int64(wait.milliseconds)))"
+                + (body.isEmpty ? "" : ": \(body)")
         }
     }
 }

@@ -51,8 +51,25 @@ extension HTTPClient {
                 Int(response.status.code), body: "redirects to \(location.prefix(200)); set the receiver's url to where it points")
         }
         guard (200..<300).contains(response.status.code) else {
+            if [429, 503].contains(response.status.code),
+                let wait = response.headers.first(name: "Retry-After").flatMap(Self.retryAfter)
+            {
+                throw .throttled(Int(response.status.code), body: prefix, retryAfter: wait)
+            }
             throw .httpStatus(Int(response.status.code), body: prefix)
         }
+    }
+
+    /// A `Retry-After` value (RFC 9110 §10.2.3): delay seconds, or an HTTP date (the time until then, at least 0).
+    static func retryAfter(_ value: String) -> Duration? {
+        let text = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Int64(text), seconds >= 0 { return .seconds(seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: text) else { return nil }
+        return .milliseconds(max(0, Int64(date.timeIntervalSinceNow * 1000)))
     }
 }
 

@@ -20,6 +20,8 @@ final class ReceiverDouble: Sendable {
         case delay(Duration)
         /// A redirect (`status` 3xx) to `/landing`, which records what reaches it.
         case redirect(Int)
+        /// `status` with a `Retry-After` header of this text.
+        case retryAfter(Int, String)
     }
 
     private let requests = Mutex<[Request]>([])
@@ -65,6 +67,8 @@ final class ReceiverDouble: Sendable {
                 return Response(status: .ok)
             case .redirect(let code):
                 return Response(status: .init(code: code), headers: [.location: "/landing"])
+            case .retryAfter(let code, let value):
+                return Response(status: .init(code: code), headers: [.retryAfter: value])
             }
         }
         router.on("landing", method: .get) { _, _ in
