@@ -246,7 +246,17 @@ public final class Engine {
             }
         }
         while let first = reorder.firstTime, first <= reorder.maxTime - lateness { releaseFirst() }
+        // Memory is bounded whatever the rate: past the cap the oldest go first, as if the lateness were shorter.
+        while reorder.heldBytes > maxHeldBytes, reorder.firstTime != nil {
+            releaseFirst()
+            statistics.releasedEarly += 1
+        }
     }
+
+    /// The most bytes of held-back events (lines and their decoded values) kept for re-ordering: `allowed_lateness`
+    /// of a stream holds its rate times the lateness (5 s of 30 000 events/s with 2 KB prompts is ~600 MB).
+    public static let defaultMaxHeldBytes = 256 << 20
+    var maxHeldBytes = Engine.defaultMaxHeldBytes
 
     private func releaseFirst() {
         reorder.removeFirst { time, block in

@@ -27,6 +27,9 @@ public struct RuleStatistics: Sendable {
 public struct EngineStatistics: Sendable {
     public var events = 0
     public var lateEvents = 0
+    /// Held-back events evaluated before their lateness had passed, because the events held took more than
+    /// `Engine.defaultMaxHeldBytes` (a stream too fast for its `allowed_lateness`).
+    public var releasedEarly = 0
     public var groupsEvicted = 0
     /// `matches` tests given up (see `BoundedRegex`), each read as no match.
     public var regexGivenUp = 0

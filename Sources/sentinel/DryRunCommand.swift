@@ -97,6 +97,9 @@ enum Summary {
         var out = "\(stats.events) events in \(String(format: "%.2f", seconds)) s (\(format(rate)) events/s)"
         out += "; \(dryRun.malformed) malformed, \(stats.lateEvents) late, \(engine.windowSampleOverflow) window samples over cap"
         if stats.regexGivenUp > 0 { out += ", \(stats.regexGivenUp) regex matches given up (read as no match)" }
+        if stats.releasedEarly > 0 {
+            out += ", \(stats.releasedEarly) held events evaluated before their lateness passed (over \(ByteCount.text(Engine.defaultMaxHeldBytes)) held)"
+        }
         out += "\n"
         let header = [
             "rule", "evals", "matches", "pending", "firing", "resolved", "firing time", "actions", "findings", "cost/eval",

@@ -3,6 +3,38 @@ import Testing
 @testable import SentinelEvaluate
 
 @Suite struct ReorderBufferTests {
+    /// `heldBytes` counts the blocks held, in order or not, and goes back to 0 once all are released.
+    @Test func heldBytesCountWhatIsHeld() {
+        var buffer = ReorderBuffer()
+        let line = Array("0123456789".utf8)
+        line.withUnsafeBytes { bytes in
+            buffer.insert(time: 10, line: bytes)
+            buffer.insert(time: 20, line: UnsafeRawBufferPointer(rebasing: bytes[..<4]))
+            buffer.insert(time: 5, line: bytes)  // behind the newest: the heap
+        }
+        #expect(buffer.heldBytes == 24)
+        buffer.removeFirst { time, block in #expect(time == 5 && block.count == 10) }
+        #expect(buffer.heldBytes == 14)
+        while buffer.firstTime != nil { buffer.removeFirst { _, _ in } }
+        #expect(buffer.heldBytes == 0)
+    }
+
+    /// Past the engine's cap on held bytes the oldest held events are evaluated early and counted, so memory stays
+    /// bounded however fast the stream is for its lateness; an event that arrives behind them is then late.
+    @Test func anEngineOverItsHeldBytesEvaluatesTheOldestEarly() throws {
+        let f = try EngineFixture(
+            "rules:\n  - {name: Burst, on: completion, when: \"count(1m) >= 3\"}\n", policy: "settings: {allowed_lateness: 1h}\n")
+        f.engine.maxHeldBytes = 1_000
+        for t in 1...40 { try f.send(at: Double(t), #"{"kind":"completion","prompt":"a prompt of some forty bytes or so"}"#) }
+        #expect(f.engine.statistics.releasedEarly > 0)
+        #expect(f.engine.statistics.events == f.engine.statistics.releasedEarly)
+        try f.send(at: 0.5, #"{"kind":"completion"}"#)
+        #expect(f.engine.statistics.lateEvents == 1)
+        f.engine.finish()
+        #expect(f.engine.statistics.events == 40)
+        #expect(f.states("Burst") == ["firing@3"])
+    }
+
     /// Against a plain reference (a stably sorted list): the same inserts and releases, interleaved as the engine
     /// does them, give the same lines in the same order, whatever order they arrive in.
     @Test func releasesWhatAStableSortWouldRelease() {

@@ -50,6 +50,8 @@ struct ReorderBuffer {
 
     private var arrivals = 0
     private(set) var maxTime: Int64 = .min
+    /// Bytes of the blocks held.
+    private(set) var heldBytes = 0
 
     var firstTime: Int64? { first?.time }
 
@@ -76,6 +78,7 @@ struct ReorderBuffer {
             let count = try write(chunk.base + chunk.used)
             fifo.append(Entry(time: time, sequence: arrivals, chunk: chunkBase + chunks.count - 1, offset: chunk.used, count: count))
             chunk.used += count
+            heldBytes += count
         } else {
             let b: Int
             if let reused = freeBuffers.popLast() {
@@ -94,6 +97,7 @@ struct ReorderBuffer {
             }
             heap.append(Entry(time: time, sequence: arrivals, chunk: b, offset: 0, count: count))
             siftUp(heap.count - 1)
+            heldBytes += count
         }
         arrivals += 1
         maxTime = max(maxTime, time)
@@ -113,6 +117,7 @@ struct ReorderBuffer {
             let entry = fifo[fifoHead]
             let chunk = chunks[entry.chunk - chunkBase]
             body(entry.time, UnsafeRawBufferPointer(start: chunk.base + entry.offset, count: entry.count))
+            heldBytes -= entry.count
             fifoHead += 1
             releaseChunks()
             return
@@ -124,6 +129,7 @@ struct ReorderBuffer {
             siftDown(0)
         }
         body(top.time, UnsafeRawBufferPointer(start: buffers[top.chunk].base, count: top.count))
+        heldBytes -= top.count
         freeBuffers.append(top.chunk)
     }
 

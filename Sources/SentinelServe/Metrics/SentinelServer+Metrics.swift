@@ -40,6 +40,10 @@ extension SentinelServer {
                 "sentinel_engine_late_events_total", .counter, help: "Events older than the allowed lateness, skipped.",
                 value: Double(engine.lateEvents))
             out.family(
+                "sentinel_engine_released_early_total", .counter,
+                help: "Held-back events evaluated before their lateness passed, the events held being over the engine's cap.",
+                value: Double(engine.releasedEarly))
+            out.family(
                 "sentinel_engine_groups_evicted_total", .counter, help: "Idle groups evicted.", value: Double(engine.evicted))
             out.family(
                 "sentinel_engine_regex_given_up_total", .counter,
@@ -161,6 +165,7 @@ struct EngineView: Sendable {
 
     var events: Int
     var lateEvents: Int
+    var releasedEarly: Int
     var evicted: Int
     var regexGivenUp: Int
     var watermark: Int64
@@ -169,6 +174,7 @@ struct EngineView: Sendable {
     init(_ engine: Engine) {
         events = engine.statistics.events
         lateEvents = engine.statistics.lateEvents
+        releasedEarly = engine.statistics.releasedEarly
         evicted = engine.statistics.groupsEvicted
         regexGivenUp = engine.statistics.regexGivenUp
         watermark = engine.watermark
