@@ -27,7 +27,9 @@ public final class PrometheusScraper: Sendable {
     let logger: Logger
     let encoders: [ScrapeEventEncoder]
     let healthState: Mutex<[TargetHealth]>
-    private let failureLogs: Mutex<[FailureLog]>
+    /// When each target's failures are logged: as they start or change, then once a minute (a target down under a
+    /// 1 s interval logged every second; its `scrape_error` events say each one).
+    private let failureLogs: Mutex<[RepeatedFailureReport<ScrapeFailure>]>
 
     /// - Parameters:
     ///   - client: the HTTP client to scrape with. By default, one that asks for `gzip` and stops decompressing at
@@ -43,7 +45,7 @@ public final class PrometheusScraper: Sendable {
         self.logger = logger
         encoders = targets.map { ScrapeEventEncoder(target: $0, renames: renames) }
         healthState = Mutex(targets.map { TargetHealth(job: $0.name, instance: $0.instance, url: $0.url) })
-        failureLogs = Mutex(targets.map { _ in FailureLog() })
+        failureLogs = Mutex(targets.map { _ in RepeatedFailureReport() })
     }
 
     /// Scrapes every target until the task is cancelled. Each target's scrapes start at fixed multiples of its
@@ -56,27 +58,6 @@ public final class PrometheusScraper: Sendable {
         }
     }
 
-    /// When each target's failures were last logged: a failure is logged when the target starts failing or fails
-    /// otherwise, then at most once a minute while it goes on (a target down under a 1 s interval logged every
-    /// second; its `scrape_error` events say each one).
-    struct FailureLog {
-        var last: ScrapeFailure?
-        var loggedAt: ContinuousClock.Instant?
-        var unlogged = 0
-
-        /// Nil when `failure` is not to be logged; else how many were not since the last one logged.
-        mutating func shouldLog(_ failure: ScrapeFailure, now: ContinuousClock.Instant = .now) -> Int? {
-            defer { last = failure }
-            if failure == last, let loggedAt, now - loggedAt < .seconds(60) {
-                unlogged += 1
-                return nil
-            }
-            defer { (loggedAt, unlogged) = (now, 0) }
-            return unlogged
-        }
-
-        mutating func succeeded() { last = nil }
-    }
 
     /// The targets' health, in the order of `targets`.
     public func health() -> [TargetHealth] {
@@ -135,7 +116,7 @@ public final class PrometheusScraper: Sendable {
             lines = metrics.lines
             lines += encoder.syntheticLines(
                 up: true, duration: duration, samplesScraped: exposition.samples.count, timestamp: timestamp)
-            failureLogs.withLock { $0[index].succeeded() }
+            failureLogs.withLock { $0[index].ended() }
             let hadDuplicates = healthState.withLock {
                 let before = $0[index].duplicateSamplesLastScrape
                 $0[index].record(
@@ -157,7 +138,7 @@ public final class PrometheusScraper: Sendable {
                     startMillis: startMillis, duration: duration, failure: failure, samples: 0, created: 0,
                     duplicates: 0)
             }
-            if let repeats = failureLogs.withLock({ $0[index].shouldLog(failure) }) {
+            if let repeats = failureLogs.withLock({ $0[index].shouldReport(failure) }) {
                 var metadata: Logger.Metadata = ["job": "\(target.name)", "url": "\(target.url)", "error": "\(failure)"]
                 if repeats > 0 { metadata["unlogged_failures"] = "\(repeats)" }
                 logger.warning("scrape failed", metadata: metadata)

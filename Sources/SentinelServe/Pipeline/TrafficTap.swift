@@ -1,4 +1,5 @@
 import Foundation
+import SentinelCore
 import SentinelEvaluate
 
 /// Writes every event the engine evaluates, in evaluation order, to rotating JSON Lines files in the
@@ -33,9 +34,8 @@ public final class TrafficTap: @unchecked Sendable {
     /// Opens a tap file for appending (a test stands in a device that fails).
     var openFile: (String) -> Int32 = { open($0, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644) }
     private var descriptor: Int32 = -1
-    /// Bytes of the current file on disk, and those with the buffer's.
+    /// Bytes of the current file on disk.
     private var writtenBytes = 0
-    private var fileBytes = 0
     /// The last file's sequence number in this run (a test starts it high).
     var sequence = 0
     private var buffer: [UInt8] = []
@@ -47,9 +47,8 @@ public final class TrafficTap: @unchecked Sendable {
     private var failing = false
     /// While no file is open after a failure: when (uptime, nanoseconds) to open it again.
     private var retryAt: UInt64 = 0
-    /// The failure last reported, when, and the failures since.
-    private var reportedFailure: (reason: String, at: UInt64)?
-    private var unreportedFailures = 0
+    /// When failures are reported, by reason.
+    private var failureReport = RepeatedFailureReport<String>()
     /// The file being written (or to be opened again after a failure).
     public private(set) var currentPath: String?
 
@@ -86,7 +85,7 @@ public final class TrafficTap: @unchecked Sendable {
                 return
             }
             if currentPath == nil { rotate() } else { reopen() }
-        } else if fileBytes >= maxFileBytes, !failing {
+        } else if writtenBytes + buffer.count >= maxFileBytes, !failing {
             rotate()
         }
         guard descriptor >= 0 else {
@@ -96,7 +95,6 @@ public final class TrafficTap: @unchecked Sendable {
         buffer.append(contentsOf: line)
         buffer.append(0x0A)
         bufferedLines += 1
-        fileBytes += line.count + 1
         if buffer.count >= 1 << 16 { flush() }
     }
 
@@ -118,7 +116,7 @@ public final class TrafficTap: @unchecked Sendable {
                 writtenBytes += buffer.count
                 if failing {
                     failing = false
-                    reportedFailure = nil
+                    failureReport.ended()
                     onProblem(.recovered(path: currentPath ?? directory))
                 }
             } else {
@@ -126,7 +124,6 @@ public final class TrafficTap: @unchecked Sendable {
                 _ = ftruncate(descriptor, off_t(writtenBytes))
                 Foundation.close(descriptor)
                 descriptor = -1
-                fileBytes = writtenBytes
                 unreportedDrops += bufferedLines
                 fail(errno: code)
             }
@@ -156,7 +153,6 @@ public final class TrafficTap: @unchecked Sendable {
         let stamp = Timestamp.format(seconds).replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
         currentPath = (directory as NSString).appendingPathComponent(String(format: "tap-%@-%08d.jsonl", stamp, sequence))
         writtenBytes = 0
-        fileBytes = 0
         reopen()
         if descriptor >= 0, !failing { pruneOldFiles() }
     }
@@ -173,19 +169,14 @@ public final class TrafficTap: @unchecked Sendable {
         guard descriptor >= 0 else { return fail(errno: errno) }
         let size = lseek(descriptor, 0, SEEK_END)
         writtenBytes = size >= 0 ? Int(size) : 0
-        fileBytes = writtenBytes
     }
 
     private func fail(errno code: Int32) {
         failing = true
-        let now = DispatchTime.now().uptimeNanoseconds
-        retryAt = now + retryNanoseconds
-        unreportedFailures += 1
+        retryAt = DispatchTime.now().uptimeNanoseconds + retryNanoseconds
         let reason = String(cString: strerror(code))
-        if let reported = reportedFailure, reported.reason == reason, now - reported.at < 60_000_000_000 { return }
-        onProblem(.failed(path: currentPath ?? directory, reason: reason, failures: unreportedFailures))
-        reportedFailure = (reason, now)
-        unreportedFailures = 0
+        guard let skipped = failureReport.shouldReport(reason) else { return }
+        onProblem(.failed(path: currentPath ?? directory, reason: reason, failures: skipped + 1))
     }
 
     private func pruneOldFiles() {
