@@ -144,14 +144,13 @@ public final class LineReader {
         while true {
             if searched < filled, let found = memchr(buffer + searched, 0x0A, filled - searched) {
                 let newline = UnsafeMutableRawPointer(found).assumingMemoryBound(to: UInt8.self) - buffer
-                if newline - start > maxLineLength, !(newline - start == maxLineLength + 1 && buffer[newline - 1] == 0x0D) {
+                if LineLimit.isExceeded(length: newline - start, last: buffer[newline - 1], limit: maxLineLength) {
                     throw tooLong()
                 }
                 return line(to: newline, resumingAt: newline + 1)
             }
             searched = filled
-            // The limit is on the line without its line end: a CR (of CR LF) may follow a line of the longest length.
-            if filled - start > maxLineLength + 1 || filled - start == maxLineLength + 1 && buffer[filled - 1] != 0x0D {
+            if LineLimit.isExceeded(length: filled - start, last: buffer[filled - 1], limit: maxLineLength) {
                 throw tooLong()
             }
             if atEOF {

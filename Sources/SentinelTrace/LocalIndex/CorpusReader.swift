@@ -86,7 +86,7 @@ final class CorpusReader {
     private func nextLine() throws(IndexError) -> ArraySlice<UInt8>? {
         while true {
             if let newline = buffer[scanned...].firstIndex(of: 0x0A) {
-                if newline - cursor > maxLineLength + 1 || newline - cursor == maxLineLength + 1 && buffer[newline - 1] != 0x0D {
+                if LineLimit.isExceeded(length: newline - cursor, last: buffer[newline - 1], limit: maxLineLength) {
                     try skipLongLine()
                 }
                 return take(upTo: newline, skipping: 1)
