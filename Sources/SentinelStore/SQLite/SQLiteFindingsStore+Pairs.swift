@@ -3,17 +3,17 @@ import SentinelAct
 import SentinelCore
 
 extension SQLiteFindingsStore {
-    /// A finding marked safe in its output drops the pair of that answer: it was not an unsafe answer after all.
-    /// A finding linked to the pair (of its answer's event, found by its id) whose answer a reviewer labelled: the
-    /// link, not the id alone, as another event may have used the id.
-    private static let markedSafe = """
-        EXISTS (SELECT 1 FROM findings f WHERE f.event_id = dpo_pairs.rejected_event_id AND f.dpo_pair_id = dpo_pairs.id
-            AND f.output_label = 'safe')
+    /// Whether a finding linked to the pair (of its answer's event, found by its id) has its answer labelled
+    /// `label` by a reviewer: the link, not the id alone, as another event may have used the id. One marked safe
+    /// drops the pair of that answer (it was not an unsafe answer after all); one marked unsafe confirms it.
+    private static func answerMarked(_ label: String) -> String {
         """
-    private static let markedUnsafe = """
         EXISTS (SELECT 1 FROM findings f WHERE f.event_id = dpo_pairs.rejected_event_id AND f.dpo_pair_id = dpo_pairs.id
-            AND f.output_label = 'unsafe')
+            AND f.output_label = '\(label)')
         """
+    }
+    private static let markedSafe = answerMarked("safe")
+    private static let markedUnsafe = answerMarked("unsafe")
 
     public func pairs(_ query: PairQuery) throws -> [StoredPair] {
         var filter = SQLFilter()
