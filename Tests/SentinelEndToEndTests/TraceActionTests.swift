@@ -111,7 +111,9 @@ import Testing
         let corpus = dir.appendingPathComponent("corpus.jsonl")
         try (Self.corpus.joined(separator: "\n") + "\n").write(to: corpus, atomically: true, encoding: .utf8)
         #expect(try SentinelProcess.run(["index", "build", corpus.path, "--output", broken.path, "--quiet"]).status == 0)
-        let second = Self.event.replacingOccurrences(of: #""id":"c-1""#, with: #""id":"c-2""#).replacingOccurrences(of: #""ts":1"#, with: #""ts":2"#)
+        // An hour on: while the index was built, idle time moved event time on with the wall clock, and a second
+        // event a second after the first was late on a loaded machine (never evaluated, never traced).
+        let second = Self.event.replacingOccurrences(of: #""id":"c-1""#, with: #""id":"c-2""#).replacingOccurrences(of: #""ts":1"#, with: #""ts":3600"#)
         #expect(try await sentinel.post("/api/v1/events", second).status == 202)
         #expect(try await sentinel.eventually(30) { try await sentinel.metric("sentinel_traces_total{outcome=\"traced\"}") == 1 })
         #expect(sentinel.stop() == 0)
