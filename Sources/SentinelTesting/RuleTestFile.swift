@@ -147,11 +147,15 @@ public struct RuleTestCase: Sendable {
         map.rejectUnknownKeys(RuleTestFile.caseKeys, diagnostics: &diagnostics)
         let name = map["name"].flatMap { NodeValue.string($0, "'name'", &diagnostics)?.value } ?? "test #\(index)"
         var test = RuleTestCase(name: name, range: node.range)
-        if let n = map["start"], let text = NodeValue.string(n, "'start'", &diagnostics) {
-            if let t = Timestamp.parseRFC3339(text.value) {
+        if let n = map["start"] {
+            if let t = absoluteTime(n) {
                 test.start = t
             } else {
-                diagnostics.append(Diagnostic(.badTestFile, "'start' must be an RFC 3339 time such as 2026-05-01T12:00:00Z", at: n.range))
+                diagnostics.append(
+                    Diagnostic(
+                        .badTestFile,
+                        "'start' must be an RFC 3339 time such as 2026-05-01T12:00:00Z or epoch seconds, in years 0000-9999",
+                        at: n.range))
             }
         }
         if let n = map["events"], let items = NodeValue.sequence(n, "'events'", &diagnostics) {
@@ -219,6 +223,13 @@ public struct RuleTestCase: Sendable {
         return nil
     }
 
+    /// A `start` or `ts`: an RFC 3339 time, or epoch seconds (a plain number), as `ts` in recorded traffic.
+    private static func absoluteTime(_ n: YAMLNode) -> Int64? {
+        guard case .scalar(let s) = n.content else { return nil }
+        if s.isPlain, let t = Timestamp.parseEpochSeconds(s.value) { return t }
+        return Timestamp.parseRFC3339(s.value)
+    }
+
     private static func offsetOrTime(
         _ map: MappingReader, start: Int64, allowsTimestamp: Bool, _ diagnostics: inout [Diagnostic]
     ) -> Int64? {
@@ -228,14 +239,16 @@ public struct RuleTestCase: Sendable {
                     Diagnostic(.badTestFile, "give 'at' (an offset from 'start') or 'ts' (a time), not both", at: at.range))
                 return nil
             }
-            guard let text = NodeValue.string(n, "'ts'", &diagnostics) else { return nil }
-            if let t = Timestamp.parseRFC3339(text.value) { return t }
+            if let t = absoluteTime(n) { return t }
             diagnostics.append(
-                Diagnostic(.badTestFile, "'ts' '\(text.value)' is not an RFC 3339 time in years 0000-9999 (UTC)", at: n.range))
+                Diagnostic(
+                    .badTestFile,
+                    "'ts' '\(n.scalarText ?? YAMLJSON.text(n))' is not an RFC 3339 time or epoch seconds in years 0000-9999",
+                    at: n.range))
             return nil
         }
         guard let n = map["at"] else {
-            let choices = allowsTimestamp ? "'at' (an offset from 'start') or 'ts' (an RFC 3339 time)" : "'at' (an offset from 'start')"
+            let choices = allowsTimestamp ? "'at' (an offset from 'start') or 'ts' (an RFC 3339 time or epoch seconds)" : "'at' (an offset from 'start')"
             diagnostics.append(Diagnostic(.missingKey, "\(map.context) needs \(choices)", at: map.node.range))
             return nil
         }

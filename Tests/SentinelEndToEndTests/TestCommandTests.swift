@@ -329,10 +329,55 @@ extension TestCommandTests {
                 lines == [
                     "\(file.path):7:14: error: 'at' '31d' from 'start' \(outside)",
                     "\(file.path):8:26: error: the last copy ('repeat' copies 'every' apart) \(outside)",
-                    "\(file.path):9:14: error: 'ts' '0000-01-01T00:00:00+01:00' is not an RFC 3339 time in years 0000-9999 (UTC) [E0402]",
+                    "\(file.path):9:14: error: 'ts' '0000-01-01T00:00:00+01:00' is not an RFC 3339 time or epoch seconds in years 0000-9999 [E0402]",
                     "\(file.path):11:14: error: 'at' '40d' from 'start' \(outside)",
                 ], "\(result.stdout)")
         }
+    }
+
+    /// `start` and `ts` take epoch seconds as `ts` in recorded traffic does, truncated to the millisecond; quoted,
+    /// or outside years 0000-9999, they are errors where they are written.
+    @Test func timesMayBeEpochSecondsAsInRecordedTraffic() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try "rules:\n  - {name: Two, on: completion, group_by: [model], when: \"count(5m) >= 2\"}\n".write(
+            to: dir.appendingPathComponent("r.yaml"), atomically: true, encoding: .utf8)
+        let good = dir.appendingPathComponent("good.test.yaml")
+        try """
+            rule_files: [r.yaml]
+            tests:
+              - name: epoch start and ts
+                start: 1777636800
+                events:
+                  - {ts: 1777636800.0009, kind: completion, model: m}
+                  - {ts: 2026-05-01T12:00:01Z, kind: completion, model: m}
+                expect:
+                  - {at: 500ms, alerts: []}
+                  - {at: 1s, alerts: [{rule: Two, state: firing, labels: {model: m}}]}
+            """.write(to: good, atomically: true, encoding: .utf8)
+        let passed = try SentinelProcess.run(["test", good.path])
+        #expect(passed.status == 0, "\(passed.stdout)\(passed.stderr)")
+
+        let bad = dir.appendingPathComponent("bad.test.yaml")
+        try """
+            rule_files: [r.yaml]
+            tests:
+              - name: bad times
+                start: 1e20
+                events:
+                  - {ts: "1777636800", kind: completion, model: m}
+                  - {ts: 253402300800, kind: completion, model: m}
+                expect:
+                  - {at: 1s, alerts: []}
+            """.write(to: bad, atomically: true, encoding: .utf8)
+        let failed = try SentinelProcess.run(["test", bad.path])
+        #expect(failed.status == 1)
+        let lines = failed.stdout.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(
+            lines == [
+                "\(bad.path):4:12: error: 'start' must be an RFC 3339 time such as 2026-05-01T12:00:00Z or epoch seconds, in years 0000-9999 [E0402]",
+                "\(bad.path):6:14: error: 'ts' '1777636800' is not an RFC 3339 time or epoch seconds in years 0000-9999 [E0402]",
+                "\(bad.path):7:14: error: 'ts' '253402300800' is not an RFC 3339 time or epoch seconds in years 0000-9999 [E0402]",
+            ], "\(failed.stdout)")
     }
 
     @Test func severityIsComparedOnlyWhenTheTestNamesIt() throws {

@@ -115,6 +115,20 @@ public enum Timestamp {
         return text.withUTF8 { parseRFC3339($0) }
     }
 
+    /// Milliseconds from epoch seconds written as a JSON number (`1777636800`, `1777636800.25`), truncated toward
+    /// the earlier millisecond as a `ts` in traffic is; nil for other text or outside years 0000–9999.
+    public static func parseEpochSeconds(_ text: String) -> Int64? {
+        var text = text
+        return text.withUTF8 { bytes -> Int64? in
+            guard let p = bytes.baseAddress, !bytes.isEmpty else { return nil }
+            let end = p + bytes.count
+            guard p[0] == 0x2D || p[0] &- 0x30 < 10, let n = try? JSONBytes.scanNumber(p, end), n.end == end else {
+                return nil
+            }
+            return epochMillis(n, text: p)
+        }
+    }
+
     /// `2026-05-01T12:00:00Z`, or `2026-05-01T12:00:00.250Z` when the milliseconds are not zero.
     public static func format(_ ms: Int64) -> String {
         let days = floorDivide(ms, 86_400_000)
