@@ -26,6 +26,32 @@ public final class DryRun {
         }
     }
 
+    /// A line skipped as late: more than `allowed_lateness` behind the newest event time, or behind what was
+    /// evaluated. `newestAt` is the line that brought the newest time, when this replay read it.
+    public struct LateLine: Sendable {
+        public var file: String
+        public var line: Int
+        public var time: Int64
+        public var newest: Int64
+        public var newestAt: Position?
+        public var lateness: Int64
+
+        public struct Position: Sendable {
+            public var file: String
+            public var line: Int
+        }
+
+        /// `file:line: warning: ...`, naming the line that set the clock: one wrong timestamp, or files given out
+        /// of order, otherwise show only as a count of late events.
+        public var description: String {
+            let behind = DurationLiteral.format(milliseconds: max(newest - time, 0))
+            let from = newestAt.map { " (set by \($0.file):\($0.line))" } ?? ""
+            return "\(file):\(line): warning: late event skipped: \(Timestamp.format(time)) is \(behind) behind the newest "
+                + "event time \(Timestamp.format(newest))\(from), beyond allowed_lateness "
+                + "\(DurationLiteral.format(milliseconds: lateness)); the file's later late lines are only counted"
+        }
+    }
+
     public let engine: Engine
     private let router: RouteTree
     public let dispatcher: Dispatcher
@@ -37,6 +63,8 @@ public final class DryRun {
     public var progress: ((Int) -> Void)?
     /// Called before reading more from a pipe or a terminal (which may wait for its writer), to flush the output.
     public var beforeWaiting: (() -> Void)?
+    /// Called with the first late line of each file.
+    public var onLate: ((LateLine) -> Void)?
     public private(set) var malformed = 0
     public private(set) var linesRead = 0
     /// Per-match action requests by rule name.
@@ -83,47 +111,68 @@ public final class DryRun {
     }
 
     /// Replays the files in order. A malformed line is reported through `onMalformed` and skipped, or, when it
-    /// returns false, stops the replay with that error once the lines before it are evaluated. A line over
-    /// `LineReader.maxLineLength` in a regular file is a malformed line too; elsewhere (a pipe, a device) it ends
-    /// the replay with the reader's error.
+    /// returns false, stops the replay with that error. A line over `LineReader.maxLineLength` in a regular file is
+    /// a malformed line too; elsewhere (a pipe, a device) it ends the replay with the reader's error. Whatever
+    /// stops a replay, the lines before it are evaluated first, as they are with no lateness: the events held back
+    /// too.
     public func replay(paths: [String], onMalformed: (MalformedLine) -> Bool) throws {
-        var starts: [(tag: Int, path: String)] = []
-        func report(_ tag: Int, _ error: EventDecodeError) throws {
-            malformed += 1
-            let start = starts.last { $0.tag < tag }!
-            let line = MalformedLine(file: start.path, line: tag - start.tag, error: error)
-            guard onMalformed(line) else {
-                // Everything before the line is evaluated, as it is with no lateness: the events held back too.
-                engine.drain()
-                dispatcher.advance(to: engine.watermark)
-                throw line
-            }
-        }
         // Every file is opened first: a missing last file should not cost the output of the ones before it.
         let readers = try paths.map { path in path == "-" ? LineReader(fileDescriptor: 0) : try LineReader(path: path) }
         for reader in readers { reader.beforeWaiting = beforeWaiting }
-        for (path, reader) in zip(paths, readers) {
-            starts.append((linesRead, path))
+        do {
+            try read(zip(paths, readers), onMalformed: onMalformed)
+        } catch {
+            engine.drain()
+            dispatcher.advance(to: engine.watermark)
+            throw error
+        }
+        engine.finish()
+        dispatcher.advance(to: engine.watermark)
+    }
+
+    private func read(_ files: Zip2Sequence<[String], [LineReader]>, onMalformed: (MalformedLine) -> Bool) throws {
+        let lateness = engine.graph.policy.allowedLatenessMilliseconds
+        var newest = Int64.min
+        var newestAt: LateLine.Position?
+        for (path, reader) in files {
+            let start = linesRead
+            var lateReported = false
+            func report(_ error: EventDecodeError) throws {
+                malformed += 1
+                let line = MalformedLine(file: path, line: linesRead - start, error: error)
+                guard onMalformed(line) else { throw line }
+            }
             while let next = try reader.nextOrSkipped() {
                 linesRead += 1
                 let line: UnsafeRawBufferPointer
                 switch next {
                 case .success(let read): line = read.line
                 case .failure(let overLong):
-                    try report(linesRead, EventDecodeError(message: overLong.message, offset: reader.maxLineLength))
+                    try report(EventDecodeError(message: overLong.message, offset: reader.maxLineLength))
                     continue
                 }
                 if linesRead & 0x3FFFF == 0 { progress?(linesRead) }
                 if LineReader.isBlank(line) { continue }
+                let late = engine.statistics.lateEvents
                 do {
                     try engine.ingest(line)
                 } catch {
-                    try report(linesRead, error.located(in: line))
+                    try report(error.located(in: line))
+                    continue
+                }
+                if engine.statistics.lateEvents != late {
+                    guard !lateReported else { continue }
+                    lateReported = true
+                    onLate?(
+                        LateLine(
+                            file: path, line: linesRead - start, time: engine.lastLateTime, newest: engine.newestTime ?? newest,
+                            newestAt: newestAt, lateness: lateness))
+                } else if let time = engine.newestTime, time > newest {
+                    newest = time
+                    newestAt = LateLine.Position(file: path, line: linesRead - start)
                 }
             }
         }
-        engine.finish()
-        dispatcher.advance(to: engine.watermark)
     }
 
     private func line(for t: AlertTransition) -> String {

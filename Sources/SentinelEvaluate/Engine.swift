@@ -38,6 +38,14 @@ public final class Engine {
     public internal(set) var watermark: Int64 = .min
     /// Time of the latest event processed (ticks do not move it).
     var lastEventTime: Int64 = .min
+    /// Time of the last event `ingest` skipped as late, for a replay to say where it skips.
+    public private(set) var lastLateTime: Int64 = .min
+    /// The newest event time seen (held back or evaluated; nil before the first): an event more than
+    /// `allowed_lateness` behind it, or behind what was evaluated, is late.
+    public var newestTime: Int64? {
+        let newest = max(watermark, reorder.maxTime)
+        return newest == .min ? nil : newest
+    }
 
     let decoder: EventDecoder
     let ops: UnsafeMutablePointer<Op>
@@ -218,6 +226,7 @@ public final class Engine {
             let kind = try kindIndex(header, line: line)
             if header.timestamp < watermark {
                 statistics.lateEvents += 1
+                lastLateTime = header.timestamp
                 return
             }
             currentLine = line
@@ -231,6 +240,7 @@ public final class Engine {
         if time < watermark || (reorder.maxTime != .min && time < reorder.maxTime - lateness) {
             _ = try kindIndex(try decoder.decode(line, into: eventSlots), line: line)
             statistics.lateEvents += 1
+            lastLateTime = time
             return
         }
         // Decoded whole on arrival: a line found malformed only on release would already have moved the newest

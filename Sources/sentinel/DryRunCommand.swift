@@ -51,22 +51,30 @@ struct DryRunCommand: ParsableCommand {
         }
         let output = Output.standard
         let dryRun = DryRun(graph: graph, format: format)
-        dryRun.output = { output.line($0) }
+        let progressLine = ProgressLine(output: output, errors: errors)
+        dryRun.output = { line in
+            progressLine.clear()
+            output.line(line)
+        }
         // From a pipe (`tail -f traffic.jsonl | sentinel dry-run … -`), what is known shows before more input comes.
         dryRun.beforeWaiting = {
             output.flush()
             errors.flush()
         }
+        dryRun.onLate = { late in
+            progressLine.clear()
+            errors.line(late.description)
+        }
         let started = Date()
         if errors.isTerminal {
             dryRun.progress = { lines in
                 let rate = Double(lines) / max(Date().timeIntervalSince(started), 1e-9)
-                errors.write("\r\(lines) lines, \(Int(rate)) lines/s")
-                errors.flush()
+                progressLine.show("\(lines) lines, \(Int(rate)) lines/s")
             }
         }
         do {
             try dryRun.replay(paths: traffic) { malformed in
+                progressLine.clear()
                 errors.line(malformed.description)
                 return !strict
             }
@@ -77,14 +85,42 @@ struct DryRunCommand: ParsableCommand {
             throw ExitStatus.findings
         } catch {
             output.flush()
+            progressLine.clear()
             errors.line("error: \(error)")
             errors.flush()
             throw ExitStatus.usage
         }
         output.flush()
-        if errors.isTerminal, dryRun.linesRead >= 1 << 18 { errors.write("\r\u{1B}[K") }
+        progressLine.clear()
         if !quiet { errors.write(Summary.render(dryRun, seconds: Date().timeIntervalSince(started))) }
         errors.flush()
+    }
+}
+
+/// The progress line `dry-run` keeps on a terminal: drawn after the output so far, and cleared before anything
+/// else is written, so that no line is glued onto it.
+final class ProgressLine {
+    private let output: Output
+    private let errors: Output
+    private var shown = false
+
+    init(output: Output, errors: Output) {
+        self.output = output
+        self.errors = errors
+    }
+
+    func show(_ text: String) {
+        output.flush()
+        errors.write("\r\(text)\u{1B}[K")
+        errors.flush()
+        shown = true
+    }
+
+    func clear() {
+        guard shown else { return }
+        errors.write("\r\u{1B}[K")
+        errors.flush()
+        shown = false
     }
 }
 

@@ -189,6 +189,60 @@ import Testing
         #expect(firing == ["g1", "g2"])
     }
 
+    /// A read that fails part way (here `/dev/zero`, whose first line never ends) still evaluates the events read
+    /// before it, those held back for the lateness included, then exits 2: they were lost.
+    @Test func aFailedReadEvaluatesTheEventsBeforeIt() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let rules = dir.appendingPathComponent("seen.yaml")
+        try "rules:\n  - {name: Seen, on: e, group_by: [id], when: \"count(1h) >= 1\"}\n".write(to: rules, atomically: true, encoding: .utf8)
+        let policy = dir.appendingPathComponent("policy.yaml")
+        try "settings: {allowed_lateness: 5s}\n".write(to: policy, atomically: true, encoding: .utf8)
+        let traffic = dir.appendingPathComponent("t.jsonl")
+        try "{\"ts\":1,\"kind\":\"e\",\"id\":\"g1\"}\n{\"ts\":2,\"kind\":\"e\",\"id\":\"g2\"}\n".write(
+            to: traffic, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["dry-run", "--quiet", "--rules", rules.path, "--policies", policy.path, traffic.path, "/dev/zero"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("/dev/zero:1: line is longer than the limit"), "\(result.stderr)")
+        let firing = try Self.firings(result.stdout).compactMap { ($0["labels"] as? [String: Any])?["id"] as? String }
+        #expect(firing == ["g1", "g2"])
+    }
+
+    /// Late events are skipped; the first of each file is named with the line that set the clock, so that one
+    /// wrong timestamp or files given out of order (`t.jsonl t.jsonl.1`) do not show only as a count.
+    @Test func theFirstLateLineOfEachFileIsNamedWithTheLineThatSetTheClock() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let rules = dir.appendingPathComponent("seen.yaml")
+        try "rules:\n  - {name: Seen, on: e, group_by: [id], when: \"count(1h) >= 1\"}\n".write(to: rules, atomically: true, encoding: .utf8)
+        let policy = dir.appendingPathComponent("policy.yaml")
+        try "settings: {allowed_lateness: 5s}\n".write(to: policy, atomically: true, encoding: .utf8)
+        let newer = dir.appendingPathComponent("t.jsonl")
+        try """
+            {"ts":"2026-05-01T12:00:00Z","kind":"e","id":"a"}
+            {"ts":"2036-05-01T12:00:00Z","kind":"e","id":"b"}
+            {"ts":"2026-05-01T12:00:02Z","kind":"e","id":"c"}
+            {"ts":"2026-05-01T12:00:03Z","kind":"e","id":"d"}
+
+            """.write(to: newer, atomically: true, encoding: .utf8)
+        let older = dir.appendingPathComponent("t.jsonl.1")
+        try """
+
+            {"ts":"2026-05-01T11:00:00Z","kind":"e","id":"e"}
+            {"ts":"2026-05-01T11:00:01Z","kind":"e","id":"f"}
+
+            """.write(to: older, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["dry-run", "--rules", rules.path, "--policies", policy.path, newer.path, older.path])
+        #expect(result.status == 0)
+        let warnings = result.stderr.split(separator: "\n").filter { $0.contains(": warning: ") }
+        #expect(
+            warnings == [
+                "\(newer.path):3: warning: late event skipped: 2026-05-01T12:00:02Z is 521w5d23h59m58s behind the newest event time "
+                    + "2036-05-01T12:00:00Z (set by \(newer.path):2), beyond allowed_lateness 5s; the file's later late lines are only counted",
+                "\(older.path):2: warning: late event skipped: 2026-05-01T11:00:00Z is 521w6d1h behind the newest event time "
+                    + "2036-05-01T12:00:00Z (set by \(newer.path):2), beyond allowed_lateness 5s; the file's later late lines are only counted",
+            ], "\(result.stderr)")
+        #expect(result.stderr.contains("4 late"))
+    }
+
     /// The column of a malformed value counts characters, as lint and editors do: after a prompt in Chinese
     /// with an emoji it is not the byte offset (given as well). Lines held back for re-ordering (the shipped policy
     /// allows 5 s of lateness) and lines decoded on arrival (no lateness) are reported alike.
