@@ -144,6 +144,29 @@ import Testing
         #expect(f.matches("Early") == 3)
     }
 
+    /// `zscore` takes `x − avg` from the shifted sums: with the mean rounded to 1e15 first, 1e15 + 0.125 after two
+    /// samples of 1e15 read 2.12 standard deviations out, not √2. While an infinite sample is in the window it is
+    /// NaN, as `stddev` is (it had no value).
+    @Test func zscoreKeepsTheDigitsOfALargeOffsetAndIsNaNWithAnInfiniteSample() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: Z, on: e, when: "zscore(x, 1m) > 1.4142 and zscore(x, 1m) < 1.4143"}
+              - {name: Far, on: e, when: "zscore(x, 1m) > 2"}
+              - {name: NaNZ, on: f, when: "zscore(x, 1m) != 0", value: "zscore(x, 1m)"}
+            """)
+        try f.send(at: 1, #"{"kind":"e","x":1e15}"#)
+        try f.send(at: 2, #"{"kind":"e","x":1e15}"#)
+        try f.send(at: 3, #"{"kind":"e","x":1000000000000000.125}"#)
+        #expect(f.matches("Z") == 1)
+        #expect(f.matches("Far") == 0)
+        try f.send(at: 4, #"{"kind":"f","x":1}"#)
+        try f.send(at: 5, #"{"kind":"f","x":"+Inf"}"#)
+        try f.send(at: 6, #"{"kind":"f","x":2}"#)
+        #expect(f.matches("NaNZ") == 2)
+        #expect(f.transitions.first { $0.rule == "NaNZ" }?.value?.isNaN == true)
+    }
+
     @Test func countsValuesOfDifferentTypesApart() throws {
         let f = try EngineFixture(
             """

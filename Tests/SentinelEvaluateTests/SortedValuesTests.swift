@@ -55,6 +55,18 @@ import Testing
         #expect(values.count == 0)
     }
 
+    /// Neighbours of opposite signs near the double limit: their difference overflows, the quantile does not
+    /// (it was +∞, above every sample).
+    @Test func quantilesBetweenHugeNeighboursOfOppositeSignsStayBetweenThem() {
+        var values = SortedValues()
+        values.insert(-1e308)
+        values.insert(1.5e308)
+        #expect(values.quantile(0.5) == 2.5e307)
+        #expect(values.quantile(0.9) == 1.25e308)
+        #expect(values.quantile(0) == -1e308)
+        #expect(values.quantile(1) == 1.5e308)
+    }
+
     static func quantile(_ q: Double, _ sorted: [Double]) -> Double? {
         guard !sorted.isEmpty else { return nil }
         let rank = q * Double(sorted.count - 1)

@@ -105,10 +105,11 @@ extension Engine {
             case .eventRate:
                 return Double(store.pointee.groups[g].columns[c].count) / (Double(store.pointee.milliseconds) / 1000)
             case .zscore:
-                guard let x = number(op.b), let mean = store.pointee.groups[g].columns[c].mean,
-                    let sd = store.pointee.groups[g].standardDeviation(c), sd > 0
+                // No value when the spread is 0; NaN, as the standard deviation, while an infinite sample is in.
+                guard let x = number(op.b), let sd = store.pointee.groups[g].standardDeviation(c), sd != 0,
+                    let offset = store.pointee.groups[g].offsetFromMean(x, column: c)
                 else { return nil }
-                return (x - mean) / sd
+                return offset / sd
             case .distinct, .counterRate, .counterIncrease, .histogramQuantile, .histogramCount, .psi:
                 return nil  // read from stores, below; the compiler never asks a frame for these
             }

@@ -547,6 +547,18 @@ struct SampleFrame {
         return columns[c].populationStandardDeviation
     }
 
+    /// `x` minus column `c`'s mean, read from the shifted sums while they hold every sample: the mean rounded to a
+    /// double first loses what lies below its last digit (samples 1e15, 1e15 and 1e15 + 0.125 are 0.083 from
+    /// their mean, not 0.125). Call after `standardDeviation(c)`, which refreshes the sums when they may be stale.
+    func offsetFromMean(_ x: Double, column c: Int) -> Double? {
+        guard let mean = columns[c].mean else { return nil }
+        let column = columns[c]
+        guard x.isFinite, column.moments, !column.tally, column.positiveInfinities == 0, column.negativeInfinities == 0,
+            column.farSamples == 0, column.shift.isFinite, column.shiftedSum.isFinite
+        else { return x - mean }
+        return (x - column.shift) - column.shiftedSum / Double(column.finiteCount)
+    }
+
     /// Recomputes the column's sums from its samples, shifted by the newest finite one (the aggregates live in
     /// `columns`, so this changes no stored property of the frame).
     private func refreshSums(_ c: Int) {

@@ -114,8 +114,11 @@ struct SortedValues {
     @inline(__always)
     static func interpolate(_ a: Double, _ b: Double, _ fraction: Double) -> Double {
         if fraction == 0 || a == b { return a }
-        if a.isInfinite || b.isInfinite { return a * (1 - fraction) + b * fraction }
-        return a + (b - a) * fraction
+        let difference = b - a
+        // Infinite neighbours, or finite ones of opposite signs whose difference is beyond a double (-1e308 and
+        // 1.5e308): weighted as PromQL does, which stays between them.
+        if difference.isInfinite { return a * (1 - fraction) + b * fraction }
+        return a + difference * fraction
     }
 
     /// Block and offset of the element of rank `r` (0-based, `r < count`), walking runs of blocks then block sizes
