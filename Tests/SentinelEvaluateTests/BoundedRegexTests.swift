@@ -55,6 +55,23 @@ import Testing
         #expect(BoundedRegex(".*x.*y").firstMatch(in: String(repeating: "a", count: 1000) + "x" + "y") == true)
     }
 
+    /// Optional atoms are choices too: `a?` 30 times then `a` 30 times, over 200 `a`s, never ended unbudgeted. A
+    /// lazy or possessive modifier after a quantifier is not a second one.
+    @Test func chainsOfOptionalAtomsRunWithTheBudget() {
+        let pattern = String(repeating: "a?", count: 30) + String(repeating: "a", count: 30) + "$"
+        #expect(RegexCheck.needsStepBudget(pattern))
+        #expect(RegexCheck.needsStepBudget("x?y?z"))
+        #expect(RegexCheck.needsStepBudget("a{0,1}b{0,1}"))
+        for single in [".*?x", "a+?b", "\\d*+x", "colou?r", "(?i)ignore (all )?previous"] {
+            #expect(!RegexCheck.needsStepBudget(single), "\(single)")
+        }
+        let regex = BoundedRegex(pattern)
+        let started = DispatchTime.now().uptimeNanoseconds
+        #expect(regex.firstMatch(in: String(repeating: "a", count: 200)) == nil)
+        #expect(DispatchTime.now().uptimeNanoseconds - started < 5_000_000_000)
+        #expect(regex.firstMatch(in: String(repeating: "a", count: 45)) == true)
+    }
+
     /// On a long text the step count alone allowed ~0.1 ms a character (20 s on 200 000): the time limit gives up
     /// sooner, and a match found quickly on a long text is still found.
     @Test func aBudgetedMatchOnALongTextIsGivenUpWithinItsTimeLimit() {

@@ -30,16 +30,19 @@ public enum RegexCheck {
     public static func mayBacktrack(_ pattern: String) -> Bool { repetition(in: pattern).nested }
 
     /// Whether a match of `pattern` runs with a step budget (`BoundedRegex`): it may backtrack exponentially
-    /// (`mayBacktrack`), or it repeats without bound more than once, which backtracks polynomially on text that
-    /// almost matches (`a*a*a*a*b` over 200 `a`s takes seconds, `.*x.*y` over 100 000 characters without a `y`
-    /// minutes). Patterns with one repetition run unbudgeted: ICU's progress reports cost a call per position.
+    /// (`mayBacktrack`), or it has more than one quantifier whose number of repeats varies, which backtracks on
+    /// text that almost matches: polynomially (`a*a*a*a*b` over 200 `a`s takes seconds, `.*x.*y` over 100 000
+    /// characters without a `y` minutes) or exponentially in the number of optional atoms (`a?` 30 times then
+    /// `a` 30 times took seconds on 30 characters and never ended on 200). Patterns with one such quantifier run
+    /// unbudgeted: ICU's progress reports cost a call per position.
     public static func needsStepBudget(_ pattern: String) -> Bool {
         let repetition = repetition(in: pattern)
         return repetition.nested || repetition.unbounded > 1
     }
 
     /// Whether the pattern repeats a group holding repetition or alternation, and how many of its quantifiers
-    /// let the number of repeats vary (`*`, `+`, `{n,}`, `{n,m}` with m > n), up to the first nested repetition.
+    /// let the number of repeats vary (`*`, `+`, `?`, `{n,}`, `{n,m}` with m > n), up to the first nested
+    /// repetition.
     private static func repetition(in pattern: String) -> (nested: Bool, unbounded: Int) {
         let chars = Array(pattern.unicodeScalars)
         var unboundedCount = 0
@@ -52,24 +55,27 @@ public enum RegexCheck {
         func markInnermost() {
             if !groups.isEmpty { groups[groups.count - 1] = true }
         }
-        /// The quantifier at `j`, if any: whether it can repeat more than once, and where it ends. One whose number
-        /// of repeats varies is counted in `unboundedCount`.
+        /// The quantifier at `j`, if any: whether it can repeat more than once, and where it ends (after a lazy
+        /// `?` or possessive `+` modifier). One whose number of repeats varies is counted in `unboundedCount`.
         func unbounded(at j: Int) -> (Bool, Int)? {
             guard j < chars.count else { return nil }
+            func modified(_ end: Int) -> Int { end < chars.count && (chars[end] == "?" || chars[end] == "+") ? end + 1 : end }
             switch chars[j] {
             case "*", "+":
                 unboundedCount += 1
-                return (true, j + 1)
-            case "?": return (false, j + 1)
+                return (true, modified(j + 1))
+            case "?":
+                unboundedCount += 1
+                return (false, modified(j + 1))
             case "{":
                 guard let close = chars[j...].firstIndex(of: "}") else { return nil }
                 let body = String(String.UnicodeScalarView(chars[(j + 1)..<close]))
                 let parts = body.split(separator: ",", omittingEmptySubsequences: false)
                 guard (1...2).contains(parts.count), let low = Int(parts[0]) else { return nil }
-                if parts.count == 1 { return (low > 1, close + 1) }
+                if parts.count == 1 { return (low > 1, modified(close + 1)) }
                 let high = parts[1].isEmpty ? Int.max : (Int(parts[1]) ?? 0)
-                if high > Swift.max(low, 1) { unboundedCount += 1 }
-                return (high > 1, close + 1)
+                if high > low { unboundedCount += 1 }
+                return (high > 1, modified(close + 1))
             default: return nil
             }
         }
