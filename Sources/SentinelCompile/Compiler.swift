@@ -12,7 +12,9 @@ public enum Compiler {
         builder.warnUnused()
         builder.warnUnreachableRoutes(rules: compiledRules, actions: actions.map(\.compiled))
         builder.warnUnknownLabels(rules: compiledRules)
-        let diagnostics = Array(Set(builder.diagnostics)).sortedByLocation()
+        // Duplicates dropped in order (a set's order changes from run to run), then sorted stably.
+        var seen = Set<Diagnostic>()
+        let diagnostics = builder.diagnostics.filter { seen.insert($0).inserted }.sortedByLocation()
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }
         return (builder.graph(rules: compiledRules, actions: actions.map(\.compiled), policy: policy), diagnostics)
     }

@@ -1,14 +1,21 @@
 /// "Did you mean" suggestions by edit distance.
 public enum Suggestion {
     /// The closest candidate to `word`, if it is close enough to be a plausible typo: letter case aside, at most
-    /// `maxDistance` edits away (by default a third of the word's length, from 1 to 3).
+    /// `maxDistance` edits away (by default a third of the word's length, from 1 to 3). Of candidates equally
+    /// close, the first in code-point order, whatever order `candidates` (a set, a dictionary's keys) come in.
     public static func closest<S: Sequence>(to word: String, in candidates: S, maxDistance: Int? = nil) -> String?
     where S.Element == String {
         let target = Array(word.lowercased().unicodeScalars)
         var best: (name: String, distance: Int)?
         for candidate in candidates {
             let distance = editDistance(target, Array(candidate.lowercased().unicodeScalars))
-            if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
+            guard let current = best else {
+                best = (candidate, distance)
+                continue
+            }
+            if distance < current.distance || distance == current.distance && candidate < current.name {
+                best = (candidate, distance)
+            }
         }
         guard let best else { return nil }
         let limit = maxDistance ?? max(1, min(3, target.count / 3))

@@ -94,7 +94,9 @@ struct LintCommand: ParsableCommand {
             diagnostics += PolicyReceivers.make(policy, environment: [:], checkEnvironment: false).diagnostics
         }
         let ignoredCodes = Set(ignored.compactMap(DiagnosticCode.init(rawValue:)))
-        diagnostics = Array(Set(diagnostics)).filter { !ignoredCodes.contains($0.code) }.sortedByLocation()
+        // Duplicates (a file read as part of two folders) dropped in order: a set's order changes from run to run.
+        var reported = Set<Diagnostic>()
+        diagnostics = diagnostics.filter { !ignoredCodes.contains($0.code) && reported.insert($0).inserted }.sortedByLocation()
         let output = Output.standard
         output.write(DiagnosticRenderer(format: format).render(diagnostics))
         let errors = diagnostics.filter { $0.severity == .error }.count

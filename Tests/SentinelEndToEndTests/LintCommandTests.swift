@@ -23,6 +23,22 @@ import Testing
         }
     }
 
+    /// Diagnostics at one position keep the order the checks found them in: deduplicated through a set, an error
+    /// and a warning at one position swapped from run to run.
+    @Test func diagnosticsAtOnePositionComeInOneOrder() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let file = dir.appendingPathComponent("m.yaml")
+        try "macros:\n  kind: latency_ms > 1\nrules:\n  - {name: A, on: completion, when: \"latency_ms > 2\"}\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        var orders: Set<[String]> = []
+        for _ in 0..<4 {
+            let result = try SentinelProcess.run(["lint", file.path])
+            orders.insert(result.stdout.split(separator: "\n").filter { $0.hasPrefix(file.path + ":2:3:") }.map(String.init))
+        }
+        #expect(orders.count == 1, "\(orders)")
+        #expect(orders.first?.count == 2)
+    }
+
     /// A file reached twice (through its folder and by name, or as `./x`) is read once by `lint` and by
     /// `dry-run`: its rules are not "defined twice".
     @Test func aFileNamedTwiceIsReadOnce() throws {
