@@ -16,7 +16,9 @@ public enum Compiler {
         var seen = Set<Diagnostic>()
         let diagnostics = builder.diagnostics.filter { seen.insert($0).inserted }.sortedByLocation()
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }
-        return (builder.graph(rules: compiledRules, actions: actions.map(\.compiled), policy: policy), diagnostics)
+        var graph = builder.graph(rules: compiledRules, actions: actions.map(\.compiled), policy: policy)
+        graph.disabledRules = rules.flatMap(\.rules).filter { !$0.enabled }.map(\.name.value)
+        return (graph, diagnostics)
     }
 }
 

@@ -20,6 +20,8 @@ public struct ConditionGraph: Sendable {
     public var policy: CompiledPolicy
     /// Slot of the event `id` field, decoded when a rule has per-match actions.
     public var idSlot: Int?
+    /// Names of the rules written with `enabled: false` (not in `rules`).
+    public var disabledRules: [String] = []
 
     /// The event kinds some partition reads, in the order partitions first name them.
     public var kinds: [String] {

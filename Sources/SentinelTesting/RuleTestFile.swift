@@ -79,6 +79,8 @@ public struct RuleTestFile: Sendable {
 public struct RuleTestCase: Sendable {
     public struct Event: Sendable {
         public var time: Int64
+        /// The event's `kind` as written in the test (empty for a line of `events_file`).
+        public var kind = ""
         public var json: String
         /// Where the event was written: `file:line:col` of its YAML entry, or `file:line` in `events_file`.
         public var origin: String
@@ -330,7 +332,7 @@ public struct RuleTestCase: Sendable {
         return (0..<repeatCount).map { i in
             let t = time + Int64(i) * every
             return Event(
-                time: t, json: "{\"ts\":\"\(Timestamp.format(t))\"" + fields + "}",
+                time: t, kind: name.value, json: "{\"ts\":\"\(Timestamp.format(t))\"" + fields + "}",
                 origin: repeatCount > 1 ? "\(origin) (copy \(i + 1))" : origin, range: node.range, valueRanges: valueRanges,
                 isCopy: i > 0)
         }

@@ -28,14 +28,26 @@ public enum RuleTestRunner {
     /// What `lint` checks of a test file: the file itself, and that what it names exists (rule and policy files,
     /// `events_file`, the rules its expectations name). Diagnostics of the named rule and policy files come too
     /// (`lint` reports those when it lints the files themselves).
+    /// When the named files do not compile together (a rule naming an action no named policy declares, a macro
+    /// in a rule file the test leaves out), the test cannot run however clean each file lints: an error where the
+    /// test names its rule files, quoting the first error.
     public static func check(path: String) -> [Diagnostic] {
-        let (file, _, diagnostics) = prepare(path: path)
+        let (file, graph, diagnostics) = prepare(path: path)
         guard let file else { return diagnostics }
         let named = (file.ruleFiles + file.policyFiles).map(\.value)
-        return diagnostics.filter { d in
+        var own = diagnostics.filter { d in
             guard let at = d.range?.start.file, at != path else { return true }
             return !named.contains { at == $0 || at.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
         }
+        if graph == nil, !own.hasErrors, let first = diagnostics.first(where: { $0.severity == .error }) {
+            let errors = diagnostics.filter { $0.severity == .error }.count
+            let location = first.range.map { "\($0.start): " } ?? ""
+            let message =
+                "the rule and policy files this test names do not compile together (\(errors) error(s); first: "
+                + "\(location)\(first.message) [\(first.code.rawValue)])"
+            own.append(Diagnostic(.badTestFile, message, at: file.ruleFiles.first?.range ?? SourceRange(SourceLocation(file: path, line: 1, column: 1))))
+        }
+        return own
     }
 
     /// The test file read, the graph of the rules it names compiled, and every diagnostic of either.
@@ -82,14 +94,31 @@ public enum RuleTestRunner {
         let ruleNames = Set(graph.rules.map(\.name))
         let receiverNames = Set(graph.policy.receivers.map(\.name))
         func unknownRule(_ name: String, at range: SourceRange) -> Diagnostic {
-            Diagnostic(.badTestFile, "no rule '\(name)' in the rule files\(Suggestion.didYouMean(name, in: ruleNames))", at: range)
+            if graph.disabledRules.contains(name) {
+                return Diagnostic(.badTestFile, "rule '\(name)' is disabled (enabled: false): it cannot alert or match", at: range)
+            }
+            return Diagnostic(.badTestFile, "no rule '\(name)' in the rule files\(Suggestion.didYouMean(name, in: ruleNames))", at: range)
+        }
+        // An input kind no rule reads, close to one they do (`Completion`), is read by nothing: the test would fail
+        // or pass for the wrong reason.
+        let kinds = graph.kinds
+        for test in file.cases {
+            for event in test.events where !event.isCopy && !event.kind.isEmpty && !kinds.contains(event.kind) {
+                guard let near = Suggestion.closest(to: event.kind, in: kinds) else { continue }
+                diagnostics.append(
+                    Diagnostic(
+                        .kindLooksMisspelt, "no rule reads input events of kind '\(event.kind)' (did you mean '\(near)'?)",
+                        at: event.valueRanges["kind"] ?? event.range ?? SourceRange(SourceLocation(file: path, line: 1, column: 1))))
+            }
         }
         func unknownReceiver(_ name: String, at range: SourceRange) -> Diagnostic {
             Diagnostic(
                 .badTestFile, "no receiver '\(name)' in the policy files\(Suggestion.didYouMean(name, in: receiverNames))", at: range)
         }
         for test in file.cases {
-            for (rule, _) in test.expectedMatches where !ruleNames.contains(rule.value) {
+            // A disabled rule matches nothing: expecting 0 of its matches is a test that it stays off.
+            for (rule, count) in test.expectedMatches where !ruleNames.contains(rule.value) {
+                if count == 0, graph.disabledRules.contains(rule.value) { continue }
                 diagnostics.append(unknownRule(rule.value, at: rule.range))
             }
             for expectation in test.expectations {

@@ -20,10 +20,11 @@ struct TestCommand: ParsableCommand {
         var failed = 0
         for file in files {
             let (results, found) = RuleTestRunner.run(path: file)
-            // Only errors: a test file loads a subset of the rules, so "never used" warnings would be noise.
-            let errors = found.filter { $0.severity == .error }
-            if !errors.isEmpty { failed += 1 }
-            output.write(renderer.render(errors))
+            // Errors, and warnings about the test file itself (an input field or kind no rule reads explains a
+            // failure): a test loads a subset of the rules, so the rule files' "never used" warnings would be noise.
+            let shown = found.filter { $0.severity == .error || $0.range?.start.file == file }
+            if shown.hasErrors { failed += 1 }
+            output.write(renderer.render(shown))
             for result in results {
                 if result.passed {
                     passed += 1

@@ -380,6 +380,79 @@ extension TestCommandTests {
             ], "\(failed.stdout)")
     }
 
+    /// `test` shows the warnings about its own input events (a field or kind no rule reads), which explain a
+    /// failure such as "expected 2, got 0"; `lint` reports them too.
+    @Test func warningsAboutInputEventsExplainTheFailure() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try "rules:\n  - {name: Slow, on: completion, group_by: [model], when: \"latency_ms > 1000\"}\n".write(
+            to: dir.appendingPathComponent("r.yaml"), atomically: true, encoding: .utf8)
+        let file = dir.appendingPathComponent("r.test.yaml")
+        try """
+            tests:
+              - name: slow
+                events:
+                  - {at: 0s, kind: completion, model: m, latency: 5000}
+                  - {at: 1s, kind: Completion, model: m, latency_ms: 5000}
+                expect_matches: {Slow: 2}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        for command in ["test", "lint"] {
+            let result = try SentinelProcess.run([command, file.path])
+            #expect(result.stdout.contains("\(file.path):4:46: warning: "), "\(result.stdout)")
+            #expect(result.stdout.contains("'latency_ms'"))
+            #expect(
+                result.stdout.contains(
+                    "\(file.path):5:24: warning: no rule reads input events of kind 'Completion' (did you mean 'completion'?) [W0112]"),
+                "\(result.stdout)")
+        }
+    }
+
+    /// Each file lints clean, but the files a test names do not compile together (a rule's action declared in no
+    /// named policy file): `lint` said nothing and `test` could not load. The error is where the test names them.
+    @Test func lintReportsRuleFilesThatDoNotCompileTogether() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try "rules:\n  - {name: Slow, on: completion, when: \"latency_ms > 1000\", actions: [notify]}\n".write(
+            to: dir.appendingPathComponent("r.yaml"), atomically: true, encoding: .utf8)
+        let file = dir.appendingPathComponent("r.test.yaml")
+        try """
+            rule_files: [r.yaml]
+            tests:
+              - name: slow
+                events: [{at: 0s, kind: completion, latency_ms: 5000}]
+                expect_matches: {Slow: 1}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let lint = try SentinelProcess.run(["lint", file.path])
+        #expect(lint.status == 1)
+        #expect(
+            lint.stdout.contains("\(file.path):1:14: error: the rule and policy files this test names do not compile together"),
+            "\(lint.stdout)")
+        #expect(lint.stdout.contains("names action 'notify'"))
+    }
+
+    /// A test may expect 0 matches of a disabled rule (that it stays off); expecting its alerts names it disabled,
+    /// not missing.
+    @Test func aDisabledRuleIsNamedDisabled() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try """
+            rules:
+              - {name: Slow, on: completion, when: "latency_ms > 1000"}
+              - {name: Off, on: completion, when: "latency_ms > 1000", enabled: false}
+            """.write(to: dir.appendingPathComponent("r.yaml"), atomically: true, encoding: .utf8)
+        let file = dir.appendingPathComponent("r.test.yaml")
+        try """
+            tests:
+              - name: off stays off
+                events: [{at: 0s, kind: completion, latency_ms: 5000}]
+                expect_matches: {Slow: 1, Off: 0}
+              - name: off alerts
+                events: [{at: 0s, kind: completion, latency_ms: 5000}]
+                expect: [{at: 1s, alerts: [{rule: Off}]}]
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["test", file.path])
+        #expect(result.status == 1)
+        let errors = result.stdout.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(errors == ["\(file.path):7:32: error: rule 'Off' is disabled (enabled: false): it cannot alert or match [E0402]"], "\(result.stdout)")
+    }
+
     @Test func severityIsComparedOnlyWhenTheTestNamesIt() throws {
         let dir = try SentinelProcess.temporaryDirectory()
         try "rules:\n  - {name: Hot, on: completion, group_by: [model], when: \"latency_ms > 1000\", severity: critical}\n"
