@@ -40,6 +40,8 @@ public final class Engine {
     var lastEventTime: Int64 = .min
     /// Time of the last event `ingest` skipped as late, for a replay to say where it skips.
     public private(set) var lastLateTime: Int64 = .min
+    private var unreadKindNames: [[UInt8]] = []
+    private var unreadKindCounts: [Int] = []
     /// The newest event time seen (held back or evaluated; nil before the first): an event more than
     /// `allowed_lateness` behind it, or behind what was evaluated, is late.
     public var newestTime: Int64? {
@@ -367,8 +369,28 @@ public final class Engine {
         lastEventTime = time
         statistics.events += 1
         onEvent?(currentLine, time, currentEventFields)
-        guard let kind else { return }
+        guard let kind else { return countUnread(header.kind) }
         for p in tables.slice(tables.kindPartitions[kind]) { processPartition(Int(p), time: time) }
+    }
+
+    /// Counts an evaluated event of a kind no rule reads, by kind (the first `maxUnreadKinds` kinds; later ones
+    /// only in `statistics.unreadEvents`).
+    private func countUnread(_ kind: ByteString) {
+        statistics.unreadEvents += 1
+        if let i = unreadKindNames.firstIndex(where: { kind.buffer.elementsEqual($0) }) {
+            unreadKindCounts[i] += 1
+        } else if unreadKindNames.count < Self.maxUnreadKinds {
+            unreadKindNames.append(Array(kind.buffer))
+            unreadKindCounts.append(1)
+        }
+    }
+
+    static let maxUnreadKinds = 64
+
+    /// Evaluated events of kinds no rule reads, by kind, in the order first seen (see `countUnread`): a kind
+    /// written otherwise than the rules' `on:` (`Completion`) is read by nothing, without any error.
+    public var unreadKinds: [(kind: String, events: Int)] {
+        zip(unreadKindNames, unreadKindCounts).map { (String(decoding: $0, as: UTF8.self), $1) }
     }
 
     private func processPartition(_ p: Int, time: Int64) {

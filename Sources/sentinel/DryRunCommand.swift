@@ -92,6 +92,11 @@ struct DryRunCommand: ParsableCommand {
         }
         output.flush()
         progressLine.clear()
+        // Events of a kind written otherwise than the rules' `on:` are read by nothing, without any error.
+        for (kind, events) in dryRun.engine.unreadKinds {
+            guard let near = Suggestion.closest(to: kind, in: graph.kinds) else { continue }
+            errors.line("warning: no rule reads the \(events) events of kind '\(kind.escapingControls())' (did you mean '\(near)'?)")
+        }
         if !quiet { errors.write(Summary.render(dryRun, seconds: Date().timeIntervalSince(started))) }
         errors.flush()
     }
@@ -137,6 +142,12 @@ enum Summary {
             out += ", \(stats.releasedEarly) held events evaluated before their lateness passed (over \(ByteCount.text(Engine.defaultMaxHeldBytes)) held)"
         }
         out += "\n"
+        let unread = engine.unreadKinds
+        if !unread.isEmpty {
+            let listed = unread.map { "\($0.kind.escapingControls()) \($0.events)" }
+            let others = stats.unreadEvents - unread.reduce(0) { $0 + $1.events }
+            out += "events of kinds no rule reads: \(listed.joined(separator: ", "))\(others > 0 ? ", other kinds \(others)" : "")\n"
+        }
         let header = [
             "rule", "evals", "matches", "pending", "firing", "resolved", "firing time", "actions", "findings", "cost/eval",
             "group overflow",

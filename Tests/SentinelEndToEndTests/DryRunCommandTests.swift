@@ -243,6 +243,27 @@ import Testing
         #expect(result.stderr.contains("4 late"))
     }
 
+    /// Events of a kind no rule reads are counted in the summary by kind; one close to a kind the rules read
+    /// (`Completion`) is a warning, even with `--quiet`: it was read by nothing without a word.
+    @Test func eventsOfKindsNoRuleReadsAreCountedAndNearMissesWarned() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let traffic = dir.appendingPathComponent("t.jsonl")
+        try """
+            {"ts":1,"kind":"Completion","model":"m","latency_ms":5}
+            {"ts":2,"kind":"Completion","model":"m","latency_ms":5}
+            {"ts":3,"kind":"feedback","score":1}
+            {"ts":4,"kind":"completion","model":"m","latency_ms":5}
+
+            """.write(to: traffic, atomically: true, encoding: .utf8)
+        let warning = "warning: no rule reads the 2 events of kind 'Completion' (did you mean 'completion'?)"
+        let run = try SentinelProcess.run(["dry-run", "--rules", "rules", "--policies", "policies", traffic.path])
+        #expect(run.status == 0)
+        #expect(run.stderr.contains(warning), "\(run.stderr)")
+        #expect(run.stderr.contains("events of kinds no rule reads: Completion 2, feedback 1\n"))
+        let quiet = try SentinelProcess.run(["dry-run", "--quiet", "--rules", "rules", "--policies", "policies", traffic.path])
+        #expect(quiet.stderr == warning + "\n", "\(quiet.stderr)")
+    }
+
     /// The column of a malformed value counts characters, as lint and editors do: after a prompt in Chinese
     /// with an emoji it is not the byte offset (given as well). Lines held back for re-ordering (the shipped policy
     /// allows 5 s of lateness) and lines decoded on arrival (no lateness) are reported alike.
