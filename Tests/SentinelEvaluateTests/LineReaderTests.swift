@@ -72,12 +72,14 @@ func expectedLines(_ bytes: [UInt8]) -> [[UInt8]] {
         #expect(lines.map(\.number) == [1, 2, 3, 4, 5, 6])
     }
 
-    @Test func aByteOrderMarkIsDroppedFromTheFirstLineOnly() throws {
+    /// A byte-order mark starts the first line of a file some editors save, and any line of files joined with
+    /// `cat`: dropped at the start of every line (one mid-file cost its event, "expected a JSON object").
+    @Test func aByteOrderMarkIsDroppedFromTheStartOfEveryLine() throws {
         let dir = TemporaryDirectory()
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-        let path = dir.write("bom.jsonl", bom + Array("one\n".utf8) + bom + Array("two".utf8))
+        let path = dir.write("bom.jsonl", bom + Array("one\n".utf8) + bom + Array("two\nthr".utf8) + bom + Array("ee".utf8))
         let lines = try readAll(try LineReader(path: path))
-        #expect(lines.map(\.line) == [Array("one".utf8), bom + Array("two".utf8)])
+        #expect(lines.map(\.line) == [Array("one".utf8), Array("two".utf8), Array("thr".utf8) + bom + Array("ee".utf8)])
     }
 
     @Test func blankLinesHoldOnlySpacesTabsAndCarriageReturns() {
@@ -213,8 +215,9 @@ func expectedLines(_ bytes: [UInt8]) -> [[UInt8]] {
         #expect(lseek(fd, 0, SEEK_SET) == 0)
     }
 
-    /// A compressed traffic file is refused with what it is and how to read it, not reported line by line as
-    /// malformed JSON. A text file that merely starts with similar bytes is read.
+    /// A compressed, UTF-16, JSON-array or pretty-printed traffic file is refused with what it is and how to
+    /// make it JSON Lines, not reported line by line as malformed JSON. A text file that merely starts with
+    /// similar bytes is read.
     @Test(arguments: [
         ([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00], "gzip-compressed; decompress it first (zcat FILE)"),
         ([0x28, 0xB5, 0x2F, 0xFD, 0x04, 0x58], "zstd-compressed; decompress it first (zstdcat FILE)"),
@@ -222,6 +225,13 @@ func expectedLines(_ bytes: [UInt8]) -> [[UInt8]] {
         ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz-compressed; decompress it first (xzcat FILE)"),
         (Array("BZh is a word\n".utf8), nil),
         (Array("{}\n".utf8), nil),
+        (Array("{\"ts\":1,\n".utf8), nil),
+        (Array(" \n{\"ts\":1}\n".utf8), nil),
+        ([0xFF, 0xFE, 0x7B, 0x00], "UTF-16 text, not UTF-8; convert it first (iconv -f UTF-16LE -t UTF-8 FILE)"),
+        ([0x7B, 0x00, 0x22, 0x00], "UTF-16 text, not UTF-8; convert it first (iconv -f UTF-16LE -t UTF-8 FILE)"),
+        ([0xFE, 0xFF, 0x00, 0x7B], "UTF-16 text, not UTF-8; convert it first (iconv -f UTF-16BE -t UTF-8 FILE)"),
+        (Array("\u{FEFF}\n [\n  {\"ts\": 1}\n]\n".utf8), "a JSON array, not JSON Lines (one event per line); convert it first (jq -c '.[]' FILE)"),
+        (Array("{ \r\n  \"ts\": 1\n}\n".utf8), "pretty-printed JSON, not JSON Lines (one event per line); convert it first (jq -c . FILE)"),
     ] as [([UInt8], String?)])
     func compressedFilesAreRefusedWithTheirFormat(bytes: [UInt8], message: String?) throws {
         let dir = TemporaryDirectory()

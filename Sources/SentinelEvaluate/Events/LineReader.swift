@@ -86,10 +86,9 @@ public final class LineReader {
             close(fd)
             throw LineReaderError(path: path, code: EISDIR)
         }
-        if let (format, decompress) = Self.compression(fd) {
+        if let problem = Self.notJSONLines(fd) {
             close(fd)
-            throw LineReaderError(
-                path: path, code: EINVAL, message: "\(format)-compressed; decompress it first (\(decompress) FILE)")
+            throw LineReaderError(path: path, code: EINVAL, message: problem)
         }
         self.path = path
         self.fd = fd
@@ -115,16 +114,37 @@ public final class LineReader {
         self.buffer = .allocate(capacity: capacity)
     }
 
-    /// The compression a regular file's first bytes announce (gzip, zstd, bzip2, xz) and the command that
-    /// decompresses it to stdout; nil for anything else, and for what cannot be read at an offset (a pipe).
-    private static func compression(_ fd: Int32) -> (format: String, decompress: String)? {
-        var magic = [UInt8](repeating: 0, count: 6)
-        let count = magic.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 6, 0) }
-        guard count >= 4 else { return nil }
-        if magic[0] == 0x1F, magic[1] == 0x8B { return ("gzip", "zcat") }
-        if magic[0...3] == [0x28, 0xB5, 0x2F, 0xFD] { return ("zstd", "zstdcat") }
-        if magic[0...2] == [0x42, 0x5A, 0x68], (0x31...0x39).contains(magic[3]) { return ("bzip2", "bzcat") }
-        if count == 6, magic == [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00] { return ("xz", "xzcat") }
+    /// Why a regular file, by its first bytes, is not JSON Lines and how to make it so: compressed (gzip, zstd,
+    /// bzip2, xz), UTF-16, a JSON array or one pretty-printed document (each of whose lines would be reported
+    /// malformed, hundreds of errors saying "expected a JSON object"). Nil for anything else, and for what cannot
+    /// be read at an offset (a pipe).
+    private static func notJSONLines(_ fd: Int32) -> String? {
+        var head = [UInt8](repeating: 0, count: 256)
+        let count = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 256, 0) }
+        guard count >= 2 else { return nil }
+        head.removeLast(256 - count)
+        func compressed(_ format: String, _ command: String) -> String {
+            "\(format)-compressed; decompress it first (\(command) FILE)"
+        }
+        if head[0] == 0x1F, head[1] == 0x8B { return compressed("gzip", "zcat") }
+        if count >= 4, head[0...3] == [0x28, 0xB5, 0x2F, 0xFD] { return compressed("zstd", "zstdcat") }
+        if count >= 4, head[0...2] == [0x42, 0x5A, 0x68], (0x31...0x39).contains(head[3]) { return compressed("bzip2", "bzcat") }
+        if count >= 6, head[0...5] == [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00] { return compressed("xz", "xzcat") }
+        // A byte-order mark, or a NUL beside a first `{` or whitespace: UTF-16 (as Windows PowerShell writes).
+        let opening: Set<UInt8> = [0x7B, 0x20, 0x09, 0x0D, 0x0A]
+        let little = head[0] == 0xFF && head[1] == 0xFE || opening.contains(head[0]) && head[1] == 0
+        if little || head[0] == 0xFE && head[1] == 0xFF || head[0] == 0 && opening.contains(head[1]) {
+            return "UTF-16 text, not UTF-8; convert it first (iconv -f UTF-16\(little ? "LE" : "BE") -t UTF-8 FILE)"
+        }
+        var i = head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while i < head.count, head[i] == 0x20 || head[i] == 0x09 || head[i] == 0x0D || head[i] == 0x0A { i += 1 }
+        guard i < head.count else { return nil }
+        if head[i] == 0x5B { return "a JSON array, not JSON Lines (one event per line); convert it first (jq -c '.[]' FILE)" }
+        var j = i + 1
+        while j < head.count, head[j] == 0x20 || head[j] == 0x09 || head[j] == 0x0D { j += 1 }
+        if head[i] == 0x7B, j < head.count, head[j] == 0x0A {
+            return "pretty-printed JSON, not JSON Lines (one event per line); convert it first (jq -c . FILE)"
+        }
         return nil
     }
 
@@ -203,14 +223,14 @@ public final class LineReader {
         }
     }
 
-    /// The line `buffer[start ..< end]` without a trailing `\r` (and, on line 1, without a UTF-8 byte-order mark,
-    /// which some editors write); reading resumes at `next`.
+    /// The line `buffer[start ..< end]` without a trailing `\r` and without a UTF-8 byte-order mark at its start
+    /// (which some editors write: on line 1, or on any line of files joined with `cat`); reading resumes at `next`.
     private func line(to end: Int, resumingAt next: Int) -> (line: UnsafeRawBufferPointer, number: Int) {
         var lineStart = start
         var lineEnd = end
         if lineEnd > lineStart && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
         lineNumber += 1
-        if lineNumber == 1, lineEnd - lineStart >= 3, buffer[lineStart] == 0xEF, buffer[lineStart + 1] == 0xBB,
+        if lineEnd - lineStart >= 3, buffer[lineStart] == 0xEF, buffer[lineStart + 1] == 0xBB,
             buffer[lineStart + 2] == 0xBF
         {
             lineStart += 3
