@@ -2,12 +2,14 @@
     import _Builtin_intrinsics.intel
 #endif
 
-/// A list's strings, lower-cased, searched for together in a text with ASCII case ignored (`icontains` a list).
+/// A list's strings, lower-cased, searched for together in a text with case ignored (`icontains` a list).
 ///
 /// One pass over the text marks where any needle's anchor (its rarest byte, see `RareByte`) occurs in either case,
 /// 16 bytes per step; needles are compared only there. This replaces lower-casing the text and then searching it
 /// once per needle: `adversarial_prompt` asks this of every prompt. Tables live in the constant pool, so reading
-/// them costs no reference counting.
+/// them costs no reference counting. That pass folds ASCII letters only; needles with other letters
+/// (`игнорируй`, `écris`) are also looked for in the text lower-cased by Unicode's rules, when the text has
+/// non-ASCII bytes and the pass found nothing (see `UnicodeCase`).
 struct CaseInsensitiveNeedles {
     /// Lower-cased needles, each with the offset of its anchor, ordered by anchor.
     let needles: UnsafeMutableBufferPointer<RareByte.Needle>
@@ -21,6 +23,8 @@ struct CaseInsensitiveNeedles {
     let anchorOfByte: UnsafeMutableBufferPointer<UInt8>
     let hasEmptyNeedle: Bool
     let shortestNeedle: Int
+    /// The needles with non-ASCII bytes, lower-cased by Unicode's rules.
+    let unicodeNeedles: UnsafeMutableBufferPointer<ByteString>
 
     /// Up to this many distinct anchors are compared 16 bytes at a time; more use the per-byte table.
     static let maxVectorAnchors = 6
@@ -47,10 +51,18 @@ struct CaseInsensitiveNeedles {
         anchorOfByte = pool.buffer(table)
         hasEmptyNeedle = all.contains { $0.bytes.count == 0 }
         shortestNeedle = all.map(\.bytes.count).min() ?? 0
+        unicodeNeedles = pool.buffer(
+            lowercased.filter { !$0.buffer.allSatisfy { $0 < 0x80 } }.compactMap { UnicodeCase.lowercased($0).map(pool.bytes) })
+    }
+
+    /// Whether `text`, case ignored, contains any of the needles.
+    func occurs(in text: ByteString) -> Bool {
+        if asciiOccurs(in: text) { return true }
+        return unicodeNeedles.count > 0 && UnicodeCase.occurs(UnsafeBufferPointer(unicodeNeedles), in: text)
     }
 
     /// Whether the ASCII-lower-cased `text` contains any of the needles.
-    func occurs(in text: ByteString) -> Bool {
+    private func asciiOccurs(in text: ByteString) -> Bool {
         if hasEmptyNeedle { return true }
         guard needles.count > 0, text.count >= shortestNeedle, let base = text.base else { return false }
         var i = 0
@@ -107,5 +119,25 @@ struct CaseInsensitiveNeedles {
             if b &+ (b &- 65 < 26 ? 32 : 0) != t[j] { return false }
         }
         return true
+    }
+}
+
+/// Case folding beyond ASCII for `icontains`: the byte searches fold ASCII letters only, so a needle with other
+/// letters is also looked for in the text lower-cased by Unicode's rules (`IGNORIERE ALLE` / `ignoriere alle`,
+/// `ИГНОРИРУЙ` / `игнорируй`). Only a text with non-ASCII bytes can hold such a needle in another case, and only
+/// then is it lower-cased (a copy).
+enum UnicodeCase {
+    /// `text` lower-cased by Unicode's rules; nil when it is not UTF-8 (decoded events always are).
+    static func lowercased(_ text: ByteString) -> String? { String(validating: text.buffer, as: UTF8.self)?.lowercased() }
+
+    /// Whether `text` holds non-ASCII bytes and, lower-cased, contains one of `needles` (lower-cased already).
+    static func occurs(_ needles: UnsafeBufferPointer<ByteString>, in text: ByteString) -> Bool {
+        guard !text.buffer.allSatisfy({ $0 < 0x80 }), let lowered = lowercased(text).map({ Array($0.utf8) }) else {
+            return false
+        }
+        return lowered.withUnsafeBufferPointer { bytes in
+            let haystack = ByteString(base: bytes.baseAddress, count: bytes.count)
+            return needles.contains { RareByte.find($0, anchor: 0, in: haystack) }
+        }
     }
 }

@@ -252,8 +252,21 @@ extension Engine {
         }
     }
 
-    /// ASCII case-insensitive substring search (other bytes compare exactly).
+    /// Case-insensitive substring search: ASCII letters folded byte by byte, then, for a needle with other
+    /// letters, the text lower-cased by Unicode's rules (see `UnicodeCase`).
     private static func caseInsensitiveContains(_ s: ByteString, _ t: ByteString) -> Bool {
+        if asciiCaseInsensitiveContains(s, t) { return true }
+        guard !t.buffer.allSatisfy({ $0 < 0x80 }), let lowered = UnicodeCase.lowercased(t) else { return false }
+        let needle = Array(lowered.utf8)
+        return needle.withUnsafeBufferPointer { bytes in
+            withUnsafePointer(to: ByteString(base: bytes.baseAddress, count: bytes.count)) {
+                UnicodeCase.occurs(UnsafeBufferPointer(start: $0, count: 1), in: s)
+            }
+        }
+    }
+
+    /// ASCII case-insensitive substring search (other bytes compare exactly).
+    private static func asciiCaseInsensitiveContains(_ s: ByteString, _ t: ByteString) -> Bool {
         @inline(__always) func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b + 32 : b }
         let first = lower(t.base![0])
         var i = 0
