@@ -279,6 +279,9 @@ final class GraphBuilder {
         }
         checkHistogramSelection(
             rule, filter: filter, groupSlots: groupSlots, roots: [condition, value, evidence].compactMap { $0 })
+        if let every = rule.every {
+            warnEventFieldsAtTicks(rule: name, every: every, roots: [condition, rule.value == nil ? nil : value].compactMap { $0 })
+        }
 
         var severity = Severity.warning
         if let written = rule.severity {
@@ -320,6 +323,33 @@ final class GraphBuilder {
             keepFiringForMilliseconds: keepMs, severity: severity, labels: labels.sorted { $0.0 < $1.0 },
             annotations: annotations, actions: actions, fingerprint: fingerprint, range: rule.range)
         return (compiled, rule.enabled)
+    }
+
+    /// A tick-evaluated rule runs with no current event: a field it reads outside a window function (`latency_ms
+    /// > 1000`, its own `group_by` field, `zscore`'s current value) has no value there, so the condition never
+    /// holds, or always does under `not` (W0116, at `every`).
+    private func warnEventFieldsAtTicks(rule: String, every: Located<Int64>, roots: [Int]) {
+        var paths: [String] = []
+        var seen = Set<Int>()
+        // Operands left to right, so fields are named in the order written.
+        var pending = Array(roots.reversed())
+        while let n = pending.popLast() {
+            guard seen.insert(n).inserted else { continue }
+            if case .field(let slot) = nodes[n] {
+                let path = fields[slot].joined(separator: ".")
+                if !paths.contains(path) { paths.append(path) }
+            }
+            pending += nodes[n].operands.reversed()
+        }
+        guard !paths.isEmpty else { return }
+        let named = paths.map { "'\($0)'" }.joined(separator: ", ")
+        diagnostics.append(
+            Diagnostic(
+                .tickRuleReadsEvent,
+                "rule '\(rule)' is evaluated on ticks (every: \(DurationLiteral.format(milliseconds: every.value))) with no "
+                    + "current event, where \(named) outside a window function has no value; read events through "
+                    + "window functions (count(cond, 5m), max(x, 5m)), filter groups with 'where', or drop 'every'",
+                at: every.range))
     }
 
     private func internPartition(_ partition: Partition) -> Int {

@@ -53,6 +53,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case deadListEntry = "W0113"
     case repeatedListItem = "W0114"
     case unknownEventField = "W0115"
+    case tickRuleReadsEvent = "W0116"
 
     /// Errors unless the code is a warning code.
     public var defaultSeverity: DiagnosticSeverity {

@@ -670,6 +670,25 @@ import Testing
         #expect(FunctionTable.hint(for: name) == hint)
     }
 
+    /// A tick-evaluated rule has no current event: a field read outside a window function (its own group_by
+    /// field and zscore's current value included) never has a value there. Warned at `every`; fields read only
+    /// through windows are not.
+    @Test func tickRulesReadingEventFieldsOutsideWindowsAreWarned() {
+        let (graph, diagnostics) = CompileFixture.compile(
+            """
+            rules:
+              - {name: A, on: completion, group_by: [model], every: 1m, when: "count(5m) > 0 and not (latency_ms > 1000) and model == 'm'"}
+              - {name: B, on: completion, group_by: [model], every: 1m, when: "zscore(ttft_ms, 1h) > 3"}
+              - {name: C, on: completion, group_by: [model], every: 1m, when: "count(latency_ms > 1000, 5m) > 2 and max(ttft_ms, 5m) > 9"}
+              - {name: D, on: completion, group_by: [model], when: "latency_ms > 1000"}
+            """)
+        #expect(graph != nil)
+        let warned = diagnostics.filter { $0.code == .tickRuleReadsEvent }
+        #expect(warned.map { $0.range?.start.line } == [2, 3])
+        #expect(warned.first?.message.contains("'latency_ms', 'model' outside a window function") == true, "\(warned)")
+        #expect(warned.last?.message.contains("'ttft_ms' outside") == true)
+    }
+
     /// The parser's list of window functions (for its advice on `avg(x, 5 min)`) is the compiler's.
     @Test func theParsersWindowFunctionsAreTheCompilers() {
         #expect(ForeignFunctions.windowFunctions == FunctionTable.windowNames)
