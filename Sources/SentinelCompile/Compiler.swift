@@ -111,6 +111,44 @@ final class GraphBuilder {
         }
     }
 
+    /// Falco's nesting: a list item that is the name of another list stands for that list's items
+    /// (`all_markers: [base_markers, "you are now dan"]`), at any depth; a cycle is an error (E0210, at the item
+    /// that closes it). A list left with no items is warned (W0117): `in` and `icontains` it never hold.
+    private func expandNestedLists() {
+        var expanded: [String: [ListSyntax.Item]] = [:]
+        func items(of name: String, chain: [String]) -> [ListSyntax.Item] {
+            if let done = expanded[name] { return done }
+            var result: [ListSyntax.Item] = []
+            for item in lists[name]!.syntax.items {
+                guard case .string(let other) = item.value, lists[other] != nil else {
+                    result.append(item.value)
+                    continue
+                }
+                if other == name || chain.contains(other) {
+                    let cycle = ((chain + [name]).drop { $0 != other } + [other]).joined(separator: " -> ")
+                    diagnostics.append(Diagnostic(.macroCycle, "lists name each other in a cycle: \(cycle)", at: item.range))
+                    continue
+                }
+                usedLists.insert(other)
+                result += items(of: other, chain: chain + [name])
+            }
+            expanded[name] = result
+            return result
+        }
+        for name in lists.keys.sorted() {
+            let (syntax, index) = lists[name]!
+            let all = items(of: name, chain: [])
+            var seen = Set<ListSyntax.Item>()
+            compiledLists[index].items = all.filter { seen.insert($0).inserted }
+            if all.isEmpty {
+                diagnostics.append(
+                    Diagnostic(
+                        .emptyList, "list '\(name)' has no items: 'in', 'icontains' and the other tests of it never hold",
+                        at: syntax.name.range))
+            }
+        }
+    }
+
     /// Registers lists and macros of all files first, so rules may use names from any file.
     func declare(_ files: [RuleFileSyntax]) {
         for file in files {
@@ -133,6 +171,7 @@ final class GraphBuilder {
             }
         }
         // After every file, so that a list declared in a later file is seen too, whatever order files come in.
+        expandNestedLists()
         for (name, macro) in macros where lists[name] != nil {
             diagnostics.append(Diagnostic(.duplicateName, "macro '\(name)' has the name of a list", at: macro.name.range))
         }

@@ -54,6 +54,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case repeatedListItem = "W0114"
     case unknownEventField = "W0115"
     case tickRuleReadsEvent = "W0116"
+    case emptyList = "W0117"
 
     /// Errors unless the code is a warning code.
     public var defaultSeverity: DiagnosticSeverity {

@@ -1,6 +1,7 @@
 import Foundation
 import SentinelCompile
 import SentinelCore
+import SentinelParse
 import Testing
 
 /// Type checking and name resolution around lists: `in`, the string tests against lists, and `len`.
@@ -128,5 +129,54 @@ import Testing
         #expect(repeated.map { $0.range?.start.line } == [5, 6])
         #expect(repeated.first?.message == "list 'markers' already holds this item (line 3); was another one meant?")
         #expect(repeated.allSatisfy { $0.severity == .warning })
+    }
+
+    /// As in Falco, an item naming another list stands for its items (matching: `CaseInsensitiveNeedlesTests`);
+    /// the nested list counts as used, where it was reported unused and its name matched as text.
+    @Test func anItemNamingAListUsesThatList() {
+        let (graph, diagnostics) = CompileFixture.compile(
+            """
+            lists:
+              all_markers: [base_markers, "you are now dan"]
+              base_markers: [ignore all previous instructions, more_markers]
+              more_markers: [developer mode, "you are now dan"]
+            rules:
+              - {name: R, on: completion, when: "prompt icontains all_markers"}
+            """)
+        #expect(!diagnostics.contains { $0.code == .unusedList }, "\(diagnostics)")
+        #expect(
+            graph?.lists.first { $0.name == "all_markers" }?.items
+                == [.string("ignore all previous instructions"), .string("developer mode"), .string("you are now dan")])
+    }
+
+    @Test func listsNamingEachOtherInACycleAreAnError() {
+        let (graph, diagnostics) = CompileFixture.compile(
+            """
+            lists:
+              a: [x, b]
+              b: [y, a]
+              c: [c, z]
+            rules:
+              - {name: R, on: completion, when: "model in a or model in c"}
+            """)
+        #expect(graph == nil)
+        let cycles = diagnostics.filter { $0.code == .macroCycle }
+        #expect(cycles.map(\.message) == ["lists name each other in a cycle: a -> b -> a", "lists name each other in a cycle: c -> c"])
+        #expect(cycles.map { $0.range?.start.line } == [3, 4])
+    }
+
+    /// `model in blocked_models` with nothing in the list never holds: warned at the list.
+    @Test func anEmptyListIsAWarning() {
+        let (graph, diagnostics) = CompileFixture.compile(
+            """
+            lists:
+              blocked_models: []
+            rules:
+              - {name: R, on: completion, when: "model in blocked_models"}
+            """)
+        #expect(graph != nil)
+        let empty = diagnostics.filter { $0.code == .emptyList }
+        #expect(empty.map { $0.range?.start.line } == [2])
+        #expect(empty.first?.severity == .warning)
     }
 }

@@ -62,6 +62,24 @@ import Testing
         #expect(f.matches("Single") == 1)
     }
 
+    /// A list item naming another list stands for its items, at any depth, as in Falco: the text `base_markers`
+    /// is no marker.
+    @Test func nestedListsAreSearchedForTheirItems() throws {
+        let f = try EngineFixture(
+            """
+            lists:
+              all_markers: [base_markers, "you are now dan"]
+              base_markers: [ignore all previous instructions, more_markers]
+              more_markers: [developer mode]
+            rules:
+              - {name: R, on: e, when: "prompt icontains all_markers"}
+            """)
+        for (i, prompt) in ["Ignore all previous instructions", "enable DEVELOPER MODE", "you are now DAN", "base_markers"].enumerated() {
+            try f.send(at: Double(i), #"{"kind":"e","prompt":"\#(prompt)"}"#)
+        }
+        #expect(f.matches("R") == 3)
+    }
+
     /// The tables live in the pool, which must outlive the search.
     private static func occurs(_ needles: [ByteString], in text: ByteString) -> Bool {
         let pool = ConstantPool()
