@@ -49,6 +49,12 @@ public enum FieldCatalog {
         "metric": ["type": 1],
     ]
 
+    /// By kind: the numeric fields the schema gives a minimum of 0 (durations and token counts). A negative one
+    /// (`-1` for "unknown") read as a sample pulls medians and means below every real value.
+    public static let nonNegativeNumbers: [String: Set<String>] = [
+        "completion": ["latency_ms", "ttft_ms", "prompt_tokens", "completion_tokens"]
+    ]
+
     /// What has a top-level field named `name`: "every event" (`ts`, `kind`) or a known kind (the first in name
     /// order); nil when nothing does.
     public static func ownerOfTopLevelField(_ name: String) -> String? {

@@ -406,6 +406,42 @@ import Testing
         #expect(f.matches("Flagged") == 2)
     }
 
+    /// Durations and token counts are never negative in the schema: a `-1` for "unknown" read as a sample made
+    /// every median latency -1, and `-1 > 1.5 × -1` held (an alert storm on every model). The line is malformed,
+    /// at the value; 0, a missing field and null are read.
+    @Test func negativeDurationsAndTokenCountsMakeTheLineMalformed() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: Slow, on: completion, when: "quantile(0.5, latency_ms, 10m) > 1.5 * quantile(0.5, latency_ms, 1h)"}
+              - {name: Tokens, on: completion, when: "sum(completion_tokens, 1h) >= 0"}
+              - {name: Other, on: trace, when: "latency_ms < 0"}
+            """)
+        func error(_ line: String) -> EventDecodeError? {
+            var bytes = Array(line.utf8)
+            return bytes.withUnsafeMutableBytes { raw -> EventDecodeError? in
+                do throws(EventDecodeError) {
+                    try f.engine.ingest(UnsafeRawBufferPointer(raw))
+                    return nil
+                } catch { return error }
+            }
+        }
+        let negative = #"{"ts":1,"kind":"completion","latency_ms":-1}"#
+        #expect(
+            error(negative)
+                == EventDecodeError(
+                    message: "'latency_ms' of a completion event must not be negative, not -1 (leave the field out when it is not known)",
+                    offset: negative.utf8.count - 3, field: "latency_ms"))
+        #expect(error(#"{"ts":1,"kind":"completion","completion_tokens":"-Inf"}"#)?.field == "completion_tokens")
+        #expect(f.engine.statistics.events == 0)
+        for fields in [#","latency_ms":0,"completion_tokens":0"#, #","latency_ms":null"#, ""] {
+            try f.send(at: 2, #"{"kind":"completion""# + fields + "}")
+        }
+        try f.send(at: 3, #"{"kind":"trace","latency_ms":-5}"#)
+        #expect(f.engine.statistics.events == 4)
+        #expect(f.matches("Other") == 1)
+    }
+
     @Test func groupCapCountsOverflow() throws {
         let f = try EngineFixture(
             "rules:\n  - {name: PerUser, on: completion, group_by: [attrs.user], when: \"count(1m) > 100\"}\n",

@@ -7,6 +7,11 @@ struct TypedSlot {
     var type: ValueType
     /// The set of `FieldCatalog.stringSets` a string value must be in (`FieldCatalog.limitedStrings`), or -1.
     var allowed: Int16 = -1
+    /// A number that must not be negative (`FieldCatalog.nonNegativeNumbers`).
+    var nonNegative = false
+
+    /// Whether values are limited beyond their type (checked after the types).
+    var isLimited: Bool { allowed >= 0 || nonNegative }
 }
 
 /// Checks an event's decoded fields against the types the traffic schema gives them, so a mistyped field
@@ -33,10 +38,12 @@ enum FieldTypeCheck {
             guard path != ["ts"], case .known(let type) = FieldCatalog.lookup(path, kind: kind), type != .any, type != .null else {
                 return nil
             }
-            let allowed = FieldCatalog.limitedStrings[kind]?[path.joined(separator: ".")] ?? -1
-            return TypedSlot(slot: Int32(slot), type: type, allowed: Int16(allowed))
+            let dotted = path.joined(separator: ".")
+            let allowed = FieldCatalog.limitedStrings[kind]?[dotted] ?? -1
+            let nonNegative = FieldCatalog.nonNegativeNumbers[kind]?.contains(dotted) ?? false
+            return TypedSlot(slot: Int32(slot), type: type, allowed: Int16(allowed), nonNegative: nonNegative)
         }
-        return typed.filter { $0.allowed < 0 } + typed.filter { $0.allowed >= 0 }
+        return typed.filter { !$0.isLimited } + typed.filter(\.isLimited)
     }
 
     /// Whether `value` has the slot's type and, for a limited string, one of its values.
@@ -44,9 +51,14 @@ enum FieldTypeCheck {
         fits(value, typed.type) && isAllowed(value, typed)
     }
 
-    /// Whether a string `value` is one the slot's limited set allows (anything else passes).
+    /// Whether a string `value` is one the slot's limited set allows, and a number not negative where it must
+    /// not be (anything else passes).
     @inline(__always)
     static func isAllowed(_ value: Value, _ typed: TypedSlot) -> Bool {
+        if typed.nonNegative {
+            guard let n = Engine.numeric(value) else { return true }
+            return !(n < 0)
+        }
         guard typed.allowed >= 0, case .string(let s) = value else { return true }
         for string in stringSets[Int(typed.allowed)] where string.equals(s) { return true }
         return false
@@ -71,7 +83,9 @@ enum FieldTypeCheck {
     {
         let dotted = path.joined(separator: ".")
         var message = "'\(dotted)' of a \(kind) event must be \(name(typed.type)), not \(name(value))"
-        if fits(value, typed.type), case .string(let s) = value, typed.allowed >= 0 {
+        if typed.nonNegative, fits(value, typed.type), let n = Engine.numeric(value) {
+            message = "'\(dotted)' of a \(kind) event must not be negative, not \(NumberFormatting.format(n)) (leave the field out when it is not known)"
+        } else if fits(value, typed.type), case .string(let s) = value, typed.allowed >= 0 {
             let allowed = FieldCatalog.stringSets[Int(typed.allowed)]
             let written = String(s.string.prefix(40)).escapingControls()
             message = "'\(dotted)' of a \(kind) event must be one of \(allowed.joined(separator: ", ")), not '\(written)'"

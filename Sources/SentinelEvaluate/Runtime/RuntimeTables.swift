@@ -69,7 +69,7 @@ struct RuntimeTables {
             return start..<typed.count
         }
         let limitedRanges = typedRanges.map { range in
-            (range.firstIndex { typed[$0].allowed >= 0 } ?? range.upperBound)..<range.upperBound
+            (range.firstIndex { typed[$0].isLimited } ?? range.upperBound)..<range.upperBound
         }
         let ruleValues = graph.rules.enumerated().map { i, r in
             RuleRuntime(
