@@ -93,13 +93,20 @@ public struct RuleTestCase: Sendable {
         public var isCopy = false
     }
 
+    /// An alert's expected `value`: a number (`+Inf`, `-Inf` and `NaN` as Prometheus writes them, or YAML's
+    /// `.inf`), or `null` for an alert without one (a rule whose value expression had none).
+    public enum ExpectedValue: Sendable, Equatable {
+        case number(Double)
+        case none
+    }
+
     public struct ExpectedAlert: Sendable {
         public var rule: String
         public var state: String
         /// Expected labels; `severity` among them only when the test names it (in `labels` or as `severity:`).
         public var labels: [String: String]
         public var annotations: [String: String]?
-        public var value: Double?
+        public var value: ExpectedValue?
         /// The receivers the route tree sends this alert to, when the test names them.
         public var receivers: [String]?
         public var range: SourceRange
@@ -435,7 +442,7 @@ public struct RuleTestCase: Sendable {
                     labels.append((Located("severity", at: n.range), severity))
                 }
                 let annotations = alert["annotations"].flatMap { NodeValue.stringMap($0, "'annotations'", &diagnostics) }
-                let value = alert["value"].flatMap { NodeValue.number($0, "'value'", &diagnostics)?.value }
+                let value = alert["value"].flatMap { Self.expectedValue($0, &diagnostics) }
                 let receivers = alert["receivers"].flatMap { NodeValue.stringList($0, "'receivers'", &diagnostics) }
                 alerts.append(
                     ExpectedAlert(
@@ -450,6 +457,21 @@ public struct RuleTestCase: Sendable {
 }
 
 extension RuleTestCase {
+    /// An expected alert `value`: a number, a special float in Prometheus' or YAML's spelling, or null.
+    fileprivate static func expectedValue(_ node: YAMLNode, _ diagnostics: inout [Diagnostic]) -> ExpectedValue? {
+        if node.isNull { return ExpectedValue.none }
+        if case .scalar(let s) = node.content, s.isPlain {
+            switch s.value {
+            case "+Inf", "Inf", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .number(.infinity)
+            case "-Inf", "-.inf", "-.Inf", "-.INF": return .number(-.infinity)
+            case "NaN", ".nan", ".NaN", ".NAN": return .number(.nan)
+            default: break
+            }
+        }
+        guard let n = NodeValue.number(node, "'value'", &diagnostics) else { return nil }
+        return .number(n.value)
+    }
+
     fileprivate static func readSilence(_ node: YAMLNode, start: Int64, _ diagnostics: inout [Diagnostic]) -> Silence? {
         guard let map = MappingReader(node, context: "a silence", diagnostics: &diagnostics) else { return nil }
         map.rejectUnknownKeys(RuleTestFile.silenceKeys, diagnostics: &diagnostics)

@@ -287,9 +287,19 @@ public enum RuleTestRunner {
                 }
             }
             if let value = expected.value {
-                let got = alert.value ?? .nan
-                if !Self.almostEqual(got, value) {
-                    wrongDetails.append("    value of \(describe(alert.rule, alert.state.rawValue, alert.labels)): expected \(value), got \(got)")
+                let matches: Bool
+                let wanted: String
+                switch value {
+                case .none:
+                    matches = alert.value == nil
+                    wanted = "no value"
+                case .number(let n):
+                    matches = alert.value.map { Self.almostEqual($0, n) } ?? false
+                    wanted = NumberFormatting.format(n)
+                }
+                if !matches {
+                    let got = alert.value.map(NumberFormatting.format) ?? "no value"
+                    wrongDetails.append("    value of \(describe(alert.rule, alert.state.rawValue, alert.labels)): expected \(wanted), got \(got)")
                 }
             }
         }
@@ -380,7 +390,7 @@ public enum RuleTestRunner {
     /// significant digits alerts show (`0.233333` for 7/30) passes, 0 equals only 0, and a value of the wrong sign
     /// or a tenth of the size never does.
     static func almostEqual(_ actual: Double, _ expected: Double) -> Bool {
-        if actual == expected { return true }
+        if actual == expected || actual.isNaN && expected.isNaN { return true }
         // ∞ is within any fraction of itself: an infinite value matches only the same infinity.
         guard actual.isFinite, expected.isFinite else { return false }
         return abs(actual - expected) <= 5e-6 * max(abs(actual), abs(expected)) && actual.sign == expected.sign

@@ -9,6 +9,34 @@ import Testing
         #expect(!result.stdout.contains("FAIL"))
     }
 
+    /// The shipped GuardSilence counts as a verdict only a `response_guard.safety` label: a verdict object without
+    /// one (a timeout's empty verdict, unparsed guard output; outside the traffic schema, so not in the shipped
+    /// rule tests) hid a guard outage.
+    @Test func shippedGuardSilenceCountsOnlySafetyLabelsAsVerdicts() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let root = FileManager.default.currentDirectoryPath
+        let file = dir.appendingPathComponent("guard.test.yaml")
+        try """
+            rule_files: [\(root)/rules]
+            policy_files: [\(root)/policies]
+            tests:
+              - name: GuardSilence counts a verdict object without a safety label (a timeout's empty verdict, unparsed output) as no verdict
+                start: 2026-05-01T12:00:00Z
+                events:
+                  - {at: 0s, repeat: 30, every: 10s, kind: completion, model: m1, response: ok, finish_reason: stop, response_guard: {safety: safe, categories: [], refusal: false}}
+                  - {at: 5m, repeat: 42, every: 10s, kind: completion, model: m1, response: ok, finish_reason: stop, response_guard: {categories: []}}
+                  - {at: 5s, repeat: 30, every: 10s, kind: completion, model: m2, response: ok, finish_reason: stop, response_guard: {safety: safe, categories: [], refusal: false}}
+                  - {at: 5m5s, repeat: 42, every: 10s, kind: completion, model: m2, response: ok, finish_reason: stop, response_guard: {raw: "upstream guard timeout"}}
+                expect:
+                  - at: 11m30s                    # m2, 5 s later, went pending at 10m, one tick after m1
+                    alerts:
+                      - {rule: GuardSilence, state: firing, labels: {model: m1, severity: critical, team: safety}}
+                      - {rule: GuardSilence, state: firing, labels: {model: m2, severity: critical, team: safety}}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["test", file.path])
+        #expect(result.status == 0, "\(result.stdout)")
+    }
+
     /// A group flush at t includes the transitions at t, whether or not another event comes at t: an event no
     /// rule reads used to flush the group before that instant's tick had run, and the alert firing on it waited
     /// a group interval.
@@ -108,6 +136,47 @@ import Testing
         #expect(!result.stdout.contains("\nPASS forged"))
         #expect(result.stdout.contains("FAIL \(dir.path)/small.test.yaml: infinite"))
         #expect(result.stdout.hasSuffix("1 passed, 3 failed\n"))
+    }
+
+    /// An expected value may be an infinity or NaN (as Prometheus or YAML spell them) or null, for an alert
+    /// without a value; a failure names them as alerts show them (`+Inf`, `no value`), not as Swift prints doubles.
+    @Test func expectedValuesMayBeInfiniteNaNOrNone() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try """
+            rules:
+              - {name: Value, on: completion, group_by: [model], when: "true", value: latency_ms}
+            """.write(to: dir.appendingPathComponent("v.yaml"), atomically: true, encoding: .utf8)
+        try """
+            rule_files: [v.yaml]
+            tests:
+              - name: special values
+                events:
+                  - {at: 0s, kind: completion, model: inf, latency_ms: 1e400}
+                  - {at: 0s, kind: completion, model: yaml, latency_ms: 1e400}
+                  - {at: 0s, kind: completion, model: nan, latency_ms: "NaN"}
+                  - {at: 0s, kind: completion, model: none}
+                expect:
+                  - at: 0s
+                    alerts:
+                      - {rule: Value, labels: {model: inf}, value: +Inf}
+                      - {rule: Value, labels: {model: yaml}, value: .inf}
+                      - {rule: Value, labels: {model: nan}, value: NaN}
+                      - {rule: Value, labels: {model: none}, value: null}
+              - name: wrong special values
+                events:
+                  - {at: 0s, kind: completion, model: inf, latency_ms: 1e400}
+                  - {at: 0s, kind: completion, model: none}
+                expect:
+                  - at: 0s
+                    alerts:
+                      - {rule: Value, labels: {model: inf}, value: -Inf}
+                      - {rule: Value, labels: {model: none}, value: 3}
+            """.write(to: dir.appendingPathComponent("v.test.yaml"), atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["test", dir.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("PASS \(dir.path)/v.test.yaml: special values"), "\(result.stdout)")
+        #expect(result.stdout.contains("value of Value firing {model=\"inf\", severity=\"warning\"}: expected -Inf, got +Inf"), "\(result.stdout)")
+        #expect(result.stdout.contains("value of Value firing {model=\"none\", severity=\"warning\"}: expected 3, got no value"))
     }
 
     /// A plain number in expected labels is the label the engine gives that number, however it is written.
