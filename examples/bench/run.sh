@@ -34,6 +34,19 @@ with open(sys.argv[1], "w") as out:
             "attrs": {"user": f"u-{i % 100_000:06d}"}}) + "\n")
 PY
 fi
+if [ ! -s "$bench/models-20k.jsonl" ]; then
+    echo "generating $bench/models-20k.jsonl (20 000 completions, each of another model: every model-keyed window a group)"
+    python3 - "$bench/models-20k.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as out:
+    for i in range(20_000):
+        out.write(json.dumps({
+            "ts": 1777636800 + i * 0.05, "kind": "completion", "id": f"c-{i}", "model": f"m-{i:05d}", "prompt": "p",
+            "response": "r", "latency_ms": 500, "ttft_ms": 50, "prompt_tokens": 30, "completion_tokens": 20,
+            "finish_reason": "stop", "prompt_guard": {"safety": "safe", "categories": []},
+            "response_guard": {"safety": "safe", "categories": [], "refusal": False}, "attrs": {"user": "u-1"}}) + "\n")
+PY
+fi
 if [ ! -s "$bench/rules-1000.yaml" ]; then
     python3 - "$bench/rules-1000.yaml" <<'PY'
 import sys
@@ -76,6 +89,8 @@ measure "dry-run, shipped pack, 1M events of the shipped mix" \
     $sentinel dry-run --rules rules --policies policies "$bench/traffic-mixed-1m.jsonl"
 measure "dry-run, shipped pack, 1M events, 100k distinct users" \
     $sentinel dry-run --rules rules --policies policies "$bench/users-100k.jsonl"
+measure "dry-run, shipped pack, 20k events, 20k distinct models (memory per model group)" \
+    $sentinel dry-run --rules rules --policies policies "$bench/models-20k.jsonl"
 measure "dry-run floor (one rule, one field), 1M completion-heavy events" \
     $sentinel dry-run --rules "$bench/floor-rules" --policies policies "$bench/traffic-1m.jsonl"
 measure "dry-run floor (one rule, one field), 1M events of the shipped mix" \

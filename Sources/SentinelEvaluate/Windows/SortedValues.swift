@@ -212,7 +212,9 @@ final class BlockMemory {
     func allocate() -> Int32 {
         if let slot = freeSlots.popLast() { return slot }
         if used == capacity {
-            let larger = max(4, 2 * capacity)
+            // From one slot (1 KiB): a group's quantile windows mostly hold few samples, and 4 slots a window made
+            // ~20 KiB a group before its first few events (3 GB at the 100 000-group cap).
+            let larger = max(1, 2 * capacity)
             let grown = UnsafeMutablePointer<Double>.allocate(capacity: larger * slotSize)
             grown.update(from: base, count: used * slotSize)
             base.deallocate()
