@@ -156,7 +156,7 @@ struct SampleFrame {
         width = columns.count
         stride = 1 + columns.count
         prefetchRows = 256 / stride
-        storage = RowStorage(stride: stride, rows: 8)
+        storage = RowStorage(stride: stride, rows: 2)
         base = storage.base
         mask = storage.rows - 1
     }
