@@ -201,7 +201,7 @@ public struct RuleTestCase: Sendable {
         if test.expectations.isEmpty, test.expectedMatches.isEmpty, test.expectedNotifications == nil,
             !diagnostics[diagnosticsBefore...].contains(where: { $0.severity == .error })
         {
-            // It would pass whatever the rules do (`expect_notifications: []` does check: that none is sent).
+            // It would pass whatever the rules do (`expect_notifications: []` does check: that none is sent up to the test's last time).
             diagnostics.append(
                 Diagnostic(
                     .badTestFile, "test '\(name)' checks nothing: give it 'expect', 'expect_matches' or 'expect_notifications'",
