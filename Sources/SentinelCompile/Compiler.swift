@@ -22,6 +22,14 @@ public enum Compiler {
     }
 }
 
+extension Compiler {
+    /// The policy of `policies` alone, as far as it could be read, whatever errors they hold (reported by
+    /// `compile`): `lint` checks its receivers' settings (URLs, durations) even when a route or action is wrong.
+    public static func policyAsRead(_ policies: [PolicyFileSyntax]) -> CompiledPolicy {
+        GraphBuilder().compilePolicies(policies).1
+    }
+}
+
 /// Mutable state of one compilation. Expr lowering lives in `GraphBuilder+Expressions.swift`.
 final class GraphBuilder {
     var diagnostics: [Diagnostic] = []

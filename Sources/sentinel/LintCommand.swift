@@ -89,10 +89,10 @@ struct LintCommand: ParsableCommand {
         }
         diagnostics += Self.mixedFolders(inFolders.sorted(), policies: policyPaths)
         diagnostics += Compiler.compile(rules: ruleFiles, policies: policyFiles).1
-        // Receiver settings (URLs, durations) are checked on the policies alone, so rule errors do not hide them.
-        if let policy = Compiler.compile(rules: [], policies: policyFiles).0?.policy {
-            diagnostics += PolicyReceivers.make(policy, environment: [:], checkEnvironment: false).diagnostics
-        }
+        // Receiver settings (URLs, durations) are checked on the policies as read, so rule errors and the policies'
+        // other errors (a route to an undeclared receiver) do not hide them.
+        let policy = Compiler.policyAsRead(policyFiles)
+        diagnostics += PolicyReceivers.make(policy, environment: [:], checkEnvironment: false).diagnostics
         let ignoredCodes = Set(ignored.compactMap(DiagnosticCode.init(rawValue:)))
         // Duplicates (a file read as part of two folders) dropped in order: a set's order changes from run to run.
         var reported = Set<Diagnostic>()

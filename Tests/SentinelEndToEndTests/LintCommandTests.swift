@@ -39,6 +39,30 @@ import Testing
         #expect(orders.first?.count == 2)
     }
 
+    /// A receiver's bad settings are reported in the same run as the policy's other errors (a route to an
+    /// undeclared receiver hid them until it was fixed).
+    @Test func receiverSettingsAreCheckedDespiteOtherPolicyErrors() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let policy = dir.appendingPathComponent("p.yaml")
+        try """
+            actions: {notify: {type: notify}}
+            receivers:
+              - {name: log, type: log}
+              - {name: wh, type: webhook, url: "ftp://x", timeout: 0s}
+            route: {receiver: log, routes: [{receiver: nowhere}]}
+            """.write(to: policy, atomically: true, encoding: .utf8)
+        let rules = dir.appendingPathComponent("r.yaml")
+        try "rules:\n  - {name: R, on: completion, when: \"latency_ms > 1\", actions: [notify]}\n".write(
+            to: rules, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["lint", rules.path, policy.path])
+        #expect(result.status == 1)
+        let errors = result.stdout.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(errors.count == 3, "\(result.stdout)")
+        #expect(errors.contains { $0.contains("'url': 'ftp://x'") })
+        #expect(errors.contains { $0.contains("'timeout': '0s'") })
+        #expect(errors.contains { $0.contains("nowhere") })
+    }
+
     /// A file reached twice (through its folder and by name, or as `./x`) is read once by `lint` and by
     /// `dry-run`: its rules are not "defined twice".
     @Test func aFileNamedTwiceIsReadOnce() throws {
