@@ -689,6 +689,18 @@ import Testing
         #expect(warned.last?.message.contains("'ttft_ms' outside") == true)
     }
 
+    /// A ` #` in an unquoted `when:` starts a YAML comment: the expression that ends too soon says so; the same
+    /// error with no comment after the value, or inside quotes, does not.
+    @Test func anExpressionCutByAYAMLCommentSaysSo() {
+        let hint = "YAML read the ' #' after it and the rest of the line as a comment"
+        let cut = CompileFixture.compile("rules:\n  - name: R\n    on: completion\n    when: prompt contains \"step #1\" and latency_ms > 1\n").1
+        #expect(cut.contains { $0.code == .expressionSyntax && $0.message.contains(hint) }, "\(cut)")
+        let plain = CompileFixture.compile("rules:\n  - name: R\n    on: completion\n    when: prompt contains \"step\n").1
+        #expect(plain.contains { $0.code == .expressionSyntax } && !plain.contains { $0.message.contains(hint) }, "\(plain)")
+        let quoted = CompileFixture.compile("rules:\n  - name: R\n    on: completion\n    when: 'prompt contains \"step' # note\n").1
+        #expect(!quoted.contains { $0.message.contains(hint) }, "\(quoted)")
+    }
+
     /// The parser's list of window functions (for its advice on `avg(x, 5 min)`) is the compiler's.
     @Test func theParsersWindowFunctionsAreTheCompilers() {
         #expect(ForeignFunctions.windowFunctions == FunctionTable.windowNames)

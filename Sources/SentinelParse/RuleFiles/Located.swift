@@ -37,6 +37,10 @@ public struct ExpressionSource: Sendable {
     /// Turns an error inside the expression into a positioned diagnostic.
     public func diagnostic(_ error: ExpressionError, notes: [Diagnostic.Note] = []) -> Diagnostic {
         let related = error.related.map { Diagnostic.Note($0.message, at: range(from: $0.start, to: $0.end)) }
-        return Diagnostic(error.code, error.message, at: range(from: error.start, to: error.end), notes: (related.map { [$0] } ?? []) + notes)
+        var message = error.message
+        if error.end >= text.unicodeScalars.count, scalar?.isFollowedByComment == true {
+            message += " (YAML read the ' #' after it and the rest of the line as a comment: quote the whole value, or write it as a block with >-)"
+        }
+        return Diagnostic(error.code, message, at: range(from: error.start, to: error.end), notes: (related.map { [$0] } ?? []) + notes)
     }
 }

@@ -81,6 +81,15 @@ public struct YAMLScalar: Sendable {
         locations = .source(bytes: bytes, file: file, start: start, end: end)
     }
 
+    /// Whether a plain scalar is followed by a comment on its last line (`when: prompt contains "step #1"` is
+    /// read as `prompt contains "step`): the likely cause of an expression that ends too soon.
+    public var isFollowedByComment: Bool {
+        guard style == .plain, case .source(let bytes, _, _, let end) = locations else { return false }
+        var i = end
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+        return i < bytes.count && bytes[i] == 0x23
+    }
+
     /// Source location of every Unicode scalar of `value`, plus one past the end (count = value scalars + 1).
     /// Lets an expression parser report `file:line:col` for a position inside a (block) scalar.
     public var valueLocations: [SourceLocation] {
