@@ -50,6 +50,8 @@ import Testing
             "where: name == \"vllm:generation_tokens_total\" on a metric rule and read their 'value'"
         ),
         ("a > :b", 4, "unexpected character ':'"),
+        ("a > 1 2", 6, "unexpected number 2 after a complete expression"),
+        ("a > 1 2.50", 6, "unexpected number 2.5 after a complete expression"),
         // Other languages' forms, with what Sentinel writes.
         ("rate(value[5m]) > 10", 5, "'value[5m]' is PromQL's range selector; write rate(value, 5m)"),
         ("quantile_over_time(0.99, ttft_ms[10m]) > 3", 25, "write quantile(0.99, ttft_ms, 10m)"),

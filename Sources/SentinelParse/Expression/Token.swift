@@ -28,7 +28,10 @@ public struct Token: Sendable, Equatable {
     /// How the token reads in an error message.
     public var display: String {
         switch kind {
-        case .number(let n, _): return "number \(n)"
+        case .number(let n, let digits):
+            // As written where the digits are kept; whole numbers without Swift's `.0`.
+            if let digits { return "number \(digits)" }
+            return "number \(n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : "\(n)")"
         case .duration: return "duration"
         case .string(let s): return "string \"\(s)\""
         case .identifier(let s): return "'\(s)'"
