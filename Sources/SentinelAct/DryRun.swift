@@ -120,7 +120,7 @@ public final class DryRun {
         let readers = try paths.map { path in path == "-" ? LineReader(fileDescriptor: 0) : try LineReader(path: path) }
         for reader in readers { reader.beforeWaiting = beforeWaiting }
         do {
-            try read(zip(paths, readers), onMalformed: onMalformed)
+            try read(readers, onMalformed: onMalformed)
         } catch {
             engine.drain()
             dispatcher.advance(to: engine.watermark)
@@ -130,11 +130,13 @@ public final class DryRun {
         dispatcher.advance(to: engine.watermark)
     }
 
-    private func read(_ files: Zip2Sequence<[String], [LineReader]>, onMalformed: (MalformedLine) -> Bool) throws {
+    private func read(_ readers: [LineReader], onMalformed: (MalformedLine) -> Bool) throws {
         let lateness = engine.graph.policy.allowedLatenessMilliseconds
         var newest = Int64.min
         var newestAt: LateLine.Position?
-        for (path, reader) in files {
+        for reader in readers {
+            // The reader's name: the path, or `<stdin>` for `-`, as its own errors say.
+            let path = reader.path
             let start = linesRead
             var lateReported = false
             func report(_ error: EventDecodeError) throws {

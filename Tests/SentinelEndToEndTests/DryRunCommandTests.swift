@@ -409,6 +409,12 @@ import Testing
         #expect(process.terminationStatus == 0)
     }
 
+    /// Lines read from standard input are named `<stdin>`, as the reader's own errors name it.
+    @Test func malformedLinesOfStandardInputAreNamedStdin() throws {
+        let result = try SentinelProcess.run(["dry-run", "--rules", "rules", "--policies", "policies", "-"], stdin: "{\"ts\":1}\n")
+        #expect(result.stderr.contains("<stdin>:1:1: error: "), "\(result.stderr)")
+    }
+
     @Test func readsStandardInput() throws {
         let line = #"{"ts":"2026-05-01T12:00:00Z","kind":"error","model":"m","source":"guard","message":"x","status":500}"#
         // Guard errors with no completions beside them are a share of 1: the 8th in 10 minutes alerts (GuardErrors).
