@@ -210,8 +210,14 @@ public enum RuleTestRunner {
     static func malformed(_ event: RuleTestCase.Event, _ error: EventDecodeError) -> String {
         let field = error.field.map { " (field '\($0)')" } ?? ""
         let offset = event.fromEventsFile ? " [byte offset \(error.offset)]" : ""
-        let at = error.field.flatMap { event.valueRanges[$0] }.map { "\($0.start)" } ?? event.origin
+        var at = error.field.flatMap { event.valueRanges[$0] }.map { "\($0.start)" } ?? event.origin
+        // A line of `events_file`: `file:line:col`, the column in characters as dry-run gives it.
+        if event.fromEventsFile { at += ":\(Self.column(of: error, in: event.json))" }
         return "\(at): input event is malformed: \(error.message)\(field)\(offset)"
+    }
+
+    private static func column(of error: EventDecodeError, in line: String) -> Int {
+        Array(line.utf8).withUnsafeBytes { error.located(in: $0).column ?? error.offset + 1 }
     }
 
     /// Input events written in the test file whose fields do not have the types the rules read them as (the check
@@ -252,7 +258,8 @@ public enum RuleTestRunner {
                         time: header.timestamp, json: String(decoding: line, as: UTF8.self), origin: "\(path):\(number)",
                         fromEventsFile: true))
             } catch {
-                throw EventsFileError(description: "\(path):\(number): \(error.message) [byte offset \(error.offset)]")
+                let column = error.located(in: line).column ?? error.offset + 1
+                throw EventsFileError(description: "\(path):\(number):\(column): \(error.message) [byte offset \(error.offset)]")
             }
         }
         return events

@@ -607,4 +607,30 @@ extension TestCommandTests {
             #expect(result.stdout.contains("t.test.yaml:5:48: error: input event is malformed: 'latency_ms' of a completion event must be a number, not a string [E0402]"), "\(result.stdout)")
         }
     }
+
+    /// A malformed line of `events_file` is reported at its line and character column, as dry-run reports one.
+    @Test func aMalformedLineOfTheEventsFileIsReportedAtItsColumn() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try "rules:\n  - {name: R, on: completion, when: \"latency_ms > 1\"}\n".write(
+            to: dir.appendingPathComponent("r.yaml"), atomically: true, encoding: .utf8)
+        try #"""
+            {"ts":1,"kind":"completion","latency_ms":2}
+            {"ts":2,"kind":"completion","prompt":"é","latency_ms":"slow"}
+            {"ts":3,"kind":"completion","prompt":"é","latency_ms":"slow"
+            """#.write(to: dir.appendingPathComponent("typed.jsonl"), atomically: true, encoding: .utf8)
+        try #"""
+            {"ts":1,"kind":"completion","latency_ms":2}
+            {"ts":"soon","kind":"completion"}
+            """#.write(to: dir.appendingPathComponent("bad.jsonl"), atomically: true, encoding: .utf8)
+        try """
+            rule_files: [r.yaml]
+            tests:
+              - {name: typed, events_file: typed.jsonl, expect_matches: {R: 1}}
+              - {name: bad, events_file: bad.jsonl, expect_matches: {R: 1}}
+            """.write(to: dir.appendingPathComponent("t.test.yaml"), atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["test", dir.appendingPathComponent("t.test.yaml").path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("typed.jsonl:2:55: input event is malformed: 'latency_ms'"), "\(result.stdout)")
+        #expect(result.stdout.contains("bad.jsonl:2:7: "), "\(result.stdout)")
+    }
 }
