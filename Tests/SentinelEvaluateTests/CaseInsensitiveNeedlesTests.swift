@@ -62,6 +62,24 @@ import Testing
         #expect(f.matches("Single") == 1)
     }
 
+    /// Lower-casing changes byte lengths (`Ⱥ` is 2 bytes, `ⱥ` 3), so no length test comes first; final sigma
+    /// reads as sigma.
+    @Test func unicodeFoldingIgnoresByteLengthsAndFinalSigma() throws {
+        let f = try EngineFixture(
+            """
+            lists:
+              greek: ["οδός"]
+            rules:
+              - {name: Short, on: e, when: 'prompt icontains "ⱥb"'}
+              - {name: Greek, on: e, when: "prompt icontains greek"}
+            """)
+        for (i, prompt) in ["ȺB", "Ⱥ", "ΟΔΌΣ", "στην οδόσ", "Don’t"].enumerated() {
+            try f.send(at: Double(i), #"{"kind":"e","prompt":"\#(prompt)"}"#)
+        }
+        #expect(f.matches("Short") == 1)
+        #expect(f.matches("Greek") == 2)
+    }
+
     /// A list item naming another list stands for its items, at any depth, as in Falco: the text `base_markers`
     /// is no marker.
     @Test func nestedListsAreSearchedForTheirItems() throws {

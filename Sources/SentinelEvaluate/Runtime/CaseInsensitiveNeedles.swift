@@ -23,8 +23,8 @@ struct CaseInsensitiveNeedles {
     let anchorOfByte: UnsafeMutableBufferPointer<UInt8>
     let hasEmptyNeedle: Bool
     let shortestNeedle: Int
-    /// The needles with non-ASCII bytes, lower-cased by Unicode's rules.
-    let unicodeNeedles: UnsafeMutableBufferPointer<ByteString>
+    /// The needles with non-ASCII bytes, for the Unicode search.
+    let unicodeNeedles: UnsafeMutableBufferPointer<UnicodeCase.Needle>
 
     /// Up to this many distinct anchors are compared 16 bytes at a time; more use the per-byte table.
     static let maxVectorAnchors = 6
@@ -51,8 +51,7 @@ struct CaseInsensitiveNeedles {
         anchorOfByte = pool.buffer(table)
         hasEmptyNeedle = all.contains { $0.bytes.count == 0 }
         shortestNeedle = all.map(\.bytes.count).min() ?? 0
-        unicodeNeedles = pool.buffer(
-            lowercased.filter { !$0.buffer.allSatisfy { $0 < 0x80 } }.compactMap { UnicodeCase.lowercased($0).map(pool.bytes) })
+        unicodeNeedles = pool.buffer(lowercased.compactMap { UnicodeCase.Needle($0, pool: pool) })
     }
 
     /// Whether `text`, case ignored, contains any of the needles.
@@ -123,21 +122,53 @@ struct CaseInsensitiveNeedles {
 }
 
 /// Case folding beyond ASCII for `icontains`: the byte searches fold ASCII letters only, so a needle with other
-/// letters is also looked for in the text lower-cased by Unicode's rules (`IGNORIERE ALLE` / `ignoriere alle`,
-/// `ИГНОРИРУЙ` / `игнорируй`). Only a text with non-ASCII bytes can hold such a needle in another case, and only
-/// then is it lower-cased (a copy).
+/// letters is also looked for in the text lower-cased by Unicode's rules, with final sigma read as sigma
+/// (`IGNORIERE ALLE` / `ignoriere alle`, `ИГНОРИРУЙ` / `игнорируй`, `ΟΔΌΣ` / `οδός`). The text is lower-cased (a
+/// copy) only when it holds the needle's first non-ASCII character in one of its cases: a prompt with a curly
+/// apostrophe is not copied for a Cyrillic marker.
 enum UnicodeCase {
-    /// `text` lower-cased by Unicode's rules; nil when it is not UTF-8 (decoded events always are).
-    static func lowercased(_ text: ByteString) -> String? { String(validating: text.buffer, as: UTF8.self)?.lowercased() }
+    /// A needle with non-ASCII bytes: lower-cased, and the UTF-8 forms of its first non-ASCII character in each
+    /// case, one of which a text holds wherever the needle occurs in it in any case.
+    struct Needle {
+        var lowered: ByteString
+        var markers: UnsafeMutableBufferPointer<ByteString>
 
-    /// Whether `text` holds non-ASCII bytes and, lower-cased, contains one of `needles` (lower-cased already).
-    static func occurs(_ needles: UnsafeBufferPointer<ByteString>, in text: ByteString) -> Bool {
-        guard !text.buffer.allSatisfy({ $0 < 0x80 }), let lowered = lowercased(text).map({ Array($0.utf8) }) else {
-            return false
+        /// Nil for a needle that is all ASCII or not UTF-8.
+        init?(_ needle: ByteString, pool: ConstantPool) {
+            guard !needle.buffer.allSatisfy({ $0 < 0x80 }), let lowered = UnicodeCase.lowercased(needle),
+                let first = lowered.first(where: { !$0.isASCII })
+            else { return nil }
+            var forms = [String(first), first.uppercased(), first.lowercased()]
+            if first == "σ" { forms.append("ς") }
+            var unique: [String] = []
+            for form in forms where !unique.contains(form) { unique.append(form) }
+            self.lowered = pool.bytes(lowered)
+            markers = pool.buffer(unique.map { pool.bytes($0) })
         }
-        return lowered.withUnsafeBufferPointer { bytes in
-            let haystack = ByteString(base: bytes.baseAddress, count: bytes.count)
-            return needles.contains { RareByte.find($0, anchor: 0, in: haystack) }
+    }
+
+    /// `text` lower-cased by Unicode's rules, final sigma as sigma; nil when it is not UTF-8 (decoded events
+    /// always are).
+    static func lowercased(_ text: ByteString) -> String? {
+        guard let lowered = String(validating: text.buffer, as: UTF8.self)?.lowercased() else { return nil }
+        return lowered.contains("ς") ? String(lowered.map { $0 == "ς" ? "σ" : $0 }) : lowered
+    }
+
+    /// Whether `text`, lower-cased, contains one of `needles`: only a text with non-ASCII bytes can (an ASCII
+    /// text was searched in full by the byte search), and only one holding a needle's marker is lower-cased.
+    static func occurs(_ needles: UnsafeBufferPointer<Needle>, in text: ByteString) -> Bool {
+        guard !text.buffer.allSatisfy({ $0 < 0x80 }) else { return false }
+        var lowered: [UInt8]?
+        for needle in needles where needle.markers.contains(where: { RareByte.find($0, anchor: 0, in: text) }) {
+            if lowered == nil {
+                guard let text = lowercased(text) else { return false }
+                lowered = Array(text.utf8)
+            }
+            let found = lowered!.withUnsafeBufferPointer {
+                RareByte.find(needle.lowered, anchor: 0, in: ByteString(base: $0.baseAddress, count: $0.count))
+            }
+            if found { return true }
         }
+        return false
     }
 }

@@ -241,6 +241,8 @@ extension Engine {
     }
 
     static func test(_ code: Op.Code, _ s: ByteString, _ t: ByteString) -> Bool {
+        // Lower-casing beyond ASCII changes byte lengths (`Ⱥ` is 2 bytes, `ⱥ` 3): no length test first.
+        if code == .icontains { return caseInsensitiveContains(s, t) }
         guard t.count <= s.count else { return false }
         if t.count == 0 { return true }
         switch code {
@@ -256,17 +258,19 @@ extension Engine {
     /// letters, the text lower-cased by Unicode's rules (see `UnicodeCase`).
     private static func caseInsensitiveContains(_ s: ByteString, _ t: ByteString) -> Bool {
         if asciiCaseInsensitiveContains(s, t) { return true }
-        guard !t.buffer.allSatisfy({ $0 < 0x80 }), let lowered = UnicodeCase.lowercased(t) else { return false }
-        let needle = Array(lowered.utf8)
-        return needle.withUnsafeBufferPointer { bytes in
-            withUnsafePointer(to: ByteString(base: bytes.baseAddress, count: bytes.count)) {
-                UnicodeCase.occurs(UnsafeBufferPointer(start: $0, count: 1), in: s)
-            }
+        // A needle known only now: made into a Unicode needle only for a text that could hold it.
+        guard !t.buffer.allSatisfy({ $0 < 0x80 }), !s.buffer.allSatisfy({ $0 < 0x80 }) else { return false }
+        let pool = ConstantPool()
+        return withExtendedLifetime(pool) {
+            guard let needle = UnicodeCase.Needle(t, pool: pool) else { return false }
+            return withUnsafePointer(to: needle) { UnicodeCase.occurs(UnsafeBufferPointer(start: $0, count: 1), in: s) }
         }
     }
 
     /// ASCII case-insensitive substring search (other bytes compare exactly).
     private static func asciiCaseInsensitiveContains(_ s: ByteString, _ t: ByteString) -> Bool {
+        guard t.count <= s.count else { return false }
+        if t.count == 0 { return true }
         @inline(__always) func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b + 32 : b }
         let first = lower(t.base![0])
         var i = 0
