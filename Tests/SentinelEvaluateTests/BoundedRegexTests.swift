@@ -56,14 +56,18 @@ import Testing
     }
 
     /// Optional atoms are choices too: `a?` 30 times then `a` 30 times, over 200 `a`s, never ended unbudgeted. A
-    /// lazy or possessive modifier after a quantifier is not a second one.
+    /// few of them run unbudgeted (the budget's progress reports cost 4 to 7 times the match), and a lazy or
+    /// possessive modifier after a quantifier is not a second one.
     @Test func chainsOfOptionalAtomsRunWithTheBudget() {
         let pattern = String(repeating: "a?", count: 30) + String(repeating: "a", count: 30) + "$"
         #expect(RegexCheck.needsStepBudget(pattern))
-        #expect(RegexCheck.needsStepBudget("x?y?z"))
-        #expect(RegexCheck.needsStepBudget("a{0,1}b{0,1}"))
-        for single in [".*?x", "a+?b", "\\d*+x", "colou?r", "(?i)ignore (all )?previous"] {
-            #expect(!RegexCheck.needsStepBudget(single), "\(single)")
+        #expect(RegexCheck.needsStepBudget(String(repeating: "a{0,1}", count: 8)))
+        #expect(RegexCheck.needsStepBudget(".*" + String(repeating: "x?", count: 5)))
+        for few in [
+            ".*?x", "a+?b", "\\d*+x", "colou?r", "(?i)ignore (all )?previous", "https?://[a-z]+x",
+            "(?i)ignore (all )?(previous|prior) instructions?", "x?y?z", ".*" + String(repeating: "x?", count: 4),
+        ] {
+            #expect(!RegexCheck.needsStepBudget(few), "\(few)")
         }
         let regex = BoundedRegex(pattern)
         let started = DispatchTime.now().uptimeNanoseconds

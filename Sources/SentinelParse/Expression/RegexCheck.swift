@@ -30,22 +30,25 @@ public enum RegexCheck {
     public static func mayBacktrack(_ pattern: String) -> Bool { repetition(in: pattern).nested }
 
     /// Whether a match of `pattern` runs with a step budget (`BoundedRegex`): it may backtrack exponentially
-    /// (`mayBacktrack`), or it has more than one quantifier whose number of repeats varies, which backtracks on
-    /// text that almost matches: polynomially (`a*a*a*a*b` over 200 `a`s takes seconds, `.*x.*y` over 100 000
-    /// characters without a `y` minutes) or exponentially in the number of optional atoms (`a?` 30 times then
-    /// `a` 30 times took seconds on 30 characters and never ended on 200). Patterns with one such quantifier run
-    /// unbudgeted: ICU's progress reports cost a call per position.
+    /// (`mayBacktrack`), it repeats without bound more than once, which backtracks polynomially on text that
+    /// almost matches (`a*a*a*a*b` over 200 `a`s takes seconds, `.*x.*y` over 100 000 characters without a `y`
+    /// minutes), or it has many optional atoms, each of which doubles the ways to fail (`a?` 30 times then `a` 30
+    /// times took seconds on 30 characters and never ended on 200): 8 or more, or 5 beside one unbounded
+    /// repetition. Other patterns run unbudgeted (`https?://\S+`, `colou?r`): ICU's progress reports cost a call
+    /// per position, 4 to 7 times the match.
     public static func needsStepBudget(_ pattern: String) -> Bool {
         let repetition = repetition(in: pattern)
-        return repetition.nested || repetition.unbounded > 1
+        return repetition.nested || repetition.unbounded > 1 || repetition.optional >= 8
+            || repetition.unbounded == 1 && repetition.optional >= 5
     }
 
-    /// Whether the pattern repeats a group holding repetition or alternation, and how many of its quantifiers
-    /// let the number of repeats vary (`*`, `+`, `?`, `{n,}`, `{n,m}` with m > n), up to the first nested
-    /// repetition.
-    private static func repetition(in pattern: String) -> (nested: Bool, unbounded: Int) {
+    /// Whether the pattern repeats a group holding repetition or alternation, how many of its quantifiers let the
+    /// number of repeats grow without bound or vary beyond one (`*`, `+`, `{n,}`, `{n,m}` with m > max(n, 1)), and
+    /// how many make an atom optional (`?`, `{0,1}`), up to the first nested repetition.
+    private static func repetition(in pattern: String) -> (nested: Bool, unbounded: Int, optional: Int) {
         let chars = Array(pattern.unicodeScalars)
         var unboundedCount = 0
+        var optionalCount = 0
         // Per open group: whether it holds repetition or alternation so far.
         var groups: [Bool] = []
         var closedGroupHolds = false  // of the group that just closed, for the quantifier after it
@@ -65,7 +68,7 @@ public enum RegexCheck {
                 unboundedCount += 1
                 return (true, modified(j + 1))
             case "?":
-                unboundedCount += 1
+                optionalCount += 1
                 return (false, modified(j + 1))
             case "{":
                 guard let close = chars[j...].firstIndex(of: "}") else { return nil }
@@ -74,7 +77,11 @@ public enum RegexCheck {
                 guard (1...2).contains(parts.count), let low = Int(parts[0]) else { return nil }
                 if parts.count == 1 { return (low > 1, modified(close + 1)) }
                 let high = parts[1].isEmpty ? Int.max : (Int(parts[1]) ?? 0)
-                if high > low { unboundedCount += 1 }
+                if high > Swift.max(low, 1) {
+                    unboundedCount += 1
+                } else if low == 0, high == 1 {
+                    optionalCount += 1
+                }
                 return (high > 1, modified(close + 1))
             default: return nil
             }
@@ -82,7 +89,7 @@ public enum RegexCheck {
         while i < chars.count {
             let c = chars[i]
             if afterGroup, let (repeats, next) = unbounded(at: i) {
-                if repeats && closedGroupHolds { return (true, unboundedCount) }
+                if repeats && closedGroupHolds { return (true, unboundedCount, optionalCount) }
                 markInnermost()
                 afterGroup = false
                 i = next
@@ -142,7 +149,7 @@ public enum RegexCheck {
             }
             i += 1
         }
-        return (false, unboundedCount)
+        return (false, unboundedCount, optionalCount)
     }
 
     /// The `W0109` message for a pattern `mayBacktrack` flags.
