@@ -98,6 +98,43 @@ public enum Constant: Sendable, Hashable {
 
     /// The string, if the constant is one.
     var string: String? { if case .string(let s) = self { s } else { nil } }
+
+    /// Equal when written with the same bytes, as events compare strings: hash-consing by Swift's `String ==`
+    /// (canonical equivalence) made a rule's `"café"` (precomposed) the `"café"` (combining accent) of another
+    /// rule, which then matched only the other form.
+    public static func == (a: Constant, b: Constant) -> Bool {
+        switch (a, b) {
+        case (.null, .null): true
+        case (.bool(let x), .bool(let y)): x == y
+        case (.number(let x), .number(let y)): x == y
+        case (.wideNumber(let x, let dx), .wideNumber(let y, let dy)): x == y && dx.utf8.elementsEqual(dy.utf8)
+        case (.string(let x), .string(let y)): x.utf8.elementsEqual(y.utf8)
+        case (.list(let x), .list(let y)): x == y
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let b):
+            hasher.combine(1)
+            hasher.combine(b)
+        case .number(let n):
+            hasher.combine(2)
+            hasher.combine(n)
+        case .wideNumber(let n, let digits):
+            hasher.combine(3)
+            hasher.combine(n)
+            for byte in digits.utf8 { hasher.combine(byte) }
+        case .string(let s):
+            hasher.combine(4)
+            for byte in s.utf8 { hasher.combine(byte) }
+        case .list(let items):
+            hasher.combine(5)
+            hasher.combine(items)
+        }
+    }
 }
 
 extension ListSyntax.Item {

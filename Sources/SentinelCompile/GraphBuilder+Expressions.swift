@@ -474,7 +474,8 @@ extension GraphBuilder {
             if RegexCheck.mayBacktrack(pattern) {
                 report(.backtrackingRegex, RegexCheck.backtrackingWarning(pattern), right, scope)
             }
-            var index = regexes.firstIndex(of: pattern)
+            // By bytes, as patterns match them (`String ==` would make `café` and `cafe\u{301}` one pattern).
+            var index = regexes.firstIndex { $0.utf8.elementsEqual(pattern.utf8) }
             if index == nil {
                 regexes.append(pattern)
                 index = regexes.count - 1

@@ -167,6 +167,29 @@ import Testing
         #expect(f.transitions.first { $0.rule == "NaNZ" }?.value?.isNaN == true)
     }
 
+    /// Literals are one node only when written with the same bytes, as events compare strings: `"café"` with a
+    /// precomposed `é` in one rule and with `e` and a combining accent in another were one literal, so the first
+    /// rule matched only the other form. Lists and patterns alike.
+    @Test func literalsThatDifferInBytesStayApartAcrossRules() throws {
+        let composed = "caf\u{E9}"
+        let decomposed = "cafe\u{301}"
+        let f = try EngineFixture(
+            """
+            lists:
+              both: ["\(composed)", "\(decomposed)"]
+            rules:
+              - {name: Composed, on: e, when: 'prompt contains "\(composed)"'}
+              - {name: Decomposed, on: e, when: 'prompt contains "\(decomposed)"'}
+              - {name: ComposedPattern, on: e, when: 'prompt matches "\(composed)|zzz"'}
+              - {name: DecomposedPattern, on: e, when: 'prompt matches "\(decomposed)|zzz"'}
+              - {name: Both, on: e, when: 'prompt in both'}
+            """)
+        try f.send(at: 1, #"{"kind":"e","prompt":"\#(composed)"}"#)
+        try f.send(at: 2, #"{"kind":"e","prompt":"\#(decomposed)"}"#)
+        for rule in ["Composed", "Decomposed", "ComposedPattern", "DecomposedPattern"] { #expect(f.matches(rule) == 1, "\(rule)") }
+        #expect(f.matches("Both") == 2)
+    }
+
     @Test func countsValuesOfDifferentTypesApart() throws {
         let f = try EngineFixture(
             """

@@ -13,11 +13,37 @@ public struct RuleFileSyntax: Sendable {
 }
 
 public struct ListSyntax: Sendable {
+    /// Equal when written with the same bytes: events compare strings byte by byte, so `café` with a precomposed
+    /// `é` and with `e` and a combining accent are two items (Swift's `String ==` would make them one).
     public enum Item: Sendable, Hashable {
         case string(String)
         case number(Double)
         /// A number with more significant digits than a double holds, with its digits (`WideNumber`).
         case wideNumber(Double, digits: String)
+
+        public static func == (a: Item, b: Item) -> Bool {
+            switch (a, b) {
+            case (.string(let x), .string(let y)): x.utf8.elementsEqual(y.utf8)
+            case (.number(let x), .number(let y)): x == y
+            case (.wideNumber(let x, let dx), .wideNumber(let y, let dy)): x == y && dx.utf8.elementsEqual(dy.utf8)
+            default: false
+            }
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            switch self {
+            case .string(let s):
+                hasher.combine(0)
+                for byte in s.utf8 { hasher.combine(byte) }
+            case .number(let n):
+                hasher.combine(1)
+                hasher.combine(n)
+            case .wideNumber(let n, let digits):
+                hasher.combine(2)
+                hasher.combine(n)
+                for byte in digits.utf8 { hasher.combine(byte) }
+            }
+        }
     }
 
     public var name: Located<String>
