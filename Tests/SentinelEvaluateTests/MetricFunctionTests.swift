@@ -165,6 +165,16 @@ import Testing
         #expect(abs(try #require(v) - 0.3) < 1e-9)
     }
 
+    /// Series summed in another order per bucket differ in the last bit: as PromQL, counts within a relative
+    /// 1e-12 are one count, so q = 1 of observations all in the first bucket is its bound, not the empty next one.
+    @Test func bucketCountsDifferingInTheLastBitAreOne() {
+        let sum = 0.1 + 0.2  // 0.30000000000000004, one ulp over 0.3
+        #expect(BucketQuantile.compute(1, buckets: [(1, 0.3), (2, sum), (.infinity, sum)]) == 1)
+        #expect(BucketQuantile.compute(1, buckets: [(1, 0.3), (2, 0.3000001), (.infinity, 0.3000001)]) == 2)
+        #expect(BucketQuantile.almostEqual(1e-310, 0) == false)
+        #expect(BucketQuantile.almostEqual(1, 1 + 1e-13))
+    }
+
     @Test func histogramCountIsTheIncreaseOfTheInfBuckets() throws {
         var events: [(Double, String)] = []
         // Two engines' series of one histogram; the +Inf buckets grow by 50 and 20, the finite ones are not counted.

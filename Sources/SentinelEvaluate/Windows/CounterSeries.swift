@@ -83,8 +83,19 @@ enum BucketQuantile {
     static func compute(_ q: Double, buckets: [(upperBound: Double, count: Double)]) -> Double? {
         guard buckets.count >= 2, buckets.last!.upperBound == .infinity else { return nil }
         var counts = buckets.map(\.count)
-        // Counters scraped at slightly different times can be non-monotonic; PromQL clamps them.
-        for i in 1..<counts.count where counts[i] < counts[i - 1] { counts[i] = counts[i - 1] }
+        // As PromQL's `ensureMonotonicAndIgnoreSmallDeltas`: a count within a relative 1e-12 of the one before is
+        // that count (series summed in another order per bucket differ in the last bit, and a q = 1 read the bound
+        // of an empty bucket), and a decrease (counters scraped at slightly different times) is clamped away.
+        var previous = counts[0]
+        for i in 1..<counts.count {
+            let current = counts[i]
+            if current == previous { continue }
+            if Self.almostEqual(previous, current) || current < previous {
+                counts[i] = previous
+                continue
+            }
+            previous = current
+        }
         let observations = counts.last!
         guard observations > 0 else { return nil }
         var rank = q * observations
@@ -102,5 +113,17 @@ enum BucketQuantile {
         // q = 0 with an empty first bucket: 0 / 0, NaN as in PromQL.
         guard count > 0 else { return .nan }
         return start + (end - start) * (rank / count)
+    }
+
+    /// Prometheus' `almost.Equal(a, b, 1e-12)`.
+    static func almostEqual(_ a: Double, _ b: Double) -> Bool {
+        let epsilon = 1e-12
+        if a == b { return true }
+        let absoluteSum = abs(a) + abs(b)
+        let difference = abs(a - b)
+        if a == 0 || b == 0 || absoluteSum < Double.leastNormalMagnitude {
+            return difference < epsilon * Double.leastNormalMagnitude
+        }
+        return difference / min(absoluteSum, Double.greatestFiniteMagnitude) < epsilon
     }
 }
