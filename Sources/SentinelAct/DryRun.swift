@@ -78,6 +78,7 @@ public final class DryRun {
     public init(graph: ConditionGraph, format: Format = .json) {
         dpo = DPOCapture(graph: graph)
         engine = Engine(graph: graph, eventFields: DPOCapture.eventFields)
+        engine.countsUnreadKinds = true
         router = RouteTree(policy: graph.policy)
         dispatcher = Dispatcher(policy: graph.policy)
         findings = FindingRouting(graph: graph)

@@ -1,5 +1,6 @@
 public import SentinelCompile
 import Foundation
+import SentinelCore
 import SentinelParse
 
 /// Evaluates a compiled graph over events, on event time.
@@ -40,8 +41,12 @@ public final class Engine {
     var lastEventTime: Int64 = .min
     /// Time of the last event `ingest` skipped as late, for a replay to say where it skips.
     public private(set) var lastLateTime: Int64 = .min
+    /// Whether `unreadKinds` is kept (`dry-run`'s summary reads it; the live service does not pay for it).
+    public var countsUnreadKinds = false
     private var unreadKindNames: [[UInt8]] = []
     private var unreadKindCounts: [Int] = []
+    /// Index in `unreadKindNames` by the hash of the name's bytes.
+    private var unreadKindIndex: [UInt64: Int] = [:]
     /// The newest event time seen (held back or evaluated; nil before the first): an event more than
     /// `allowed_lateness` behind it, or behind what was evaluated, is late.
     public var newestTime: Int64? {
@@ -318,6 +323,9 @@ public final class Engine {
     public func resetStatistics() {
         statistics = EngineStatistics()
         ruleStatistics = graph.rules.map { _ in RuleStatistics() }
+        unreadKindNames = []
+        unreadKindCounts = []
+        unreadKindIndex = [:]
     }
 
     /// Flushes held-back events, runs the ticks due at the last event time (as `advance(to:)` would) and closes
@@ -373,19 +381,26 @@ public final class Engine {
         for p in tables.slice(tables.kindPartitions[kind]) { processPartition(Int(p), time: time) }
     }
 
-    /// Counts an evaluated event of a kind no rule reads, by kind (the first `maxUnreadKinds` kinds; later ones
-    /// only in `statistics.unreadEvents`).
+    /// Counts an evaluated event of a kind no rule reads (the live service's own `heartbeat` aside), and with
+    /// `countsUnreadKinds` by kind: the first `maxUnreadKinds` kinds of names up to `maxUnreadKindBytes` (later
+    /// ones only in `statistics.unreadEvents`), found by a hash of the name.
     private func countUnread(_ kind: ByteString) {
+        if kind.count == Self.heartbeat.count, kind.buffer.elementsEqual(Self.heartbeat) { return }
         statistics.unreadEvents += 1
-        if let i = unreadKindNames.firstIndex(where: { kind.buffer.elementsEqual($0) }) {
-            unreadKindCounts[i] += 1
+        guard countsUnreadKinds, kind.count <= Self.maxUnreadKindBytes else { return }
+        let hash = ByteHashing.hash(kind.buffer)
+        if let i = unreadKindIndex[hash] {
+            if kind.buffer.elementsEqual(unreadKindNames[i]) { unreadKindCounts[i] += 1 }
         } else if unreadKindNames.count < Self.maxUnreadKinds {
+            unreadKindIndex[hash] = unreadKindNames.count
             unreadKindNames.append(Array(kind.buffer))
             unreadKindCounts.append(1)
         }
     }
 
     static let maxUnreadKinds = 64
+    static let maxUnreadKindBytes = 128
+    private static let heartbeat = Array(EventKind.heartbeat.utf8)
 
     /// Evaluated events of kinds no rule reads, by kind, in the order first seen (see `countUnread`): a kind
     /// written otherwise than the rules' `on:` (`Completion`) is read by nothing, without any error.

@@ -31,7 +31,7 @@ public struct EngineStatistics: Sendable {
     /// `Engine.defaultMaxHeldBytes` (a stream too fast for its `allowed_lateness`).
     public var releasedEarly = 0
     public var groupsEvicted = 0
-    /// Events of kinds no rule reads (evaluated, so late ones aside).
+    /// Events of kinds no rule reads (evaluated, so late ones aside; heartbeats, the service's clock, left out).
     public var unreadEvents = 0
     /// `matches` tests given up (see `BoundedRegex`), each read as no match.
     public var regexGivenUp = 0

@@ -95,7 +95,8 @@ struct DryRunCommand: ParsableCommand {
         // Events of a kind written otherwise than the rules' `on:` are read by nothing, without any error.
         for (kind, events) in dryRun.engine.unreadKinds {
             guard let near = Suggestion.closest(to: kind, in: graph.kinds) else { continue }
-            errors.line("warning: no rule reads the \(events) events of kind '\(kind.escapingControls())' (did you mean '\(near)'?)")
+            let count = events == 1 ? "the 1 event" : "the \(events) events"
+            errors.line("warning: no rule reads \(count) of kind '\(kind.escapingControls())' (did you mean '\(near)'?)")
         }
         if !quiet { errors.write(Summary.render(dryRun, seconds: Date().timeIntervalSince(started))) }
         errors.flush()

@@ -243,8 +243,9 @@ import Testing
         #expect(result.stderr.contains("4 late"))
     }
 
-    /// Events of a kind no rule reads are counted in the summary by kind; one close to a kind the rules read
-    /// (`Completion`) is a warning, even with `--quiet`: it was read by nothing without a word.
+    /// Events of a kind no rule reads are counted in the summary by kind (a tap's heartbeats, the service's clock,
+    /// aside); one close to a kind the rules read (`Completion`) is a warning, even with `--quiet`: it was read by
+    /// nothing without a word.
     @Test func eventsOfKindsNoRuleReadsAreCountedAndNearMissesWarned() throws {
         let dir = try SentinelProcess.temporaryDirectory()
         let traffic = dir.appendingPathComponent("t.jsonl")
@@ -252,6 +253,7 @@ import Testing
             {"ts":1,"kind":"Completion","model":"m","latency_ms":5}
             {"ts":2,"kind":"Completion","model":"m","latency_ms":5}
             {"ts":3,"kind":"feedback","score":1}
+            {"ts":3,"kind":"heartbeat"}
             {"ts":4,"kind":"completion","model":"m","latency_ms":5}
 
             """.write(to: traffic, atomically: true, encoding: .utf8)
