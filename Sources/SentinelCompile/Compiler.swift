@@ -120,8 +120,8 @@ final class GraphBuilder {
     }
 
     /// Falco's nesting: a list item that is the name of another list stands for that list's items
-    /// (`all_markers: [base_markers, "you are now dan"]`), at any depth; a cycle is an error (E0210, at the item
-    /// that closes it). A list left with no items is warned (W0117): `in` and `icontains` it never hold.
+    /// (`all_markers: [base_markers, "you are now dan"]`), at any depth; a cycle is an error (E0213, at the item
+    /// that closes it).
     private func expandNestedLists() {
         var expanded: [String: [ListSyntax.Item]] = [:]
         func items(of name: String, chain: [String]) -> [ListSyntax.Item] {
@@ -134,27 +134,19 @@ final class GraphBuilder {
                 }
                 if other == name || chain.contains(other) {
                     let cycle = ((chain + [name]).drop { $0 != other } + [other]).joined(separator: " -> ")
-                    diagnostics.append(Diagnostic(.macroCycle, "lists name each other in a cycle: \(cycle)", at: item.range))
+                    diagnostics.append(Diagnostic(.listCycle, "lists name each other in a cycle: \(cycle)", at: item.range))
                     continue
                 }
                 usedLists.insert(other)
                 result += items(of: other, chain: chain + [name])
             }
+            // Without repeats at every level: `l1: [l0, l0]`, `l2: [l1, l1]`, ... would double at each.
+            var seen = Set<ListSyntax.Item>()
+            result = result.filter { seen.insert($0).inserted }
             expanded[name] = result
             return result
         }
-        for name in lists.keys.sorted() {
-            let (syntax, index) = lists[name]!
-            let all = items(of: name, chain: [])
-            var seen = Set<ListSyntax.Item>()
-            compiledLists[index].items = all.filter { seen.insert($0).inserted }
-            if all.isEmpty {
-                diagnostics.append(
-                    Diagnostic(
-                        .emptyList, "list '\(name)' has no items: 'in', 'icontains' and the other tests of it never hold",
-                        at: syntax.name.range))
-            }
-        }
+        for name in lists.keys.sorted() { compiledLists[lists[name]!.index].items = items(of: name, chain: []) }
     }
 
     /// Registers lists and macros of all files first, so rules may use names from any file.

@@ -215,10 +215,11 @@ extension GraphBuilder {
         return first
     }
 
+    /// Of its items with nested lists expanded (`all_codes: [slow_codes]` holds numbers).
     private func elementType(ofList name: String) -> ValueType {
         elementType(
-            lists[name]!.syntax.items.map {
-                switch $0.value {
+            compiledLists[lists[name]!.index].items.map {
+                switch $0 {
                 case .string: .string
                 case .number, .wideNumber: .number
                 }
@@ -362,6 +363,10 @@ extension GraphBuilder {
             guard let (l, lt) = lower(left, scope) else { return nil }
             let list = lists[listName]!.index
             let elements = elementType(ofList: listName)
+            // A test of an empty list never holds; `not in` one (a placeholder allowlist) always does, as meant.
+            if compiledLists[list].items.isEmpty, op != .notIn {
+                report(.emptyList, "list '\(listName)' has no items: '\(op.rawValue)' it never holds", right, scope)
+            }
             if op == .in || op == .notIn {
                 let strings = compiledLists[list].items.compactMap(\.string)
                 guard expectComparable(lt, elements, rightIsList: true, right, scope),

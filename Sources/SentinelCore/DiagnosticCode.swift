@@ -23,6 +23,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case macroCycle = "E0210"
     case expressionTooDeep = "E0211"
     case impossibleValue = "E0212"
+    case listCycle = "E0213"
 
     case unknownKey = "E0301"
     case missingKey = "E0302"

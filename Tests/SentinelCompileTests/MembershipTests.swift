@@ -160,23 +160,42 @@ import Testing
               - {name: R, on: completion, when: "model in a or model in c"}
             """)
         #expect(graph == nil)
-        let cycles = diagnostics.filter { $0.code == .macroCycle }
+        let cycles = diagnostics.filter { $0.code == .listCycle }
         #expect(cycles.map(\.message) == ["lists name each other in a cycle: a -> b -> a", "lists name each other in a cycle: c -> c"])
         #expect(cycles.map { $0.range?.start.line } == [3, 4])
     }
 
-    /// `model in blocked_models` with nothing in the list never holds: warned at the list.
-    @Test func anEmptyListIsAWarning() {
+    /// `model in blocked_models` with nothing in the list never holds: warned where it is tested; `not in` an
+    /// empty list (a placeholder allowlist) always holds, as meant, and is not.
+    @Test func aTestOfAnEmptyListIsAWarningWhereItIsWritten() {
         let (graph, diagnostics) = CompileFixture.compile(
             """
             lists:
               blocked_models: []
+              trusted_users: []
             rules:
-              - {name: R, on: completion, when: "model in blocked_models"}
+              - {name: R, on: completion, when: "model in blocked_models and attrs.user not in trusted_users"}
             """)
         #expect(graph != nil)
         let empty = diagnostics.filter { $0.code == .emptyList }
-        #expect(empty.map { $0.range?.start.line } == [2])
+        #expect(empty.map(\.message) == ["list 'blocked_models' has no items: 'in' it never holds"])
+        #expect(empty.first?.range?.start.line == 5)
         #expect(empty.first?.severity == .warning)
+    }
+
+    /// A nested list of numbers types its parent as numbers (it was read as a list of strings: E0204), and lists
+    /// nesting one another twice at each level stay small (they doubled at each: 24 levels took 2 GB).
+    @Test func nestedListsKeepTheirTypesAndDoNotMultiply() {
+        let numbers = CompileFixture.compile(
+            """
+            lists: {slow_codes: [500, 502], all_codes: [slow_codes, 504]}
+            rules: [{name: R, on: completion, when: 'completion_tokens in all_codes'}]
+            """)
+        #expect(numbers.0 != nil, "\(numbers.1)")
+        var text = "lists:\n  l0: [a, b]\n"
+        for level in 1...40 { text += "  l\(level): [l\(level - 1), l\(level - 1)]\n" }
+        text += "rules: [{name: R, on: completion, when: 'model in l40'}]\n"
+        let (graph, _) = CompileFixture.compile(text)
+        #expect(graph?.lists.first { $0.name == "l40" }?.items == [.string("a"), .string("b")])
     }
 }
