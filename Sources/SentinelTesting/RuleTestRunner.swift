@@ -39,11 +39,13 @@ public enum RuleTestRunner {
             guard let at = d.range?.start.file, at != path else { return true }
             return !named.contains { at == $0 || at.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
         }
-        if graph == nil, !own.hasErrors, let first = diagnostics.first(where: { $0.severity == .error }) {
-            let errors = diagnostics.filter { $0.severity == .error }.count
+        // Only errors of references between files: an error within a named file is `lint`'s to report there.
+        let references: Set<DiagnosticCode> = [.undefinedAction, .undefinedReceiver, .undefinedList, .unknownField]
+        let errors = diagnostics.filter { $0.severity == .error }
+        if graph == nil, !own.hasErrors, errors.allSatisfy({ references.contains($0.code) }), let first = errors.first {
             let location = first.range.map { "\($0.start): " } ?? ""
             let message =
-                "the rule and policy files this test names do not compile together (\(errors) error(s); first: "
+                "the rule and policy files this test names do not compile together (\(errors.count) error(s); first: "
                 + "\(location)\(first.message) [\(first.code.rawValue)])"
             own.append(Diagnostic(.badTestFile, message, at: file.ruleFiles.first?.range ?? SourceRange(SourceLocation(file: path, line: 1, column: 1))))
         }

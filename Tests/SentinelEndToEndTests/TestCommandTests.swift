@@ -495,6 +495,11 @@ extension TestCommandTests {
             lint.stdout.contains("\(file.path):1:14: error: the rule and policy files this test names do not compile together"),
             "\(lint.stdout)")
         #expect(lint.stdout.contains("names action 'notify'"))
+        // An error within a named file is lint's to report at the file itself, not again for every test naming it.
+        try "rules:\n  - {name: Slow, on: completion, when: \"latency_ms >\"}\n".write(
+            to: dir.appendingPathComponent("r.yaml"), atomically: true, encoding: .utf8)
+        let broken = try SentinelProcess.run(["lint", file.path])
+        #expect(!broken.stdout.contains("do not compile together"), "\(broken.stdout)")
     }
 
     /// A test may expect 0 matches of a disabled rule (that it stays off); expecting its alerts names it disabled,

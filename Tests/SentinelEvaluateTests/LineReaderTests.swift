@@ -230,10 +230,11 @@ func expectedLines(_ bytes: [UInt8]) -> [[UInt8]] {
         ([0xFF, 0xFE, 0x7B, 0x00], "UTF-16 text, not UTF-8; convert it first (iconv -f UTF-16LE -t UTF-8 FILE)"),
         ([0x7B, 0x00, 0x22, 0x00], "UTF-16 text, not UTF-8; convert it first (iconv -f UTF-16LE -t UTF-8 FILE)"),
         ([0xFE, 0xFF, 0x00, 0x7B], "UTF-16 text, not UTF-8; convert it first (iconv -f UTF-16BE -t UTF-8 FILE)"),
+        ([0x5B, 0x00, 0x7B, 0x00], "UTF-16 text, not UTF-8; convert it first (iconv -f UTF-16LE -t UTF-8 FILE)"),
         (Array("\u{FEFF}\n [\n  {\"ts\": 1}\n]\n".utf8), "a JSON array, not JSON Lines (one event per line); convert it first (jq -c '.[]' FILE)"),
         (Array("{ \r\n  \"ts\": 1\n}\n".utf8), "pretty-printed JSON, not JSON Lines (one event per line); convert it first (jq -c . FILE)"),
     ] as [([UInt8], String?)])
-    func compressedFilesAreRefusedWithTheirFormat(bytes: [UInt8], message: String?) throws {
+    func filesThatAreNotJSONLinesAreRefusedWithWhatTheyAre(bytes: [UInt8], message: String?) throws {
         let dir = TemporaryDirectory()
         let path = dir.write("traffic.jsonl.gz", bytes)
         do throws(LineReaderError) {

@@ -37,8 +37,10 @@ public struct LineReaderError: Error, Sendable, Equatable, CustomStringConvertib
 
 /// Reads a file or a file descriptor (stdin) line by line in 1 MiB `read(2)` chunks, without copying lines.
 ///
-/// Lines are split at `\n`; a `\r` before it is dropped, and so is a byte-order mark at the start of the input. A last line without a newline is returned; lines longer
-/// than the buffer grow it, up to `maxLineLength`. Empty lines are returned (as empty buffers) so line numbers stay exact.
+/// Lines are split at `\n`; a `\r` before it is dropped, and so is a byte-order mark at the start of any line.
+/// A last line without a newline is returned; lines longer than the buffer grow it, up to `maxLineLength`. Empty
+/// lines are returned (as empty buffers) so line numbers stay exact. A regular file that is compressed, UTF-16, a
+/// JSON array or one pretty-printed document is refused when opened (`notJSONLines`).
 ///
 /// A line over `maxLineLength` bytes is an error (`EFBIG`, with its number). In a regular file the reader then
 /// skips to the line's end and goes on (`isResumable`); from a pipe, a device or stdin it stops there, as the end
@@ -131,7 +133,7 @@ public final class LineReader {
         if count >= 4, head[0...2] == [0x42, 0x5A, 0x68], (0x31...0x39).contains(head[3]) { return compressed("bzip2", "bzcat") }
         if count >= 6, head[0...5] == [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00] { return compressed("xz", "xzcat") }
         // A byte-order mark, or a NUL beside a first `{` or whitespace: UTF-16 (as Windows PowerShell writes).
-        let opening: Set<UInt8> = [0x7B, 0x20, 0x09, 0x0D, 0x0A]
+        let opening: Set<UInt8> = [0x7B, 0x5B, 0x20, 0x09, 0x0D, 0x0A]
         let little = head[0] == 0xFF && head[1] == 0xFE || opening.contains(head[0]) && head[1] == 0
         if little || head[0] == 0xFE && head[1] == 0xFF || head[0] == 0 && opening.contains(head[1]) {
             return "UTF-16 text, not UTF-8; convert it first (iconv -f UTF-16\(little ? "LE" : "BE") -t UTF-8 FILE)"

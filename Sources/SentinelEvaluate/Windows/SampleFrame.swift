@@ -156,10 +156,14 @@ struct SampleFrame {
         width = columns.count
         stride = 1 + columns.count
         prefetchRows = 256 / stride
-        storage = RowStorage(stride: stride, rows: 2)
+        storage = RowStorage(stride: stride, rows: Self.initialRows)
         base = storage.base
         mask = storage.rows - 1
     }
+
+    /// Rows a frame has room for at first (and after a reset): most groups hold few rows, and a frame exists per
+    /// span for every group.
+    static let initialRows = 2
 
     var isEmpty: Bool { count == 0 }
 
@@ -279,7 +283,7 @@ struct SampleFrame {
         head = 0
         count = 0
         oldestTime = .max
-        if mask >= 64 { use(RowStorage(stride: stride, rows: 8)) }
+        if mask >= 64 { use(RowStorage(stride: stride, rows: Self.initialRows)) }
         for c in 0..<width { columns[c].clear() }
     }
 
