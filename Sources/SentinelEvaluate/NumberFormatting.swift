@@ -38,15 +38,19 @@ public enum NumberFormatting {
 
     /// How two numbers whose doubles are equal compare exactly (-1, 0 or 1): a double holds 15 to 17 significant
     /// digits, so numbers with more (64-bit IDs) can share one. `text` is a number's JSON text when its double may
-    /// not be its value (see `Value.number`); a number without is its double's shortest decimal.
+    /// not be its value (see `Value.number`); a number without (a sum, an arithmetic result) is its double's exact
+    /// value.
     public static func exactOrder(
         _ x: Double, text xText: UnsafePointer<UInt8>?, _ y: Double, text yText: UnsafePointer<UInt8>?
     ) -> Int {
         func exact(_ n: Double, _ text: UnsafePointer<UInt8>?) -> ExactDecimal? {
             if let text { return ExactDecimal(jsonNumber: JSONBytes.numberText(at: text)) }
             guard n.isFinite else { return nil }
-            var shortest = n.description  // JSON number syntax: `1e+18`, `12.5`, `-0.0`
-            return shortest.withUTF8 { ExactDecimal(jsonNumber: $0) }
+            // The double's own value, every digit (a sum that is the double 1234567890123456768 prints shortest
+            // as 1.2345678901234568e+18, 32 more): a whole number as an integer, others to the 767 significant
+            // digits a double can need (C's printf writes them exactly).
+            var digits = n == n.rounded() ? String(format: "%.0f", n) : String(format: "%.767e", n)
+            return digits.withUTF8 { ExactDecimal(jsonNumber: $0) }
         }
         guard let a = exact(x, xText), let b = exact(y, yText) else { return 0 }
         return a.order(b)

@@ -85,6 +85,26 @@ import Testing
         #expect(f.matches("Literal") == 0)
     }
 
+    /// A computed number (arithmetic, a window) has no digits beyond its double: it compares with a wide literal
+    /// by the double's exact value (the sum 1234567890123456768 compared as its shortest text, ...800, was over
+    /// ...789).
+    @Test func computedNumbersCompareWithWideLiteralsByTheirExactValue() throws {
+        let f = try EngineFixture(
+            """
+            rules:
+              - {name: ArithOver, on: ev, when: "n + 0 > 1234567890123456789"}
+              - {name: SumOver, on: ev, when: "sum(n, 1m) > 1234567890123456789"}
+              - {name: Exact, on: ev, when: "n + 0 == 1234567890123456768"}
+              - {name: Fraction, on: ev, when: "x * 1 > 0.10000000000000000001"}
+            """)
+        try f.send(at: 1, #"{"kind":"ev","n":1234567890123456789,"x":0.1}"#)
+        #expect(f.matches("ArithOver") == 0)
+        #expect(f.matches("SumOver") == 0)
+        #expect(f.matches("Exact") == 1)
+        // The double 0.1 is 0.1000000000000000055...: over the literal.
+        #expect(f.matches("Fraction") == 1)
+    }
+
     /// Negative and `.`-led literals, list literals and declared lists keep their digits as well.
     @Test func negativeLiteralsAndListsKeepTheirDigits() throws {
         let f = try EngineFixture(
