@@ -34,7 +34,9 @@ public struct RuleTestFile: Sendable {
     }
 
     /// Reads a test file; paths inside are resolved against the file's folder. Without `rule_files`, it tests the
-    /// rule file beside it (`ruleFileBeside`).
+    /// rule file beside it (`ruleFileBeside`). The file is nil only when it is no test file at all (unreadable,
+    /// not YAML, not a mapping); with errors inside it is returned with them, for `lint` to check the rest, and no
+    /// test of it runs.
     public static func read(path: String) -> (RuleTestFile?, [Diagnostic]) {
         let loaded = YAMLLoader.load(path: path)
         var diagnostics = loaded.diagnostics
@@ -71,7 +73,7 @@ public struct RuleTestFile: Sendable {
                 diagnostics.append(Diagnostic(.badTestFile, "'tests' is empty: the file tests nothing", at: n.range))
             }
         }
-        return (diagnostics.hasErrors ? nil : file, diagnostics)
+        return (file, diagnostics)
     }
 }
 

@@ -57,6 +57,7 @@ public enum RuleTestRunner {
         let (file, fileDiagnostics) = RuleTestFile.read(path: path)
         guard let file else { return (nil, nil, fileDiagnostics) }
         var diagnostics = fileDiagnostics
+        let errorsOfTheFile = diagnostics.filter { $0.severity == .error }.count
         // A missing rule or policy file is reported where the test names it.
         for named in file.ruleFiles + file.policyFiles {
             if !FileManager.default.fileExists(atPath: named.value) {
@@ -78,7 +79,9 @@ public enum RuleTestRunner {
                 diagnostics.append(Diagnostic(.badTestFile, "cannot read events_file \(path)", at: test.eventsFileRange))
             }
         }
-        if diagnostics.hasErrors { return (file, nil, diagnostics) }
+        // Named files that cannot be read stop here; the test file's own errors do not, so that one lint run also
+        // reports what only the rules can tell (a mistyped input, a disabled rule).
+        if diagnostics.filter({ $0.severity == .error }).count > errorsOfTheFile { return (file, nil, diagnostics) }
         let loaded = Configuration.load(rules: file.ruleFiles.map(\.value), policies: file.policyFiles.map(\.value))
         diagnostics += loaded.diagnostics
         // Also where the test names the rule files: `check` leaves what is at the files themselves to linting them,

@@ -502,6 +502,32 @@ extension TestCommandTests {
         #expect(!broken.stdout.contains("do not compile together"), "\(broken.stdout)")
     }
 
+    /// One lint run reports every problem of a test file: an error in one test (it checks nothing) hid the checks
+    /// that need the rules (a mistyped input, a disabled rule) until it was fixed.
+    @Test func lintReportsEveryProblemOfATestFileAtOnce() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try """
+            rules:
+              - {name: R, on: completion, when: "latency_ms > 100"}
+              - {name: Off, on: completion, when: "latency_ms > 1", enabled: false}
+            """.write(to: dir.appendingPathComponent("r.yaml"), atomically: true, encoding: .utf8)
+        let file = dir.appendingPathComponent("r.test.yaml")
+        try """
+            tests:
+              - name: expects nothing
+                events: [{at: 0s, kind: completion, latency_ms: 5}]
+              - name: mistyped and expects a disabled rule
+                events: [{at: 0s, kind: completion, latency_ms: "1500"}]
+                expect: [{at: 1s, alerts: [{rule: Off}]}]
+            """.write(to: file, atomically: true, encoding: .utf8)
+        for command in ["lint", "test"] {
+            let result = try SentinelProcess.run([command, file.path])
+            #expect(result.status == 1)
+            let lines = result.stdout.split(separator: "\n").filter { $0.contains(": error: ") }.map { $0.split(separator: " ")[0] }
+            #expect(lines == ["\(file.path):2:5:", "\(file.path):5:53:", "\(file.path):6:32:"], "\(command): \(result.stdout)")
+        }
+    }
+
     /// A test may expect 0 matches of a disabled rule (that it stays off); expecting its alerts names it disabled,
     /// not missing.
     @Test func aDisabledRuleIsNamedDisabled() throws {
