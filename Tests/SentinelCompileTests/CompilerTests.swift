@@ -689,6 +689,15 @@ import Testing
         #expect(warned.last?.message.contains("'ttft_ms' outside") == true)
     }
 
+    /// `group_by: [model_name]` on metrics names the label's field, as `when:` does for a bare label name.
+    @Test func aBareLabelInGroupByNamesItsField() {
+        let diagnostics = CompileFixture.compile("rules:\n  - {name: R, on: metric, group_by: [model_name], when: \"value > 1\"}\n").1
+        #expect(
+            diagnostics.contains {
+                $0.code == .unknownField && $0.message.hasSuffix("(a free-form field is read as labels.model_name)")
+            }, "\(diagnostics)")
+    }
+
     /// A ` #` in an unquoted `when:` starts a YAML comment: the expression that ends too soon says so; the same
     /// error with no comment after the value, or inside quotes, does not.
     @Test func anExpressionCutByAYAMLCommentSaysSo() {

@@ -47,7 +47,11 @@ public struct Lexer {
         case "=" where next(start) == "~": hint = " (PromQL's regex match: write x matches \"^(pattern)$\")"
         case "=": hint = " (use '==' to compare)"
         case "&": hint = " (use 'and')"
+        case "|" where next(start) != "|" && Self.followedByWord(scalars, after: start):
+            hint = " (use 'or' to join conditions; a template pipe such as '| humanize' belongs in annotations)"
         case "|": hint = " (use 'or')"
+        case "{" where next(start) == "{":
+            hint = " (a template such as '{{ $labels.model }}' belongs in annotations, as '{{ model }}'; a condition reads the field itself: labels.model)"
         case "!" where next(start) == "~": hint = " (PromQL's negated regex match: write not (x matches \"^(pattern)$\"))"
         case "!": hint = " (use 'not', or '!=' to compare)"
         case ":" where start > 0 && Self.isIdentifierPart(scalars[start - 1]): hint = metricNameHint(around: start)
@@ -57,6 +61,18 @@ public struct Lexer {
     }
 
     /// The character after `i`, if any.
+    /// Whether a word (a template function such as `humanize`) follows the byte at `start` after spaces, and
+    /// nothing but spaces after it.
+    private static func followedByWord(_ scalars: [Unicode.Scalar], after start: Int) -> Bool {
+        var i = start + 1
+        while i < scalars.count, scalars[i] == " " { i += 1 }
+        let wordStart = i
+        while i < scalars.count, isIdentifierPart(scalars[i]) { i += 1 }
+        guard i > wordStart else { return false }
+        while i < scalars.count, scalars[i] == " " { i += 1 }
+        return i == scalars.count
+    }
+
     private func next(_ i: Int) -> Unicode.Scalar? { i + 1 < scalars.count ? scalars[i + 1] : nil }
 
     /// For a Prometheus metric name written as a field (`rate(vllm:generation_tokens_total, 5m)`): how rules
