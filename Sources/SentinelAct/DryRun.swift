@@ -46,9 +46,14 @@ public final class DryRun {
         public var description: String {
             let behind = DurationLiteral.format(milliseconds: max(newest - time, 0))
             let from = newestAt.map { " (set by \($0.file):\($0.line))" } ?? ""
+            // Within the lateness of the newest time, it is late only for coming after events evaluated already:
+            // held ones released early, past the memory the held events may take.
+            let why =
+                newest - time > lateness
+                ? "beyond allowed_lateness \(DurationLiteral.format(milliseconds: lateness))"
+                : "behind events already evaluated (held events over their memory cap are evaluated early)"
             return "\(file):\(line): warning: late event skipped: \(Timestamp.format(time)) is \(behind) behind the newest "
-                + "event time \(Timestamp.format(newest))\(from), beyond allowed_lateness "
-                + "\(DurationLiteral.format(milliseconds: lateness)); the file's later late lines are only counted"
+                + "event time \(Timestamp.format(newest))\(from), \(why); the file's later late lines are only counted"
         }
     }
 
