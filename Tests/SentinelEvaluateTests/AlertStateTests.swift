@@ -378,15 +378,7 @@ import Testing
               - {name: Flagged, on: completion, when: "prompt_guard.safety != \\"safe\\""}
               - {name: Other, on: review, when: "response_guard.safety == \\"unsafe\\""}
             """)
-        func error(_ line: String) -> EventDecodeError? {
-            var bytes = Array(line.utf8)
-            return bytes.withUnsafeMutableBytes { raw -> EventDecodeError? in
-                do throws(EventDecodeError) {
-                    try f.engine.ingest(UnsafeRawBufferPointer(raw))
-                    return nil
-                } catch { return error }
-            }
-        }
+        let error = f.ingestError
         let capitalised = #"{"ts":1,"kind":"completion","response_guard":{"safety":"Unsafe"}}"#
         #expect(
             error(capitalised)
@@ -417,15 +409,7 @@ import Testing
               - {name: Tokens, on: completion, when: "sum(completion_tokens, 1h) >= 0"}
               - {name: Other, on: trace, when: "latency_ms < 0"}
             """)
-        func error(_ line: String) -> EventDecodeError? {
-            var bytes = Array(line.utf8)
-            return bytes.withUnsafeMutableBytes { raw -> EventDecodeError? in
-                do throws(EventDecodeError) {
-                    try f.engine.ingest(UnsafeRawBufferPointer(raw))
-                    return nil
-                } catch { return error }
-            }
-        }
+        let error = f.ingestError
         let negative = #"{"ts":1,"kind":"completion","latency_ms":-1}"#
         #expect(
             error(negative)

@@ -45,6 +45,17 @@ final class EngineFixture {
         try bytes.withUnsafeMutableBytes { try engine.ingest(UnsafeRawBufferPointer($0)) }
     }
 
+    /// Ingests one event line as written; the error that refused it, or nil.
+    func ingestError(_ line: String) -> EventDecodeError? {
+        var bytes = Array(line.utf8)
+        return bytes.withUnsafeMutableBytes { raw -> EventDecodeError? in
+            do throws(EventDecodeError) {
+                try engine.ingest(UnsafeRawBufferPointer(raw))
+                return nil
+            } catch { return error }
+        }
+    }
+
     func states(_ rule: String) -> [String] {
         transitions.filter { $0.rule == rule }.map { "\($0.state.rawValue)@\($0.time / 1000)" }
     }
