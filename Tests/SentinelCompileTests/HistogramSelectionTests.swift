@@ -37,6 +37,24 @@ struct HistogramSelectionTests {
         #expect(Self.warnings(where: filter).isEmpty)
     }
 
+    /// Without `every:` a histogram function is read at each bucket sample, part way through a scrape: warned at
+    /// the rule's name (all observations under 1 s read a p90 of 8.2 s).
+    @Test func aHistogramFunctionReadAtEachSampleIsWarned() {
+        let (_, diagnostics) = CompileFixture.compile(
+            """
+            rules:
+              - name: P90
+                on: metric
+                where: name == "vllm:e2e_request_latency_seconds_bucket"
+                group_by: [labels.model_name]
+                when: histogram_quantile(0.9, 5m) > 1
+            """)
+        let warned = diagnostics.filter { $0.code == .histogramSelection }
+        #expect(warned.count == 1)
+        #expect(warned.first?.message.contains("part way through a scrape") == true)
+        #expect(warned.first?.range?.start.line == 2)
+    }
+
     @Test func aNameWithoutBucketsIsNamedWithItsBucketSeries() throws {
         let found = Self.warnings(where: #"name == "vllm:time_to_first_token_seconds" and labels.model_name != "x""#)
         let warning = try #require(found.first)

@@ -61,11 +61,15 @@ import Testing
     @Test func chainsOfOptionalAtomsRunWithTheBudget() {
         let pattern = String(repeating: "a?", count: 30) + String(repeating: "a", count: 30) + "$"
         #expect(RegexCheck.needsStepBudget(pattern))
-        #expect(RegexCheck.needsStepBudget(String(repeating: "a{0,1}", count: 8)))
-        #expect(RegexCheck.needsStepBudget(".*" + String(repeating: "x?", count: 5)))
+        #expect(RegexCheck.needsStepBudget(String(repeating: "a{0,1}", count: 6)))
+        #expect(RegexCheck.needsStepBudget(".*" + String(repeating: "x?", count: 4)))
+        // An optional group of alternatives is a repetition; groups of alternatives are choices.
+        #expect(RegexCheck.needsStepBudget(String(repeating: "(a|a|a|a|a|a)?", count: 2) + "b"))
+        #expect(RegexCheck.needsStepBudget(String(repeating: "(a|a|a|a|a|a)", count: 7) + "b"))
         for few in [
             ".*?x", "a+?b", "\\d*+x", "colou?r", "(?i)ignore (all )?previous", "https?://[a-z]+x",
-            "(?i)ignore (all )?(previous|prior) instructions?", "x?y?z", ".*" + String(repeating: "x?", count: 4),
+            "(?i)ignore (all )?(previous|prior) instructions?", "x?y?z", ".*" + String(repeating: "x?", count: 3),
+            "(developer|god) mode|you are now (dan|evil)",
         ] {
             #expect(!RegexCheck.needsStepBudget(few), "\(few)")
         }

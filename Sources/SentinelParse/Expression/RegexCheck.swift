@@ -30,25 +30,30 @@ public enum RegexCheck {
     public static func mayBacktrack(_ pattern: String) -> Bool { repetition(in: pattern).nested }
 
     /// Whether a match of `pattern` runs with a step budget (`BoundedRegex`): it may backtrack exponentially
-    /// (`mayBacktrack`), it repeats without bound more than once, which backtracks polynomially on text that
-    /// almost matches (`a*a*a*a*b` over 200 `a`s takes seconds, `.*x.*y` over 100 000 characters without a `y`
-    /// minutes), or it has many optional atoms, each of which doubles the ways to fail (`a?` 30 times then `a` 30
-    /// times took seconds on 30 characters and never ended on 200): 8 or more, or 5 beside one unbounded
-    /// repetition. Other patterns run unbudgeted (`https?://\S+`, `colou?r`): ICU's progress reports cost a call
-    /// per position, 4 to 7 times the match.
+    /// (`mayBacktrack`), it repeats without bound more than once (an optional group of alternatives counts), which
+    /// backtracks polynomially on text that almost matches (`a*a*a*a*b` over 200 `a`s takes seconds, `.*x.*y` over
+    /// 100 000 characters without a `y` minutes), or it has many other choice points (optional atoms, groups of
+    /// alternatives), which multiply the ways to fail (`a?` 30 times then `a` 30 times never ended on 200
+    /// characters; `(a|a|a|a|a|a)` 7 times took 1.5 s): 6 or more, or 4 beside one unbounded repetition. Other
+    /// patterns run unbudgeted (`https?://\S+`, `colou?r`): ICU's progress reports cost a call per position, 4 to 7
+    /// times the match.
     public static func needsStepBudget(_ pattern: String) -> Bool {
         let repetition = repetition(in: pattern)
-        return repetition.nested || repetition.unbounded > 1 || repetition.optional >= 8
-            || repetition.unbounded == 1 && repetition.optional >= 5
+        return repetition.nested || repetition.unbounded > 1 || repetition.choices >= 6
+            || repetition.unbounded == 1 && repetition.choices >= 4
     }
 
     /// Whether the pattern repeats a group holding repetition or alternation, how many of its quantifiers let the
-    /// number of repeats grow without bound or vary beyond one (`*`, `+`, `{n,}`, `{n,m}` with m > max(n, 1)), and
-    /// how many make an atom optional (`?`, `{0,1}`), up to the first nested repetition.
-    private static func repetition(in pattern: String) -> (nested: Bool, unbounded: Int, optional: Int) {
+    /// number of repeats grow without bound or vary beyond one (`*`, `+`, `{n,}`, `{n,m}` with m > max(n, 1), and
+    /// `?` after a group of alternatives or repetition), and how many other choice points it has (an optional atom,
+    /// a group of alternatives), up to the first nested repetition.
+    private static func repetition(in pattern: String) -> (nested: Bool, unbounded: Int, choices: Int) {
         let chars = Array(pattern.unicodeScalars)
         var unboundedCount = 0
         var optionalCount = 0
+        // Per open group: whether it holds a `|` of its own; groups of alternatives closed so far.
+        var alternationGroups: [Bool] = []
+        var alternationCount = 0
         // Per open group: whether it holds repetition or alternation so far.
         var groups: [Bool] = []
         var closedGroupHolds = false  // of the group that just closed, for the quantifier after it
@@ -89,7 +94,13 @@ public enum RegexCheck {
         while i < chars.count {
             let c = chars[i]
             if afterGroup, let (repeats, next) = unbounded(at: i) {
-                if repeats && closedGroupHolds { return (true, unboundedCount, optionalCount) }
+                if repeats && closedGroupHolds { return (true, unboundedCount, optionalCount + alternationCount) }
+                // An optional group of alternatives or repetition multiplies the ways to fail by more than two:
+                // counted as a repetition (`(a|a|a|a|a|a)?` seven times took 43 s an event unbudgeted).
+                if !repeats && closedGroupHolds {
+                    optionalCount -= 1
+                    unboundedCount += 1
+                }
                 markInnermost()
                 afterGroup = false
                 i = next
@@ -118,6 +129,7 @@ public enum RegexCheck {
                 continue
             case "(":
                 groups.append(false)
+                alternationGroups.append(false)
                 // `(?:`, `(?i)`, `(?i:`, `(?=`, `(?<name>`: the group's kind, not a quantifier.
                 if i + 1 < chars.count, chars[i + 1] == "?" {
                     var j = i + 2
@@ -136,9 +148,11 @@ public enum RegexCheck {
             case ")":
                 closedGroupHolds = groups.popLast() ?? false
                 if closedGroupHolds { markInnermost() }
+                if alternationGroups.popLast() ?? false { alternationCount += 1 }
                 afterGroup = true
             case "|":
                 markInnermost()
+                if !alternationGroups.isEmpty { alternationGroups[alternationGroups.count - 1] = true }
             case "*", "+", "?", "{":
                 if let (_, next) = unbounded(at: i) {
                     markInnermost()
@@ -149,7 +163,7 @@ public enum RegexCheck {
             }
             i += 1
         }
-        return (false, unboundedCount, optionalCount)
+        return (false, unboundedCount, optionalCount + alternationCount)
     }
 
     /// The `W0109` message for a pattern `mayBacktrack` flags.
