@@ -63,7 +63,7 @@ import Testing
     }
 
     /// Lower-casing changes byte lengths (`Ⱥ` is 2 bytes, `ⱥ` 3), so no length test comes first; final sigma
-    /// reads as sigma.
+    /// reads as sigma; a text is searched when it holds any letter lower-casing to the needle's first.
     @Test func unicodeFoldingIgnoresByteLengthsAndFinalSigma() throws {
         let f = try EngineFixture(
             """
@@ -72,12 +72,17 @@ import Testing
             rules:
               - {name: Short, on: e, when: 'prompt icontains "ⱥb"'}
               - {name: Greek, on: e, when: "prompt icontains greek"}
+              - {name: Street, on: e, when: 'prompt icontains "straße"'}
+              - {name: Titlecase, on: e, when: 'prompt icontains "ǆemal"'}
             """)
-        for (i, prompt) in ["ȺB", "Ⱥ", "ΟΔΌΣ", "στην οδόσ", "Don’t"].enumerated() {
+        for (i, prompt) in ["ȺB", "Ⱥ", "ΟΔΌΣ", "στην οδόσ", "Don’t", "DIE STRAẞE", "ǅemal"].enumerated() {
             try f.send(at: Double(i), #"{"kind":"e","prompt":"\#(prompt)"}"#)
         }
         #expect(f.matches("Short") == 1)
         #expect(f.matches("Greek") == 2)
+        // Letters whose lower case is the needle's but which are not its upper case: ẞ (ß), ǅ (ǆ).
+        #expect(f.matches("Street") == 1)
+        #expect(f.matches("Titlecase") == 1)
     }
 
     /// A list item naming another list stands for its items, at any depth, as in Falco: the text `base_markers`

@@ -136,16 +136,28 @@ enum UnicodeCase {
         /// Nil for a needle that is all ASCII or not UTF-8.
         init?(_ needle: ByteString, pool: ConstantPool) {
             guard !needle.buffer.allSatisfy({ $0 < 0x80 }), let lowered = UnicodeCase.lowercased(needle),
-                let first = lowered.first(where: { !$0.isASCII })
+                let first = lowered.unicodeScalars.first(where: { !$0.isASCII })
             else { return nil }
-            var forms = [String(first), first.uppercased(), first.lowercased()]
-            if first == "σ" { forms.append("ς") }
-            var unique: [String] = []
-            for form in forms where !unique.contains(form) { unique.append(form) }
+            // The scalar itself and every one that lower-cases to text starting with it (`ẞ` for `ß`, `ǅ` and `Ǆ`
+            // for `ǆ`, `Ω` and the Ohm sign for `ω`).
+            let forms = [first] + (UnicodeCase.lowercasingTo[first] ?? [])
             self.lowered = pool.bytes(lowered)
-            markers = pool.buffer(unique.map { pool.bytes($0) })
+            markers = pool.buffer(forms.map { pool.bytes(String($0)) })
         }
     }
+
+    /// By scalar: the other scalars whose lower-case mapping starts with it (and `ς` for `σ`, which this folding
+    /// reads as one). Built once, when a needle beyond ASCII is first prepared.
+    static let lowercasingTo: [Unicode.Scalar: [Unicode.Scalar]] = {
+        var map: [Unicode.Scalar: [Unicode.Scalar]] = ["σ": ["ς"]]
+        for value in UInt32(0x80)...0x1_FFFF {
+            guard let scalar = Unicode.Scalar(value), scalar.properties.changesWhenLowercased,
+                let target = scalar.properties.lowercaseMapping.unicodeScalars.first, target != scalar
+            else { continue }
+            map[target, default: []].append(scalar)
+        }
+        return map
+    }()
 
     /// `text` lower-cased by Unicode's rules, final sigma as sigma; nil when it is not UTF-8 (decoded events
     /// always are).
