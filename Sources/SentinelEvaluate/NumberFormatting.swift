@@ -38,22 +38,31 @@ public enum NumberFormatting {
 
     /// How two numbers whose doubles are equal compare exactly (-1, 0 or 1): a double holds 15 to 17 significant
     /// digits, so numbers with more (64-bit IDs) can share one. `text` is a number's JSON text when its double may
-    /// not be its value (see `Value.number`); a number without (a sum, an arithmetic result) is its double's exact
-    /// value.
+    /// not be its value (see `Value.number`); a number without is its shortest decimal when that has up to 15
+    /// significant digits (what an event wrote), else its double's exact value (a sum, an arithmetic result).
     public static func exactOrder(
         _ x: Double, text xText: UnsafePointer<UInt8>?, _ y: Double, text yText: UnsafePointer<UInt8>?
     ) -> Int {
         func exact(_ n: Double, _ text: UnsafePointer<UInt8>?) -> ExactDecimal? {
             if let text { return ExactDecimal(jsonNumber: JSONBytes.numberText(at: text)) }
             guard n.isFinite else { return nil }
-            // The double's own value, every digit (a sum that is the double 1234567890123456768 prints shortest
-            // as 1.2345678901234568e+18, 32 more): a whole number as an integer, others to the 767 significant
+            // Up to 15 significant digits, the shortest decimal is the number as written (an event's `0.1`). Beyond,
+            // the double is no written number (a sum: 1234567890123456768 prints shortest as 1.2345678901234568e+18,
+            // 32 more): its own value, every digit, a whole number as an integer and others to the 767 significant
             // digits a double can need (C's printf writes them exactly).
+            var shortest = n.description  // JSON number syntax: `1e+18`, `12.5`, `-0.0`
+            if Self.significantDigits(shortest) <= 15 { return shortest.withUTF8 { ExactDecimal(jsonNumber: $0) } }
             var digits = n == n.rounded() ? String(format: "%.0f", n) : String(format: "%.767e", n)
             return digits.withUTF8 { ExactDecimal(jsonNumber: $0) }
         }
         guard let a = exact(x, xText), let b = exact(y, yText) else { return 0 }
         return a.order(b)
+    }
+
+    /// Significant digits of a number's text (`0.00120` has 3, `1.2345678901234568e+18` 17).
+    private static func significantDigits(_ text: String) -> Int {
+        let mantissa = text.prefix { $0 != "e" && $0 != "E" }.filter(\.isNumber)
+        return mantissa.drop { $0 == "0" }.reversed().drop { $0 == "0" }.count
     }
 
     /// The label of `±d.ddd × 10^exponent` (`digits` without leading or trailing zeros), in the form of Swift's

@@ -85,9 +85,9 @@ import Testing
         #expect(f.matches("Literal") == 0)
     }
 
-    /// A computed number (arithmetic, a window) has no digits beyond its double: it compares with a wide literal
-    /// by the double's exact value (the sum 1234567890123456768 compared as its shortest text, ...800, was over
-    /// ...789).
+    /// A computed number (arithmetic, a window) with more than 15 digits is no written number: it compares with a
+    /// wide literal by the double's exact value (the sum 1234567890123456768 compared as its shortest text,
+    /// ...800, was over ...789); one of up to 15 digits is the number it shows.
     @Test func computedNumbersCompareWithWideLiteralsByTheirExactValue() throws {
         let f = try EngineFixture(
             """
@@ -96,13 +96,16 @@ import Testing
               - {name: SumOver, on: ev, when: "sum(n, 1m) > 1234567890123456789"}
               - {name: Exact, on: ev, when: "n + 0 == 1234567890123456768"}
               - {name: Fraction, on: ev, when: "x * 1 > 0.10000000000000000001"}
+              - {name: FieldUnder, on: ev, when: "x < 0.10000000000000000001"}
             """)
         try f.send(at: 1, #"{"kind":"ev","n":1234567890123456789,"x":0.1}"#)
         #expect(f.matches("ArithOver") == 0)
         #expect(f.matches("SumOver") == 0)
         #expect(f.matches("Exact") == 1)
-        // The double 0.1 is 0.1000000000000000055...: over the literal.
-        #expect(f.matches("Fraction") == 1)
+        // A number of up to 15 digits is the number written: 0.1, under the literal (not its double,
+        // 0.1000000000000000055..., over it), as the event's field itself compares.
+        #expect(f.matches("Fraction") == 0)
+        #expect(f.matches("FieldUnder") == 1)
     }
 
     /// Negative and `.`-led literals, list literals and declared lists keep their digits as well.
