@@ -10,6 +10,9 @@ public struct RuleTestFile: Sendable {
     /// The rule and policy files (or folders) it loads, resolved against its folder, each where it is named.
     public var ruleFiles: [Located<String>] = []
     public var policyFiles: [Located<String>] = []
+    /// Whether the file's top-level keys and the files it names were read without an error: otherwise the rules
+    /// it loads are not the ones meant, and checking its tests against them would only add false errors.
+    public var namesReadCleanly = true
     public var cases: [RuleTestCase] = []
 
     /// Input events a test may write (`repeat` included): each is built in memory before the test runs.
@@ -44,6 +47,7 @@ public struct RuleTestFile: Sendable {
             var top = MappingReader(document, context: "a rule test file", diagnostics: &diagnostics)
         else { return (nil, diagnostics) }
         top.foreign = { ForeignKeys.testFile[$0] }
+        let errorsBefore = diagnostics.filter { $0.severity == .error }.count
         top.rejectUnknownKeys(keys, diagnostics: &diagnostics)
         let folder = (path as NSString).deletingLastPathComponent
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : (folder as NSString).appendingPathComponent(p) }
@@ -64,6 +68,7 @@ public struct RuleTestFile: Sendable {
             let named = NodeValue.stringList(n, "'policy_files'", &diagnostics) ?? []
             file.policyFiles = named.map { Located(resolve($0.value), at: $0.range) }
         }
+        file.namesReadCleanly = diagnostics.filter { $0.severity == .error }.count == errorsBefore
         if let n = top.required("tests", diagnostics: &diagnostics), let items = NodeValue.sequence(n, "'tests'", &diagnostics) {
             file.cases = items.enumerated().compactMap { i, item in
                 RuleTestCase.read(item, index: i + 1, resolve: resolve, &diagnostics)

@@ -39,10 +39,23 @@ public enum RuleTestRunner {
             guard let at = d.range?.start.file, at != path else { return true }
             return !named.contains { at == $0 || at.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
         }
-        // Only errors of references between files: an error within a named file is `lint`'s to report there.
-        let references: Set<DiagnosticCode> = [.undefinedAction, .undefinedReceiver, .undefinedList, .unknownField]
+        // Only when the errors come from what the test leaves out, not from an error within a named file (`lint`'s
+        // to report there): each names an action, receiver or list no named file declares, or the folders of the
+        // named rule files compile together (a macro in a rule file beside them).
         let errors = diagnostics.filter { $0.severity == .error }
-        if graph == nil, !own.hasErrors, errors.allSatisfy({ references.contains($0.code) }), let first = errors.first {
+        let references: Set<DiagnosticCode> = [.undefinedAction, .undefinedReceiver, .undefinedList]
+        func foldersCompile() -> Bool {
+            let folders = Set(
+                file.ruleFiles.map { named -> String in
+                    var isFolder: ObjCBool = false
+                    _ = FileManager.default.fileExists(atPath: named.value, isDirectory: &isFolder)
+                    return isFolder.boolValue ? named.value : (named.value as NSString).deletingLastPathComponent
+                })
+            return Configuration.load(rules: folders.sorted(), policies: file.policyFiles.map(\.value)).graph != nil
+        }
+        if graph == nil, !own.hasErrors, let first = errors.first,
+            errors.allSatisfy({ references.contains($0.code) }) || foldersCompile()
+        {
             let location = first.range.map { "\($0.start): " } ?? ""
             let message =
                 "the rule and policy files this test names do not compile together (\(errors.count) error(s); first: "
@@ -81,7 +94,9 @@ public enum RuleTestRunner {
         }
         // Named files that cannot be read stop here; the test file's own errors do not, so that one lint run also
         // reports what only the rules can tell (a mistyped input, a disabled rule).
-        if diagnostics.filter({ $0.severity == .error }).count > errorsOfTheFile { return (file, nil, diagnostics) }
+        if !file.namesReadCleanly || diagnostics.filter({ $0.severity == .error }).count > errorsOfTheFile {
+            return (file, nil, diagnostics)
+        }
         let loaded = Configuration.load(rules: file.ruleFiles.map(\.value), policies: file.policyFiles.map(\.value))
         diagnostics += loaded.diagnostics
         // Also where the test names the rule files: `check` leaves what is at the files themselves to linting them,

@@ -500,6 +500,26 @@ extension TestCommandTests {
             to: dir.appendingPathComponent("r.yaml"), atomically: true, encoding: .utf8)
         let broken = try SentinelProcess.run(["lint", file.path])
         #expect(!broken.stdout.contains("do not compile together"), "\(broken.stdout)")
+        try "rules:\n  - {name: Slow, on: completion, when: \"latency > 1\", actions: [notify]}\n".write(
+            to: dir.appendingPathComponent("r.yaml"), atomically: true, encoding: .utf8)
+        let typo = try SentinelProcess.run(["lint", file.path])
+        #expect(!typo.stdout.contains("do not compile together"), "\(typo.stdout)")
+    }
+
+    /// A test file whose `rule_files` is misspelt or mistyped is not checked against the rules it then loads: "no
+    /// rule 'R'" for every expectation was a false error.
+    @Test func aTestFileWhoseRuleFilesAreWrongIsNotCheckedFurther() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        try "rules:\n  - {name: R, on: completion, when: \"latency_ms > 1\"}\n".write(
+            to: dir.appendingPathComponent("rules.yaml"), atomically: true, encoding: .utf8)
+        for (name, key) in [("a", "rule_file: [rules.yaml]"), ("b", "rule_files: rules.yaml")] {
+            let file = dir.appendingPathComponent("\(name).test.yaml")
+            try "\(key)\ntests:\n  - {name: t, events: [{at: 0s, kind: completion, latency_ms: 5}], expect_matches: {R: 1}}\n"
+                .write(to: file, atomically: true, encoding: .utf8)
+            let result = try SentinelProcess.run(["lint", file.path])
+            #expect(result.status == 1)
+            #expect(!result.stdout.contains("no rule 'R'"), "\(result.stdout)")
+        }
     }
 
     /// One lint run reports every problem of a test file: an error in one test (it checks nothing) hid the checks
