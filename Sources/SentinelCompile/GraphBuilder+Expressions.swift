@@ -365,7 +365,9 @@ extension GraphBuilder {
             let elements = elementType(ofList: listName)
             // A test of an empty list never holds; `not in` one (a placeholder allowlist) always does, as meant.
             if compiledLists[list].items.isEmpty, op != .notIn {
-                report(.emptyList, "list '\(listName)' has no items: '\(op.rawValue)' it never holds", right, scope)
+                report(
+                    .emptyList, "list '\(listName)' has no items: '\(op.rawValue)' it is always false (and 'not' it always true)",
+                    right, scope)
             }
             if op == .in || op == .notIn {
                 let strings = compiledLists[list].items.compactMap(\.string)

@@ -143,11 +143,11 @@ enum Summary {
             out += ", \(stats.releasedEarly) held events evaluated before their lateness passed (over \(ByteCount.text(Engine.defaultMaxHeldBytes)) held)"
         }
         out += "\n"
-        let unread = engine.unreadKinds
-        if !unread.isEmpty {
-            let listed = unread.map { "\($0.kind.escapingControls()) \($0.events)" }
+        if stats.unreadEvents > 0 {
+            let unread = engine.unreadKinds
             let others = stats.unreadEvents - unread.reduce(0) { $0 + $1.events }
-            out += "events of kinds no rule reads: \(listed.joined(separator: ", "))\(others > 0 ? ", other kinds \(others)" : "")\n"
+            let listed = unread.map { "\($0.kind.escapingControls()) \($0.events)" } + (others > 0 ? ["other kinds \(others)"] : [])
+            out += "events of kinds no rule reads: \(listed.joined(separator: ", "))\n"
         }
         let header = [
             "rule", "evals", "matches", "pending", "firing", "resolved", "firing time", "actions", "findings", "cost/eval",

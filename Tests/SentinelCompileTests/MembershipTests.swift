@@ -178,7 +178,7 @@ import Testing
             """)
         #expect(graph != nil)
         let empty = diagnostics.filter { $0.code == .emptyList }
-        #expect(empty.map(\.message) == ["list 'blocked_models' has no items: 'in' it never holds"])
+        #expect(empty.map(\.message) == ["list 'blocked_models' has no items: 'in' it is always false (and 'not' it always true)"])
         #expect(empty.first?.range?.start.line == 5)
         #expect(empty.first?.severity == .warning)
     }

@@ -51,7 +51,7 @@ import Testing
         ),
         ("a > :b", 4, "unexpected character ':'"),
         ("a > 1 2", 6, "unexpected number 2 after a complete expression"),
-        ("{{ $labels.model }} == \"m\"", 0, "belongs in annotations, as '{{ model }}'; a condition reads the field itself"),
+        ("{{ $labels.model }} == \"m\"", 0, "belongs in annotations, as '{{ model }}'; a condition reads the field itself: model, or labels.model_name on metrics"),
         ("value | humanize", 6, "a template pipe such as '| humanize' belongs in annotations"),
         ("a | b and c", 2, "unexpected character '|' (use 'or')"),
         ("a > 1 2.50", 6, "unexpected number 2.5 after a complete expression"),

@@ -248,9 +248,9 @@ extension Engine {
         switch code {
         case .startswith: return memcmp(s.base!, t.base!, t.count) == 0
         case .endswith: return memcmp(s.base! + (s.count - t.count), t.base!, t.count) == 0
-        // A needle known only now: searched from its first byte (lists' needles have their rarest byte precomputed).
-        case .contains: return RareByte.find(t, anchor: 0, in: s)
-        default: return caseInsensitiveContains(s, t)
+        // `contains`, with a needle known only now: searched from its first byte (lists' needles have their rarest
+        // byte precomputed).
+        default: return RareByte.find(t, anchor: 0, in: s)
         }
     }
 

@@ -51,7 +51,7 @@ public struct Lexer {
             hint = " (use 'or' to join conditions; a template pipe such as '| humanize' belongs in annotations)"
         case "|": hint = " (use 'or')"
         case "{" where next(start) == "{":
-            hint = " (a template such as '{{ $labels.model }}' belongs in annotations, as '{{ model }}'; a condition reads the field itself: labels.model)"
+            hint = " (a template such as '{{ $labels.model }}' belongs in annotations, as '{{ model }}'; a condition reads the field itself: model, or labels.model_name on metrics)"
         case "!" where next(start) == "~": hint = " (PromQL's negated regex match: write not (x matches \"^(pattern)$\"))"
         case "!": hint = " (use 'not', or '!=' to compare)"
         case ":" where start > 0 && Self.isIdentifierPart(scalars[start - 1]): hint = metricNameHint(around: start)
@@ -60,9 +60,8 @@ public struct Lexer {
         throw ExpressionError(.expressionSyntax, "unexpected character '\(c)'\(hint)", start: start, end: start + 1)
     }
 
-    /// The character after `i`, if any.
-    /// Whether a word (a template function such as `humanize`) follows the byte at `start` after spaces, and
-    /// nothing but spaces after it.
+    /// Whether a word (a template function such as `humanize`) follows the character at `start` after spaces,
+    /// and nothing but spaces after it.
     private static func followedByWord(_ scalars: [Unicode.Scalar], after start: Int) -> Bool {
         var i = start + 1
         while i < scalars.count, scalars[i] == " " { i += 1 }
@@ -73,6 +72,7 @@ public struct Lexer {
         return i == scalars.count
     }
 
+    /// The character after `i`, if any.
     private func next(_ i: Int) -> Unicode.Scalar? { i + 1 < scalars.count ? scalars[i + 1] : nil }
 
     /// For a Prometheus metric name written as a field (`rate(vllm:generation_tokens_total, 5m)`): how rules

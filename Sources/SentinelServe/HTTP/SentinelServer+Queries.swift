@@ -6,7 +6,7 @@ import SentinelCore
 import SentinelEvaluate
 
 extension SentinelServer {
-    /// `GET /api/v1/alerts`: active alerts, then recently resolved ones (newest first). Filters:
+    /// `GET /api/v1/alerts`: active alerts (by rule, then labels), then recently resolved ones (newest first). Filters:
     /// `state=pending|firing|resolved`, `rule=NAME`, `severity=LEVEL`, and `NAME=VALUE` label matchers in
     /// `label` (repeatable, e.g. `label=model=llama`).
     func alertsResponse(_ request: Request) -> Response {
