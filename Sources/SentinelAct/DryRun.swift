@@ -207,13 +207,16 @@ public final class DryRun {
     }
 
     private static func text(for t: AlertTransition) -> String {
-        let state = t.state.rawValue.uppercased().padding(toLength: 9, withPad: " ", startingAt: 0)
+        // A pending alert that never fired ends as `resolved` with `was: pending`; its line says so.
+        let written = t.state == .resolved && t.previous == .pending ? "DROPPED" : t.state.rawValue.uppercased()
+        let state = written.padding(toLength: 9, withPad: " ", startingAt: 0)
         let labels = t.labels.filter { $0.0 != "severity" }.map { "\($0.0.escapingControls())=\($0.1.escapingControls())" }
             .joined(separator: " ")
         let value = t.value.map(NumberFormatting.format) ?? "-"
         let summary = (t.annotations.first { $0.0 == "summary" }?.1 ?? "").escapingControls()
         let time = Timestamp.format(t.time).padding(toLength: 24, withPad: " ", startingAt: 0)
-        return "\(time)  \(state) \(t.rule.padding(toLength: 20, withPad: " ", startingAt: 0)) "
+        // Names longer than the column are written whole (cut, two rules could read alike).
+        return "\(time)  \(state) \(t.rule.padding(toLength: max(20, t.rule.count), withPad: " ", startingAt: 0)) "
             + "\(t.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(labels)  value=\(value)  \(summary)"
     }
 

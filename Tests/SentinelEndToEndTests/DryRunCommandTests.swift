@@ -93,6 +93,22 @@ import Testing
         #expect(result.stdout.contains(#"model=evil\n2026-05-01T12:00:00Z  RESOLVED  Fake"#))
     }
 
+    /// In the text format a rule name is written whole (cut to 20 characters, two rules read alike), and a pending
+    /// alert dropped before it fired reads DROPPED, not RESOLVED.
+    @Test func theTextFormatWritesWholeNamesAndDroppedPendingAlerts() throws {
+        let dir = try SentinelProcess.temporaryDirectory()
+        let rules = dir.appendingPathComponent("r.yaml")
+        try "rules:\n  - {name: PrefixCacheHitsFallingFast, on: e, when: \"x > 1\", for: 1m}\n"
+            .write(to: rules, atomically: true, encoding: .utf8)
+        let traffic = dir.appendingPathComponent("t.jsonl")
+        try "{\"ts\":1,\"kind\":\"e\",\"x\":2}\n{\"ts\":20,\"kind\":\"e\",\"x\":0}\n".write(to: traffic, atomically: true, encoding: .utf8)
+        let result = try SentinelProcess.run(["dry-run", "--quiet", "--format", "text", "--rules", rules.path, traffic.path])
+        let lines = result.stdout.split(separator: "\n").map { $0.split(separator: " ").prefix(3).joined(separator: " ") }
+        #expect(
+            lines == ["1970-01-01T00:00:01Z PENDING PrefixCacheHitsFallingFast", "1970-01-01T00:00:20Z DROPPED PrefixCacheHitsFallingFast"],
+            "\(result.stdout)")
+    }
+
     /// An infinite or NaN value is written as traffic writes it, `"+Inf"`, `"NaN"`: JSON has neither, and `null`
     /// means none (an empty window's `sum`).
     @Test(arguments: [

@@ -45,6 +45,7 @@ import Testing
         ("x > 1_000", 4, "'1_000': numbers have no digit separators (write 1000)"),
         ("a < b < c", 6, "cannot be chained"),
         ("s == \"\\q\"", 6, "unknown escape"),
+        ("s matches \"\\d{3}\"", 11, "a pattern's \\d is \\\\d"),
         (
             "rate(vllm:generation_tokens_total, 5m) > 1", 9,
             "where: name == \"vllm:generation_tokens_total\" on a metric rule and read their 'value'"

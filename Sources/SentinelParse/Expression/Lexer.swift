@@ -167,8 +167,11 @@ public struct Lexer {
                 case "r": value.append("\r")
                 case "\\", "\"", "'": value.append(escaped)
                 default:
+                    // Regex classes (`\d`, `\s`, `\b`) are the usual cause: a pattern's backslash is written twice.
                     throw ExpressionError(
-                        .expressionSyntax, "unknown escape '\\\(escaped)' in string", start: index, end: index + 2)
+                        .expressionSyntax,
+                        "unknown escape '\\\(escaped)' in string (a backslash in a string is written '\\\\': a pattern's \\\(escaped) is \\\\\(escaped))",
+                        start: index, end: index + 2)
                 }
                 index += 2
                 continue
