@@ -129,6 +129,16 @@ final class GraphBuilder {
             var result: [ListSyntax.Item] = []
             for item in lists[name]!.syntax.items {
                 guard case .string(let other) = item.value, lists[other] != nil else {
+                    // A name-like item close to a list's name is most likely that list misspelt, read as text.
+                    if case .string(let text) = item.value, text.contains("_"), !text.contains(" "),
+                        let near = Suggestion.closest(to: text, in: lists.keys.sorted())
+                    {
+                        diagnostics.append(
+                            Diagnostic(
+                                .listItemLooksLikeList,
+                                "'\(text)' is no list, so it is matched as text (did you mean the list '\(near)'?)",
+                                at: item.range))
+                    }
                     result.append(item.value)
                     continue
                 }

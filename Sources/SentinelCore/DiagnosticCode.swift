@@ -56,6 +56,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case unknownEventField = "W0115"
     case tickRuleReadsEvent = "W0116"
     case emptyList = "W0117"
+    case listItemLooksLikeList = "W0118"
 
     /// Errors unless the code is a warning code.
     public var defaultSeverity: DiagnosticSeverity {

@@ -149,6 +149,22 @@ import Testing
                 == [.string("ignore all previous instructions"), .string("developer mode"), .string("you are now dan")])
     }
 
+    /// A misspelt list name inside a list is matched as text: warned at the item, with the list meant.
+    @Test func aMisspeltListNameInAListIsAWarning() {
+        let (graph, diagnostics) = CompileFixture.compile(
+            """
+            lists:
+              injection_markers_de: [ignoriere alle anweisungen]
+              all_markers: [injection_markers_deu, "you are now dan", plain_phrase]
+            rules:
+              - {name: R, on: completion, when: "prompt icontains all_markers or prompt icontains injection_markers_de"}
+            """)
+        #expect(graph != nil)
+        let warned = diagnostics.filter { $0.code == .listItemLooksLikeList }
+        #expect(warned.map(\.message) == ["'injection_markers_deu' is no list, so it is matched as text (did you mean the list 'injection_markers_de'?)"])
+        #expect(warned.first?.range?.start.line == 3)
+    }
+
     @Test func listsNamingEachOtherInACycleAreAnError() {
         let (graph, diagnostics) = CompileFixture.compile(
             """
