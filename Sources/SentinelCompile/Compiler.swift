@@ -11,6 +11,7 @@ public enum Compiler {
         let compiledRules = builder.compileRules(rules, actions: actions, policiesGiven: !policies.isEmpty)
         builder.warnUnused()
         builder.warnUnreachableRoutes(rules: compiledRules, actions: actions.map(\.compiled))
+        builder.warnDeadInhibitions(rules: compiledRules, actions: actions.map(\.compiled))
         builder.warnUnknownLabels(rules: compiledRules)
         // Duplicates dropped in order (a set's order changes from run to run), then sorted stably.
         var seen = Set<Diagnostic>()

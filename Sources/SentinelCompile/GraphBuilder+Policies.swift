@@ -174,6 +174,45 @@ extension GraphBuilder {
         }
     }
 
+    /// Warns (W0108) about an inhibit rule whose source or target matchers no notifying rule's alerts can satisfy
+    /// (`severity="warn"`, `alertname="Critical"` for a rule named `Crit`): it never mutes anything.
+    func warnDeadInhibitions(rules: [CompiledRule], actions: [CompiledAction]) {
+        let notifying = rules.filter { rule in rule.actions.contains { actions[$0].type == .notify } }
+        guard !notifying.isEmpty else { return }
+        let names = notifying.map(\.name)
+        for inhibition in inhibitSyntax {
+            for (matchers, role) in [(inhibition.sourceMatchers, "source_matchers"), (inhibition.targetMatchers, "target_matchers")] {
+                let parsed = matchers.compactMap { try? LabelMatcher(parsing: $0.value) }
+                guard !parsed.isEmpty, parsed.count == matchers.count else { continue }
+                let reachable = notifying.contains { rule in
+                    var known = Dictionary(rule.labels, uniquingKeysWith: { a, _ in a })
+                    known["alertname"] = rule.name
+                    known["rule"] = rule.name
+                    known["severity"] = rule.severity.rawValue
+                    let unknown = Set(rule.groupLabels)
+                    for label in unknown { known[label] = nil }
+                    return !parsed.contains { outcome($0, known: known, unknown: unknown) == .fails }
+                }
+                guard !reachable else { continue }
+                var hint = ""
+                if let named = parsed.first(where: { ["alertname", "rule"].contains($0.name) && !names.contains($0.value) }) {
+                    hint = Suggestion.didYouMean(named.value, in: names)
+                } else if let severity = parsed.first(where: { $0.name == "severity" }),
+                    !Severity.allCases.map(\.rawValue).contains(severity.value)
+                {
+                    // Three values far apart: a shortened one (`warn`, `crit`) is still plain.
+                    let near = Suggestion.closest(to: severity.value, in: Severity.allCases.map(\.rawValue), maxDistance: 4)
+                    hint = near.map { " (did you mean '\($0)'?)" } ?? ""
+                }
+                diagnostics.append(
+                    Diagnostic(
+                        .unreachableRoute,
+                        "no notifying rule's alerts match these \(role), so this inhibit rule never mutes anything\(hint)",
+                        at: matchers[0].range))
+            }
+        }
+    }
+
     /// What a matcher can say about an alert: certainly holds, certainly fails, or depends on a group label.
     private enum Outcome { case holds, fails, depends }
 

@@ -51,6 +51,25 @@ import Testing
         #expect(Self.unreachable(withContinue) == [])
     }
 
+    /// An inhibit rule whose source or target matchers no notifying rule's alerts satisfy never mutes anything:
+    /// warned at its matchers, with the severity or rule meant.
+    @Test func anInhibitRuleNoAlertMatchesIsWarned() {
+        let policy = """
+            actions: {notify: {type: notify}}
+            receivers: [{name: log, type: log}]
+            route: {receiver: log}
+            inhibit_rules:
+              - {source_matchers: ['severity="critical"'], target_matchers: ['severity="warn"'], equal: [model]}
+              - {source_matchers: ['alertname="Unsaf"'], target_matchers: ['team="sre"'], equal: [model]}
+              - {source_matchers: ['severity="critical"'], target_matchers: ['model=~"llama.*"', 'team="sre"'], equal: [model]}
+            """
+        let (_, diagnostics) = CompileFixture.compile(Self.rules, policy: policy)
+        let dead = diagnostics.filter { $0.code == .unreachableRoute }
+        #expect(dead.map { $0.range?.start.line } == [5, 6], "\(dead)")
+        #expect(dead.first?.message.hasSuffix("never mutes anything (did you mean 'warning'?)") == true)
+        #expect(dead.last?.message.hasSuffix("never mutes anything (did you mean 'Unsafe'?)") == true)
+    }
+
     @Test func aSiblingThatDependsOnAGroupLabelDoesNotShadow() {
         let routes = """
                 - {matchers: ['model="a"'], receiver: log}
