@@ -85,6 +85,24 @@ import Testing
         #expect(f.matches("Titlecase") == 1)
     }
 
+    /// The Kelvin sign lower-cases to the ASCII `k`: `\u{212A}ILL` is found by the ASCII needle `kill`, in a list and
+    /// as a single needle (it slipped past a case-insensitive filter).
+    @Test func theKelvinSignIsFoundAsK() throws {
+        let f = try EngineFixture(
+            """
+            lists:
+              words: ["kill the process", "keep"]
+            rules:
+              - {name: Listed, on: e, when: "prompt icontains words"}
+              - {name: Single, on: e, when: 'prompt icontains "kill"'}
+            """)
+        for (i, prompt) in ["how to \u{212A}ILL THE PROCESS", "\u{212A}\u{212A}", "nothing"].enumerated() {
+            try f.send(at: Double(i), #"{"kind":"e","prompt":"\#(prompt)"}"#)
+        }
+        #expect(f.matches("Listed") == 1)
+        #expect(f.matches("Single") == 1)
+    }
+
     /// A list item naming another list stands for its items, at any depth, as in Falco: the text `base_markers`
     /// is no marker.
     @Test func nestedListsAreSearchedForTheirItems() throws {

@@ -57,7 +57,8 @@ struct CaseInsensitiveNeedles {
     /// Whether `text`, case ignored, contains any of the needles.
     func occurs(in text: ByteString) -> Bool {
         if asciiOccurs(in: text) { return true }
-        return unicodeNeedles.count > 0 && UnicodeCase.occurs(UnsafeBufferPointer(unicodeNeedles), in: text)
+        if unicodeNeedles.count > 0, UnicodeCase.occurs(UnsafeBufferPointer(unicodeNeedles), in: text) { return true }
+        return UnicodeCase.withKelvinSignsAsK(text) { asciiOccurs(in: $0) } ?? false
     }
 
     /// Whether the ASCII-lower-cased `text` contains any of the needles.
@@ -158,6 +159,28 @@ enum UnicodeCase {
         }
         return map
     }()
+
+    /// `body` of `text` with each Kelvin sign `K` (U+212A, which lower-cases to the ASCII `k`) written `k`, so
+    /// that ASCII needles find `\u{212A}ILL` as `kill`; nil when the text has none (the usual case: a byte search).
+    static func withKelvinSignsAsK(_ text: ByteString, _ body: (ByteString) -> Bool) -> Bool? {
+        let sign: [UInt8] = [0xE2, 0x84, 0xAA]
+        guard text.count >= 3, let base = text.base,
+            sign.withUnsafeBufferPointer({ RareByte.find(ByteString(base: $0.baseAddress, count: 3), anchor: 2, in: text) })
+        else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.count)
+        var i = 0
+        while i < text.count {
+            if i + 2 < text.count, base[i] == 0xE2, base[i + 1] == 0x84, base[i + 2] == 0xAA {
+                bytes.append(0x6B)
+                i += 3
+            } else {
+                bytes.append(base[i])
+                i += 1
+            }
+        }
+        return bytes.withUnsafeBufferPointer { body(ByteString(base: $0.baseAddress, count: $0.count)) }
+    }
 
     /// `text` lower-cased by Unicode's rules, final sigma as sigma; nil when it is not UTF-8 (decoded events
     /// always are).

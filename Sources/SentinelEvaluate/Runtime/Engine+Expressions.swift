@@ -258,6 +258,7 @@ extension Engine {
     /// letters, the text lower-cased by Unicode's rules (see `UnicodeCase`).
     private static func caseInsensitiveContains(_ s: ByteString, _ t: ByteString) -> Bool {
         if asciiCaseInsensitiveContains(s, t) { return true }
+        if let found = UnicodeCase.withKelvinSignsAsK(s, { asciiCaseInsensitiveContains($0, t) }), found { return true }
         // A needle known only now: made into a Unicode needle only for a text that could hold it.
         guard !t.buffer.allSatisfy({ $0 < 0x80 }), !s.buffer.allSatisfy({ $0 < 0x80 }) else { return false }
         let pool = ConstantPool()
