@@ -295,10 +295,8 @@ final class GraphBuilder {
             guard let path = fieldPath(key.field) else { continue }
             if case .unknown(let suggestion) = FieldCatalog.lookup(path, kinds: kinds) {
                 // A bare label name (`model_name` on metrics) is read under the free-form object (`labels.`).
-                let freeForm = path.count == 1 ? FieldCatalog.freeFormFields(path[0], kinds: kinds) : []
-                let hint =
-                    suggestion.map { " (did you mean '\($0)'?)" }
-                    ?? (freeForm.isEmpty ? "" : " (a free-form field is read as \(freeForm.joined(separator: " or ")))")
+                let freeForm = path.count == 1 ? FieldCatalog.freeFormReading(path[0], kinds: kinds) : nil
+                let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? freeForm.map { " (\($0))" } ?? ""
                 diagnostics.append(
                     Diagnostic(
                         .unknownField, "\(FieldCatalog.describe(kinds)) events have no field '\(key.field.value)'\(hint)",

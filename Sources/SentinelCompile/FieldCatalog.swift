@@ -108,6 +108,12 @@ public enum FieldCatalog {
         kinds.map { "'\($0)'" }.joined(separator: kinds.count == 2 ? " or " : ", ")
     }
 
+    /// `a free-form field is read as labels.model_name` for a bare `name`; nil when no kind has a free-form object.
+    static func freeFormReading(_ name: String, kinds: [String]) -> String? {
+        let fields = freeFormFields(name, kinds: kinds)
+        return fields.isEmpty ? nil : "a free-form field is read as \(fields.joined(separator: " or "))"
+    }
+
     /// `name` under the free-form object of each of `kinds` that has one (`attrs.user`, `labels.model_name`).
     public static func freeFormFields(_ name: String, kinds: [String]) -> [String] {
         var seen: Set<String> = []

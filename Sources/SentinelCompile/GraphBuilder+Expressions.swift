@@ -306,10 +306,9 @@ extension GraphBuilder {
         case "null", "none", "nil": return " (no value is written null)"
         default: break
         }
-        let freeForm = FieldCatalog.freeFormFields(name, kinds: kinds)
         let quoted = "text is quoted: \"\(name)\""
-        guard !freeForm.isEmpty else { return " (\(quoted))" }
-        return " (\(quoted); a free-form field is read as \(freeForm.joined(separator: " or ")))"
+        guard let freeForm = FieldCatalog.freeFormReading(name, kinds: kinds) else { return " (\(quoted))" }
+        return " (\(quoted); \(freeForm))"
     }
 
     private func expandMacro(_ macro: MacroSyntax, _ use: Expr, _ scope: Scope) -> (Int, ValueType)? {
