@@ -129,12 +129,7 @@ extension GraphBuilder {
         guard !notifying.isEmpty else { return }
         var reached: Set<String> = []
         for rule in notifying {
-            var known = Dictionary(rule.labels, uniquingKeysWith: { a, _ in a })
-            known["alertname"] = rule.name
-            known["rule"] = rule.name
-            known["severity"] = rule.severity.rawValue
-            let unknown = Set(rule.groupLabels)
-            for label in unknown { known[label] = nil }
+            let (known, unknown) = Self.alertLabels(of: rule)
             markReached(root, path: "0", known: known, unknown: unknown, into: &reached)
         }
         reportUnreached(root, path: "0", reached: reached)
@@ -185,12 +180,7 @@ extension GraphBuilder {
                 let parsed = matchers.compactMap { try? LabelMatcher(parsing: $0.value) }
                 guard !parsed.isEmpty, parsed.count == matchers.count else { continue }
                 let reachable = notifying.contains { rule in
-                    var known = Dictionary(rule.labels, uniquingKeysWith: { a, _ in a })
-                    known["alertname"] = rule.name
-                    known["rule"] = rule.name
-                    known["severity"] = rule.severity.rawValue
-                    let unknown = Set(rule.groupLabels)
-                    for label in unknown { known[label] = nil }
+                    let (known, unknown) = Self.alertLabels(of: rule)
                     return !parsed.contains { outcome($0, known: known, unknown: unknown) == .fails }
                 }
                 guard !reachable else { continue }
@@ -211,6 +201,17 @@ extension GraphBuilder {
                         at: matchers[0].range))
             }
         }
+    }
+
+    /// The labels a rule's alerts certainly have (its own, alertname, rule, severity) and those that vary by group.
+    private static func alertLabels(of rule: CompiledRule) -> (known: [String: String], unknown: Set<String>) {
+        var known = Dictionary(rule.labels, uniquingKeysWith: { a, _ in a })
+        known["alertname"] = rule.name
+        known["rule"] = rule.name
+        known["severity"] = rule.severity.rawValue
+        let unknown = Set(rule.groupLabels)
+        for label in unknown { known[label] = nil }
+        return (known, unknown)
     }
 
     /// What a matcher can say about an alert: certainly holds, certainly fails, or depends on a group label.
