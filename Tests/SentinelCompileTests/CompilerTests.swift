@@ -698,6 +698,15 @@ import Testing
             }, "\(diagnostics)")
     }
 
+    /// Inside `{ }` a `,` ends an unquoted value: `when: rate(value, 5m) > 1` is read as `rate(value`, which says so.
+    @Test func anExpressionCutByACommaInAFlowMappingSaysSo() {
+        let hint = "inside { } a ',' ends an unquoted value: quote the whole value"
+        let cut = CompileFixture.compile("rules:\n  - {name: R, on: metric, when: rate(value, 5m) > 1}\n").1
+        #expect(cut.contains { $0.code == .expressionSyntax && $0.message.contains(hint) }, "\(cut)")
+        let quoted = CompileFixture.compile("rules:\n  - {name: R, on: metric, when: 'rate(value', x: 1}\n").1
+        #expect(!quoted.contains { $0.message.contains(hint) }, "\(quoted)")
+    }
+
     /// A ` #` in an unquoted `when:` starts a YAML comment: the expression that ends too soon says so; the same
     /// error with no comment after the value, or inside quotes, does not.
     @Test func anExpressionCutByAYAMLCommentSaysSo() {

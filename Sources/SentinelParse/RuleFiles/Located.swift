@@ -40,6 +40,8 @@ public struct ExpressionSource: Sendable {
         var message = error.message
         if error.end >= text.unicodeScalars.count, scalar?.isFollowedByComment == true {
             message += " (YAML read the ' #' after it and the rest of the line as a comment: quote the whole value, or write it as a block with >-)"
+        } else if error.end >= text.unicodeScalars.count, scalar?.isCutByComma == true {
+            message += " (inside { } a ',' ends an unquoted value: quote the whole value)"
         }
         return Diagnostic(error.code, message, at: range(from: error.start, to: error.end), notes: (related.map { [$0] } ?? []) + notes)
     }

@@ -83,11 +83,18 @@ public struct YAMLScalar: Sendable {
 
     /// Whether a plain scalar is followed by a comment on its last line (`when: prompt contains "step #1"` is
     /// read as `prompt contains "step`): the likely cause of an expression that ends too soon.
-    public var isFollowedByComment: Bool {
-        guard style == .plain, case .source(let bytes, _, _, let end) = locations else { return false }
+    public var isFollowedByComment: Bool { nextByteAfterPlainValue == 0x23 }
+
+    /// Whether a plain scalar is ended by a `,` (inside `{ }` or `[ ]`): `{when: rate(value, 5m) > 1}` is read as
+    /// `rate(value` and a key `5m) > 1`.
+    public var isCutByComma: Bool { nextByteAfterPlainValue == 0x2C }
+
+    /// The first byte after a plain scalar on its line, spaces aside.
+    private var nextByteAfterPlainValue: UInt8? {
+        guard style == .plain, case .source(let bytes, _, _, let end) = locations else { return nil }
         var i = end
         while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
-        return i < bytes.count && bytes[i] == 0x23
+        return i < bytes.count ? bytes[i] : nil
     }
 
     /// Source location of every Unicode scalar of `value`, plus one past the end (count = value scalars + 1).
