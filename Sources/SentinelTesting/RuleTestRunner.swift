@@ -322,10 +322,11 @@ public enum RuleTestRunner {
                     wanted = "no value"
                 case .number(let n):
                     matches = alert.value.map { Self.almostEqual($0, n) } ?? false
-                    wanted = NumberFormatting.format(n)
+                    wanted = NumberFormatting.label(n)
                 }
                 if !matches {
-                    let got = alert.value.map(NumberFormatting.format) ?? "no value"
+                    // Every digit: values 6 significant digits alike can differ by more than the tolerance.
+                    let got = alert.value.map(NumberFormatting.label) ?? "no value"
                     wrongDetails.append("    value of \(describe(alert.rule, alert.state.rawValue, alert.labels)): expected \(wanted), got \(got)")
                 }
             }

@@ -127,6 +127,9 @@ import Testing
               - name: infinite
                 events: [{at: 0s, kind: completion, model: m1, latency_ms: 1e400}]
                 expect: [{at: 0s, alerts: [{rule: Small, state: firing, labels: {model: m1}, value: 42}]}]
+              - name: alike in six digits
+                events: [{at: 0s, kind: completion, model: m1, latency_ms: 0.12345749}]
+                expect: [{at: 0s, alerts: [{rule: Small, state: firing, labels: {model: m1}, value: 0.12345651}]}]
             """.write(to: dir.appendingPathComponent("small.test.yaml"), atomically: true, encoding: .utf8)
         let result = try SentinelProcess.run(["test", dir.path])
         #expect(result.status == 1)
@@ -135,7 +138,9 @@ import Testing
         #expect(result.stdout.contains("FAIL \(dir.path)/small.test.yaml: nine times"))
         #expect(!result.stdout.contains("\nPASS forged"))
         #expect(result.stdout.contains("FAIL \(dir.path)/small.test.yaml: infinite"))
-        #expect(result.stdout.hasSuffix("1 passed, 3 failed\n"))
+        // Every digit: at the 6 alerts show, both read 0.123457.
+        #expect(result.stdout.contains("expected 0.12345651, got 0.12345749"), "\(result.stdout)")
+        #expect(result.stdout.hasSuffix("1 passed, 4 failed\n"))
     }
 
     /// An expected value may be an infinity or NaN (as Prometheus or YAML spell them) or null, for an alert
